@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The CLI is written in TypeScript and runs through tsx's loader, so no build step is needed.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../generator/cli.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,172 @@
+import { AggregateDiscardedError, EventforgeError } from './errors.js';
+import type { DomainEvent } from './events.js';
+
+/** What a snapshot holds besides the state. */
+export interface AggregateSnapshot<TState> {
+  readonly id: string;
+  readonly version: number;
+  readonly createdOn: Date;
+  readonly modifiedOn: Date;
+  readonly discarded: boolean;
+  readonly state: TState;
+}
+
+/**
+ * Base of every generated aggregate class.
+ *
+ * State is an immutable object replaced by each event (so a snapshot can hold it as is).
+ * Generated subclasses implement `mutate` (declarative applies plus a dispatch to abstract
+ * handlers) and expose typed getters and creation factories; hand-written subclasses add
+ * commands that call the generated protected trigger methods.
+ */
+export abstract class Aggregate<TState, TEvent extends DomainEvent> {
+  #id: string | undefined;
+  #version = 0;
+  #createdOn: Date | undefined;
+  #modifiedOn: Date | undefined;
+  #discarded = false;
+  #state: TState | undefined;
+  #pending: TEvent[] = [];
+
+  /** The aggregate's type name, used in error messages. */
+  protected abstract get aggregateName(): string;
+
+  /**
+   * Computes the state after `event`. `state` is undefined exactly when `event` creates the
+   * aggregate. Generated: never hand-written.
+   */
+  protected abstract mutate(state: TState | undefined, event: TEvent): TState;
+
+  /** Whether this event type ends the aggregate's life. Generated. */
+  protected abstract isDiscarding(event: TEvent): boolean;
+
+  get id(): string {
+    if (this.#id === undefined) throw this.#uninitialised();
+    return this.#id;
+  }
+
+  /** Number of events applied so far (the version of the last one). */
+  get version(): number {
+    return this.#version;
+  }
+
+  get createdOn(): Date {
+    if (this.#createdOn === undefined) throw this.#uninitialised();
+    return this.#createdOn;
+  }
+
+  get modifiedOn(): Date {
+    if (this.#modifiedOn === undefined) throw this.#uninitialised();
+    return this.#modifiedOn;
+  }
+
+  get isDiscarded(): boolean {
+    return this.#discarded;
+  }
+
+  /** Events triggered since the aggregate was loaded or last saved, oldest first. */
+  get pendingEvents(): readonly TEvent[] {
+    return this.#pending;
+  }
+
+  /** The current state (immutable). */
+  protected get state(): TState {
+    if (this.#state === undefined) throw this.#uninitialised();
+    return this.#state;
+  }
+
+  /**
+   * Builds the next event, applies it and queues it for the next save. The generated
+   * protected trigger methods call this after validating the payload.
+   */
+  protected triggerEvent<E extends TEvent>(
+    type: E['type'],
+    data: E['data'],
+    options: { id?: string; timestamp?: Date } = {},
+  ): E {
+    if (this.#discarded) throw new AggregateDiscardedError(this.aggregateName, this.id);
+    const originatorId = this.#id ?? options.id;
+    if (originatorId === undefined) {
+      throw new EventforgeError(`${this.aggregateName}: the first event needs an aggregate id`);
+    }
+    const event = {
+      type,
+      originatorId,
+      originatorVersion: this.#version + 1,
+      timestamp: options.timestamp ?? new Date(),
+      data,
+    } as E;
+    this.applyEvent(event);
+    this.#pending.push(event);
+    return event;
+  }
+
+  /**
+   * Applies a stored or new event. Refuses an event out of sequence, so a replay can never
+   * silently skip or repeat one.
+   * @internal used by the repository and by `triggerEvent`.
+   */
+  applyEvent(event: TEvent): void {
+    if (event.originatorVersion !== this.#version + 1) {
+      throw new EventforgeError(
+        `${this.aggregateName} ${event.originatorId}: event version ${event.originatorVersion} ` +
+          `does not follow version ${this.#version}`,
+      );
+    }
+    if (this.#id !== undefined && event.originatorId !== this.#id) {
+      throw new EventforgeError(
+        `${this.aggregateName} ${this.#id}: event of stream ${event.originatorId} cannot apply here`,
+      );
+    }
+    this.#state = this.mutate(this.#state, event);
+    this.#id = event.originatorId;
+    this.#version = event.originatorVersion;
+    this.#createdOn ??= event.timestamp;
+    this.#modifiedOn = event.timestamp;
+    if (this.isDiscarding(event)) this.#discarded = true;
+  }
+
+  /**
+   * Restores the aggregate from a snapshot.
+   * @internal used by the repository.
+   */
+  restoreSnapshot(snapshot: AggregateSnapshot<TState>): void {
+    this.#id = snapshot.id;
+    this.#version = snapshot.version;
+    this.#createdOn = snapshot.createdOn;
+    this.#modifiedOn = snapshot.modifiedOn;
+    this.#discarded = snapshot.discarded;
+    this.#state = snapshot.state;
+  }
+
+  /**
+   * The aggregate as a snapshot.
+   * @internal used by the application.
+   */
+  takeSnapshot(): AggregateSnapshot<TState> {
+    return {
+      id: this.id,
+      version: this.#version,
+      createdOn: this.createdOn,
+      modifiedOn: this.modifiedOn,
+      discarded: this.#discarded,
+      state: this.state,
+    };
+  }
+
+  /**
+   * Returns the pending events and forgets them. Call only after they were stored.
+   * @internal used by the application after a successful save.
+   */
+  collectEvents(): TEvent[] {
+    const events = this.#pending;
+    this.#pending = [];
+    return events;
+  }
+
+  #uninitialised(): EventforgeError {
+    return new EventforgeError(
+      `${this.aggregateName} has no events yet: create it with its creation factory or load it from a repository`,
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import type { Aggregate } from './aggregate.js';
+import type { DomainEvent } from './events.js';
+
+/** What a payload looks like on the wire: plain JSON. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+/**
+ * Converts one payload type (an event's data or an aggregate's state) between its typed form
+ * and its JSON wire form. Generated per payload as straight-line code: no reflection.
+ */
+export interface PayloadCodec<T> {
+  /** The current schema version: what `encode` writes. */
+  readonly version: number;
+  /** Typed value → wire form of the current version. */
+  encode(value: T): JsonValue;
+  /**
+   * Wire form stored at `version` → typed value of the current version, through the upcaster
+   * chain when `version` is older. Throws `DecodeError` for data that does not fit, and
+   * `UnknownSchemaVersionError` for a version newer than the code knows.
+   */
+  decode(wire: unknown, version: number): T;
+}
+
+/** One event type of an aggregate. */
+export interface EventDescriptor<TData = unknown> {
+  /** `TrickAdded` */
+  readonly type: string;
+  /** `DogSchool.Dog.TrickAdded`: the stored name. */
+  readonly topic: string;
+  readonly codec: PayloadCodec<TData>;
+}
+
+/** What the runtime needs to know of one aggregate type. Generated; one per aggregate. */
+export interface AggregateDescriptor<TState = unknown> {
+  /** `Dog` */
+  readonly name: string;
+  /** `DogSchool.Dog`: the stored name of its snapshots. */
+  readonly topic: string;
+  /** Take a snapshot when a save crosses a multiple of this many events; undefined = never. */
+  readonly snapshotEvery: number | undefined;
+  readonly state: PayloadCodec<TState>;
+  /** Sorted by type. */
+  readonly events: readonly EventDescriptor[];
+}
+
+/** A generated domain: every aggregate type in one schema. */
+export interface DomainDescriptor {
+  readonly name: string;
+  readonly aggregates: readonly AggregateDescriptor[];
+}
+
+/** State and event types of an aggregate class. */
+export type StateOf<A> = A extends Aggregate<infer S, DomainEvent> ? S : never;
+export type EventOf<A> = A extends Aggregate<unknown, infer E> ? E : never;
+
+/**
+ * An aggregate class the runtime can instantiate: the generated base class, or a hand-written
+ * subclass of it. The no-argument constructor is for the runtime; application code uses the
+ * generated creation factories and the repository.
+ */
+export interface AggregateClass<A extends Aggregate<unknown, DomainEvent>> {
+  new (): A;
+  readonly descriptor: AggregateDescriptor<StateOf<A>>;
+}

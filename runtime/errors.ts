@@ -1,0 +1,123 @@
+/** Base class of every error the runtime raises on purpose. */
+export class EventforgeError extends Error {
+  override readonly name: string = 'EventforgeError';
+}
+
+/** An append found a stream already at or past a version it was about to write. */
+export class ConcurrencyError extends EventforgeError {
+  override readonly name = 'ConcurrencyError';
+  constructor(
+    readonly streamId: string,
+    /** The version the writer expected the stream to be at before its events. */
+    readonly expectedVersion: number,
+    /** The stream's actual version, when the store knows it cheaply. */
+    readonly actualVersion?: number,
+  ) {
+    super(
+      `stream ${streamId} was changed concurrently: expected version ${expectedVersion}` +
+        (actualVersion === undefined ? '' : `, found ${actualVersion}`) +
+        '; reload the aggregate and retry the command',
+    );
+  }
+}
+
+/** No aggregate with this id (or it was discarded). */
+export class AggregateNotFoundError extends EventforgeError {
+  override readonly name = 'AggregateNotFoundError';
+  constructor(
+    readonly aggregate: string,
+    readonly id: string,
+    readonly version?: number,
+  ) {
+    super(`${aggregate} ${id} not found` + (version === undefined ? '' : ` at version ${version}`));
+  }
+}
+
+/** A command was called on an aggregate that a discarding event ended. */
+export class AggregateDiscardedError extends EventforgeError {
+  override readonly name = 'AggregateDiscardedError';
+  constructor(
+    readonly aggregate: string,
+    readonly id: string,
+  ) {
+    super(`${aggregate} ${id} was discarded; it accepts no more events`);
+  }
+}
+
+/** Stored data does not fit the type the code expects. */
+export class DecodeError extends EventforgeError {
+  override readonly name = 'DecodeError';
+  constructor(
+    /** `DogSchool.Dog.TrickAdded` */
+    readonly topic: string,
+    readonly schemaVersion: number,
+    /** Field path, e.g. `trick.level` or `tricks[2].name`; empty for the payload itself. */
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`cannot decode ${topic} v${schemaVersion}${path ? ` at ${path}` : ''}: ${problem}`);
+  }
+}
+
+/** A stored event or snapshot was written by newer code than this (or by code that never existed). */
+export class UnknownSchemaVersionError extends EventforgeError {
+  override readonly name = 'UnknownSchemaVersionError';
+  constructor(
+    readonly topic: string,
+    readonly schemaVersion: number,
+    readonly knownVersion: number,
+    readonly streamId?: string,
+    readonly streamVersion?: number,
+  ) {
+    super(
+      `${topic} stored at schema version ${schemaVersion}` +
+        (streamId === undefined ? '' : ` (stream ${streamId}, version ${streamVersion})`) +
+        `, but this code knows versions 1..${knownVersion}; deploy the newer code before reading it`,
+    );
+  }
+}
+
+/** A stored record names a topic that no registered domain declares. */
+export class UnknownTopicError extends EventforgeError {
+  override readonly name = 'UnknownTopicError';
+  constructor(
+    readonly topic: string,
+    readonly streamId?: string,
+    readonly streamVersion?: number,
+  ) {
+    super(
+      `unknown topic ${topic}` +
+        (streamId === undefined ? '' : ` (stream ${streamId}, version ${streamVersion})`) +
+        '; register the domain that declares it with the application',
+    );
+  }
+}
+
+/** One constraint a payload broke. */
+export interface ValidationIssue {
+  /** Field path, e.g. `name` or `trick.level`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** An event's payload broke its declared constraints; no event was queued. */
+export class ValidationError extends EventforgeError {
+  override readonly name = 'ValidationError';
+  constructor(
+    /** `DogSchool.Dog.Registered` */
+    readonly topic: string,
+    readonly issues: readonly ValidationIssue[],
+  ) {
+    super(`invalid ${topic}: ` + issues.map((i) => `${i.path || '(payload)'} ${i.message}`).join('; '));
+  }
+}
+
+/** A configuration value (environment variable or option) is unknown or malformed. */
+export class ConfigurationError extends EventforgeError {
+  override readonly name = 'ConfigurationError';
+}
+
+/** A write would break a uniqueness rule other than stream versions, e.g. a tracking record stored twice. */
+export class IntegrityError extends EventforgeError {
+  override readonly name = 'IntegrityError';
+}

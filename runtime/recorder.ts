@@ -1,0 +1,104 @@
+/**
+ * The persistence interface. One interface, three implementations (in-memory, Prisma + SQLite,
+ * Prisma + PostgreSQL), all held to the same conformance suite (test/runtime/recorder-conformance.ts).
+ */
+
+/** An event as stored: the payload is opaque bytes (encoded, maybe compressed and encrypted). */
+export interface StoredEvent {
+  readonly streamId: string;
+  /** Position in the stream, from 1; unique together with `streamId`. */
+  readonly version: number;
+  /** `DogSchool.Dog.TrickAdded` */
+  readonly topic: string;
+  /** The payload's schema version. */
+  readonly schemaVersion: number;
+  /** When the event was triggered (millisecond precision). */
+  readonly timestamp: Date;
+  readonly state: Uint8Array;
+}
+
+/** A stored event in the application's log, with its global position. */
+export interface Notification extends StoredEvent {
+  /** Global position in the log: increasing, 64-bit, may have gaps (rolled-back inserts). */
+  readonly id: bigint;
+}
+
+export interface StoredSnapshot {
+  readonly streamId: string;
+  /** The aggregate version the snapshot was taken at. */
+  readonly version: number;
+  /** `DogSchool.Dog` */
+  readonly topic: string;
+  /** The state's schema version. */
+  readonly schemaVersion: number;
+  readonly timestamp: Date;
+  readonly state: Uint8Array;
+}
+
+/** Marks an upstream notification as processed by a downstream application. */
+export interface Tracking {
+  readonly application: string;
+  readonly upstream: string;
+  readonly notificationId: bigint;
+}
+
+export interface AppendOptions {
+  /**
+   * Recorded in the same transaction as the events. An append whose tracking record already
+   * exists fails with `IntegrityError` and stores nothing (exactly-once processing).
+   */
+  readonly tracking?: Tracking;
+}
+
+export interface ReadStreamOptions {
+  /** Only versions strictly greater than this. */
+  readonly after?: number;
+  /** Only versions up to and including this. */
+  readonly upTo?: number;
+  /** Newest first. */
+  readonly descending?: boolean;
+  readonly limit?: number;
+}
+
+export interface ReadNotificationsOptions {
+  /** First id to return (inclusive). */
+  readonly start: bigint;
+  readonly limit: number;
+  /** Last id to return (inclusive). */
+  readonly stop?: bigint;
+  /** Only these topics; all when absent or empty. */
+  readonly topics?: readonly string[];
+}
+
+export interface Recorder {
+  /**
+   * Stores the events of one or more streams atomically: all or nothing. Throws
+   * `ConcurrencyError` when any (streamId, version) already exists, and stores nothing.
+   * Returns the notification ids given to the events, in order.
+   */
+  append(events: readonly StoredEvent[], options?: AppendOptions): Promise<bigint[]>;
+
+  /** A stream's events, oldest first unless `descending`. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+
+  /** The log in global order. */
+  readNotifications(options: ReadNotificationsOptions): Promise<Notification[]>;
+
+  /** The highest notification id, 0n when the log is empty. */
+  maxNotificationId(): Promise<bigint>;
+
+  /** The highest upstream notification id the application has processed, 0n when none. */
+  maxTrackingId(application: string, upstream: string): Promise<bigint>;
+
+  /** Whether the application has processed this upstream notification. */
+  hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean>;
+
+  /** Stores a snapshot; a second snapshot of the same stream and version is ignored. */
+  saveSnapshot(snapshot: StoredSnapshot): Promise<void>;
+
+  /** The newest snapshot of the stream at or below `upTo` (any when absent). */
+  latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined>;
+
+  /** Releases connections. */
+  close(): Promise<void>;
+}
