@@ -15,6 +15,8 @@ export interface SourceSpan {
   readonly line: number;
   /** 1-based. */
   readonly column: number;
+  /** 0-based character offset. */
+  readonly offset: number;
 }
 
 export type ScalarKind =
