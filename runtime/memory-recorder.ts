@@ -1,0 +1,228 @@
+import { ConcurrencyError, EventforgeError, IntegrityError } from './errors.js';
+import type {
+  AppendOptions,
+  Notification,
+  ReadNotificationsOptions,
+  ReadStreamOptions,
+  Recorder,
+  StoredEvent,
+  StoredSnapshot,
+} from './recorder.js';
+
+/** One stream's events, kept sorted by version, with a version index for conflict checks. */
+interface Stream {
+  readonly events: Notification[];
+  readonly versions: Set<number>;
+}
+
+/** Tracking records of one (application, upstream) pair. */
+interface TrackingLog {
+  readonly ids: Set<bigint>;
+  max: bigint;
+}
+
+/**
+ * A recorder that keeps everything in process memory: for tests, examples and single-process
+ * prototypes. It behaves like the database recorders (same conformance suite): appends are
+ * all or nothing, a rejected append leaves no trace, and payload bytes are copied in and out so
+ * callers can never alter what was stored.
+ */
+export class MemoryRecorder implements Recorder {
+  readonly #streams = new Map<string, Stream>();
+  readonly #log: Notification[] = [];
+  readonly #tracking = new Map<string, TrackingLog>();
+  readonly #snapshots = new Map<string, StoredSnapshot[]>();
+  #lastId = 0n;
+  #closed = false;
+
+  /** Stores the events atomically; see {@link Recorder.append}. */
+  async append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
+    this.#assertOpen();
+    // Check everything before changing anything: a rejected append must leave no trace.
+    const batch = new Map<string, Set<number>>();
+    for (const event of events) {
+      checkVersion(event.streamId, event.version);
+      const stream = this.#streams.get(event.streamId);
+      let seen = batch.get(event.streamId);
+      if (seen === undefined) batch.set(event.streamId, (seen = new Set()));
+      if (stream?.versions.has(event.version) || seen.has(event.version)) {
+        throw new ConcurrencyError(event.streamId, event.version - 1, currentVersion(stream, seen));
+      }
+      seen.add(event.version);
+    }
+    const tracking = options.tracking;
+    if (tracking !== undefined) {
+      const log = this.#tracking.get(trackingKey(tracking.application, tracking.upstream));
+      if (log?.ids.has(tracking.notificationId)) {
+        throw new IntegrityError(
+          `tracking record (${tracking.application}, ${tracking.upstream}, ${tracking.notificationId}) ` +
+            'already exists: this upstream notification was processed before',
+        );
+      }
+    }
+
+    const ids: bigint[] = [];
+    for (const event of events) {
+      const notification: Notification = { ...copyEvent(event), id: ++this.#lastId };
+      let stream = this.#streams.get(event.streamId);
+      if (stream === undefined) {
+        stream = { events: [], versions: new Set() };
+        this.#streams.set(event.streamId, stream);
+      }
+      insertSorted(stream.events, notification);
+      stream.versions.add(event.version);
+      this.#log.push(notification);
+      ids.push(notification.id);
+    }
+    if (tracking !== undefined) {
+      const key = trackingKey(tracking.application, tracking.upstream);
+      let log = this.#tracking.get(key);
+      if (log === undefined) this.#tracking.set(key, (log = { ids: new Set(), max: 0n }));
+      log.ids.add(tracking.notificationId);
+      if (tracking.notificationId > log.max) log.max = tracking.notificationId;
+    }
+    return ids;
+  }
+
+  /** A stream's events; see {@link Recorder.readStream}. */
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    const stream = this.#streams.get(streamId);
+    if (stream === undefined) return [];
+    const { after, upTo, descending = false, limit } = options;
+    const selected = stream.events.filter(
+      (e) => (after === undefined || e.version > after) && (upTo === undefined || e.version <= upTo),
+    );
+    if (descending) selected.reverse();
+    const limited = limit === undefined ? selected : selected.slice(0, Math.max(0, limit));
+    return limited.map(toStoredEvent);
+  }
+
+  /** The log in global order; see {@link Recorder.readNotifications}. */
+  async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
+    this.#assertOpen();
+    const { start, limit, stop, topics } = options;
+    const wanted = topics !== undefined && topics.length > 0 ? new Set(topics) : undefined;
+    const result: Notification[] = [];
+    // The log is sorted by id: binary-search the first id >= start.
+    for (let i = firstIndexAtOrAfter(this.#log, start); i < this.#log.length; i++) {
+      if (result.length >= limit) break;
+      const n = this.#log[i]!;
+      if (stop !== undefined && n.id > stop) break;
+      if (wanted !== undefined && !wanted.has(n.topic)) continue;
+      result.push({ ...toStoredEvent(n), id: n.id });
+    }
+    return result;
+  }
+
+  async maxNotificationId(): Promise<bigint> {
+    this.#assertOpen();
+    return this.#lastId;
+  }
+
+  async maxTrackingId(application: string, upstream: string): Promise<bigint> {
+    this.#assertOpen();
+    return this.#tracking.get(trackingKey(application, upstream))?.max ?? 0n;
+  }
+
+  async hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
+    this.#assertOpen();
+    return this.#tracking.get(trackingKey(application, upstream))?.ids.has(notificationId) ?? false;
+  }
+
+  /** Stores a snapshot; a second one of the same stream and version is ignored. */
+  async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
+    this.#assertOpen();
+    checkVersion(snapshot.streamId, snapshot.version);
+    let list = this.#snapshots.get(snapshot.streamId);
+    if (list === undefined) this.#snapshots.set(snapshot.streamId, (list = []));
+    if (list.some((s) => s.version === snapshot.version)) return;
+    list.push(copySnapshot(snapshot));
+    list.sort((a, b) => a.version - b.version);
+  }
+
+  async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
+    this.#assertOpen();
+    const list = this.#snapshots.get(streamId);
+    if (list === undefined) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const s = list[i]!;
+      if (upTo === undefined || s.version <= upTo) return copySnapshot(s);
+    }
+    return undefined;
+  }
+
+  /** Forgets nothing (the data stays readable until garbage collected) but refuses further use. */
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new EventforgeError('the in-memory recorder was closed; create a new one');
+  }
+}
+
+/** Creates an empty in-memory recorder. */
+export function createMemoryRecorder(): MemoryRecorder {
+  return new MemoryRecorder();
+}
+
+function checkVersion(streamId: string, version: number): void {
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new EventforgeError(`stream ${streamId}: version ${version} is not a positive integer`);
+  }
+}
+
+/** The stream's highest version counting the events already in this batch (what a writer would see). */
+function currentVersion(stream: Stream | undefined, batch: Set<number>): number {
+  let max = stream?.events.at(-1)?.version ?? 0;
+  for (const v of batch) if (v > max) max = v;
+  return max;
+}
+
+function insertSorted(events: Notification[], event: Notification): void {
+  let i = events.length;
+  while (i > 0 && events[i - 1]!.version > event.version) i--;
+  events.splice(i, 0, event);
+}
+
+function firstIndexAtOrAfter(log: readonly Notification[], start: bigint): number {
+  let lo = 0;
+  let hi = log.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (log[mid]!.id < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function trackingKey(application: string, upstream: string): string {
+  return `${application}\u0000${upstream}`;
+}
+
+function copyEvent(e: StoredEvent): StoredEvent {
+  return {
+    streamId: e.streamId,
+    version: e.version,
+    topic: e.topic,
+    schemaVersion: e.schemaVersion,
+    timestamp: new Date(e.timestamp.getTime()),
+    state: Uint8Array.from(e.state),
+  };
+}
+
+function toStoredEvent(n: Notification): StoredEvent {
+  return copyEvent(n);
+}
+
+function copySnapshot(s: StoredSnapshot): StoredSnapshot {
+  return {
+    streamId: s.streamId,
+    version: s.version,
+    topic: s.topic,
+    schemaVersion: s.schemaVersion,
+    timestamp: new Date(s.timestamp.getTime()),
+    state: Uint8Array.from(s.state),
+  };
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { EventforgeError } from '../../runtime/errors.js';
+import { createMemoryRecorder } from '../../runtime/memory-recorder.js';
+import { describeRecorderConformance, storedEvent } from './recorder-conformance.js';
+
+describeRecorderConformance('in-memory', async () => createMemoryRecorder());
+
+describe('MemoryRecorder specifics', () => {
+  it('refuses use after close', async () => {
+    const recorder = createMemoryRecorder();
+    await recorder.append([storedEvent('s', 1)]);
+    await recorder.close();
+    await expect(recorder.readStream('s')).rejects.toThrow(/closed/);
+    await expect(recorder.append([storedEvent('s', 2)])).rejects.toBeInstanceOf(EventforgeError);
+  });
+
+  it('refuses versions that are not positive integers', async () => {
+    const recorder = createMemoryRecorder();
+    await expect(recorder.append([storedEvent('s', 0)])).rejects.toThrow(/positive integer/);
+    await expect(recorder.append([storedEvent('s', 1.5)])).rejects.toThrow(/positive integer/);
+    expect(await recorder.maxNotificationId()).toBe(0n);
+  });
+
+  it('keeps a stream sorted when versions arrive out of order', async () => {
+    const recorder = createMemoryRecorder();
+    await recorder.append([storedEvent('s', 2), storedEvent('s', 1)]);
+    expect((await recorder.readStream('s')).map((e) => e.version)).toEqual([1, 2]);
+  });
+});
