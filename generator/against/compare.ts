@@ -44,13 +44,19 @@ export function compareRevisions(previous: ProjectDef, current: ProjectDef, opti
   const out: Diagnostic[] = [];
   const label = options.revisionLabel;
   const currentByName = new Map(current.domains.map((d) => [d.name, d] as const));
+  const previousNames = new Set(previous.domains.map((d) => d.name));
+  const unmatchedBefore = previous.domains.filter((d) => !currentByName.has(d.name));
+  const unmatchedAfter = current.domains.filter((d) => !previousNames.has(d.name));
   for (const before of previous.domains) {
     const after = currentByName.get(before.name);
     if (after !== undefined) {
       compareDomain(before, after, label, out);
       continue;
     }
-    const renamed = current.domains.find((d) => posix.basename(d.sourcePath) === posix.basename(before.sourcePath));
+    // A rename: the same file under a new name, or the only domain gone and the only one new.
+    const renamed =
+      unmatchedAfter.find((d) => posix.basename(d.sourcePath) === posix.basename(before.sourcePath)) ??
+      (unmatchedBefore.length === 1 && unmatchedAfter.length === 1 ? unmatchedAfter[0] : undefined);
     if (renamed !== undefined) {
       out.push(error(AgainstCodes.domainRenamed, renamed.span, renamed.name.length,
         `domain ${before.name} (in ${label}) is now named ${renamed.name}: the topics of its stored events change from ${before.name}.* to ${renamed.name}.*, so they could no longer be read`,
