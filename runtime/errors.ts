@@ -121,3 +121,20 @@ export class ConfigurationError extends EventforgeError {
 export class IntegrityError extends EventforgeError {
   override readonly name = 'IntegrityError';
 }
+
+/**
+ * Stored bytes could not be decrypted: the cipher key is wrong or missing, or the bytes were
+ * altered (AES-GCM authenticates them). Nothing was decoded.
+ */
+export class DecryptionError extends EventforgeError {
+  override readonly name = 'DecryptionError';
+  constructor(
+    /** `DogSchool.Dog.TrickAdded`, or the snapshot topic. */
+    readonly topic: string,
+    readonly streamId: string,
+    readonly streamVersion: number,
+    readonly problem: string,
+  ) {
+    super(`cannot decrypt ${topic} (stream ${streamId}, version ${streamVersion}): ${problem}`);
+  }
+}

@@ -1,0 +1,225 @@
+import type { AggregateClass, AggregateDescriptor, DomainDescriptor } from './codec.js';
+import { readConfig, type RuntimeConfig, type StoreConfig } from './config.js';
+import { ConfigurationError, EventforgeError } from './errors.js';
+import { Mapper } from './mapper.js';
+import { NotificationLog } from './notification-log.js';
+import { openRecorder } from './open-recorder.js';
+import { checkCipherKey } from './payload-envelope.js';
+import type { Recorder, Tracking } from './recorder.js';
+import { Repository, type AnyAggregate, type StoreAccess } from './repository.js';
+import { SnapshotIntervals } from './snapshot-intervals.js';
+import { TopicRegistry } from './topics.js';
+
+/** How an application is set up. Everything is optional; the environment fills the rest. */
+export interface ApplicationOptions {
+  /** The generated domains whose events this application stores and reads (e.g. `[dogSchoolDomain]`). */
+  readonly domains?: readonly DomainDescriptor[];
+  /** The application's name (tracking records use it); the class name by default. */
+  readonly name?: string;
+  /**
+   * Use this recorder instead of the one `DATABASE_URL` names. The application does not close
+   * a recorder it was given (several applications may share one).
+   */
+  readonly recorder?: Recorder;
+  /** Read configuration from these variables instead of `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Snapshot intervals by aggregate name (`Dog`), topic (`DogSchool.Dog`) or `*`; `null` turns
+   * snapshots off. Overrides `EVENTFORGE_SNAPSHOT_EVERY`, which overrides the schema's `snapshot.every`.
+   */
+  readonly snapshotEvery?: Readonly<Record<string, number | null>>;
+  /** A 32-byte AES-256 key (or its base64): encrypt stored payloads. Overrides `EVENTFORGE_CIPHER_KEY`. */
+  readonly cipherKey?: Uint8Array | string;
+  /** Compress stored payloads. Overrides `EVENTFORGE_COMPRESSION`. */
+  readonly compression?: 'deflate' | 'none';
+}
+
+/**
+ * An event-sourced application: stores aggregates' new events atomically, loads aggregates
+ * through typed repositories, takes snapshots, and exposes its notification log.
+ *
+ * Subclass it and add commands and queries:
+ *
+ * ```ts
+ * class DogSchool extends Application {
+ *   constructor(options: ApplicationOptions = {}) { super({ ...options, domains: [dogSchoolDomain] }); }
+ *   readonly dogs = this.repository(Dog);
+ *   async registerDog(name: string) { const dog = Dog.create({ name }); await this.save(dog); return dog.id; }
+ * }
+ * ```
+ *
+ * The store is opened on first use, so construction is synchronous; configuration errors are
+ * raised by the constructor.
+ */
+export class Application {
+  /** The application's name, e.g. `DogSchool`. */
+  readonly name: string;
+  /** The application's events in stored order, decoded. */
+  readonly log: NotificationLog;
+  /** What the environment (and options) configured. */
+  readonly config: ApplicationConfig;
+
+  readonly #topics: TopicRegistry;
+  readonly #mapper: Mapper;
+  readonly #intervals: SnapshotIntervals;
+  readonly #givenRecorder: Recorder | undefined;
+  readonly #repositories = new Map<AggregateClass<AnyAggregate>, Repository<AnyAggregate>>();
+  readonly #store: StoreAccess;
+  #opening: Promise<Recorder> | undefined;
+  #closed = false;
+
+  constructor(options: ApplicationOptions = {}) {
+    this.name = options.name ?? new.target.name;
+    const env = options.env ?? process.env;
+    // With a recorder given, DATABASE_URL is irrelevant and must not be able to fail the construction.
+    this.config = applyOptions(readConfig(options.recorder === undefined ? env : { ...env, DATABASE_URL: 'memory:' }), options);
+    this.#topics = new TopicRegistry(options.domains ?? []);
+    this.#mapper = new Mapper(this.#topics, {
+      compression: this.config.compression,
+      cipherKey: this.config.cipherKey,
+    });
+    this.#intervals = new SnapshotIntervals(this.#topics, options.domains ?? [], [
+      { source: 'EVENTFORGE_SNAPSHOT_EVERY', intervals: this.config.snapshotEvery },
+      { source: 'the snapshotEvery option', intervals: new Map(Object.entries(options.snapshotEvery ?? {})) },
+    ]);
+    this.#givenRecorder = options.recorder;
+    const mapper = this.#mapper;
+    this.#store = { recorder: () => this.recorder(), mapper };
+    this.log = new NotificationLog(this.#store);
+  }
+
+  /** The store this application uses, opened on first call. */
+  async recorder(): Promise<Recorder> {
+    if (this.#closed) throw new EventforgeError(`application ${this.name} was closed`);
+    if (this.#givenRecorder !== undefined) return this.#givenRecorder;
+    if (this.#opening === undefined) {
+      const store = this.config.store;
+      if (store.kind === 'given') throw new EventforgeError('unreachable: a given recorder is returned above');
+      this.#opening = openRecorder(store);
+      // A failed open (e.g. the database is down) is not cached: the next call tries again.
+      this.#opening.catch(() => (this.#opening = undefined));
+    }
+    return this.#opening;
+  }
+
+  /** The typed repository of an aggregate class (generated, or a hand-written subclass of one). */
+  repository<A extends AnyAggregate>(cls: AggregateClass<A>): Repository<A> {
+    let repository = this.#repositories.get(cls);
+    if (repository === undefined) {
+      this.#topics.register(descriptorOfClass(cls));
+      repository = new Repository(cls, this.#store);
+      this.#repositories.set(cls, repository);
+    }
+    return repository as Repository<A>;
+  }
+
+  /**
+   * Stores the new events of all the given aggregates in ONE atomic append: all or nothing.
+   * On success their pending events are cleared and snapshots are taken where a save crossed a
+   * multiple of the aggregate's snapshot interval; on failure (e.g. `ConcurrencyError`) nothing
+   * is stored and the aggregates keep their pending events. Returns the notification ids.
+   */
+  async save(...aggregates: AnyAggregate[]): Promise<bigint[]> {
+    return this.#save(aggregates, undefined);
+  }
+
+  /**
+   * Like `save`, and records in the same transaction that this application processed the
+   * upstream notification `tracking` names (exactly-once processing). A second save with the
+   * same tracking record fails with `IntegrityError` and stores nothing.
+   */
+  async saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]> {
+    return this.#save(aggregates, tracking);
+  }
+
+  /**
+   * Takes a snapshot of the aggregate at `version` (the latest when absent) and stores it.
+   * Returns the version the snapshot holds.
+   */
+  async takeSnapshot<A extends AnyAggregate>(cls: AggregateClass<A>, id: string, version?: number): Promise<number> {
+    const aggregate = await this.repository(cls).get(id, version === undefined ? {} : { version });
+    const recorder = await this.recorder();
+    await recorder.saveSnapshot(this.#mapper.toStoredSnapshot(cls.descriptor, aggregate.takeSnapshot()));
+    return aggregate.version;
+  }
+
+  /** The snapshot interval in force for an aggregate class; undefined = no automatic snapshots. */
+  snapshotInterval(cls: AggregateClass<AnyAggregate>): number | undefined {
+    return this.#intervals.of(descriptorOfClass(cls));
+  }
+
+  /** Releases the store (unless it was given in the options). Further use throws. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const opening = this.#opening;
+    this.#opening = undefined;
+    if (opening !== undefined) {
+      const recorder = await opening.catch(() => undefined);
+      await recorder?.close();
+    }
+  }
+
+  async #save(aggregates: readonly AnyAggregate[], tracking: Tracking | undefined): Promise<bigint[]> {
+    const batches = [...new Set(aggregates)].map((aggregate) => {
+      const descriptor = descriptorOf(aggregate);
+      const events = aggregate.pendingEvents;
+      return { aggregate, descriptor, count: events.length, stored: events.map((e) => this.#mapper.toStoredEvent(descriptor, e)) };
+    });
+    const stored = batches.flatMap((b) => b.stored);
+    if (stored.length === 0 && tracking === undefined) return [];
+    const recorder = await this.recorder();
+    const ids = await recorder.append(stored, tracking === undefined ? {} : { tracking });
+    for (const { aggregate, descriptor, count } of batches) {
+      if (count === 0) continue;
+      aggregate.collectEvents();
+      const every = this.#intervals.of(descriptor);
+      if (every !== undefined && crossesMultiple(aggregate.version - count, aggregate.version, every)) {
+        await recorder.saveSnapshot(this.#mapper.toStoredSnapshot(descriptor, aggregate.takeSnapshot()));
+      }
+    }
+    return ids;
+  }
+}
+
+/** Whether (before, after] contains a multiple of `every`. */
+function crossesMultiple(before: number, after: number, every: number): boolean {
+  return Math.floor(after / every) > Math.floor(before / every);
+}
+
+function descriptorOfClass(cls: AggregateClass<AnyAggregate>): AggregateDescriptor {
+  const descriptor = (cls as { descriptor?: AggregateDescriptor }).descriptor;
+  if (descriptor === undefined) {
+    throw new EventforgeError(
+      `class ${cls.name} has no static descriptor: repositories load generated aggregate classes and their subclasses`,
+    );
+  }
+  return descriptor;
+}
+
+function descriptorOf(aggregate: AnyAggregate): AggregateDescriptor {
+  return descriptorOfClass(aggregate.constructor as AggregateClass<AnyAggregate>);
+}
+
+/** The configuration an application runs with; `store` is `given` when a recorder was passed in. */
+export type ApplicationConfig = Omit<RuntimeConfig, 'store'> & { readonly store: StoreConfig | { readonly kind: 'given' } };
+
+/** Options win over the environment. */
+function applyOptions(config: RuntimeConfig, options: ApplicationOptions): ApplicationConfig {
+  let cipherKey = config.cipherKey;
+  if (options.cipherKey !== undefined) {
+    cipherKey = checkCipherKey(
+      typeof options.cipherKey === 'string' ? Buffer.from(options.cipherKey, 'base64') : options.cipherKey,
+      'the cipherKey option',
+    );
+  }
+  let compression = config.compression;
+  if (options.compression !== undefined) {
+    if (options.compression !== 'deflate' && options.compression !== 'none') {
+      throw new ConfigurationError(`the compression option is ${String(options.compression)}; expected deflate or none`);
+    }
+    compression = options.compression === 'deflate' ? 'deflate' : undefined;
+  }
+  const store: ApplicationConfig['store'] = options.recorder !== undefined ? { kind: 'given' } : config.store;
+  return { ...config, store, cipherKey, compression };
+}

@@ -1,0 +1,147 @@
+/**
+ * Configuration from the environment, as the Python library does it: the same code runs on
+ * the in-memory store in tests, the embedded SQLite file by default, and PostgreSQL in
+ * production, chosen by `DATABASE_URL`.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigurationError } from './errors.js';
+import { checkCipherKey } from './payload-envelope.js';
+
+/** Where events are stored. */
+export type StoreConfig =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'sqlite'; readonly filename: string }
+  | { readonly kind: 'postgresql'; readonly url: string };
+
+/** Everything the environment can configure. */
+export interface RuntimeConfig {
+  readonly store: StoreConfig;
+  /**
+   * Snapshot intervals by aggregate name (`Dog`), topic (`DogSchool.Dog`) or `*` (all);
+   * `null` turns snapshotting off for that aggregate.
+   */
+  readonly snapshotEvery: ReadonlyMap<string, number | null>;
+  readonly cipherKey: Uint8Array | undefined;
+  readonly compression: 'deflate' | undefined;
+}
+
+/** The environment variables eventforge reads. */
+export const ENVIRONMENT_VARIABLES = {
+  DATABASE_URL: 'unset → SQLite file ./eventforge.sqlite; file:<path> → SQLite; postgresql://… or postgres://… → PostgreSQL; memory: → in memory',
+  EVENTFORGE_SQLITE_FILE: 'the SQLite file used when DATABASE_URL is unset (default ./eventforge.sqlite)',
+  EVENTFORGE_SNAPSHOT_EVERY: 'snapshot intervals, e.g. Dog:50,User:10 (name or topic, or * for all; a positive integer or off)',
+  EVENTFORGE_CIPHER_KEY: 'base64 of a 32-byte key: encrypts stored payloads with AES-256-GCM',
+  EVENTFORGE_COMPRESSION: 'deflate compresses stored payloads; none (or unset) does not',
+} as const;
+
+/** The default SQLite file, relative to the working directory. */
+export const DEFAULT_SQLITE_FILE = './eventforge.sqlite';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and checks the configuration; throws `ConfigurationError` naming the variable at fault. */
+export function readConfig(env: Env = process.env): RuntimeConfig {
+  return {
+    store: readStore(env),
+    snapshotEvery: readSnapshotEvery(env['EVENTFORGE_SNAPSHOT_EVERY']),
+    cipherKey: readCipherKey(env['EVENTFORGE_CIPHER_KEY']),
+    compression: readCompression(env['EVENTFORGE_COMPRESSION']),
+  };
+}
+
+/** The store `DATABASE_URL` (and `EVENTFORGE_SQLITE_FILE`) select. */
+export function readStore(env: Env = process.env): StoreConfig {
+  const url = env['DATABASE_URL']?.trim();
+  if (url === undefined || url === '') {
+    const file = env['EVENTFORGE_SQLITE_FILE']?.trim();
+    return { kind: 'sqlite', filename: resolve(file === undefined || file === '' ? DEFAULT_SQLITE_FILE : file) };
+  }
+  if (url === 'memory:' || url === 'memory://') return { kind: 'memory' };
+  if (url.startsWith('file:')) return { kind: 'sqlite', filename: sqliteFilename(url) };
+  if (url.startsWith('postgresql://') || url.startsWith('postgres://')) {
+    try {
+      const parsed = new URL(url);
+      if (parsed.hostname === '' && !parsed.searchParams.has('host')) throw new Error('no host');
+    } catch {
+      throw new ConfigurationError(
+        `DATABASE_URL is not a valid PostgreSQL URL (${redact(url)}); expected postgresql://user:password@host:port/database`,
+      );
+    }
+    return { kind: 'postgresql', url };
+  }
+  throw new ConfigurationError(
+    `DATABASE_URL=${redact(url)} is not supported; use file:<path> (SQLite), postgresql://… (PostgreSQL) or memory: (in memory), or leave it unset for ${DEFAULT_SQLITE_FILE}`,
+  );
+}
+
+/** `file:./dev.db`, `file:/abs/dev.db`, `file:///abs/dev.db` → an absolute path (query strings dropped). */
+function sqliteFilename(url: string): string {
+  const withoutQuery = url.split('?')[0]!;
+  let path: string;
+  if (withoutQuery.startsWith('file://')) {
+    try {
+      path = fileURLToPath(withoutQuery);
+    } catch (error) {
+      throw new ConfigurationError(`DATABASE_URL=${url} is not a valid file URL: ${(error as Error).message}`);
+    }
+  } else {
+    path = withoutQuery.slice('file:'.length);
+  }
+  if (path === '') throw new ConfigurationError('DATABASE_URL=file: names no file; use e.g. file:./eventforge.sqlite');
+  return isAbsolute(path) ? path : resolve(path);
+}
+
+/** `Dog:50,DogSchool.User:10,*:100,Order:off` → a map. */
+export function readSnapshotEvery(value: string | undefined): Map<string, number | null> {
+  const intervals = new Map<string, number | null>();
+  if (value === undefined || value.trim() === '') return intervals;
+  for (const raw of value.split(',')) {
+    const entry = raw.trim();
+    if (entry === '') continue;
+    const match = /^(\*|[A-Za-z_][\w.]*):\s*(\S+)$/.exec(entry);
+    const name = match?.[1];
+    const every = match?.[2];
+    if (name === undefined || every === undefined) {
+      throw new ConfigurationError(
+        `EVENTFORGE_SNAPSHOT_EVERY: "${entry}" is not <aggregate>:<interval>; expected e.g. Dog:50,User:10 (or *:100, Order:off)`,
+      );
+    }
+    if (intervals.has(name)) throw new ConfigurationError(`EVENTFORGE_SNAPSHOT_EVERY names ${name} twice`);
+    if (every === 'off' || every === 'never') {
+      intervals.set(name, null);
+    } else if (/^[1-9]\d*$/.test(every) && Number.isSafeInteger(Number(every))) {
+      intervals.set(name, Number(every));
+    } else {
+      throw new ConfigurationError(
+        `EVENTFORGE_SNAPSHOT_EVERY: the interval of ${name} is "${every}"; expected a positive integer or off`,
+      );
+    }
+  }
+  return intervals;
+}
+
+/** Base64 of 32 bytes, or unset. */
+export function readCipherKey(value: string | undefined): Uint8Array | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const text = value.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0) {
+    throw new ConfigurationError(
+      'EVENTFORGE_CIPHER_KEY is not base64; expected the base64 of 32 random bytes, e.g. from `node -e "console.log(crypto.randomBytes(32).toString(\'base64\'))"`',
+    );
+  }
+  return checkCipherKey(Buffer.from(text, 'base64'), 'EVENTFORGE_CIPHER_KEY');
+}
+
+/** `deflate`, `none` or unset. */
+export function readCompression(value: string | undefined): 'deflate' | undefined {
+  const text = value?.trim().toLowerCase();
+  if (text === undefined || text === '' || text === 'none') return undefined;
+  if (text === 'deflate') return 'deflate';
+  throw new ConfigurationError(`EVENTFORGE_COMPRESSION=${value} is not supported; expected deflate or none`);
+}
+
+/** Hides a password in a URL shown in an error message. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}

@@ -1,0 +1,56 @@
+/**
+ * eventforge's runtime: what generated code and applications import (`eventforge/runtime`).
+ * An allow-list: only what is exported here is public.
+ */
+export type { DomainEvent } from './events.js';
+export type {
+  AggregateClass,
+  AggregateDescriptor,
+  DomainDescriptor,
+  EventDescriptor,
+  EventOf,
+  JsonValue,
+  PayloadCodec,
+  StateOf,
+} from './codec.js';
+export { Aggregate, type AggregateSnapshot } from './aggregate.js';
+export {
+  AggregateDiscardedError,
+  AggregateNotFoundError,
+  ConcurrencyError,
+  ConfigurationError,
+  DecodeError,
+  DecryptionError,
+  EventforgeError,
+  IntegrityError,
+  UnknownSchemaVersionError,
+  UnknownTopicError,
+  ValidationError,
+  type ValidationIssue,
+} from './errors.js';
+export type {
+  AppendOptions,
+  Notification,
+  ReadNotificationsOptions,
+  ReadStreamOptions,
+  Recorder,
+  StoredEvent,
+  StoredSnapshot,
+  Tracking,
+} from './recorder.js';
+export { MemoryRecorder, createMemoryRecorder } from './memory-recorder.js';
+export { Mapper, type MappedEvent, type MappedSnapshot } from './mapper.js';
+export { TopicRegistry, type EventTopic } from './topics.js';
+export { generateCipherKey, type PayloadLayers } from './payload-envelope.js';
+export {
+  DEFAULT_SQLITE_FILE,
+  ENVIRONMENT_VARIABLES,
+  readConfig,
+  type RuntimeConfig,
+  type StoreConfig,
+} from './config.js';
+export { openRecorder } from './open-recorder.js';
+export { Application, type ApplicationConfig, type ApplicationOptions } from './application.js';
+export { Repository, type AnyAggregate, type GetOptions } from './repository.js';
+export { NotificationLog, type LoggedEvent, type SelectOptions } from './notification-log.js';
+export * from './wire.js';

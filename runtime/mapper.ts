@@ -1,0 +1,161 @@
+/**
+ * Domain events and aggregate snapshots ⇄ their stored form. The payload goes through the
+ * generated codec (typed value → JSON wire form, and back through the upcaster chain), then
+ * UTF-8 JSON text, then the optional compression and encryption layers (payload-envelope.ts).
+ */
+import type { AggregateSnapshot } from './aggregate.js';
+import type { AggregateDescriptor, JsonValue, PayloadCodec } from './codec.js';
+import { DecodeError, DecryptionError, UnknownSchemaVersionError } from './errors.js';
+import type { DomainEvent } from './events.js';
+import { EnvelopeProblem, openPayload, sealPayload, type PayloadLayers } from './payload-envelope.js';
+import type { StoredEvent, StoredSnapshot } from './recorder.js';
+import type { TopicRegistry } from './topics.js';
+
+/** A decoded stored event and the aggregate type it belongs to. */
+export interface MappedEvent {
+  readonly aggregate: AggregateDescriptor;
+  readonly event: DomainEvent;
+}
+
+/** A decoded snapshot and the aggregate type it belongs to. */
+export interface MappedSnapshot {
+  readonly aggregate: AggregateDescriptor;
+  readonly snapshot: AggregateSnapshot<unknown>;
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Converts between domain objects and stored records for one application. */
+export class Mapper {
+  constructor(
+    readonly topics: TopicRegistry,
+    readonly layers: PayloadLayers = {},
+  ) {}
+
+  /** A new event of an aggregate of type `aggregate` → its stored form. */
+  toStoredEvent(aggregate: AggregateDescriptor, event: DomainEvent): StoredEvent {
+    const descriptor = this.topics.eventOfType(aggregate, event.type);
+    return {
+      streamId: event.originatorId,
+      version: event.originatorVersion,
+      topic: descriptor.topic,
+      schemaVersion: descriptor.codec.version,
+      timestamp: event.timestamp,
+      state: this.#seal(descriptor.codec.encode(event.data)),
+    };
+  }
+
+  /**
+   * A stored event → the domain event, upcast to the current version. Throws
+   * `UnknownTopicError`, `UnknownSchemaVersionError`, `DecodeError` or `DecryptionError`,
+   * each naming the stream and version.
+   */
+  toDomainEvent(stored: StoredEvent): MappedEvent {
+    const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
+    const wire = this.#open(stored.state, stored);
+    const data = decodeAt(event.codec, wire, stored);
+    return {
+      aggregate,
+      event: {
+        type: event.type,
+        originatorId: stored.streamId,
+        originatorVersion: stored.version,
+        timestamp: stored.timestamp,
+        data,
+      },
+    };
+  }
+
+  /** An aggregate's snapshot → its stored form (the state plus the envelope fields). */
+  toStoredSnapshot(aggregate: AggregateDescriptor, snapshot: AggregateSnapshot<unknown>, takenAt = new Date()): StoredSnapshot {
+    const wire: JsonValue = {
+      createdOn: snapshot.createdOn.toISOString(),
+      modifiedOn: snapshot.modifiedOn.toISOString(),
+      discarded: snapshot.discarded,
+      state: aggregate.state.encode(snapshot.state),
+    };
+    return {
+      streamId: snapshot.id,
+      version: snapshot.version,
+      topic: aggregate.topic,
+      schemaVersion: aggregate.state.version,
+      timestamp: takenAt,
+      state: this.#seal(wire),
+    };
+  }
+
+  /** A stored snapshot → the aggregate snapshot, its state upcast to the current version. */
+  toAggregateSnapshot(stored: StoredSnapshot): MappedSnapshot {
+    const aggregate = this.topics.snapshot(stored.topic, stored.streamId, stored.version);
+    const wire = this.#open(stored.state, stored);
+    const at = (path: string, problem: string) =>
+      new DecodeError(stored.topic, stored.schemaVersion, path, `${problem} (snapshot of stream ${stored.streamId}, version ${stored.version})`);
+    if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) throw at('', 'expected a snapshot envelope object');
+    const envelope = wire as Record<string, unknown>;
+    const createdOn = parseTimestamp(envelope['createdOn']);
+    const modifiedOn = parseTimestamp(envelope['modifiedOn']);
+    if (createdOn === undefined) throw at('createdOn', 'expected an ISO timestamp');
+    if (modifiedOn === undefined) throw at('modifiedOn', 'expected an ISO timestamp');
+    if (typeof envelope['discarded'] !== 'boolean') throw at('discarded', 'expected a boolean');
+    const state = decodeAt(aggregate.state, envelope['state'], stored);
+    return {
+      aggregate,
+      snapshot: {
+        id: stored.streamId,
+        version: stored.version,
+        createdOn,
+        modifiedOn,
+        discarded: envelope['discarded'],
+        state,
+      },
+    };
+  }
+
+  #seal(wire: JsonValue): Uint8Array {
+    return sealPayload(utf8Encoder.encode(JSON.stringify(wire)), this.layers);
+  }
+
+  #open(bytes: Uint8Array, record: StoredEvent | StoredSnapshot): unknown {
+    let plain: Uint8Array;
+    try {
+      plain = openPayload(bytes, this.layers.cipherKey);
+    } catch (error) {
+      if (!(error instanceof EnvelopeProblem)) throw error;
+      if (error.kind === 'decrypt') throw new DecryptionError(record.topic, record.streamId, record.version, error.message);
+      throw new DecodeError(record.topic, record.schemaVersion, '', `${error.message} (stream ${record.streamId}, version ${record.version})`);
+    }
+    try {
+      return JSON.parse(utf8Decoder.decode(plain)) as unknown;
+    } catch (error) {
+      throw new DecodeError(
+        record.topic,
+        record.schemaVersion,
+        '',
+        `the stored payload is not UTF-8 JSON (${(error as Error).message}) (stream ${record.streamId}, version ${record.version})`,
+      );
+    }
+  }
+}
+
+/** Decodes through the codec, adding the record's position to an unknown-version error. */
+function decodeAt<T>(codec: PayloadCodec<T>, wire: unknown, record: StoredEvent | StoredSnapshot): T {
+  // Checked here as well as in the codec: a newer record must never be misread, whatever the codec does.
+  if (!Number.isInteger(record.schemaVersion) || record.schemaVersion < 1 || record.schemaVersion > codec.version) {
+    throw new UnknownSchemaVersionError(record.topic, record.schemaVersion, codec.version, record.streamId, record.version);
+  }
+  try {
+    return codec.decode(wire, record.schemaVersion);
+  } catch (error) {
+    if (error instanceof UnknownSchemaVersionError && error.streamId === undefined) {
+      throw new UnknownSchemaVersionError(error.topic, error.schemaVersion, error.knownVersion, record.streamId, record.version);
+    }
+    throw error;
+  }
+}
+
+function parseTimestamp(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

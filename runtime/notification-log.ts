@@ -1,0 +1,74 @@
+import type { DomainEvent } from './events.js';
+import type { StoreAccess } from './repository.js';
+
+/** A domain event read from the application's log, with its position. */
+export interface LoggedEvent {
+  /** The notification id: the event's global position in the log. */
+  readonly id: bigint;
+  /** `DogSchool.Dog.TrickAdded` */
+  readonly topic: string;
+  /** The aggregate type's name, e.g. `Dog`. */
+  readonly aggregate: string;
+  /** The decoded event, upcast to its current version. */
+  readonly event: DomainEvent;
+}
+
+/** Narrows a selection of the log. */
+export interface SelectOptions {
+  /** Only these topics (e.g. `DogSchool.Dog.TrickAdded`); all when absent or empty. */
+  readonly topics?: readonly string[];
+  /** The last id to return (inclusive). */
+  readonly stop?: bigint;
+}
+
+/**
+ * The application's events in the order they were stored, decoded: what projections and
+ * downstream applications read (pull-based notifications).
+ */
+export class NotificationLog {
+  readonly #store: StoreAccess;
+
+  /** @internal created by the application. */
+  constructor(store: StoreAccess) {
+    this.#store = store;
+  }
+
+  /**
+   * At most `limit` events from id `start` (inclusive), oldest first. The third argument is a
+   * topic filter, or `{ topics, stop }`.
+   */
+  async select(start: bigint, limit: number, filter?: readonly string[] | SelectOptions): Promise<LoggedEvent[]> {
+    const options: SelectOptions = filter === undefined ? {} : isTopicList(filter) ? { topics: filter } : filter;
+    const recorder = await this.#store.recorder();
+    const notifications = await recorder.readNotifications({
+      start,
+      limit,
+      ...(options.stop === undefined ? {} : { stop: options.stop }),
+      ...(options.topics === undefined ? {} : { topics: options.topics }),
+    });
+    return notifications.map((n) => {
+      const { aggregate, event } = this.#store.mapper.toDomainEvent(n);
+      return { id: n.id, topic: n.topic, aggregate: aggregate.name, event };
+    });
+  }
+
+  /** The id of the last event in the log; 0n when it is empty. */
+  async maxId(): Promise<bigint> {
+    return (await this.#store.recorder()).maxNotificationId();
+  }
+
+  /** Every event from `start` on, read in pages of `pageSize`. */
+  async *readAll(start = 1n, pageSize = 500, topics?: readonly string[]): AsyncGenerator<LoggedEvent> {
+    let next = start;
+    for (;;) {
+      const page = await this.select(next, pageSize, topics === undefined ? {} : { topics });
+      for (const logged of page) yield logged;
+      if (page.length < pageSize) return;
+      next = page[page.length - 1]!.id + 1n;
+    }
+  }
+}
+
+function isTopicList(filter: readonly string[] | SelectOptions): filter is readonly string[] {
+  return Array.isArray(filter);
+}

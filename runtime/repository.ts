@@ -1,0 +1,86 @@
+import type { Aggregate, AggregateSnapshot } from './aggregate.js';
+import type { AggregateClass, EventOf, StateOf } from './codec.js';
+import { AggregateNotFoundError, EventforgeError } from './errors.js';
+import type { DomainEvent } from './events.js';
+import type { Mapper } from './mapper.js';
+import type { Recorder } from './recorder.js';
+
+/** What a repository needs of its application. */
+export interface StoreAccess {
+  recorder(): Promise<Recorder>;
+  readonly mapper: Mapper;
+}
+
+/** Options of {@link Repository.get}. */
+export interface GetOptions {
+  /** The aggregate as it was at this version (inclusive); the latest when absent. */
+  readonly version?: number;
+}
+
+/** Any aggregate class the runtime can load. */
+export type AnyAggregate = Aggregate<unknown, DomainEvent>;
+
+/**
+ * Loads aggregates of one class from the store. Get one from `app.repository(Dog)`; it returns
+ * instances of exactly that class, so a hand-written subclass's commands are available.
+ */
+export class Repository<A extends AnyAggregate> {
+  readonly #cls: AggregateClass<A>;
+  readonly #store: StoreAccess;
+
+  /** @internal created by `Application.repository`. */
+  constructor(cls: AggregateClass<A>, store: StoreAccess) {
+    this.#cls = cls;
+    this.#store = store;
+  }
+
+  /** The aggregate class this repository loads. */
+  get aggregateClass(): AggregateClass<A> {
+    return this.#cls;
+  }
+
+  /**
+   * The aggregate with this id, rebuilt from its latest snapshot at or below the requested
+   * version (if any) and the events after it. Throws `AggregateNotFoundError` when the stream
+   * does not exist, holds another aggregate type, or the aggregate was discarded (at that version).
+   */
+  async get(id: string, options: GetOptions = {}): Promise<A> {
+    const { version } = options;
+    const name = this.#cls.descriptor.name;
+    if (version !== undefined && (!Number.isSafeInteger(version) || version < 1)) {
+      throw new EventforgeError(`${name} ${id}: version ${version} is not a positive integer`);
+    }
+    const recorder = await this.#store.recorder();
+    const mapper = this.#store.mapper;
+    const topic = this.#cls.descriptor.topic;
+    const aggregate = new this.#cls();
+
+    const stored = await recorder.latestSnapshot(id, version);
+    let after: number | undefined;
+    if (stored !== undefined) {
+      const { aggregate: type, snapshot } = mapper.toAggregateSnapshot(stored);
+      if (type.topic !== topic) throw new AggregateNotFoundError(name, id, version);
+      aggregate.restoreSnapshot(snapshot as AggregateSnapshot<StateOf<A>>);
+      after = snapshot.version;
+    }
+    const events = await recorder.readStream(id, { after, upTo: version });
+    for (const record of events) {
+      const { aggregate: type, event } = mapper.toDomainEvent(record);
+      if (type.topic !== topic) throw new AggregateNotFoundError(name, id, version);
+      aggregate.applyEvent(event as EventOf<A>);
+    }
+    if (aggregate.version === 0 || aggregate.isDiscarded) throw new AggregateNotFoundError(name, id, version);
+    return aggregate;
+  }
+
+  /** Whether an aggregate of this class with this id exists and is not discarded. */
+  async has(id: string): Promise<boolean> {
+    try {
+      await this.get(id);
+      return true;
+    } catch (error) {
+      if (error instanceof AggregateNotFoundError) return false;
+      throw error;
+    }
+  }
+}
