@@ -1,7 +1,19 @@
 import type { Emitter } from './types.js';
 import { upcastersEmitter } from './upcasters/index.js';
+import { aggregatesEmitter } from './typescript/emit-aggregates.js';
+import { descriptorsEmitter } from './typescript/emit-descriptors.js';
+import { indexEmitter } from './typescript/emit-index.js';
+import { transcodersEmitter } from './typescript/emit-transcoders.js';
+import { typesEmitter } from './typescript/emit-types.js';
+import { validatorsEmitter } from './typescript/emit-validators.js';
 
 /** Every artifact, in a fixed order. Each emitter module adds itself here. */
 export const emitters: readonly Emitter[] = [
   upcastersEmitter,
+  typesEmitter,
+  transcodersEmitter,
+  validatorsEmitter,
+  descriptorsEmitter,
+  aggregatesEmitter,
+  indexEmitter,
 ];

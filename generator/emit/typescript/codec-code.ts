@@ -1,0 +1,113 @@
+/**
+ * Expressions of the straight-line transcoders: how one field is written to and read from its
+ * wire form. Readers share the signature `(value, at, path, key)` of runtime/wire.ts.
+ */
+import type { ScalarKind, TypeRef } from '../../ir/model.js';
+
+const SCALAR_READERS: Record<ScalarKind, string> = {
+  string: 'readString',
+  int: 'readInt',
+  float: 'readFloat',
+  decimal: 'readDecimal',
+  bigint: 'readBigint',
+  boolean: 'readBoolean',
+  uuid: 'readUuid',
+  datetime: 'readDateTime',
+  date: 'readDate',
+  bytes: 'readBytes',
+  json: 'readJson',
+};
+
+/** Decoder of a value object: `decodeMoney`. */
+export function valueObjectDecoderName(name: string): string {
+  return `decode${name}`;
+}
+
+/** Encoder of a value object: `encodeMoney`. */
+export function valueObjectEncoderName(name: string): string {
+  return `encode${name}`;
+}
+
+/** Reader of an enum: `readCurrency`. */
+export function enumReaderName(name: string): string {
+  return `read${name}`;
+}
+
+/** A function expression with the reader signature for `type`; records runtime helpers used. */
+export function readerRef(type: TypeRef, helpers: Set<string>): string {
+  switch (type.kind) {
+    case 'scalar': {
+      const name = SCALAR_READERS[type.scalar];
+      helpers.add(name);
+      return name;
+    }
+    case 'enum':
+      return enumReaderName(type.name);
+    case 'valueObject':
+      return valueObjectDecoderName(type.name);
+    case 'list':
+    case 'map':
+      return `(v, at, p, k) => ${readCall(type, 'v', 'at', 'p', 'k', helpers)}`;
+  }
+}
+
+/** An expression reading `value` (wire) at `path`/`key` into the typed form. */
+export function readCall(type: TypeRef, value: string, at: string, path: string, key: string, helpers: Set<string>): string {
+  switch (type.kind) {
+    case 'list':
+      helpers.add('readList');
+      return `readList(${value}, ${at}, ${path}, ${key}, ${readerRef(type.element, helpers)})`;
+    case 'map':
+      helpers.add('readMap');
+      return `readMap(${value}, ${at}, ${path}, ${key}, ${readerRef(type.value, helpers)})`;
+    default:
+      return `${readerRef(type, helpers)}(${value}, ${at}, ${path}, ${key})`;
+  }
+}
+
+/** Whether the wire form of a type is the typed value itself (strings, numbers, booleans, enums, json). */
+export function isIdentity(type: TypeRef): boolean {
+  if (type.kind === 'enum') return true;
+  if (type.kind !== 'scalar') return false;
+  return !['decimal', 'bigint', 'datetime', 'bytes'].includes(type.scalar);
+}
+
+/** An expression writing the typed `value` as JSON. */
+export function writeExpr(type: TypeRef, value: string, helpers: Set<string>): string {
+  switch (type.kind) {
+    case 'enum':
+      return value;
+    case 'valueObject':
+      return `${valueObjectEncoderName(type.name)}(${value})`;
+    case 'list':
+      if (isIdentity(type.element)) return `${value}.slice()`;
+      helpers.add('encodeList');
+      return `encodeList(${value}, ${writerRef(type.element, helpers)})`;
+    case 'map':
+      if (isIdentity(type.value)) return `{ ...${value} }`;
+      helpers.add('encodeMap');
+      return `encodeMap(${value}, ${writerRef(type.value, helpers)})`;
+    case 'scalar':
+      switch (type.scalar) {
+        case 'decimal':
+        case 'bigint':
+          return `${value}.toString()`;
+        case 'datetime':
+          return `${value}.toISOString()`;
+        case 'bytes':
+          helpers.add('encodeBytes');
+          return `encodeBytes(${value})`;
+        default:
+          return value;
+      }
+  }
+}
+
+function writerRef(type: TypeRef, helpers: Set<string>): string {
+  if (type.kind === 'valueObject') return valueObjectEncoderName(type.name);
+  if (type.kind === 'scalar' && type.scalar === 'bytes') {
+    helpers.add('encodeBytes');
+    return 'encodeBytes';
+  }
+  return `(item) => ${writeExpr(type, 'item', helpers)}`;
+}

@@ -1,0 +1,72 @@
+/**
+ * `<domain>/descriptors.ts`: what the runtime needs to know of each aggregate (topics, codecs,
+ * snapshot policy) and of the domain as a whole.
+ */
+import { StructureKind, VariableDeclarationKind } from 'ts-morph';
+import type { StatementStructures } from 'ts-morph';
+import type { AggregateDef, DomainDef, ProjectDef } from '../../ir/model.js';
+import { aggregateDescriptorName, codecName, domainDescriptorName, domainFolder, stateTypeName } from '../../ir/naming.js';
+import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
+import { docs, importNames, present, printFile, quote } from './print.js';
+
+function aggregateDescriptor(aggregate: AggregateDef): StatementStructures {
+  const state = stateTypeName(aggregate.name);
+  return {
+    kind: StructureKind.VariableStatement,
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: docs(`What the runtime knows of ${aggregate.name}: topics, transcoders and snapshot policy.`),
+    declarations: [
+      {
+        name: aggregateDescriptorName(aggregate.name),
+        type: `AggregateDescriptor<${state}>`,
+        initializer: (w) => {
+          w.writeLine('{').indent(() => {
+            w.writeLine(`name: ${quote(aggregate.name)},`);
+            w.writeLine(`topic: ${quote(aggregate.topic)},`);
+            w.writeLine(`snapshotEvery: ${aggregate.snapshot === undefined ? 'undefined' : String(aggregate.snapshot.every)},`);
+            w.writeLine(`state: ${codecName(state)},`);
+            w.writeLine('events: [').indent(() => {
+              for (const e of aggregate.events) {
+                w.writeLine(`{ type: ${quote(e.name)}, topic: ${quote(e.topic)}, codec: ${codecName(e.name)} },`);
+              }
+            });
+            w.writeLine('],');
+          });
+          w.write('}');
+        },
+      },
+    ],
+  };
+}
+
+export function emitDescriptorsFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {
+  const statements: StatementStructures[] = [
+    ...present([
+      importNames(ctx.runtimeImport, ['AggregateDescriptor', 'DomainDescriptor'], true),
+      importNames('./transcoders.js', domain.aggregates.flatMap((a) => [codecName(stateTypeName(a.name)), ...a.events.map((e) => codecName(e.name))])),
+      importNames('./types.js', domain.aggregates.map((a) => stateTypeName(a.name)), true),
+    ]),
+    ...domain.aggregates.map(aggregateDescriptor),
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: docs(domain.description, `The ${domain.name} domain: register it with the application.`),
+      declarations: [
+        {
+          name: domainDescriptorName(domain.name),
+          type: 'DomainDescriptor',
+          initializer: `{ name: ${quote(domain.name)}, aggregates: [${domain.aggregates.map((a) => aggregateDescriptorName(a.name)).join(', ')}] }`,
+        },
+      ],
+    },
+  ];
+  return { path: `${domainFolder(domain.name)}/descriptors.ts`, contents: printFile(domain.sourcePath, statements) };
+}
+
+/** Emits `<domain>/descriptors.ts` for every domain. */
+export const descriptorsEmitter: Emitter = {
+  name: 'typescript-descriptors',
+  emit: (project: ProjectDef, ctx: EmitContext) => project.domains.map((d) => emitDescriptorsFile(d, ctx)),
+};

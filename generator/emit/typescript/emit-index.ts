@@ -1,0 +1,60 @@
+/**
+ * `<domain>/index.ts`: the domain's public API as an explicit allow-list (no `export *`), so
+ * internal helpers of the generated files never become API by accident.
+ */
+import { StructureKind } from 'ts-morph';
+import type { ExportDeclarationStructure } from 'ts-morph';
+import type { DomainDef, ProjectDef } from '../../ir/model.js';
+import {
+  aggregateBaseClassName,
+  aggregateDescriptorName,
+  codecName,
+  domainDescriptorName,
+  domainFolder,
+  eventDataTypeName,
+  eventUnionName,
+  stateTypeName,
+  versionedTypeName,
+} from '../../ir/naming.js';
+import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
+import { hasAbstractHandlers } from './emit-aggregates.js';
+import { enumValuesName, eventInputTypeName } from './emit-types.js';
+import { validatedEvents, validatorName } from './emit-validators.js';
+import { printFile } from './print.js';
+
+function exportFrom(moduleSpecifier: string, names: readonly string[], typeOnly = false): ExportDeclarationStructure {
+  return { kind: StructureKind.ExportDeclaration, moduleSpecifier, namedExports: [...names].sort(), isTypeOnly: typeOnly };
+}
+
+export function emitIndexFile(domain: DomainDef): GeneratedFile {
+  const typeNames = [
+    ...domain.enums.map((e) => e.name),
+    ...domain.valueObjects.map((v) => v.name),
+    ...domain.aggregates.flatMap((a) => [
+      stateTypeName(a.name),
+      ...a.state.versions.map((v) => versionedTypeName(stateTypeName(a.name), v.version)),
+      eventUnionName(a.name),
+      ...a.events.flatMap((e) => [
+        e.name,
+        eventDataTypeName(e.name),
+        eventInputTypeName(e.name),
+        ...e.versions.map((v) => versionedTypeName(e.name, v.version)),
+      ]),
+    ]),
+  ];
+  const statements = [
+    exportFrom('./aggregates.js', domain.aggregates.flatMap((a) => [aggregateBaseClassName(a.name), ...(hasAbstractHandlers(a) ? [] : [a.name])])),
+    exportFrom('./descriptors.js', [...domain.aggregates.map((a) => aggregateDescriptorName(a.name)), domainDescriptorName(domain.name)]),
+    exportFrom('./transcoders.js', domain.aggregates.flatMap((a) => [codecName(stateTypeName(a.name)), ...a.events.map((e) => codecName(e.name))])),
+    ...(domain.enums.length === 0 ? [] : [exportFrom('./types.js', domain.enums.map((e) => enumValuesName(e.name)))]),
+    exportFrom('./types.js', typeNames, true),
+    ...(validatedEvents(domain).length === 0 ? [] : [exportFrom('./validators.js', validatedEvents(domain).map((e) => validatorName(e.name)))]),
+  ];
+  return { path: `${domainFolder(domain.name)}/index.ts`, contents: printFile(domain.sourcePath, statements) };
+}
+
+/** Emits `<domain>/index.ts` for every domain. */
+export const indexEmitter: Emitter = {
+  name: 'typescript-index',
+  emit: (project: ProjectDef, _ctx: EmitContext) => project.domains.map((d) => emitIndexFile(d)),
+};

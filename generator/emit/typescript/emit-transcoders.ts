@@ -1,0 +1,238 @@
+/**
+ * `<domain>/transcoders.ts`: one `PayloadCodec` per event and per aggregate state. Encoding
+ * writes the current version; decoding reads any known version field by field (no reflection)
+ * and runs older ones through the upcasters of `./upcasters.js`.
+ */
+import { StructureKind, VariableDeclarationKind } from 'ts-morph';
+import type { CodeBlockWriter, FunctionDeclarationStructure, StatementStructures } from 'ts-morph';
+import type { DomainDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
+import {
+  camelCase,
+  codecName,
+  domainFolder,
+  eventDataTypeName,
+  stateTypeName,
+  upcasterName,
+  versionedTypeName,
+} from '../../ir/naming.js';
+import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
+import { enumReaderName, readCall, valueObjectDecoderName, valueObjectEncoderName, writeExpr } from './codec-code.js';
+import { enumValuesName } from './emit-types.js';
+import { docs, importNames, present, printFile, quote } from './print.js';
+
+/** A payload with versions: an event (`Deposited`) or a state (`AccountState`). */
+interface Payload {
+  readonly name: string;
+  readonly topic: string;
+  readonly typeName: string;
+  readonly version: number;
+  readonly versions: readonly PayloadVersionDef[];
+}
+
+function payloads(domain: DomainDef): Payload[] {
+  return domain.aggregates.flatMap((a) => [
+    { name: stateTypeName(a.name), topic: a.topic, typeName: stateTypeName(a.name), version: a.state.version, versions: a.state.versions },
+    ...a.events.map((e) => ({ name: e.name, topic: e.topic, typeName: eventDataTypeName(e.name), version: e.version, versions: e.versions })),
+  ]);
+}
+
+function atName(payload: string, version: number): string {
+  return `${camelCase(payload)}V${version}At`;
+}
+
+function encoderName(payload: string): string {
+  return `encode${payload}`;
+}
+
+function decoderName(payload: string, version: number): string {
+  return `decode${versionedTypeName(payload, version)}`;
+}
+
+/** Body of an object encoder: a literal of the required fields, then the present optional ones. */
+function writeEncodeBody(w: CodeBlockWriter, fields: readonly FieldDef[], helpers: Set<string>): void {
+  const required = fields.filter((f) => !f.optional);
+  const optional = fields.filter((f) => f.optional);
+  const literal = required.map((f) => `${f.name}: ${writeExpr(f.type, `value.${f.name}`, helpers)},`);
+  if (optional.length === 0) {
+    writeLiteral(w, 'return ', literal, ';');
+    return;
+  }
+  writeLiteral(w, 'const wire: { [key: string]: JsonValue } = ', literal, ';');
+  for (const f of optional) {
+    w.writeLine(`if (value.${f.name} !== undefined) wire.${f.name} = ${writeExpr(f.type, `value.${f.name}`, helpers)};`);
+  }
+  w.writeLine('return wire;');
+}
+
+/** Body of an object decoder reading `o` (already checked to be an object) at path `p`. */
+function writeDecodeBody(w: CodeBlockWriter, typeName: string, fields: readonly FieldDef[], path: string, helpers: Set<string>): void {
+  const required = fields.filter((f) => !f.optional);
+  const optional = fields.filter((f) => f.optional);
+  const literal = required.map((f) => `${f.name}: ${readCall(f.type, `o.${f.name}`, 'at', path, quote(f.name), helpers)},`);
+  if (optional.length === 0) {
+    writeLiteral(w, 'return ', literal, ';');
+    return;
+  }
+  helpers.add('Mutable');
+  writeLiteral(w, `const value: Mutable<${typeName}> = `, literal, ';');
+  for (const f of optional) {
+    w.writeLine(`if (o.${f.name} !== undefined) value.${f.name} = ${readCall(f.type, `o.${f.name}`, 'at', path, quote(f.name), helpers)};`);
+  }
+  w.writeLine('return value;');
+}
+
+function writeLiteral(w: CodeBlockWriter, prefix: string, lines: readonly string[], suffix: string): void {
+  if (lines.length === 0) {
+    w.writeLine(`${prefix}{}${suffix}`);
+    return;
+  }
+  w.writeLine(`${prefix}{`);
+  w.indent(() => lines.forEach((line) => w.writeLine(line)));
+  w.writeLine(`}${suffix}`);
+}
+
+function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): FunctionDeclarationStructure[] {
+  return domain.valueObjects.flatMap((vo): FunctionDeclarationStructure[] => [
+    {
+      kind: StructureKind.Function,
+      name: valueObjectEncoderName(vo.name),
+      parameters: [{ name: 'value', type: vo.name }],
+      returnType: 'JsonValue',
+      statements: (w) => writeEncodeBody(w, vo.fields, helpers),
+    },
+    {
+      kind: StructureKind.Function,
+      name: valueObjectDecoderName(vo.name),
+      parameters: [
+        { name: 'wire', type: 'unknown' },
+        { name: 'at', type: 'DecodeAt' },
+        { name: 'path', type: 'string' },
+        { name: 'key', type: 'string | number' },
+      ],
+      returnType: vo.name,
+      statements: (w) => {
+        helpers.add('readObject').add('joinPath');
+        w.writeLine('const o = readObject(wire, at, path, key);');
+        w.writeLine('const p = joinPath(path, key);');
+        writeDecodeBody(w, vo.name, vo.fields, 'p', helpers);
+      },
+    },
+  ]);
+}
+
+function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Set<string>): StatementStructures[] {
+  const out: StatementStructures[] = payload.versions.map((v) => ({
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name: atName(payload.name, v.version), type: 'DecodeAt', initializer: `{ topic: ${quote(payload.topic)}, version: ${v.version} }` }],
+  }));
+  const current = payload.versions[payload.versions.length - 1];
+  out.push({
+    kind: StructureKind.Function,
+    name: encoderName(payload.name),
+    parameters: [{ name: 'value', type: payload.typeName }],
+    returnType: 'JsonValue',
+    statements: (w) => writeEncodeBody(w, current?.fields ?? [], helpers),
+  });
+  for (const v of payload.versions) {
+    const typeName = versionedTypeName(payload.name, v.version);
+    out.push({
+      kind: StructureKind.Function,
+      name: decoderName(payload.name, v.version),
+      parameters: [{ name: 'wire', type: 'unknown' }, { name: 'at', type: 'DecodeAt' }],
+      returnType: typeName,
+      statements: (w) => {
+        helpers.add('readPayload');
+        w.writeLine('const o = readPayload(wire, at);');
+        writeDecodeBody(w, typeName, v.fields, "''", helpers);
+      },
+    });
+  }
+  helpers.add('unknownVersion');
+  out.push({
+    kind: StructureKind.VariableStatement,
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: docs(
+      `Transcoder of \`${payload.topic}\`: writes version ${payload.version}` +
+        (payload.version > 1 ? `, reads versions 1 to ${payload.version} (older ones through the upcasters).` : '.'),
+    ),
+    declarations: [
+      {
+        name: codecName(payload.name),
+        type: `PayloadCodec<${payload.typeName}>`,
+        initializer: (w) => {
+          w.writeLine('{');
+          w.indent(() => {
+            w.writeLine(`version: ${payload.version},`);
+            w.writeLine(`encode: ${encoderName(payload.name)},`);
+            w.writeLine(`decode(wire: unknown, version: number): ${payload.typeName} {`);
+            w.indent(() => {
+              w.writeLine('switch (version) {');
+              w.indent(() => {
+                for (const v of [...payload.versions].reverse()) {
+                  let expr = `${decoderName(payload.name, v.version)}(wire, ${atName(payload.name, v.version)})`;
+                  for (let k = v.version; k < payload.version; k++) {
+                    upcasters.add(upcasterName(payload.name, k));
+                    expr = `${upcasterName(payload.name, k)}(${expr})`;
+                  }
+                  w.writeLine(`case ${v.version}:`).indent(() => w.writeLine(`return ${expr};`));
+                }
+                w.writeLine('default:').indent(() => w.writeLine(`throw unknownVersion(${quote(payload.topic)}, version, ${payload.version});`));
+              });
+              w.writeLine('}');
+            });
+            w.writeLine('},');
+          });
+          w.write('}');
+        },
+      },
+    ],
+  });
+  return out;
+}
+
+export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {
+  const helpers = new Set<string>();
+  const upcasters = new Set<string>();
+  const all = payloads(domain);
+  const enumReaders: StatementStructures[] = domain.enums.map((e) => ({
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [
+      {
+        name: enumReaderName(e.name),
+        type: `FieldReader<${e.name}>`,
+        initializer: `(v, at, p, k) => readEnum(v, ${enumValuesName(e.name)}, at, p, k)`,
+      },
+    ],
+  }));
+  if (domain.enums.length > 0) helpers.add('readEnum').add('FieldReader');
+  // Bodies are writer functions: print them first so `helpers` and `upcasters` are complete.
+  const body: StatementStructures[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
+  const bodyText = printFile(domain.sourcePath, body);
+  const typeNames = [
+    ...domain.valueObjects.map((v) => v.name),
+    ...domain.enums.map((e) => e.name),
+    ...all.flatMap((p) => [p.typeName, ...p.versions.map((v) => versionedTypeName(p.name, v.version))]),
+  ];
+  const runtimeTypes = ['DecodeAt', 'JsonValue', 'PayloadCodec', ...[...helpers].filter((h) => h === 'Mutable' || h === 'FieldReader')];
+  const runtimeValues = [...helpers].filter((h) => h !== 'Mutable' && h !== 'FieldReader');
+  const imports = present([
+    importNames(ctx.runtimeImport, runtimeValues),
+    importNames(ctx.runtimeImport, runtimeTypes, true),
+    importNames('./types.js', domain.enums.map((e) => enumValuesName(e.name))),
+    importNames('./types.js', typeNames, true),
+    importNames('./upcasters.js', upcasters),
+  ]);
+  const importText = printFile(domain.sourcePath, imports);
+  // Both prints start with the header; keep the imports' one and append the body after a blank line.
+  const contents = `${importText}\n${bodyText.slice(bodyText.indexOf('\n') + 1)}`;
+  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents };
+}
+
+/** Emits `<domain>/transcoders.ts` for every domain. */
+export const transcodersEmitter: Emitter = {
+  name: 'typescript-transcoders',
+  emit: (project: ProjectDef, ctx: EmitContext) => project.domains.map((d) => emitTranscodersFile(d, ctx)),
+};

@@ -1,0 +1,173 @@
+/**
+ * `<domain>/types.ts`: enums, value objects, every version of every event and state payload,
+ * trigger inputs, event types and each aggregate's event union. Types only, plus one readonly
+ * runtime list per enum.
+ */
+import { StructureKind, VariableDeclarationKind } from 'ts-morph';
+import type { InterfaceDeclarationStructure, PropertySignatureStructure, StatementStructures } from 'ts-morph';
+import type { AggregateDef, DomainDef, EnumDef, EventDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
+import {
+  domainFolder,
+  eventDataTypeName,
+  eventUnionName,
+  stateTypeName,
+  versionedTypeName,
+} from '../../ir/naming.js';
+import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
+import { docs, importNames, present, printFile, quote } from './print.js';
+import { fieldsNameScalar, tsType } from './type-text.js';
+
+/** `Currency` → `Currencies`: the runtime list of an enum's values. */
+export function enumValuesName(name: string): string {
+  if (/[^aeiou]y$/.test(name)) return `${name.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(name)) return `${name}es`;
+  return `${name}s`;
+}
+
+/** Type of what a trigger accepts: `DepositedInput` (fields with defaults optional). */
+export function eventInputTypeName(event: string): string {
+  return `${event}Input`;
+}
+
+/** Whether the event's input differs from its data (some field has a default). */
+export function hasDefaults(event: EventDef): boolean {
+  return event.fields.some((f) => f.default !== undefined && !f.optional);
+}
+
+function fieldDocs(field: FieldDef): string[] {
+  return docs(field.description, field.pii ? 'Personal data.' : undefined);
+}
+
+function property(field: FieldDef, optional = field.optional): PropertySignatureStructure {
+  return {
+    kind: StructureKind.PropertySignature,
+    name: field.name,
+    type: tsType(field.type),
+    isReadonly: true,
+    hasQuestionToken: optional,
+    docs: fieldDocs(field),
+  };
+}
+
+function payloadInterface(name: string, fields: readonly FieldDef[], doc: string[]): InterfaceDeclarationStructure {
+  return { kind: StructureKind.Interface, name, isExported: true, docs: doc, properties: fields.map((f) => property(f)) };
+}
+
+function enumStatements(e: EnumDef): StatementStructures[] {
+  return [
+    {
+      kind: StructureKind.TypeAlias,
+      name: e.name,
+      isExported: true,
+      docs: docs(e.description),
+      type: e.values.map(quote).join(' | '),
+    },
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [`Every {@link ${e.name}} value, in declaration order.`],
+      declarations: [{ name: enumValuesName(e.name), type: `readonly ${e.name}[]`, initializer: `[${e.values.map(quote).join(', ')}]` }],
+    },
+  ];
+}
+
+function versionDoc(subject: string, v: PayloadVersionDef, current: number): string {
+  return v.version === current
+    ? `${subject}, schema version ${v.version} (current).`
+    : `${subject}, schema version ${v.version}: stored data of this version is read and upcast, never written.`;
+}
+
+function eventStatements(event: EventDef): StatementStructures[] {
+  const data = eventDataTypeName(event.name);
+  const out: StatementStructures[] = event.versions.map((v) =>
+    payloadInterface(versionedTypeName(event.name, v.version), v.fields, docs(versionDoc(`Payload of \`${event.topic}\``, v, event.version))),
+  );
+  out.push({
+    kind: StructureKind.TypeAlias,
+    name: data,
+    isExported: true,
+    docs: docs(`Payload of \`${event.topic}\` in its current schema version.`),
+    type: versionedTypeName(event.name, event.version),
+  });
+  if (hasDefaults(event)) {
+    out.push({
+      kind: StructureKind.Interface,
+      name: eventInputTypeName(event.name),
+      isExported: true,
+      docs: docs(`What triggering \`${event.name}\` takes: fields with a default may be left out.`),
+      properties: event.fields.map((f) => property(f, f.optional || f.default !== undefined)),
+    });
+  } else {
+    out.push({
+      kind: StructureKind.TypeAlias,
+      name: eventInputTypeName(event.name),
+      isExported: true,
+      docs: docs(`What triggering \`${event.name}\` takes.`),
+      type: data,
+    });
+  }
+  out.push({
+    kind: StructureKind.TypeAlias,
+    name: event.name,
+    isExported: true,
+    docs: docs(event.description, `Stored as \`${event.topic}\`${event.creates ? '; creates the aggregate' : ''}${event.discards ? '; discards the aggregate' : ''}.`),
+    type: `DomainEvent<${quote(event.name)}, ${data}>`,
+  });
+  return out;
+}
+
+function aggregateStatements(aggregate: AggregateDef): StatementStructures[] {
+  const state = stateTypeName(aggregate.name);
+  const out: StatementStructures[] = aggregate.state.versions.map((v) =>
+    payloadInterface(versionedTypeName(state, v.version), v.fields, docs(versionDoc(`State of ${aggregate.name}`, v, aggregate.state.version))),
+  );
+  out.push({
+    kind: StructureKind.TypeAlias,
+    name: state,
+    isExported: true,
+    docs: docs(aggregate.description, `State of ${aggregate.name} (what snapshots of \`${aggregate.topic}\` hold).`),
+    type: versionedTypeName(state, aggregate.state.version),
+  });
+  for (const event of aggregate.events) out.push(...eventStatements(event));
+  out.push({
+    kind: StructureKind.TypeAlias,
+    name: eventUnionName(aggregate.name),
+    isExported: true,
+    docs: docs(`Every event of ${aggregate.name}.`),
+    type: aggregate.events.map((e) => e.name).join(' | '),
+  });
+  return out;
+}
+
+function allFields(domain: DomainDef): FieldDef[] {
+  return [
+    ...domain.valueObjects.flatMap((v) => v.fields),
+    ...domain.aggregates.flatMap((a) => [
+      ...a.state.versions.flatMap((v) => v.fields),
+      ...a.events.flatMap((e) => e.versions.flatMap((v) => v.fields)),
+    ]),
+  ];
+}
+
+export function emitTypesFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {
+  const fields = allFields(domain);
+  const runtimeTypes = ['DomainEvent'];
+  if (fieldsNameScalar(fields, 'json')) runtimeTypes.push('JsonValue');
+  const statements: StatementStructures[] = [
+    ...present([
+      fieldsNameScalar(fields, 'decimal') ? importNames('decimal.js', ['Decimal'], true) : undefined,
+      importNames(ctx.runtimeImport, runtimeTypes, true),
+    ]),
+    ...domain.enums.flatMap(enumStatements),
+    ...domain.valueObjects.map((vo) => payloadInterface(vo.name, vo.fields, docs(vo.description))),
+    ...domain.aggregates.flatMap(aggregateStatements),
+  ];
+  return { path: `${domainFolder(domain.name)}/types.ts`, contents: printFile(domain.sourcePath, statements) };
+}
+
+/** Emits `<domain>/types.ts` for every domain. */
+export const typesEmitter: Emitter = {
+  name: 'typescript-types',
+  emit: (project: ProjectDef, ctx: EmitContext) => project.domains.map((d) => emitTypesFile(d, ctx)),
+};

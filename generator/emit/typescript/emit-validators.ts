@@ -1,0 +1,91 @@
+/**
+ * `<domain>/validators.js` + `validators.d.ts`: ajv standalone validators compiled now, at
+ * generate time, from the JSON Schema of each event's input (wire form), so no schema is
+ * compiled at run time. The `.js` module is ajv's output (untyped JavaScript); the hand-shaped
+ * `.d.ts` types every export as the runtime's `SchemaValidator`, so TypeScript sees no `any`.
+ */
+import { Ajv } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import { StructureKind, VariableDeclarationKind } from 'ts-morph';
+import type { StatementStructures } from 'ts-morph';
+import { InternalError } from '../../diagnostics.js';
+import type { DomainDef, EventDef, ProjectDef } from '../../ir/model.js';
+import { domainFolder } from '../../ir/naming.js';
+import { generatedHeader } from '../types.js';
+import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
+import { addEventforgeKeywords, RUNTIME_CHECKS, runtimeAlias } from './ajv-keywords.js';
+import { objectSchema } from './json-schema.js';
+import { docs, importNames, present, printFile } from './print.js';
+import { domainScope } from './type-text.js';
+
+// ajv ships CommonJS: under NodeNext its default export arrives as the module object.
+const standaloneCode = standaloneModule.default;
+
+/** Validator of an event's input: `validateDeposited`. */
+export function validatorName(event: string): string {
+  return `validate${event}`;
+}
+
+/** Events that get a validator: those with fields (an empty payload has nothing to check). */
+export function validatedEvents(domain: DomainDef): EventDef[] {
+  return domain.aggregates.flatMap((a) => a.events).filter((e) => e.fields.length > 0);
+}
+
+function newAjv(): Ajv {
+  const ajv = new Ajv({
+    code: { source: true, esm: true, lines: true },
+    allErrors: true,
+    strict: true,
+    unicodeRegExp: true,
+  });
+  addEventforgeKeywords(ajv);
+  return ajv;
+}
+
+function validatorsModule(domain: DomainDef, ctx: EmitContext): string {
+  const scope = domainScope(domain);
+  const ajv = newAjv();
+  const exports: Record<string, string> = {};
+  for (const event of validatedEvents(domain)) {
+    const name = validatorName(event.name);
+    ajv.addSchema({ $id: event.topic, ...objectSchema(event.fields, scope, true) });
+    exports[name] = event.topic;
+  }
+  const code = Object.keys(exports).length === 0 ? '' : standaloneCode(ajv, exports).replace(/^"use strict";\n/, '');
+  if (/\brequire\(/.test(code)) throw new InternalError('ajv standalone code still requires an ajv module');
+  const used = Object.values(RUNTIME_CHECKS).filter((name) => code.includes(runtimeAlias(name)));
+  const imports =
+    used.length === 0 ? '' : `import { ${used.map((n) => `${n} as ${runtimeAlias(n)}`).join(', ')} } from '${ctx.runtimeImport}';\n`;
+  return `${generatedHeader(domain.sourcePath)}\n// Compiled by ajv (standalone) from each event's input schema; typed by validators.d.ts.\n${imports}${code}\n`;
+}
+
+function declarations(domain: DomainDef, ctx: EmitContext): string {
+  const events = validatedEvents(domain);
+  const statements: StatementStructures[] = [
+    ...present([importNames(ctx.runtimeImport, events.length === 0 ? [] : ['SchemaValidator'], true)]),
+    ...events.map((e): StatementStructures => ({
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      hasDeclareKeyword: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: docs(`Checks the wire form of a \`${e.topic}\` input against the event's declared types and constraints.`),
+      declarations: [{ name: validatorName(e.name), type: 'SchemaValidator' }],
+    })),
+  ];
+  if (statements.length === 0) return `${generatedHeader(domain.sourcePath)}\nexport {};\n`;
+  return printFile(domain.sourcePath, statements);
+}
+
+export function emitValidatorFiles(domain: DomainDef, ctx: EmitContext): GeneratedFile[] {
+  const folder = domainFolder(domain.name);
+  return [
+    { path: `${folder}/validators.d.ts`, contents: declarations(domain, ctx) },
+    { path: `${folder}/validators.js`, contents: validatorsModule(domain, ctx) },
+  ];
+}
+
+/** Emits `<domain>/validators.js` and its `.d.ts` for every domain. */
+export const validatorsEmitter: Emitter = {
+  name: 'typescript-validators',
+  emit: (project: ProjectDef, ctx: EmitContext) => project.domains.flatMap((d) => emitValidatorFiles(d, ctx)),
+};
