@@ -111,7 +111,7 @@ function comparePayload(
   const released = before.length;
   if (after.length < released) {
     out.push(error(AgainstCodes.versionDeleted, span, 0,
-      `${payload} is at version ${after.length}, but ${label} released version ${released}: data stored at versions ${after.length + 1}..${released} could not be read`,
+      `${payload} is at version ${after.length}, but ${label} released version ${released}: data stored at ${after.length + 1 === released ? `version ${released}` : `versions ${after.length + 1}..${released}`} could not be read`,
       `restore \`version: ${released}\` and its history; to change the payload again, add version ${released + 1}`));
   }
   for (const old of before) {

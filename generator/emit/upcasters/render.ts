@@ -112,7 +112,8 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
 
   const statements: StatementStructures[] = [];
   if (literals.usesDecimal) {
-    statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, namedImports: ['Decimal'] });
+    // As the other generated files do: decimal.js is the runtime's exact-decimal type.
+    statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', namedImports: ['Decimal'] });
   }
   if (checks.length > 0) {
     statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: customModuleSpecifier(domain, ctx), namespaceImport: 'custom' });
