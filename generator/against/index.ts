@@ -13,7 +13,7 @@ export { readRevision, RevisionNotFoundError, type Revision } from './sources.js
 
 /** The front half of the compiler: schema sources in, IR (when error-free) and diagnostics out. */
 export type CompileSources = (sources: readonly SchemaSource[]) => {
-  readonly project: ProjectDef | undefined;
+  readonly project?: ProjectDef | undefined;
   readonly diagnostics: readonly Diagnostic[];
 };
 
