@@ -46,3 +46,44 @@ export class InternalError extends Error {
     super(`${message} (this is a bug in eventforge; please report it)`);
   }
 }
+
+/** Edit distance (insert, delete, substitute, case-insensitive), for did-you-mean hints. */
+export function editDistance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let previous = Array.from({ length: y.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= x.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j += 1) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
+    }
+    previous = current;
+  }
+  return previous[y.length] ?? 0;
+}
+
+/**
+ * The candidate closest to `name` if it is close enough to be a likely typo (as tsc and rustc
+ * do: distance at most a third of the length, at least 1), preferring the first on ties.
+ */
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  for (const candidate of candidates) {
+    if (candidate === name) continue;
+    const distance = editDistance(name, candidate);
+    if (distance <= limit && distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** `did you mean "x"?`, or undefined when nothing is close. */
+export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+  const best = closestName(name, candidates);
+  return best === undefined ? undefined : `did you mean "${best}"?`;
+}

@@ -1,0 +1,226 @@
+/**
+ * The `eventforge` command line: argv → compile → write or check. The only part of the
+ * compiler that touches the file system (with generator/load/read-sources.ts and
+ * generator/write/). Subcommands are rows of `commands`, so adding one is a small edit.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { compile } from './compile.js';
+import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
+import { readSources, SourcesError } from './load/read-sources.js';
+import { applyPlan } from './write/apply-plan.js';
+import { planOutput } from './write/plan-output.js';
+import { watchSchemas } from './write/watch.js';
+import { explainCode } from './write/explain.js';
+
+/** Where the CLI prints, and the folder it runs in (tests pass their own). */
+export interface CliIo {
+  readonly cwd: string;
+  out(line: string): void;
+  err(line: string): void;
+  /** Ends `--watch`. */
+  readonly signal?: AbortSignal;
+}
+
+export interface CliCommand {
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  run(args: ParsedArgs, io: CliIo): Promise<number>;
+}
+
+export interface ParsedArgs {
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+/** Exit codes: 0 success, 1 errors in the schemas or drift, 2 wrong usage. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const commands: CliCommand[] = [
+  {
+    name: 'check',
+    summary: 'validate schemas and print every problem (writes nothing)',
+    usage: 'eventforge check [paths...]        (default: schemas/)',
+    options: {},
+    run: async (args, io) => runCheck(args.positionals.length > 0 ? args.positionals : ['schemas'], io),
+  },
+  {
+    name: 'generate',
+    summary: 'compile schemas into TypeScript and write the output folder',
+    usage: 'eventforge generate [--schemas DIR] [--out DIR] [--check] [--watch]',
+    options: {
+      schemas: { type: 'string', default: 'schemas' },
+      out: { type: 'string', default: 'generated' },
+      check: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
+    },
+    run: async (args, io) => {
+      const options = {
+        schemas: String(args.values['schemas']),
+        out: String(args.values['out']),
+        check: args.values['check'] === true,
+      };
+      if (args.values['watch'] !== true) return runGenerate(options, io);
+      await watchSchemas(resolve(io.cwd, options.schemas), () => runGenerate(options, io), io);
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'explain',
+    summary: 'print the documentation of an error code, e.g. `eventforge explain EF200`',
+    usage: 'eventforge explain <code>',
+    options: {},
+    run: async (args, io) => {
+      const code = args.positionals[0];
+      if (code === undefined) return usage(io, 'explain needs an error code, e.g. `eventforge explain EF200`');
+      const text = explainCode(await readFile(join(packageRoot, 'docs', 'errors.md'), 'utf8'), code);
+      if (text === undefined) {
+        io.err(`eventforge: no error code ${code.toUpperCase()}; docs/errors.md lists them all`);
+        return EXIT.failed;
+      }
+      io.out(text);
+      return EXIT.ok;
+    },
+  },
+];
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(helpText());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    const pkg = JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+    io.out(pkg.version);
+    return EXIT.ok;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (command === undefined) return usage(io, `unknown command "${name}"`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`usage: ${command.usage}\n\n${command.summary}`);
+    return EXIT.ok;
+  }
+  let parsed: ParsedArgs;
+  try {
+    const result = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
+    parsed = { values: result.values as ParsedArgs['values'], positionals: result.positionals };
+  } catch (error) {
+    return usage(io, `${error instanceof Error ? error.message : String(error)}\nusage: ${command.usage}`);
+  }
+  try {
+    return await command.run(parsed, io);
+  } catch (error) {
+    if (error instanceof SourcesError) {
+      io.err(`eventforge: ${error.message}`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
+}
+
+function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'eventforge: schema-first event sourcing for TypeScript',
+    '',
+    'usage: eventforge <command> [options]',
+    '',
+    'commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'options:',
+    '  --help, -h     this text (or `eventforge <command> --help`)',
+    '  --version, -v  the version',
+    '',
+    'exit codes: 0 success, 1 errors in the schemas or drift (--check), 2 wrong usage',
+  ].join('\n');
+}
+
+function usage(io: CliIo, message: string): number {
+  io.err(`eventforge: ${message}`);
+  io.err('run `eventforge --help` for the commands');
+  return EXIT.usage;
+}
+
+function processIo(): CliIo {
+  return { cwd: process.cwd(), out: (line) => console.log(line), err: (line) => console.error(line) };
+}
+
+/** Prints diagnostics; returns the counts. */
+export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {
+  for (const d of diagnostics) io.err(formatDiagnostic(d));
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  return { errors, warnings: diagnostics.length - errors };
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function elapsed(start: number): string {
+  return `${Math.round(performance.now() - start)} ms`;
+}
+
+async function runCheck(paths: readonly string[], io: CliIo): Promise<number> {
+  const start = performance.now();
+  const sources = await readSources(io.cwd, paths);
+  if (sources.length === 0) {
+    io.err(`eventforge: no schema files (*.domain.yaml) in ${paths.join(', ')}`);
+    return EXIT.failed;
+  }
+  const result = compile({ sources, skipEmit: true });
+  const { errors, warnings } = printDiagnostics(io, result.diagnostics);
+  io.out(`eventforge check: ${plural(sources.length, 'domain')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${elapsed(start)})`);
+  return errors > 0 ? EXIT.failed : EXIT.ok;
+}
+
+export interface GenerateOptions {
+  readonly schemas: string;
+  readonly out: string;
+  readonly check: boolean;
+}
+
+/** One `generate` run (also each rerun of `--watch`). */
+export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<number> {
+  const start = performance.now();
+  const outDir = resolve(io.cwd, options.out);
+  const sources = await readSources(io.cwd, [options.schemas]);
+  if (sources.length === 0) {
+    io.err(`eventforge: no schema files (*.domain.yaml) in ${options.schemas}`);
+    return EXIT.failed;
+  }
+  const outToCwd = relative(outDir, io.cwd).split(sep).join('/') || '.';
+  const result = compile({ sources, outToCwd });
+  const { errors, warnings } = printDiagnostics(io, result.diagnostics);
+  const domains = plural(sources.length, 'domain');
+  if (errors > 0) {
+    io.out(`eventforge generate: ${domains}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; nothing written (${elapsed(start)})`);
+    return EXIT.failed;
+  }
+  const plan = await planOutput(outDir, result.files);
+  const shownOut = options.out.replace(/\/+$/, '');
+  if (options.check) {
+    for (const path of plan.created) io.out(`  would create ${shownOut}/${path}`);
+    for (const path of plan.changed) io.out(`  would change ${shownOut}/${path}`);
+    for (const path of plan.stale) io.out(`  would remove ${shownOut}/${path}`);
+    const drift = plan.created.length + plan.changed.length + plan.stale.length;
+    io.out(
+      `eventforge generate --check: ${domains}, ${drift === 0 ? `${shownOut}/ is up to date` : `${plural(drift, 'file')} out of date; run \`eventforge generate\``}, ${plural(plan.unchanged.length, 'file')} unchanged (${elapsed(start)})`,
+    );
+    return drift === 0 ? EXIT.ok : EXIT.failed;
+  }
+  await applyPlan(outDir, plan);
+  io.out(
+    `eventforge generate: ${domains}, ${plural(plan.toWrite.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed (${elapsed(start)})`,
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,128 @@
+/**
+ * Stage 4: checked RawDomains → the IR (ProjectDef). Runs only when the semantic rules found no
+ * error, so every name resolves; it still returns the diagnostics of the upcast derivation,
+ * which needs resolved fields to judge a change between versions.
+ */
+import type { Diagnostic } from '../diagnostics.js';
+import type { RawAggregate, RawDomain, RawEvent } from '../load/raw-model.js';
+import { buildFields, byName, spanOf } from './build-field.js';
+import { buildPayload } from './build-payload.js';
+import type { AggregateDef, DomainDef, EnumDef, EventDef, ProjectDef, StateDef, ValueObjectDef } from './model.js';
+import { resolveApply, resolveFields } from './resolve-apply.js';
+import { typeTable, type TypeTable } from './resolve-types.js';
+
+/** Builds the project from checked domains. */
+export function buildProject(domains: readonly RawDomain[]): { project: ProjectDef; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const built = domains.map((domain) => buildDomain(domain, diagnostics)).sort(byName);
+  return { project: { kind: 'project', domains: built }, diagnostics };
+}
+
+function buildDomain(raw: RawDomain, diagnostics: Diagnostic[]): DomainDef {
+  const file = raw.file;
+  const table = typeTable(raw);
+  const enums: EnumDef[] = [];
+  const valueObjects: ValueObjectDef[] = [];
+  for (const decl of raw.types) {
+    const description = decl.description !== undefined ? { description: decl.description } : {};
+    if (decl.kind === 'enum') {
+      enums.push({ kind: 'enum', name: decl.name.value, values: decl.values.map((v) => v.value), ...description, span: spanOf(file, decl.name.range) });
+    } else {
+      valueObjects.push({
+        kind: 'valueObject',
+        name: decl.name.value,
+        fields: buildFields(file, decl.fields, table),
+        ...description,
+        span: spanOf(file, decl.name.range),
+      });
+    }
+  }
+  enums.sort(byName);
+  valueObjects.sort(byName);
+  const enumMap = new Map(enums.map((e) => [e.name, e] as const));
+  const aggregates = raw.aggregates.map((a) => buildAggregate(raw, a, table, enumMap, diagnostics)).sort(byName);
+  const usesCustomUpcasters = aggregates.some(
+    (a) => [a.state.versions, ...a.events.map((e) => e.versions)].some((versions) => versions.some((v) => v.upcast?.ops.some((op) => op.kind === 'custom'))),
+  );
+  return {
+    kind: 'domain',
+    name: raw.name.value,
+    sourcePath: file,
+    ...(usesCustomUpcasters && raw.upcasters !== undefined ? { upcastersModule: raw.upcasters.value } : {}),
+    enums,
+    valueObjects,
+    aggregates,
+    ...(raw.description !== undefined ? { description: raw.description } : {}),
+    span: spanOf(file, raw.name.range),
+  };
+}
+
+function buildAggregate(
+  domain: RawDomain,
+  raw: RawAggregate,
+  table: TypeTable,
+  enums: ReadonlyMap<string, EnumDef>,
+  diagnostics: Diagnostic[],
+): AggregateDef {
+  const file = domain.file;
+  const name = raw.name.value;
+  const statePayload = buildPayload(file, `state of ${name}`, raw.state, table, enums, diagnostics);
+  const state: StateDef = {
+    kind: 'state',
+    version: statePayload.version,
+    fields: statePayload.fields,
+    versions: statePayload.versions,
+    span: spanOf(file, raw.state.range),
+  };
+  const stateFields = resolveFields(raw.state.fields, table);
+  const events = raw.events
+    .map((event) => buildEvent(domain, name, event, table, enums, stateFields, diagnostics))
+    .sort(byName);
+  return {
+    kind: 'aggregate',
+    name,
+    topic: `${domain.name.value}.${name}`,
+    state,
+    events,
+    ...(raw.snapshotEvery !== undefined ? { snapshot: { every: raw.snapshotEvery.value } } : {}),
+    ...(raw.description !== undefined ? { description: raw.description } : {}),
+    span: spanOf(file, raw.name.range),
+  };
+}
+
+function buildEvent(
+  domain: RawDomain,
+  aggregate: string,
+  raw: RawEvent,
+  table: TypeTable,
+  enums: ReadonlyMap<string, EnumDef>,
+  stateFields: ReturnType<typeof resolveFields>,
+  diagnostics: Diagnostic[],
+): EventDef {
+  const file = domain.file;
+  const name = raw.name.value;
+  const payload = buildPayload(file, `event ${aggregate}.${name}`, raw.payload, table, enums, diagnostics);
+  // Apply problems were reported by the apply rule; here only the meaning is needed.
+  const { apply } = resolveApply({
+    file,
+    eventLabel: `${aggregate}.${name}`,
+    event: raw,
+    eventFields: resolveFields(raw.payload.fields, table),
+    stateFields,
+    table,
+  });
+  return {
+    kind: 'event',
+    name,
+    aggregate,
+    topic: `${domain.name.value}.${aggregate}.${name}`,
+    version: payload.version,
+    fields: payload.fields,
+    versions: payload.versions,
+    creates: raw.creates?.value ?? false,
+    discards: raw.discards?.value ?? false,
+    apply,
+    ...(raw.description !== undefined ? { description: raw.description } : {}),
+    span: spanOf(file, raw.name.range),
+  };
+}

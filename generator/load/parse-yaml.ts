@@ -1,0 +1,65 @@
+/**
+ * Stage 1: YAML text → Document with positions. YAML problems (syntax, duplicate keys, bad
+ * indentation, several documents) become diagnostics at their position; nothing is thrown.
+ */
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import type { Diagnostic } from '../diagnostics.js';
+import { errorAt, rangeAt, warningAt, type SchemaSource, type SourceDoc } from './source-doc.js';
+
+/** yaml's error codes that mean the same thing to a user, grouped under one of ours. */
+const CODE_BY_YAML_CODE: Readonly<Record<string, string>> = {
+  DUPLICATE_KEY: 'EF101',
+  BAD_INDENT: 'EF102',
+  TAB_AS_INDENT: 'EF102',
+  MULTIPLE_DOCS: 'EF103',
+};
+
+const HINTS: Readonly<Record<string, string>> = {
+  EF101: 'each key may appear once per map; merge the two entries or rename one',
+  EF102: 'indent with spaces only, and indent every key of one map by the same amount',
+  EF103: 'one schema file holds one domain: remove the `---` separator or split the file',
+};
+
+export interface ParsedYaml {
+  readonly source: SourceDoc;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Parses one schema file. Diagnostics are empty when the YAML is well-formed. */
+export function parseYaml(input: SchemaSource): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(input.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const source: SourceDoc = { file: input.path, text: input.text, doc, lineCounter };
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const report = (error: YAMLError, severity: 'error' | 'warning'): void => {
+    const code = CODE_BY_YAML_CODE[error.code] ?? 'EF100';
+    const span = rangeAt(lineCounter, error.pos[0], error.pos[1]);
+    // The yaml parser sometimes reports one problem twice (lexer and composer).
+    const key = `${code}:${span.start.offset}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const message = yamlMessage(error, input.text.slice(error.pos[0], error.pos[1]));
+    diagnostics.push(
+      severity === 'error'
+        ? errorAt(input.path, span, code, message, HINTS[code])
+        : warningAt(input.path, span, code, message, HINTS[code]),
+    );
+  };
+  for (const error of doc.errors) report(error, 'error');
+  for (const warning of doc.warnings) report(warning, 'warning');
+  if (diagnostics.length === 0 && (doc.contents === null || input.text.trim() === '')) {
+    diagnostics.push(
+      errorAt(input.path, rangeAt(lineCounter, 0, 0), 'EF104', 'the schema file is empty', 'start with `domain: <Name>`'),
+    );
+  }
+  return { source, diagnostics };
+}
+
+/** yaml's message without its trailing position (we print our own) and with a lower-case start. */
+function yamlMessage(error: YAMLError, at: string): string {
+  if (error.code === 'DUPLICATE_KEY') return `duplicate key "${at.trim()}"`;
+  if (error.code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document';
+  const text = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '').trim();
+  return 'invalid YAML: ' + text.charAt(0).toLowerCase() + text.slice(1);
+}

@@ -1,0 +1,114 @@
+/**
+ * The schema as written, read from a shape-valid YAML document: names and values with their
+ * source ranges, nothing resolved yet. Semantic rules check it; the IR builder normalizes it.
+ */
+import type { JsonValue } from '../ir/model.js';
+import type { SourceRange } from './source-doc.js';
+
+/** A value with the range it was written at. */
+export interface Located<T> {
+  readonly value: T;
+  readonly range: SourceRange;
+}
+
+export interface RawConstraints {
+  readonly minLength?: Located<number>;
+  readonly maxLength?: Located<number>;
+  readonly pattern?: Located<string>;
+  /** Numbers as written; `text` keeps the exact digits (decimal and bigint bounds). */
+  readonly min?: Located<{ readonly number: number; readonly text: string }>;
+  readonly max?: Located<{ readonly number: number; readonly text: string }>;
+}
+
+export interface RawField {
+  /** The key: name and where it is written. */
+  readonly name: Located<string>;
+  /** The type expression, e.g. `Trick[]?`, and where it is written. */
+  readonly type: Located<string>;
+  readonly constraints: RawConstraints;
+  readonly default?: Located<JsonValue>;
+  readonly pii: boolean;
+  readonly description?: string;
+}
+
+export interface RawEnum {
+  readonly kind: 'enum';
+  readonly name: Located<string>;
+  readonly values: readonly Located<string>[];
+  readonly description?: string;
+}
+
+export interface RawValueObject {
+  readonly kind: 'valueObject';
+  readonly name: Located<string>;
+  readonly fields: readonly RawField[];
+  readonly description?: string;
+}
+
+export type RawTypeDecl = RawEnum | RawValueObject;
+
+export interface RawUpcast {
+  /** The field of version k+1 the entry computes. */
+  readonly field: Located<string>;
+  readonly rename?: Located<string>;
+  readonly using?: Located<string>;
+}
+
+/** One `history: { k: … }` entry. */
+export interface RawHistoryEntry {
+  /** The key `k`, parsed. */
+  readonly version: Located<number>;
+  readonly fields: readonly RawField[];
+  readonly upcast: readonly RawUpcast[];
+}
+
+export type ApplyVerb = 'assign' | 'set' | 'push' | 'remove' | 'increment' | 'decrement';
+export const APPLY_VERBS: readonly ApplyVerb[] = ['assign', 'set', 'push', 'remove', 'increment', 'decrement'];
+
+export interface RawApplyOp {
+  readonly verb: ApplyVerb;
+  readonly stateField: Located<string>;
+  /** An event field name or a constant. */
+  readonly source: Located<string | number | boolean>;
+}
+
+export type RawApply =
+  | { readonly kind: 'custom'; readonly range: SourceRange }
+  | { readonly kind: 'none'; readonly range: SourceRange }
+  | { readonly kind: 'ops'; readonly range: SourceRange; readonly ops: readonly RawApplyOp[] };
+
+/** Shared by events and state: current fields plus earlier versions. */
+export interface RawPayload {
+  /** The `version:` value if written. */
+  readonly version?: Located<number>;
+  readonly fields: readonly RawField[];
+  readonly history: readonly RawHistoryEntry[];
+  /** Where the payload is declared (the event's name, or the `state` key). */
+  readonly range: SourceRange;
+}
+
+export interface RawEvent {
+  readonly name: Located<string>;
+  readonly payload: RawPayload;
+  readonly creates?: Located<boolean>;
+  readonly discards?: Located<boolean>;
+  readonly apply?: RawApply;
+  readonly description?: string;
+}
+
+export interface RawAggregate {
+  readonly name: Located<string>;
+  readonly state: RawPayload;
+  readonly events: readonly RawEvent[];
+  readonly snapshotEvery?: Located<number>;
+  readonly description?: string;
+}
+
+export interface RawDomain {
+  readonly file: string;
+  readonly name: Located<string>;
+  readonly description?: string;
+  readonly upcasters?: Located<string>;
+  readonly types: readonly RawTypeDecl[];
+  readonly aggregates: readonly RawAggregate[];
+}

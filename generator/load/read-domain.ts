@@ -1,0 +1,283 @@
+/**
+ * Stage 2b: a shape-valid YAML document → RawDomain (names and values with ranges). Runs only
+ * after the shape check passed, so it can rely on the structure the JSON Schema guarantees;
+ * it still never throws on surprises (it skips what it does not understand).
+ */
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { JsonValue } from '../ir/model.js';
+import {
+  APPLY_VERBS,
+  type Located,
+  type RawAggregate,
+  type RawApply,
+  type RawApplyOp,
+  type RawConstraints,
+  type RawDomain,
+  type RawEvent,
+  type RawField,
+  type RawHistoryEntry,
+  type RawPayload,
+  type RawTypeDecl,
+  type RawUpcast,
+} from './raw-model.js';
+import { keyText, rangeOfNode, type SourceDoc, type SourceRange } from './source-doc.js';
+
+interface Entry {
+  readonly key: string;
+  readonly keyNode: Scalar | null;
+  readonly value: Node | null;
+  readonly keyRange: SourceRange;
+}
+
+/** Reads the domain of a parsed, shape-valid schema file. */
+export function readDomain(source: SourceDoc): RawDomain {
+  const reader = new DomainReader(source);
+  return reader.domain();
+}
+
+class DomainReader {
+  constructor(private readonly source: SourceDoc) {}
+
+  domain(): RawDomain {
+    const root = this.source.doc.contents;
+    const map = isMap(root) ? root : null;
+    const name = this.locatedString(map, 'domain') ?? { value: '', range: rangeOfNode(this.source, root) };
+    const description = this.plainString(map, 'description');
+    const upcasters = this.locatedString(map, 'upcasters');
+    return {
+      file: this.source.file,
+      name,
+      ...(description !== undefined ? { description } : {}),
+      ...(upcasters !== undefined ? { upcasters } : {}),
+      types: this.entries(this.child(map, 'types')).flatMap((e) => this.typeDecl(e)),
+      aggregates: this.entries(this.child(map, 'aggregates')).map((e) => this.aggregate(e)),
+    };
+  }
+
+  private typeDecl(entry: Entry): RawTypeDecl[] {
+    if (!isMap(entry.value)) return [];
+    const name = this.keyLocated(entry);
+    const description = this.plainString(entry.value, 'description');
+    const extra = description !== undefined ? { description } : {};
+    const enumNode = this.child(entry.value, 'enum');
+    if (isSeq(enumNode)) {
+      const values = enumNode.items.flatMap((item) =>
+        isScalar(item) ? [{ value: String(item.value), range: rangeOfNode(this.source, item) }] : [],
+      );
+      return [{ kind: 'enum', name, values, ...extra }];
+    }
+    return [{ kind: 'valueObject', name, fields: this.fields(this.child(entry.value, 'fields')), ...extra }];
+  }
+
+  private aggregate(entry: Entry): RawAggregate {
+    const map = isMap(entry.value) ? entry.value : null;
+    const name = this.keyLocated(entry);
+    const stateEntry = this.entry(map, 'state');
+    const state = stateEntry !== undefined ? this.payload(stateEntry) : emptyPayload(name.range);
+    const snapshot = this.child(map, 'snapshot');
+    const snapshotEvery = this.locatedNumber(isMap(snapshot) ? snapshot : null, 'every');
+    const description = this.plainString(map, 'description');
+    return {
+      name,
+      state,
+      events: this.entries(this.child(map, 'events')).map((e) => this.event(e)),
+      ...(snapshotEvery !== undefined ? { snapshotEvery } : {}),
+      ...(description !== undefined ? { description } : {}),
+    };
+  }
+
+  private event(entry: Entry): RawEvent {
+    const map = isMap(entry.value) ? entry.value : null;
+    const creates = this.locatedBoolean(map, 'creates');
+    const discards = this.locatedBoolean(map, 'discards');
+    const apply = this.apply(this.entry(map, 'apply'));
+    const description = this.plainString(map, 'description');
+    return {
+      name: this.keyLocated(entry),
+      payload: this.payload(entry),
+      ...(creates !== undefined ? { creates } : {}),
+      ...(discards !== undefined ? { discards } : {}),
+      ...(apply !== undefined ? { apply } : {}),
+      ...(description !== undefined ? { description } : {}),
+    };
+  }
+
+  /** `version`, `fields` and `history` of an event or of a state. */
+  private payload(entry: Entry): RawPayload {
+    const map = isMap(entry.value) ? entry.value : null;
+    const version = this.locatedNumber(map, 'version');
+    return {
+      ...(version !== undefined ? { version } : {}),
+      fields: this.fields(this.child(map, 'fields')),
+      history: this.entries(this.child(map, 'history')).map((e) => this.historyEntry(e)),
+      range: entry.keyRange,
+    };
+  }
+
+  private historyEntry(entry: Entry): RawHistoryEntry {
+    const map = isMap(entry.value) ? entry.value : null;
+    return {
+      version: { value: Number(entry.key), range: entry.keyRange },
+      fields: this.fields(this.child(map, 'fields')),
+      upcast: this.entries(this.child(map, 'upcast')).map((e) => this.upcast(e)),
+    };
+  }
+
+  private upcast(entry: Entry): RawUpcast {
+    const map = isMap(entry.value) ? entry.value : null;
+    const rename = this.locatedString(map, 'rename');
+    const using = this.locatedString(map, 'using');
+    return {
+      field: this.keyLocated(entry),
+      ...(rename !== undefined ? { rename } : {}),
+      ...(using !== undefined ? { using } : {}),
+    };
+  }
+
+  private apply(entry: Entry | undefined): RawApply | undefined {
+    if (entry === undefined) return undefined;
+    const range = rangeOfNode(this.source, entry.value);
+    if (isScalar(entry.value)) return entry.value.value === 'none' ? { kind: 'none', range } : { kind: 'custom', range };
+    const ops: RawApplyOp[] = [];
+    const map = isMap(entry.value) ? entry.value : null;
+    for (const verb of APPLY_VERBS) {
+      for (const op of this.entries(this.child(map, verb))) {
+        const value = isScalar(op.value) ? op.value.value : null;
+        if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
+        ops.push({
+          verb,
+          stateField: this.keyLocated(op),
+          source: { value, range: rangeOfNode(this.source, op.value) },
+        });
+      }
+    }
+    return { kind: 'ops', range, ops };
+  }
+
+  private fields(node: Node | null): RawField[] {
+    return this.entries(node).map((entry) => this.field(entry));
+  }
+
+  private field(entry: Entry): RawField {
+    const name = this.keyLocated(entry);
+    if (isScalar(entry.value)) {
+      return {
+        name,
+        type: { value: String(entry.value.value), range: rangeOfNode(this.source, entry.value) },
+        constraints: {},
+        pii: false,
+      };
+    }
+    const map = isMap(entry.value) ? entry.value : null;
+    const type = this.locatedString(map, 'type') ?? { value: '', range: name.range };
+    const defaultEntry = this.entry(map, 'default');
+    const description = this.plainString(map, 'description');
+    const constraints: RawConstraints = {
+      ...optional('minLength', this.locatedNumber(map, 'minLength')),
+      ...optional('maxLength', this.locatedNumber(map, 'maxLength')),
+      ...optional('pattern', this.locatedString(map, 'pattern')),
+      ...optional('min', this.locatedBound(map, 'min')),
+      ...optional('max', this.locatedBound(map, 'max')),
+    };
+    return {
+      name,
+      type,
+      constraints,
+      ...(defaultEntry !== undefined
+        ? { default: { value: this.toJson(defaultEntry.value), range: rangeOfNode(this.source, defaultEntry.value) } }
+        : {}),
+      pii: this.locatedBoolean(map, 'pii')?.value ?? false,
+      ...(description !== undefined ? { description } : {}),
+    };
+  }
+
+  // --- helpers over YAML nodes ---
+
+  private entries(node: Node | null | undefined): Entry[] {
+    if (!isMap(node)) return [];
+    return (node as YAMLMap).items.flatMap((pair: Pair) => {
+      if (!isPair(pair)) return [];
+      const keyNode = isScalar(pair.key) ? pair.key : null;
+      return [
+        {
+          key: keyText(pair.key),
+          keyNode,
+          value: (pair.value as Node | null) ?? null,
+          keyRange: rangeOfNode(this.source, keyNode),
+        },
+      ];
+    });
+  }
+
+  private entry(map: Node | null | undefined, key: string): Entry | undefined {
+    return this.entries(map).find((e) => e.key === key);
+  }
+
+  private child(map: Node | null | undefined, key: string): Node | null {
+    return this.entry(map, key)?.value ?? null;
+  }
+
+  private keyLocated(entry: Entry): Located<string> {
+    return { value: entry.key, range: entry.keyRange };
+  }
+
+  private scalar(map: Node | null, key: string): Scalar | null {
+    const node = this.child(map, key);
+    return isScalar(node) ? node : null;
+  }
+
+  private locatedString(map: Node | null, key: string): Located<string> | undefined {
+    const node = this.scalar(map, key);
+    return node !== null && typeof node.value === 'string'
+      ? { value: node.value, range: rangeOfNode(this.source, node) }
+      : undefined;
+  }
+
+  private plainString(map: Node | null, key: string): string | undefined {
+    return this.locatedString(map, key)?.value;
+  }
+
+  private locatedNumber(map: Node | null, key: string): Located<number> | undefined {
+    const node = this.scalar(map, key);
+    return node !== null && typeof node.value === 'number'
+      ? { value: node.value, range: rangeOfNode(this.source, node) }
+      : undefined;
+  }
+
+  private locatedBoolean(map: Node | null, key: string): Located<boolean> | undefined {
+    const node = this.scalar(map, key);
+    return node !== null && typeof node.value === 'boolean'
+      ? { value: node.value, range: rangeOfNode(this.source, node) }
+      : undefined;
+  }
+
+  /** `min`/`max`: a number, or a numeric string (exact decimal or bigint bounds). */
+  private locatedBound(map: Node | null, key: string): Located<{ number: number; text: string }> | undefined {
+    const node = this.scalar(map, key);
+    if (node === null) return undefined;
+    const range = rangeOfNode(this.source, node);
+    if (typeof node.value === 'string') return { value: { number: Number(node.value), text: node.value.trim() }, range };
+    if (typeof node.value === 'number') {
+      // The written digits, so `0.10000000000000001` or a 20-digit bigint bound keep their precision.
+      const written = node.range !== null && node.range !== undefined
+        ? this.source.text.slice(node.range[0], node.range[1]).trim()
+        : String(node.value);
+      const text = /^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(written) ? written.replace(/^\+/, '') : String(node.value);
+      return { value: { number: node.value, text }, range };
+    }
+    return undefined;
+  }
+
+  private toJson(node: Node | null): JsonValue {
+    if (node === null) return null;
+    return node.toJS(this.source.doc) as JsonValue;
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function emptyPayload(range: SourceRange): RawPayload {
+  return { fields: [], history: [], range };
+}

@@ -1,0 +1,210 @@
+/**
+ * Stage 2a: the shape check. ajv validates the document against domain.schema.json (the same
+ * file editors use), and each ajv error is rewritten into domain words at the YAML node it is
+ * about: a missing key at its parent's name, an unknown key at the key itself (with a
+ * did-you-mean), a wrong value at the value.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { didYouMean, type Diagnostic } from '../diagnostics.js';
+import { camelCase, pascalCase } from '../ir/naming.js';
+import { errorAt, nodeAtPath, rangeOfNode, type SourceDoc } from '../load/source-doc.js';
+import schema from './domain.schema.json' with { type: 'json' };
+import { describePath } from './describe-path.js';
+
+let compiled: ValidateFunction | undefined;
+
+/** The compiled validator of the language's JSON Schema (compiled once per process). */
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
+  return compiled;
+}
+
+/** Checks the document's shape; returns one diagnostic per problem. */
+export function checkShape(source: SourceDoc): Diagnostic[] {
+  let data: unknown;
+  try {
+    data = source.doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return [errorAt(source.file, rangeOfNode(source, source.doc.contents), 'EF100', `invalid YAML: ${message}`)];
+  }
+  const validate = validator();
+  if (validate(data)) return [];
+  const errors = validate.errors ?? [];
+  const badNames = new Set(
+    errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}\u0000${String(e.params['propertyName'])}`),
+  );
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    // The inner error of propertyNames repeats the outer one, without the name.
+    if (error.keyword === 'if') continue;
+    if (error.keyword !== 'propertyNames' && badNames.has(`${error.instancePath}\u0000${String(error.data)}`)) continue;
+    const diagnostic = rewrite(source, error);
+    if (diagnostic === undefined) continue;
+    const key = `${diagnostic.code}:${diagnostic.span.start.offset}:${diagnostic.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}
+
+function pathOf(error: ErrorObject): string[] {
+  if (error.instancePath === '') return [];
+  return error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** What kind of names a map holds, by the key it sits under. */
+const NAME_KINDS: Readonly<Record<string, { what: string; pascal: boolean }>> = {
+  types: { what: 'type name', pascal: true },
+  aggregates: { what: 'aggregate name', pascal: true },
+  events: { what: 'event name', pascal: true },
+  fields: { what: 'field name', pascal: false },
+  upcast: { what: 'upcast field name', pascal: false },
+};
+
+function rewrite(source: SourceDoc, error: ErrorObject): Diagnostic | undefined {
+  const path = pathOf(error);
+  const file = source.file;
+  const found = nodeAtPath(source.doc, path);
+  const valueRange = rangeOfNode(source, found.node);
+  const nameRange = found.keyNode !== null ? rangeOfNode(source, found.keyNode) : valueRange;
+  const where = describePath(path);
+  const parentSchema = (error.parentSchema ?? {}) as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'propertyNames': {
+      const name = String(error.params['propertyName']);
+      const keyNode = nodeAtPath(source.doc, [...path, name]).keyNode;
+      const range = rangeOfNode(source, keyNode ?? found.node);
+      const container = path[path.length - 1] ?? '';
+      if (container === 'history') {
+        return errorAt(file, range, 'EF115', `history key "${name}" of ${describePath(path.slice(0, -1))} is not a version number`, 'history keys are the earlier versions: 1, 2, … up to version - 1');
+      }
+      const kind = NAME_KINDS[container] ?? { what: 'state field name', pascal: false };
+      const fixed = kind.pascal ? pascalCase(name.replace(/[^A-Za-z0-9_\-\s]/g, '')) : camelCase(pascalCase(name.replace(/[^A-Za-z0-9_\-\s]/g, '')));
+      const style = kind.pascal ? 'PascalCase (a capital letter, then letters and digits)' : 'camelCase (a lower-case letter, then letters and digits)';
+      const hint = /^[A-Za-z][A-Za-z0-9]*$/.test(fixed) && fixed !== name ? `write "${fixed}"` : `names are ${style}`;
+      return errorAt(file, range, 'EF201', `${kind.what} "${name}" in ${describePath(path.slice(0, -1))} is not ${style.replace(/ \(.*/, '')}`, hint);
+    }
+    case 'required': {
+      const missing = String(error.params['missingProperty']);
+      return errorAt(file, nameRange, 'EF110', `${where} is missing \`${missing}\``, REQUIRED_HINTS[missing] ?? `add \`${missing}:\``);
+    }
+    case 'additionalProperties': {
+      const key = String(error.params['additionalProperty']);
+      const keyNode = nodeAtPath(source.doc, [...path, key]).keyNode;
+      const allowed = Object.keys((parentSchema['properties'] ?? {}) as Record<string, unknown>);
+      const hint = didYouMean(key, allowed) ?? `allowed keys here: ${allowed.map((k) => `\`${k}\``).join(', ')}`;
+      return errorAt(file, rangeOfNode(source, keyNode ?? found.node), 'EF111', `unknown key \`${key}\` in ${where}`, hint);
+    }
+    case 'type': {
+      if (parentSchema['required'] !== undefined && JSON.stringify(parentSchema['required']) === '["type"]') {
+        return errorAt(file, valueRange, 'EF112', `${where} must be a type expression or a map with \`type\`, not ${kindOf(error.data)}`, 'write e.g. `name: string` or `name: { type: string, maxLength: 50 }`');
+      }
+      const expected = ([] as unknown[]).concat(error.params['type']).map(String);
+      return errorAt(file, valueRange, 'EF112', `${where} must be ${expected.map(article).join(' or ')}, not ${kindOf(error.data)}`, TYPE_HINTS[path[path.length - 1] ?? '']);
+    }
+    case 'enum': {
+      const allowed = (error.params['allowedValues'] as unknown[]).map(String);
+      const hint = didYouMean(String(error.data), allowed) ?? `write one of ${allowed.join(', ')}`;
+      return errorAt(file, valueRange, 'EF113', `${where} must be one of ${allowed.join(', ')}, not ${JSON.stringify(error.data)}`, hint);
+    }
+    case 'pattern': {
+      const pattern = String(error.params['pattern']);
+      if (pattern === '^[A-Z][A-Za-z0-9]*$' || pattern === '^[a-z][A-Za-z0-9]*$') {
+        const pascal = pattern.startsWith('^[A-Z]');
+        const name = String(error.data);
+        const fixed = pascal ? pascalCase(name) : camelCase(pascalCase(name));
+        return errorAt(file, valueRange, 'EF201', `${where} "${name}" is not ${pascal ? 'PascalCase' : 'camelCase'}`, /^[A-Za-z][A-Za-z0-9]*$/.test(fixed) ? `write "${fixed}"` : undefined);
+      }
+      return errorAt(file, valueRange, 'EF115', `${where} is not valid: ${JSON.stringify(error.data)}`, PATTERN_HINTS[path[path.length - 1] ?? ''] ?? `it must match ${pattern}`);
+    }
+    case 'minProperties':
+    case 'maxProperties':
+    case 'minItems':
+    case 'minimum':
+    case 'minLength':
+      return errorAt(file, valueRange, 'EF114', `${where} ${limitMessage(error, path)}`, LIMIT_HINTS[path[path.length - 1] ?? '']);
+    default:
+      return errorAt(file, valueRange, 'EF112', `${where} ${error.message ?? 'is not valid'}`);
+  }
+}
+
+function limitMessage(error: ErrorObject, path: readonly string[]): string {
+  const limit = Number(error.params['limit']);
+  const last = path[path.length - 2] === 'upcast' ? 'upcast' : '';
+  switch (error.keyword) {
+    case 'minProperties':
+      return last === 'upcast' ? 'says neither `rename` nor `using`' : 'is empty';
+    case 'maxProperties':
+      return 'declares both `rename` and `using`; keep one';
+    case 'minItems':
+      return limit === 1 ? 'has no values' : `must hold at least ${limit} values`;
+    case 'minimum':
+      return `must be at least ${limit}, not ${JSON.stringify(error.data)}`;
+    default:
+      return limit === 1 ? 'is empty' : `must be at least ${limit} characters long`;
+  }
+}
+
+const REQUIRED_HINTS: Readonly<Record<string, string>> = {
+  domain: 'start the file with `domain: <PascalCaseName>`',
+  fields: 'add `fields:` mapping field names to types, e.g. `fields: { name: string }`',
+  events: 'add `events:` with at least one event that has `creates: true`',
+  type: 'write the type, e.g. `{ type: string, maxLength: 50 }`',
+  every: 'write `snapshot: { every: <number of events> }`',
+  enum: 'write `{ enum: [valueA, valueB] }`',
+};
+
+const TYPE_HINTS: Readonly<Record<string, string>> = {
+  creates: 'write `creates: true`',
+  discards: 'write `discards: true`',
+  pii: 'write `pii: true`',
+  version: 'write the current version number, e.g. `version: 2`',
+  fields: 'map each field name to its type, e.g. `fields: { name: string }`',
+  events: 'map each event name to its declaration, e.g. `events: { Registered: { creates: true } }`',
+  minLength: 'a length is a whole number, e.g. `minLength: 1`',
+  maxLength: 'a length is a whole number, e.g. `maxLength: 100`',
+  every: 'write a number of events, e.g. `every: 50`',
+};
+
+const PATTERN_HINTS: Readonly<Record<string, string>> = {
+  upcasters: 'name the module relative to the schema file, e.g. `./bank.upcasters.ts`',
+  min: 'write a number, or a numeric string for exact decimal or bigint bounds, e.g. "0.01"',
+  max: 'write a number, or a numeric string for exact decimal or bigint bounds, e.g. "1000000"',
+  using: 'name a function exported by the upcasters module, e.g. `using: trickFromName`',
+};
+
+const LIMIT_HINTS: Readonly<Record<string, string>> = {
+  events: 'declare at least one event; the first one usually has `creates: true`',
+  fields: 'a value object needs at least one field',
+  every: 'snapshots are taken every N ≥ 1 events',
+  version: 'versions start at 1',
+};
+
+function article(type: string): string {
+  switch (type) {
+    case 'object':
+      return 'a map';
+    case 'array':
+      return 'a list';
+    case 'integer':
+      return 'a whole number';
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return `a ${type}`;
+    default:
+      return type;
+  }
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'empty (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'number') return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,46 @@
+/**
+ * `generate --watch`: runs once, then again whenever a schema file is added, changed or
+ * removed (changes within 50 ms are batched into one run; runs never overlap).
+ */
+import { watch } from 'chokidar';
+
+export interface WatchIo {
+  out(line: string): void;
+  /** Ends the watch (tests); without it, the watch runs until the process is interrupted. */
+  readonly signal?: AbortSignal;
+}
+
+export async function watchSchemas(dir: string, run: () => Promise<number>, io: WatchIo): Promise<void> {
+  let running: Promise<unknown> = run().catch((error: unknown) => io.out(`eventforge: ${String(error)}`));
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watch(dir, {
+    ignoreInitial: true,
+    ignored: (path, stats) => stats?.isFile() === true && !path.endsWith('.domain.yaml'),
+  });
+  watcher.on('all', () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = running.then(() => {
+        io.out('eventforge: schema changed, regenerating');
+        return run().catch((error: unknown) => io.out(`eventforge: ${String(error)}`));
+      });
+    }, 50);
+  });
+  await new Promise<void>((resolveReady) => watcher.on('ready', () => resolveReady()));
+  io.out(`eventforge: watching ${dir} (Ctrl-C to stop)`);
+  await new Promise<void>((resolveDone) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      io.signal?.removeEventListener('abort', stop);
+      resolveDone();
+    };
+    process.once('SIGINT', stop);
+    if (io.signal !== undefined) {
+      if (io.signal.aborted) stop();
+      else io.signal.addEventListener('abort', stop, { once: true });
+    }
+  });
+  if (timer !== undefined) clearTimeout(timer);
+  await watcher.close();
+  await running;
+}
