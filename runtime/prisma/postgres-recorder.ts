@@ -1,0 +1,252 @@
+/**
+ * The event store on PostgreSQL, through Prisma's pg driver adapter.
+ *
+ * Gap-free notification log: every append takes `LOCK TABLE events IN EXCLUSIVE MODE` before it
+ * inserts, so ids are handed out and committed in one order and a reader that has seen id N has
+ * already seen everything below N that will ever commit (docs/persistence.md, "Gap safety").
+ * EXCLUSIVE mode still lets readers in; only writers queue.
+ */
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { ConfigurationError, EventforgeError, IntegrityError } from '../errors.js';
+import type {
+  AppendOptions,
+  Notification,
+  ReadNotificationsOptions,
+  ReadStreamOptions,
+  Recorder,
+  StoredEvent,
+  StoredSnapshot,
+} from '../recorder.js';
+import { checkVersions, concurrencyErrorFor, versionsByStream } from './conflicts.js';
+import { applyMigrations, bundledMigrationsDir, readMigrations, type Migration, type MigrationReport } from './migrations.js';
+import * as q from './queries.js';
+import { inTransaction, plain, type SqlAdapter } from './sql.js';
+
+/** Options of {@link createPostgresRecorder}. */
+export interface PostgresRecorderOptions {
+  /**
+   * A `postgresql://` URL. A `?schema=` parameter (Prisma's convention) picks the schema.
+   * @example 'postgresql://postgres@127.0.0.1:5432/app'
+   */
+  readonly url: string;
+  /**
+   * The schema holding the tables; created when missing. Overrides the URL's `?schema=`.
+   * @default 'public'
+   */
+  readonly schema?: string;
+  /**
+   * Connections in the pool.
+   * @default 10
+   */
+  readonly poolSize?: number;
+  /**
+   * Apply the bundled migrations (create the schema and tables) when the database lacks them.
+   * @default true
+   */
+  readonly createTables?: boolean;
+}
+
+/** The same advisory lock key as Prisma Migrate's, so the two never migrate at once. */
+const MIGRATION_LOCK_KEY = 72707369;
+
+/** Connection settings for `pg`, split from a Prisma-style URL. */
+export interface PostgresTarget {
+  readonly config: pg.PoolConfig;
+  readonly schema: string;
+}
+
+/** Reads a `postgresql://` URL: the schema comes out of the query; timestamps are read in UTC. */
+export function postgresTarget(url: string, schemaOverride?: string): PostgresTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigurationError(`"${url}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`);
+  }
+  if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') {
+    throw new ConfigurationError(`"${url}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`);
+  }
+  const schema = schemaOverride ?? parsed.searchParams.get('schema') ?? 'public';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigurationError(`schema "${schema}" is not a plain SQL identifier (letters, digits, _; up to 63)`);
+  }
+  parsed.searchParams.delete('schema');
+  // The pg adapter reads timestamptz text as if it were UTC, so the session must be in UTC.
+  const options = [parsed.searchParams.get('options'), '-c TimeZone=UTC'].filter(Boolean).join(' ');
+  parsed.searchParams.delete('options');
+  return { config: { connectionString: parsed.toString(), options }, schema };
+}
+
+/**
+ * Opens (and unless told otherwise, creates) an event store in a PostgreSQL schema.
+ * @example const recorder = await createPostgresRecorder({ url: process.env.DATABASE_URL! });
+ */
+export async function createPostgresRecorder(options: PostgresRecorderOptions): Promise<Recorder> {
+  const target = postgresTarget(options.url, options.schema);
+  if (options.createTables !== false) {
+    await migratePostgres(target, readMigrations(bundledMigrationsDir('postgresql'), 'postgresql'));
+  }
+  const names = new Map<string, string>();
+  const factory = new PrismaPg(
+    { ...target.config, max: options.poolSize ?? 10 },
+    {
+      schema: target.schema,
+      // Named statements are parsed once per connection; the recorder's texts are few.
+      statementNameGenerator: (query) => {
+        let name = names.get(query.sql);
+        if (name === undefined) {
+          if (names.size >= 500) return '';
+          name = `eventforge_${names.size}`;
+          names.set(query.sql, name);
+        }
+        return name;
+      },
+    },
+  );
+  return new PostgresRecorder(await factory.connect(), target.schema);
+}
+
+/** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
+export async function migratePostgres(target: PostgresTarget, migrations: readonly Migration[]): Promise<MigrationReport> {
+  const client = new pg.Client(target.config);
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    try {
+      await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+      const schema = q.quoteIdentifier(target.schema);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(`SET LOCAL search_path TO ${schema}`);
+      const report = await applyMigrations(
+        {
+          provider: 'postgresql',
+          script: async (sql) => {
+            await client.query(sql);
+          },
+          rows: async (sql, params) => {
+            let n = 0;
+            const text = sql.replace(/\?/g, () => `$${++n}`);
+            return (await client.query({ text, values: [...params], rowMode: 'array' })).rows as unknown[][];
+          },
+        },
+        migrations,
+      );
+      await client.query('COMMIT');
+      return report;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Thrown inside an append's transaction to roll it back when a (stream, version) was taken. */
+const REFUSED = Symbol('append refused');
+
+class PostgresRecorder implements Recorder {
+  readonly #d: q.Dialect;
+  #closed = false;
+
+  constructor(
+    private readonly adapter: SqlAdapter,
+    schema: string,
+  ) {
+    const s = q.quoteIdentifier(schema);
+    this.#d = {
+      numbered: true,
+      events: `${s}."events"`,
+      snapshots: `${s}."snapshots"`,
+      tracking: `${s}."tracking"`,
+      timestamp: (date) => date.toISOString(),
+    };
+  }
+
+  append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
+    const tracking = options.tracking;
+    if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
+    try {
+      checkVersions(events);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#open();
+    const d = this.#d;
+    return this.#appendInTransaction(events, tracking).catch(async (error: unknown) => {
+      if (error !== REFUSED) throw error;
+      // Read the streams after the rollback, so the refused append's own rows do not count.
+      const streams = [...new Set(events.map((e) => e.streamId))];
+      const current = await this.#query(q.streamVersions(d, streams));
+      throw concurrencyErrorFor(events, versionsByStream(current));
+    });
+  }
+
+  #appendInTransaction(events: readonly StoredEvent[], tracking: AppendOptions['tracking']): Promise<bigint[]> {
+    const d = this.#d;
+    return inTransaction(this.adapter, async (tx) => {
+      if (events.length > 0) await tx.executeRaw(plain(`LOCK TABLE ${d.events} IN EXCLUSIVE MODE`));
+      if (tracking !== undefined) {
+        const tracked = await tx.queryRaw(q.insertTracking(d, tracking));
+        if (tracked.rows.length === 0) {
+          throw new IntegrityError(
+            `${tracking.application} already processed notification ${tracking.notificationId} of ` +
+              `${tracking.upstream}; nothing was stored`,
+          );
+        }
+      }
+      if (events.length === 0) return [];
+      // ON CONFLICT DO NOTHING: a conflict must not raise, or the pool drops the connection.
+      const inserted = await tx.queryRaw(q.insertEvents(d, events, 'skip'));
+      if (inserted.rows.length < events.length) throw REFUSED;
+      // Ids come from the sequence in VALUES order, so ascending ids are the events' order.
+      return inserted.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    });
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    return (await this.#query(q.selectStream(this.#d, streamId, options))).map(q.toStoredEvent);
+  }
+
+  async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
+    return (await this.#query(q.selectNotifications(this.#d, options))).map(q.toNotification);
+  }
+
+  async maxNotificationId(): Promise<bigint> {
+    return q.toBigInt((await this.#query(q.selectMaxNotificationId(this.#d)))[0]?.[0]);
+  }
+
+  async maxTrackingId(application: string, upstream: string): Promise<bigint> {
+    return q.toBigInt((await this.#query(q.selectMaxTrackingId(this.#d, application, upstream)))[0]?.[0]);
+  }
+
+  async hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
+    return (await this.#query(q.selectTracking(this.#d, application, upstream, notificationId))).length > 0;
+  }
+
+  async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
+    this.#open();
+    await this.adapter.executeRaw(q.insertSnapshot(this.#d, snapshot));
+  }
+
+  async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
+    const row = (await this.#query(q.selectLatestSnapshot(this.#d, streamId, upTo)))[0];
+    return row === undefined ? undefined : q.toSnapshot(row);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.adapter.dispose();
+  }
+
+  async #query(query: q.SqlQueryArg): Promise<unknown[][]> {
+    this.#open();
+    return (await this.adapter.queryRaw(query)).rows;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new EventforgeError('this PostgreSQL recorder was closed; open a new one');
+  }
+}

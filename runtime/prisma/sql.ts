@@ -1,0 +1,75 @@
+/**
+ * The few pieces of Prisma's driver-adapter interface (`SqlDriverAdapter`) the recorders use, and
+ * helpers to build parameterised statements for it. The recorders send SQL through the adapter
+ * directly: the same layer PrismaClient executes on, without its per-query planning (see
+ * docs/persistence.md, "Why the adapter and not $queryRaw").
+ */
+import type { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+
+/** The adapter's connection: `SqlDriverAdapter` of `@prisma/driver-adapter-utils`. */
+export type SqlAdapter = Awaited<ReturnType<PrismaBetterSqlite3['connect']>>;
+/** Something statements run on: the adapter or one of its transactions. */
+export type SqlQueryable = Pick<SqlAdapter, 'queryRaw' | 'executeRaw'>;
+/** A transaction opened by the adapter (`BEGIN` sent; `COMMIT`/`ROLLBACK` are ours to send). */
+export type SqlTransaction = Awaited<ReturnType<SqlAdapter['startTransaction']>>;
+export type SqlQuery = Parameters<SqlAdapter['queryRaw']>[0];
+export type ArgType = SqlQuery['argTypes'][number];
+export type ArgScalar = ArgType['scalarType'];
+
+/** A statement under construction: `?` or `$n` placeholders are chosen by the dialect. */
+export class Statement {
+  readonly args: unknown[] = [];
+  readonly argTypes: ArgType[] = [];
+  constructor(private readonly numbered: boolean) {}
+
+  /** Adds a parameter and returns its placeholder. */
+  param(value: unknown, scalarType: ArgScalar, arity: 'scalar' | 'list' = 'scalar'): string {
+    this.args.push(value);
+    this.argTypes.push({ scalarType, arity });
+    return this.numbered ? `$${this.args.length}` : '?';
+  }
+
+  query(sql: string): SqlQuery {
+    return { sql, args: this.args, argTypes: this.argTypes };
+  }
+}
+
+const none = { args: [], argTypes: [] };
+
+/** A statement without parameters. */
+export function plain(sql: string): SqlQuery {
+  return { sql, ...none };
+}
+
+/** The kind of a driver-adapter error (`UniqueConstraintViolation`, ...), when it is one. */
+export function adapterErrorKind(error: unknown): string | undefined {
+  if (error instanceof Error && error.name === 'DriverAdapterError') {
+    const cause = (error as Error & { cause?: { kind?: unknown } }).cause;
+    return typeof cause?.kind === 'string' ? cause.kind : undefined;
+  }
+  return undefined;
+}
+
+/** Runs `work` in a transaction of `adapter`: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(adapter: SqlAdapter, work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  const tx = await adapter.startTransaction();
+  let result: T;
+  try {
+    result = await work(tx);
+  } catch (error) {
+    try {
+      await tx.executeRaw(plain('ROLLBACK'));
+    } finally {
+      await tx.rollback();
+    }
+    throw error;
+  }
+  try {
+    await tx.executeRaw(plain('COMMIT'));
+  } catch (error) {
+    await tx.rollback();
+    throw error;
+  }
+  await tx.commit();
+  return result;
+}

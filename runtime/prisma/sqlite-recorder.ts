@@ -1,0 +1,214 @@
+/**
+ * The embedded default: events in one SQLite file, through Prisma's better-sqlite3 driver adapter.
+ * WAL mode (readers never wait for the writer), a busy timeout for other processes, and a
+ * per-file lock for connections of this process (better-sqlite3 would block the thread instead).
+ */
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigurationError, EventforgeError, IntegrityError } from '../errors.js';
+import type {
+  AppendOptions,
+  Notification,
+  ReadNotificationsOptions,
+  ReadStreamOptions,
+  Recorder,
+  StoredEvent,
+  StoredSnapshot,
+} from '../recorder.js';
+import { checkVersions, concurrencyErrorFor, versionsByStream } from './conflicts.js';
+import { applyMigrations, bundledMigrationsDir, readMigrations, type MigrationSession } from './migrations.js';
+import { Mutex, sharedMutex } from './mutex.js';
+import * as q from './queries.js';
+import { adapterErrorKind, type ArgScalar, type SqlAdapter } from './sql.js';
+
+/** Options of {@link createSqliteRecorder}. */
+export interface SqliteRecorderOptions {
+  /**
+   * The database file (created with its folder when missing), a `file:` URL, or `:memory:`.
+   * @example 'data/dog-school.db'
+   */
+  readonly filename: string;
+  /**
+   * How long a write waits for another process's write lock before failing.
+   * @default 5000
+   */
+  readonly busyTimeoutMs?: number;
+  /**
+   * Apply the bundled migrations (create the tables) when the database lacks them.
+   * @default true
+   */
+  readonly createTables?: boolean;
+}
+
+const dialect: q.Dialect = {
+  numbered: false,
+  events: '"events"',
+  snapshots: '"snapshots"',
+  tracking: '"tracking"',
+  timestamp: (date) => date.getTime(),
+};
+
+/** The path better-sqlite3 opens: `file:` stripped, `:memory:` kept. */
+export function sqlitePath(filename: string): string {
+  const path = filename.startsWith('file:') ? filename.slice('file:'.length).replace(/\?.*$/, '') : filename;
+  if (path === '') throw new ConfigurationError(`SQLite filename "${filename}" names no file; give a path such as data/app.db`);
+  return path;
+}
+
+/**
+ * Opens (and on first use creates) a SQLite event store.
+ * @example const recorder = await createSqliteRecorder({ filename: 'data/dog-school.db' });
+ */
+export async function createSqliteRecorder(options: SqliteRecorderOptions): Promise<Recorder> {
+  const path = sqlitePath(options.filename);
+  const inMemory = path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const factory = new PrismaBetterSqlite3(
+    { url: path, timeout: options.busyTimeoutMs ?? 5000 },
+    { timestampFormat: 'unixepoch-ms' },
+  );
+  const adapter = await factory.connect();
+  const lock = inMemory ? new Mutex() : sharedMutex(resolve(path));
+  try {
+    await lock.run(async () => {
+      // WAL persists in the file; synchronous=FULL keeps every committed event through a power cut.
+      if (!inMemory) await adapter.executeScript('PRAGMA journal_mode = WAL');
+      await adapter.executeScript('PRAGMA synchronous = FULL');
+      if (options.createTables !== false) await migrateSqlite(adapter, readMigrations(bundledMigrationsDir('sqlite'), 'sqlite'));
+    });
+  } catch (error) {
+    await adapter.dispose();
+    throw error;
+  }
+  return new SqliteRecorder(adapter, lock);
+}
+
+function argType(value: unknown): ArgScalar {
+  return typeof value === 'number' ? 'int' : typeof value === 'bigint' ? 'bigint' : 'string';
+}
+
+/** A migration session on the adapter's connection, inside `BEGIN IMMEDIATE` (the write lock). */
+export function sqliteSession(adapter: SqlAdapter): MigrationSession {
+  return {
+    provider: 'sqlite',
+    script: (sql) => adapter.executeScript(sql),
+    rows: async (sql, params) =>
+      (await adapter.queryRaw({ sql, args: [...params], argTypes: params.map((p) => ({ scalarType: argType(p), arity: 'scalar' })) })).rows,
+  };
+}
+
+/** Applies `migrations` on the adapter's connection, all or nothing. */
+export async function migrateSqlite(adapter: SqlAdapter, migrations: Parameters<typeof applyMigrations>[1]) {
+  await adapter.executeScript('BEGIN IMMEDIATE');
+  try {
+    const report = await applyMigrations(sqliteSession(adapter), migrations);
+    await adapter.executeScript('COMMIT');
+    return report;
+  } catch (error) {
+    await adapter.executeScript('ROLLBACK');
+    throw error;
+  }
+}
+
+class SqliteRecorder implements Recorder {
+  #closed = false;
+  constructor(
+    private readonly adapter: SqlAdapter,
+    private readonly lock: Mutex,
+  ) {}
+
+  append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
+    const tracking = options.tracking;
+    if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
+    try {
+      checkVersions(events);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#locked(async () => {
+      const a = this.adapter;
+      if (tracking === undefined) {
+        // One statement is atomic on its own: a taken (stream, version) fails all of it.
+        return this.#insertEvents(events);
+      }
+      await a.executeScript('BEGIN IMMEDIATE');
+      try {
+        const tracked = await a.queryRaw(q.insertTracking(dialect, tracking));
+        if (tracked.rows.length === 0) {
+          throw new IntegrityError(
+            `${tracking.application} already processed notification ${tracking.notificationId} of ` +
+              `${tracking.upstream}; nothing was stored`,
+          );
+        }
+        const ids = events.length === 0 ? [] : await this.#insertEvents(events);
+        await a.executeScript('COMMIT');
+        return ids;
+      } catch (error) {
+        await a.executeScript('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async #insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
+    try {
+      const result = await this.adapter.queryRaw(q.insertEvents(dialect, events, 'fail'));
+      return result.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    } catch (error) {
+      if (adapterErrorKind(error) !== 'UniqueConstraintViolation') throw error;
+      const streams = [...new Set(events.map((e) => e.streamId))];
+      const current = await this.adapter.queryRaw(q.streamVersions(dialect, streams));
+      throw concurrencyErrorFor(events, versionsByStream(current.rows));
+    }
+  }
+
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    return this.#locked(async () => (await this.adapter.queryRaw(q.selectStream(dialect, streamId, options))).rows.map(q.toStoredEvent));
+  }
+
+  readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
+    return this.#locked(async () => (await this.adapter.queryRaw(q.selectNotifications(dialect, options))).rows.map(q.toNotification));
+  }
+
+  maxNotificationId(): Promise<bigint> {
+    return this.#locked(async () => q.toBigInt((await this.adapter.queryRaw(q.selectMaxNotificationId(dialect))).rows[0]?.[0]));
+  }
+
+  maxTrackingId(application: string, upstream: string): Promise<bigint> {
+    return this.#locked(async () =>
+      q.toBigInt((await this.adapter.queryRaw(q.selectMaxTrackingId(dialect, application, upstream))).rows[0]?.[0]),
+    );
+  }
+
+  hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
+    return this.#locked(
+      async () => (await this.adapter.queryRaw(q.selectTracking(dialect, application, upstream, notificationId))).rows.length > 0,
+    );
+  }
+
+  saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
+    return this.#locked(async () => {
+      await this.adapter.executeRaw(q.insertSnapshot(dialect, snapshot));
+    });
+  }
+
+  latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
+    return this.#locked(async () => {
+      const row = (await this.adapter.queryRaw(q.selectLatestSnapshot(dialect, streamId, upTo))).rows[0];
+      return row === undefined ? undefined : q.toSnapshot(row);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.lock.run(() => this.adapter.dispose());
+  }
+
+  #locked<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new EventforgeError('this SQLite recorder was closed; open a new one'));
+    return this.lock.run(work);
+  }
+}
+
