@@ -78,7 +78,7 @@ export function addEventforgeKeywords(ajv: Ajv): void {
         const length = runtimeFunc(cxt, RUNTIME_CHECKS.length);
         cxt.fail(op === '<' ? _`${length}(${cxt.data}) < ${cxt.schema}` : _`${length}(${cxt.data}) > ${cxt.schema}`);
       },
-      error: { message: (cxt) => _`${`${words} ${String(cxt.schema)} characters`}` },
+      error: { message: (cxt) => _`${`${words} ${String(cxt.schema)} character${cxt.schema === 1 ? '' : 's'}`}` },
     });
   }
 }

@@ -5,7 +5,7 @@
  * apply. A base class without abstract handlers also gets a ready concrete class.
  */
 import { Scope, StructureKind } from 'ts-morph';
-import type { ClassDeclarationStructure, CodeBlockWriter, MethodDeclarationStructure, StatementStructures } from 'ts-morph';
+import type { ClassDeclarationStructure, CodeBlockWriter, MethodDeclarationStructure } from 'ts-morph';
 import type { AggregateDef, DomainDef, EventDef, ProjectDef } from '../../ir/model.js';
 import {
   aggregateBaseClassName,
@@ -24,6 +24,7 @@ import { writeMutate } from './apply-code.js';
 import { eventInputTypeName } from './emit-types.js';
 import { validatorName } from './emit-validators.js';
 import { docs, importNames, present, printFile, quote } from './print.js';
+import type { Statement } from './print.js';
 import type { DomainScope } from './type-text.js';
 import { domainScope, literal, mentionedTypes, tsType } from './type-text.js';
 
@@ -216,35 +217,35 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     codecs: new Set(),
     validators: new Set(),
   };
-  const classes: StatementStructures[] = domain.aggregates.flatMap((a) => [
+  const classes: Statement[] = domain.aggregates.flatMap((a) => [
     aggregateClass(a, scope, needs),
     ...(hasAbstractHandlers(a) ? [] : [readyClass(a)]),
   ]);
-  // Writer functions run while printing: print the classes first so `needs` is complete.
-  const body = printFile(domain.sourcePath, classes);
-  const mentioned = new Set<string>();
-  for (const a of domain.aggregates) for (const f of a.state.fields) mentionedTypes(f.type, mentioned);
-  const decimalType = mentioned.delete('Decimal') && !needs.decimal;
-  const jsonType = mentioned.delete('JsonValue');
-  for (const name of mentioned) needs.types.add(name);
-  const runtimeValues = ['Aggregate'];
-  if (needs.assertValid) runtimeValues.push('assertValid');
-  if (needs.removeFirst) runtimeValues.push('removeFirst');
-  if (needs.outOfOrder) runtimeValues.push('outOfOrder');
-  if (needs.decodeBase64) runtimeValues.push('decodeBase64');
-  const imports = present([
-    needs.randomUUID ? importNames('node:crypto', ['randomUUID']) : undefined,
-    needs.decimal ? importNames('decimal.js', ['Decimal']) : undefined,
-    decimalType ? importNames('decimal.js', ['Decimal'], true) : undefined,
-    importNames(ctx.runtimeImport, runtimeValues),
-    importNames(ctx.runtimeImport, ['AggregateDescriptor', ...(needs.mutable ? ['Mutable'] : []), ...(jsonType ? ['JsonValue'] : [])], true),
-    importNames('./descriptors.js', domain.aggregates.map((a) => aggregateDescriptorName(a.name))),
-    importNames('./transcoders.js', needs.codecs),
-    importNames('./types.js', needs.types, true),
-    importNames('./validators.js', needs.validators),
-  ]);
-  const head = printFile(domain.sourcePath, imports);
-  return { path: `${domainFolder(domain.name)}/aggregates.ts`, contents: `${head}\n${body.slice(body.indexOf('\n') + 1)}` };
+  // Writer functions fill `needs` while the classes print: imports are computed afterwards.
+  const imports = (): Statement[] => {
+    const mentioned = new Set<string>();
+    for (const a of domain.aggregates) for (const f of a.state.fields) mentionedTypes(f.type, mentioned);
+    const decimalType = mentioned.delete('Decimal') && !needs.decimal;
+    const jsonType = mentioned.delete('JsonValue');
+    for (const name of mentioned) needs.types.add(name);
+    const runtimeValues = ['Aggregate'];
+    if (needs.assertValid) runtimeValues.push('assertValid');
+    if (needs.removeFirst) runtimeValues.push('removeFirst');
+    if (needs.outOfOrder) runtimeValues.push('outOfOrder');
+    if (needs.decodeBase64) runtimeValues.push('decodeBase64');
+    return present([
+      needs.randomUUID ? importNames('node:crypto', ['randomUUID']) : undefined,
+      needs.decimal ? importNames('decimal.js', ['Decimal']) : undefined,
+      decimalType ? importNames('decimal.js', ['Decimal'], true) : undefined,
+      importNames(ctx.runtimeImport, runtimeValues),
+      importNames(ctx.runtimeImport, ['AggregateDescriptor', ...(needs.mutable ? ['Mutable'] : []), ...(jsonType ? ['JsonValue'] : [])], true),
+      importNames('./descriptors.js', domain.aggregates.map((a) => aggregateDescriptorName(a.name))),
+      importNames('./transcoders.js', needs.codecs),
+      importNames('./types.js', needs.types, true),
+      importNames('./validators.js', needs.validators),
+    ]);
+  };
+  return { path: `${domainFolder(domain.name)}/aggregates.ts`, contents: printFile(domain.sourcePath, imports, classes) };
 }
 
 /** Emits `<domain>/aggregates.ts` for every domain. */

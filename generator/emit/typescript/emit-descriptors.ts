@@ -3,50 +3,43 @@
  * snapshot policy) and of the domain as a whole.
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
-import type { StatementStructures } from 'ts-morph';
+
 import type { AggregateDef, DomainDef, ProjectDef } from '../../ir/model.js';
 import { aggregateDescriptorName, codecName, domainDescriptorName, domainFolder, stateTypeName } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { docs, importNames, present, printFile, quote } from './print.js';
+import type { Statement } from './print.js';
 
-function aggregateDescriptor(aggregate: AggregateDef): StatementStructures {
+function aggregateDescriptor(aggregate: AggregateDef): Statement {
   const state = stateTypeName(aggregate.name);
-  return {
-    kind: StructureKind.VariableStatement,
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: docs(`What the runtime knows of ${aggregate.name}: topics, transcoders and snapshot policy.`),
-    declarations: [
-      {
-        name: aggregateDescriptorName(aggregate.name),
-        type: `AggregateDescriptor<${state}>`,
-        initializer: (w) => {
-          w.writeLine('{').indent(() => {
-            w.writeLine(`name: ${quote(aggregate.name)},`);
-            w.writeLine(`topic: ${quote(aggregate.topic)},`);
-            w.writeLine(`snapshotEvery: ${aggregate.snapshot === undefined ? 'undefined' : String(aggregate.snapshot.every)},`);
-            w.writeLine(`state: ${codecName(state)},`);
-            w.writeLine('events: [').indent(() => {
-              for (const e of aggregate.events) {
-                w.writeLine(`{ type: ${quote(e.name)}, topic: ${quote(e.topic)}, codec: ${codecName(e.name)} },`);
-              }
-            });
-            w.writeLine('],');
-          });
-          w.write('}');
-        },
-      },
-    ],
+  // A statement writer, not a variable structure: ts-morph over-indents multi-line initializers.
+  return (w) => {
+    w.blankLineIfLastNot();
+    w.writeLine(`/** What the runtime knows of ${aggregate.name}: topics, transcoders and snapshot policy. */`);
+    w.writeLine(`export const ${aggregateDescriptorName(aggregate.name)}: AggregateDescriptor<${state}> = {`);
+    w.indent(() => {
+      w.writeLine(`name: ${quote(aggregate.name)},`);
+      w.writeLine(`topic: ${quote(aggregate.topic)},`);
+      w.writeLine(`snapshotEvery: ${aggregate.snapshot === undefined ? 'undefined' : String(aggregate.snapshot.every)},`);
+      w.writeLine(`state: ${codecName(state)},`);
+      w.writeLine('events: [');
+      w.indent(() => {
+        for (const e of aggregate.events) w.writeLine(`{ type: ${quote(e.name)}, topic: ${quote(e.topic)}, codec: ${codecName(e.name)} },`);
+      });
+      w.writeLine('],');
+    });
+    w.writeLine('};');
+    w.blankLine();
   };
 }
 
 export function emitDescriptorsFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {
-  const statements: StatementStructures[] = [
-    ...present([
-      importNames(ctx.runtimeImport, ['AggregateDescriptor', 'DomainDescriptor'], true),
-      importNames('./transcoders.js', domain.aggregates.flatMap((a) => [codecName(stateTypeName(a.name)), ...a.events.map((e) => codecName(e.name))])),
-      importNames('./types.js', domain.aggregates.map((a) => stateTypeName(a.name)), true),
-    ]),
+  const imports = present([
+    importNames(ctx.runtimeImport, ['AggregateDescriptor', 'DomainDescriptor'], true),
+    importNames('./transcoders.js', domain.aggregates.flatMap((a) => [codecName(stateTypeName(a.name)), ...a.events.map((e) => codecName(e.name))])),
+    importNames('./types.js', domain.aggregates.map((a) => stateTypeName(a.name)), true),
+  ]);
+  const statements: Statement[] = [
     ...domain.aggregates.map(aggregateDescriptor),
     {
       kind: StructureKind.VariableStatement,
@@ -62,7 +55,7 @@ export function emitDescriptorsFile(domain: DomainDef, ctx: EmitContext): Genera
       ],
     },
   ];
-  return { path: `${domainFolder(domain.name)}/descriptors.ts`, contents: printFile(domain.sourcePath, statements) };
+  return { path: `${domainFolder(domain.name)}/descriptors.ts`, contents: printFile(domain.sourcePath, imports, statements) };
 }
 
 /** Emits `<domain>/descriptors.ts` for every domain. */

@@ -50,7 +50,7 @@ export function emitIndexFile(domain: DomainDef): GeneratedFile {
     exportFrom('./types.js', typeNames, true),
     ...(validatedEvents(domain).length === 0 ? [] : [exportFrom('./validators.js', validatedEvents(domain).map((e) => validatorName(e.name)))]),
   ];
-  return { path: `${domainFolder(domain.name)}/index.ts`, contents: printFile(domain.sourcePath, statements) };
+  return { path: `${domainFolder(domain.name)}/index.ts`, contents: printFile(domain.sourcePath, [], statements) };
 }
 
 /** Emits `<domain>/index.ts` for every domain. */

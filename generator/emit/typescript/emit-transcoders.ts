@@ -4,7 +4,7 @@
  * and runs older ones through the upcasters of `./upcasters.js`.
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
-import type { CodeBlockWriter, FunctionDeclarationStructure, StatementStructures } from 'ts-morph';
+import type { CodeBlockWriter, FunctionDeclarationStructure } from 'ts-morph';
 import type { DomainDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
 import {
   camelCase,
@@ -18,7 +18,8 @@ import {
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { enumReaderName, readCall, valueObjectDecoderName, valueObjectEncoderName, writeExpr } from './codec-code.js';
 import { enumValuesName } from './emit-types.js';
-import { docs, importNames, present, printFile, quote } from './print.js';
+import { importNames, present, printFile, quote } from './print.js';
+import type { Statement } from './print.js';
 
 /** A payload with versions: an event (`Deposited`) or a state (`AccountState`). */
 interface Payload {
@@ -120,12 +121,14 @@ function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): Function
   ]);
 }
 
-function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Set<string>): StatementStructures[] {
-  const out: StatementStructures[] = payload.versions.map((v) => ({
-    kind: StructureKind.VariableStatement,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ name: atName(payload.name, v.version), type: 'DecodeAt', initializer: `{ topic: ${quote(payload.topic)}, version: ${v.version} }` }],
-  }));
+function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Set<string>): Statement[] {
+  const out: Statement[] = [
+    (w) => {
+      for (const v of payload.versions) {
+        w.writeLine(`const ${atName(payload.name, v.version)}: DecodeAt = { topic: ${quote(payload.topic)}, version: ${v.version} };`);
+      }
+    },
+  ];
   const current = payload.versions[payload.versions.length - 1];
   out.push({
     kind: StructureKind.Function,
@@ -149,45 +152,37 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
     });
   }
   helpers.add('unknownVersion');
-  out.push({
-    kind: StructureKind.VariableStatement,
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: docs(
-      `Transcoder of \`${payload.topic}\`: writes version ${payload.version}` +
-        (payload.version > 1 ? `, reads versions 1 to ${payload.version} (older ones through the upcasters).` : '.'),
-    ),
-    declarations: [
-      {
-        name: codecName(payload.name),
-        type: `PayloadCodec<${payload.typeName}>`,
-        initializer: (w) => {
-          w.writeLine('{');
-          w.indent(() => {
-            w.writeLine(`version: ${payload.version},`);
-            w.writeLine(`encode: ${encoderName(payload.name)},`);
-            w.writeLine(`decode(wire: unknown, version: number): ${payload.typeName} {`);
-            w.indent(() => {
-              w.writeLine('switch (version) {');
-              w.indent(() => {
-                for (const v of [...payload.versions].reverse()) {
-                  let expr = `${decoderName(payload.name, v.version)}(wire, ${atName(payload.name, v.version)})`;
-                  for (let k = v.version; k < payload.version; k++) {
-                    upcasters.add(upcasterName(payload.name, k));
-                    expr = `${upcasterName(payload.name, k)}(${expr})`;
-                  }
-                  w.writeLine(`case ${v.version}:`).indent(() => w.writeLine(`return ${expr};`));
-                }
-                w.writeLine('default:').indent(() => w.writeLine(`throw unknownVersion(${quote(payload.topic)}, version, ${payload.version});`));
-              });
-              w.writeLine('}');
-            });
-            w.writeLine('},');
-          });
-          w.write('}');
-        },
-      },
-    ],
+  const doc =
+    `Transcoder of \`${payload.topic}\`: writes version ${payload.version}` +
+    (payload.version > 1 ? `, reads versions 1 to ${payload.version} (older ones through the upcasters).` : '.');
+  // A statement writer, not a variable structure: ts-morph over-indents multi-line initializers.
+  out.push((w) => {
+    w.blankLineIfLastNot();
+    w.writeLine(`/** ${doc} */`);
+    w.writeLine(`export const ${codecName(payload.name)}: PayloadCodec<${payload.typeName}> = {`);
+    w.indent(() => {
+      w.writeLine(`version: ${payload.version},`);
+      w.writeLine(`encode: ${encoderName(payload.name)},`);
+      w.writeLine(`decode(wire: unknown, version: number): ${payload.typeName} {`);
+      w.indent(() => {
+        w.writeLine('switch (version) {');
+        w.indent(() => {
+          for (const v of [...payload.versions].reverse()) {
+            let expr = `${decoderName(payload.name, v.version)}(wire, ${atName(payload.name, v.version)})`;
+            for (let k = v.version; k < payload.version; k++) {
+              upcasters.add(upcasterName(payload.name, k));
+              expr = `${upcasterName(payload.name, k)}(${expr})`;
+            }
+            w.writeLine(`case ${v.version}:`).indent(() => w.writeLine(`return ${expr};`));
+          }
+          w.writeLine('default:').indent(() => w.writeLine(`throw unknownVersion(${quote(payload.topic)}, version, ${payload.version});`));
+        });
+        w.writeLine('}');
+      });
+      w.writeLine('},');
+    });
+    w.writeLine('};');
+    w.blankLine();
   });
   return out;
 }
@@ -196,7 +191,7 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
   const helpers = new Set<string>();
   const upcasters = new Set<string>();
   const all = payloads(domain);
-  const enumReaders: StatementStructures[] = domain.enums.map((e) => ({
+  const enumReaders: Statement[] = domain.enums.map((e) => ({
     kind: StructureKind.VariableStatement,
     declarationKind: VariableDeclarationKind.Const,
     declarations: [
@@ -208,27 +203,25 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
     ],
   }));
   if (domain.enums.length > 0) helpers.add('readEnum').add('FieldReader');
-  // Bodies are writer functions: print them first so `helpers` and `upcasters` are complete.
-  const body: StatementStructures[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
-  const bodyText = printFile(domain.sourcePath, body);
-  const typeNames = [
-    ...domain.valueObjects.map((v) => v.name),
-    ...domain.enums.map((e) => e.name),
-    ...all.flatMap((p) => [p.typeName, ...p.versions.map((v) => versionedTypeName(p.name, v.version))]),
-  ];
-  const runtimeTypes = ['DecodeAt', 'JsonValue', 'PayloadCodec', ...[...helpers].filter((h) => h === 'Mutable' || h === 'FieldReader')];
-  const runtimeValues = [...helpers].filter((h) => h !== 'Mutable' && h !== 'FieldReader');
-  const imports = present([
-    importNames(ctx.runtimeImport, runtimeValues),
-    importNames(ctx.runtimeImport, runtimeTypes, true),
-    importNames('./types.js', domain.enums.map((e) => enumValuesName(e.name))),
-    importNames('./types.js', typeNames, true),
-    importNames('./upcasters.js', upcasters),
-  ]);
-  const importText = printFile(domain.sourcePath, imports);
-  // Both prints start with the header; keep the imports' one and append the body after a blank line.
-  const contents = `${importText}\n${bodyText.slice(bodyText.indexOf('\n') + 1)}`;
-  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents };
+  const body: Statement[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
+  // Imports are computed after the body is printed: its writers fill `helpers` and `upcasters`.
+  const imports = (): Statement[] => {
+    const typeNames = [
+      ...domain.valueObjects.map((v) => v.name),
+      ...domain.enums.map((e) => e.name),
+      ...all.flatMap((p) => [p.typeName, ...p.versions.map((v) => versionedTypeName(p.name, v.version))]),
+    ];
+    const runtimeTypes = ['DecodeAt', 'JsonValue', 'PayloadCodec', ...[...helpers].filter((h) => h === 'Mutable' || h === 'FieldReader')];
+    const runtimeValues = [...helpers].filter((h) => h !== 'Mutable' && h !== 'FieldReader');
+    return present([
+      importNames(ctx.runtimeImport, runtimeValues),
+      importNames(ctx.runtimeImport, runtimeTypes, true),
+      importNames('./types.js', domain.enums.map((e) => enumValuesName(e.name))),
+      importNames('./types.js', typeNames, true),
+      importNames('./upcasters.js', upcasters),
+    ]);
+  };
+  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents: printFile(domain.sourcePath, imports, body) };
 }
 
 /** Emits `<domain>/transcoders.ts` for every domain. */

@@ -4,7 +4,7 @@
  * runtime list per enum.
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
-import type { InterfaceDeclarationStructure, PropertySignatureStructure, StatementStructures } from 'ts-morph';
+import type { InterfaceDeclarationStructure, PropertySignatureStructure } from 'ts-morph';
 import type { AggregateDef, DomainDef, EnumDef, EventDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
 import {
   domainFolder,
@@ -15,6 +15,7 @@ import {
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { docs, importNames, present, printFile, quote } from './print.js';
+import type { Statement } from './print.js';
 import { fieldsNameScalar, tsType } from './type-text.js';
 
 /** `Currency` → `Currencies`: the runtime list of an enum's values. */
@@ -34,8 +35,35 @@ export function hasDefaults(event: EventDef): boolean {
   return event.fields.some((f) => f.default !== undefined && !f.optional);
 }
 
+const FORMAT_NOTES: Partial<Record<string, string>> = {
+  date: 'A calendar date, `YYYY-MM-DD`.',
+  uuid: 'A UUID.',
+  datetime: 'Millisecond precision; stored in UTC.',
+};
+
+/** One line listing the declared constraints and default, e.g. `Constraints: 1 to 50 characters. Default: \`''\`.` */
+function constraintNote(field: FieldDef): string | undefined {
+  const c = field.constraints;
+  const unit = field.type.kind === 'list' ? 'items' : 'characters';
+  const parts: string[] = [];
+  if (c.minLength !== undefined && c.maxLength !== undefined) parts.push(`${c.minLength} to ${c.maxLength} ${unit}`);
+  else if (c.minLength !== undefined) parts.push(`at least ${c.minLength} ${unit}`);
+  else if (c.maxLength !== undefined) parts.push(`at most ${c.maxLength} ${unit}`);
+  if (c.pattern !== undefined) parts.push(`matches \`/${c.pattern}/\``);
+  const min = c.minText ?? c.min;
+  const max = c.maxText ?? c.max;
+  if (min !== undefined) parts.push(`at least ${min}`);
+  if (max !== undefined) parts.push(`at most ${max}`);
+  const notes = [
+    parts.length === 0 ? undefined : `Constraints: ${parts.join(', ')}.`,
+    field.default === undefined ? undefined : `Default: \`${JSON.stringify(field.default)}\`.`,
+  ].filter((n) => n !== undefined);
+  return notes.length === 0 ? undefined : notes.join(' ');
+}
+
 function fieldDocs(field: FieldDef): string[] {
-  return docs(field.description, field.pii ? 'Personal data.' : undefined);
+  const format = field.type.kind === 'scalar' ? FORMAT_NOTES[field.type.scalar] : undefined;
+  return docs(field.description, format, constraintNote(field), field.pii ? 'Personal data.' : undefined);
 }
 
 function property(field: FieldDef, optional = field.optional): PropertySignatureStructure {
@@ -53,7 +81,7 @@ function payloadInterface(name: string, fields: readonly FieldDef[], doc: string
   return { kind: StructureKind.Interface, name, isExported: true, docs: doc, properties: fields.map((f) => property(f)) };
 }
 
-function enumStatements(e: EnumDef): StatementStructures[] {
+function enumStatements(e: EnumDef): Statement[] {
   return [
     {
       kind: StructureKind.TypeAlias,
@@ -78,9 +106,9 @@ function versionDoc(subject: string, v: PayloadVersionDef, current: number): str
     : `${subject}, schema version ${v.version}: stored data of this version is read and upcast, never written.`;
 }
 
-function eventStatements(event: EventDef): StatementStructures[] {
+function eventStatements(event: EventDef): Statement[] {
   const data = eventDataTypeName(event.name);
-  const out: StatementStructures[] = event.versions.map((v) =>
+  const out: Statement[] = event.versions.map((v) =>
     payloadInterface(versionedTypeName(event.name, v.version), v.fields, docs(versionDoc(`Payload of \`${event.topic}\``, v, event.version))),
   );
   out.push({
@@ -117,9 +145,9 @@ function eventStatements(event: EventDef): StatementStructures[] {
   return out;
 }
 
-function aggregateStatements(aggregate: AggregateDef): StatementStructures[] {
+function aggregateStatements(aggregate: AggregateDef): Statement[] {
   const state = stateTypeName(aggregate.name);
-  const out: StatementStructures[] = aggregate.state.versions.map((v) =>
+  const out: Statement[] = aggregate.state.versions.map((v) =>
     payloadInterface(versionedTypeName(state, v.version), v.fields, docs(versionDoc(`State of ${aggregate.name}`, v, aggregate.state.version))),
   );
   out.push({
@@ -154,16 +182,16 @@ export function emitTypesFile(domain: DomainDef, ctx: EmitContext): GeneratedFil
   const fields = allFields(domain);
   const runtimeTypes = ['DomainEvent'];
   if (fieldsNameScalar(fields, 'json')) runtimeTypes.push('JsonValue');
-  const statements: StatementStructures[] = [
-    ...present([
-      fieldsNameScalar(fields, 'decimal') ? importNames('decimal.js', ['Decimal'], true) : undefined,
-      importNames(ctx.runtimeImport, runtimeTypes, true),
-    ]),
+  const imports = present([
+    fieldsNameScalar(fields, 'decimal') ? importNames('decimal.js', ['Decimal'], true) : undefined,
+    importNames(ctx.runtimeImport, runtimeTypes, true),
+  ]);
+  const statements: Statement[] = [
     ...domain.enums.flatMap(enumStatements),
     ...domain.valueObjects.map((vo) => payloadInterface(vo.name, vo.fields, docs(vo.description))),
     ...domain.aggregates.flatMap(aggregateStatements),
   ];
-  return { path: `${domainFolder(domain.name)}/types.ts`, contents: printFile(domain.sourcePath, statements) };
+  return { path: `${domainFolder(domain.name)}/types.ts`, contents: printFile(domain.sourcePath, imports, statements) };
 }
 
 /** Emits `<domain>/types.ts` for every domain. */

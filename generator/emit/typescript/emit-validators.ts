@@ -7,7 +7,7 @@
 import { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
-import type { StatementStructures } from 'ts-morph';
+
 import { InternalError } from '../../diagnostics.js';
 import type { DomainDef, EventDef, ProjectDef } from '../../ir/model.js';
 import { domainFolder } from '../../ir/naming.js';
@@ -16,6 +16,7 @@ import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { addEventforgeKeywords, RUNTIME_CHECKS, runtimeAlias } from './ajv-keywords.js';
 import { objectSchema } from './json-schema.js';
 import { docs, importNames, present, printFile } from './print.js';
+import type { Statement } from './print.js';
 import { domainScope } from './type-text.js';
 
 // ajv ships CommonJS: under NodeNext its default export arrives as the module object.
@@ -42,6 +43,24 @@ function newAjv(): Ajv {
   return ajv;
 }
 
+/**
+ * Indents ajv's output (one statement per line, blocks opened at line ends and closed at line
+ * starts) so the checked-in file is readable. Braces inside strings never start or end a line.
+ */
+export function indentAjvCode(code: string): string {
+  let depth = 0;
+  return code
+    .split('\n')
+    .map((raw) => {
+      const line = raw.trim();
+      if (line.startsWith('}')) depth = Math.max(0, depth - 1);
+      const out = line === '' ? '' : '  '.repeat(depth) + line;
+      if (line.endsWith('{')) depth++;
+      return out;
+    })
+    .join('\n');
+}
+
 function validatorsModule(domain: DomainDef, ctx: EmitContext): string {
   const scope = domainScope(domain);
   const ajv = newAjv();
@@ -51,7 +70,7 @@ function validatorsModule(domain: DomainDef, ctx: EmitContext): string {
     ajv.addSchema({ $id: event.topic, ...objectSchema(event.fields, scope, true) });
     exports[name] = event.topic;
   }
-  const code = Object.keys(exports).length === 0 ? '' : standaloneCode(ajv, exports).replace(/^"use strict";\n/, '');
+  const code = Object.keys(exports).length === 0 ? '' : indentAjvCode(standaloneCode(ajv, exports).replace(/^"use strict";\n/, ''));
   if (/\brequire\(/.test(code)) throw new InternalError('ajv standalone code still requires an ajv module');
   const used = Object.values(RUNTIME_CHECKS).filter((name) => code.includes(runtimeAlias(name)));
   const imports =
@@ -61,9 +80,9 @@ function validatorsModule(domain: DomainDef, ctx: EmitContext): string {
 
 function declarations(domain: DomainDef, ctx: EmitContext): string {
   const events = validatedEvents(domain);
-  const statements: StatementStructures[] = [
-    ...present([importNames(ctx.runtimeImport, events.length === 0 ? [] : ['SchemaValidator'], true)]),
-    ...events.map((e): StatementStructures => ({
+  const imports = present([importNames(ctx.runtimeImport, events.length === 0 ? [] : ['SchemaValidator'], true)]);
+  const statements: Statement[] = [
+    ...events.map((e): Statement => ({
       kind: StructureKind.VariableStatement,
       isExported: true,
       hasDeclareKeyword: true,
@@ -73,7 +92,7 @@ function declarations(domain: DomainDef, ctx: EmitContext): string {
     })),
   ];
   if (statements.length === 0) return `${generatedHeader(domain.sourcePath)}\nexport {};\n`;
-  return printFile(domain.sourcePath, statements);
+  return printFile(domain.sourcePath, imports, statements);
 }
 
 export function emitValidatorFiles(domain: DomainDef, ctx: EmitContext): GeneratedFile[] {

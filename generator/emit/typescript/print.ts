@@ -2,15 +2,34 @@
  * Prints one generated TypeScript file from ts-morph structures, once: no AST manipulation.
  */
 import { printStructure, StructureKind } from 'ts-morph';
-import type { ImportDeclarationStructure, StatementStructures } from 'ts-morph';
+import type { ImportDeclarationStructure, StatementStructures, WriterFunction } from 'ts-morph';
 import { generatedHeader } from '../types.js';
 
 const PRINT_OPTIONS = { indentNumberOfSpaces: 2, useSingleQuote: true, newLine: '\n' } as const;
 
-/** Header line, then the statements, formatted (2 spaces, single quotes, trailing newline). */
-export function printFile(sourcePath: string, statements: readonly StatementStructures[]): string {
-  const body = printStructure({ kind: StructureKind.SourceFile, statements: [...statements] }, PRINT_OPTIONS);
-  return `${generatedHeader(sourcePath)}\n${body.endsWith('\n') ? body : body + '\n'}`;
+/** A top-level statement: a structure, or a writer for code structures print badly. */
+export type Statement = StatementStructures | WriterFunction | string;
+
+function print(statements: readonly Statement[]): string {
+  if (statements.length === 0) return '';
+  const text = printStructure({ kind: StructureKind.SourceFile, statements: [...statements] }, PRINT_OPTIONS);
+  return text.replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n').replace(/\n+$/, '') + '\n';
+}
+
+/**
+ * Header line, imports, a blank line, then the body, formatted (2 spaces, single quotes,
+ * trailing newline). Callers whose bodies are writer functions that collect imports pass
+ * `imports` as a function, called after the body is printed.
+ */
+export function printFile(
+  sourcePath: string,
+  imports: readonly Statement[] | (() => readonly Statement[]),
+  body: readonly Statement[] = [],
+): string {
+  const bodyText = print(body);
+  const importText = print(typeof imports === 'function' ? imports() : imports);
+  const parts = [generatedHeader(sourcePath), importText.replace(/\n$/, ''), bodyText.replace(/\n$/, '')].filter((p) => p !== '');
+  return `${parts[0] ?? ''}\n${parts.slice(1).join('\n\n')}\n`;
 }
 
 /** An import of the given names, sorted; undefined when there are none (so callers can filter). */
@@ -36,6 +55,6 @@ export function quote(text: string): string {
 
 /** JSDoc text from a description, or none. */
 export function docs(...lines: (string | undefined)[]): string[] {
-  const text = lines.filter((line): line is string => line !== undefined && line !== '').join('\n\n');
+  const text = lines.filter((line): line is string => line !== undefined && line !== '').join('\n');
   return text === '' ? [] : [text.replace(/\*\//g, '*\\/')];
 }

@@ -1,0 +1,72 @@
+/**
+ * The golden cases of the TypeScript emitters: every example schema (through `compile()`) and
+ * the hand-built Kitchen IR. `npx tsx test/emit/golden-cases.ts` (or UPDATE_GOLDEN=1 with the
+ * golden test) rewrites test/fixtures/golden/<case>/expected/.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { emitters } from '../../generator/emit/index.js';
+import type { GeneratedFile } from '../../generator/emit/types.js';
+import { compile } from '../../generator/index.js';
+import { kebabCase } from '../../generator/ir/naming.js';
+import { kitchenDomain } from './kitchen-domain.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const GOLDEN = join(ROOT, 'test', 'fixtures', 'golden');
+/** From test/fixtures/golden/<case>/expected back to the repository root. */
+const OUT_TO_CWD = '../../../../..';
+
+/** Files of the TypeScript emitters (this issue's): the ones the golden test compares. */
+export const OWN_FILE = /\/(types|transcoders|descriptors|aggregates|index)\.ts$|\/validators\.(js|d\.ts)$/;
+
+export interface GoldenCase {
+  readonly name: string;
+  readonly files: () => GeneratedFile[];
+}
+
+function schemaCase(file: string): GoldenCase {
+  return {
+    name: kebabCase(file.replace(/\.domain\.yaml$/, '')),
+    files: () => {
+      const path = `schemas/${file}`;
+      const result = compile({ sources: [{ path, text: readFileSync(join(ROOT, path), 'utf8') }], outToCwd: OUT_TO_CWD });
+      if (result.diagnostics.some((d) => d.severity === 'error')) {
+        throw new Error(`${path} does not compile: ${result.diagnostics.map((d) => d.message).join('; ')}`);
+      }
+      return [...result.files];
+    },
+  };
+}
+
+const kitchenCase: GoldenCase = {
+  name: 'kitchen',
+  files: () =>
+    emitters
+      .flatMap((e) => e.emit({ kind: 'project', domains: [kitchenDomain] }, { runtimeImport: 'eventforge/runtime', outToCwd: OUT_TO_CWD }))
+      .sort((a, b) => (a.path < b.path ? -1 : 1)),
+};
+
+export const SCHEMA_FILES = readdirSync(join(ROOT, 'schemas'))
+  .filter((f) => f.endsWith('.domain.yaml'))
+  .sort();
+
+export const goldenCases: readonly GoldenCase[] = [...SCHEMA_FILES.map(schemaCase), kitchenCase];
+
+/** Code files (what tsc and the tests need) of a case; other artifacts stay out of the fixtures. */
+export function codeFiles(files: readonly GeneratedFile[]): GeneratedFile[] {
+  return files.filter((f) => /\.(ts|js)$/.test(f.path));
+}
+
+export function writeExpected(c: GoldenCase): void {
+  const dir = join(GOLDEN, c.name, 'expected');
+  rmSync(dir, { recursive: true, force: true });
+  for (const file of codeFiles(c.files())) {
+    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+    writeFileSync(join(dir, file.path), file.contents);
+  }
+}
+
+if (process.argv[1] === import.meta.filename) {
+  for (const c of goldenCases) writeExpected(c);
+  console.log(`updated ${goldenCases.length} golden cases in ${GOLDEN}`);
+}
