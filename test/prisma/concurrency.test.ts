@@ -1,0 +1,98 @@
+/**
+ * Issue item 6: four writers on separate connections append to the same ten streams, retrying on
+ * conflict. Afterwards every stream holds versions 1..n exactly once, n = what the writers were told
+ * was stored; conflicts surfaced as ConcurrencyError; a multi-stream append with one stale stream
+ * stores nothing. SQLite writers are separate processes; PostgreSQL writers separate pools.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConcurrencyError } from '../../runtime/errors.js';
+import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/prisma/index.js';
+import type { Recorder } from '../../runtime/recorder.js';
+import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
+import { event, runWriter, type WriterReport } from './workload.js';
+
+const run = promisify(execFile);
+const STREAMS = Array.from({ length: 10 }, (_, i) => `counter-${i + 1}`);
+const WRITERS = 4;
+const SAVES = 40;
+
+async function expectConsistent(recorder: Recorder, reports: readonly WriterReport[]): Promise<void> {
+  for (const r of reports) expect(r.otherErrors).toEqual([]);
+  // Every writer met conflicts in total: the test really ran the writers against each other.
+  expect(reports.reduce((n, r) => n + r.conflicts, 0)).toBeGreaterThan(0);
+  let total = 0;
+  for (const streamId of STREAMS) {
+    const expected = reports.reduce((n, r) => n + (r.stored[streamId] ?? 0), 0);
+    total += expected;
+    const versions = (await recorder.readStream(streamId)).map((e) => e.version);
+    expect(versions).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
+  }
+  const log = await recorder.readNotifications({ start: 1n, limit: 100_000 });
+  expect(log).toHaveLength(total);
+  expect(new Set(log.map((n) => `${n.streamId}@${n.version}`)).size).toBe(total);
+}
+
+async function expectAllOrNothing(recorder: Recorder): Promise<void> {
+  const [head] = await recorder.readStream('counter-1', { descending: true, limit: 1 });
+  const before = await recorder.maxNotificationId();
+  const stale = head!.version; // already taken
+  let error: unknown;
+  try {
+    await recorder.append([event('other-a', 1, 0), event('counter-1', stale, 0), event('other-b', 1, 0)]);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConcurrencyError);
+  expect((error as ConcurrencyError).streamId).toBe('counter-1');
+  expect((error as ConcurrencyError).expectedVersion).toBe(stale - 1);
+  expect(await recorder.readStream('other-a')).toEqual([]);
+  expect(await recorder.readStream('other-b')).toEqual([]);
+  expect(await recorder.maxNotificationId()).toBe(before);
+  // The corrected save then goes through whole.
+  await recorder.append([event('other-a', 1, 0), event('counter-1', stale + 1, 0), event('other-b', 1, 0)]);
+  expect((await recorder.readStream('counter-1', { descending: true, limit: 1 }))[0]!.version).toBe(stale + 1);
+}
+
+describe('concurrent writers on SQLite (separate processes, one file)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eventforge-concurrency-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('leave no duplicate and no missing version; a multi-stream save is all-or-nothing', async () => {
+    const filename = join(dir, 'shared.db');
+    const setup = await createSqliteRecorder({ filename }); // creates the tables once, up front
+    const script = join(import.meta.dirname, 'sqlite-writer-process.ts');
+    const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
+    const outputs = await Promise.all(
+      Array.from({ length: WRITERS }, (_, w) => run(tsx, [script, filename, String(w + 1), String(SAVES), ...STREAMS])),
+    );
+    const reports = outputs.map((o) => JSON.parse(o.stdout.trim().split('\n').at(-1)!) as WriterReport);
+    await expectConsistent(setup, reports);
+    await expectAllOrNothing(setup);
+    await setup.close();
+  }, 120_000);
+});
+
+const skip = await postgresSkipReason();
+describe.skipIf(skip !== undefined)(`concurrent writers on PostgreSQL (separate pools)${skip ? `: ${skip}` : ''}`, () => {
+  const schemas = new SchemaPool('conc');
+  afterAll(() => schemas.dropAll());
+
+  it('leave no duplicate and no missing version; a multi-stream save is all-or-nothing', async () => {
+    const schema = schemas.next();
+    const open = () => createPostgresRecorder({ url: TEST_DATABASE_URL, schema, poolSize: 2 });
+    const setup = await open();
+    const writers = await Promise.all(Array.from({ length: WRITERS }, open));
+    try {
+      const reports = await Promise.all(writers.map((r, w) => runWriter(r, w + 1, STREAMS, SAVES)));
+      await expectConsistent(setup, reports);
+      await expectAllOrNothing(setup);
+    } finally {
+      await Promise.all([setup, ...writers].map((r) => r.close()));
+    }
+  }, 120_000);
+});
