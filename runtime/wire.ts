@@ -159,7 +159,7 @@ export function readMap<T>(
   const object = readObject(value, at, path, key);
   const mapPath = joinPath(path, key);
   const out: Record<string, T> = {};
-  for (const k of Object.keys(object)) out[k] = element(object[k], at, mapPath, k);
+  for (const k of Object.keys(object)) setEntry(out, k, element(object[k], at, mapPath, k));
   return out;
 }
 
@@ -185,8 +185,14 @@ export function encodeList<T>(value: readonly T[], element: (item: T) => JsonVal
 
 export function encodeMap<T>(value: Readonly<Record<string, T>>, element: (item: T) => JsonValue): { [key: string]: JsonValue } {
   const out: { [key: string]: JsonValue } = {};
-  for (const k of Object.keys(value)) out[k] = element(value[k] as T);
+  for (const k of Object.keys(value)) setEntry(out, k, element(value[k] as T));
   return out;
+}
+
+/** Sets a map entry; a `__proto__` key stays a plain entry instead of replacing the prototype. */
+function setEntry<T>(target: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** `YYYY-MM-DD` naming a real calendar day. */
