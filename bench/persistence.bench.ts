@@ -1,0 +1,333 @@
+/**
+ * Persistence workloads (issue 5, item 7) on SQLite (file, WAL) and PostgreSQL, each measured for
+ * eventforge's recorder and for a raw-driver baseline in the same run, interleaved in small chunks
+ * so machine noise falls on both alike:
+ *
+ * - W1: 2,000 new aggregates × 10 events, one atomic save each → events/s (p50/p99 per save);
+ * - W2: 2,000 single-event saves to existing aggregates → p50/p99 per save;
+ * - W3: 50 loads of one 1,000-event aggregate without (W3) and with a snapshot (W3-snapshot, taken
+ *   at version 990, so a load reads the snapshot and 10 events) → events represented per second;
+ * - W4: the whole log read in pages of 500 → events/s.
+ *
+ * The baseline does what the recorder does with the same tables (the bundled migration), the same
+ * settings (WAL, synchronous=FULL; the PostgreSQL table lock that makes the log gap-safe), prepared
+ * statements and one multi-row insert per save. `subject: 'eventforge'` is the recorder driven with
+ * StoredEvents (codec cost is measured by the transcoder bench). W1 and W2 run once more on SQLite
+ * with synchronous=NORMAL (`database: 'sqlite-sync-normal'`), where no fsync hides the CPU cost. Set EVENTFORGE_BENCH_SCALE=0.1 for
+ * a quick run and EVENTFORGE_BENCH_DATABASE_URL for another server.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createPostgresRecorder, createSqliteRecorder } from '../runtime/prisma/index.js';
+import { bundledMigrationsDir, readMigrations } from '../runtime/prisma/migrations.js';
+import type { Recorder, StoredEvent, StoredSnapshot } from '../runtime/recorder.js';
+import type { BenchReport } from './run.js';
+
+const SCALE = Number(process.env.EVENTFORGE_BENCH_SCALE ?? '1');
+const AGGREGATES = Math.max(20, Math.round(2000 * SCALE));
+const EVENTS_PER_AGGREGATE = 10;
+const SINGLE_SAVES = Math.max(20, Math.round(2000 * SCALE));
+const LONG_STREAM = 1000;
+const LOADS = 50;
+const PAGE = 500;
+const CHUNK = 50;
+const PG_URL = process.env.EVENTFORGE_BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+/** What a workload needs from a store; both subjects implement it. */
+interface Subject {
+  append(events: readonly StoredEvent[]): Promise<unknown>;
+  readStream(streamId: string, after?: number): Promise<number>;
+  saveSnapshot(snapshot: StoredSnapshot): Promise<void>;
+  /** Loads through the latest snapshot: the snapshot plus the events after it. */
+  loadFromSnapshot(streamId: string): Promise<number>;
+  /** Reads one page of the log; returns the last id and how many rows came. */
+  readPage(start: bigint, limit: number): Promise<[bigint | undefined, number]>;
+  close(): Promise<void>;
+}
+
+const payload = new TextEncoder().encode(JSON.stringify({ name: 'Fido', breed: 'labrador', tricks: ['sit', 'roll over'] }));
+
+function stored(streamId: string, version: number): StoredEvent {
+  return { streamId, version, topic: 'DogSchool.Dog.TrickAdded', schemaVersion: 2, timestamp: new Date(), state: payload };
+}
+
+function snapshotOf(streamId: string, version: number): StoredSnapshot {
+  return { streamId, version, topic: 'DogSchool.Dog', schemaVersion: 1, timestamp: new Date(), state: payload };
+}
+
+function eventforgeSubject(recorder: Recorder): Subject {
+  return {
+    append: (events) => recorder.append(events),
+    readStream: async (id, after) => (await recorder.readStream(id, after === undefined ? {} : { after })).length,
+    saveSnapshot: (s) => recorder.saveSnapshot(s),
+    loadFromSnapshot: async (id) => {
+      const snap = await recorder.latestSnapshot(id);
+      return 1 + (await recorder.readStream(id, snap ? { after: snap.version } : {})).length;
+    },
+    readPage: async (start, limit) => {
+      const page = await recorder.readNotifications({ start, limit });
+      return [page.at(-1)?.id, page.length];
+    },
+    close: () => recorder.close(),
+  };
+}
+
+const COLUMNS = '(stream_id, version, topic, schema_version, "timestamp", state)';
+const SELECT_EVENTS = 'SELECT id, stream_id, version, topic, schema_version, "timestamp", state FROM events';
+
+/** better-sqlite3 on the same file layout and settings, prepared statements cached by row count. */
+function rawSqlite(path: string, synchronous: 'full' | 'normal'): Subject {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+  db.defaultSafeIntegers(true);
+  for (const m of readMigrations(bundledMigrationsDir('sqlite'), 'sqlite')) db.exec(m.sql);
+  const inserts = new Map<number, Database.Statement>();
+  const insert = (n: number) => {
+    let st = inserts.get(n);
+    if (st === undefined) {
+      const rows = Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
+      st = db.prepare(`INSERT INTO events ${COLUMNS} VALUES ${rows} RETURNING id`);
+      inserts.set(n, st);
+    }
+    return st;
+  };
+  const stream = db.prepare(`${SELECT_EVENTS} WHERE stream_id = ? AND version > ? ORDER BY version`);
+  const snap = db.prepare('SELECT * FROM snapshots WHERE stream_id = ? ORDER BY version DESC LIMIT 1');
+  const saveSnap = db.prepare(`INSERT INTO snapshots ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+  const page = db.prepare(`${SELECT_EVENTS} WHERE id >= ? ORDER BY id LIMIT ?`);
+  const toRow = (e: StoredEvent) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp.getTime(), e.state];
+  // Rows come back as the recorder returns them: Date and bytes (Buffer) per event.
+  const decode = (rows: unknown[]) => rows.map((r) => ({ ...(r as object), timestamp: new Date(Number((r as { timestamp: bigint }).timestamp)) }));
+  return {
+    append: async (events) => insert(events.length).all(...events.flatMap(toRow)),
+    readStream: async (id, after = 0) => decode(stream.all(id, after)).length,
+    saveSnapshot: async (s) => void saveSnap.run(s.streamId, s.version, s.topic, s.schemaVersion, s.timestamp.getTime(), s.state),
+    loadFromSnapshot: async (id) => {
+      const s = snap.get(id) as { version: bigint } | undefined;
+      return 1 + decode(stream.all(id, s?.version ?? 0)).length;
+    },
+    readPage: async (start, limit) => {
+      const rows = decode(page.all(start, limit)) as unknown as { id: bigint }[];
+      return [rows.at(-1)?.id, rows.length];
+    },
+    close: async () => void db.close(),
+  };
+}
+
+/** pg with named (prepared) statements and the recorder's protocol: BEGIN, LOCK, INSERT, COMMIT. */
+async function rawPostgres(schema: string): Promise<Subject> {
+  const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema} -c TimeZone=UTC` });
+  await client.connect();
+  const named = (name: string, text: string, values: unknown[] = []) => client.query({ name, text, values });
+  const toRow = (e: StoredEvent) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp.toISOString(), e.state];
+  return {
+    append: async (events) => {
+      const rows = events.map((_, r) => `(${Array.from({ length: 6 }, (_, c) => `$${r * 6 + c + 1}`).join(', ')})`);
+      await named('begin', 'BEGIN');
+      try {
+        await named('lock', 'LOCK TABLE events IN EXCLUSIVE MODE');
+        await named(`insert${events.length}`, `INSERT INTO events ${COLUMNS} VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING id`, events.flatMap(toRow));
+        await named('commit', 'COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    },
+    readStream: async (id, after = 0) =>
+      (await named('stream', `${SELECT_EVENTS} WHERE stream_id = $1 AND version > $2 ORDER BY version`, [id, after])).rows.length,
+    saveSnapshot: async (s) =>
+      void (await named('snap-save', `INSERT INTO snapshots ${COLUMNS} VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
+        s.streamId, s.version, s.topic, s.schemaVersion, s.timestamp.toISOString(), s.state,
+      ])),
+    loadFromSnapshot: async (id) => {
+      const s = (await named('snap', 'SELECT * FROM snapshots WHERE stream_id = $1 ORDER BY version DESC LIMIT 1', [id])).rows[0];
+      const rows = await named('stream', `${SELECT_EVENTS} WHERE stream_id = $1 AND version > $2 ORDER BY version`, [id, s?.version ?? 0]);
+      return 1 + rows.rows.length;
+    },
+    readPage: async (start, limit) => {
+      const rows = (await named('page', `${SELECT_EVENTS} WHERE id >= $1 ORDER BY id LIMIT $2`, [start, limit])).rows;
+      return [rows.length ? BigInt(rows.at(-1).id) : undefined, rows.length];
+    },
+    close: () => client.end(),
+  };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** Per-subject latencies of one workload, gathered chunk by chunk, subjects alternating. */
+class Timings {
+  readonly ms = new Map<string, number[]>();
+  add(subject: string, ms: number): void {
+    let list = this.ms.get(subject);
+    if (list === undefined) this.ms.set(subject, (list = []));
+    list.push(ms);
+  }
+  report(report: BenchReport, workload: string, database: string, eventsPerOp: number): void {
+    for (const [subject, list] of this.ms) {
+      const total = list.reduce((a, b) => a + b, 0);
+      const sorted = [...list].sort((a, b) => a - b);
+      report.add({
+        workload,
+        database,
+        subject,
+        eventsPerSecond: Math.round((list.length * eventsPerOp) / (total / 1000)),
+        p50Ms: Number(percentile(sorted, 50).toFixed(3)),
+        p99Ms: Number(percentile(sorted, 99).toFixed(3)),
+      });
+    }
+  }
+}
+
+async function timed(timings: Timings, subject: string, op: () => Promise<unknown>): Promise<void> {
+  const t = performance.now();
+  await op();
+  timings.add(subject, performance.now() - t);
+}
+
+/** Runs W1–W4 against the subjects, alternating between them every CHUNK operations. */
+async function runWorkloads(
+  report: BenchReport,
+  database: string,
+  subjects: Record<string, Subject>,
+  savesOnly = false,
+): Promise<void> {
+  const entries = Object.entries(subjects);
+  for (const [, s] of entries) for (let i = 0; i < 20; i++) await s.append([stored(`warm-${i}`, 1), stored(`warm-${i}`, 2)]);
+
+  const w1 = new Timings();
+  for (let from = 0; from < AGGREGATES; from += CHUNK) {
+    for (const [name, s] of entries) {
+      for (let a = from; a < Math.min(AGGREGATES, from + CHUNK); a++) {
+        const events = Array.from({ length: EVENTS_PER_AGGREGATE }, (_, v) => stored(`dog-${a}`, v + 1));
+        await timed(w1, name, () => s.append(events));
+      }
+    }
+  }
+  w1.report(report, 'W1', database, EVENTS_PER_AGGREGATE);
+
+  const w2 = new Timings();
+  for (let from = 0; from < SINGLE_SAVES; from += CHUNK) {
+    for (const [name, s] of entries) {
+      for (let i = from; i < Math.min(SINGLE_SAVES, from + CHUNK); i++) {
+        const a = i % AGGREGATES;
+        const version = EVENTS_PER_AGGREGATE + 1 + Math.floor(i / AGGREGATES);
+        await timed(w2, name, () => s.append([stored(`dog-${a}`, version)]));
+      }
+    }
+  }
+  w2.report(report, 'W2', database, 1);
+  if (savesOnly) {
+    for (const [, s] of entries) await s.close();
+    return;
+  }
+
+  for (const [, s] of entries) {
+    for (let v = 1; v <= LONG_STREAM; v += 100) {
+      await s.append(Array.from({ length: 100 }, (_, i) => stored('long-dog', v + i)));
+    }
+    await s.saveSnapshot(snapshotOf('long-dog', LONG_STREAM - 10));
+  }
+  const w3 = new Timings();
+  const w3s = new Timings();
+  for (let i = 0; i < LOADS; i++) {
+    for (const [name, s] of entries) {
+      await timed(w3, name, () => s.readStream('long-dog'));
+      await timed(w3s, name, () => s.loadFromSnapshot('long-dog'));
+    }
+  }
+  w3.report(report, 'W3', database, LONG_STREAM);
+  w3s.report(report, 'W3-snapshot', database, LONG_STREAM);
+
+  const w4 = new Timings();
+  const counts = new Map<string, number>();
+  for (let round = 0; round < 2; round++) {
+    for (const [name, s] of entries) {
+      let start = 1n;
+      let count = 0;
+      for (;;) {
+        let last: bigint | undefined;
+        let n = 0;
+        await timed(w4, name, async () => ([last, n] = await s.readPage(start, PAGE)));
+        count += n;
+        if (last === undefined) break;
+        start = last + 1n;
+      }
+      counts.set(name, count);
+    }
+  }
+  // Rate over the whole log, pages of 500: events read per second of paging.
+  for (const [subject, list] of w4.ms) {
+    const total = list.reduce((a, b) => a + b, 0);
+    const sorted = [...list].sort((a, b) => a - b);
+    report.add({
+      workload: 'W4',
+      database,
+      subject,
+      eventsPerSecond: Math.round((2 * counts.get(subject)!) / (total / 1000)),
+      p50Ms: Number(percentile(sorted, 50).toFixed(3)),
+      p99Ms: Number(percentile(sorted, 99).toFixed(3)),
+    });
+  }
+  for (const [, s] of entries) await s.close();
+}
+
+async function postgresReachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export default async function persistence(report: BenchReport): Promise<void> {
+  report.log(`scale ${SCALE}: W1 ${AGGREGATES}×${EVENTS_PER_AGGREGATE}, W2 ${SINGLE_SAVES}, W3 ${LOADS}×${LONG_STREAM}, W4 pages of ${PAGE}`);
+  const dir = mkdtempSync(join(tmpdir(), 'eventforge-bench-'));
+  try {
+    await runWorkloads(report, 'sqlite', {
+      raw: rawSqlite(join(dir, 'raw.db'), 'full'),
+      eventforge: eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge.db') })),
+    });
+    // Without an fsync per commit the saves show the CPU cost of each layer (reads are unaffected).
+    const synchronous = 'normal';
+    await runWorkloads(
+      report,
+      'sqlite-sync-normal',
+      {
+        raw: rawSqlite(join(dir, 'raw-normal.db'), synchronous),
+        eventforge: eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge-normal.db'), synchronous })),
+      },
+      true,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const unreachable = await postgresReachable();
+  if (unreachable !== undefined) {
+    report.log(`PostgreSQL skipped: ${PG_URL} unreachable (${unreachable})`);
+    return;
+  }
+  const suffix = `${process.pid}_${Date.now()}`;
+  const schemas = { raw: `bench_raw_${suffix}`, eventforge: `bench_ef_${suffix}` };
+  try {
+    // Both schemas get their tables from the same bundled migration.
+    const eventforge = await createPostgresRecorder({ url: PG_URL, schema: schemas.eventforge });
+    await (await createPostgresRecorder({ url: PG_URL, schema: schemas.raw })).close();
+    await runWorkloads(report, 'postgresql', { raw: await rawPostgres(schemas.raw), eventforge: eventforgeSubject(eventforge) });
+  } finally {
+    const client = new pg.Client(PG_URL);
+    await client.connect();
+    for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    await client.end();
+  }
+}
