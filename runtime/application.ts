@@ -170,13 +170,24 @@ export class Application {
     if (stored.length === 0 && tracking === undefined) return [];
     const recorder = await this.recorder();
     const ids = await recorder.append(stored, tracking === undefined ? {} : { tracking });
+    const unsaved: string[] = [];
     for (const { aggregate, descriptor, count } of batches) {
       if (count === 0) continue;
-      aggregate.collectEvents();
+      // Events triggered while the append was in flight were not stored; say so rather than lose them quietly.
+      if (aggregate.collectEvents().length > count) {
+        unsaved.push(`${descriptor.name} ${aggregate.id}`);
+        continue; // its state includes unstored events: no snapshot of it
+      }
       const every = this.#intervals.of(descriptor);
       if (every !== undefined && crossesMultiple(aggregate.version - count, aggregate.version, every)) {
         await recorder.saveSnapshot(this.#mapper.toStoredSnapshot(descriptor, aggregate.takeSnapshot()));
       }
+    }
+    if (unsaved.length > 0) {
+      throw new EventforgeError(
+        `${unsaved.join(', ')} changed while being saved: the events triggered during the save were not stored; ` +
+          'reload the aggregate and run the command again (await each save before the next command)',
+      );
     }
     return ids;
   }

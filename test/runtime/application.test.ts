@@ -119,6 +119,16 @@ describe('Application: save and get', () => {
     expect((await recorder.readStream(dog.id)).map((e) => e.version)).toEqual([1]);
   });
 
+  it('a command run while the aggregate is being saved is reported, not silently lost', async () => {
+    const { app, recorder } = kennel();
+    const dog = Dog.register('Rex');
+    const saving = app.save(dog);
+    dog.addTrick('too early'); // not awaited: triggered while the append is in flight
+    await expect(saving).rejects.toThrow(/changed while being saved.*reload the aggregate/);
+    expect((await recorder.readStream(dog.id)).map((e) => e.version)).toEqual([1]);
+    expect((await app.dogs.get(dog.id)).tricks).toEqual([]);
+  });
+
   it('continues an aggregate across saves', async () => {
     const { app } = kennel();
     const dog = Dog.register('Rex');
