@@ -29,7 +29,7 @@ export function parseFieldType(text: string): ParsedFieldType {
     const optional = parser.eat('?');
     if (!parser.done()) {
       const rest = text.slice(parser.pos);
-      const hint = rest.includes('?')
+      const hint = rest.includes('?') || (text.slice(0, parser.pos).endsWith('?') && rest.startsWith('['))
         ? 'only a whole field can be optional: write `T[]?` (an optional list), not `T?[]`; lists and maps hold no absent elements'
         : 'a type is a name, `T[]`, `map<T>` or one of them followed by `?`';
       throw new ParseError(`unexpected "${rest}" in type "${text}"`, parser.pos, hint);

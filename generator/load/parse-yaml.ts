@@ -39,14 +39,18 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
     const key = `${code}:${span.start.offset}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const message = yamlMessage(error, input.text.slice(error.pos[0], error.pos[1]));
+    const message = yamlMessage(error, input.text.slice(error.pos[0], error.pos[0] + 200));
+    const hint = flowListHint(input.text, span.start.line) ?? HINTS[code];
     diagnostics.push(
       severity === 'error'
-        ? errorAt(input.path, span, code, message, HINTS[code])
-        : warningAt(input.path, span, code, message, HINTS[code]),
+        ? errorAt(input.path, span, code, message, hint)
+        : warningAt(input.path, span, code, message, hint),
     );
   };
-  for (const error of doc.errors) report(error, 'error');
+  // After the first syntax error the parser's view of the rest is unreliable: report that one
+  // (plus every duplicate key, which are independent), not the cascade that follows it.
+  const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+  for (const error of doc.errors) if (error.code === 'DUPLICATE_KEY' || error === firstSyntax) report(error, 'error');
   for (const warning of doc.warnings) report(warning, 'warning');
   if (diagnostics.length === 0 && (doc.contents === null || input.text.trim() === '')) {
     diagnostics.push(
@@ -58,8 +62,16 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
 
 /** yaml's message without its trailing position (we print our own) and with a lower-case start. */
 function yamlMessage(error: YAMLError, at: string): string {
-  if (error.code === 'DUPLICATE_KEY') return `duplicate key "${at.trim()}"`;
+  if (error.code === 'DUPLICATE_KEY') return `duplicate key "${/^[^:\s,{}[\]]+/.exec(at)?.[0] ?? at.trim()}"`;
   if (error.code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document';
   const text = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '').trim();
   return 'invalid YAML: ' + text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** `{ items: string[] }`: inside a flow map `[` starts a YAML list, a common trap with list types. */
+function flowListHint(text: string, line: number): string | undefined {
+  const source = text.split('\n')[line - 1] ?? '';
+  return /\{[^}]*\w\[\]/.test(source)
+    ? 'inside `{ … }` a `[` starts a YAML list: quote list types (`items: "string[]"`) or write the map one key per line'
+    : undefined;
 }

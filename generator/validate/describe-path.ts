@@ -5,6 +5,7 @@
 
 /** What the node at `path` is, e.g. `event Dog.Registered`, `state of Dog`, `` `creates` of event Dog.Registered``. */
 export function describePath(path: readonly string[]): string {
+  if (path.length === 1 && path[0] === 'domain') return 'domain name';
   const { label, consumed } = entity(path);
   const rest = path.slice(consumed);
   if (rest.length === 0) return label;
@@ -13,7 +14,7 @@ export function describePath(path: readonly string[]): string {
 
 /** What kind of map the node at `path` is, for `required` errors (`event Dog.Registered`). */
 function entity(path: readonly string[]): { label: string; consumed: number } {
-  let label = 'the domain';
+  let label = 'the schema';
   let consumed = 0;
   const at = (i: number): string | undefined => path[i];
   if (at(0) === 'types' && at(1) !== undefined) {
@@ -29,7 +30,7 @@ function entity(path: readonly string[]): { label: string; consumed: number } {
     label = `aggregate "${aggregate}"`;
     consumed = 2;
     if (at(2) === 'snapshot') return { label: `the snapshot policy of aggregate ${aggregate}`, consumed: 3 };
-    if (at(2) === 'state') return payload(path, 3, `the state of ${aggregate}`, `state of ${aggregate}`);
+    if (at(2) === 'state') return payload(path, 3, `the state of ${aggregate}`, `the state of ${aggregate}`);
     if (at(2) === 'events' && at(3) !== undefined) {
       const event = `${aggregate}.${at(3) ?? ''}`;
       const inner = payload(path, 4, `event ${event}`, `event ${event}`);

@@ -116,7 +116,7 @@ function rewrite(source: SourceDoc, error: ErrorObject): Diagnostic | undefined 
         const pascal = pattern.startsWith('^[A-Z]');
         const name = String(error.data);
         const fixed = pascal ? pascalCase(name) : camelCase(pascalCase(name));
-        return errorAt(file, valueRange, 'EF201', `${where} "${name}" is not ${pascal ? 'PascalCase' : 'camelCase'}`, /^[A-Za-z][A-Za-z0-9]*$/.test(fixed) ? `write "${fixed}"` : undefined);
+        return errorAt(file, valueRange, 'EF201', `${where.startsWith('domain name') ? where : `${where}:`} "${name}" is not ${pascal ? 'PascalCase' : 'camelCase'}`, /^[A-Za-z][A-Za-z0-9]*$/.test(fixed) ? `write "${fixed}"` : undefined);
       }
       return errorAt(file, valueRange, 'EF115', `${where} is not valid: ${JSON.stringify(error.data)}`, PATTERN_HINTS[path[path.length - 1] ?? ''] ?? `it must match ${pattern}`);
     }
