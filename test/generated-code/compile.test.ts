@@ -1,0 +1,51 @@
+/**
+ * tsc on fixture folders: a subclass that forgets an abstract handler must not compile (the
+ * generation gap's guarantee), a complete one must. Fixtures are kept as `.ts.fixture` so the
+ * repository's own tsc never sees the failing one; each run copies one into a temporary folder
+ * at the repository root (so `eventforge/runtime` and node_modules resolve) and runs tsc there.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../emit/golden-cases.js';
+
+const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
+
+function tscOnFixture(name: string): { ok: boolean; output: string } {
+  const dir = mkdtempSync(join(ROOT, '.tsc-fixture-'));
+  try {
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'tsc', name, 'main.ts.fixture'), join(dir, 'main.ts'));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['main.ts'] }));
+    try {
+      const output = execFileSync(TSC, ['--noEmit', '-p', join(dir, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
+      return { ok: true, output };
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string };
+      return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('tsc on generated code', () => {
+  it('refuses a subclass that forgets an abstract handler, naming the handler', () => {
+    const { ok, output } = tscOnFixture('missing-handler');
+    expect(ok).toBe(false);
+    expect(output).toMatch(/main\.ts\(4,14\): error TS2515: Non-abstract class 'Sink' does not implement inherited abstract member '?applyPriced'? from class 'SinkBase'/);
+    expect(output.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('accepts the subclass with its handler, and a ready class with none', () => {
+    const { ok, output } = tscOnFixture('complete-subclass');
+    expect(output).toBe('');
+    expect(ok).toBe(true);
+  });
+
+  it('refuses the creation factory on the abstract base class', () => {
+    const { ok, output } = tscOnFixture('abstract-factory');
+    expect(ok).toBe(false);
+    expect(output).toMatch(/main\.ts\(4,\d+\): error TS2684/);
+  });
+});
