@@ -14,6 +14,7 @@ import { applyPlan } from './write/apply-plan.js';
 import { planOutput } from './write/plan-output.js';
 import { watchSchemas } from './write/watch.js';
 import { explainCode } from './write/explain.js';
+import { withAgainst } from './against/index.js';
 
 /** Where the CLI prints, and the folder it runs in (tests pass their own). */
 export interface CliIo {
@@ -47,9 +48,10 @@ export const commands: CliCommand[] = [
   {
     name: 'check',
     summary: 'validate schemas and print every problem (writes nothing)',
-    usage: 'eventforge check [paths...]        (default: schemas/)',
-    options: {},
-    run: async (args, io) => runCheck(args.positionals.length > 0 ? args.positionals : ['schemas'], io),
+    usage: 'eventforge check [paths...] [--against <file|folder|git revision>]   (default: schemas/)',
+    options: { against: { type: 'string' } },
+    run: async (args, io) =>
+      runCheck(args.positionals.length > 0 ? args.positionals : ['schemas'], io, typeof args.values['against'] === 'string' ? args.values['against'] : undefined),
   },
   {
     name: 'generate',
@@ -170,7 +172,7 @@ function elapsed(start: number): string {
   return `${Math.round(performance.now() - start)} ms`;
 }
 
-async function runCheck(paths: readonly string[], io: CliIo): Promise<number> {
+async function runCheck(paths: readonly string[], io: CliIo, against?: string): Promise<number> {
   const start = performance.now();
   const sources = await readSources(io.cwd, paths);
   if (sources.length === 0) {
@@ -178,7 +180,8 @@ async function runCheck(paths: readonly string[], io: CliIo): Promise<number> {
     return EXIT.failed;
   }
   const result = compile({ sources, skipEmit: true });
-  const { errors, warnings } = printDiagnostics(io, result.diagnostics);
+  const diagnostics = withAgainst(result, sources, against, (s) => compile({ sources: s, skipEmit: true }), io.cwd);
+  const { errors, warnings } = printDiagnostics(io, diagnostics);
   io.out(`eventforge check: ${plural(sources.length, 'domain')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${elapsed(start)})`);
   return errors > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -2,7 +2,7 @@
  * `eventforge check --against <file|folder|git revision>`: compiles the earlier revision's
  * schemas and compares them with the current ones (see compare.ts for the rules).
  */
-import type { Diagnostic } from '../diagnostics.js';
+import { sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import type { ProjectDef } from '../ir/model.js';
 import type { SchemaSource } from '../load/source-doc.js';
 import { AgainstCodes, compareRevisions } from './compare.js';
@@ -62,4 +62,20 @@ function unreadable(target: string, message: string): Diagnostic {
     span: { start: at, end: at },
     hint: 'pass a schema file, a folder of schemas, or a git revision such as HEAD~1 or main',
   };
+}
+
+/**
+ * For the CLI: the diagnostics of `check` plus, when `target` is given and the current schemas
+ * compiled without error, those of the comparison with `target`, sorted.
+ */
+export function withAgainst(
+  compiled: { readonly project?: ProjectDef | undefined; readonly diagnostics: readonly Diagnostic[] },
+  sources: readonly SchemaSource[],
+  target: string | undefined,
+  compile: CompileSources,
+  cwd: string,
+): Diagnostic[] {
+  if (target === undefined || compiled.project === undefined) return [...compiled.diagnostics];
+  const found = checkAgainst({ current: compiled.project, currentPaths: sources.map((s) => s.path), target, compile, cwd });
+  return sortDiagnostics([...compiled.diagnostics, ...found]);
 }

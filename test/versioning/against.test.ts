@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAgainst } from '../../generator/against/index.js';
+import { main } from '../../generator/cli.js';
 import { compile } from '../../generator/compile.js';
 import type { Diagnostic } from '../../generator/diagnostics.js';
 import type { SchemaSource } from '../../generator/load/source-doc.js';
@@ -119,5 +120,33 @@ describe('check --against a git revision', () => {
       expect.objectContaining({ code: 'EF340' }), // the Bank domain deleted in release 2 is still reported
     ]);
     expect(checkAgainst({ current, currentPaths: [path], target: 'HEAD', compile: compileSources, cwd: repo })).toEqual([]);
+  });
+});
+
+describe('eventforge check --against (CLI)', () => {
+  const run = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, { cwd: process.cwd(), out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('exits 1 and prints the breaking change with its position and hint', async () => {
+    const r = await run('check', `${dir}/enum-value-removed.domain.yaml`, '--against', before);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${dir}/enum-value-removed.domain.yaml:5:3: error EF346: enum Size lost "large"`);
+    expect(r.err).toContain('  hint: restore the value');
+    expect(r.out).toContain('1 error');
+  });
+
+  it('the current Bank schema evolves its kept earlier releases compatibly (the fixture copies are faithful)', async () => {
+    expect((await run('check', 'schemas/bank.domain.yaml', '--against', 'test/fixtures/versioning/bank-v1')).code).toBe(0);
+    expect((await run('check', 'schemas/bank.domain.yaml', '--against', 'test/fixtures/versioning/bank-v2/bank.domain.yaml')).code).toBe(0);
+  });
+
+  it('the Bank schema at release 2 cannot go back to release 1 (Deposited v2 would be deleted)', async () => {
+    const r = await run('check', 'test/fixtures/versioning/bank-v1/bank.domain.yaml', '--against', 'test/fixtures/versioning/bank-v2');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/bank-v1\/bank\.domain\.yaml:\d+:\d+: error EF344: event Account\.Deposited is at version 1, but test\/fixtures\/versioning\/bank-v2 released version 2/);
   });
 });
