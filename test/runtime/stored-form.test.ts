@@ -180,29 +180,52 @@ describe('stored payloads', () => {
     expect(trick!.timestamp.getTime()).toBe(dog.modifiedOn.getTime());
   });
 
-  it('deflate compression shrinks large payloads and stays readable when switched off', async () => {
+  const longTrick = 'roll over and play dead, '.repeat(12); // 300 characters that compress well
+
+  it('deflate compresses payloads where it pays, and they stay readable when compression is off', async () => {
     const recorder = createMemoryRecorder();
     const compressed = app(recorder, { compression: 'deflate' });
     const plain = app(recorder);
-    const name = 'Rex '.repeat(12); // 48 characters of repetitive text
-    const dogs = [Dog.register(name), Dog.register(name)];
+    const dogs = [Dog.register('Rex'), Dog.register('Rex')];
+    for (const dog of dogs) dog.addTrick(longTrick);
     await compressed.save(dogs[0]!);
     await plain.save(dogs[1]!);
-    const [small] = await recorder.readStream(dogs[0]!.id);
-    const [large] = await recorder.readStream(dogs[1]!.id);
+    const [shortOne, small] = await recorder.readStream(dogs[0]!.id);
+    const [, large] = await recorder.readStream(dogs[1]!.id);
     expect(small!.state[0]).toBe(0x01);
-    expect(small!.state.length).toBeLessThan(large!.state.length);
-    expect((await plain.repository(Dog).get(dogs[0]!.id)).name).toBe(name);
-    expect((await compressed.repository(Dog).get(dogs[1]!.id)).name).toBe(name);
+    expect(small!.state.length).toBeLessThan(large!.state.length / 3);
+    // A short payload would not shrink: it is stored as plain JSON.
+    expect(new TextDecoder().decode(shortOne!.state)).toBe('{"name":"Rex"}');
+    expect((await plain.repository(Dog).get(dogs[0]!.id)).tricks[0]!.name).toBe(longTrick);
+    expect((await compressed.repository(Dog).get(dogs[1]!.id)).tricks[0]!.name).toBe(longTrick);
   });
 
-  it('EVENTFORGE_COMPRESSION=deflate turns compression on', async () => {
+  it('EVENTFORGE_COMPRESSION=deflate turns compression on, for snapshots too', async () => {
     const recorder = createMemoryRecorder();
-    const a = app(recorder, { env: { EVENTFORGE_COMPRESSION: 'deflate' } });
+    const a = app(recorder, { env: { EVENTFORGE_COMPRESSION: 'deflate' }, snapshotEvery: { Dog: 2 } });
     const dog = Dog.register('Rex');
+    dog.addTrick(longTrick);
     await a.save(dog);
-    expect((await recorder.readStream(dog.id))[0]!.state[0]).toBe(0x01);
-    expect((await a.repository(Dog).get(dog.id)).name).toBe('Rex');
+    expect((await recorder.readStream(dog.id))[1]!.state[0]).toBe(0x01);
+    expect((await recorder.latestSnapshot(dog.id))!.state[0]).toBe(0x01);
+    expect((await a.repository(Dog).get(dog.id)).tricks[0]!.name).toBe(longTrick);
+  });
+
+  it('damaged compressed bytes or an unknown layer tag are DecodeErrors naming the stream', async () => {
+    const recorder = createMemoryRecorder();
+    const a = app(recorder, { compression: 'deflate' });
+    const dog = Dog.register('Rex');
+    dog.addTrick(longTrick);
+    await a.save(dog);
+    const [, stored] = await recorder.readStream(dog.id);
+    const damaged = Uint8Array.from(stored!.state);
+    damaged[damaged.length - 2]! ^= 0xff;
+    await recorder.append([{ ...stored!, streamId: 'damaged', version: 1, topic: 'Kennel.Dog.Registered', schemaVersion: 1, state: damaged }]);
+    const error = await rejection(a.repository(Dog).get('damaged'));
+    expect(error).toBeInstanceOf(DecodeError);
+    expect(error.message).toMatch(/compressed payload is damaged.*stream damaged, version 1/);
+    await recorder.append([{ ...stored!, streamId: 'future', version: 1, topic: 'Kennel.Dog.Registered', schemaVersion: 1, state: Uint8Array.of(0x05, 1, 2) }]);
+    expect((await rejection(a.repository(Dog).get('future'))).message).toMatch(/unknown payload layer tag 5/);
   });
 
   describe('AES-256-GCM encryption', () => {
@@ -267,13 +290,16 @@ describe('stored payloads', () => {
     it('compression and encryption together', async () => {
       const recorder = createMemoryRecorder();
       const a = app(recorder, { cipherKey: key, compression: 'deflate' });
-      const dog = Dog.register('Rex '.repeat(12));
+      const dog = Dog.register('Rex');
+      dog.addTrick(longTrick);
       await a.save(dog);
-      const [stored] = await recorder.readStream(dog.id);
+      const [, stored] = await recorder.readStream(dog.id);
       expect(stored!.state[0]).toBe(0x02);
-      expect((await a.repository(Dog).get(dog.id)).name).toBe('Rex '.repeat(12));
+      const plainLength = JSON.stringify({ trick: { name: longTrick, level: 1 } }).length;
+      expect(stored!.state.length).toBeLessThan(plainLength / 3); // compressed inside the encryption
+      expect((await a.repository(Dog).get(dog.id)).tricks[0]!.name).toBe(longTrick);
       // Reading needs only the key: the layers say themselves what they are.
-      expect((await app(recorder, { cipherKey: key }).repository(Dog).get(dog.id)).name).toBe('Rex '.repeat(12));
+      expect((await app(recorder, { cipherKey: key }).repository(Dog).get(dog.id)).tricks[0]!.name).toBe(longTrick);
     });
   });
 });
