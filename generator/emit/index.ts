@@ -1,4 +1,5 @@
 import type { Emitter } from './types.js';
+import { prismaEmitter } from './prisma/index.js';
 import { upcastersEmitter } from './upcasters/index.js';
 import { aggregatesEmitter } from './typescript/emit-aggregates.js';
 import { descriptorsEmitter } from './typescript/emit-descriptors.js';
@@ -16,4 +17,5 @@ export const emitters: readonly Emitter[] = [
   descriptorsEmitter,
   aggregatesEmitter,
   indexEmitter,
+  prismaEmitter,
 ];

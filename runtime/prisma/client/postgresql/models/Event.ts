@@ -493,7 +493,7 @@ export type $EventPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs 
     topic: string
     schemaVersion: number
     /**
-     * When it was recorded.
+     * Stored with time zone, millisecond precision.
      */
     timestamp: Date
     state: runtime.Bytes

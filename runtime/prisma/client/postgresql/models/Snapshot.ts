@@ -432,7 +432,7 @@ export type $SnapshotPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
     topic: string
     schemaVersion: number
     /**
-     * When it was recorded.
+     * Stored with time zone, millisecond precision.
      */
     timestamp: Date
     state: runtime.Bytes

@@ -493,7 +493,7 @@ export type $EventPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs 
     topic: string
     schemaVersion: number
     /**
-     * Unix epoch milliseconds: create PrismaBetterSqlite3 with `{ timestampFormat: 'unixepoch-ms' }`.
+     * Unix epoch milliseconds: give PrismaBetterSqlite3 `{ timestampFormat: 'unixepoch-ms' }`.
      */
     timestamp: Date
     state: runtime.Bytes

@@ -432,7 +432,7 @@ export type $SnapshotPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
     topic: string
     schemaVersion: number
     /**
-     * Unix epoch milliseconds: create PrismaBetterSqlite3 with `{ timestampFormat: 'unixepoch-ms' }`.
+     * Unix epoch milliseconds: give PrismaBetterSqlite3 `{ timestampFormat: 'unixepoch-ms' }`.
      */
     timestamp: Date
     state: runtime.Bytes
