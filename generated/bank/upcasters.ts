@@ -4,6 +4,7 @@
  * The transcoders chain them, so old events and snapshots decode as the current version.
  */
 import { Decimal } from 'decimal.js';
+import type { Mutable } from 'eventforge/runtime';
 import * as custom from '../../schemas/bank.upcasters.js';
 import type { AccountStateV1, AccountStateV2, DepositedV1, DepositedV2, DepositedV3 } from './types.js';
 
@@ -31,11 +32,12 @@ export function upcastAccountStateV1(previous: AccountStateV1): AccountStateV2 {
 /** Event Account.Deposited: version 1 → 2. Renames sum to amount; adds reference (default); drops channel. */
 export function upcastDepositedV1(previous: DepositedV1): DepositedV2 {
   // dropped: channel
-  return {
+  const next: Mutable<DepositedV2> = {
     amount: previous.sum,
-    note: previous.note,
     reference: '',
   };
+  if (previous.note !== undefined) next.note = previous.note;
+  return next;
 }
 
 /** Event Account.Deposited: version 2 → 3. Adds occurredAt (absent); computes transactionId with depositTransactionId; drops note. */

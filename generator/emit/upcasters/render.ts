@@ -47,7 +47,7 @@ export function customModuleSpecifier(domain: DomainDef, ctx: EmitContext): stri
 /** The source text of the upcasters file of `domain`, or undefined when nothing in it has history. */
 export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedPayload[], ctx: EmitContext): string | undefined {
   const steps = payloads.flatMap((p) =>
-    p.versions.flatMap((v, i) => (v.upcast === undefined ? [] : [{ payload: p, to: nextVersion(p, i), step: v.upcast }])),
+    p.versions.flatMap((v, i) => (v.upcast === undefined ? [] : [{ payload: p, from: v, to: nextVersion(p, i), step: v.upcast }])),
   );
   if (steps.length === 0) return undefined;
 
@@ -58,24 +58,33 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
   const typeNames = new Set<string>();
   const checks: StatementStructures[] = [];
   const functions: StatementStructures[] = [];
-  for (const { payload, to, step } of steps) {
+  let usesMutable = false;
+  for (const { payload, from, to, step } of steps) {
     const fromType = versionedTypeName(payload.name, step.from);
     const toType = versionedTypeName(payload.name, step.to);
     typeNames.add(fromType).add(toType);
+    const fromFields = new Map(from.fields.map((f) => [f.name, f] as const));
     const toFields = new Map(to.fields.map((f) => [f.name, f] as const));
+    // Required values go in the object literal; values that may be undefined are set only when
+    // present, so an absent optional field stays absent (as the decoders and triggers leave it).
     const properties: string[] = [];
+    const optionals: { readonly field: string; readonly value: string }[] = [];
     const dropped: string[] = [];
+    const put = (field: string, value: string, mayBeUndefined: boolean): void => {
+      if (mayBeUndefined) optionals.push({ field, value });
+      else properties.push(`${field}: ${value},`);
+    };
     for (const op of step.ops) {
       switch (op.kind) {
         case 'keep':
-          properties.push(`${op.field}: previous.${op.field},`);
+          put(op.field, `previous.${op.field}`, fieldOf(fromFields, op.field).optional);
           break;
         case 'rename':
-          properties.push(`${op.field}: previous.${op.from},`);
+          put(op.field, `previous.${op.from}`, fieldOf(fromFields, op.from).optional);
           break;
         case 'add':
           if (op.default !== undefined) {
-            properties.push(`${op.field}: ${literalExpression(op.default, fieldOf(toFields, op.field).type, literals)},`);
+            put(op.field, literalExpression(op.default, fieldOf(toFields, op.field).type, literals), false);
           }
           break;
         case 'custom': {
@@ -91,7 +100,7 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
               },
             ],
           });
-          properties.push(`${op.field}: ${checked}(previous),`);
+          put(op.field, `${checked}(previous)`, fieldOf(toFields, op.field).optional);
           break;
         }
         case 'drop':
@@ -99,6 +108,7 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
           break;
       }
     }
+    if (optionals.length > 0) usesMutable = true;
     functions.push({
       kind: StructureKind.Function,
       isExported: true,
@@ -106,7 +116,7 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
       docs: [`${capitalize(payload.label)}: version ${step.from} → ${step.to}.${describeStep(step)}`],
       parameters: [{ name: 'previous', type: fromType }],
       returnType: toType,
-      statements: [...(dropped.length === 0 ? [] : [`// dropped: ${dropped.join(', ')}`]), returnObject(properties)],
+      statements: [...(dropped.length === 0 ? [] : [`// dropped: ${dropped.join(', ')}`]), body(toType, properties, optionals)],
     });
   }
 
@@ -114,6 +124,9 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
   if (literals.usesDecimal) {
     // As the other generated files do: decimal.js is the runtime's exact-decimal type.
     statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', namedImports: ['Decimal'] });
+  }
+  if (usesMutable) {
+    statements.push({ kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: ctx.runtimeImport, namedImports: ['Mutable'] });
   }
   if (checks.length > 0) {
     statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: customModuleSpecifier(domain, ctx), namespaceImport: 'custom' });
@@ -146,17 +159,39 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
   return file.getFullText();
 }
 
-function returnObject(properties: readonly string[]): WriterFunction {
+/** `return { … };`, or with optional values: build, set the present ones, return. */
+function body(
+  toType: string,
+  properties: readonly string[],
+  optionals: readonly { readonly field: string; readonly value: string }[],
+): WriterFunction {
   return (writer) => {
-    if (properties.length === 0) {
-      writer.writeLine('return {};');
+    const literal = (open: string): void => {
+      if (properties.length === 0) {
+        writer.writeLine(`${open}{};`);
+        return;
+      }
+      writer.writeLine(`${open}{`);
+      writer.indent(() => {
+        for (const property of properties) writer.writeLine(property);
+      });
+      writer.writeLine('};');
+    };
+    if (optionals.length === 0) {
+      literal('return ');
       return;
     }
-    writer.writeLine('return {');
-    writer.indent(() => {
-      for (const property of properties) writer.writeLine(property);
+    literal(`const next: Mutable<${toType}> = `);
+    optionals.forEach(({ field, value }, i) => {
+      // A plain read is cheap to repeat; a custom function is called once.
+      if (value.startsWith('previous.')) {
+        writer.writeLine(`if (${value} !== undefined) next.${field} = ${value};`);
+      } else {
+        writer.writeLine(`const value${i} = ${value};`);
+        writer.writeLine(`if (value${i} !== undefined) next.${field} = value${i};`);
+      }
     });
-    writer.writeLine('};');
+    writer.writeLine('return next;');
   };
 }
 
