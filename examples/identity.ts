@@ -1,0 +1,50 @@
+/**
+ * Protean's event-sourced `User` (schemas/identity.domain.yaml): registration with a required,
+ * checked email and a first name of at most 50 characters; a snapshot every 10 events; and
+ * optimistic concurrency, where a stale copy of a user cannot overwrite a newer one.
+ */
+import { Application, type ApplicationOptions } from 'eventforge/runtime';
+import { UserBase, identityDomain } from '../generated/identity/index.js';
+
+/** A user; the constraints are the schema's, enforced by the generated validators. */
+export class User extends UserBase {
+  /** Registers a user (Protean's `User.register`). */
+  static register(email: string, firstName?: string, joinedOn?: string): User {
+    return User.create({
+      email,
+      ...(firstName === undefined ? {} : { firstName }),
+      ...(joinedOn === undefined ? {} : { joinedOn }),
+    });
+  }
+
+  changeFirstName(firstName: string): void {
+    this.triggerFirstNameChanged({ firstName });
+  }
+
+  changeEmail(email: string): void {
+    this.triggerEmailChanged({ email });
+  }
+}
+
+/** The identity application: Protean's `repository_for(User)` is `this.users`. */
+export class Identity extends Application {
+  constructor(options: ApplicationOptions = {}) {
+    super({ ...options, domains: [identityDomain] });
+  }
+
+  readonly users = this.repository(User);
+
+  /** Registers a user and returns the id. */
+  async register(email: string, firstName?: string): Promise<string> {
+    const user = User.register(email, firstName);
+    await this.save(user);
+    return user.id;
+  }
+
+  /** Renames a user; a stale copy elsewhere will then fail to save with `ConcurrencyError`. */
+  async rename(userId: string, firstName: string): Promise<void> {
+    const user = await this.users.get(userId);
+    user.changeFirstName(firstName);
+    await this.save(user);
+  }
+}
