@@ -15,6 +15,7 @@ import { planOutput } from './write/plan-output.js';
 import { watchSchemas } from './write/watch.js';
 import { explainCode } from './write/explain.js';
 import { withAgainst } from './against/index.js';
+import { migrateCommand } from './migrate/command.js';
 
 /** Where the CLI prints, and the folder it runs in (tests pass their own). */
 export interface CliIo {
@@ -91,6 +92,7 @@ export const commands: CliCommand[] = [
       return EXIT.ok;
     },
   },
+  migrateCommand,
 ];
 
 /** Runs the CLI; resolves to the process exit code. */

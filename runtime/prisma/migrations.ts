@@ -132,7 +132,14 @@ export async function applyMigrations(session: MigrationSession, migrations: rea
       report.alreadyApplied.push(m.name);
       continue;
     }
-    await session.script(m.sql);
+    try {
+      await session.script(m.sql);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new MigrationError(
+        `migration ${m.name} failed: ${reason}; nothing of this run was applied (it runs in one transaction)`,
+      );
+    }
     const finished = new Date().toISOString();
     await session.rows(
       'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count) ' +

@@ -17,7 +17,14 @@ import type {
   StoredSnapshot,
 } from '../recorder.js';
 import { checkVersions, concurrencyErrorFor, versionsByStream } from './conflicts.js';
-import { applyMigrations, bundledMigrationsDir, readMigrations, type MigrationSession } from './migrations.js';
+import {
+  applyMigrations,
+  bundledMigrationsDir,
+  readMigrations,
+  type Migration,
+  type MigrationReport,
+  type MigrationSession,
+} from './migrations.js';
 import { Mutex, sharedMutex } from './mutex.js';
 import * as q from './queries.js';
 import { adapterErrorKind, type ArgScalar, type SqlAdapter } from './sql.js';
@@ -106,7 +113,7 @@ export function sqliteSession(adapter: SqlAdapter): MigrationSession {
 }
 
 /** Applies `migrations` on the adapter's connection, all or nothing. */
-export async function migrateSqlite(adapter: SqlAdapter, migrations: Parameters<typeof applyMigrations>[1]) {
+export async function migrateSqlite(adapter: SqlAdapter, migrations: readonly Migration[]): Promise<MigrationReport> {
   await adapter.executeScript('BEGIN IMMEDIATE');
   try {
     const report = await applyMigrations(sqliteSession(adapter), migrations);
@@ -115,6 +122,21 @@ export async function migrateSqlite(adapter: SqlAdapter, migrations: Parameters<
   } catch (error) {
     await adapter.executeScript('ROLLBACK');
     throw error;
+  }
+}
+
+/** Applies `migrations` to a SQLite file (created when missing); what `eventforge migrate` runs. */
+export async function migrateSqliteFile(filename: string, migrations: readonly Migration[]): Promise<MigrationReport> {
+  const path = sqlitePath(filename);
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const adapter = await new PrismaBetterSqlite3({ url: path }).connect();
+  try {
+    return await sharedMutex(resolve(path)).run(async () => {
+      if (path !== ':memory:') await adapter.executeScript('PRAGMA journal_mode = WAL');
+      return migrateSqlite(adapter, migrations);
+    });
+  } finally {
+    await adapter.dispose();
   }
 }
 

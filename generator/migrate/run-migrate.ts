@@ -1,0 +1,74 @@
+/**
+ * `eventforge migrate [--database URL] [--migrations DIR]`: applies the generated SQL migrations
+ * the database has not recorded yet, offline (no Prisma engine), and records each in
+ * `_prisma_migrations` as Prisma Migrate does. A second run changes nothing.
+ */
+import { join, resolve } from 'node:path';
+import { EventforgeError } from '../../runtime/errors.js';
+import { readStore } from '../../runtime/config.js';
+import {
+  migratePostgres,
+  migrateSqliteFile,
+  postgresTarget,
+  readMigrations,
+  type MigrationReport,
+  type Provider,
+} from '../../runtime/prisma/index.js';
+import type { CliIo } from '../cli.js';
+
+/** What `migrate` is asked to do. */
+export interface MigrateOptions {
+  /** A `DATABASE_URL`-style URL; the environment's (or the embedded default file) when absent. */
+  readonly database?: string;
+  /** The migrations folder; `generated/prisma/<provider>/migrations` when absent. */
+  readonly migrations?: string;
+}
+
+/** Hides a password in a URL before it is printed. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+/** Runs one migration; resolves to the exit code. */
+export async function runMigrate(options: MigrateOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let report: MigrationReport;
+  let where: string;
+  try {
+    const store = readStore(options.database === undefined ? env : { ...env, DATABASE_URL: options.database });
+    if (store.kind === 'memory') {
+      io.err('eventforge migrate: the in-memory store has no tables to migrate; pass --database file:… or postgresql://…');
+      return 2;
+    }
+    const provider: Provider = store.kind;
+    const folder = resolve(io.cwd, options.migrations ?? join('generated', 'prisma', provider, 'migrations'));
+    const migrations = readMigrations(folder, provider);
+    if (store.kind === 'sqlite') {
+      where = store.filename;
+      report = await migrateSqliteFile(store.filename, migrations);
+    } else {
+      const target = postgresTarget(store.url);
+      where = `${redactUrl(store.url)} (schema ${target.schema})`;
+      report = await migratePostgres(target, migrations);
+    }
+  } catch (error) {
+    if (error instanceof EventforgeError) {
+      io.err(`eventforge migrate: ${error.message}`);
+      return 1;
+    }
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(
+      typeof code === 'string' && /^E[A-Z]+$/.test(code)
+        ? `eventforge migrate: cannot reach the database (${code}: ${message}); nothing was applied`
+        : `eventforge migrate: ${message}; nothing was applied`,
+    );
+    return 1;
+  }
+  for (const name of report.applied) io.out(`applied ${name}`);
+  io.out(
+    report.applied.length === 0
+      ? `eventforge migrate: ${where} is up to date (${report.alreadyApplied.length} applied before)`
+      : `eventforge migrate: applied ${report.applied.length} to ${where} (${report.alreadyApplied.length} applied before)`,
+  );
+  return 0;
+}
