@@ -208,7 +208,7 @@ function copyEvent(e: StoredEvent): StoredEvent {
     topic: e.topic,
     schemaVersion: e.schemaVersion,
     timestamp: new Date(e.timestamp.getTime()),
-    state: Uint8Array.from(e.state),
+    state: new Uint8Array(e.state),
   };
 }
 
@@ -223,6 +223,6 @@ function copySnapshot(s: StoredSnapshot): StoredSnapshot {
     topic: s.topic,
     schemaVersion: s.schemaVersion,
     timestamp: new Date(s.timestamp.getTime()),
-    state: Uint8Array.from(s.state),
+    state: new Uint8Array(s.state),
   };
 }
