@@ -1,5 +1,6 @@
 import type { Emitter } from './types.js';
 import { prismaEmitter } from './prisma/index.js';
+import { repositoriesEmitter } from './prisma/emit-repositories.js';
 import { upcastersEmitter } from './upcasters/index.js';
 import { aggregatesEmitter } from './typescript/emit-aggregates.js';
 import { descriptorsEmitter } from './typescript/emit-descriptors.js';
@@ -18,4 +19,5 @@ export const emitters: readonly Emitter[] = [
   aggregatesEmitter,
   indexEmitter,
   prismaEmitter,
+  repositoriesEmitter,
 ];
