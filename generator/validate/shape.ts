@@ -121,24 +121,20 @@ function rewrite(source: SourceDoc, error: ErrorObject): Diagnostic | undefined 
       return errorAt(file, valueRange, 'EF115', `${where} is not valid: ${JSON.stringify(error.data)}`, PATTERN_HINTS[path[path.length - 1] ?? ''] ?? `it must match ${pattern}`);
     }
     case 'minProperties':
-    case 'maxProperties':
     case 'minItems':
     case 'minimum':
     case 'minLength':
-      return errorAt(file, valueRange, 'EF114', `${where} ${limitMessage(error, path)}`, LIMIT_HINTS[path[path.length - 1] ?? '']);
+      return errorAt(file, valueRange, 'EF114', `${where} ${limitMessage(error)}`, LIMIT_HINTS[path[path.length - 1] ?? '']);
     default:
       return errorAt(file, valueRange, 'EF112', `${where} ${error.message ?? 'is not valid'}`);
   }
 }
 
-function limitMessage(error: ErrorObject, path: readonly string[]): string {
+function limitMessage(error: ErrorObject): string {
   const limit = Number(error.params['limit']);
-  const last = path[path.length - 2] === 'upcast' ? 'upcast' : '';
   switch (error.keyword) {
     case 'minProperties':
-      return last === 'upcast' ? 'says neither `rename` nor `using`' : 'is empty';
-    case 'maxProperties':
-      return 'declares both `rename` and `using`; keep one';
+      return 'is empty';
     case 'minItems':
       return limit === 1 ? 'has no values' : `must hold at least ${limit} values`;
     case 'minimum':

@@ -8,7 +8,12 @@ export function explainCode(errorsMarkdown: string, code: string): string | unde
   if (start < 0) return undefined;
   const level = /^#+/.exec(lines[start] ?? '')?.[0].length ?? 2;
   let end = start + 1;
-  while (end < lines.length && !new RegExp(`^#{1,${level}} `).test(lines[end] ?? '')) end += 1;
+  let fenced = false;
+  // A `# comment` inside a fenced yaml example is not a heading.
+  while (end < lines.length && (fenced || !new RegExp(`^#{1,${level}} `).test(lines[end] ?? ''))) {
+    if ((lines[end] ?? '').startsWith('```')) fenced = !fenced;
+    end += 1;
+  }
   return lines.slice(start, end).join('\n').trim();
 }
 

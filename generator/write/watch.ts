@@ -11,7 +11,8 @@ export interface WatchIo {
 }
 
 export async function watchSchemas(dir: string, run: () => Promise<number>, io: WatchIo): Promise<void> {
-  let running: Promise<unknown> = run().catch((error: unknown) => io.out(`eventforge: ${String(error)}`));
+  await run().catch((error: unknown) => io.out(`eventforge: ${String(error)}`));
+  let running: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   const watcher = watch(dir, {
     ignoreInitial: true,
