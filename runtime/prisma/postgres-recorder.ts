@@ -197,11 +197,16 @@ class PostgresRecorder implements Recorder {
         }
       }
       if (events.length === 0) return [];
-      // ON CONFLICT DO NOTHING: a conflict must not raise, or the pool drops the connection.
-      const inserted = await tx.queryRaw(q.insertEvents(d, events, 'skip'));
-      if (inserted.rows.length < events.length) throw REFUSED;
-      // Ids come from the sequence in VALUES order, so ascending ids are the events' order.
-      return inserted.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      const ids: bigint[] = [];
+      for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
+        const chunk = events.slice(i, i + q.ROWS_PER_INSERT);
+        // ON CONFLICT DO NOTHING: a conflict must not raise, or the pool drops the connection.
+        const inserted = await tx.queryRaw(q.insertEvents(d, chunk, 'skip'));
+        if (inserted.rows.length < chunk.length) throw REFUSED;
+        // Ids come from the sequence in VALUES order, so ascending ids are the events' order.
+        ids.push(...inserted.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+      }
+      return ids;
     });
   }
 

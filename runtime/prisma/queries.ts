@@ -30,6 +30,9 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** Events per INSERT: 6 parameters each stays under SQLite's 32,766 and PostgreSQL's 65,535. */
+export const ROWS_PER_INSERT = 1000;
+
 const EVENT_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", state';
 
 /**

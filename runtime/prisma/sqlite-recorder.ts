@@ -156,13 +156,26 @@ class SqliteRecorder implements Recorder {
       return Promise.reject(error);
     }
     return this.#locked(async () => {
-      const a = this.adapter;
-      if (tracking === undefined) {
-        // One statement is atomic on its own: a taken (stream, version) fails all of it.
-        return this.#insertEvents(events);
-      }
-      await a.executeScript('BEGIN IMMEDIATE');
       try {
+        // One statement is atomic on its own: a taken (stream, version) fails all of it.
+        if (tracking === undefined && events.length <= q.ROWS_PER_INSERT) return await this.#insert(events);
+        return await this.#appendInTransaction(events, tracking);
+      } catch (error) {
+        if (adapterErrorKind(error) !== 'UniqueConstraintViolation') throw error;
+        // Read the streams after the rollback, so the refused append's own rows do not count.
+        const streams = [...new Set(events.map((e) => e.streamId))];
+        const current = await this.adapter.queryRaw(q.streamVersions(dialect, streams));
+        throw concurrencyErrorFor(events, versionsByStream(current.rows));
+      }
+    });
+  }
+
+  /** With a tracking record, or too many events for one statement: `BEGIN IMMEDIATE` takes the write lock up front. */
+  async #appendInTransaction(events: readonly StoredEvent[], tracking: AppendOptions['tracking']): Promise<bigint[]> {
+    const a = this.adapter;
+    await a.executeScript('BEGIN IMMEDIATE');
+    try {
+      if (tracking !== undefined) {
         const tracked = await a.queryRaw(q.insertTracking(dialect, tracking));
         if (tracked.rows.length === 0) {
           throw new IntegrityError(
@@ -170,26 +183,23 @@ class SqliteRecorder implements Recorder {
               `${tracking.upstream}; nothing was stored`,
           );
         }
-        const ids = events.length === 0 ? [] : await this.#insertEvents(events);
-        await a.executeScript('COMMIT');
-        return ids;
-      } catch (error) {
-        await a.executeScript('ROLLBACK');
-        throw error;
       }
-    });
+      const ids: bigint[] = [];
+      for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
+        ids.push(...(await this.#insert(events.slice(i, i + q.ROWS_PER_INSERT))));
+      }
+      await a.executeScript('COMMIT');
+      return ids;
+    } catch (error) {
+      await a.executeScript('ROLLBACK');
+      throw error;
+    }
   }
 
-  async #insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
-    try {
-      const result = await this.adapter.queryRaw(q.insertEvents(dialect, events, 'fail'));
-      return result.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-    } catch (error) {
-      if (adapterErrorKind(error) !== 'UniqueConstraintViolation') throw error;
-      const streams = [...new Set(events.map((e) => e.streamId))];
-      const current = await this.adapter.queryRaw(q.streamVersions(dialect, streams));
-      throw concurrencyErrorFor(events, versionsByStream(current.rows));
-    }
+  /** Inserts the events in one statement; their ids in the events' order. */
+  async #insert(events: readonly StoredEvent[]): Promise<bigint[]> {
+    const result = await this.adapter.queryRaw(q.insertEvents(dialect, events, 'fail'));
+    return result.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {

@@ -96,3 +96,43 @@ describe.skipIf(skip !== undefined)(`concurrent writers on PostgreSQL (separate 
     }
   }, 120_000);
 });
+
+describe('appends larger than one INSERT', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eventforge-large-'));
+  const schemas = new SchemaPool('large');
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await schemas.dropAll();
+  });
+  const stores: [string, () => Promise<Recorder>][] = [
+    ['SQLite', () => createSqliteRecorder({ filename: join(dir, 'large.db') })],
+    ...(skip === undefined
+      ? [['PostgreSQL', () => createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next() })] as [string, () => Promise<Recorder>]]
+      : []),
+  ];
+
+  it.each(stores)('%s: 12,000 events in one append are stored whole, or not at all', async (_label, open) => {
+    const recorder = await open();
+    try {
+      const big = Array.from({ length: 12_000 }, (_, i) => event(`big-${i % 3}`, Math.floor(i / 3) + 1, 0));
+      const ids = await recorder.append(big);
+      expect(ids).toHaveLength(12_000);
+      for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
+      const [first] = await recorder.readNotifications({ start: ids[0]!, limit: 1 });
+      expect(first?.streamId).toBe('big-0');
+      // The last chunk collides: nothing of the earlier chunks may stay.
+      const tail = Array.from({ length: 6_000 }, (_, i) => event(`tail-${i % 2}`, Math.floor(i / 2) + 1, 0));
+      const before = await recorder.maxNotificationId();
+      await expect(recorder.append([...tail, event('big-1', 4000, 0)])).rejects.toMatchObject({
+        name: 'ConcurrencyError',
+        streamId: 'big-1',
+        expectedVersion: 3999,
+        actualVersion: 4000,
+      });
+      expect(await recorder.maxNotificationId()).toBe(before);
+      expect(await recorder.readStream('tail-0')).toEqual([]);
+    } finally {
+      await recorder.close();
+    }
+  }, 60_000);
+});
