@@ -54,8 +54,14 @@ export class DecodeError extends EventforgeError {
     /** Field path, e.g. `trick.level` or `tricks[2].name`; empty for the payload itself. */
     readonly path: string,
     readonly problem: string,
+    /** The stored record's stream, when known (the mapper adds it). */
+    readonly streamId?: string,
+    readonly streamVersion?: number,
   ) {
-    super(`cannot decode ${topic} v${schemaVersion}${path ? ` at ${path}` : ''}: ${problem}`);
+    super(
+      `cannot decode ${topic} v${schemaVersion}${path ? ` at ${path}` : ''}: ${problem}` +
+        (streamId === undefined ? '' : ` (stream ${streamId}, version ${streamVersion})`),
+    );
   }
 }
 

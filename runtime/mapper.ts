@@ -89,7 +89,7 @@ export class Mapper {
     const aggregate = this.topics.snapshot(stored.topic, stored.streamId, stored.version);
     const wire = this.#open(stored.state, stored);
     const at = (path: string, problem: string) =>
-      new DecodeError(stored.topic, stored.schemaVersion, path, `${problem} (snapshot of stream ${stored.streamId}, version ${stored.version})`);
+      new DecodeError(stored.topic, stored.schemaVersion, path, `${problem} in the snapshot envelope`, stored.streamId, stored.version);
     if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) throw at('', 'expected a snapshot envelope object');
     const envelope = wire as Record<string, unknown>;
     const createdOn = parseTimestamp(envelope['createdOn']);
@@ -123,7 +123,7 @@ export class Mapper {
     } catch (error) {
       if (!(error instanceof EnvelopeProblem)) throw error;
       if (error.kind === 'decrypt') throw new DecryptionError(record.topic, record.streamId, record.version, error.message);
-      throw new DecodeError(record.topic, record.schemaVersion, '', `${error.message} (stream ${record.streamId}, version ${record.version})`);
+      throw new DecodeError(record.topic, record.schemaVersion, '', error.message, record.streamId, record.version);
     }
     try {
       return JSON.parse(utf8Decoder.decode(plain)) as unknown;
@@ -132,7 +132,9 @@ export class Mapper {
         record.topic,
         record.schemaVersion,
         '',
-        `the stored payload is not UTF-8 JSON (${(error as Error).message}) (stream ${record.streamId}, version ${record.version})`,
+        `the stored payload is not UTF-8 JSON (${(error as Error).message})`,
+        record.streamId,
+        record.version,
       );
     }
   }
@@ -147,8 +149,12 @@ function decodeAt<T>(codec: PayloadCodec<T>, wire: unknown, record: StoredEvent 
   try {
     return codec.decode(wire, record.schemaVersion);
   } catch (error) {
+    // The codec knows the payload, not where it is stored: add the stream and version.
     if (error instanceof UnknownSchemaVersionError && error.streamId === undefined) {
       throw new UnknownSchemaVersionError(error.topic, error.schemaVersion, error.knownVersion, record.streamId, record.version);
+    }
+    if (error instanceof DecodeError && error.streamId === undefined) {
+      throw new DecodeError(error.topic, error.schemaVersion, error.path, error.problem, record.streamId, record.version);
     }
     throw error;
   }

@@ -159,6 +159,9 @@ describe('upcasting at read time', () => {
     const error = await rejection(a.repository(Dog).get('bad'));
     expect(error).toBeInstanceOf(DecodeError);
     expect((error as DecodeError).path).toBe('name');
+    expect((error as DecodeError).streamId).toBe('bad');
+    expect((error as DecodeError).streamVersion).toBe(1);
+    expect(error.message).toMatch(/cannot decode Kennel\.Dog\.Registered v1 at name: .* \(stream bad, version 1\)$/);
     await recorder.append([{ ...stored, streamId: 'worse', state: new TextEncoder().encode('{"name":') }]);
     const notJson = await rejection(a.repository(Dog).get('worse'));
     expect(notJson).toBeInstanceOf(DecodeError);
