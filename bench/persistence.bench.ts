@@ -13,7 +13,9 @@
  * settings (WAL, synchronous=FULL; the PostgreSQL table lock that makes the log gap-safe), prepared
  * statements and one multi-row insert per save. `subject: 'eventforge'` is the recorder driven with
  * StoredEvents (codec cost is measured by the transcoder bench). W1 and W2 run once more on SQLite
- * with synchronous=NORMAL (`database: 'sqlite-sync-normal'`), where no fsync hides the CPU cost. Set EVENTFORGE_BENCH_SCALE=0.1 for
+ * with synchronous=NORMAL (`database: 'sqlite-sync-normal'`), where no fsync hides the CPU cost.
+ * `subject: 'prisma-client'` rows (W1, W2; SQLite with NORMAL, and PostgreSQL) make the same saves
+ * through PrismaClient's `$queryRawUnsafe`, the alternative the recorder's design rejects. Set EVENTFORGE_BENCH_SCALE=0.1 for
  * a quick run and EVENTFORGE_BENCH_DATABASE_URL for another server.
  */
 import Database from 'better-sqlite3';
@@ -36,16 +38,20 @@ const PAGE = 500;
 const CHUNK = 50;
 const PG_URL = process.env.EVENTFORGE_BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
-/** What a workload needs from a store; both subjects implement it. */
-interface Subject {
+/** What W1 and W2 need: saves. */
+interface Saver {
   append(events: readonly StoredEvent[]): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** What every workload needs from a store; eventforge and the raw baseline implement it. */
+interface Subject extends Saver {
   readStream(streamId: string, after?: number): Promise<number>;
   saveSnapshot(snapshot: StoredSnapshot): Promise<void>;
   /** Loads through the latest snapshot: the snapshot plus the events after it. */
   loadFromSnapshot(streamId: string): Promise<number>;
   /** Reads one page of the log; returns the last id and how many rows came. */
   readPage(start: bigint, limit: number): Promise<[bigint | undefined, number]>;
-  close(): Promise<void>;
 }
 
 const payload = new TextEncoder().encode(JSON.stringify({ name: 'Fido', breed: 'labrador', tricks: ['sit', 'roll over'] }));
@@ -156,6 +162,48 @@ async function rawPostgres(schema: string): Promise<Subject> {
   };
 }
 
+const insertSql = (n: number, numbered: boolean, conflict: string) =>
+  `INSERT INTO events ${COLUMNS} VALUES ` +
+  Array.from({ length: n }, (_, r) => `(${Array.from({ length: 6 }, (_, c) => (numbered ? `$${r * 6 + c + 1}` : '?')).join(', ')})`).join(', ') +
+  `${conflict} RETURNING id`;
+
+/**
+ * The road not taken (docs/persistence.md): the same saves through PrismaClient's raw-SQL API
+ * (`$queryRawUnsafe`; on PostgreSQL inside an interactive `$transaction` with the lock) instead of
+ * through the driver adapter as the recorder does.
+ */
+async function prismaClientSqlite(path: string, synchronous: 'full' | 'normal'): Promise<Saver> {
+  await (await createSqliteRecorder({ filename: path })).close();
+  const { PrismaClient } = await import('../runtime/prisma/client/sqlite/client.js');
+  const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
+  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }) });
+  await prisma.$queryRawUnsafe(`PRAGMA synchronous = ${synchronous.toUpperCase()}`);
+  return {
+    append: (events) =>
+      prisma.$queryRawUnsafe(insertSql(events.length, false, ''), ...events.flatMap((e) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp, e.state])),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function prismaClientPostgres(schema: string): Promise<Saver> {
+  const { PrismaClient } = await import('../runtime/prisma/client/postgresql/client.js');
+  const { PrismaPg } = await import('@prisma/adapter-pg');
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: PG_URL, options: `-c search_path=${schema} -c TimeZone=UTC` }, { schema }),
+  });
+  return {
+    append: (events) =>
+      prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe('LOCK TABLE events IN EXCLUSIVE MODE');
+        return tx.$queryRawUnsafe(
+          insertSql(events.length, true, ' ON CONFLICT DO NOTHING'),
+          ...events.flatMap((e) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp, e.state]),
+        );
+      }),
+    close: () => prisma.$disconnect(),
+  };
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
@@ -196,8 +244,10 @@ async function runWorkloads(
   database: string,
   subjects: Record<string, Subject>,
   savesOnly = false,
+  savers: Record<string, Saver> = {},
 ): Promise<void> {
-  const entries = Object.entries(subjects);
+  const readers = Object.entries(subjects);
+  const entries: [string, Saver][] = [...readers, ...Object.entries(savers)];
   for (const [, s] of entries) for (let i = 0; i < 20; i++) await s.append([stored(`warm-${i}`, 1), stored(`warm-${i}`, 2)]);
 
   const w1 = new Timings();
@@ -222,12 +272,13 @@ async function runWorkloads(
     }
   }
   w2.report(report, 'W2', database, 1);
+  for (const [, s] of Object.entries(savers)) await s.close();
   if (savesOnly) {
-    for (const [, s] of entries) await s.close();
+    for (const [, s] of readers) await s.close();
     return;
   }
 
-  for (const [, s] of entries) {
+  for (const [, s] of readers) {
     for (let v = 1; v <= LONG_STREAM; v += 100) {
       await s.append(Array.from({ length: 100 }, (_, i) => stored('long-dog', v + i)));
     }
@@ -236,7 +287,7 @@ async function runWorkloads(
   const w3 = new Timings();
   const w3s = new Timings();
   for (let i = 0; i < LOADS; i++) {
-    for (const [name, s] of entries) {
+    for (const [name, s] of readers) {
       await timed(w3, name, () => s.readStream('long-dog'));
       await timed(w3s, name, () => s.loadFromSnapshot('long-dog'));
     }
@@ -247,7 +298,7 @@ async function runWorkloads(
   const w4 = new Timings();
   const counts = new Map<string, number>();
   for (let round = 0; round < 2; round++) {
-    for (const [name, s] of entries) {
+    for (const [name, s] of readers) {
       let start = 1n;
       let count = 0;
       for (;;) {
@@ -274,7 +325,7 @@ async function runWorkloads(
       p99Ms: Number(percentile(sorted, 99).toFixed(3)),
     });
   }
-  for (const [, s] of entries) await s.close();
+  for (const [, s] of readers) await s.close();
 }
 
 async function postgresReachable(): Promise<string | undefined> {
@@ -307,6 +358,7 @@ export default async function persistence(report: BenchReport): Promise<void> {
         eventforge: eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge-normal.db'), synchronous })),
       },
       true,
+      { 'prisma-client': await prismaClientSqlite(join(dir, 'client-normal.db'), synchronous) },
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -318,12 +370,15 @@ export default async function persistence(report: BenchReport): Promise<void> {
     return;
   }
   const suffix = `${process.pid}_${Date.now()}`;
-  const schemas = { raw: `bench_raw_${suffix}`, eventforge: `bench_ef_${suffix}` };
+  const schemas = { raw: `bench_raw_${suffix}`, eventforge: `bench_ef_${suffix}`, client: `bench_client_${suffix}` };
   try {
     // Both schemas get their tables from the same bundled migration.
     const eventforge = await createPostgresRecorder({ url: PG_URL, schema: schemas.eventforge });
     await (await createPostgresRecorder({ url: PG_URL, schema: schemas.raw })).close();
-    await runWorkloads(report, 'postgresql', { raw: await rawPostgres(schemas.raw), eventforge: eventforgeSubject(eventforge) });
+    await (await createPostgresRecorder({ url: PG_URL, schema: schemas.client })).close();
+    await runWorkloads(report, 'postgresql', { raw: await rawPostgres(schemas.raw), eventforge: eventforgeSubject(eventforge) }, false, {
+      'prisma-client': await prismaClientPostgres(schemas.client),
+    });
   } finally {
     const client = new pg.Client(PG_URL);
     await client.connect();
