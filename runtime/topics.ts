@@ -85,9 +85,4 @@ export class TopicRegistry {
   aggregates(): readonly AggregateDescriptor[] {
     return [...this.#aggregates.values()];
   }
-
-  /** Every event topic of one aggregate (for topic filters on the log). */
-  eventTopicsOf(aggregate: AggregateDescriptor): readonly string[] {
-    return aggregate.events.map((e) => e.topic);
-  }
 }
