@@ -9,7 +9,7 @@
  * Upcasters run on every read of old data: they must be pure and deterministic (same input,
  * same output, no clock, no randomness), or an aggregate would load differently each time.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The parts of generated types these functions read (generated/bank/types.ts holds the full types). */
 interface AccountStateV1Closed {
@@ -31,21 +31,26 @@ export function accountStatusFromClosed(previous: AccountStateV1Closed): 'open' 
  * (version 5 layout, SHA-1) of its v2 payload, so every read gives the same id. Two v2
  * deposits with the same amount, note and reference get the same id: old deposits had no
  * identity of their own beyond their content and position, and this keeps the upcaster pure.
+ *
+ * Once released, this function's output is part of the stored data's meaning: never change it.
  */
 export function depositTransactionId(previous: DepositedV2Content): string {
-  const name = JSON.stringify(['Bank.Account.Deposited', 2, previous.amount.toString(), previous.note ?? null, previous.reference]);
+  // Length-prefixed, so no choice of note or reference can make two payloads read the same.
+  const note = previous.note === undefined ? '-' : `${previous.note.length}:${previous.note}`;
+  const name = `Bank.Account.Deposited v2|${previous.amount.toString()}|${note}|${previous.reference.length}:${previous.reference}`;
   return nameBasedUuid(name);
 }
 
-/** Namespace of the Bank domain's derived ids (a fixed random UUID). */
-const BANK_NAMESPACE = Buffer.from('3f1c6e2a9b7d4c58a0e2d6b4f8c91a37', 'hex');
+/** Prefix of every name hashed into a Bank id, so ids derived by other code cannot collide. */
+const BANK_NAMESPACE = 'eventforge:3f1c6e2a-9b7d-4c58-a0e2-d6b4f8c91a37';
 
-/** RFC 9562 version-5 UUID of `name` in `BANK_NAMESPACE`. */
+/**
+ * A SHA-1 name-based UUID in the version 5 layout (RFC 9562) of `name`, prefixed by the
+ * namespace as text (rather than its bytes: one string hash, no buffers, because this runs on
+ * every read of an old deposit).
+ */
 function nameBasedUuid(name: string): string {
-  const hash = createHash('sha1').update(BANK_NAMESPACE).update(name, 'utf8').digest();
-  const bytes = hash.subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const hex = hash('sha1', `${BANK_NAMESPACE}|${name}`, 'hex');
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,0 +1,135 @@
+/**
+ * Upcasting at read time (issue 6, item 8): loading a Bank account of 1,000 events whose 999
+ * deposits are stored at Deposited v1 — each read runs v1 → v2 (rename, default, drop) → v3
+ * (the custom `depositTransactionId`, a SHA-1 name-based UUID) — against the same account stored
+ * at the current version v3, in the same run. Target: ≤ 1.3×.
+ *
+ * The v1 data is written by release 1's own generated code (the kept schema copy in
+ * test/fixtures/versioning/bank-v1), the v3 data by the current code with the values the
+ * upcasters produce, so both loads end in the same state (checked before timing).
+ *
+ * U1 runs on the in-memory recorder (the runtime's CPU cost alone: the strictest ratio) and on a
+ * SQLite file. U2 is the codec alone: decode of one stored Deposited payload, v1 vs v3.
+ * Subjects alternate in small chunks so machine noise falls on both alike.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Decimal } from 'decimal.js';
+import { accountStateCodec, bankDomain, depositedCodec } from '../generated/bank/index.js';
+import { Application, createMemoryRecorder, type Recorder } from '../runtime/index.js';
+import { depositTransactionId } from '../schemas/bank.upcasters.js';
+import { generateRelease, removeReleaseCode, type AccountTriggers } from '../test/fixtures/versioning/release-code.js';
+import { BankAccount } from '../test/versioning/support/bank-account.js';
+import type { BenchReport } from './run.js';
+
+const SCALE = Number(process.env.EVENTFORGE_BENCH_SCALE ?? '1');
+const EVENTS = 1000;
+const LOADS = Math.max(10, Math.round(60 * SCALE));
+const CHUNK = 5;
+const DECODES = Math.max(20_000, Math.round(200_000 * SCALE));
+const ACCOUNT_ID = '6f1a3c2e-1b7d-4e8a-9c0f-2d3e4f5a6b99';
+const OPENED = { owner: 'Bench Account', email: 'bench@example.com', currency: 'EUR', openedOn: '2024-01-01' } as const;
+
+/** Deposit n: varied amounts, notes and channels, as real data would be. */
+function deposit(n: number): { amount: Decimal; note?: string; channel: string } {
+  return { amount: new Decimal(n % 97).plus(new Decimal(n % 100).div(100)).plus(1), ...(n % 3 === 0 ? { note: `note ${n}` } : {}), channel: n % 2 === 0 ? 'web' : 'atm' };
+}
+
+async function writeAtV1(recorder: Recorder): Promise<void> {
+  const release1 = await generateRelease('bank-v1');
+  const app = new Application({ name: 'Release1', domains: [release1.bankDomain], recorder, snapshotEvery: { Account: null } });
+  const account = release1.Account.create(OPENED, { id: ACCOUNT_ID });
+  for (let n = 1; n < EVENTS; n++) {
+    const d = deposit(n);
+    (account as unknown as AccountTriggers).triggerDeposited({ sum: d.amount, channel: d.channel, ...(d.note === undefined ? {} : { note: d.note }) });
+  }
+  await app.save(account);
+  await app.close();
+}
+
+async function writeAtCurrent(recorder: Recorder): Promise<void> {
+  const app = new Application({ name: 'Current', domains: [bankDomain], recorder, snapshotEvery: { Account: null } });
+  const account = BankAccount.create(OPENED, { id: ACCOUNT_ID });
+  for (let n = 1; n < EVENTS; n++) {
+    const d = deposit(n);
+    account.deposit({ amount: d.amount, transactionId: depositTransactionId({ amount: d.amount, reference: '', ...(d.note === undefined ? {} : { note: d.note }) }) });
+  }
+  await app.save(account);
+  await app.close();
+}
+
+interface Stores {
+  readonly name: string;
+  open(): Promise<Recorder>;
+}
+
+async function storeKinds(dir: string): Promise<Stores[]> {
+  let n = 0;
+  const kinds: Stores[] = [{ name: 'memory', open: async () => createMemoryRecorder() }];
+  try {
+    const { createSqliteRecorder } = await import('../runtime/prisma/index.js');
+    kinds.push({ name: 'sqlite', open: () => createSqliteRecorder({ filename: join(dir, `upcast-${++n}.sqlite`) }) });
+  } catch (error) {
+    console.log(`  (no SQLite recorder: ${(error as Error).message})`);
+  }
+  return kinds;
+}
+
+/** Mean milliseconds per call of each subject, alternating CHUNK calls of each. */
+async function alternate(subjects: readonly (() => Promise<unknown>)[], total: number): Promise<number[]> {
+  const spent = subjects.map(() => 0);
+  for (const run of subjects) await run(); // warm up
+  for (let done = 0; done < total; done += CHUNK) {
+    for (const [i, run] of subjects.entries()) {
+      const start = performance.now();
+      for (let k = 0; k < CHUNK; k++) await run();
+      spent[i]! += performance.now() - start;
+    }
+  }
+  return spent.map((ms) => ms / total);
+}
+
+export default async function (report: BenchReport): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'eventforge-upcast-bench-'));
+  try {
+    for (const kind of await storeKinds(dir)) {
+      const atV1 = await kind.open();
+      const atV3 = await kind.open();
+      await writeAtV1(atV1);
+      await writeAtCurrent(atV3);
+      const readV1 = new Application({ name: 'ReadV1', domains: [bankDomain], recorder: atV1, snapshotEvery: { Account: null } });
+      const readV3 = new Application({ name: 'ReadV3', domains: [bankDomain], recorder: atV3, snapshotEvery: { Account: null } });
+      const load = (app: Application) => () => app.repository(BankAccount).get(ACCOUNT_ID);
+      const [a, b] = [await load(readV1)(), await load(readV3)()];
+      const same = JSON.stringify(accountStateCodec.encode(a.takeSnapshot().state)) === JSON.stringify(accountStateCodec.encode(b.takeSnapshot().state));
+      if (!same || a.version !== EVENTS) throw new Error(`the v1 and v3 accounts load differently (${kind.name}): the bench would compare different work`);
+      const [v1Ms, v3Ms] = await alternate([load(readV1), load(readV3)], LOADS);
+      report.add({ workload: 'U1 load 1,000 events', database: kind.name, subject: 'stored at v1 (upcast)', msPerLoad: round(v1Ms!) });
+      report.add({ workload: 'U1 load 1,000 events', database: kind.name, subject: 'stored at v3', msPerLoad: round(v3Ms!) });
+      report.log(`U1 ${kind.name}: v1 ${round(v1Ms!)} ms vs v3 ${round(v3Ms!)} ms per load → ratio ${(v1Ms! / v3Ms!).toFixed(2)}× (target ≤ 1.3×)`);
+      report.add({ workload: 'U1 load 1,000 events', database: kind.name, subject: 'ratio v1/v3', ratio: Number((v1Ms! / v3Ms!).toFixed(3)) });
+      for (const app of [readV1, readV3]) await app.close();
+      for (const r of [atV1, atV3]) await r.close();
+    }
+
+    // U2: the codec alone, one payload.
+    const wireV1 = { sum: '42.17', note: 'note 3', channel: 'web' };
+    const wireV3 = depositedCodec.encode(depositedCodec.decode(wireV1, 1));
+    const decodes = async (wire: unknown, version: number) => {
+      for (let i = 0; i < 1000; i++) depositedCodec.decode(wire, version);
+    };
+    const [d1, d3] = await alternate([() => decodes(wireV1, 1), () => decodes(wireV3, 3)], DECODES / 1000);
+    report.add({ workload: 'U2 decode one Deposited', subject: 'v1 → v3', nsPerDecode: Math.round(d1! * 1000) });
+    report.add({ workload: 'U2 decode one Deposited', subject: 'v3', nsPerDecode: Math.round(d3! * 1000) });
+    report.log(`U2 decode: v1→v3 ${Math.round(d1! * 1000)} ns vs v3 ${Math.round(d3! * 1000)} ns → ${(d1! / d3!).toFixed(2)}×`);
+  } finally {
+    removeReleaseCode();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
