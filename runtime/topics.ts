@@ -30,7 +30,7 @@ export class TopicRegistry {
         `two different aggregate descriptors use the topic ${aggregate.topic}; register each domain once`,
       );
     }
-    const byType = new Map<string, EventDescriptor>();
+    // Check every topic before registering any, so a refused descriptor leaves no trace.
     for (const event of aggregate.events) {
       const clash = this.#events.get(event.topic);
       if (clash !== undefined) {
@@ -38,6 +38,9 @@ export class TopicRegistry {
           `event topic ${event.topic} is declared by both ${clash.aggregate.topic} and ${aggregate.topic}`,
         );
       }
+    }
+    const byType = new Map<string, EventDescriptor>();
+    for (const event of aggregate.events) {
       this.#events.set(event.topic, { aggregate, event });
       byType.set(event.type, event);
     }
