@@ -2,7 +2,8 @@
  * The Prisma artifacts: what the emitter writes, the runtime's copies of it, the checked-in
  * Prisma clients, and whether the Prisma models really describe the tables the migration makes.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,6 +65,19 @@ describe('prisma emitter', () => {
       expect(runtime).toBe(emitted.replace('"./client"', `"../client/${provider}"`));
     }
   });
+
+  it('the emitted schemas pass `prisma validate` and are formatted as `prisma format` would (offline)', () => {
+    for (const provider of ['sqlite', 'postgresql'] as const) {
+      const schema = join(temp, `emitted-${provider}.prisma`);
+      writeFileSync(schema, files.get(`prisma/${provider}/schema.prisma`)!);
+      for (const args of [['validate'], ['format', '--check']]) {
+        execFileSync(join(root, 'node_modules/.bin/prisma'), [...args, '--schema', schema], {
+          env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+          stdio: 'pipe',
+        });
+      }
+    }
+  }, 60_000);
 
   it('the checked-in Prisma clients are what `prisma generate` makes of the schemas, offline', () => {
     for (const provider of ['sqlite', 'postgresql'] as const) {
