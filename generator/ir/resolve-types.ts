@@ -38,8 +38,18 @@ export type ResolvedField =
   | { readonly ok: true; readonly type: TypeRef; readonly optional: boolean }
   | { readonly ok: false; readonly unresolved: readonly UnresolvedName[]; readonly syntax?: { message: string; hint: string; at: number } };
 
-/** Resolves a field's type expression against the table. */
+const resolvedCache = new WeakMap<RawField, { table: TypeTable; result: ResolvedField }>();
+
+/** Resolves a field's type expression against the table (memoized: every rule and the IR builder ask). */
 export function resolveFieldType(field: RawField, table: TypeTable): ResolvedField {
+  const cached = resolvedCache.get(field);
+  if (cached !== undefined && cached.table === table) return cached.result;
+  const result = resolveUncached(field, table);
+  resolvedCache.set(field, { table, result });
+  return result;
+}
+
+function resolveUncached(field: RawField, table: TypeTable): ResolvedField {
   const parsed = parseFieldType(field.type.value);
   if (!parsed.ok) return { ok: false, unresolved: [], syntax: { message: parsed.message, hint: parsed.hint, at: parsed.at } };
   const unresolved: UnresolvedName[] = [];

@@ -36,6 +36,9 @@ export function readDomain(source: SourceDoc): RawDomain {
 }
 
 class DomainReader {
+  /** Entries of each map, computed once (lookups by key go through them). */
+  private readonly entryCache = new WeakMap<Node, Entry[]>();
+
   constructor(private readonly source: SourceDoc) {}
 
   domain(): RawDomain {
@@ -195,7 +198,9 @@ class DomainReader {
 
   private entries(node: Node | null | undefined): Entry[] {
     if (!isMap(node)) return [];
-    return (node as YAMLMap).items.flatMap((pair: Pair) => {
+    const cached = this.entryCache.get(node);
+    if (cached !== undefined) return cached;
+    const entries = (node as YAMLMap).items.flatMap((pair: Pair) => {
       if (!isPair(pair)) return [];
       const keyNode = isScalar(pair.key) ? pair.key : null;
       return [
@@ -207,6 +212,8 @@ class DomainReader {
         },
       ];
     });
+    this.entryCache.set(node, entries);
+    return entries;
   }
 
   private entry(map: Node | null | undefined, key: string): Entry | undefined {

@@ -1,0 +1,60 @@
+/**
+ * The compiler's front half (parse → shape check → semantic rules → IR) on a synthetic domain
+ * of 100 aggregates × 10 events × 3 versions (bench/synthetic-schema.ts). Target: under 1 s.
+ *
+ * Baseline, measured in the same run and interleaved with the subject: `yaml.parse` of the same
+ * text (what reading the file as plain YAML costs, no positions, no checks). The ratio is the
+ * figure to compare across machines; the absolute time is reported against the target.
+ */
+import { parse } from 'yaml';
+import type { BenchReport } from './run.js';
+import { compile } from '../generator/index.js';
+import { syntheticSchema } from './synthetic-schema.js';
+
+const SHAPE = { aggregates: 100, events: 10, versions: 3 } as const;
+const ROUNDS = 7;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+function time(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+export default async function compilerBench(report: BenchReport): Promise<void> {
+  const text = syntheticSchema(SHAPE);
+  const sources = [{ path: 'schemas/synthetic.domain.yaml', text }];
+  const lines = text.split('\n').length - 1;
+
+  // Cold: the first compile in the process (includes compiling the JSON Schema with ajv).
+  let eventCount = 0;
+  const cold = time(() => {
+    const result = compile({ sources, skipEmit: true });
+    if (result.diagnostics.length > 0 || result.project === undefined) {
+      throw new Error(`the synthetic schema does not compile cleanly: ${result.diagnostics[0]?.message ?? 'no project'}`);
+    }
+    eventCount = result.project.domains.reduce((n, d) => n + d.aggregates.reduce((m, a) => m + a.events.length, 0), 0);
+  });
+
+  const subject: number[] = [];
+  const baseline: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    baseline.push(time(() => parse(text)));
+    subject.push(time(() => compile({ sources, skipEmit: true })));
+  }
+  const compileMs = median(subject);
+  const yamlMs = median(baseline);
+  report.log(`synthetic schema: ${SHAPE.aggregates} aggregates × ${SHAPE.events} events × ${SHAPE.versions} versions = ${eventCount} events, ${lines} lines`);
+  report.add({ subject: 'yaml.parse (baseline)', medianMs: Math.round(yamlMs), rounds: ROUNDS });
+  report.add({ subject: 'compile front half (parse → IR)', medianMs: Math.round(compileMs), coldMs: Math.round(cold), rounds: ROUNDS });
+  report.add({
+    subject: 'front half vs yaml.parse',
+    ratio: Number((compileMs / yamlMs).toFixed(2)),
+    targetMs: 1000,
+    underTarget: compileMs < 1000,
+  });
+}
