@@ -4,9 +4,98 @@ import { Decimal } from 'decimal.js';
 import { Aggregate, assertValid, outOfOrder, removeFirst } from 'eventforge/runtime';
 import type { AggregateDescriptor, Mutable } from 'eventforge/runtime';
 import { accountDescriptor, transferDescriptor } from './descriptors.js';
-import { addressChangedCodec, closedCodec, depositedCodec, failedCodec, frozenCodec, interestAppliedCodec, limitSetCodec, openedCodec, requestedCodec, statementAttachedCodec, taggedCodec, transferReceivedCodec, transferSentCodec, untaggedCodec, withdrawnCodec } from './transcoders.js';
-import type { AccountEvent, AccountState, AccountStatus, Address, AddressChanged, AddressChangedData, AddressChangedInput, Closed, ClosedData, ClosedInput, Completed, CompletedInput, Currency, Deposited, DepositedData, DepositedInput, Failed, FailedData, FailedInput, Frozen, FrozenData, FrozenInput, InterestApplied, InterestAppliedData, InterestAppliedInput, LimitSet, LimitSetData, LimitSetInput, Money, Opened, OpenedData, OpenedInput, Requested, RequestedData, RequestedInput, StatementAttached, StatementAttachedData, StatementAttachedInput, Tagged, TaggedData, TaggedInput, TransferEvent, TransferReceived, TransferReceivedData, TransferReceivedInput, TransferSent, TransferSentData, TransferSentInput, TransferState, TransferStatus, Untagged, UntaggedData, UntaggedInput, Withdrawn, WithdrawnData, WithdrawnInput } from './types.js';
-import { validateAddressChanged, validateClosed, validateDeposited, validateFailed, validateFrozen, validateInterestApplied, validateLimitSet, validateOpened, validateRequested, validateStatementAttached, validateTagged, validateTransferReceived, validateTransferSent, validateUntagged, validateWithdrawn } from './validators.js';
+import {
+  addressChangedCodec,
+  closedCodec,
+  depositedCodec,
+  failedCodec,
+  frozenCodec,
+  interestAppliedCodec,
+  limitSetCodec,
+  openedCodec,
+  requestedCodec,
+  statementAttachedCodec,
+  taggedCodec,
+  transferReceivedCodec,
+  transferSentCodec,
+  untaggedCodec,
+  withdrawnCodec,
+} from './transcoders.js';
+import type {
+  AccountEvent,
+  AccountState,
+  AccountStatus,
+  Address,
+  AddressChanged,
+  AddressChangedData,
+  AddressChangedInput,
+  Closed,
+  ClosedData,
+  ClosedInput,
+  Completed,
+  CompletedInput,
+  Currency,
+  Deposited,
+  DepositedData,
+  DepositedInput,
+  Failed,
+  FailedData,
+  FailedInput,
+  Frozen,
+  FrozenData,
+  FrozenInput,
+  InterestApplied,
+  InterestAppliedData,
+  InterestAppliedInput,
+  LimitSet,
+  LimitSetData,
+  LimitSetInput,
+  Money,
+  Opened,
+  OpenedData,
+  OpenedInput,
+  Requested,
+  RequestedData,
+  RequestedInput,
+  StatementAttached,
+  StatementAttachedData,
+  StatementAttachedInput,
+  Tagged,
+  TaggedData,
+  TaggedInput,
+  TransferEvent,
+  TransferReceived,
+  TransferReceivedData,
+  TransferReceivedInput,
+  TransferSent,
+  TransferSentData,
+  TransferSentInput,
+  TransferState,
+  TransferStatus,
+  Untagged,
+  UntaggedData,
+  UntaggedInput,
+  Withdrawn,
+  WithdrawnData,
+  WithdrawnInput,
+} from './types.js';
+import {
+  validateAddressChanged,
+  validateClosed,
+  validateDeposited,
+  validateFailed,
+  validateFrozen,
+  validateInterestApplied,
+  validateLimitSet,
+  validateOpened,
+  validateRequested,
+  validateStatementAttached,
+  validateTagged,
+  validateTransferReceived,
+  validateTransferSent,
+  validateUntagged,
+  validateWithdrawn,
+} from './validators.js';
 
 /**
  * A bank account. Its state is at version 2; snapshots of version 1 are upcast.
@@ -394,5 +483,4 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
 }
 
 /** Transfer, ready to use: every event has a declarative apply, so no hand-written code is needed. */
-export class Transfer extends TransferBase {
-}
+export class Transfer extends TransferBase {}

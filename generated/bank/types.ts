@@ -5,9 +5,11 @@ import type { DomainEvent, JsonValue } from 'eventforge/runtime';
 export type AccountStatus = 'open' | 'frozen' | 'closed';
 /** Every {@link AccountStatus} value, in declaration order. */
 export const AccountStatuses: readonly AccountStatus[] = ['open', 'frozen', 'closed'];
+
 export type Currency = 'EUR' | 'USD' | 'GBP';
 /** Every {@link Currency} value, in declaration order. */
 export const Currencies: readonly Currency[] = ['EUR', 'USD', 'GBP'];
+
 export type TransferStatus = 'requested' | 'completed' | 'failed';
 /** Every {@link TransferStatus} value, in declaration order. */
 export const TransferStatuses: readonly TransferStatus[] = ['requested', 'completed', 'failed'];
@@ -335,8 +337,22 @@ export interface WithdrawnInput {
 
 /** Stored as `Bank.Account.Withdrawn`. */
 export type Withdrawn = DomainEvent<'Withdrawn', WithdrawnData>;
+
 /** Every event of Account. */
-export type AccountEvent = AddressChanged | Closed | Deposited | Frozen | InterestApplied | LimitSet | Opened | StatementAttached | Tagged | TransferReceived | TransferSent | Untagged | Withdrawn;
+export type AccountEvent =
+  | AddressChanged
+  | Closed
+  | Deposited
+  | Frozen
+  | InterestApplied
+  | LimitSet
+  | Opened
+  | StatementAttached
+  | Tagged
+  | TransferReceived
+  | TransferSent
+  | Untagged
+  | Withdrawn;
 
 /** State of Transfer, schema version 1 (current). */
 export interface TransferStateV1 {
@@ -356,8 +372,7 @@ export interface TransferStateV1 {
 export type TransferState = TransferStateV1;
 
 /** Payload of `Bank.Transfer.Completed`, schema version 1 (current). */
-export interface CompletedV1 {
-}
+export interface CompletedV1 {}
 
 /** Payload of `Bank.Transfer.Completed` in its current schema version. */
 export type CompletedData = CompletedV1;
@@ -394,5 +409,6 @@ export type RequestedData = RequestedV1;
 export type RequestedInput = RequestedData;
 /** Stored as `Bank.Transfer.Requested`; creates the aggregate. */
 export type Requested = DomainEvent<'Requested', RequestedData>;
+
 /** Every event of Transfer. */
 export type TransferEvent = Completed | Failed | Requested;

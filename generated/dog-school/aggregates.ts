@@ -4,7 +4,17 @@ import { Aggregate, assertValid, outOfOrder } from 'eventforge/runtime';
 import type { AggregateDescriptor } from 'eventforge/runtime';
 import { dogDescriptor } from './descriptors.js';
 import { registeredCodec, trickAddedCodec } from './transcoders.js';
-import type { DogEvent, DogState, Registered, RegisteredData, RegisteredInput, Trick, TrickAdded, TrickAddedData, TrickAddedInput } from './types.js';
+import type {
+  DogEvent,
+  DogState,
+  Registered,
+  RegisteredData,
+  RegisteredInput,
+  Trick,
+  TrickAdded,
+  TrickAddedData,
+  TrickAddedInput,
+} from './types.js';
 import { validateRegistered, validateTrickAdded } from './validators.js';
 
 /**
@@ -73,5 +83,4 @@ export abstract class DogBase extends Aggregate<DogState, DogEvent> {
 }
 
 /** Dog, ready to use: every event has a declarative apply, so no hand-written code is needed. */
-export class Dog extends DogBase {
-}
+export class Dog extends DogBase {}

@@ -2,5 +2,18 @@
 export { Dog, DogBase } from './aggregates.js';
 export { dogDescriptor, dogSchoolDomain } from './descriptors.js';
 export { dogStateCodec, registeredCodec, trickAddedCodec } from './transcoders.js';
-export type { DogEvent, DogState, DogStateV1, Registered, RegisteredData, RegisteredInput, RegisteredV1, Trick, TrickAdded, TrickAddedData, TrickAddedInput, TrickAddedV1 } from './types.js';
+export type {
+  DogEvent,
+  DogState,
+  DogStateV1,
+  Registered,
+  RegisteredData,
+  RegisteredInput,
+  RegisteredV1,
+  Trick,
+  TrickAdded,
+  TrickAddedData,
+  TrickAddedInput,
+  TrickAddedV1,
+} from './types.js';
 export { validateRegistered, validateTrickAdded } from './validators.js';

@@ -49,5 +49,6 @@ export type TrickAddedInput = TrickAddedData;
  * Stored as `DogSchool.Dog.TrickAdded`.
  */
 export type TrickAdded = DomainEvent<'TrickAdded', TrickAddedData>;
+
 /** Every event of Dog. */
 export type DogEvent = Registered | TrickAdded;

@@ -4,7 +4,19 @@ import { Aggregate, assertValid, outOfOrder } from 'eventforge/runtime';
 import type { AggregateDescriptor, Mutable } from 'eventforge/runtime';
 import { userDescriptor } from './descriptors.js';
 import { emailChangedCodec, firstNameChangedCodec, registeredCodec } from './transcoders.js';
-import type { EmailChanged, EmailChangedData, EmailChangedInput, FirstNameChanged, FirstNameChangedData, FirstNameChangedInput, Registered, RegisteredData, RegisteredInput, UserEvent, UserState } from './types.js';
+import type {
+  EmailChanged,
+  EmailChangedData,
+  EmailChangedInput,
+  FirstNameChanged,
+  FirstNameChangedData,
+  FirstNameChangedInput,
+  Registered,
+  RegisteredData,
+  RegisteredInput,
+  UserEvent,
+  UserState,
+} from './types.js';
 import { validateEmailChanged, validateFirstNameChanged, validateRegistered } from './validators.js';
 
 /**
@@ -96,5 +108,4 @@ export abstract class UserBase extends Aggregate<UserState, UserEvent> {
 }
 
 /** User, ready to use: every event has a declarative apply, so no hand-written code is needed. */
-export class User extends UserBase {
-}
+export class User extends UserBase {}

@@ -2,5 +2,21 @@
 export { User, UserBase } from './aggregates.js';
 export { identityDomain, userDescriptor } from './descriptors.js';
 export { emailChangedCodec, firstNameChangedCodec, registeredCodec, userStateCodec } from './transcoders.js';
-export type { EmailChanged, EmailChangedData, EmailChangedInput, EmailChangedV1, FirstNameChanged, FirstNameChangedData, FirstNameChangedInput, FirstNameChangedV1, Registered, RegisteredData, RegisteredInput, RegisteredV1, UserEvent, UserState, UserStateV1 } from './types.js';
+export type {
+  EmailChanged,
+  EmailChangedData,
+  EmailChangedInput,
+  EmailChangedV1,
+  FirstNameChanged,
+  FirstNameChangedData,
+  FirstNameChangedInput,
+  FirstNameChangedV1,
+  Registered,
+  RegisteredData,
+  RegisteredInput,
+  RegisteredV1,
+  UserEvent,
+  UserState,
+  UserStateV1,
+} from './types.js';
 export { validateEmailChanged, validateFirstNameChanged, validateRegistered } from './validators.js';

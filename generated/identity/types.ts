@@ -89,5 +89,6 @@ export interface RegisteredInput {
 
 /** Stored as `Identity.User.Registered`; creates the aggregate. */
 export type Registered = DomainEvent<'Registered', RegisteredData>;
+
 /** Every event of User. */
 export type UserEvent = EmailChanged | FirstNameChanged | Registered;

@@ -4,7 +4,22 @@ import { Aggregate, assertValid, outOfOrder } from 'eventforge/runtime';
 import type { AggregateDescriptor } from 'eventforge/runtime';
 import { personDescriptor } from './descriptors.js';
 import { createdCodec, maritalStatusChangedCodec, movedCodec } from './transcoders.js';
-import type { Address, Created, CreatedData, CreatedInput, MaritalStatus, MaritalStatusChanged, MaritalStatusChangedData, MaritalStatusChangedInput, Moved, MovedData, MovedInput, Name, PersonEvent, PersonState } from './types.js';
+import type {
+  Address,
+  Created,
+  CreatedData,
+  CreatedInput,
+  MaritalStatus,
+  MaritalStatusChanged,
+  MaritalStatusChangedData,
+  MaritalStatusChangedInput,
+  Moved,
+  MovedData,
+  MovedInput,
+  Name,
+  PersonEvent,
+  PersonState,
+} from './types.js';
 import { validateCreated, validateMaritalStatusChanged, validateMoved } from './validators.js';
 
 /**
@@ -95,5 +110,4 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
 }
 
 /** Person, ready to use: every event has a declarative apply, so no hand-written code is needed. */
-export class Person extends PersonBase {
-}
+export class Person extends PersonBase {}

@@ -3,5 +3,24 @@ export { Person, PersonBase } from './aggregates.js';
 export { personDescriptor, personRegistryDomain } from './descriptors.js';
 export { createdCodec, maritalStatusChangedCodec, movedCodec, personStateCodec } from './transcoders.js';
 export { MaritalStatuses } from './types.js';
-export type { Address, Created, CreatedData, CreatedInput, CreatedV1, MaritalStatus, MaritalStatusChanged, MaritalStatusChangedData, MaritalStatusChangedInput, MaritalStatusChangedV1, Moved, MovedData, MovedInput, MovedV1, Name, PersonEvent, PersonState, PersonStateV1 } from './types.js';
+export type {
+  Address,
+  Created,
+  CreatedData,
+  CreatedInput,
+  CreatedV1,
+  MaritalStatus,
+  MaritalStatusChanged,
+  MaritalStatusChangedData,
+  MaritalStatusChangedInput,
+  MaritalStatusChangedV1,
+  Moved,
+  MovedData,
+  MovedInput,
+  MovedV1,
+  Name,
+  PersonEvent,
+  PersonState,
+  PersonStateV1,
+} from './types.js';
 export { validateCreated, validateMaritalStatusChanged, validateMoved } from './validators.js';

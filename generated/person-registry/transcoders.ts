@@ -2,7 +2,19 @@
 import { joinPath, readEnum, readObject, readPayload, readString, unknownVersion } from 'eventforge/runtime';
 import type { DecodeAt, FieldReader, JsonValue, PayloadCodec } from 'eventforge/runtime';
 import { MaritalStatuses } from './types.js';
-import type { Address, CreatedData, CreatedV1, MaritalStatus, MaritalStatusChangedData, MaritalStatusChangedV1, MovedData, MovedV1, Name, PersonState, PersonStateV1 } from './types.js';
+import type {
+  Address,
+  CreatedData,
+  CreatedV1,
+  MaritalStatus,
+  MaritalStatusChangedData,
+  MaritalStatusChangedV1,
+  MovedData,
+  MovedV1,
+  Name,
+  PersonState,
+  PersonStateV1,
+} from './types.js';
 
 const readMaritalStatus: FieldReader<MaritalStatus> = (v, at, p, k) => readEnum(v, MaritalStatuses, at, p, k);
 

@@ -89,5 +89,6 @@ export type MovedInput = MovedData;
  * Stored as `PersonRegistry.Person.Moved`.
  */
 export type Moved = DomainEvent<'Moved', MovedData>;
+
 /** Every event of Person. */
 export type PersonEvent = Created | MaritalStatusChanged | Moved;

@@ -4,7 +4,18 @@ import { Aggregate, assertValid, outOfOrder } from 'eventforge/runtime';
 import type { AggregateDescriptor } from 'eventforge/runtime';
 import { exampleDescriptor } from './descriptors.js';
 import { createdCodec, fooChangedCodec } from './transcoders.js';
-import type { Created, CreatedData, CreatedInput, Discarded, DiscardedInput, ExampleEvent, ExampleState, FooChanged, FooChangedData, FooChangedInput } from './types.js';
+import type {
+  Created,
+  CreatedData,
+  CreatedInput,
+  Discarded,
+  DiscardedInput,
+  ExampleEvent,
+  ExampleState,
+  FooChanged,
+  FooChangedData,
+  FooChangedInput,
+} from './types.js';
 import { validateCreated, validateFooChanged } from './validators.js';
 
 /**
@@ -76,5 +87,4 @@ export abstract class ExampleBase extends Aggregate<ExampleState, ExampleEvent> 
 }
 
 /** Example, ready to use: every event has a declarative apply, so no hand-written code is needed. */
-export class Example extends ExampleBase {
-}
+export class Example extends ExampleBase {}

@@ -2,5 +2,21 @@
 export { Example, ExampleBase } from './aggregates.js';
 export { exampleDescriptor, workedExampleDomain } from './descriptors.js';
 export { createdCodec, discardedCodec, exampleStateCodec, fooChangedCodec } from './transcoders.js';
-export type { Created, CreatedData, CreatedInput, CreatedV1, Discarded, DiscardedData, DiscardedInput, DiscardedV1, ExampleEvent, ExampleState, ExampleStateV1, FooChanged, FooChangedData, FooChangedInput, FooChangedV1 } from './types.js';
+export type {
+  Created,
+  CreatedData,
+  CreatedInput,
+  CreatedV1,
+  Discarded,
+  DiscardedData,
+  DiscardedInput,
+  DiscardedV1,
+  ExampleEvent,
+  ExampleState,
+  ExampleStateV1,
+  FooChanged,
+  FooChangedData,
+  FooChangedInput,
+  FooChangedV1,
+} from './types.js';
 export { validateCreated, validateFooChanged } from './validators.js';

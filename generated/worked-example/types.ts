@@ -25,8 +25,7 @@ export type CreatedInput = CreatedData;
 export type Created = DomainEvent<'Created', CreatedData>;
 
 /** Payload of `WorkedExample.Example.Discarded`, schema version 1 (current). */
-export interface DiscardedV1 {
-}
+export interface DiscardedV1 {}
 
 /** Payload of `WorkedExample.Example.Discarded` in its current schema version. */
 export type DiscardedData = DiscardedV1;
@@ -52,5 +51,6 @@ export type FooChangedInput = FooChangedData;
  * Stored as `WorkedExample.Example.FooChanged`.
  */
 export type FooChanged = DomainEvent<'FooChanged', FooChangedData>;
+
 /** Every event of Example. */
 export type ExampleEvent = Created | Discarded | FooChanged;

@@ -52,9 +52,12 @@ export const SCHEMA_FILES = readdirSync(join(ROOT, 'schemas'))
 
 export const goldenCases: readonly GoldenCase[] = [...SCHEMA_FILES.map(schemaCase), kitchenCase];
 
-/** Code files (what tsc and the tests need) of a case; other artifacts stay out of the fixtures. */
+/**
+ * The files a case keeps: this issue's, plus the upcasters its transcoders import. Other
+ * emitters' artifacts stay out, so their changes never leave stale code in these fixtures.
+ */
 export function codeFiles(files: readonly GeneratedFile[]): GeneratedFile[] {
-  return files.filter((f) => /\.(ts|js)$/.test(f.path));
+  return files.filter((f) => OWN_FILE.test(`/${f.path}`) || f.path.endsWith('/upcasters.ts'));
 }
 
 export function writeExpected(c: GoldenCase): void {

@@ -4,8 +4,7 @@
  * defaults and queue the event, the declarative `mutate`, and an abstract handler per custom
  * apply. A base class without abstract handlers also gets a ready concrete class.
  */
-import { Scope, StructureKind } from 'ts-morph';
-import type { ClassDeclarationStructure, CodeBlockWriter, MethodDeclarationStructure } from 'ts-morph';
+import type { CodeBlockWriter } from 'ts-morph';
 import type { AggregateDef, DomainDef, EventDef, ProjectDef } from '../../ir/model.js';
 import {
   aggregateBaseClassName,
@@ -23,6 +22,8 @@ import type { ApplyNeeds } from './apply-code.js';
 import { writeMutate } from './apply-code.js';
 import { eventInputTypeName } from './emit-types.js';
 import { validatorName } from './emit-validators.js';
+import type { MemberShape } from './code-writer.js';
+import { classDeclaration } from './code-writer.js';
 import { docs, importNames, present, printFile, quote } from './print.js';
 import type { Statement } from './print.js';
 import type { DomainScope } from './type-text.js';
@@ -68,46 +69,46 @@ function writeData(w: CodeBlockWriter, event: EventDef, scope: DomainScope, need
   w.writeLine(`assertValid(${quote(event.topic)}, ${validatorName(event.name)}, ${codecName(event.name)}.encode(data));`);
 }
 
-function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): MethodDeclarationStructure {
+function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): MemberShape {
   needs.types.add(event.name).add(eventInputTypeName(event.name));
   const hasFields = event.fields.length > 0;
   return {
-    kind: StructureKind.Method,
+    kind: 'method',
     name: triggerMethodName(event.name),
-    scope: Scope.Protected,
+    scope: 'protected',
     docs: docs(
       `Triggers \`${event.name}\`: ${hasFields ? 'checks the payload (ValidationError listing every violation, nothing queued), ' : ''}applies it and queues it for the next save.`,
     ),
     parameters: hasFields ? [{ name: 'input', type: eventInputTypeName(event.name) }] : [],
-    returnType: event.name,
-    statements: (w) => {
+    type: event.name,
+    body: (w) => {
       if (hasFields) writeData(w, event, scope, needs);
       w.writeLine(`return this.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data' : '{}'});`);
     },
   };
 }
 
-function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainScope, needs: FileNeeds): MethodDeclarationStructure {
+function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainScope, needs: FileNeeds): MemberShape {
   const base = aggregateBaseClassName(aggregate.name);
   needs.types.add(event.name).add(eventInputTypeName(event.name));
   needs.randomUUID = true;
   const hasFields = event.fields.length > 0;
   return {
-    kind: StructureKind.Method,
+    kind: 'method',
     name: creationFactoryName(aggregate, event),
     isStatic: true,
     docs: docs(
       `Creates a ${aggregate.name} with a \`${event.name}\` event (checked against its constraints first). ` +
         'The id defaults to a random UUID, the timestamp to now.',
     ),
-    typeParameters: [{ name: 'T', constraint: base }],
+    typeParameters: `<T extends ${base}>`,
     parameters: [
       { name: 'this', type: 'new () => T' },
       ...(hasFields ? [{ name: 'input', type: eventInputTypeName(event.name) }] : []),
       { name: 'options', type: '{ readonly id?: string; readonly timestamp?: Date }', initializer: '{}' },
     ],
-    returnType: 'T',
-    statements: (w) => {
+    type: 'T',
+    body: (w) => {
       if (hasFields) writeData(w, event, scope, needs);
       w.writeLine('const aggregate = new this();');
       w.writeLine(
@@ -118,12 +119,12 @@ function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainSc
   };
 }
 
-function handlerMethod(aggregate: AggregateDef, event: EventDef): MethodDeclarationStructure {
+function handlerMethod(aggregate: AggregateDef, event: EventDef): MemberShape {
   const state = stateTypeName(aggregate.name);
   return {
-    kind: StructureKind.Method,
+    kind: 'method',
     name: handlerMethodName(event.name),
-    scope: Scope.Protected,
+    scope: 'protected',
     isAbstract: true,
     docs: docs(
       event.creates
@@ -131,76 +132,84 @@ function handlerMethod(aggregate: AggregateDef, event: EventDef): MethodDeclarat
         : `The state after \`${event.name}\`. Implement it in the hand-written subclass; return a new state, never change \`state\`.`,
     ),
     parameters: event.creates ? [{ name: 'event', type: event.name }] : [{ name: 'state', type: state }, { name: 'event', type: event.name }],
-    returnType: state,
+    type: state,
   };
 }
 
-function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: FileNeeds): ClassDeclarationStructure {
+function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: FileNeeds): Statement {
   const state = stateTypeName(aggregate.name);
   const union = eventUnionName(aggregate.name);
   needs.types.add(state).add(union);
   const discarding = aggregate.events.filter((e) => e.discards);
-  return {
-    kind: StructureKind.Class,
-    name: aggregateBaseClassName(aggregate.name),
-    isExported: true,
-    isAbstract: true,
-    extends: `Aggregate<${state}, ${union}>`,
-    docs: docs(
-      aggregate.description,
-      `Generated base class of ${aggregate.name}: extend it to add commands` +
-        (hasAbstractHandlers(aggregate) ? ' and implement the abstract handlers.' : ` (or use the ready class \`${aggregate.name}\`).`),
-    ),
-    properties: [
-      { name: 'descriptor', isStatic: true, isReadonly: true, type: `AggregateDescriptor<${state}>`, initializer: aggregateDescriptorName(aggregate.name) },
-    ],
-    getAccessors: [
-      {
-        name: 'aggregateName',
-        scope: Scope.Protected,
-        returnType: 'string',
-        statements: `return ${quote(aggregate.name)};`,
-      },
-      ...aggregate.state.fields.map((f) => ({
+  const members: MemberShape[] = [
+    {
+      kind: 'property',
+      name: 'descriptor',
+      isStatic: true,
+      isReadonly: true,
+      type: `AggregateDescriptor<${state}>`,
+      initializer: aggregateDescriptorName(aggregate.name),
+    },
+    { kind: 'getter', name: 'aggregateName', scope: 'protected', type: 'string', body: (w) => w.writeLine(`return ${quote(aggregate.name)};`) },
+    ...aggregate.state.fields.map(
+      (f): MemberShape => ({
+        kind: 'getter',
         name: f.name,
         docs: docs(f.description),
-        returnType: f.optional ? `${tsType(f.type)} | undefined` : tsType(f.type),
-        statements: `return this.state.${f.name};`,
-      })),
-    ],
-    methods: [
-      ...aggregate.events.filter((e) => e.creates).map((e) => factoryMethod(aggregate, e, scope, needs)),
-      ...aggregate.events.filter((e) => !e.creates).map((e) => triggerMethod(e, scope, needs)),
-      {
-        name: 'mutate',
-        scope: Scope.Protected,
-        hasOverrideKeyword: true,
-        parameters: [{ name: 'state', type: `${state} | undefined` }, { name: 'event', type: union }],
-        returnType: state,
-        statements: (w) => writeMutate(w, aggregate, scope, needs),
-      },
-      {
-        name: 'isDiscarding',
-        scope: Scope.Protected,
-        hasOverrideKeyword: true,
-        parameters: [{ name: discarding.length === 0 ? '_event' : 'event', type: union }],
-        returnType: 'boolean',
-        statements:
-          discarding.length === 0 ? 'return false;' : `return ${discarding.map((e) => `event.type === ${quote(e.name)}`).join(' || ')};`,
-      },
-      ...aggregate.events.filter((e) => e.apply.kind === 'custom').map((e) => handlerMethod(aggregate, e)),
-    ],
-  };
+        type: f.optional ? `${tsType(f.type)} | undefined` : tsType(f.type),
+        body: (w) => w.writeLine(`return this.state.${f.name};`),
+      }),
+    ),
+    ...aggregate.events.filter((e) => e.creates).map((e) => factoryMethod(aggregate, e, scope, needs)),
+    ...aggregate.events.filter((e) => !e.creates).map((e) => triggerMethod(e, scope, needs)),
+    {
+      kind: 'method',
+      name: 'mutate',
+      scope: 'protected',
+      isOverride: true,
+      parameters: [
+        { name: 'state', type: `${state} | undefined` },
+        { name: 'event', type: union },
+      ],
+      type: state,
+      body: (w) => writeMutate(w, aggregate, scope, needs),
+    },
+    {
+      kind: 'method',
+      name: 'isDiscarding',
+      scope: 'protected',
+      isOverride: true,
+      parameters: [{ name: discarding.length === 0 ? '_event' : 'event', type: union }],
+      type: 'boolean',
+      body: (w) =>
+        w.writeLine(discarding.length === 0 ? 'return false;' : `return ${discarding.map((e) => `event.type === ${quote(e.name)}`).join(' || ')};`),
+    },
+    ...aggregate.events.filter((e) => e.apply.kind === 'custom').map((e) => handlerMethod(aggregate, e)),
+  ];
+  return classDeclaration(
+    aggregateBaseClassName(aggregate.name),
+    {
+      isAbstract: true,
+      extends: `Aggregate<${state}, ${union}>`,
+      docs: docs(
+        aggregate.description,
+        `Generated base class of ${aggregate.name}: extend it to add commands` +
+          (hasAbstractHandlers(aggregate) ? ' and implement the abstract handlers.' : ` (or use the ready class \`${aggregate.name}\`).`),
+      ),
+    },
+    members,
+  );
 }
 
-function readyClass(aggregate: AggregateDef): ClassDeclarationStructure {
-  return {
-    kind: StructureKind.Class,
-    name: aggregate.name,
-    isExported: true,
-    extends: aggregateBaseClassName(aggregate.name),
-    docs: docs(`${aggregate.name}, ready to use: every event has a declarative apply, so no hand-written code is needed.`),
-  };
+function readyClass(aggregate: AggregateDef): Statement {
+  return classDeclaration(
+    aggregate.name,
+    {
+      extends: aggregateBaseClassName(aggregate.name),
+      docs: docs(`${aggregate.name}, ready to use: every event has a declarative apply, so no hand-written code is needed.`),
+    },
+    [],
+  );
 }
 
 export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {

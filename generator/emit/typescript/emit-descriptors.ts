@@ -2,11 +2,11 @@
  * `<domain>/descriptors.ts`: what the runtime needs to know of each aggregate (topics, codecs,
  * snapshot policy) and of the domain as a whole.
  */
-import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 
 import type { AggregateDef, DomainDef, ProjectDef } from '../../ir/model.js';
 import { aggregateDescriptorName, codecName, domainDescriptorName, domainFolder, stateTypeName } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
+import { constDeclaration } from './code-writer.js';
 import { docs, importNames, present, printFile, quote } from './print.js';
 import type { Statement } from './print.js';
 
@@ -41,19 +41,12 @@ export function emitDescriptorsFile(domain: DomainDef, ctx: EmitContext): Genera
   ]);
   const statements: Statement[] = [
     ...domain.aggregates.map(aggregateDescriptor),
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: docs(domain.description, `The ${domain.name} domain: register it with the application.`),
-      declarations: [
-        {
-          name: domainDescriptorName(domain.name),
-          type: 'DomainDescriptor',
-          initializer: `{ name: ${quote(domain.name)}, aggregates: [${domain.aggregates.map((a) => aggregateDescriptorName(a.name)).join(', ')}] }`,
-        },
-      ],
-    },
+    constDeclaration(
+      domainDescriptorName(domain.name),
+      'DomainDescriptor',
+      `{ name: ${quote(domain.name)}, aggregates: [${domain.aggregates.map((a) => aggregateDescriptorName(a.name)).join(', ')}] }`,
+      { exported: true, docs: docs(domain.description, `The ${domain.name} domain: register it with the application.`) },
+    ),
   ];
   return { path: `${domainFolder(domain.name)}/descriptors.ts`, contents: printFile(domain.sourcePath, imports, statements) };
 }

@@ -2,8 +2,6 @@
  * `<domain>/index.ts`: the domain's public API as an explicit allow-list (no `export *`), so
  * internal helpers of the generated files never become API by accident.
  */
-import { StructureKind } from 'ts-morph';
-import type { ExportDeclarationStructure } from 'ts-morph';
 import type { DomainDef, ProjectDef } from '../../ir/model.js';
 import {
   aggregateBaseClassName,
@@ -20,11 +18,10 @@ import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { hasAbstractHandlers } from './emit-aggregates.js';
 import { enumValuesName, eventInputTypeName } from './emit-types.js';
 import { validatedEvents, validatorName } from './emit-validators.js';
+import { exportList } from './code-writer.js';
 import { printFile } from './print.js';
 
-function exportFrom(moduleSpecifier: string, names: readonly string[], typeOnly = false): ExportDeclarationStructure {
-  return { kind: StructureKind.ExportDeclaration, moduleSpecifier, namedExports: [...names].sort(), isTypeOnly: typeOnly };
-}
+const exportFrom = exportList;
 
 export function emitIndexFile(domain: DomainDef): GeneratedFile {
   const typeNames = [

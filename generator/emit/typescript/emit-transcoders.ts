@@ -3,8 +3,7 @@
  * writes the current version; decoding reads any known version field by field (no reflection)
  * and runs older ones through the upcasters of `./upcasters.js`.
  */
-import { StructureKind, VariableDeclarationKind } from 'ts-morph';
-import type { CodeBlockWriter, FunctionDeclarationStructure } from 'ts-morph';
+import type { CodeBlockWriter } from 'ts-morph';
 import type { DomainDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
 import {
   camelCase,
@@ -16,6 +15,7 @@ import {
   versionedTypeName,
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
+import { constDeclaration, functionDeclaration } from './code-writer.js';
 import { enumReaderName, readCall, valueObjectDecoderName, valueObjectEncoderName, writeExpr } from './codec-code.js';
 import { enumValuesName } from './emit-types.js';
 import { importNames, present, printFile, quote } from './print.js';
@@ -92,32 +92,27 @@ function writeLiteral(w: CodeBlockWriter, prefix: string, lines: readonly string
   w.writeLine(`}${suffix}`);
 }
 
-function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): FunctionDeclarationStructure[] {
-  return domain.valueObjects.flatMap((vo): FunctionDeclarationStructure[] => [
-    {
-      kind: StructureKind.Function,
-      name: valueObjectEncoderName(vo.name),
-      parameters: [{ name: 'value', type: vo.name }],
-      returnType: 'JsonValue',
-      statements: (w) => writeEncodeBody(w, vo.fields, helpers),
-    },
-    {
-      kind: StructureKind.Function,
-      name: valueObjectDecoderName(vo.name),
-      parameters: [
+function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): Statement[] {
+  return domain.valueObjects.flatMap((vo): Statement[] => [
+    functionDeclaration(valueObjectEncoderName(vo.name), [{ name: 'value', type: vo.name }], 'JsonValue', (w) =>
+      writeEncodeBody(w, vo.fields, helpers),
+    ),
+    functionDeclaration(
+      valueObjectDecoderName(vo.name),
+      [
         { name: 'wire', type: 'unknown' },
         { name: 'at', type: 'DecodeAt' },
         { name: 'path', type: 'string' },
         { name: 'key', type: 'string | number' },
       ],
-      returnType: vo.name,
-      statements: (w) => {
+      vo.name,
+      (w) => {
         helpers.add('readObject').add('joinPath');
         w.writeLine('const o = readObject(wire, at, path, key);');
         w.writeLine('const p = joinPath(path, key);');
         writeDecodeBody(w, vo.name, vo.fields, 'p', helpers);
       },
-    },
+    ),
   ]);
 }
 
@@ -130,26 +125,28 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
     },
   ];
   const current = payload.versions[payload.versions.length - 1];
-  out.push({
-    kind: StructureKind.Function,
-    name: encoderName(payload.name),
-    parameters: [{ name: 'value', type: payload.typeName }],
-    returnType: 'JsonValue',
-    statements: (w) => writeEncodeBody(w, current?.fields ?? [], helpers),
-  });
+  out.push(
+    functionDeclaration(encoderName(payload.name), [{ name: 'value', type: payload.typeName }], 'JsonValue', (w) =>
+      writeEncodeBody(w, current?.fields ?? [], helpers),
+    ),
+  );
   for (const v of payload.versions) {
     const typeName = versionedTypeName(payload.name, v.version);
-    out.push({
-      kind: StructureKind.Function,
-      name: decoderName(payload.name, v.version),
-      parameters: [{ name: 'wire', type: 'unknown' }, { name: 'at', type: 'DecodeAt' }],
-      returnType: typeName,
-      statements: (w) => {
-        helpers.add('readPayload');
-        w.writeLine('const o = readPayload(wire, at);');
-        writeDecodeBody(w, typeName, v.fields, "''", helpers);
-      },
-    });
+    out.push(
+      functionDeclaration(
+        decoderName(payload.name, v.version),
+        [
+          { name: 'wire', type: 'unknown' },
+          { name: 'at', type: 'DecodeAt' },
+        ],
+        typeName,
+        (w) => {
+          helpers.add('readPayload');
+          w.writeLine('const o = readPayload(wire, at);');
+          writeDecodeBody(w, typeName, v.fields, "''", helpers);
+        },
+      ),
+    );
   }
   helpers.add('unknownVersion');
   const doc =
@@ -191,17 +188,9 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
   const helpers = new Set<string>();
   const upcasters = new Set<string>();
   const all = payloads(domain);
-  const enumReaders: Statement[] = domain.enums.map((e) => ({
-    kind: StructureKind.VariableStatement,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [
-      {
-        name: enumReaderName(e.name),
-        type: `FieldReader<${e.name}>`,
-        initializer: `(v, at, p, k) => readEnum(v, ${enumValuesName(e.name)}, at, p, k)`,
-      },
-    ],
-  }));
+  const enumReaders: Statement[] = domain.enums.map((e) =>
+    constDeclaration(enumReaderName(e.name), `FieldReader<${e.name}>`, `(v, at, p, k) => readEnum(v, ${enumValuesName(e.name)}, at, p, k)`),
+  );
   if (domain.enums.length > 0) helpers.add('readEnum').add('FieldReader');
   const body: Statement[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
   // Imports are computed after the body is printed: its writers fill `helpers` and `upcasters`.

@@ -3,8 +3,6 @@
  * trigger inputs, event types and each aggregate's event union. Types only, plus one readonly
  * runtime list per enum.
  */
-import { StructureKind, VariableDeclarationKind } from 'ts-morph';
-import type { InterfaceDeclarationStructure, PropertySignatureStructure } from 'ts-morph';
 import type { AggregateDef, DomainDef, EnumDef, EventDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
 import {
   domainFolder,
@@ -14,6 +12,8 @@ import {
   versionedTypeName,
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
+import type { PropertyShape } from './code-writer.js';
+import { constDeclaration, interfaceDeclaration, typeAlias, unionAlias } from './code-writer.js';
 import { docs, importNames, present, printFile, quote } from './print.js';
 import type { Statement } from './print.js';
 import { fieldsNameScalar, tsType } from './type-text.js';
@@ -66,37 +66,22 @@ function fieldDocs(field: FieldDef): string[] {
   return docs(field.description, format, constraintNote(field), field.pii ? 'Personal data.' : undefined);
 }
 
-function property(field: FieldDef, optional = field.optional): PropertySignatureStructure {
-  return {
-    kind: StructureKind.PropertySignature,
-    name: field.name,
-    type: tsType(field.type),
-    isReadonly: true,
-    hasQuestionToken: optional,
-    docs: fieldDocs(field),
-  };
+function property(field: FieldDef, optional = field.optional): PropertyShape {
+  return { name: field.name, type: tsType(field.type), optional, docs: fieldDocs(field) };
 }
 
-function payloadInterface(name: string, fields: readonly FieldDef[], doc: string[]): InterfaceDeclarationStructure {
-  return { kind: StructureKind.Interface, name, isExported: true, docs: doc, properties: fields.map((f) => property(f)) };
+function payloadInterface(name: string, fields: readonly FieldDef[], doc: string[]): Statement {
+  return interfaceDeclaration(name, doc, fields.map((f) => property(f)));
 }
 
 function enumStatements(e: EnumDef): Statement[] {
   return [
-    {
-      kind: StructureKind.TypeAlias,
-      name: e.name,
-      isExported: true,
-      docs: docs(e.description),
-      type: e.values.map(quote).join(' | '),
-    },
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
+    (w) => w.blankLineIfLastNot(),
+    typeAlias(e.name, docs(e.description), e.values.map(quote).join(' | ')),
+    constDeclaration(enumValuesName(e.name), `readonly ${e.name}[]`, `[${e.values.map(quote).join(', ')}]`, {
+      exported: true,
       docs: [`Every {@link ${e.name}} value, in declaration order.`],
-      declarations: [{ name: enumValuesName(e.name), type: `readonly ${e.name}[]`, initializer: `[${e.values.map(quote).join(', ')}]` }],
-    },
+    }),
   ];
 }
 
@@ -108,40 +93,32 @@ function versionDoc(subject: string, v: PayloadVersionDef, current: number): str
 
 function eventStatements(event: EventDef): Statement[] {
   const data = eventDataTypeName(event.name);
+  const input = eventInputTypeName(event.name);
   const out: Statement[] = event.versions.map((v) =>
     payloadInterface(versionedTypeName(event.name, v.version), v.fields, docs(versionDoc(`Payload of \`${event.topic}\``, v, event.version))),
   );
-  out.push({
-    kind: StructureKind.TypeAlias,
-    name: data,
-    isExported: true,
-    docs: docs(`Payload of \`${event.topic}\` in its current schema version.`),
-    type: versionedTypeName(event.name, event.version),
-  });
+  out.push(typeAlias(data, docs(`Payload of \`${event.topic}\` in its current schema version.`), versionedTypeName(event.name, event.version)));
   if (hasDefaults(event)) {
-    out.push({
-      kind: StructureKind.Interface,
-      name: eventInputTypeName(event.name),
-      isExported: true,
-      docs: docs(`What triggering \`${event.name}\` takes: fields with a default may be left out.`),
-      properties: event.fields.map((f) => property(f, f.optional || f.default !== undefined)),
-    });
+    out.push(
+      interfaceDeclaration(
+        input,
+        docs(`What triggering \`${event.name}\` takes: fields with a default may be left out.`),
+        event.fields.map((f) => property(f, f.optional || f.default !== undefined)),
+      ),
+    );
   } else {
-    out.push({
-      kind: StructureKind.TypeAlias,
-      name: eventInputTypeName(event.name),
-      isExported: true,
-      docs: docs(`What triggering \`${event.name}\` takes.`),
-      type: data,
-    });
+    out.push(typeAlias(input, docs(`What triggering \`${event.name}\` takes.`), data));
   }
-  out.push({
-    kind: StructureKind.TypeAlias,
-    name: event.name,
-    isExported: true,
-    docs: docs(event.description, `Stored as \`${event.topic}\`${event.creates ? '; creates the aggregate' : ''}${event.discards ? '; discards the aggregate' : ''}.`),
-    type: `DomainEvent<${quote(event.name)}, ${data}>`,
-  });
+  out.push(
+    typeAlias(
+      event.name,
+      docs(
+        event.description,
+        `Stored as \`${event.topic}\`${event.creates ? '; creates the aggregate' : ''}${event.discards ? '; discards the aggregate' : ''}.`,
+      ),
+      `DomainEvent<${quote(event.name)}, ${data}>`,
+    ),
+  );
   return out;
 }
 
@@ -150,21 +127,16 @@ function aggregateStatements(aggregate: AggregateDef): Statement[] {
   const out: Statement[] = aggregate.state.versions.map((v) =>
     payloadInterface(versionedTypeName(state, v.version), v.fields, docs(versionDoc(`State of ${aggregate.name}`, v, aggregate.state.version))),
   );
-  out.push({
-    kind: StructureKind.TypeAlias,
-    name: state,
-    isExported: true,
-    docs: docs(aggregate.description, `State of ${aggregate.name} (what snapshots of \`${aggregate.topic}\` hold).`),
-    type: versionedTypeName(state, aggregate.state.version),
-  });
+  out.push(
+    typeAlias(
+      state,
+      docs(aggregate.description, `State of ${aggregate.name} (what snapshots of \`${aggregate.topic}\` hold).`),
+      versionedTypeName(state, aggregate.state.version),
+    ),
+  );
   for (const event of aggregate.events) out.push(...eventStatements(event));
-  out.push({
-    kind: StructureKind.TypeAlias,
-    name: eventUnionName(aggregate.name),
-    isExported: true,
-    docs: docs(`Every event of ${aggregate.name}.`),
-    type: aggregate.events.map((e) => e.name).join(' | '),
-  });
+  out.push((w) => w.blankLineIfLastNot());
+  out.push(unionAlias(eventUnionName(aggregate.name), docs(`Every event of ${aggregate.name}.`), aggregate.events.map((e) => e.name)));
   return out;
 }
 

@@ -6,7 +6,6 @@
  */
 import { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 
 import { InternalError } from '../../diagnostics.js';
 import type { DomainDef, EventDef, ProjectDef } from '../../ir/model.js';
@@ -14,7 +13,8 @@ import { domainFolder } from '../../ir/naming.js';
 import { generatedHeader } from '../types.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { addEventforgeKeywords, RUNTIME_CHECKS, runtimeAlias } from './ajv-keywords.js';
-import { objectSchema } from './json-schema.js';
+import { objectSchema, valueObjectSchemaId } from './json-schema.js';
+import { writeDocs } from './code-writer.js';
 import { docs, importNames, present, printFile } from './print.js';
 import type { Statement } from './print.js';
 import { domainScope } from './type-text.js';
@@ -34,10 +34,14 @@ export function validatedEvents(domain: DomainDef): EventDef[] {
 
 function newAjv(): Ajv {
   const ajv = new Ajv({
-    code: { source: true, esm: true, lines: true },
+    // optimize: false halves ajv's compile time; the generated checks are the same.
+    code: { source: true, esm: true, lines: true, optimize: false },
     allErrors: true,
     strict: true,
     unicodeRegExp: true,
+    // The schemas are generated, not written by users: checking them against the meta-schema
+    // would compile the meta-schema for every domain.
+    validateSchema: false,
   });
   addEventforgeKeywords(ajv);
   return ajv;
@@ -64,32 +68,42 @@ export function indentAjvCode(code: string): string {
 function validatorsModule(domain: DomainDef, ctx: EmitContext): string {
   const scope = domainScope(domain);
   const ajv = newAjv();
+  for (const vo of domain.valueObjects) ajv.addSchema({ $id: valueObjectSchemaId(vo.name), ...objectSchema(vo.fields, scope, false) });
+  // Events whose inputs have the same schema share one compiled validator (exported under
+  // each event's name: ajv's standalone output would repeat the function for a second name).
   const exports: Record<string, string> = {};
+  const aliases: string[] = [];
+  const byShape = new Map<string, string>();
   for (const event of validatedEvents(domain)) {
+    const schema = objectSchema(event.fields, scope, true);
+    const shape = JSON.stringify(schema);
     const name = validatorName(event.name);
-    ajv.addSchema({ $id: event.topic, ...objectSchema(event.fields, scope, true) });
-    exports[name] = event.topic;
+    const first = byShape.get(shape);
+    if (first !== undefined) {
+      aliases.push(`export const ${name} = ${first};`);
+      continue;
+    }
+    byShape.set(shape, name);
+    ajv.addSchema({ $id: `/events/${event.topic}`, ...schema });
+    exports[name] = `/events/${event.topic}`;
   }
   const code = Object.keys(exports).length === 0 ? '' : indentAjvCode(standaloneCode(ajv, exports).replace(/^"use strict";\n/, ''));
   if (/\brequire\(/.test(code)) throw new InternalError('ajv standalone code still requires an ajv module');
   const used = Object.values(RUNTIME_CHECKS).filter((name) => code.includes(runtimeAlias(name)));
   const imports =
     used.length === 0 ? '' : `import { ${used.map((n) => `${n} as ${runtimeAlias(n)}`).join(', ')} } from '${ctx.runtimeImport}';\n`;
-  return `${generatedHeader(domain.sourcePath)}\n// Compiled by ajv (standalone) from each event's input schema; typed by validators.d.ts.\n${imports}${code}\n`;
+  const shared = aliases.length === 0 ? '' : `\n${aliases.join('\n')}\n`;
+  return `${generatedHeader(domain.sourcePath)}\n// Compiled by ajv (standalone) from each event's input schema; typed by validators.d.ts.\n${imports}${code}\n${shared}`;
 }
 
 function declarations(domain: DomainDef, ctx: EmitContext): string {
   const events = validatedEvents(domain);
   const imports = present([importNames(ctx.runtimeImport, events.length === 0 ? [] : ['SchemaValidator'], true)]);
   const statements: Statement[] = [
-    ...events.map((e): Statement => ({
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      hasDeclareKeyword: true,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: docs(`Checks the wire form of a \`${e.topic}\` input against the event's declared types and constraints.`),
-      declarations: [{ name: validatorName(e.name), type: 'SchemaValidator' }],
-    })),
+    ...events.map((e): Statement => (w) => {
+      writeDocs(w, docs(`Checks the wire form of a \`${e.topic}\` input against the event's declared types and constraints.`));
+      w.writeLine(`export declare const ${validatorName(e.name)}: SchemaValidator;`);
+    }),
   ];
   if (statements.length === 0) return `${generatedHeader(domain.sourcePath)}\nexport {};\n`;
   return printFile(domain.sourcePath, imports, statements);

@@ -5,7 +5,6 @@
  */
 import type { FieldDef, ScalarKind, TypeRef } from '../../ir/model.js';
 import type { DomainScope } from './type-text.js';
-import { valueObjectOf } from './type-text.js';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 
@@ -55,6 +54,11 @@ function scalarSchema(scalar: ScalarKind, field: FieldDef | undefined): JsonSche
   }
 }
 
+/** `$id` under which a value object's schema is added to ajv. */
+export function valueObjectSchemaId(name: string): string {
+  return `/value-objects/${name}`;
+}
+
 /** Schema of a value of `type`; `field` carries the constraints (they apply to the outer type). */
 export function typeSchema(type: TypeRef, scope: DomainScope, field?: FieldDef): JsonSchema {
   switch (type.kind) {
@@ -65,7 +69,8 @@ export function typeSchema(type: TypeRef, scope: DomainScope, field?: FieldDef):
       return { type: 'string', enum: [...values] };
     }
     case 'valueObject':
-      return objectSchema(valueObjectOf(scope, type.name).fields, scope, false);
+      // Referenced, not inlined: ajv compiles each value object's checks once per domain.
+      return { $ref: valueObjectSchemaId(type.name) };
     case 'list': {
       const c = field?.constraints ?? {};
       return {

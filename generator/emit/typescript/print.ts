@@ -2,7 +2,7 @@
  * Prints one generated TypeScript file from ts-morph structures, once: no AST manipulation.
  */
 import { printStructure, StructureKind } from 'ts-morph';
-import type { ImportDeclarationStructure, StatementStructures, WriterFunction } from 'ts-morph';
+import type { StatementStructures, WriterFunction } from 'ts-morph';
 import { generatedHeader } from '../types.js';
 
 const PRINT_OPTIONS = { indentNumberOfSpaces: 2, useSingleQuote: true, newLine: '\n' } as const;
@@ -32,15 +32,24 @@ export function printFile(
   return `${parts[0] ?? ''}\n${parts.slice(1).join('\n\n')}\n`;
 }
 
-/** An import of the given names, sorted; undefined when there are none (so callers can filter). */
-export function importNames(
-  moduleSpecifier: string,
-  names: Iterable<string>,
-  typeOnly = false,
-): ImportDeclarationStructure | undefined {
+/**
+ * An import of the given names, sorted, one per line when the list is long; undefined when
+ * there are none (so callers can filter).
+ */
+export function importNames(moduleSpecifier: string, names: Iterable<string>, typeOnly = false): WriterFunction | undefined {
   const sorted = [...new Set(names)].sort();
   if (sorted.length === 0) return undefined;
-  return { kind: StructureKind.ImportDeclaration, moduleSpecifier, namedImports: sorted, isTypeOnly: typeOnly };
+  const head = typeOnly ? 'import type' : 'import';
+  return (w) => {
+    const inline = `${head} { ${sorted.join(', ')} } from '${moduleSpecifier}';`;
+    if (inline.length <= 120) {
+      w.writeLine(inline);
+      return;
+    }
+    w.writeLine(`${head} {`);
+    w.indent(() => sorted.forEach((n) => w.writeLine(`${n},`)));
+    w.writeLine(`} from '${moduleSpecifier}';`);
+  };
 }
 
 /** Drops the undefined entries of a statement list. */

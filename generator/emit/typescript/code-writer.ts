@@ -1,0 +1,185 @@
+/**
+ * Small printers for the declarations generated files repeat thousands of times (interfaces,
+ * type aliases, constants, functions, export lists). They write straight into the file's one
+ * ts-morph writer: ts-morph's own structure printers allocate a fresh writer for every type
+ * and initializer text, which made printing the 100-aggregate benchmark schema take seconds.
+ */
+import type { CodeBlockWriter, WriterFunction } from 'ts-morph';
+
+export interface PropertyShape {
+  readonly name: string;
+  readonly type: string;
+  readonly optional?: boolean;
+  readonly docs?: readonly string[];
+}
+
+export interface ParameterShape {
+  readonly name: string;
+  readonly type: string;
+  readonly initializer?: string;
+}
+
+/** JSDoc as ts-morph prints it: one line when the text is one line, else a starred block. */
+export function writeDocs(w: CodeBlockWriter, docs: readonly string[] | undefined): void {
+  if (docs === undefined || docs.length === 0) return;
+  const lines = docs.join('\n').split('\n');
+  if (lines.length === 1) {
+    w.writeLine(`/** ${lines[0]} */`);
+    return;
+  }
+  w.writeLine('/**');
+  for (const line of lines) w.writeLine(line === '' ? ' *' : ` * ${line}`);
+  w.writeLine(' */');
+}
+
+/** `export interface Name { readonly a?: T; … }` */
+export function interfaceDeclaration(name: string, docs: readonly string[], properties: readonly PropertyShape[]): WriterFunction {
+  return (w) => {
+    w.blankLineIfLastNot();
+    writeDocs(w, docs);
+    if (properties.length === 0) {
+      w.writeLine(`export interface ${name} {}`);
+      return;
+    }
+    w.writeLine(`export interface ${name} {`);
+    w.indent(() => {
+      for (const p of properties) {
+        writeDocs(w, p.docs);
+        w.writeLine(`readonly ${p.name}${p.optional === true ? '?' : ''}: ${p.type};`);
+      }
+    });
+    w.writeLine('}');
+    w.blankLine();
+  };
+}
+
+/** `export type Name = type;` (consecutive aliases stay together, as ts-morph prints them). */
+export function typeAlias(name: string, docs: readonly string[], type: string): WriterFunction {
+  return (w) => {
+    writeDocs(w, docs);
+    w.writeLine(`export type ${name} = ${type};`);
+  };
+}
+
+/** `export type Name = | A | B …;`, one member per line when long. */
+export function unionAlias(name: string, docs: readonly string[], members: readonly string[]): WriterFunction {
+  return (w) => {
+    writeDocs(w, docs);
+    const inline = `export type ${name} = ${members.join(' | ')};`;
+    if (inline.length <= 120 || members.length < 2) {
+      w.writeLine(inline);
+      return;
+    }
+    w.writeLine(`export type ${name} =`);
+    w.indent(() => members.forEach((m, i) => w.writeLine(`| ${m}${i === members.length - 1 ? ';' : ''}`)));
+  };
+}
+
+/** `[export] const name: type = initializer;` */
+export function constDeclaration(name: string, type: string, initializer: string, options: { exported?: boolean; docs?: readonly string[] } = {}): WriterFunction {
+  return (w) => {
+    writeDocs(w, options.docs);
+    w.writeLine(`${options.exported === true ? 'export ' : ''}const ${name}: ${type} = ${initializer};`);
+  };
+}
+
+/** `function name(params): returnType { body }` */
+export function functionDeclaration(
+  name: string,
+  parameters: readonly ParameterShape[],
+  returnType: string,
+  body: (w: CodeBlockWriter) => void,
+): WriterFunction {
+  return (w) => {
+    w.blankLineIfLastNot();
+    const params = parameters.map((p) => `${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`}`).join(', ');
+    w.writeLine(`function ${name}(${params}): ${returnType} {`);
+    w.indent(() => body(w));
+    w.writeLine('}');
+    w.blankLine();
+  };
+}
+
+/** `export [type] { a, b } from 'module';`, one name per line when the list is long. */
+export function exportList(moduleSpecifier: string, names: readonly string[], typeOnly = false): WriterFunction {
+  return (w) => {
+    const sorted = [...new Set(names)].sort();
+    if (sorted.length === 0) return;
+    const head = typeOnly ? 'export type' : 'export';
+    const inline = `${head} { ${sorted.join(', ')} } from '${moduleSpecifier}';`;
+    if (inline.length <= 120) {
+      w.writeLine(inline);
+      return;
+    }
+    w.writeLine(`${head} {`);
+    w.indent(() => sorted.forEach((n) => w.writeLine(`${n},`)));
+    w.writeLine(`} from '${moduleSpecifier}';`);
+  };
+}
+
+export interface MemberShape {
+  readonly kind: 'property' | 'getter' | 'method';
+  readonly name: string;
+  readonly docs?: readonly string[];
+  readonly scope?: 'protected' | 'private';
+  readonly isStatic?: boolean;
+  readonly isAbstract?: boolean;
+  readonly isOverride?: boolean;
+  readonly isReadonly?: boolean;
+  readonly typeParameters?: string;
+  readonly parameters?: readonly ParameterShape[];
+  /** Property type or return type. */
+  readonly type: string;
+  readonly initializer?: string;
+  /** Absent for abstract members and properties. */
+  readonly body?: (w: CodeBlockWriter) => void;
+}
+
+function writeMember(w: CodeBlockWriter, m: MemberShape): void {
+  writeDocs(w, m.docs);
+  const modifiers = [m.scope, m.isStatic === true ? 'static' : undefined, m.isAbstract === true ? 'abstract' : undefined, m.isOverride === true ? 'override' : undefined, m.isReadonly === true ? 'readonly' : undefined]
+    .filter((x) => x !== undefined)
+    .map((x) => `${x} `)
+    .join('');
+  if (m.kind === 'property') {
+    w.writeLine(`${modifiers}${m.name}: ${m.type}${m.initializer === undefined ? '' : ` = ${m.initializer}`};`);
+    return;
+  }
+  const params = (m.parameters ?? []).map((p) => `${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`}`).join(', ');
+  const head = `${modifiers}${m.kind === 'getter' ? 'get ' : ''}${m.name}${m.typeParameters ?? ''}(${params}): ${m.type}`;
+  if (m.body === undefined) {
+    w.writeLine(`${head};`);
+    return;
+  }
+  w.writeLine(`${head} {`);
+  const body = m.body;
+  w.indent(() => body(w));
+  w.writeLine('}');
+}
+
+/** `export [abstract] class Name extends Base { members }`, members separated by blank lines. */
+export function classDeclaration(
+  name: string,
+  options: { docs?: readonly string[]; isAbstract?: boolean; extends: string },
+  members: readonly MemberShape[],
+): WriterFunction {
+  return (w) => {
+    w.blankLineIfLastNot();
+    writeDocs(w, options.docs);
+    const head = `export ${options.isAbstract === true ? 'abstract ' : ''}class ${name} extends ${options.extends}`;
+    if (members.length === 0) {
+      w.writeLine(`${head} {}`);
+      w.blankLine();
+      return;
+    }
+    w.writeLine(`${head} {`);
+    w.indent(() => {
+      members.forEach((m, i) => {
+        if (i > 0) w.blankLine();
+        writeMember(w, m);
+      });
+    });
+    w.writeLine('}');
+    w.blankLine();
+  };
+}
