@@ -8,8 +8,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compile } from './compile.js';
-import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
-import { readSources, SourcesError } from './load/read-sources.js';
+import { formatDiagnostic, InternalError, type Diagnostic } from './diagnostics.js';
+import { readSources } from './load/read-sources.js';
 import { applyPlan } from './write/apply-plan.js';
 import { planOutput } from './write/plan-output.js';
 import { watchSchemas } from './write/watch.js';
@@ -40,8 +40,8 @@ export interface ParsedArgs {
   readonly positionals: readonly string[];
 }
 
-/** Exit codes: 0 success, 1 errors in the schemas or drift, 2 wrong usage. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes: 0 success, 1 errors in the schemas, drift or I/O failure, 2 wrong usage, 3 a bug in eventforge. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const;
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -123,11 +123,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   try {
     return await command.run(parsed, io);
   } catch (error) {
-    if (error instanceof SourcesError) {
-      io.err(`eventforge: ${error.message}`);
-      return EXIT.failed;
+    if (error instanceof InternalError) {
+      io.err(`eventforge: internal error: ${error.message}\n${error.stack ?? ''}`);
+      return EXIT.internal;
     }
-    throw error;
+    // Anything else is the environment's (a folder that cannot be read or written): say what, not a stack.
+    io.err(`eventforge: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.failed;
   }
 }
 
@@ -145,7 +147,8 @@ function helpText(): string {
     '  --help, -h     this text (or `eventforge <command> --help`)',
     '  --version, -v  the version',
     '',
-    'exit codes: 0 success, 1 errors in the schemas or drift (--check), 2 wrong usage',
+    'exit codes: 0 success, 1 errors in the schemas, drift (--check) or I/O failure, 2 wrong usage,',
+    '            3 internal error (a bug in eventforge)',
   ].join('\n');
 }
 

@@ -177,3 +177,12 @@ describe('eventforge explain, --help, --version, usage errors', () => {
     expect((await run([])).code).toBe(2);
   });
 });
+
+describe('eventforge generate and the file system', () => {
+  it('reports an output folder that cannot be written, with exit code 1', async () => {
+    writeFileSync(join(dir, 'blocked'), 'a file where the output folder should be\n');
+    const result = await run(['generate', '--out', 'blocked']);
+    expect(result.code).toBe(1);
+    expect(result.err.at(-1)).toMatch(/^eventforge: (ENOTDIR|EEXIST)/);
+  });
+});

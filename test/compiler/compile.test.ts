@@ -46,6 +46,16 @@ describe('compile', () => {
     expect(names).toHaveLength(examples.length);
   });
 
+  it('compiles the whole example of docs/language.md', () => {
+    const doc = readFileSync(join(repo, 'docs', 'language.md'), 'utf8');
+    const yaml = /## A whole example\n\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(yaml).toBeDefined();
+    const result = compile({ sources: [schema(yaml ?? '', 'dog-school.domain.yaml')], skipEmit: true });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const trick = result.project?.domains[0]?.aggregates[0]?.events.find((e) => e.name === 'TrickAdded');
+    expect(trick?.versions[0]?.upcast?.ops).toEqual([{ kind: 'custom', field: 'trick', functionName: 'trickFromName' }]);
+  });
+
   it('is deterministic: the same sources in any order give the same project and bytes', () => {
     const a = compile({ sources: examples });
     const b = compile({ sources: [...examples].reverse() });

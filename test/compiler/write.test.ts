@@ -1,0 +1,68 @@
+/** The output writer on a real temporary folder: plan, then apply. */
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generatedHeader } from '../../generator/emit/types.js';
+import { applyPlan } from '../../generator/write/apply-plan.js';
+import { isGeneratedContents, planOutput } from '../../generator/write/plan-output.js';
+
+let out: string;
+beforeEach(() => {
+  out = mkdtempSync(join(tmpdir(), 'eventforge-write-'));
+});
+afterEach(() => rmSync(out, { recursive: true, force: true }));
+
+const header = (prefix = '//'): string => generatedHeader('schemas/a.domain.yaml', prefix);
+
+describe('isGeneratedContents', () => {
+  it('recognizes the generated header in every comment syntax, on the first line only', () => {
+    expect(isGeneratedContents(`${header()}\nexport {};\n`)).toBe(true);
+    expect(isGeneratedContents(`${header('--')}\nCREATE TABLE x ();\n`)).toBe(true);
+    expect(isGeneratedContents(`${header('#')}\n`)).toBe(true);
+    expect(isGeneratedContents(header())).toBe(true);
+    expect(isGeneratedContents(`// my notes\n${header()}\n`)).toBe(false);
+    expect(isGeneratedContents('export const handWritten = true;\n')).toBe(false);
+    expect(isGeneratedContents('')).toBe(false);
+  });
+});
+
+describe('planOutput and applyPlan', () => {
+  it('creates, changes, keeps and removes exactly what differs', async () => {
+    mkdirSync(join(out, 'a'));
+    writeFileSync(join(out, 'a', 'same.ts'), `${header()}\nsame\n`);
+    writeFileSync(join(out, 'a', 'old.ts'), `${header()}\nold\n`);
+    writeFileSync(join(out, 'a', 'stale.ts'), `${header()}\nstale\n`);
+    mkdirSync(join(out, 'gone', 'deep'), { recursive: true });
+    writeFileSync(join(out, 'gone', 'deep', 'x.sql'), `${header('--')}\n`);
+    writeFileSync(join(out, 'a', 'mine.ts'), 'hand-written\n');
+    const files = [
+      { path: 'a/same.ts', contents: `${header()}\nsame\n` },
+      { path: 'a/old.ts', contents: `${header()}\nnew\n` },
+      { path: 'b/new.ts', contents: `${header()}\nnew file\n` },
+    ];
+    const plan = await planOutput(out, files);
+    expect(plan.created).toEqual(['b/new.ts']);
+    expect(plan.changed).toEqual(['a/old.ts']);
+    expect(plan.unchanged).toEqual(['a/same.ts']);
+    expect(plan.stale).toEqual(['a/stale.ts', 'gone/deep/x.sql']);
+    expect(plan.toWrite.map((f) => f.path)).toEqual(['a/old.ts', 'b/new.ts']);
+
+    await applyPlan(out, plan);
+    expect(readFileSync(join(out, 'a', 'old.ts'), 'utf8')).toBe(`${header()}\nnew\n`);
+    expect(readFileSync(join(out, 'b', 'new.ts'), 'utf8')).toBe(`${header()}\nnew file\n`);
+    expect(readFileSync(join(out, 'a', 'mine.ts'), 'utf8')).toBe('hand-written\n');
+    expect(existsSync(join(out, 'a', 'stale.ts'))).toBe(false);
+    expect(existsSync(join(out, 'gone'))).toBe(false);
+    expect(readdirSync(join(out, 'a')).sort()).toEqual(['mine.ts', 'old.ts', 'same.ts']);
+
+    const again = await planOutput(out, files);
+    expect([again.created, again.changed, again.stale]).toEqual([[], [], []]);
+  });
+
+  it('plans everything as new when the output folder does not exist yet', async () => {
+    const plan = await planOutput(join(out, 'missing'), [{ path: 'x.ts', contents: `${header()}\n` }]);
+    expect(plan.created).toEqual(['x.ts']);
+    expect(plan.stale).toEqual([]);
+  });
+});
