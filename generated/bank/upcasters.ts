@@ -12,7 +12,7 @@ import type { AccountStateV1, AccountStateV2, DepositedV1, DepositedV2, Deposite
 const accountStateV1Status: (previous: AccountStateV1) => AccountStateV2['status'] = custom.accountStatusFromClosed;
 const depositedV2TransactionId: (previous: DepositedV2) => DepositedV3['transactionId'] = custom.depositTransactionId;
 
-/** State of Account: version 1 → 2. Adds address (absent); adds limits (default); adds overdraftLimit (default); renames holder to owner; computes status with accountStatusFromClosed; drops closed. */
+/** State of Account: version 1 → 2. Renames holder to owner; computes status with accountStatusFromClosed; fills limits, overdraftLimit with their defaults; leaves address absent; drops closed. */
 export function upcastAccountStateV1(previous: AccountStateV1): AccountStateV2 {
   // dropped: closed
   return {
@@ -29,7 +29,7 @@ export function upcastAccountStateV1(previous: AccountStateV1): AccountStateV2 {
   };
 }
 
-/** Event Account.Deposited: version 1 → 2. Renames sum to amount; adds reference (default); drops channel. */
+/** Event Account.Deposited: version 1 → 2. Renames sum to amount; fills reference with its default; drops channel. */
 export function upcastDepositedV1(previous: DepositedV1): DepositedV2 {
   // dropped: channel
   const next: Mutable<DepositedV2> = {
@@ -40,7 +40,7 @@ export function upcastDepositedV1(previous: DepositedV1): DepositedV2 {
   return next;
 }
 
-/** Event Account.Deposited: version 2 → 3. Adds occurredAt (absent); computes transactionId with depositTransactionId; drops note. */
+/** Event Account.Deposited: version 2 → 3. Computes transactionId with depositTransactionId; leaves occurredAt absent; drops note. */
 export function upcastDepositedV2(previous: DepositedV2): DepositedV3 {
   // dropped: note
   return {

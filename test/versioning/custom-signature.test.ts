@@ -3,47 +3,25 @@
  * upcasters file, not a run-time surprise. Generates the Bank domain into a temporary project
  * with variants of its hand-written upcasters module and type-checks it with the real tsc.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../generator/compile.js';
+import { tempProject, type TempProject } from './support/temp-project.js';
 
-const root = resolve('.');
 const schemaPath = 'schemas/bank.domain.yaml';
 const goodModule = readFileSync('schemas/bank.upcasters.ts', 'utf8');
-let project: string;
+let project: TempProject;
 
 beforeAll(() => {
-  project = mkdtempSync(join(tmpdir(), 'eventforge-signature-'));
   const result = compile({ sources: [{ path: schemaPath, text: readFileSync(schemaPath, 'utf8') }] });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  for (const file of result.files) {
-    const target = join(project, 'generated', file.path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, file.contents);
-  }
-  mkdirSync(join(project, 'schemas'));
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module' }));
-  symlinkSync(join(root, 'node_modules'), join(project, 'node_modules'), 'dir');
-  writeFileSync(
-    join(project, 'tsconfig.json'),
-    JSON.stringify({
-      extends: join(root, 'tsconfig.json'),
-      compilerOptions: { paths: { 'eventforge/runtime': [join(root, 'runtime/index.ts')] }, types: ['node'] },
-      include: ['generated', 'schemas'],
-    }),
-  );
+  project = tempProject(result.files.filter((f) => f.path.startsWith('bank/')));
 });
-afterAll(() => rmSync(project, { recursive: true, force: true }));
+afterAll(() => project.remove());
 
 function typecheck(upcastersModule: string): { code: number; output: string } {
-  writeFileSync(join(project, 'schemas/bank.upcasters.ts'), upcastersModule);
-  const run = spawnSync(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', join(project, 'tsconfig.json')], {
-    encoding: 'utf8',
-  });
-  return { code: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
+  project.write('schemas/bank.upcasters.ts', upcastersModule);
+  return project.typecheck();
 }
 
 describe('custom upcasters are pinned to their generated signatures', () => {

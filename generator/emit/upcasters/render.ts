@@ -5,19 +5,17 @@
  */
 import { posix } from 'node:path';
 import {
-  IndentationText,
-  Project,
-  QuoteKind,
   StructureKind,
   VariableDeclarationKind,
   type StatementStructures,
   type WriterFunction,
 } from 'ts-morph';
 import { InternalError } from '../../diagnostics.js';
-import type { DomainDef, FieldDef, PayloadVersionDef, UpcastStepDef } from '../../ir/model.js';
+import type { DomainDef, FieldDef, PayloadVersionDef, UpcastOpDef, UpcastStepDef } from '../../ir/model.js';
 import { camelCase, pascalCase, upcasterName, versionedTypeName } from '../../ir/naming.js';
-import { generatedHeader, type EmitContext } from '../types.js';
-import { literalExpression, type LiteralContext } from './literal.js';
+import type { EmitContext } from '../types.js';
+import { printFile } from '../typescript/print.js';
+import { domainScope, literal, type LiteralNeeds } from '../typescript/type-text.js';
 
 /** One versioned payload of a domain: an event (`Deposited`) or a state (`AccountState`). */
 export interface VersionedPayload {
@@ -51,10 +49,8 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
   );
   if (steps.length === 0) return undefined;
 
-  const literals: LiteralContext = {
-    valueObjects: new Map(domain.valueObjects.map((vo) => [vo.name, vo] as const)),
-    usesDecimal: false,
-  };
+  const scope = domainScope(domain);
+  const needs: LiteralNeeds = { decimal: false, decodeBase64: false };
   const typeNames = new Set<string>();
   const checks: StatementStructures[] = [];
   const functions: StatementStructures[] = [];
@@ -84,7 +80,7 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
           break;
         case 'add':
           if (op.default !== undefined) {
-            put(op.field, literalExpression(op.default, fieldOf(toFields, op.field).type, literals), false);
+            put(op.field, literal(fieldOf(toFields, op.field).type, op.default, scope, needs), false);
           }
           break;
         case 'custom': {
@@ -121,7 +117,10 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
   }
 
   const statements: StatementStructures[] = [];
-  if (literals.usesDecimal) {
+  if (needs.decodeBase64) {
+    statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, namedImports: ['decodeBase64'] });
+  }
+  if (needs.decimal) {
     // As the other generated files do: decimal.js is the runtime's exact-decimal type.
     statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', namedImports: ['Decimal'] });
   }
@@ -145,18 +144,13 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
   }
   statements.push(...checks, ...functions);
 
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
-  });
-  const file = project.createSourceFile('upcasters.ts', {
+  statements[0] = {
+    ...statements[0]!,
     leadingTrivia:
-      `${generatedHeader(domain.sourcePath)}\n` +
       `/**\n * Upcasters of the ${domain.name} domain: each takes a stored payload of one version to the next.\n` +
       ' * The transcoders chain them, so old events and snapshots decode as the current version.\n */\n',
-    statements,
-  });
-  return file.getFullText();
+  } as StatementStructures;
+  return printFile(domain.sourcePath, statements);
 }
 
 /** `return { … };`, or with optional values: build, set the present ones, return. */
@@ -207,16 +201,26 @@ function fieldOf(fields: ReadonlyMap<string, FieldDef>, name: string): FieldDef 
   return field;
 }
 
-/** ` Renames sum to amount; drops channel.` — what the step does besides copying. */
+/** ` Renames sum to amount; fills reference with its default; drops channel.` — what the step does besides copying. */
 function describeStep(step: UpcastStepDef): string {
-  const parts: string[] = [];
-  for (const op of step.ops) {
-    if (op.kind === 'rename') parts.push(`renames ${op.from} to ${op.field}`);
-    else if (op.kind === 'add') parts.push(op.default === undefined ? `adds ${op.field} (absent)` : `adds ${op.field} (default)`);
-    else if (op.kind === 'custom') parts.push(`computes ${op.field} with ${op.functionName}`);
-    else if (op.kind === 'drop') parts.push(`drops ${op.field}`);
-  }
+  const names = (kind: UpcastOpDef['kind'], filter: (op: UpcastOpDef) => boolean = () => true): string =>
+    step.ops.filter((op) => op.kind === kind && filter(op)).map((op) => op.field).join(', ');
+  const parts = [
+    ...step.ops.flatMap((op) => (op.kind === 'rename' ? [`renames ${op.from} to ${op.field}`] : [])),
+    ...step.ops.flatMap((op) => (op.kind === 'custom' ? [`computes ${op.field} with ${op.functionName}`] : [])),
+    ...listed('fills', names('add', (op) => op.kind === 'add' && op.default !== undefined), 'with {its|their} default{|s}'),
+    ...listed('leaves', names('add', (op) => op.kind === 'add' && op.default === undefined), 'absent'),
+    ...listed('drops', names('drop'), ''),
+  ];
   return parts.length === 0 ? ' Copies every field.' : ` ${capitalize(parts.join('; '))}.`;
+}
+
+/** `fills a, b with their defaults`; `{one|many}` in `tail` picks by the number of fields. */
+function listed(verb: string, fields: string, tail: string): string[] {
+  if (fields === '') return [];
+  const many = fields.includes(', ');
+  const text = tail.replace(/\{([^|}]*)\|([^}]*)\}/g, (_, one: string, several: string) => (many ? several : one));
+  return [`${verb} ${fields}${text === '' ? '' : ` ${text}`}`];
 }
 
 function capitalize(text: string): string {
