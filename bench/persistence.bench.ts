@@ -15,7 +15,8 @@
  * StoredEvents (codec cost is measured by the transcoder bench). W1 and W2 run once more on SQLite
  * with synchronous=NORMAL (`database: 'sqlite-sync-normal'`), where no fsync hides the CPU cost.
  * `subject: 'prisma-client'` rows (W1, W2; SQLite with NORMAL, and PostgreSQL) make the same saves
- * through PrismaClient's `$queryRawUnsafe`, the alternative the recorder's design rejects. Set EVENTFORGE_BENCH_SCALE=0.1 for
+ * through PrismaClient's `$queryRawUnsafe`, the alternative the recorder's design rejects.
+ * `subject: 'eventforge-app'` rows run the workloads through the application (see runApplication). Set EVENTFORGE_BENCH_SCALE=0.1 for
  * a quick run and EVENTFORGE_BENCH_DATABASE_URL for another server.
  */
 import Database from 'better-sqlite3';
@@ -26,6 +27,8 @@ import pg from 'pg';
 import { createPostgresRecorder, createSqliteRecorder } from '../runtime/prisma/index.js';
 import { bundledMigrationsDir, readMigrations } from '../runtime/prisma/migrations.js';
 import type { Recorder, StoredEvent, StoredSnapshot } from '../runtime/recorder.js';
+import { DogBase, dogSchoolDomain } from '../generated/dog-school/index.js';
+import { Application } from '../runtime/application.js';
 import type { BenchReport } from './run.js';
 
 const SCALE = Number(process.env.EVENTFORGE_BENCH_SCALE ?? '1');
@@ -328,6 +331,85 @@ async function runWorkloads(
   for (const [, s] of readers) await s.close();
 }
 
+/** A dog with a public command, as applications write them. */
+class BenchDog extends DogBase {
+  addTrick(name: string): void {
+    this.triggerTrickAdded({ trick: { name } });
+  }
+}
+
+/**
+ * W1–W4 through the application (`subject: 'eventforge-app'`): typed aggregates, the generated
+ * codecs, `app.save`, the typed repository and the decoded notification log, on the same store.
+ * W2 is a whole command: load the dog, add a trick, save. Run after the recorder workloads, so
+ * its ratios are against the raw rows of the same run but not interleaved with them.
+ */
+async function runApplication(report: BenchReport, database: string, url: string): Promise<void> {
+  const app = new Application({ domains: [dogSchoolDomain], env: { DATABASE_URL: url }, snapshotEvery: { Dog: null } });
+  const dogs = app.repository(BenchDog);
+  const ids: string[] = [];
+  const tricks = ['sit', 'stay', 'roll over', 'play dead', 'fetch', 'beg', 'shake', 'spin', 'bow'];
+  const newDog = () => {
+    const dog = BenchDog.create({ name: 'Fido' });
+    for (const t of tricks) dog.addTrick(t);
+    return dog;
+  };
+  for (let i = 0; i < 20; i++) await app.save(newDog());
+
+  const w1 = new Timings();
+  for (let a = 0; a < AGGREGATES; a++) {
+    const dog = newDog();
+    ids.push(dog.id);
+    await timed(w1, 'eventforge-app', () => app.save(dog));
+  }
+  w1.report(report, 'W1', database, EVENTS_PER_AGGREGATE);
+
+  const w2 = new Timings();
+  for (let i = 0; i < SINGLE_SAVES; i++) {
+    await timed(w2, 'eventforge-app', async () => {
+      const dog = await dogs.get(ids[i % ids.length]!);
+      dog.addTrick('jump');
+      await app.save(dog);
+    });
+  }
+  w2.report(report, 'W2', database, 1);
+
+  const long = BenchDog.create({ name: 'Old Fido' });
+  for (let v = 2; v <= LONG_STREAM; v++) {
+    long.addTrick(`trick-${v}`);
+    if (v % 100 === 0) await app.save(long);
+  }
+  await app.save(long);
+  const w3 = new Timings();
+  for (let i = 0; i < LOADS; i++) await timed(w3, 'eventforge-app', () => dogs.get(long.id));
+  w3.report(report, 'W3', database, LONG_STREAM);
+  await app.takeSnapshot(BenchDog, long.id, LONG_STREAM - 10);
+  const w3s = new Timings();
+  for (let i = 0; i < LOADS; i++) await timed(w3s, 'eventforge-app', () => dogs.get(long.id));
+  w3s.report(report, 'W3-snapshot', database, LONG_STREAM);
+
+  const w4 = new Timings();
+  let count = 0;
+  for (let start = 1n; ; ) {
+    let page: Awaited<ReturnType<typeof app.log.select>> = [];
+    await timed(w4, 'eventforge-app', async () => (page = await app.log.select(start, PAGE)));
+    count += page.length;
+    if (page.length === 0) break;
+    start = page.at(-1)!.id + 1n;
+  }
+  const total = [...(w4.ms.get('eventforge-app') ?? [])].reduce((a, b) => a + b, 0);
+  const sorted = [...(w4.ms.get('eventforge-app') ?? [])].sort((a, b) => a - b);
+  report.add({
+    workload: 'W4',
+    database,
+    subject: 'eventforge-app',
+    eventsPerSecond: Math.round(count / (total / 1000)),
+    p50Ms: Number(percentile(sorted, 50).toFixed(3)),
+    p99Ms: Number(percentile(sorted, 99).toFixed(3)),
+  });
+  await app.close();
+}
+
 async function postgresReachable(): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
   try {
@@ -360,6 +442,7 @@ export default async function persistence(report: BenchReport): Promise<void> {
       true,
       { 'prisma-client': await prismaClientSqlite(join(dir, 'client-normal.db'), synchronous) },
     );
+    await runApplication(report, 'sqlite', `file:${join(dir, 'application.db')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -370,7 +453,7 @@ export default async function persistence(report: BenchReport): Promise<void> {
     return;
   }
   const suffix = `${process.pid}_${Date.now()}`;
-  const schemas = { raw: `bench_raw_${suffix}`, eventforge: `bench_ef_${suffix}`, client: `bench_client_${suffix}` };
+  const schemas = { raw: `bench_raw_${suffix}`, eventforge: `bench_ef_${suffix}`, client: `bench_client_${suffix}`, app: `bench_app_${suffix}` };
   try {
     // Both schemas get their tables from the same bundled migration.
     const eventforge = await createPostgresRecorder({ url: PG_URL, schema: schemas.eventforge });
@@ -379,6 +462,7 @@ export default async function persistence(report: BenchReport): Promise<void> {
     await runWorkloads(report, 'postgresql', { raw: await rawPostgres(schemas.raw), eventforge: eventforgeSubject(eventforge) }, false, {
       'prisma-client': await prismaClientPostgres(schemas.client),
     });
+    await runApplication(report, 'postgresql', `${PG_URL}?schema=${schemas.app}`);
   } finally {
     const client = new pg.Client(PG_URL);
     await client.connect();
