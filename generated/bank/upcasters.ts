@@ -12,9 +12,16 @@ import type { AccountStateV1, AccountStateV2, DepositedV1, DepositedV2, Deposite
 const accountStateV1Status: (previous: AccountStateV1) => AccountStateV2['status'] = custom.accountStatusFromClosed;
 const depositedV2TransactionId: (previous: DepositedV2) => DepositedV3['transactionId'] = custom.depositTransactionId;
 
-/** State of Account: version 1 → 2. Renames holder to owner; computes status with accountStatusFromClosed; fills limits, overdraftLimit with their defaults; leaves address absent; drops closed. */
+/**
+ * State of Account: version 1 → 2.
+ * - renames holder to owner
+ * - computes status with accountStatusFromClosed
+ * - fills limits, overdraftLimit with their defaults
+ * - leaves address absent
+ * - drops closed
+ * - changes constraints of transactionCount: min none → 0 (stored values are read as written, not re-checked)
+ */
 export function upcastAccountStateV1(previous: AccountStateV1): AccountStateV2 {
-  // dropped: closed
   return {
     balance: previous.balance,
     currency: previous.currency,
@@ -29,9 +36,13 @@ export function upcastAccountStateV1(previous: AccountStateV1): AccountStateV2 {
   };
 }
 
-/** Event Account.Deposited: version 1 → 2. Renames sum to amount; fills reference with its default; drops channel. */
+/**
+ * Event Account.Deposited: version 1 → 2.
+ * - renames sum to amount
+ * - fills reference with its default
+ * - drops channel
+ */
 export function upcastDepositedV1(previous: DepositedV1): DepositedV2 {
-  // dropped: channel
   const next: Mutable<DepositedV2> = {
     amount: previous.sum,
     reference: '',
@@ -40,9 +51,15 @@ export function upcastDepositedV1(previous: DepositedV1): DepositedV2 {
   return next;
 }
 
-/** Event Account.Deposited: version 2 → 3. Computes transactionId with depositTransactionId; leaves occurredAt absent; drops note. */
+/**
+ * Event Account.Deposited: version 2 → 3.
+ * - computes transactionId with depositTransactionId
+ * - leaves occurredAt absent
+ * - drops note
+ * - changes constraints of amount: min none → 0.01 (stored values are read as written, not re-checked)
+ * - changes constraints of reference: maxLength none → 140 (stored values are read as written, not re-checked)
+ */
 export function upcastDepositedV2(previous: DepositedV2): DepositedV3 {
-  // dropped: note
   return {
     amount: previous.amount,
     reference: previous.reference,

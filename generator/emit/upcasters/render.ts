@@ -11,7 +11,8 @@ import {
   type WriterFunction,
 } from 'ts-morph';
 import { InternalError } from '../../diagnostics.js';
-import type { DomainDef, FieldDef, PayloadVersionDef, UpcastOpDef, UpcastStepDef } from '../../ir/model.js';
+import { typeText } from '../../ir/derive-upcast.js';
+import type { ConstraintsDef, DomainDef, FieldDef, PayloadVersionDef, UpcastOpDef, UpcastStepDef } from '../../ir/model.js';
 import { camelCase, pascalCase, upcasterName, versionedTypeName } from '../../ir/naming.js';
 import type { EmitContext } from '../types.js';
 import { printFile } from '../typescript/print.js';
@@ -65,7 +66,6 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
     // present, so an absent optional field stays absent (as the decoders and triggers leave it).
     const properties: string[] = [];
     const optionals: { readonly field: string; readonly value: string }[] = [];
-    const dropped: string[] = [];
     const put = (field: string, value: string, mayBeUndefined: boolean): void => {
       if (mayBeUndefined) optionals.push({ field, value });
       else properties.push(`${field}: ${value},`);
@@ -100,8 +100,7 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
           break;
         }
         case 'drop':
-          dropped.push(op.field);
-          break;
+          break; // the new object simply lacks it
       }
     }
     if (optionals.length > 0) usesMutable = true;
@@ -109,10 +108,10 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
       kind: StructureKind.Function,
       isExported: true,
       name: upcasterName(payload.name, step.from),
-      docs: [`${capitalize(payload.label)}: version ${step.from} → ${step.to}.${describeStep(step)}`],
+      docs: [[`${capitalize(payload.label)}: version ${step.from} → ${step.to}.`, ...describeStep(step, fromFields, toFields).map((line) => `- ${line}`)].join('\n')],
       parameters: [{ name: 'previous', type: fromType }],
       returnType: toType,
-      statements: [...(dropped.length === 0 ? [] : [`// dropped: ${dropped.join(', ')}`]), body(toType, properties, optionals)],
+      statements: [body(toType, properties, optionals)],
     });
   }
 
@@ -201,8 +200,8 @@ function fieldOf(fields: ReadonlyMap<string, FieldDef>, name: string): FieldDef 
   return field;
 }
 
-/** ` Renames sum to amount; fills reference with its default; drops channel.` — what the step does besides copying. */
-function describeStep(step: UpcastStepDef): string {
+/** What the step does besides copying, one line each: `renames sum to amount`, `drops channel`. */
+function describeStep(step: UpcastStepDef, from: ReadonlyMap<string, FieldDef>, to: ReadonlyMap<string, FieldDef>): string[] {
   const names = (kind: UpcastOpDef['kind'], filter: (op: UpcastOpDef) => boolean = () => true): string =>
     step.ops.filter((op) => op.kind === kind && filter(op)).map((op) => op.field).join(', ');
   const parts = [
@@ -211,8 +210,35 @@ function describeStep(step: UpcastStepDef): string {
     ...listed('fills', names('add', (op) => op.kind === 'add' && op.default !== undefined), 'with {its|their} default{|s}'),
     ...listed('leaves', names('add', (op) => op.kind === 'add' && op.default === undefined), 'absent'),
     ...listed('drops', names('drop'), ''),
+    ...step.ops.flatMap((op) => {
+      if (op.kind !== 'keep' && op.kind !== 'rename') return [];
+      const before = from.get(op.kind === 'keep' ? op.field : op.from);
+      const after = to.get(op.field);
+      if (before === undefined || after === undefined) return [];
+      const widened = fieldText(before) === fieldText(after) ? [] : [`widens ${op.field} from ${fieldText(before)} to ${fieldText(after)}`];
+      const changed = constraintChanges(before.constraints, after.constraints);
+      // Constraints guard new payloads; stored ones are read as written (docs/versioning.md).
+      return [...widened, ...(changed === '' ? [] : [`changes constraints of ${op.field}: ${changed} (stored values are read as written, not re-checked)`])];
+    }),
   ];
-  return parts.length === 0 ? ' Copies every field.' : ` ${capitalize(parts.join('; '))}.`;
+  return parts.length === 0 ? ['copies every field'] : parts;
+}
+
+const CONSTRAINT_KEYS = ['minLength', 'maxLength', 'pattern', 'min', 'max'] as const;
+
+/** `min none → 0.01, maxLength none → 140`; '' when the constraints are the same. */
+function constraintChanges(before: ConstraintsDef, after: ConstraintsDef): string {
+  const text = (c: ConstraintsDef, key: (typeof CONSTRAINT_KEYS)[number]): string => {
+    const value = key === 'min' ? (c.minText ?? c.min) : key === 'max' ? (c.maxText ?? c.max) : c[key];
+    return value === undefined ? 'none' : String(value);
+  };
+  return CONSTRAINT_KEYS.filter((k) => text(before, k) !== text(after, k))
+    .map((k) => `${k} ${text(before, k)} → ${text(after, k)}`)
+    .join(', ');
+}
+
+function fieldText(field: FieldDef): string {
+  return typeText(field.type) + (field.optional ? '?' : '');
 }
 
 /** `fills a, b with their defaults`; `{one|many}` in `tail` picks by the number of fields. */
