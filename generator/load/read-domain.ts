@@ -3,7 +3,7 @@
  * after the shape check passed, so it can rely on the structure the JSON Schema guarantees;
  * it still never throws on surprises (it skips what it does not understand).
  */
-import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { JsonValue } from '../ir/model.js';
 import {
   APPLY_VERBS,
@@ -64,7 +64,7 @@ class DomainReader {
     const extra = description !== undefined ? { description } : {};
     const enumNode = this.child(entry.value, 'enum');
     if (isSeq(enumNode)) {
-      const values = enumNode.items.flatMap((item) =>
+      const values = enumNode.items.map((item) => this.deref(item as Node)).flatMap((item) =>
         isScalar(item) ? [{ value: String(item.value), range: rangeOfNode(this.source, item) }] : [],
       );
       return [{ kind: 'enum', name, values, ...extra }];
@@ -207,7 +207,7 @@ class DomainReader {
         {
           key: keyText(pair.key),
           keyNode,
-          value: (pair.value as Node | null) ?? null,
+          value: this.deref((pair.value as Node | null) ?? null),
           keyRange: rangeOfNode(this.source, keyNode),
         },
       ];
@@ -218,6 +218,12 @@ class DomainReader {
 
   private entry(map: Node | null | undefined, key: string): Entry | undefined {
     return this.entries(map).find((e) => e.key === key);
+  }
+
+  /** An alias (`*common`) stands for the node it names; the shape check saw it expanded too. */
+  private deref(node: Node | null): Node | null {
+    if (!isAlias(node)) return node;
+    return (node.resolve(this.source.doc) as Node | undefined) ?? null;
   }
 
   private child(map: Node | null | undefined, key: string): Node | null {

@@ -56,6 +56,17 @@ describe('compile', () => {
     expect(trick?.versions[0]?.upcast?.ops).toEqual([{ kind: 'custom', field: 'trick', functionName: 'trickFromName' }]);
   });
 
+  it('reads YAML aliases as the node they name (the shape check sees them expanded too)', () => {
+    const text = 'domain: Shop\naggregates:\n  Cart:\n    state:\n      fields: &cart\n        owner: string\n        note: &note string?\n    events:\n      Opened:\n        creates: true\n        fields: *cart\n      Noted:\n        fields: { note: *note }\n';
+    const result = compile({ sources: [schema(text)], skipEmit: true });
+    expect(result.diagnostics).toEqual([]);
+    const events = result.project?.domains[0]?.aggregates[0]?.events ?? [];
+    expect(events.map((e) => [e.name, e.fields.map((f) => `${f.name}${f.optional ? '?' : ''}`)])).toEqual([
+      ['Noted', ['note?']],
+      ['Opened', ['note?', 'owner']],
+    ]);
+  });
+
   it('is deterministic: the same sources in any order give the same project and bytes', () => {
     const a = compile({ sources: examples });
     const b = compile({ sources: [...examples].reverse() });
