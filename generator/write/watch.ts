@@ -11,7 +11,8 @@ export interface WatchIo {
 }
 
 export async function watchSchemas(dir: string, run: () => Promise<number>, io: WatchIo): Promise<void> {
-  await run().catch((error: unknown) => io.out(`eventforge: ${String(error)}`));
+  const report = (error: unknown): void => io.out(`eventforge: ${error instanceof Error ? error.message : String(error)}`);
+  await run().catch(report);
   let running: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   const watcher = watch(dir, {
@@ -23,7 +24,7 @@ export async function watchSchemas(dir: string, run: () => Promise<number>, io: 
     timer = setTimeout(() => {
       running = running.then(() => {
         io.out('eventforge: schema changed, regenerating');
-        return run().catch((error: unknown) => io.out(`eventforge: ${String(error)}`));
+        return run().catch(report);
       });
     }, 50);
   });

@@ -128,6 +128,17 @@ describe('eventforge generate', () => {
     writeFileSync(schemaPath, readFileSync(schemaPath, 'utf8').replace('A dog at the school.', 'A good dog at the school.'));
     await waitFor(() => watching.out.includes('eventforge: schema changed, regenerating') && watching.out.filter((l) => l.startsWith('eventforge generate:')).length >= 2);
     expect(watching.out.filter((l) => l.startsWith('eventforge generate:')).at(-1)).toMatch(/[1-9]\d* files? written/);
+    const before = files(join(dir, 'generated')).map((f) => readFileSync(join(dir, 'generated', f), 'utf8'));
+
+    // A save with an error prints the diagnostics and writes nothing; fixing it regenerates.
+    const good = readFileSync(schemaPath, 'utf8');
+    writeFileSync(schemaPath, good.replace('tricks: Trick[]', 'tricks: Trik[]').replace('A good dog', 'A bad dog'));
+    await waitFor(() => watching.out.some((l) => / 1 error, 0 warnings; nothing written/.test(l)));
+    expect(watching.io).toBeDefined();
+    expect(files(join(dir, 'generated')).map((f) => readFileSync(join(dir, 'generated', f), 'utf8'))).toEqual(before);
+    writeFileSync(schemaPath, good.replace('A good dog', 'A fine dog'));
+    await waitFor(() => watching.out.filter((l) => l.startsWith('eventforge generate:')).length >= 4);
+    expect(watching.out.filter((l) => l.startsWith('eventforge generate:')).at(-1)).toMatch(/[1-9]\d* files? written/);
     controller.abort();
     const result = await watching;
     expect(result.code).toBe(0);
