@@ -16,7 +16,8 @@
  * with synchronous=NORMAL (`database: 'sqlite-sync-normal'`), where no fsync hides the CPU cost.
  * `subject: 'prisma-client'` rows (W1, W2; SQLite with NORMAL, and PostgreSQL) make the same saves
  * through PrismaClient's `$queryRawUnsafe`, the alternative the recorder's design rejects.
- * `subject: 'eventforge-app'` rows run the workloads through the application (see runApplication). Set EVENTFORGE_BENCH_SCALE=0.1 for
+ * `subject: 'eventforge-app'` rows run the workloads through the application (applicationDriver),
+ * interleaved with the others like every subject. Set EVENTFORGE_BENCH_SCALE=0.1 for
  * a quick run and EVENTFORGE_BENCH_DATABASE_URL for another server.
  */
 import Database from 'better-sqlite3';
@@ -241,94 +242,49 @@ async function timed(timings: Timings, subject: string, op: () => Promise<unknow
   timings.add(subject, performance.now() - t);
 }
 
-/** Runs W1–W4 against the subjects, alternating between them every CHUNK operations. */
-async function runWorkloads(
-  report: BenchReport,
-  database: string,
-  subjects: Record<string, Subject>,
-  savesOnly = false,
-  savers: Record<string, Saver> = {},
-): Promise<void> {
-  const readers = Object.entries(subjects);
-  const entries: [string, Saver][] = [...readers, ...Object.entries(savers)];
-  for (const [, s] of entries) for (let i = 0; i < 20; i++) await s.append([stored(`warm-${i}`, 1), stored(`warm-${i}`, 2)]);
+/**
+ * One subject seen by the workloads. Every subject does W1 and W2; those with `load` also W3 and
+ * W4. Each call is one timed operation.
+ */
+interface Driver {
+  /** W1: saves new aggregate number `a` with EVENTS_PER_AGGREGATE events. */
+  saveNew(a: number): Promise<unknown>;
+  /** W2: saves one more event to aggregate `i % AGGREGATES` (loading it first, if the subject must). */
+  saveOne(i: number): Promise<unknown>;
+  /** W3 setup: an aggregate of LONG_STREAM events. */
+  prepareLong?(): Promise<void>;
+  load?(): Promise<unknown>;
+  snapshotLong?(): Promise<void>;
+  /** W3-snapshot: the same load once a snapshot at version LONG_STREAM - 10 exists. */
+  loadWithSnapshot?(): Promise<unknown>;
+  /** W4: one page of the log from `start`; the last id and the row count. */
+  readPage?(start: bigint): Promise<[bigint | undefined, number]>;
+  close(): Promise<void>;
+}
 
-  const w1 = new Timings();
-  for (let from = 0; from < AGGREGATES; from += CHUNK) {
-    for (const [name, s] of entries) {
-      for (let a = from; a < Math.min(AGGREGATES, from + CHUNK); a++) {
-        const events = Array.from({ length: EVENTS_PER_AGGREGATE }, (_, v) => stored(`dog-${a}`, v + 1));
-        await timed(w1, name, () => s.append(events));
-      }
-    }
-  }
-  w1.report(report, 'W1', database, EVENTS_PER_AGGREGATE);
+/** Only the saves of a subject (W1 and W2). */
+function savesOnly(s: Subject): Saver {
+  return { append: (events) => s.append(events), close: () => s.close() };
+}
 
-  const w2 = new Timings();
-  for (let from = 0; from < SINGLE_SAVES; from += CHUNK) {
-    for (const [name, s] of entries) {
-      for (let i = from; i < Math.min(SINGLE_SAVES, from + CHUNK); i++) {
-        const a = i % AGGREGATES;
-        const version = EVENTS_PER_AGGREGATE + 1 + Math.floor(i / AGGREGATES);
-        await timed(w2, name, () => s.append([stored(`dog-${a}`, version)]));
-      }
-    }
-  }
-  w2.report(report, 'W2', database, 1);
-  for (const [, s] of Object.entries(savers)) await s.close();
-  if (savesOnly) {
-    for (const [, s] of readers) await s.close();
-    return;
-  }
-
-  for (const [, s] of readers) {
-    for (let v = 1; v <= LONG_STREAM; v += 100) {
-      await s.append(Array.from({ length: 100 }, (_, i) => stored('long-dog', v + i)));
-    }
-    await s.saveSnapshot(snapshotOf('long-dog', LONG_STREAM - 10));
-  }
-  const w3 = new Timings();
-  const w3s = new Timings();
-  for (let i = 0; i < LOADS; i++) {
-    for (const [name, s] of readers) {
-      await timed(w3, name, () => s.readStream('long-dog'));
-      await timed(w3s, name, () => s.loadFromSnapshot('long-dog'));
-    }
-  }
-  w3.report(report, 'W3', database, LONG_STREAM);
-  w3s.report(report, 'W3-snapshot', database, LONG_STREAM);
-
-  const w4 = new Timings();
-  const counts = new Map<string, number>();
-  for (let round = 0; round < 2; round++) {
-    for (const [name, s] of readers) {
-      let start = 1n;
-      let count = 0;
-      for (;;) {
-        let last: bigint | undefined;
-        let n = 0;
-        await timed(w4, name, async () => ([last, n] = await s.readPage(start, PAGE)));
-        count += n;
-        if (last === undefined) break;
-        start = last + 1n;
-      }
-      counts.set(name, count);
-    }
-  }
-  // Rate over the whole log, pages of 500: events read per second of paging.
-  for (const [subject, list] of w4.ms) {
-    const total = list.reduce((a, b) => a + b, 0);
-    const sorted = [...list].sort((a, b) => a - b);
-    report.add({
-      workload: 'W4',
-      database,
-      subject,
-      eventsPerSecond: Math.round((2 * counts.get(subject)!) / (total / 1000)),
-      p50Ms: Number(percentile(sorted, 50).toFixed(3)),
-      p99Ms: Number(percentile(sorted, 99).toFixed(3)),
-    });
-  }
-  for (const [, s] of readers) await s.close();
+/** The recorder-level driver: StoredEvents straight into a Subject (eventforge's recorder or raw SQL). */
+function storedEventDriver(s: Saver | Subject): Driver {
+  const driver: Driver = {
+    saveNew: (a) => s.append(Array.from({ length: EVENTS_PER_AGGREGATE }, (_, v) => stored(`dog-${a}`, v + 1))),
+    saveOne: (i) => s.append([stored(`dog-${i % AGGREGATES}`, EVENTS_PER_AGGREGATE + 1 + Math.floor(i / AGGREGATES))]),
+    close: () => s.close(),
+  };
+  if (!('readStream' in s)) return driver;
+  return {
+    ...driver,
+    prepareLong: async () => {
+      for (let v = 1; v <= LONG_STREAM; v += 100) await s.append(Array.from({ length: 100 }, (_, i) => stored('long-dog', v + i)));
+    },
+    load: () => s.readStream('long-dog'),
+    snapshotLong: () => s.saveSnapshot(snapshotOf('long-dog', LONG_STREAM - 10)),
+    loadWithSnapshot: () => s.loadFromSnapshot('long-dog'),
+    readPage: (start) => s.readPage(start, PAGE),
+  };
 }
 
 /** A dog with a public command, as applications write them. */
@@ -338,76 +294,114 @@ class BenchDog extends DogBase {
   }
 }
 
+const TRICKS = ['sit', 'stay', 'roll over', 'play dead', 'fetch', 'beg', 'shake', 'spin', 'bow'];
+
 /**
- * W1–W4 through the application (`subject: 'eventforge-app'`): typed aggregates, the generated
- * codecs, `app.save`, the typed repository and the decoded notification log, on the same store.
- * W2 is a whole command: load the dog, add a trick, save. Run after the recorder workloads, so
- * its ratios are against the raw rows of the same run but not interleaved with them.
+ * The application-level driver (`subject: 'eventforge-app'`): typed aggregates, generated codecs,
+ * `app.save`, the typed repository and the decoded notification log. W2 is a whole command: load
+ * the dog, add a trick, save.
  */
-async function runApplication(report: BenchReport, database: string, url: string): Promise<void> {
+function applicationDriver(url: string): Driver {
   const app = new Application({ domains: [dogSchoolDomain], env: { DATABASE_URL: url }, snapshotEvery: { Dog: null } });
   const dogs = app.repository(BenchDog);
   const ids: string[] = [];
-  const tricks = ['sit', 'stay', 'roll over', 'play dead', 'fetch', 'beg', 'shake', 'spin', 'bow'];
-  const newDog = () => {
-    const dog = BenchDog.create({ name: 'Fido' });
-    for (const t of tricks) dog.addTrick(t);
-    return dog;
-  };
-  for (let i = 0; i < 20; i++) await app.save(newDog());
-
-  const w1 = new Timings();
-  for (let a = 0; a < AGGREGATES; a++) {
-    const dog = newDog();
-    ids.push(dog.id);
-    await timed(w1, 'eventforge-app', () => app.save(dog));
-  }
-  w1.report(report, 'W1', database, EVENTS_PER_AGGREGATE);
-
-  const w2 = new Timings();
-  for (let i = 0; i < SINGLE_SAVES; i++) {
-    await timed(w2, 'eventforge-app', async () => {
-      const dog = await dogs.get(ids[i % ids.length]!);
+  const long = BenchDog.create({ name: 'Old Fido' });
+  return {
+    saveNew: (a) => {
+      const dog = BenchDog.create({ name: 'Fido' });
+      for (const t of TRICKS) dog.addTrick(t);
+      ids[a] = dog.id;
+      return app.save(dog);
+    },
+    saveOne: async (i) => {
+      const dog = await dogs.get(ids[i % AGGREGATES]!);
       dog.addTrick('jump');
       await app.save(dog);
-    });
+    },
+    prepareLong: async () => {
+      for (let v = 2; v <= LONG_STREAM; v++) {
+        long.addTrick(`trick-${v}`);
+        if (v % 100 === 0) await app.save(long);
+      }
+      await app.save(long);
+    },
+    load: () => dogs.get(long.id),
+    snapshotLong: async () => void (await app.takeSnapshot(BenchDog, long.id, LONG_STREAM - 10)),
+    loadWithSnapshot: () => dogs.get(long.id),
+    readPage: async (start) => {
+      const page = await app.log.select(start, PAGE);
+      return [page.at(-1)?.id, page.length];
+    },
+    close: () => app.close(),
+  };
+}
+
+/** Runs `ops` operations of each subject, alternating between subjects every CHUNK operations. */
+async function interleaved(
+  subjects: readonly (readonly [string, Driver])[],
+  ops: number,
+  timings: Timings,
+  op: (d: Driver, i: number) => Promise<unknown>,
+): Promise<void> {
+  for (let from = 0; from < ops; from += CHUNK) {
+    for (const [name, d] of subjects) {
+      for (let i = from; i < Math.min(ops, from + CHUNK); i++) await timed(timings, name, () => op(d, i));
+    }
   }
+}
+
+/** Runs W1–W4 against the subjects, interleaved, and reports one row per workload and subject. */
+async function runWorkloads(report: BenchReport, database: string, drivers: Record<string, Driver>): Promise<void> {
+  const all = Object.entries(drivers);
+  const readers = all.filter(([, d]) => d.load !== undefined);
+  for (const [, d] of all) for (let i = 0; i < 20; i++) await d.saveNew(AGGREGATES + i); // warm-up, other aggregates
+
+  const w1 = new Timings();
+  await interleaved(all, AGGREGATES, w1, (d, a) => d.saveNew(a));
+  w1.report(report, 'W1', database, EVENTS_PER_AGGREGATE);
+  const w2 = new Timings();
+  await interleaved(all, SINGLE_SAVES, w2, (d, i) => d.saveOne(i));
   w2.report(report, 'W2', database, 1);
 
-  const long = BenchDog.create({ name: 'Old Fido' });
-  for (let v = 2; v <= LONG_STREAM; v++) {
-    long.addTrick(`trick-${v}`);
-    if (v % 100 === 0) await app.save(long);
-  }
-  await app.save(long);
-  const w3 = new Timings();
-  for (let i = 0; i < LOADS; i++) await timed(w3, 'eventforge-app', () => dogs.get(long.id));
-  w3.report(report, 'W3', database, LONG_STREAM);
-  await app.takeSnapshot(BenchDog, long.id, LONG_STREAM - 10);
-  const w3s = new Timings();
-  for (let i = 0; i < LOADS; i++) await timed(w3s, 'eventforge-app', () => dogs.get(long.id));
-  w3s.report(report, 'W3-snapshot', database, LONG_STREAM);
+  if (readers.length > 0) {
+    for (const [, d] of readers) await d.prepareLong!();
+    const w3 = new Timings();
+    await interleaved(readers, LOADS, w3, (d) => d.load!());
+    w3.report(report, 'W3', database, LONG_STREAM);
+    for (const [, d] of readers) await d.snapshotLong!();
+    const w3s = new Timings();
+    await interleaved(readers, LOADS, w3s, (d) => d.loadWithSnapshot!());
+    w3s.report(report, 'W3-snapshot', database, LONG_STREAM);
 
-  const w4 = new Timings();
-  let count = 0;
-  for (let start = 1n; ; ) {
-    let page: Awaited<ReturnType<typeof app.log.select>> = [];
-    await timed(w4, 'eventforge-app', async () => (page = await app.log.select(start, PAGE)));
-    count += page.length;
-    if (page.length === 0) break;
-    start = page.at(-1)!.id + 1n;
+    // W4: the whole log, twice per subject, alternating; events read per second of paging.
+    const w4 = new Timings();
+    const counts = new Map<string, number>();
+    for (let round = 0; round < 2; round++) {
+      for (const [name, d] of readers) {
+        for (let start = 1n; ; ) {
+          let last: bigint | undefined;
+          let n = 0;
+          await timed(w4, name, async () => ([last, n] = await d.readPage!(start)));
+          counts.set(name, (counts.get(name) ?? 0) + n);
+          if (last === undefined) break;
+          start = last + 1n;
+        }
+      }
+    }
+    for (const [subject, list] of w4.ms) {
+      const total = list.reduce((a, b) => a + b, 0);
+      const sorted = [...list].sort((a, b) => a - b);
+      report.add({
+        workload: 'W4',
+        database,
+        subject,
+        eventsPerSecond: Math.round(counts.get(subject)! / (total / 1000)),
+        p50Ms: Number(percentile(sorted, 50).toFixed(3)),
+        p99Ms: Number(percentile(sorted, 99).toFixed(3)),
+      });
+    }
   }
-  const total = [...(w4.ms.get('eventforge-app') ?? [])].reduce((a, b) => a + b, 0);
-  const sorted = [...(w4.ms.get('eventforge-app') ?? [])].sort((a, b) => a - b);
-  report.add({
-    workload: 'W4',
-    database,
-    subject: 'eventforge-app',
-    eventsPerSecond: Math.round(count / (total / 1000)),
-    p50Ms: Number(percentile(sorted, 50).toFixed(3)),
-    p99Ms: Number(percentile(sorted, 99).toFixed(3)),
-  });
-  await app.close();
+  for (const [, d] of all) await d.close();
 }
 
 async function postgresReachable(): Promise<string | undefined> {
@@ -427,22 +421,19 @@ export default async function persistence(report: BenchReport): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'eventforge-bench-'));
   try {
     await runWorkloads(report, 'sqlite', {
-      raw: rawSqlite(join(dir, 'raw.db'), 'full'),
-      eventforge: eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge.db') })),
+      raw: storedEventDriver(rawSqlite(join(dir, 'raw.db'), 'full')),
+      eventforge: storedEventDriver(eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge.db') }))),
+      'eventforge-app': applicationDriver(`file:${join(dir, 'application.db')}`),
     });
     // Without an fsync per commit the saves show the CPU cost of each layer (reads are unaffected).
     const synchronous = 'normal';
-    await runWorkloads(
-      report,
-      'sqlite-sync-normal',
-      {
-        raw: rawSqlite(join(dir, 'raw-normal.db'), synchronous),
-        eventforge: eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge-normal.db'), synchronous })),
-      },
-      true,
-      { 'prisma-client': await prismaClientSqlite(join(dir, 'client-normal.db'), synchronous) },
-    );
-    await runApplication(report, 'sqlite', `file:${join(dir, 'application.db')}`);
+    await runWorkloads(report, 'sqlite-sync-normal', {
+      raw: storedEventDriver(savesOnly(rawSqlite(join(dir, 'raw-normal.db'), synchronous))),
+      eventforge: storedEventDriver(
+        savesOnly(eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge-normal.db'), synchronous }))),
+      ),
+      'prisma-client': storedEventDriver(await prismaClientSqlite(join(dir, 'client-normal.db'), synchronous)),
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -455,14 +446,15 @@ export default async function persistence(report: BenchReport): Promise<void> {
   const suffix = `${process.pid}_${Date.now()}`;
   const schemas = { raw: `bench_raw_${suffix}`, eventforge: `bench_ef_${suffix}`, client: `bench_client_${suffix}`, app: `bench_app_${suffix}` };
   try {
-    // Both schemas get their tables from the same bundled migration.
+    // Every schema gets its tables from the same bundled migration.
     const eventforge = await createPostgresRecorder({ url: PG_URL, schema: schemas.eventforge });
-    await (await createPostgresRecorder({ url: PG_URL, schema: schemas.raw })).close();
-    await (await createPostgresRecorder({ url: PG_URL, schema: schemas.client })).close();
-    await runWorkloads(report, 'postgresql', { raw: await rawPostgres(schemas.raw), eventforge: eventforgeSubject(eventforge) }, false, {
-      'prisma-client': await prismaClientPostgres(schemas.client),
+    for (const schema of [schemas.raw, schemas.client]) await (await createPostgresRecorder({ url: PG_URL, schema })).close();
+    await runWorkloads(report, 'postgresql', {
+      raw: storedEventDriver(await rawPostgres(schemas.raw)),
+      eventforge: storedEventDriver(eventforgeSubject(eventforge)),
+      'prisma-client': storedEventDriver(await prismaClientPostgres(schemas.client)),
+      'eventforge-app': applicationDriver(`${PG_URL}?schema=${schemas.app}`),
     });
-    await runApplication(report, 'postgresql', `${PG_URL}?schema=${schemas.app}`);
   } finally {
     const client = new pg.Client(PG_URL);
     await client.connect();
