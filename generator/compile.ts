@@ -4,7 +4,7 @@
  */
 import { InternalError, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { emitters } from './emit/index.js';
-import type { GeneratedFile } from './emit/types.js';
+import type { EmitContext, Emitter, GeneratedFile } from './emit/types.js';
 import { buildProject } from './ir/build-ir.js';
 import type { ProjectDef } from './ir/model.js';
 import { typeTable } from './ir/resolve-types.js';
@@ -65,10 +65,18 @@ export function compile(options: CompileOptions): CompileResult {
   if (options.skipEmit === true) return { diagnostics: sortDiagnostics(diagnostics), project: built.project, files: [] };
 
   const ctx = { runtimeImport: options.runtimeImport ?? 'eventforge/runtime', outToCwd: options.outToCwd ?? '..' };
+  return { diagnostics: sortDiagnostics(diagnostics), project: built.project, files: runEmitters(built.project, ctx, emitters) };
+}
+
+/**
+ * Runs each emitter on the project and returns all files sorted by path. Two emitters
+ * generating the same path is a bug in eventforge (InternalError), never silently resolved.
+ */
+export function runEmitters(project: ProjectDef, ctx: EmitContext, list: readonly Emitter[]): GeneratedFile[] {
   const files = new Map<string, GeneratedFile>();
   const owner = new Map<string, string>();
-  for (const emitter of emitters) {
-    for (const file of emitter.emit(built.project, ctx)) {
+  for (const emitter of list) {
+    for (const file of emitter.emit(project, ctx)) {
       const previous = owner.get(file.path);
       if (previous !== undefined) {
         throw new InternalError(`emitters "${previous}" and "${emitter.name}" both generate ${file.path}`);
@@ -77,6 +85,5 @@ export function compile(options: CompileOptions): CompileResult {
       files.set(file.path, file);
     }
   }
-  const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { diagnostics: sortDiagnostics(diagnostics), project: built.project, files: sorted };
+  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

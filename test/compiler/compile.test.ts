@@ -2,6 +2,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runEmitters } from '../../generator/compile.js';
+import { InternalError } from '../../generator/diagnostics.js';
+import type { Emitter } from '../../generator/emit/types.js';
 import { compile, formatDiagnostic, type SchemaSource } from '../../generator/index.js';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -169,5 +172,24 @@ describe('compile', () => {
   it('points a duplicate key at the second occurrence and an unknown key at the key itself', () => {
     expect(rendered([schema('domain: Shop\ndomain: Other\n')])[0]).toMatch(/^shop\.domain\.yaml:2:1: error EF101: duplicate key "domain"/);
     expect(rendered([schema('domain: Shop\naggregates:\n  Cart:\n    snapshot: { evry: 5 }\n    events: { Opened: { creates: true } }\n')])[1]).toMatch(/^shop\.domain\.yaml:4:17: error EF111: unknown key `evry` in the snapshot policy of aggregate Cart\n {2}hint: did you mean "every"\?$/);
+  });
+});
+
+describe('runEmitters', () => {
+  const project = compile({ sources: [schema(shop)], skipEmit: true }).project;
+  const ctx = { runtimeImport: 'eventforge/runtime', outToCwd: '..' };
+  const emitter = (name: string, paths: string[]): Emitter => ({ name, emit: () => paths.map((path) => ({ path, contents: `${name}\n` })) });
+
+  it('returns the files of every emitter sorted by path', () => {
+    if (project === undefined) throw new Error('the shop schema must compile');
+    const files = runEmitters(project, ctx, [emitter('b', ['shop/z.ts', 'shop/a.ts']), emitter('a', ['prisma/schema.prisma'])]);
+    expect(files.map((f) => f.path)).toEqual(['prisma/schema.prisma', 'shop/a.ts', 'shop/z.ts']);
+  });
+
+  it('refuses two emitters generating the same path as an internal error', () => {
+    if (project === undefined) throw new Error('the shop schema must compile');
+    expect(() => runEmitters(project, ctx, [emitter('types', ['shop/types.ts']), emitter('docs', ['shop/types.ts'])])).toThrow(
+      new InternalError('emitters "types" and "docs" both generate shop/types.ts'),
+    );
   });
 });
