@@ -4,23 +4,16 @@
  * `buf breaking` of event schemas. Pure: two IRs in, diagnostics out.
  *
  * Released = every version that exists in the earlier revision (1..its current version), for
- * events and for aggregate state (snapshots). Released versions are immutable; value objects
- * and enums, which have no versions, may only change compatibly while stored data uses them.
+ * events and for aggregate state (snapshots). Released versions are immutable; the enums and
+ * value objects their fields use, which have no versions, may only change compatibly
+ * (shapes.ts), and a released field may move to another enum or value object that reads the
+ * same stored data.
  */
 import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
-import { typeText, widenProblem } from '../ir/derive-upcast.js';
-import type {
-  AggregateDef,
-  DomainDef,
-  EnumDef,
-  FieldDef,
-  PayloadVersionDef,
-  ProjectDef,
-  SourceSpan,
-  TypeRef,
-  ValueObjectDef,
-} from '../ir/model.js';
+import { typeText } from '../ir/derive-upcast.js';
+import { shapeProblems, typeScope, type TypeScope } from './shapes.js';
+import type { AggregateDef, DomainDef, FieldDef, PayloadVersionDef, ProjectDef, SourceSpan } from '../ir/model.js';
 
 /** Diagnostic codes of `check --against` (documented in docs/errors.md). */
 export const AgainstCodes = {
@@ -71,6 +64,7 @@ export function compareRevisions(previous: ProjectDef, current: ProjectDef, opti
 }
 
 function compareDomain(before: DomainDef, after: DomainDef, label: string, out: Diagnostic[]): void {
+  const ctx: Context = { label, old: typeScope(before), now: typeScope(after), reported: new Set(), out };
   const aggregates = new Map(after.aggregates.map((a) => [a.name, a] as const));
   for (const old of before.aggregates) {
     const now = aggregates.get(old.name);
@@ -80,13 +74,23 @@ function compareDomain(before: DomainDef, after: DomainDef, label: string, out: 
         renameHint(old.name, before.aggregates.map((a) => a.name), after.aggregates.map((a) => a.name), 'aggregate')));
       continue;
     }
-    compareAggregate(old, now, label, out);
+    compareAggregate(old, now, ctx);
   }
-  compareSharedTypes(before, after, label, out);
 }
 
-function compareAggregate(before: AggregateDef, after: AggregateDef, label: string, out: Diagnostic[]): void {
-  comparePayload(`state of ${after.name}`, before.state.versions, after.state.versions, after.state.span, label, out);
+/** What every comparison inside one domain shares. */
+interface Context {
+  readonly label: string;
+  readonly old: TypeScope;
+  readonly now: TypeScope;
+  /** Keys of shared-type problems already reported (one report per enum or value object problem). */
+  readonly reported: Set<string>;
+  readonly out: Diagnostic[];
+}
+
+function compareAggregate(before: AggregateDef, after: AggregateDef, ctx: Context): void {
+  const { label, out } = ctx;
+  comparePayload(`state of ${after.name}`, before.state.versions, after.state.versions, after.state.span, ctx);
   const events = new Map(after.events.map((e) => [e.name, e] as const));
   for (const old of before.events) {
     const now = events.get(old.name);
@@ -96,7 +100,7 @@ function compareAggregate(before: AggregateDef, after: AggregateDef, label: stri
         renameHint(old.name, before.events.map((e) => e.name), after.events.map((e) => e.name), 'event')));
       continue;
     }
-    comparePayload(`event ${after.name}.${now.name}`, old.versions, now.versions, now.span, label, out);
+    comparePayload(`event ${after.name}.${now.name}`, old.versions, now.versions, now.span, ctx);
   }
 }
 
@@ -105,9 +109,9 @@ function comparePayload(
   before: readonly PayloadVersionDef[],
   after: readonly PayloadVersionDef[],
   span: SourceSpan,
-  label: string,
-  out: Diagnostic[],
+  ctx: Context,
 ): void {
+  const { label, out } = ctx;
   const released = before.length;
   if (after.length < released) {
     out.push(error(AgainstCodes.versionDeleted, span, 0,
@@ -116,7 +120,7 @@ function comparePayload(
   }
   for (const old of before) {
     const now = after.find((v) => v.version === old.version);
-    if (now !== undefined) compareVersion(payload, old, now, now.version === after.length, label, out);
+    if (now !== undefined) compareVersion(payload, old, now, now.version === after.length, ctx);
   }
 }
 
@@ -125,9 +129,9 @@ function compareVersion(
   before: PayloadVersionDef,
   after: PayloadVersionDef,
   isCurrent: boolean,
-  label: string,
-  out: Diagnostic[],
+  ctx: Context,
 ): void {
+  const { label, out } = ctx;
   const k = before.version;
   const hint = isCurrent
     ? `version ${k} is released: restore it, and put the change in version ${k + 1} (\`version: ${k + 1}\`, with version ${k}'s fields under \`history: { ${k}: { fields: … } }\`)`
@@ -140,10 +144,25 @@ function compareVersion(
         `${payload} v${k} was released with field "${old.name}" (${fieldText(old)}) in ${label}, and it has been removed in place`, hint));
       continue;
     }
-    const change = fieldChange(old, field);
-    if (change !== undefined) {
+    const edited = (change: string): void => {
       out.push(error(AgainstCodes.editedInPlace, field.span, field.name.length,
         `${payload} v${k} was released, and field "${field.name}" was edited in place: ${change}`, hint));
+    };
+    const change = fieldChange(old, field);
+    if (change !== undefined) edited(change);
+    for (const problem of shapeProblems(old.type, field.type, ctx.old, ctx.now, true)) {
+      if (problem.kind === 'edited') {
+        if (change === undefined) edited(`${fieldText(old)} became ${fieldText(field)}`);
+        continue;
+      }
+      if (ctx.reported.has(problem.key)) continue;
+      ctx.reported.add(problem.key);
+      const where = `${payload} v${k} field "${field.name}" (released in ${label})`;
+      out.push(problem.kind === 'enum'
+        ? error(AgainstCodes.enumValueRemoved, problem.span ?? field.span, problem.length, `${problem.message}: ${where}`,
+          'restore the value; to stop using it, keep the released versions on an enum that still has it (e.g. `StatusV1` in their history fields) and map it away with `using` in a new version')
+        : error(AgainstCodes.valueObjectBroken, problem.span ?? field.span, problem.length, `${problem.message}: ${where}`,
+          'value objects have no versions: declare a new type (e.g. a name ending in V2) and use it in a new version of the payloads, with an upcaster'));
     }
   }
   const old = new Set(before.fields.map((f) => f.name));
@@ -157,95 +176,12 @@ function compareVersion(
 
 /** What changed in a field of a released version; undefined when nothing that reading depends on. */
 function fieldChange(before: FieldDef, after: FieldDef): string | undefined {
-  if (fieldText(before) !== fieldText(after)) return `${fieldText(before)} became ${fieldText(after)}`;
+  if (before.optional !== after.optional) return `${fieldText(before)} became ${fieldText(after)}`;
   if (JSON.stringify(before.default) !== JSON.stringify(after.default)) {
     return `its default changed from ${JSON.stringify(before.default) ?? 'none'} to ${JSON.stringify(after.default) ?? 'none'}`;
   }
   if (before.pii !== after.pii) return after.pii ? 'it became pii' : 'it is no longer pii';
   return undefined;
-}
-
-/** Enums lose no value, and value objects change only compatibly, while stored data uses them. */
-function compareSharedTypes(before: DomainDef, after: DomainDef, label: string, out: Diagnostic[]): void {
-  const used = usedTypeNames(before);
-  const enumsAfter = new Map(after.enums.map((e) => [e.name, e] as const));
-  const enumsBefore = new Map(before.enums.map((e) => [e.name, e] as const));
-  for (const old of before.enums) {
-    const now = enumsAfter.get(old.name);
-    if (now === undefined || !used.has(old.name)) continue;
-    const removed = old.values.filter((v) => !now.values.includes(v));
-    if (removed.length > 0) {
-      out.push(error(AgainstCodes.enumValueRemoved, now.span, now.name.length,
-        `enum ${now.name} lost ${removed.map((v) => `"${v}"`).join(', ')}, which stored data of ${label} may hold`,
-        `restore ${removed.length === 1 ? 'the value' : 'the values'}; to stop using ${removed.length === 1 ? 'it' : 'them'}, add a new version of the payloads with an upcaster that maps ${removed.length === 1 ? 'it' : 'them'} to other values, and a new enum type`));
-    }
-  }
-  const valueObjectsAfter = new Map(after.valueObjects.map((v) => [v.name, v] as const));
-  for (const old of before.valueObjects) {
-    const now = valueObjectsAfter.get(old.name);
-    if (now === undefined || !used.has(old.name)) continue;
-    for (const problem of valueObjectProblems(old, now, enumsBefore, enumsAfter)) {
-      out.push(error(AgainstCodes.valueObjectBroken, problem.span, problem.length,
-        `value object ${now.name} is used by data stored under ${label}, and ${problem.message}`,
-        `value objects have no versions: declare a new type (e.g. ${now.name}2) and a new version of the payloads that use it, with an upcaster`));
-    }
-  }
-}
-
-interface Problem {
-  readonly span: SourceSpan;
-  readonly length: number;
-  readonly message: string;
-}
-
-/** Changes to a value object that old stored values would not survive. */
-function valueObjectProblems(
-  before: ValueObjectDef,
-  after: ValueObjectDef,
-  enumsBefore: ReadonlyMap<string, EnumDef>,
-  enumsAfter: ReadonlyMap<string, EnumDef>,
-): Problem[] {
-  const problems: Problem[] = [];
-  const now = new Map(after.fields.map((f) => [f.name, f] as const));
-  const allEnums = new Map([...enumsBefore, ...enumsAfter]);
-  for (const old of before.fields) {
-    const field = now.get(old.name);
-    if (field === undefined) {
-      problems.push({ span: after.span, length: after.name.length, message: `its field "${old.name}" was removed` });
-      continue;
-    }
-    const problem = widenProblem(old, field, allEnums);
-    if (problem !== undefined) problems.push({ span: field.span, length: field.name.length, message: `field "${field.name}" ${problem}` });
-  }
-  const old = new Set(before.fields.map((f) => f.name));
-  for (const field of after.fields) {
-    const fillable = field.optional || field.default !== undefined || field.type.kind === 'list' || field.type.kind === 'map';
-    if (!old.has(field.name) && !fillable) {
-      problems.push({ span: field.span, length: field.name.length,
-        message: `its new field "${field.name}" is required without a default, so stored values lack it` });
-    }
-  }
-  return problems;
-}
-
-/** Enum and value object names reachable from any version of any payload of the domain. */
-function usedTypeNames(domain: DomainDef): Set<string> {
-  const valueObjects = new Map(domain.valueObjects.map((v) => [v.name, v] as const));
-  const used = new Set<string>();
-  const visit = (type: TypeRef): void => {
-    if (type.kind === 'list') visit(type.element);
-    else if (type.kind === 'map') visit(type.value);
-    else if (type.kind === 'enum') used.add(type.name);
-    else if (type.kind === 'valueObject' && !used.has(type.name)) {
-      used.add(type.name);
-      for (const f of valueObjects.get(type.name)?.fields ?? []) visit(f.type);
-    }
-  };
-  for (const aggregate of domain.aggregates) {
-    const versions = [...aggregate.state.versions, ...aggregate.events.flatMap((e) => e.versions)];
-    for (const version of versions) for (const field of version.fields) visit(field.type);
-  }
-  return used;
 }
 
 function renameHint(name: string, before: readonly string[], after: readonly string[], what: string): string {

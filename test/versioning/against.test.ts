@@ -32,6 +32,19 @@ describe('check --against a schema file', () => {
     expect(against('compatible')).toEqual([]);
   });
 
+  it('accepts removing an enum value the right way: released versions keep an enum that has it', () => {
+    expect(against('enum-kept-in-history')).toEqual([]);
+  });
+
+  it('accepts a value object renamed with the same fields, and compatible value-object changes', () => {
+    expect(against('value-object-renamed')).toEqual([]);
+    expect(against('value-object-widened')).toEqual([]);
+  });
+
+  it('reports a shared value object once, however many released fields use it', () => {
+    expect(against('value-object-broken').map((d) => d.code)).toEqual(['EF347']);
+  });
+
   it('accepts the same revision', () => {
     expect(against('before')).toEqual([]);
   });
@@ -44,8 +57,8 @@ describe('check --against a schema file', () => {
     ['event-removed', 'EF343', 11, 3, 'event Cart.ItemAdded (topic Shop.Cart.ItemAdded)'],
     ['event-renamed', 'EF343', 11, 3, 'is gone, but events of it may be stored'],
     ['aggregate-renamed', 'EF342', 3, 9, 'aggregate Cart (topic Shop.Cart)'],
-    ['enum-value-removed', 'EF346', 5, 3, 'enum Size lost "large"'],
-    ['value-object-broken', 'EF347', 10, 7, 'its new field "price" is required without a default'],
+    ['enum-value-removed', 'EF346', 5, 3, 'enum Size lacks "large", which stored data may hold: event Cart.ItemAdded v2 field "size"'],
+    ['value-object-broken', 'EF347', 10, 7, 'value object Item gained field "price", required and without a default'],
     ['domain-renamed', 'EF341', 3, 9, 'from Shop.* to Store.*'],
   ])('%s → %s at %i:%i', (caseName, code, line, column, message) => {
     const diagnostics = against(caseName);
@@ -134,7 +147,7 @@ describe('eventforge check --against (CLI)', () => {
   it('exits 1 and prints the breaking change with its position and hint', async () => {
     const r = await run('check', `${dir}/enum-value-removed.domain.yaml`, '--against', before);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${dir}/enum-value-removed.domain.yaml:5:3: error EF346: enum Size lost "large"`);
+    expect(r.err).toContain(`${dir}/enum-value-removed.domain.yaml:5:3: error EF346: enum Size lacks "large"`);
     expect(r.err).toContain('  hint: restore the value');
     expect(r.out).toContain('1 error');
   });
