@@ -1,12 +1,28 @@
-/** docs/errors.md documents every code the compiler can raise, and its examples are exact. */
-import { readFileSync, readdirSync } from 'node:fs';
+/**
+ * docs/errors.md documents every code the compiler can raise, and its examples are exact.
+ * After changing a message: `UPDATE_GOLDEN=1 npx vitest run test/compiler` and review the diff.
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, formatDiagnostic } from '../../generator/index.js';
 import { documentedCodes, explainCode } from '../../generator/write/explain.js';
 
 const repo = join(import.meta.dirname, '..', '..');
-const doc = readFileSync(join(repo, 'docs', 'errors.md'), 'utf8');
+const docPath = join(repo, 'docs', 'errors.md');
+
+/** `UPDATE_GOLDEN=1`: rewrite each example's output block from what the compiler prints now (review the diff). */
+if (process.env['UPDATE_GOLDEN'] === '1') {
+  const current = readFileSync(docPath, 'utf8');
+  writeFileSync(
+    docPath,
+    current.replace(/```yaml\n([\s\S]*?)```\n\n```text\n[\s\S]*?```/g, (_, yaml: string) => {
+      const result = compile({ sources: [{ path: 'example.domain.yaml', text: yaml }], skipEmit: true });
+      return `\`\`\`yaml\n${yaml}\`\`\`\n\n\`\`\`text\n${result.diagnostics.map(formatDiagnostic).join('\n')}\n\`\`\``;
+    }),
+  );
+}
+const doc = readFileSync(docPath, 'utf8');
 
 /** Every `'EF123'` string literal in generator/ (diagnostic codes are always written so). */
 function codesInSource(): Set<string> {
