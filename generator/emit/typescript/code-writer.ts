@@ -1,10 +1,9 @@
 /**
- * Small printers for the declarations generated files repeat thousands of times (interfaces,
- * type aliases, constants, functions, export lists). They write straight into the file's one
- * ts-morph writer: ts-morph's own structure printers allocate a fresh writer for every type
- * and initializer text, which made printing the 100-aggregate benchmark schema take seconds.
+ * Declaration shapes and their printers: one small printer per kind of declaration the
+ * generated files hold (interfaces, type aliases, constants, functions, classes, export lists),
+ * each writing through the file's LineWriter (see print.ts for why not ts-morph).
  */
-import type { CodeBlockWriter, WriterFunction } from 'ts-morph';
+import type { LineStatement, LineWriter } from './line-writer.js';
 
 export interface PropertyShape {
   readonly name: string;
@@ -19,8 +18,8 @@ export interface ParameterShape {
   readonly initializer?: string;
 }
 
-/** JSDoc as ts-morph prints it: one line when the text is one line, else a starred block. */
-export function writeDocs(w: CodeBlockWriter, docs: readonly string[] | undefined): void {
+/** JSDoc: one line when the text is one line, else a starred block. */
+export function writeDocs(w: LineWriter, docs: readonly string[] | undefined): void {
   if (docs === undefined || docs.length === 0) return;
   const lines = docs.join('\n').split('\n');
   if (lines.length === 1) {
@@ -33,12 +32,13 @@ export function writeDocs(w: CodeBlockWriter, docs: readonly string[] | undefine
 }
 
 /** `export interface Name { readonly a?: T; … }` */
-export function interfaceDeclaration(name: string, docs: readonly string[], properties: readonly PropertyShape[]): WriterFunction {
+export function interfaceDeclaration(name: string, docs: readonly string[], properties: readonly PropertyShape[]): LineStatement {
   return (w) => {
-    w.blankLineIfLastNot();
+    w.blankLine();
     writeDocs(w, docs);
     if (properties.length === 0) {
       w.writeLine(`export interface ${name} {}`);
+      w.blankLine();
       return;
     }
     w.writeLine(`export interface ${name} {`);
@@ -53,8 +53,8 @@ export function interfaceDeclaration(name: string, docs: readonly string[], prop
   };
 }
 
-/** `export type Name = type;` (consecutive aliases stay together, as ts-morph prints them). */
-export function typeAlias(name: string, docs: readonly string[], type: string): WriterFunction {
+/** `export type Name = type;` (consecutive aliases stay together, without blank lines). */
+export function typeAlias(name: string, docs: readonly string[], type: string): LineStatement {
   return (w) => {
     writeDocs(w, docs);
     w.writeLine(`export type ${name} = ${type};`);
@@ -62,7 +62,7 @@ export function typeAlias(name: string, docs: readonly string[], type: string): 
 }
 
 /** `export type Name = | A | B …;`, one member per line when long. */
-export function unionAlias(name: string, docs: readonly string[], members: readonly string[]): WriterFunction {
+export function unionAlias(name: string, docs: readonly string[], members: readonly string[]): LineStatement {
   return (w) => {
     writeDocs(w, docs);
     const inline = `export type ${name} = ${members.join(' | ')};`;
@@ -76,7 +76,7 @@ export function unionAlias(name: string, docs: readonly string[], members: reado
 }
 
 /** `[export] const name: type = initializer;` */
-export function constDeclaration(name: string, type: string, initializer: string, options: { exported?: boolean; docs?: readonly string[] } = {}): WriterFunction {
+export function constDeclaration(name: string, type: string, initializer: string, options: { exported?: boolean; docs?: readonly string[] } = {}): LineStatement {
   return (w) => {
     writeDocs(w, options.docs);
     w.writeLine(`${options.exported === true ? 'export ' : ''}const ${name}: ${type} = ${initializer};`);
@@ -88,10 +88,10 @@ export function functionDeclaration(
   name: string,
   parameters: readonly ParameterShape[],
   returnType: string,
-  body: (w: CodeBlockWriter) => void,
-): WriterFunction {
+  body: (w: LineWriter) => void,
+): LineStatement {
   return (w) => {
-    w.blankLineIfLastNot();
+    w.blankLine();
     const params = parameters.map((p) => `${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`}`).join(', ');
     w.writeLine(`function ${name}(${params}): ${returnType} {`);
     w.indent(() => body(w));
@@ -101,7 +101,7 @@ export function functionDeclaration(
 }
 
 /** `export [type] { a, b } from 'module';`, one name per line when the list is long. */
-export function exportList(moduleSpecifier: string, names: readonly string[], typeOnly = false): WriterFunction {
+export function exportList(moduleSpecifier: string, names: readonly string[], typeOnly = false): LineStatement {
   return (w) => {
     const sorted = [...new Set(names)].sort();
     if (sorted.length === 0) return;
@@ -132,10 +132,10 @@ export interface MemberShape {
   readonly type: string;
   readonly initializer?: string;
   /** Absent for abstract members and properties. */
-  readonly body?: (w: CodeBlockWriter) => void;
+  readonly body?: (w: LineWriter) => void;
 }
 
-function writeMember(w: CodeBlockWriter, m: MemberShape): void {
+function writeMember(w: LineWriter, m: MemberShape): void {
   writeDocs(w, m.docs);
   const modifiers = [m.scope, m.isStatic === true ? 'static' : undefined, m.isAbstract === true ? 'abstract' : undefined, m.isOverride === true ? 'override' : undefined, m.isReadonly === true ? 'readonly' : undefined]
     .filter((x) => x !== undefined)
@@ -162,9 +162,9 @@ export function classDeclaration(
   name: string,
   options: { docs?: readonly string[]; isAbstract?: boolean; extends: string },
   members: readonly MemberShape[],
-): WriterFunction {
+): LineStatement {
   return (w) => {
-    w.blankLineIfLastNot();
+    w.blankLine();
     writeDocs(w, options.docs);
     const head = `export ${options.isAbstract === true ? 'abstract ' : ''}class ${name} extends ${options.extends}`;
     if (members.length === 0) {

@@ -4,7 +4,7 @@
  * defaults and queue the event, the declarative `mutate`, and an abstract handler per custom
  * apply. A base class without abstract handlers also gets a ready concrete class.
  */
-import type { CodeBlockWriter } from 'ts-morph';
+import type { LineWriter } from './line-writer.js';
 import type { AggregateDef, DomainDef, EventDef, ProjectDef } from '../../ir/model.js';
 import {
   aggregateBaseClassName,
@@ -24,8 +24,9 @@ import { eventInputTypeName } from './emit-types.js';
 import { validatorName } from './emit-validators.js';
 import type { MemberShape } from './code-writer.js';
 import { classDeclaration } from './code-writer.js';
-import { docs, importNames, present, printFile, quote } from './print.js';
-import type { Statement } from './print.js';
+import { importLines, printLines } from './line-writer.js';
+import { docs, present, quote } from './print.js';
+import type { LineStatement } from './line-writer.js';
 import type { DomainScope } from './type-text.js';
 import { domainScope, literal, mentionedTypes, tsType } from './type-text.js';
 
@@ -48,7 +49,7 @@ interface FileNeeds extends ApplyNeeds {
 }
 
 /** `const data: …Data = { … }` from `input`: defaults filled, absent optionals left out. */
-function writeData(w: CodeBlockWriter, event: EventDef, scope: DomainScope, needs: FileNeeds): void {
+function writeData(w: LineWriter, event: EventDef, scope: DomainScope, needs: FileNeeds): void {
   const dataType = eventDataTypeName(event.name);
   needs.types.add(dataType);
   const required = event.fields.filter((f) => !f.optional);
@@ -136,7 +137,7 @@ function handlerMethod(aggregate: AggregateDef, event: EventDef): MemberShape {
   };
 }
 
-function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: FileNeeds): Statement {
+function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: FileNeeds): LineStatement {
   const state = stateTypeName(aggregate.name);
   const union = eventUnionName(aggregate.name);
   needs.types.add(state).add(union);
@@ -201,7 +202,7 @@ function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: File
   );
 }
 
-function readyClass(aggregate: AggregateDef): Statement {
+function readyClass(aggregate: AggregateDef): LineStatement {
   return classDeclaration(
     aggregate.name,
     {
@@ -226,12 +227,12 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     codecs: new Set(),
     validators: new Set(),
   };
-  const classes: Statement[] = domain.aggregates.flatMap((a) => [
+  const classes: LineStatement[] = domain.aggregates.flatMap((a) => [
     aggregateClass(a, scope, needs),
     ...(hasAbstractHandlers(a) ? [] : [readyClass(a)]),
   ]);
   // Writer functions fill `needs` while the classes print: imports are computed afterwards.
-  const imports = (): Statement[] => {
+  const imports = (): LineStatement[] => {
     const mentioned = new Set<string>();
     for (const a of domain.aggregates) for (const f of a.state.fields) mentionedTypes(f.type, mentioned);
     const decimalType = mentioned.delete('Decimal') && !needs.decimal;
@@ -243,18 +244,18 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     if (needs.outOfOrder) runtimeValues.push('outOfOrder');
     if (needs.decodeBase64) runtimeValues.push('decodeBase64');
     return present([
-      needs.randomUUID ? importNames('node:crypto', ['randomUUID']) : undefined,
-      needs.decimal ? importNames('decimal.js', ['Decimal']) : undefined,
-      decimalType ? importNames('decimal.js', ['Decimal'], true) : undefined,
-      importNames(ctx.runtimeImport, runtimeValues),
-      importNames(ctx.runtimeImport, ['AggregateDescriptor', ...(needs.mutable ? ['Mutable'] : []), ...(jsonType ? ['JsonValue'] : [])], true),
-      importNames('./descriptors.js', domain.aggregates.map((a) => aggregateDescriptorName(a.name))),
-      importNames('./transcoders.js', needs.codecs),
-      importNames('./types.js', needs.types, true),
-      importNames('./validators.js', needs.validators),
+      needs.randomUUID ? importLines('node:crypto', ['randomUUID']) : undefined,
+      needs.decimal ? importLines('decimal.js', ['Decimal']) : undefined,
+      decimalType ? importLines('decimal.js', ['Decimal'], true) : undefined,
+      importLines(ctx.runtimeImport, runtimeValues),
+      importLines(ctx.runtimeImport, ['AggregateDescriptor', ...(needs.mutable ? ['Mutable'] : []), ...(jsonType ? ['JsonValue'] : [])], true),
+      importLines('./descriptors.js', domain.aggregates.map((a) => aggregateDescriptorName(a.name))),
+      importLines('./transcoders.js', needs.codecs),
+      importLines('./types.js', needs.types, true),
+      importLines('./validators.js', needs.validators),
     ]);
   };
-  return { path: `${domainFolder(domain.name)}/aggregates.ts`, contents: printFile(domain.sourcePath, imports, classes) };
+  return { path: `${domainFolder(domain.name)}/aggregates.ts`, contents: printLines(domain.sourcePath, imports, classes) };
 }
 
 /** Emits `<domain>/aggregates.ts` for every domain. */

@@ -7,14 +7,14 @@ import type { AggregateDef, DomainDef, ProjectDef } from '../../ir/model.js';
 import { aggregateDescriptorName, codecName, domainDescriptorName, domainFolder, stateTypeName } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { constDeclaration } from './code-writer.js';
-import { docs, importNames, present, printFile, quote } from './print.js';
-import type { Statement } from './print.js';
+import { importLines, printLines } from './line-writer.js';
+import { docs, present, quote } from './print.js';
+import type { LineStatement } from './line-writer.js';
 
-function aggregateDescriptor(aggregate: AggregateDef): Statement {
+function aggregateDescriptor(aggregate: AggregateDef): LineStatement {
   const state = stateTypeName(aggregate.name);
-  // A statement writer, not a variable structure: ts-morph over-indents multi-line initializers.
   return (w) => {
-    w.blankLineIfLastNot();
+    w.blankLine();
     w.writeLine(`/** What the runtime knows of ${aggregate.name}: topics, transcoders and snapshot policy. */`);
     w.writeLine(`export const ${aggregateDescriptorName(aggregate.name)}: AggregateDescriptor<${state}> = {`);
     w.indent(() => {
@@ -35,11 +35,11 @@ function aggregateDescriptor(aggregate: AggregateDef): Statement {
 
 export function emitDescriptorsFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {
   const imports = present([
-    importNames(ctx.runtimeImport, ['AggregateDescriptor', 'DomainDescriptor'], true),
-    importNames('./transcoders.js', domain.aggregates.flatMap((a) => [codecName(stateTypeName(a.name)), ...a.events.map((e) => codecName(e.name))])),
-    importNames('./types.js', domain.aggregates.map((a) => stateTypeName(a.name)), true),
+    importLines(ctx.runtimeImport, ['AggregateDescriptor', 'DomainDescriptor'], true),
+    importLines('./transcoders.js', domain.aggregates.flatMap((a) => [codecName(stateTypeName(a.name)), ...a.events.map((e) => codecName(e.name))])),
+    importLines('./types.js', domain.aggregates.map((a) => stateTypeName(a.name)), true),
   ]);
-  const statements: Statement[] = [
+  const statements: LineStatement[] = [
     ...domain.aggregates.map(aggregateDescriptor),
     constDeclaration(
       domainDescriptorName(domain.name),
@@ -48,7 +48,7 @@ export function emitDescriptorsFile(domain: DomainDef, ctx: EmitContext): Genera
       { exported: true, docs: docs(domain.description, `The ${domain.name} domain: register it with the application.`) },
     ),
   ];
-  return { path: `${domainFolder(domain.name)}/descriptors.ts`, contents: printFile(domain.sourcePath, imports, statements) };
+  return { path: `${domainFolder(domain.name)}/descriptors.ts`, contents: printLines(domain.sourcePath, imports, statements) };
 }
 
 /** Emits `<domain>/descriptors.ts` for every domain. */

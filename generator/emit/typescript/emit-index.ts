@@ -19,7 +19,7 @@ import { hasAbstractHandlers } from './emit-aggregates.js';
 import { enumValuesName, eventInputTypeName } from './emit-types.js';
 import { validatedEvents, validatorName } from './emit-validators.js';
 import { exportList } from './code-writer.js';
-import { printFile } from './print.js';
+import { printLines } from './line-writer.js';
 
 const exportFrom = exportList;
 
@@ -47,7 +47,7 @@ export function emitIndexFile(domain: DomainDef): GeneratedFile {
     exportFrom('./types.js', typeNames, true),
     ...(validatedEvents(domain).length === 0 ? [] : [exportFrom('./validators.js', validatedEvents(domain).map((e) => validatorName(e.name)))]),
   ];
-  return { path: `${domainFolder(domain.name)}/index.ts`, contents: printFile(domain.sourcePath, [], statements) };
+  return { path: `${domainFolder(domain.name)}/index.ts`, contents: printLines(domain.sourcePath, [], statements) };
 }
 
 /** Emits `<domain>/index.ts` for every domain. */

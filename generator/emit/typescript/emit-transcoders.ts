@@ -3,7 +3,7 @@
  * writes the current version; decoding reads any known version field by field (no reflection)
  * and runs older ones through the upcasters of `./upcasters.js`.
  */
-import type { CodeBlockWriter } from 'ts-morph';
+import type { LineWriter } from './line-writer.js';
 import type { DomainDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
 import {
   camelCase,
@@ -18,8 +18,9 @@ import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { constDeclaration, functionDeclaration } from './code-writer.js';
 import { enumReaderName, readCall, valueObjectDecoderName, valueObjectEncoderName, writeExpr } from './codec-code.js';
 import { enumValuesName } from './emit-types.js';
-import { importNames, present, printFile, quote } from './print.js';
-import type { Statement } from './print.js';
+import { importLines, printLines } from './line-writer.js';
+import { present, quote } from './print.js';
+import type { LineStatement } from './line-writer.js';
 
 /** A payload with versions: an event (`Deposited`) or a state (`AccountState`). */
 interface Payload {
@@ -50,7 +51,7 @@ function decoderName(payload: string, version: number): string {
 }
 
 /** Body of an object encoder: a literal of the required fields, then the present optional ones. */
-function writeEncodeBody(w: CodeBlockWriter, fields: readonly FieldDef[], helpers: Set<string>): void {
+function writeEncodeBody(w: LineWriter, fields: readonly FieldDef[], helpers: Set<string>): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
   const literal = required.map((f) => `${f.name}: ${writeExpr(f.type, `value.${f.name}`, helpers)},`);
@@ -66,7 +67,7 @@ function writeEncodeBody(w: CodeBlockWriter, fields: readonly FieldDef[], helper
 }
 
 /** Body of an object decoder reading `o` (already checked to be an object) at path `p`. */
-function writeDecodeBody(w: CodeBlockWriter, typeName: string, fields: readonly FieldDef[], path: string, helpers: Set<string>): void {
+function writeDecodeBody(w: LineWriter, typeName: string, fields: readonly FieldDef[], path: string, helpers: Set<string>): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
   const literal = required.map((f) => `${f.name}: ${readCall(f.type, `o.${f.name}`, 'at', path, quote(f.name), helpers)},`);
@@ -82,7 +83,7 @@ function writeDecodeBody(w: CodeBlockWriter, typeName: string, fields: readonly 
   w.writeLine('return value;');
 }
 
-function writeLiteral(w: CodeBlockWriter, prefix: string, lines: readonly string[], suffix: string): void {
+function writeLiteral(w: LineWriter, prefix: string, lines: readonly string[], suffix: string): void {
   if (lines.length === 0) {
     w.writeLine(`${prefix}{}${suffix}`);
     return;
@@ -92,8 +93,8 @@ function writeLiteral(w: CodeBlockWriter, prefix: string, lines: readonly string
   w.writeLine(`}${suffix}`);
 }
 
-function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): Statement[] {
-  return domain.valueObjects.flatMap((vo): Statement[] => [
+function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): LineStatement[] {
+  return domain.valueObjects.flatMap((vo): LineStatement[] => [
     functionDeclaration(valueObjectEncoderName(vo.name), [{ name: 'value', type: vo.name }], 'JsonValue', (w) =>
       writeEncodeBody(w, vo.fields, helpers),
     ),
@@ -116,8 +117,8 @@ function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): Statemen
   ]);
 }
 
-function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Set<string>): Statement[] {
-  const out: Statement[] = [
+function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Set<string>): LineStatement[] {
+  const out: LineStatement[] = [
     (w) => {
       for (const v of payload.versions) {
         w.writeLine(`const ${atName(payload.name, v.version)}: DecodeAt = { topic: ${quote(payload.topic)}, version: ${v.version} };`);
@@ -152,9 +153,8 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
   const doc =
     `Transcoder of \`${payload.topic}\`: writes version ${payload.version}` +
     (payload.version > 1 ? `, reads versions 1 to ${payload.version} (older ones through the upcasters).` : '.');
-  // A statement writer, not a variable structure: ts-morph over-indents multi-line initializers.
   out.push((w) => {
-    w.blankLineIfLastNot();
+    w.blankLine();
     w.writeLine(`/** ${doc} */`);
     w.writeLine(`export const ${codecName(payload.name)}: PayloadCodec<${payload.typeName}> = {`);
     w.indent(() => {
@@ -188,13 +188,13 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
   const helpers = new Set<string>();
   const upcasters = new Set<string>();
   const all = payloads(domain);
-  const enumReaders: Statement[] = domain.enums.map((e) =>
+  const enumReaders: LineStatement[] = domain.enums.map((e) =>
     constDeclaration(enumReaderName(e.name), `FieldReader<${e.name}>`, `(v, at, p, k) => readEnum(v, ${enumValuesName(e.name)}, at, p, k)`),
   );
   if (domain.enums.length > 0) helpers.add('readEnum').add('FieldReader');
-  const body: Statement[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
+  const body: LineStatement[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
   // Imports are computed after the body is printed: its writers fill `helpers` and `upcasters`.
-  const imports = (): Statement[] => {
+  const imports = (): LineStatement[] => {
     const typeNames = [
       ...domain.valueObjects.map((v) => v.name),
       ...domain.enums.map((e) => e.name),
@@ -203,14 +203,14 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
     const runtimeTypes = ['DecodeAt', 'JsonValue', 'PayloadCodec', ...[...helpers].filter((h) => h === 'Mutable' || h === 'FieldReader')];
     const runtimeValues = [...helpers].filter((h) => h !== 'Mutable' && h !== 'FieldReader');
     return present([
-      importNames(ctx.runtimeImport, runtimeValues),
-      importNames(ctx.runtimeImport, runtimeTypes, true),
-      importNames('./types.js', domain.enums.map((e) => enumValuesName(e.name))),
-      importNames('./types.js', typeNames, true),
-      importNames('./upcasters.js', upcasters),
+      importLines(ctx.runtimeImport, runtimeValues),
+      importLines(ctx.runtimeImport, runtimeTypes, true),
+      importLines('./types.js', domain.enums.map((e) => enumValuesName(e.name))),
+      importLines('./types.js', typeNames, true),
+      importLines('./upcasters.js', upcasters),
     ]);
   };
-  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents: printFile(domain.sourcePath, imports, body) };
+  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents: printLines(domain.sourcePath, imports, body) };
 }
 
 /** Emits `<domain>/transcoders.ts` for every domain. */

@@ -14,8 +14,9 @@ import {
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import type { PropertyShape } from './code-writer.js';
 import { constDeclaration, interfaceDeclaration, typeAlias, unionAlias } from './code-writer.js';
-import { docs, importNames, present, printFile, quote } from './print.js';
-import type { Statement } from './print.js';
+import { importLines, printLines } from './line-writer.js';
+import { docs, present, quote } from './print.js';
+import type { LineStatement } from './line-writer.js';
 import { fieldsNameScalar, tsType } from './type-text.js';
 
 /** `Currency` → `Currencies`: the runtime list of an enum's values. */
@@ -70,13 +71,13 @@ function property(field: FieldDef, optional = field.optional): PropertyShape {
   return { name: field.name, type: tsType(field.type), optional, docs: fieldDocs(field) };
 }
 
-function payloadInterface(name: string, fields: readonly FieldDef[], doc: string[]): Statement {
+function payloadInterface(name: string, fields: readonly FieldDef[], doc: string[]): LineStatement {
   return interfaceDeclaration(name, doc, fields.map((f) => property(f)));
 }
 
-function enumStatements(e: EnumDef): Statement[] {
+function enumStatements(e: EnumDef): LineStatement[] {
   return [
-    (w) => w.blankLineIfLastNot(),
+    (w) => w.blankLine(),
     typeAlias(e.name, docs(e.description), e.values.map(quote).join(' | ')),
     constDeclaration(enumValuesName(e.name), `readonly ${e.name}[]`, `[${e.values.map(quote).join(', ')}]`, {
       exported: true,
@@ -91,10 +92,10 @@ function versionDoc(subject: string, v: PayloadVersionDef, current: number): str
     : `${subject}, schema version ${v.version}: stored data of this version is read and upcast, never written.`;
 }
 
-function eventStatements(event: EventDef): Statement[] {
+function eventStatements(event: EventDef): LineStatement[] {
   const data = eventDataTypeName(event.name);
   const input = eventInputTypeName(event.name);
-  const out: Statement[] = event.versions.map((v) =>
+  const out: LineStatement[] = event.versions.map((v) =>
     payloadInterface(versionedTypeName(event.name, v.version), v.fields, docs(versionDoc(`Payload of \`${event.topic}\``, v, event.version))),
   );
   out.push(typeAlias(data, docs(`Payload of \`${event.topic}\` in its current schema version.`), versionedTypeName(event.name, event.version)));
@@ -122,9 +123,9 @@ function eventStatements(event: EventDef): Statement[] {
   return out;
 }
 
-function aggregateStatements(aggregate: AggregateDef): Statement[] {
+function aggregateStatements(aggregate: AggregateDef): LineStatement[] {
   const state = stateTypeName(aggregate.name);
-  const out: Statement[] = aggregate.state.versions.map((v) =>
+  const out: LineStatement[] = aggregate.state.versions.map((v) =>
     payloadInterface(versionedTypeName(state, v.version), v.fields, docs(versionDoc(`State of ${aggregate.name}`, v, aggregate.state.version))),
   );
   out.push(
@@ -135,7 +136,7 @@ function aggregateStatements(aggregate: AggregateDef): Statement[] {
     ),
   );
   for (const event of aggregate.events) out.push(...eventStatements(event));
-  out.push((w) => w.blankLineIfLastNot());
+  out.push((w) => w.blankLine());
   out.push(unionAlias(eventUnionName(aggregate.name), docs(`Every event of ${aggregate.name}.`), aggregate.events.map((e) => e.name)));
   return out;
 }
@@ -155,15 +156,15 @@ export function emitTypesFile(domain: DomainDef, ctx: EmitContext): GeneratedFil
   const runtimeTypes = ['DomainEvent'];
   if (fieldsNameScalar(fields, 'json')) runtimeTypes.push('JsonValue');
   const imports = present([
-    fieldsNameScalar(fields, 'decimal') ? importNames('decimal.js', ['Decimal'], true) : undefined,
-    importNames(ctx.runtimeImport, runtimeTypes, true),
+    fieldsNameScalar(fields, 'decimal') ? importLines('decimal.js', ['Decimal'], true) : undefined,
+    importLines(ctx.runtimeImport, runtimeTypes, true),
   ]);
-  const statements: Statement[] = [
+  const statements: LineStatement[] = [
     ...domain.enums.flatMap(enumStatements),
     ...domain.valueObjects.map((vo) => payloadInterface(vo.name, vo.fields, docs(vo.description))),
     ...domain.aggregates.flatMap(aggregateStatements),
   ];
-  return { path: `${domainFolder(domain.name)}/types.ts`, contents: printFile(domain.sourcePath, imports, statements) };
+  return { path: `${domainFolder(domain.name)}/types.ts`, contents: printLines(domain.sourcePath, imports, statements) };
 }
 
 /** Emits `<domain>/types.ts` for every domain. */

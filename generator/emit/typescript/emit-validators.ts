@@ -15,8 +15,9 @@ import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { addEventforgeKeywords, RUNTIME_CHECKS, runtimeAlias } from './ajv-keywords.js';
 import { objectSchema, valueObjectSchemaId } from './json-schema.js';
 import { writeDocs } from './code-writer.js';
-import { docs, importNames, present, printFile } from './print.js';
-import type { Statement } from './print.js';
+import { importLines, printLines } from './line-writer.js';
+import { docs, present } from './print.js';
+import type { LineStatement } from './line-writer.js';
 import { domainScope } from './type-text.js';
 
 // ajv ships CommonJS: under NodeNext its default export arrives as the module object.
@@ -98,15 +99,15 @@ function validatorsModule(domain: DomainDef, ctx: EmitContext): string {
 
 function declarations(domain: DomainDef, ctx: EmitContext): string {
   const events = validatedEvents(domain);
-  const imports = present([importNames(ctx.runtimeImport, events.length === 0 ? [] : ['SchemaValidator'], true)]);
-  const statements: Statement[] = [
-    ...events.map((e): Statement => (w) => {
+  const imports = present([importLines(ctx.runtimeImport, events.length === 0 ? [] : ['SchemaValidator'], true)]);
+  const statements: LineStatement[] = [
+    ...events.map((e): LineStatement => (w) => {
       writeDocs(w, docs(`Checks the wire form of a \`${e.topic}\` input against the event's declared types and constraints.`));
       w.writeLine(`export declare const ${validatorName(e.name)}: SchemaValidator;`);
     }),
   ];
   if (statements.length === 0) return `${generatedHeader(domain.sourcePath)}\nexport {};\n`;
-  return printFile(domain.sourcePath, imports, statements);
+  return printLines(domain.sourcePath, imports, statements);
 }
 
 export function emitValidatorFiles(domain: DomainDef, ctx: EmitContext): GeneratedFile[] {

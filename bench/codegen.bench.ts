@@ -1,0 +1,88 @@
+/**
+ * Code generation time (issue 3, item 7a) on the synthetic schema of 100 aggregates × 10 events
+ * × 3 versions (bench/synthetic-schema.ts): `eventforge generate` into an empty folder (cold)
+ * and again with nothing changed (unchanged re-run), each as a fresh CLI process, which is what
+ * a build runs. Targets: cold < 3 s, unchanged < 0.5 s. Also reported, from one process: the
+ * same two runs in-process (no Node/tsx start-up), the time of each emitter, and as baseline
+ * the start-up of the CLI process itself (`eventforge --help`), measured in the same run.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runGenerate } from '../generator/cli.js';
+import { emitters } from '../generator/emit/index.js';
+import { compile } from '../generator/index.js';
+import type { BenchReport } from './run.js';
+import { syntheticSchema } from './synthetic-schema.js';
+
+const SHAPE = { aggregates: 100, events: 10, versions: 3 } as const;
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'bin', 'eventforge.js');
+const ROUNDS = 3;
+
+function wallMs(run: () => void): number {
+  const start = performance.now();
+  run();
+  return performance.now() - start;
+}
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+function cli(cwd: string, args: string[]): void {
+  execFileSync(process.execPath, [CLI, ...args], { cwd, stdio: 'pipe' });
+}
+
+export default async function codegenBench(report: BenchReport): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'eventforge-codegen-'));
+  try {
+    mkdirSync(join(dir, 'schemas'));
+    const text = syntheticSchema(SHAPE);
+    writeFileSync(join(dir, 'schemas', 'synthetic.domain.yaml'), text);
+    const args = ['generate', '--schemas', 'schemas', '--out', 'generated'];
+
+    const startup: number[] = [];
+    const cold: number[] = [];
+    const unchanged: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      startup.push(wallMs(() => cli(dir, ['--help'])));
+      rmSync(join(dir, 'generated'), { recursive: true, force: true });
+      cold.push(wallMs(() => cli(dir, args)));
+      unchanged.push(wallMs(() => cli(dir, args)));
+    }
+    const shape = `${SHAPE.aggregates} aggregates × ${SHAPE.events} events × ${SHAPE.versions} versions`;
+    report.add({ schema: shape, run: 'CLI start-up only (--help, baseline)', ms: Math.round(median(startup)) });
+    report.add({ schema: shape, run: 'cold generate (fresh process, empty output)', ms: Math.round(median(cold)), targetMs: 3000, meetsTarget: median(cold) < 3000 });
+    report.add({ schema: shape, run: 'unchanged re-run (fresh process)', ms: Math.round(median(unchanged)), targetMs: 500, meetsTarget: median(unchanged) < 500 });
+
+    // In-process: the first call pays module JIT warm-up, the second is the steady state.
+    const io = { cwd: dir, out: () => undefined, err: (line: string) => report.log(line) };
+    rmSync(join(dir, 'generated'), { recursive: true, force: true });
+    let start = performance.now();
+    await runGenerate({ schemas: 'schemas', out: 'generated', check: false }, io);
+    const inCold = performance.now() - start;
+    report.add({ schema: shape, run: 'in-process generate (first call)', ms: Math.round(inCold) });
+    const inUnchanged: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      start = performance.now();
+      await runGenerate({ schemas: 'schemas', out: 'generated', check: false }, io);
+      inUnchanged.push(performance.now() - start);
+    }
+    report.add({ schema: shape, run: 'in-process unchanged re-run', ms: Math.round(median(inUnchanged)) });
+
+    const sources = [{ path: 'schemas/synthetic.domain.yaml', text }];
+    const front = compile({ sources, skipEmit: true });
+    const project = front.project;
+    if (project === undefined) throw new Error('the synthetic schema does not compile');
+    report.add({ schema: shape, run: 'front half (parse → IR), warm', ms: Math.round(wallMs(() => compile({ sources, skipEmit: true }))) });
+    const ctx = { runtimeImport: 'eventforge/runtime', outToCwd: '..' };
+    for (const emitter of emitters) {
+      const times: number[] = [];
+      let bytes = 0;
+      for (let r = 0; r < ROUNDS; r++) times.push(wallMs(() => (bytes = emitter.emit(project, ctx).reduce((n, f) => n + f.contents.length, 0))));
+      report.add({ schema: shape, run: `emitter ${emitter.name}, warm`, ms: Math.round(median(times)), kilobytes: Math.round(bytes / 1024) });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
