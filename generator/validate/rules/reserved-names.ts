@@ -20,11 +20,13 @@ export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
 
 /**
  * Type names the generated files import or rely on (runtime exports, decimal.js, TypeScript's
- * globals): a value object or enum of that name would shadow them.
+ * globals): a value object or enum of that name would shadow them. test/compiler/reserved-names
+ * checks that every PascalCase name generated files import is listed here.
  */
 export const RESERVED_TYPE_NAMES: ReadonlySet<string> = new Set([
-  'Aggregate', 'AggregateDescriptor', 'AggregateSnapshot', 'DomainDescriptor', 'DomainEvent', 'EventDescriptor',
-  'PayloadCodec', 'Mutable', 'JsonValue', 'Decimal', 'Application', 'Repository', 'Mapper',
+  'Aggregate', 'AggregateClass', 'AggregateDescriptor', 'AggregateSnapshot', 'Application', 'DecodeAt', 'Decimal',
+  'DomainDescriptor', 'DomainEvent', 'EventDescriptor', 'FieldReader', 'JsonValue', 'Mutable', 'PayloadCodec',
+  'Repository', 'SchemaValidator',
   'Array', 'BigInt', 'Boolean', 'Date', 'Error', 'Function', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Partial',
   'Promise', 'Readonly', 'ReadonlyArray', 'Record', 'RegExp', 'Set', 'String', 'Symbol', 'Uint8Array',
 ]);
