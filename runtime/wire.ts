@@ -7,7 +7,7 @@
 import { Decimal } from 'decimal.js';
 import { DecodeError, EventforgeError, UnknownSchemaVersionError, ValidationError } from './errors.js';
 import type { ValidationIssue } from './errors.js';
-import type { JsonValue } from './codec.js';
+import type { JsonValue, PayloadCodec } from './codec.js';
 
 /** Where a decoder is: the payload's topic and the schema version being read. */
 export interface DecodeAt {
@@ -315,6 +315,22 @@ export function schemaIssues(errors: readonly SchemaError[]): ValidationIssue[] 
 export function assertValid(topic: string, validator: SchemaValidator, wire: JsonValue): void {
   if (validator(wire)) return;
   throw new ValidationError(topic, schemaIssues(validator.errors ?? []));
+}
+
+/**
+ * Checks a typed payload before its event is queued: encodes it with its codec and validates the
+ * wire form. A value the codec cannot even encode (a caller outside TypeScript's checks passing
+ * `undefined` for a Decimal, an invalid Date) is refused the same way, as a `ValidationError`.
+ */
+export function checkPayload<T>(topic: string, validator: SchemaValidator, codec: PayloadCodec<T>, data: T): void {
+  let wire: JsonValue;
+  try {
+    wire = codec.encode(data);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ValidationError(topic, [{ path: '', message: `does not fit its declared types (${reason})` }]);
+  }
+  assertValid(topic, validator, wire);
 }
 
 /** A non-creation event reached an aggregate with no state, or a creation event one that has state. */

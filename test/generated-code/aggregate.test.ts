@@ -188,3 +188,24 @@ describe('generated aggregate base class', () => {
     expect(() => sink.applyEvent(again)).toThrow(/creation event Installed cannot apply to an aggregate that already exists/);
   });
 });
+
+describe('payloads from outside TypeScript', () => {
+  it('refuses a value its codec cannot encode (untyped caller) as a ValidationError, queuing nothing', () => {
+    const sink = Sink.install('kitchen');
+    const untyped = { ...everything, decimal: undefined } as unknown as EverythingInput;
+    const error = validationError(() => sink.record(untyped));
+    expect(error.topic).toBe('Kitchen.Sink.Everything');
+    expect(error.issues[0]?.message).toMatch(/^does not fit its declared types \(/);
+    expect(validationError(() => sink.record({ ...everything, at: new Date('nonsense') })).issues[0]?.message).toMatch(/Invalid time value/);
+    expect(sink.pendingEvents).toHaveLength(1);
+  });
+
+  it('refuses a missing required field and a wrong type that encode lets through, with their paths', () => {
+    const sink = Sink.install('kitchen');
+    const error = validationError(() => sink.record({ ...everything, text: undefined, int: '3' } as unknown as EverythingInput));
+    expect(error.issues).toEqual([
+      { path: 'text', message: 'is required' },
+      { path: 'int', message: 'must be integer' },
+    ]);
+  });
+});

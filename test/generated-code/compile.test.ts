@@ -5,9 +5,11 @@
  * at the repository root (so `eventforge/runtime` and node_modules resolve) and runs tsc there.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compile } from '../../generator/index.js';
+import { syntheticSchema } from '../../bench/synthetic-schema.js';
 import { ROOT } from '../emit/golden-cases.js';
 
 const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
@@ -47,5 +49,25 @@ describe('tsc on generated code', () => {
     const { ok, output } = tscOnFixture('abstract-factory');
     expect(ok).toBe(false);
     expect(output).toMatch(/main\.ts\(4,\d+\): error TS2684/);
+  });
+});
+
+describe('tsc on the generated code of the synthetic benchmark schema', () => {
+  it('compiles strict: renames, added, dropped fields and three versions of every event', () => {
+    const text = syntheticSchema({ aggregates: 4, events: 5, versions: 3 });
+    const result = compile({ sources: [{ path: 'schemas/synthetic.domain.yaml', text }], outToCwd: '..' });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const dir = mkdtempSync(join(ROOT, '.tsc-fixture-'));
+    try {
+      for (const file of result.files.filter((f) => /\.(ts|js)$/.test(f.path))) {
+        mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+        writeFileSync(join(dir, file.path), file.contents);
+      }
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['**/*.ts'] }));
+      const output = execFileSync(TSC, ['--noEmit', '-p', join(dir, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
+      expect(output).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -42,7 +42,7 @@ export function hasAbstractHandlers(aggregate: AggregateDef): boolean {
 
 interface FileNeeds extends ApplyNeeds {
   randomUUID: boolean;
-  assertValid: boolean;
+  checkPayload: boolean;
   types: Set<string>;
   codecs: Set<string>;
   validators: Set<string>;
@@ -64,10 +64,10 @@ function writeData(w: LineWriter, event: EventDef, scope: DomainScope, needs: Fi
   });
   w.writeLine('};');
   for (const f of optional) w.writeLine(`if (input.${f.name} !== undefined) data.${f.name} = input.${f.name};`);
-  needs.assertValid = true;
+  needs.checkPayload = true;
   needs.codecs.add(codecName(event.name));
   needs.validators.add(validatorName(event.name));
-  w.writeLine(`assertValid(${quote(event.topic)}, ${validatorName(event.name)}, ${codecName(event.name)}.encode(data));`);
+  w.writeLine(`checkPayload(${quote(event.topic)}, ${validatorName(event.name)}, ${codecName(event.name)}, data);`);
 }
 
 function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): MemberShape {
@@ -222,7 +222,7 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     removeFirst: false,
     outOfOrder: false,
     randomUUID: false,
-    assertValid: false,
+    checkPayload: false,
     types: new Set(),
     codecs: new Set(),
     validators: new Set(),
@@ -239,7 +239,7 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     const jsonType = mentioned.delete('JsonValue');
     for (const name of mentioned) needs.types.add(name);
     const runtimeValues = ['Aggregate'];
-    if (needs.assertValid) runtimeValues.push('assertValid');
+    if (needs.checkPayload) runtimeValues.push('checkPayload');
     if (needs.removeFirst) runtimeValues.push('removeFirst');
     if (needs.outOfOrder) runtimeValues.push('outOfOrder');
     if (needs.decodeBase64) runtimeValues.push('decodeBase64');

@@ -1,0 +1,68 @@
+/**
+ * The generated ajv standalone validators as application code can use them on raw JSON
+ * (e.g. a request body) before building a typed input: every violation, with its path.
+ */
+import { describe, expect, it } from 'vitest';
+import { ValidationError, assertValid, schemaIssues } from '../../runtime/index.js';
+import type { JsonValue, SchemaValidator } from '../../runtime/index.js';
+import { validateDeposited, validateOpened, validateStatementAttached } from '../fixtures/golden/bank/expected/bank/index.js';
+import { validateEverything, validateTagAdded } from '../fixtures/golden/kitchen/expected/kitchen/index.js';
+
+function issues(validator: SchemaValidator, wire: JsonValue): { path: string; message: string }[] {
+  return validator(wire) ? [] : schemaIssues(validator.errors ?? []);
+}
+
+const opened = { owner: 'Ada', email: 'ada@example.com', currency: 'EUR', openedOn: '2024-01-31' };
+
+describe('generated validators on raw JSON', () => {
+  it('accept a valid input, with defaulted fields left out', () => {
+    expect(issues(validateOpened, opened)).toEqual([]);
+    expect(issues(validateOpened, { ...opened, overdraftLimit: '100.50' })).toEqual([]);
+  });
+
+  it('list every violation with its path', () => {
+    expect(issues(validateOpened, { owner: '', email: 'no at sign', currency: 'CHF', overdraftLimit: '-0.01', extra: 1 })).toEqual([
+      { path: 'openedOn', message: 'is required' },
+      { path: '', message: 'must NOT have additional properties' },
+      { path: 'currency', message: 'must be equal to one of the allowed values' },
+      { path: 'email', message: 'must match pattern "^[^@\\s]+@[^@\\s]+$"' },
+      { path: 'overdraftLimit', message: 'must be >= 0' },
+      { path: 'owner', message: 'must have at least 1 character' },
+    ]);
+  });
+
+  it('compare decimal bounds exactly, on the text', () => {
+    const deposit = { amount: '0.01', transactionId: '00000000-0000-4000-8000-000000000000' };
+    expect(issues(validateDeposited, deposit)).toEqual([]);
+    expect(issues(validateDeposited, { ...deposit, amount: '0.00999999999999999999999999' })).toEqual([{ path: 'amount', message: 'must be >= 0.01' }]);
+    expect(issues(validateDeposited, { ...deposit, amount: '1e-3' })).toEqual([{ path: 'amount', message: 'must be >= 0.01' }]);
+    expect(issues(validateDeposited, { ...deposit, amount: 'NaN' })).toEqual([{ path: 'amount', message: 'must be a decimal number as text' }]);
+  });
+
+  it('check the text forms of uuid, date, date-time, bytes and bigint', () => {
+    const statement = { document: 'AAEC', metadata: { any: ['json'] }, pages: 1, sizeBytes: '12345678901234567890', issuedAt: '2024-01-01T00:00:00.000Z', checksums: { sha: 'x' } };
+    expect(issues(validateStatementAttached, statement)).toEqual([]);
+    expect(issues(validateStatementAttached, { ...statement, document: 'A', sizeBytes: '1.5', issuedAt: '2024-01-01', pages: 0, checksums: { sha: 1 } })).toEqual([
+      { path: 'checksums.sha', message: 'must be string' },
+      { path: 'document', message: 'must be base64 text' },
+      { path: 'issuedAt', message: 'must be an ISO 8601 date-time with a time zone' },
+      { path: 'pages', message: 'must be >= 1' },
+      { path: 'sizeBytes', message: 'must be an integer as text' },
+    ]);
+    expect(issues(validateDeposited, { amount: '1', transactionId: 'nope' })).toEqual([{ path: 'transactionId', message: 'must be a UUID' }]);
+  });
+
+  it('check nested value objects through their shared schema, and list bounds on lists', () => {
+    expect(issues(validateTagAdded, { tag: { label: '', price: { amount: '-1', colour: 'red' } } })).toEqual([
+      { path: 'tag.label', message: 'must have at least 1 character' },
+      { path: 'tag.price.amount', message: 'must be >= 0' },
+    ]);
+    const tags = Array.from({ length: 6 }, () => ({ label: 'x' }));
+    expect(issues(validateEverything, { tags }).find((i) => i.path === 'tags')).toEqual({ path: 'tags', message: 'must NOT have more than 5 items' });
+  });
+
+  it('assertValid throws a typed ValidationError naming the topic', () => {
+    expect(() => assertValid('Bank.Account.Opened', validateOpened, {})).toThrow(ValidationError);
+    expect(() => assertValid('Bank.Account.Opened', validateOpened, {})).toThrow(/invalid Bank\.Account\.Opened: currency is required; email is required/);
+  });
+});
