@@ -7,23 +7,83 @@
  */
 import type { Diagnostic } from '../../diagnostics.js';
 import { aggregateBaseClassName, eventDataTypeName, eventUnionName, stateTypeName, versionedTypeName } from '../../ir/naming.js';
-import type { Located } from '../../load/raw-model.js';
+import type { Located, RawDomain } from '../../load/raw-model.js';
 import { errorAt } from '../../load/source-doc.js';
 import type { Rule } from './rule.js';
 import { fieldLists } from './walk.js';
 
-interface Declared {
+export interface Declared {
   readonly name: Located<string>;
   /** `value object Money`, `event Account.Opened`. */
   readonly what: string;
   /** Names generated from it, with what they are. */
   readonly generated: readonly { readonly name: string; readonly what: string }[];
+  /** The domain itself: not a type, but some generated names derive from it. */
+  readonly isDomain?: boolean;
 }
 
 export const duplicateNames: Rule = ({ domain }) => {
   const file = domain.file;
   const diagnostics: Diagnostic[] = [];
-  const declared: Declared[] = [];
+  const declared = declaredNames(domain);
+
+  const exact = new Map<string, Declared>();
+  const folded = new Map<string, Declared>();
+  for (const d of declared) {
+    if (d.isDomain === true) continue;
+    const name = d.name.value;
+    const first = exact.get(name);
+    if (first !== undefined) {
+      diagnostics.push(errorAt(file, d.name.range, 'EF204', `${d.what} has the same name as ${first.what} (line ${first.name.range.start.line})`, 'names of types, aggregates and events share one namespace per domain; rename one of them'));
+      continue;
+    }
+    const sameFold = folded.get(name.toLowerCase());
+    if (sameFold !== undefined) {
+      diagnostics.push(errorAt(file, d.name.range, 'EF205', `${d.what} differs only by case from ${sameFold.what} (line ${sameFold.name.range.start.line})`, 'names that differ only by case are refused (they collide on case-insensitive file systems and databases); rename one'));
+      continue;
+    }
+    exact.set(name, d);
+    folded.set(name.toLowerCase(), d);
+  }
+  const generatedBy = new Map<string, { owner: Declared; what: string }>();
+  for (const d of declared) for (const g of d.generated) if (!generatedBy.has(g.name)) generatedBy.set(g.name, { owner: d, what: g.what });
+  for (const d of declared) {
+    if (d.isDomain === true) continue;
+    const clash = generatedBy.get(d.name.value);
+    if (clash !== undefined && clash.owner !== d) {
+      diagnostics.push(errorAt(file, d.name.range, 'EF206', `${d.what} has the same name as ${clash.what}, which eventforge generates`, `rename ${d.what.split(' ').slice(0, -1).join(' ')} "${d.name.value}"`));
+    }
+  }
+
+  for (const list of fieldLists(domain)) {
+    const seen = new Map<string, Located<string>>();
+    for (const field of list.fields) {
+      const key = field.name.value.toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined && first.value !== field.name.value) {
+        diagnostics.push(errorAt(file, field.name.range, 'EF205', `field "${field.name.value}" of ${list.label} differs only by case from field "${first.value}" (line ${first.range.start.line})`, 'rename one of the two fields'));
+      } else if (first === undefined) {
+        seen.set(key, field.name);
+      }
+    }
+  }
+  return diagnostics;
+};
+
+/** Every type name the domain declares, with the names eventforge generates from each. */
+export function declaredNames(domain: RawDomain): Declared[] {
+  const name = domain.name.value;
+  const declared: Declared[] = [
+    {
+      name: domain.name,
+      what: `domain ${name}`,
+      isDomain: true,
+      generated: [
+        { name: `${name}Repositories`, what: `the repositories type of domain ${name}` },
+        { name: `${name}AggregateClasses`, what: `the aggregate classes type of domain ${name}` },
+      ],
+    },
+  ];
   for (const decl of domain.types) {
     const what = decl.kind === 'enum' ? `enum ${decl.name.value}` : `value object ${decl.name.value}`;
     declared.push({ name: decl.name, what, generated: decl.kind === 'enum' ? [{ name: enumValuesName(decl.name.value), what: `the value list of enum ${decl.name.value}` }] : [] });
@@ -56,46 +116,8 @@ export const duplicateNames: Rule = ({ domain }) => {
     }
   }
 
-  const exact = new Map<string, Declared>();
-  const folded = new Map<string, Declared>();
-  for (const d of declared) {
-    const name = d.name.value;
-    const first = exact.get(name);
-    if (first !== undefined) {
-      diagnostics.push(errorAt(file, d.name.range, 'EF204', `${d.what} has the same name as ${first.what} (line ${first.name.range.start.line})`, 'names of types, aggregates and events share one namespace per domain; rename one of them'));
-      continue;
-    }
-    const sameFold = folded.get(name.toLowerCase());
-    if (sameFold !== undefined) {
-      diagnostics.push(errorAt(file, d.name.range, 'EF205', `${d.what} differs only by case from ${sameFold.what} (line ${sameFold.name.range.start.line})`, 'names that differ only by case are refused (they collide on case-insensitive file systems and databases); rename one'));
-      continue;
-    }
-    exact.set(name, d);
-    folded.set(name.toLowerCase(), d);
-  }
-  const generatedBy = new Map<string, { owner: Declared; what: string }>();
-  for (const d of declared) for (const g of d.generated) if (!generatedBy.has(g.name)) generatedBy.set(g.name, { owner: d, what: g.what });
-  for (const d of declared) {
-    const clash = generatedBy.get(d.name.value);
-    if (clash !== undefined && clash.owner !== d) {
-      diagnostics.push(errorAt(file, d.name.range, 'EF206', `${d.what} has the same name as ${clash.what}, which eventforge generates`, `rename ${d.what.split(' ').slice(0, -1).join(' ')} "${d.name.value}"`));
-    }
-  }
-
-  for (const list of fieldLists(domain)) {
-    const seen = new Map<string, Located<string>>();
-    for (const field of list.fields) {
-      const key = field.name.value.toLowerCase();
-      const first = seen.get(key);
-      if (first !== undefined && first.value !== field.name.value) {
-        diagnostics.push(errorAt(file, field.name.range, 'EF205', `field "${field.name.value}" of ${list.label} differs only by case from field "${first.value}" (line ${first.range.start.line})`, 'rename one of the two fields'));
-      } else if (first === undefined) {
-        seen.set(key, field.name);
-      }
-    }
-  }
-  return diagnostics;
-};
+  return declared;
+}
 
 function range(n: number): number[] {
   return Array.from({ length: Math.max(0, Math.min(n, 1000)) }, (_, i) => i + 1);
