@@ -152,8 +152,15 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.state.transactionCount;
   }
 
-  /** Creates a Account with a `Opened` event (checked against its constraints first). The id defaults to a random UUID, the timestamp to now. */
-  static create<T extends AccountBase>(this: new () => T, input: OpenedInput, options: { readonly id?: string; readonly timestamp?: Date } = {}): T {
+  /**
+   * Creates an Account with its `Opened` event (checked against its constraints first). The id defaults
+   * to a random UUID, the timestamp to now.
+   */
+  static create<T extends AccountBase>(
+    this: new () => T,
+    input: OpenedInput,
+    options: { readonly id?: string; readonly timestamp?: Date } = {},
+  ): T {
     const data: OpenedData = {
       currency: input.currency,
       email: input.email,
@@ -167,7 +174,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return aggregate;
   }
 
-  /** Triggers `AddressChanged`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `AddressChanged`: checks the payload (ValidationError listing every violation, nothing
+   * queued), applies it and queues it for the next save.
+   */
   protected triggerAddressChanged(input: AddressChangedInput): AddressChanged {
     const data: AddressChangedData = {
       address: input.address,
@@ -176,7 +186,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.triggerEvent<AddressChanged>('AddressChanged', data);
   }
 
-  /** Triggers `Closed`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `Closed`: checks the payload (ValidationError listing every violation, nothing queued),
+   * applies it and queues it for the next save.
+   */
   protected triggerClosed(input: ClosedInput): Closed {
     const data: Mutable<ClosedData> = {
     };
@@ -185,7 +198,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.triggerEvent<Closed>('Closed', data);
   }
 
-  /** Triggers `Deposited`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `Deposited`: checks the payload (ValidationError listing every violation, nothing queued),
+   * applies it and queues it for the next save.
+   */
   protected triggerDeposited(input: DepositedInput): Deposited {
     const data: Mutable<DepositedData> = {
       amount: input.amount,
@@ -197,7 +213,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.triggerEvent<Deposited>('Deposited', data);
   }
 
-  /** Triggers `Frozen`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `Frozen`: checks the payload (ValidationError listing every violation, nothing queued),
+   * applies it and queues it for the next save.
+   */
   protected triggerFrozen(input: FrozenInput): Frozen {
     const data: Mutable<FrozenData> = {
       notifyOwner: input.notifyOwner ?? true,
@@ -207,7 +226,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.triggerEvent<Frozen>('Frozen', data);
   }
 
-  /** Triggers `InterestApplied`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `InterestApplied`: checks the payload (ValidationError listing every violation, nothing
+   * queued), applies it and queues it for the next save.
+   */
   protected triggerInterestApplied(input: InterestAppliedInput): InterestApplied {
     const data: InterestAppliedData = {
       amount: input.amount,
@@ -217,7 +239,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.triggerEvent<InterestApplied>('InterestApplied', data);
   }
 
-  /** Triggers `LimitSet`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `LimitSet`: checks the payload (ValidationError listing every violation, nothing queued),
+   * applies it and queues it for the next save.
+   */
   protected triggerLimitSet(input: LimitSetInput): LimitSet {
     const data: LimitSetData = {
       name: input.name,
@@ -227,7 +252,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.triggerEvent<LimitSet>('LimitSet', data);
   }
 
-  /** Triggers `StatementAttached`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `StatementAttached`: checks the payload (ValidationError listing every violation, nothing
+   * queued), applies it and queues it for the next save.
+   */
   protected triggerStatementAttached(input: StatementAttachedInput): StatementAttached {
     const data: StatementAttachedData = {
       checksums: input.checksums,
@@ -241,7 +269,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.triggerEvent<StatementAttached>('StatementAttached', data);
   }
 
-  /** Triggers `Tagged`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `Tagged`: checks the payload (ValidationError listing every violation, nothing queued),
+   * applies it and queues it for the next save.
+   */
   protected triggerTagged(input: TaggedInput): Tagged {
     const data: TaggedData = {
       tag: input.tag,
@@ -250,7 +281,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.triggerEvent<Tagged>('Tagged', data);
   }
 
-  /** Triggers `TransferReceived`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `TransferReceived`: checks the payload (ValidationError listing every violation, nothing
+   * queued), applies it and queues it for the next save.
+   */
   protected triggerTransferReceived(input: TransferReceivedInput): TransferReceived {
     const data: TransferReceivedData = {
       amount: input.amount,
@@ -261,7 +295,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.triggerEvent<TransferReceived>('TransferReceived', data);
   }
 
-  /** Triggers `TransferSent`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `TransferSent`: checks the payload (ValidationError listing every violation, nothing
+   * queued), applies it and queues it for the next save.
+   */
   protected triggerTransferSent(input: TransferSentInput): TransferSent {
     const data: TransferSentData = {
       amount: input.amount,
@@ -272,7 +309,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.triggerEvent<TransferSent>('TransferSent', data);
   }
 
-  /** Triggers `Untagged`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `Untagged`: checks the payload (ValidationError listing every violation, nothing queued),
+   * applies it and queues it for the next save.
+   */
   protected triggerUntagged(input: UntaggedInput): Untagged {
     const data: UntaggedData = {
       tag: input.tag,
@@ -281,7 +321,10 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.triggerEvent<Untagged>('Untagged', data);
   }
 
-  /** Triggers `Withdrawn`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `Withdrawn`: checks the payload (ValidationError listing every violation, nothing queued),
+   * applies it and queues it for the next save.
+   */
   protected triggerWithdrawn(input: WithdrawnInput): Withdrawn {
     const data: WithdrawnData = {
       amount: input.amount,
@@ -376,16 +419,28 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return event.type === 'Closed';
   }
 
-  /** The state after `LimitSet`. Implement it in the hand-written subclass; return a new state, never change `state`. */
+  /**
+   * The state after `LimitSet`. Implement it in the hand-written subclass; return a new state, never
+   * change `state`.
+   */
   protected abstract applyLimitSet(state: AccountState, event: LimitSet): AccountState;
 
-  /** The state after `TransferReceived`. Implement it in the hand-written subclass; return a new state, never change `state`. */
+  /**
+   * The state after `TransferReceived`. Implement it in the hand-written subclass; return a new state,
+   * never change `state`.
+   */
   protected abstract applyTransferReceived(state: AccountState, event: TransferReceived): AccountState;
 
-  /** The state after `TransferSent`. Implement it in the hand-written subclass; return a new state, never change `state`. */
+  /**
+   * The state after `TransferSent`. Implement it in the hand-written subclass; return a new state, never
+   * change `state`.
+   */
   protected abstract applyTransferSent(state: AccountState, event: TransferSent): AccountState;
 
-  /** The state after `Withdrawn`. Implement it in the hand-written subclass; return a new state, never change `state`. */
+  /**
+   * The state after `Withdrawn`. Implement it in the hand-written subclass; return a new state, never
+   * change `state`.
+   */
   protected abstract applyWithdrawn(state: AccountState, event: Withdrawn): AccountState;
 }
 
@@ -420,8 +475,15 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
     return this.state.toAccount;
   }
 
-  /** Creates a Transfer with a `Requested` event (checked against its constraints first). The id defaults to a random UUID, the timestamp to now. */
-  static create<T extends TransferBase>(this: new () => T, input: RequestedInput, options: { readonly id?: string; readonly timestamp?: Date } = {}): T {
+  /**
+   * Creates a Transfer with its `Requested` event (checked against its constraints first). The id
+   * defaults to a random UUID, the timestamp to now.
+   */
+  static create<T extends TransferBase>(
+    this: new () => T,
+    input: RequestedInput,
+    options: { readonly id?: string; readonly timestamp?: Date } = {},
+  ): T {
     const data: RequestedData = {
       amount: input.amount,
       fromAccount: input.fromAccount,
@@ -438,7 +500,10 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
     return this.triggerEvent<Completed>('Completed', {});
   }
 
-  /** Triggers `Failed`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `Failed`: checks the payload (ValidationError listing every violation, nothing queued),
+   * applies it and queues it for the next save.
+   */
   protected triggerFailed(input: FailedInput): Failed {
     const data: FailedData = {
       reason: input.reason,
@@ -482,5 +547,18 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
   }
 }
 
-/** Transfer, ready to use: every event has a declarative apply, so no hand-written code is needed. */
-export class Transfer extends TransferBase {}
+/**
+ * Transfer, ready to use: every event applies declaratively, so no hand-written code is needed. Extend
+ * the base class instead to add commands and invariants.
+ */
+export class Transfer extends TransferBase {
+  /** Triggers `Completed` (public here: the ready class has no commands of its own). */
+  override triggerCompleted(): Completed {
+    return super.triggerCompleted();
+  }
+
+  /** Triggers `Failed` (public here: the ready class has no commands of its own). */
+  override triggerFailed(input: FailedInput): Failed {
+    return super.triggerFailed(input);
+  }
+}

@@ -96,14 +96,20 @@ export type ClosedInput = ClosedData;
 /** Stored as `Bank.Account.Closed`; discards the aggregate. */
 export type Closed = DomainEvent<'Closed', ClosedData>;
 
-/** Payload of `Bank.Account.Deposited`, schema version 1: stored data of this version is read and upcast, never written. */
+/**
+ * Payload of `Bank.Account.Deposited`, schema version 1: stored data of this version is read and
+ * upcast, never written.
+ */
 export interface DepositedV1 {
   readonly channel: string;
   readonly note?: string;
   readonly sum: Decimal;
 }
 
-/** Payload of `Bank.Account.Deposited`, schema version 2: stored data of this version is read and upcast, never written. */
+/**
+ * Payload of `Bank.Account.Deposited`, schema version 2: stored data of this version is read and
+ * upcast, never written.
+ */
 export interface DepositedV2 {
   readonly amount: Decimal;
   readonly note?: string;

@@ -36,8 +36,15 @@ export abstract class DogBase extends Aggregate<DogState, DogEvent> {
     return this.state.tricks;
   }
 
-  /** Creates a Dog with a `Registered` event (checked against its constraints first). The id defaults to a random UUID, the timestamp to now. */
-  static create<T extends DogBase>(this: new () => T, input: RegisteredInput, options: { readonly id?: string; readonly timestamp?: Date } = {}): T {
+  /**
+   * Creates a Dog with its `Registered` event (checked against its constraints first). The id defaults
+   * to a random UUID, the timestamp to now.
+   */
+  static create<T extends DogBase>(
+    this: new () => T,
+    input: RegisteredInput,
+    options: { readonly id?: string; readonly timestamp?: Date } = {},
+  ): T {
     const data: RegisteredData = {
       name: input.name,
     };
@@ -47,7 +54,10 @@ export abstract class DogBase extends Aggregate<DogState, DogEvent> {
     return aggregate;
   }
 
-  /** Triggers `TrickAdded`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `TrickAdded`: checks the payload (ValidationError listing every violation, nothing queued),
+   * applies it and queues it for the next save.
+   */
   protected triggerTrickAdded(input: TrickAddedInput): TrickAdded {
     const data: TrickAddedData = {
       trick: input.trick,
@@ -82,5 +92,13 @@ export abstract class DogBase extends Aggregate<DogState, DogEvent> {
   }
 }
 
-/** Dog, ready to use: every event has a declarative apply, so no hand-written code is needed. */
-export class Dog extends DogBase {}
+/**
+ * Dog, ready to use: every event applies declaratively, so no hand-written code is needed. Extend the
+ * base class instead to add commands and invariants.
+ */
+export class Dog extends DogBase {
+  /** Triggers `TrickAdded` (public here: the ready class has no commands of its own). */
+  override triggerTrickAdded(input: TrickAddedInput): TrickAdded {
+    return super.triggerTrickAdded(input);
+  }
+}

@@ -42,8 +42,15 @@ export abstract class UserBase extends Aggregate<UserState, UserEvent> {
     return this.state.joinedOn;
   }
 
-  /** Creates a User with a `Registered` event (checked against its constraints first). The id defaults to a random UUID, the timestamp to now. */
-  static create<T extends UserBase>(this: new () => T, input: RegisteredInput, options: { readonly id?: string; readonly timestamp?: Date } = {}): T {
+  /**
+   * Creates an User with its `Registered` event (checked against its constraints first). The id defaults
+   * to a random UUID, the timestamp to now.
+   */
+  static create<T extends UserBase>(
+    this: new () => T,
+    input: RegisteredInput,
+    options: { readonly id?: string; readonly timestamp?: Date } = {},
+  ): T {
     const data: Mutable<RegisteredData> = {
       email: input.email,
       firstName: input.firstName ?? '',
@@ -55,7 +62,10 @@ export abstract class UserBase extends Aggregate<UserState, UserEvent> {
     return aggregate;
   }
 
-  /** Triggers `EmailChanged`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `EmailChanged`: checks the payload (ValidationError listing every violation, nothing
+   * queued), applies it and queues it for the next save.
+   */
   protected triggerEmailChanged(input: EmailChangedInput): EmailChanged {
     const data: EmailChangedData = {
       email: input.email,
@@ -64,7 +74,10 @@ export abstract class UserBase extends Aggregate<UserState, UserEvent> {
     return this.triggerEvent<EmailChanged>('EmailChanged', data);
   }
 
-  /** Triggers `FirstNameChanged`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `FirstNameChanged`: checks the payload (ValidationError listing every violation, nothing
+   * queued), applies it and queues it for the next save.
+   */
   protected triggerFirstNameChanged(input: FirstNameChangedInput): FirstNameChanged {
     const data: FirstNameChangedData = {
       firstName: input.firstName,
@@ -107,5 +120,18 @@ export abstract class UserBase extends Aggregate<UserState, UserEvent> {
   }
 }
 
-/** User, ready to use: every event has a declarative apply, so no hand-written code is needed. */
-export class User extends UserBase {}
+/**
+ * User, ready to use: every event applies declaratively, so no hand-written code is needed. Extend the
+ * base class instead to add commands and invariants.
+ */
+export class User extends UserBase {
+  /** Triggers `EmailChanged` (public here: the ready class has no commands of its own). */
+  override triggerEmailChanged(input: EmailChangedInput): EmailChanged {
+    return super.triggerEmailChanged(input);
+  }
+
+  /** Triggers `FirstNameChanged` (public here: the ready class has no commands of its own). */
+  override triggerFirstNameChanged(input: FirstNameChangedInput): FirstNameChanged {
+    return super.triggerFirstNameChanged(input);
+  }
+}

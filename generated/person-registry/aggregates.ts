@@ -45,8 +45,15 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
     return this.state.status;
   }
 
-  /** Creates a Person with a `Created` event (checked against its constraints first). The id defaults to a random UUID, the timestamp to now. */
-  static create<T extends PersonBase>(this: new () => T, input: CreatedInput, options: { readonly id?: string; readonly timestamp?: Date } = {}): T {
+  /**
+   * Creates a Person with its `Created` event (checked against its constraints first). The id defaults
+   * to a random UUID, the timestamp to now.
+   */
+  static create<T extends PersonBase>(
+    this: new () => T,
+    input: CreatedInput,
+    options: { readonly id?: string; readonly timestamp?: Date } = {},
+  ): T {
     const data: CreatedData = {
       address: input.address,
       name: input.name,
@@ -58,7 +65,10 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
     return aggregate;
   }
 
-  /** Triggers `MaritalStatusChanged`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `MaritalStatusChanged`: checks the payload (ValidationError listing every violation,
+   * nothing queued), applies it and queues it for the next save.
+   */
   protected triggerMaritalStatusChanged(input: MaritalStatusChangedInput): MaritalStatusChanged {
     const data: MaritalStatusChangedData = {
       status: input.status,
@@ -67,7 +77,10 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
     return this.triggerEvent<MaritalStatusChanged>('MaritalStatusChanged', data);
   }
 
-  /** Triggers `Moved`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `Moved`: checks the payload (ValidationError listing every violation, nothing queued),
+   * applies it and queues it for the next save.
+   */
   protected triggerMoved(input: MovedInput): Moved {
     const data: MovedData = {
       address: input.address,
@@ -109,5 +122,18 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
   }
 }
 
-/** Person, ready to use: every event has a declarative apply, so no hand-written code is needed. */
-export class Person extends PersonBase {}
+/**
+ * Person, ready to use: every event applies declaratively, so no hand-written code is needed. Extend
+ * the base class instead to add commands and invariants.
+ */
+export class Person extends PersonBase {
+  /** Triggers `MaritalStatusChanged` (public here: the ready class has no commands of its own). */
+  override triggerMaritalStatusChanged(input: MaritalStatusChangedInput): MaritalStatusChanged {
+    return super.triggerMaritalStatusChanged(input);
+  }
+
+  /** Triggers `Moved` (public here: the ready class has no commands of its own). */
+  override triggerMoved(input: MovedInput): Moved {
+    return super.triggerMoved(input);
+  }
+}

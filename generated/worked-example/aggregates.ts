@@ -33,8 +33,15 @@ export abstract class ExampleBase extends Aggregate<ExampleState, ExampleEvent> 
     return this.state.foo;
   }
 
-  /** Creates a Example with a `Created` event (checked against its constraints first). The id defaults to a random UUID, the timestamp to now. */
-  static create<T extends ExampleBase>(this: new () => T, input: CreatedInput, options: { readonly id?: string; readonly timestamp?: Date } = {}): T {
+  /**
+   * Creates an Example with its `Created` event (checked against its constraints first). The id defaults
+   * to a random UUID, the timestamp to now.
+   */
+  static create<T extends ExampleBase>(
+    this: new () => T,
+    input: CreatedInput,
+    options: { readonly id?: string; readonly timestamp?: Date } = {},
+  ): T {
     const data: CreatedData = {
       foo: input.foo,
     };
@@ -49,7 +56,10 @@ export abstract class ExampleBase extends Aggregate<ExampleState, ExampleEvent> 
     return this.triggerEvent<Discarded>('Discarded', {});
   }
 
-  /** Triggers `FooChanged`: checks the payload (ValidationError listing every violation, nothing queued), applies it and queues it for the next save. */
+  /**
+   * Triggers `FooChanged`: checks the payload (ValidationError listing every violation, nothing queued),
+   * applies it and queues it for the next save.
+   */
   protected triggerFooChanged(input: FooChangedInput): FooChanged {
     const data: FooChangedData = {
       foo: input.foo,
@@ -86,5 +96,18 @@ export abstract class ExampleBase extends Aggregate<ExampleState, ExampleEvent> 
   }
 }
 
-/** Example, ready to use: every event has a declarative apply, so no hand-written code is needed. */
-export class Example extends ExampleBase {}
+/**
+ * Example, ready to use: every event applies declaratively, so no hand-written code is needed. Extend
+ * the base class instead to add commands and invariants.
+ */
+export class Example extends ExampleBase {
+  /** Triggers `Discarded` (public here: the ready class has no commands of its own). */
+  override triggerDiscarded(): Discarded {
+    return super.triggerDiscarded();
+  }
+
+  /** Triggers `FooChanged` (public here: the ready class has no commands of its own). */
+  override triggerFooChanged(input: FooChangedInput): FooChanged {
+    return super.triggerFooChanged(input);
+  }
+}

@@ -17,7 +17,8 @@ export const exampleDescriptor: AggregateDescriptor<ExampleState> = {
 };
 
 /**
- * The older eventsourcing README's worked example. An entity with a property foo that can be changed, and discarded.
+ * The older eventsourcing README's worked example. An entity with a property foo that can be changed,
+ * and discarded.
  * The WorkedExample domain: register it with the application.
  */
 export const workedExampleDomain: DomainDescriptor = { name: 'WorkedExample', aggregates: [exampleDescriptor] };

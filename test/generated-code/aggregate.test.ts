@@ -209,3 +209,16 @@ describe('payloads from outside TypeScript', () => {
     ]);
   });
 });
+
+describe('ready class (no abstract handlers)', () => {
+  it('is usable without hand-written code: public triggers, declarative applies, discarding', async () => {
+    const { Example } = await import('../fixtures/golden/worked-example/expected/worked-example/index.js');
+    const example = Example.create({ foo: 'bar' }, { id: 'example-1' });
+    example.triggerFooChanged({ foo: 'baz' });
+    expect([example.foo, example.version]).toEqual(['baz', 2]);
+    example.triggerDiscarded();
+    expect(example.isDiscarded).toBe(true);
+    expect(example.pendingEvents.map((e) => e.type)).toEqual(['Created', 'FooChanged', 'Discarded']);
+    expect(() => example.triggerFooChanged({ foo: 'late' })).toThrow(AggregateDiscardedError);
+  });
+});

@@ -18,10 +18,43 @@ export interface ParameterShape {
   readonly initializer?: string;
 }
 
+const DOC_WIDTH = 100;
+const LINE_WIDTH = 120;
+
+/** Splits prose at spaces into lines of at most `width` characters (longer words stay whole). */
+function wrapText(text: string, width: number): string[] {
+  if (text.length <= width) return [text];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** `(a: A, b: B)`, or one parameter per line when the signature would be longer than the line width. */
+function writeSignature(w: LineWriter, prefix: string, parameters: readonly ParameterShape[], suffix: string): void {
+  const params = parameters.map((p) => `${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`}`);
+  const inline = `${prefix}(${params.join(', ')})${suffix}`;
+  if (inline.length + w.indentWidth <= LINE_WIDTH || params.length === 0) {
+    w.writeLine(inline);
+    return;
+  }
+  w.writeLine(`${prefix}(`);
+  w.indent(() => params.forEach((p) => w.writeLine(`${p},`)));
+  w.writeLine(`)${suffix}`);
+}
+
 /** JSDoc: one line when the text is one line, else a starred block. */
 export function writeDocs(w: LineWriter, docs: readonly string[] | undefined): void {
   if (docs === undefined || docs.length === 0) return;
-  const lines = docs.join('\n').split('\n');
+  const lines = docs.join('\n').split('\n').flatMap((line) => wrapText(line, DOC_WIDTH));
   if (lines.length === 1) {
     w.writeLine(`/** ${lines[0]} */`);
     return;
@@ -92,8 +125,7 @@ export function functionDeclaration(
 ): LineStatement {
   return (w) => {
     w.blankLine();
-    const params = parameters.map((p) => `${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`}`).join(', ');
-    w.writeLine(`function ${name}(${params}): ${returnType} {`);
+    writeSignature(w, `function ${name}`, parameters, `: ${returnType} {`);
     w.indent(() => body(w));
     w.writeLine('}');
     w.blankLine();
@@ -145,13 +177,12 @@ function writeMember(w: LineWriter, m: MemberShape): void {
     w.writeLine(`${modifiers}${m.name}: ${m.type}${m.initializer === undefined ? '' : ` = ${m.initializer}`};`);
     return;
   }
-  const params = (m.parameters ?? []).map((p) => `${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`}`).join(', ');
-  const head = `${modifiers}${m.kind === 'getter' ? 'get ' : ''}${m.name}${m.typeParameters ?? ''}(${params}): ${m.type}`;
+  const prefix = `${modifiers}${m.kind === 'getter' ? 'get ' : ''}${m.name}${m.typeParameters ?? ''}`;
   if (m.body === undefined) {
-    w.writeLine(`${head};`);
+    writeSignature(w, prefix, m.parameters ?? [], `: ${m.type};`);
     return;
   }
-  w.writeLine(`${head} {`);
+  writeSignature(w, prefix, m.parameters ?? [], `: ${m.type} {`);
   const body = m.body;
   w.indent(() => body(w));
   w.writeLine('}');

@@ -35,6 +35,11 @@ export function creationFactoryName(aggregate: AggregateDef, event: EventDef): s
   return aggregate.events.filter((e) => e.creates).length === 1 ? 'create' : `createFrom${event.name}`;
 }
 
+/** `a` or `an` before a name, by its first letter. */
+function article(name: string): string {
+  return /^[AEIOU]/.test(name) ? 'an' : 'a';
+}
+
 /** Whether the generated base class declares abstract handlers (so no ready concrete class). */
 export function hasAbstractHandlers(aggregate: AggregateDef): boolean {
   return aggregate.events.some((e) => e.apply.kind === 'custom');
@@ -99,7 +104,7 @@ function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainSc
     name: creationFactoryName(aggregate, event),
     isStatic: true,
     docs: docs(
-      `Creates a ${aggregate.name} with a \`${event.name}\` event (checked against its constraints first). ` +
+      `Creates ${article(aggregate.name)} ${aggregate.name} with its \`${event.name}\` event (checked against its constraints first). ` +
         'The id defaults to a random UUID, the timestamp to now.',
     ),
     typeParameters: `<T extends ${base}>`,
@@ -202,14 +207,35 @@ function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: File
   );
 }
 
+/**
+ * The ready class: the base class with its trigger methods made public, so an aggregate whose
+ * events all apply declaratively is usable without any hand-written subclass.
+ */
 function readyClass(aggregate: AggregateDef): LineStatement {
+  const triggers = aggregate.events
+    .filter((e) => !e.creates)
+    .map((e): MemberShape => {
+      const hasFields = e.fields.length > 0;
+      return {
+        kind: 'method',
+        name: triggerMethodName(e.name),
+        isOverride: true,
+        docs: docs(`Triggers \`${e.name}\` (public here: the ready class has no commands of its own).`),
+        parameters: hasFields ? [{ name: 'input', type: eventInputTypeName(e.name) }] : [],
+        type: e.name,
+        body: (w) => w.writeLine(`return super.${triggerMethodName(e.name)}(${hasFields ? 'input' : ''});`),
+      };
+    });
   return classDeclaration(
     aggregate.name,
     {
       extends: aggregateBaseClassName(aggregate.name),
-      docs: docs(`${aggregate.name}, ready to use: every event has a declarative apply, so no hand-written code is needed.`),
+      docs: docs(
+        `${aggregate.name}, ready to use: every event applies declaratively, so no hand-written code is needed. ` +
+          'Extend the base class instead to add commands and invariants.',
+      ),
     },
-    [],
+    triggers,
   );
 }
 

@@ -21,6 +21,11 @@ export class LineWriter {
     return this;
   }
 
+  /** Characters of indentation at the current depth. */
+  get indentWidth(): number {
+    return this.#indentation.length;
+  }
+
   indent(block: () => void): this {
     const outer = this.#indentation;
     this.#indentation += '  ';
