@@ -77,7 +77,7 @@ describe('prisma emitter', () => {
         });
       }
     }
-  }, 60_000);
+  }, 180_000);
 
   it('the checked-in Prisma clients are what `prisma generate` makes of the schemas, offline', () => {
     for (const provider of ['sqlite', 'postgresql'] as const) {
@@ -94,7 +94,7 @@ describe('prisma emitter', () => {
         );
       }
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('Prisma models agree with the migrated tables', () => {
