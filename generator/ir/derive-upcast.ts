@@ -81,6 +81,7 @@ export function deriveUpcastStep(input: DeriveUpcastInput): { step: UpcastStepDe
 
   const ops: UpcastOpDef[] = [];
   const renamedFrom = new Set<string>();
+  const declaredSources = new Set(input.declarations.flatMap((d) => (d.rename === undefined ? [] : [d.rename])));
   for (const field of input.to.fields) {
     const declared = declarations.get(field.name);
     if (declared !== undefined) {
@@ -106,9 +107,16 @@ export function deriveUpcastStep(input: DeriveUpcastInput): { step: UpcastStepDe
     if (fill !== undefined) {
       ops.push(fill);
     } else {
+      // A field of version k that is gone and fits is most likely this one, renamed.
+      const renamedFrom = input.from.fields.find(
+        (f) => !toByName.has(f.name) && !declaredSources.has(f.name) && widenProblem(f, field, input.enums) === undefined,
+      );
+      const otherwise = `${usingHint(k, field.name)}; or make it optional (${typeText(field.type)}?) or give it a default`;
       error(UpcastCodes.requiredAdded, field.span, field.name.length,
         `field "${field.name}" is new in version ${k1}, required and has no default, so old payloads have no value for it`,
-        `${usingHint(k, field.name)}; or make it optional (${typeText(field.type)}?) or give it a default`);
+        renamedFrom === undefined
+          ? otherwise
+          : `if it is "${renamedFrom.name}" renamed: add under history ${k}: upcast: { ${field.name}: { rename: ${renamedFrom.name} } }; otherwise ${otherwise}`);
     }
   }
   for (const previous of input.from.fields) {

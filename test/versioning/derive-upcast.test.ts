@@ -188,3 +188,18 @@ describe('deriveUpcastStep: refused steps, reported at the field with a hint', (
     expect(r.step.ops).toEqual([{ kind: 'rename', field: 'b', from: 'a' }]);
   });
 });
+
+describe('deriveUpcastStep: hints', () => {
+  it('EF321 suggests the rename when a gone field of a fitting type is there', () => {
+    const r = derive([field('holder', scalar('string')), field('closed', scalar('boolean'))], [field('owner', scalar('string'))]);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['EF321']);
+    expect(r.diagnostics[0]?.hint).toBe(
+      'if it is "holder" renamed: add under history 1: upcast: { owner: { rename: holder } }; otherwise add under history 1: upcast: { owner: { using: <function> } }; or make it optional (string?) or give it a default',
+    );
+  });
+
+  it('EF321 does not suggest a rename from a field of another type', () => {
+    const r = derive([field('closed', scalar('boolean'))], [field('owner', scalar('string'))]);
+    expect(r.diagnostics[0]?.hint).toBe('add under history 1: upcast: { owner: { using: <function> } }; or make it optional (string?) or give it a default');
+  });
+});
