@@ -108,15 +108,15 @@ export function deriveUpcastStep(input: DeriveUpcastInput): { step: UpcastStepDe
       ops.push(fill);
     } else {
       // A field of version k that is gone and fits is most likely this one, renamed.
-      const renamedFrom = input.from.fields.find(
+      const likelySource = input.from.fields.find(
         (f) => !toByName.has(f.name) && !declaredSources.has(f.name) && widenProblem(f, field, input.enums) === undefined,
       );
       const otherwise = `${usingHint(k, field.name)}; or make it optional (${typeText(field.type)}?) or give it a default`;
       error(UpcastCodes.requiredAdded, field.span, field.name.length,
         `field "${field.name}" is new in version ${k1}, required and has no default, so old payloads have no value for it`,
-        renamedFrom === undefined
+        likelySource === undefined
           ? otherwise
-          : `if it is "${renamedFrom.name}" renamed: add under history ${k}: upcast: { ${field.name}: { rename: ${renamedFrom.name} } }; otherwise ${otherwise}`);
+          : `if it is "${likelySource.name}" renamed: add under history ${k}: upcast: { ${field.name}: { rename: ${likelySource.name} } }; otherwise ${otherwise}`);
     }
   }
   for (const previous of input.from.fields) {
