@@ -21,7 +21,7 @@ import type {
 import { checkVersions, concurrencyErrorFor, versionsByStream } from './conflicts.js';
 import { applyMigrations, bundledMigrationsDir, readMigrations, type Migration, type MigrationReport } from './migrations.js';
 import * as q from './queries.js';
-import { inTransaction, plain, type SqlAdapter } from './sql.js';
+import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './sql.js';
 
 /** Options of {@link createPostgresRecorder}. */
 export interface PostgresRecorderOptions {
@@ -148,12 +148,15 @@ const REFUSED = Symbol('append refused');
 
 class PostgresRecorder implements Recorder {
   readonly #d: q.Dialect;
+  /** For error messages: `PostgreSQL schema "x"`. */
+  readonly #where: string;
   #closed = false;
 
   constructor(
     private readonly adapter: SqlAdapter,
     schema: string,
   ) {
+    this.#where = `PostgreSQL schema "${schema}"`;
     const s = q.quoteIdentifier(schema);
     this.#d = {
       numbered: true,
@@ -175,7 +178,7 @@ class PostgresRecorder implements Recorder {
     this.#open();
     const d = this.#d;
     return this.#appendInTransaction(events, tracking).catch(async (error: unknown) => {
-      if (error !== REFUSED) throw error;
+      if (error !== REFUSED) throw explainAdapterError(error, this.#where);
       // Read the streams after the rollback, so the refused append's own rows do not count.
       const streams = [...new Set(events.map((e) => e.streamId))];
       const current = await this.#query(q.streamVersions(d, streams));
@@ -232,7 +235,11 @@ class PostgresRecorder implements Recorder {
 
   async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
     this.#open();
-    await this.adapter.executeRaw(q.insertSnapshot(this.#d, snapshot));
+    try {
+      await this.adapter.executeRaw(q.insertSnapshot(this.#d, snapshot));
+    } catch (error) {
+      throw explainAdapterError(error, this.#where);
+    }
   }
 
   async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
@@ -248,7 +255,11 @@ class PostgresRecorder implements Recorder {
 
   async #query(query: q.SqlQueryArg): Promise<unknown[][]> {
     this.#open();
-    return (await this.adapter.queryRaw(query)).rows;
+    try {
+      return (await this.adapter.queryRaw(query)).rows;
+    } catch (error) {
+      throw explainAdapterError(error, this.#where);
+    }
   }
 
   #open(): void {

@@ -5,6 +5,7 @@
  * docs/persistence.md, "Why the adapter and not $queryRaw").
  */
 import type { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { EventforgeError } from '../errors.js';
 
 /** The adapter's connection: `SqlDriverAdapter` of `@prisma/driver-adapter-utils`. */
 export type SqlAdapter = Awaited<ReturnType<PrismaBetterSqlite3['connect']>>;
@@ -48,6 +49,24 @@ export function adapterErrorKind(error: unknown): string | undefined {
     return typeof cause?.kind === 'string' ? cause.kind : undefined;
   }
   return undefined;
+}
+
+/**
+ * A driver-adapter error (whose own message is only its kind, e.g. `TableDoesNotExist`) as an
+ * error that says what failed, where, and what to do. Other errors pass through unchanged.
+ */
+export function explainAdapterError(error: unknown, store: string): unknown {
+  if (!(error instanceof Error) || error.name !== 'DriverAdapterError') return error;
+  const cause = (error as Error & { cause?: { kind?: unknown; originalMessage?: unknown; table?: unknown } }).cause;
+  const kind = String(cause?.kind ?? 'unknown');
+  const detail = typeof cause?.originalMessage === 'string' ? cause.originalMessage : kind;
+  const hint =
+    kind === 'TableDoesNotExist'
+      ? '; create the tables with `eventforge migrate` or open the recorder with createTables: true'
+      : kind === 'SocketTimeout'
+        ? '; the database stayed locked or unreachable: another process may hold a long transaction'
+        : '';
+  return new EventforgeError(`${store}: ${detail} (${kind})${hint}`, { cause: error });
 }
 
 /** Runs `work` in a transaction of `adapter`: committed when it returns, rolled back when it throws. */

@@ -27,7 +27,7 @@ import {
 } from './migrations.js';
 import { Mutex, sharedMutex } from './mutex.js';
 import * as q from './queries.js';
-import { adapterErrorKind, type ArgScalar, type SqlAdapter } from './sql.js';
+import { adapterErrorKind, explainAdapterError, type ArgScalar, type SqlAdapter } from './sql.js';
 
 /** Options of {@link createSqliteRecorder}. */
 export interface SqliteRecorderOptions {
@@ -93,9 +93,9 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
     });
   } catch (error) {
     await adapter.dispose();
-    throw error;
+    throw explainAdapterError(error, `SQLite ${path}`);
   }
-  return new SqliteRecorder(adapter, lock);
+  return new SqliteRecorder(adapter, lock, path);
 }
 
 function argType(value: unknown): ArgScalar {
@@ -145,6 +145,8 @@ class SqliteRecorder implements Recorder {
   constructor(
     private readonly adapter: SqlAdapter,
     private readonly lock: Mutex,
+    /** The file, for error messages. */
+    private readonly where: string,
   ) {}
 
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
@@ -247,7 +249,9 @@ class SqliteRecorder implements Recorder {
 
   #locked<T>(work: () => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new EventforgeError('this SQLite recorder was closed; open a new one'));
-    return this.lock.run(work);
+    return this.lock.run(work).catch((error: unknown) => {
+      throw explainAdapterError(error, `SQLite ${this.where}`);
+    });
   }
 }
 

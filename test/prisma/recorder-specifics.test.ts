@@ -1,0 +1,113 @@
+/**
+ * What the conformance suite does not cover: SQLite's file settings and in-process locking,
+ * configuration errors, and use after close.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigurationError, EventforgeError } from '../../runtime/errors.js';
+import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/prisma/index.js';
+import { postgresTarget } from '../../runtime/prisma/postgres-recorder.js';
+import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
+import { event } from './workload.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'eventforge-specifics-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SQLite recorder', () => {
+  it('creates the folder and the file in WAL mode, with the tables', async () => {
+    const filename = join(dir, 'nested/deeper/store.db');
+    const recorder = await createSqliteRecorder({ filename: `file:${filename}` });
+    await recorder.append([event('s', 1, 0)]);
+    const db = new Database(filename, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1 });
+    db.close();
+    await recorder.close();
+  });
+
+  it('works in memory', async () => {
+    const recorder = await createSqliteRecorder({ filename: ':memory:' });
+    expect(await recorder.append([event('m', 1, 0), event('m', 2, 0)])).toHaveLength(2);
+    expect((await recorder.readStream('m')).map((e) => e.version)).toEqual([1, 2]);
+    await recorder.close();
+  });
+
+  it('two connections of one process write one file concurrently without waiting on each other in SQLite', async () => {
+    const filename = join(dir, 'two-connections.db');
+    // A busy timeout of 0: had the connections met inside SQLite, appends would fail with SQLITE_BUSY.
+    const [a, b] = await Promise.all([
+      createSqliteRecorder({ filename, busyTimeoutMs: 0 }),
+      createSqliteRecorder({ filename, busyTimeoutMs: 0 }),
+    ]);
+    const saves = Array.from({ length: 60 }, (_, i) =>
+      (i % 2 === 0 ? a : b).append([event(`t-${i}`, 1, i)], {
+        // Tracking makes each append a multi-statement transaction across awaits.
+        tracking: { application: 'P', upstream: 'U', notificationId: BigInt(i + 1) },
+      }),
+    );
+    const ids = (await Promise.all(saves)).flat();
+    expect(new Set(ids).size).toBe(60);
+    expect(await b.maxTrackingId('P', 'U')).toBe(60n);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('refuses a file that is not a database, saying which', async () => {
+    const filename = join(dir, 'not-a-db.db');
+    writeFileSync(filename, 'hello, I am text '.repeat(100));
+    await expect(createSqliteRecorder({ filename })).rejects.toThrow(/not a database/);
+  });
+
+  it('refuses use after close', async () => {
+    const recorder = await createSqliteRecorder({ filename: join(dir, 'closed.db') });
+    await recorder.close();
+    await recorder.close(); // twice is fine
+    await expect(recorder.readStream('s')).rejects.toBeInstanceOf(EventforgeError);
+    await expect(recorder.append([event('s', 1, 0)])).rejects.toThrow(/closed/);
+  });
+
+  it('refuses versions the table cannot hold, before any SQL', async () => {
+    const recorder = await createSqliteRecorder({ filename: ':memory:' });
+    await expect(recorder.append([event('s', 0, 0)])).rejects.toThrow(/version 0 is not a positive 32-bit integer/);
+    await expect(recorder.append([event('s', 2 ** 31, 0)])).rejects.toThrow(/not a positive 32-bit integer/);
+    expect(await recorder.maxNotificationId()).toBe(0n);
+    await recorder.close();
+  });
+});
+
+describe('PostgreSQL configuration', () => {
+  it('reads the schema from ?schema= and keeps other parameters', () => {
+    const t = postgresTarget('postgresql://u:p@h:5433/db?schema=dogs&application_name=x');
+    expect(t.schema).toBe('dogs');
+    expect(t.config.connectionString).toBe('postgresql://u:p@h:5433/db?application_name=x');
+    expect(t.config.options).toBe('-c TimeZone=UTC');
+    expect(postgresTarget('postgres://h/db', 'override').schema).toBe('override');
+    expect(postgresTarget('postgres://h/db').schema).toBe('public');
+  });
+
+  it('refuses URLs and schema names it cannot use, with what to do', () => {
+    expect(() => postgresTarget('mysql://h/db')).toThrow(ConfigurationError);
+    expect(() => postgresTarget('not a url')).toThrow(/expected postgresql:\/\/user@host:5432\/database/);
+    expect(() => postgresTarget('postgresql://h/db?schema=a;drop')).toThrow(/not a plain SQL identifier/);
+  });
+});
+
+const skip = await postgresSkipReason();
+describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : ''}`, () => {
+  const schemas = new SchemaPool('specifics');
+  afterAll(() => schemas.dropAll());
+
+  it('refuses use after close', async () => {
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next() });
+    await recorder.close();
+    await expect(recorder.maxNotificationId()).rejects.toThrow(/closed/);
+  });
+
+  it('without createTables, a missing table is an error, not a silent creation', async () => {
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next(), createTables: false });
+    await expect(recorder.maxNotificationId()).rejects.toThrow(/PostgreSQL schema "ef_specifics_\w+": relation .*events.* does not exist \(TableDoesNotExist\); create the tables with `eventforge migrate`/);
+    await recorder.close();
+  });
+});
