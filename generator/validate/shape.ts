@@ -34,9 +34,15 @@ export function checkShape(source: SourceDoc): Diagnostic[] {
   const badNames = new Set(
     errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}\u0000${String(e.params['propertyName'])}`),
   );
+  // `state: { owner: string }`: fields written without `fields:`. One diagnostic says so, instead
+  // of "missing fields" plus an "unknown key" per field.
+  const fieldsMissingAt = new Set(
+    errors.filter((e) => e.keyword === 'required' && e.params['missingProperty'] === 'fields').map((e) => e.instancePath),
+  );
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
+    if (error.keyword === 'additionalProperties' && fieldsMissingAt.has(error.instancePath)) continue;
     // The inner error of propertyNames repeats the outer one, without the name.
     if (error.keyword === 'if') continue;
     if (error.keyword !== 'propertyNames' && badNames.has(`${error.instancePath}\u0000${String(error.data)}`)) continue;
@@ -89,6 +95,12 @@ function rewrite(source: SourceDoc, error: ErrorObject): Diagnostic | undefined 
     }
     case 'required': {
       const missing = String(error.params['missingProperty']);
+      const allowed = Object.keys((parentSchema['properties'] ?? {}) as Record<string, unknown>);
+      const strays = typeof error.data === 'object' && error.data !== null ? Object.keys(error.data).filter((k) => !allowed.includes(k)) : [];
+      if (missing === 'fields' && strays.length > 0) {
+        const list = strays.map((k) => `\`${k}\``).join(', ');
+        return errorAt(file, nameRange, 'EF110', `${where} is missing \`fields\`; ${list} ${strays.length > 1 ? 'look like fields' : 'looks like a field'}`, `put the fields under \`fields:\`, e.g. \`{ fields: { ${strays[0]}: … } }\``);
+      }
       return errorAt(file, nameRange, 'EF110', `${where} is missing \`${missing}\``, REQUIRED_HINTS[missing] ?? `add \`${missing}:\``);
     }
     case 'additionalProperties': {
@@ -103,7 +115,9 @@ function rewrite(source: SourceDoc, error: ErrorObject): Diagnostic | undefined 
         return errorAt(file, valueRange, 'EF112', `${where} must be a type expression or a map with \`type\`, not ${kindOf(error.data)}`, 'write e.g. `name: string` or `name: { type: string, maxLength: 50 }`');
       }
       const expected = ([] as unknown[]).concat(error.params['type']).map(String);
-      return errorAt(file, valueRange, 'EF112', `${where} must be ${expected.map(article).join(' or ')}, not ${kindOf(error.data)}`, TYPE_HINTS[path[path.length - 1] ?? '']);
+      const emptyMap = error.data === null && expected.includes('object') ? `for an empty map write \`${path[path.length - 1] ?? 'key'}: {}\`` : undefined;
+      // An empty value has no text of its own: point at its key.
+      return errorAt(file, error.data === null ? nameRange : valueRange, 'EF112', `${where} must be ${expected.map(article).join(' or ')}, not ${kindOf(error.data)}`, emptyMap ?? TYPE_HINTS[path[path.length - 1] ?? '']);
     }
     case 'enum': {
       const allowed = (error.params['allowedValues'] as unknown[]).map(String);
