@@ -97,13 +97,20 @@ const HISTORY_TABLE: Record<Provider, string> = {
 )`,
 };
 
+const HISTORY_EXISTS: Record<Provider, string> = {
+  sqlite: `SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`,
+  postgresql: `SELECT to_regclass('"_prisma_migrations"')`,
+};
+
 /**
  * Applies the migrations the database has not recorded yet, in order, and records each one.
  * Idempotent: a second run applies nothing. Refuses (changing nothing) when an applied migration
  * was edited since or a previous run failed half-way.
  */
 export async function applyMigrations(session: MigrationSession, migrations: readonly Migration[]): Promise<MigrationReport> {
-  await session.script(HISTORY_TABLE[session.provider]);
+  // Only create what is missing: an application's database user may lack the right to create.
+  const exists = await session.rows(HISTORY_EXISTS[session.provider], []);
+  if (exists.length === 0 || exists[0]![0] === null) await session.script(HISTORY_TABLE[session.provider]);
   const recorded = await session.rows(
     'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at, migration_name',
     [],

@@ -116,7 +116,9 @@ export async function migratePostgres(target: PostgresTarget, migrations: readon
     try {
       await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
       const schema = q.quoteIdentifier(target.schema);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // CREATE SCHEMA IF NOT EXISTS needs the right to create even when the schema exists.
+      const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [target.schema]);
+      if (found.rowCount === 0) await client.query(`CREATE SCHEMA ${schema}`);
       await client.query(`SET LOCAL search_path TO ${schema}`);
       const report = await applyMigrations(
         {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigurationError, EventforgeError } from '../../runtime/errors.js';
 import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/prisma/index.js';
@@ -109,5 +110,32 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
     const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next(), createTables: false });
     await expect(recorder.maxNotificationId()).rejects.toThrow(/PostgreSQL schema "ef_specifics_\w+": relation .*events.* does not exist \(TableDoesNotExist\); create the tables with `eventforge migrate`/);
     await recorder.close();
+  });
+
+  it('runs as a least-privileged user once migrated: SELECT and INSERT, UPDATE on events for the lock', async () => {
+    const schema = schemas.next();
+    const role = `${schema}_app`;
+    await (await createPostgresRecorder({ url: TEST_DATABASE_URL, schema })).close();
+    const admin = new pg.Client(TEST_DATABASE_URL);
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE "${role}" LOGIN`);
+      await admin.query(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"`);
+      await admin.query(`GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`);
+      await admin.query(`GRANT UPDATE ON "${schema}".events TO "${role}"`);
+      await admin.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA "${schema}" TO "${role}"`);
+      const url = new URL(TEST_DATABASE_URL);
+      url.username = role;
+      // Opening checks the migrations without creating anything; appends take the lock.
+      const recorder = await createPostgresRecorder({ url: url.toString(), schema });
+      expect(await recorder.append([event('s', 1, 0)], { tracking: { application: 'A', upstream: 'U', notificationId: 1n } })).toHaveLength(1);
+      await recorder.saveSnapshot({ streamId: 's', version: 1, topic: 'T', schemaVersion: 1, timestamp: new Date(), state: Uint8Array.of(1) });
+      expect((await recorder.readStream('s')).map((e) => e.version)).toEqual([1]);
+      await recorder.close();
+    } finally {
+      await admin.query(`DROP OWNED BY "${role}"`).catch(() => undefined);
+      await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+      await admin.end();
+    }
   });
 });
