@@ -2,9 +2,9 @@
  * Stage 1: YAML text → Document with positions. YAML problems (syntax, duplicate keys, bad
  * indentation, several documents) become diagnostics at their position; nothing is thrown.
  */
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { isPair, isScalar, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
-import { errorAt, rangeAt, warningAt, type SchemaSource, type SourceDoc } from './source-doc.js';
+import { errorAt, keyText, rangeAt, rangeOfNode, warningAt, type SchemaSource, type SourceDoc } from './source-doc.js';
 
 /** yaml's error codes that mean the same thing to a user, grouped under one of ours. */
 const CODE_BY_YAML_CODE: Readonly<Record<string, string>> = {
@@ -52,6 +52,7 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
   const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
   for (const error of doc.errors) if (error.code === 'DUPLICATE_KEY' || error === firstSyntax) report(error, 'error');
   for (const warning of doc.warnings) report(warning, 'warning');
+  if (doc.errors.length === 0) diagnostics.push(...sameTextKeys(source));
   if (diagnostics.length === 0 && (doc.contents === null || input.text.trim() === '')) {
     diagnostics.push(
       errorAt(input.path, rangeAt(lineCounter, 0, 0), 'EF104', 'the schema file is empty', 'start with `domain: <Name>`'),
@@ -74,4 +75,26 @@ function flowListHint(text: string, line: number): string | undefined {
   return /\{[^}]*\w\[\]/.test(source)
     ? 'inside `{ … }` a `[` starts a YAML list: quote list types (`items: "string[]"`) or write the map one key per line'
     : undefined;
+}
+
+/**
+ * Keys YAML considers different but that are the same text (`1:` and `"1":`, `true:` and
+ * `"true":`): after conversion to JSON one would silently replace the other.
+ */
+function sameTextKeys(source: SourceDoc): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  visit(source.doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isPair(pair)) continue;
+        const text = keyText(pair.key);
+        if (seen.has(text)) {
+          diagnostics.push(errorAt(source.file, rangeOfNode(source, isScalar(pair.key) ? pair.key : null), 'EF101', `duplicate key "${text}"`, HINTS['EF101']));
+        }
+        seen.add(text);
+      }
+    },
+  });
+  return diagnostics;
 }
