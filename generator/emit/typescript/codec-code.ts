@@ -18,6 +18,19 @@ const SCALAR_READERS: Record<ScalarKind, string> = {
   json: 'readJson',
 };
 
+/**
+ * The namespace generated transcoders import the runtime's wire helpers under, so no helper
+ * name (`readList`, `encodeBytes`, …) can clash with a function generated from a domain name
+ * (`readPayload` for an enum `Payload`, `encodeBytes` for a value object `Bytes`).
+ */
+export const WIRE = 'wire';
+
+/** A runtime helper, qualified by the namespace; `helpers` records which ones the file uses. */
+export function helper(name: string, helpers: Set<string>): string {
+  helpers.add(name);
+  return `${WIRE}.${name}`;
+}
+
 /** Decoder of a value object: `decodeMoney`. */
 export function valueObjectDecoderName(name: string): string {
   return `decode${name}`;
@@ -37,9 +50,7 @@ export function enumReaderName(name: string): string {
 export function readerRef(type: TypeRef, helpers: Set<string>): string {
   switch (type.kind) {
     case 'scalar': {
-      const name = SCALAR_READERS[type.scalar];
-      helpers.add(name);
-      return name;
+      return helper(SCALAR_READERS[type.scalar], helpers);
     }
     case 'enum':
       return enumReaderName(type.name);
@@ -55,11 +66,9 @@ export function readerRef(type: TypeRef, helpers: Set<string>): string {
 export function readCall(type: TypeRef, value: string, at: string, path: string, key: string, helpers: Set<string>): string {
   switch (type.kind) {
     case 'list':
-      helpers.add('readList');
-      return `readList(${value}, ${at}, ${path}, ${key}, ${readerRef(type.element, helpers)})`;
+      return `${helper('readList', helpers)}(${value}, ${at}, ${path}, ${key}, ${readerRef(type.element, helpers)})`;
     case 'map':
-      helpers.add('readMap');
-      return `readMap(${value}, ${at}, ${path}, ${key}, ${readerRef(type.value, helpers)})`;
+      return `${helper('readMap', helpers)}(${value}, ${at}, ${path}, ${key}, ${readerRef(type.value, helpers)})`;
     default:
       return `${readerRef(type, helpers)}(${value}, ${at}, ${path}, ${key})`;
   }
@@ -81,12 +90,10 @@ export function writeExpr(type: TypeRef, value: string, helpers: Set<string>): s
       return `${valueObjectEncoderName(type.name)}(${value})`;
     case 'list':
       if (isIdentity(type.element)) return `${value}.slice()`;
-      helpers.add('encodeList');
-      return `encodeList(${value}, ${writerRef(type.element, helpers)})`;
+      return `${helper('encodeList', helpers)}(${value}, ${writerRef(type.element, helpers)})`;
     case 'map':
       if (isIdentity(type.value)) return `{ ...${value} }`;
-      helpers.add('encodeMap');
-      return `encodeMap(${value}, ${writerRef(type.value, helpers)})`;
+      return `${helper('encodeMap', helpers)}(${value}, ${writerRef(type.value, helpers)})`;
     case 'scalar':
       switch (type.scalar) {
         case 'decimal':
@@ -95,8 +102,7 @@ export function writeExpr(type: TypeRef, value: string, helpers: Set<string>): s
         case 'datetime':
           return `${value}.toISOString()`;
         case 'bytes':
-          helpers.add('encodeBytes');
-          return `encodeBytes(${value})`;
+          return `${helper('encodeBytes', helpers)}(${value})`;
         default:
           return value;
       }
@@ -105,9 +111,6 @@ export function writeExpr(type: TypeRef, value: string, helpers: Set<string>): s
 
 function writerRef(type: TypeRef, helpers: Set<string>): string {
   if (type.kind === 'valueObject') return valueObjectEncoderName(type.name);
-  if (type.kind === 'scalar' && type.scalar === 'bytes') {
-    helpers.add('encodeBytes');
-    return 'encodeBytes';
-  }
+  if (type.kind === 'scalar' && type.scalar === 'bytes') return helper('encodeBytes', helpers);
   return `(item) => ${writeExpr(type, 'item', helpers)}`;
 }

@@ -16,7 +16,7 @@ import {
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { constDeclaration, functionDeclaration } from './code-writer.js';
-import { enumReaderName, readCall, valueObjectDecoderName, valueObjectEncoderName, writeExpr } from './codec-code.js';
+import { WIRE, enumReaderName, helper, readCall, valueObjectDecoderName, valueObjectEncoderName, writeExpr } from './codec-code.js';
 import { enumValuesName } from './emit-types.js';
 import { importLines, printLines } from './line-writer.js';
 import { present, quote } from './print.js';
@@ -59,11 +59,11 @@ function writeEncodeBody(w: LineWriter, fields: readonly FieldDef[], helpers: Se
     writeLiteral(w, 'return ', literal, ';');
     return;
   }
-  writeLiteral(w, 'const wire: { [key: string]: JsonValue } = ', literal, ';');
+  writeLiteral(w, 'const out: { [key: string]: JsonValue } = ', literal, ';');
   for (const f of optional) {
-    w.writeLine(`if (value.${f.name} !== undefined) wire.${f.name} = ${writeExpr(f.type, `value.${f.name}`, helpers)};`);
+    w.writeLine(`if (value.${f.name} !== undefined) out.${f.name} = ${writeExpr(f.type, `value.${f.name}`, helpers)};`);
   }
-  w.writeLine('return wire;');
+  w.writeLine('return out;');
 }
 
 /** Body of an object decoder reading `o` (already checked to be an object) at path `p`. */
@@ -101,16 +101,15 @@ function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): LineStat
     functionDeclaration(
       valueObjectDecoderName(vo.name),
       [
-        { name: 'wire', type: 'unknown' },
+        { name: 'data', type: 'unknown' },
         { name: 'at', type: 'DecodeAt' },
         { name: 'path', type: 'string' },
         { name: 'key', type: 'string | number' },
       ],
       vo.name,
       (w) => {
-        helpers.add('readObject').add('joinPath');
-        w.writeLine('const o = readObject(wire, at, path, key);');
-        w.writeLine('const p = joinPath(path, key);');
+        w.writeLine(`const o = ${helper('readObject', helpers)}(data, at, path, key);`);
+        w.writeLine(`const p = ${helper('joinPath', helpers)}(path, key);`);
         writeDecodeBody(w, vo.name, vo.fields, 'p', helpers);
       },
     ),
@@ -137,19 +136,18 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
       functionDeclaration(
         decoderName(payload.name, v.version),
         [
-          { name: 'wire', type: 'unknown' },
+          { name: 'data', type: 'unknown' },
           { name: 'at', type: 'DecodeAt' },
         ],
         typeName,
         (w) => {
-          helpers.add('readPayload');
-          w.writeLine('const o = readPayload(wire, at);');
+          w.writeLine(`const o = ${helper('readPayload', helpers)}(data, at);`);
           writeDecodeBody(w, typeName, v.fields, "''", helpers);
         },
       ),
     );
   }
-  helpers.add('unknownVersion');
+  const unknownVersion = helper('unknownVersion', helpers);
   const doc =
     `Transcoder of \`${payload.topic}\`: writes version ${payload.version}` +
     (payload.version > 1 ? `, reads versions 1 to ${payload.version} (older ones through the upcasters).` : '.');
@@ -160,19 +158,19 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
     w.indent(() => {
       w.writeLine(`version: ${payload.version},`);
       w.writeLine(`encode: ${encoderName(payload.name)},`);
-      w.writeLine(`decode(wire: unknown, version: number): ${payload.typeName} {`);
+      w.writeLine(`decode(data: unknown, version: number): ${payload.typeName} {`);
       w.indent(() => {
         w.writeLine('switch (version) {');
         w.indent(() => {
           for (const v of [...payload.versions].reverse()) {
-            let expr = `${decoderName(payload.name, v.version)}(wire, ${atName(payload.name, v.version)})`;
+            let expr = `${decoderName(payload.name, v.version)}(data, ${atName(payload.name, v.version)})`;
             for (let k = v.version; k < payload.version; k++) {
               upcasters.add(upcasterName(payload.name, k));
               expr = `${upcasterName(payload.name, k)}(${expr})`;
             }
             w.writeLine(`case ${v.version}:`).indent(() => w.writeLine(`return ${expr};`));
           }
-          w.writeLine('default:').indent(() => w.writeLine(`throw unknownVersion(${quote(payload.topic)}, version, ${payload.version});`));
+          w.writeLine('default:').indent(() => w.writeLine(`throw ${unknownVersion}(${quote(payload.topic)}, version, ${payload.version});`));
         });
         w.writeLine('}');
       });
@@ -189,9 +187,9 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
   const upcasters = new Set<string>();
   const all = payloads(domain);
   const enumReaders: LineStatement[] = domain.enums.map((e) =>
-    constDeclaration(enumReaderName(e.name), `FieldReader<${e.name}>`, `(v, at, p, k) => readEnum(v, ${enumValuesName(e.name)}, at, p, k)`),
+    constDeclaration(enumReaderName(e.name), `FieldReader<${e.name}>`, `(v, at, p, k) => ${WIRE}.readEnum(v, ${enumValuesName(e.name)}, at, p, k)`),
   );
-  if (domain.enums.length > 0) helpers.add('readEnum').add('FieldReader');
+  if (domain.enums.length > 0) helpers.add('FieldReader');
   const body: LineStatement[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
   // Imports are computed after the body is printed: its writers fill `helpers` and `upcasters`.
   const imports = (): LineStatement[] => {
@@ -201,9 +199,8 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
       ...all.flatMap((p) => [p.typeName, ...p.versions.map((v) => versionedTypeName(p.name, v.version))]),
     ];
     const runtimeTypes = ['DecodeAt', 'JsonValue', 'PayloadCodec', ...[...helpers].filter((h) => h === 'Mutable' || h === 'FieldReader')];
-    const runtimeValues = [...helpers].filter((h) => h !== 'Mutable' && h !== 'FieldReader');
     return present([
-      importLines(ctx.runtimeImport, runtimeValues),
+      (w) => w.writeLine(`import * as ${WIRE} from '${ctx.runtimeImport}';`),
       importLines(ctx.runtimeImport, runtimeTypes, true),
       importLines('./types.js', domain.enums.map((e) => enumValuesName(e.name))),
       importLines('./types.js', typeNames, true),
