@@ -1,6 +1,7 @@
 /**
  * Every kind of default an upcast step fills (int, float, decimal, bigint, boolean, datetime,
- * date, bytes, json, enum, value object, list, map, uuid), generated for a real schema: the
+ * date, bytes, json, enum, value object, list, map, uuid), and a custom upcaster of an optional
+ * field, generated for a real schema: the
  * output type-checks, and decoding a v1 payload through it yields the typed defaults, each a
  * fresh value.
  */
@@ -21,6 +22,8 @@ beforeAll(async () => {
   const result = compile({ sources: [{ path: schemaPath, text: readFileSync(schemaPath, 'utf8') }] });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   project = tempProject(result.files.filter((f) => f.path.startsWith('gadgets/')));
+  // The generated upcasters import the custom module by its path relative to the schema.
+  project.write('test/fixtures/versioning/defaults/gadgets.upcasters.ts', readFileSync('test/fixtures/versioning/defaults/gadgets.upcasters.ts', 'utf8'));
   const transcoders = (await import(pathToFileURL(join(project.dir, 'generated/gadgets/transcoders.ts')).href)) as {
     tunedCodec: PayloadCodec<Record<string, unknown>>;
   };
@@ -57,6 +60,11 @@ describe('upcast defaults of every type', () => {
     expect(data['code']).toBe('0b8f5d1e-4a0b-4c4e-9a43-0d7b5e2f6a10');
     // The result is a valid current-version payload: it survives an encode/decode round trip.
     expect(tunedCodec.encode(tunedCodec.decode(tunedCodec.encode(data), 2))).toEqual(tunedCodec.encode(data));
+  });
+
+  it('set an optional field a custom upcaster computes only when it returns a value', () => {
+    expect(tunedCodec.decode({ kept: 'k', gone: 1 }, 1)['nick']).toBe('K');
+    expect('nick' in tunedCodec.decode({ kept: '', gone: 1 }, 1)).toBe(false);
   });
 
   it('give every read fresh mutable defaults (no shared objects between payloads)', () => {
