@@ -20,16 +20,23 @@
  * interleaved with the others like every subject. Set EVENTFORGE_BENCH_SCALE=0.1 for
  * a quick run and EVENTFORGE_BENCH_DATABASE_URL for another server.
  */
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createPostgresRecorder, createSqliteRecorder } from '../runtime/prisma/index.js';
-import { bundledMigrationsDir, readMigrations } from '../runtime/prisma/migrations.js';
-import type { Recorder, StoredEvent, StoredSnapshot } from '../runtime/recorder.js';
+import type { StoredEvent, StoredSnapshot } from '../runtime/recorder.js';
 import { DogBase, dogSchoolDomain } from '../generated/dog-school/index.js';
 import { Application } from '../runtime/application.js';
+import {
+  eventforgeSubject,
+  prismaClientPostgres,
+  prismaClientSqlite,
+  rawPostgres,
+  rawSqlite,
+  type Saver,
+  type Subject,
+} from './persistence/stores.js';
 import type { BenchReport } from './run.js';
 
 const SCALE = Number(process.env.EVENTFORGE_BENCH_SCALE ?? '1');
@@ -42,22 +49,6 @@ const PAGE = 500;
 const CHUNK = 50;
 const PG_URL = process.env.EVENTFORGE_BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
-/** What W1 and W2 need: saves. */
-interface Saver {
-  append(events: readonly StoredEvent[]): Promise<unknown>;
-  close(): Promise<void>;
-}
-
-/** What every workload needs from a store; eventforge and the raw baseline implement it. */
-interface Subject extends Saver {
-  readStream(streamId: string, after?: number): Promise<number>;
-  saveSnapshot(snapshot: StoredSnapshot): Promise<void>;
-  /** Loads through the latest snapshot: the snapshot plus the events after it. */
-  loadFromSnapshot(streamId: string): Promise<number>;
-  /** Reads one page of the log; returns the last id and how many rows came. */
-  readPage(start: bigint, limit: number): Promise<[bigint | undefined, number]>;
-}
-
 const payload = new TextEncoder().encode(JSON.stringify({ name: 'Fido', breed: 'labrador', tricks: ['sit', 'roll over'] }));
 
 function stored(streamId: string, version: number): StoredEvent {
@@ -66,146 +57,6 @@ function stored(streamId: string, version: number): StoredEvent {
 
 function snapshotOf(streamId: string, version: number): StoredSnapshot {
   return { streamId, version, topic: 'DogSchool.Dog', schemaVersion: 1, timestamp: new Date(), state: payload };
-}
-
-function eventforgeSubject(recorder: Recorder): Subject {
-  return {
-    append: (events) => recorder.append(events),
-    readStream: async (id, after) => (await recorder.readStream(id, after === undefined ? {} : { after })).length,
-    saveSnapshot: (s) => recorder.saveSnapshot(s),
-    loadFromSnapshot: async (id) => {
-      const snap = await recorder.latestSnapshot(id);
-      return 1 + (await recorder.readStream(id, snap ? { after: snap.version } : {})).length;
-    },
-    readPage: async (start, limit) => {
-      const page = await recorder.readNotifications({ start, limit });
-      return [page.at(-1)?.id, page.length];
-    },
-    close: () => recorder.close(),
-  };
-}
-
-const COLUMNS = '(stream_id, version, topic, schema_version, "timestamp", state)';
-const SELECT_EVENTS = 'SELECT id, stream_id, version, topic, schema_version, "timestamp", state FROM events';
-
-/** better-sqlite3 on the same file layout and settings, prepared statements cached by row count. */
-function rawSqlite(path: string, synchronous: 'full' | 'normal'): Subject {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
-  db.defaultSafeIntegers(true);
-  for (const m of readMigrations(bundledMigrationsDir('sqlite'), 'sqlite')) db.exec(m.sql);
-  const inserts = new Map<number, Database.Statement>();
-  const insert = (n: number) => {
-    let st = inserts.get(n);
-    if (st === undefined) {
-      const rows = Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
-      st = db.prepare(`INSERT INTO events ${COLUMNS} VALUES ${rows} RETURNING id`);
-      inserts.set(n, st);
-    }
-    return st;
-  };
-  const stream = db.prepare(`${SELECT_EVENTS} WHERE stream_id = ? AND version > ? ORDER BY version`);
-  const snap = db.prepare('SELECT * FROM snapshots WHERE stream_id = ? ORDER BY version DESC LIMIT 1');
-  const saveSnap = db.prepare(`INSERT INTO snapshots ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
-  const page = db.prepare(`${SELECT_EVENTS} WHERE id >= ? ORDER BY id LIMIT ?`);
-  const toRow = (e: StoredEvent) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp.getTime(), e.state];
-  // Rows come back as the recorder returns them: Date and bytes (Buffer) per event.
-  const decode = (rows: unknown[]) => rows.map((r) => ({ ...(r as object), timestamp: new Date(Number((r as { timestamp: bigint }).timestamp)) }));
-  return {
-    append: async (events) => insert(events.length).all(...events.flatMap(toRow)),
-    readStream: async (id, after = 0) => decode(stream.all(id, after)).length,
-    saveSnapshot: async (s) => void saveSnap.run(s.streamId, s.version, s.topic, s.schemaVersion, s.timestamp.getTime(), s.state),
-    loadFromSnapshot: async (id) => {
-      const s = snap.get(id) as { version: bigint } | undefined;
-      return 1 + decode(stream.all(id, s?.version ?? 0)).length;
-    },
-    readPage: async (start, limit) => {
-      const rows = decode(page.all(start, limit)) as unknown as { id: bigint }[];
-      return [rows.at(-1)?.id, rows.length];
-    },
-    close: async () => void db.close(),
-  };
-}
-
-/** pg with named (prepared) statements and the recorder's protocol: BEGIN, LOCK, INSERT, COMMIT. */
-async function rawPostgres(schema: string): Promise<Subject> {
-  const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema} -c TimeZone=UTC` });
-  await client.connect();
-  const named = (name: string, text: string, values: unknown[] = []) => client.query({ name, text, values });
-  const toRow = (e: StoredEvent) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp.toISOString(), e.state];
-  return {
-    append: async (events) => {
-      const rows = events.map((_, r) => `(${Array.from({ length: 6 }, (_, c) => `$${r * 6 + c + 1}`).join(', ')})`);
-      await named('begin', 'BEGIN');
-      try {
-        await named('lock', 'LOCK TABLE events IN EXCLUSIVE MODE');
-        await named(`insert${events.length}`, `INSERT INTO events ${COLUMNS} VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING id`, events.flatMap(toRow));
-        await named('commit', 'COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    },
-    readStream: async (id, after = 0) =>
-      (await named('stream', `${SELECT_EVENTS} WHERE stream_id = $1 AND version > $2 ORDER BY version`, [id, after])).rows.length,
-    saveSnapshot: async (s) =>
-      void (await named('snap-save', `INSERT INTO snapshots ${COLUMNS} VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
-        s.streamId, s.version, s.topic, s.schemaVersion, s.timestamp.toISOString(), s.state,
-      ])),
-    loadFromSnapshot: async (id) => {
-      const s = (await named('snap', 'SELECT * FROM snapshots WHERE stream_id = $1 ORDER BY version DESC LIMIT 1', [id])).rows[0];
-      const rows = await named('stream', `${SELECT_EVENTS} WHERE stream_id = $1 AND version > $2 ORDER BY version`, [id, s?.version ?? 0]);
-      return 1 + rows.rows.length;
-    },
-    readPage: async (start, limit) => {
-      const rows = (await named('page', `${SELECT_EVENTS} WHERE id >= $1 ORDER BY id LIMIT $2`, [start, limit])).rows;
-      return [rows.length ? BigInt(rows.at(-1).id) : undefined, rows.length];
-    },
-    close: () => client.end(),
-  };
-}
-
-const insertSql = (n: number, numbered: boolean, conflict: string) =>
-  `INSERT INTO events ${COLUMNS} VALUES ` +
-  Array.from({ length: n }, (_, r) => `(${Array.from({ length: 6 }, (_, c) => (numbered ? `$${r * 6 + c + 1}` : '?')).join(', ')})`).join(', ') +
-  `${conflict} RETURNING id`;
-
-/**
- * The road not taken (docs/persistence.md): the same saves through PrismaClient's raw-SQL API
- * (`$queryRawUnsafe`; on PostgreSQL inside an interactive `$transaction` with the lock) instead of
- * through the driver adapter as the recorder does.
- */
-async function prismaClientSqlite(path: string, synchronous: 'full' | 'normal'): Promise<Saver> {
-  await (await createSqliteRecorder({ filename: path })).close();
-  const { PrismaClient } = await import('../runtime/prisma/client/sqlite/client.js');
-  const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }) });
-  await prisma.$queryRawUnsafe(`PRAGMA synchronous = ${synchronous.toUpperCase()}`);
-  return {
-    append: (events) =>
-      prisma.$queryRawUnsafe(insertSql(events.length, false, ''), ...events.flatMap((e) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp, e.state])),
-    close: () => prisma.$disconnect(),
-  };
-}
-
-async function prismaClientPostgres(schema: string): Promise<Saver> {
-  const { PrismaClient } = await import('../runtime/prisma/client/postgresql/client.js');
-  const { PrismaPg } = await import('@prisma/adapter-pg');
-  const prisma = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: PG_URL, options: `-c search_path=${schema} -c TimeZone=UTC` }, { schema }),
-  });
-  return {
-    append: (events) =>
-      prisma.$transaction(async (tx) => {
-        await tx.$executeRawUnsafe('LOCK TABLE events IN EXCLUSIVE MODE');
-        return tx.$queryRawUnsafe(
-          insertSql(events.length, true, ' ON CONFLICT DO NOTHING'),
-          ...events.flatMap((e) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp, e.state]),
-        );
-      }),
-    close: () => prisma.$disconnect(),
-  };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -450,9 +301,9 @@ export default async function persistence(report: BenchReport): Promise<void> {
     const eventforge = await createPostgresRecorder({ url: PG_URL, schema: schemas.eventforge });
     for (const schema of [schemas.raw, schemas.client]) await (await createPostgresRecorder({ url: PG_URL, schema })).close();
     await runWorkloads(report, 'postgresql', {
-      raw: storedEventDriver(await rawPostgres(schemas.raw)),
+      raw: storedEventDriver(await rawPostgres(PG_URL, schemas.raw)),
       eventforge: storedEventDriver(eventforgeSubject(eventforge)),
-      'prisma-client': storedEventDriver(await prismaClientPostgres(schemas.client)),
+      'prisma-client': storedEventDriver(await prismaClientPostgres(PG_URL, schemas.client)),
       'eventforge-app': applicationDriver(`${PG_URL}?schema=${schemas.app}`),
     });
   } finally {
