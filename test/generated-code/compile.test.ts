@@ -10,7 +10,10 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../generator/index.js';
 import { syntheticSchema } from '../../bench/synthetic-schema.js';
+import { emitters } from '../../generator/emit/index.js';
+import type { GeneratedFile } from '../../generator/emit/types.js';
 import { ROOT } from '../emit/golden-cases.js';
+import { aggregate, domain, enumDef, enumRef, event, field, list, scalar, valueObject, vo } from '../emit/ir-builders.js';
 
 const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 
@@ -52,22 +55,55 @@ describe('tsc on generated code', () => {
   });
 });
 
-describe('tsc on the generated code of the synthetic benchmark schema', () => {
-  it('compiles strict: renames, added, dropped fields and three versions of every event', () => {
+/** Writes generated files to a temporary folder at the repository root and runs tsc on them. */
+function tscOnFiles(files: readonly GeneratedFile[]): { ok: boolean; output: string } {
+  const dir = mkdtempSync(join(ROOT, '.tsc-fixture-'));
+  try {
+    for (const file of files.filter((f) => /\.(ts|js)$/.test(f.path))) {
+      mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+      writeFileSync(join(dir, file.path), file.contents);
+    }
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['**/*.ts'] }));
+    try {
+      return { ok: true, output: execFileSync(TSC, ['--noEmit', '-p', join(dir, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' }) };
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string };
+      return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('tsc on generated code of other schemas', () => {
+  it('the synthetic benchmark schema: renames, added, dropped fields and three versions of every event', () => {
     const text = syntheticSchema({ aggregates: 4, events: 5, versions: 3 });
     const result = compile({ sources: [{ path: 'schemas/synthetic.domain.yaml', text }], outToCwd: '..' });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const dir = mkdtempSync(join(ROOT, '.tsc-fixture-'));
-    try {
-      for (const file of result.files.filter((f) => /\.(ts|js)$/.test(f.path))) {
-        mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-        writeFileSync(join(dir, file.path), file.contents);
-      }
-      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['**/*.ts'] }));
-      const output = execFileSync(TSC, ['--noEmit', '-p', join(dir, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
-      expect(output).toBe('');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(tscOnFiles(result.files)).toEqual({ ok: true, output: '' });
+  });
+
+  it('names that look like runtime helpers (enum Payload, value objects Bytes and List) do not clash', () => {
+    const D = 'Clash';
+    const clash = domain(D, {
+      enums: [enumDef('Payload', ['a', 'b'])],
+      valueObjects: [valueObject('Bytes', [field('data', scalar('bytes'))]), valueObject('List', [field('items', list(vo('Bytes')))])],
+      aggregates: [
+        aggregate(D, 'Thing', [[field('kind', enumRef('Payload')), field('list', vo('List'), { optional: true })]], [
+          event(D, 'Thing', 'Made', [[field('kind', enumRef('Payload')), field('list', vo('List'))]], {
+            creates: true,
+            apply: {
+              kind: 'declarative',
+              ops: [
+                { kind: 'assign', stateField: 'kind', source: { kind: 'eventField', field: 'kind' } },
+                { kind: 'assign', stateField: 'list', source: { kind: 'eventField', field: 'list' } },
+              ],
+            },
+          }),
+        ]),
+      ],
+    });
+    const files = emitters.flatMap((e) => e.emit({ kind: 'project', domains: [clash] }, { runtimeImport: 'eventforge/runtime', outToCwd: '..' }));
+    expect(tscOnFiles(files)).toEqual({ ok: true, output: '' });
   });
 });
