@@ -76,11 +76,9 @@ export async function inTransaction<T>(adapter: SqlAdapter, work: (tx: SqlTransa
   try {
     result = await work(tx);
   } catch (error) {
-    try {
-      await tx.executeRaw(plain('ROLLBACK'));
-    } finally {
-      await tx.rollback();
-    }
+    // The work's error is the one to report, even if the rollback fails too (e.g. a lost connection).
+    await tx.executeRaw(plain('ROLLBACK')).catch(() => undefined);
+    await tx.rollback().catch(() => undefined);
     throw error;
   }
   try {

@@ -98,6 +98,11 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
   return new SqliteRecorder(adapter, lock, path);
 }
 
+/** Ends a failed transaction; SQLite may have ended it already (e.g. on a full disk), which is fine. */
+async function rollback(adapter: SqlAdapter): Promise<void> {
+  await adapter.executeScript('ROLLBACK').catch(() => undefined);
+}
+
 function argType(value: unknown): ArgScalar {
   return typeof value === 'number' ? 'int' : typeof value === 'bigint' ? 'bigint' : 'string';
 }
@@ -120,7 +125,7 @@ export async function migrateSqlite(adapter: SqlAdapter, migrations: readonly Mi
     await adapter.executeScript('COMMIT');
     return report;
   } catch (error) {
-    await adapter.executeScript('ROLLBACK');
+    await rollback(adapter);
     throw error;
   }
 }
@@ -193,7 +198,7 @@ class SqliteRecorder implements Recorder {
       await a.executeScript('COMMIT');
       return ids;
     } catch (error) {
-      await a.executeScript('ROLLBACK');
+      await rollback(a);
       throw error;
     }
   }
