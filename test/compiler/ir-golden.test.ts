@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../generator/index.js';
+import { irViolations } from './ir-invariants.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const goldenDir = join(repo, 'test', 'fixtures', 'ir');
@@ -26,10 +27,30 @@ describe('IR goldens of the example schemas', () => {
     const path = `schemas/${schema}`;
     const result = compile({ sources: [{ path, text: readFileSync(join(repo, path), 'utf8') }], skipEmit: true });
     expect(result.diagnostics).toEqual([]);
+    expect(result.project && irViolations(result.project)).toEqual([]);
     const json = JSON.stringify(result.project, null, 2) + '\n';
     const golden = join(goldenDir, schema.replace(/\.domain\.yaml$/, '.json'));
     if (update) writeFileSync(golden, json);
     expect(existsSync(golden), `${golden} is missing; create it with UPDATE_GOLDEN=1 and review it`).toBe(true);
     expect(json).toBe(readFileSync(golden, 'utf8'));
+  });
+});
+
+describe('irViolations', () => {
+  it('finds a broken contract (so the checks above can fail)', () => {
+    const text = readFileSync(join(repo, 'schemas', 'bank.domain.yaml'), 'utf8');
+    const project = compile({ sources: [{ path: 'bank.domain.yaml', text }], skipEmit: true }).project;
+    if (project === undefined) throw new Error('bank must compile');
+    const domain = project.domains[0];
+    const account = domain?.aggregates[0];
+    if (domain === undefined || account === undefined) throw new Error('bank has an aggregate');
+    const broken = {
+      ...project,
+      domains: [{ ...domain, aggregates: [{ ...account, events: [...account.events].reverse(), state: { ...account.state, versions: account.state.versions.slice(1) } }] }],
+    };
+    expect(irViolations(broken)).toEqual([
+      'domain Bank Account: events sorted',
+      'domain Bank Account state: versions 1..2',
+    ]);
   });
 });

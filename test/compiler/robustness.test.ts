@@ -1,13 +1,15 @@
 /**
  * The front half never throws on a broken schema: random edits of the example schemas (lines
  * deleted, duplicated, re-indented, words swapped for other words of the language) always give
- * diagnostics that point inside the file, sorted, and an IR exactly when there is no error.
+ * diagnostics that point inside the file, sorted, and an IR exactly when there is no error,
+ * an IR that keeps its contract (test/compiler/ir-invariants.ts).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../generator/index.js';
+import { irViolations } from './ir-invariants.js';
 import { applyEdit, edit } from './schema-edits.js';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -36,6 +38,7 @@ describe('robustness of the front half', () => {
         expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
         const hasError = result.diagnostics.some((d) => d.severity === 'error');
         expect(result.project === undefined).toBe(hasError);
+        if (result.project !== undefined) expect(irViolations(result.project)).toEqual([]);
       }),
       { numRuns: 400, seed: 20261123 },
     );
