@@ -7,7 +7,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compile } from '../../generator/compile.js';
+import { repositoriesEmitter } from '../../generator/emit/prisma/emit-repositories.js';
 import { prismaEmitter } from '../../generator/emit/prisma/index.js';
+import { readSources } from '../../generator/load/read-sources.js';
 import { prismaGenerate } from '../../generator/emit/prisma/sync-runtime.js';
 import type { ProjectDef } from '../../generator/ir/model.js';
 import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/prisma/index.js';
@@ -95,6 +98,19 @@ describe('prisma emitter', () => {
       }
     }
   }, 180_000);
+});
+
+describe('checked-in output of the persistence emitters', () => {
+  it('generated/ holds exactly what the prisma and repositories emitters make of schemas/', async () => {
+    const sources = await readSources(root, ['schemas']);
+    const { project, diagnostics } = compile({ sources, skipEmit: true });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const emitted = [...prismaEmitter.emit(project!, ctx), ...repositoriesEmitter.emit(project!, ctx)];
+    expect(emitted.filter((f) => f.path.endsWith('repositories.ts'))).toHaveLength(project!.domains.length);
+    for (const f of emitted) {
+      expect(readFileSync(join(root, 'generated', f.path), 'utf8'), `generated/${f.path} is stale; run eventforge generate`).toBe(f.contents);
+    }
+  });
 });
 
 describe('Prisma models agree with the migrated tables', () => {
