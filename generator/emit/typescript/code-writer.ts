@@ -54,6 +54,11 @@ function writeSignature(w: LineWriter, prefix: string, parameters: readonly Para
 /** JSDoc: one line when the text is one line, else a starred block. */
 export function writeDocs(w: LineWriter, docs: readonly string[] | undefined): void {
   if (docs === undefined || docs.length === 0) return;
+  const only = docs.length === 1 ? docs[0] : undefined;
+  if (only !== undefined && only.length <= DOC_WIDTH && !only.includes('\n')) {
+    w.writeLine(`/** ${only} */`);
+    return;
+  }
   const lines = docs.join('\n').split('\n').flatMap((line) => wrapText(line, DOC_WIDTH));
   if (lines.length === 1) {
     w.writeLine(`/** ${lines[0]} */`);

@@ -17,6 +17,10 @@ export class LineWriter {
   #indentation = '';
 
   writeLine(text: string): this {
+    if (!text.includes('\n')) {
+      this.#lines.push(text === '' ? '' : this.#indentation + text);
+      return this;
+    }
     for (const line of text.split('\n')) this.#lines.push(line === '' ? '' : this.#indentation + line);
     return this;
   }
