@@ -17,7 +17,9 @@
  * `subject: 'prisma-client'` rows (W1, W2; SQLite with NORMAL, and PostgreSQL) make the same saves
  * through PrismaClient's `$queryRawUnsafe`, the alternative the recorder's design rejects.
  * `subject: 'eventforge-app'` rows run the workloads through the application (applicationDriver),
- * interleaved with the others like every subject. Set EVENTFORGE_BENCH_SCALE=0.1 for
+ * interleaved with the others like every subject. `W1-4writers` (PostgreSQL) runs W1 with 4
+ * concurrent writers: eventforge (one recorder, its pool), raw and `raw-unlocked` (raw without the
+ * table lock, not gap-safe) price the lock under contention. Set EVENTFORGE_BENCH_SCALE=0.1 for
  * a quick run and EVENTFORGE_BENCH_DATABASE_URL for another server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -255,6 +257,42 @@ async function runWorkloads(report: BenchReport, database: string, drivers: Reco
   for (const [, d] of all) await d.close();
 }
 
+/**
+ * W1 with 4 concurrent writers (PostgreSQL): what the gap-safety lock costs when writers compete.
+ * Each subject makes 4 × CHUNK saves at a time, alternating with the other subjects.
+ */
+async function runConcurrentSaves(report: BenchReport, subjects: Record<string, readonly Saver[]>): Promise<void> {
+  const timings = new Timings();
+  const wall = new Map<string, number>();
+  const perWriter = CHUNK / 2;
+  for (let from = 0; from < AGGREGATES; from += perWriter) {
+    for (const [name, writers] of Object.entries(subjects)) {
+      const start = performance.now();
+      await Promise.all(
+        writers.map(async (w, k) => {
+          for (let a = from; a < Math.min(AGGREGATES, from + perWriter); a++) {
+            const events = Array.from({ length: EVENTS_PER_AGGREGATE }, (_, v) => stored(`w${k}-dog-${a}`, v + 1));
+            await timed(timings, name, () => w.append(events));
+          }
+        }),
+      );
+      wall.set(name, (wall.get(name) ?? 0) + performance.now() - start);
+    }
+  }
+  for (const [subject, list] of timings.ms) {
+    const sorted = [...list].sort((a, b) => a - b);
+    report.add({
+      workload: 'W1-4writers',
+      database: 'postgresql',
+      subject,
+      eventsPerSecond: Math.round((list.length * EVENTS_PER_AGGREGATE) / (wall.get(subject)! / 1000)),
+      p50Ms: Number(percentile(sorted, 50).toFixed(3)),
+      p99Ms: Number(percentile(sorted, 99).toFixed(3)),
+    });
+  }
+  for (const writers of Object.values(subjects)) for (const w of writers) await w.close();
+}
+
 async function postgresReachable(): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
   try {
@@ -295,16 +333,34 @@ export default async function persistence(report: BenchReport): Promise<void> {
     return;
   }
   const suffix = `${process.pid}_${Date.now()}`;
-  const schemas = { raw: `bench_raw_${suffix}`, eventforge: `bench_ef_${suffix}`, client: `bench_client_${suffix}`, app: `bench_app_${suffix}` };
+  const schemas = {
+    raw: `bench_raw_${suffix}`,
+    eventforge: `bench_ef_${suffix}`,
+    client: `bench_client_${suffix}`,
+    app: `bench_app_${suffix}`,
+    concurrentRaw: `bench_craw_${suffix}`,
+    concurrentUnlocked: `bench_cunl_${suffix}`,
+    concurrentEventforge: `bench_cef_${suffix}`,
+  };
   try {
     // Every schema gets its tables from the same bundled migration.
     const eventforge = await createPostgresRecorder({ url: PG_URL, schema: schemas.eventforge });
-    for (const schema of [schemas.raw, schemas.client]) await (await createPostgresRecorder({ url: PG_URL, schema })).close();
+    for (const schema of [schemas.raw, schemas.client, schemas.concurrentRaw, schemas.concurrentUnlocked]) {
+      await (await createPostgresRecorder({ url: PG_URL, schema })).close();
+    }
     await runWorkloads(report, 'postgresql', {
       raw: storedEventDriver(await rawPostgres(PG_URL, schemas.raw)),
       eventforge: storedEventDriver(eventforgeSubject(eventforge)),
       'prisma-client': storedEventDriver(await prismaClientPostgres(PG_URL, schemas.client)),
       'eventforge-app': applicationDriver(`${PG_URL}?schema=${schemas.app}`),
+    });
+    const four = <T>(make: () => Promise<T>) => Promise.all([make(), make(), make(), make()]);
+    const shared = eventforgeSubject(await createPostgresRecorder({ url: PG_URL, schema: schemas.concurrentEventforge }));
+    await runConcurrentSaves(report, {
+      raw: await four(() => rawPostgres(PG_URL, schemas.concurrentRaw)),
+      // One recorder, as an application has: its pool serves the 4 concurrent writers.
+      eventforge: [shared, ...Array.from({ length: 3 }, (): Saver => ({ append: (e) => shared.append(e), close: async () => undefined }))],
+      'raw-unlocked': await four(() => rawPostgres(PG_URL, schemas.concurrentUnlocked, false)),
     });
   } finally {
     const client = new pg.Client(PG_URL);

@@ -85,8 +85,11 @@ export function rawSqlite(path: string, synchronous: 'full' | 'normal'): Subject
   };
 }
 
-/** pg with named (prepared) statements and the recorder's protocol: BEGIN, LOCK, INSERT, COMMIT. */
-export async function rawPostgres(url: string, schema: string): Promise<Subject> {
+/**
+ * pg with named (prepared) statements and the recorder's protocol: BEGIN, LOCK, INSERT, COMMIT.
+ * `lock: false` drops the table lock (not gap-safe: it only prices the lock).
+ */
+export async function rawPostgres(url: string, schema: string, lock = true): Promise<Subject> {
   const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema} -c TimeZone=UTC` });
   await client.connect();
   const named = (name: string, text: string, values: unknown[] = []) => client.query({ name, text, values });
@@ -96,7 +99,7 @@ export async function rawPostgres(url: string, schema: string): Promise<Subject>
       const rows = events.map((_, r) => `(${Array.from({ length: 6 }, (_, c) => `$${r * 6 + c + 1}`).join(', ')})`);
       await named('begin', 'BEGIN');
       try {
-        await named('lock', 'LOCK TABLE events IN EXCLUSIVE MODE');
+        if (lock) await named('lock', 'LOCK TABLE events IN EXCLUSIVE MODE');
         await named(`insert${events.length}`, `INSERT INTO events ${COLUMNS} VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING id`, events.flatMap(toRow));
         await named('commit', 'COMMIT');
       } catch (error) {
