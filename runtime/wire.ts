@@ -75,7 +75,8 @@ export function readString(value: unknown, at: DecodeAt, path: string, key: stri
 }
 
 export function readInt(value: unknown, at: DecodeAt, path: string, key: string | number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw decodeFailure(at, path, key, value, 'an integer');
+  // Any integral number, as the validators accept: JSON carries integers beyond 2^53 exactly as doubles.
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw decodeFailure(at, path, key, value, 'an integer');
   return value;
 }
 

@@ -58,6 +58,12 @@ describe('wire form', () => {
     expect(everythingCodec.decode(wire, 1)).toStrictEqual(everything);
   });
 
+  it('round-trips integers beyond 2^53 that the validators accept, and extreme datetimes', () => {
+    const value = { ...everything, int: 2 ** 60, at: new Date(8.64e15) };
+    expect(everythingCodec.decode(JSON.parse(JSON.stringify(everythingCodec.encode(value))), 1)).toStrictEqual(value);
+    expect(wireOf(value)['at']).toBe('+275760-09-13T00:00:00.000Z');
+  });
+
   it('keeps a present optional and reads a datetime written with an offset as the same instant', () => {
     const wire = { ...wireOf({ ...everything, note: '', when: new Date(0) }), at: '2024-03-01T01:59:59.123+02:00' };
     const decoded = everythingCodec.decode(wire, 1);
