@@ -3,7 +3,8 @@
  * JSON.parse + decode, against JSON.stringify + JSON.parse of the same typed object (Decimal
  * and Date serialise through their toJSON), measured in the same run. The runtime stores
  * payloads as JSON text, so this is the real cost of going through the codec. Rounds of the
- * two alternate, and the median round counts, so machine noise falls on both alike.
+ * two alternate (paired, in alternating order) and the median of the per-round ratios counts, so
+ * machine noise falls on both alike.
  * Target: ratio (codec ops/s ÷ JSON ops/s) ≥ 0.8 for a typical event.
  */
 import { Decimal } from 'decimal.js';
@@ -14,8 +15,8 @@ import { trickAddedCodec } from '../generated/dog-school/index.js';
 import type { TrickAddedData } from '../generated/dog-school/index.js';
 import type { BenchReport } from './run.js';
 
-const ROUNDS = 15;
-const ITERATIONS = 20_000;
+const ROUNDS = 41;
+const ITERATIONS = 5_000;
 
 let sink = 0;
 
@@ -42,13 +43,25 @@ function measure<T>(report: BenchReport, event: string, codec: PayloadCodec<T>, 
     opsPerSecond(viaJson);
     opsPerSecond(viaCodec);
   }
+  // Paired rounds, in alternating order: each round's ratio compares two runs made moments apart.
   const json: number[] = [];
   const coded: number[] = [];
+  const ratios: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    json.push(opsPerSecond(viaJson));
-    coded.push(opsPerSecond(viaCodec));
+    let j: number;
+    let c: number;
+    if (r % 2 === 0) {
+      j = opsPerSecond(viaJson);
+      c = opsPerSecond(viaCodec);
+    } else {
+      c = opsPerSecond(viaCodec);
+      j = opsPerSecond(viaJson);
+    }
+    json.push(j);
+    coded.push(c);
+    ratios.push(c / j);
   }
-  const ratio = median(coded) / median(json);
+  const ratio = median(ratios);
   report.add({
     event,
     codecOpsPerSecond: Math.round(median(coded)),
