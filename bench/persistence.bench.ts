@@ -259,18 +259,20 @@ async function runWorkloads(report: BenchReport, database: string, drivers: Reco
 
 /**
  * W1 with 4 concurrent writers (PostgreSQL): what the gap-safety lock costs when writers compete.
- * Each subject makes 4 × CHUNK saves at a time, alternating with the other subjects.
+ * The writers of one subject run together, CHUNK / 2 saves each, then the next subject's.
  */
 async function runConcurrentSaves(report: BenchReport, subjects: Record<string, readonly Saver[]>): Promise<void> {
   const timings = new Timings();
   const wall = new Map<string, number>();
+  // The 4 writers together make AGGREGATES saves, as W1's one writer does.
+  const saves = Math.ceil(AGGREGATES / 4);
   const perWriter = CHUNK / 2;
-  for (let from = 0; from < AGGREGATES; from += perWriter) {
+  for (let from = 0; from < saves; from += perWriter) {
     for (const [name, writers] of Object.entries(subjects)) {
       const start = performance.now();
       await Promise.all(
         writers.map(async (w, k) => {
-          for (let a = from; a < Math.min(AGGREGATES, from + perWriter); a++) {
+          for (let a = from; a < Math.min(saves, from + perWriter); a++) {
             const events = Array.from({ length: EVENTS_PER_AGGREGATE }, (_, v) => stored(`w${k}-dog-${a}`, v + 1));
             await timed(timings, name, () => w.append(events));
           }
