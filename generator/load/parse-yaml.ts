@@ -20,6 +20,17 @@ const HINTS: Readonly<Record<string, string>> = {
   EF103: 'one schema file holds one domain: remove the `---` separator or split the file',
 };
 
+/** The lexer's token names in yaml's messages, as the characters a user typed. */
+const TOKENS: Readonly<Record<string, string>> = {
+  'flow-seq-start': '[',
+  'flow-seq-end': ']',
+  'flow-map-start': '{',
+  'flow-map-end': '}',
+  'map-value-ind': ':',
+  'seq-item-ind': '-',
+  'flow-error-end': '}',
+};
+
 export interface ParsedYaml {
   readonly source: SourceDoc;
   readonly diagnostics: Diagnostic[];
@@ -40,7 +51,7 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
     if (seen.has(key)) return;
     seen.add(key);
     const message = yamlMessage(error, input.text.slice(error.pos[0], error.pos[0] + 200));
-    const hint = flowListHint(input.text, span.start.line) ?? HINTS[code];
+    const hint = flowListHint(input.text, span.start.line) ?? messageHint(message) ?? HINTS[code];
     diagnostics.push(
       severity === 'error'
         ? errorAt(input.path, span, code, message, hint)
@@ -65,7 +76,11 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
 function yamlMessage(error: YAMLError, at: string): string {
   if (error.code === 'DUPLICATE_KEY') return `duplicate key "${/^[^:\s,{}[\]]+/.exec(at)?.[0] ?? at.trim()}"`;
   if (error.code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document';
-  const text = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '').trim();
+  const text = error.message
+    .replace(/ at line \d+, column \d+[\s\S]*$/, '')
+    .replace(/\b(flow-seq-start|flow-seq-end|flow-map-start|flow-map-end|map-value-ind|seq-item-ind|flow-error-end)\b( token)?/g, (_, token: string) => `\`${TOKENS[token] ?? token}\``)
+    .replace(/ at node end$/, ' after a value')
+    .trim();
   return 'invalid YAML: ' + text.charAt(0).toLowerCase() + text.slice(1);
 }
 
@@ -97,4 +112,16 @@ function sameTextKeys(source: SourceDoc): Diagnostic[] {
     },
   });
   return diagnostics;
+}
+
+/** Hints for yaml's most frequent syntax errors, by their message. */
+const MESSAGE_HINTS: readonly (readonly [RegExp, string])[] = [
+  [/nested mappings are not allowed in compact mappings/, 'put a nested map on its own, more indented lines, or quote a value that contains ": "'],
+  [/implicit (map )?keys need to be/, 'each key of a map needs a `:` after it on the same line'],
+  [/(alias|anchor) ending in : is ambiguous/, '`&` and `*` start YAML anchors and aliases: quote a value that starts with them'],
+  [/missing , /, 'separate the entries of `{ … }` and `[ … ]` with commas'],
+];
+
+function messageHint(message: string): string | undefined {
+  return MESSAGE_HINTS.find(([pattern]) => pattern.test(message))?.[1];
 }

@@ -26,7 +26,7 @@ export function checkShape(source: SourceDoc): Diagnostic[] {
     data = source.doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return [errorAt(source.file, rangeOfNode(source, source.doc.contents), 'EF100', `invalid YAML: ${message}`)];
+    return [errorAt(source.file, rangeOfNode(source, source.doc.contents), 'EF100', `invalid YAML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, /unresolved alias/i.test(message) ? 'define an anchor (`&name`) before the alias (`*name`) that refers to it' : undefined)];
   }
   const validate = validator();
   if (validate(data)) return [];
