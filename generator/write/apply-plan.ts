@@ -1,8 +1,9 @@
 /**
- * Carries out an OutputPlan: each changed file is written to a temporary sibling and renamed
- * over the target (a reader never sees half a file), stale generated files are removed, and
- * folders left empty by a removal are removed too. Unchanged files are not touched (their
- * mtimes stay, so watchers and build tools see no change).
+ * Carries out an OutputPlan in two phases, so a failure (a full disk, a permission) leaves the
+ * output folder as it was: first every changed file is written to a temporary sibling; only when
+ * all of them are written are they renamed over their targets (a reader never sees half a file),
+ * then stale generated files are removed with the folders they leave empty. Unchanged files are
+ * not touched (their mtimes stay, so watchers and build tools see no change).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
@@ -10,18 +11,21 @@ import { dirname, join } from 'node:path';
 import type { OutputPlan } from './plan-output.js';
 
 export async function applyPlan(outDir: string, plan: OutputPlan): Promise<void> {
-  for (const file of plan.toWrite) {
-    const target = join(outDir, file.path);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
+  const suffix = `.${randomBytes(4).toString('hex')}.eventforge-tmp`;
+  const staged: { temp: string; target: string }[] = [];
+  try {
+    for (const file of plan.toWrite) {
+      const target = join(outDir, file.path);
+      await mkdir(dirname(target), { recursive: true });
+      const temp = target + suffix;
+      staged.push({ temp, target });
       await writeFile(temp, file.contents, 'utf8');
-      await rename(temp, target);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
     }
+  } catch (error) {
+    await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
+    throw error;
   }
+  for (const { temp, target } of staged) await rename(temp, target);
   for (const path of plan.stale) {
     await rm(join(outDir, path), { force: true });
     await removeEmptyParents(outDir, dirname(join(outDir, path)));

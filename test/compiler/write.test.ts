@@ -66,3 +66,18 @@ describe('planOutput and applyPlan', () => {
     expect(plan.stale).toEqual([]);
   });
 });
+
+describe('applyPlan when a write fails', () => {
+  it('changes nothing: no target is replaced and no temporary file is left', async () => {
+    writeFileSync(join(out, 'a.ts'), `${header()}\nold a\n`);
+    // `b` is a file, so nothing can be written under b/: the second write fails.
+    writeFileSync(join(out, 'b'), 'in the way\n');
+    const plan = await planOutput(out, [
+      { path: 'a.ts', contents: `${header()}\nnew a\n` },
+      { path: 'b/c.ts', contents: `${header()}\nc\n` },
+    ]);
+    await expect(applyPlan(out, plan)).rejects.toThrow(/ENOTDIR|EEXIST/);
+    expect(readFileSync(join(out, 'a.ts'), 'utf8')).toBe(`${header()}\nold a\n`);
+    expect(readdirSync(out).sort()).toEqual(['a.ts', 'b']);
+  });
+});
