@@ -301,6 +301,32 @@ function issuePath(instancePath: string): string {
   return path;
 }
 
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'an array',
+};
+
+/** ajv's message for one error, in the words of the domain language. */
+function issueMessage(error: SchemaError): string {
+  const p = error.params;
+  switch (error.keyword) {
+    case 'type':
+      return `must be ${TYPE_WORDS[String(p['type'])] ?? String(p['type'])}`;
+    case 'enum':
+      return Array.isArray(p['allowedValues']) ? `must be one of ${p['allowedValues'].join(', ')}` : 'must be one of the declared values';
+    case 'minItems':
+      return `must have at least ${String(p['limit'])} item${p['limit'] === 1 ? '' : 's'}`;
+    case 'maxItems':
+      return `must have at most ${String(p['limit'])} item${p['limit'] === 1 ? '' : 's'}`;
+    default:
+      return error.message ?? `fails ${error.keyword}`;
+  }
+}
+
 /** ajv errors → issues with field paths (`trick.level`, `tags[2]`), one per violation. */
 export function schemaIssues(errors: readonly SchemaError[]): ValidationIssue[] {
   return errors.map((error) => {
@@ -308,7 +334,11 @@ export function schemaIssues(errors: readonly SchemaError[]): ValidationIssue[] 
     if (error.keyword === 'required' && typeof missing === 'string') {
       return { path: joinPath(issuePath(error.instancePath), missing), message: 'is required' };
     }
-    return { path: issuePath(error.instancePath), message: error.message ?? `fails ${error.keyword}` };
+    const extra = error.params['additionalProperty'];
+    if (error.keyword === 'additionalProperties' && typeof extra === 'string') {
+      return { path: joinPath(issuePath(error.instancePath), extra), message: 'is not a declared field' };
+    }
+    return { path: issuePath(error.instancePath), message: issueMessage(error) };
   });
 }
 

@@ -105,7 +105,7 @@ describe('generated aggregate base class', () => {
     expect(error.issues).toEqual([
       { path: 'decimal', message: 'must be >= 0.01' },
       { path: 'int', message: 'must be >= 1' },
-      { path: 'tags', message: 'must NOT have more than 5 items' },
+      { path: 'tags', message: 'must have at most 5 items' },
       { path: 'tags[0].label', message: 'must have at least 1 character' },
       { path: 'text', message: 'must have at most 50 characters' },
     ]);
@@ -205,7 +205,7 @@ describe('payloads from outside TypeScript', () => {
     const error = validationError(() => sink.record({ ...everything, text: undefined, int: '3' } as unknown as EverythingInput));
     expect(error.issues).toEqual([
       { path: 'text', message: 'is required' },
-      { path: 'int', message: 'must be integer' },
+      { path: 'int', message: 'must be an integer' },
     ]);
   });
 });
