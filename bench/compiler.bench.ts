@@ -5,7 +5,15 @@
  * Baseline, measured in the same run and interleaved with the subject: `yaml.parse` of the same
  * text (what reading the file as plain YAML costs, no positions, no checks). The ratio is the
  * figure to compare across machines; the absolute time is reported against the target.
+ *
+ * Also `eventforge check` as a process on the same file, against `eventforge --version` (the
+ * same process start-up: node, tsx, module loading) as its baseline: the difference is what a
+ * user waits for the check itself, cold (JSON Schema compiled, code not yet optimized).
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { BenchReport } from './run.js';
 import { compile } from '../generator/index.js';
@@ -13,6 +21,7 @@ import { syntheticSchema } from './synthetic-schema.js';
 
 const SHAPE = { aggregates: 100, events: 10, versions: 3 } as const;
 const ROUNDS = 7;
+const CLI_ROUNDS = 3;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -51,10 +60,32 @@ export default async function compilerBench(report: BenchReport): Promise<void> 
   report.log(`synthetic schema: ${SHAPE.aggregates} aggregates × ${SHAPE.events} events × ${SHAPE.versions} versions = ${eventCount} events, ${lines} lines`);
   report.add({ subject: 'yaml.parse (baseline)', medianMs: Math.round(yamlMs), rounds: ROUNDS });
   report.add({ subject: 'compile front half (parse → IR)', medianMs: Math.round(compileMs), coldMs: Math.round(cold), rounds: ROUNDS });
+  const cli = cliTimes(text);
+  report.add({ subject: 'eventforge --version (process baseline)', medianMs: Math.round(cli.version), rounds: CLI_ROUNDS });
+  report.add({ subject: 'eventforge check synthetic.domain.yaml (process)', medianMs: Math.round(cli.check), rounds: CLI_ROUNDS });
+  report.add({ subject: 'check process minus start-up', ms: Math.round(cli.check - cli.version), ratioToStartup: Number((cli.check / cli.version).toFixed(2)) });
   report.add({
     subject: 'front half vs yaml.parse',
     ratio: Number((compileMs / yamlMs).toFixed(2)),
     targetMs: 1000,
     underTarget: compileMs < 1000,
   });
+}
+
+/** Median wall times of `eventforge check FILE` and `eventforge --version` as processes, interleaved. */
+function cliTimes(text: string): { check: number; version: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'eventforge-bench-'));
+  const bin = join(import.meta.dirname, '..', 'bin', 'eventforge.js');
+  try {
+    writeFileSync(join(dir, 'synthetic.domain.yaml'), text);
+    const check: number[] = [];
+    const version: number[] = [];
+    for (let round = 0; round < CLI_ROUNDS; round += 1) {
+      version.push(time(() => execFileSync(process.execPath, [bin, '--version'], { cwd: dir })));
+      check.push(time(() => execFileSync(process.execPath, [bin, 'check', 'synthetic.domain.yaml'], { cwd: dir })));
+    }
+    return { check: median(check), version: median(version) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
