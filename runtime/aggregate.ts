@@ -3,11 +3,17 @@ import type { DomainEvent } from './events.js';
 
 /** What a snapshot holds besides the state. */
 export interface AggregateSnapshot<TState> {
+  /** The aggregate (stream) id. */
   readonly id: string;
+  /** The version of the last event the state includes. */
   readonly version: number;
+  /** When the first event happened. */
   readonly createdOn: Date;
+  /** When the last event happened. */
   readonly modifiedOn: Date;
+  /** Whether a discarding event ended the aggregate. */
   readonly discarded: boolean;
+  /** The state at `version` (immutable). */
   readonly state: TState;
 }
 
@@ -40,6 +46,7 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
   /** Whether this event type ends the aggregate's life. Generated. */
   protected abstract isDiscarding(event: TEvent): boolean;
 
+  /** The aggregate's id: the id of its stream. */
   get id(): string {
     if (this.#id === undefined) throw this.#uninitialised();
     return this.#id;
@@ -50,16 +57,19 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
     return this.#version;
   }
 
+  /** When the first event happened. */
   get createdOn(): Date {
     if (this.#createdOn === undefined) throw this.#uninitialised();
     return this.#createdOn;
   }
 
+  /** When the last event happened. */
   get modifiedOn(): Date {
     if (this.#modifiedOn === undefined) throw this.#uninitialised();
     return this.#modifiedOn;
   }
 
+  /** Whether a discarding event (`discards: true`) ended the aggregate: it accepts no more events. */
   get isDiscarded(): boolean {
     return this.#discarded;
   }

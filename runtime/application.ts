@@ -68,6 +68,7 @@ export class Application {
   #opening: Promise<Recorder> | undefined;
   #closed = false;
 
+  /** Reads the configuration (options, then the environment); throws `ConfigurationError` for a bad setting. */
   constructor(options: ApplicationOptions = {}) {
     this.name = options.name ?? new.target.name;
     const env = options.env ?? process.env;

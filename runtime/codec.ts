@@ -55,8 +55,9 @@ export interface DomainDescriptor {
   readonly aggregates: readonly AggregateDescriptor[];
 }
 
-/** State and event types of an aggregate class. */
+/** The state type of an aggregate class. */
 export type StateOf<A> = A extends Aggregate<infer S, DomainEvent> ? S : never;
+/** The union of the event types of an aggregate class. */
 export type EventOf<A> = A extends Aggregate<unknown, infer E> ? E : never;
 
 /**

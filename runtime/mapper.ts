@@ -27,6 +27,7 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Converts between domain objects and stored records for one application. */
 export class Mapper {
+  /** `topics` resolves stored topics; `layers` are the compression and encryption to write with. */
   constructor(
     readonly topics: TopicRegistry,
     readonly layers: PayloadLayers = {},

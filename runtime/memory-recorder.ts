@@ -63,7 +63,7 @@ export class MemoryRecorder implements Recorder {
 
     const ids: bigint[] = [];
     for (const event of events) {
-      const notification: Notification = { ...copyEvent(event), id: ++this.#lastId };
+      const notification: Notification = { ...copyRecord(event), id: ++this.#lastId };
       let stream = this.#streams.get(event.streamId);
       if (stream === undefined) {
         stream = { events: [], versions: new Set() };
@@ -95,7 +95,7 @@ export class MemoryRecorder implements Recorder {
     );
     if (descending) selected.reverse();
     const limited = limit === undefined ? selected : selected.slice(0, Math.max(0, limit));
-    return limited.map(toStoredEvent);
+    return limited.map(copyRecord);
   }
 
   /** The log in global order; see {@link Recorder.readNotifications}. */
@@ -110,21 +110,24 @@ export class MemoryRecorder implements Recorder {
       const n = this.#log[i]!;
       if (stop !== undefined && n.id > stop) break;
       if (wanted !== undefined && !wanted.has(n.topic)) continue;
-      result.push({ ...toStoredEvent(n), id: n.id });
+      result.push({ ...copyRecord(n), id: n.id });
     }
     return result;
   }
 
+  /** The highest notification id, 0n when the log is empty. */
   async maxNotificationId(): Promise<bigint> {
     this.#assertOpen();
     return this.#lastId;
   }
 
+  /** The highest upstream notification id the application has processed; see {@link Recorder.maxTrackingId}. */
   async maxTrackingId(application: string, upstream: string): Promise<bigint> {
     this.#assertOpen();
     return this.#tracking.get(trackingKey(application, upstream))?.max ?? 0n;
   }
 
+  /** Whether the application has processed this upstream notification. */
   async hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
     this.#assertOpen();
     return this.#tracking.get(trackingKey(application, upstream))?.ids.has(notificationId) ?? false;
@@ -137,17 +140,18 @@ export class MemoryRecorder implements Recorder {
     let list = this.#snapshots.get(snapshot.streamId);
     if (list === undefined) this.#snapshots.set(snapshot.streamId, (list = []));
     if (list.some((s) => s.version === snapshot.version)) return;
-    list.push(copySnapshot(snapshot));
+    list.push(copyRecord(snapshot));
     list.sort((a, b) => a.version - b.version);
   }
 
+  /** The newest snapshot of the stream at or below `upTo` (any when absent). */
   async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
     this.#assertOpen();
     const list = this.#snapshots.get(streamId);
     if (list === undefined) return undefined;
     for (let i = list.length - 1; i >= 0; i--) {
       const s = list[i]!;
-      if (upTo === undefined || s.version <= upTo) return copySnapshot(s);
+      if (upTo === undefined || s.version <= upTo) return copyRecord(s);
     }
     return undefined;
   }
@@ -201,28 +205,14 @@ function trackingKey(application: string, upstream: string): string {
   return `${application}\u0000${upstream}`;
 }
 
-function copyEvent(e: StoredEvent): StoredEvent {
+/** A copy sharing no mutable part (Date, bytes) with the original: what is stored stays as stored. */
+function copyRecord(r: StoredEvent | StoredSnapshot): StoredEvent & StoredSnapshot {
   return {
-    streamId: e.streamId,
-    version: e.version,
-    topic: e.topic,
-    schemaVersion: e.schemaVersion,
-    timestamp: new Date(e.timestamp.getTime()),
-    state: new Uint8Array(e.state),
-  };
-}
-
-function toStoredEvent(n: Notification): StoredEvent {
-  return copyEvent(n);
-}
-
-function copySnapshot(s: StoredSnapshot): StoredSnapshot {
-  return {
-    streamId: s.streamId,
-    version: s.version,
-    topic: s.topic,
-    schemaVersion: s.schemaVersion,
-    timestamp: new Date(s.timestamp.getTime()),
-    state: new Uint8Array(s.state),
+    streamId: r.streamId,
+    version: r.version,
+    topic: r.topic,
+    schemaVersion: r.schemaVersion,
+    timestamp: new Date(r.timestamp.getTime()),
+    state: new Uint8Array(r.state),
   };
 }

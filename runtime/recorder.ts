@@ -23,6 +23,7 @@ export interface Notification extends StoredEvent {
   readonly id: bigint;
 }
 
+/** An aggregate's state at one version as stored: the payload is opaque bytes, like an event's. */
 export interface StoredSnapshot {
   readonly streamId: string;
   /** The aggregate version the snapshot was taken at. */
@@ -42,6 +43,7 @@ export interface Tracking {
   readonly notificationId: bigint;
 }
 
+/** Options of {@link Recorder.append}. */
 export interface AppendOptions {
   /**
    * Recorded in the same transaction as the events. An append whose tracking record already
@@ -50,6 +52,7 @@ export interface AppendOptions {
   readonly tracking?: Tracking;
 }
 
+/** Options of {@link Recorder.readStream}; all may be combined. */
 export interface ReadStreamOptions {
   /** Only versions strictly greater than this. */
   readonly after?: number;
@@ -57,12 +60,15 @@ export interface ReadStreamOptions {
   readonly upTo?: number;
   /** Newest first. */
   readonly descending?: boolean;
+  /** At most this many, counted from the chosen end. */
   readonly limit?: number;
 }
 
+/** Options of {@link Recorder.readNotifications}. */
 export interface ReadNotificationsOptions {
   /** First id to return (inclusive). */
   readonly start: bigint;
+  /** At most this many (counting only notifications that pass the topic filter). */
   readonly limit: number;
   /** Last id to return (inclusive). */
   readonly stop?: bigint;
@@ -70,6 +76,10 @@ export interface ReadNotificationsOptions {
   readonly topics?: readonly string[];
 }
 
+/**
+ * Where an application's events, snapshots and tracking records are stored. Implementations:
+ * the in-memory recorder (memory-recorder.ts) and the Prisma recorders (prisma/).
+ */
 export interface Recorder {
   /**
    * Stores the events of one or more streams atomically: all or nothing. Throws

@@ -17,6 +17,7 @@ export class TopicRegistry {
   readonly #byName = new Map<string, AggregateDescriptor[]>();
   readonly #eventsByType = new WeakMap<AggregateDescriptor, Map<string, EventDescriptor>>();
 
+  /** Registers every aggregate of the given domains; throws `ConfigurationError` on a topic declared twice. */
   constructor(domains: readonly DomainDescriptor[] = []) {
     for (const domain of domains) for (const aggregate of domain.aggregates) this.register(aggregate);
   }
