@@ -17,10 +17,12 @@ export class User extends UserBase {
     });
   }
 
+  /** Changes the first name (at most 50 characters: a longer one raises `ValidationError`). */
   changeFirstName(firstName: string): void {
     this.triggerFirstNameChanged({ firstName });
   }
 
+  /** Changes the email address (checked like the one given at registration). */
   changeEmail(email: string): void {
     this.triggerEmailChanged({ email });
   }

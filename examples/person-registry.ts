@@ -8,10 +8,12 @@ import { PersonBase, personRegistryDomain, type Address, type MaritalStatus, typ
 
 /** A person known to the registry. */
 export class Person extends PersonBase {
+  /** Records a change of marital status. */
   changeStatus(status: MaritalStatus): void {
     this.triggerMaritalStatusChanged({ status });
   }
 
+  /** Records a move to a new address. */
   move(address: Address): void {
     this.triggerMoved({ address });
   }
@@ -40,12 +42,14 @@ export class PersonRegistry extends Application {
     return person.id;
   }
 
+  /** Changes a registered person's marital status. */
   async changeStatus(personId: string, status: MaritalStatus): Promise<void> {
     const person = await this.people.get(personId);
     person.changeStatus(status);
     await this.save(person);
   }
 
+  /** Records that a registered person moved. */
   async move(personId: string, address: Address): Promise<void> {
     const person = await this.people.get(personId);
     person.move(address);

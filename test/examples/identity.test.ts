@@ -92,7 +92,7 @@ describe.each(exampleStores)('Protean’s User on the $label store', (store) => 
     expect(error).toBeInstanceOf(ConcurrencyError);
     expect((error as ConcurrencyError).streamId).toBe(id);
     expect((error as ConcurrencyError).expectedVersion).toBe(1);
-    expect((error as ConcurrencyError).actualVersion ?? 2).toBe(2);
+    expect((error as ConcurrencyError).actualVersion).toBe(2);
     const user = await app.users.get(id);
     expect([user.firstName, user.email, user.version]).toEqual(['Janet', 'jane@example.com', 2]);
   });

@@ -1,11 +1,10 @@
 /**
- * The stores the example tests run on: the in-memory recorder always, and a real SQLite file
- * (a fresh one per test) once the SQLite recorder exists (runtime/prisma/index.ts).
+ * The stores the example tests run on: the in-memory recorder and a real SQLite file (a fresh
+ * one per test), both opened the way users open them, through DATABASE_URL.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export interface ExampleStore {
   readonly label: string;
@@ -29,8 +28,5 @@ const sqlite: ExampleStore = {
   },
 };
 
-const sqliteAvailable = existsSync(fileURLToPath(new URL('../../runtime/prisma/index.ts', import.meta.url)));
-if (!sqliteAvailable) console.warn('example tests: SQLite recorder not built yet (runtime/prisma/index.ts missing); running in memory only');
-
-/** Every store available in this build. */
-export const exampleStores: readonly ExampleStore[] = sqliteAvailable ? [memory, sqlite] : [memory];
+/** Every store the examples must run on. */
+export const exampleStores: readonly ExampleStore[] = [memory, sqlite];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventforgeError } from '../../runtime/errors.js';
+import { ConcurrencyError, EventforgeError } from '../../runtime/errors.js';
 import { createMemoryRecorder } from '../../runtime/memory-recorder.js';
 import { describeRecorderConformance, storedEvent } from './recorder-conformance.js';
 
@@ -19,6 +19,16 @@ describe('MemoryRecorder specifics', () => {
     await expect(recorder.append([storedEvent('s', 0)])).rejects.toThrow(/positive integer/);
     await expect(recorder.append([storedEvent('s', 1.5)])).rejects.toThrow(/positive integer/);
     expect(await recorder.maxNotificationId()).toBe(0n);
+  });
+
+  it('always knows the actual version of a conflicting stream, counting the batch', async () => {
+    const recorder = createMemoryRecorder();
+    await recorder.append([storedEvent('s', 1), storedEvent('s', 2), storedEvent('s', 3)]);
+    const stale = await recorder.append([storedEvent('s', 2)]).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(ConcurrencyError);
+    expect([(stale as ConcurrencyError).expectedVersion, (stale as ConcurrencyError).actualVersion]).toEqual([1, 3]);
+    const repeated = await recorder.append([storedEvent('t', 1), storedEvent('t', 2), storedEvent('t', 2)]).catch((e: unknown) => e);
+    expect([(repeated as ConcurrencyError).streamId, (repeated as ConcurrencyError).actualVersion]).toEqual(['t', 2]);
   });
 
   it('keeps a stream sorted when versions arrive out of order', async () => {
