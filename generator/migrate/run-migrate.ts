@@ -11,6 +11,7 @@ import {
   migrateSqliteFile,
   postgresTarget,
   readMigrations,
+  redactUrl,
   type MigrationReport,
   type Provider,
 } from '../../runtime/prisma/index.js';
@@ -22,11 +23,6 @@ export interface MigrateOptions {
   readonly database?: string;
   /** The migrations folder; `generated/prisma/<provider>/migrations` when absent. */
   readonly migrations?: string;
-}
-
-/** Hides a password in a URL before it is printed. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }
 
 /** Runs one migration; resolves to the exit code. */

@@ -3,5 +3,5 @@
  * runtime's configuration, so applications on the in-memory store never load a database driver.
  */
 export { createSqliteRecorder, migrateSqliteFile, type SqliteRecorderOptions } from './sqlite-recorder.js';
-export { createPostgresRecorder, migratePostgres, postgresTarget, type PostgresRecorderOptions } from './postgres-recorder.js';
+export { createPostgresRecorder, migratePostgres, postgresTarget, redactUrl, type PostgresRecorderOptions } from './postgres-recorder.js';
 export { MigrationError, readMigrations, type Migration, type MigrationReport, type Provider } from './migrations.js';

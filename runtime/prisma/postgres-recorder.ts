@@ -56,16 +56,21 @@ export interface PostgresTarget {
   readonly schema: string;
 }
 
+/** A URL fit for messages: the password hidden. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
 /** Reads a `postgresql://` URL: the schema comes out of the query; timestamps are read in UTC. */
 export function postgresTarget(url: string, schemaOverride?: string): PostgresTarget {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigurationError(`"${url}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`);
+    throw new ConfigurationError(`"${redactUrl(url)}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`);
   }
   if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') {
-    throw new ConfigurationError(`"${url}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`);
+    throw new ConfigurationError(`"${redactUrl(url)}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`);
   }
   const schema = schemaOverride ?? parsed.searchParams.get('schema') ?? 'public';
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
@@ -110,7 +115,15 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
 /** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
 export async function migratePostgres(target: PostgresTarget, migrations: readonly Migration[]): Promise<MigrationReport> {
   const client = new pg.Client(target.config);
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    const where = redactUrl(String(target.config.connectionString));
+    throw new EventforgeError(
+      `cannot connect to PostgreSQL at ${where}: ${(error as Error).message}; check DATABASE_URL and that the server is running`,
+      { cause: error },
+    );
+  }
   try {
     await client.query('BEGIN');
     try {

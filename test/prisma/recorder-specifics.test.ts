@@ -88,6 +88,14 @@ describe('PostgreSQL configuration', () => {
     expect(postgresTarget('postgres://h/db').schema).toBe('public');
   });
 
+  it('says which server it cannot reach, without printing the password', async () => {
+    const error = await createPostgresRecorder({ url: 'postgresql://app:s3cret@127.0.0.1:1/db' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventforgeError);
+    expect(String(error)).toMatch(/cannot connect to PostgreSQL at postgresql:\/\/app:\*\*\*@127\.0\.0\.1:1\/db: .*ECONNREFUSED.*check DATABASE_URL/);
+    expect(String(error)).not.toContain('s3cret');
+    expect(() => postgresTarget('mysql://app:s3cret@h/db')).toThrow(/"mysql:\/\/app:\*\*\*@h\/db" is not a PostgreSQL URL/);
+  });
+
   it('refuses URLs and schema names it cannot use, with what to do', () => {
     expect(() => postgresTarget('mysql://h/db')).toThrow(ConfigurationError);
     expect(() => postgresTarget('not a url')).toThrow(/expected postgresql:\/\/user@host:5432\/database/);
