@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compile } from '../../generator/compile.js';
+import { compile } from '../../generator/index.js';
 import { repositoriesEmitter } from '../../generator/emit/prisma/emit-repositories.js';
 import { prismaEmitter } from '../../generator/emit/prisma/index.js';
 import { readSources } from '../../generator/load/read-sources.js';
