@@ -39,6 +39,12 @@ function snapshotContent(row: Row): unknown {
 }
 
 describe('make-fixture.ts', () => {
+  it('made a fixture that git tracks (*.sqlite is ignored, so it must be added with -f)', () => {
+    const run = spawnSync('git', ['ls-files', '--error-unmatch', 'test/fixtures/versioning/bank-releases.sqlite'], { encoding: 'utf8' });
+    expect(run.stderr, 'a fresh checkout would lack the fixture: git add -f test/fixtures/versioning/bank-releases.sqlite').toBe('');
+    expect(run.status).toBe(0);
+  });
+
   it('reproduces test/fixtures/versioning/bank-releases.sqlite', () => {
     const fresh = join(work, 'fresh.sqlite');
     const run = spawnSync(resolve('node_modules/.bin/tsx'), ['test/fixtures/versioning/make-fixture.ts', fresh], { encoding: 'utf8' });
