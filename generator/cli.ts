@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { compile } from './compile.js';
+import { compileWith } from './pipeline.js';
 import { formatDiagnostic, InternalError, type Diagnostic } from './diagnostics.js';
 import { readSources } from './load/read-sources.js';
 import { applyPlan } from './write/apply-plan.js';
@@ -184,8 +184,9 @@ async function runCheck(paths: readonly string[], io: CliIo, against?: string): 
     io.err(`eventforge: no schema files (*.domain.yaml) in ${paths.join(', ')}`);
     return EXIT.failed;
   }
-  const result = compile({ sources, skipEmit: true });
-  const diagnostics = withAgainst(result, sources, against, (s) => compile({ sources: s, skipEmit: true }), io.cwd);
+  // Checking needs no emitter: compileWith(…, []) keeps them (and ts-morph) unloaded.
+  const result = compileWith({ sources, skipEmit: true }, []);
+  const diagnostics = withAgainst(result, sources, against, (s) => compileWith({ sources: s, skipEmit: true }, []), io.cwd);
   const { errors, warnings } = printDiagnostics(io, diagnostics);
   io.out(`eventforge check: ${plural(sources.length, 'domain')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${elapsed(start)})`);
   return errors > 0 ? EXIT.failed : EXIT.ok;
@@ -207,6 +208,8 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
     return EXIT.failed;
   }
   const outToCwd = relative(outDir, io.cwd).split(sep).join('/') || '.';
+  // Loaded on first use: `check`, `explain` and `--help` never pay for the emitters.
+  const { compile } = await import('./compile.js');
   const result = compile({ sources, outToCwd });
   const { errors, warnings } = printDiagnostics(io, result.diagnostics);
   const domains = plural(sources.length, 'domain');

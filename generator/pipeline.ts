@@ -1,0 +1,94 @@
+/**
+ * The whole pipeline as a pure function of the sources and the emitters to run: diagnostics and
+ * files out. No file I/O (the CLI reads and writes); the same inputs always give the same bytes.
+ * It does not import the emitters itself, so `eventforge check` never loads them;
+ * generator/compile.ts binds it to the registered emitters.
+ */
+import { InternalError, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import type { EmitContext, Emitter, GeneratedFile } from './emit/types.js';
+import { buildProject } from './ir/build-ir.js';
+import type { ProjectDef } from './ir/model.js';
+import { typeTable } from './ir/resolve-types.js';
+import { parseYaml } from './load/parse-yaml.js';
+import type { RawDomain } from './load/raw-model.js';
+import { readDomain } from './load/read-domain.js';
+import type { SchemaSource } from './load/source-doc.js';
+import { checkProject } from './validate/rules/project-rules.js';
+import { rules } from './validate/rules/index.js';
+import { checkShape } from './validate/shape.js';
+
+export interface CompileOptions {
+  /** The schema files, as read by the caller. Paths use forward slashes. */
+  readonly sources: readonly SchemaSource[];
+  /** Module specifier generated code imports the runtime from. @default 'eventforge/runtime' */
+  readonly runtimeImport?: string;
+  /** Posix path from the output folder back to the working directory. @default '..' */
+  readonly outToCwd?: string;
+  /** Stop after the IR (no emitters): for `check` and the benchmark of the front half. */
+  readonly skipEmit?: boolean;
+}
+
+export interface CompileResult {
+  /** Every problem found, sorted by file and position. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** The IR, when there was no error. */
+  readonly project?: ProjectDef;
+  /** Generated files sorted by path; empty when there was any error. */
+  readonly files: readonly GeneratedFile[];
+}
+
+const hasError = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
+
+/**
+ * Parses, checks and compiles the schemas; runs `emitterList` when there is no error. The public
+ * `compile()` (generator/index.ts) passes every registered emitter; `eventforge check` passes
+ * none, so it never loads the emitters (ts-morph, handlebars) at all.
+ */
+export function compileWith(options: CompileOptions, emitterList: readonly Emitter[]): CompileResult {
+  const diagnostics: Diagnostic[] = [];
+  const domains: RawDomain[] = [];
+  const sources = [...options.sources].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const source of sources) {
+    const parsed = parseYaml(source);
+    diagnostics.push(...parsed.diagnostics);
+    if (hasError(parsed.diagnostics)) continue;
+    // Shape problems first, like a syntax error in tsc: semantic rules need the structure.
+    const shape = checkShape(parsed.source);
+    diagnostics.push(...shape);
+    if (hasError(shape)) continue;
+    const domain = readDomain(parsed.source);
+    domains.push(domain);
+    const ctx = { domain, table: typeTable(domain) };
+    for (const rule of rules) diagnostics.push(...rule(ctx));
+  }
+  diagnostics.push(...checkProject(domains));
+  if (hasError(diagnostics) || domains.length !== sources.length) return { diagnostics: sortDiagnostics(diagnostics), files: [] };
+
+  const built = buildProject(domains);
+  diagnostics.push(...built.diagnostics);
+  if (hasError(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), files: [] };
+  if (options.skipEmit === true) return { diagnostics: sortDiagnostics(diagnostics), project: built.project, files: [] };
+
+  const ctx = { runtimeImport: options.runtimeImport ?? 'eventforge/runtime', outToCwd: options.outToCwd ?? '..' };
+  return { diagnostics: sortDiagnostics(diagnostics), project: built.project, files: runEmitters(built.project, ctx, emitterList) };
+}
+
+/**
+ * Runs each emitter on the project and returns all files sorted by path. Two emitters
+ * generating the same path is a bug in eventforge (InternalError), never silently resolved.
+ */
+export function runEmitters(project: ProjectDef, ctx: EmitContext, list: readonly Emitter[]): GeneratedFile[] {
+  const files = new Map<string, GeneratedFile>();
+  const owner = new Map<string, string>();
+  for (const emitter of list) {
+    for (const file of emitter.emit(project, ctx)) {
+      const previous = owner.get(file.path);
+      if (previous !== undefined) {
+        throw new InternalError(`emitters "${previous}" and "${emitter.name}" both generate ${file.path}`);
+      }
+      owner.set(file.path, emitter.name);
+      files.set(file.path, file);
+    }
+  }
+  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
