@@ -97,7 +97,7 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
     if (this.#discarded) throw new AggregateDiscardedError(this.aggregateName, this.id);
     const originatorId = this.#id ?? options.id;
     if (originatorId === undefined) {
-      throw new EventforgeError(`${this.aggregateName}: the first event needs an aggregate id`);
+      throw new EventforgeError(`${this.aggregateName}: the first event needs an aggregate id; create the aggregate with its generated creation factory`);
     }
     const event = {
       type,
@@ -120,12 +120,12 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
     if (event.originatorVersion !== this.#version + 1) {
       throw new EventforgeError(
         `${this.aggregateName} ${event.originatorId}: event version ${event.originatorVersion} ` +
-          `does not follow version ${this.#version}`,
+          `does not follow version ${this.#version}: events apply in stream order, each once (load aggregates through a repository)`,
       );
     }
     if (this.#id !== undefined && event.originatorId !== this.#id) {
       throw new EventforgeError(
-        `${this.aggregateName} ${this.#id}: event of stream ${event.originatorId} cannot apply here`,
+        `${this.aggregateName} ${this.#id}: an event of stream ${event.originatorId} cannot apply here; each aggregate applies only its own stream's events`,
       );
     }
     this.#state = this.mutate(this.#state, event);

@@ -91,7 +91,7 @@ export class Application {
 
   /** The store this application uses, opened on first call. */
   async recorder(): Promise<Recorder> {
-    if (this.#closed) throw new EventforgeError(`application ${this.name} was closed`);
+    if (this.#closed) throw new EventforgeError(`application ${this.name} was closed; create a new application to use the store again`);
     if (this.#givenRecorder !== undefined) return this.#givenRecorder;
     if (this.#opening === undefined) {
       const store = this.config.store;
