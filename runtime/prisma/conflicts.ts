@@ -1,37 +1,41 @@
-/** Works out which stream an append collided on, for a `ConcurrencyError` that names it. */
+/** Works out which event an append collided on, for a `ConcurrencyError` that names it. */
 import type { StoredEvent } from '../recorder.js';
 import { ConcurrencyError, EventforgeError } from '../errors.js';
 
+/** `stream\0version`, the key of one stored position. */
+export function positionKey(streamId: string, version: number): string {
+  return `${streamId}\u0000${version}`;
+}
+
 /**
- * The error for a refused append: the first stream (in the append's order) that is already at or
- * past the first version the append wanted to write there. `current` maps stream id to its version.
+ * The error for a refused append, chosen as the in-memory recorder chooses it: the first event
+ * (in the append's order) whose position is stored already or repeats an earlier event of the
+ * append. `taken` holds the stored positions among the append's; `current` each stream's version.
  */
 export function concurrencyErrorFor(
   events: readonly StoredEvent[],
+  taken: ReadonlySet<string>,
   current: ReadonlyMap<string, number>,
 ): ConcurrencyError {
-  const firstVersion = new Map<string, number>();
   const seen = new Set<string>();
-  let duplicate: StoredEvent | undefined;
   for (const e of events) {
-    const key = `${e.version}\u0000${e.streamId}`;
-    if (seen.has(key)) duplicate ??= e;
+    const key = positionKey(e.streamId, e.version);
+    if (taken.has(key) || seen.has(key)) return new ConcurrencyError(e.streamId, e.version - 1, current.get(e.streamId));
     seen.add(key);
-    const first = firstVersion.get(e.streamId);
-    if (first === undefined || e.version < first) firstVersion.set(e.streamId, e.version);
   }
-  for (const [streamId, first] of firstVersion) {
-    const actual = current.get(streamId);
-    if (actual !== undefined && actual >= first) return new ConcurrencyError(streamId, first - 1, actual);
-  }
-  // No stored row collides, so the append itself names one (stream, version) twice.
-  const e = duplicate ?? events[0]!;
+  // Unreachable when the database refused the append; a stream's head is the best answer left.
+  const e = events[0]!;
   return new ConcurrencyError(e.streamId, e.version - 1, current.get(e.streamId));
 }
 
 /** Reads `[stream_id, max(version)]` rows into a map. */
 export function versionsByStream(rows: readonly (readonly unknown[])[]): Map<string, number> {
   return new Map(rows.map((r) => [r[0] as string, Number(r[1])]));
+}
+
+/** Reads `[stream_id, version]` rows into a set of position keys. */
+export function positions(rows: readonly (readonly unknown[])[]): Set<string> {
+  return new Set(rows.map((r) => positionKey(r[0] as string, Number(r[1]))));
 }
 
 /** Refuses versions the store could never hold (as the in-memory recorder does), before any SQL. */

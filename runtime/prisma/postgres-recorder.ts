@@ -18,9 +18,10 @@ import type {
   StoredEvent,
   StoredSnapshot,
 } from '../recorder.js';
-import { checkVersions, concurrencyErrorFor, versionsByStream } from './conflicts.js';
+import { checkVersions } from './conflicts.js';
 import { applyMigrations, bundledMigrationsDir, readMigrations, type Migration, type MigrationReport } from './migrations.js';
 import * as q from './queries.js';
+import { refusal } from './refusal.js';
 import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './sql.js';
 
 /** Options of {@link createPostgresRecorder}. */
@@ -194,10 +195,8 @@ class PostgresRecorder implements Recorder {
     const d = this.#d;
     return this.#appendInTransaction(events, tracking).catch(async (error: unknown) => {
       if (error !== REFUSED) throw explainAdapterError(error, this.#where);
-      // Read the streams after the rollback, so the refused append's own rows do not count.
-      const streams = [...new Set(events.map((e) => e.streamId))];
-      const current = await this.#query(q.streamVersions(d, streams));
-      throw concurrencyErrorFor(events, versionsByStream(current));
+      // Read after the rollback, so the refused append's own rows do not count.
+      throw await refusal(events, (query) => this.#query(query), d);
     });
   }
 
@@ -205,16 +204,7 @@ class PostgresRecorder implements Recorder {
     const d = this.#d;
     return inTransaction(this.adapter, async (tx) => {
       if (events.length > 0) await tx.executeRaw(plain(`LOCK TABLE ${d.events} IN EXCLUSIVE MODE`));
-      if (tracking !== undefined) {
-        const tracked = await tx.queryRaw(q.insertTracking(d, tracking));
-        if (tracked.rows.length === 0) {
-          throw new IntegrityError(
-            `${tracking.application} already processed notification ${tracking.notificationId} of ` +
-              `${tracking.upstream}; nothing was stored`,
-          );
-        }
-      }
-      if (events.length === 0) return [];
+      // Events first: when both collide, the conflict is reported (as the in-memory recorder does).
       const ids: bigint[] = [];
       for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
         const chunk = events.slice(i, i + q.ROWS_PER_INSERT);
@@ -223,6 +213,15 @@ class PostgresRecorder implements Recorder {
         if (inserted.rows.length < chunk.length) throw REFUSED;
         // Ids come from the sequence in VALUES order, so ascending ids are the events' order.
         ids.push(...inserted.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+      }
+      if (tracking !== undefined) {
+        const tracked = await tx.queryRaw(q.insertTracking(d, tracking));
+        if (tracked.rows.length === 0) {
+          throw new IntegrityError(
+            `${tracking.application} already processed notification ${tracking.notificationId} of ` +
+              `${tracking.upstream}; nothing was stored`,
+          );
+        }
       }
       return ids;
     });

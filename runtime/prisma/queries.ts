@@ -70,6 +70,16 @@ export function streamVersions(d: Dialect, streamIds: readonly string[]): SqlQue
   return st.query(`SELECT stream_id, MAX(version) FROM ${d.events} WHERE stream_id IN (${list}) GROUP BY stream_id`);
 }
 
+/** Which of the given positions are stored (for naming the event an append collided on). */
+export function takenPositions(d: Dialect, events: readonly StoredEvent[]): SqlQuery {
+  const st = new Statement(d.numbered);
+  // CAST: PostgreSQL cannot infer the types of parameters inside VALUES.
+  const pairs = events
+    .map((e) => `(CAST(${st.param(e.streamId, 'string')} AS TEXT), CAST(${st.param(e.version, 'int')} AS INTEGER))`)
+    .join(', ');
+  return st.query(`SELECT stream_id, version FROM ${d.events} WHERE (stream_id, version) IN (VALUES ${pairs})`);
+}
+
 export function selectStream(d: Dialect, streamId: string, o: ReadStreamOptions = {}): SqlQuery {
   const st = new Statement(d.numbered);
   let sql = `SELECT ${EVENT_COLUMNS} FROM ${d.events} WHERE stream_id = ${st.param(streamId, 'string')}`;

@@ -16,7 +16,7 @@ import type {
   StoredEvent,
   StoredSnapshot,
 } from '../recorder.js';
-import { checkVersions, concurrencyErrorFor, versionsByStream } from './conflicts.js';
+import { checkVersions } from './conflicts.js';
 import {
   applyMigrations,
   bundledMigrationsDir,
@@ -27,6 +27,7 @@ import {
 } from './migrations.js';
 import { Mutex, sharedMutex } from './mutex.js';
 import * as q from './queries.js';
+import { refusal } from './refusal.js';
 import { adapterErrorKind, explainAdapterError, type ArgScalar, type SqlAdapter } from './sql.js';
 
 /** Options of {@link createSqliteRecorder}. */
@@ -169,10 +170,8 @@ class SqliteRecorder implements Recorder {
         return await this.#appendInTransaction(events, tracking);
       } catch (error) {
         if (adapterErrorKind(error) !== 'UniqueConstraintViolation') throw error;
-        // Read the streams after the rollback, so the refused append's own rows do not count.
-        const streams = [...new Set(events.map((e) => e.streamId))];
-        const current = await this.adapter.queryRaw(q.streamVersions(dialect, streams));
-        throw concurrencyErrorFor(events, versionsByStream(current.rows));
+        // Read after the rollback, so the refused append's own rows do not count.
+        throw await refusal(events, async (query) => (await this.adapter.queryRaw(query)).rows, dialect);
       }
     });
   }
@@ -182,6 +181,11 @@ class SqliteRecorder implements Recorder {
     const a = this.adapter;
     await a.executeScript('BEGIN IMMEDIATE');
     try {
+      // Events first: when both collide, the conflict is reported (as the in-memory recorder does).
+      const ids: bigint[] = [];
+      for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
+        ids.push(...(await this.#insert(events.slice(i, i + q.ROWS_PER_INSERT))));
+      }
       if (tracking !== undefined) {
         const tracked = await a.queryRaw(q.insertTracking(dialect, tracking));
         if (tracked.rows.length === 0) {
@@ -190,10 +194,6 @@ class SqliteRecorder implements Recorder {
               `${tracking.upstream}; nothing was stored`,
           );
         }
-      }
-      const ids: bigint[] = [];
-      for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
-        ids.push(...(await this.#insert(events.slice(i, i + q.ROWS_PER_INSERT))));
       }
       await a.executeScript('COMMIT');
       return ids;
