@@ -5,7 +5,7 @@ import { Mapper } from './mapper.js';
 import { NotificationLog } from './notification-log.js';
 import { openRecorder } from './open-recorder.js';
 import { checkCipherKey } from './payload-envelope.js';
-import type { Recorder, Tracking } from './recorder.js';
+import type { Recorder, StoredSnapshot, Tracking } from './recorder.js';
 import { Repository, type AnyAggregate, type StoreAccess } from './repository.js';
 import { SnapshotIntervals } from './snapshot-intervals.js';
 import { TopicRegistry } from './topics.js';
@@ -172,6 +172,9 @@ export class Application {
     const recorder = await this.recorder();
     const ids = await recorder.append(stored, tracking === undefined ? {} : { tracking });
     const unsaved: string[] = [];
+    const due: { label: string; snapshot: StoredSnapshot }[] = [];
+    // No await in this loop: every aggregate forgets its stored events, and its snapshot is cut at
+    // the stored version, before anything can interleave or fail.
     for (const { aggregate, descriptor, count } of batches) {
       if (count === 0) continue;
       // Events triggered while the append was in flight were not stored; say so rather than lose them quietly.
@@ -181,7 +184,18 @@ export class Application {
       }
       const every = this.#intervals.of(descriptor);
       if (every !== undefined && crossesMultiple(aggregate.version - count, aggregate.version, every)) {
-        await recorder.saveSnapshot(this.#mapper.toStoredSnapshot(descriptor, aggregate.takeSnapshot()));
+        due.push({ label: `${descriptor.name} ${aggregate.id} at version ${aggregate.version}`, snapshot: this.#mapper.toStoredSnapshot(descriptor, aggregate.takeSnapshot()) });
+      }
+    }
+    for (const { label, snapshot } of due) {
+      try {
+        await recorder.saveSnapshot(snapshot);
+      } catch (error) {
+        throw new EventforgeError(
+          `the events were saved, but the snapshot of ${label} could not be stored (${(error as Error).message}); ` +
+            'loading replays the events instead; fix the store and take it with app.takeSnapshot',
+          { cause: error },
+        );
       }
     }
     if (unsaved.length > 0) {

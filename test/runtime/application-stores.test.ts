@@ -6,9 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Application, type ApplicationOptions } from '../../runtime/application.js';
-import { ConcurrencyError, DecryptionError, IntegrityError } from '../../runtime/errors.js';
+import { ConcurrencyError, DecryptionError, EventforgeError, IntegrityError } from '../../runtime/errors.js';
 import { Mapper } from '../../runtime/mapper.js';
 import { generateCipherKey } from '../../runtime/payload-envelope.js';
 import { TopicRegistry } from '../../runtime/topics.js';
@@ -168,5 +169,33 @@ describe.each(stores)('Application on the $label store', (store) => {
     await expect(app.saveWithTracking(tracking, again)).rejects.toBeInstanceOf(IntegrityError);
     expect(await app.repository(Dog).has(again.id)).toBe(false);
     expect(await (await app.recorder()).maxTrackingId('Kennel', 'Shelter')).toBe(2n ** 40n);
+  });
+});
+
+describe('a snapshot that cannot be stored (SQLite file whose snapshots table was dropped)', () => {
+  it('fails the save saying the events were stored, and leaves no event pending', async () => {
+    const file = join(dir, `no-snapshots-${++files}.sqlite`);
+    const app = new Application({ domains: [kennelDomain], name: 'Kennel', env: { DATABASE_URL: `file:${file}` }, snapshotEvery: { Dog: 2 } });
+    try {
+      const rex = Dog.register('Rex');
+      const max = Dog.register('Max');
+      await app.save(rex, max);
+      await app.recorder(); // the file and its tables exist
+      const db = new Database(file);
+      db.exec('DROP TABLE snapshots');
+      db.close();
+      rex.addTrick('sit');
+      max.addTrick('beg');
+      const error = await app.save(rex, max).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EventforgeError);
+      expect((error as Error).message).toMatch(/^the events were saved, but the snapshot of Dog \S+ at version 2 could not be stored/);
+      // Both aggregates forgot their stored events, so the next command saves cleanly.
+      expect([rex.pendingEvents.length, max.pendingEvents.length]).toEqual([0, 0]);
+      const recorder = await app.recorder();
+      expect((await recorder.readStream(rex.id)).map((e) => e.version)).toEqual([1, 2]);
+      expect((await recorder.readStream(max.id)).map((e) => e.version)).toEqual([1, 2]);
+    } finally {
+      await app.close();
+    }
   });
 });
