@@ -29,6 +29,19 @@ describe('SQLite recorder', () => {
     await recorder.close();
   });
 
+  it('hands out ids beyond 2^53 exactly (64-bit notification ids)', async () => {
+    const filename = join(dir, 'big-ids.db');
+    await (await createSqliteRecorder({ filename })).close();
+    const db = new Database(filename);
+    db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)").run(2n ** 62n);
+    db.close();
+    const recorder = await createSqliteRecorder({ filename });
+    expect(await recorder.append([event('big', 1, 0), event('big', 2, 0)])).toEqual([2n ** 62n + 1n, 2n ** 62n + 2n]);
+    expect((await recorder.readNotifications({ start: 2n ** 62n + 2n, limit: 5 })).map((n) => n.id)).toEqual([2n ** 62n + 2n]);
+    expect(await recorder.maxNotificationId()).toBe(2n ** 62n + 2n);
+    await recorder.close();
+  });
+
   it('works in memory', async () => {
     const recorder = await createSqliteRecorder({ filename: ':memory:' });
     expect(await recorder.append([event('m', 1, 0), event('m', 2, 0)])).toHaveLength(2);
@@ -107,6 +120,19 @@ const skip = await postgresSkipReason();
 describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : ''}`, () => {
   const schemas = new SchemaPool('specifics');
   afterAll(() => schemas.dropAll());
+
+  it('hands out ids beyond 2^53 exactly (64-bit notification ids)', async () => {
+    const schema = schemas.next();
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema });
+    const admin = new pg.Client(TEST_DATABASE_URL);
+    await admin.connect();
+    await admin.query(`ALTER SEQUENCE "${schema}".events_id_seq RESTART WITH ${2n ** 62n + 1n}`);
+    await admin.end();
+    expect(await recorder.append([event('big', 1, 0), event('big', 2, 0)])).toEqual([2n ** 62n + 1n, 2n ** 62n + 2n]);
+    expect((await recorder.readNotifications({ start: 2n ** 62n + 2n, limit: 5 })).map((n) => n.id)).toEqual([2n ** 62n + 2n]);
+    expect(await recorder.maxNotificationId()).toBe(2n ** 62n + 2n);
+    await recorder.close();
+  });
 
   it('refuses use after close', async () => {
     const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next() });
