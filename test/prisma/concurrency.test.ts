@@ -72,6 +72,8 @@ describe('concurrent writers on SQLite (separate processes, one file)', () => {
     );
     const reports = outputs.map((o) => JSON.parse(o.stdout.trim().split('\n').at(-1)!) as WriterReport);
     await expectConsistent(setup, reports);
+    // Writers 2 and 4 tracked every other save, inside the same transactions.
+    for (const w of [2, 4]) expect(await setup.maxTrackingId(`Writer${w}`, 'Up')).toBe(BigInt(SAVES - 1));
     await expectAllOrNothing(setup);
     await setup.close();
   }, 120_000);
@@ -88,8 +90,9 @@ describe.skipIf(skip !== undefined)(`concurrent writers on PostgreSQL (separate 
     const setup = await open();
     const writers = await Promise.all(Array.from({ length: WRITERS }, open));
     try {
-      const reports = await Promise.all(writers.map((r, w) => runWriter(r, w + 1, STREAMS, SAVES)));
+      const reports = await Promise.all(writers.map((r, w) => runWriter(r, w + 1, STREAMS, SAVES, (w + 1) % 2 === 0)));
       await expectConsistent(setup, reports);
+      for (const w of [2, 4]) expect(await setup.maxTrackingId(`Writer${w}`, 'Up')).toBe(BigInt(SAVES - 1));
       await expectAllOrNothing(setup);
     } finally {
       await Promise.all([setup, ...writers].map((r) => r.close()));

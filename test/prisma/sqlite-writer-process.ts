@@ -1,11 +1,15 @@
-/** A writer in its own process (own SQLite connection): `tsx sqlite-writer-process.ts <file> <writer> <saves> <streams...>`. */
+/**
+ * A writer in its own process (own SQLite connection):
+ * `tsx sqlite-writer-process.ts <file> <writer> <saves> <streams...>`; every other save of an
+ * even-numbered writer carries a tracking record (a transaction, not one statement).
+ */
 import { createSqliteRecorder } from '../../runtime/prisma/index.js';
 import { runWriter } from './workload.js';
 
 const [filename, writer, saves, ...streams] = process.argv.slice(2);
 const recorder = await createSqliteRecorder({ filename: filename!, busyTimeoutMs: 10_000 });
 try {
-  const report = await runWriter(recorder, Number(writer), streams, Number(saves));
+  const report = await runWriter(recorder, Number(writer), streams, Number(saves), Number(writer) % 2 === 0);
   process.stdout.write(JSON.stringify(report) + '\n');
 } finally {
   await recorder.close();

@@ -36,7 +36,14 @@ export function event(streamId: string, version: number, writer: number): Stored
 }
 
 /** Makes `saves` successful appends of 1–3 events each, to streams picked at random. */
-export async function runWriter(recorder: Recorder, writer: number, streams: readonly string[], saves: number): Promise<WriterReport> {
+export async function runWriter(
+  recorder: Recorder,
+  writer: number,
+  streams: readonly string[],
+  saves: number,
+  /** Record a tracking record with every other save (a process application's saves). */
+  tracked = false,
+): Promise<WriterReport> {
   const random = lcg(writer * 7919 + 1);
   const stored: Record<string, number> = {};
   const otherErrors: string[] = [];
@@ -48,7 +55,11 @@ export async function runWriter(recorder: Recorder, writer: number, streams: rea
       const [head] = await recorder.readStream(streamId, { descending: true, limit: 1 });
       const from = (head?.version ?? 0) + 1;
       try {
-        await recorder.append(Array.from({ length: count }, (_, i) => event(streamId, from + i, writer)));
+        const tracking = tracked && done % 2 === 0 ? { application: `Writer${writer}`, upstream: 'Up', notificationId: BigInt(done + 1) } : undefined;
+        await recorder.append(
+          Array.from({ length: count }, (_, i) => event(streamId, from + i, writer)),
+          tracking === undefined ? {} : { tracking },
+        );
         stored[streamId] = (stored[streamId] ?? 0) + count;
         done++;
         break;
