@@ -33,6 +33,11 @@ export interface CompareOptions {
   readonly revisionLabel: string;
 }
 
+/**
+ * Every breaking change from `previous` (the released revision) to `current`, as diagnostics
+ * placed in the current schemas where the change is (in the earlier revision's file for a
+ * domain that is gone). Empty when the evolution is compatible.
+ */
 export function compareRevisions(previous: ProjectDef, current: ProjectDef, options: CompareOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
   const label = options.revisionLabel;

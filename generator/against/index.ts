@@ -17,6 +17,7 @@ export type CompileSources = (sources: readonly SchemaSource[]) => {
   readonly diagnostics: readonly Diagnostic[];
 };
 
+/** What `checkAgainst` compares: the current project and where to find the earlier revision. */
 export interface CheckAgainstInput {
   /** The current project, already compiled without errors. */
   readonly current: ProjectDef;
@@ -24,7 +25,9 @@ export interface CheckAgainstInput {
   readonly currentPaths: readonly string[];
   /** What the user passed to `--against`. */
   readonly target: string;
+  /** Compiles the earlier revision's schemas (the CLI passes the real compiler's front half). */
   readonly compile: CompileSources;
+  /** Where relative paths and git revisions are resolved; the process's working directory by default. */
   readonly cwd?: string;
 }
 

@@ -13,6 +13,7 @@ export interface TypeScope {
   readonly valueObjects: ReadonlyMap<string, ValueObjectDef>;
 }
 
+/** The enums and value objects of one revision of a domain, by name. */
 export function typeScope(domain: { readonly enums: readonly EnumDef[]; readonly valueObjects: readonly ValueObjectDef[] }): TypeScope {
   return {
     enums: new Map(domain.enums.map((e) => [e.name, e] as const)),

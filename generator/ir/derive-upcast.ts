@@ -24,7 +24,9 @@ export interface UpcastDeclaration {
   readonly span: SourceSpan;
 }
 
+/** One step to derive: the payload's fields at versions k and k+1 and the `upcast:` entries of history k. */
 export interface DeriveUpcastInput {
+  /** The schema file, for diagnostics. */
   readonly file: string;
   /** For messages: 'event Dog.TrickAdded' or 'state of Account'. */
   readonly payload: string;
@@ -32,6 +34,7 @@ export interface DeriveUpcastInput {
   readonly to: { readonly version: number; readonly fields: readonly FieldDef[]; readonly span: SourceSpan };
   /** The `upcast:` entries under history <from>. */
   readonly declarations: readonly UpcastDeclaration[];
+  /** The domain's enums, to tell a widening enum change from a narrowing one. */
   readonly enums: ReadonlyMap<string, EnumDef>;
 }
 

@@ -7,6 +7,7 @@ import { domainFolder, stateTypeName } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { renderUpcasters, type VersionedPayload } from './render.js';
 
+/** Emits generated/<domain>/upcasters.ts: one typed function per upcast step (see render.ts). */
 export const upcastersEmitter: Emitter = {
   name: 'upcasters',
   emit(project: ProjectDef, ctx: EmitContext): GeneratedFile[] {
