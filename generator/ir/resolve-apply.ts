@@ -47,7 +47,7 @@ export function assignable(eventField: ResolvedFieldInfo, stateField: ResolvedFi
 /** The resolved apply of an event plus the problems found on the way. */
 export function resolveApply(ctx: ApplyContext): { apply: ApplyDef; diagnostics: Diagnostic[] } {
   const raw = ctx.event.apply;
-  if (raw === undefined) return { apply: defaultApply(ctx), diagnostics: [] };
+  if (raw === undefined) return defaultApply(ctx);
   if (raw.kind === 'custom') return { apply: { kind: 'custom' }, diagnostics: [] };
   if (raw.kind === 'none') return { apply: { kind: 'none' }, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
@@ -68,17 +68,25 @@ export function resolveApply(ctx: ApplyContext): { apply: ApplyDef; diagnostics:
   return { apply: { kind: 'declarative', ops }, diagnostics };
 }
 
-/** Omitted `apply`: assign same-named fields if all of them fit, else an abstract handler. */
-function defaultApply(ctx: ApplyContext): ApplyDef {
+/**
+ * Omitted `apply`: assign same-named fields if all of them fit, else an abstract handler. When
+ * every field has a same-named state field but one does not fit, the handler is probably a
+ * surprise: EF511 (a warning) says why, and `apply: custom` confirms it.
+ */
+function defaultApply(ctx: ApplyContext): { apply: ApplyDef; diagnostics: Diagnostic[] } {
+  const custom: ApplyDef = { kind: 'custom' };
   const fields = [...ctx.eventFields.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-  if (ctx.event.payload.fields.length === 0 || fields.length !== ctx.event.payload.fields.length) return { kind: 'custom' };
-  for (const field of fields) {
-    const state = ctx.stateFields.get(field.name);
-    if (state === undefined || !assignable(field, state)) return { kind: 'custom' };
+  if (ctx.event.payload.fields.length === 0 || fields.length !== ctx.event.payload.fields.length) return { apply: custom, diagnostics: [] };
+  if (fields.some((f) => !ctx.stateFields.has(f.name))) return { apply: custom, diagnostics: [] };
+  const misfit = fields.find((f) => !assignable(f, ctx.stateFields.get(f.name) as ResolvedFieldInfo));
+  if (misfit !== undefined) {
+    const state = ctx.stateFields.get(misfit.name) as ResolvedFieldInfo;
+    const message = `event ${ctx.eventLabel} gets an abstract handler, not an assignment of its fields: field "${misfit.name}" is ${formatType(misfit.type, misfit.optional)} but state field "${misfit.name}" is ${formatType(state.type, state.optional)}`;
+    return { apply: custom, diagnostics: [warningAt(ctx.file, misfit.raw.name.range, 'EF511', message, 'make the types agree to have it assigned, or write `apply: custom` to implement the handler by hand')] };
   }
   return {
-    kind: 'declarative',
-    ops: fields.map((f) => ({ kind: 'assign', stateField: f.name, source: { kind: 'eventField', field: f.name } })),
+    apply: { kind: 'declarative', ops: fields.map((f) => ({ kind: 'assign', stateField: f.name, source: { kind: 'eventField', field: f.name } })) },
+    diagnostics: [],
   };
 }
 
