@@ -1,12 +1,14 @@
 /** The `migrate` row of the CLI's command table (the work is in run-migrate.ts, loaded on use). */
 import type { CliCommand } from '../cli.js';
 
-/** The `migrate` row of the CLI's command table. */
+/** `eventforge migrate [--database URL] [--migrations DIR] [--status]` */
 export const migrateCommand: CliCommand = {
   name: 'migrate',
-  summary: 'apply pending SQL migrations to DATABASE_URL (or --database), offline',
-  usage: 'eventforge migrate [--database URL] [--migrations DIR]   (default: DATABASE_URL, generated/prisma/<provider>/migrations)',
-  options: { database: { type: 'string' }, migrations: { type: 'string' } },
+  summary: 'apply pending SQL migrations to DATABASE_URL (or --database), offline; --status only reports',
+  usage:
+    'eventforge migrate [--database URL] [--migrations DIR] [--status]   ' +
+    '(default: DATABASE_URL, generated/prisma/<provider>/migrations; --status exits 1 when some are pending)',
+  options: { database: { type: 'string' }, migrations: { type: 'string' }, status: { type: 'boolean', default: false } },
   run: async (args, io) => {
     const database = args.values['database'];
     const migrations = args.values['migrations'];
@@ -16,6 +18,7 @@ export const migrateCommand: CliCommand = {
       {
         ...(typeof database === 'string' ? { database } : {}),
         ...(typeof migrations === 'string' ? { migrations } : {}),
+        status: args.values['status'] === true,
       },
       io,
     );

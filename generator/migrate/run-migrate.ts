@@ -3,6 +3,7 @@
  * the database has not recorded yet, offline (no Prisma engine), and records each in
  * `_prisma_migrations` as Prisma Migrate does. A second run changes nothing.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EventforgeError } from '../../runtime/errors.js';
 import { readStore } from '../../runtime/config.js';
@@ -23,9 +24,11 @@ export interface MigrateOptions {
   readonly database?: string;
   /** The migrations folder; `generated/prisma/<provider>/migrations` when absent. */
   readonly migrations?: string;
+  /** Report what is applied and pending, change nothing; exit 1 when something is pending. */
+  readonly status?: boolean;
 }
 
-/** Runs one migration; resolves to the exit code. */
+/** Runs one migration (or, with `status`, reports without changing anything); resolves to the exit code. */
 export async function runMigrate(options: MigrateOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let report: MigrationReport;
   let where: string;
@@ -38,13 +41,17 @@ export async function runMigrate(options: MigrateOptions, io: CliIo, env: NodeJS
     const provider: Provider = store.kind;
     const folder = resolve(io.cwd, options.migrations ?? join('generated', 'prisma', provider, 'migrations'));
     const migrations = readMigrations(folder, provider);
+    const dryRun = options.status === true;
     if (store.kind === 'sqlite') {
       where = store.filename;
-      report = await migrateSqliteFile(store.filename, migrations);
+      report =
+        dryRun && !existsSync(store.filename) // --status must not create the file
+          ? { applied: [], alreadyApplied: [], pending: migrations.map((m) => m.name) }
+          : await migrateSqliteFile(store.filename, migrations, { dryRun });
     } else {
       const target = postgresTarget(store.url);
       where = `${redactUrl(store.url)} (schema ${target.schema})`;
-      report = await migratePostgres(target, migrations);
+      report = await migratePostgres(target, migrations, { dryRun });
     }
   } catch (error) {
     if (error instanceof EventforgeError) {
@@ -59,6 +66,15 @@ export async function runMigrate(options: MigrateOptions, io: CliIo, env: NodeJS
         : `eventforge migrate: ${message}; nothing was applied`,
     );
     return 1;
+  }
+  if (options.status === true) {
+    for (const name of report.alreadyApplied) io.out(`applied  ${name}`);
+    for (const name of report.pending) io.out(`pending  ${name}`);
+    io.out(
+      `eventforge migrate --status: ${where}: ${report.alreadyApplied.length} applied, ${report.pending.length} pending` +
+        (report.pending.length > 0 ? '; run `eventforge migrate` to apply them' : ''),
+    );
+    return report.pending.length > 0 ? 1 : 0;
   }
   for (const name of report.applied) io.out(`applied ${name}`);
   io.out(

@@ -72,6 +72,14 @@ export interface MigrationReport {
   readonly applied: string[];
   /** Names that were already applied. */
   readonly alreadyApplied: string[];
+  /** Names a dry run would apply (empty otherwise). */
+  readonly pending: string[];
+}
+
+/** Options of {@link applyMigrations}. */
+export interface ApplyOptions {
+  /** Check and report only: create, apply and record nothing. */
+  readonly dryRun?: boolean;
 }
 
 const HISTORY_TABLE: Record<Provider, string> = {
@@ -107,14 +115,21 @@ const HISTORY_EXISTS: Record<Provider, string> = {
  * Idempotent: a second run applies nothing. Refuses (changing nothing) when an applied migration
  * was edited since or a previous run failed half-way.
  */
-export async function applyMigrations(session: MigrationSession, migrations: readonly Migration[]): Promise<MigrationReport> {
+export async function applyMigrations(
+  session: MigrationSession,
+  migrations: readonly Migration[],
+  options: ApplyOptions = {},
+): Promise<MigrationReport> {
   // Only create what is missing: an application's database user may lack the right to create.
   const exists = await session.rows(HISTORY_EXISTS[session.provider], []);
-  if (exists.length === 0 || exists[0]![0] === null) await session.script(HISTORY_TABLE[session.provider]);
-  const recorded = await session.rows(
-    'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at, migration_name',
-    [],
-  );
+  const hasHistory = exists.length > 0 && exists[0]![0] !== null;
+  if (!hasHistory && options.dryRun !== true) await session.script(HISTORY_TABLE[session.provider]);
+  const recorded = !hasHistory && options.dryRun === true
+    ? []
+    : await session.rows(
+        'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at, migration_name',
+        [],
+      );
   const done = new Map<string, string>();
   for (const [name, checksum, finishedAt, rolledBackAt] of recorded) {
     if (rolledBackAt !== null) continue;
@@ -126,7 +141,7 @@ export async function applyMigrations(session: MigrationSession, migrations: rea
     }
     done.set(String(name), String(checksum));
   }
-  const report: MigrationReport = { applied: [], alreadyApplied: [] };
+  const report: MigrationReport = { applied: [], alreadyApplied: [], pending: [] };
   for (const m of migrations) {
     const checksum = done.get(m.name);
     if (checksum !== undefined) {
@@ -137,6 +152,10 @@ export async function applyMigrations(session: MigrationSession, migrations: rea
         );
       }
       report.alreadyApplied.push(m.name);
+      continue;
+    }
+    if (options.dryRun === true) {
+      report.pending.push(m.name);
       continue;
     }
     try {

@@ -19,7 +19,14 @@ import type {
   StoredSnapshot,
 } from '../recorder.js';
 import { checkVersions } from './conflicts.js';
-import { applyMigrations, bundledMigrationsDir, readMigrations, type Migration, type MigrationReport } from './migrations.js';
+import {
+  applyMigrations,
+  bundledMigrationsDir,
+  readMigrations,
+  type ApplyOptions,
+  type Migration,
+  type MigrationReport,
+} from './migrations.js';
 import * as q from './queries.js';
 import { refusal } from './refusal.js';
 import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './sql.js';
@@ -114,7 +121,11 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
 }
 
 /** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
-export async function migratePostgres(target: PostgresTarget, migrations: readonly Migration[]): Promise<MigrationReport> {
+export async function migratePostgres(
+  target: PostgresTarget,
+  migrations: readonly Migration[],
+  options: ApplyOptions = {},
+): Promise<MigrationReport> {
   const client = new pg.Client(target.config);
   try {
     await client.connect();
@@ -132,7 +143,7 @@ export async function migratePostgres(target: PostgresTarget, migrations: readon
       const schema = q.quoteIdentifier(target.schema);
       // CREATE SCHEMA IF NOT EXISTS needs the right to create even when the schema exists.
       const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [target.schema]);
-      if (found.rowCount === 0) await client.query(`CREATE SCHEMA ${schema}`);
+      if (found.rowCount === 0 && options.dryRun !== true) await client.query(`CREATE SCHEMA ${schema}`);
       await client.query(`SET LOCAL search_path TO ${schema}`);
       const report = await applyMigrations(
         {
@@ -147,6 +158,7 @@ export async function migratePostgres(target: PostgresTarget, migrations: readon
           },
         },
         migrations,
+        options,
       );
       await client.query('COMMIT');
       return report;

@@ -21,6 +21,7 @@ import {
   applyMigrations,
   bundledMigrationsDir,
   readMigrations,
+  type ApplyOptions,
   type Migration,
   type MigrationReport,
   type MigrationSession,
@@ -119,10 +120,14 @@ export function sqliteSession(adapter: SqlAdapter): MigrationSession {
 }
 
 /** Applies `migrations` on the adapter's connection, all or nothing. */
-export async function migrateSqlite(adapter: SqlAdapter, migrations: readonly Migration[]): Promise<MigrationReport> {
+export async function migrateSqlite(
+  adapter: SqlAdapter,
+  migrations: readonly Migration[],
+  options: ApplyOptions = {},
+): Promise<MigrationReport> {
   await adapter.executeScript('BEGIN IMMEDIATE');
   try {
-    const report = await applyMigrations(sqliteSession(adapter), migrations);
+    const report = await applyMigrations(sqliteSession(adapter), migrations, options);
     await adapter.executeScript('COMMIT');
     return report;
   } catch (error) {
@@ -132,14 +137,18 @@ export async function migrateSqlite(adapter: SqlAdapter, migrations: readonly Mi
 }
 
 /** Applies `migrations` to a SQLite file (created when missing); what `eventforge migrate` runs. */
-export async function migrateSqliteFile(filename: string, migrations: readonly Migration[]): Promise<MigrationReport> {
+export async function migrateSqliteFile(
+  filename: string,
+  migrations: readonly Migration[],
+  options: ApplyOptions = {},
+): Promise<MigrationReport> {
   const path = sqlitePath(filename);
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const adapter = await new PrismaBetterSqlite3({ url: path }).connect();
   try {
     return await sharedMutex(resolve(path)).run(async () => {
-      if (path !== ':memory:') await adapter.executeScript('PRAGMA journal_mode = WAL');
-      return migrateSqlite(adapter, migrations);
+      if (path !== ':memory:' && options.dryRun !== true) await adapter.executeScript('PRAGMA journal_mode = WAL');
+      return migrateSqlite(adapter, migrations, options);
     });
   } finally {
     await adapter.dispose();

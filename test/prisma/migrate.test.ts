@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -62,6 +62,26 @@ describe('eventforge migrate on SQLite', () => {
     await recorder.append([{ streamId: 's', version: 1, topic: 'T.A.E', schemaVersion: 1, timestamp: new Date(), state: Uint8Array.of(1) }]);
     await recorder.close();
     expect((await cli('--database', `file:${file}`)).out).toContain('up to date');
+  });
+
+  it('--status reports applied and pending migrations, changes nothing, and exits 1 while some are pending', async () => {
+    const file = join(temp, 'status.db');
+    const before = await cli('--database', `file:${file}`, '--status');
+    expect(before.code).toBe(1);
+    expect(before.out).toContain('pending  20261123000000_event_store');
+    expect(before.out).toContain('0 applied, 1 pending; run `eventforge migrate` to apply them');
+    expect(existsSync(file)).toBe(false); // not even created
+    expect((await cli('--database', `file:${file}`)).code).toBe(0);
+    const folder = migrationsFolder('sqlite', { [ADD_INDEX]: ADD_INDEX_SQL });
+    const partly = await cli('--database', `file:${file}`, '--migrations', folder, '--status');
+    expect(partly.code).toBe(1);
+    expect(partly.out.split('\n').slice(0, 2)).toEqual(['applied  20261123000000_event_store', `pending  ${ADD_INDEX}`]);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({ n: 1 });
+    db.close();
+    const upToDate = await cli('--database', `file:${file}`, '--status');
+    expect(upToDate.code).toBe(0);
+    expect(upToDate.out).toContain('1 applied, 0 pending');
   });
 
   it('applies only what is pending, keeping the data', async () => {
@@ -128,6 +148,9 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
     expect(first.code).toBe(0);
     expect(first.out).toContain('applied 20261123000000_event_store');
     const folder = migrationsFolder('postgresql', { [ADD_INDEX]: ADD_INDEX_SQL });
+    const status = await cli('--database', url, '--migrations', folder, '--status');
+    expect(status.code).toBe(1);
+    expect(status.out).toContain(`pending  ${ADD_INDEX}`);
     expect((await cli('--database', url, '--migrations', folder)).out).toContain(`applied ${ADD_INDEX}`);
     expect((await cli('--database', url, '--migrations', folder)).out).toContain('up to date (2 applied before)');
 
