@@ -11,6 +11,7 @@ import {
 import { createMemoryRecorder } from '../../runtime/memory-recorder.js';
 import type { Recorder } from '../../runtime/recorder.js';
 import { Dog, Owner, kennelDomain } from './fixtures/kennel.js';
+import { rejection } from './fixtures/rejection.js';
 
 /** A hand-written application, as users write them. */
 class Kennel extends Application {
@@ -42,15 +43,6 @@ class Kennel extends Application {
 function kennel(options: ApplicationOptions = {}): { app: Kennel; recorder: Recorder } {
   const recorder = options.recorder ?? createMemoryRecorder();
   return { app: new Kennel({ ...options, recorder }), recorder };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('Application: save and get', () => {

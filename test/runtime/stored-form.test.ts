@@ -13,18 +13,10 @@ import { generateCipherKey } from '../../runtime/payload-envelope.js';
 import type { Recorder, StoredEvent } from '../../runtime/recorder.js';
 import { TopicRegistry } from '../../runtime/topics.js';
 import { Dog, dogDescriptorV1, kennelDomain, upcastCounter } from './fixtures/kennel.js';
+import { rejection } from './fixtures/rejection.js';
 
 function app(recorder: Recorder, options: ApplicationOptions = {}): Application {
   return new Application({ env: {}, domains: [kennelDomain], recorder, ...options });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');

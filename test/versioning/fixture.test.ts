@@ -17,6 +17,7 @@ import { Application, UnknownSchemaVersionError, UnknownTopicError, type Recorde
 import { createSqliteRecorder } from '../../runtime/prisma/index.js';
 import { depositTransactionId } from '../../schemas/bank.upcasters.js';
 import { accounts, eventCount, expectedState, SNAPSHOT_EVERY, type ScenarioAccount } from '../fixtures/versioning/bank-scenario.js';
+import { rejection } from '../runtime/fixtures/rejection.js';
 import { BankAccount } from './support/bank-account.js';
 
 const FIXTURE = 'test/fixtures/versioning/bank-releases.sqlite';
@@ -132,10 +133,7 @@ describe('refusing the unknown, end to end (item 5)', () => {
 
   it('an event stored at a schema version newer than the code: UnknownSchemaVersionError naming stream, version and topic', async () => {
     const { app } = await openCopy((db) => db.prepare('UPDATE events SET schema_version = 4 WHERE stream_id = ? AND version = 5').run(alice.id));
-    const error = await app.repository(BankAccount).get(alice.id).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(app.repository(BankAccount).get(alice.id));
     expect(error).toBeInstanceOf(UnknownSchemaVersionError);
     const e = error as UnknownSchemaVersionError;
     expect([e.topic, e.schemaVersion, e.knownVersion, e.streamId, e.streamVersion]).toEqual(['Bank.Account.Deposited', 4, 3, alice.id, 5]);
@@ -144,10 +142,7 @@ describe('refusing the unknown, end to end (item 5)', () => {
 
   it('a snapshot stored at a state version newer than the code: UnknownSchemaVersionError', async () => {
     const { app } = await openCopy((db) => db.prepare('UPDATE snapshots SET schema_version = 3 WHERE stream_id = ?').run(alice.id));
-    const error = await app.repository(BankAccount).get(alice.id).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(app.repository(BankAccount).get(alice.id));
     expect(error).toBeInstanceOf(UnknownSchemaVersionError);
     const e = error as UnknownSchemaVersionError;
     expect([e.topic, e.schemaVersion, e.knownVersion, e.streamId, e.streamVersion]).toEqual(['Bank.Account', 3, 2, alice.id, 3]);
@@ -157,10 +152,7 @@ describe('refusing the unknown, end to end (item 5)', () => {
     const { app } = await openCopy((db) =>
       db.prepare("UPDATE events SET topic = 'Bank.Account.Exploded' WHERE stream_id = ? AND version = 5").run(alice.id),
     );
-    const error = await app.repository(BankAccount).get(alice.id).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(app.repository(BankAccount).get(alice.id));
     expect(error).toBeInstanceOf(UnknownTopicError);
     const e = error as UnknownTopicError;
     expect([e.topic, e.streamId, e.streamVersion]).toEqual(['Bank.Account.Exploded', alice.id, 5]);

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../../../runtime/errors.js';
 import type { Recorder } from '../../../runtime/recorder.js';
-import { appendWithRetry, catchError, type CurrentRecorder, encoder, expectIncreasing, payload, range, storedEvent, versions } from './helpers.js';
+import { appendWithRetry, type CurrentRecorder, encoder, expectIncreasing, payload, range, rejection, storedEvent, versions } from './helpers.js';
 
 /** Registers these cases; `current` gives the fresh recorder of each test. */
 export function concurrencyCases(current: CurrentRecorder): void {
@@ -17,7 +17,7 @@ export function concurrencyCases(current: CurrentRecorder): void {
   describe('optimistic concurrency', () => {
     it('refuses a version that exists, with stream id, expected and actual version', async () => {
       await recorder.append(range(1, 3).map((v) => storedEvent('c', v)));
-      const error = await catchError(recorder.append([storedEvent('c', 2)]));
+      const error = await rejection(recorder.append([storedEvent('c', 2)]));
       expect(error).toBeInstanceOf(ConcurrencyError);
       const conflict = error as ConcurrencyError;
       expect(conflict.streamId).toBe('c');
@@ -28,7 +28,7 @@ export function concurrencyCases(current: CurrentRecorder): void {
 
     it('refuses a second creation of the same stream', async () => {
       await recorder.append([storedEvent('new', 1)]);
-      const error = await catchError(recorder.append([storedEvent('new', 1), storedEvent('new', 2)]));
+      const error = await rejection(recorder.append([storedEvent('new', 1), storedEvent('new', 2)]));
       expect(error).toBeInstanceOf(ConcurrencyError);
       expect((error as ConcurrencyError).streamId).toBe('new');
       expect((error as ConcurrencyError).expectedVersion).toBe(0);
@@ -36,7 +36,7 @@ export function concurrencyCases(current: CurrentRecorder): void {
     });
 
     it('refuses a batch that repeats a version', async () => {
-      const error = await catchError(recorder.append([storedEvent('dup', 1), storedEvent('dup', 1)]));
+      const error = await rejection(recorder.append([storedEvent('dup', 1), storedEvent('dup', 1)]));
       expect(error).toBeInstanceOf(ConcurrencyError);
       expect(await recorder.readStream('dup')).toEqual([]);
       expect(await recorder.maxNotificationId()).toBe(0n);
@@ -46,7 +46,7 @@ export function concurrencyCases(current: CurrentRecorder): void {
       await recorder.append([storedEvent('x', 1), storedEvent('y', 1), storedEvent('y', 2)]);
       const before = await recorder.maxNotificationId();
       // x is fine, z is new, y conflicts: nothing of the three may be stored.
-      const error = await catchError(
+      const error = await rejection(
         recorder.append([storedEvent('x', 2), storedEvent('z', 1), storedEvent('y', 2), storedEvent('y', 3)]),
       );
       expect(error).toBeInstanceOf(ConcurrencyError);

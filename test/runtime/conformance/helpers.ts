@@ -3,6 +3,8 @@ import { expect } from 'vitest';
 import { ConcurrencyError } from '../../../runtime/errors.js';
 import type { Recorder, StoredEvent, StoredSnapshot } from '../../../runtime/recorder.js';
 
+export { rejection } from '../fixtures/rejection.js';
+
 /** The recorder under test in the current test: the suite opens a fresh one before each. */
 export type CurrentRecorder = () => Recorder;
 
@@ -53,15 +55,6 @@ export function payload(e: { state: Uint8Array }): unknown {
 
 export function expectIncreasing(ids: readonly bigint[]): void {
   for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
-}
-
-export async function catchError(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 /** Appends `count` events to `streamId`, reading the head and retrying after each conflict. */

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError, IntegrityError } from '../../../runtime/errors.js';
 import type { Recorder } from '../../../runtime/recorder.js';
-import { catchError, type CurrentRecorder, payload, range, storedEvent, versions } from './helpers.js';
+import { type CurrentRecorder, payload, range, rejection, storedEvent, versions } from './helpers.js';
 
 /** Registers these cases; `current` gives the fresh recorder of each test. */
 export function notificationCases(current: CurrentRecorder): void {
@@ -160,7 +160,7 @@ export function notificationCases(current: CurrentRecorder): void {
       const tracking = { application: 'Counter', upstream: 'DogSchool', notificationId: 9n };
       await recorder.append([storedEvent('d', 1)], { tracking });
       const before = await recorder.maxNotificationId();
-      const error = await catchError(recorder.append([storedEvent('d', 2), storedEvent('e', 1)], { tracking }));
+      const error = await rejection(recorder.append([storedEvent('d', 2), storedEvent('e', 1)], { tracking }));
       expect(error).toBeInstanceOf(IntegrityError);
       expect(versions(await recorder.readStream('d'))).toEqual([1]);
       expect(await recorder.readStream('e')).toEqual([]);
