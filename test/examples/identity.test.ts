@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError, ValidationError } from 'eventforge/runtime';
 import type { RegisteredInput } from '../../generated/identity/index.js';
@@ -65,7 +66,7 @@ describe.each(exampleStores)('Protean’s User on the $label store', (store) => 
     expect(both.issues.map((i) => i.path).sort()).toEqual(['email', 'firstName']);
   });
 
-  it('takes a snapshot after every 10 events and loads from it', async () => {
+  it('takes a snapshot after every 10 events, and loads any version', async () => {
     expect(app.snapshotInterval(User)).toBe(10);
     const id = await app.register('jane@example.com', 'Jane');
     for (let i = 2; i <= 23; i++) await app.rename(id, `Jane ${i}`);
@@ -95,5 +96,24 @@ describe.each(exampleStores)('Protean’s User on the $label store', (store) => 
     expect((error as ConcurrencyError).actualVersion).toBe(2);
     const user = await app.users.get(id);
     expect([user.firstName, user.email, user.version]).toEqual(['Janet', 'jane@example.com', 2]);
+  });
+});
+
+describe('Protean’s User loads from its snapshot (SQLite file)', () => {
+  it('still loads with the events its snapshot covers deleted', async () => {
+    const { env, cleanup } = exampleStores.find((s) => s.label === 'SQLite file')!.open();
+    const app = new Identity({ env });
+    try {
+      const id = await app.register('jane@example.com', 'Jane');
+      for (let i = 2; i <= 23; i++) await app.rename(id, `Jane ${i}`);
+      const db = new Database(env['DATABASE_URL']!.slice('file:'.length));
+      expect(db.prepare('DELETE FROM events WHERE stream_id = ? AND version <= 20').run(id).changes).toBe(20);
+      db.close();
+      const user = await app.users.get(id);
+      expect([user.version, user.firstName, user.email]).toEqual([23, 'Jane 23', 'jane@example.com']);
+    } finally {
+      await app.close();
+      cleanup();
+    }
   });
 });
