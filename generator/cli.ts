@@ -7,15 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { compileWith } from './pipeline.js';
 import { formatDiagnostic, InternalError, type Diagnostic } from './diagnostics.js';
 import { readSources } from './load/read-sources.js';
-import { applyPlan } from './write/apply-plan.js';
+import { cacheKey, validRecord, writeRecord, type CacheInputs } from './write/build-cache.js';
 import { planOutput } from './write/plan-output.js';
-import { watchSchemas } from './write/watch.js';
 import { explainCode } from './write/explain.js';
-import { withAgainst } from './against/index.js';
 import { migrateCommand } from './migrate/command.js';
+// Everything else (the pipeline and its libraries, the emitters, the watcher, --against) is
+// imported where it is used: each TypeScript module costs start-up time through tsx, and an
+// unchanged `generate` (a build-cache hit) or `--help` needs none of them.
 
 /** Where the CLI prints, and the folder it runs in (tests pass their own). */
 export interface CliIo {
@@ -57,20 +57,23 @@ export const commands: CliCommand[] = [
   {
     name: 'generate',
     summary: 'compile schemas into TypeScript and write the output folder',
-    usage: 'eventforge generate [--schemas DIR] [--out DIR] [--check] [--watch]',
+    usage: 'eventforge generate [--schemas DIR] [--out DIR] [--check] [--watch] [--no-cache]',
     options: {
       schemas: { type: 'string', default: 'schemas' },
       out: { type: 'string', default: 'generated' },
       check: { type: 'boolean', default: false },
       watch: { type: 'boolean', default: false },
+      'no-cache': { type: 'boolean', default: false },
     },
     run: async (args, io) => {
       const options = {
         schemas: String(args.values['schemas']),
         out: String(args.values['out']),
         check: args.values['check'] === true,
+        cache: args.values['no-cache'] !== true,
       };
       if (args.values['watch'] !== true) return runGenerate(options, io);
+      const { watchSchemas } = await import('./write/watch.js');
       await watchSchemas(resolve(io.cwd, options.schemas), () => runGenerate(options, io), io);
       return EXIT.ok;
     },
@@ -185,6 +188,8 @@ async function runCheck(paths: readonly string[], io: CliIo, against?: string): 
     return EXIT.failed;
   }
   // Checking needs no emitter: compileWith(…, []) keeps them (and ts-morph) unloaded.
+  const { compileWith } = await import('./pipeline.js');
+  const { withAgainst } = await import('./against/index.js');
   const result = compileWith({ sources, skipEmit: true }, []);
   const diagnostics = withAgainst(result, sources, against, (s) => compileWith({ sources: s, skipEmit: true }, []), io.cwd);
   const { errors, warnings } = printDiagnostics(io, diagnostics);
@@ -196,6 +201,8 @@ export interface GenerateOptions {
   readonly schemas: string;
   readonly out: string;
   readonly check: boolean;
+  /** Use the build cache (generator/write/build-cache.ts); `--no-cache` turns it off. @default true */
+  readonly cache?: boolean;
 }
 
 /** One `generate` run (also each rerun of `--watch`). */
@@ -208,28 +215,45 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
     return EXIT.failed;
   }
   const outToCwd = relative(outDir, io.cwd).split(sep).join('/') || '.';
-  // Loaded on first use: `check`, `explain` and `--help` never pay for the emitters.
+  const domains = plural(sources.length, 'domain');
+  const shownOut = options.out.replace(/\/+$/, '');
+  const cache: CacheInputs = { cwd: io.cwd, outDir, sources, emitOptions: { outToCwd } };
+  const key = options.cache === false ? undefined : await cacheKey(cache);
+  const hit = key === undefined ? undefined : await validRecord(cache, key);
+  if (hit !== undefined) {
+    // Provably what a full run would do: same inputs and generator, output on disk as written.
+    printDiagnostics(io, hit.diagnostics);
+    const count = Object.keys(hit.files).length;
+    io.out(
+      options.check
+        ? `eventforge generate --check: ${domains}, ${shownOut}/ is up to date, ${plural(count, 'file')} unchanged (cached, ${elapsed(start)})`
+        : `eventforge generate: ${domains}, 0 files written, ${count} unchanged, 0 removed (cached, ${elapsed(start)})`,
+    );
+    return EXIT.ok;
+  }
+  // Loaded on first use: `check`, `explain`, `--help` and cache hits never pay for the emitters.
   const { compile } = await import('./compile.js');
   const result = compile({ sources, outToCwd });
   const { errors, warnings } = printDiagnostics(io, result.diagnostics);
-  const domains = plural(sources.length, 'domain');
   if (errors > 0) {
     io.out(`eventforge generate: ${domains}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; nothing written (${elapsed(start)})`);
     return EXIT.failed;
   }
   const plan = await planOutput(outDir, result.files);
-  const shownOut = options.out.replace(/\/+$/, '');
   if (options.check) {
     for (const path of plan.created) io.out(`  would create ${shownOut}/${path}`);
     for (const path of plan.changed) io.out(`  would change ${shownOut}/${path}`);
     for (const path of plan.stale) io.out(`  would remove ${shownOut}/${path}`);
     const drift = plan.created.length + plan.changed.length + plan.stale.length;
+    if (drift === 0 && key !== undefined) await writeRecord(cache, key, result.files, result.diagnostics);
     io.out(
       `eventforge generate --check: ${domains}, ${drift === 0 ? `${shownOut}/ is up to date` : `${plural(drift, 'file')} out of date; run \`eventforge generate\``}, ${plural(plan.unchanged.length, 'file')} unchanged (${elapsed(start)})`,
     );
     return drift === 0 ? EXIT.ok : EXIT.failed;
   }
+  const { applyPlan } = await import('./write/apply-plan.js');
   await applyPlan(outDir, plan);
+  if (key !== undefined) await writeRecord(cache, key, result.files, result.diagnostics);
   io.out(
     `eventforge generate: ${domains}, ${plural(plan.toWrite.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed (${elapsed(start)})`,
   );
