@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createMemoryRecorder, generateCipherKey, type Recorder, type StoredEvent } from '../runtime/index.js';
+import { createSqliteRecorder } from '../runtime/prisma/index.js';
 import { Dog, DogSchool } from '../examples/dog-school.js';
 import type { BenchReport } from './run.js';
 
@@ -31,18 +32,12 @@ interface Store {
   recorder(): Promise<Recorder>;
 }
 
-async function openStores(dir: string): Promise<Store[]> {
+function openStores(dir: string): Store[] {
   let n = 0;
-  const stores: Store[] = [{ name: 'memory', recorder: async () => createMemoryRecorder() }];
-  try {
-    const { createSqliteRecorder } = (await import('../runtime/prisma/index.js')) as {
-      createSqliteRecorder(o: { filename: string }): Promise<Recorder>;
-    };
-    stores.push({ name: 'sqlite', recorder: () => createSqliteRecorder({ filename: join(dir, `r-${++n}.sqlite`) }) });
-  } catch {
-    // no SQLite recorder in this build: memory only
-  }
-  return stores;
+  return [
+    { name: 'memory', recorder: async () => createMemoryRecorder() },
+    { name: 'sqlite', recorder: () => createSqliteRecorder({ filename: join(dir, `r-${++n}.sqlite`) }) },
+  ];
 }
 
 /** A dog with `events` events, built by the real commands (validation included). */
@@ -86,7 +81,7 @@ export default async function runtimeBench(report: BenchReport): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'eventforge-bench-runtime-'));
   try {
     const template = await storedFormOf(EVENTS);
-    for (const store of await openStores(dir)) {
+    for (const store of openStores(dir)) {
       // R1: saves of new 10-event dogs.
       const appRecorder = await store.recorder();
       const rawRecorder = await store.recorder();
