@@ -71,6 +71,18 @@ describe('wire form', () => {
     expect(decoded.when).toEqual(new Date(0));
     expect(decoded.at.toISOString()).toBe('2024-02-29T23:59:59.123Z');
   });
+
+  it('keeps map and json keys that name Object.prototype members as plain own keys', () => {
+    // Parsed JSON holds `__proto__` as an own key; a decoder that assigns it to `{}` would set a prototype instead.
+    const wire = { ...wireOf(everything), amounts: JSON.parse('{"__proto__":"1.5","constructor":"2","toString":"3"}') as unknown, doc: JSON.parse('{"__proto__":{"polluted":true}}') as unknown };
+    const decoded = everythingCodec.decode(wire, 1);
+    expect(Object.keys(decoded.amounts)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(Object.getPrototypeOf(decoded.amounts)).toBe(Object.prototype);
+    expect(decoded.amounts['__proto__']?.toString()).toBe('1.5');
+    expect(JSON.stringify(decoded.doc)).toBe('{"__proto__":{"polluted":true}}');
+    expect(JSON.stringify(everythingCodec.encode(decoded))).toBe(JSON.stringify(wire));
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
 });
 
 describe('decode refuses data that does not fit, naming topic, version and field path', () => {
