@@ -69,7 +69,11 @@ export function redactUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }
 
-/** Reads a `postgresql://` URL: the schema comes out of the query; timestamps are read in UTC. */
+/**
+ * Reads a `postgresql://` URL: the schema comes out of the query; the session is set to UTC
+ * (the pg adapter reads timestamptz text as UTC). Use it for a PrismaClient's adapter too.
+ * @example const { config, schema } = postgresTarget(url); new PrismaPg(config, { schema });
+ */
 export function postgresTarget(url: string, schemaOverride?: string): PostgresTarget {
   let parsed: URL;
   try {
@@ -82,7 +86,10 @@ export function postgresTarget(url: string, schemaOverride?: string): PostgresTa
   }
   const schema = schemaOverride ?? parsed.searchParams.get('schema') ?? 'public';
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-    throw new ConfigurationError(`schema "${schema}" is not a plain SQL identifier (letters, digits, _; up to 63)`);
+    throw new ConfigurationError(
+      `PostgreSQL schema "${schema}" (from ${schemaOverride === undefined ? "the URL's ?schema=" : 'the schema option'}) is not ` +
+        'a plain SQL identifier; use letters, digits and _ (up to 63, not starting with a digit)',
+    );
   }
   parsed.searchParams.delete('schema');
   // The pg adapter reads timestamptz text as if it were UTC, so the session must be in UTC.

@@ -13,7 +13,8 @@ import { prismaEmitter } from '../../generator/emit/prisma/index.js';
 import { readSources } from '../../generator/load/read-sources.js';
 import { prismaGenerate } from '../../generator/emit/prisma/sync-runtime.js';
 import type { ProjectDef } from '../../generator/ir/model.js';
-import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/prisma/index.js';
+import { createPostgresRecorder, createSqliteRecorder, postgresTarget } from '../../runtime/prisma/index.js';
+import type { Recorder } from '../../runtime/recorder.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
 import { bundledMigrationsDir, readMigrations } from '../../runtime/prisma/migrations.js';
 
@@ -113,32 +114,53 @@ describe('checked-in output of the persistence emitters', () => {
   });
 });
 
+/** The model calls the test makes, as either checked-in client offers them. */
+interface StoreModels {
+  event: { findMany(): Promise<{ id: bigint; streamId: string; version: number; timestamp: Date; state: Uint8Array }[]> };
+  tracking: { create(args: { data: { application: string; upstream: string; notificationId: bigint } }): Promise<unknown> };
+  snapshot: {
+    create(args: {
+      data: { streamId: string; version: number; topic: string; schemaVersion: number; timestamp: Date; state: Uint8Array<ArrayBuffer> };
+    }): Promise<unknown>;
+  };
+  $disconnect(): Promise<void>;
+}
+
+/** The recorder writes an event, the client reads it and writes tracking and a snapshot, a recorder reads those. */
+async function roundTrip(openRecorder: () => Promise<Recorder>, openClient: () => Promise<StoreModels>): Promise<void> {
+  const recorder = await openRecorder();
+  const timestamp = new Date('2024-05-06T07:08:09.123Z');
+  const [id] = await recorder.append([
+    { streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog.Registered', schemaVersion: 2, timestamp, state: Uint8Array.of(1, 2, 3) },
+  ]);
+  await recorder.close();
+  const prisma = await openClient();
+  try {
+    const [row] = await prisma.event.findMany();
+    expect(row).toEqual({ id, streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog.Registered', schemaVersion: 2, timestamp, state: expect.anything() });
+    expect(Array.from(row!.state)).toEqual([1, 2, 3]);
+    await prisma.tracking.create({ data: { application: 'A', upstream: 'U', notificationId: 2n ** 40n } });
+    await prisma.snapshot.create({ data: { streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog', schemaVersion: 1, timestamp, state: Uint8Array.of(9) } });
+  } finally {
+    await prisma.$disconnect();
+  }
+  const again = await openRecorder();
+  expect(await again.maxTrackingId('A', 'U')).toBe(2n ** 40n);
+  expect((await again.latestSnapshot('dog-1'))?.timestamp).toEqual(timestamp);
+  await again.close();
+}
+
 describe('Prisma models agree with the migrated tables', () => {
   it('SQLite: the generated client reads and writes what the recorder stores', async () => {
     const filename = join(temp, 'models.db');
-    const recorder = await createSqliteRecorder({ filename });
-    const timestamp = new Date('2024-05-06T07:08:09.123Z');
-    const [id] = await recorder.append([
-      { streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog.Registered', schemaVersion: 2, timestamp, state: Uint8Array.of(1, 2, 3) },
-    ]);
-    await recorder.close();
-
-    const { PrismaClient } = await import('../../runtime/prisma/client/sqlite/client.js');
-    const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
-    const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: filename }, { timestampFormat: 'unixepoch-ms' }) });
-    try {
-      const [row] = await prisma.event.findMany();
-      expect(row).toEqual({ id, streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog.Registered', schemaVersion: 2, timestamp, state: expect.anything() });
-      expect(Array.from(row!.state)).toEqual([1, 2, 3]);
-      await prisma.tracking.create({ data: { application: 'A', upstream: 'U', notificationId: 2n ** 40n } });
-      await prisma.snapshot.create({ data: { streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog', schemaVersion: 1, timestamp, state: Uint8Array.of(9) } });
-    } finally {
-      await prisma.$disconnect();
-    }
-    const again = await createSqliteRecorder({ filename });
-    expect(await again.maxTrackingId('A', 'U')).toBe(2n ** 40n);
-    expect((await again.latestSnapshot('dog-1'))?.timestamp).toEqual(timestamp);
-    await again.close();
+    await roundTrip(
+      () => createSqliteRecorder({ filename }),
+      async () => {
+        const { PrismaClient } = await import('../../runtime/prisma/client/sqlite/client.js');
+        const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
+        return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: filename }, { timestampFormat: 'unixepoch-ms' }) });
+      },
+    );
   });
 });
 
@@ -147,27 +169,18 @@ describe.skipIf(skip !== undefined)(`Prisma models agree with the migrated table
   const schemas = new SchemaPool('models');
   afterAll(() => schemas.dropAll());
 
-  it('the generated client reads and writes what the recorder stores', async () => {
-    const schema = schemas.next();
-    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema });
-    const timestamp = new Date('2024-05-06T07:08:09.123Z');
-    const [id] = await recorder.append([
-      { streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog.Registered', schemaVersion: 2, timestamp, state: Uint8Array.of(1, 2, 3) },
-    ]);
-    const { PrismaClient } = await import('../../runtime/prisma/client/postgresql/client.js');
-    const { PrismaPg } = await import('@prisma/adapter-pg');
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: TEST_DATABASE_URL }, { schema }) });
-    try {
-      const [row] = await prisma.event.findMany();
-      expect(row).toEqual({ id, streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog.Registered', schemaVersion: 2, timestamp, state: expect.anything() });
-      expect(Array.from(row!.state)).toEqual([1, 2, 3]);
-      await prisma.tracking.create({ data: { application: 'A', upstream: 'U', notificationId: 2n ** 40n } });
-      await prisma.snapshot.create({ data: { streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog', schemaVersion: 1, timestamp, state: Uint8Array.of(9) } });
-    } finally {
-      await prisma.$disconnect();
-    }
-    expect(await recorder.maxTrackingId('A', 'U')).toBe(2n ** 40n);
-    expect((await recorder.latestSnapshot('dog-1'))?.timestamp).toEqual(timestamp);
-    await recorder.close();
+  it('the generated client, configured by postgresTarget as documented, reads and writes what the recorder stores', async () => {
+    // A URL asking for another session time zone: postgresTarget must still give the client UTC,
+    // or the pg adapter would shift every timestamp by the zone's offset.
+    const url = `${TEST_DATABASE_URL}?schema=${schemas.next()}&options=${encodeURIComponent('-c TimeZone=America/New_York')}`;
+    await roundTrip(
+      () => createPostgresRecorder({ url }),
+      async () => {
+        const { PrismaClient } = await import('../../runtime/prisma/client/postgresql/client.js');
+        const { PrismaPg } = await import('@prisma/adapter-pg');
+        const { config, schema } = postgresTarget(url);
+        return new PrismaClient({ adapter: new PrismaPg(config, { schema }) });
+      },
+    );
   });
 });

@@ -134,6 +134,22 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
     await recorder.close();
   });
 
+  it('keeps timestamps exact when the URL asks for another session time zone', async () => {
+    // The pg adapter reads timestamptz text as if it were UTC; the recorder's sessions must be in UTC.
+    const url = `${TEST_DATABASE_URL}?options=${encodeURIComponent('-c TimeZone=America/New_York')}`;
+    const schema = schemas.next();
+    const recorder = await createPostgresRecorder({ url, schema });
+    const timestamp = new Date('2024-05-06T07:08:09.123Z');
+    await recorder.append([{ ...event('tz', 1, 0), timestamp }]);
+    expect((await recorder.readStream('tz'))[0]!.timestamp).toEqual(timestamp);
+    await recorder.close();
+    const admin = new pg.Client(TEST_DATABASE_URL);
+    await admin.connect();
+    const stored = await admin.query(`SELECT to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS t FROM "${schema}".events`);
+    await admin.end();
+    expect(stored.rows).toEqual([{ t: '2024-05-06T07:08:09.123' }]);
+  });
+
   it('refuses use after close', async () => {
     const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next() });
     await recorder.close();
