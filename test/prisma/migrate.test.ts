@@ -167,4 +167,25 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
     expect(await recorder.maxNotificationId()).toBe(1n);
     await recorder.close();
   });
+
+  it('is all-or-nothing: a failing migration leaves not even the schema behind', async () => {
+    const schema = schemas.next();
+    const folder = migrationsFolder('postgresql', { '20270202000000_broken': 'CREATE TABLE "oops" ("x" INTEGER);\nTHIS IS NOT SQL;\n' });
+    const run = await cli('--database', `${TEST_DATABASE_URL}?schema=${schema}`, '--migrations', folder);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/migration 20270202000000_broken failed: .*syntax error.*nothing of this run was applied/);
+    const client = new pg.Client(TEST_DATABASE_URL);
+    await client.connect();
+    const found = (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount;
+    await client.end();
+    expect(found).toBe(0);
+  });
+
+  it('two migrations at once: one applies, the other waits for its lock and finds nothing to do', async () => {
+    const url = `${TEST_DATABASE_URL}?schema=${schemas.next()}`;
+    const runs = await Promise.all([cli('--database', url), cli('--database', url)]);
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    expect(runs.map((r) => r.out.includes('applied 20261123000000_event_store')).sort()).toEqual([false, true]);
+    expect(runs.filter((r) => r.out.includes('up to date (1 applied before)'))).toHaveLength(1);
+  });
 });

@@ -69,7 +69,8 @@ export async function runWriter(
           continue;
         }
         otherErrors.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-        break;
+        // Stop here: retrying an error that persists (a closed store, a lost server) would never end.
+        return { writer, stored, conflicts, otherErrors };
       }
     }
   }
