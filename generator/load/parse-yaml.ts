@@ -2,7 +2,7 @@
  * Stage 1: YAML text → Document with positions. YAML problems (syntax, duplicate keys, bad
  * indentation, several documents) become diagnostics at their position; nothing is thrown.
  */
-import { isPair, isScalar, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { errorAt, keyText, rangeAt, rangeOfNode, warningAt, type SchemaSource, type SourceDoc } from './source-doc.js';
 
@@ -98,19 +98,32 @@ function flowListHint(text: string, line: number): string | undefined {
  */
 function sameTextKeys(source: SourceDoc): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  visit(source.doc, {
-    Map(_, map) {
+  // A plain recursive walk: yaml's visit() builds a path array per node, which cost more than
+  // the check itself on large schemas.
+  const walk = (node: unknown): void => {
+    if (isMap(node)) {
       const seen = new Set<string>();
-      for (const pair of map.items) {
-        if (!isPair(pair)) continue;
+      for (const pair of node.items) {
         const text = keyText(pair.key);
         if (seen.has(text)) {
-          diagnostics.push(errorAt(source.file, rangeOfNode(source, isScalar(pair.key) ? pair.key : null), 'EF101', `duplicate key "${text}"`, HINTS['EF101']));
+          diagnostics.push(errorAt(source.file, rangeOfNode(source, isScalar(pair.key) ? (pair.key as Node) : null), 'EF101', `duplicate key "${text}"`, HINTS['EF101']));
         }
         seen.add(text);
+        walk(pair.key);
+        walk(pair.value);
       }
-    },
-  });
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        if (isPair(item)) {
+          walk(item.key);
+          walk(item.value);
+        } else {
+          walk(item);
+        }
+      }
+    }
+  };
+  walk(source.doc.contents);
   return diagnostics;
 }
 
