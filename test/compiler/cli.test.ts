@@ -143,6 +143,31 @@ describe('eventforge generate', () => {
     const result = await watching;
     expect(result.code).toBe(0);
   });
+
+  it('--watch regenerates when a schema file is added, and removes its output when the file is deleted', async () => {
+    const controller = new AbortController();
+    const watching = run(['generate', '--watch'], controller.signal);
+    const summaries = (): string[] => watching.out.filter((l) => l.startsWith('eventforge generate:'));
+    const waitFor = async (predicate: () => boolean): Promise<void> => {
+      for (let i = 0; i < 800 && !predicate(); i += 1) await new Promise((r) => setTimeout(r, 25));
+      expect(predicate(), watching.out.join('\n')).toBe(true);
+    };
+    await waitFor(() => watching.out.some((l) => l.startsWith('eventforge: watching')));
+    expect(existsSync(join(dir, 'generated', 'worked-example'))).toBe(false);
+
+    copyFileSync(join(repo, 'schemas', 'worked-example.domain.yaml'), join(dir, 'schemas', 'worked-example.domain.yaml'));
+    await waitFor(() => summaries().some((l) => l.startsWith('eventforge generate: 2 domains')));
+    expect(summaries().at(-1)).toMatch(/^eventforge generate: 2 domains, [1-9]\d* files? written, \d+ unchanged, 0 removed/);
+    expect(files(join(dir, 'generated')).filter((f) => f.startsWith('worked-example/')).length).toBeGreaterThan(0);
+
+    rmSync(join(dir, 'schemas', 'worked-example.domain.yaml'));
+    await waitFor(() => summaries().length >= 3 && /^eventforge generate: 1 domain, /.test(summaries().at(-1) ?? ''));
+    expect(summaries().at(-1)).toMatch(/ [1-9]\d* removed/);
+    expect(existsSync(join(dir, 'generated', 'worked-example'))).toBe(false);
+    expect(files(join(dir, 'generated')).filter((f) => f.startsWith('dog-school/')).length).toBeGreaterThan(0);
+    controller.abort();
+    expect((await watching).code).toBe(0);
+  });
 });
 
 describe('eventforge check', () => {
