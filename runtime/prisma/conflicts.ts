@@ -1,6 +1,8 @@
 /** Works out which event an append collided on, for a `ConcurrencyError` that names it. */
-import type { StoredEvent } from '../recorder.js';
-import { ConcurrencyError, EventforgeError } from '../errors.js';
+import type { StoredEvent, Tracking } from '../recorder.js';
+import { ConcurrencyError, EventforgeError, IntegrityError } from '../errors.js';
+import * as q from './queries.js';
+import type { SqlQueryable } from './sql.js';
 
 /** `stream\0version`, the key of one stored position. */
 export function positionKey(streamId: string, version: number): string {
@@ -44,5 +46,18 @@ export function checkVersions(events: readonly StoredEvent[]): void {
     if (!Number.isSafeInteger(e.version) || e.version < 1 || e.version > 2147483647) {
       throw new EventforgeError(`stream ${e.streamId}: version ${e.version} is not a positive 32-bit integer`);
     }
+  }
+}
+
+/**
+ * Inserts the tracking record inside the append's transaction; one that exists already means the
+ * upstream notification was processed before, so the whole append is refused (exactly once).
+ */
+export async function insertTrackingOnce(on: SqlQueryable, d: q.Dialect, tracking: Tracking): Promise<void> {
+  const inserted = await on.queryRaw(q.insertTracking(d, tracking));
+  if (inserted.rows.length === 0) {
+    throw new IntegrityError(
+      `${tracking.application} already processed notification ${tracking.notificationId} of ${tracking.upstream}; nothing was stored`,
+    );
   }
 }

@@ -8,7 +8,7 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { ConfigurationError, EventforgeError, IntegrityError } from '../errors.js';
+import { ConfigurationError, EventforgeError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
@@ -18,7 +18,7 @@ import type {
   StoredEvent,
   StoredSnapshot,
 } from '../recorder.js';
-import { checkVersions } from './conflicts.js';
+import { checkVersions, insertTrackingOnce } from './conflicts.js';
 import {
   applyMigrations,
   bundledMigrationsDir,
@@ -233,15 +233,7 @@ class PostgresRecorder implements Recorder {
         // Ids come from the sequence in VALUES order, so ascending ids are the events' order.
         ids.push(...inserted.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
       }
-      if (tracking !== undefined) {
-        const tracked = await tx.queryRaw(q.insertTracking(d, tracking));
-        if (tracked.rows.length === 0) {
-          throw new IntegrityError(
-            `${tracking.application} already processed notification ${tracking.notificationId} of ` +
-              `${tracking.upstream}; nothing was stored`,
-          );
-        }
-      }
+      if (tracking !== undefined) await insertTrackingOnce(tx, d, tracking);
       return ids;
     });
   }

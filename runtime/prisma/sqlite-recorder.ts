@@ -6,7 +6,7 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigurationError, EventforgeError, IntegrityError } from '../errors.js';
+import { ConfigurationError, EventforgeError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
@@ -16,7 +16,7 @@ import type {
   StoredEvent,
   StoredSnapshot,
 } from '../recorder.js';
-import { checkVersions } from './conflicts.js';
+import { checkVersions, insertTrackingOnce } from './conflicts.js';
 import {
   applyMigrations,
   bundledMigrationsDir,
@@ -195,15 +195,7 @@ class SqliteRecorder implements Recorder {
       for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
         ids.push(...(await this.#insert(events.slice(i, i + q.ROWS_PER_INSERT))));
       }
-      if (tracking !== undefined) {
-        const tracked = await a.queryRaw(q.insertTracking(dialect, tracking));
-        if (tracked.rows.length === 0) {
-          throw new IntegrityError(
-            `${tracking.application} already processed notification ${tracking.notificationId} of ` +
-              `${tracking.upstream}; nothing was stored`,
-          );
-        }
-      }
+      if (tracking !== undefined) await insertTrackingOnce(a, dialect, tracking);
       await a.executeScript('COMMIT');
       return ids;
     } catch (error) {
