@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventforgeError } from '../errors.js';
 
+/** The databases the Prisma recorders run on. */
 export type Provider = 'sqlite' | 'postgresql';
 
 /** One migration folder. */
 export interface Migration {
   /** The folder name, e.g. `20261123000000_event_store`; Prisma's `migration_name`. */
   readonly name: string;
+  /** The contents of `migration.sql`. */
   readonly sql: string;
   /** sha-256 of `migration.sql`, hex; Prisma's `checksum`. */
   readonly checksum: string;

@@ -60,7 +60,9 @@ const MIGRATION_LOCK_KEY = 72707369;
 
 /** Connection settings for `pg`, split from a Prisma-style URL. */
 export interface PostgresTarget {
+  /** For `pg` and `PrismaPg`: the URL without `schema`, and the session options (UTC). */
   readonly config: pg.PoolConfig;
+  /** The schema holding the tables. */
   readonly schema: string;
 }
 

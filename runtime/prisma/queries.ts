@@ -12,8 +12,10 @@ import type {
 } from '../recorder.js';
 import { Statement, type SqlQuery } from './sql.js';
 
+/** A statement with its arguments, as the driver adapter takes it. */
 export type SqlQueryArg = SqlQuery;
 
+/** What differs between the databases' SQL: placeholders, table names, timestamp parameters. */
 export interface Dialect {
   /** `$1, $2` (PostgreSQL) rather than `?` (SQLite). */
   readonly numbered: boolean;
@@ -54,6 +56,7 @@ export function insertEvents(d: Dialect, events: readonly StoredEvent[], onConfl
   );
 }
 
+/** Inserts a tracking record; no row comes back when it exists already. */
 export function insertTracking(d: Dialect, t: Tracking): SqlQuery {
   const st = new Statement(d.numbered);
   return st.query(
@@ -80,6 +83,7 @@ export function takenPositions(d: Dialect, events: readonly StoredEvent[]): SqlQ
   return st.query(`SELECT stream_id, version FROM ${d.events} WHERE (stream_id, version) IN (VALUES ${pairs})`);
 }
 
+/** A stream's events, filtered and ordered as `readStream` is asked. */
 export function selectStream(d: Dialect, streamId: string, o: ReadStreamOptions = {}): SqlQuery {
   const st = new Statement(d.numbered);
   let sql = `SELECT ${EVENT_COLUMNS} FROM ${d.events} WHERE stream_id = ${st.param(streamId, 'string')}`;
@@ -90,6 +94,7 @@ export function selectStream(d: Dialect, streamId: string, o: ReadStreamOptions 
   return st.query(sql);
 }
 
+/** One page of the log from `start`, in id order, optionally only some topics. */
 export function selectNotifications(d: Dialect, o: ReadNotificationsOptions): SqlQuery {
   const st = new Statement(d.numbered);
   let sql = `SELECT ${EVENT_COLUMNS} FROM ${d.events} WHERE id >= ${st.param(o.start, 'bigint')}`;
@@ -101,10 +106,12 @@ export function selectNotifications(d: Dialect, o: ReadNotificationsOptions): Sq
   return st.query(sql);
 }
 
+/** The highest id in the log (NULL when empty). */
 export function selectMaxNotificationId(d: Dialect): SqlQuery {
   return new Statement(d.numbered).query(`SELECT MAX(id) FROM ${d.events}`);
 }
 
+/** The highest notification id an application processed from an upstream. */
 export function selectMaxTrackingId(d: Dialect, application: string, upstream: string): SqlQuery {
   const st = new Statement(d.numbered);
   return st.query(
@@ -113,6 +120,7 @@ export function selectMaxTrackingId(d: Dialect, application: string, upstream: s
   );
 }
 
+/** Whether one tracking record exists. */
 export function selectTracking(d: Dialect, application: string, upstream: string, id: bigint): SqlQuery {
   const st = new Statement(d.numbered);
   return st.query(
@@ -121,6 +129,7 @@ export function selectTracking(d: Dialect, application: string, upstream: string
   );
 }
 
+/** Stores a snapshot; a second one of the same (stream, version) is ignored. */
 export function insertSnapshot(d: Dialect, s: StoredSnapshot): SqlQuery {
   const st = new Statement(d.numbered);
   return st.query(
@@ -131,6 +140,7 @@ export function insertSnapshot(d: Dialect, s: StoredSnapshot): SqlQuery {
   );
 }
 
+/** The stream's latest snapshot, at or below `upTo` when given. */
 export function selectLatestSnapshot(d: Dialect, streamId: string, upTo?: number): SqlQuery {
   const st = new Statement(d.numbered);
   let sql =
@@ -187,6 +197,7 @@ export function toStoredEvent(row: readonly unknown[]): StoredEvent {
   };
 }
 
+/** A row of the snapshot columns as a stored snapshot. */
 export function toSnapshot(row: readonly unknown[]): StoredSnapshot {
   return {
     streamId: row[0] as string,

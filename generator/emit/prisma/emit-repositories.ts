@@ -123,6 +123,7 @@ function domainStatements(domain: DomainDef): Statement[] {
   return present<Statement>([repositories, classes, all]);
 }
 
+/** `<domain>/repositories.ts` of one domain. */
 export function emitRepositoriesFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {
   const concrete = domain.aggregates.filter((a) => !hasAbstractHandlers(a)).map((a) => a.name);
   const bases = domain.aggregates.map((a) => aggregateBaseClassName(a.name));

@@ -31,6 +31,7 @@ export function renderPrismaArtifacts(provider: Provider, clientOutput: string):
   ];
 }
 
+/** Emits `prisma/<provider>/schema.prisma` and its migrations for every provider. */
 export const prismaEmitter: Emitter = {
   name: 'prisma',
   emit(_project: ProjectDef, _ctx: EmitContext): GeneratedFile[] {

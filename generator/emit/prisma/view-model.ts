@@ -5,6 +5,7 @@
 import { generatedHeader } from '../types.js';
 import { STORE_TABLES, type ColumnDef, type ColumnKind, type TableDef } from './tables.js';
 
+/** The databases the event store runs on, as Prisma names their providers. */
 export type Provider = 'sqlite' | 'postgresql';
 export const PROVIDERS: readonly Provider[] = ['sqlite', 'postgresql'];
 
