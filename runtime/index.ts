@@ -54,3 +54,5 @@ export { Application, type ApplicationConfig, type ApplicationOptions } from './
 export { Repository, type AnyAggregate, type GetOptions } from './repository.js';
 export { NotificationLog, type LoggedEvent, type SelectOptions } from './notification-log.js';
 export * from './wire.js';
+export { addDecimal, subtractDecimal } from './decimal.js';
+export { newAggregateId } from './ids.js';

@@ -15,6 +15,9 @@ export interface ApplyNeeds extends LiteralNeeds {
   mutable: boolean;
   removeFirst: boolean;
   outOfOrder: boolean;
+  /** Exact decimal arithmetic (decimal.js rounds to 20 significant digits by default). */
+  addDecimal: boolean;
+  subtractDecimal: boolean;
 }
 
 function stateField(aggregate: AggregateDef, name: string): FieldDef {
@@ -50,7 +53,11 @@ function opExpr(op: ApplyOpDef, aggregate: AggregateDef, current: string, scope:
     case 'increment':
     case 'decrement': {
       const source = sourceExpr(op, field.type, scope, needs);
-      if (isScalar(field.type, 'decimal')) return `${current}.${op.kind === 'increment' ? 'plus' : 'minus'}(${source})`;
+      if (isScalar(field.type, 'decimal')) {
+        const helper = op.kind === 'increment' ? 'addDecimal' : 'subtractDecimal';
+        needs[helper] = true;
+        return `${helper}(${current}, ${source})`;
+      }
       return `${current} ${op.kind === 'increment' ? '+' : '-'} ${source}`;
     }
   }

@@ -46,7 +46,7 @@ export function hasAbstractHandlers(aggregate: AggregateDef): boolean {
 }
 
 interface FileNeeds extends ApplyNeeds {
-  randomUUID: boolean;
+  newAggregateId: boolean;
   checkPayload: boolean;
   types: Set<string>;
   codecs: Set<string>;
@@ -76,8 +76,9 @@ function writeData(w: LineWriter, event: EventDef, scope: DomainScope, needs: Fi
 }
 
 function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): MemberShape {
-  needs.types.add(event.name).add(eventInputTypeName(event.name));
   const hasFields = event.fields.length > 0;
+  needs.types.add(event.name);
+  if (hasFields) needs.types.add(eventInputTypeName(event.name));
   return {
     kind: 'method',
     name: triggerMethodName(event.name),
@@ -96,9 +97,10 @@ function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): M
 
 function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainScope, needs: FileNeeds): MemberShape {
   const base = aggregateBaseClassName(aggregate.name);
-  needs.types.add(event.name).add(eventInputTypeName(event.name));
-  needs.randomUUID = true;
+  needs.newAggregateId = true;
   const hasFields = event.fields.length > 0;
+  needs.types.add(event.name);
+  if (hasFields) needs.types.add(eventInputTypeName(event.name));
   return {
     kind: 'method',
     name: creationFactoryName(aggregate, event),
@@ -118,7 +120,7 @@ function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainSc
       if (hasFields) writeData(w, event, scope, needs);
       w.writeLine('const aggregate = new this();');
       w.writeLine(
-        `aggregate.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data' : '{}'}, { id: options.id ?? randomUUID(), timestamp: options.timestamp });`,
+        `aggregate.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data' : '{}'}, { ...options, id: options.id ?? newAggregateId() });`,
       );
       w.writeLine('return aggregate;');
     },
@@ -247,7 +249,9 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     mutable: false,
     removeFirst: false,
     outOfOrder: false,
-    randomUUID: false,
+    newAggregateId: false,
+    addDecimal: false,
+    subtractDecimal: false,
     checkPayload: false,
     types: new Set(),
     codecs: new Set(),
@@ -269,8 +273,10 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     if (needs.removeFirst) runtimeValues.push('removeFirst');
     if (needs.outOfOrder) runtimeValues.push('outOfOrder');
     if (needs.decodeBase64) runtimeValues.push('decodeBase64');
+    if (needs.newAggregateId) runtimeValues.push('newAggregateId');
+    if (needs.addDecimal) runtimeValues.push('addDecimal');
+    if (needs.subtractDecimal) runtimeValues.push('subtractDecimal');
     return present([
-      needs.randomUUID ? importLines('node:crypto', ['randomUUID']) : undefined,
       needs.decimal ? importLines('decimal.js', ['Decimal']) : undefined,
       decimalType ? importLines('decimal.js', ['Decimal'], true) : undefined,
       importLines(ctx.runtimeImport, runtimeValues),
