@@ -63,7 +63,9 @@ export class Repository<A extends AnyAggregate> {
       aggregate.restoreSnapshot(snapshot as AggregateSnapshot<StateOf<A>>);
       after = snapshot.version;
     }
-    const events = await recorder.readStream(id, { after, upTo: version });
+    // Absent bounds are left out, not set to undefined (exactOptionalPropertyTypes in users' builds).
+    const range = { ...(after === undefined ? {} : { after }), ...(version === undefined ? {} : { upTo: version }) };
+    const events = await recorder.readStream(id, range);
     for (const record of events) {
       const { aggregate: type, event } = mapper.toDomainEvent(record);
       if (type.topic !== topic) throw new AggregateNotFoundError(name, id, version);

@@ -66,9 +66,9 @@ function decodeAddress(data: unknown, at: DecodeAt, path: string, key: string | 
   const o = wire.readObject(data, at, path, key);
   const p = wire.joinPath(path, key);
   return {
-    city: wire.readString(o.city, at, p, 'city'),
-    postcode: wire.readString(o.postcode, at, p, 'postcode'),
-    street: wire.readString(o.street, at, p, 'street'),
+    city: wire.readString(o['city'], at, p, 'city'),
+    postcode: wire.readString(o['postcode'], at, p, 'postcode'),
+    street: wire.readString(o['street'], at, p, 'street'),
   };
 }
 
@@ -83,8 +83,8 @@ function decodeMoney(data: unknown, at: DecodeAt, path: string, key: string | nu
   const o = wire.readObject(data, at, path, key);
   const p = wire.joinPath(path, key);
   return {
-    amount: wire.readDecimal(o.amount, at, p, 'amount'),
-    currency: readCurrency(o.currency, at, p, 'currency'),
+    amount: wire.readDecimal(o['amount'], at, p, 'amount'),
+    currency: readCurrency(o['currency'], at, p, 'currency'),
   };
 }
 
@@ -104,39 +104,39 @@ function encodeAccountState(value: AccountState): JsonValue {
     tags: value.tags.slice(),
     transactionCount: value.transactionCount,
   };
-  if (value.address !== undefined) out.address = encodeAddress(value.address);
+  if (value.address !== undefined) out['address'] = encodeAddress(value.address);
   return out;
 }
 
 function decodeAccountStateV1(data: unknown, at: DecodeAt): AccountStateV1 {
   const o = wire.readPayload(data, at);
   return {
-    balance: wire.readDecimal(o.balance, at, '', 'balance'),
-    closed: wire.readBoolean(o.closed, at, '', 'closed'),
-    currency: readCurrency(o.currency, at, '', 'currency'),
-    email: wire.readString(o.email, at, '', 'email'),
-    holder: wire.readString(o.holder, at, '', 'holder'),
-    openedOn: wire.readDate(o.openedOn, at, '', 'openedOn'),
-    tags: wire.readList(o.tags, at, '', 'tags', wire.readString),
-    transactionCount: wire.readInt(o.transactionCount, at, '', 'transactionCount'),
+    balance: wire.readDecimal(o['balance'], at, '', 'balance'),
+    closed: wire.readBoolean(o['closed'], at, '', 'closed'),
+    currency: readCurrency(o['currency'], at, '', 'currency'),
+    email: wire.readString(o['email'], at, '', 'email'),
+    holder: wire.readString(o['holder'], at, '', 'holder'),
+    openedOn: wire.readDate(o['openedOn'], at, '', 'openedOn'),
+    tags: wire.readList(o['tags'], at, '', 'tags', wire.readString),
+    transactionCount: wire.readInt(o['transactionCount'], at, '', 'transactionCount'),
   };
 }
 
 function decodeAccountStateV2(data: unknown, at: DecodeAt): AccountStateV2 {
   const o = wire.readPayload(data, at);
   const value: Mutable<AccountStateV2> = {
-    balance: wire.readDecimal(o.balance, at, '', 'balance'),
-    currency: readCurrency(o.currency, at, '', 'currency'),
-    email: wire.readString(o.email, at, '', 'email'),
-    limits: wire.readMap(o.limits, at, '', 'limits', wire.readDecimal),
-    openedOn: wire.readDate(o.openedOn, at, '', 'openedOn'),
-    overdraftLimit: wire.readDecimal(o.overdraftLimit, at, '', 'overdraftLimit'),
-    owner: wire.readString(o.owner, at, '', 'owner'),
-    status: readAccountStatus(o.status, at, '', 'status'),
-    tags: wire.readList(o.tags, at, '', 'tags', wire.readString),
-    transactionCount: wire.readInt(o.transactionCount, at, '', 'transactionCount'),
+    balance: wire.readDecimal(o['balance'], at, '', 'balance'),
+    currency: readCurrency(o['currency'], at, '', 'currency'),
+    email: wire.readString(o['email'], at, '', 'email'),
+    limits: wire.readMap(o['limits'], at, '', 'limits', wire.readDecimal),
+    openedOn: wire.readDate(o['openedOn'], at, '', 'openedOn'),
+    overdraftLimit: wire.readDecimal(o['overdraftLimit'], at, '', 'overdraftLimit'),
+    owner: wire.readString(o['owner'], at, '', 'owner'),
+    status: readAccountStatus(o['status'], at, '', 'status'),
+    tags: wire.readList(o['tags'], at, '', 'tags', wire.readString),
+    transactionCount: wire.readInt(o['transactionCount'], at, '', 'transactionCount'),
   };
-  if (o.address !== undefined) value.address = decodeAddress(o.address, at, '', 'address');
+  if (o['address'] !== undefined) value.address = decodeAddress(o['address'], at, '', 'address');
   return value;
 }
 
@@ -167,7 +167,7 @@ function encodeAddressChanged(value: AddressChangedData): JsonValue {
 function decodeAddressChangedV1(data: unknown, at: DecodeAt): AddressChangedV1 {
   const o = wire.readPayload(data, at);
   return {
-    address: decodeAddress(o.address, at, '', 'address'),
+    address: decodeAddress(o['address'], at, '', 'address'),
   };
 }
 
@@ -189,14 +189,14 @@ const closedV1At: DecodeAt = { topic: 'Bank.Account.Closed', version: 1 };
 
 function encodeClosed(value: ClosedData): JsonValue {
   const out: { [key: string]: JsonValue } = {};
-  if (value.reason !== undefined) out.reason = value.reason;
+  if (value.reason !== undefined) out['reason'] = value.reason;
   return out;
 }
 
 function decodeClosedV1(data: unknown, at: DecodeAt): ClosedV1 {
   const o = wire.readPayload(data, at);
   const value: Mutable<ClosedV1> = {};
-  if (o.reason !== undefined) value.reason = wire.readString(o.reason, at, '', 'reason');
+  if (o['reason'] !== undefined) value.reason = wire.readString(o['reason'], at, '', 'reason');
   return value;
 }
 
@@ -224,38 +224,38 @@ function encodeDeposited(value: DepositedData): JsonValue {
     reference: value.reference,
     transactionId: value.transactionId,
   };
-  if (value.occurredAt !== undefined) out.occurredAt = value.occurredAt.toISOString();
+  if (value.occurredAt !== undefined) out['occurredAt'] = value.occurredAt.toISOString();
   return out;
 }
 
 function decodeDepositedV1(data: unknown, at: DecodeAt): DepositedV1 {
   const o = wire.readPayload(data, at);
   const value: Mutable<DepositedV1> = {
-    channel: wire.readString(o.channel, at, '', 'channel'),
-    sum: wire.readDecimal(o.sum, at, '', 'sum'),
+    channel: wire.readString(o['channel'], at, '', 'channel'),
+    sum: wire.readDecimal(o['sum'], at, '', 'sum'),
   };
-  if (o.note !== undefined) value.note = wire.readString(o.note, at, '', 'note');
+  if (o['note'] !== undefined) value.note = wire.readString(o['note'], at, '', 'note');
   return value;
 }
 
 function decodeDepositedV2(data: unknown, at: DecodeAt): DepositedV2 {
   const o = wire.readPayload(data, at);
   const value: Mutable<DepositedV2> = {
-    amount: wire.readDecimal(o.amount, at, '', 'amount'),
-    reference: wire.readString(o.reference, at, '', 'reference'),
+    amount: wire.readDecimal(o['amount'], at, '', 'amount'),
+    reference: wire.readString(o['reference'], at, '', 'reference'),
   };
-  if (o.note !== undefined) value.note = wire.readString(o.note, at, '', 'note');
+  if (o['note'] !== undefined) value.note = wire.readString(o['note'], at, '', 'note');
   return value;
 }
 
 function decodeDepositedV3(data: unknown, at: DecodeAt): DepositedV3 {
   const o = wire.readPayload(data, at);
   const value: Mutable<DepositedV3> = {
-    amount: wire.readDecimal(o.amount, at, '', 'amount'),
-    reference: wire.readString(o.reference, at, '', 'reference'),
-    transactionId: wire.readUuid(o.transactionId, at, '', 'transactionId'),
+    amount: wire.readDecimal(o['amount'], at, '', 'amount'),
+    reference: wire.readString(o['reference'], at, '', 'reference'),
+    transactionId: wire.readUuid(o['transactionId'], at, '', 'transactionId'),
   };
-  if (o.occurredAt !== undefined) value.occurredAt = wire.readDateTime(o.occurredAt, at, '', 'occurredAt');
+  if (o['occurredAt'] !== undefined) value.occurredAt = wire.readDateTime(o['occurredAt'], at, '', 'occurredAt');
   return value;
 }
 
@@ -283,16 +283,16 @@ function encodeFrozen(value: FrozenData): JsonValue {
   const out: { [key: string]: JsonValue } = {
     notifyOwner: value.notifyOwner,
   };
-  if (value.reason !== undefined) out.reason = value.reason;
+  if (value.reason !== undefined) out['reason'] = value.reason;
   return out;
 }
 
 function decodeFrozenV1(data: unknown, at: DecodeAt): FrozenV1 {
   const o = wire.readPayload(data, at);
   const value: Mutable<FrozenV1> = {
-    notifyOwner: wire.readBoolean(o.notifyOwner, at, '', 'notifyOwner'),
+    notifyOwner: wire.readBoolean(o['notifyOwner'], at, '', 'notifyOwner'),
   };
-  if (o.reason !== undefined) value.reason = wire.readString(o.reason, at, '', 'reason');
+  if (o['reason'] !== undefined) value.reason = wire.readString(o['reason'], at, '', 'reason');
   return value;
 }
 
@@ -322,8 +322,8 @@ function encodeInterestApplied(value: InterestAppliedData): JsonValue {
 function decodeInterestAppliedV1(data: unknown, at: DecodeAt): InterestAppliedV1 {
   const o = wire.readPayload(data, at);
   return {
-    amount: wire.readDecimal(o.amount, at, '', 'amount'),
-    rate: wire.readFloat(o.rate, at, '', 'rate'),
+    amount: wire.readDecimal(o['amount'], at, '', 'amount'),
+    rate: wire.readFloat(o['rate'], at, '', 'rate'),
   };
 }
 
@@ -353,8 +353,8 @@ function encodeLimitSet(value: LimitSetData): JsonValue {
 function decodeLimitSetV1(data: unknown, at: DecodeAt): LimitSetV1 {
   const o = wire.readPayload(data, at);
   return {
-    name: wire.readString(o.name, at, '', 'name'),
-    value: wire.readDecimal(o.value, at, '', 'value'),
+    name: wire.readString(o['name'], at, '', 'name'),
+    value: wire.readDecimal(o['value'], at, '', 'value'),
   };
 }
 
@@ -387,11 +387,11 @@ function encodeOpened(value: OpenedData): JsonValue {
 function decodeOpenedV1(data: unknown, at: DecodeAt): OpenedV1 {
   const o = wire.readPayload(data, at);
   return {
-    currency: readCurrency(o.currency, at, '', 'currency'),
-    email: wire.readString(o.email, at, '', 'email'),
-    openedOn: wire.readDate(o.openedOn, at, '', 'openedOn'),
-    overdraftLimit: wire.readDecimal(o.overdraftLimit, at, '', 'overdraftLimit'),
-    owner: wire.readString(o.owner, at, '', 'owner'),
+    currency: readCurrency(o['currency'], at, '', 'currency'),
+    email: wire.readString(o['email'], at, '', 'email'),
+    openedOn: wire.readDate(o['openedOn'], at, '', 'openedOn'),
+    overdraftLimit: wire.readDecimal(o['overdraftLimit'], at, '', 'overdraftLimit'),
+    owner: wire.readString(o['owner'], at, '', 'owner'),
   };
 }
 
@@ -425,12 +425,12 @@ function encodeStatementAttached(value: StatementAttachedData): JsonValue {
 function decodeStatementAttachedV1(data: unknown, at: DecodeAt): StatementAttachedV1 {
   const o = wire.readPayload(data, at);
   return {
-    checksums: wire.readMap(o.checksums, at, '', 'checksums', wire.readString),
-    document: wire.readBytes(o.document, at, '', 'document'),
-    issuedAt: wire.readDateTime(o.issuedAt, at, '', 'issuedAt'),
-    metadata: wire.readJson(o.metadata, at, '', 'metadata'),
-    pages: wire.readInt(o.pages, at, '', 'pages'),
-    sizeBytes: wire.readBigint(o.sizeBytes, at, '', 'sizeBytes'),
+    checksums: wire.readMap(o['checksums'], at, '', 'checksums', wire.readString),
+    document: wire.readBytes(o['document'], at, '', 'document'),
+    issuedAt: wire.readDateTime(o['issuedAt'], at, '', 'issuedAt'),
+    metadata: wire.readJson(o['metadata'], at, '', 'metadata'),
+    pages: wire.readInt(o['pages'], at, '', 'pages'),
+    sizeBytes: wire.readBigint(o['sizeBytes'], at, '', 'sizeBytes'),
   };
 }
 
@@ -459,7 +459,7 @@ function encodeTagged(value: TaggedData): JsonValue {
 function decodeTaggedV1(data: unknown, at: DecodeAt): TaggedV1 {
   const o = wire.readPayload(data, at);
   return {
-    tag: wire.readString(o.tag, at, '', 'tag'),
+    tag: wire.readString(o['tag'], at, '', 'tag'),
   };
 }
 
@@ -490,9 +490,9 @@ function encodeTransferReceived(value: TransferReceivedData): JsonValue {
 function decodeTransferReceivedV1(data: unknown, at: DecodeAt): TransferReceivedV1 {
   const o = wire.readPayload(data, at);
   return {
-    amount: decodeMoney(o.amount, at, '', 'amount'),
-    fromAccount: wire.readUuid(o.fromAccount, at, '', 'fromAccount'),
-    transferId: wire.readUuid(o.transferId, at, '', 'transferId'),
+    amount: decodeMoney(o['amount'], at, '', 'amount'),
+    fromAccount: wire.readUuid(o['fromAccount'], at, '', 'fromAccount'),
+    transferId: wire.readUuid(o['transferId'], at, '', 'transferId'),
   };
 }
 
@@ -523,9 +523,9 @@ function encodeTransferSent(value: TransferSentData): JsonValue {
 function decodeTransferSentV1(data: unknown, at: DecodeAt): TransferSentV1 {
   const o = wire.readPayload(data, at);
   return {
-    amount: decodeMoney(o.amount, at, '', 'amount'),
-    toAccount: wire.readUuid(o.toAccount, at, '', 'toAccount'),
-    transferId: wire.readUuid(o.transferId, at, '', 'transferId'),
+    amount: decodeMoney(o['amount'], at, '', 'amount'),
+    toAccount: wire.readUuid(o['toAccount'], at, '', 'toAccount'),
+    transferId: wire.readUuid(o['transferId'], at, '', 'transferId'),
   };
 }
 
@@ -554,7 +554,7 @@ function encodeUntagged(value: UntaggedData): JsonValue {
 function decodeUntaggedV1(data: unknown, at: DecodeAt): UntaggedV1 {
   const o = wire.readPayload(data, at);
   return {
-    tag: wire.readString(o.tag, at, '', 'tag'),
+    tag: wire.readString(o['tag'], at, '', 'tag'),
   };
 }
 
@@ -584,8 +584,8 @@ function encodeWithdrawn(value: WithdrawnData): JsonValue {
 function decodeWithdrawnV1(data: unknown, at: DecodeAt): WithdrawnV1 {
   const o = wire.readPayload(data, at);
   return {
-    amount: wire.readDecimal(o.amount, at, '', 'amount'),
-    reference: wire.readString(o.reference, at, '', 'reference'),
+    amount: wire.readDecimal(o['amount'], at, '', 'amount'),
+    reference: wire.readString(o['reference'], at, '', 'reference'),
   };
 }
 
@@ -612,19 +612,19 @@ function encodeTransferState(value: TransferState): JsonValue {
     status: value.status,
     toAccount: value.toAccount,
   };
-  if (value.failureReason !== undefined) out.failureReason = value.failureReason;
+  if (value.failureReason !== undefined) out['failureReason'] = value.failureReason;
   return out;
 }
 
 function decodeTransferStateV1(data: unknown, at: DecodeAt): TransferStateV1 {
   const o = wire.readPayload(data, at);
   const value: Mutable<TransferStateV1> = {
-    amount: decodeMoney(o.amount, at, '', 'amount'),
-    fromAccount: wire.readUuid(o.fromAccount, at, '', 'fromAccount'),
-    status: readTransferStatus(o.status, at, '', 'status'),
-    toAccount: wire.readUuid(o.toAccount, at, '', 'toAccount'),
+    amount: decodeMoney(o['amount'], at, '', 'amount'),
+    fromAccount: wire.readUuid(o['fromAccount'], at, '', 'fromAccount'),
+    status: readTransferStatus(o['status'], at, '', 'status'),
+    toAccount: wire.readUuid(o['toAccount'], at, '', 'toAccount'),
   };
-  if (o.failureReason !== undefined) value.failureReason = wire.readString(o.failureReason, at, '', 'failureReason');
+  if (o['failureReason'] !== undefined) value.failureReason = wire.readString(o['failureReason'], at, '', 'failureReason');
   return value;
 }
 
@@ -644,12 +644,12 @@ export const transferStateCodec: PayloadCodec<TransferState> = {
 
 const completedV1At: DecodeAt = { topic: 'Bank.Transfer.Completed', version: 1 };
 
-function encodeCompleted(value: CompletedData): JsonValue {
+function encodeCompleted(_value: CompletedData): JsonValue {
   return {};
 }
 
 function decodeCompletedV1(data: unknown, at: DecodeAt): CompletedV1 {
-  const o = wire.readPayload(data, at);
+  wire.readPayload(data, at);
   return {};
 }
 
@@ -678,7 +678,7 @@ function encodeFailed(value: FailedData): JsonValue {
 function decodeFailedV1(data: unknown, at: DecodeAt): FailedV1 {
   const o = wire.readPayload(data, at);
   return {
-    reason: wire.readString(o.reason, at, '', 'reason'),
+    reason: wire.readString(o['reason'], at, '', 'reason'),
   };
 }
 
@@ -709,9 +709,9 @@ function encodeRequested(value: RequestedData): JsonValue {
 function decodeRequestedV1(data: unknown, at: DecodeAt): RequestedV1 {
   const o = wire.readPayload(data, at);
   return {
-    amount: decodeMoney(o.amount, at, '', 'amount'),
-    fromAccount: wire.readUuid(o.fromAccount, at, '', 'fromAccount'),
-    toAccount: wire.readUuid(o.toAccount, at, '', 'toAccount'),
+    amount: decodeMoney(o['amount'], at, '', 'amount'),
+    fromAccount: wire.readUuid(o['fromAccount'], at, '', 'fromAccount'),
+    toAccount: wire.readUuid(o['toAccount'], at, '', 'toAccount'),
   };
 }
 

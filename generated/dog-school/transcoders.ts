@@ -21,7 +21,7 @@ function decodeTrick(data: unknown, at: DecodeAt, path: string, key: string | nu
   const o = wire.readObject(data, at, path, key);
   const p = wire.joinPath(path, key);
   return {
-    name: wire.readString(o.name, at, p, 'name'),
+    name: wire.readString(o['name'], at, p, 'name'),
   };
 }
 
@@ -37,8 +37,8 @@ function encodeDogState(value: DogState): JsonValue {
 function decodeDogStateV1(data: unknown, at: DecodeAt): DogStateV1 {
   const o = wire.readPayload(data, at);
   return {
-    name: wire.readString(o.name, at, '', 'name'),
-    tricks: wire.readList(o.tricks, at, '', 'tricks', decodeTrick),
+    name: wire.readString(o['name'], at, '', 'name'),
+    tricks: wire.readList(o['tricks'], at, '', 'tricks', decodeTrick),
   };
 }
 
@@ -67,7 +67,7 @@ function encodeRegistered(value: RegisteredData): JsonValue {
 function decodeRegisteredV1(data: unknown, at: DecodeAt): RegisteredV1 {
   const o = wire.readPayload(data, at);
   return {
-    name: wire.readString(o.name, at, '', 'name'),
+    name: wire.readString(o['name'], at, '', 'name'),
   };
 }
 
@@ -96,7 +96,7 @@ function encodeTrickAdded(value: TrickAddedData): JsonValue {
 function decodeTrickAddedV1(data: unknown, at: DecodeAt): TrickAddedV1 {
   const o = wire.readPayload(data, at);
   return {
-    trick: decodeTrick(o.trick, at, '', 'trick'),
+    trick: decodeTrick(o['trick'], at, '', 'trick'),
   };
 }
 

@@ -19,17 +19,17 @@ function encodeUserState(value: UserState): JsonValue {
     email: value.email,
     firstName: value.firstName,
   };
-  if (value.joinedOn !== undefined) out.joinedOn = value.joinedOn;
+  if (value.joinedOn !== undefined) out['joinedOn'] = value.joinedOn;
   return out;
 }
 
 function decodeUserStateV1(data: unknown, at: DecodeAt): UserStateV1 {
   const o = wire.readPayload(data, at);
   const value: Mutable<UserStateV1> = {
-    email: wire.readString(o.email, at, '', 'email'),
-    firstName: wire.readString(o.firstName, at, '', 'firstName'),
+    email: wire.readString(o['email'], at, '', 'email'),
+    firstName: wire.readString(o['firstName'], at, '', 'firstName'),
   };
-  if (o.joinedOn !== undefined) value.joinedOn = wire.readDate(o.joinedOn, at, '', 'joinedOn');
+  if (o['joinedOn'] !== undefined) value.joinedOn = wire.readDate(o['joinedOn'], at, '', 'joinedOn');
   return value;
 }
 
@@ -58,7 +58,7 @@ function encodeEmailChanged(value: EmailChangedData): JsonValue {
 function decodeEmailChangedV1(data: unknown, at: DecodeAt): EmailChangedV1 {
   const o = wire.readPayload(data, at);
   return {
-    email: wire.readString(o.email, at, '', 'email'),
+    email: wire.readString(o['email'], at, '', 'email'),
   };
 }
 
@@ -87,7 +87,7 @@ function encodeFirstNameChanged(value: FirstNameChangedData): JsonValue {
 function decodeFirstNameChangedV1(data: unknown, at: DecodeAt): FirstNameChangedV1 {
   const o = wire.readPayload(data, at);
   return {
-    firstName: wire.readString(o.firstName, at, '', 'firstName'),
+    firstName: wire.readString(o['firstName'], at, '', 'firstName'),
   };
 }
 
@@ -112,17 +112,17 @@ function encodeRegistered(value: RegisteredData): JsonValue {
     email: value.email,
     firstName: value.firstName,
   };
-  if (value.joinedOn !== undefined) out.joinedOn = value.joinedOn;
+  if (value.joinedOn !== undefined) out['joinedOn'] = value.joinedOn;
   return out;
 }
 
 function decodeRegisteredV1(data: unknown, at: DecodeAt): RegisteredV1 {
   const o = wire.readPayload(data, at);
   const value: Mutable<RegisteredV1> = {
-    email: wire.readString(o.email, at, '', 'email'),
-    firstName: wire.readString(o.firstName, at, '', 'firstName'),
+    email: wire.readString(o['email'], at, '', 'email'),
+    firstName: wire.readString(o['firstName'], at, '', 'firstName'),
   };
-  if (o.joinedOn !== undefined) value.joinedOn = wire.readDate(o.joinedOn, at, '', 'joinedOn');
+  if (o['joinedOn'] !== undefined) value.joinedOn = wire.readDate(o['joinedOn'], at, '', 'joinedOn');
   return value;
 }
 

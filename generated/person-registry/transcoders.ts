@@ -29,8 +29,8 @@ function decodeAddress(data: unknown, at: DecodeAt, path: string, key: string | 
   const o = wire.readObject(data, at, path, key);
   const p = wire.joinPath(path, key);
   return {
-    city: wire.readString(o.city, at, p, 'city'),
-    street: wire.readString(o.street, at, p, 'street'),
+    city: wire.readString(o['city'], at, p, 'city'),
+    street: wire.readString(o['street'], at, p, 'street'),
   };
 }
 
@@ -45,8 +45,8 @@ function decodeName(data: unknown, at: DecodeAt, path: string, key: string | num
   const o = wire.readObject(data, at, path, key);
   const p = wire.joinPath(path, key);
   return {
-    firstName: wire.readString(o.firstName, at, p, 'firstName'),
-    lastName: wire.readString(o.lastName, at, p, 'lastName'),
+    firstName: wire.readString(o['firstName'], at, p, 'firstName'),
+    lastName: wire.readString(o['lastName'], at, p, 'lastName'),
   };
 }
 
@@ -63,9 +63,9 @@ function encodePersonState(value: PersonState): JsonValue {
 function decodePersonStateV1(data: unknown, at: DecodeAt): PersonStateV1 {
   const o = wire.readPayload(data, at);
   return {
-    address: decodeAddress(o.address, at, '', 'address'),
-    name: decodeName(o.name, at, '', 'name'),
-    status: readMaritalStatus(o.status, at, '', 'status'),
+    address: decodeAddress(o['address'], at, '', 'address'),
+    name: decodeName(o['name'], at, '', 'name'),
+    status: readMaritalStatus(o['status'], at, '', 'status'),
   };
 }
 
@@ -96,9 +96,9 @@ function encodeCreated(value: CreatedData): JsonValue {
 function decodeCreatedV1(data: unknown, at: DecodeAt): CreatedV1 {
   const o = wire.readPayload(data, at);
   return {
-    address: decodeAddress(o.address, at, '', 'address'),
-    name: decodeName(o.name, at, '', 'name'),
-    status: readMaritalStatus(o.status, at, '', 'status'),
+    address: decodeAddress(o['address'], at, '', 'address'),
+    name: decodeName(o['name'], at, '', 'name'),
+    status: readMaritalStatus(o['status'], at, '', 'status'),
   };
 }
 
@@ -127,7 +127,7 @@ function encodeMaritalStatusChanged(value: MaritalStatusChangedData): JsonValue 
 function decodeMaritalStatusChangedV1(data: unknown, at: DecodeAt): MaritalStatusChangedV1 {
   const o = wire.readPayload(data, at);
   return {
-    status: readMaritalStatus(o.status, at, '', 'status'),
+    status: readMaritalStatus(o['status'], at, '', 'status'),
   };
 }
 
@@ -156,7 +156,7 @@ function encodeMoved(value: MovedData): JsonValue {
 function decodeMovedV1(data: unknown, at: DecodeAt): MovedV1 {
   const o = wire.readPayload(data, at);
   return {
-    address: decodeAddress(o.address, at, '', 'address'),
+    address: decodeAddress(o['address'], at, '', 'address'),
   };
 }
 

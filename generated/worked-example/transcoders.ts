@@ -23,7 +23,7 @@ function encodeExampleState(value: ExampleState): JsonValue {
 function decodeExampleStateV1(data: unknown, at: DecodeAt): ExampleStateV1 {
   const o = wire.readPayload(data, at);
   return {
-    foo: wire.readString(o.foo, at, '', 'foo'),
+    foo: wire.readString(o['foo'], at, '', 'foo'),
   };
 }
 
@@ -52,7 +52,7 @@ function encodeCreated(value: CreatedData): JsonValue {
 function decodeCreatedV1(data: unknown, at: DecodeAt): CreatedV1 {
   const o = wire.readPayload(data, at);
   return {
-    foo: wire.readString(o.foo, at, '', 'foo'),
+    foo: wire.readString(o['foo'], at, '', 'foo'),
   };
 }
 
@@ -72,12 +72,12 @@ export const createdCodec: PayloadCodec<CreatedData> = {
 
 const discardedV1At: DecodeAt = { topic: 'WorkedExample.Example.Discarded', version: 1 };
 
-function encodeDiscarded(value: DiscardedData): JsonValue {
+function encodeDiscarded(_value: DiscardedData): JsonValue {
   return {};
 }
 
 function decodeDiscardedV1(data: unknown, at: DecodeAt): DiscardedV1 {
-  const o = wire.readPayload(data, at);
+  wire.readPayload(data, at);
   return {};
 }
 
@@ -106,7 +106,7 @@ function encodeFooChanged(value: FooChangedData): JsonValue {
 function decodeFooChangedV1(data: unknown, at: DecodeAt): FooChangedV1 {
   const o = wire.readPayload(data, at);
   return {
-    foo: wire.readString(o.foo, at, '', 'foo'),
+    foo: wire.readString(o['foo'], at, '', 'foo'),
   };
 }
 

@@ -61,7 +61,7 @@ function writeEncodeBody(w: LineWriter, fields: readonly FieldDef[], helpers: Se
   }
   writeLiteral(w, 'const out: { [key: string]: JsonValue } = ', literal, ';');
   for (const f of optional) {
-    w.writeLine(`if (value.${f.name} !== undefined) out.${f.name} = ${writeExpr(f.type, `value.${f.name}`, helpers)};`);
+    w.writeLine(`if (value.${f.name} !== undefined) out[${quote(f.name)}] = ${writeExpr(f.type, `value.${f.name}`, helpers)};`);
   }
   w.writeLine('return out;');
 }
@@ -70,7 +70,8 @@ function writeEncodeBody(w: LineWriter, fields: readonly FieldDef[], helpers: Se
 function writeDecodeBody(w: LineWriter, typeName: string, fields: readonly FieldDef[], path: string, helpers: Set<string>): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
-  const literal = required.map((f) => `${f.name}: ${readCall(f.type, `o.${f.name}`, 'at', path, quote(f.name), helpers)},`);
+  // `o` is an index-signature record: bracket access keeps noPropertyAccessFromIndexSignature happy.
+  const literal = required.map((f) => `${f.name}: ${readCall(f.type, `o[${quote(f.name)}]`, 'at', path, quote(f.name), helpers)},`);
   if (optional.length === 0) {
     writeLiteral(w, 'return ', literal, ';');
     return;
@@ -78,7 +79,8 @@ function writeDecodeBody(w: LineWriter, typeName: string, fields: readonly Field
   helpers.add('Mutable');
   writeLiteral(w, `const value: Mutable<${typeName}> = `, literal, ';');
   for (const f of optional) {
-    w.writeLine(`if (o.${f.name} !== undefined) value.${f.name} = ${readCall(f.type, `o.${f.name}`, 'at', path, quote(f.name), helpers)};`);
+    const read = readCall(f.type, `o[${quote(f.name)}]`, 'at', path, quote(f.name), helpers);
+    w.writeLine(`if (o[${quote(f.name)}] !== undefined) value.${f.name} = ${read};`);
   }
   w.writeLine('return value;');
 }
@@ -126,7 +128,8 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
   ];
   const current = payload.versions[payload.versions.length - 1];
   out.push(
-    functionDeclaration(encoderName(payload.name), [{ name: 'value', type: payload.typeName }], 'JsonValue', (w) =>
+    // An empty payload's encoder never reads its parameter: `_value` keeps noUnusedParameters quiet.
+    functionDeclaration(encoderName(payload.name), [{ name: current?.fields.length ? 'value' : '_value', type: payload.typeName }], 'JsonValue', (w) =>
       writeEncodeBody(w, current?.fields ?? [], helpers),
     ),
   );
@@ -141,7 +144,8 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
         ],
         typeName,
         (w) => {
-          w.writeLine(`const o = ${helper('readPayload', helpers)}(data, at);`);
+          // Still checks that the payload is an object, also when it has no fields to read.
+          w.writeLine(`${v.fields.length > 0 ? 'const o = ' : ''}${helper('readPayload', helpers)}(data, at);`);
           writeDecodeBody(w, typeName, v.fields, "''", helpers);
         },
       ),
