@@ -1,9 +1,17 @@
 /**
  * Prints one generated TypeScript file from ts-morph structures, once: no AST manipulation.
  */
-import { printStructure, StructureKind } from 'ts-morph';
+import { createRequire } from 'node:module';
 import type { StatementStructures, WriterFunction } from 'ts-morph';
 import { generatedHeader } from '../types.js';
+
+/**
+ * ts-morph (with the TypeScript compiler it bundles, ~13 MB of JavaScript: most of a second to
+ * load cold) is required on the first printFile() call, not when this module is imported: the
+ * emitters that only use quote(), docs() or present() from here never load it.
+ */
+const requireModule = createRequire(import.meta.url);
+let tsMorph: typeof import('ts-morph') | undefined;
 
 const PRINT_OPTIONS = { indentNumberOfSpaces: 2, useSingleQuote: true, newLine: '\n' } as const;
 
@@ -12,7 +20,8 @@ export type Statement = StatementStructures | WriterFunction | string;
 
 function print(statements: readonly Statement[]): string {
   if (statements.length === 0) return '';
-  const text = printStructure({ kind: StructureKind.SourceFile, statements: [...statements] }, PRINT_OPTIONS);
+  tsMorph ??= requireModule('ts-morph') as typeof import('ts-morph');
+  const text = tsMorph.printStructure({ kind: tsMorph.StructureKind.SourceFile, statements: [...statements] }, PRINT_OPTIONS);
   return text.replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n').replace(/\n+$/, '') + '\n';
 }
 
