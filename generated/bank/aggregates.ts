@@ -118,6 +118,7 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.state.currency;
   }
 
+  /** Personal data. */
   get email(): string {
     return this.state.email;
   }
@@ -126,18 +127,22 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.state.limits;
   }
 
+  /** A calendar date, `YYYY-MM-DD`. */
   get openedOn(): string {
     return this.state.openedOn;
   }
 
+  /** Constraints: at least 0. Default: `0`. */
   get overdraftLimit(): Decimal {
     return this.state.overdraftLimit;
   }
 
+  /** Personal data. */
   get owner(): string {
     return this.state.owner;
   }
 
+  /** Default: `"open"`. */
   get status(): AccountStatus {
     return this.state.status;
   }
@@ -146,6 +151,7 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.state.tags;
   }
 
+  /** Constraints: at least 0. Default: `0`. */
   get transactionCount(): number {
     return this.state.transactionCount;
   }
@@ -189,14 +195,14 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
    * applies it and queues it for the next save.
    */
   protected triggerClosed(input: ClosedInput): Closed {
-    const data: Mutable<ClosedData> = {
-    };
+    const data: Mutable<ClosedData> = {};
     if (input.reason !== undefined) data.reason = input.reason;
     checkPayload('Bank.Account.Closed', validateClosed, closedCodec, data);
     return this.triggerEvent<Closed>('Closed', data);
   }
 
   /**
+   * Money came in. Version 3; versions 1 and 2 are still read.
    * Triggers `Deposited`: checks the payload (ValidationError listing every violation, nothing queued),
    * applies it and queues it for the next save.
    */
@@ -251,6 +257,7 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
   }
 
   /**
+   * A signed statement document was filed with the account.
    * Triggers `StatementAttached`: checks the payload (ValidationError listing every violation, nothing
    * queued), applies it and queues it for the next save.
    */
@@ -461,6 +468,7 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
     return this.state.failureReason;
   }
 
+  /** A UUID. */
   get fromAccount(): string {
     return this.state.fromAccount;
   }
@@ -469,6 +477,7 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
     return this.state.status;
   }
 
+  /** A UUID. */
   get toAccount(): string {
     return this.state.toAccount;
   }

@@ -55,7 +55,7 @@ export interface AccountStateV2 {
   readonly limits: Readonly<Record<string, Decimal>>;
   /** A calendar date, `YYYY-MM-DD`. */
   readonly openedOn: string;
-  /** Constraints: at least 0. Default: `"0"`. */
+  /** Constraints: at least 0. Default: `0`. */
   readonly overdraftLimit: Decimal;
   /** Personal data. */
   readonly owner: string;
@@ -186,7 +186,7 @@ export type InterestApplied = DomainEvent<'InterestApplied', InterestAppliedData
 
 /** Payload of `Bank.Account.LimitSet`, schema version 1 (current). */
 export interface LimitSetV1 {
-  /** Constraints: at least 1 characters. */
+  /** Constraints: at least 1 character. */
   readonly name: string;
   /** Constraints: at least 0. */
   readonly value: Decimal;
@@ -209,7 +209,7 @@ export interface OpenedV1 {
   readonly email: string;
   /** A calendar date, `YYYY-MM-DD`. */
   readonly openedOn: string;
-  /** Constraints: at least 0. Default: `"0"`. */
+  /** Constraints: at least 0. Default: `0`. */
   readonly overdraftLimit: Decimal;
   /**
    * Constraints: 1 to 100 characters.
@@ -231,7 +231,7 @@ export interface OpenedInput {
   readonly email: string;
   /** A calendar date, `YYYY-MM-DD`. */
   readonly openedOn: string;
-  /** Constraints: at least 0. Default: `"0"`. */
+  /** Constraints: at least 0. Default: `0`. */
   readonly overdraftLimit?: Decimal;
   /**
    * Constraints: 1 to 100 characters.
@@ -389,7 +389,7 @@ export type Completed = DomainEvent<'Completed', CompletedData>;
 
 /** Payload of `Bank.Transfer.Failed`, schema version 1 (current). */
 export interface FailedV1 {
-  /** Constraints: at least 1 characters. */
+  /** Constraints: at least 1 character. */
   readonly reason: string;
 }
 

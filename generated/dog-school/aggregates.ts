@@ -36,6 +36,7 @@ export abstract class DogBase extends Aggregate<DogState, DogEvent> {
   }
 
   /**
+   * A dog joined the school.
    * Creates a Dog with its `Registered` event (checked against its constraints first). The id defaults
    * to a random UUID, the timestamp to now.
    */
@@ -54,6 +55,7 @@ export abstract class DogBase extends Aggregate<DogState, DogEvent> {
   }
 
   /**
+   * The dog learned a trick.
    * Triggers `TrickAdded`: checks the payload (ValidationError listing every violation, nothing queued),
    * applies it and queues it for the next save.
    */
@@ -96,7 +98,10 @@ export abstract class DogBase extends Aggregate<DogState, DogEvent> {
  * base class instead to add commands and invariants.
  */
 export class Dog extends DogBase {
-  /** Triggers `TrickAdded` (public here: the ready class has no commands of its own). */
+  /**
+   * The dog learned a trick.
+   * Triggers `TrickAdded` (public here: the ready class has no commands of its own).
+   */
   override triggerTrickAdded(input: TrickAddedInput): TrickAdded {
     return super.triggerTrickAdded(input);
   }

@@ -29,14 +29,20 @@ export abstract class UserBase extends Aggregate<UserState, UserEvent> {
     return 'User';
   }
 
+  /** Personal data. */
   get email(): string {
     return this.state.email;
   }
 
+  /**
+   * Constraints: at most 50 characters.
+   * Personal data.
+   */
   get firstName(): string {
     return this.state.firstName;
   }
 
+  /** A calendar date, `YYYY-MM-DD`. */
   get joinedOn(): string | undefined {
     return this.state.joinedOn;
   }

@@ -77,6 +77,7 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
   }
 
   /**
+   * The person moved to a new address.
    * Triggers `Moved`: checks the payload (ValidationError listing every violation, nothing queued),
    * applies it and queues it for the next save.
    */
@@ -131,7 +132,10 @@ export class Person extends PersonBase {
     return super.triggerMaritalStatusChanged(input);
   }
 
-  /** Triggers `Moved` (public here: the ready class has no commands of its own). */
+  /**
+   * The person moved to a new address.
+   * Triggers `Moved` (public here: the ready class has no commands of its own).
+   */
   override triggerMoved(input: MovedInput): Moved {
     return super.triggerMoved(input);
   }

@@ -6,10 +6,10 @@ export type MaritalStatus = 'single' | 'married' | 'divorced' | 'widowed';
 export const MaritalStatuses: readonly MaritalStatus[] = ['single', 'married', 'divorced', 'widowed'];
 
 export interface Address {
-  /** Constraints: at least 1 characters. */
+  /** Constraints: at least 1 character. */
   readonly city: string;
   /**
-   * Constraints: at least 1 characters.
+   * Constraints: at least 1 character.
    * Personal data.
    */
   readonly street: string;
@@ -17,12 +17,12 @@ export interface Address {
 
 export interface Name {
   /**
-   * Constraints: at least 1 characters.
+   * Constraints: at least 1 character.
    * Personal data.
    */
   readonly firstName: string;
   /**
-   * Constraints: at least 1 characters.
+   * Constraints: at least 1 character.
    * Personal data.
    */
   readonly lastName: string;

@@ -49,12 +49,16 @@ export abstract class ExampleBase extends Aggregate<ExampleState, ExampleEvent> 
     return aggregate;
   }
 
-  /** Triggers `Discarded`: applies it and queues it for the next save. */
+  /**
+   * The entity was discarded; repositories no longer find it.
+   * Triggers `Discarded`: applies it and queues it for the next save.
+   */
   protected triggerDiscarded(): Discarded {
     return this.triggerEvent<Discarded>('Discarded', {});
   }
 
   /**
+   * The value of foo was changed.
    * Triggers `FooChanged`: checks the payload (ValidationError listing every violation, nothing queued),
    * applies it and queues it for the next save.
    */
@@ -99,12 +103,18 @@ export abstract class ExampleBase extends Aggregate<ExampleState, ExampleEvent> 
  * the base class instead to add commands and invariants.
  */
 export class Example extends ExampleBase {
-  /** Triggers `Discarded` (public here: the ready class has no commands of its own). */
+  /**
+   * The entity was discarded; repositories no longer find it.
+   * Triggers `Discarded` (public here: the ready class has no commands of its own).
+   */
   override triggerDiscarded(): Discarded {
     return super.triggerDiscarded();
   }
 
-  /** Triggers `FooChanged` (public here: the ready class has no commands of its own). */
+  /**
+   * The value of foo was changed.
+   * Triggers `FooChanged` (public here: the ready class has no commands of its own).
+   */
   override triggerFooChanged(input: FooChangedInput): FooChanged {
     return super.triggerFooChanged(input);
   }

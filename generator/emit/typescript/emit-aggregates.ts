@@ -20,7 +20,7 @@ import {
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import type { ApplyNeeds } from './apply-code.js';
 import { writeMutate } from './apply-code.js';
-import { eventInputTypeName } from './emit-types.js';
+import { eventInputTypeName, fieldDocs } from './emit-types.js';
 import { validatorName } from './emit-validators.js';
 import type { MemberShape } from './code-writer.js';
 import { classDeclaration } from './code-writer.js';
@@ -60,14 +60,19 @@ function writeData(w: LineWriter, event: EventDef, scope: DomainScope, needs: Fi
   const required = event.fields.filter((f) => !f.optional);
   const optional = event.fields.filter((f) => f.optional);
   if (optional.length > 0) needs.mutable = true;
-  w.writeLine(optional.length > 0 ? `const data: Mutable<${dataType}> = {` : `const data: ${dataType} = {`);
-  w.indent(() => {
-    for (const f of required) {
-      const fill = f.default === undefined ? '' : ` ?? ${literal(f.type, f.default, scope, needs)}`;
-      w.writeLine(`${f.name}: input.${f.name}${fill},`);
-    }
-  });
-  w.writeLine('};');
+  const head = optional.length > 0 ? `const data: Mutable<${dataType}> =` : `const data: ${dataType} =`;
+  if (required.length === 0) {
+    w.writeLine(`${head} {};`);
+  } else {
+    w.writeLine(`${head} {`);
+    w.indent(() => {
+      for (const f of required) {
+        const fill = f.default === undefined ? '' : ` ?? ${literal(f.type, f.default, scope, needs)}`;
+        w.writeLine(`${f.name}: input.${f.name}${fill},`);
+      }
+    });
+    w.writeLine('};');
+  }
   for (const f of optional) w.writeLine(`if (input.${f.name} !== undefined) data.${f.name} = input.${f.name};`);
   needs.checkPayload = true;
   needs.codecs.add(codecName(event.name));
@@ -84,6 +89,7 @@ function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): M
     name: triggerMethodName(event.name),
     scope: 'protected',
     docs: docs(
+      event.description,
       `Triggers \`${event.name}\`: ${hasFields ? 'checks the payload (ValidationError listing every violation, nothing queued), ' : ''}applies it and queues it for the next save.`,
     ),
     parameters: hasFields ? [{ name: 'input', type: eventInputTypeName(event.name) }] : [],
@@ -106,6 +112,7 @@ function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainSc
     name: creationFactoryName(aggregate, event),
     isStatic: true,
     docs: docs(
+      event.description,
       `Creates ${article(aggregate.name)} ${aggregate.name} with its \`${event.name}\` event (checked against its constraints first). ` +
         'The id defaults to a random UUID, the timestamp to now.',
     ),
@@ -163,7 +170,7 @@ function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: File
       (f): MemberShape => ({
         kind: 'getter',
         name: f.name,
-        docs: docs(f.description),
+        docs: fieldDocs(f),
         type: f.optional ? `${tsType(f.type)} | undefined` : tsType(f.type),
         body: (w) => w.writeLine(`return this.state.${f.name};`),
       }),
@@ -222,7 +229,7 @@ function readyClass(aggregate: AggregateDef): LineStatement {
         kind: 'method',
         name: triggerMethodName(e.name),
         isOverride: true,
-        docs: docs(`Triggers \`${e.name}\` (public here: the ready class has no commands of its own).`),
+        docs: docs(e.description, `Triggers \`${e.name}\` (public here: the ready class has no commands of its own).`),
         parameters: hasFields ? [{ name: 'input', type: eventInputTypeName(e.name) }] : [],
         type: e.name,
         body: (w) => w.writeLine(`return super.${triggerMethodName(e.name)}(${hasFields ? 'input' : ''});`),

@@ -45,11 +45,12 @@ const FORMAT_NOTES: Partial<Record<string, string>> = {
 /** One line listing the declared constraints and default, e.g. `Constraints: 1 to 50 characters. Default: \`''\`.` */
 function constraintNote(field: FieldDef): string | undefined {
   const c = field.constraints;
-  const unit = field.type.kind === 'list' ? 'items' : 'characters';
+  const noun = field.type.kind === 'list' ? 'item' : 'character';
+  const unit = (count: number): string => (count === 1 ? noun : `${noun}s`);
   const parts: string[] = [];
-  if (c.minLength !== undefined && c.maxLength !== undefined) parts.push(`${c.minLength} to ${c.maxLength} ${unit}`);
-  else if (c.minLength !== undefined) parts.push(`at least ${c.minLength} ${unit}`);
-  else if (c.maxLength !== undefined) parts.push(`at most ${c.maxLength} ${unit}`);
+  if (c.minLength !== undefined && c.maxLength !== undefined) parts.push(`${c.minLength} to ${c.maxLength} ${unit(c.maxLength)}`);
+  else if (c.minLength !== undefined) parts.push(`at least ${c.minLength} ${unit(c.minLength)}`);
+  else if (c.maxLength !== undefined) parts.push(`at most ${c.maxLength} ${unit(c.maxLength)}`);
   if (c.pattern !== undefined) parts.push(`matches \`/${c.pattern}/\``);
   const min = c.minText ?? c.min;
   const max = c.maxText ?? c.max;
@@ -57,12 +58,19 @@ function constraintNote(field: FieldDef): string | undefined {
   if (max !== undefined) parts.push(`at most ${max}`);
   const notes = [
     parts.length === 0 ? undefined : `Constraints: ${parts.join(', ')}.`,
-    field.default === undefined ? undefined : `Default: \`${JSON.stringify(field.default)}\`.`,
+    field.default === undefined ? undefined : `Default: \`${defaultText(field)}\`.`,
   ].filter((n) => n !== undefined);
   return notes.length === 0 ? undefined : notes.join(' ');
 }
 
-function fieldDocs(field: FieldDef): string[] {
+/** A default as the user reads it: decimals and bigints (strings in the IR) as the number they are. */
+function defaultText(field: FieldDef): string {
+  const numeric = field.type.kind === 'scalar' && (field.type.scalar === 'decimal' || field.type.scalar === 'bigint');
+  return numeric && typeof field.default === 'string' ? field.default : JSON.stringify(field.default);
+}
+
+/** JSDoc of a field (and of its getter): description, format, constraints, default, personal data. */
+export function fieldDocs(field: FieldDef): string[] {
   const format = field.type.kind === 'scalar' ? FORMAT_NOTES[field.type.scalar] : undefined;
   return docs(field.description, format, constraintNote(field), field.pii ? 'Personal data.' : undefined);
 }
