@@ -24,7 +24,10 @@ export function transferRepository(app: Application): Repository<Transfer>;
  * @param cls a subclass of TransferBase to load instead (e.g. one with commands)
  */
 export function transferRepository<A extends TransferBase>(app: Application, cls: AggregateClass<A>): Repository<A>;
-export function transferRepository(app: Application, cls: AggregateClass<TransferBase> = Transfer): Repository<TransferBase> {
+export function transferRepository(
+  app: Application,
+  cls: AggregateClass<TransferBase> = Transfer,
+): Repository<TransferBase> {
   return app.repository(cls);
 }
 
@@ -40,7 +43,10 @@ export interface BankAggregateClasses<TAccount extends AccountBase> {
 }
 
 /** Every repository of the Bank domain, for one application. */
-export function bankRepositories<TAccount extends AccountBase>(app: Application, classes: BankAggregateClasses<TAccount>): BankRepositories<TAccount> {
+export function bankRepositories<TAccount extends AccountBase>(
+  app: Application,
+  classes: BankAggregateClasses<TAccount>,
+): BankRepositories<TAccount> {
   return {
     account: accountRepository(app, classes.Account),
     transfer: transferRepository(app),

@@ -15,7 +15,10 @@ export function exampleRepository(app: Application): Repository<Example>;
  * @param cls a subclass of ExampleBase to load instead (e.g. one with commands)
  */
 export function exampleRepository<A extends ExampleBase>(app: Application, cls: AggregateClass<A>): Repository<A>;
-export function exampleRepository(app: Application, cls: AggregateClass<ExampleBase> = Example): Repository<ExampleBase> {
+export function exampleRepository(
+  app: Application,
+  cls: AggregateClass<ExampleBase> = Example,
+): Repository<ExampleBase> {
   return app.repository(cls);
 }
 

@@ -11,7 +11,15 @@ import type { AggregateDef, DomainDef, ProjectDef } from '../../ir/model.js';
 import { aggregateBaseClassName, camelCase, domainFolder } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { hasAbstractHandlers } from '../typescript/emit-aggregates.js';
-import { docs, importNames, present, printFile, type Statement } from '../typescript/print.js';
+import { wrapText } from '../typescript/code-writer.js';
+import { docs as docLines, importNames, present, printFile, type Statement } from '../typescript/print.js';
+
+const LINE_WIDTH = 120;
+
+/** JSDoc text wrapped so that `/** … *\/` and ` * …` lines stay within the line width (ts-morph never wraps). */
+function docs(...lines: (string | undefined)[]): string[] {
+  return docLines(...lines).map((text) => text.split('\n').flatMap((line) => wrapText(line, LINE_WIDTH - 7)).join('\n'));
+}
 
 /** `dogRepository` */
 export function repositoryFunctionName(aggregate: string): string {
@@ -75,6 +83,14 @@ function repositoryFunction(a: AggregateDef): FunctionDeclarationStructure {
   };
 }
 
+/** `  account: accountRepository(app, classes.Account),` (printed at 2 more spaces), its arguments wrapped when long. */
+function repositoryEntry(a: AggregateDef): string {
+  const args = ['app', ...(hasAbstractHandlers(a) ? [`classes.${a.name}`] : [])];
+  const inline = `  ${camelCase(a.name)}: ${repositoryFunctionName(a.name)}(${args.join(', ')}),`;
+  if (inline.length + 2 <= LINE_WIDTH) return inline;
+  return [`  ${camelCase(a.name)}: ${repositoryFunctionName(a.name)}(`, ...args.map((arg) => `    ${arg},`), '  ),'].join('\n');
+}
+
 function domainStatements(domain: DomainDef): Statement[] {
   const typeName = `${domain.name}Repositories`;
   const custom = domain.aggregates.filter(hasAbstractHandlers);
@@ -114,13 +130,67 @@ function domainStatements(domain: DomainDef): Statement[] {
       ...(classes === undefined ? [] : [{ name: 'classes', type: `${classes.name}${typeArgs}` }]),
     ],
     returnType: `${typeName}${typeArgs}`,
-    statements: [
-      `return {\n${domain.aggregates
-        .map((a) => `  ${camelCase(a.name)}: ${repositoryFunctionName(a.name)}(app${hasAbstractHandlers(a) ? `, classes.${a.name}` : ''}),`)
-        .join('\n')}\n};`,
-    ],
+    statements: [`return {\n${domain.aggregates.map(repositoryEntry).join('\n')}\n};`],
   };
   return present<Statement>([repositories, classes, all]);
+}
+
+/** Splits a bracket group's inside at its top-level commas. */
+function splitTopLevel(inside: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < inside.length; i++) {
+    const c = inside[i];
+    if (c === '<' || c === '(' || c === '{' || c === '[') depth++;
+    else if ((c === '>' && inside[i - 1] !== '=') || c === ')' || c === '}' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      items.push(inside.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  items.push(inside.slice(start).trim());
+  return items.filter((item) => item !== '');
+}
+
+/** End index (exclusive) of the bracket group opening at `open`. */
+function groupEnd(line: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < line.length; i++) {
+    const c = line[i];
+    if (c === '<' || c === '(') depth++;
+    else if ((c === '>' && line[i - 1] !== '=') || c === ')') depth--;
+    if (depth === 0) return i + 1;
+  }
+  return line.length;
+}
+
+/**
+ * ts-morph prints a declaration's signature on one line, however long: a top-level function or
+ * interface header over 120 characters gets its parameters (and, if still too long, its type
+ * parameters) one per line, with trailing commas.
+ */
+function wrapSignature(line: string): string[] {
+  const header = /^(export )?(function|interface) \w+/.exec(line);
+  if (line.length <= LINE_WIDTH || header === null) return [line];
+  let at = header[0].length;
+  const typeEnd = line[at] === '<' ? groupEnd(line, at) : at;
+  const typeParams = line.slice(at, typeEnd);
+  at = typeEnd;
+  const paramsEnd = line[at] === '(' ? groupEnd(line, at) : at;
+  const params = line.slice(at, paramsEnd);
+  const tail = line.slice(paramsEnd);
+  const block = (open: string, group: string, close: string): string[] => [
+    open,
+    ...splitTopLevel(group.slice(1, -1)).map((item) => `  ${item},`),
+    close,
+  ];
+  if (params !== '') {
+    const lines = block(`${header[0]}${typeParams}(`, params, `)${tail}`);
+    if (lines.every((l) => l.length <= LINE_WIDTH) || typeParams === '') return lines;
+    return [...block(`${header[0]}<`, typeParams, '>('), ...block('', params, `)${tail}`).slice(1)];
+  }
+  return typeParams === '' ? [line] : block(`${header[0]}<`, typeParams, `>${tail}`);
 }
 
 /** `<domain>/repositories.ts` of one domain. */
@@ -133,7 +203,8 @@ export function emitRepositoriesFile(domain: DomainDef, ctx: EmitContext): Gener
     importNames('./aggregates.js', bases, true),
   ]);
   const body = [...domain.aggregates.map(repositoryFunction), ...domainStatements(domain)];
-  return { path: `${domainFolder(domain.name)}/repositories.ts`, contents: printFile(domain.sourcePath, imports, body) };
+  const contents = printFile(domain.sourcePath, imports, body).split('\n').flatMap(wrapSignature).join('\n');
+  return { path: `${domainFolder(domain.name)}/repositories.ts`, contents };
 }
 
 /** Emits `<domain>/repositories.ts` for every domain with aggregates. */

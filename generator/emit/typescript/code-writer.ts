@@ -22,7 +22,7 @@ const DOC_WIDTH = 100;
 const LINE_WIDTH = 120;
 
 /** Splits prose at spaces into lines of at most `width` characters (longer words stay whole). */
-function wrapText(text: string, width: number): string[] {
+export function wrapText(text: string, width: number): string[] {
   if (text.length <= width) return [text];
   const lines: string[] = [];
   let line = '';
