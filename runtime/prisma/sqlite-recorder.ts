@@ -150,6 +150,8 @@ export async function migrateSqliteFile(
       if (path !== ':memory:' && options.dryRun !== true) await adapter.executeScript('PRAGMA journal_mode = WAL');
       return migrateSqlite(adapter, migrations, options);
     });
+  } catch (error) {
+    throw explainAdapterError(error, `SQLite ${path}`);
   } finally {
     await adapter.dispose();
   }

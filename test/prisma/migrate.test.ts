@@ -128,6 +128,14 @@ describe('eventforge migrate on SQLite', () => {
     expect(tables).toEqual([]);
   });
 
+  it('says which file is not a database', async () => {
+    const file = join(temp, 'text.db');
+    writeFileSync(file, 'hello, I am text '.repeat(100));
+    const run = await cli('--database', `file:${file}`);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(`eventforge migrate: SQLite ${file}: file is not a database`);
+  });
+
   it('refuses migrations of the other provider and the in-memory store', async () => {
     const wrong = await cli('--database', `file:${join(temp, 'wrong.db')}`, '--migrations', join(root, 'generated/prisma/postgresql/migrations'));
     expect(wrong.code).toBe(1);

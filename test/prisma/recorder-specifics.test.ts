@@ -71,7 +71,7 @@ describe('SQLite recorder', () => {
   it('refuses a file that is not a database, saying which', async () => {
     const filename = join(dir, 'not-a-db.db');
     writeFileSync(filename, 'hello, I am text '.repeat(100));
-    await expect(createSqliteRecorder({ filename })).rejects.toThrow(/not a database/);
+    await expect(createSqliteRecorder({ filename })).rejects.toThrow(`SQLite ${filename}: file is not a database`);
   });
 
   it('refuses use after close', async () => {
