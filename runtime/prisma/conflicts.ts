@@ -13,6 +13,8 @@ export function positionKey(streamId: string, version: number): string {
  * The error for a refused append, chosen as the in-memory recorder chooses it: the first event
  * (in the append's order) whose position is stored already or repeats an earlier event of the
  * append. `taken` holds the stored positions among the append's; `current` each stream's version.
+ * The actual version, as in memory, counts the append's earlier events of that stream (0 for a
+ * stream with none).
  */
 export function concurrencyErrorFor(
   events: readonly StoredEvent[],
@@ -20,14 +22,17 @@ export function concurrencyErrorFor(
   current: ReadonlyMap<string, number>,
 ): ConcurrencyError {
   const seen = new Set<string>();
+  const batchHead = new Map<string, number>();
+  const actual = (streamId: string) => Math.max(current.get(streamId) ?? 0, batchHead.get(streamId) ?? 0);
   for (const e of events) {
     const key = positionKey(e.streamId, e.version);
-    if (taken.has(key) || seen.has(key)) return new ConcurrencyError(e.streamId, e.version - 1, current.get(e.streamId));
+    if (taken.has(key) || seen.has(key)) return new ConcurrencyError(e.streamId, e.version - 1, actual(e.streamId));
     seen.add(key);
+    batchHead.set(e.streamId, Math.max(batchHead.get(e.streamId) ?? 0, e.version));
   }
   // Unreachable when the database refused the append; a stream's head is the best answer left.
   const e = events[0]!;
-  return new ConcurrencyError(e.streamId, e.version - 1, current.get(e.streamId));
+  return new ConcurrencyError(e.streamId, e.version - 1, current.get(e.streamId) ?? 0);
 }
 
 /** Reads `[stream_id, max(version)]` rows into a map. */

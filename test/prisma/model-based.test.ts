@@ -63,8 +63,8 @@ async function answers(recorder: Recorder, ops: readonly Op[]): Promise<unknown[
         const all = await allIds();
         out.push({ ok: ids.map((id) => all.indexOf(id)) });
       } catch (error) {
-        const e = error as { name: string; streamId?: string; expectedVersion?: number };
-        out.push({ error: e.name, streamId: e.streamId, expectedVersion: e.expectedVersion });
+        const e = error as { name: string; streamId?: string; expectedVersion?: number; actualVersion?: number };
+        out.push({ error: e.name, streamId: e.streamId, expectedVersion: e.expectedVersion, actualVersion: e.actualVersion });
       }
     } else if (op.kind === 'readStream') {
       const events = await recorder.readStream(op.stream, {
