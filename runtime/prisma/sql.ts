@@ -64,7 +64,8 @@ export function explainAdapterError(error: unknown, store: string): unknown {
     kind === 'TableDoesNotExist'
       ? '; create the tables with `eventforge migrate` or open the recorder with createTables: true'
       : kind === 'SocketTimeout'
-        ? '; the database stayed locked or unreachable: another process may hold a long transaction'
+        ? '; the database stayed locked or unreachable: another process may hold a long transaction' +
+          (store.startsWith('SQLite') ? ' (or give the recorder a longer busyTimeoutMs)' : '')
         : '';
   return new EventforgeError(`${store}: ${detail} (${kind})${hint}`, { cause: error });
 }
