@@ -68,6 +68,24 @@ describe('SQLite recorder', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('a write that waits longer than busyTimeoutMs for another connection fails, saying where and what to do', async () => {
+    const filename = join(dir, 'busy.db');
+    const recorder = await createSqliteRecorder({ filename, busyTimeoutMs: 50 });
+    const other = new Database(filename); // another process's connection, as far as SQLite knows
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(recorder.append([event('s', 1, 0)])).rejects.toThrow(
+        `SQLite ${filename}: database is locked (SocketTimeout); the database stayed locked or unreachable: ` +
+          'another process may hold a long transaction (or give the recorder a longer busyTimeoutMs)',
+      );
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(await recorder.append([event('s', 1, 0)])).toHaveLength(1); // nothing was half-stored
+    await recorder.close();
+  });
+
   it('refuses a file that is not a database, saying which', async () => {
     const filename = join(dir, 'not-a-db.db');
     writeFileSync(filename, 'hello, I am text '.repeat(100));
