@@ -22,7 +22,7 @@ export function concurrencyCases(current: CurrentRecorder): void {
       const conflict = error as ConcurrencyError;
       expect(conflict.streamId).toBe('c');
       expect(conflict.expectedVersion).toBe(1);
-      if (conflict.actualVersion !== undefined) expect(conflict.actualVersion).toBe(3);
+      expect(conflict.actualVersion).toBe(3);
       expect(conflict.message).toContain('c');
     });
 
@@ -32,6 +32,7 @@ export function concurrencyCases(current: CurrentRecorder): void {
       expect(error).toBeInstanceOf(ConcurrencyError);
       expect((error as ConcurrencyError).streamId).toBe('new');
       expect((error as ConcurrencyError).expectedVersion).toBe(0);
+      expect((error as ConcurrencyError).actualVersion).toBe(1);
       expect(versions(await recorder.readStream('new'))).toEqual([1]);
     });
 
