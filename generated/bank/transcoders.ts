@@ -21,6 +21,8 @@ import type {
   DepositedV3,
   FailedData,
   FailedV1,
+  FeeChargedData,
+  FeeChargedV1,
   FrozenData,
   FrozenV1,
   InterestAppliedData,
@@ -273,6 +275,37 @@ export const depositedCodec: PayloadCodec<DepositedData> = {
         return upcastDepositedV2(upcastDepositedV1(decodeDepositedV1(data, depositedV1At)));
       default:
         throw wire.unknownVersion('Bank.Account.Deposited', version, 3);
+    }
+  },
+};
+
+const feeChargedV1At: DecodeAt = { topic: 'Bank.Account.FeeCharged', version: 1 };
+
+function encodeFeeCharged(value: FeeChargedData): JsonValue {
+  return {
+    amount: value.amount.toString(),
+    reason: value.reason,
+  };
+}
+
+function decodeFeeChargedV1(data: unknown, at: DecodeAt): FeeChargedV1 {
+  const o = wire.readPayload(data, at);
+  return {
+    amount: wire.readDecimal(o['amount'], at, '', 'amount'),
+    reason: wire.readString(o['reason'], at, '', 'reason'),
+  };
+}
+
+/** Transcoder of `Bank.Account.FeeCharged`: writes version 1. */
+export const feeChargedCodec: PayloadCodec<FeeChargedData> = {
+  version: 1,
+  encode: encodeFeeCharged,
+  decode(data: unknown, version: number): FeeChargedData {
+    switch (version) {
+      case 1:
+        return decodeFeeChargedV1(data, feeChargedV1At);
+      default:
+        throw wire.unknownVersion('Bank.Account.FeeCharged', version, 1);
     }
   },
 };

@@ -150,6 +150,24 @@ export interface DepositedInput {
  */
 export type Deposited = DomainEvent<'Deposited', DepositedData>;
 
+/** Payload of `Bank.Account.FeeCharged`, schema version 1 (current). */
+export interface FeeChargedV1 {
+  /** Constraints: at least 0.01. */
+  readonly amount: Decimal;
+  /** Constraints: at most 140 characters. */
+  readonly reason: string;
+}
+
+/** Payload of `Bank.Account.FeeCharged` in its current schema version. */
+export type FeeChargedData = FeeChargedV1;
+/** What triggering `FeeCharged` takes. */
+export type FeeChargedInput = FeeChargedData;
+/**
+ * The bank charged a fee.
+ * Stored as `Bank.Account.FeeCharged`.
+ */
+export type FeeCharged = DomainEvent<'FeeCharged', FeeChargedData>;
+
 /** Payload of `Bank.Account.Frozen`, schema version 1 (current). */
 export interface FrozenV1 {
   /** Default: `true`. */
@@ -349,6 +367,7 @@ export type AccountEvent =
   | AddressChanged
   | Closed
   | Deposited
+  | FeeCharged
   | Frozen
   | InterestApplied
   | LimitSet

@@ -17,6 +17,11 @@ export declare const validateClosed: SchemaValidator;
  */
 export declare const validateDeposited: SchemaValidator;
 /**
+ * Checks the wire form of a `Bank.Account.FeeCharged` input against the event's declared types and
+ * constraints.
+ */
+export declare const validateFeeCharged: SchemaValidator;
+/**
  * Checks the wire form of a `Bank.Account.Frozen` input against the event's declared types and
  * constraints.
  */

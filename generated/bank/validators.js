@@ -424,10 +424,137 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
   return errors === 0;
 }
 
-export const validateFrozen = validate3;
-const schema4 = {"$id":"/events/Bank.Account.Frozen","type":"object","additionalProperties":false,"properties":{"notifyOwner":{"type":"boolean"},"reason":{"type":"string"}}};
+export const validateFeeCharged = validate3;
+const schema4 = {"$id":"/events/Bank.Account.FeeCharged","type":"object","required":["amount","reason"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0.01"},"reason":{"type":"string","maxLength":140}}};
+const func7 = __isDecimalText;
+const func8 = __compareDecimalText;
+const func9 = __isDecimalText;
+const func10 = __codePointLength;
 
 function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+  /*# sourceURL="/events/Bank.Account.FeeCharged" */;
+  let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(data.amount === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+      if(vErrors === null){
+        vErrors = [err0];
+      }
+      else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if(data.reason === undefined){
+      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+      if(vErrors === null){
+        vErrors = [err1];
+      }
+      else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    const _errs1 = errors;
+    for(const key0 in data){
+      if(!((key0 === "amount") || (key0 === "reason"))){
+        const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+        if(vErrors === null){
+          vErrors = [err2];
+        }
+        else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if(data.amount !== undefined){
+      let data0 = data.amount;
+      const _errs2 = errors;
+      const _errs3 = errors;
+      if(typeof data0 === "string"){
+        if(!func7(data0)){
+          const err3 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
+          if(vErrors === null){
+            vErrors = [err3];
+          }
+          else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        if(func9(data0) && func8(data0, "0.01") < 0){
+          const err4 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0.01"};
+          if(vErrors === null){
+            vErrors = [err4];
+          }
+          else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      }
+      else {
+        const err5 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
+          vErrors = [err5];
+        }
+        else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if(data.reason !== undefined){
+      let data1 = data.reason;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      if(typeof data1 === "string"){
+        if(func10(data1) > 140){
+          const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{},message:"must have at most 140 characters"};
+          if(vErrors === null){
+            vErrors = [err6];
+          }
+          else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+      else {
+        const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
+          vErrors = [err7];
+        }
+        else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+      var valid0 = _errs4 === errors;
+    }
+  }
+  else {
+    const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+    if(vErrors === null){
+      vErrors = [err8];
+    }
+    else {
+      vErrors.push(err8);
+    }
+    errors++;
+  }
+  validate3.errors = vErrors;
+  return errors === 0;
+}
+
+export const validateFrozen = validate4;
+const schema5 = {"$id":"/events/Bank.Account.Frozen","type":"object","additionalProperties":false,"properties":{"notifyOwner":{"type":"boolean"},"reason":{"type":"string"}}};
+
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Frozen" */;
   let vErrors = null;
   let errors = 0;
@@ -489,15 +616,15 @@ function validate3(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     errors++;
   }
-  validate3.errors = vErrors;
+  validate4.errors = vErrors;
   return errors === 0;
 }
 
-export const validateInterestApplied = validate4;
-const schema5 = {"$id":"/events/Bank.Account.InterestApplied","type":"object","required":["amount","rate"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal"},"rate":{"type":"number","minimum":0,"maximum":1}}};
-const func7 = __isDecimalText;
+export const validateInterestApplied = validate5;
+const schema6 = {"$id":"/events/Bank.Account.InterestApplied","type":"object","required":["amount","rate"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal"},"rate":{"type":"number","minimum":0,"maximum":1}}};
+const func11 = __isDecimalText;
 
-function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.InterestApplied" */;
   let vErrors = null;
   let errors = 0;
@@ -541,7 +668,7 @@ function validate4(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs2 = errors;
       const _errs3 = errors;
       if(typeof data0 === "string"){
-        if(!func7(data0)){
+        if(!func11(data0)){
           const err3 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
           if(vErrors === null){
             vErrors = [err3];
@@ -613,18 +740,18 @@ function validate4(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     errors++;
   }
-  validate4.errors = vErrors;
+  validate5.errors = vErrors;
   return errors === 0;
 }
 
-export const validateLimitSet = validate5;
-const schema6 = {"$id":"/events/Bank.Account.LimitSet","type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"value":{"type":"string","textFormat":"decimal","decimalMinimum":"0"}}};
-const func8 = __codePointLength;
-const func9 = __isDecimalText;
-const func10 = __compareDecimalText;
-const func11 = __isDecimalText;
+export const validateLimitSet = validate6;
+const schema7 = {"$id":"/events/Bank.Account.LimitSet","type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"value":{"type":"string","textFormat":"decimal","decimalMinimum":"0"}}};
+const func12 = __codePointLength;
+const func13 = __isDecimalText;
+const func14 = __compareDecimalText;
+const func15 = __isDecimalText;
 
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.LimitSet" */;
   let vErrors = null;
   let errors = 0;
@@ -668,7 +795,7 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs2 = errors;
       const _errs3 = errors;
       if(typeof data0 === "string"){
-        if(func8(data0) < 1){
+        if(func12(data0) < 1){
           const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
           if(vErrors === null){
             vErrors = [err3];
@@ -696,7 +823,7 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs4 = errors;
       const _errs5 = errors;
       if(typeof data1 === "string"){
-        if(!func9(data1)){
+        if(!func13(data1)){
           const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
           if(vErrors === null){
             vErrors = [err5];
@@ -706,7 +833,7 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           errors++;
         }
-        if(func11(data1) && func10(data1, "0") < 0){
+        if(func15(data1) && func14(data1, "0") < 0){
           const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
           if(vErrors === null){
             vErrors = [err6];
@@ -740,21 +867,21 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     errors++;
   }
-  validate5.errors = vErrors;
+  validate6.errors = vErrors;
   return errors === 0;
 }
 
-export const validateOpened = validate6;
-const schema7 = {"$id":"/events/Bank.Account.Opened","type":"object","required":["currency","email","openedOn","owner"],"additionalProperties":false,"properties":{"currency":{"type":"string","enum":["EUR","USD","GBP"]},"email":{"type":"string","pattern":"^[^@\\s]+@[^@\\s]+$"},"openedOn":{"type":"string","textFormat":"date"},"overdraftLimit":{"type":"string","textFormat":"decimal","decimalMinimum":"0"},"owner":{"type":"string","minLength":1,"maxLength":100}}};
+export const validateOpened = validate7;
+const schema8 = {"$id":"/events/Bank.Account.Opened","type":"object","required":["currency","email","openedOn","owner"],"additionalProperties":false,"properties":{"currency":{"type":"string","enum":["EUR","USD","GBP"]},"email":{"type":"string","pattern":"^[^@\\s]+@[^@\\s]+$"},"openedOn":{"type":"string","textFormat":"date"},"overdraftLimit":{"type":"string","textFormat":"decimal","decimalMinimum":"0"},"owner":{"type":"string","minLength":1,"maxLength":100}}};
 const pattern1 = new RegExp("^[^@\\s]+@[^@\\s]+$", "u");
-const func12 = __isDateText;
-const func13 = __isDecimalText;
-const func14 = __compareDecimalText;
-const func15 = __isDecimalText;
-const func16 = __codePointLength;
-const func17 = __codePointLength;
+const func16 = __isDateText;
+const func17 = __isDecimalText;
+const func18 = __compareDecimalText;
+const func19 = __isDecimalText;
+const func20 = __codePointLength;
+const func21 = __codePointLength;
 
-function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Opened" */;
   let vErrors = null;
   let errors = 0;
@@ -827,9 +954,9 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
         errors++;
       }
       const _errs3 = errors;
-      const vSchema0 = schema7.properties.currency.enum;
+      const vSchema0 = schema8.properties.currency.enum;
       if(!(((data0 === "EUR") || (data0 === "USD")) || (data0 === "GBP"))){
-        const err6 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/enum",keyword:"enum",params:{allowedValues: schema7.properties.currency.enum},message:"must be equal to one of the allowed values"};
+        const err6 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/enum",keyword:"enum",params:{allowedValues: schema8.properties.currency.enum},message:"must be equal to one of the allowed values"};
         if(vErrors === null){
           vErrors = [err6];
         }
@@ -873,7 +1000,7 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs6 = errors;
       const _errs7 = errors;
       if(typeof data2 === "string"){
-        if(!func12(data2)){
+        if(!func16(data2)){
           const err9 = {instancePath:instancePath+"/openedOn",schemaPath:"#/properties/openedOn/textFormat",keyword:"textFormat",params:{},message:"must be a date YYYY-MM-DD"};
           if(vErrors === null){
             vErrors = [err9];
@@ -901,7 +1028,7 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs8 = errors;
       const _errs9 = errors;
       if(typeof data3 === "string"){
-        if(!func13(data3)){
+        if(!func17(data3)){
           const err11 = {instancePath:instancePath+"/overdraftLimit",schemaPath:"#/properties/overdraftLimit/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
           if(vErrors === null){
             vErrors = [err11];
@@ -911,7 +1038,7 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           errors++;
         }
-        if(func15(data3) && func14(data3, "0") < 0){
+        if(func19(data3) && func18(data3, "0") < 0){
           const err12 = {instancePath:instancePath+"/overdraftLimit",schemaPath:"#/properties/overdraftLimit/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
           if(vErrors === null){
             vErrors = [err12];
@@ -939,7 +1066,7 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs10 = errors;
       const _errs11 = errors;
       if(typeof data4 === "string"){
-        if(func16(data4) < 1){
+        if(func20(data4) < 1){
           const err14 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
           if(vErrors === null){
             vErrors = [err14];
@@ -949,7 +1076,7 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           errors++;
         }
-        if(func17(data4) > 100){
+        if(func21(data4) > 100){
           const err15 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/maxLength",keyword:"maxLength",params:{},message:"must have at most 100 characters"};
           if(vErrors === null){
             vErrors = [err15];
@@ -983,17 +1110,17 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     errors++;
   }
-  validate6.errors = vErrors;
+  validate7.errors = vErrors;
   return errors === 0;
 }
 
-export const validateStatementAttached = validate7;
-const schema8 = {"$id":"/events/Bank.Account.StatementAttached","type":"object","required":["checksums","document","issuedAt","metadata","pages","sizeBytes"],"additionalProperties":false,"properties":{"checksums":{"type":"object","additionalProperties":{"type":"string"}},"document":{"type":"string","textFormat":"base64"},"issuedAt":{"type":"string","textFormat":"date-time"},"metadata":{},"pages":{"type":"integer","minimum":1},"sizeBytes":{"type":"string","textFormat":"integer"}}};
-const func18 = __isBase64Text;
-const func19 = __isDateTimeText;
-const func20 = __isIntegerText;
+export const validateStatementAttached = validate8;
+const schema9 = {"$id":"/events/Bank.Account.StatementAttached","type":"object","required":["checksums","document","issuedAt","metadata","pages","sizeBytes"],"additionalProperties":false,"properties":{"checksums":{"type":"object","additionalProperties":{"type":"string"}},"document":{"type":"string","textFormat":"base64"},"issuedAt":{"type":"string","textFormat":"date-time"},"metadata":{},"pages":{"type":"integer","minimum":1},"sizeBytes":{"type":"string","textFormat":"integer"}}};
+const func22 = __isBase64Text;
+const func23 = __isDateTimeText;
+const func24 = __isIntegerText;
 
-function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.StatementAttached" */;
   let vErrors = null;
   let errors = 0;
@@ -1112,7 +1239,7 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs7 = errors;
       const _errs8 = errors;
       if(typeof data2 === "string"){
-        if(!func18(data2)){
+        if(!func22(data2)){
           const err9 = {instancePath:instancePath+"/document",schemaPath:"#/properties/document/textFormat",keyword:"textFormat",params:{},message:"must be base64 text"};
           if(vErrors === null){
             vErrors = [err9];
@@ -1140,7 +1267,7 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs9 = errors;
       const _errs10 = errors;
       if(typeof data3 === "string"){
-        if(!func19(data3)){
+        if(!func23(data3)){
           const err11 = {instancePath:instancePath+"/issuedAt",schemaPath:"#/properties/issuedAt/textFormat",keyword:"textFormat",params:{},message:"must be an ISO 8601 date-time with a time zone"};
           if(vErrors === null){
             vErrors = [err11];
@@ -1196,7 +1323,7 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs13 = errors;
       const _errs14 = errors;
       if(typeof data5 === "string"){
-        if(!func20(data5)){
+        if(!func24(data5)){
           const err15 = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/textFormat",keyword:"textFormat",params:{},message:"must be an integer as text"};
           if(vErrors === null){
             vErrors = [err15];
@@ -1230,16 +1357,16 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     errors++;
   }
-  validate7.errors = vErrors;
+  validate8.errors = vErrors;
   return errors === 0;
 }
 
-export const validateTagged = validate8;
-const schema9 = {"$id":"/events/Bank.Account.Tagged","type":"object","required":["tag"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1,"maxLength":30}}};
-const func21 = __codePointLength;
-const func22 = __codePointLength;
+export const validateTagged = validate9;
+const schema10 = {"$id":"/events/Bank.Account.Tagged","type":"object","required":["tag"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1,"maxLength":30}}};
+const func25 = __codePointLength;
+const func26 = __codePointLength;
 
-function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Tagged" */;
   let vErrors = null;
   let errors = 0;
@@ -1273,7 +1400,7 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs2 = errors;
       const _errs3 = errors;
       if(typeof data0 === "string"){
-        if(func21(data0) < 1){
+        if(func25(data0) < 1){
           const err2 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
           if(vErrors === null){
             vErrors = [err2];
@@ -1283,7 +1410,7 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           errors++;
         }
-        if(func22(data0) > 30){
+        if(func26(data0) > 30){
           const err3 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/maxLength",keyword:"maxLength",params:{},message:"must have at most 30 characters"};
           if(vErrors === null){
             vErrors = [err3];
@@ -1317,20 +1444,20 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     errors++;
   }
-  validate8.errors = vErrors;
+  validate9.errors = vErrors;
   return errors === 0;
 }
 
-export const validateTransferReceived = validate9;
-const schema10 = {"$id":"/events/Bank.Account.TransferReceived","type":"object","required":["amount","fromAccount","transferId"],"additionalProperties":false,"properties":{"amount":{"$ref":"/value-objects/Money"},"fromAccount":{"type":"string","textFormat":"uuid"},"transferId":{"type":"string","textFormat":"uuid"}}};
-const schema11 = {"$id":"/value-objects/Money","type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0"},"currency":{"type":"string","enum":["EUR","USD","GBP"]}}};
-const func23 = __isDecimalText;
-const func24 = __compareDecimalText;
-const func25 = __isDecimalText;
-const func26 = __isUuidText;
-const func27 = __isUuidText;
+export const validateTransferReceived = validate10;
+const schema11 = {"$id":"/events/Bank.Account.TransferReceived","type":"object","required":["amount","fromAccount","transferId"],"additionalProperties":false,"properties":{"amount":{"$ref":"/value-objects/Money"},"fromAccount":{"type":"string","textFormat":"uuid"},"transferId":{"type":"string","textFormat":"uuid"}}};
+const schema12 = {"$id":"/value-objects/Money","type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0"},"currency":{"type":"string","enum":["EUR","USD","GBP"]}}};
+const func27 = __isDecimalText;
+const func28 = __compareDecimalText;
+const func29 = __isDecimalText;
+const func30 = __isUuidText;
+const func31 = __isUuidText;
 
-function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.TransferReceived" */;
   let vErrors = null;
   let errors = 0;
@@ -1423,7 +1550,7 @@ function validate9(data, {instancePath="", parentData, parentDataProperty, rootD
           const _errs6 = errors;
           const _errs7 = errors;
           if(typeof data1 === "string"){
-            if(!func23(data1)){
+            if(!func27(data1)){
               const err7 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
               if(vErrors === null){
                 vErrors = [err7];
@@ -1433,7 +1560,7 @@ function validate9(data, {instancePath="", parentData, parentDataProperty, rootD
               }
               errors++;
             }
-            if(func25(data1) && func24(data1, "0") < 0){
+            if(func29(data1) && func28(data1, "0") < 0){
               const err8 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
               if(vErrors === null){
                 vErrors = [err8];
@@ -1470,9 +1597,9 @@ function validate9(data, {instancePath="", parentData, parentDataProperty, rootD
             errors++;
           }
           const _errs9 = errors;
-          const vSchema0 = schema11.properties.currency.enum;
+          const vSchema0 = schema12.properties.currency.enum;
           if(!(((data2 === "EUR") || (data2 === "USD")) || (data2 === "GBP"))){
-            const err11 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema11.properties.currency.enum},message:"must be equal to one of the allowed values"};
+            const err11 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
             if(vErrors === null){
               vErrors = [err11];
             }
@@ -1502,7 +1629,7 @@ function validate9(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs10 = errors;
       const _errs11 = errors;
       if(typeof data3 === "string"){
-        if(!func26(data3)){
+        if(!func30(data3)){
           const err13 = {instancePath:instancePath+"/fromAccount",schemaPath:"#/properties/fromAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
             vErrors = [err13];
@@ -1530,7 +1657,7 @@ function validate9(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs12 = errors;
       const _errs13 = errors;
       if(typeof data4 === "string"){
-        if(!func27(data4)){
+        if(!func31(data4)){
           const err15 = {instancePath:instancePath+"/transferId",schemaPath:"#/properties/transferId/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
             vErrors = [err15];
@@ -1564,19 +1691,19 @@ function validate9(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     errors++;
   }
-  validate9.errors = vErrors;
+  validate10.errors = vErrors;
   return errors === 0;
 }
 
-export const validateTransferSent = validate10;
-const schema12 = {"$id":"/events/Bank.Account.TransferSent","type":"object","required":["amount","toAccount","transferId"],"additionalProperties":false,"properties":{"amount":{"$ref":"/value-objects/Money"},"toAccount":{"type":"string","textFormat":"uuid"},"transferId":{"type":"string","textFormat":"uuid"}}};
-const func28 = __isDecimalText;
-const func29 = __compareDecimalText;
-const func30 = __isDecimalText;
-const func31 = __isUuidText;
-const func32 = __isUuidText;
+export const validateTransferSent = validate11;
+const schema13 = {"$id":"/events/Bank.Account.TransferSent","type":"object","required":["amount","toAccount","transferId"],"additionalProperties":false,"properties":{"amount":{"$ref":"/value-objects/Money"},"toAccount":{"type":"string","textFormat":"uuid"},"transferId":{"type":"string","textFormat":"uuid"}}};
+const func32 = __isDecimalText;
+const func33 = __compareDecimalText;
+const func34 = __isDecimalText;
+const func35 = __isUuidText;
+const func36 = __isUuidText;
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.TransferSent" */;
   let vErrors = null;
   let errors = 0;
@@ -1669,7 +1796,7 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
           const _errs6 = errors;
           const _errs7 = errors;
           if(typeof data1 === "string"){
-            if(!func28(data1)){
+            if(!func32(data1)){
               const err7 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
               if(vErrors === null){
                 vErrors = [err7];
@@ -1679,7 +1806,7 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
               }
               errors++;
             }
-            if(func30(data1) && func29(data1, "0") < 0){
+            if(func34(data1) && func33(data1, "0") < 0){
               const err8 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
               if(vErrors === null){
                 vErrors = [err8];
@@ -1716,9 +1843,9 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
             errors++;
           }
           const _errs9 = errors;
-          const vSchema0 = schema11.properties.currency.enum;
+          const vSchema0 = schema12.properties.currency.enum;
           if(!(((data2 === "EUR") || (data2 === "USD")) || (data2 === "GBP"))){
-            const err11 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema11.properties.currency.enum},message:"must be equal to one of the allowed values"};
+            const err11 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
             if(vErrors === null){
               vErrors = [err11];
             }
@@ -1748,7 +1875,7 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
       const _errs10 = errors;
       const _errs11 = errors;
       if(typeof data3 === "string"){
-        if(!func31(data3)){
+        if(!func35(data3)){
           const err13 = {instancePath:instancePath+"/toAccount",schemaPath:"#/properties/toAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
             vErrors = [err13];
@@ -1776,7 +1903,7 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
       const _errs12 = errors;
       const _errs13 = errors;
       if(typeof data4 === "string"){
-        if(!func32(data4)){
+        if(!func36(data4)){
           const err15 = {instancePath:instancePath+"/transferId",schemaPath:"#/properties/transferId/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
             vErrors = [err15];
@@ -1810,14 +1937,14 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
     }
     errors++;
   }
-  validate10.errors = vErrors;
+  validate11.errors = vErrors;
   return errors === 0;
 }
 
-export const validateUntagged = validate11;
-const schema14 = {"$id":"/events/Bank.Account.Untagged","type":"object","required":["tag"],"additionalProperties":false,"properties":{"tag":{"type":"string"}}};
+export const validateUntagged = validate12;
+const schema15 = {"$id":"/events/Bank.Account.Untagged","type":"object","required":["tag"],"additionalProperties":false,"properties":{"tag":{"type":"string"}}};
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Untagged" */;
   let vErrors = null;
   let errors = 0;
@@ -1873,18 +2000,18 @@ function validate11(data, {instancePath="", parentData, parentDataProperty, root
     }
     errors++;
   }
-  validate11.errors = vErrors;
+  validate12.errors = vErrors;
   return errors === 0;
 }
 
-export const validateWithdrawn = validate12;
-const schema15 = {"$id":"/events/Bank.Account.Withdrawn","type":"object","required":["amount"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0.01"},"reference":{"type":"string","maxLength":140}}};
-const func33 = __isDecimalText;
-const func34 = __compareDecimalText;
-const func35 = __isDecimalText;
-const func36 = __codePointLength;
+export const validateWithdrawn = validate13;
+const schema16 = {"$id":"/events/Bank.Account.Withdrawn","type":"object","required":["amount"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0.01"},"reference":{"type":"string","maxLength":140}}};
+const func37 = __isDecimalText;
+const func38 = __compareDecimalText;
+const func39 = __isDecimalText;
+const func40 = __codePointLength;
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Withdrawn" */;
   let vErrors = null;
   let errors = 0;
@@ -1918,7 +2045,7 @@ function validate12(data, {instancePath="", parentData, parentDataProperty, root
       const _errs2 = errors;
       const _errs3 = errors;
       if(typeof data0 === "string"){
-        if(!func33(data0)){
+        if(!func37(data0)){
           const err2 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
           if(vErrors === null){
             vErrors = [err2];
@@ -1928,7 +2055,7 @@ function validate12(data, {instancePath="", parentData, parentDataProperty, root
           }
           errors++;
         }
-        if(func35(data0) && func34(data0, "0.01") < 0){
+        if(func39(data0) && func38(data0, "0.01") < 0){
           const err3 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0.01"};
           if(vErrors === null){
             vErrors = [err3];
@@ -1956,7 +2083,7 @@ function validate12(data, {instancePath="", parentData, parentDataProperty, root
       const _errs4 = errors;
       const _errs5 = errors;
       if(typeof data1 === "string"){
-        if(func36(data1) > 140){
+        if(func40(data1) > 140){
           const err5 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/maxLength",keyword:"maxLength",params:{},message:"must have at most 140 characters"};
           if(vErrors === null){
             vErrors = [err5];
@@ -1990,15 +2117,15 @@ function validate12(data, {instancePath="", parentData, parentDataProperty, root
     }
     errors++;
   }
-  validate12.errors = vErrors;
+  validate13.errors = vErrors;
   return errors === 0;
 }
 
-export const validateFailed = validate13;
-const schema16 = {"$id":"/events/Bank.Transfer.Failed","type":"object","required":["reason"],"additionalProperties":false,"properties":{"reason":{"type":"string","minLength":1}}};
-const func37 = __codePointLength;
+export const validateFailed = validate14;
+const schema17 = {"$id":"/events/Bank.Transfer.Failed","type":"object","required":["reason"],"additionalProperties":false,"properties":{"reason":{"type":"string","minLength":1}}};
+const func41 = __codePointLength;
 
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Transfer.Failed" */;
   let vErrors = null;
   let errors = 0;
@@ -2032,7 +2159,7 @@ function validate13(data, {instancePath="", parentData, parentDataProperty, root
       const _errs2 = errors;
       const _errs3 = errors;
       if(typeof data0 === "string"){
-        if(func37(data0) < 1){
+        if(func41(data0) < 1){
           const err2 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
           if(vErrors === null){
             vErrors = [err2];
@@ -2066,19 +2193,19 @@ function validate13(data, {instancePath="", parentData, parentDataProperty, root
     }
     errors++;
   }
-  validate13.errors = vErrors;
+  validate14.errors = vErrors;
   return errors === 0;
 }
 
-export const validateRequested = validate14;
-const schema17 = {"$id":"/events/Bank.Transfer.Requested","type":"object","required":["amount","fromAccount","toAccount"],"additionalProperties":false,"properties":{"amount":{"$ref":"/value-objects/Money"},"fromAccount":{"type":"string","textFormat":"uuid"},"toAccount":{"type":"string","textFormat":"uuid"}}};
-const func38 = __isDecimalText;
-const func39 = __compareDecimalText;
-const func40 = __isDecimalText;
-const func41 = __isUuidText;
-const func42 = __isUuidText;
+export const validateRequested = validate15;
+const schema18 = {"$id":"/events/Bank.Transfer.Requested","type":"object","required":["amount","fromAccount","toAccount"],"additionalProperties":false,"properties":{"amount":{"$ref":"/value-objects/Money"},"fromAccount":{"type":"string","textFormat":"uuid"},"toAccount":{"type":"string","textFormat":"uuid"}}};
+const func42 = __isDecimalText;
+const func43 = __compareDecimalText;
+const func44 = __isDecimalText;
+const func45 = __isUuidText;
+const func46 = __isUuidText;
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Transfer.Requested" */;
   let vErrors = null;
   let errors = 0;
@@ -2171,7 +2298,7 @@ function validate14(data, {instancePath="", parentData, parentDataProperty, root
           const _errs6 = errors;
           const _errs7 = errors;
           if(typeof data1 === "string"){
-            if(!func38(data1)){
+            if(!func42(data1)){
               const err7 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
               if(vErrors === null){
                 vErrors = [err7];
@@ -2181,7 +2308,7 @@ function validate14(data, {instancePath="", parentData, parentDataProperty, root
               }
               errors++;
             }
-            if(func40(data1) && func39(data1, "0") < 0){
+            if(func44(data1) && func43(data1, "0") < 0){
               const err8 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
               if(vErrors === null){
                 vErrors = [err8];
@@ -2218,9 +2345,9 @@ function validate14(data, {instancePath="", parentData, parentDataProperty, root
             errors++;
           }
           const _errs9 = errors;
-          const vSchema0 = schema11.properties.currency.enum;
+          const vSchema0 = schema12.properties.currency.enum;
           if(!(((data2 === "EUR") || (data2 === "USD")) || (data2 === "GBP"))){
-            const err11 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema11.properties.currency.enum},message:"must be equal to one of the allowed values"};
+            const err11 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
             if(vErrors === null){
               vErrors = [err11];
             }
@@ -2250,7 +2377,7 @@ function validate14(data, {instancePath="", parentData, parentDataProperty, root
       const _errs10 = errors;
       const _errs11 = errors;
       if(typeof data3 === "string"){
-        if(!func41(data3)){
+        if(!func45(data3)){
           const err13 = {instancePath:instancePath+"/fromAccount",schemaPath:"#/properties/fromAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
             vErrors = [err13];
@@ -2278,7 +2405,7 @@ function validate14(data, {instancePath="", parentData, parentDataProperty, root
       const _errs12 = errors;
       const _errs13 = errors;
       if(typeof data4 === "string"){
-        if(!func42(data4)){
+        if(!func46(data4)){
           const err15 = {instancePath:instancePath+"/toAccount",schemaPath:"#/properties/toAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
             vErrors = [err15];
@@ -2312,7 +2439,7 @@ function validate14(data, {instancePath="", parentData, parentDataProperty, root
     }
     errors++;
   }
-  validate14.errors = vErrors;
+  validate15.errors = vErrors;
   return errors === 0;
 }
 
