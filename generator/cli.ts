@@ -187,7 +187,7 @@ async function runCheck(paths: readonly string[], io: CliIo, against?: string): 
     io.err(`eventforge: no schema files (*.domain.yaml) in ${paths.join(', ')}`);
     return EXIT.failed;
   }
-  // Checking needs no emitter: compileWith(…, []) keeps them (and ts-morph) unloaded.
+  // Checking needs no emitter: compileWith(…, []) keeps them unloaded.
   const { compileWith } = await import('./pipeline.js');
   const { withAgainst } = await import('./against/index.js');
   const result = compileWith({ sources, skipEmit: true }, []);

@@ -140,7 +140,7 @@ describe('the build cache and the generator itself (a copy of the package, run a
   it('a changed generator source file means a full run; the same generator again is cached', () => {
     expect(cli(['generate'])).not.toMatch(/\(cached/);
     expect(cli(['generate'])).toMatch(/\(cached, \d+ ms\)\n$/);
-    appendFileSync(join(copy, 'generator', 'emit', 'typescript', 'print.ts'), '\n// a change to the generator\n');
+    appendFileSync(join(copy, 'generator', 'emit', 'typescript', 'text.ts'), '\n// a change to the generator\n');
     expect(cli(['generate'])).not.toMatch(/\(cached/);
     expect(cli(['generate'])).toMatch(/\(cached, \d+ ms\)\n$/);
     writeFileSync(join(copy, 'package.json'), readFileSync(join(copy, 'package.json'), 'utf8').replace(/"version": "[^"]+"/, '"version": "99.0.0"'));

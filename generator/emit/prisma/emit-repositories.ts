@@ -6,17 +6,17 @@
  * An aggregate whose events all apply declaratively has a generated concrete class, which the
  * repository loads by default; one with hand-written handlers needs the user's subclass.
  */
-import { StructureKind, type FunctionDeclarationStructure, type InterfaceDeclarationStructure } from 'ts-morph';
 import type { AggregateDef, DomainDef, ProjectDef } from '../../ir/model.js';
 import { aggregateBaseClassName, camelCase, domainFolder } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { hasAbstractHandlers } from '../typescript/emit-aggregates.js';
-import { wrapText } from '../typescript/code-writer.js';
-import { docs as docLines, importNames, present, printFile, type Statement } from '../typescript/print.js';
+import { wrapText, type ParameterShape, type PropertyShape } from '../typescript/code-writer.js';
+import { importLines, printLines, type LineStatement, type LineWriter } from '../typescript/line-writer.js';
+import { docs as docLines, present } from '../typescript/text.js';
 
 const LINE_WIDTH = 120;
 
-/** JSDoc text wrapped so that `/** … *\/` and ` * …` lines stay within the line width (ts-morph never wraps). */
+/** JSDoc text wrapped so that `/** … *\/` and ` * …` lines stay within the line width. */
 function docs(...lines: (string | undefined)[]): string[] {
   return docLines(...lines).map((text) => text.split('\n').flatMap((line) => wrapText(line, LINE_WIDTH - 7)).join('\n'));
 }
@@ -35,52 +35,114 @@ function typeParameter(a: AggregateDef): string {
   return `T${a.name}`;
 }
 
-function repositoryFunction(a: AggregateDef): FunctionDeclarationStructure {
+/** A generic type parameter and its constraint: `A extends DogBase`. */
+interface TypeParameterShape {
+  readonly name: string;
+  readonly constraint: string;
+}
+
+/** One signature of a function (an overload or the implementation). */
+interface SignatureShape {
+  readonly docs: readonly string[];
+  readonly typeParameters: readonly TypeParameterShape[];
+  readonly parameters: readonly ParameterShape[];
+  readonly returnType: string;
+}
+
+/**
+ * JSDoc as the generated files have always had it (ts-morph's layout, kept byte for byte):
+ * `/** text *\/` for one line, else a starred block with ` *` for empty lines.
+ */
+function writeJsDoc(w: LineWriter, docs: readonly string[]): void {
+  for (const text of docs) {
+    const lines = text.split(/\r?\n/);
+    const singleLine = lines.length === 1;
+    if (lines[0] === '' && !singleLine) lines.shift();
+    if (singleLine) {
+      const line = lines[0] ?? '';
+      w.writeLine(`/** ${line}${line.endsWith(' ') ? '' : ' '}*/`);
+      continue;
+    }
+    w.writeLine('/**');
+    for (const line of lines) w.writeLine(line === '' ? ' *' : ` * ${line}`);
+    w.writeLine(' */');
+  }
+}
+
+function typeParameterList(typeParameters: readonly TypeParameterShape[]): string {
+  return typeParameters.length === 0 ? '' : `<${typeParameters.map((t) => `${t.name} extends ${t.constraint}`).join(', ')}>`;
+}
+
+/** `export function name<T>(a: A, b: B = c): R` (then `;` or ` {`), wrapped when long. */
+function writeFunctionSignature(w: LineWriter, name: string, signature: SignatureShape, end: ';' | ' {'): void {
+  writeJsDoc(w, signature.docs);
+  const params = signature.parameters.map((p) => `${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`}`);
+  const line = `export function ${name}${typeParameterList(signature.typeParameters)}(${params.join(', ')}): ${signature.returnType}${end}`;
+  for (const wrapped of wrapSignature(line)) w.writeLine(wrapped);
+}
+
+/** An exported function with overloads (none for a single signature) and a one-statement body. */
+function functionDeclaration(name: string, overloads: readonly SignatureShape[], implementation: SignatureShape, body: string): LineStatement {
+  return (w) => {
+    w.blankLine();
+    for (const overload of overloads) writeFunctionSignature(w, name, overload, ';');
+    writeFunctionSignature(w, name, implementation, ' {');
+    w.indent(() => w.writeLine(body));
+    w.writeLine('}');
+    w.blankLine();
+  };
+}
+
+/** `export interface Name<T> { readonly a: A; … }` */
+function interfaceDeclaration(name: string, docs: readonly string[], typeParameters: readonly TypeParameterShape[], properties: readonly PropertyShape[]): LineStatement {
+  return (w) => {
+    w.blankLine();
+    writeJsDoc(w, docs);
+    for (const wrapped of wrapSignature(`export interface ${name}${typeParameterList(typeParameters)} {`)) w.writeLine(wrapped);
+    w.indent(() => {
+      for (const p of properties) w.writeLine(`readonly ${p.name}: ${p.type};`);
+    });
+    w.writeLine('}');
+    w.blankLine();
+  };
+}
+
+const APP: ParameterShape = { name: 'app', type: 'Application' };
+
+function repositoryFunction(a: AggregateDef): LineStatement {
   const base = aggregateBaseClassName(a.name);
   const name = repositoryFunctionName(a.name);
   const about = `${a.name} aggregates in the application's store (in memory, SQLite or PostgreSQL: the same API).`;
+  const body = 'return app.repository(cls);';
+  const subclass = { name: 'A', constraint: base };
   if (hasAbstractHandlers(a)) {
-    return {
-      kind: StructureKind.Function,
-      isExported: true,
-      name,
+    return functionDeclaration(name, [], {
       docs: docs(about, a.description, `@param cls your subclass of ${base}, which implements its event handlers`),
-      typeParameters: [{ name: 'A', constraint: base }],
-      parameters: [
-        { name: 'app', type: 'Application' },
-        { name: 'cls', type: 'AggregateClass<A>' },
-      ],
+      typeParameters: [subclass],
+      parameters: [APP, { name: 'cls', type: 'AggregateClass<A>' }],
       returnType: 'Repository<A>',
-      statements: ['return app.repository(cls);'],
-    };
+    }, body);
   }
-  return {
-    kind: StructureKind.Function,
-    isExported: true,
-    name,
-    overloads: [
-      {
-        docs: docs(about, a.description, `Loads the generated ${a.name} class.`),
-        parameters: [{ name: 'app', type: 'Application' }],
-        returnType: `Repository<${a.name}>`,
-      },
-      {
-        docs: docs(about, a.description, `@param cls a subclass of ${base} to load instead (e.g. one with commands)`),
-        typeParameters: [{ name: 'A', constraint: base }],
-        parameters: [
-          { name: 'app', type: 'Application' },
-          { name: 'cls', type: 'AggregateClass<A>' },
-        ],
-        returnType: 'Repository<A>',
-      },
-    ],
-    parameters: [
-      { name: 'app', type: 'Application' },
-      { name: 'cls', type: `AggregateClass<${base}>`, initializer: a.name },
-    ],
+  const overloads: SignatureShape[] = [
+    {
+      docs: docs(about, a.description, `Loads the generated ${a.name} class.`),
+      typeParameters: [],
+      parameters: [APP],
+      returnType: `Repository<${a.name}>`,
+    },
+    {
+      docs: docs(about, a.description, `@param cls a subclass of ${base} to load instead (e.g. one with commands)`),
+      typeParameters: [subclass],
+      parameters: [APP, { name: 'cls', type: 'AggregateClass<A>' }],
+      returnType: 'Repository<A>',
+    },
+  ];
+  return functionDeclaration(name, overloads, {
+    docs: [],
+    typeParameters: [],
+    parameters: [APP, { name: 'cls', type: `AggregateClass<${base}>`, initializer: a.name }],
     returnType: `Repository<${base}>`,
-    statements: ['return app.repository(cls);'],
-  };
+  }, body);
 }
 
 /** `  account: accountRepository(app, classes.Account),` (printed at 2 more spaces), its arguments wrapped when long. */
@@ -91,48 +153,34 @@ function repositoryEntry(a: AggregateDef): string {
   return [`  ${camelCase(a.name)}: ${repositoryFunctionName(a.name)}(`, ...args.map((arg) => `    ${arg},`), '  ),'].join('\n');
 }
 
-function domainStatements(domain: DomainDef): Statement[] {
+function domainStatements(domain: DomainDef): LineStatement[] {
   const typeName = `${domain.name}Repositories`;
   const custom = domain.aggregates.filter(hasAbstractHandlers);
   const typeParameters = custom.map((a) => ({ name: typeParameter(a), constraint: aggregateBaseClassName(a.name) }));
   const typeArgs = custom.length === 0 ? '' : `<${custom.map(typeParameter).join(', ')}>`;
-  const repositories: InterfaceDeclarationStructure = {
-    kind: StructureKind.Interface,
-    isExported: true,
-    name: typeName,
-    docs: docs(`The repositories of the ${domain.name} domain, by aggregate.`),
+  const repositories = interfaceDeclaration(
+    typeName,
+    docs(`The repositories of the ${domain.name} domain, by aggregate.`),
     typeParameters,
-    properties: domain.aggregates.map((a) => ({
-      name: camelCase(a.name),
-      isReadonly: true,
-      type: `Repository<${hasAbstractHandlers(a) ? typeParameter(a) : a.name}>`,
-    })),
-  };
-  const classes: InterfaceDeclarationStructure | undefined =
+    domain.aggregates.map((a) => ({ name: camelCase(a.name), type: `Repository<${hasAbstractHandlers(a) ? typeParameter(a) : a.name}>` })),
+  );
+  const classesName = `${domain.name}AggregateClasses`;
+  const classes =
     custom.length === 0
       ? undefined
-      : {
-          kind: StructureKind.Interface,
-          isExported: true,
-          name: `${domain.name}AggregateClasses`,
-          docs: docs(`The hand-written subclasses the ${domain.name} repositories load (their events have custom handlers).`),
+      : interfaceDeclaration(
+          classesName,
+          docs(`The hand-written subclasses the ${domain.name} repositories load (their events have custom handlers).`),
           typeParameters,
-          properties: custom.map((a) => ({ name: a.name, isReadonly: true, type: `AggregateClass<${typeParameter(a)}>` })),
-        };
-  const all: FunctionDeclarationStructure = {
-    kind: StructureKind.Function,
-    isExported: true,
-    name: domainRepositoriesName(domain.name),
+          custom.map((a) => ({ name: a.name, type: `AggregateClass<${typeParameter(a)}>` })),
+        );
+  const all = functionDeclaration(domainRepositoriesName(domain.name), [], {
     docs: docs(`Every repository of the ${domain.name} domain, for one application.`),
     typeParameters,
-    parameters: [
-      { name: 'app', type: 'Application' },
-      ...(classes === undefined ? [] : [{ name: 'classes', type: `${classes.name}${typeArgs}` }]),
-    ],
+    parameters: [APP, ...(classes === undefined ? [] : [{ name: 'classes', type: `${classesName}${typeArgs}` }])],
     returnType: `${typeName}${typeArgs}`,
-    statements: [`return {\n${domain.aggregates.map(repositoryEntry).join('\n')}\n};`],
-  };
-  return present<Statement>([repositories, classes, all]);
+  }, `return {\n${domain.aggregates.map(repositoryEntry).join('\n')}\n};`);
+  return present<LineStatement>([repositories, classes, all]);
 }
 
 /** Splits a bracket group's inside at its top-level commas. */
@@ -166,9 +214,8 @@ function groupEnd(line: string, open: number): number {
 }
 
 /**
- * ts-morph prints a declaration's signature on one line, however long: a top-level function or
- * interface header over 120 characters gets its parameters (and, if still too long, its type
- * parameters) one per line, with trailing commas.
+ * A top-level function or interface header over 120 characters gets its parameters (and, if
+ * still too long, its type parameters) one per line, with trailing commas.
  */
 function wrapSignature(line: string): string[] {
   const header = /^(export )?(function|interface) \w+/.exec(line);
@@ -197,14 +244,13 @@ function wrapSignature(line: string): string[] {
 export function emitRepositoriesFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {
   const concrete = domain.aggregates.filter((a) => !hasAbstractHandlers(a)).map((a) => a.name);
   const bases = domain.aggregates.map((a) => aggregateBaseClassName(a.name));
-  const imports = present<Statement>([
-    importNames(ctx.runtimeImport, ['AggregateClass', 'Application', 'Repository'], true),
-    importNames('./aggregates.js', concrete),
-    importNames('./aggregates.js', bases, true),
+  const imports = present<LineStatement>([
+    importLines(ctx.runtimeImport, ['AggregateClass', 'Application', 'Repository'], true),
+    importLines('./aggregates.js', concrete),
+    importLines('./aggregates.js', bases, true),
   ]);
   const body = [...domain.aggregates.map(repositoryFunction), ...domainStatements(domain)];
-  const contents = printFile(domain.sourcePath, imports, body).split('\n').flatMap(wrapSignature).join('\n');
-  return { path: `${domainFolder(domain.name)}/repositories.ts`, contents };
+  return { path: `${domainFolder(domain.name)}/repositories.ts`, contents: printLines(domain.sourcePath, imports, body) };
 }
 
 /** Emits `<domain>/repositories.ts` for every domain with aggregates. */

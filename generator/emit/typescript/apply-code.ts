@@ -6,7 +6,7 @@ import type { LineWriter } from './line-writer.js';
 import { InternalError } from '../../diagnostics.js';
 import type { AggregateDef, ApplyOpDef, EventDef, FieldDef, TypeRef } from '../../ir/model.js';
 import { handlerMethodName, stateTypeName } from '../../ir/naming.js';
-import { quote } from './print.js';
+import { quote } from './text.js';
 import type { DomainScope, LiteralNeeds } from './type-text.js';
 import { literal } from './type-text.js';
 

@@ -1,7 +1,7 @@
 /**
  * Declaration shapes and their printers: one small printer per kind of declaration the
  * generated files hold (interfaces, type aliases, constants, functions, classes, export lists),
- * each writing through the file's LineWriter (see print.ts for why not ts-morph).
+ * each writing through the file's LineWriter (see line-writer.ts for why not ts-morph).
  */
 import type { LineStatement, LineWriter } from './line-writer.js';
 

@@ -25,7 +25,7 @@ import { validatorName } from './emit-validators.js';
 import type { MemberShape } from './code-writer.js';
 import { classDeclaration } from './code-writer.js';
 import { importLines, printLines } from './line-writer.js';
-import { docs, present, quote } from './print.js';
+import { docs, present, quote } from './text.js';
 import type { LineStatement } from './line-writer.js';
 import type { DomainScope } from './type-text.js';
 import { domainScope, literal, mentionedTypes, tsType } from './type-text.js';

@@ -8,7 +8,7 @@ import { aggregateDescriptorName, codecName, domainDescriptorName, domainFolder,
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { constDeclaration } from './code-writer.js';
 import { importLines, printLines } from './line-writer.js';
-import { docs, present, quote } from './print.js';
+import { docs, present, quote } from './text.js';
 import type { LineStatement } from './line-writer.js';
 
 function aggregateDescriptor(aggregate: AggregateDef): LineStatement {

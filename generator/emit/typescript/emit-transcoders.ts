@@ -19,7 +19,7 @@ import { constDeclaration, functionDeclaration } from './code-writer.js';
 import { WIRE, enumReaderName, helper, readCall, valueObjectDecoderName, valueObjectEncoderName, writeExpr } from './codec-code.js';
 import { enumValuesName } from './emit-types.js';
 import { importLines, printLines } from './line-writer.js';
-import { present, quote } from './print.js';
+import { present, quote } from './text.js';
 import type { LineStatement } from './line-writer.js';
 
 /** A payload with versions: an event (`Deposited`) or a state (`AccountState`). */

@@ -15,7 +15,7 @@ import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import type { PropertyShape } from './code-writer.js';
 import { constDeclaration, interfaceDeclaration, typeAlias, unionAlias } from './code-writer.js';
 import { importLines, printLines } from './line-writer.js';
-import { docs, present, quote } from './print.js';
+import { docs, present, quote } from './text.js';
 import type { LineStatement } from './line-writer.js';
 import { fieldsNameScalar, tsType } from './type-text.js';
 

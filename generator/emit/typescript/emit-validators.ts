@@ -16,7 +16,7 @@ import { addEventforgeKeywords, RUNTIME_CHECKS, runtimeAlias } from './ajv-keywo
 import { objectSchema, valueObjectSchemaId } from './json-schema.js';
 import { writeDocs } from './code-writer.js';
 import { importLines, printLines } from './line-writer.js';
-import { docs, present } from './print.js';
+import { docs, present } from './text.js';
 import type { LineStatement } from './line-writer.js';
 import { domainScope } from './type-text.js';
 

@@ -3,7 +3,7 @@
  */
 import { InternalError } from '../../diagnostics.js';
 import type { DomainDef, EnumDef, FieldDef, JsonValue, ScalarKind, TypeRef, ValueObjectDef } from '../../ir/model.js';
-import { quote } from './print.js';
+import { quote } from './text.js';
 
 /** Named types of one domain, for lookups while emitting. */
 export interface DomainScope {
