@@ -3,7 +3,7 @@
  * generated files hold (interfaces, type aliases, constants, functions, classes, export lists),
  * each writing through the file's LineWriter (see line-writer.ts for why not ts-morph).
  */
-import type { LineStatement, LineWriter } from './line-writer.js';
+import { nameList, type LineStatement, type LineWriter } from './line-writer.js';
 
 export interface PropertyShape {
   readonly name: string;
@@ -139,19 +139,7 @@ export function functionDeclaration(
 
 /** `export [type] { a, b } from 'module';`, one name per line when the list is long. */
 export function exportList(moduleSpecifier: string, names: readonly string[], typeOnly = false): LineStatement {
-  return (w) => {
-    const sorted = [...new Set(names)].sort();
-    if (sorted.length === 0) return;
-    const head = typeOnly ? 'export type' : 'export';
-    const inline = `${head} { ${sorted.join(', ')} } from '${moduleSpecifier}';`;
-    if (inline.length <= 120) {
-      w.writeLine(inline);
-      return;
-    }
-    w.writeLine(`${head} {`);
-    w.indent(() => sorted.forEach((n) => w.writeLine(`${n},`)));
-    w.writeLine(`} from '${moduleSpecifier}';`);
-  };
+  return nameList(typeOnly ? 'export type' : 'export', moduleSpecifier, names) ?? (() => undefined);
 }
 
 export interface MemberShape {

@@ -83,9 +83,13 @@ export function printLines(
  * there are none (so callers can filter).
  */
 export function importLines(moduleSpecifier: string, names: Iterable<string>, typeOnly = false): LineStatement | undefined {
+  return nameList(typeOnly ? 'import type' : 'import', moduleSpecifier, names);
+}
+
+/** `<head> { a, b } from 'module';` with the names sorted, one per line when the list is long. */
+export function nameList(head: string, moduleSpecifier: string, names: Iterable<string>): LineStatement | undefined {
   const sorted = [...new Set(names)].sort();
   if (sorted.length === 0) return undefined;
-  const head = typeOnly ? 'import type' : 'import';
   return (w) => {
     const inline = `${head} { ${sorted.join(', ')} } from '${moduleSpecifier}';`;
     if (inline.length <= 120) {
