@@ -1,14 +1,15 @@
 /**
- * Golden files of the TypeScript emitters: the example schemas and the hand-built Kitchen IR,
- * compared file by file with test/fixtures/golden/<case>/expected/. Refresh them after an
- * intended change with `UPDATE_GOLDEN=1 npx vitest run test/emit/golden.test.ts`.
+ * Golden files of the TypeScript emitters: the example schemas, compared file by file with their
+ * checked-in output in generated/ (refresh with `eventforge generate`), and the hand-built Kitchen
+ * IR, compared with test/fixtures/golden/kitchen/expected/ (refresh with
+ * `UPDATE_GOLDEN=1 npx vitest run test/emit/golden.test.ts`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitters } from '../../generator/emit/index.js';
 import type { DomainDef } from '../../generator/ir/model.js';
-import { GOLDEN, OWN_FILE, SCHEMA_FILES, goldenCases, writeExpected } from './golden-cases.js';
+import { GOLDEN, OWN_FILE, SCHEMA_FILES, expectedDir, goldenCases, writeExpected } from './golden-cases.js';
 import { kitchenDomain } from './kitchen-domain.js';
 import { aggregate, domain, event, field, scalar } from './ir-builders.js';
 
@@ -26,21 +27,24 @@ describe('golden files of the TypeScript emitters', () => {
   it('has one case per example schema plus Kitchen (no case silently vanished)', () => {
     expect(SCHEMA_FILES.length).toBeGreaterThanOrEqual(5);
     expect(goldenCases.map((c) => c.name)).toHaveLength(SCHEMA_FILES.length + 1);
-    expect(readdirSync(GOLDEN).sort()).toEqual(goldenCases.map((c) => c.name).sort());
+    expect(readdirSync(GOLDEN)).toEqual(['kitchen']);
+    const domainFolders = readdirSync(expectedDir('bank'), { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'prisma');
+    expect(domainFolders.map((d) => d.name).sort()).toEqual(goldenCases.filter((c) => c.name !== 'kitchen').map((c) => c.name).sort());
   });
 
   for (const c of goldenCases) {
     it(`${c.name}: generated code equals the checked-in expected files`, () => {
       if (update) writeExpected(c);
-      const expectedDir = join(GOLDEN, c.name, 'expected');
+      const dir = expectedDir(c.name);
       const generated = c.files().filter((f) => OWN_FILE.test(`/${f.path}`));
       expect(generated.length).toBeGreaterThanOrEqual(7);
-      const expected = filesUnder(expectedDir).filter((p) => OWN_FILE.test(`/${p}`));
+      const domainFolder = generated[0]?.path.split('/')[0] ?? '';
+      const expected = filesUnder(join(dir, domainFolder)).filter((p) => OWN_FILE.test(`/${p}`)).map((p) => `${domainFolder}/${p}`);
       expect(generated.map((f) => f.path).sort()).toEqual(expected);
       for (const file of generated) {
         if (file.path.endsWith('.ts')) expect(file.contents, `${file.path} mentions any`).not.toMatch(/\bany\b/);
-        expect(file.contents, `${c.name}/${file.path} differs; rerun with UPDATE_GOLDEN=1 if intended`).toBe(
-          readFileSync(join(expectedDir, file.path), 'utf8'),
+        expect(file.contents, `${c.name}/${file.path} differs; run eventforge generate (examples) or UPDATE_GOLDEN=1 (Kitchen) if intended`).toBe(
+          readFileSync(join(dir, file.path), 'utf8'),
         );
       }
     });

@@ -212,7 +212,7 @@ describe('payloads from outside TypeScript', () => {
 
 describe('ready class (no abstract handlers)', () => {
   it('is usable without hand-written code: public triggers, declarative applies, discarding', async () => {
-    const { Example } = await import('../fixtures/golden/worked-example/expected/worked-example/index.js');
+    const { Example } = await import('../../generated/worked-example/index.js');
     const example = Example.create({ foo: 'bar' }, { id: 'example-1' });
     example.triggerFooChanged({ foo: 'baz' });
     expect([example.foo, example.version]).toEqual(['baz', 2]);

@@ -1,5 +1,5 @@
 /**
- * Loads the checked-in generated code of a golden case (test/fixtures/golden/<case>/expected)
+ * Loads the checked-in generated code of a golden case (generated/ for an example schema, test/fixtures/golden/kitchen/expected for Kitchen)
  * together with the IR it came from, for behaviour tests of generated code.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import type { PayloadCodec } from '../../runtime/index.js';
 import { compile } from '../../generator/index.js';
 import type { DomainDef } from '../../generator/ir/model.js';
 import { domainFolder } from '../../generator/ir/naming.js';
-import { GOLDEN, ROOT } from '../emit/golden-cases.js';
+import { ROOT, expectedDir } from '../emit/golden-cases.js';
 import { kitchenDomain } from '../emit/kitchen-domain.js';
 
 /** The IR of a golden case: the Kitchen IR, or the example schema compiled. */
@@ -24,7 +24,7 @@ export function goldenDomain(caseName: string): DomainDef {
 
 /** Imports one generated module of a golden case, e.g. `transcoders`. */
 export async function goldenModule(caseName: string, domain: DomainDef, module: string): Promise<Record<string, unknown>> {
-  const file = join(GOLDEN, caseName, 'expected', domainFolder(domain.name), `${module}.ts`);
+  const file = join(expectedDir(caseName), domainFolder(domain.name), `${module}.ts`);
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 

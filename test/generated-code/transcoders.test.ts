@@ -5,7 +5,7 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, UnknownSchemaVersionError } from '../../runtime/index.js';
-import { depositedCodec, accountStateCodec } from '../fixtures/golden/bank/expected/bank/index.js';
+import { depositedCodec, accountStateCodec } from '../../generated/bank/index.js';
 import { everythingCodec, labelledCodec, sinkStateCodec } from '../fixtures/golden/kitchen/expected/kitchen/index.js';
 import type { EverythingData } from '../fixtures/golden/kitchen/expected/kitchen/index.js';
 

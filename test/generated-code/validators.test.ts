@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError, assertValid, schemaIssues } from '../../runtime/index.js';
 import type { JsonValue, SchemaValidator } from '../../runtime/index.js';
-import { validateDeposited, validateOpened, validateStatementAttached } from '../fixtures/golden/bank/expected/bank/index.js';
+import { validateDeposited, validateOpened, validateStatementAttached } from '../../generated/bank/index.js';
 import { validateEverything, validateTagAdded } from '../fixtures/golden/kitchen/expected/kitchen/index.js';
 
 function issues(validator: SchemaValidator, wire: JsonValue): { path: string; message: string }[] {
