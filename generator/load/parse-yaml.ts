@@ -44,6 +44,11 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const report = (error: YAMLError, severity: 'error' | 'warning'): void => {
+    const better = unclosedQuote(error, input.text) ?? overIndentedKey(error, input.text);
+    if (better !== undefined) {
+      diagnostics.push(errorAt(input.path, rangeAt(lineCounter, better.offset, better.offset + 1), better.code, better.message, better.hint));
+      return;
+    }
     const code = CODE_BY_YAML_CODE[error.code] ?? 'EF100';
     const span = rangeAt(lineCounter, error.pos[0], error.pos[1]);
     // The yaml parser sometimes reports one problem twice (lexer and composer).
@@ -82,6 +87,64 @@ function yamlMessage(error: YAMLError, at: string): string {
     .replace(/ at node end$/, ' after a value')
     .trim();
   return 'invalid YAML: ' + text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** A syntax error restated at the place the user has to look, instead of where yaml noticed it. */
+interface Restated {
+  readonly offset: number;
+  readonly code: string;
+  readonly message: string;
+  readonly hint: string;
+}
+
+/**
+ * yaml reports an unclosed quote where the text ends; the quote to fix is the one that opened
+ * the value: the last unescaped quote character before that point.
+ */
+function unclosedQuote(error: YAMLError, text: string): Restated | undefined {
+  const quote = error.code === 'MISSING_CHAR' ? /closing (["'])quote/.exec(error.message)?.[1] : undefined;
+  if (quote === undefined) return undefined;
+  for (let i = Math.min(error.pos[0], text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    if (quote === '"' && /\\(\\\\)*$/.test(text.slice(Math.max(0, i - 8), i))) continue;
+    if (quote === "'" && text[i - 1] === "'") {
+      i--;
+      continue;
+    }
+    return {
+      offset: i,
+      code: 'EF100',
+      message: `invalid YAML: the value quoted with ${quote} here is never closed`,
+      hint: `close it with ${quote} at the end of the value, or remove the opening ${quote}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A key indented deeper than the keys above it, under a key that already has a value on its
+ * line, reads to yaml as a nested map inside that value; the user's problem is the indentation
+ * of the deeper key, so point there.
+ */
+function overIndentedKey(error: YAMLError, text: string): Restated | undefined {
+  if (error.code !== 'BLOCK_AS_IMPLICIT_KEY') return undefined;
+  const lines = text.split('\n');
+  const lineIndex = text.slice(0, error.pos[0]).split('\n').length - 1;
+  const current = /^(\s*)[^\s#:][^:]*:\s+\S/.exec(lines[lineIndex] ?? '');
+  if (current === null) return undefined;
+  let next = lineIndex + 1;
+  while (next < lines.length && (lines[next] ?? '').trim() === '') next++;
+  const deeper = /^(\s*)([^\s#:][^:]*):/.exec(lines[next] ?? '');
+  const indent = current[1]?.length ?? 0;
+  const deeperIndent = deeper?.[1]?.length ?? 0;
+  if (deeper === null || deeperIndent <= indent) return undefined;
+  const offset = lines.slice(0, next).reduce((sum, line) => sum + line.length + 1, 0) + deeperIndent;
+  return {
+    offset,
+    code: 'EF102',
+    message: `key "${deeper[2]?.trim()}" is indented more than the key above it, which already has a value`,
+    hint: `indent "${deeper[2]?.trim()}" like the other keys of its map (${indent} spaces)`,
+  };
 }
 
 /** `{ items: string[] }`: inside a flow map `[` starts a YAML list, a common trap with list types. */
