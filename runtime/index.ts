@@ -53,6 +53,51 @@ export { openRecorder } from './open-recorder.js';
 export { Application, type ApplicationConfig, type ApplicationOptions } from './application.js';
 export { Repository, type AnyAggregate, type GetOptions } from './repository.js';
 export { NotificationLog, type LoggedEvent, type SelectOptions } from './notification-log.js';
-export * from './wire.js';
+// Helpers the generated transcoders, validators and aggregates call.
+export {
+  assertValid,
+  checkPayload,
+  codePointLength,
+  compareDecimalText,
+  decodeBase64,
+  decodeFailure,
+  encodeBytes,
+  encodeDateTime,
+  encodeList,
+  encodeMap,
+  isBase64Text,
+  isDateText,
+  isDateTimeText,
+  isDecimalText,
+  isIntegerText,
+  isUuidText,
+  joinPath,
+  outOfOrder,
+  readBigint,
+  readBoolean,
+  readBytes,
+  readDate,
+  readDateTime,
+  readDecimal,
+  readEnum,
+  readFloat,
+  readInt,
+  readJson,
+  readList,
+  readMap,
+  readObject,
+  readPayload,
+  readString,
+  readUuid,
+  removeFirst,
+  schemaIssues,
+  unknownVersion,
+  valuesEqual,
+  type DecodeAt,
+  type FieldReader,
+  type Mutable,
+  type SchemaError,
+  type SchemaValidator,
+} from './wire.js';
 export { addDecimal, subtractDecimal } from './decimal.js';
 export { newAggregateId } from './ids.js';
