@@ -119,8 +119,14 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return 'Account';
   }
 
-  get address(): Address | undefined {
-    return this.state.address;
+  /** Personal data. */
+  get owner(): string {
+    return this.state.owner;
+  }
+
+  /** Personal data. */
+  get email(): string {
+    return this.state.email;
   }
 
   get balance(): Decimal {
@@ -131,9 +137,23 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.state.currency;
   }
 
-  /** Personal data. */
-  get email(): string {
-    return this.state.email;
+  /** Default: `"open"`. */
+  get status(): AccountStatus {
+    return this.state.status;
+  }
+
+  /** Constraints: at least 0. Default: `0`. */
+  get overdraftLimit(): Decimal {
+    return this.state.overdraftLimit;
+  }
+
+  /** Constraints: at least 0. Default: `0`. */
+  get transactionCount(): number {
+    return this.state.transactionCount;
+  }
+
+  get tags(): readonly string[] {
+    return this.state.tags;
   }
 
   get limits(): Readonly<Record<string, Decimal>> {
@@ -145,28 +165,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     return this.state.openedOn;
   }
 
-  /** Constraints: at least 0. Default: `0`. */
-  get overdraftLimit(): Decimal {
-    return this.state.overdraftLimit;
-  }
-
-  /** Personal data. */
-  get owner(): string {
-    return this.state.owner;
-  }
-
-  /** Default: `"open"`. */
-  get status(): AccountStatus {
-    return this.state.status;
-  }
-
-  get tags(): readonly string[] {
-    return this.state.tags;
-  }
-
-  /** Constraints: at least 0. Default: `0`. */
-  get transactionCount(): number {
-    return this.state.transactionCount;
+  get address(): Address | undefined {
+    return this.state.address;
   }
 
   /**
@@ -179,11 +179,11 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     options: { readonly id?: string; readonly timestamp?: Date } = {},
   ): T {
     const data: OpenedData = {
-      currency: input.currency,
+      owner: input.owner,
       email: input.email,
+      currency: input.currency,
       openedOn: input.openedOn,
       overdraftLimit: input.overdraftLimit ?? new Decimal('0'),
-      owner: input.owner,
     };
     checkPayload('Bank.Account.Opened', validateOpened, openedCodec, data);
     const aggregate = new this();
@@ -263,8 +263,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
    */
   protected triggerInterestApplied(input: InterestAppliedInput): InterestApplied {
     const data: InterestAppliedData = {
-      amount: input.amount,
       rate: input.rate,
+      amount: input.amount,
     };
     checkPayload('Bank.Account.InterestApplied', validateInterestApplied, interestAppliedCodec, data);
     return this.triggerEvent<InterestApplied>('InterestApplied', data);
@@ -290,12 +290,12 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
    */
   protected triggerStatementAttached(input: StatementAttachedInput): StatementAttached {
     const data: StatementAttachedData = {
-      checksums: input.checksums,
       document: input.document,
-      issuedAt: input.issuedAt,
       metadata: input.metadata,
       pages: input.pages,
       sizeBytes: input.sizeBytes,
+      issuedAt: input.issuedAt,
+      checksums: input.checksums,
     };
     checkPayload('Bank.Account.StatementAttached', validateStatementAttached, statementAttachedCodec, data);
     return this.triggerEvent<StatementAttached>('StatementAttached', data);
@@ -319,9 +319,9 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
    */
   protected triggerTransferReceived(input: TransferReceivedInput): TransferReceived {
     const data: TransferReceivedData = {
-      amount: input.amount,
-      fromAccount: input.fromAccount,
       transferId: input.transferId,
+      fromAccount: input.fromAccount,
+      amount: input.amount,
     };
     checkPayload('Bank.Account.TransferReceived', validateTransferReceived, transferReceivedCodec, data);
     return this.triggerEvent<TransferReceived>('TransferReceived', data);
@@ -333,9 +333,9 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
    */
   protected triggerTransferSent(input: TransferSentInput): TransferSent {
     const data: TransferSentData = {
-      amount: input.amount,
-      toAccount: input.toAccount,
       transferId: input.transferId,
+      toAccount: input.toAccount,
+      amount: input.amount,
     };
     checkPayload('Bank.Account.TransferSent', validateTransferSent, transferSentCodec, data);
     return this.triggerEvent<TransferSent>('TransferSent', data);
@@ -371,16 +371,16 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
       case 'Opened': {
         if (state !== undefined) throw outOfOrder('Account', event.type, true);
         return {
+          owner: event.data.owner,
+          email: event.data.email,
           balance: new Decimal('0'),
           currency: event.data.currency,
-          email: event.data.email,
+          status: 'open',
+          overdraftLimit: event.data.overdraftLimit,
+          transactionCount: 0,
+          tags: [],
           limits: {},
           openedOn: event.data.openedOn,
-          overdraftLimit: event.data.overdraftLimit,
-          owner: event.data.owner,
-          status: 'open',
-          tags: [],
-          transactionCount: 0,
         };
       }
     }
@@ -493,26 +493,26 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
     return 'Transfer';
   }
 
-  get amount(): Money {
-    return this.state.amount;
-  }
-
-  get failureReason(): string | undefined {
-    return this.state.failureReason;
-  }
-
   /** A UUID. */
   get fromAccount(): string {
     return this.state.fromAccount;
+  }
+
+  /** A UUID. */
+  get toAccount(): string {
+    return this.state.toAccount;
+  }
+
+  get amount(): Money {
+    return this.state.amount;
   }
 
   get status(): TransferStatus {
     return this.state.status;
   }
 
-  /** A UUID. */
-  get toAccount(): string {
-    return this.state.toAccount;
+  get failureReason(): string | undefined {
+    return this.state.failureReason;
   }
 
   /**
@@ -525,9 +525,9 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
     options: { readonly id?: string; readonly timestamp?: Date } = {},
   ): T {
     const data: RequestedData = {
-      amount: input.amount,
       fromAccount: input.fromAccount,
       toAccount: input.toAccount,
+      amount: input.amount,
     };
     checkPayload('Bank.Transfer.Requested', validateRequested, requestedCodec, data);
     const aggregate = new this();
@@ -557,10 +557,10 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
       case 'Requested': {
         if (state !== undefined) throw outOfOrder('Transfer', event.type, true);
         return {
-          amount: event.data.amount,
           fromAccount: event.data.fromAccount,
-          status: 'requested',
           toAccount: event.data.toAccount,
+          amount: event.data.amount,
+          status: 'requested',
         };
       }
     }

@@ -58,9 +58,9 @@ const readTransferStatus: FieldReader<TransferStatus> = (v, at, p, k) => wire.re
 
 function encodeAddress(value: Address): JsonValue {
   return {
+    street: value.street,
     city: value.city,
     postcode: value.postcode,
-    street: value.street,
   };
 }
 
@@ -68,9 +68,9 @@ function decodeAddress(data: unknown, at: DecodeAt, path: string, key: string | 
   const o = wire.readObject(data, at, path, key);
   const p = wire.joinPath(path, key);
   return {
+    street: wire.readString(o['street'], at, p, 'street'),
     city: wire.readString(o['city'], at, p, 'city'),
     postcode: wire.readString(o['postcode'], at, p, 'postcode'),
-    street: wire.readString(o['street'], at, p, 'street'),
   };
 }
 
@@ -95,16 +95,16 @@ const accountStateV2At: DecodeAt = { topic: 'Bank.Account', version: 2 };
 
 function encodeAccountState(value: AccountState): JsonValue {
   const out: { [key: string]: JsonValue } = {
+    owner: value.owner,
+    email: value.email,
     balance: value.balance.toString(),
     currency: value.currency,
-    email: value.email,
+    status: value.status,
+    overdraftLimit: value.overdraftLimit.toString(),
+    transactionCount: value.transactionCount,
+    tags: value.tags.slice(),
     limits: wire.encodeMap(value.limits, (item) => item.toString()),
     openedOn: value.openedOn,
-    overdraftLimit: value.overdraftLimit.toString(),
-    owner: value.owner,
-    status: value.status,
-    tags: value.tags.slice(),
-    transactionCount: value.transactionCount,
   };
   if (value.address !== undefined) out['address'] = encodeAddress(value.address);
   return out;
@@ -113,30 +113,30 @@ function encodeAccountState(value: AccountState): JsonValue {
 function decodeAccountStateV1(data: unknown, at: DecodeAt): AccountStateV1 {
   const o = wire.readPayload(data, at);
   return {
-    balance: wire.readDecimal(o['balance'], at, '', 'balance'),
-    closed: wire.readBoolean(o['closed'], at, '', 'closed'),
-    currency: readCurrency(o['currency'], at, '', 'currency'),
-    email: wire.readString(o['email'], at, '', 'email'),
     holder: wire.readString(o['holder'], at, '', 'holder'),
-    openedOn: wire.readDate(o['openedOn'], at, '', 'openedOn'),
-    tags: wire.readList(o['tags'], at, '', 'tags', wire.readString),
+    email: wire.readString(o['email'], at, '', 'email'),
+    balance: wire.readDecimal(o['balance'], at, '', 'balance'),
+    currency: readCurrency(o['currency'], at, '', 'currency'),
+    closed: wire.readBoolean(o['closed'], at, '', 'closed'),
     transactionCount: wire.readInt(o['transactionCount'], at, '', 'transactionCount'),
+    tags: wire.readList(o['tags'], at, '', 'tags', wire.readString),
+    openedOn: wire.readDate(o['openedOn'], at, '', 'openedOn'),
   };
 }
 
 function decodeAccountStateV2(data: unknown, at: DecodeAt): AccountStateV2 {
   const o = wire.readPayload(data, at);
   const value: Mutable<AccountStateV2> = {
+    owner: wire.readString(o['owner'], at, '', 'owner'),
+    email: wire.readString(o['email'], at, '', 'email'),
     balance: wire.readDecimal(o['balance'], at, '', 'balance'),
     currency: readCurrency(o['currency'], at, '', 'currency'),
-    email: wire.readString(o['email'], at, '', 'email'),
+    status: readAccountStatus(o['status'], at, '', 'status'),
+    overdraftLimit: wire.readDecimal(o['overdraftLimit'], at, '', 'overdraftLimit'),
+    transactionCount: wire.readInt(o['transactionCount'], at, '', 'transactionCount'),
+    tags: wire.readList(o['tags'], at, '', 'tags', wire.readString),
     limits: wire.readMap(o['limits'], at, '', 'limits', wire.readDecimal),
     openedOn: wire.readDate(o['openedOn'], at, '', 'openedOn'),
-    overdraftLimit: wire.readDecimal(o['overdraftLimit'], at, '', 'overdraftLimit'),
-    owner: wire.readString(o['owner'], at, '', 'owner'),
-    status: readAccountStatus(o['status'], at, '', 'status'),
-    tags: wire.readList(o['tags'], at, '', 'tags', wire.readString),
-    transactionCount: wire.readInt(o['transactionCount'], at, '', 'transactionCount'),
   };
   if (o['address'] !== undefined) value.address = decodeAddress(o['address'], at, '', 'address');
   return value;
@@ -233,8 +233,8 @@ function encodeDeposited(value: DepositedData): JsonValue {
 function decodeDepositedV1(data: unknown, at: DecodeAt): DepositedV1 {
   const o = wire.readPayload(data, at);
   const value: Mutable<DepositedV1> = {
-    channel: wire.readString(o['channel'], at, '', 'channel'),
     sum: wire.readDecimal(o['sum'], at, '', 'sum'),
+    channel: wire.readString(o['channel'], at, '', 'channel'),
   };
   if (o['note'] !== undefined) value.note = wire.readString(o['note'], at, '', 'note');
   return value;
@@ -347,16 +347,16 @@ const interestAppliedV1At: DecodeAt = { topic: 'Bank.Account.InterestApplied', v
 
 function encodeInterestApplied(value: InterestAppliedData): JsonValue {
   return {
-    amount: value.amount.toString(),
     rate: value.rate,
+    amount: value.amount.toString(),
   };
 }
 
 function decodeInterestAppliedV1(data: unknown, at: DecodeAt): InterestAppliedV1 {
   const o = wire.readPayload(data, at);
   return {
-    amount: wire.readDecimal(o['amount'], at, '', 'amount'),
     rate: wire.readFloat(o['rate'], at, '', 'rate'),
+    amount: wire.readDecimal(o['amount'], at, '', 'amount'),
   };
 }
 
@@ -409,22 +409,22 @@ const openedV1At: DecodeAt = { topic: 'Bank.Account.Opened', version: 1 };
 
 function encodeOpened(value: OpenedData): JsonValue {
   return {
-    currency: value.currency,
+    owner: value.owner,
     email: value.email,
+    currency: value.currency,
     openedOn: value.openedOn,
     overdraftLimit: value.overdraftLimit.toString(),
-    owner: value.owner,
   };
 }
 
 function decodeOpenedV1(data: unknown, at: DecodeAt): OpenedV1 {
   const o = wire.readPayload(data, at);
   return {
-    currency: readCurrency(o['currency'], at, '', 'currency'),
+    owner: wire.readString(o['owner'], at, '', 'owner'),
     email: wire.readString(o['email'], at, '', 'email'),
+    currency: readCurrency(o['currency'], at, '', 'currency'),
     openedOn: wire.readDate(o['openedOn'], at, '', 'openedOn'),
     overdraftLimit: wire.readDecimal(o['overdraftLimit'], at, '', 'overdraftLimit'),
-    owner: wire.readString(o['owner'], at, '', 'owner'),
   };
 }
 
@@ -446,24 +446,24 @@ const statementAttachedV1At: DecodeAt = { topic: 'Bank.Account.StatementAttached
 
 function encodeStatementAttached(value: StatementAttachedData): JsonValue {
   return {
-    checksums: { ...value.checksums },
     document: wire.encodeBytes(value.document),
-    issuedAt: value.issuedAt.toISOString(),
     metadata: value.metadata,
     pages: value.pages,
     sizeBytes: value.sizeBytes.toString(),
+    issuedAt: value.issuedAt.toISOString(),
+    checksums: { ...value.checksums },
   };
 }
 
 function decodeStatementAttachedV1(data: unknown, at: DecodeAt): StatementAttachedV1 {
   const o = wire.readPayload(data, at);
   return {
-    checksums: wire.readMap(o['checksums'], at, '', 'checksums', wire.readString),
     document: wire.readBytes(o['document'], at, '', 'document'),
-    issuedAt: wire.readDateTime(o['issuedAt'], at, '', 'issuedAt'),
     metadata: wire.readJson(o['metadata'], at, '', 'metadata'),
     pages: wire.readInt(o['pages'], at, '', 'pages'),
     sizeBytes: wire.readBigint(o['sizeBytes'], at, '', 'sizeBytes'),
+    issuedAt: wire.readDateTime(o['issuedAt'], at, '', 'issuedAt'),
+    checksums: wire.readMap(o['checksums'], at, '', 'checksums', wire.readString),
   };
 }
 
@@ -514,18 +514,18 @@ const transferReceivedV1At: DecodeAt = { topic: 'Bank.Account.TransferReceived',
 
 function encodeTransferReceived(value: TransferReceivedData): JsonValue {
   return {
-    amount: encodeMoney(value.amount),
-    fromAccount: value.fromAccount,
     transferId: value.transferId,
+    fromAccount: value.fromAccount,
+    amount: encodeMoney(value.amount),
   };
 }
 
 function decodeTransferReceivedV1(data: unknown, at: DecodeAt): TransferReceivedV1 {
   const o = wire.readPayload(data, at);
   return {
-    amount: decodeMoney(o['amount'], at, '', 'amount'),
-    fromAccount: wire.readUuid(o['fromAccount'], at, '', 'fromAccount'),
     transferId: wire.readUuid(o['transferId'], at, '', 'transferId'),
+    fromAccount: wire.readUuid(o['fromAccount'], at, '', 'fromAccount'),
+    amount: decodeMoney(o['amount'], at, '', 'amount'),
   };
 }
 
@@ -547,18 +547,18 @@ const transferSentV1At: DecodeAt = { topic: 'Bank.Account.TransferSent', version
 
 function encodeTransferSent(value: TransferSentData): JsonValue {
   return {
-    amount: encodeMoney(value.amount),
-    toAccount: value.toAccount,
     transferId: value.transferId,
+    toAccount: value.toAccount,
+    amount: encodeMoney(value.amount),
   };
 }
 
 function decodeTransferSentV1(data: unknown, at: DecodeAt): TransferSentV1 {
   const o = wire.readPayload(data, at);
   return {
-    amount: decodeMoney(o['amount'], at, '', 'amount'),
-    toAccount: wire.readUuid(o['toAccount'], at, '', 'toAccount'),
     transferId: wire.readUuid(o['transferId'], at, '', 'transferId'),
+    toAccount: wire.readUuid(o['toAccount'], at, '', 'toAccount'),
+    amount: decodeMoney(o['amount'], at, '', 'amount'),
   };
 }
 
@@ -640,10 +640,10 @@ const transferStateV1At: DecodeAt = { topic: 'Bank.Transfer', version: 1 };
 
 function encodeTransferState(value: TransferState): JsonValue {
   const out: { [key: string]: JsonValue } = {
-    amount: encodeMoney(value.amount),
     fromAccount: value.fromAccount,
-    status: value.status,
     toAccount: value.toAccount,
+    amount: encodeMoney(value.amount),
+    status: value.status,
   };
   if (value.failureReason !== undefined) out['failureReason'] = value.failureReason;
   return out;
@@ -652,10 +652,10 @@ function encodeTransferState(value: TransferState): JsonValue {
 function decodeTransferStateV1(data: unknown, at: DecodeAt): TransferStateV1 {
   const o = wire.readPayload(data, at);
   const value: Mutable<TransferStateV1> = {
-    amount: decodeMoney(o['amount'], at, '', 'amount'),
     fromAccount: wire.readUuid(o['fromAccount'], at, '', 'fromAccount'),
-    status: readTransferStatus(o['status'], at, '', 'status'),
     toAccount: wire.readUuid(o['toAccount'], at, '', 'toAccount'),
+    amount: decodeMoney(o['amount'], at, '', 'amount'),
+    status: readTransferStatus(o['status'], at, '', 'status'),
   };
   if (o['failureReason'] !== undefined) value.failureReason = wire.readString(o['failureReason'], at, '', 'failureReason');
   return value;
@@ -733,18 +733,18 @@ const requestedV1At: DecodeAt = { topic: 'Bank.Transfer.Requested', version: 1 }
 
 function encodeRequested(value: RequestedData): JsonValue {
   return {
-    amount: encodeMoney(value.amount),
     fromAccount: value.fromAccount,
     toAccount: value.toAccount,
+    amount: encodeMoney(value.amount),
   };
 }
 
 function decodeRequestedV1(data: unknown, at: DecodeAt): RequestedV1 {
   const o = wire.readPayload(data, at);
   return {
-    amount: decodeMoney(o['amount'], at, '', 'amount'),
     fromAccount: wire.readUuid(o['fromAccount'], at, '', 'fromAccount'),
     toAccount: wire.readUuid(o['toAccount'], at, '', 'toAccount'),
+    amount: decodeMoney(o['amount'], at, '', 'amount'),
   };
 }
 

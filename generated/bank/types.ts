@@ -15,14 +15,14 @@ export type TransferStatus = 'requested' | 'completed' | 'failed';
 export const TransferStatuses: readonly TransferStatus[] = ['requested', 'completed', 'failed'];
 
 export interface Address {
-  readonly city: string;
-  /** Constraints: matches `/^[A-Z0-9 -]{3,10}$/`. */
-  readonly postcode: string;
   /**
    * Constraints: at most 200 characters.
    * Personal data.
    */
   readonly street: string;
+  readonly city: string;
+  /** Constraints: matches `/^[A-Z0-9 -]{3,10}$/`. */
+  readonly postcode: string;
 }
 
 /** An exact amount in a currency. */
@@ -34,36 +34,36 @@ export interface Money {
 
 /** State of Account, schema version 1: stored data of this version is read and upcast, never written. */
 export interface AccountStateV1 {
-  readonly balance: Decimal;
-  readonly closed: boolean;
-  readonly currency: Currency;
-  readonly email: string;
   readonly holder: string;
+  readonly email: string;
+  readonly balance: Decimal;
+  readonly currency: Currency;
+  readonly closed: boolean;
+  readonly transactionCount: number;
+  readonly tags: readonly string[];
   /** A calendar date, `YYYY-MM-DD`. */
   readonly openedOn: string;
-  readonly tags: readonly string[];
-  readonly transactionCount: number;
 }
 
 /** State of Account, schema version 2 (current). */
 export interface AccountStateV2 {
-  readonly address?: Address;
-  readonly balance: Decimal;
-  readonly currency: Currency;
+  /** Personal data. */
+  readonly owner: string;
   /** Personal data. */
   readonly email: string;
+  readonly balance: Decimal;
+  readonly currency: Currency;
+  /** Default: `"open"`. */
+  readonly status: AccountStatus;
+  /** Constraints: at least 0. Default: `0`. */
+  readonly overdraftLimit: Decimal;
+  /** Constraints: at least 0. Default: `0`. */
+  readonly transactionCount: number;
+  readonly tags: readonly string[];
   readonly limits: Readonly<Record<string, Decimal>>;
   /** A calendar date, `YYYY-MM-DD`. */
   readonly openedOn: string;
-  /** Constraints: at least 0. Default: `0`. */
-  readonly overdraftLimit: Decimal;
-  /** Personal data. */
-  readonly owner: string;
-  /** Default: `"open"`. */
-  readonly status: AccountStatus;
-  readonly tags: readonly string[];
-  /** Constraints: at least 0. Default: `0`. */
-  readonly transactionCount: number;
+  readonly address?: Address;
 }
 
 /**
@@ -101,9 +101,9 @@ export type Closed = DomainEvent<'Closed', ClosedData>;
  * upcast, never written.
  */
 export interface DepositedV1 {
-  readonly channel: string;
-  readonly note?: string;
   readonly sum: Decimal;
+  readonly note?: string;
+  readonly channel: string;
 }
 
 /**
@@ -121,12 +121,12 @@ export interface DepositedV2 {
 export interface DepositedV3 {
   /** Constraints: at least 0.01. */
   readonly amount: Decimal;
-  /** Millisecond precision; stored in UTC. */
-  readonly occurredAt?: Date;
   /** Constraints: at most 140 characters. Default: `""`. */
   readonly reference: string;
   /** A UUID. */
   readonly transactionId: string;
+  /** Millisecond precision; stored in UTC. */
+  readonly occurredAt?: Date;
 }
 
 /** Payload of `Bank.Account.Deposited` in its current schema version. */
@@ -136,12 +136,12 @@ export type DepositedData = DepositedV3;
 export interface DepositedInput {
   /** Constraints: at least 0.01. */
   readonly amount: Decimal;
-  /** Millisecond precision; stored in UTC. */
-  readonly occurredAt?: Date;
   /** Constraints: at most 140 characters. Default: `""`. */
   readonly reference?: string;
   /** A UUID. */
   readonly transactionId: string;
+  /** Millisecond precision; stored in UTC. */
+  readonly occurredAt?: Date;
 }
 
 /**
@@ -170,9 +170,9 @@ export type FeeCharged = DomainEvent<'FeeCharged', FeeChargedData>;
 
 /** Payload of `Bank.Account.Frozen`, schema version 1 (current). */
 export interface FrozenV1 {
+  readonly reason?: string;
   /** Default: `true`. */
   readonly notifyOwner: boolean;
-  readonly reason?: string;
 }
 
 /** Payload of `Bank.Account.Frozen` in its current schema version. */
@@ -180,9 +180,9 @@ export type FrozenData = FrozenV1;
 
 /** What triggering `Frozen` takes: fields with a default may be left out. */
 export interface FrozenInput {
+  readonly reason?: string;
   /** Default: `true`. */
   readonly notifyOwner?: boolean;
-  readonly reason?: string;
 }
 
 /** Stored as `Bank.Account.Frozen`. */
@@ -190,9 +190,9 @@ export type Frozen = DomainEvent<'Frozen', FrozenData>;
 
 /** Payload of `Bank.Account.InterestApplied`, schema version 1 (current). */
 export interface InterestAppliedV1 {
-  readonly amount: Decimal;
   /** Constraints: at least 0, at most 1. */
   readonly rate: number;
+  readonly amount: Decimal;
 }
 
 /** Payload of `Bank.Account.InterestApplied` in its current schema version. */
@@ -219,21 +219,21 @@ export type LimitSet = DomainEvent<'LimitSet', LimitSetData>;
 
 /** Payload of `Bank.Account.Opened`, schema version 1 (current). */
 export interface OpenedV1 {
-  readonly currency: Currency;
-  /**
-   * Constraints: matches `/^[^@\s]+@[^@\s]+$/`.
-   * Personal data.
-   */
-  readonly email: string;
-  /** A calendar date, `YYYY-MM-DD`. */
-  readonly openedOn: string;
-  /** Constraints: at least 0. Default: `0`. */
-  readonly overdraftLimit: Decimal;
   /**
    * Constraints: 1 to 100 characters.
    * Personal data.
    */
   readonly owner: string;
+  /**
+   * Constraints: matches `/^[^@\s]+@[^@\s]+$/`.
+   * Personal data.
+   */
+  readonly email: string;
+  readonly currency: Currency;
+  /** A calendar date, `YYYY-MM-DD`. */
+  readonly openedOn: string;
+  /** Constraints: at least 0. Default: `0`. */
+  readonly overdraftLimit: Decimal;
 }
 
 /** Payload of `Bank.Account.Opened` in its current schema version. */
@@ -241,21 +241,21 @@ export type OpenedData = OpenedV1;
 
 /** What triggering `Opened` takes: fields with a default may be left out. */
 export interface OpenedInput {
-  readonly currency: Currency;
-  /**
-   * Constraints: matches `/^[^@\s]+@[^@\s]+$/`.
-   * Personal data.
-   */
-  readonly email: string;
-  /** A calendar date, `YYYY-MM-DD`. */
-  readonly openedOn: string;
-  /** Constraints: at least 0. Default: `0`. */
-  readonly overdraftLimit?: Decimal;
   /**
    * Constraints: 1 to 100 characters.
    * Personal data.
    */
   readonly owner: string;
+  /**
+   * Constraints: matches `/^[^@\s]+@[^@\s]+$/`.
+   * Personal data.
+   */
+  readonly email: string;
+  readonly currency: Currency;
+  /** A calendar date, `YYYY-MM-DD`. */
+  readonly openedOn: string;
+  /** Constraints: at least 0. Default: `0`. */
+  readonly overdraftLimit?: Decimal;
 }
 
 /** Stored as `Bank.Account.Opened`; creates the aggregate. */
@@ -263,14 +263,14 @@ export type Opened = DomainEvent<'Opened', OpenedData>;
 
 /** Payload of `Bank.Account.StatementAttached`, schema version 1 (current). */
 export interface StatementAttachedV1 {
-  readonly checksums: Readonly<Record<string, string>>;
   readonly document: Uint8Array;
-  /** Millisecond precision; stored in UTC. */
-  readonly issuedAt: Date;
   readonly metadata: JsonValue;
   /** Constraints: at least 1. */
   readonly pages: number;
   readonly sizeBytes: bigint;
+  /** Millisecond precision; stored in UTC. */
+  readonly issuedAt: Date;
+  readonly checksums: Readonly<Record<string, string>>;
 }
 
 /** Payload of `Bank.Account.StatementAttached` in its current schema version. */
@@ -298,11 +298,11 @@ export type Tagged = DomainEvent<'Tagged', TaggedData>;
 
 /** Payload of `Bank.Account.TransferReceived`, schema version 1 (current). */
 export interface TransferReceivedV1 {
-  readonly amount: Money;
-  /** A UUID. */
-  readonly fromAccount: string;
   /** A UUID. */
   readonly transferId: string;
+  /** A UUID. */
+  readonly fromAccount: string;
+  readonly amount: Money;
 }
 
 /** Payload of `Bank.Account.TransferReceived` in its current schema version. */
@@ -314,11 +314,11 @@ export type TransferReceived = DomainEvent<'TransferReceived', TransferReceivedD
 
 /** Payload of `Bank.Account.TransferSent`, schema version 1 (current). */
 export interface TransferSentV1 {
-  readonly amount: Money;
-  /** A UUID. */
-  readonly toAccount: string;
   /** A UUID. */
   readonly transferId: string;
+  /** A UUID. */
+  readonly toAccount: string;
+  readonly amount: Money;
 }
 
 /** Payload of `Bank.Account.TransferSent` in its current schema version. */
@@ -381,13 +381,13 @@ export type AccountEvent =
 
 /** State of Transfer, schema version 1 (current). */
 export interface TransferStateV1 {
-  readonly amount: Money;
-  readonly failureReason?: string;
   /** A UUID. */
   readonly fromAccount: string;
-  readonly status: TransferStatus;
   /** A UUID. */
   readonly toAccount: string;
+  readonly amount: Money;
+  readonly status: TransferStatus;
+  readonly failureReason?: string;
 }
 
 /**
@@ -421,11 +421,11 @@ export type Failed = DomainEvent<'Failed', FailedData>;
 
 /** Payload of `Bank.Transfer.Requested`, schema version 1 (current). */
 export interface RequestedV1 {
-  readonly amount: Money;
   /** A UUID. */
   readonly fromAccount: string;
   /** A UUID. */
   readonly toAccount: string;
+  readonly amount: Money;
 }
 
 /** Payload of `Bank.Transfer.Requested` in its current schema version. */

@@ -3,9 +3,9 @@
 import { isDecimalText as __isDecimalText, isIntegerText as __isIntegerText, isUuidText as __isUuidText, isDateText as __isDateText, isDateTimeText as __isDateTimeText, isBase64Text as __isBase64Text, compareDecimalText as __compareDecimalText, codePointLength as __codePointLength } from 'eventforge/runtime';
 export const validateAddressChanged = validate0;
 const schema0 = {"$id":"/events/Bank.Account.AddressChanged","type":"object","required":["address"],"additionalProperties":false,"properties":{"address":{"$ref":"/value-objects/Address"}}};
-const schema1 = {"$id":"/value-objects/Address","type":"object","required":["city","postcode","street"],"additionalProperties":false,"properties":{"city":{"type":"string"},"postcode":{"type":"string","pattern":"^[A-Z0-9 -]{3,10}$"},"street":{"type":"string","maxLength":200}}};
-const pattern0 = new RegExp("^[A-Z0-9 -]{3,10}$", "u");
+const schema1 = {"$id":"/value-objects/Address","type":"object","required":["street","city","postcode"],"additionalProperties":false,"properties":{"street":{"type":"string","maxLength":200},"city":{"type":"string"},"postcode":{"type":"string","pattern":"^[A-Z0-9 -]{3,10}$"}}};
 const func0 = __codePointLength;
+const pattern0 = new RegExp("^[A-Z0-9 -]{3,10}$", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.AddressChanged" */;
@@ -42,8 +42,8 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs3 = errors;
       const _errs4 = errors;
       if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-        if(data0.city === undefined){
-          const err2 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+        if(data0.street === undefined){
+          const err2 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "street"},message:"must have required property '"+"street"+"'"};
           if(vErrors === null){
             vErrors = [err2];
           }
@@ -52,8 +52,8 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           errors++;
         }
-        if(data0.postcode === undefined){
-          const err3 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "postcode"},message:"must have required property '"+"postcode"+"'"};
+        if(data0.city === undefined){
+          const err3 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
           if(vErrors === null){
             vErrors = [err3];
           }
@@ -62,8 +62,8 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           errors++;
         }
-        if(data0.street === undefined){
-          const err4 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "street"},message:"must have required property '"+"street"+"'"};
+        if(data0.postcode === undefined){
+          const err4 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "postcode"},message:"must have required property '"+"postcode"+"'"};
           if(vErrors === null){
             vErrors = [err4];
           }
@@ -74,7 +74,7 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
         }
         const _errs5 = errors;
         for(const key1 in data0){
-          if(!(((key1 === "city") || (key1 === "postcode")) || (key1 === "street"))){
+          if(!(((key1 === "street") || (key1 === "city")) || (key1 === "postcode"))){
             const err5 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
             if(vErrors === null){
               vErrors = [err5];
@@ -85,40 +85,39 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
             errors++;
           }
         }
-        if(data0.city !== undefined){
-          let data1 = data0.city;
+        if(data0.street !== undefined){
+          let data1 = data0.street;
           const _errs6 = errors;
-          if(typeof data1 !== "string"){
-            const err6 = {instancePath:instancePath+"/address/city",schemaPath:"/value-objects/Address/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
-            if(vErrors === null){
-              vErrors = [err6];
-            }
-            else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
           const _errs7 = errors;
-          var valid2 = _errs6 === errors;
-        }
-        if(data0.postcode !== undefined){
-          let data2 = data0.postcode;
-          const _errs8 = errors;
-          const _errs9 = errors;
-          if(typeof data2 === "string"){
-            if(!pattern0.test(data2)){
-              const err7 = {instancePath:instancePath+"/address/postcode",schemaPath:"/value-objects/Address/properties/postcode/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9 -]{3,10}$"},message:"must match pattern \""+"^[A-Z0-9 -]{3,10}$"+"\""};
+          if(typeof data1 === "string"){
+            if(func0(data1) > 200){
+              const err6 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/maxLength",keyword:"maxLength",params:{},message:"must have at most 200 characters"};
               if(vErrors === null){
-                vErrors = [err7];
+                vErrors = [err6];
               }
               else {
-                vErrors.push(err7);
+                vErrors.push(err6);
               }
               errors++;
             }
           }
           else {
-            const err8 = {instancePath:instancePath+"/address/postcode",schemaPath:"/value-objects/Address/properties/postcode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            const err7 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
+              vErrors = [err7];
+            }
+            else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+          var valid2 = _errs6 === errors;
+        }
+        if(data0.city !== undefined){
+          let data2 = data0.city;
+          const _errs8 = errors;
+          if(typeof data2 !== "string"){
+            const err8 = {instancePath:instancePath+"/address/city",schemaPath:"/value-objects/Address/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
             if(vErrors === null){
               vErrors = [err8];
             }
@@ -127,15 +126,16 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
             }
             errors++;
           }
+          const _errs9 = errors;
           var valid2 = _errs8 === errors;
         }
-        if(data0.street !== undefined){
-          let data3 = data0.street;
+        if(data0.postcode !== undefined){
+          let data3 = data0.postcode;
           const _errs10 = errors;
           const _errs11 = errors;
           if(typeof data3 === "string"){
-            if(func0(data3) > 200){
-              const err9 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/maxLength",keyword:"maxLength",params:{},message:"must have at most 200 characters"};
+            if(!pattern0.test(data3)){
+              const err9 = {instancePath:instancePath+"/address/postcode",schemaPath:"/value-objects/Address/properties/postcode/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9 -]{3,10}$"},message:"must match pattern \""+"^[A-Z0-9 -]{3,10}$"+"\""};
               if(vErrors === null){
                 vErrors = [err9];
               }
@@ -146,7 +146,7 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
             }
           }
           else {
-            const err10 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            const err10 = {instancePath:instancePath+"/address/postcode",schemaPath:"/value-objects/Address/properties/postcode/type",keyword:"type",params:{type: "string"},message:"must be string"};
             if(vErrors === null){
               vErrors = [err10];
             }
@@ -240,13 +240,13 @@ function validate1(data, {instancePath="", parentData, parentDataProperty, rootD
 }
 
 export const validateDeposited = validate2;
-const schema3 = {"$id":"/events/Bank.Account.Deposited","type":"object","required":["amount","transactionId"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0.01"},"occurredAt":{"type":"string","textFormat":"date-time"},"reference":{"type":"string","maxLength":140},"transactionId":{"type":"string","textFormat":"uuid"}}};
+const schema3 = {"$id":"/events/Bank.Account.Deposited","type":"object","required":["amount","transactionId"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0.01"},"reference":{"type":"string","maxLength":140},"transactionId":{"type":"string","textFormat":"uuid"},"occurredAt":{"type":"string","textFormat":"date-time"}}};
 const func1 = __isDecimalText;
 const func2 = __compareDecimalText;
 const func3 = __isDecimalText;
-const func4 = __isDateTimeText;
-const func5 = __codePointLength;
-const func6 = __isUuidText;
+const func4 = __codePointLength;
+const func5 = __isUuidText;
+const func6 = __isDateTimeText;
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Deposited" */;
@@ -276,7 +276,7 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     const _errs1 = errors;
     for(const key0 in data){
-      if(!((((key0 === "amount") || (key0 === "occurredAt")) || (key0 === "reference")) || (key0 === "transactionId"))){
+      if(!((((key0 === "amount") || (key0 === "reference")) || (key0 === "transactionId")) || (key0 === "occurredAt"))){
         const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
         if(vErrors === null){
           vErrors = [err2];
@@ -325,13 +325,13 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       var valid0 = _errs2 === errors;
     }
-    if(data.occurredAt !== undefined){
-      let data1 = data.occurredAt;
+    if(data.reference !== undefined){
+      let data1 = data.reference;
       const _errs4 = errors;
       const _errs5 = errors;
       if(typeof data1 === "string"){
-        if(!func4(data1)){
-          const err6 = {instancePath:instancePath+"/occurredAt",schemaPath:"#/properties/occurredAt/textFormat",keyword:"textFormat",params:{},message:"must be an ISO 8601 date-time with a time zone"};
+        if(func4(data1) > 140){
+          const err6 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/maxLength",keyword:"maxLength",params:{},message:"must have at most 140 characters"};
           if(vErrors === null){
             vErrors = [err6];
           }
@@ -342,7 +342,7 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
         }
       }
       else {
-        const err7 = {instancePath:instancePath+"/occurredAt",schemaPath:"#/properties/occurredAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err7 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
           vErrors = [err7];
         }
@@ -353,13 +353,13 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       var valid0 = _errs4 === errors;
     }
-    if(data.reference !== undefined){
-      let data2 = data.reference;
+    if(data.transactionId !== undefined){
+      let data2 = data.transactionId;
       const _errs6 = errors;
       const _errs7 = errors;
       if(typeof data2 === "string"){
-        if(func5(data2) > 140){
-          const err8 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/maxLength",keyword:"maxLength",params:{},message:"must have at most 140 characters"};
+        if(!func5(data2)){
+          const err8 = {instancePath:instancePath+"/transactionId",schemaPath:"#/properties/transactionId/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
             vErrors = [err8];
           }
@@ -370,7 +370,7 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
         }
       }
       else {
-        const err9 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err9 = {instancePath:instancePath+"/transactionId",schemaPath:"#/properties/transactionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
           vErrors = [err9];
         }
@@ -381,13 +381,13 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       var valid0 = _errs6 === errors;
     }
-    if(data.transactionId !== undefined){
-      let data3 = data.transactionId;
+    if(data.occurredAt !== undefined){
+      let data3 = data.occurredAt;
       const _errs8 = errors;
       const _errs9 = errors;
       if(typeof data3 === "string"){
         if(!func6(data3)){
-          const err10 = {instancePath:instancePath+"/transactionId",schemaPath:"#/properties/transactionId/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
+          const err10 = {instancePath:instancePath+"/occurredAt",schemaPath:"#/properties/occurredAt/textFormat",keyword:"textFormat",params:{},message:"must be an ISO 8601 date-time with a time zone"};
           if(vErrors === null){
             vErrors = [err10];
           }
@@ -398,7 +398,7 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
         }
       }
       else {
-        const err11 = {instancePath:instancePath+"/transactionId",schemaPath:"#/properties/transactionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err11 = {instancePath:instancePath+"/occurredAt",schemaPath:"#/properties/occurredAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
           vErrors = [err11];
         }
@@ -552,7 +552,7 @@ function validate3(data, {instancePath="", parentData, parentDataProperty, rootD
 }
 
 export const validateFrozen = validate4;
-const schema5 = {"$id":"/events/Bank.Account.Frozen","type":"object","additionalProperties":false,"properties":{"notifyOwner":{"type":"boolean"},"reason":{"type":"string"}}};
+const schema5 = {"$id":"/events/Bank.Account.Frozen","type":"object","additionalProperties":false,"properties":{"reason":{"type":"string"},"notifyOwner":{"type":"boolean"}}};
 
 function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Frozen" */;
@@ -562,7 +562,7 @@ function validate4(data, {instancePath="", parentData, parentDataProperty, rootD
   if(data && typeof data == "object" && !Array.isArray(data)){
     const _errs1 = errors;
     for(const key0 in data){
-      if(!((key0 === "notifyOwner") || (key0 === "reason"))){
+      if(!((key0 === "reason") || (key0 === "notifyOwner"))){
         const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
         if(vErrors === null){
           vErrors = [err0];
@@ -573,11 +573,11 @@ function validate4(data, {instancePath="", parentData, parentDataProperty, rootD
         errors++;
       }
     }
-    if(data.notifyOwner !== undefined){
-      let data0 = data.notifyOwner;
+    if(data.reason !== undefined){
+      let data0 = data.reason;
       const _errs2 = errors;
-      if(typeof data0 !== "boolean"){
-        const err1 = {instancePath:instancePath+"/notifyOwner",schemaPath:"#/properties/notifyOwner/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+      if(typeof data0 !== "string"){
+        const err1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
           vErrors = [err1];
         }
@@ -589,11 +589,11 @@ function validate4(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs3 = errors;
       var valid0 = _errs2 === errors;
     }
-    if(data.reason !== undefined){
-      let data1 = data.reason;
+    if(data.notifyOwner !== undefined){
+      let data1 = data.notifyOwner;
       const _errs4 = errors;
-      if(typeof data1 !== "string"){
-        const err2 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+      if(typeof data1 !== "boolean"){
+        const err2 = {instancePath:instancePath+"/notifyOwner",schemaPath:"#/properties/notifyOwner/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
         if(vErrors === null){
           vErrors = [err2];
         }
@@ -621,7 +621,7 @@ function validate4(data, {instancePath="", parentData, parentDataProperty, rootD
 }
 
 export const validateInterestApplied = validate5;
-const schema6 = {"$id":"/events/Bank.Account.InterestApplied","type":"object","required":["amount","rate"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal"},"rate":{"type":"number","minimum":0,"maximum":1}}};
+const schema6 = {"$id":"/events/Bank.Account.InterestApplied","type":"object","required":["rate","amount"],"additionalProperties":false,"properties":{"rate":{"type":"number","minimum":0,"maximum":1},"amount":{"type":"string","textFormat":"decimal"}}};
 const func11 = __isDecimalText;
 
 function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -630,8 +630,8 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
   let errors = 0;
   const _errs0 = errors;
   if(data && typeof data == "object" && !Array.isArray(data)){
-    if(data.amount === undefined){
-      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+    if(data.rate === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -640,8 +640,8 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       errors++;
     }
-    if(data.rate === undefined){
-      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+    if(data.amount === undefined){
+      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
       if(vErrors === null){
         vErrors = [err1];
       }
@@ -652,7 +652,7 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     const _errs1 = errors;
     for(const key0 in data){
-      if(!((key0 === "amount") || (key0 === "rate"))){
+      if(!((key0 === "rate") || (key0 === "amount"))){
         const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
         if(vErrors === null){
           vErrors = [err2];
@@ -663,13 +663,13 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
         errors++;
       }
     }
-    if(data.amount !== undefined){
-      let data0 = data.amount;
+    if(data.rate !== undefined){
+      let data0 = data.rate;
       const _errs2 = errors;
       const _errs3 = errors;
-      if(typeof data0 === "string"){
-        if(!func11(data0)){
-          const err3 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
+      if((typeof data0 == "number") && (isFinite(data0))){
+        if(data0 > 1 || isNaN(data0)){
+          const err3 = {instancePath:instancePath+"/rate",schemaPath:"#/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
           if(vErrors === null){
             vErrors = [err3];
           }
@@ -678,36 +678,36 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           errors++;
         }
+        if(data0 < 0 || isNaN(data0)){
+          const err4 = {instancePath:instancePath+"/rate",schemaPath:"#/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+          if(vErrors === null){
+            vErrors = [err4];
+          }
+          else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
       }
       else {
-        const err4 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err5 = {instancePath:instancePath+"/rate",schemaPath:"#/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
         if(vErrors === null){
-          vErrors = [err4];
+          vErrors = [err5];
         }
         else {
-          vErrors.push(err4);
+          vErrors.push(err5);
         }
         errors++;
       }
       var valid0 = _errs2 === errors;
     }
-    if(data.rate !== undefined){
-      let data1 = data.rate;
+    if(data.amount !== undefined){
+      let data1 = data.amount;
       const _errs4 = errors;
       const _errs5 = errors;
-      if((typeof data1 == "number") && (isFinite(data1))){
-        if(data1 > 1 || isNaN(data1)){
-          const err5 = {instancePath:instancePath+"/rate",schemaPath:"#/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-          if(vErrors === null){
-            vErrors = [err5];
-          }
-          else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-        if(data1 < 0 || isNaN(data1)){
-          const err6 = {instancePath:instancePath+"/rate",schemaPath:"#/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+      if(typeof data1 === "string"){
+        if(!func11(data1)){
+          const err6 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
           if(vErrors === null){
             vErrors = [err6];
           }
@@ -718,7 +718,7 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
         }
       }
       else {
-        const err7 = {instancePath:instancePath+"/rate",schemaPath:"#/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+        const err7 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
           vErrors = [err7];
         }
@@ -872,14 +872,14 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
 }
 
 export const validateOpened = validate7;
-const schema8 = {"$id":"/events/Bank.Account.Opened","type":"object","required":["currency","email","openedOn","owner"],"additionalProperties":false,"properties":{"currency":{"type":"string","enum":["EUR","USD","GBP"]},"email":{"type":"string","pattern":"^[^@\\s]+@[^@\\s]+$"},"openedOn":{"type":"string","textFormat":"date"},"overdraftLimit":{"type":"string","textFormat":"decimal","decimalMinimum":"0"},"owner":{"type":"string","minLength":1,"maxLength":100}}};
-const pattern1 = new RegExp("^[^@\\s]+@[^@\\s]+$", "u");
-const func16 = __isDateText;
-const func17 = __isDecimalText;
-const func18 = __compareDecimalText;
+const schema8 = {"$id":"/events/Bank.Account.Opened","type":"object","required":["owner","email","currency","openedOn"],"additionalProperties":false,"properties":{"owner":{"type":"string","minLength":1,"maxLength":100},"email":{"type":"string","pattern":"^[^@\\s]+@[^@\\s]+$"},"currency":{"type":"string","enum":["EUR","USD","GBP"]},"openedOn":{"type":"string","textFormat":"date"},"overdraftLimit":{"type":"string","textFormat":"decimal","decimalMinimum":"0"}}};
+const func16 = __codePointLength;
+const func17 = __codePointLength;
+const func18 = __isDateText;
 const func19 = __isDecimalText;
-const func20 = __codePointLength;
-const func21 = __codePointLength;
+const func20 = __compareDecimalText;
+const func21 = __isDecimalText;
+const pattern1 = new RegExp("^[^@\\s]+@[^@\\s]+$", "u");
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Opened" */;
@@ -887,8 +887,8 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
   let errors = 0;
   const _errs0 = errors;
   if(data && typeof data == "object" && !Array.isArray(data)){
-    if(data.currency === undefined){
-      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+    if(data.owner === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -907,8 +907,8 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       errors++;
     }
-    if(data.openedOn === undefined){
-      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "openedOn"},message:"must have required property '"+"openedOn"+"'"};
+    if(data.currency === undefined){
+      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
       if(vErrors === null){
         vErrors = [err2];
       }
@@ -917,8 +917,8 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       errors++;
     }
-    if(data.owner === undefined){
-      const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
+    if(data.openedOn === undefined){
+      const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "openedOn"},message:"must have required property '"+"openedOn"+"'"};
       if(vErrors === null){
         vErrors = [err3];
       }
@@ -929,7 +929,7 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     const _errs1 = errors;
     for(const key0 in data){
-      if(!(((((key0 === "currency") || (key0 === "email")) || (key0 === "openedOn")) || (key0 === "overdraftLimit")) || (key0 === "owner"))){
+      if(!(((((key0 === "owner") || (key0 === "email")) || (key0 === "currency")) || (key0 === "openedOn")) || (key0 === "overdraftLimit"))){
         const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
         if(vErrors === null){
           vErrors = [err4];
@@ -940,28 +940,39 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
         errors++;
       }
     }
-    if(data.currency !== undefined){
-      let data0 = data.currency;
+    if(data.owner !== undefined){
+      let data0 = data.owner;
       const _errs2 = errors;
-      if(typeof data0 !== "string"){
-        const err5 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err5];
-        }
-        else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
       const _errs3 = errors;
-      const vSchema0 = schema8.properties.currency.enum;
-      if(!(((data0 === "EUR") || (data0 === "USD")) || (data0 === "GBP"))){
-        const err6 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/enum",keyword:"enum",params:{allowedValues: schema8.properties.currency.enum},message:"must be equal to one of the allowed values"};
+      if(typeof data0 === "string"){
+        if(func16(data0) < 1){
+          const err5 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
+          if(vErrors === null){
+            vErrors = [err5];
+          }
+          else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if(func17(data0) > 100){
+          const err6 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/maxLength",keyword:"maxLength",params:{},message:"must have at most 100 characters"};
+          if(vErrors === null){
+            vErrors = [err6];
+          }
+          else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+      else {
+        const err7 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
-          vErrors = [err6];
+          vErrors = [err7];
         }
         else {
-          vErrors.push(err6);
+          vErrors.push(err7);
         }
         errors++;
       }
@@ -973,46 +984,33 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs5 = errors;
       if(typeof data1 === "string"){
         if(!pattern1.test(data1)){
-          const err7 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+$"+"\""};
+          const err8 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+$"+"\""};
           if(vErrors === null){
-            vErrors = [err7];
+            vErrors = [err8];
           }
           else {
-            vErrors.push(err7);
+            vErrors.push(err8);
           }
           errors++;
         }
       }
       else {
-        const err8 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err9 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
-          vErrors = [err8];
+          vErrors = [err9];
         }
         else {
-          vErrors.push(err8);
+          vErrors.push(err9);
         }
         errors++;
       }
       var valid0 = _errs4 === errors;
     }
-    if(data.openedOn !== undefined){
-      let data2 = data.openedOn;
+    if(data.currency !== undefined){
+      let data2 = data.currency;
       const _errs6 = errors;
-      const _errs7 = errors;
-      if(typeof data2 === "string"){
-        if(!func16(data2)){
-          const err9 = {instancePath:instancePath+"/openedOn",schemaPath:"#/properties/openedOn/textFormat",keyword:"textFormat",params:{},message:"must be a date YYYY-MM-DD"};
-          if(vErrors === null){
-            vErrors = [err9];
-          }
-          else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-      }
-      else {
-        const err10 = {instancePath:instancePath+"/openedOn",schemaPath:"#/properties/openedOn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+      if(typeof data2 !== "string"){
+        const err10 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
           vErrors = [err10];
         }
@@ -1021,25 +1019,27 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
         }
         errors++;
       }
+      const _errs7 = errors;
+      const vSchema0 = schema8.properties.currency.enum;
+      if(!(((data2 === "EUR") || (data2 === "USD")) || (data2 === "GBP"))){
+        const err11 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/enum",keyword:"enum",params:{allowedValues: schema8.properties.currency.enum},message:"must be equal to one of the allowed values"};
+        if(vErrors === null){
+          vErrors = [err11];
+        }
+        else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
       var valid0 = _errs6 === errors;
     }
-    if(data.overdraftLimit !== undefined){
-      let data3 = data.overdraftLimit;
+    if(data.openedOn !== undefined){
+      let data3 = data.openedOn;
       const _errs8 = errors;
       const _errs9 = errors;
       if(typeof data3 === "string"){
-        if(!func17(data3)){
-          const err11 = {instancePath:instancePath+"/overdraftLimit",schemaPath:"#/properties/overdraftLimit/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
-          if(vErrors === null){
-            vErrors = [err11];
-          }
-          else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-        if(func19(data3) && func18(data3, "0") < 0){
-          const err12 = {instancePath:instancePath+"/overdraftLimit",schemaPath:"#/properties/overdraftLimit/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
+        if(!func18(data3)){
+          const err12 = {instancePath:instancePath+"/openedOn",schemaPath:"#/properties/openedOn/textFormat",keyword:"textFormat",params:{},message:"must be a date YYYY-MM-DD"};
           if(vErrors === null){
             vErrors = [err12];
           }
@@ -1050,7 +1050,7 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
         }
       }
       else {
-        const err13 = {instancePath:instancePath+"/overdraftLimit",schemaPath:"#/properties/overdraftLimit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err13 = {instancePath:instancePath+"/openedOn",schemaPath:"#/properties/openedOn/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
           vErrors = [err13];
         }
@@ -1061,13 +1061,13 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       var valid0 = _errs8 === errors;
     }
-    if(data.owner !== undefined){
-      let data4 = data.owner;
+    if(data.overdraftLimit !== undefined){
+      let data4 = data.overdraftLimit;
       const _errs10 = errors;
       const _errs11 = errors;
       if(typeof data4 === "string"){
-        if(func20(data4) < 1){
-          const err14 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
+        if(!func19(data4)){
+          const err14 = {instancePath:instancePath+"/overdraftLimit",schemaPath:"#/properties/overdraftLimit/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
           if(vErrors === null){
             vErrors = [err14];
           }
@@ -1076,8 +1076,8 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           errors++;
         }
-        if(func21(data4) > 100){
-          const err15 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/maxLength",keyword:"maxLength",params:{},message:"must have at most 100 characters"};
+        if(func21(data4) && func20(data4, "0") < 0){
+          const err15 = {instancePath:instancePath+"/overdraftLimit",schemaPath:"#/properties/overdraftLimit/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
           if(vErrors === null){
             vErrors = [err15];
           }
@@ -1088,7 +1088,7 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
         }
       }
       else {
-        const err16 = {instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err16 = {instancePath:instancePath+"/overdraftLimit",schemaPath:"#/properties/overdraftLimit/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
           vErrors = [err16];
         }
@@ -1115,10 +1115,10 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
 }
 
 export const validateStatementAttached = validate8;
-const schema9 = {"$id":"/events/Bank.Account.StatementAttached","type":"object","required":["checksums","document","issuedAt","metadata","pages","sizeBytes"],"additionalProperties":false,"properties":{"checksums":{"type":"object","additionalProperties":{"type":"string"}},"document":{"type":"string","textFormat":"base64"},"issuedAt":{"type":"string","textFormat":"date-time"},"metadata":{},"pages":{"type":"integer","minimum":1},"sizeBytes":{"type":"string","textFormat":"integer"}}};
+const schema9 = {"$id":"/events/Bank.Account.StatementAttached","type":"object","required":["document","metadata","pages","sizeBytes","issuedAt","checksums"],"additionalProperties":false,"properties":{"document":{"type":"string","textFormat":"base64"},"metadata":{},"pages":{"type":"integer","minimum":1},"sizeBytes":{"type":"string","textFormat":"integer"},"issuedAt":{"type":"string","textFormat":"date-time"},"checksums":{"type":"object","additionalProperties":{"type":"string"}}}};
 const func22 = __isBase64Text;
-const func23 = __isDateTimeText;
-const func24 = __isIntegerText;
+const func23 = __isIntegerText;
+const func24 = __isDateTimeText;
 
 function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.StatementAttached" */;
@@ -1126,8 +1126,8 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
   let errors = 0;
   const _errs0 = errors;
   if(data && typeof data == "object" && !Array.isArray(data)){
-    if(data.checksums === undefined){
-      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checksums"},message:"must have required property '"+"checksums"+"'"};
+    if(data.document === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "document"},message:"must have required property '"+"document"+"'"};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -1136,8 +1136,8 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       errors++;
     }
-    if(data.document === undefined){
-      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "document"},message:"must have required property '"+"document"+"'"};
+    if(data.metadata === undefined){
+      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'"};
       if(vErrors === null){
         vErrors = [err1];
       }
@@ -1146,8 +1146,8 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       errors++;
     }
-    if(data.issuedAt === undefined){
-      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "issuedAt"},message:"must have required property '"+"issuedAt"+"'"};
+    if(data.pages === undefined){
+      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pages"},message:"must have required property '"+"pages"+"'"};
       if(vErrors === null){
         vErrors = [err2];
       }
@@ -1156,8 +1156,8 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       errors++;
     }
-    if(data.metadata === undefined){
-      const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'"};
+    if(data.sizeBytes === undefined){
+      const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sizeBytes"},message:"must have required property '"+"sizeBytes"+"'"};
       if(vErrors === null){
         vErrors = [err3];
       }
@@ -1166,8 +1166,8 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       errors++;
     }
-    if(data.pages === undefined){
-      const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pages"},message:"must have required property '"+"pages"+"'"};
+    if(data.issuedAt === undefined){
+      const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "issuedAt"},message:"must have required property '"+"issuedAt"+"'"};
       if(vErrors === null){
         vErrors = [err4];
       }
@@ -1176,8 +1176,8 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       errors++;
     }
-    if(data.sizeBytes === undefined){
-      const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sizeBytes"},message:"must have required property '"+"sizeBytes"+"'"};
+    if(data.checksums === undefined){
+      const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checksums"},message:"must have required property '"+"checksums"+"'"};
       if(vErrors === null){
         vErrors = [err5];
       }
@@ -1188,7 +1188,7 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     const _errs1 = errors;
     for(const key0 in data){
-      if(!((((((key0 === "checksums") || (key0 === "document")) || (key0 === "issuedAt")) || (key0 === "metadata")) || (key0 === "pages")) || (key0 === "sizeBytes"))){
+      if(!((((((key0 === "document") || (key0 === "metadata")) || (key0 === "pages")) || (key0 === "sizeBytes")) || (key0 === "issuedAt")) || (key0 === "checksums"))){
         const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
         if(vErrors === null){
           vErrors = [err6];
@@ -1199,31 +1199,24 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
         errors++;
       }
     }
-    if(data.checksums !== undefined){
-      let data0 = data.checksums;
+    if(data.document !== undefined){
+      let data0 = data.document;
       const _errs2 = errors;
       const _errs3 = errors;
-      if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-        const _errs4 = errors;
-        for(const key1 in data0){
-          let data1 = data0[key1];
-          const _errs5 = errors;
-          if(typeof data1 !== "string"){
-            const err7 = {instancePath:instancePath+"/checksums/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/checksums/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
-            if(vErrors === null){
-              vErrors = [err7];
-            }
-            else {
-              vErrors.push(err7);
-            }
-            errors++;
+      if(typeof data0 === "string"){
+        if(!func22(data0)){
+          const err7 = {instancePath:instancePath+"/document",schemaPath:"#/properties/document/textFormat",keyword:"textFormat",params:{},message:"must be base64 text"};
+          if(vErrors === null){
+            vErrors = [err7];
           }
-          const _errs6 = errors;
-          var valid1 = _errs5 === errors;
+          else {
+            vErrors.push(err7);
+          }
+          errors++;
         }
       }
       else {
-        const err8 = {instancePath:instancePath+"/checksums",schemaPath:"#/properties/checksums/type",keyword:"type",params:{type: "object"},message:"must be object"};
+        const err8 = {instancePath:instancePath+"/document",schemaPath:"#/properties/document/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
           vErrors = [err8];
         }
@@ -1234,41 +1227,41 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       var valid0 = _errs2 === errors;
     }
-    if(data.document !== undefined){
-      let data2 = data.document;
-      const _errs7 = errors;
-      const _errs8 = errors;
-      if(typeof data2 === "string"){
-        if(!func22(data2)){
-          const err9 = {instancePath:instancePath+"/document",schemaPath:"#/properties/document/textFormat",keyword:"textFormat",params:{},message:"must be base64 text"};
+    if(data.pages !== undefined){
+      let data1 = data.pages;
+      const _errs4 = errors;
+      if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+        const err9 = {instancePath:instancePath+"/pages",schemaPath:"#/properties/pages/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+        if(vErrors === null){
+          vErrors = [err9];
+        }
+        else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+      const _errs5 = errors;
+      if((typeof data1 == "number") && (isFinite(data1))){
+        if(data1 < 1 || isNaN(data1)){
+          const err10 = {instancePath:instancePath+"/pages",schemaPath:"#/properties/pages/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
           if(vErrors === null){
-            vErrors = [err9];
+            vErrors = [err10];
           }
           else {
-            vErrors.push(err9);
+            vErrors.push(err10);
           }
           errors++;
         }
       }
-      else {
-        const err10 = {instancePath:instancePath+"/document",schemaPath:"#/properties/document/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err10];
-        }
-        else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-      var valid0 = _errs7 === errors;
+      var valid0 = _errs4 === errors;
     }
-    if(data.issuedAt !== undefined){
-      let data3 = data.issuedAt;
-      const _errs9 = errors;
-      const _errs10 = errors;
-      if(typeof data3 === "string"){
-        if(!func23(data3)){
-          const err11 = {instancePath:instancePath+"/issuedAt",schemaPath:"#/properties/issuedAt/textFormat",keyword:"textFormat",params:{},message:"must be an ISO 8601 date-time with a time zone"};
+    if(data.sizeBytes !== undefined){
+      let data2 = data.sizeBytes;
+      const _errs6 = errors;
+      const _errs7 = errors;
+      if(typeof data2 === "string"){
+        if(!func23(data2)){
+          const err11 = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/textFormat",keyword:"textFormat",params:{},message:"must be an integer as text"};
           if(vErrors === null){
             vErrors = [err11];
           }
@@ -1279,7 +1272,7 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
         }
       }
       else {
-        const err12 = {instancePath:instancePath+"/issuedAt",schemaPath:"#/properties/issuedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err12 = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/type",keyword:"type",params:{type: "string"},message:"must be string"};
         if(vErrors === null){
           vErrors = [err12];
         }
@@ -1288,54 +1281,61 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
         }
         errors++;
       }
-      var valid0 = _errs9 === errors;
+      var valid0 = _errs6 === errors;
     }
-    if(data.pages !== undefined){
-      let data4 = data.pages;
-      const _errs11 = errors;
-      if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-        const err13 = {instancePath:instancePath+"/pages",schemaPath:"#/properties/pages/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-        if(vErrors === null){
-          vErrors = [err13];
-        }
-        else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-      const _errs12 = errors;
-      if((typeof data4 == "number") && (isFinite(data4))){
-        if(data4 < 1 || isNaN(data4)){
-          const err14 = {instancePath:instancePath+"/pages",schemaPath:"#/properties/pages/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+    if(data.issuedAt !== undefined){
+      let data3 = data.issuedAt;
+      const _errs8 = errors;
+      const _errs9 = errors;
+      if(typeof data3 === "string"){
+        if(!func24(data3)){
+          const err13 = {instancePath:instancePath+"/issuedAt",schemaPath:"#/properties/issuedAt/textFormat",keyword:"textFormat",params:{},message:"must be an ISO 8601 date-time with a time zone"};
           if(vErrors === null){
-            vErrors = [err14];
+            vErrors = [err13];
           }
           else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-      }
-      var valid0 = _errs11 === errors;
-    }
-    if(data.sizeBytes !== undefined){
-      let data5 = data.sizeBytes;
-      const _errs13 = errors;
-      const _errs14 = errors;
-      if(typeof data5 === "string"){
-        if(!func24(data5)){
-          const err15 = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/textFormat",keyword:"textFormat",params:{},message:"must be an integer as text"};
-          if(vErrors === null){
-            vErrors = [err15];
-          }
-          else {
-            vErrors.push(err15);
+            vErrors.push(err13);
           }
           errors++;
         }
       }
       else {
-        const err16 = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err14 = {instancePath:instancePath+"/issuedAt",schemaPath:"#/properties/issuedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
+          vErrors = [err14];
+        }
+        else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+      var valid0 = _errs8 === errors;
+    }
+    if(data.checksums !== undefined){
+      let data4 = data.checksums;
+      const _errs10 = errors;
+      const _errs11 = errors;
+      if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+        const _errs12 = errors;
+        for(const key1 in data4){
+          let data5 = data4[key1];
+          const _errs13 = errors;
+          if(typeof data5 !== "string"){
+            const err15 = {instancePath:instancePath+"/checksums/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/checksums/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
+              vErrors = [err15];
+            }
+            else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          const _errs14 = errors;
+          var valid1 = _errs13 === errors;
+        }
+      }
+      else {
+        const err16 = {instancePath:instancePath+"/checksums",schemaPath:"#/properties/checksums/type",keyword:"type",params:{type: "object"},message:"must be object"};
         if(vErrors === null){
           vErrors = [err16];
         }
@@ -1344,7 +1344,7 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
         }
         errors++;
       }
-      var valid0 = _errs13 === errors;
+      var valid0 = _errs10 === errors;
     }
   }
   else {
@@ -1449,13 +1449,13 @@ function validate9(data, {instancePath="", parentData, parentDataProperty, rootD
 }
 
 export const validateTransferReceived = validate10;
-const schema11 = {"$id":"/events/Bank.Account.TransferReceived","type":"object","required":["amount","fromAccount","transferId"],"additionalProperties":false,"properties":{"amount":{"$ref":"/value-objects/Money"},"fromAccount":{"type":"string","textFormat":"uuid"},"transferId":{"type":"string","textFormat":"uuid"}}};
+const schema11 = {"$id":"/events/Bank.Account.TransferReceived","type":"object","required":["transferId","fromAccount","amount"],"additionalProperties":false,"properties":{"transferId":{"type":"string","textFormat":"uuid"},"fromAccount":{"type":"string","textFormat":"uuid"},"amount":{"$ref":"/value-objects/Money"}}};
 const schema12 = {"$id":"/value-objects/Money","type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0"},"currency":{"type":"string","enum":["EUR","USD","GBP"]}}};
-const func27 = __isDecimalText;
-const func28 = __compareDecimalText;
+const func27 = __isUuidText;
+const func28 = __isUuidText;
 const func29 = __isDecimalText;
-const func30 = __isUuidText;
-const func31 = __isUuidText;
+const func30 = __compareDecimalText;
+const func31 = __isDecimalText;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.TransferReceived" */;
@@ -1463,8 +1463,8 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
   let errors = 0;
   const _errs0 = errors;
   if(data && typeof data == "object" && !Array.isArray(data)){
-    if(data.amount === undefined){
-      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+    if(data.transferId === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transferId"},message:"must have required property '"+"transferId"+"'"};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -1483,8 +1483,8 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
       }
       errors++;
     }
-    if(data.transferId === undefined){
-      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transferId"},message:"must have required property '"+"transferId"+"'"};
+    if(data.amount === undefined){
+      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
       if(vErrors === null){
         vErrors = [err2];
       }
@@ -1495,7 +1495,7 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
     }
     const _errs1 = errors;
     for(const key0 in data){
-      if(!(((key0 === "amount") || (key0 === "fromAccount")) || (key0 === "transferId"))){
+      if(!(((key0 === "transferId") || (key0 === "fromAccount")) || (key0 === "amount"))){
         const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
         if(vErrors === null){
           vErrors = [err3];
@@ -1506,14 +1506,13 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
         errors++;
       }
     }
-    if(data.amount !== undefined){
-      let data0 = data.amount;
+    if(data.transferId !== undefined){
+      let data0 = data.transferId;
       const _errs2 = errors;
       const _errs3 = errors;
-      const _errs4 = errors;
-      if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-        if(data0.amount === undefined){
-          const err4 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+      if(typeof data0 === "string"){
+        if(!func27(data0)){
+          const err4 = {instancePath:instancePath+"/transferId",schemaPath:"#/properties/transferId/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
             vErrors = [err4];
           }
@@ -1522,72 +1521,77 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
           }
           errors++;
         }
-        if(data0.currency === undefined){
-          const err5 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+      }
+      else {
+        const err5 = {instancePath:instancePath+"/transferId",schemaPath:"#/properties/transferId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
+          vErrors = [err5];
+        }
+        else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if(data.fromAccount !== undefined){
+      let data1 = data.fromAccount;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      if(typeof data1 === "string"){
+        if(!func28(data1)){
+          const err6 = {instancePath:instancePath+"/fromAccount",schemaPath:"#/properties/fromAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
-            vErrors = [err5];
+            vErrors = [err6];
           }
           else {
-            vErrors.push(err5);
+            vErrors.push(err6);
           }
           errors++;
         }
-        const _errs5 = errors;
-        for(const key1 in data0){
-          if(!((key1 === "amount") || (key1 === "currency"))){
-            const err6 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-            if(vErrors === null){
-              vErrors = [err6];
-            }
-            else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
+      }
+      else {
+        const err7 = {instancePath:instancePath+"/fromAccount",schemaPath:"#/properties/fromAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
+          vErrors = [err7];
         }
-        if(data0.amount !== undefined){
-          let data1 = data0.amount;
-          const _errs6 = errors;
-          const _errs7 = errors;
-          if(typeof data1 === "string"){
-            if(!func27(data1)){
-              const err7 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
-              if(vErrors === null){
-                vErrors = [err7];
-              }
-              else {
-                vErrors.push(err7);
-              }
-              errors++;
-            }
-            if(func29(data1) && func28(data1, "0") < 0){
-              const err8 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
-              if(vErrors === null){
-                vErrors = [err8];
-              }
-              else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
+        else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+      var valid0 = _errs4 === errors;
+    }
+    if(data.amount !== undefined){
+      let data2 = data.amount;
+      const _errs6 = errors;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+        if(data2.amount === undefined){
+          const err8 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+          if(vErrors === null){
+            vErrors = [err8];
           }
           else {
-            const err9 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-            if(vErrors === null){
-              vErrors = [err9];
-            }
-            else {
-              vErrors.push(err9);
-            }
-            errors++;
+            vErrors.push(err8);
           }
-          var valid2 = _errs6 === errors;
+          errors++;
         }
-        if(data0.currency !== undefined){
-          let data2 = data0.currency;
-          const _errs8 = errors;
-          if(typeof data2 !== "string"){
-            const err10 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(data2.currency === undefined){
+          const err9 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+          if(vErrors === null){
+            vErrors = [err9];
+          }
+          else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        const _errs9 = errors;
+        for(const key1 in data2){
+          if(!((key1 === "amount") || (key1 === "currency"))){
+            const err10 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
             if(vErrors === null){
               vErrors = [err10];
             }
@@ -1596,80 +1600,75 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
             }
             errors++;
           }
-          const _errs9 = errors;
-          const vSchema0 = schema12.properties.currency.enum;
-          if(!(((data2 === "EUR") || (data2 === "USD")) || (data2 === "GBP"))){
-            const err11 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
+        }
+        if(data2.amount !== undefined){
+          let data3 = data2.amount;
+          const _errs10 = errors;
+          const _errs11 = errors;
+          if(typeof data3 === "string"){
+            if(!func29(data3)){
+              const err11 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
+              if(vErrors === null){
+                vErrors = [err11];
+              }
+              else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+            if(func31(data3) && func30(data3, "0") < 0){
+              const err12 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
+              if(vErrors === null){
+                vErrors = [err12];
+              }
+              else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+          else {
+            const err13 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
             if(vErrors === null){
-              vErrors = [err11];
+              vErrors = [err13];
             }
             else {
-              vErrors.push(err11);
+              vErrors.push(err13);
             }
             errors++;
           }
-          var valid2 = _errs8 === errors;
+          var valid2 = _errs10 === errors;
+        }
+        if(data2.currency !== undefined){
+          let data4 = data2.currency;
+          const _errs12 = errors;
+          if(typeof data4 !== "string"){
+            const err14 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
+              vErrors = [err14];
+            }
+            else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          const _errs13 = errors;
+          const vSchema0 = schema12.properties.currency.enum;
+          if(!(((data4 === "EUR") || (data4 === "USD")) || (data4 === "GBP"))){
+            const err15 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
+            if(vErrors === null){
+              vErrors = [err15];
+            }
+            else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          var valid2 = _errs12 === errors;
         }
       }
       else {
-        const err12 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
-        if(vErrors === null){
-          vErrors = [err12];
-        }
-        else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      var valid1 = _errs3 === errors;
-      var valid0 = _errs2 === errors;
-    }
-    if(data.fromAccount !== undefined){
-      let data3 = data.fromAccount;
-      const _errs10 = errors;
-      const _errs11 = errors;
-      if(typeof data3 === "string"){
-        if(!func30(data3)){
-          const err13 = {instancePath:instancePath+"/fromAccount",schemaPath:"#/properties/fromAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
-          if(vErrors === null){
-            vErrors = [err13];
-          }
-          else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-      }
-      else {
-        const err14 = {instancePath:instancePath+"/fromAccount",schemaPath:"#/properties/fromAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err14];
-        }
-        else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      var valid0 = _errs10 === errors;
-    }
-    if(data.transferId !== undefined){
-      let data4 = data.transferId;
-      const _errs12 = errors;
-      const _errs13 = errors;
-      if(typeof data4 === "string"){
-        if(!func31(data4)){
-          const err15 = {instancePath:instancePath+"/transferId",schemaPath:"#/properties/transferId/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
-          if(vErrors === null){
-            vErrors = [err15];
-          }
-          else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-      }
-      else {
-        const err16 = {instancePath:instancePath+"/transferId",schemaPath:"#/properties/transferId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err16 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
         if(vErrors === null){
           vErrors = [err16];
         }
@@ -1678,7 +1677,8 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
         }
         errors++;
       }
-      var valid0 = _errs12 === errors;
+      var valid1 = _errs7 === errors;
+      var valid0 = _errs6 === errors;
     }
   }
   else {
@@ -1696,12 +1696,12 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
 }
 
 export const validateTransferSent = validate11;
-const schema13 = {"$id":"/events/Bank.Account.TransferSent","type":"object","required":["amount","toAccount","transferId"],"additionalProperties":false,"properties":{"amount":{"$ref":"/value-objects/Money"},"toAccount":{"type":"string","textFormat":"uuid"},"transferId":{"type":"string","textFormat":"uuid"}}};
-const func32 = __isDecimalText;
-const func33 = __compareDecimalText;
+const schema13 = {"$id":"/events/Bank.Account.TransferSent","type":"object","required":["transferId","toAccount","amount"],"additionalProperties":false,"properties":{"transferId":{"type":"string","textFormat":"uuid"},"toAccount":{"type":"string","textFormat":"uuid"},"amount":{"$ref":"/value-objects/Money"}}};
+const func32 = __isUuidText;
+const func33 = __isUuidText;
 const func34 = __isDecimalText;
-const func35 = __isUuidText;
-const func36 = __isUuidText;
+const func35 = __compareDecimalText;
+const func36 = __isDecimalText;
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.TransferSent" */;
@@ -1709,8 +1709,8 @@ function validate11(data, {instancePath="", parentData, parentDataProperty, root
   let errors = 0;
   const _errs0 = errors;
   if(data && typeof data == "object" && !Array.isArray(data)){
-    if(data.amount === undefined){
-      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+    if(data.transferId === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transferId"},message:"must have required property '"+"transferId"+"'"};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -1729,8 +1729,8 @@ function validate11(data, {instancePath="", parentData, parentDataProperty, root
       }
       errors++;
     }
-    if(data.transferId === undefined){
-      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transferId"},message:"must have required property '"+"transferId"+"'"};
+    if(data.amount === undefined){
+      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
       if(vErrors === null){
         vErrors = [err2];
       }
@@ -1741,7 +1741,7 @@ function validate11(data, {instancePath="", parentData, parentDataProperty, root
     }
     const _errs1 = errors;
     for(const key0 in data){
-      if(!(((key0 === "amount") || (key0 === "toAccount")) || (key0 === "transferId"))){
+      if(!(((key0 === "transferId") || (key0 === "toAccount")) || (key0 === "amount"))){
         const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
         if(vErrors === null){
           vErrors = [err3];
@@ -1752,14 +1752,13 @@ function validate11(data, {instancePath="", parentData, parentDataProperty, root
         errors++;
       }
     }
-    if(data.amount !== undefined){
-      let data0 = data.amount;
+    if(data.transferId !== undefined){
+      let data0 = data.transferId;
       const _errs2 = errors;
       const _errs3 = errors;
-      const _errs4 = errors;
-      if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-        if(data0.amount === undefined){
-          const err4 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+      if(typeof data0 === "string"){
+        if(!func32(data0)){
+          const err4 = {instancePath:instancePath+"/transferId",schemaPath:"#/properties/transferId/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
             vErrors = [err4];
           }
@@ -1768,72 +1767,77 @@ function validate11(data, {instancePath="", parentData, parentDataProperty, root
           }
           errors++;
         }
-        if(data0.currency === undefined){
-          const err5 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+      }
+      else {
+        const err5 = {instancePath:instancePath+"/transferId",schemaPath:"#/properties/transferId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
+          vErrors = [err5];
+        }
+        else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if(data.toAccount !== undefined){
+      let data1 = data.toAccount;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      if(typeof data1 === "string"){
+        if(!func33(data1)){
+          const err6 = {instancePath:instancePath+"/toAccount",schemaPath:"#/properties/toAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
-            vErrors = [err5];
+            vErrors = [err6];
           }
           else {
-            vErrors.push(err5);
+            vErrors.push(err6);
           }
           errors++;
         }
-        const _errs5 = errors;
-        for(const key1 in data0){
-          if(!((key1 === "amount") || (key1 === "currency"))){
-            const err6 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-            if(vErrors === null){
-              vErrors = [err6];
-            }
-            else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
+      }
+      else {
+        const err7 = {instancePath:instancePath+"/toAccount",schemaPath:"#/properties/toAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
+          vErrors = [err7];
         }
-        if(data0.amount !== undefined){
-          let data1 = data0.amount;
-          const _errs6 = errors;
-          const _errs7 = errors;
-          if(typeof data1 === "string"){
-            if(!func32(data1)){
-              const err7 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
-              if(vErrors === null){
-                vErrors = [err7];
-              }
-              else {
-                vErrors.push(err7);
-              }
-              errors++;
-            }
-            if(func34(data1) && func33(data1, "0") < 0){
-              const err8 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
-              if(vErrors === null){
-                vErrors = [err8];
-              }
-              else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
+        else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+      var valid0 = _errs4 === errors;
+    }
+    if(data.amount !== undefined){
+      let data2 = data.amount;
+      const _errs6 = errors;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+        if(data2.amount === undefined){
+          const err8 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+          if(vErrors === null){
+            vErrors = [err8];
           }
           else {
-            const err9 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-            if(vErrors === null){
-              vErrors = [err9];
-            }
-            else {
-              vErrors.push(err9);
-            }
-            errors++;
+            vErrors.push(err8);
           }
-          var valid2 = _errs6 === errors;
+          errors++;
         }
-        if(data0.currency !== undefined){
-          let data2 = data0.currency;
-          const _errs8 = errors;
-          if(typeof data2 !== "string"){
-            const err10 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(data2.currency === undefined){
+          const err9 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+          if(vErrors === null){
+            vErrors = [err9];
+          }
+          else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        const _errs9 = errors;
+        for(const key1 in data2){
+          if(!((key1 === "amount") || (key1 === "currency"))){
+            const err10 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
             if(vErrors === null){
               vErrors = [err10];
             }
@@ -1842,80 +1846,75 @@ function validate11(data, {instancePath="", parentData, parentDataProperty, root
             }
             errors++;
           }
-          const _errs9 = errors;
-          const vSchema0 = schema12.properties.currency.enum;
-          if(!(((data2 === "EUR") || (data2 === "USD")) || (data2 === "GBP"))){
-            const err11 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
+        }
+        if(data2.amount !== undefined){
+          let data3 = data2.amount;
+          const _errs10 = errors;
+          const _errs11 = errors;
+          if(typeof data3 === "string"){
+            if(!func34(data3)){
+              const err11 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
+              if(vErrors === null){
+                vErrors = [err11];
+              }
+              else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+            if(func36(data3) && func35(data3, "0") < 0){
+              const err12 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
+              if(vErrors === null){
+                vErrors = [err12];
+              }
+              else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+          else {
+            const err13 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
             if(vErrors === null){
-              vErrors = [err11];
+              vErrors = [err13];
             }
             else {
-              vErrors.push(err11);
+              vErrors.push(err13);
             }
             errors++;
           }
-          var valid2 = _errs8 === errors;
+          var valid2 = _errs10 === errors;
+        }
+        if(data2.currency !== undefined){
+          let data4 = data2.currency;
+          const _errs12 = errors;
+          if(typeof data4 !== "string"){
+            const err14 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
+              vErrors = [err14];
+            }
+            else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          const _errs13 = errors;
+          const vSchema0 = schema12.properties.currency.enum;
+          if(!(((data4 === "EUR") || (data4 === "USD")) || (data4 === "GBP"))){
+            const err15 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
+            if(vErrors === null){
+              vErrors = [err15];
+            }
+            else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          var valid2 = _errs12 === errors;
         }
       }
       else {
-        const err12 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
-        if(vErrors === null){
-          vErrors = [err12];
-        }
-        else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      var valid1 = _errs3 === errors;
-      var valid0 = _errs2 === errors;
-    }
-    if(data.toAccount !== undefined){
-      let data3 = data.toAccount;
-      const _errs10 = errors;
-      const _errs11 = errors;
-      if(typeof data3 === "string"){
-        if(!func35(data3)){
-          const err13 = {instancePath:instancePath+"/toAccount",schemaPath:"#/properties/toAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
-          if(vErrors === null){
-            vErrors = [err13];
-          }
-          else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-      }
-      else {
-        const err14 = {instancePath:instancePath+"/toAccount",schemaPath:"#/properties/toAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err14];
-        }
-        else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      var valid0 = _errs10 === errors;
-    }
-    if(data.transferId !== undefined){
-      let data4 = data.transferId;
-      const _errs12 = errors;
-      const _errs13 = errors;
-      if(typeof data4 === "string"){
-        if(!func36(data4)){
-          const err15 = {instancePath:instancePath+"/transferId",schemaPath:"#/properties/transferId/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
-          if(vErrors === null){
-            vErrors = [err15];
-          }
-          else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-      }
-      else {
-        const err16 = {instancePath:instancePath+"/transferId",schemaPath:"#/properties/transferId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err16 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
         if(vErrors === null){
           vErrors = [err16];
         }
@@ -1924,7 +1923,8 @@ function validate11(data, {instancePath="", parentData, parentDataProperty, root
         }
         errors++;
       }
-      var valid0 = _errs12 === errors;
+      var valid1 = _errs7 === errors;
+      var valid0 = _errs6 === errors;
     }
   }
   else {
@@ -2198,12 +2198,12 @@ function validate14(data, {instancePath="", parentData, parentDataProperty, root
 }
 
 export const validateRequested = validate15;
-const schema18 = {"$id":"/events/Bank.Transfer.Requested","type":"object","required":["amount","fromAccount","toAccount"],"additionalProperties":false,"properties":{"amount":{"$ref":"/value-objects/Money"},"fromAccount":{"type":"string","textFormat":"uuid"},"toAccount":{"type":"string","textFormat":"uuid"}}};
-const func42 = __isDecimalText;
-const func43 = __compareDecimalText;
+const schema18 = {"$id":"/events/Bank.Transfer.Requested","type":"object","required":["fromAccount","toAccount","amount"],"additionalProperties":false,"properties":{"fromAccount":{"type":"string","textFormat":"uuid"},"toAccount":{"type":"string","textFormat":"uuid"},"amount":{"$ref":"/value-objects/Money"}}};
+const func42 = __isUuidText;
+const func43 = __isUuidText;
 const func44 = __isDecimalText;
-const func45 = __isUuidText;
-const func46 = __isUuidText;
+const func45 = __compareDecimalText;
+const func46 = __isDecimalText;
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Transfer.Requested" */;
@@ -2211,8 +2211,8 @@ function validate15(data, {instancePath="", parentData, parentDataProperty, root
   let errors = 0;
   const _errs0 = errors;
   if(data && typeof data == "object" && !Array.isArray(data)){
-    if(data.amount === undefined){
-      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+    if(data.fromAccount === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fromAccount"},message:"must have required property '"+"fromAccount"+"'"};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -2221,8 +2221,8 @@ function validate15(data, {instancePath="", parentData, parentDataProperty, root
       }
       errors++;
     }
-    if(data.fromAccount === undefined){
-      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fromAccount"},message:"must have required property '"+"fromAccount"+"'"};
+    if(data.toAccount === undefined){
+      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "toAccount"},message:"must have required property '"+"toAccount"+"'"};
       if(vErrors === null){
         vErrors = [err1];
       }
@@ -2231,8 +2231,8 @@ function validate15(data, {instancePath="", parentData, parentDataProperty, root
       }
       errors++;
     }
-    if(data.toAccount === undefined){
-      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "toAccount"},message:"must have required property '"+"toAccount"+"'"};
+    if(data.amount === undefined){
+      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
       if(vErrors === null){
         vErrors = [err2];
       }
@@ -2243,7 +2243,7 @@ function validate15(data, {instancePath="", parentData, parentDataProperty, root
     }
     const _errs1 = errors;
     for(const key0 in data){
-      if(!(((key0 === "amount") || (key0 === "fromAccount")) || (key0 === "toAccount"))){
+      if(!(((key0 === "fromAccount") || (key0 === "toAccount")) || (key0 === "amount"))){
         const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
         if(vErrors === null){
           vErrors = [err3];
@@ -2254,14 +2254,13 @@ function validate15(data, {instancePath="", parentData, parentDataProperty, root
         errors++;
       }
     }
-    if(data.amount !== undefined){
-      let data0 = data.amount;
+    if(data.fromAccount !== undefined){
+      let data0 = data.fromAccount;
       const _errs2 = errors;
       const _errs3 = errors;
-      const _errs4 = errors;
-      if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-        if(data0.amount === undefined){
-          const err4 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+      if(typeof data0 === "string"){
+        if(!func42(data0)){
+          const err4 = {instancePath:instancePath+"/fromAccount",schemaPath:"#/properties/fromAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
             vErrors = [err4];
           }
@@ -2270,72 +2269,77 @@ function validate15(data, {instancePath="", parentData, parentDataProperty, root
           }
           errors++;
         }
-        if(data0.currency === undefined){
-          const err5 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+      }
+      else {
+        const err5 = {instancePath:instancePath+"/fromAccount",schemaPath:"#/properties/fromAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
+          vErrors = [err5];
+        }
+        else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if(data.toAccount !== undefined){
+      let data1 = data.toAccount;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      if(typeof data1 === "string"){
+        if(!func43(data1)){
+          const err6 = {instancePath:instancePath+"/toAccount",schemaPath:"#/properties/toAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
           if(vErrors === null){
-            vErrors = [err5];
+            vErrors = [err6];
           }
           else {
-            vErrors.push(err5);
+            vErrors.push(err6);
           }
           errors++;
         }
-        const _errs5 = errors;
-        for(const key1 in data0){
-          if(!((key1 === "amount") || (key1 === "currency"))){
-            const err6 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-            if(vErrors === null){
-              vErrors = [err6];
-            }
-            else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
+      }
+      else {
+        const err7 = {instancePath:instancePath+"/toAccount",schemaPath:"#/properties/toAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
+          vErrors = [err7];
         }
-        if(data0.amount !== undefined){
-          let data1 = data0.amount;
-          const _errs6 = errors;
-          const _errs7 = errors;
-          if(typeof data1 === "string"){
-            if(!func42(data1)){
-              const err7 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
-              if(vErrors === null){
-                vErrors = [err7];
-              }
-              else {
-                vErrors.push(err7);
-              }
-              errors++;
-            }
-            if(func44(data1) && func43(data1, "0") < 0){
-              const err8 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
-              if(vErrors === null){
-                vErrors = [err8];
-              }
-              else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
+        else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+      var valid0 = _errs4 === errors;
+    }
+    if(data.amount !== undefined){
+      let data2 = data.amount;
+      const _errs6 = errors;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+        if(data2.amount === undefined){
+          const err8 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+          if(vErrors === null){
+            vErrors = [err8];
           }
           else {
-            const err9 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-            if(vErrors === null){
-              vErrors = [err9];
-            }
-            else {
-              vErrors.push(err9);
-            }
-            errors++;
+            vErrors.push(err8);
           }
-          var valid2 = _errs6 === errors;
+          errors++;
         }
-        if(data0.currency !== undefined){
-          let data2 = data0.currency;
-          const _errs8 = errors;
-          if(typeof data2 !== "string"){
-            const err10 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(data2.currency === undefined){
+          const err9 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+          if(vErrors === null){
+            vErrors = [err9];
+          }
+          else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        const _errs9 = errors;
+        for(const key1 in data2){
+          if(!((key1 === "amount") || (key1 === "currency"))){
+            const err10 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
             if(vErrors === null){
               vErrors = [err10];
             }
@@ -2344,80 +2348,75 @@ function validate15(data, {instancePath="", parentData, parentDataProperty, root
             }
             errors++;
           }
-          const _errs9 = errors;
-          const vSchema0 = schema12.properties.currency.enum;
-          if(!(((data2 === "EUR") || (data2 === "USD")) || (data2 === "GBP"))){
-            const err11 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
+        }
+        if(data2.amount !== undefined){
+          let data3 = data2.amount;
+          const _errs10 = errors;
+          const _errs11 = errors;
+          if(typeof data3 === "string"){
+            if(!func44(data3)){
+              const err11 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/textFormat",keyword:"textFormat",params:{},message:"must be a decimal number as text"};
+              if(vErrors === null){
+                vErrors = [err11];
+              }
+              else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+            if(func46(data3) && func45(data3, "0") < 0){
+              const err12 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/decimalMinimum",keyword:"decimalMinimum",params:{},message:"must be >= 0"};
+              if(vErrors === null){
+                vErrors = [err12];
+              }
+              else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+          else {
+            const err13 = {instancePath:instancePath+"/amount/amount",schemaPath:"/value-objects/Money/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
             if(vErrors === null){
-              vErrors = [err11];
+              vErrors = [err13];
             }
             else {
-              vErrors.push(err11);
+              vErrors.push(err13);
             }
             errors++;
           }
-          var valid2 = _errs8 === errors;
+          var valid2 = _errs10 === errors;
+        }
+        if(data2.currency !== undefined){
+          let data4 = data2.currency;
+          const _errs12 = errors;
+          if(typeof data4 !== "string"){
+            const err14 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
+              vErrors = [err14];
+            }
+            else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          const _errs13 = errors;
+          const vSchema0 = schema12.properties.currency.enum;
+          if(!(((data4 === "EUR") || (data4 === "USD")) || (data4 === "GBP"))){
+            const err15 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
+            if(vErrors === null){
+              vErrors = [err15];
+            }
+            else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          var valid2 = _errs12 === errors;
         }
       }
       else {
-        const err12 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
-        if(vErrors === null){
-          vErrors = [err12];
-        }
-        else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      var valid1 = _errs3 === errors;
-      var valid0 = _errs2 === errors;
-    }
-    if(data.fromAccount !== undefined){
-      let data3 = data.fromAccount;
-      const _errs10 = errors;
-      const _errs11 = errors;
-      if(typeof data3 === "string"){
-        if(!func45(data3)){
-          const err13 = {instancePath:instancePath+"/fromAccount",schemaPath:"#/properties/fromAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
-          if(vErrors === null){
-            vErrors = [err13];
-          }
-          else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-      }
-      else {
-        const err14 = {instancePath:instancePath+"/fromAccount",schemaPath:"#/properties/fromAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err14];
-        }
-        else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      var valid0 = _errs10 === errors;
-    }
-    if(data.toAccount !== undefined){
-      let data4 = data.toAccount;
-      const _errs12 = errors;
-      const _errs13 = errors;
-      if(typeof data4 === "string"){
-        if(!func46(data4)){
-          const err15 = {instancePath:instancePath+"/toAccount",schemaPath:"#/properties/toAccount/textFormat",keyword:"textFormat",params:{},message:"must be a UUID"};
-          if(vErrors === null){
-            vErrors = [err15];
-          }
-          else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-      }
-      else {
-        const err16 = {instancePath:instancePath+"/toAccount",schemaPath:"#/properties/toAccount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const err16 = {instancePath:instancePath+"/amount",schemaPath:"/value-objects/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
         if(vErrors === null){
           vErrors = [err16];
         }
@@ -2426,7 +2425,8 @@ function validate15(data, {instancePath="", parentData, parentDataProperty, root
         }
         errors++;
       }
-      var valid0 = _errs12 === errors;
+      var valid1 = _errs7 === errors;
+      var valid0 = _errs6 === errors;
     }
   }
   else {

@@ -32,16 +32,16 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
     return 'Person';
   }
 
-  get address(): Address {
-    return this.state.address;
-  }
-
   get name(): Name {
     return this.state.name;
   }
 
   get status(): MaritalStatus {
     return this.state.status;
+  }
+
+  get address(): Address {
+    return this.state.address;
   }
 
   /**
@@ -54,9 +54,9 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
     options: { readonly id?: string; readonly timestamp?: Date } = {},
   ): T {
     const data: CreatedData = {
-      address: input.address,
       name: input.name,
       status: input.status ?? 'single',
+      address: input.address,
     };
     checkPayload('PersonRegistry.Person.Created', validateCreated, createdCodec, data);
     const aggregate = new this();
@@ -94,9 +94,9 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
       case 'Created': {
         if (state !== undefined) throw outOfOrder('Person', event.type, true);
         return {
-          address: event.data.address,
           name: event.data.name,
           status: event.data.status,
+          address: event.data.address,
         };
       }
     }

@@ -20,8 +20,8 @@ const readMaritalStatus: FieldReader<MaritalStatus> = (v, at, p, k) => wire.read
 
 function encodeAddress(value: Address): JsonValue {
   return {
-    city: value.city,
     street: value.street,
+    city: value.city,
   };
 }
 
@@ -29,8 +29,8 @@ function decodeAddress(data: unknown, at: DecodeAt, path: string, key: string | 
   const o = wire.readObject(data, at, path, key);
   const p = wire.joinPath(path, key);
   return {
-    city: wire.readString(o['city'], at, p, 'city'),
     street: wire.readString(o['street'], at, p, 'street'),
+    city: wire.readString(o['city'], at, p, 'city'),
   };
 }
 
@@ -54,18 +54,18 @@ const personStateV1At: DecodeAt = { topic: 'PersonRegistry.Person', version: 1 }
 
 function encodePersonState(value: PersonState): JsonValue {
   return {
-    address: encodeAddress(value.address),
     name: encodeName(value.name),
     status: value.status,
+    address: encodeAddress(value.address),
   };
 }
 
 function decodePersonStateV1(data: unknown, at: DecodeAt): PersonStateV1 {
   const o = wire.readPayload(data, at);
   return {
-    address: decodeAddress(o['address'], at, '', 'address'),
     name: decodeName(o['name'], at, '', 'name'),
     status: readMaritalStatus(o['status'], at, '', 'status'),
+    address: decodeAddress(o['address'], at, '', 'address'),
   };
 }
 
@@ -87,18 +87,18 @@ const createdV1At: DecodeAt = { topic: 'PersonRegistry.Person.Created', version:
 
 function encodeCreated(value: CreatedData): JsonValue {
   return {
-    address: encodeAddress(value.address),
     name: encodeName(value.name),
     status: value.status,
+    address: encodeAddress(value.address),
   };
 }
 
 function decodeCreatedV1(data: unknown, at: DecodeAt): CreatedV1 {
   const o = wire.readPayload(data, at);
   return {
-    address: decodeAddress(o['address'], at, '', 'address'),
     name: decodeName(o['name'], at, '', 'name'),
     status: readMaritalStatus(o['status'], at, '', 'status'),
+    address: decodeAddress(o['address'], at, '', 'address'),
   };
 }
 

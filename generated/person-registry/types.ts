@@ -6,13 +6,13 @@ export type MaritalStatus = 'single' | 'married' | 'divorced' | 'widowed';
 export const MaritalStatuses: readonly MaritalStatus[] = ['single', 'married', 'divorced', 'widowed'];
 
 export interface Address {
-  /** Constraints: at least 1 character. */
-  readonly city: string;
   /**
    * Constraints: at least 1 character.
    * Personal data.
    */
   readonly street: string;
+  /** Constraints: at least 1 character. */
+  readonly city: string;
 }
 
 export interface Name {
@@ -30,9 +30,9 @@ export interface Name {
 
 /** State of Person, schema version 1 (current). */
 export interface PersonStateV1 {
-  readonly address: Address;
   readonly name: Name;
   readonly status: MaritalStatus;
+  readonly address: Address;
 }
 
 /**
@@ -43,10 +43,10 @@ export type PersonState = PersonStateV1;
 
 /** Payload of `PersonRegistry.Person.Created`, schema version 1 (current). */
 export interface CreatedV1 {
-  readonly address: Address;
   readonly name: Name;
   /** Default: `"single"`. */
   readonly status: MaritalStatus;
+  readonly address: Address;
 }
 
 /** Payload of `PersonRegistry.Person.Created` in its current schema version. */
@@ -54,10 +54,10 @@ export type CreatedData = CreatedV1;
 
 /** What triggering `Created` takes: fields with a default may be left out. */
 export interface CreatedInput {
-  readonly address: Address;
   readonly name: Name;
   /** Default: `"single"`. */
   readonly status?: MaritalStatus;
+  readonly address: Address;
 }
 
 /** Stored as `PersonRegistry.Person.Created`; creates the aggregate. */

@@ -2,9 +2,9 @@
 // Compiled by ajv (standalone) from each event's input schema; typed by validators.d.ts.
 import { codePointLength as __codePointLength } from 'eventforge/runtime';
 export const validateCreated = validate0;
-const schema0 = {"$id":"/events/PersonRegistry.Person.Created","type":"object","required":["address","name"],"additionalProperties":false,"properties":{"address":{"$ref":"/value-objects/Address"},"name":{"$ref":"/value-objects/Name"},"status":{"type":"string","enum":["single","married","divorced","widowed"]}}};
-const schema1 = {"$id":"/value-objects/Address","type":"object","required":["city","street"],"additionalProperties":false,"properties":{"city":{"type":"string","minLength":1},"street":{"type":"string","minLength":1}}};
-const schema2 = {"$id":"/value-objects/Name","type":"object","required":["firstName","lastName"],"additionalProperties":false,"properties":{"firstName":{"type":"string","minLength":1},"lastName":{"type":"string","minLength":1}}};
+const schema0 = {"$id":"/events/PersonRegistry.Person.Created","type":"object","required":["name","address"],"additionalProperties":false,"properties":{"name":{"$ref":"/value-objects/Name"},"status":{"type":"string","enum":["single","married","divorced","widowed"]},"address":{"$ref":"/value-objects/Address"}}};
+const schema1 = {"$id":"/value-objects/Name","type":"object","required":["firstName","lastName"],"additionalProperties":false,"properties":{"firstName":{"type":"string","minLength":1},"lastName":{"type":"string","minLength":1}}};
+const schema2 = {"$id":"/value-objects/Address","type":"object","required":["street","city"],"additionalProperties":false,"properties":{"street":{"type":"string","minLength":1},"city":{"type":"string","minLength":1}}};
 const func0 = __codePointLength;
 const func1 = __codePointLength;
 const func2 = __codePointLength;
@@ -16,8 +16,8 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
   let errors = 0;
   const _errs0 = errors;
   if(data && typeof data == "object" && !Array.isArray(data)){
-    if(data.address === undefined){
-      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
+    if(data.name === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -26,8 +26,8 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
       }
       errors++;
     }
-    if(data.name === undefined){
-      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+    if(data.address === undefined){
+      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
       if(vErrors === null){
         vErrors = [err1];
       }
@@ -38,7 +38,7 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     const _errs1 = errors;
     for(const key0 in data){
-      if(!(((key0 === "address") || (key0 === "name")) || (key0 === "status"))){
+      if(!(((key0 === "name") || (key0 === "status")) || (key0 === "address"))){
         const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
         if(vErrors === null){
           vErrors = [err2];
@@ -49,14 +49,14 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
         errors++;
       }
     }
-    if(data.address !== undefined){
-      let data0 = data.address;
+    if(data.name !== undefined){
+      let data0 = data.name;
       const _errs2 = errors;
       const _errs3 = errors;
       const _errs4 = errors;
       if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-        if(data0.city === undefined){
-          const err3 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+        if(data0.firstName === undefined){
+          const err3 = {instancePath:instancePath+"/name",schemaPath:"/value-objects/Name/required",keyword:"required",params:{missingProperty: "firstName"},message:"must have required property '"+"firstName"+"'"};
           if(vErrors === null){
             vErrors = [err3];
           }
@@ -65,8 +65,8 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           errors++;
         }
-        if(data0.street === undefined){
-          const err4 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "street"},message:"must have required property '"+"street"+"'"};
+        if(data0.lastName === undefined){
+          const err4 = {instancePath:instancePath+"/name",schemaPath:"/value-objects/Name/required",keyword:"required",params:{missingProperty: "lastName"},message:"must have required property '"+"lastName"+"'"};
           if(vErrors === null){
             vErrors = [err4];
           }
@@ -77,8 +77,8 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
         }
         const _errs5 = errors;
         for(const key1 in data0){
-          if(!((key1 === "city") || (key1 === "street"))){
-            const err5 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+          if(!((key1 === "firstName") || (key1 === "lastName"))){
+            const err5 = {instancePath:instancePath+"/name",schemaPath:"/value-objects/Name/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
             if(vErrors === null){
               vErrors = [err5];
             }
@@ -88,13 +88,13 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
             errors++;
           }
         }
-        if(data0.city !== undefined){
-          let data1 = data0.city;
+        if(data0.firstName !== undefined){
+          let data1 = data0.firstName;
           const _errs6 = errors;
           const _errs7 = errors;
           if(typeof data1 === "string"){
             if(func0(data1) < 1){
-              const err6 = {instancePath:instancePath+"/address/city",schemaPath:"/value-objects/Address/properties/city/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
+              const err6 = {instancePath:instancePath+"/name/firstName",schemaPath:"/value-objects/Name/properties/firstName/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
               if(vErrors === null){
                 vErrors = [err6];
               }
@@ -105,7 +105,7 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
             }
           }
           else {
-            const err7 = {instancePath:instancePath+"/address/city",schemaPath:"/value-objects/Address/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            const err7 = {instancePath:instancePath+"/name/firstName",schemaPath:"/value-objects/Name/properties/firstName/type",keyword:"type",params:{type: "string"},message:"must be string"};
             if(vErrors === null){
               vErrors = [err7];
             }
@@ -116,13 +116,13 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           var valid2 = _errs6 === errors;
         }
-        if(data0.street !== undefined){
-          let data2 = data0.street;
+        if(data0.lastName !== undefined){
+          let data2 = data0.lastName;
           const _errs8 = errors;
           const _errs9 = errors;
           if(typeof data2 === "string"){
             if(func1(data2) < 1){
-              const err8 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
+              const err8 = {instancePath:instancePath+"/name/lastName",schemaPath:"/value-objects/Name/properties/lastName/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
               if(vErrors === null){
                 vErrors = [err8];
               }
@@ -133,7 +133,7 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
             }
           }
           else {
-            const err9 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            const err9 = {instancePath:instancePath+"/name/lastName",schemaPath:"/value-objects/Name/properties/lastName/type",keyword:"type",params:{type: "string"},message:"must be string"};
             if(vErrors === null){
               vErrors = [err9];
             }
@@ -146,7 +146,7 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
         }
       }
       else {
-        const err10 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/type",keyword:"type",params:{type: "object"},message:"must be object"};
+        const err10 = {instancePath:instancePath+"/name",schemaPath:"/value-objects/Name/type",keyword:"type",params:{type: "object"},message:"must be object"};
         if(vErrors === null){
           vErrors = [err10];
         }
@@ -158,63 +158,63 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
       var valid1 = _errs3 === errors;
       var valid0 = _errs2 === errors;
     }
-    if(data.name !== undefined){
-      let data3 = data.name;
+    if(data.status !== undefined){
+      let data3 = data.status;
       const _errs10 = errors;
+      if(typeof data3 !== "string"){
+        const err11 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
+          vErrors = [err11];
+        }
+        else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
       const _errs11 = errors;
+      const vSchema0 = schema0.properties.status.enum;
+      if(!((((data3 === "single") || (data3 === "married")) || (data3 === "divorced")) || (data3 === "widowed"))){
+        const err12 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema0.properties.status.enum},message:"must be equal to one of the allowed values"};
+        if(vErrors === null){
+          vErrors = [err12];
+        }
+        else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+      var valid0 = _errs10 === errors;
+    }
+    if(data.address !== undefined){
+      let data4 = data.address;
       const _errs12 = errors;
-      if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-        if(data3.firstName === undefined){
-          const err11 = {instancePath:instancePath+"/name",schemaPath:"/value-objects/Name/required",keyword:"required",params:{missingProperty: "firstName"},message:"must have required property '"+"firstName"+"'"};
+      const _errs13 = errors;
+      const _errs14 = errors;
+      if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+        if(data4.street === undefined){
+          const err13 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "street"},message:"must have required property '"+"street"+"'"};
           if(vErrors === null){
-            vErrors = [err11];
+            vErrors = [err13];
           }
           else {
-            vErrors.push(err11);
+            vErrors.push(err13);
           }
           errors++;
         }
-        if(data3.lastName === undefined){
-          const err12 = {instancePath:instancePath+"/name",schemaPath:"/value-objects/Name/required",keyword:"required",params:{missingProperty: "lastName"},message:"must have required property '"+"lastName"+"'"};
+        if(data4.city === undefined){
+          const err14 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
           if(vErrors === null){
-            vErrors = [err12];
+            vErrors = [err14];
           }
           else {
-            vErrors.push(err12);
+            vErrors.push(err14);
           }
           errors++;
         }
-        const _errs13 = errors;
-        for(const key2 in data3){
-          if(!((key2 === "firstName") || (key2 === "lastName"))){
-            const err13 = {instancePath:instancePath+"/name",schemaPath:"/value-objects/Name/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
-            if(vErrors === null){
-              vErrors = [err13];
-            }
-            else {
-              vErrors.push(err13);
-            }
-            errors++;
-          }
-        }
-        if(data3.firstName !== undefined){
-          let data4 = data3.firstName;
-          const _errs14 = errors;
-          const _errs15 = errors;
-          if(typeof data4 === "string"){
-            if(func2(data4) < 1){
-              const err14 = {instancePath:instancePath+"/name/firstName",schemaPath:"/value-objects/Name/properties/firstName/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
-              if(vErrors === null){
-                vErrors = [err14];
-              }
-              else {
-                vErrors.push(err14);
-              }
-              errors++;
-            }
-          }
-          else {
-            const err15 = {instancePath:instancePath+"/name/firstName",schemaPath:"/value-objects/Name/properties/firstName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        const _errs15 = errors;
+        for(const key2 in data4){
+          if(!((key2 === "street") || (key2 === "city"))){
+            const err15 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
             if(vErrors === null){
               vErrors = [err15];
             }
@@ -223,15 +223,14 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
             }
             errors++;
           }
-          var valid4 = _errs14 === errors;
         }
-        if(data3.lastName !== undefined){
-          let data5 = data3.lastName;
+        if(data4.street !== undefined){
+          let data5 = data4.street;
           const _errs16 = errors;
           const _errs17 = errors;
           if(typeof data5 === "string"){
-            if(func3(data5) < 1){
-              const err16 = {instancePath:instancePath+"/name/lastName",schemaPath:"/value-objects/Name/properties/lastName/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
+            if(func2(data5) < 1){
+              const err16 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
               if(vErrors === null){
                 vErrors = [err16];
               }
@@ -242,7 +241,7 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
             }
           }
           else {
-            const err17 = {instancePath:instancePath+"/name/lastName",schemaPath:"/value-objects/Name/properties/lastName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            const err17 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/type",keyword:"type",params:{type: "string"},message:"must be string"};
             if(vErrors === null){
               vErrors = [err17];
             }
@@ -253,37 +252,37 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           var valid4 = _errs16 === errors;
         }
+        if(data4.city !== undefined){
+          let data6 = data4.city;
+          const _errs18 = errors;
+          const _errs19 = errors;
+          if(typeof data6 === "string"){
+            if(func3(data6) < 1){
+              const err18 = {instancePath:instancePath+"/address/city",schemaPath:"/value-objects/Address/properties/city/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
+              if(vErrors === null){
+                vErrors = [err18];
+              }
+              else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          }
+          else {
+            const err19 = {instancePath:instancePath+"/address/city",schemaPath:"/value-objects/Address/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            if(vErrors === null){
+              vErrors = [err19];
+            }
+            else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          var valid4 = _errs18 === errors;
+        }
       }
       else {
-        const err18 = {instancePath:instancePath+"/name",schemaPath:"/value-objects/Name/type",keyword:"type",params:{type: "object"},message:"must be object"};
-        if(vErrors === null){
-          vErrors = [err18];
-        }
-        else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-      var valid3 = _errs11 === errors;
-      var valid0 = _errs10 === errors;
-    }
-    if(data.status !== undefined){
-      let data6 = data.status;
-      const _errs18 = errors;
-      if(typeof data6 !== "string"){
-        const err19 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err19];
-        }
-        else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-      const _errs19 = errors;
-      const vSchema0 = schema0.properties.status.enum;
-      if(!((((data6 === "single") || (data6 === "married")) || (data6 === "divorced")) || (data6 === "widowed"))){
-        const err20 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema0.properties.status.enum},message:"must be equal to one of the allowed values"};
+        const err20 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/type",keyword:"type",params:{type: "object"},message:"must be object"};
         if(vErrors === null){
           vErrors = [err20];
         }
@@ -292,7 +291,8 @@ function validate0(data, {instancePath="", parentData, parentDataProperty, rootD
         }
         errors++;
       }
-      var valid0 = _errs18 === errors;
+      var valid3 = _errs13 === errors;
+      var valid0 = _errs12 === errors;
     }
   }
   else {
@@ -423,8 +423,8 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
       const _errs3 = errors;
       const _errs4 = errors;
       if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-        if(data0.city === undefined){
-          const err2 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+        if(data0.street === undefined){
+          const err2 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "street"},message:"must have required property '"+"street"+"'"};
           if(vErrors === null){
             vErrors = [err2];
           }
@@ -433,8 +433,8 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           errors++;
         }
-        if(data0.street === undefined){
-          const err3 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "street"},message:"must have required property '"+"street"+"'"};
+        if(data0.city === undefined){
+          const err3 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
           if(vErrors === null){
             vErrors = [err3];
           }
@@ -445,7 +445,7 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
         }
         const _errs5 = errors;
         for(const key1 in data0){
-          if(!((key1 === "city") || (key1 === "street"))){
+          if(!((key1 === "street") || (key1 === "city"))){
             const err4 = {instancePath:instancePath+"/address",schemaPath:"/value-objects/Address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
             if(vErrors === null){
               vErrors = [err4];
@@ -456,13 +456,13 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
             errors++;
           }
         }
-        if(data0.city !== undefined){
-          let data1 = data0.city;
+        if(data0.street !== undefined){
+          let data1 = data0.street;
           const _errs6 = errors;
           const _errs7 = errors;
           if(typeof data1 === "string"){
             if(func4(data1) < 1){
-              const err5 = {instancePath:instancePath+"/address/city",schemaPath:"/value-objects/Address/properties/city/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
+              const err5 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
               if(vErrors === null){
                 vErrors = [err5];
               }
@@ -473,7 +473,7 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
             }
           }
           else {
-            const err6 = {instancePath:instancePath+"/address/city",schemaPath:"/value-objects/Address/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            const err6 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/type",keyword:"type",params:{type: "string"},message:"must be string"};
             if(vErrors === null){
               vErrors = [err6];
             }
@@ -484,13 +484,13 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
           }
           var valid2 = _errs6 === errors;
         }
-        if(data0.street !== undefined){
-          let data2 = data0.street;
+        if(data0.city !== undefined){
+          let data2 = data0.city;
           const _errs8 = errors;
           const _errs9 = errors;
           if(typeof data2 === "string"){
             if(func5(data2) < 1){
-              const err7 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
+              const err7 = {instancePath:instancePath+"/address/city",schemaPath:"/value-objects/Address/properties/city/minLength",keyword:"minLength",params:{},message:"must have at least 1 character"};
               if(vErrors === null){
                 vErrors = [err7];
               }
@@ -501,7 +501,7 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
             }
           }
           else {
-            const err8 = {instancePath:instancePath+"/address/street",schemaPath:"/value-objects/Address/properties/street/type",keyword:"type",params:{type: "string"},message:"must be string"};
+            const err8 = {instancePath:instancePath+"/address/city",schemaPath:"/value-objects/Address/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
             if(vErrors === null){
               vErrors = [err8];
             }

@@ -38,9 +38,9 @@ export function buildField(file: string, raw: RawField, table: TypeTable): Field
   };
 }
 
-/** Fields sorted by name (the IR's order). */
+/** Fields in declaration order (the IR's order: generated types list members as the schema does). */
 export function buildFields(file: string, raws: readonly RawField[], table: TypeTable): FieldDef[] {
-  return raws.map((raw) => buildField(file, raw, table)).sort(byName);
+  return raws.map((raw) => buildField(file, raw, table));
 }
 
 export function byName<T extends { readonly name: string }>(a: T, b: T): number {

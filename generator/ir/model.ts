@@ -3,8 +3,9 @@
  *
  * Every node is a readonly plain object tagged with a literal `kind` and suffixed `Def`
  * so it never collides with generated names. The IR is normalized and complete: defaults
- * are filled, references resolved, history steps derived, and every list is sorted
- * deterministically (by name, or by version). No YAML nodes and no code strings go in it.
+ * are filled, references resolved, history steps derived, and every list has a deterministic
+ * order: fields (and enum values) in declaration order, every other list sorted by name or by
+ * version. No YAML nodes and no code strings go in it.
  */
 
 /** Where a node was declared: for diagnostics raised after the IR is built (e.g. `check --against`). */
@@ -92,7 +93,7 @@ export interface EnumDef {
 export interface ValueObjectDef {
   readonly kind: 'valueObject';
   readonly name: string;
-  /** Sorted by name. */
+  /** In declaration order. */
   readonly fields: readonly FieldDef[];
   readonly description?: string;
   readonly span: SourceSpan;
@@ -123,7 +124,7 @@ export interface UpcastStepDef {
 export interface PayloadVersionDef {
   readonly kind: 'payloadVersion';
   readonly version: number;
-  /** Sorted by name. */
+  /** In declaration order. */
   readonly fields: readonly FieldDef[];
   /** How to reach version + 1. Absent on the current version. */
   readonly upcast?: UpcastStepDef;
@@ -162,7 +163,7 @@ export interface EventDef {
   readonly topic: string;
   /** Current schema version (1 when the event has no history). */
   readonly version: number;
-  /** Fields of the current version, sorted by name. */
+  /** Fields of the current version, in declaration order. */
   readonly fields: readonly FieldDef[];
   /** Every version 1..version, ascending; the last one has the current fields and no `upcast`. */
   readonly versions: readonly PayloadVersionDef[];
@@ -179,7 +180,7 @@ export interface StateDef {
   readonly kind: 'state';
   /** Current schema version of the state (what snapshots store). */
   readonly version: number;
-  /** Fields of the current version, sorted by name. */
+  /** Fields of the current version, in declaration order. */
   readonly fields: readonly FieldDef[];
   /** Every version 1..version, ascending (as for events). */
   readonly versions: readonly PayloadVersionDef[];

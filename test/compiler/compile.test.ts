@@ -66,7 +66,7 @@ describe('compile', () => {
     const events = result.project?.domains[0]?.aggregates[0]?.events ?? [];
     expect(events.map((e) => [e.name, e.fields.map((f) => `${f.name}${f.optional ? '?' : ''}`)])).toEqual([
       ['Noted', ['note?']],
-      ['Opened', ['note?', 'owner']],
+      ['Opened', ['owner', 'note?']],
     ]);
   });
 
@@ -80,13 +80,13 @@ describe('compile', () => {
     expect(new Set(paths).size).toBe(paths.length);
   });
 
-  it('normalizes the IR: defaults, exact bounds, derived apply, topics, sorted members', () => {
+  it('normalizes the IR: defaults, exact bounds, derived apply, topics, members sorted, fields in declaration order', () => {
     const result = compile({ sources: [schema(shop)], skipEmit: true });
     expect(result.diagnostics).toEqual([]);
     const cart = result.project?.domains[0]?.aggregates[0];
     expect(cart?.topic).toBe('Shop.Cart');
     expect(cart?.events.map((e) => e.name)).toEqual(['Closed', 'ItemAdded', 'Opened', 'OwnerChanged']);
-    expect(cart?.state.fields.map((f) => f.name)).toEqual(['items', 'owner', 'status', 'total']);
+    expect(cart?.state.fields.map((f) => f.name)).toEqual(['owner', 'status', 'total', 'items']);
     const total = cart?.state.fields.find((f) => f.name === 'total');
     expect(total?.constraints).toEqual({ min: 0, max: 100000000000000000000.01, minText: '0.00', maxText: '100000000000000000000.01' });
     expect(total?.default).toBe('0');

@@ -4,6 +4,12 @@ import type { FieldDef, PayloadVersionDef, ProjectDef, TypeRef } from '../../gen
 const sortedByName = (items: readonly { readonly name: string }[]): boolean =>
   items.every((item, i) => i === 0 || (items[i - 1]?.name ?? '') < item.name);
 
+/** Declaration order: each field was declared after the one before it in the same file. */
+const inDeclarationOrder = (fields: readonly FieldDef[]): boolean =>
+  fields.every((f, i) => i === 0 || (fields[i - 1]?.span.offset ?? -1) < f.span.offset);
+
+const unique = (fields: readonly FieldDef[]): boolean => new Set(fields.map((f) => f.name)).size === fields.length;
+
 export function irViolations(project: ProjectDef): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, what: string): void => {
@@ -18,7 +24,7 @@ export function irViolations(project: ProjectDef): string[] {
     const resolves = (type: TypeRef): boolean =>
       type.kind === 'enum' ? enums.has(type.name) : type.kind === 'valueObject' ? valueObjects.has(type.name) : type.kind === 'list' ? resolves(type.element) : type.kind === 'map' ? resolves(type.value) : true;
     const fieldsOk = (fields: readonly FieldDef[], what: string): void => {
-      check(sortedByName(fields), `${what}: fields sorted and unique`);
+      check(inDeclarationOrder(fields) && unique(fields), `${what}: fields in declaration order and unique`);
       for (const f of fields) check(resolves(f.type), `${what}.${f.name}: type resolves`);
     };
     const versionsOk = (versions: readonly PayloadVersionDef[], current: number, fields: readonly FieldDef[], what: string): void => {

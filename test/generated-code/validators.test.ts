@@ -24,10 +24,10 @@ describe('generated validators on raw JSON', () => {
     expect(issues(validateOpened, { owner: '', email: 'no at sign', currency: 'CHF', overdraftLimit: '-0.01', extra: 1 })).toEqual([
       { path: 'openedOn', message: 'is required' },
       { path: 'extra', message: 'is not a declared field' },
-      { path: 'currency', message: 'must be one of EUR, USD, GBP' },
-      { path: 'email', message: 'must match pattern "^[^@\\s]+@[^@\\s]+$"' },
-      { path: 'overdraftLimit', message: 'must be >= 0' },
       { path: 'owner', message: 'must have at least 1 character' },
+      { path: 'email', message: 'must match pattern "^[^@\\s]+@[^@\\s]+$"' },
+      { path: 'currency', message: 'must be one of EUR, USD, GBP' },
+      { path: 'overdraftLimit', message: 'must be >= 0' },
     ]);
   });
 
@@ -43,11 +43,11 @@ describe('generated validators on raw JSON', () => {
     const statement = { document: 'AAEC', metadata: { any: ['json'] }, pages: 1, sizeBytes: '12345678901234567890', issuedAt: '2024-01-01T00:00:00.000Z', checksums: { sha: 'x' } };
     expect(issues(validateStatementAttached, statement)).toEqual([]);
     expect(issues(validateStatementAttached, { ...statement, document: 'A', sizeBytes: '1.5', issuedAt: '2024-01-01', pages: 0, checksums: { sha: 1 } })).toEqual([
-      { path: 'checksums.sha', message: 'must be a string' },
       { path: 'document', message: 'must be base64 text' },
-      { path: 'issuedAt', message: 'must be an ISO 8601 date-time with a time zone' },
       { path: 'pages', message: 'must be >= 1' },
       { path: 'sizeBytes', message: 'must be an integer as text' },
+      { path: 'issuedAt', message: 'must be an ISO 8601 date-time with a time zone' },
+      { path: 'checksums.sha', message: 'must be a string' },
     ]);
     expect(issues(validateDeposited, { amount: '1', transactionId: 'nope' })).toEqual([{ path: 'transactionId', message: 'must be a UUID' }]);
   });
@@ -63,6 +63,6 @@ describe('generated validators on raw JSON', () => {
 
   it('assertValid throws a typed ValidationError naming the topic', () => {
     expect(() => assertValid('Bank.Account.Opened', validateOpened, {})).toThrow(ValidationError);
-    expect(() => assertValid('Bank.Account.Opened', validateOpened, {})).toThrow(/invalid Bank\.Account\.Opened: currency is required; email is required/);
+    expect(() => assertValid('Bank.Account.Opened', validateOpened, {})).toThrow(/invalid Bank\.Account\.Opened: owner is required; email is required; currency is required; openedOn is required/);
   });
 });
