@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../generator/index.js';
+import { docAbove } from './doc-above.js';
 
 const schema = `domain: Probe
 types:
@@ -34,21 +35,6 @@ aggregates:
 
 const result = compile({ sources: [{ path: 'schemas/probe.domain.yaml', text: schema }] });
 const file = (name: string): string => result.files.find((f) => f.path === `probe/${name}`)?.contents ?? '';
-
-/** The JSDoc block right above the first line matching `declaration`, without its comment markers. */
-function docAbove(contents: string, declaration: RegExp): string {
-  const lines = contents.split('\n');
-  const at = lines.findIndex((l) => declaration.test(l));
-  expect(at, `no line matches ${declaration}`).toBeGreaterThan(0);
-  const doc: string[] = [];
-  for (let i = at - 1; i >= 0; i -= 1) {
-    const line = (lines[i] ?? '').trim();
-    if (!/^(\/\*\*|\*)/.test(line)) break;
-    doc.unshift(line.replace(/^\/\*\*\s?|^\*\/|^\*\s?|\s?\*\/$/g, '').trim());
-    if (line.startsWith('/**')) break;
-  }
-  return doc.filter((l) => l !== '').join(' ');
-}
 
 describe('JSDoc from schema descriptions', () => {
   it('compiles', () => {

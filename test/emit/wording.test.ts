@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../generator/index.js';
+import { docAbove } from './doc-above.js';
 
 const schema = `domain: Words
 aggregates:
@@ -32,21 +33,6 @@ aggregates:
 
 const result = compile({ sources: [{ path: 'schemas/words.domain.yaml', text: schema }] });
 const file = (name: string): string => result.files.find((f) => f.path === `words/${name}`)?.contents ?? '';
-
-/** The JSDoc block right above the first line matching `declaration`, as one line of prose. */
-function docAbove(contents: string, declaration: RegExp): string {
-  const lines = contents.split('\n');
-  const at = lines.findIndex((l) => declaration.test(l));
-  expect(at, `no line matches ${declaration}`).toBeGreaterThan(0);
-  const doc: string[] = [];
-  for (let i = at - 1; i >= 0; i -= 1) {
-    const line = (lines[i] ?? '').trim();
-    if (!/^(\/\*\*|\*)/.test(line)) break;
-    doc.unshift(line.replace(/^\/\*\*\s?|^\*\/|^\*\s?|\s?\*\/$/g, '').trim());
-    if (line.startsWith('/**')) break;
-  }
-  return doc.filter((l) => l !== '').join(' ');
-}
 
 describe('wording of generated code', () => {
   it('compiles', () => {
