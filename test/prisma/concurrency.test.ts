@@ -4,11 +4,10 @@
  * was stored; conflicts surfaced as ConcurrencyError; a multi-stream append with one stale stream
  * stores nothing. SQLite writers are separate processes; PostgreSQL writers separate pools.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../../runtime/errors.js';
 import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/prisma/index.js';
@@ -16,7 +15,6 @@ import type { Recorder } from '../../runtime/recorder.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
 import { event, runWriter, type WriterReport } from './workload.js';
 
-const run = promisify(execFile);
 const STREAMS = Array.from({ length: 10 }, (_, i) => `counter-${i + 1}`);
 const WRITERS = 4;
 const SAVES = 40;
@@ -58,6 +56,25 @@ async function expectAllOrNothing(recorder: Recorder): Promise<void> {
   expect((await recorder.readStream('counter-1', { descending: true, limit: 1 }))[0]!.version).toBe(stale + 1);
 }
 
+/** A writer process that reports `ready`, starts on `go()`, and resolves `done` with its stdout. */
+function startWriter(command: string, args: readonly string[]): { ready: Promise<void>; go: () => void; done: Promise<string> } {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (stdout.startsWith('ready\n')) markReady();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<string>((resolve, reject) => {
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`writer exited with ${code}: ${stderr}`))));
+  });
+  done.catch(markReady); // a writer that dies before `ready` must not hang the test
+  return { ready, go: () => child.stdin.end('go\n'), done };
+}
+
 describe('concurrent writers on SQLite (separate processes, one file)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'eventforge-concurrency-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,10 +84,11 @@ describe('concurrent writers on SQLite (separate processes, one file)', () => {
     const setup = await createSqliteRecorder({ filename }); // creates the tables once, up front
     const script = join(import.meta.dirname, 'sqlite-writer-process.ts');
     const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
-    const outputs = await Promise.all(
-      Array.from({ length: WRITERS }, (_, w) => run(tsx, [script, filename, String(w + 1), String(SAVES), ...STREAMS])),
-    );
-    const reports = outputs.map((o) => JSON.parse(o.stdout.trim().split('\n').at(-1)!) as WriterReport);
+    const writers = Array.from({ length: WRITERS }, (_, w) => startWriter(tsx, [script, filename, String(w + 1), String(SAVES), ...STREAMS]));
+    // Released together once all are connected: slow process start-up must not serialise them.
+    await Promise.all(writers.map((w) => w.ready));
+    for (const w of writers) w.go();
+    const reports = (await Promise.all(writers.map((w) => w.done))).map((out) => JSON.parse(out.trim().split('\n').at(-1)!) as WriterReport);
     await expectConsistent(setup, reports);
     // Writers 2 and 4 tracked every other save, inside the same transactions.
     for (const w of [2, 4]) expect(await setup.maxTrackingId(`Writer${w}`, 'Up')).toBe(BigInt(SAVES - 1));
