@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
+import { Ajv, type Options as AjvOptions } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { indentAjvCode } from '../emit/typescript/emit-validators.js';
 import schema from './domain.schema.json' with { type: 'json' };
@@ -17,12 +17,25 @@ const standaloneCode = standaloneModule.default;
 /** The options shape.ts's diagnostics rely on: every error, with its data and parent schema. */
 export const SHAPE_AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true } as const;
 
+/**
+ * Keywords the schema carries for editors (yaml-language-server, VS Code): readable pattern
+ * messages, Markdown hovers and snippets. ajv ignores them; strict mode needs them declared.
+ */
+export const EDITOR_KEYWORDS = ['patternErrorMessage', 'markdownDescription', 'defaultSnippets'] as const;
+
+/** An ajv instance for the domain schema: the shape options plus the editor keywords. */
+export function shapeAjv(options: Partial<AjvOptions> = {}): Ajv {
+  const ajv = new Ajv({ ...SHAPE_AJV_OPTIONS, ...options });
+  ajv.addVocabulary([...EDITOR_KEYWORDS]);
+  return ajv;
+}
+
 /** Where the built module is checked in. */
 export const SHAPE_VALIDATOR_PATH = fileURLToPath(new URL('./shape-validator.js', import.meta.url));
 
 /** The text of shape-validator.js for the current domain.schema.json and ajv. */
 export function shapeValidatorSource(): string {
-  const ajv = new Ajv({ ...SHAPE_AJV_OPTIONS, code: { source: true, esm: true, lines: true } });
+  const ajv = shapeAjv({ code: { source: true, esm: true, lines: true } });
   const body = standaloneCode(ajv, ajv.compile(schema)).replace(/^"use strict";\n?/, '');
   // The ESM output still require()s ajv's small runtime helpers (ucs2length, equal): a require
   // of this module's own gives them the same way under Node, tsx and vitest.
