@@ -96,6 +96,19 @@ export const commands: CliCommand[] = [
     },
   },
   migrateCommand,
+  {
+    name: 'lsp',
+    summary: 'run the language server for editors (diagnostics, completion, hover, definitions, symbols)',
+    usage: 'eventforge lsp --stdio',
+    options: { stdio: { type: 'boolean', default: false } },
+    run: async (args, io) => {
+      if (args.values['stdio'] !== true) return usage(io, 'lsp speaks the Language Server Protocol over stdio: `eventforge lsp --stdio`');
+      const { startLanguageServer } = await import('./lsp/server.js');
+      startLanguageServer();
+      // Runs until the client sends `exit` or closes stdin; the server ends the process then.
+      return new Promise<number>(() => {});
+    },
+  },
 ];
 
 /** Runs the CLI; resolves to the process exit code. */

@@ -1,0 +1,82 @@
+/**
+ * Completion in a domain schema, in block and flow style: keys from the language's JSON Schema,
+ * type names where a type is expected, the aggregate's state fields as keys of an apply
+ * operation, the event's fields as their values, and the allowed words of enum-like values.
+ */
+import { isMap, isScalar } from 'yaml';
+import { SCALAR_KINDS } from '../ir/model.js';
+import { enclosing, outlineOf, type DomainOutline, type FieldDecl } from './domain-outline.js';
+import { keysAt, wordsAt } from './schema-keys.js';
+import { cursorContext, parseSchemaText, type CursorContext } from './yaml-cursor.js';
+
+export type CompletionKind = 'key' | 'type' | 'field' | 'word';
+
+export interface Completion {
+  readonly label: string;
+  readonly kind: CompletionKind;
+  readonly insertText: string;
+  readonly detail?: string;
+  readonly documentation?: string;
+  /** Offsets of the text the completion replaces: the word typed so far. */
+  readonly replace: { readonly start: number; readonly end: number };
+}
+
+const APPLY_OPERATIONS = new Set(['assign', 'set', 'push', 'remove', 'increment', 'decrement']);
+
+export function completionsAt(text: string, offset: number): Completion[] {
+  const cursor = cursorContext(text, offset);
+  if (cursor === undefined) return [];
+  const outline = outlineOf(parseSchemaText(text));
+  const replace = { start: cursor.wordStart, end: offset };
+  const make = (label: string, kind: CompletionKind, extra: Partial<Completion> = {}): Completion => ({
+    label, kind, insertText: kind === 'key' ? `${label}: ` : label, replace, ...extra,
+  });
+  if (cursor.role === 'key') {
+    const fields = keyFields(cursor, outline);
+    if (fields !== undefined) return fields.filter((f) => !cursor.siblings.includes(f.name)).map((f) => make(f.name, 'field', { insertText: `${f.name}: `, detail: fieldTypeText(f) }));
+    return keysAt(cursor.path)
+      .filter((key) => !cursor.siblings.includes(key.name))
+      .map((key) => make(key.name, 'key', { documentation: key.documentation }));
+  }
+  if (isTypePosition(cursor.path)) {
+    return [
+      ...SCALAR_KINDS.map((scalar) => make(scalar, 'type', { detail: 'scalar' })),
+      ...outline.types.map((type) => make(type.name, 'type', { detail: type.kind })),
+    ];
+  }
+  const values = valueFields(cursor, outline);
+  if (values !== undefined) return values.map((f) => make(f.name, 'field', { detail: fieldTypeText(f) }));
+  return wordsAt(cursor.path).map((word) => make(word, 'word'));
+}
+
+/** A field's value position (`name: |`) or a field spec's `type:`. */
+export function isTypePosition(path: readonly string[]): boolean {
+  return path.at(-2) === 'fields' || (path.at(-1) === 'type' && path.at(-3) === 'fields');
+}
+
+/** Keys that are field names: state fields under an apply operation, next-version fields under `upcast`. */
+function keyFields(cursor: CursorContext, outline: DomainOutline): readonly FieldDecl[] | undefined {
+  const path = cursor.path;
+  const { aggregate, event } = enclosing(outline, path);
+  if (aggregate === undefined) return undefined;
+  if (path.length === 6 && path[4] === 'apply' && APPLY_OPERATIONS.has(path[5] ?? '')) return aggregate.state.fields;
+  if (path.at(-1) === 'upcast') return event?.fields ?? aggregate.state.fields;
+  return undefined;
+}
+
+/** Values that name an event field: the right-hand side of an apply operation. */
+function valueFields(cursor: CursorContext, outline: DomainOutline): readonly FieldDecl[] | undefined {
+  const path = cursor.path;
+  if (path.length === 7 && path[4] === 'apply' && APPLY_OPERATIONS.has(path[5] ?? '')) return enclosing(outline, path).event?.fields;
+  return undefined;
+}
+
+/** The type text of a field: its expression, or the `type` of its spec. */
+export function fieldTypeText(field: FieldDecl): string | undefined {
+  if (isScalar(field.value)) return String(field.value.value);
+  if (isMap(field.value)) {
+    const type = field.value.get('type');
+    return type === undefined || type === null ? undefined : String(type);
+  }
+  return undefined;
+}
