@@ -5,13 +5,20 @@
  * read without a key fails with a clear error instead of a JSON parse error. A payload with no
  * layer is the plain UTF-8 JSON text (which never starts with a tag byte). Compression is applied
  * per payload, only where it pays (see COMPRESS_FROM_BYTES).
+ *
+ * Encryption binds the payload to where it is stored (its `PayloadContext`, as AES-GCM additional
+ * authenticated data), so a payload moved to another row fails authentication. Payloads written
+ * before that binding existed carry the older tag and are read without context (docs/security.md).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { ConfigurationError } from './errors.js';
 
 const TAG_DEFLATE = 0x01;
+/** AES-256-GCM without additional authenticated data: written before contexts existed, still read. */
 const TAG_AES_256_GCM = 0x02;
+/** AES-256-GCM with the record's `PayloadContext` as additional authenticated data. */
+const TAG_AES_256_GCM_CONTEXT = 0x03;
 const NONCE_BYTES = 12;
 const AUTH_TAG_BYTES = 16;
 const KEY_BYTES = 32;
@@ -24,6 +31,27 @@ export interface PayloadLayers {
   readonly compression?: 'deflate' | undefined;
   /** A 32-byte AES-256 key: encrypt with AES-256-GCM. */
   readonly cipherKey?: Uint8Array | undefined;
+}
+
+/**
+ * The columns of the record a payload is stored in, bound to its encryption: a payload copied to
+ * another stream, version, topic, schema version or timestamp, or from an event row to a snapshot
+ * row, no longer authenticates. The notification id is not bound: the store assigns it after the
+ * payload is sealed (docs/security.md says what that leaves open).
+ */
+export interface PayloadContext {
+  readonly kind: 'event' | 'snapshot';
+  readonly streamId: string;
+  readonly version: number;
+  readonly topic: string;
+  readonly schemaVersion: number;
+  readonly timestamp: Date;
+}
+
+/** Whether stored bytes are encrypted with context, encrypted without (older records), or not encrypted. */
+export function encryptionOf(stored: Uint8Array): 'context' | 'no-context' | 'none' {
+  if (stored[0] === TAG_AES_256_GCM_CONTEXT) return 'context';
+  return stored[0] === TAG_AES_256_GCM ? 'no-context' : 'none';
 }
 
 /** Why the layers could not be removed; the mapper turns it into a typed error with the record's position. */
@@ -52,28 +80,31 @@ export function generateCipherKey(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
 
-/** Wraps plain payload bytes in the configured layers. */
-export function sealPayload(plain: Uint8Array, layers: PayloadLayers): Uint8Array {
+/** Wraps plain payload bytes in the configured layers, binding the encryption to `context`. */
+export function sealPayload(plain: Uint8Array, layers: PayloadLayers, context: PayloadContext): Uint8Array {
   let bytes = plain;
   if (layers.compression === 'deflate' && bytes.length >= COMPRESS_FROM_BYTES) {
     // Kept only when it saves bytes: deflate's header and checksum outweigh gains on short JSON.
     const compressed = deflateSync(bytes);
     if (compressed.length + 1 < bytes.length) bytes = prefix(TAG_DEFLATE, compressed);
   }
-  if (layers.cipherKey !== undefined) bytes = encrypt(bytes, layers.cipherKey);
+  if (layers.cipherKey !== undefined) bytes = encrypt(bytes, layers.cipherKey, context);
   return bytes;
 }
 
 /**
  * Removes whatever layers the stored bytes have. Throws `EnvelopeProblem` when they are
- * encrypted and no key (or the wrong key) is configured, or when they are damaged.
+ * encrypted and no key (or the wrong key) is configured, when they were encrypted for another
+ * context than `context` (moved, swapped or replayed), or when they are damaged.
  */
-export function openPayload(stored: Uint8Array, cipherKey: Uint8Array | undefined): Uint8Array {
+export function openPayload(stored: Uint8Array, cipherKey: Uint8Array | undefined, context: PayloadContext): Uint8Array {
   let bytes = stored;
   for (;;) {
     const tag = bytes[0];
-    if (tag === TAG_AES_256_GCM) {
-      bytes = decrypt(bytes, cipherKey);
+    if (tag === TAG_AES_256_GCM_CONTEXT) {
+      bytes = decrypt(bytes, cipherKey, context);
+    } else if (tag === TAG_AES_256_GCM) {
+      bytes = decrypt(bytes, cipherKey, undefined);
     } else if (tag === TAG_DEFLATE) {
       try {
         bytes = inflateSync(bytes.subarray(1));
@@ -102,14 +133,25 @@ function nextNonce(): Buffer {
   return nonce;
 }
 
-function encrypt(plain: Uint8Array, key: Uint8Array): Uint8Array {
-  const nonce = nextNonce();
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([Uint8Array.of(TAG_AES_256_GCM), nonce, body, cipher.getAuthTag()]);
+/**
+ * The additional authenticated data of a context: a JSON array, so no two contexts encode alike
+ * (strings are quoted and escaped). The timestamp as epoch milliseconds, the precision every store keeps.
+ */
+function associatedData(context: PayloadContext): Buffer {
+  const { kind, streamId, version, topic, schemaVersion, timestamp } = context;
+  return Buffer.from(JSON.stringify(['eventforge', kind, streamId, version, topic, schemaVersion, timestamp.getTime()]), 'utf8');
 }
 
-function decrypt(sealed: Uint8Array, key: Uint8Array | undefined): Uint8Array {
+function encrypt(plain: Uint8Array, key: Uint8Array, context: PayloadContext): Uint8Array {
+  const nonce = nextNonce();
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(associatedData(context));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([Uint8Array.of(TAG_AES_256_GCM_CONTEXT), nonce, body, cipher.getAuthTag()]);
+}
+
+/** Decrypts with `context` as additional authenticated data, or none for records written before contexts. */
+function decrypt(sealed: Uint8Array, key: Uint8Array | undefined, context: PayloadContext | undefined): Uint8Array {
   if (key === undefined) {
     throw new EnvelopeProblem(
       'decrypt',
@@ -124,12 +166,17 @@ function decrypt(sealed: Uint8Array, key: Uint8Array | undefined): Uint8Array {
   const authTag = sealed.subarray(sealed.length - AUTH_TAG_BYTES);
   const decipher = createDecipheriv('aes-256-gcm', key, nonce);
   decipher.setAuthTag(authTag);
+  if (context !== undefined) decipher.setAAD(associatedData(context));
   try {
     return Buffer.concat([decipher.update(body), decipher.final()]);
   } catch {
     throw new EnvelopeProblem(
       'decrypt',
-      'authentication failed: the cipher key is not the one it was written with, or the stored bytes were altered',
+      context === undefined
+        ? 'authentication failed: the cipher key is not the one it was written with, or the stored bytes were altered'
+        : `authentication failed: the cipher key is not the one it was written with, or the stored bytes were altered, ` +
+            `or this payload was written for another record (moved, swapped or replayed: its ${context.kind}'s stream id, ` +
+            'version, topic, schema version or timestamp differ from where it was sealed)',
     );
   }
 }
