@@ -119,6 +119,43 @@ export function openPayload(stored: Uint8Array, cipherKey: Uint8Array | undefine
   }
 }
 
+/**
+ * The stored bytes encrypted with `context` under `cipherKey`, or undefined when they are so
+ * already. Bytes encrypted without context, or under one of `previousKeys`, are opened and
+ * encrypted again; bytes not encrypted at all are encrypted. Inner layers (compression) are kept
+ * as they are. Throws `EnvelopeProblem` when no key opens them, or they are damaged.
+ */
+export function resealPayload(
+  stored: Uint8Array,
+  context: PayloadContext,
+  cipherKey: Uint8Array,
+  previousKeys: readonly Uint8Array[] = [],
+): Uint8Array | undefined {
+  const encryption = encryptionOf(stored);
+  if (encryption === 'none') {
+    const tag = stored[0];
+    if (tag !== undefined && tag !== TAG_DEFLATE && tag < 0x09) {
+      throw new EnvelopeProblem('corrupt', `unknown payload layer tag ${tag}: written by a newer eventforge?`);
+    }
+    return encrypt(stored, cipherKey, context);
+  }
+  const bound = encryption === 'context' ? context : undefined;
+  let problem: EnvelopeProblem | undefined;
+  for (const key of [cipherKey, ...previousKeys]) {
+    let inner: Uint8Array;
+    try {
+      inner = decrypt(stored, key, bound);
+    } catch (error) {
+      if (!(error instanceof EnvelopeProblem)) throw error;
+      problem ??= error;
+      continue;
+    }
+    if (key === cipherKey && encryption === 'context') return undefined;
+    return encrypt(inner, cipherKey, context);
+  }
+  throw problem ?? new EnvelopeProblem('decrypt', 'no cipher key given');
+}
+
 // Nonces come from a pool of CSPRNG bytes refilled 256 at a time: randomBytes costs ~5 µs a call.
 let noncePool = Buffer.alloc(0);
 let nonceOffset = 0;
