@@ -171,12 +171,14 @@ function nextNonce(): Buffer {
 }
 
 /**
- * The additional authenticated data of a context: a JSON array, so no two contexts encode alike
- * (strings are quoted and escaped). The timestamp as epoch milliseconds, the precision every store keeps.
+ * The additional authenticated data of a context. No two contexts encode alike: the fields before
+ * the stream id hold no `|`, the stream id's length says where it ends, and the topic runs to the
+ * end. (Concatenation: JSON.stringify of the same fields costs ten times as much.) The timestamp
+ * as epoch milliseconds, the precision every store keeps.
  */
 function associatedData(context: PayloadContext): Buffer {
   const { kind, streamId, version, topic, schemaVersion, timestamp } = context;
-  return Buffer.from(JSON.stringify(['eventforge', kind, streamId, version, topic, schemaVersion, timestamp.getTime()]), 'utf8');
+  return Buffer.from(`eventforge|${kind}|${version}|${schemaVersion}|${timestamp.getTime()}|${streamId.length}|${streamId}|${topic}`, 'utf8');
 }
 
 function encrypt(plain: Uint8Array, key: Uint8Array, context: PayloadContext): Uint8Array {
