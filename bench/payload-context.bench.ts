@@ -81,7 +81,7 @@ export default async function payloadContextBench(report: BenchReport): Promise<
     const bound = sealPayload(plain, { cipherKey: key }, context);
     const unbound = sealWithoutContext(plain, key);
     const [openWithMs, openWithoutMs] = timeChunks(OPS, (subject, count) => {
-      for (let i = 0; i < count; i++) openPayload(subject === 'a' ? bound : unbound, key, context);
+      for (let i = 0; i < count; i++) openPayload(subject === 'a' ? bound : unbound, { cipherKey: key }, context);
     });
     report.add({ workload: 'C2-open', size, subject: 'context', opsPerSecond: Math.round(OPS / (openWithMs / 1000)) });
     report.add({ workload: 'C2-open', size, subject: 'no-context', opsPerSecond: Math.round(OPS / (openWithoutMs / 1000)) });
@@ -98,7 +98,7 @@ export default async function payloadContextBench(report: BenchReport): Promise<
   const old: StoredEvent[] = stored.map((e) => ({
     ...e,
     streamId: 'old-dog',
-    state: sealWithoutContext(openPayload(e.state, key, { kind: 'event', ...e }), key),
+    state: sealWithoutContext(openPayload(e.state, { cipherKey: key }, { kind: 'event', ...e }), key),
   }));
   await recorder.append(old);
   const dogs = app.repository(Dog);

@@ -32,6 +32,8 @@ export interface ApplicationOptions {
   readonly cipherKey?: Uint8Array | string;
   /** Compress stored payloads. Overrides `EVENTFORGE_COMPRESSION`. */
   readonly compression?: 'deflate' | 'none';
+  /** `refuse`: payloads not bound to their record fail to load (docs/security.md). Overrides `EVENTFORGE_UNBOUND_PAYLOADS`. */
+  readonly unboundPayloads?: 'accept' | 'refuse';
 }
 
 /**
@@ -78,6 +80,7 @@ export class Application {
     this.#mapper = new Mapper(this.#topics, {
       compression: this.config.compression,
       cipherKey: this.config.cipherKey,
+      refuseUnbound: this.config.unboundPayloads === 'refuse',
     });
     this.#intervals = new SnapshotIntervals(this.#topics, options.domains ?? [], [
       { source: 'EVENTFORGE_SNAPSHOT_EVERY', intervals: this.config.snapshotEvery },
@@ -246,6 +249,14 @@ function applyOptions(config: RuntimeConfig, options: ApplicationOptions): Appli
     }
     compression = options.compression === 'deflate' ? 'deflate' : undefined;
   }
+  const unboundPayloads = options.unboundPayloads ?? config.unboundPayloads;
+  if (unboundPayloads !== 'accept' && unboundPayloads !== 'refuse') {
+    throw new ConfigurationError(`the unboundPayloads option is ${String(unboundPayloads)}; expected accept or refuse`);
+  }
+  // Without a key nothing is bound, so refusing unbound payloads would refuse every one.
+  if (unboundPayloads === 'refuse' && cipherKey === undefined) {
+    throw new ConfigurationError('unbound payloads are refused, but no cipher key is configured; set EVENTFORGE_CIPHER_KEY (or the cipherKey option)');
+  }
   const store: ApplicationConfig['store'] = options.recorder !== undefined ? { kind: 'given' } : config.store;
-  return { ...config, store, cipherKey, compression };
+  return { ...config, store, cipherKey, compression, unboundPayloads };
 }

@@ -24,6 +24,8 @@ export interface RuntimeConfig {
   readonly snapshotEvery: ReadonlyMap<string, number | null>;
   readonly cipherKey: Uint8Array | undefined;
   readonly compression: 'deflate' | undefined;
+  /** Whether payloads not bound to their record load (`accept`, the default) or fail (`refuse`). */
+  readonly unboundPayloads: 'accept' | 'refuse';
 }
 
 /** The environment variables eventforge reads. */
@@ -33,6 +35,8 @@ export const ENVIRONMENT_VARIABLES = {
   EVENTFORGE_SNAPSHOT_EVERY: 'snapshot intervals, e.g. Dog:50,User:10 (name or topic, or * for all; a positive integer or off)',
   EVENTFORGE_CIPHER_KEY: 'base64 of a 32-byte key: encrypts stored payloads with AES-256-GCM',
   EVENTFORGE_COMPRESSION: 'deflate compresses stored payloads; none (or unset) does not',
+  EVENTFORGE_UNBOUND_PAYLOADS:
+    'refuse: with a cipher key, payloads not bound to their record (older or unencrypted) fail to load; accept (or unset) loads them',
 } as const;
 
 /** The default SQLite file, relative to the working directory. */
@@ -47,6 +51,7 @@ export function readConfig(env: Env = process.env): RuntimeConfig {
     snapshotEvery: readSnapshotEvery(env['EVENTFORGE_SNAPSHOT_EVERY']),
     cipherKey: readCipherKey(env['EVENTFORGE_CIPHER_KEY']),
     compression: readCompression(env['EVENTFORGE_COMPRESSION']),
+    unboundPayloads: readUnboundPayloads(env['EVENTFORGE_UNBOUND_PAYLOADS']),
   };
 }
 
@@ -139,6 +144,14 @@ export function readCompression(value: string | undefined): 'deflate' | undefine
   if (text === undefined || text === '' || text === 'none') return undefined;
   if (text === 'deflate') return 'deflate';
   throw new ConfigurationError(`EVENTFORGE_COMPRESSION=${value} is not supported; expected deflate or none`);
+}
+
+/** `accept`, `refuse` or unset (accept). */
+export function readUnboundPayloads(value: string | undefined): 'accept' | 'refuse' {
+  const text = value?.trim().toLowerCase();
+  if (text === undefined || text === '' || text === 'accept') return 'accept';
+  if (text === 'refuse') return 'refuse';
+  throw new ConfigurationError(`EVENTFORGE_UNBOUND_PAYLOADS=${value} is not supported; expected accept or refuse`);
 }
 
 /** Hides a password in a URL shown in an error message. */

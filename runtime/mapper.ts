@@ -121,7 +121,7 @@ export class Mapper {
   #open(record: StoredEvent | StoredSnapshot, kind: PayloadContext['kind']): unknown {
     let plain: Uint8Array;
     try {
-      plain = openPayload(record.state, this.layers.cipherKey, { kind, ...record });
+      plain = openPayload(record.state, this.layers, { kind, ...record });
     } catch (error) {
       if (!(error instanceof EnvelopeProblem)) throw error;
       if (error.kind === 'decrypt') throw new DecryptionError(record.topic, record.streamId, record.version, error.message);

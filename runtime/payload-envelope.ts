@@ -31,6 +31,12 @@ export interface PayloadLayers {
   readonly compression?: 'deflate' | undefined;
   /** A 32-byte AES-256 key: encrypt with AES-256-GCM. */
   readonly cipherKey?: Uint8Array | undefined;
+  /**
+   * Refuse payloads not bound to their record: encrypted before eventforge bound payloads to
+   * their context, or not encrypted. Where all are bound (after `reencryptStore`), this stops a
+   * writer to the database from planting such payloads (docs/security.md).
+   */
+  readonly refuseUnbound?: boolean | undefined;
 }
 
 /**
@@ -95,9 +101,18 @@ export function sealPayload(plain: Uint8Array, layers: PayloadLayers, context: P
 /**
  * Removes whatever layers the stored bytes have. Throws `EnvelopeProblem` when they are
  * encrypted and no key (or the wrong key) is configured, when they were encrypted for another
- * context than `context` (moved, swapped or replayed), or when they are damaged.
+ * context than `context` (moved, swapped or replayed), when they are damaged, or when they are
+ * not bound to a context and `layers.refuseUnbound` is set.
  */
-export function openPayload(stored: Uint8Array, cipherKey: Uint8Array | undefined, context: PayloadContext): Uint8Array {
+export function openPayload(stored: Uint8Array, layers: PayloadLayers, context: PayloadContext): Uint8Array {
+  const { cipherKey } = layers;
+  if (layers.refuseUnbound === true && stored[0] !== TAG_AES_256_GCM_CONTEXT) {
+    throw new EnvelopeProblem(
+      'decrypt',
+      `it is not bound to its record (${stored[0] === TAG_AES_256_GCM ? 'encrypted before payloads were bound to their context' : 'not encrypted'}) ` +
+        'and unbound payloads are refused (EVENTFORGE_UNBOUND_PAYLOADS=refuse); if it is genuine, bind the store with reencryptStore (docs/security.md)',
+    );
+  }
   let bytes = stored;
   for (;;) {
     const tag = bytes[0];

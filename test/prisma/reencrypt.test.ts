@@ -41,8 +41,8 @@ function fixtureCopy(): StoredRows {
   return rows;
 }
 
-function kennel(url: string, cipherKey: string): Application {
-  const app = new Application({ name: 'Kennel', domains: [kennelDomain], env: { DATABASE_URL: url, EVENTFORGE_CIPHER_KEY: cipherKey } });
+function kennel(url: string, cipherKey: string, unboundPayloads: 'accept' | 'refuse' = 'accept'): Application {
+  const app = new Application({ name: 'Kennel', domains: [kennelDomain], env: { DATABASE_URL: url, EVENTFORGE_CIPHER_KEY: cipherKey }, unboundPayloads });
   opened.push(app);
   return app;
 }
@@ -80,6 +80,45 @@ describe('records written before payloads were bound to their context (fixture)'
     const db = fixtureCopy();
     expect(await moveTrick(db)).toBe(1);
     expect((await dogsOf(kennel(db.url, FIXTURE_KEY), ['fixture-dog-a']))['fixture-dog-a']!.tricks[0]).toBe('fetch');
+  });
+});
+
+describe('EVENTFORGE_UNBOUND_PAYLOADS=refuse', () => {
+  const plantPlain = (db: StoredRows) =>
+    db.run(
+      "INSERT INTO events (stream_id, version, topic, schema_version, timestamp, state) SELECT stream_id, 5, 'Kennel.Dog.Renamed', 1, timestamp, CAST(? AS BLOB) FROM events WHERE stream_id = 'fixture-dog-b' AND version = 4",
+      [Buffer.from('{"name":"Planted"}')],
+    );
+
+  it('refuses old records, naming stream and version, until reencryptStore has bound them', async () => {
+    const db = fixtureCopy();
+    const early = (await rejection(kennel(db.url, FIXTURE_KEY, 'refuse').repository(Dog).get('fixture-dog-a'))) as DecryptionError;
+    expect(early).toBeInstanceOf(DecryptionError);
+    expect([early.streamId, early.streamVersion]).toEqual(['fixture-dog-a', 1]);
+    expect(early.message).toMatch(/encrypted before payloads were bound .* reencryptStore/);
+    await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: FIXTURE_KEY });
+    expect(await dogsOf(kennel(db.url, FIXTURE_KEY, 'refuse'), fixtureIds)).toEqual(expectedDogs);
+  });
+
+  it('refuses a planted unencrypted payload, which accept (the default) loads', async () => {
+    const db = fixtureCopy();
+    await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: FIXTURE_KEY });
+    expect(await plantPlain(db)).toBe(1);
+    expect((await kennel(db.url, FIXTURE_KEY).repository(Dog).get('fixture-dog-b')).name).toBe('Planted');
+    const refused = (await rejection(kennel(db.url, FIXTURE_KEY, 'refuse').repository(Dog).get('fixture-dog-b'))) as DecryptionError;
+    expect([refused.constructor, refused.streamId, refused.streamVersion]).toEqual([DecryptionError, 'fixture-dog-b', 5]);
+    expect(refused.message).toMatch(/not encrypted/);
+  });
+
+  it('needs a cipher key, and takes only accept or refuse', () => {
+    const make = (options: Record<string, unknown>) => () => new Application({ domains: [kennelDomain], env: { DATABASE_URL: 'memory:' }, ...options });
+    expect(make({ unboundPayloads: 'refuse' })).toThrow(/unbound payloads are refused, but no cipher key is configured/);
+    expect(make({ env: { DATABASE_URL: 'memory:', EVENTFORGE_UNBOUND_PAYLOADS: 'refuse' } })).toThrow(/no cipher key/);
+    expect(make({ env: { DATABASE_URL: 'memory:', EVENTFORGE_UNBOUND_PAYLOADS: 'sometimes' } })).toThrow(
+      'EVENTFORGE_UNBOUND_PAYLOADS=sometimes is not supported; expected accept or refuse',
+    );
+    expect(make({ unboundPayloads: 'never', cipherKey: FIXTURE_KEY })).toThrow(/unboundPayloads option is never/);
+    expect(new Application({ env: { DATABASE_URL: 'memory:', EVENTFORGE_CIPHER_KEY: FIXTURE_KEY, EVENTFORGE_UNBOUND_PAYLOADS: 'refuse' } }).config.unboundPayloads).toBe('refuse');
   });
 });
 
