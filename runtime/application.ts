@@ -30,6 +30,11 @@ export interface ApplicationOptions {
   readonly snapshotEvery?: Readonly<Record<string, number | null>>;
   /** A 32-byte AES-256 key (or its base64): encrypt stored payloads. Overrides `EVENTFORGE_CIPHER_KEY`. */
   readonly cipherKey?: Uint8Array | string;
+  /**
+   * Keys (32 bytes or base64) older payloads may still be encrypted with: read, never written
+   * (key rotation, docs/security.md). Overrides `EVENTFORGE_CIPHER_PREVIOUS_KEYS`.
+   */
+  readonly previousCipherKeys?: readonly (Uint8Array | string)[];
   /** Compress stored payloads. Overrides `EVENTFORGE_COMPRESSION`. */
   readonly compression?: 'deflate' | 'none';
   /** `refuse`: payloads not bound to their record fail to load (docs/security.md). Overrides `EVENTFORGE_UNBOUND_PAYLOADS`. */
@@ -81,6 +86,7 @@ export class Application {
       compression: this.config.compression,
       cipherKey: this.config.cipherKey,
       refuseUnbound: this.config.unboundPayloads === 'refuse',
+      previousKeys: this.config.previousCipherKeys,
     });
     this.#intervals = new SnapshotIntervals(this.#topics, options.domains ?? [], [
       { source: 'EVENTFORGE_SNAPSHOT_EVERY', intervals: this.config.snapshotEvery },
@@ -235,12 +241,14 @@ export type ApplicationConfig = Omit<RuntimeConfig, 'store'> & { readonly store:
 
 /** Options win over the environment. */
 function applyOptions(config: RuntimeConfig, options: ApplicationOptions): ApplicationConfig {
-  let cipherKey = config.cipherKey;
-  if (options.cipherKey !== undefined) {
-    cipherKey = checkCipherKey(
-      typeof options.cipherKey === 'string' ? Buffer.from(options.cipherKey, 'base64') : options.cipherKey,
-      'the cipherKey option',
-    );
+  const keyOf = (key: Uint8Array | string, source: string) => checkCipherKey(typeof key === 'string' ? Buffer.from(key, 'base64') : key, source);
+  const cipherKey = options.cipherKey === undefined ? config.cipherKey : keyOf(options.cipherKey, 'the cipherKey option');
+  const previousCipherKeys =
+    options.previousCipherKeys === undefined
+      ? config.previousCipherKeys
+      : options.previousCipherKeys.map((key, i) => keyOf(key, `the previousCipherKeys option (key ${i + 1})`));
+  if (previousCipherKeys.length > 0 && cipherKey === undefined) {
+    throw new ConfigurationError('previous cipher keys are configured but no current one; set EVENTFORGE_CIPHER_KEY (or the cipherKey option) to the key to write with');
   }
   let compression = config.compression;
   if (options.compression !== undefined) {
@@ -258,5 +266,5 @@ function applyOptions(config: RuntimeConfig, options: ApplicationOptions): Appli
     throw new ConfigurationError('unbound payloads are refused, but no cipher key is configured; set EVENTFORGE_CIPHER_KEY (or the cipherKey option)');
   }
   const store: ApplicationConfig['store'] = options.recorder !== undefined ? { kind: 'given' } : config.store;
-  return { ...config, store, cipherKey, compression, unboundPayloads };
+  return { ...config, store, cipherKey, previousCipherKeys, compression, unboundPayloads };
 }

@@ -37,6 +37,8 @@ export interface PayloadLayers {
    * writer to the database from planting such payloads (docs/security.md).
    */
   readonly refuseUnbound?: boolean | undefined;
+  /** Keys older payloads may be encrypted with: read, never written (key rotation, docs/security.md). */
+  readonly previousKeys?: readonly Uint8Array[] | undefined;
 }
 
 /**
@@ -117,9 +119,9 @@ export function openPayload(stored: Uint8Array, layers: PayloadLayers, context: 
   for (;;) {
     const tag = bytes[0];
     if (tag === TAG_AES_256_GCM_CONTEXT) {
-      bytes = decrypt(bytes, cipherKey, context);
+      bytes = decryptWithAny(bytes, cipherKey, layers.previousKeys, context);
     } else if (tag === TAG_AES_256_GCM) {
-      bytes = decrypt(bytes, cipherKey, undefined);
+      bytes = decryptWithAny(bytes, cipherKey, layers.previousKeys, undefined);
     } else if (tag === TAG_DEFLATE) {
       try {
         bytes = inflateSync(bytes.subarray(1));
@@ -202,6 +204,28 @@ function encrypt(plain: Uint8Array, key: Uint8Array, context: PayloadContext): U
   cipher.setAAD(associatedData(context));
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);
   return Buffer.concat([Uint8Array.of(TAG_AES_256_GCM_CONTEXT), nonce, body, cipher.getAuthTag()]);
+}
+
+/** Decrypts with the current key, else with the first previous key that opens the bytes. */
+function decryptWithAny(
+  sealed: Uint8Array,
+  key: Uint8Array | undefined,
+  previousKeys: readonly Uint8Array[] | undefined,
+  context: PayloadContext | undefined,
+): Uint8Array {
+  try {
+    return decrypt(sealed, key, context);
+  } catch (error) {
+    if (key === undefined || previousKeys === undefined || !(error instanceof EnvelopeProblem)) throw error;
+    for (const previous of previousKeys) {
+      try {
+        return decrypt(sealed, previous, context);
+      } catch {
+        // The problem reported is the current key's.
+      }
+    }
+    throw error;
+  }
 }
 
 /** Decrypts with `context` as additional authenticated data, or none for records written before contexts. */
