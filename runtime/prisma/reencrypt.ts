@@ -45,7 +45,7 @@ export interface TableReport {
   readonly examined: number;
   /** Rows whose payload was replaced by one bound to its record under the current key. */
   readonly resealed: number;
-  /** Rows that were bound under the current key already. */
+  /** Rows that were bound under the current key already. (Refused rows are in neither count.) */
   readonly unchanged: number;
 }
 
@@ -93,14 +93,14 @@ export async function reencryptStore(store: StoreConfig, options: ReencryptOptio
   const rows = store.kind === 'sqlite' ? sqliteRows(store.filename) : await postgresRows(store.url);
   const refused: RefusedRecord[] = [];
   try {
-    const reseal = (row: Row) => {
+    const reseal = (row: Row): Uint8Array | 'current' | 'refused' => {
       try {
-        return resealPayload(row.state, row.context, cipherKey, previousKeys);
+        return resealPayload(row.state, row.context, cipherKey, previousKeys) ?? 'current';
       } catch (error) {
         if (!(error instanceof EnvelopeProblem)) throw error;
         const { kind, streamId, version, topic } = row.context;
         refused.push({ table: kind === 'event' ? 'events' : 'snapshots', streamId, version, topic, problem: error.message });
-        return undefined;
+        return 'refused';
       }
     };
     const events = await reencryptTable(rows, 'events', batchSize, reseal);
@@ -115,25 +115,27 @@ async function reencryptTable(
   rows: PayloadRows,
   table: Table,
   batchSize: number,
-  reseal: (row: Row) => Uint8Array | undefined,
+  reseal: (row: Row) => Uint8Array | 'current' | 'refused',
 ): Promise<TableReport> {
   let examined = 0;
+  let unchanged = 0;
   let resealed = 0;
   let after: readonly (string | number)[] | undefined;
   for (;;) {
     const page = await rows.page(table, after, batchSize);
     if (page.length === 0) break;
-    const changes = page.flatMap((row) => {
+    const changes: { row: Row; state: Uint8Array }[] = [];
+    for (const row of page) {
       const state = reseal(row);
-      return state === undefined ? [] : [{ row, state }];
-    });
+      if (state === 'current') unchanged++;
+      else if (state !== 'refused') changes.push({ row, state });
+    }
     await rows.replace(table, changes);
     examined += page.length;
     resealed += changes.length;
     after = page[page.length - 1]!.key;
   }
-  // Refused rows are neither resealed nor bound already: unchanged counts only the latter.
-  return { examined, resealed, unchanged: examined - resealed };
+  return { examined, resealed, unchanged };
 }
 
 function keyOf(key: Uint8Array | string, source: string): Uint8Array {

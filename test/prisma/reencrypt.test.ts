@@ -202,7 +202,8 @@ describe('reencryptStore on SQLite', () => {
     await kennel(db.url, generateCipherKey()).save(stranger);
 
     const report = await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: newKey, previousKeys: [oldKey] });
-    expect([report.events.resealed, report.snapshots.resealed]).toEqual([2, 1]);
+    expect(report.events).toEqual({ examined: 3, resealed: 2, unchanged: 0 });
+    expect(report.snapshots).toEqual({ examined: 1, resealed: 1, unchanged: 0 });
     expect(report.refused).toEqual([{ table: 'events', streamId: stranger.id, version: 1, topic: 'Kennel.Dog.Registered', problem: expect.stringMatching(/authentication failed/) }]);
     expect((await kennel(db.url, newKey).repository(Dog).get(rex.id)).tricks.map((t) => t.name)).toEqual(['sit']);
     expect(await rejection(kennel(db.url, oldKey).repository(Dog).get(rex.id))).toBeInstanceOf(DecryptionError);
