@@ -30,8 +30,15 @@ export interface ApplicationOptions {
   readonly snapshotEvery?: Readonly<Record<string, number | null>>;
   /** A 32-byte AES-256 key (or its base64): encrypt stored payloads. Overrides `EVENTFORGE_CIPHER_KEY`. */
   readonly cipherKey?: Uint8Array | string;
+  /**
+   * Keys (32 bytes or base64) older payloads may still be encrypted with: read, never written
+   * (key rotation, docs/security.md). Overrides `EVENTFORGE_CIPHER_PREVIOUS_KEYS`.
+   */
+  readonly previousCipherKeys?: readonly (Uint8Array | string)[];
   /** Compress stored payloads. Overrides `EVENTFORGE_COMPRESSION`. */
   readonly compression?: 'deflate' | 'none';
+  /** `refuse`: payloads not bound to their record fail to load (docs/security.md). Overrides `EVENTFORGE_UNBOUND_PAYLOADS`. */
+  readonly unboundPayloads?: 'accept' | 'refuse';
 }
 
 /**
@@ -78,6 +85,8 @@ export class Application {
     this.#mapper = new Mapper(this.#topics, {
       compression: this.config.compression,
       cipherKey: this.config.cipherKey,
+      refuseUnbound: this.config.unboundPayloads === 'refuse',
+      previousKeys: this.config.previousCipherKeys,
     });
     this.#intervals = new SnapshotIntervals(this.#topics, options.domains ?? [], [
       { source: 'EVENTFORGE_SNAPSHOT_EVERY', intervals: this.config.snapshotEvery },
@@ -232,12 +241,14 @@ export type ApplicationConfig = Omit<RuntimeConfig, 'store'> & { readonly store:
 
 /** Options win over the environment. */
 function applyOptions(config: RuntimeConfig, options: ApplicationOptions): ApplicationConfig {
-  let cipherKey = config.cipherKey;
-  if (options.cipherKey !== undefined) {
-    cipherKey = checkCipherKey(
-      typeof options.cipherKey === 'string' ? Buffer.from(options.cipherKey, 'base64') : options.cipherKey,
-      'the cipherKey option',
-    );
+  const keyOf = (key: Uint8Array | string, source: string) => checkCipherKey(typeof key === 'string' ? Buffer.from(key, 'base64') : key, source);
+  const cipherKey = options.cipherKey === undefined ? config.cipherKey : keyOf(options.cipherKey, 'the cipherKey option');
+  const previousCipherKeys =
+    options.previousCipherKeys === undefined
+      ? config.previousCipherKeys
+      : options.previousCipherKeys.map((key, i) => keyOf(key, `the previousCipherKeys option (key ${i + 1})`));
+  if (previousCipherKeys.length > 0 && cipherKey === undefined) {
+    throw new ConfigurationError('previous cipher keys are configured but no current one; set EVENTFORGE_CIPHER_KEY (or the cipherKey option) to the key to write with');
   }
   let compression = config.compression;
   if (options.compression !== undefined) {
@@ -246,6 +257,14 @@ function applyOptions(config: RuntimeConfig, options: ApplicationOptions): Appli
     }
     compression = options.compression === 'deflate' ? 'deflate' : undefined;
   }
+  const unboundPayloads = options.unboundPayloads ?? config.unboundPayloads;
+  if (unboundPayloads !== 'accept' && unboundPayloads !== 'refuse') {
+    throw new ConfigurationError(`the unboundPayloads option is ${String(unboundPayloads)}; expected accept or refuse`);
+  }
+  // Without a key nothing is bound, so refusing unbound payloads would refuse every one.
+  if (unboundPayloads === 'refuse' && cipherKey === undefined) {
+    throw new ConfigurationError('unbound payloads are refused, but no cipher key is configured; set EVENTFORGE_CIPHER_KEY (or the cipherKey option)');
+  }
   const store: ApplicationConfig['store'] = options.recorder !== undefined ? { kind: 'given' } : config.store;
-  return { ...config, store, cipherKey, compression };
+  return { ...config, store, cipherKey, previousCipherKeys, compression, unboundPayloads };
 }

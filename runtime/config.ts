@@ -23,7 +23,11 @@ export interface RuntimeConfig {
    */
   readonly snapshotEvery: ReadonlyMap<string, number | null>;
   readonly cipherKey: Uint8Array | undefined;
+  /** Keys older payloads may still be encrypted with: read, never written (key rotation). */
+  readonly previousCipherKeys: readonly Uint8Array[];
   readonly compression: 'deflate' | undefined;
+  /** Whether payloads not bound to their record load (`accept`, the default) or fail (`refuse`). */
+  readonly unboundPayloads: 'accept' | 'refuse';
 }
 
 /** The environment variables eventforge reads. */
@@ -32,7 +36,10 @@ export const ENVIRONMENT_VARIABLES = {
   EVENTFORGE_SQLITE_FILE: 'the SQLite file used when DATABASE_URL is unset (default ./eventforge.sqlite)',
   EVENTFORGE_SNAPSHOT_EVERY: 'snapshot intervals, e.g. Dog:50,User:10 (name or topic, or * for all; a positive integer or off)',
   EVENTFORGE_CIPHER_KEY: 'base64 of a 32-byte key: encrypts stored payloads with AES-256-GCM',
+  EVENTFORGE_CIPHER_PREVIOUS_KEYS: 'comma-separated base64 keys payloads may still be encrypted with: read, never written (key rotation)',
   EVENTFORGE_COMPRESSION: 'deflate compresses stored payloads; none (or unset) does not',
+  EVENTFORGE_UNBOUND_PAYLOADS:
+    'refuse: with a cipher key, payloads not bound to their record (older or unencrypted) fail to load; accept (or unset) loads them',
 } as const;
 
 /** The default SQLite file, relative to the working directory. */
@@ -46,7 +53,9 @@ export function readConfig(env: Env = process.env): RuntimeConfig {
     store: readStore(env),
     snapshotEvery: readSnapshotEvery(env['EVENTFORGE_SNAPSHOT_EVERY']),
     cipherKey: readCipherKey(env['EVENTFORGE_CIPHER_KEY']),
+    previousCipherKeys: readPreviousCipherKeys(env['EVENTFORGE_CIPHER_PREVIOUS_KEYS']),
     compression: readCompression(env['EVENTFORGE_COMPRESSION']),
+    unboundPayloads: readUnboundPayloads(env['EVENTFORGE_UNBOUND_PAYLOADS']),
   };
 }
 
@@ -122,15 +131,23 @@ export function readSnapshotEvery(value: string | undefined): Map<string, number
 }
 
 /** Base64 of 32 bytes, or unset. */
-export function readCipherKey(value: string | undefined): Uint8Array | undefined {
+export function readCipherKey(value: string | undefined, source = 'EVENTFORGE_CIPHER_KEY'): Uint8Array | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const text = value.trim();
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0) {
     throw new ConfigurationError(
-      'EVENTFORGE_CIPHER_KEY is not base64; expected the base64 of 32 random bytes, e.g. from `node -e "console.log(crypto.randomBytes(32).toString(\'base64\'))"`',
+      `${source} is not base64; expected the base64 of 32 random bytes, e.g. from \`node -e "console.log(crypto.randomBytes(32).toString('base64'))"\``,
     );
   }
-  return checkCipherKey(Buffer.from(text, 'base64'), 'EVENTFORGE_CIPHER_KEY');
+  return checkCipherKey(Buffer.from(text, 'base64'), source);
+}
+
+/** Comma-separated base64 keys, or unset. */
+export function readPreviousCipherKeys(value: string | undefined): Uint8Array[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry, i) => readCipherKey(entry, `EVENTFORGE_CIPHER_PREVIOUS_KEYS (key ${i + 1})`))
+    .filter((key) => key !== undefined);
 }
 
 /** `deflate`, `none` or unset. */
@@ -139,6 +156,14 @@ export function readCompression(value: string | undefined): 'deflate' | undefine
   if (text === undefined || text === '' || text === 'none') return undefined;
   if (text === 'deflate') return 'deflate';
   throw new ConfigurationError(`EVENTFORGE_COMPRESSION=${value} is not supported; expected deflate or none`);
+}
+
+/** `accept`, `refuse` or unset (accept). */
+export function readUnboundPayloads(value: string | undefined): 'accept' | 'refuse' {
+  const text = value?.trim().toLowerCase();
+  if (text === undefined || text === '' || text === 'accept') return 'accept';
+  if (text === 'refuse') return 'refuse';
+  throw new ConfigurationError(`EVENTFORGE_UNBOUND_PAYLOADS=${value} is not supported; expected accept or refuse`);
 }
 
 /** Hides a password in a URL shown in an error message. */

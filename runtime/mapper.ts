@@ -7,7 +7,7 @@ import type { AggregateSnapshot } from './aggregate.js';
 import type { AggregateDescriptor, JsonValue, PayloadCodec } from './codec.js';
 import { DecodeError, DecryptionError, UnknownSchemaVersionError } from './errors.js';
 import type { DomainEvent } from './events.js';
-import { EnvelopeProblem, openPayload, sealPayload, type PayloadLayers } from './payload-envelope.js';
+import { EnvelopeProblem, openPayload, sealPayload, type PayloadContext, type PayloadLayers } from './payload-envelope.js';
 import type { StoredEvent, StoredSnapshot } from './recorder.js';
 import type { TopicRegistry } from './topics.js';
 
@@ -36,14 +36,14 @@ export class Mapper {
   /** A new event of an aggregate of type `aggregate` → its stored form. */
   toStoredEvent(aggregate: AggregateDescriptor, event: DomainEvent): StoredEvent {
     const descriptor = this.topics.eventOfType(aggregate, event.type);
-    return {
+    const columns = {
       streamId: event.originatorId,
       version: event.originatorVersion,
       topic: descriptor.topic,
       schemaVersion: descriptor.codec.version,
       timestamp: event.timestamp,
-      state: this.#seal(descriptor.codec.encode(event.data)),
     };
+    return { ...columns, state: this.#seal(descriptor.codec.encode(event.data), { kind: 'event', ...columns }) };
   }
 
   /**
@@ -53,7 +53,7 @@ export class Mapper {
    */
   toDomainEvent(stored: StoredEvent): MappedEvent {
     const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
-    const wire = this.#open(stored.state, stored);
+    const wire = this.#open(stored, 'event');
     const data = decodeAt(event.codec, wire, stored);
     return {
       aggregate,
@@ -75,20 +75,20 @@ export class Mapper {
       discarded: snapshot.discarded,
       state: aggregate.state.encode(snapshot.state),
     };
-    return {
+    const columns = {
       streamId: snapshot.id,
       version: snapshot.version,
       topic: aggregate.topic,
       schemaVersion: aggregate.state.version,
       timestamp: takenAt,
-      state: this.#seal(wire),
     };
+    return { ...columns, state: this.#seal(wire, { kind: 'snapshot', ...columns }) };
   }
 
   /** A stored snapshot → the aggregate snapshot, its state upcast to the current version. */
   toAggregateSnapshot(stored: StoredSnapshot): MappedSnapshot {
     const aggregate = this.topics.snapshot(stored.topic, stored.streamId, stored.version);
-    const wire = this.#open(stored.state, stored);
+    const wire = this.#open(stored, 'snapshot');
     const at = (path: string, problem: string) =>
       new DecodeError(stored.topic, stored.schemaVersion, path, `${problem} in the snapshot envelope`, stored.streamId, stored.version);
     if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) throw at('', 'expected a snapshot envelope object');
@@ -112,15 +112,16 @@ export class Mapper {
     };
   }
 
-  #seal(wire: JsonValue): Uint8Array {
+  #seal(wire: JsonValue, context: PayloadContext): Uint8Array {
     // Buffer.from is ~3× faster than TextEncoder for short strings (pooled allocation); a Buffer is a Uint8Array.
-    return sealPayload(Buffer.from(JSON.stringify(wire), 'utf8'), this.layers);
+    return sealPayload(Buffer.from(JSON.stringify(wire), 'utf8'), this.layers, context);
   }
 
-  #open(bytes: Uint8Array, record: StoredEvent | StoredSnapshot): unknown {
+  /** The payload's JSON; the record's columns are the context its encryption must have been bound to. */
+  #open(record: StoredEvent | StoredSnapshot, kind: PayloadContext['kind']): unknown {
     let plain: Uint8Array;
     try {
-      plain = openPayload(bytes, this.layers.cipherKey);
+      plain = openPayload(record.state, this.layers, { kind, ...record });
     } catch (error) {
       if (!(error instanceof EnvelopeProblem)) throw error;
       if (error.kind === 'decrypt') throw new DecryptionError(record.topic, record.streamId, record.version, error.message);

@@ -5,3 +5,4 @@
 export { createSqliteRecorder, migrateSqliteFile, type SqliteRecorderOptions } from './sqlite-recorder.js';
 export { createPostgresRecorder, migratePostgres, postgresTarget, redactUrl, type PostgresRecorderOptions } from './postgres-recorder.js';
 export { MigrationError, readMigrations, type Migration, type MigrationReport, type Provider } from './migrations.js';
+export { reencryptStore, type ReencryptOptions, type ReencryptReport, type RefusedRecord, type TableReport } from './reencrypt.js';

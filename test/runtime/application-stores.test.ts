@@ -151,7 +151,7 @@ describe.each(stores)('Application on the $label store', (store) => {
     await app.save(dog);
     const recorder = await app.recorder();
     for (const e of await recorder.readStream(dog.id)) {
-      expect(e.state[0]).toBe(0x02);
+      expect(e.state[0]).toBe(0x03);
       expect(Buffer.from(e.state).includes('Secret')).toBe(false);
     }
     expect((await app.repository(Dog).get(dog.id)).name).toBe('Secret '.repeat(5).trim());

@@ -233,7 +233,7 @@ describe('stored payloads', () => {
       dog.addTrick('hidden-trick');
       await a.save(dog);
       for (const e of await recorder.readStream(dog.id)) {
-        expect(e.state[0]).toBe(0x02);
+        expect(e.state[0]).toBe(0x03);
         expect(text(e.state)).not.toContain('Secretname');
         expect(text(e.state)).not.toContain('hidden-trick');
       }
@@ -289,7 +289,7 @@ describe('stored payloads', () => {
       dog.addTrick(longTrick);
       await a.save(dog);
       const [, stored] = await recorder.readStream(dog.id);
-      expect(stored!.state[0]).toBe(0x02);
+      expect(stored!.state[0]).toBe(0x03);
       const plainLength = JSON.stringify({ trick: { name: longTrick, level: 1 } }).length;
       expect(stored!.state.length).toBeLessThan(plainLength / 3); // compressed inside the encryption
       expect((await a.repository(Dog).get(dog.id)).tricks[0]!.name).toBe(longTrick);
