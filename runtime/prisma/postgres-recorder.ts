@@ -234,7 +234,7 @@ class PostgresRecorder implements Recorder {
       if (tracking !== undefined) {
         // One writer per (application, upstream) from here to COMMIT: the check of the last
         // position and the insert must not interleave with another append's.
-        await tx.queryRaw(q.lockTracking(d, tracking));
+        await tx.executeRaw(q.lockTracking(d, tracking));
         await insertTrackingOnce(tx, d, tracking);
       }
       return ids;

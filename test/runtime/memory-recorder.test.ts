@@ -3,7 +3,7 @@ import { ConcurrencyError, EventforgeError } from '../../runtime/errors.js';
 import { createMemoryRecorder } from '../../runtime/memory-recorder.js';
 import { describeRecorderConformance, storedEvent } from './recorder-conformance.js';
 
-describeRecorderConformance('in-memory', async () => createMemoryRecorder());
+describeRecorderConformance('in-memory', async (options) => createMemoryRecorder(options));
 
 describe('MemoryRecorder specifics', () => {
   it('refuses use after close', async () => {
