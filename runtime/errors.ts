@@ -123,7 +123,10 @@ export class ConfigurationError extends EventforgeError {
   override readonly name = 'ConfigurationError';
 }
 
-/** A write would break a uniqueness rule other than stream versions, e.g. a tracking record stored twice. */
+/**
+ * A write would break a rule other than stream versions: a tracking position not above the last
+ * one of its (application, upstream), e.g. a tracking record stored twice. Nothing was stored.
+ */
 export class IntegrityError extends EventforgeError {
   override readonly name = 'IntegrityError';
 }
