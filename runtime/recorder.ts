@@ -36,7 +36,10 @@ export interface StoredSnapshot {
   readonly state: Uint8Array;
 }
 
-/** Marks an upstream notification as processed by a downstream application. */
+/**
+ * Marks an upstream notification as processed by a downstream application. The positions of one
+ * (application, upstream) only go up; gaps are allowed.
+ */
 export interface Tracking {
   readonly application: string;
   readonly upstream: string;
