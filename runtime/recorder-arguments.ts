@@ -17,6 +17,11 @@ import type {
 export const MAX_VERSION = 2_147_483_647;
 /** The highest notification id or tracking position: the databases store them as 64-bit BIGINT. */
 export const MAX_POSITION = 2n ** 63n - 1n;
+/**
+ * The longest stream id, topic, application or upstream name in UTF-8 bytes: PostgreSQL refuses
+ * index entries over 2,704 bytes, and the tracking key holds two names.
+ */
+export const MAX_NAME_BYTES = 1024;
 /** The most topics one `readNotifications` may filter on (each is one SQL parameter). */
 export const MAX_TOPICS = 1000;
 /** Timestamps both databases store and return exactly (PostgreSQL parses only 4-digit years). */
@@ -25,7 +30,7 @@ const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** NUL (PostgreSQL text refuses it) or a lone surrogate (UTF-8 cannot carry it; the databases would store U+FFFD). */
 const NOT_STORABLE = /[\u0000\p{Cs}]/u;
-const NAME_RULE = 'a non-empty string of well-formed Unicode without U+0000';
+const NAME_RULE = `a non-empty string of well-formed Unicode without U+0000, at most ${MAX_NAME_BYTES} UTF-8 bytes`;
 const VERSION_RULE = `a positive integer up to ${MAX_VERSION}`;
 const BOUND_RULE = 'a non-negative safe integer';
 const LIMIT_RULE = 'a non-negative safe integer (0 returns nothing)';
@@ -117,7 +122,7 @@ class Check {
   }
 
   name(path: string, value: unknown): void {
-    if (typeof value !== 'string' || value === '' || NOT_STORABLE.test(value)) {
+    if (typeof value !== 'string' || value === '' || NOT_STORABLE.test(value) || utf8Length(value) > MAX_NAME_BYTES) {
       throw this.fail(path, NAME_RULE, value);
     }
   }
@@ -157,6 +162,11 @@ class Check {
     }
     if (!(r.state instanceof Uint8Array)) throw this.fail(`${path}.state`, 'a Uint8Array', r.state);
   }
+}
+
+/** UTF-8 length, counted only when it could exceed the limit (a UTF-16 unit takes at most 3 bytes). */
+function utf8Length(value: string): number {
+  return value.length * 3 <= MAX_NAME_BYTES ? value.length : Buffer.byteLength(value, 'utf8');
 }
 
 /** A given value as text for the message: type and value, short. */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Recorder } from '../../../runtime/recorder.js';
-import { MAX_POSITION, MAX_TOPICS, MAX_VERSION } from '../../../runtime/recorder-arguments.js';
+import { MAX_NAME_BYTES, MAX_POSITION, MAX_TOPICS, MAX_VERSION } from '../../../runtime/recorder-arguments.js';
 import { type CurrentRecorder, expectIncreasing, type RecorderFactory, range, storedEvent, versions } from './helpers.js';
 
 /** Registers these cases on the seeded recorder of arguments.ts. */
@@ -56,6 +56,17 @@ export function argumentLimitCases(current: CurrentRecorder, factory: RecorderFa
       expect([read?.version, read?.schemaVersion]).toEqual([MAX_VERSION, MAX_VERSION]);
     });
 
+    it(`names of ${MAX_NAME_BYTES} UTF-8 bytes round-trip (stream id, topic, tracking key)`, async () => {
+      const r = current();
+      const long = 'é'.repeat(MAX_NAME_BYTES / 2);
+      const topic = `T.${'x'.repeat(MAX_NAME_BYTES - 2)}`;
+      await r.append([storedEvent(long, 1, topic)], { tracking: { application: long, upstream: long, notificationId: 1n } });
+      const [read] = await r.readStream(long);
+      expect([read?.streamId, read?.topic]).toEqual([long, topic]);
+      expect(await r.readNotifications({ start: 1n, limit: 10, topics: [topic] })).toHaveLength(1);
+      expect(await r.maxTrackingId(long, long)).toBe(1n);
+    });
+
     it('the first and last storable timestamps round-trip', async () => {
       const stamps = ['0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z'];
       const r = current();
@@ -69,6 +80,7 @@ export function argumentLimitCases(current: CurrentRecorder, factory: RecorderFa
       expect(await r.maxTrackingId('App', 'Up')).toBe(MAX_POSITION);
       expect(await r.hasTracking('App', 'Up', MAX_POSITION)).toBe(true);
       expect(await r.hasTracking('App', 'Up', MAX_POSITION - 1n)).toBe(false);
+      expect(await r.hasTracking('App', 'Up', 0n)).toBe(false);
     });
 
     it('notification ids beyond 2^53 come back as exact bigints', async () => {

@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RecorderArgumentError } from '../../../runtime/errors.js';
 import type { Recorder } from '../../../runtime/recorder.js';
-import { MAX_POSITION, MAX_TOPICS, MAX_VERSION } from '../../../runtime/recorder-arguments.js';
+import { MAX_NAME_BYTES, MAX_POSITION, MAX_TOPICS, MAX_VERSION } from '../../../runtime/recorder-arguments.js';
 import { argumentLimitCases } from './argument-limits.js';
 import { type CurrentRecorder, type RecorderFactory, range, rejection, snapshot, storedEvent } from './helpers.js';
 
@@ -27,6 +27,8 @@ const appendEdges: Edge[] = [
   ['an empty stream id', (r) => r.append([storedEvent('ok', 1), storedEvent('', 1)]), 'append', 'events[1].streamId'],
   ['a stream id with U+0000', (r) => r.append([storedEvent('a\u0000b', 1)]), 'append', 'events[0].streamId'],
   ['a stream id with a lone surrogate', (r) => r.append([storedEvent('dog-\ud83d', 1)]), 'append', 'events[0].streamId'],
+  [`a stream id over ${MAX_NAME_BYTES} UTF-8 bytes`, (r) => r.append([storedEvent('é'.repeat(MAX_NAME_BYTES / 2) + 'x', 1)]), 'append', 'events[0].streamId'],
+  [`a topic over ${MAX_NAME_BYTES} UTF-8 bytes`, (r) => r.append([storedEvent('v', 1, 'T'.repeat(MAX_NAME_BYTES + 1))]), 'append', 'events[0].topic'],
   ['a stream id that is not a string', (r) => r.append([storedEvent(bad(7), 1)]), 'append', 'events[0].streamId'],
   ['version 0', (r) => r.append([storedEvent('v', 0)]), 'append', 'events[0].version'],
   ['a negative version', (r) => r.append([storedEvent('v', -1)]), 'append', 'events[0].version'],
@@ -45,6 +47,7 @@ const appendEdges: Edge[] = [
   ['a tracking position as a number', (r) => r.append([], tracking(5)), 'append', 'options.tracking.notificationId'],
   ['a tracking position above 2^63 - 1', (r) => r.append([], tracking(MAX_POSITION + 1n)), 'append', 'options.tracking.notificationId'],
   ['an empty tracking application', (r) => r.append([], tracking(5n, '')), 'append', 'options.tracking.application'],
+  [`a tracking application over ${MAX_NAME_BYTES} UTF-8 bytes`, (r) => r.append([], tracking(5n, '€'.repeat(342))), 'append', 'options.tracking.application'],
   ['an empty tracking upstream', (r) => r.append([], tracking(5n, 'App', '')), 'append', 'options.tracking.upstream'],
 ];
 
