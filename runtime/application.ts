@@ -135,8 +135,9 @@ export class Application {
 
   /**
    * Like `save`, and records in the same transaction that this application processed the
-   * upstream notification `tracking` names (exactly-once processing). A second save with the
-   * same tracking record fails with `IntegrityError` and stores nothing.
+   * upstream notification `tracking` names (exactly-once processing). A save whose tracking
+   * position is not above the last one of its (application, upstream), e.g. the same record a
+   * second time, fails with `IntegrityError` and stores nothing.
    */
   async saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]> {
     return this.#save(aggregates, tracking);

@@ -123,7 +123,10 @@ export class ConfigurationError extends EventforgeError {
   override readonly name = 'ConfigurationError';
 }
 
-/** A write would break a uniqueness rule other than stream versions, e.g. a tracking record stored twice. */
+/**
+ * A write would break a rule other than stream versions: a tracking position not above the last
+ * one of its (application, upstream), e.g. a tracking record stored twice. Nothing was stored.
+ */
 export class IntegrityError extends EventforgeError {
   override readonly name = 'IntegrityError';
 }
@@ -142,5 +145,25 @@ export class DecryptionError extends EventforgeError {
     readonly problem: string,
   ) {
     super(`cannot decrypt ${topic} (stream ${streamId}, version ${streamVersion}): ${problem}`);
+  }
+}
+
+/**
+ * A recorder was called with an argument outside its contract (docs/persistence.md, "What the
+ * recorders accept"). Raised before any store sees the call, so nothing was read or written.
+ */
+export class RecorderArgumentError extends EventforgeError {
+  override readonly name = 'RecorderArgumentError';
+  constructor(
+    /** The recorder method, e.g. `readStream`. */
+    readonly operation: string,
+    /** The argument's path, e.g. `options.limit` or `events[2].version`. */
+    readonly argument: string,
+    /** What the argument must be. */
+    readonly rule: string,
+    /** What was given, as text. */
+    readonly given: string,
+  ) {
+    super(`${operation}: ${argument} must be ${rule}, got ${given}`);
   }
 }

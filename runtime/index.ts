@@ -23,6 +23,7 @@ export {
   DecryptionError,
   EventforgeError,
   IntegrityError,
+  RecorderArgumentError,
   UnknownSchemaVersionError,
   UnknownTopicError,
   ValidationError,
@@ -38,7 +39,9 @@ export type {
   StoredSnapshot,
   Tracking,
 } from './recorder.js';
-export { MemoryRecorder, createMemoryRecorder } from './memory-recorder.js';
+export { MemoryRecorder, createMemoryRecorder, type MemoryRecorderOptions } from './memory-recorder.js';
+export { withArgumentChecks } from './checked-recorder.js';
+export { MAX_NAME_BYTES, MAX_POSITION, MAX_TOPICS, MAX_VERSION } from './recorder-arguments.js';
 export { Mapper, type MappedEvent, type MappedSnapshot } from './mapper.js';
 export { TopicRegistry, type EventTopic } from './topics.js';
 export { generateCipherKey, type PayloadLayers } from './payload-envelope.js';

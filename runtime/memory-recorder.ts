@@ -1,4 +1,6 @@
-import { ConcurrencyError, EventforgeError, IntegrityError } from './errors.js';
+import { CheckedRecorder } from './checked-recorder.js';
+import { ConcurrencyError, ConfigurationError, EventforgeError } from './errors.js';
+import { trackingRefusal } from './tracking-refusal.js';
 import type {
   AppendOptions,
   Notification,
@@ -21,19 +23,33 @@ interface TrackingLog {
   max: bigint;
 }
 
+/** Options of {@link createMemoryRecorder}. */
+export interface MemoryRecorderOptions {
+  /**
+   * The id of the first event appended, as a database whose sequence had come that far would
+   * give it (to test code that must handle ids beyond 2^53).
+   * @default 1n
+   */
+  readonly firstNotificationId?: bigint;
+}
+
 /**
  * A recorder that keeps everything in process memory: for tests, examples and single-process
  * prototypes. It behaves like the database recorders (same conformance suite): appends are
  * all or nothing, a rejected append leaves no trace, and payload bytes are copied in and out so
- * callers can never alter what was stored.
+ * callers can never alter what was stored. {@link MemoryRecorder} puts the argument checks in front.
  */
-export class MemoryRecorder implements Recorder {
+class MemoryStore implements Recorder {
   readonly #streams = new Map<string, Stream>();
   readonly #log: Notification[] = [];
   readonly #tracking = new Map<string, TrackingLog>();
   readonly #snapshots = new Map<string, StoredSnapshot[]>();
-  #lastId = 0n;
+  #lastId: bigint;
   #closed = false;
+
+  constructor(firstNotificationId: bigint) {
+    this.#lastId = firstNotificationId - 1n;
+  }
 
   /** Stores the events atomically; see {@link Recorder.append}. */
   async append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
@@ -41,7 +57,6 @@ export class MemoryRecorder implements Recorder {
     // Check everything before changing anything: a rejected append must leave no trace.
     const batch = new Map<string, Set<number>>();
     for (const event of events) {
-      checkVersion(event.streamId, event.version);
       const stream = this.#streams.get(event.streamId);
       let seen = batch.get(event.streamId);
       if (seen === undefined) batch.set(event.streamId, (seen = new Set()));
@@ -53,12 +68,7 @@ export class MemoryRecorder implements Recorder {
     const tracking = options.tracking;
     if (tracking !== undefined) {
       const log = this.#tracking.get(trackingKey(tracking.application, tracking.upstream));
-      if (log?.ids.has(tracking.notificationId)) {
-        throw new IntegrityError(
-          `tracking record (${tracking.application}, ${tracking.upstream}, ${tracking.notificationId}) ` +
-            'already exists: this upstream notification was processed before',
-        );
-      }
+      if (log !== undefined && tracking.notificationId <= log.max) throw trackingRefusal(tracking, log.max);
     }
 
     const ids: bigint[] = [];
@@ -136,7 +146,6 @@ export class MemoryRecorder implements Recorder {
   /** Stores a snapshot; a second one of the same stream and version is ignored. */
   async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
     this.#assertOpen();
-    checkVersion(snapshot.streamId, snapshot.version);
     let list = this.#snapshots.get(snapshot.streamId);
     if (list === undefined) this.#snapshots.set(snapshot.streamId, (list = []));
     if (list.some((s) => s.version === snapshot.version)) return;
@@ -166,15 +175,23 @@ export class MemoryRecorder implements Recorder {
   }
 }
 
-/** Creates an empty in-memory recorder. */
-export function createMemoryRecorder(): MemoryRecorder {
-  return new MemoryRecorder();
+/** The in-memory recorder, with its arguments checked like every store's. */
+export class MemoryRecorder extends CheckedRecorder {
+  constructor(options: MemoryRecorderOptions = {}) {
+    const first = options.firstNotificationId ?? 1n;
+    if (typeof first !== 'bigint' || first < 1n) {
+      throw new ConfigurationError(`firstNotificationId must be a positive bigint, got ${String(first)}`);
+    }
+    super(new MemoryStore(first));
+  }
 }
 
-function checkVersion(streamId: string, version: number): void {
-  if (!Number.isSafeInteger(version) || version < 1) {
-    throw new EventforgeError(`stream ${streamId}: version ${version} is not a positive integer`);
-  }
+/**
+ * Creates an empty in-memory recorder.
+ * @example const recorder = createMemoryRecorder();
+ */
+export function createMemoryRecorder(options: MemoryRecorderOptions = {}): MemoryRecorder {
+  return new MemoryRecorder(options);
 }
 
 /** The stream's highest version counting the events already in this batch (what a writer would see). */

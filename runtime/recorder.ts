@@ -36,7 +36,10 @@ export interface StoredSnapshot {
   readonly state: Uint8Array;
 }
 
-/** Marks an upstream notification as processed by a downstream application. */
+/**
+ * Marks an upstream notification as processed by a downstream application. The positions of one
+ * (application, upstream) only go up; gaps are allowed.
+ */
 export interface Tracking {
   readonly application: string;
   readonly upstream: string;
@@ -46,8 +49,9 @@ export interface Tracking {
 /** Options of {@link Recorder.append}. */
 export interface AppendOptions {
   /**
-   * Recorded in the same transaction as the events. An append whose tracking record already
-   * exists fails with `IntegrityError` and stores nothing (exactly-once processing).
+   * Recorded in the same transaction as the events. An append whose tracking position is not
+   * above the last one of its (application, upstream) fails with `IntegrityError` and stores
+   * nothing (exactly-once processing).
    */
   readonly tracking?: Tracking;
 }
@@ -60,7 +64,7 @@ export interface ReadStreamOptions {
   readonly upTo?: number;
   /** Newest first. */
   readonly descending?: boolean;
-  /** At most this many, counted from the chosen end. */
+  /** At most this many, counted from the chosen end; 0 returns nothing. */
   readonly limit?: number;
 }
 
@@ -68,7 +72,7 @@ export interface ReadStreamOptions {
 export interface ReadNotificationsOptions {
   /** First id to return (inclusive). */
   readonly start: bigint;
-  /** At most this many (counting only notifications that pass the topic filter). */
+  /** At most this many (counting only notifications that pass the topic filter); 0 returns nothing. */
   readonly limit: number;
   /** Last id to return (inclusive). */
   readonly stop?: bigint;
@@ -78,7 +82,9 @@ export interface ReadNotificationsOptions {
 
 /**
  * Where an application's events, snapshots and tracking records are stored. Implementations:
- * the in-memory recorder (memory-recorder.ts) and the Prisma recorders (prisma/).
+ * the in-memory recorder (memory-recorder.ts) and the Prisma recorders (prisma/). Every method
+ * refuses arguments outside the contract of recorder-arguments.ts with `RecorderArgumentError`
+ * (the factories wrap their recorders with `withArgumentChecks`).
  */
 export interface Recorder {
   /**

@@ -1,6 +1,7 @@
 /** Works out which event an append collided on, for a `ConcurrencyError` that names it. */
 import type { StoredEvent, Tracking } from '../recorder.js';
-import { ConcurrencyError, EventforgeError, IntegrityError } from '../errors.js';
+import { ConcurrencyError } from '../errors.js';
+import { trackingRefusal } from '../tracking-refusal.js';
 import * as q from './queries.js';
 import type { SqlQueryable } from './sql.js';
 
@@ -45,24 +46,14 @@ export function positions(rows: readonly (readonly unknown[])[]): Set<string> {
   return new Set(rows.map((r) => positionKey(r[0] as string, Number(r[1]))));
 }
 
-/** Refuses versions the store could never hold (as the in-memory recorder does), before any SQL. */
-export function checkVersions(events: readonly StoredEvent[]): void {
-  for (const e of events) {
-    if (!Number.isSafeInteger(e.version) || e.version < 1 || e.version > 2147483647) {
-      throw new EventforgeError(`stream ${e.streamId}: version ${e.version} is not a positive 32-bit integer`);
-    }
-  }
-}
-
 /**
- * Inserts the tracking record inside the append's transaction; one that exists already means the
+ * Inserts the tracking record inside the append's transaction, after the caller has made it the
+ * only writer of this (application, upstream). A position at or below the last one means the
  * upstream notification was processed before, so the whole append is refused (exactly once).
  */
 export async function insertTrackingOnce(on: SqlQueryable, d: q.Dialect, tracking: Tracking): Promise<void> {
+  const last = q.toBigInt((await on.queryRaw(q.selectMaxTrackingId(d, tracking.application, tracking.upstream))).rows[0]?.[0]);
+  if (tracking.notificationId <= last) throw trackingRefusal(tracking, last);
   const inserted = await on.queryRaw(q.insertTracking(d, tracking));
-  if (inserted.rows.length === 0) {
-    throw new IntegrityError(
-      `${tracking.application} already processed notification ${tracking.notificationId} of ${tracking.upstream}; nothing was stored`,
-    );
-  }
+  if (inserted.rows.length === 0) throw trackingRefusal(tracking, tracking.notificationId);
 }

@@ -18,7 +18,8 @@ import type {
   StoredEvent,
   StoredSnapshot,
 } from '../recorder.js';
-import { checkVersions, insertTrackingOnce } from './conflicts.js';
+import { withArgumentChecks } from '../checked-recorder.js';
+import { insertTrackingOnce } from './conflicts.js';
 import {
   applyMigrations,
   bundledMigrationsDir,
@@ -126,7 +127,7 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
       },
     },
   );
-  return new PostgresRecorder(await factory.connect(), target.schema);
+  return withArgumentChecks(new PostgresRecorder(await factory.connect(), target.schema));
 }
 
 /** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
@@ -207,11 +208,6 @@ class PostgresRecorder implements Recorder {
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
     const tracking = options.tracking;
     if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
-    try {
-      checkVersions(events);
-    } catch (error) {
-      return Promise.reject(error);
-    }
     this.#open();
     const d = this.#d;
     return this.#appendInTransaction(events, tracking).catch(async (error: unknown) => {
@@ -235,7 +231,12 @@ class PostgresRecorder implements Recorder {
         // Ids come from the sequence in VALUES order, so ascending ids are the events' order.
         ids.push(...inserted.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
       }
-      if (tracking !== undefined) await insertTrackingOnce(tx, d, tracking);
+      if (tracking !== undefined) {
+        // One writer per (application, upstream) from here to COMMIT: the check of the last
+        // position and the insert must not interleave with another append's.
+        await tx.executeRaw(q.lockTracking(d, tracking));
+        await insertTrackingOnce(tx, d, tracking);
+      }
       return ids;
     });
   }

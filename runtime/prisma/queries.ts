@@ -66,6 +66,17 @@ export function insertTracking(d: Dialect, t: Tracking): SqlQuery {
   );
 }
 
+/**
+ * PostgreSQL: a transaction-level advisory lock on one (application, upstream), released at
+ * COMMIT or ROLLBACK. The two-key form lives apart from the one-key locks (Prisma Migrate's).
+ */
+export function lockTracking(d: Dialect, t: Tracking): SqlQuery {
+  const st = new Statement(d.numbered);
+  return st.query(
+    `SELECT pg_advisory_xact_lock(hashtext(${st.param(t.application, 'string')}), hashtext(${st.param(t.upstream, 'string')}))`,
+  );
+}
+
 /** The current version of each of the given streams (streams without events are absent). */
 export function streamVersions(d: Dialect, streamIds: readonly string[]): SqlQuery {
   const st = new Statement(d.numbered);

@@ -16,7 +16,8 @@ import type {
   StoredEvent,
   StoredSnapshot,
 } from '../recorder.js';
-import { checkVersions, insertTrackingOnce } from './conflicts.js';
+import { withArgumentChecks } from '../checked-recorder.js';
+import { insertTrackingOnce } from './conflicts.js';
 import {
   applyMigrations,
   bundledMigrationsDir,
@@ -97,7 +98,7 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
     await adapter.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
   }
-  return new SqliteRecorder(adapter, lock, path);
+  return withArgumentChecks(new SqliteRecorder(adapter, lock, path));
 }
 
 /** Ends a failed transaction; SQLite may have ended it already (e.g. on a full disk), which is fine. */
@@ -169,11 +170,6 @@ class SqliteRecorder implements Recorder {
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
     const tracking = options.tracking;
     if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
-    try {
-      checkVersions(events);
-    } catch (error) {
-      return Promise.reject(error);
-    }
     return this.#locked(async () => {
       try {
         // One statement is atomic on its own: a taken (stream, version) fails all of it.

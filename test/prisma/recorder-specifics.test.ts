@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, EventforgeError } from '../../runtime/errors.js';
+import { ConfigurationError, EventforgeError, RecorderArgumentError } from '../../runtime/errors.js';
 import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/prisma/index.js';
 import { postgresTarget } from '../../runtime/prisma/postgres-recorder.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
@@ -102,8 +102,8 @@ describe('SQLite recorder', () => {
 
   it('refuses versions the table cannot hold, before any SQL', async () => {
     const recorder = await createSqliteRecorder({ filename: ':memory:' });
-    await expect(recorder.append([event('s', 0, 0)])).rejects.toThrow(/version 0 is not a positive 32-bit integer/);
-    await expect(recorder.append([event('s', 2 ** 31, 0)])).rejects.toThrow(/not a positive 32-bit integer/);
+    await expect(recorder.append([event('s', 0, 0)])).rejects.toThrow(/events\[0\]\.version must be a positive integer up to 2147483647, got 0$/);
+    await expect(recorder.append([event('s', 2 ** 31, 0)])).rejects.toBeInstanceOf(RecorderArgumentError);
     expect(await recorder.maxNotificationId()).toBe(0n);
     await recorder.close();
   });

@@ -7,21 +7,25 @@
  *   describeRecorderConformance('sqlite', async () => createSqliteRecorder({ filename }));
  *
  * The factory must return a new, EMPTY recorder each time (a fresh database or schema); the
- * suite closes it after each test. Notification ids may have gaps (a rolled-back insert may use
+ * suite closes it after each test. Given `firstNotificationId`, the store's first event must get
+ * that id (as a long-lived database's sequence would), for the cases of ids beyond 2^53. Notification ids may have gaps (a rolled-back insert may use
  * up ids), so the suite checks only that they increase. The cases live in conformance/, one
  * file per concern (streams, concurrency, notifications and tracking, snapshots).
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Recorder } from '../../runtime/recorder.js';
+import { argumentCases } from './conformance/arguments.js';
 import { concurrencyCases } from './conformance/concurrency.js';
 import { notificationCases } from './conformance/notifications.js';
 import { snapshotCases } from './conformance/snapshots.js';
 import { streamCases } from './conformance/streams.js';
+import { trackingOrderCases } from './conformance/tracking-order.js';
+import type { RecorderFactory } from './conformance/helpers.js';
 
-export { storedEvent } from './conformance/helpers.js';
+export { storedEvent, type RecorderFactory } from './conformance/helpers.js';
 
 /** Registers the conformance suite for one recorder implementation. */
-export function describeRecorderConformance(name: string, factory: () => Promise<Recorder>): void {
+export function describeRecorderConformance(name: string, factory: RecorderFactory): void {
   describe(`Recorder conformance: ${name}`, () => {
     let recorder: Recorder;
 
@@ -38,5 +42,7 @@ export function describeRecorderConformance(name: string, factory: () => Promise
     concurrencyCases(current);
     notificationCases(current);
     snapshotCases(current);
+    argumentCases(current, factory);
+    trackingOrderCases(current);
   });
 }

@@ -8,6 +8,9 @@ export { rejection } from '../fixtures/rejection.js';
 /** The recorder under test in the current test: the suite opens a fresh one before each. */
 export type CurrentRecorder = () => Recorder;
 
+/** Opens a new, empty store; its first event gets `firstNotificationId` when given. */
+export type RecorderFactory = (options?: { readonly firstNotificationId?: bigint }) => Promise<Recorder>;
+
 export const encoder = new TextEncoder();
 export const decoder = new TextDecoder();
 

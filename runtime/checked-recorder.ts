@@ -1,0 +1,79 @@
+/**
+ * Puts the argument checks of recorder-arguments.ts in front of a recorder, so that every store
+ * answers bad arguments alike: with `RecorderArgumentError`, before it reads or writes anything.
+ * The recorder factories return their recorders wrapped; a recorder of your own should be too.
+ */
+import {
+  checkAppend,
+  checkLatestSnapshot,
+  checkReadNotifications,
+  checkReadStream,
+  checkSnapshot,
+  checkTrackingQuery,
+} from './recorder-arguments.js';
+import type {
+  AppendOptions,
+  Notification,
+  ReadNotificationsOptions,
+  ReadStreamOptions,
+  Recorder,
+  StoredEvent,
+  StoredSnapshot,
+} from './recorder.js';
+
+/**
+ * The recorder with every argument checked first (idempotent: a checked recorder comes back as is).
+ * @example const recorder = withArgumentChecks(new MyRecorder());
+ */
+export function withArgumentChecks(recorder: Recorder): Recorder {
+  return recorder instanceof CheckedRecorder ? recorder : new CheckedRecorder(recorder);
+}
+
+/** A recorder whose arguments are checked before `inner` sees them. */
+export class CheckedRecorder implements Recorder {
+  readonly #inner: Recorder;
+  constructor(inner: Recorder) {
+    this.#inner = inner;
+  }
+
+  async append(events: readonly StoredEvent[], options?: AppendOptions): Promise<bigint[]> {
+    checkAppend(events, options);
+    return this.#inner.append(events, options);
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    return this.#inner.readStream(streamId, checkReadStream(streamId, options));
+  }
+
+  async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
+    checkReadNotifications(options);
+    return this.#inner.readNotifications(options);
+  }
+
+  maxNotificationId(): Promise<bigint> {
+    return this.#inner.maxNotificationId();
+  }
+
+  async maxTrackingId(application: string, upstream: string): Promise<bigint> {
+    checkTrackingQuery('maxTrackingId', application, upstream);
+    return this.#inner.maxTrackingId(application, upstream);
+  }
+
+  async hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
+    checkTrackingQuery('hasTracking', application, upstream, notificationId);
+    return this.#inner.hasTracking(application, upstream, notificationId);
+  }
+
+  async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
+    checkSnapshot(snapshot);
+    return this.#inner.saveSnapshot(snapshot);
+  }
+
+  async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
+    return this.#inner.latestSnapshot(streamId, checkLatestSnapshot(streamId, upTo));
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+}

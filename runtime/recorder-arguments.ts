@@ -1,0 +1,180 @@
+/**
+ * What the recorders accept, in one place: every argument of every `Recorder` method is checked
+ * here, with one error type (`RecorderArgumentError`), before any store sees it. The rules are
+ * the narrowest that every store can hold exactly (docs/persistence.md, "What the recorders
+ * accept"), so the in-memory store cannot accept what a database would refuse or alter.
+ */
+import { RecorderArgumentError } from './errors.js';
+import type {
+  AppendOptions,
+  ReadNotificationsOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  StoredSnapshot,
+} from './recorder.js';
+
+/** The highest stream version (and schema version): the databases store them as 32-bit INTEGER. */
+export const MAX_VERSION = 2_147_483_647;
+/** The highest notification id or tracking position: the databases store them as 64-bit BIGINT. */
+export const MAX_POSITION = 2n ** 63n - 1n;
+/**
+ * The longest stream id, topic, application or upstream name in UTF-8 bytes: PostgreSQL refuses
+ * index entries over 2,704 bytes, and the tracking key holds two names.
+ */
+export const MAX_NAME_BYTES = 1024;
+/** The most topics one `readNotifications` may filter on (each is one SQL parameter). */
+export const MAX_TOPICS = 1000;
+/** Timestamps both databases store and return exactly (PostgreSQL parses only 4-digit years). */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** NUL (PostgreSQL text refuses it) or a lone surrogate (UTF-8 cannot carry it; the databases would store U+FFFD). */
+const NOT_STORABLE = /[\u0000\p{Cs}]/u;
+const NAME_RULE = `a non-empty string of well-formed Unicode without U+0000, at most ${MAX_NAME_BYTES} UTF-8 bytes`;
+const VERSION_RULE = `a positive integer up to ${MAX_VERSION}`;
+const BOUND_RULE = 'a non-negative safe integer';
+const LIMIT_RULE = 'a non-negative safe integer (0 returns nothing)';
+
+/** Checks the arguments of `append`. */
+export function checkAppend(events: readonly StoredEvent[], options: AppendOptions | undefined): void {
+  const check = new Check('append');
+  if (!Array.isArray(events)) throw check.fail('events', 'an array of stored events (may be empty)', events);
+  events.forEach((event, i) => check.record(`events[${i}]`, event));
+  const o = check.options(options, ['tracking']);
+  if (o.tracking === undefined) return;
+  const t = check.object('options.tracking', o.tracking, ['application', 'upstream', 'notificationId']);
+  check.name('options.tracking.application', t.application);
+  check.name('options.tracking.upstream', t.upstream);
+  check.position('options.tracking.notificationId', t.notificationId, 1n);
+}
+
+/** Checks the arguments of `readStream`; bounds beyond the highest version mean that version. */
+export function checkReadStream(streamId: string, options: ReadStreamOptions | undefined): ReadStreamOptions {
+  const check = new Check('readStream');
+  check.name('streamId', streamId);
+  const o = check.options(options, ['after', 'upTo', 'descending', 'limit']);
+  if (o.descending !== undefined && typeof o.descending !== 'boolean') {
+    throw check.fail('options.descending', 'a boolean', o.descending);
+  }
+  return {
+    ...(o.after === undefined ? {} : { after: check.bound('options.after', o.after) }),
+    ...(o.upTo === undefined ? {} : { upTo: check.bound('options.upTo', o.upTo) }),
+    ...(o.descending === undefined ? {} : { descending: o.descending }),
+    ...(o.limit === undefined ? {} : { limit: check.limit('options.limit', o.limit) }),
+  };
+}
+
+/** Checks the options of `readNotifications`. */
+export function checkReadNotifications(options: ReadNotificationsOptions): void {
+  const check = new Check('readNotifications');
+  if (options === undefined) throw check.fail('options', 'an object with start and limit', options);
+  const o = check.options(options, ['start', 'limit', 'stop', 'topics']);
+  check.position('options.start', o.start, 0n);
+  check.limit('options.limit', o.limit);
+  if (o.stop !== undefined) check.position('options.stop', o.stop, 0n);
+  if (o.topics === undefined) return;
+  if (!Array.isArray(o.topics) || o.topics.length > MAX_TOPICS) {
+    throw check.fail('options.topics', `an array of at most ${MAX_TOPICS} topics (empty: all topics)`, o.topics);
+  }
+  o.topics.forEach((topic, i) => check.name(`options.topics[${i}]`, topic));
+}
+
+/** Checks the arguments of `maxTrackingId` and `hasTracking`. */
+export function checkTrackingQuery(operation: string, application: string, upstream: string, notificationId?: bigint): void {
+  const check = new Check(operation);
+  check.name('application', application);
+  check.name('upstream', upstream);
+  if (operation === 'hasTracking') check.position('notificationId', notificationId, 0n);
+}
+
+/** Checks the argument of `saveSnapshot`. */
+export function checkSnapshot(snapshot: StoredSnapshot): void {
+  new Check('saveSnapshot').record('snapshot', snapshot);
+}
+
+/** Checks the arguments of `latestSnapshot`; a bound beyond the highest version means that version. */
+export function checkLatestSnapshot(streamId: string, upTo: number | undefined): number | undefined {
+  const check = new Check('latestSnapshot');
+  check.name('streamId', streamId);
+  return upTo === undefined ? undefined : check.bound('upTo', upTo);
+}
+
+/** The checks of one call: each names the method and the argument's path in its error. */
+class Check {
+  constructor(private readonly operation: string) {}
+
+  fail(argument: string, rule: string, given: unknown): RecorderArgumentError {
+    return new RecorderArgumentError(this.operation, argument, rule, describe(given));
+  }
+
+  /** A plain object with only the `allowed` keys (a misspelt option must not be ignored). */
+  object<T extends object>(path: string, value: T | undefined, allowed: readonly string[]): Partial<T> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw this.fail(path, `an object with only ${allowed.join(', ')}`, value);
+    }
+    const unknown = Object.keys(value).find((key) => !allowed.includes(key));
+    if (unknown !== undefined) throw this.fail(`${path}.${unknown}`, `absent (known: ${allowed.join(', ')})`, (value as Record<string, unknown>)[unknown]);
+    return value;
+  }
+
+  options<T extends object>(value: T | undefined, allowed: readonly string[]): Partial<T> {
+    return value === undefined ? {} : this.object('options', value, allowed);
+  }
+
+  name(path: string, value: unknown): void {
+    if (typeof value !== 'string' || value === '' || NOT_STORABLE.test(value) || utf8Length(value) > MAX_NAME_BYTES) {
+      throw this.fail(path, NAME_RULE, value);
+    }
+  }
+
+  version(path: string, value: unknown): void {
+    if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_VERSION) {
+      throw this.fail(path, VERSION_RULE, value);
+    }
+  }
+
+  bound(path: string, value: unknown): number {
+    if (!Number.isSafeInteger(value) || (value as number) < 0) throw this.fail(path, BOUND_RULE, value);
+    return Math.min(value as number, MAX_VERSION);
+  }
+
+  limit(path: string, value: unknown): number {
+    if (!Number.isSafeInteger(value) || (value as number) < 0) throw this.fail(path, LIMIT_RULE, value);
+    return value as number;
+  }
+
+  position(path: string, value: unknown, min: bigint): void {
+    if (typeof value !== 'bigint' || value < min || value > MAX_POSITION) {
+      throw this.fail(path, `a bigint from ${min}n to 2n ** 63n - 1n`, value);
+    }
+  }
+
+  /** A stored event or snapshot: every field as the databases hold it. */
+  record(path: string, r: StoredEvent | StoredSnapshot): void {
+    if (typeof r !== 'object' || r === null) throw this.fail(path, 'an object', r);
+    this.name(`${path}.streamId`, r.streamId);
+    this.version(`${path}.version`, r.version);
+    this.name(`${path}.topic`, r.topic);
+    this.version(`${path}.schemaVersion`, r.schemaVersion);
+    const time = r.timestamp instanceof Date ? r.timestamp.getTime() : Number.NaN;
+    if (!(time >= EARLIEST && time <= LATEST)) {
+      throw this.fail(`${path}.timestamp`, 'a valid Date from year 0001 to 9999 (UTC)', r.timestamp);
+    }
+    if (!(r.state instanceof Uint8Array)) throw this.fail(`${path}.state`, 'a Uint8Array', r.state);
+  }
+}
+
+/** UTF-8 length, counted only when it could exceed the limit (a UTF-16 unit takes at most 3 bytes). */
+function utf8Length(value: string): number {
+  return value.length * 3 <= MAX_NAME_BYTES ? value.length : Buffer.byteLength(value, 'utf8');
+}
+
+/** A given value as text for the message: type and value, short. */
+function describe(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string') return value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}…` : JSON.stringify(value);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : value.toISOString();
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return `a ${value.constructor?.name ?? 'object'}`;
+}
