@@ -1,3 +1,4 @@
+import { ClosingGate } from './closing-gate.js';
 import { ConcurrencyError, EventforgeError, IntegrityError } from './errors.js';
 import type {
   AppendOptions,
@@ -33,7 +34,8 @@ export class MemoryRecorder implements Recorder {
   readonly #tracking = new Map<string, TrackingLog>();
   readonly #snapshots = new Map<string, StoredSnapshot[]>();
   #lastId = 0n;
-  #closed = false;
+  // Every operation runs to completion without suspending, so none is ever in flight at close.
+  readonly #gate = new ClosingGate('the in-memory recorder');
 
   /** Stores the events atomically; see {@link Recorder.append}. */
   async append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
@@ -156,13 +158,13 @@ export class MemoryRecorder implements Recorder {
     return undefined;
   }
 
-  /** Forgets nothing (the data stays readable until garbage collected) but refuses further use. */
-  async close(): Promise<void> {
-    this.#closed = true;
+  /** Forgets nothing (the data stays readable until garbage collected) but refuses further use with `ClosedError`. */
+  close(): Promise<void> {
+    return this.#gate.close(async () => undefined);
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new EventforgeError('the in-memory recorder was closed; create a new one');
+    this.#gate.assertOpen();
   }
 }
 
