@@ -9,7 +9,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { ClosingGate } from '../closing-gate.js';
-import { ConfigurationError, EventforgeError } from '../errors.js';
+import { ConfigurationError, StoreUnavailableError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
@@ -141,7 +141,7 @@ export async function migratePostgres(
     await client.connect();
   } catch (error) {
     const where = redactUrl(String(target.config.connectionString));
-    throw new EventforgeError(
+    throw new StoreUnavailableError(
       `cannot connect to PostgreSQL at ${where}: ${(error as Error).message}; check DATABASE_URL and that the server is running`,
       { cause: error },
     );
