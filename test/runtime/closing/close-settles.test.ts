@@ -42,7 +42,7 @@ function stored(streamId: string, version: number): StoredEvent {
 }
 
 describe.each(closingStores)('close() with work in flight on the $label store', (store) => {
-  it('Application: every save, load and log read started before close() finishes; later ones get ClosedError; then the store is released', async () => {
+  it.each([0, 5])('Application closed %i ms after 40 operations start: each finishes; later ones get ClosedError; then the store is released', async (closeAfterMs) => {
     const url = store.fresh();
     const app = new Application({ domains: [kennelDomain], name: 'Kennel', env: { DATABASE_URL: url } });
     const known = Dog.register('Known');
@@ -58,6 +58,7 @@ describe.each(closingStores)('close() with work in flight on the $label store', 
       return i % 3 === 1 ? app.repository(Dog).get(known.id) : app.log.select(1n, 100);
     });
     const watched = watch(before);
+    if (closeAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, closeAfterMs));
     const closing = [app.close(), app.close()];
     const after = Promise.allSettled([app.save(Dog.register('late')), app.repository(Dog).get(known.id), app.log.select(1n, 10), app.log.maxId()]);
 
@@ -109,8 +110,11 @@ describe.each(closingStores)('close() with work in flight on the $label store', 
 
 /** Runs the SIGTERM child on `url`, sends SIGTERM once it is loading, and returns how it ended. */
 async function runUntilSigterm(url: string): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  const tsx = join(import.meta.dirname, '../../../node_modules/.bin/tsx');
-  const child = spawn(tsx, [join(import.meta.dirname, 'sigterm-child.ts'), url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // node itself, with tsx as a loader: the tsx CLI would sit between as a second process relaying signals.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sigterm-child.ts'), url], {
+    cwd: join(import.meta.dirname, '../../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
