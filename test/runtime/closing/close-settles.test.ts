@@ -130,7 +130,7 @@ async function runUntilSigterm(url: string): Promise<{ code: number | null; sign
   return { code, signal, stdout, stderr };
 }
 
-describe.each(closingStores.filter((s) => s.label !== 'in-memory'))('SIGTERM mid-load on the $label store', (store) => {
+describe.each(closingStores)('SIGTERM mid-load on the $label store', (store) => {
   it('the handler calls app.close(); every load settles, each worker ends on one ClosedError, and the process exits 0', async () => {
     const result = await runUntilSigterm(store.fresh());
     // 13 would mean the top-level await never settled (a promise left pending by close()).
