@@ -1,4 +1,5 @@
 import type { AggregateClass, AggregateDescriptor, DomainDescriptor } from './codec.js';
+import { ClosingGate } from './closing-gate.js';
 import { readConfig, type RuntimeConfig, type StoreConfig } from './config.js';
 import { ConfigurationError, EventforgeError } from './errors.js';
 import { Mapper } from './mapper.js';
@@ -72,8 +73,8 @@ export class Application {
   readonly #givenRecorder: Recorder | undefined;
   readonly #repositories = new Map<AggregateClass<AnyAggregate>, Repository<AnyAggregate>>();
   readonly #store: StoreAccess;
+  readonly #gate: ClosingGate;
   #opening: Promise<Recorder> | undefined;
-  #closed = false;
 
   /** Reads the configuration (options, then the environment); throws `ConfigurationError` for a bad setting. */
   constructor(options: ApplicationOptions = {}) {
@@ -93,14 +94,19 @@ export class Application {
       { source: 'the snapshotEvery option', intervals: new Map(Object.entries(options.snapshotEvery ?? {})) },
     ]);
     this.#givenRecorder = options.recorder;
+    this.#gate = new ClosingGate(`application ${this.name}`);
     const mapper = this.#mapper;
-    this.#store = { recorder: () => this.recorder(), mapper };
+    this.#store = { use: (work) => this.#gate.run(async () => work(await this.#openRecorder())), mapper };
     this.log = new NotificationLog(this.#store);
   }
 
-  /** The store this application uses, opened on first call. */
+  /** The store this application uses, opened on first call; `ClosedError` after `close()`. */
   async recorder(): Promise<Recorder> {
-    if (this.#closed) throw new EventforgeError(`application ${this.name} was closed; create a new application to use the store again`);
+    this.#gate.assertOpen();
+    return this.#openRecorder();
+  }
+
+  async #openRecorder(): Promise<Recorder> {
     if (this.#givenRecorder !== undefined) return this.#givenRecorder;
     if (this.#opening === undefined) {
       const store = this.config.store;
@@ -130,7 +136,7 @@ export class Application {
    * is stored and the aggregates keep their pending events. Returns the notification ids.
    */
   async save(...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    return this.#save(aggregates, undefined);
+    return this.#gate.run(() => this.#save(aggregates, undefined));
   }
 
   /**
@@ -140,7 +146,7 @@ export class Application {
    * second time, fails with `IntegrityError` and stores nothing.
    */
   async saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    return this.#save(aggregates, tracking);
+    return this.#gate.run(() => this.#save(aggregates, tracking));
   }
 
   /**
@@ -148,10 +154,12 @@ export class Application {
    * Returns the version the snapshot holds.
    */
   async takeSnapshot<A extends AnyAggregate>(cls: AggregateClass<A>, id: string, version?: number): Promise<number> {
-    const aggregate = await this.repository(cls).get(id, version === undefined ? {} : { version });
-    const recorder = await this.recorder();
-    await recorder.saveSnapshot(this.#mapper.toStoredSnapshot(cls.descriptor, aggregate.takeSnapshot()));
-    return aggregate.version;
+    const repository = this.repository(cls);
+    return this.#store.use(async (recorder) => {
+      const aggregate = await repository.load(recorder, id, version === undefined ? {} : { version });
+      await recorder.saveSnapshot(this.#mapper.toStoredSnapshot(cls.descriptor, aggregate.takeSnapshot()));
+      return aggregate.version;
+    });
   }
 
   /** The snapshot interval in force for an aggregate class; undefined = no automatic snapshots. */
@@ -159,16 +167,18 @@ export class Application {
     return this.#intervals.of(descriptorOfClass(cls));
   }
 
-  /** Releases the store (unless it was given in the options). Further use throws. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    const opening = this.#opening;
-    this.#opening = undefined;
-    if (opening !== undefined) {
-      const recorder = await opening.catch(() => undefined);
+  /**
+   * Stops taking work (new calls fail with `ClosedError`), waits until every save, load and log
+   * read in flight has finished or failed, then releases the store (unless it was given in the
+   * options). Safe to call again: every call resolves once the store is released.
+   */
+  close(): Promise<void> {
+    return this.#gate.close(async () => {
+      const opening = this.#opening;
+      this.#opening = undefined;
+      const recorder = await opening?.catch(() => undefined);
       await recorder?.close();
-    }
+    });
   }
 
   async #save(aggregates: readonly AnyAggregate[], tracking: Tracking | undefined): Promise<bigint[]> {
@@ -179,7 +189,7 @@ export class Application {
     });
     const stored = batches.flatMap((b) => b.stored);
     if (stored.length === 0 && tracking === undefined) return [];
-    const recorder = await this.recorder();
+    const recorder = await this.#openRecorder();
     const ids = await recorder.append(stored, tracking === undefined ? {} : { tracking });
     const unsaved: string[] = [];
     const due: { label: string; snapshot: StoredSnapshot }[] = [];

@@ -167,3 +167,33 @@ export class RecorderArgumentError extends EventforgeError {
     super(`${operation}: ${argument} must be ${rule}, got ${given}`);
   }
 }
+
+/**
+ * The application or recorder was closed (or is closing): it takes no new work. Operations that
+ * were already running when `close()` was called still finish.
+ */
+export class ClosedError extends EventforgeError {
+  override readonly name = 'ClosedError';
+  constructor(
+    /** What was closed, e.g. `application DogSchool` or `the SQLite recorder data/app.db`. */
+    readonly closed: string,
+  ) {
+    super(`${closed} was closed; it takes no new work: open a new one to use the store again`);
+  }
+}
+
+/**
+ * The database could not be reached, or the connection broke during the operation (a restart,
+ * a network failure). Retryable: a failed append stored nothing, or (when the connection broke
+ * during its commit) it stored everything, and then the retry gets `ConcurrencyError`.
+ */
+export class StoreUnavailableError extends EventforgeError {
+  override readonly name = 'StoreUnavailableError';
+  readonly retryable = true;
+}
+
+/** The disk holding the store is full. Nothing of the failed write was stored; retry once space is freed. */
+export class StorageFullError extends EventforgeError {
+  override readonly name = 'StorageFullError';
+  readonly retryable = true;
+}

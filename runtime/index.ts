@@ -17,6 +17,7 @@ export { Aggregate, type AggregateSnapshot } from './aggregate.js';
 export {
   AggregateDiscardedError,
   AggregateNotFoundError,
+  ClosedError,
   ConcurrencyError,
   ConfigurationError,
   DecodeError,
@@ -24,6 +25,8 @@ export {
   EventforgeError,
   IntegrityError,
   RecorderArgumentError,
+  StorageFullError,
+  StoreUnavailableError,
   UnknownSchemaVersionError,
   UnknownTopicError,
   ValidationError,

@@ -1,4 +1,5 @@
 import { CheckedRecorder } from './checked-recorder.js';
+import { ClosingGate } from './closing-gate.js';
 import { ConcurrencyError, ConfigurationError, EventforgeError } from './errors.js';
 import { trackingRefusal } from './tracking-refusal.js';
 import type {
@@ -45,7 +46,8 @@ class MemoryStore implements Recorder {
   readonly #tracking = new Map<string, TrackingLog>();
   readonly #snapshots = new Map<string, StoredSnapshot[]>();
   #lastId: bigint;
-  #closed = false;
+  // Every operation runs to completion without suspending, so none is ever in flight at close.
+  readonly #gate = new ClosingGate('the in-memory recorder');
 
   constructor(firstNotificationId: bigint) {
     this.#lastId = firstNotificationId - 1n;
@@ -165,13 +167,13 @@ class MemoryStore implements Recorder {
     return undefined;
   }
 
-  /** Forgets nothing (the data stays readable until garbage collected) but refuses further use. */
-  async close(): Promise<void> {
-    this.#closed = true;
+  /** Forgets nothing (the data stays readable until garbage collected) but refuses further use with `ClosedError`. */
+  close(): Promise<void> {
+    return this.#gate.close(async () => undefined);
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new EventforgeError('the in-memory recorder was closed; create a new one');
+    this.#gate.assertOpen();
   }
 }
 

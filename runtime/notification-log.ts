@@ -39,13 +39,14 @@ export class NotificationLog {
    */
   async select(start: bigint, limit: number, filter?: readonly string[] | SelectOptions): Promise<LoggedEvent[]> {
     const options: SelectOptions = filter === undefined ? {} : isTopicList(filter) ? { topics: filter } : filter;
-    const recorder = await this.#store.recorder();
-    const notifications = await recorder.readNotifications({
-      start,
-      limit,
-      ...(options.stop === undefined ? {} : { stop: options.stop }),
-      ...(options.topics === undefined ? {} : { topics: options.topics }),
-    });
+    const notifications = await this.#store.use((recorder) =>
+      recorder.readNotifications({
+        start,
+        limit,
+        ...(options.stop === undefined ? {} : { stop: options.stop }),
+        ...(options.topics === undefined ? {} : { topics: options.topics }),
+      }),
+    );
     return notifications.map((n) => {
       const { aggregate, event } = this.#store.mapper.toDomainEvent(n);
       return { id: n.id, topic: n.topic, aggregate: aggregate.name, event };
@@ -54,7 +55,7 @@ export class NotificationLog {
 
   /** The id of the last event in the log; 0n when it is empty. */
   async maxId(): Promise<bigint> {
-    return (await this.#store.recorder()).maxNotificationId();
+    return this.#store.use((recorder) => recorder.maxNotificationId());
   }
 
   /** Every event from `start` on, read in pages of `pageSize`. */

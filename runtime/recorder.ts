@@ -115,6 +115,9 @@ export interface Recorder {
   /** The newest snapshot of the stream at or below `upTo` (any when absent). */
   latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined>;
 
-  /** Releases connections. */
+  /**
+   * Refuses new work with `ClosedError`, lets every operation in flight finish or fail, then
+   * releases the file or pool. Safe to call again: every call resolves after the release.
+   */
   close(): Promise<void>;
 }

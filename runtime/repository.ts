@@ -7,7 +7,8 @@ import type { Recorder } from './recorder.js';
 
 /** What a repository needs of its application. */
 export interface StoreAccess {
-  recorder(): Promise<Recorder>;
+  /** Runs `work` on the opened store as one operation, which the application's `close()` waits for. */
+  use<T>(work: (recorder: Recorder) => Promise<T>): Promise<T>;
   readonly mapper: Mapper;
 }
 
@@ -45,12 +46,16 @@ export class Repository<A extends AnyAggregate> {
    * does not exist, holds another aggregate type, or the aggregate was discarded (at that version).
    */
   async get(id: string, options: GetOptions = {}): Promise<A> {
+    return this.#store.use((recorder) => this.load(recorder, id, options));
+  }
+
+  /** @internal `get` on a recorder the caller holds open (the application's own operations). */
+  async load(recorder: Recorder, id: string, options: GetOptions = {}): Promise<A> {
     const { version } = options;
     const name = this.#cls.descriptor.name;
     if (version !== undefined && (!Number.isSafeInteger(version) || version < 1)) {
       throw new EventforgeError(`${name} ${id}: version ${version} is not a positive integer`);
     }
-    const recorder = await this.#store.recorder();
     const mapper = this.#store.mapper;
     const topic = this.#cls.descriptor.topic;
     const aggregate = new this.#cls();

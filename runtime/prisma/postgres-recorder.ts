@@ -8,7 +8,8 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { ConfigurationError, EventforgeError } from '../errors.js';
+import { ClosingGate } from '../closing-gate.js';
+import { ConfigurationError, StoreUnavailableError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
@@ -141,7 +142,7 @@ export async function migratePostgres(
     await client.connect();
   } catch (error) {
     const where = redactUrl(String(target.config.connectionString));
-    throw new EventforgeError(
+    throw new StoreUnavailableError(
       `cannot connect to PostgreSQL at ${where}: ${(error as Error).message}; check DATABASE_URL and that the server is running`,
       { cause: error },
     );
@@ -188,13 +189,14 @@ class PostgresRecorder implements Recorder {
   readonly #d: q.Dialect;
   /** For error messages: `PostgreSQL schema "x"`. */
   readonly #where: string;
-  #closed = false;
+  readonly #gate: ClosingGate;
 
   constructor(
     private readonly adapter: SqlAdapter,
     schema: string,
   ) {
     this.#where = `PostgreSQL schema "${schema}"`;
+    this.#gate = new ClosingGate(`the recorder on ${this.#where}`);
     const s = q.quoteIdentifier(schema);
     this.#d = {
       numbered: true,
@@ -208,13 +210,14 @@ class PostgresRecorder implements Recorder {
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
     const tracking = options.tracking;
     if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
-    this.#open();
     const d = this.#d;
-    return this.#appendInTransaction(events, tracking).catch(async (error: unknown) => {
-      if (error !== REFUSED) throw explainAdapterError(error, this.#where);
-      // Read after the rollback, so the refused append's own rows do not count.
-      throw await refusal(events, (query) => this.#query(query), d);
-    });
+    return this.#gate.run(() =>
+      this.#appendInTransaction(events, tracking).catch(async (error: unknown) => {
+        if (error !== REFUSED) throw explainAdapterError(error, this.#where);
+        // Read after the rollback, so the refused append's own rows do not count.
+        throw await refusal(events, (query) => this.#rows(query), d);
+      }),
+    );
   }
 
   #appendInTransaction(events: readonly StoredEvent[], tracking: AppendOptions['tracking']): Promise<bigint[]> {
@@ -261,13 +264,14 @@ class PostgresRecorder implements Recorder {
     return (await this.#query(q.selectTracking(this.#d, application, upstream, notificationId))).length > 0;
   }
 
-  async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
-    this.#open();
-    try {
-      await this.adapter.executeRaw(q.insertSnapshot(this.#d, snapshot));
-    } catch (error) {
-      throw explainAdapterError(error, this.#where);
-    }
+  saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
+    return this.#gate.run(async () => {
+      try {
+        await this.adapter.executeRaw(q.insertSnapshot(this.#d, snapshot));
+      } catch (error) {
+        throw explainAdapterError(error, this.#where);
+      }
+    });
   }
 
   async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
@@ -275,22 +279,24 @@ class PostgresRecorder implements Recorder {
     return row === undefined ? undefined : q.toSnapshot(row);
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.adapter.dispose();
+  /**
+   * Refuses new work, lets every operation in flight finish (ending the pool first would leave
+   * those waiting for a connection unsettled for ever), then ends the pool.
+   */
+  close(): Promise<void> {
+    return this.#gate.close(() => this.adapter.dispose());
   }
 
-  async #query(query: q.SqlQueryArg): Promise<unknown[][]> {
-    this.#open();
+  /** One statement as an in-flight operation. */
+  #query(query: q.SqlQueryArg): Promise<unknown[][]> {
+    return this.#gate.run(() => this.#rows(query));
+  }
+
+  async #rows(query: q.SqlQueryArg): Promise<unknown[][]> {
     try {
       return (await this.adapter.queryRaw(query)).rows;
     } catch (error) {
       throw explainAdapterError(error, this.#where);
     }
-  }
-
-  #open(): void {
-    if (this.#closed) throw new EventforgeError('this PostgreSQL recorder was closed; open a new one');
   }
 }

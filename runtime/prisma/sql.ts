@@ -6,6 +6,7 @@
  */
 import type { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { EventforgeError } from '../errors.js';
+import { storeFailure } from './store-failures.js';
 
 /** The adapter's connection: `SqlDriverAdapter` of `@prisma/driver-adapter-utils`. */
 export type SqlAdapter = Awaited<ReturnType<PrismaBetterSqlite3['connect']>>;
@@ -53,9 +54,12 @@ export function adapterErrorKind(error: unknown): string | undefined {
 
 /**
  * A driver-adapter error (whose own message is only its kind, e.g. `TableDoesNotExist`) as an
- * error that says what failed, where, and what to do. Other errors pass through unchanged.
+ * error that says what failed, where, and what to do; a lost connection or a full disk as its
+ * retryable typed error (store-failures.ts). Other errors pass through unchanged.
  */
 export function explainAdapterError(error: unknown, store: string): unknown {
+  const failure = storeFailure(error, store);
+  if (failure !== undefined) return failure;
   if (!(error instanceof Error) || error.name !== 'DriverAdapterError') return error;
   const cause = (error as Error & { cause?: { kind?: unknown; originalMessage?: unknown; table?: unknown } }).cause;
   const kind = String(cause?.kind ?? 'unknown');

@@ -6,7 +6,8 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigurationError, EventforgeError } from '../errors.js';
+import { ClosingGate } from '../closing-gate.js';
+import { ConfigurationError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
@@ -159,13 +160,15 @@ export async function migrateSqliteFile(
 }
 
 class SqliteRecorder implements Recorder {
-  #closed = false;
+  readonly #gate: ClosingGate;
   constructor(
     private readonly adapter: SqlAdapter,
     private readonly lock: Mutex,
     /** The file, for error messages. */
     private readonly where: string,
-  ) {}
+  ) {
+    this.#gate = new ClosingGate(`the SQLite recorder ${where}`);
+  }
 
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
     const tracking = options.tracking;
@@ -245,17 +248,17 @@ class SqliteRecorder implements Recorder {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.lock.run(() => this.adapter.dispose());
+  /** Refuses new work, lets the queued and running operations finish, then closes the file. */
+  close(): Promise<void> {
+    return this.#gate.close(() => this.lock.run(() => this.adapter.dispose()));
   }
 
   #locked<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#closed) return Promise.reject(new EventforgeError('this SQLite recorder was closed; open a new one'));
-    return this.lock.run(work).catch((error: unknown) => {
-      throw explainAdapterError(error, `SQLite ${this.where}`);
-    });
+    return this.#gate.run(() =>
+      this.lock.run(work).catch((error: unknown) => {
+        throw explainAdapterError(error, `SQLite ${this.where}`);
+      }),
+    );
   }
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, EventforgeError, RecorderArgumentError } from '../../runtime/errors.js';
+import { ConfigurationError, EventforgeError, RecorderArgumentError, StoreUnavailableError } from '../../runtime/errors.js';
 import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/prisma/index.js';
 import { postgresTarget } from '../../runtime/prisma/postgres-recorder.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
@@ -121,7 +121,7 @@ describe('PostgreSQL configuration', () => {
 
   it('says which server it cannot reach, without printing the password', async () => {
     const error = await createPostgresRecorder({ url: 'postgresql://app:s3cret@127.0.0.1:1/db' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EventforgeError);
+    expect(error).toBeInstanceOf(StoreUnavailableError); // retryable: the server may be starting
     expect(String(error)).toMatch(/cannot connect to PostgreSQL at postgresql:\/\/app:\*\*\*@127\.0\.0\.1:1\/db: .*ECONNREFUSED.*check DATABASE_URL/);
     expect(String(error)).not.toContain('s3cret');
     expect(() => postgresTarget('mysql://app:s3cret@h/db')).toThrow(/"mysql:\/\/app:\*\*\*@h\/db" is not a PostgreSQL URL/);
