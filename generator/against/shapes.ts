@@ -95,9 +95,13 @@ function valueObjectProblems(beforeName: string, afterName: string, old: TypeSco
   }
   const known = new Set(before.fields.map((f) => f.name));
   for (const field of after.fields) {
-    const fillable = field.optional || field.default !== undefined || field.type.kind === 'list' || field.type.kind === 'map';
-    if (!known.has(field.name) && !fillable) {
-      problem(field.span, field.name.length, `gained field "${field.name}", required and without a default, which stored values lack`);
+    // Decoders read a value object's required fields strictly (a default or an empty list is
+    // not filled in on read), so only an optional field can be new to stored values.
+    if (!known.has(field.name) && !field.optional) {
+      const fill = field.default !== undefined ? 'its default' : field.type.kind === 'list' || field.type.kind === 'map' ? 'an empty collection' : undefined;
+      problem(field.span, field.name.length, fill === undefined
+        ? `gained field "${field.name}", required and without a default, which stored values lack`
+        : `gained field "${field.name}", required, which stored values lack (${fill} is not filled in when a stored value is read)`);
     }
   }
   return problems;

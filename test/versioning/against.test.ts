@@ -60,6 +60,8 @@ describe('check --against a schema file', () => {
     ['enum-value-removed', 'EF346', 5, 3, 'enum Size lacks "large", which stored data may hold: event Cart.ItemAdded v2 field "size"'],
     ['value-object-broken', 'EF347', 10, 7, 'value object Item gained field "price", required and without a default'],
     ['domain-renamed', 'EF341', 3, 9, 'from Shop.* to Store.*'],
+    ['upcast-changed', 'EF348', 28, 11, 'event Cart.ItemAdded v1→v2 was released in test/fixtures/versioning/against/before.domain.yaml, and its upcast changed: "size": added absent became computed by sizeFromItem'],
+    ['value-object-defaulted-field', 'EF347', 10, 7, 'value object Item gained field "discount", required, which stored values lack (its default is not filled in when a stored value is read)'],
   ])('%s → %s at %i:%i', (caseName, code, line, column, message) => {
     const diagnostics = against(caseName);
     expect(where(diagnostics)).toEqual([`${code} ${dir}/${caseName}.domain.yaml:${line}:${column}`]);
