@@ -120,9 +120,10 @@ function comparePayload(
 ): void {
   const { label, out } = ctx;
   const released = before.length;
-  if (after.length < released) {
+  const current = after[after.length - 1]?.version ?? 0;
+  if (current < released) {
     out.push(error(AgainstCodes.versionDeleted, span, 0,
-      `${payload} is at version ${after.length}, but ${label} released version ${released}: data stored at ${after.length + 1 === released ? `version ${released}` : `versions ${after.length + 1}..${released}`} could not be read`,
+      `${payload} is at version ${current}, but ${label} released version ${released}: data stored at ${current + 1 === released ? `version ${released}` : `versions ${current + 1}..${released}`} could not be read`,
       `restore \`version: ${released}\` and its history; to change the payload again, add version ${released + 1}`));
   }
   const edited = new Set<number>();
@@ -130,7 +131,7 @@ function comparePayload(
     const now = after.find((v) => v.version === old.version);
     if (now === undefined) {
       edited.add(old.version);
-      if (after.length >= released) {
+      if (old.version < current) {
         out.push(error(AgainstCodes.versionDeleted, span, 0,
           `${payload} was released at version ${old.version} in ${label}, and the history no longer declares it: data stored at version ${old.version} could not be read`,
           `restore version ${old.version}'s fields under \`history: { ${old.version}: { fields: … } }\``));
