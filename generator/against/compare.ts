@@ -224,7 +224,7 @@ function compareVersion(
         ? error(AgainstCodes.enumValueRemoved, problem.span ?? field.span, problem.length, `${problem.message}: ${where}`,
           'restore the value; to stop using it, keep the released versions on an enum that still has it (e.g. `StatusV1` in their history fields) and map it away with `using` in a new version')
         : error(AgainstCodes.valueObjectBroken, problem.span ?? field.span, problem.length, `${problem.message}: ${where}`,
-          'value objects have no versions: declare a new type (e.g. a name ending in V2) and use it in a new version of the payloads, with an upcaster'));
+          problem.hint ?? 'value objects have no versions: declare a new type (e.g. a name ending in V2) and use it in a new version of the payloads, with an upcaster'));
     }
   }
   const old = new Set(before.fields.map((f) => f.name));
