@@ -4,7 +4,8 @@
  * `buf breaking` of event schemas. Pure: two IRs in, diagnostics out.
  *
  * Released = every version that exists in the earlier revision (1..its current version), for
- * events and for aggregate state (snapshots). Released versions are immutable; the enums and
+ * events and for aggregate state (snapshots). Released versions and the upcast steps between
+ * them are immutable; the enums and
  * value objects their fields use, which have no versions, may only change compatibly
  * (shapes.ts), and a released field may move to another enum or value object that reads the
  * same stored data.
@@ -13,7 +14,7 @@ import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { typeText } from '../ir/derive-upcast.js';
 import { shapeProblems, typeScope, type TypeScope } from './shapes.js';
-import type { AggregateDef, DomainDef, FieldDef, PayloadVersionDef, ProjectDef, SourceSpan } from '../ir/model.js';
+import type { AggregateDef, DomainDef, FieldDef, PayloadVersionDef, ProjectDef, SourceSpan, UpcastOpDef, UpcastStepDef } from '../ir/model.js';
 
 /** Diagnostic codes of `check --against` (documented in docs/errors.md). */
 export const AgainstCodes = {
@@ -25,6 +26,7 @@ export const AgainstCodes = {
   editedInPlace: 'EF345',
   enumValueRemoved: 'EF346',
   valueObjectBroken: 'EF347',
+  stepChanged: 'EF348',
   unreadableRevision: 'EF349',
 } as const;
 
@@ -118,14 +120,69 @@ function comparePayload(
 ): void {
   const { label, out } = ctx;
   const released = before.length;
-  if (after.length < released) {
+  const current = after[after.length - 1]?.version ?? 0;
+  if (current < released) {
     out.push(error(AgainstCodes.versionDeleted, span, 0,
-      `${payload} is at version ${after.length}, but ${label} released version ${released}: data stored at ${after.length + 1 === released ? `version ${released}` : `versions ${after.length + 1}..${released}`} could not be read`,
+      `${payload} is at version ${current}, but ${label} released version ${released}: data stored at ${current + 1 === released ? `version ${released}` : `versions ${current + 1}..${released}`} could not be read`,
       `restore \`version: ${released}\` and its history; to change the payload again, add version ${released + 1}`));
   }
+  const edited = new Set<number>();
   for (const old of before) {
     const now = after.find((v) => v.version === old.version);
-    if (now !== undefined) compareVersion(payload, old, now, now.version === after.length, ctx);
+    if (now === undefined) {
+      edited.add(old.version);
+      if (old.version < current) {
+        out.push(error(AgainstCodes.versionDeleted, span, 0,
+          `${payload} was released at version ${old.version} in ${label}, and the history no longer declares it: data stored at version ${old.version} could not be read`,
+          `restore version ${old.version}'s fields under \`history: { ${old.version}: { fields: … } }\``));
+      }
+      continue;
+    }
+    const reported = out.length;
+    compareVersion(payload, old, now, now.version === after.length, ctx);
+    if (out.length > reported) edited.add(old.version);
+  }
+  // The step out of a version is released once the version after it is: old data was read
+  // through it. A step between edited versions changes with them, which is already reported.
+  for (const old of before) {
+    const now = after.find((v) => v.version === old.version);
+    if (old.upcast === undefined || now === undefined || edited.has(old.version) || edited.has(old.version + 1)) continue;
+    compareStep(payload, old.upcast, now.upcast, now.span, ctx);
+  }
+}
+
+/**
+ * A released upcast step decides what data stored at its version reads as; a changed step
+ * would silently give old data another meaning, so it is refused like an edited version.
+ */
+function compareStep(payload: string, before: UpcastStepDef, after: UpcastStepDef | undefined, span: SourceSpan, ctx: Context): void {
+  const was = new Map(before.ops.map((op) => [op.field, opText(op)] as const));
+  const now = new Map((after?.ops ?? []).map((op) => [op.field, opText(op)] as const));
+  const changes: string[] = [];
+  for (const [field, text] of was) {
+    const next = now.get(field);
+    if (next !== text) changes.push(`"${field}": ${text} became ${next ?? 'nothing'}`);
+  }
+  for (const [field, text] of now) if (!was.has(field)) changes.push(`"${field}": nothing became ${text}`);
+  if (changes.length === 0) return;
+  const k = before.from;
+  ctx.out.push(error(AgainstCodes.stepChanged, span, 0,
+    `${payload} v${k}→v${before.to} was released in ${ctx.label}, and its upcast changed: ${changes.join('; ')}; data stored at version ${k} would read differently than before`,
+    `restore \`upcast\` under history ${k} as it was; to read old data differently, add a new version whose upcast step says how`));
+}
+
+function opText(op: UpcastOpDef): string {
+  switch (op.kind) {
+    case 'keep':
+      return 'kept';
+    case 'add':
+      return op.default === undefined ? 'added absent' : `added as ${JSON.stringify(op.default)}`;
+    case 'drop':
+      return 'dropped';
+    case 'rename':
+      return `renamed from "${op.from}"`;
+    case 'custom':
+      return `computed by ${op.functionName}`;
   }
 }
 
@@ -167,7 +224,7 @@ function compareVersion(
         ? error(AgainstCodes.enumValueRemoved, problem.span ?? field.span, problem.length, `${problem.message}: ${where}`,
           'restore the value; to stop using it, keep the released versions on an enum that still has it (e.g. `StatusV1` in their history fields) and map it away with `using` in a new version')
         : error(AgainstCodes.valueObjectBroken, problem.span ?? field.span, problem.length, `${problem.message}: ${where}`,
-          'value objects have no versions: declare a new type (e.g. a name ending in V2) and use it in a new version of the payloads, with an upcaster'));
+          problem.hint ?? 'value objects have no versions: declare a new type (e.g. a name ending in V2) and use it in a new version of the payloads, with an upcaster'));
     }
   }
   const old = new Set(before.fields.map((f) => f.name));

@@ -33,6 +33,8 @@ export interface ShapeProblem {
   readonly span?: SourceSpan;
   readonly length: number;
   readonly message: string;
+  /** A fix specific to this problem, when there is a simpler one than a new type. */
+  readonly hint?: string;
 }
 
 /**
@@ -75,8 +77,8 @@ function valueObjectProblems(beforeName: string, afterName: string, old: TypeSco
   if (before === undefined || after === undefined) return [];
   const subject = beforeName === afterName ? `value object ${afterName}` : `value object ${afterName} (stored as ${beforeName})`;
   const problems: ShapeProblem[] = [];
-  const problem = (span: SourceSpan, length: number, what: string): void => {
-    problems.push({ kind: 'valueObject', key: `vo ${afterName} ${what}`, span, length, message: `${subject} ${what}` });
+  const problem = (span: SourceSpan, length: number, what: string, hint?: string): void => {
+    problems.push({ kind: 'valueObject', key: `vo ${afterName} ${what}`, span, length, message: `${subject} ${what}`, ...(hint === undefined ? {} : { hint }) });
   };
   const fields = new Map(after.fields.map((f) => [f.name, f] as const));
   for (const field of before.fields) {
@@ -95,9 +97,14 @@ function valueObjectProblems(beforeName: string, afterName: string, old: TypeSco
   }
   const known = new Set(before.fields.map((f) => f.name));
   for (const field of after.fields) {
-    const fillable = field.optional || field.default !== undefined || field.type.kind === 'list' || field.type.kind === 'map';
-    if (!known.has(field.name) && !fillable) {
-      problem(field.span, field.name.length, `gained field "${field.name}", required and without a default, which stored values lack`);
+    // Decoders read a value object's required fields strictly (a default or an empty list is
+    // not filled in on read), so only an optional field can be new to stored values.
+    if (!known.has(field.name) && !field.optional) {
+      const fill = field.default !== undefined ? 'its default' : field.type.kind === 'list' || field.type.kind === 'map' ? 'an empty collection' : undefined;
+      problem(field.span, field.name.length, fill === undefined
+        ? `gained field "${field.name}", required and without a default, which stored values lack`
+        : `gained field "${field.name}", required, which stored values lack (${fill} is not filled in when a stored value is read)`,
+        `make it optional (\`${field.name}: ${typeText(field.type)}?\`): stored values then read without it; or declare a new value object type and use it in a new version of the payloads`);
     }
   }
   return problems;

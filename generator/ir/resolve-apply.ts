@@ -100,7 +100,7 @@ function resolveOp(ctx: ApplyContext, op: RawApplyOp, diagnostics: Diagnostic[])
     return undefined;
   }
   const written = op.source.value;
-  const eventField = typeof written === 'string' ? ctx.eventFields.get(written) : undefined;
+  const eventField = typeof written === 'string' && !op.quoted ? ctx.eventFields.get(written) : undefined;
   const source: ApplySourceDef = eventField !== undefined ? { kind: 'eventField', field: eventField.name } : { kind: 'constant', value: written };
   const kind = verb === 'set' ? 'assign' : verb;
   const problem = (code: string, message: string, hint?: string): undefined => {
@@ -109,7 +109,7 @@ function resolveOp(ctx: ApplyContext, op: RawApplyOp, diagnostics: Diagnostic[])
   };
   const sourceText = eventField !== undefined ? `event field "${eventField.name}" (${formatType(eventField.type, eventField.optional)})` : `constant ${JSON.stringify(written)}`;
   const typoHint = (): string | undefined => {
-    if (typeof written !== 'string') return undefined;
+    if (typeof written !== 'string' || op.quoted) return undefined;
     const near = closestName(written, ctx.eventFields.keys());
     return near === undefined ? undefined : `"${written}" is not a field of ${ctx.eventLabel}; did you mean event field "${near}"?`;
   };
@@ -134,9 +134,12 @@ function resolveOp(ctx: ApplyContext, op: RawApplyOp, diagnostics: Diagnostic[])
     const fits = sameType(eventField.type, target.type) && (target.optional || !eventField.optional);
     if (!fits) {
       const code = kind === 'push' || kind === 'remove' ? 'EF504' : kind === 'assign' ? 'EF503' : 'EF505';
-      const hint = sameType(eventField.type, target.type)
-        ? `the event field may be absent: make it required, or make the state field optional`
-        : `make the types agree, or use \`apply: custom\` and convert in the handler`;
+      const literalFits = target.type.kind === 'enum' && checkValue(written, target.type, {}, ctx.table) === undefined;
+      const hint = literalFits
+        ? `a bare name is the event field of that name; to mean the enum value, quote it: \`"${String(written)}"\``
+        : sameType(eventField.type, target.type)
+          ? `the event field may be absent: make it required, or make the state field optional`
+          : `make the types agree, or use \`apply: custom\` and convert in the handler`;
       return problem(code, `\`${verb}\` in event ${ctx.eventLabel} puts ${sourceText} into ${target.label}`, hint);
     }
   } else {
@@ -144,9 +147,10 @@ function resolveOp(ctx: ApplyContext, op: RawApplyOp, diagnostics: Diagnostic[])
     if (valueProblem !== undefined) {
       return problem('EF506', `\`${verb}\` in event ${ctx.eventLabel}: ${sourceText} does not fit ${target.label}: ${valueProblem.message}`, typoHint() ?? 'a value that is not the name of an event field is a constant; it must fit the state field');
     }
-    const typo = typoHint();
+    // A value of the target's enum is what the author meant; only other strings may be typos.
+    const typo = target.type.kind === 'enum' ? undefined : typoHint();
     if (typo !== undefined && typeof written === 'string') {
-      diagnostics.push(warningAt(ctx.file, op.source.range, 'EF509', `\`${verb}\` in event ${ctx.eventLabel} sets "${stateName}" to the constant ${JSON.stringify(written)}`, typo));
+      diagnostics.push(warningAt(ctx.file, op.source.range, 'EF509', `\`${verb}\` in event ${ctx.eventLabel} sets "${stateName}" to the constant ${JSON.stringify(written)}`, `${typo} If the constant is meant, quote it: \`"${written}"\``));
     }
   }
   return { kind, stateField: stateName, source };

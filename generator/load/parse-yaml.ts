@@ -2,7 +2,7 @@
  * Stage 1: YAML text → Document with positions. YAML problems (syntax, duplicate keys, bad
  * indentation, several documents) become diagnostics at their position; nothing is thrown.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLError } from 'yaml';
+import { CST, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { errorAt, keyText, rangeAt, rangeOfNode, warningAt, type SchemaSource, type SourceDoc } from './source-doc.js';
 
@@ -44,7 +44,7 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const report = (error: YAMLError, severity: 'error' | 'warning'): void => {
-    const better = unclosedQuote(error, input.text) ?? overIndentedKey(error, input.text);
+    const better = unclosedQuote(error, input.text) ?? unclosedBracket(error, input.text) ?? overIndentedKey(error, input.text);
     if (better !== undefined) {
       diagnostics.push(errorAt(input.path, rangeAt(lineCounter, better.offset, better.offset + 1), better.code, better.message, better.hint));
       return;
@@ -119,6 +119,60 @@ function unclosedQuote(error: YAMLError, text: string): Restated | undefined {
     };
   }
   return undefined;
+}
+
+/**
+ * An unclosed `{` or `[` makes yaml read the following lines as part of the flow collection
+ * and complain where they are (often as bad indentation, a line later); the bracket to fix is
+ * the one that opened it. The innermost unclosed one before the error is the first to close.
+ */
+function unclosedBracket(error: YAMLError, text: string): Restated | undefined {
+  let opening: { offset: number; source: string } | undefined;
+  for (const token of new Parser().parse(text)) {
+    CST.visit(token as Parameters<typeof CST.visit>[0], (item) => {
+      const value = item.value;
+      if (value?.type !== 'flow-collection' || value.start.offset > error.pos[0]) return;
+      const close = value.start.source === '{' ? '}' : ']';
+      if (!value.end.some((t) => t.source === close) && (opening === undefined || value.start.offset > opening.offset)) {
+        opening = { offset: value.start.offset, source: value.start.source };
+      }
+    });
+  }
+  // yaml also ends a flow collection early at an under-indented line; when the brackets do
+  // balance in the text, the indentation is the problem and EF102 says so.
+  if (opening === undefined || closedLater(text, opening.offset)) return undefined;
+  const map = opening.source === '{';
+  const close = map ? '}' : ']';
+  return {
+    offset: opening.offset,
+    code: 'EF100',
+    message: `invalid YAML: the ${map ? 'flow map' : 'flow list'} opened with \`${opening.source}\` here is never closed`,
+    hint: `close it with \`${close}\` after its last ${map ? 'entry' : 'item'}${map ? ', or write the map one key per line without braces' : ''}`,
+  };
+}
+
+/** Whether the bracket at `offset` is matched later in the text (quotes and comments skipped). */
+function closedLater(text: string, offset: number): boolean {
+  const open: string[] = [];
+  for (let i = offset; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) return false;
+      i = end;
+    } else if (c === '#' && /\s/.test(text[i - 1] ?? ' ')) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) return false;
+      i = end;
+    } else if (c === '{' || c === '[') {
+      open.push(c === '{' ? '}' : ']');
+    } else if (c === '}' || c === ']') {
+      // A bracket of the other kind closes nothing: the one opened is still open.
+      if (open.pop() !== c) return false;
+      if (open.length === 0) return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -70,6 +70,8 @@ export interface RawApplyOp {
   readonly stateField: Located<string>;
   /** An event field name or a constant. */
   readonly source: Located<string | number | boolean>;
+  /** Written in quotes: always a constant, even when an event field has that name. */
+  readonly quoted: boolean;
 }
 
 export type RawApply =

@@ -151,6 +151,7 @@ class DomainReader {
           verb,
           stateField: this.keyLocated(op),
           source: { value, range: rangeOfNode(this.source, op.value) },
+          quoted: isScalar(op.value) && (op.value.type === 'QUOTE_DOUBLE' || op.value.type === 'QUOTE_SINGLE'),
         });
       }
     }

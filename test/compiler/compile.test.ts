@@ -124,7 +124,7 @@ describe('compile', () => {
       schema('domain: Farm\naggregats: {}\n', 'b.domain.yaml'),
       schema('domain: Park\naggregates:\n  Gate:\n    events:\n      Opened: { creates: true, fields: { at: datetim } }\n', 'c.domain.yaml'),
     ]);
-    expect(lines.map((l) => l.slice(0, l.indexOf(':', l.indexOf(':') + 1)))).toEqual(['a.domain.yaml:3', 'b.domain.yaml:2', 'c.domain.yaml:5']);
+    expect(lines.map((l) => l.slice(0, l.indexOf(':', l.indexOf(':') + 1)))).toEqual(['a.domain.yaml:2', 'b.domain.yaml:2', 'c.domain.yaml:5']);
     expect(lines[1]).toContain('EF111');
     expect(lines[1]).toContain('did you mean "aggregates"?');
     expect(lines[2]).toContain('did you mean "datetime"?');

@@ -1,12 +1,15 @@
 /**
  * The corpus of invalid schemas: test/fixtures/invalid/<case>/input.domain.yaml, each with
- * expected.txt holding the exact rendered diagnostics (code, line:col, message, hint).
+ * expected.txt holding the exact rendered diagnostics (code, line:col, message, hint). A case
+ * with a released.domain.yaml is a `check --against` case: input compiles, and the comparison
+ * with the released revision refuses it.
  * `UPDATE_GOLDEN=1 npx vitest run test/compiler` rewrites expected.txt files (review the diff).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, formatDiagnostic } from '../../generator/index.js';
+import { compareRevisions } from '../../generator/against/index.js';
+import { compile, formatDiagnostic, type CompileResult } from '../../generator/index.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures', 'invalid');
 const cases = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
@@ -21,6 +24,11 @@ describe('invalid schema corpus', () => {
     const path = `${name}.domain.yaml`;
     const text = readFileSync(join(root, name, 'input.domain.yaml'), 'utf8');
     const result = compile({ sources: [{ path, text }], skipEmit: true });
+    const releasedFile = join(root, name, 'released.domain.yaml');
+    if (existsSync(releasedFile)) {
+      expectAgainstCase(name, result, compile({ sources: [{ path: 'released.domain.yaml', text: readFileSync(releasedFile, 'utf8') }], skipEmit: true }));
+      return;
+    }
     const rendered = result.diagnostics.map(formatDiagnostic).join('\n') + '\n';
     const expectedFile = join(root, name, 'expected.txt');
     if (update) writeFileSync(expectedFile, rendered);
@@ -43,3 +51,16 @@ describe('invalid schema corpus', () => {
     expect(result.diagnostics.map((d) => d.code)).toContain(code);
   });
 });
+
+/** A `check --against` case: both revisions compile, and the comparison refuses the change with the case's code. */
+function expectAgainstCase(name: string, current: CompileResult, released: CompileResult): void {
+  expect(current.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  expect(released.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  if (current.project === undefined || released.project === undefined) throw new Error(`${name}: a revision does not compile`);
+  const diagnostics = compareRevisions(released.project, current.project, { revisionLabel: 'released.domain.yaml' });
+  const rendered = diagnostics.map(formatDiagnostic).join('\n') + '\n';
+  const expectedFile = join(root, name, 'expected.txt');
+  if (update) writeFileSync(expectedFile, rendered);
+  expect(rendered).toBe(readFileSync(expectedFile, 'utf8'));
+  expect(diagnostics.map((d) => d.code)).toContain(/^(ef\d{3})/.exec(name)?.[1]?.toUpperCase());
+}

@@ -4,14 +4,11 @@
  * `decrement`, and the Kitchen golden builds its IR by hand, so this is the one test that the
  * YAML form of each operation reaches the generated aggregate and behaves.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../generator/index.js';
 import { ValidationError } from '../../runtime/index.js';
-import { ROOT } from '../emit/golden-cases.js';
+import { importGenerated, type ImportedGenerated } from './import-generated.js';
 
 const schema = `domain: Pantry
 types:
@@ -76,21 +73,15 @@ interface ShelfClass {
   create(input: { label: string }, options?: { id?: string }): ShelfInstance;
 }
 
-let dir: string;
+let generated: ImportedGenerated<{ Shelf: ShelfClass }>;
 let Shelf: ShelfClass;
 const result = compile({ sources: [{ path: 'schemas/pantry.domain.yaml', text: schema }], outToCwd: '..' });
 
 beforeAll(async () => {
-  // At the repository root, so `eventforge/runtime` and node_modules resolve as for generated/.
-  dir = mkdtempSync(join(ROOT, '.apply-yaml-'));
-  for (const file of result.files.filter((f) => /\.(ts|js)$/.test(f.path))) {
-    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-    writeFileSync(join(dir, file.path), file.contents);
-  }
-  const module = (await import(pathToFileURL(join(dir, 'pantry', 'aggregates.ts')).href)) as { Shelf: ShelfClass };
-  Shelf = module.Shelf;
+  generated = await importGenerated<{ Shelf: ShelfClass }>(result.files, 'pantry/aggregates', '.apply-yaml-');
+  Shelf = generated.module.Shelf;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => generated.remove());
 
 describe('declarative apply written in YAML', () => {
   it('compiles to the IR operations: kinds in the documented order, fields as written', () => {

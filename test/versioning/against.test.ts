@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkAgainst } from '../../generator/against/index.js';
+import { checkAgainst, compareRevisions } from '../../generator/against/index.js';
 import { main } from '../../generator/cli.js';
 import { compile } from '../../generator/compile.js';
 import type { Diagnostic } from '../../generator/diagnostics.js';
@@ -60,11 +60,26 @@ describe('check --against a schema file', () => {
     ['enum-value-removed', 'EF346', 5, 3, 'enum Size lacks "large", which stored data may hold: event Cart.ItemAdded v2 field "size"'],
     ['value-object-broken', 'EF347', 10, 7, 'value object Item gained field "price", required and without a default'],
     ['domain-renamed', 'EF341', 3, 9, 'from Shop.* to Store.*'],
+    ['upcast-changed', 'EF348', 28, 11, 'event Cart.ItemAdded v1→v2 was released in test/fixtures/versioning/against/before.domain.yaml, and its upcast changed: "size": added absent became computed by sizeFromItem'],
+    ['value-object-defaulted-field', 'EF347', 10, 7, 'value object Item gained field "discount", required, which stored values lack (its default is not filled in when a stored value is read)'],
   ])('%s → %s at %i:%i', (caseName, code, line, column, message) => {
     const diagnostics = against(caseName);
     expect(where(diagnostics)).toEqual([`${code} ${dir}/${caseName}.domain.yaml:${line}:${column}`]);
     expect(diagnostics[0]?.message).toContain(message);
     expect(diagnostics[0]?.hint).toBeTruthy();
+  });
+
+  it('EF344 when a released version is missing from the current versions, even in an IR that check did not build', () => {
+    const released = projectOf([{ path: before, text: readFileSync(before, 'utf8') }]);
+    const domain = released.domains[0]!;
+    // ItemAdded at version 2 with only its version 2 left: what `version: 2` without history was before EF300 covered it.
+    const current = {
+      ...released,
+      domains: [{ ...domain, aggregates: domain.aggregates.map((a) => ({ ...a, events: a.events.map((e) => ({ ...e, versions: e.versions.filter((v) => v.version === e.version) })) })) }],
+    };
+    const found = compareRevisions(released, current, { revisionLabel: 'HEAD' });
+    expect(found.map((d) => d.code)).toEqual(['EF344']);
+    expect(found[0]?.message).toContain('event Cart.ItemAdded was released at version 1 in HEAD, and the history no longer declares it');
   });
 
   it('hints at the rename when one event disappears and one appears', () => {

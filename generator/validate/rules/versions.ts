@@ -1,5 +1,6 @@
 /**
- * EF300 a version missing from history (an event at version n needs 1..n-1), EF301 a history
+ * EF300 a version missing from history (an event at version n needs 1..n-1, also when it has
+ * no history at all), EF301 a history
  * entry at or above the current version, EF302 history on a payload without `version`,
  * EF310 `using:` upcasters in a domain without an `upcasters` module, EF311 (warning) an
  * `upcasters` module nothing uses. What an upcast entry says is judged by deriveUpcastStep.
@@ -29,7 +30,6 @@ export const versions: Rule = ({ domain }) => {
         }
       }
     }
-    if (history.length === 0) continue;
     const last = history[history.length - 1]?.version.value ?? 1;
     if (payload.version === undefined) {
       const first = history[0];
@@ -47,7 +47,14 @@ export const versions: Rule = ({ domain }) => {
     const present = new Set(history.map((h) => h.version.value));
     const missing = range(current - 1).filter((v) => !present.has(v));
     if (missing.length > 0) {
-      diagnostics.push(errorAt(file, payload.version.range, 'EF300', `${label} is at version ${current}, but its history lacks version${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, `every earlier version must be declared so stored data can be upcast: add \`${missing[0]}: { fields: { … } }\` under \`history\``));
+      // Without the earlier versions' fields no decoder exists for data stored at them.
+      const message = history.length === 0
+        ? `${label} is at version ${current}, but it has no \`history\`, so data stored at version${missing.length > 1 ? `s 1..${current - 1}` : ' 1'} could not be read`
+        : `${label} is at version ${current}, but its history lacks version${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
+      const hint = history.length === 0
+        ? `declare every earlier version: add \`history: { ${missing[0]}: { fields: { … } } }\` with the fields version ${missing[0]} had${missing.length > 1 ? `, and so on up to ${current - 1}` : ''}; if nothing was ever stored at another version, remove \`version\``
+        : `every earlier version must be declared so stored data can be upcast: add \`${missing[0]}: { fields: { … } }\` under \`history\``;
+      diagnostics.push(errorAt(file, payload.version.range, 'EF300', message, hint));
     }
   }
   if (domain.upcasters !== undefined && usings === 0) {
