@@ -7,6 +7,8 @@ export interface RuleContext {
   readonly domain: RawDomain;
   /** The domain's enums and value objects by name. */
   readonly table: TypeTable;
+  /** Whether a name may be a type declaration that a shape error left unreadable (not to be reported as unknown). */
+  readonly brokenType: (name: string) => boolean;
 }
 
 export type Rule = (ctx: RuleContext) => Diagnostic[];
