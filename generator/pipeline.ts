@@ -10,7 +10,7 @@ import { buildProject } from './ir/build-ir.js';
 import type { ProjectDef } from './ir/model.js';
 import { upcastFindings } from './ir/upcast-findings.js';
 import { typeTable } from './ir/resolve-types.js';
-import { atBrokenSpot, damageOfYamlErrors, mayBeBrokenType, mergeDamage } from './load/damage.js';
+import { atBrokenSpot, damageOfYamlErrors, lacksEvents, mayBeBrokenType, mergeDamage } from './load/damage.js';
 import { parseYaml } from './load/parse-yaml.js';
 import type { RawDomain } from './load/raw-model.js';
 import { readDomain } from './load/read-domain.js';
@@ -62,7 +62,12 @@ export function compileWith(options: CompileOptions, emitterList: readonly Emitt
     if (damage.whole) continue;
     const domain = readDomain(parsed.source, damage);
     domains.push(domain);
-    const ctx = { domain, table: typeTable(domain), brokenType: (name: string) => mayBeBrokenType(damage, name) };
+    const ctx = {
+      domain,
+      table: typeTable(domain),
+      brokenType: (name: string) => mayBeBrokenType(damage, name),
+      lacksEvents: (aggregate: string) => lacksEvents(damage, aggregate),
+    };
     for (const rule of rules) diagnostics.push(...rule(ctx).filter((d) => !atBrokenSpot(damage, d)));
   }
   diagnostics.push(...checkProject(domains));

@@ -1,6 +1,6 @@
 /**
- * What a shape error or a recoverable YAML error breaks: the type or aggregate declaration it
- * sits in, a whole `types:`/`aggregates:` section, or the whole file. The domain is then read
+ * What a shape error or a recoverable YAML error breaks: the event it sits in, else the type or
+ * aggregate declaration, a whole `types:`/`aggregates:` section, or the whole file. The domain is then read
  * without the broken parts, so the semantic rules still judge everything else in the same run,
  * and the names of broken types are kept so that fields using them are not reported as unknown.
  */
@@ -17,6 +17,8 @@ export interface Damage {
   readonly types: Set<string>;
   /** Broken declarations under `aggregates:`. */
   readonly aggregates: Set<string>;
+  /** Broken events, as `aggregate.event`, of aggregates that are otherwise readable. */
+  readonly events: Set<string>;
   /**
    * Offset ranges `[start, end)` of broken top-level values (`upcasters: shop-upcasters`): the
    * shape error already reports them, so what the rules say about them is noise.
@@ -28,11 +30,7 @@ export interface Damage {
 const DECLARATION_SECTIONS = new Set(['types', 'aggregates']);
 
 export function noDamage(): Damage {
-  return { whole: false, sections: new Set(), types: new Set(), aggregates: new Set(), spots: [] };
-}
-
-export function hasDamage(damage: Damage): boolean {
-  return damage.whole || damage.sections.size > 0 || damage.types.size > 0 || damage.aggregates.size > 0;
+  return { whole: false, sections: new Set(), types: new Set(), aggregates: new Set(), events: new Set(), spots: [] };
 }
 
 /**
@@ -41,7 +39,7 @@ export function hasDamage(damage: Damage): boolean {
  * wrong kind, and rule findings on it are dropped.
  */
 export function markPath(damage: Damage, source: SourceDoc, path: readonly string[]): void {
-  const [section, name] = path;
+  const [section, name, part, event] = path;
   if (section === undefined) {
     damage.whole = true;
     return;
@@ -52,6 +50,8 @@ export function markPath(damage: Damage, source: SourceDoc, path: readonly strin
     return;
   }
   if (name === undefined) damage.sections.add(section);
+  // An event depends on its aggregate's state, never on another event: it can be set aside alone.
+  else if (section === 'aggregates' && part === 'events' && event !== undefined) damage.events.add(`${name}.${event}`);
   else (section === 'types' ? damage.types : damage.aggregates).add(name);
 }
 
@@ -65,7 +65,14 @@ export function markOffset(damage: Damage, source: SourceDoc, offset: number): v
   }
   const declaration = top.value.items.find((pair) => contains(pair, offset));
   if (declaration === undefined) damage.whole = true;
-  else markPath(damage, source, [keyText(top.key), keyText(declaration.key)]);
+  else markPath(damage, source, [keyText(top.key), keyText(declaration.key), ...eventAt(declaration.value, offset)]);
+}
+
+/** `['events', name]` when the offset lies inside an event of an aggregate's `events:` map. */
+function eventAt(aggregate: unknown, offset: number): string[] {
+  const events = isMap(aggregate) ? aggregate.items.find((pair) => contains(pair, offset) && keyText(pair.key) === 'events') : undefined;
+  const event = events !== undefined && isMap(events.value) ? events.value.items.find((pair) => contains(pair, offset)) : undefined;
+  return event === undefined ? [] : ['events', keyText(event.key)];
 }
 
 function contains(pair: unknown, offset: number): boolean {
@@ -79,6 +86,11 @@ function contains(pair: unknown, offset: number): boolean {
 /** Whether the reader must skip an entry of `types:` or `aggregates:`. */
 export function isBrokenDeclaration(damage: Damage, section: 'types' | 'aggregates', name: string): boolean {
   return damage.sections.has(section) || damage[section].has(name);
+}
+
+/** Whether an aggregate is read without some of its events (so its set of events is not the whole story). */
+export function lacksEvents(damage: Damage, aggregate: string): boolean {
+  return [...damage.events].some((key) => key.startsWith(`${aggregate}.`));
 }
 
 /** Whether a type name may refer to a declaration that could not be read. */
@@ -107,6 +119,7 @@ export function mergeDamage(a: Damage, b: Damage): Damage {
     sections: new Set([...a.sections, ...b.sections]),
     types: new Set([...a.types, ...b.types]),
     aggregates: new Set([...a.aggregates, ...b.aggregates]),
+    events: new Set([...a.events, ...b.events]),
     spots: [...a.spots, ...b.spots],
   };
 }

@@ -91,7 +91,9 @@ class DomainReader {
     return {
       name,
       state,
-      events: this.entries(this.child(map, 'events')).map((e) => this.event(e)),
+      events: this.entries(this.child(map, 'events'))
+        .filter((e) => !this.damage.events.has(`${name.value}.${e.key}`))
+        .map((e) => this.event(e)),
       ...(snapshotEvery !== undefined ? { snapshotEvery } : {}),
       ...(description !== undefined ? { description } : {}),
     };

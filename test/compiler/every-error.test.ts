@@ -35,6 +35,8 @@ describe('every error in one run', () => {
       ['EF111', where('pii: maybe', 'pii')], // shape, in type Money
       ['EF200', where('lines: "Lien[]"', 'Lien')], // type reference
       ['EF501', where('statsu: Confirmed', 'statsu')], // apply
+      ['EF111', where('colour: red', 'colour')], // shape, in one event of Ticket …
+      ['EF501', where('closedAd: at', 'closedAd')], // … does not hide an apply mistake in another
       ['EF110', where('  Invoice:', 'Invoice')], // shape: Invoice lacks `events` …
       ['EF111', where('evnets:', 'evnets')], // … because of a typo
       ['EF101', where('fields: { amount: string }', 'fields')], // YAML: a key written twice
@@ -45,13 +47,15 @@ describe('every error in one run', () => {
 
   it('keeps the did-you-mean of each', () => {
     expect(found.find((d) => d.code === 'EF200')?.hint).toBe('did you mean "Line"?');
-    expect(found.find((d) => d.code === 'EF501')?.hint).toBe('did you mean "status"?');
+    expect(found.filter((d) => d.code === 'EF501').map((d) => d.hint)).toEqual(['did you mean "status"?', 'did you mean "closedAt"?']);
     expect(found.find((d) => d.at === where('evnets:', 'evnets'))?.hint).toBe('did you mean "events"?');
   });
 
   it('says nothing about what uses a broken declaration', () => {
     // Cart's `total: Money` names the type with a shape error: no "unknown type Money".
     expect(found.filter((d) => d.code === 'EF200' && d.message.includes('Money'))).toEqual([]);
+    // Ticket's creation event has a shape error: it is set aside, but Ticket is not "without creation event".
+    expect(found.filter((d) => d.code === 'EF500')).toEqual([]);
     // Invoice without `events` (a typo): no "no creation event" on top of the typo.
     expect(found.filter((d) => d.message.includes('Invoice')).map((d) => d.code)).toEqual(['EF110', 'EF111']);
     // Payment's event with \`fields\` twice: its aggregate is not judged on a guess of which one counts.
@@ -64,6 +68,8 @@ describe('every error in one run', () => {
       { from: '    pii: maybe\n', to: '', codes: ['EF111'] },
       { from: '"Lien[]"', to: '"Line[]"', codes: ['EF200'] },
       { from: 'statsu: Confirmed', to: 'status: Confirmed', codes: ['EF501'] },
+      { from: ', colour: red', to: '', codes: ['EF111'] },
+      { from: 'closedAd: at', to: 'closedAt: at', codes: ['EF501'] },
       { from: '    evnets:', to: '    events:', codes: ['EF110', 'EF111'] },
       { from: '        fields: { amount: string }\n', to: '', codes: ['EF101'] },
       { from: '        version: 3\n', to: '        version: 2\n', codes: ['EF300'] },
