@@ -89,4 +89,31 @@ describe('every error in one run', () => {
     expect(codes).toContain('EF100');
     expect(codes.filter((c) => !/^EF10\d$/.test(c))).toEqual([]);
   });
+
+  it('sets aside a whole section that is not a map, without reporting the types it held as unknown', () => {
+    const source = [
+      'domain: Shop',
+      'types: [Money]',
+      'aggregates:',
+      '  Cart:',
+      '    state: { fields: { owner: string, total: Money } }',
+      '    events:',
+      '      Opened: { creates: true, fields: { owner: string }, apply: custom }',
+      '  Shelf:',
+      '    state: { fields: { label: string } }',
+      '    events:',
+      '      Built: { creates: true, fields: { label: string } }',
+      '      Relabelled: { fields: { name: string }, apply: { set: { lable: name } } }',
+      '',
+    ].join('\n');
+    expect(check(source).map((d) => [d.code, d.at])).toEqual([
+      ['EF112', '2:8'],
+      ['EF501', '12:63'],
+    ]);
+  });
+
+  it('stops at a top-level key written twice (which of the two counts is a guess)', () => {
+    const source = 'domain: Shop\naggregates: {}\naggregates:\n  Cart: { events: { Made: { fields: { x: strng } } } }\n';
+    expect(check(source).map((d) => d.code)).toEqual(['EF101']);
+  });
 });
