@@ -1,8 +1,9 @@
 /**
- * What a shape error or a recoverable YAML error breaks: the event it sits in, else the type or
- * aggregate declaration, a whole `types:`/`aggregates:` section, or the whole file. The domain is then read
- * without the broken parts, so the semantic rules still judge everything else in the same run,
- * and the names of broken types are kept so that fields using them are not reported as unknown.
+ * What a shape error or a recoverable YAML error breaks: the event it sits in, else the type
+ * or aggregate declaration, a whole `types:`/`aggregates:` section, or the whole file. The
+ * domain is then read without the broken parts, so the semantic rules still judge everything
+ * else in the same run; the names of broken types are kept so that fields using them are not
+ * reported as unknown.
  */
 import { isMap, isPair, type Node, type Pair } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
@@ -17,8 +18,8 @@ export interface Damage {
   readonly types: Set<string>;
   /** Broken declarations under `aggregates:`. */
   readonly aggregates: Set<string>;
-  /** Broken events, as `aggregate.event`, of aggregates that are otherwise readable. */
-  readonly events: Set<string>;
+  /** Broken events by aggregate, of aggregates that are otherwise readable. */
+  readonly events: Map<string, Set<string>>;
   /**
    * Offset ranges `[start, end)` of broken top-level values (`upcasters: shop-upcasters`): the
    * shape error already reports them, so what the rules say about them is noise.
@@ -30,7 +31,7 @@ export interface Damage {
 const DECLARATION_SECTIONS = new Set(['types', 'aggregates']);
 
 export function noDamage(): Damage {
-  return { whole: false, sections: new Set(), types: new Set(), aggregates: new Set(), events: new Set(), spots: [] };
+  return { whole: false, sections: new Set(), types: new Set(), aggregates: new Set(), events: new Map(), spots: [] };
 }
 
 /**
@@ -51,7 +52,7 @@ export function markPath(damage: Damage, source: SourceDoc, path: readonly strin
   }
   if (name === undefined) damage.sections.add(section);
   // An event depends on its aggregate's state, never on another event: it can be set aside alone.
-  else if (section === 'aggregates' && part === 'events' && event !== undefined) damage.events.add(`${name}.${event}`);
+  else if (section === 'aggregates' && part === 'events' && event !== undefined) damage.events.set(name, new Set([...(damage.events.get(name) ?? []), event]));
   else (section === 'types' ? damage.types : damage.aggregates).add(name);
 }
 
@@ -88,9 +89,14 @@ export function isBrokenDeclaration(damage: Damage, section: 'types' | 'aggregat
   return damage.sections.has(section) || damage[section].has(name);
 }
 
+/** Whether the reader must skip an event of an aggregate. */
+export function isBrokenEvent(damage: Damage, aggregate: string, event: string): boolean {
+  return damage.events.get(aggregate)?.has(event) === true;
+}
+
 /** Whether an aggregate is read without some of its events (so its set of events is not the whole story). */
 export function lacksEvents(damage: Damage, aggregate: string): boolean {
-  return [...damage.events].some((key) => key.startsWith(`${aggregate}.`));
+  return damage.events.has(aggregate);
 }
 
 /** Whether a type name may refer to a declaration that could not be read. */
@@ -119,7 +125,7 @@ export function mergeDamage(a: Damage, b: Damage): Damage {
     sections: new Set([...a.sections, ...b.sections]),
     types: new Set([...a.types, ...b.types]),
     aggregates: new Set([...a.aggregates, ...b.aggregates]),
-    events: new Set([...a.events, ...b.events]),
+    events: new Map([...a.events.keys(), ...b.events.keys()].map((k) => [k, new Set([...(a.events.get(k) ?? []), ...(b.events.get(k) ?? [])])])),
     spots: [...a.spots, ...b.spots],
   };
 }

@@ -21,7 +21,7 @@ import {
   type RawUpcast,
 } from './raw-model.js';
 import { keyText, rangeOfNode, type SourceDoc, type SourceRange } from './source-doc.js';
-import { isBrokenDeclaration, noDamage, type Damage } from './damage.js';
+import { isBrokenDeclaration, isBrokenEvent, noDamage, type Damage } from './damage.js';
 
 interface Entry {
   readonly key: string;
@@ -92,7 +92,7 @@ class DomainReader {
       name,
       state,
       events: this.entries(this.child(map, 'events'))
-        .filter((e) => !this.damage.events.has(`${name.value}.${e.key}`))
+        .filter((e) => !isBrokenEvent(this.damage, name.value, e.key))
         .map((e) => this.event(e)),
       ...(snapshotEvery !== undefined ? { snapshotEvery } : {}),
       ...(description !== undefined ? { description } : {}),
