@@ -41,13 +41,14 @@ describe('every error in one run', () => {
       ['EF111', where('evnets:', 'evnets')], // … because of a typo
       ['EF101', where('fields: { amount: string }', 'fields')], // YAML: a key written twice
       ['EF300', where('version: 3', '3')], // history rule
-      ['EF320', where('        fields: { carrier: string }', 'carrier')], // upcast derivation, at the changed field
+      ['EF320', where('        fields: { carrier: string }', 'carrier')], // upcast derivation, at the changed field …
+      ['EF501', where('carier: via', 'carier')], // … beside an apply mistake in another event of Shipment
     ]);
   });
 
   it('keeps the did-you-mean of each', () => {
     expect(found.find((d) => d.code === 'EF200')?.hint).toBe('did you mean "Line"?');
-    expect(found.filter((d) => d.code === 'EF501').map((d) => d.hint)).toEqual(['did you mean "status"?', 'did you mean "closedAt"?']);
+    expect(found.filter((d) => d.code === 'EF501').map((d) => d.hint)).toEqual(['did you mean "status"?', 'did you mean "closedAt"?', 'did you mean "carrier"?']);
     expect(found.find((d) => d.at === where('evnets:', 'evnets'))?.hint).toBe('did you mean "events"?');
   });
 
@@ -74,6 +75,7 @@ describe('every error in one run', () => {
       { from: '        fields: { amount: string }\n', to: '', codes: ['EF101'] },
       { from: '        version: 3\n', to: '        version: 2\n', codes: ['EF300'] },
       { from: '            fields: { carrier: int }', to: '            fields: { carrier: string }', codes: ['EF320'] },
+      { from: 'carier: via', to: 'carrier: via', codes: ['EF501'] },
     ];
     const fixAll = (except: number): string => fixes.reduce((t, f, i) => (i === except ? t : t.replace(f.from, f.to)), text);
     expect(check(fixAll(-1))).toEqual([]);
