@@ -7,8 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { formatDiagnostic, InternalError, type Diagnostic } from './diagnostics.js';
+import { InternalError, type Diagnostic } from './diagnostics.js';
+import type { SchemaSource } from './load/source-doc.js';
 import { readSources } from './load/read-sources.js';
+import { jsonReport } from './report/json.js';
+import { colored, plain, wantsColor } from './report/paint.js';
+import { renderDiagnostic } from './report/render.js';
 import { cacheKey, validRecord, writeRecord, type CacheInputs } from './write/build-cache.js';
 import { planOutput } from './write/plan-output.js';
 import { explainCode } from './write/explain.js';
@@ -24,6 +28,8 @@ export interface CliIo {
   err(line: string): void;
   /** Ends `--watch`. */
   readonly signal?: AbortSignal;
+  /** Set when `err` goes to a terminal-like stream: diagnostics get a code frame, coloured if `color`. */
+  readonly terminal?: { readonly color: boolean };
 }
 
 export interface CliCommand {
@@ -49,21 +55,25 @@ export const commands: CliCommand[] = [
   {
     name: 'check',
     summary: 'validate schemas and print every problem (writes nothing)',
-    usage: 'eventforge check [paths...] [--against <file|folder|git revision>]   (default: schemas/)',
-    options: { against: { type: 'string' } },
+    usage: 'eventforge check [paths...] [--against <file|folder|git revision>] [--json]   (default: schemas/)',
+    options: { against: { type: 'string' }, json: { type: 'boolean', default: false } },
     run: async (args, io) =>
-      runCheck(args.positionals.length > 0 ? args.positionals : ['schemas'], io, typeof args.values['against'] === 'string' ? args.values['against'] : undefined),
+      runCheck(args.positionals.length > 0 ? args.positionals : ['schemas'], io, {
+        ...(typeof args.values['against'] === 'string' ? { against: args.values['against'] } : {}),
+        json: args.values['json'] === true,
+      }),
   },
   {
     name: 'generate',
     summary: 'compile schemas into TypeScript and write the output folder',
-    usage: 'eventforge generate [--schemas DIR] [--out DIR] [--check] [--watch] [--no-cache]',
+    usage: 'eventforge generate [--schemas DIR] [--out DIR] [--check] [--watch] [--no-cache] [--json]',
     options: {
       schemas: { type: 'string', default: 'schemas' },
       out: { type: 'string', default: 'generated' },
       check: { type: 'boolean', default: false },
       watch: { type: 'boolean', default: false },
       'no-cache': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
     },
     run: async (args, io) => {
       const options = {
@@ -71,6 +81,7 @@ export const commands: CliCommand[] = [
         out: String(args.values['out']),
         check: args.values['check'] === true,
         cache: args.values['no-cache'] !== true,
+        json: args.values['json'] === true,
       };
       if (args.values['watch'] !== true) return runGenerate(options, io);
       const { watchSchemas } = await import('./write/watch.js');
@@ -175,12 +186,22 @@ function usage(io: CliIo, message: string): number {
 }
 
 function processIo(): CliIo {
-  return { cwd: process.cwd(), out: (line) => console.log(line), err: (line) => console.error(line) };
+  const color = wantsColor(process.env, process.stderr.isTTY === true);
+  return { cwd: process.cwd(), out: (line) => console.log(line), err: (line) => console.error(line), terminal: { color } };
 }
 
-/** Prints diagnostics; returns the counts. */
-export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {
-  for (const d of diagnostics) io.err(formatDiagnostic(d));
+/**
+ * Prints diagnostics on `err` (with code frames from `sources` on a terminal-like stream);
+ * returns the counts.
+ */
+export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], sources: readonly SchemaSource[] = []): { errors: number; warnings: number } {
+  const texts = new Map(sources.map((s) => [s.path, s.text] as const));
+  const paint = io.terminal?.color === true ? colored : plain;
+  for (const d of diagnostics) io.err(renderDiagnostic(d, io.terminal === undefined ? undefined : texts.get(d.file), paint));
+  return countOf(diagnostics);
+}
+
+function countOf(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   return { errors, warnings: diagnostics.length - errors };
 }
@@ -193,7 +214,7 @@ function elapsed(start: number): string {
   return `${Math.round(performance.now() - start)} ms`;
 }
 
-async function runCheck(paths: readonly string[], io: CliIo, against?: string): Promise<number> {
+async function runCheck(paths: readonly string[], io: CliIo, options: { against?: string; json: boolean }): Promise<number> {
   const start = performance.now();
   const sources = await readSources(io.cwd, paths);
   if (sources.length === 0) {
@@ -204,8 +225,12 @@ async function runCheck(paths: readonly string[], io: CliIo, against?: string): 
   const { compileWith } = await import('./pipeline.js');
   const { withAgainst } = await import('./against/index.js');
   const result = compileWith({ sources, skipEmit: true }, []);
-  const diagnostics = withAgainst(result, sources, against, (s) => compileWith({ sources: s, skipEmit: true }, []), io.cwd);
-  const { errors, warnings } = printDiagnostics(io, diagnostics);
+  const diagnostics = withAgainst(result, sources, options.against, (s) => compileWith({ sources: s, skipEmit: true }, []), io.cwd);
+  if (options.json) {
+    io.out(jsonReport(diagnostics, sources.length));
+    return countOf(diagnostics).errors > 0 ? EXIT.failed : EXIT.ok;
+  }
+  const { errors, warnings } = printDiagnostics(io, diagnostics, sources);
   io.out(`eventforge check: ${plural(sources.length, 'domain')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${elapsed(start)})`);
   return errors > 0 ? EXIT.failed : EXIT.ok;
 }
@@ -216,6 +241,8 @@ export interface GenerateOptions {
   readonly check: boolean;
   /** Use the build cache (generator/write/build-cache.ts); `--no-cache` turns it off. @default true */
   readonly cache?: boolean;
+  /** Print the diagnostics and counts as one line of JSON (docs/cli.md) instead of text. @default false */
+  readonly json?: boolean;
 }
 
 /** One `generate` run (also each rerun of `--watch`). */
@@ -231,44 +258,62 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
   const domains = plural(sources.length, 'domain');
   const shownOut = options.out.replace(/\/+$/, '');
   const cache: CacheInputs = { cwd: io.cwd, outDir, sources, emitOptions: { outToCwd } };
+  // Text: diagnostics with frames on err, then the summary lines; --json: one JSON line with the counts.
+  const report = (diagnostics: readonly Diagnostic[], lines: readonly string[], counts: Readonly<Record<string, number>> = {}): void => {
+    if (options.json === true) {
+      io.out(jsonReport(diagnostics, sources.length, counts));
+      return;
+    }
+    printDiagnostics(io, diagnostics, sources);
+    for (const line of lines) io.out(line);
+  };
   const key = options.cache === false ? undefined : await cacheKey(cache);
   const hit = key === undefined ? undefined : await validRecord(cache, key);
   if (hit !== undefined) {
     // Provably what a full run would do: same inputs and generator, output on disk as written.
-    printDiagnostics(io, hit.diagnostics);
     const count = Object.keys(hit.files).length;
-    io.out(
-      options.check
-        ? `eventforge generate --check: ${domains}, ${shownOut}/ is up to date, ${plural(count, 'file')} unchanged (cached, ${elapsed(start)})`
-        : `eventforge generate: ${domains}, 0 files written, ${count} unchanged, 0 removed (cached, ${elapsed(start)})`,
+    report(
+      hit.diagnostics,
+      [
+        options.check
+          ? `eventforge generate --check: ${domains}, ${shownOut}/ is up to date, ${plural(count, 'file')} unchanged (cached, ${elapsed(start)})`
+          : `eventforge generate: ${domains}, 0 files written, ${count} unchanged, 0 removed (cached, ${elapsed(start)})`,
+      ],
+      options.check ? { outOfDate: 0, unchanged: count } : { written: 0, unchanged: count, removed: 0 },
     );
     return EXIT.ok;
   }
   // Loaded on first use: `check`, `explain`, `--help` and cache hits never pay for the emitters.
   const { compile } = await import('./compile.js');
   const result = compile({ sources, outToCwd });
-  const { errors, warnings } = printDiagnostics(io, result.diagnostics);
+  const { errors, warnings } = countOf(result.diagnostics);
   if (errors > 0) {
-    io.out(`eventforge generate: ${domains}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; nothing written (${elapsed(start)})`);
+    report(result.diagnostics, [`eventforge generate: ${domains}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; nothing written (${elapsed(start)})`]);
     return EXIT.failed;
   }
   const plan = await planOutput(outDir, result.files);
   if (options.check) {
-    for (const path of plan.created) io.out(`  would create ${shownOut}/${path}`);
-    for (const path of plan.changed) io.out(`  would change ${shownOut}/${path}`);
-    for (const path of plan.stale) io.out(`  would remove ${shownOut}/${path}`);
     const drift = plan.created.length + plan.changed.length + plan.stale.length;
     if (drift === 0 && key !== undefined) await writeRecord(cache, key, result.files, result.diagnostics);
-    io.out(
-      `eventforge generate --check: ${domains}, ${drift === 0 ? `${shownOut}/ is up to date` : `${plural(drift, 'file')} out of date; run \`eventforge generate\``}, ${plural(plan.unchanged.length, 'file')} unchanged (${elapsed(start)})`,
+    report(
+      result.diagnostics,
+      [
+        ...plan.created.map((path) => `  would create ${shownOut}/${path}`),
+        ...plan.changed.map((path) => `  would change ${shownOut}/${path}`),
+        ...plan.stale.map((path) => `  would remove ${shownOut}/${path}`),
+        `eventforge generate --check: ${domains}, ${drift === 0 ? `${shownOut}/ is up to date` : `${plural(drift, 'file')} out of date; run \`eventforge generate\``}, ${plural(plan.unchanged.length, 'file')} unchanged (${elapsed(start)})`,
+      ],
+      { outOfDate: drift, unchanged: plan.unchanged.length },
     );
     return drift === 0 ? EXIT.ok : EXIT.failed;
   }
   const { applyPlan } = await import('./write/apply-plan.js');
   await applyPlan(outDir, plan);
   if (key !== undefined) await writeRecord(cache, key, result.files, result.diagnostics);
-  io.out(
-    `eventforge generate: ${domains}, ${plural(plan.toWrite.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed (${elapsed(start)})`,
+  report(
+    result.diagnostics,
+    [`eventforge generate: ${domains}, ${plural(plan.toWrite.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed (${elapsed(start)})`],
+    { written: plan.toWrite.length, unchanged: plan.unchanged.length, removed: plan.stale.length },
   );
   return EXIT.ok;
 }

@@ -8,7 +8,9 @@ import { InternalError, sortDiagnostics, type Diagnostic } from './diagnostics.j
 import type { EmitContext, Emitter, GeneratedFile } from './emit/types.js';
 import { buildProject } from './ir/build-ir.js';
 import type { ProjectDef } from './ir/model.js';
+import { upcastFindings } from './ir/upcast-findings.js';
 import { typeTable } from './ir/resolve-types.js';
+import { atBrokenSpot, damageOfYamlErrors, lacksEvents, mayBeBrokenType, mergeDamage } from './load/damage.js';
 import { parseYaml } from './load/parse-yaml.js';
 import type { RawDomain } from './load/raw-model.js';
 import { readDomain } from './load/read-domain.js';
@@ -51,18 +53,29 @@ export function compileWith(options: CompileOptions, emitterList: readonly Emitt
   for (const source of sources) {
     const parsed = parseYaml(source);
     diagnostics.push(...parsed.diagnostics);
-    if (hasError(parsed.diagnostics)) continue;
-    // Shape problems first, like a syntax error in tsc: semantic rules need the structure.
+    const yamlDamage = damageOfYamlErrors(parsed.source, parsed.diagnostics);
+    if (yamlDamage.whole) continue;
+    // The semantic rules need the structure: they judge only what the shape check left readable.
     const shape = checkShape(parsed.source);
-    diagnostics.push(...shape);
-    if (hasError(shape)) continue;
-    const domain = readDomain(parsed.source);
+    diagnostics.push(...shape.diagnostics);
+    const damage = mergeDamage(yamlDamage, shape.damage);
+    if (damage.whole) continue;
+    const domain = readDomain(parsed.source, damage);
     domains.push(domain);
-    const ctx = { domain, table: typeTable(domain) };
-    for (const rule of rules) diagnostics.push(...rule(ctx));
+    const ctx = {
+      domain,
+      table: typeTable(domain),
+      brokenType: (name: string) => mayBeBrokenType(damage, name),
+      lacksEvents: (aggregate: string) => lacksEvents(damage, aggregate),
+    };
+    for (const rule of rules) diagnostics.push(...rule(ctx).filter((d) => !atBrokenSpot(damage, d)));
   }
   diagnostics.push(...checkProject(domains));
-  if (hasError(diagnostics) || domains.length !== sources.length) return { diagnostics: sortDiagnostics(diagnostics), files: [] };
+  if (hasError(diagnostics) || domains.length !== sources.length) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    for (const domain of domains) diagnostics.push(...upcastFindings(domain, errors));
+    return { diagnostics: sortDiagnostics(diagnostics), files: [] };
+  }
 
   const built = buildProject(domains);
   diagnostics.push(...built.diagnostics);

@@ -4,7 +4,7 @@
  * which needs resolved fields to judge a change between versions.
  */
 import type { Diagnostic } from '../diagnostics.js';
-import type { RawAggregate, RawDomain, RawEvent } from '../load/raw-model.js';
+import type { RawAggregate, RawDomain, RawEnum, RawEvent } from '../load/raw-model.js';
 import { buildFields, byName, spanOf } from './build-field.js';
 import { buildPayload } from './build-payload.js';
 import type { AggregateDef, DomainDef, EnumDef, EventDef, ProjectDef, StateDef, ValueObjectDef } from './model.js';
@@ -26,7 +26,7 @@ function buildDomain(raw: RawDomain, diagnostics: Diagnostic[]): DomainDef {
   for (const decl of raw.types) {
     const description = decl.description !== undefined ? { description: decl.description } : {};
     if (decl.kind === 'enum') {
-      enums.push({ kind: 'enum', name: decl.name.value, values: decl.values.map((v) => v.value), ...description, span: spanOf(file, decl.name.range) });
+      enums.push(buildEnum(file, decl));
     } else {
       valueObjects.push({
         kind: 'valueObject',
@@ -55,6 +55,11 @@ function buildDomain(raw: RawDomain, diagnostics: Diagnostic[]): DomainDef {
     ...(raw.description !== undefined ? { description: raw.description } : {}),
     span: spanOf(file, raw.name.range),
   };
+}
+
+export function buildEnum(file: string, decl: RawEnum): EnumDef {
+  const description = decl.description !== undefined ? { description: decl.description } : {};
+  return { kind: 'enum', name: decl.name.value, values: decl.values.map((v) => v.value), ...description, span: spanOf(file, decl.name.range) };
 }
 
 function buildAggregate(

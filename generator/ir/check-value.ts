@@ -5,9 +5,15 @@
 import { Decimal } from 'decimal.js';
 import type { RawConstraints, RawField } from '../load/raw-model.js';
 import type { JsonValue, TypeRef } from './model.js';
+import { didYouMean } from '../did-you-mean.js';
 import { formatType, resolveFieldType, type TypeTable } from './resolve-types.js';
 
-export type ValueProblem = { readonly kind: 'type' | 'constraint'; readonly message: string };
+export type ValueProblem = {
+  readonly kind: 'type' | 'constraint';
+  readonly message: string;
+  /** A did-you-mean, when the value is close to a valid name (an enum value, a field of a value object). */
+  readonly hint?: string;
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -66,15 +72,15 @@ function typeProblem(value: JsonValue, type: TypeRef, table: TypeTable): ValuePr
       return undefined;
     case 'enum': {
       const values = table.enums.get(type.name)?.values.map((v) => v.value) ?? [];
-      return typeof value === 'string' && values.includes(value)
-        ? undefined
-        : { kind: 'type', message: `${show(value)} is not a value of enum ${type.name} (${values.join(', ')})` };
+      if (typeof value === 'string' && values.includes(value)) return undefined;
+      const hint = typeof value === 'string' ? didYouMean(value, values) : undefined;
+      return { kind: 'type', message: `${show(value)} is not a value of enum ${type.name} (${values.join(', ')})`, ...(hint !== undefined ? { hint } : {}) };
     }
     case 'list': {
       if (!Array.isArray(value)) return wrong(`a list (${formatType(type)})`);
       for (const [index, element] of (value as readonly JsonValue[]).entries()) {
         const problem = typeProblem(element, type.element, table);
-        if (problem !== undefined) return { kind: 'type', message: `element ${index}: ${problem.message}` };
+        if (problem !== undefined) return { ...problem, kind: 'type', message: `element ${index}: ${problem.message}` };
       }
       return undefined;
     }
@@ -82,7 +88,7 @@ function typeProblem(value: JsonValue, type: TypeRef, table: TypeTable): ValuePr
       if (!isObject(value)) return wrong(`a map (${formatType(type)})`);
       for (const [key, element] of Object.entries(value)) {
         const problem = typeProblem(element, type.value, table);
-        if (problem !== undefined) return { kind: 'type', message: `key "${key}": ${problem.message}` };
+        if (problem !== undefined) return { ...problem, kind: 'type', message: `key "${key}": ${problem.message}` };
       }
       return undefined;
     }
@@ -97,7 +103,9 @@ function valueObjectProblem(value: JsonValue, name: string, table: TypeTable): V
   if (!isObject(value)) return { kind: 'type', message: `${show(value)} is not a ${name} (a map of its fields)` };
   const fields = new Map(vo.fields.map((f) => [f.name.value, f]));
   for (const key of Object.keys(value)) {
-    if (!fields.has(key)) return { kind: 'type', message: `${name} has no field "${key}"` };
+    if (fields.has(key)) continue;
+    const hint = didYouMean(key, fields.keys());
+    return { kind: 'type', message: `${name} has no field "${key}"`, ...(hint !== undefined ? { hint } : {}) };
   }
   for (const field of vo.fields) {
     const resolved = resolveFieldType(field, table);
@@ -108,7 +116,7 @@ function valueObjectProblem(value: JsonValue, name: string, table: TypeTable): V
       return { kind: 'type', message: `${name} needs field "${field.name.value}"` };
     }
     const problem = checkValue(fieldValue, resolved.type, field.constraints, table);
-    if (problem !== undefined) return { kind: problem.kind, message: `${name}.${field.name.value}: ${problem.message}` };
+    if (problem !== undefined) return { ...problem, message: `${name}.${field.name.value}: ${problem.message}` };
   }
   return undefined;
 }

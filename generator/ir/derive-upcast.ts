@@ -14,6 +14,7 @@
  * Fields of version k that k+1 no longer has (and that no rename consumes) are dropped.
  */
 import type { Diagnostic, Position } from '../diagnostics.js';
+import { didYouMean } from '../did-you-mean.js';
 import type { EnumDef, FieldDef, JsonValue, SourceSpan, TypeRef, UpcastOpDef, UpcastStepDef } from './model.js';
 
 /** One entry of `upcast:` under `history <k>`: how field `field` of version k+1 gets its value. */
@@ -156,7 +157,7 @@ export function deriveUpcastStep(input: DeriveUpcastInput): { step: UpcastStepDe
       if (source === undefined) {
         error(UpcastCodes.renameSourceMissing, d.span, d.field.length,
           `field "${d.field}" is renamed from "${d.rename}", which version ${k} does not have`,
-          renameSourceHint(k, input.from.fields, toByName));
+          renameSourceHint(k, d.rename, input.from.fields, toByName));
         return undefined;
       }
       const problem = widenProblem(source, field, input.enums);
@@ -268,16 +269,24 @@ function unknownTargetHint(
     // `holder: { rename: owner }` written backwards.
     return `the key is the field's name in version ${k + 1}: write \`${d.rename}: { rename: ${d.field} }\``;
   }
-  return newFields.length > 0
+  const listed = newFields.length > 0
     ? `upcast keys are fields of version ${k + 1}; its new fields are ${newFields.map((n) => `"${n}"`).join(', ')}`
     : `upcast keys are fields of version ${k + 1}: ${[...to.keys()].map((n) => `"${n}"`).join(', ')}`;
+  return withDidYouMean(d.field, to.keys(), listed);
 }
 
-function renameSourceHint(k: number, fromFields: readonly FieldDef[], to: ReadonlyMap<string, FieldDef>): string {
+function renameSourceHint(k: number, renamedFrom: string, fromFields: readonly FieldDef[], to: ReadonlyMap<string, FieldDef>): string {
   const gone = fromFields.filter((f) => !to.has(f.name)).map((f) => `"${f.name}"`);
-  return gone.length > 0
+  const listed = gone.length > 0
     ? `fields of version ${k} that the next version no longer has: ${gone.join(', ')}`
     : `version ${k} has ${fromFields.map((f) => `"${f.name}"`).join(', ') || 'no fields'}`;
+  return withDidYouMean(renamedFrom, fromFields.map((f) => f.name), listed);
+}
+
+/** `did you mean "x"? <hint>` when a field name is close to the one written. */
+function withDidYouMean(written: string, candidates: Iterable<string>, hint: string): string {
+  const suggestion = didYouMean(written, candidates);
+  return suggestion === undefined ? hint : `${suggestion} ${hint}`;
 }
 
 function compareOps(a: UpcastOpDef, b: UpcastOpDef): number {

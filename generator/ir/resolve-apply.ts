@@ -2,7 +2,8 @@
  * What an event's `apply` means, and what is wrong with it. Shared by the apply rule (which
  * reports the diagnostics) and the IR builder (which runs only when there are none).
  */
-import { closestName, didYouMean, type Diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { closestName, didYouMean } from '../did-you-mean.js';
 import type { RawApplyOp, RawEvent, RawField } from '../load/raw-model.js';
 import { errorAt, warningAt } from '../load/source-doc.js';
 import { checkValue } from './check-value.js';

@@ -50,7 +50,7 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
       return;
     }
     const code = CODE_BY_YAML_CODE[error.code] ?? 'EF100';
-    const span = rangeAt(lineCounter, error.pos[0], error.pos[1]);
+    const span = rangeAt(lineCounter, ...atIndentedKey(error, input.text));
     // The yaml parser sometimes reports one problem twice (lexer and composer).
     const key = `${code}:${span.start.offset}`;
     if (seen.has(key)) return;
@@ -199,6 +199,17 @@ function overIndentedKey(error: YAMLError, text: string): Restated | undefined {
     message: `key "${deeper[2]?.trim()}" is indented more than the key above it, which already has a value`,
     hint: `indent "${deeper[2]?.trim()}" like the other keys of its map (${indent} spaces)`,
   };
+}
+
+/**
+ * yaml reports a badly indented key at the start of its line; the user has to look at the key,
+ * where its indentation ends.
+ */
+function atIndentedKey(error: YAMLError, text: string): [number, number] {
+  const [start, end] = error.pos;
+  if (error.code !== 'BAD_INDENT' || (start > 0 && text[start - 1] !== '\n')) return [start, end];
+  const indent = /^ */.exec(text.slice(start))?.[0].length ?? 0;
+  return [start + indent, Math.max(end, start + indent + 1)];
 }
 
 /** `{ items: string[] }`: inside a flow map `[` starts a YAML list, a common trap with list types. */

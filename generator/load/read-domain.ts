@@ -1,7 +1,7 @@
 /**
- * Stage 2b: a shape-valid YAML document → RawDomain (names and values with ranges). Runs only
- * after the shape check passed, so it can rely on the structure the JSON Schema guarantees;
- * it still never throws on surprises (it skips what it does not understand).
+ * Stage 2b: a YAML document → RawDomain (names and values with ranges). The declarations the
+ * shape check found broken are left out (`damage`); the rest has the structure the JSON Schema
+ * guarantees. It still never throws on surprises (it skips what it does not understand).
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { JsonValue } from '../ir/model.js';
@@ -21,6 +21,7 @@ import {
   type RawUpcast,
 } from './raw-model.js';
 import { keyText, rangeOfNode, type SourceDoc, type SourceRange } from './source-doc.js';
+import { isBrokenDeclaration, isBrokenEvent, noDamage, type Damage } from './damage.js';
 
 interface Entry {
   readonly key: string;
@@ -29,9 +30,9 @@ interface Entry {
   readonly keyRange: SourceRange;
 }
 
-/** Reads the domain of a parsed, shape-valid schema file. */
-export function readDomain(source: SourceDoc): RawDomain {
-  const reader = new DomainReader(source);
+/** Reads the domain of a parsed schema file, without the declarations `damage` names. */
+export function readDomain(source: SourceDoc, damage: Damage = noDamage()): RawDomain {
+  const reader = new DomainReader(source, damage);
   return reader.domain();
 }
 
@@ -39,7 +40,10 @@ class DomainReader {
   /** Entries of each map, computed once (lookups by key go through them). */
   private readonly entryCache = new WeakMap<Node, Entry[]>();
 
-  constructor(private readonly source: SourceDoc) {}
+  constructor(
+    private readonly source: SourceDoc,
+    private readonly damage: Damage,
+  ) {}
 
   domain(): RawDomain {
     const root = this.source.doc.contents;
@@ -52,9 +56,13 @@ class DomainReader {
       name,
       ...(description !== undefined ? { description } : {}),
       ...(upcasters !== undefined ? { upcasters } : {}),
-      types: this.entries(this.child(map, 'types')).flatMap((e) => this.typeDecl(e)),
-      aggregates: this.entries(this.child(map, 'aggregates')).map((e) => this.aggregate(e)),
+      types: this.declarations(map, 'types').flatMap((e) => this.typeDecl(e)),
+      aggregates: this.declarations(map, 'aggregates').map((e) => this.aggregate(e)),
     };
+  }
+
+  private declarations(root: Node | null, section: 'types' | 'aggregates'): Entry[] {
+    return this.entries(this.child(root, section)).filter((e) => !isBrokenDeclaration(this.damage, section, e.key));
   }
 
   private typeDecl(entry: Entry): RawTypeDecl[] {
@@ -83,7 +91,9 @@ class DomainReader {
     return {
       name,
       state,
-      events: this.entries(this.child(map, 'events')).map((e) => this.event(e)),
+      events: this.entries(this.child(map, 'events'))
+        .filter((e) => !isBrokenEvent(this.damage, name.value, e.key))
+        .map((e) => this.event(e)),
       ...(snapshotEvery !== undefined ? { snapshotEvery } : {}),
       ...(description !== undefined ? { description } : {}),
     };

@@ -5,25 +5,40 @@
  * an unknown key at the key itself (with a did-you-mean), a wrong value at the value.
  */
 import type { ErrorObject } from 'ajv';
-import { didYouMean, type Diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { didYouMean } from '../did-you-mean.js';
 import { camelCase, pascalCase } from '../ir/naming.js';
 import { errorAt, nodeAtPath, rangeOfNode, type SourceDoc } from '../load/source-doc.js';
+import { markPath, noDamage, type Damage } from '../load/damage.js';
 import { describePath } from './describe-path.js';
 // domain.schema.json precompiled by ajv (build-shape-validator.ts): compiling it at every start
 // cost a cold `eventforge check` about 0.15 s, and loading ajv's compiler more.
 import { validate } from './shape-validator.js';
 
-/** Checks the document's shape; returns one diagnostic per problem. */
-export function checkShape(source: SourceDoc): Diagnostic[] {
+export interface ShapeResult {
+  /** One diagnostic per problem. */
+  readonly diagnostics: Diagnostic[];
+  /** The parts of the document the problems make unreadable (the rest is still checked). */
+  readonly damage: Damage;
+}
+
+/** Checks the document's shape. */
+export function checkShape(source: SourceDoc): ShapeResult {
+  const damage = noDamage();
   let data: unknown;
   try {
     data = source.doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return [errorAt(source.file, rangeOfNode(source, source.doc.contents), 'EF100', `invalid YAML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, /unresolved alias/i.test(message) ? 'define an anchor (`&name`) before the alias (`*name`) that refers to it' : undefined)];
+    damage.whole = true;
+    return { damage, diagnostics: [errorAt(source.file, rangeOfNode(source, source.doc.contents), 'EF100', `invalid YAML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, /unresolved alias/i.test(message) ? 'define an anchor (`&name`) before the alias (`*name`) that refers to it' : undefined)] };
   }
-  if (validate(data)) return [];
+  if (validate(data)) return { damage, diagnostics: [] };
   const errors = validate.errors ?? [];
+  for (const error of errors) {
+    const path = brokenNodePath(error);
+    if (path !== undefined) markPath(damage, source, path);
+  }
   const badNames = new Set(
     errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}\u0000${String(e.params['propertyName'])}`),
   );
@@ -46,7 +61,18 @@ export function checkShape(source: SourceDoc): Diagnostic[] {
     seen.add(key);
     diagnostics.push(diagnostic);
   }
-  return diagnostics;
+  return { damage, diagnostics };
+}
+
+/** The node an error makes unusable; undefined when the root only lacks or has an extra key. */
+function brokenNodePath(error: ErrorObject): string[] | undefined {
+  const path = pathOf(error);
+  // Errors inside propertyNames name the key they are about beside their params.
+  const badName = error.params['propertyName'] ?? error.propertyName;
+  if (badName !== undefined) return [...path, String(badName)];
+  if (error.keyword === 'additionalProperties') return [...path, String(error.params['additionalProperty'])];
+  if (error.keyword === 'required' && path.length === 0) return undefined;
+  return path;
 }
 
 function pathOf(error: ErrorObject): string[] {

@@ -25,7 +25,7 @@ export const defaults: Rule = ({ domain, table }) => {
       const problem = checkValue(field.default.value, resolved.type, field.constraints, table);
       if (problem === undefined) continue;
       const code = problem.kind === 'type' ? 'EF404' : 'EF405';
-      const hint = problem.kind === 'type' ? typeHint(formatType(resolved.type)) : 'change the default, or the constraint it breaks';
+      const hint = problem.kind === 'type' ? (problem.hint ?? typeHint(formatType(resolved.type))) : 'change the default, or the constraint it breaks';
       diagnostics.push(errorAt(domain.file, field.default.range, code, `${where} does not fit ${formatType(resolved.type, resolved.optional)}: ${problem.message}`, hint));
     }
   }

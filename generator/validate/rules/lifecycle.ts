@@ -6,11 +6,11 @@ import type { Diagnostic } from '../../diagnostics.js';
 import { errorAt } from '../../load/source-doc.js';
 import type { Rule } from './rule.js';
 
-export const lifecycle: Rule = ({ domain }) => {
+export const lifecycle: Rule = ({ domain, lacksEvents }) => {
   const diagnostics: Diagnostic[] = [];
   for (const aggregate of domain.aggregates) {
     const creators = aggregate.events.filter((e) => e.creates?.value === true);
-    if (creators.length === 0) {
+    if (creators.length === 0 && !lacksEvents(aggregate.name.value)) {
       const first = aggregate.events[0]?.name.value;
       diagnostics.push(errorAt(domain.file, aggregate.name.range, 'EF500', `aggregate ${aggregate.name.value} has no creation event`, first === undefined ? 'add an event with `creates: true`' : `mark the event that starts its life with \`creates: true\` (e.g. ${first})`));
     }

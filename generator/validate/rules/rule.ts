@@ -7,6 +7,10 @@ export interface RuleContext {
   readonly domain: RawDomain;
   /** The domain's enums and value objects by name. */
   readonly table: TypeTable;
+  /** Whether a name may be a type declaration that a shape error left unreadable (not to be reported as unknown). */
+  readonly brokenType: (name: string) => boolean;
+  /** Whether some events of an aggregate could not be read (rules about its set of events must not guess). */
+  readonly lacksEvents: (aggregate: string) => boolean;
 }
 
 export type Rule = (ctx: RuleContext) => Diagnostic[];

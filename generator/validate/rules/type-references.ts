@@ -2,7 +2,8 @@
  * EF400 malformed type expressions and EF200 names that resolve to no scalar, enum or value
  * object of the domain (with a did-you-mean).
  */
-import { didYouMean, type Diagnostic } from '../../diagnostics.js';
+import type { Diagnostic } from '../../diagnostics.js';
+import { didYouMean } from '../../did-you-mean.js';
 import { SCALAR_KINDS } from '../../ir/model.js';
 import { resolveFieldType } from '../../ir/resolve-types.js';
 import type { Located } from '../../load/raw-model.js';
@@ -17,7 +18,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   money: 'decimal', numeric: 'decimal', object: 'json', any: 'json', buffer: 'bytes', binary: 'bytes', guid: 'uuid',
 };
 
-export const typeReferences: Rule = ({ domain, table }) => {
+export const typeReferences: Rule = ({ domain, table, brokenType }) => {
   const diagnostics: Diagnostic[] = [];
   const declared = [...SCALAR_KINDS, ...table.enums.keys(), ...table.valueObjects.keys()];
   const aggregates = new Set(domain.aggregates.map((a) => a.name.value));
@@ -32,6 +33,7 @@ export const typeReferences: Rule = ({ domain, table }) => {
         continue;
       }
       for (const name of resolved.unresolved) {
+        if (brokenType(name.name)) continue;
         const alias = ALIASES[name.name] ?? (SCALAR_KINDS as readonly string[]).find((s) => s === name.name.toLowerCase());
         const hint = aggregates.has(name.name)
           ? `an aggregate is not a field type; refer to another aggregate by its id: \`${field.name.value}: uuid\``
