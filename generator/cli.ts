@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatDiagnostic, InternalError, type Diagnostic } from './diagnostics.js';
-import { readSources } from './load/read-sources.js';
+import { readNamedModules, readSources } from './load/read-sources.js';
 import { cacheKey, validRecord, writeRecord, type CacheInputs } from './write/build-cache.js';
 import { planOutput } from './write/plan-output.js';
 import { explainCode } from './write/explain.js';
@@ -190,7 +190,7 @@ async function runCheck(paths: readonly string[], io: CliIo, against?: string): 
   // Checking needs no emitter: compileWith(…, []) keeps them unloaded.
   const { compileWith } = await import('./pipeline.js');
   const { withAgainst } = await import('./against/index.js');
-  const result = compileWith({ sources, skipEmit: true }, []);
+  const result = compileWith({ sources, modules: await readNamedModules(io.cwd, sources), skipEmit: true }, []);
   const diagnostics = withAgainst(result, sources, against, (s) => compileWith({ sources: s, skipEmit: true }, []), io.cwd);
   const { errors, warnings } = printDiagnostics(io, diagnostics);
   io.out(`eventforge check: ${plural(sources.length, 'domain')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${elapsed(start)})`);
@@ -217,7 +217,8 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
   const outToCwd = relative(outDir, io.cwd).split(sep).join('/') || '.';
   const domains = plural(sources.length, 'domain');
   const shownOut = options.out.replace(/\/+$/, '');
-  const cache: CacheInputs = { cwd: io.cwd, outDir, sources, emitOptions: { outToCwd } };
+  const modules = await readNamedModules(io.cwd, sources);
+  const cache: CacheInputs = { cwd: io.cwd, outDir, sources, modules, emitOptions: { outToCwd } };
   const key = options.cache === false ? undefined : await cacheKey(cache);
   const hit = key === undefined ? undefined : await validRecord(cache, key);
   if (hit !== undefined) {
@@ -233,7 +234,7 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
   }
   // Loaded on first use: `check`, `explain`, `--help` and cache hits never pay for the emitters.
   const { compile } = await import('./compile.js');
-  const result = compile({ sources, outToCwd });
+  const result = compile({ sources, modules, outToCwd });
   const { errors, warnings } = printDiagnostics(io, result.diagnostics);
   if (errors > 0) {
     io.out(`eventforge generate: ${domains}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; nothing written (${elapsed(start)})`);
