@@ -18,7 +18,7 @@ import type { DomainDef, ProjectDef } from '../../ir/model.js';
 import type { RawDomain } from '../../load/raw-model.js';
 import { errorAt, namedModulePath, type SchemaSource } from '../../load/source-doc.js';
 import { DECIMAL_DECLARATION } from './declarations.js';
-import { addDomainFiles, type DomainFiles } from './probe.js';
+import { addDomainFiles } from './probe.js';
 import { judgeUses } from './judge.js';
 import { upcasterUses } from './upcaster-uses.js';
 
@@ -93,14 +93,9 @@ export function checkUpcasterModules(domains: readonly CheckedDomain[], modules:
   if (jobs.length === 0) return diagnostics;
 
   const { project, ts } = emptyProject();
-  const prepared: DomainFiles[] = jobs.map(({ checked, module, uses }) => addDomainFiles(project, checked.domain, module, uses));
+  const prepared = jobs.map(({ checked, module, uses }) => ({ raw: checked.raw, files: addDomainFiles(project, checked.domain, module, uses) }));
   const program = project.getProgram().compilerObject;
-  for (let i = 0; i < jobs.length; i += 1) {
-    const job = jobs[i];
-    const files = prepared[i];
-    if (job === undefined || files === undefined) continue;
-    diagnostics.push(...judgeUses(ts, program, job.checked.raw, files));
-  }
+  for (const { raw, files } of prepared) diagnostics.push(...judgeUses(ts, program, raw, files));
   return diagnostics;
 }
 
