@@ -73,6 +73,36 @@ describe('eventforge check and generate with an upcasters module', () => {
   });
 });
 
+describe('generate --watch with an upcasters module', () => {
+  it('re-checks when the module is saved: a broken function is reported, the fix regenerates', async () => {
+    copyFileSync(join(repo, 'schemas', 'bank.domain.yaml'), join(dir, 'schemas', 'bank.domain.yaml'));
+    const modulePath = join(dir, 'schemas', 'bank.upcasters.ts');
+    const module = readFileSync(join(repo, 'schemas', 'bank.upcasters.ts'), 'utf8');
+    writeFileSync(modulePath, module);
+    const controller = new AbortController();
+    const out: string[] = [];
+    const err: string[] = [];
+    const watching = main(['generate', '--watch'], { cwd: dir, out: (l) => out.push(l), err: (l) => err.push(l), signal: controller.signal });
+    // Generous: the first run loads ts-morph and every emitter on a shared machine.
+    const waitFor = async (predicate: () => boolean): Promise<void> => {
+      for (let i = 0; i < 600 && !predicate(); i += 1) await new Promise((r) => setTimeout(r, 50));
+      expect(predicate(), [...out, ...err].join('\n')).toBe(true);
+    };
+    const summaries = (): string[] => out.filter((l) => l.startsWith('eventforge generate:'));
+    await waitFor(() => out.some((l) => l.startsWith('eventforge: watching')));
+    expect(summaries().at(-1)).toMatch(/ files written/);
+
+    writeFileSync(modulePath, module.replace('export function depositTransactionId(', 'export function depositTransactionID('));
+    await waitFor(() => summaries().some((l) => /1 error, 0 warnings; nothing written/.test(l)));
+    expect(err.join('\n')).toContain('error EF330: event Account.Deposited v2→v3: upcaster "depositTransactionId" is not exported by schemas/bank.upcasters.ts');
+    writeFileSync(modulePath, module);
+    await waitFor(() => summaries().length >= 3);
+    expect(summaries().at(-1)).toMatch(/^eventforge generate: 1 domain, 0 files written/);
+    controller.abort();
+    expect(await watching).toBe(0);
+  });
+});
+
 describe('bin/eventforge.js check loads ts-morph only for a schema that names an upcasters module', () => {
   /** Runs the CLI as a process with a hook that lists, at exit, every ts-morph or TypeScript module loaded. */
   async function checkProcess(schema: string): Promise<{ code: number; stdout: string; stderr: string; loaded: string[] }> {
