@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InternalError, type Diagnostic } from './diagnostics.js';
 import type { SchemaSource } from './load/source-doc.js';
-import { readSources } from './load/read-sources.js';
+import { readNamedModules, readSources } from './load/read-sources.js';
 import { jsonReport } from './report/json.js';
 import { colored, plain, wantsColor } from './report/paint.js';
 import { renderDiagnostic } from './report/render.js';
@@ -224,7 +224,7 @@ async function runCheck(paths: readonly string[], io: CliIo, options: { against?
   // Checking needs no emitter: compileWith(…, []) keeps them unloaded.
   const { compileWith } = await import('./pipeline.js');
   const { withAgainst } = await import('./against/index.js');
-  const result = compileWith({ sources, skipEmit: true }, []);
+  const result = compileWith({ sources, modules: await readNamedModules(io.cwd, sources), skipEmit: true }, []);
   const diagnostics = withAgainst(result, sources, options.against, (s) => compileWith({ sources: s, skipEmit: true }, []), io.cwd);
   if (options.json) {
     io.out(jsonReport(diagnostics, sources.length));
@@ -257,7 +257,8 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
   const outToCwd = relative(outDir, io.cwd).split(sep).join('/') || '.';
   const domains = plural(sources.length, 'domain');
   const shownOut = options.out.replace(/\/+$/, '');
-  const cache: CacheInputs = { cwd: io.cwd, outDir, sources, emitOptions: { outToCwd } };
+  const modules = await readNamedModules(io.cwd, sources);
+  const cache: CacheInputs = { cwd: io.cwd, outDir, sources, modules, emitOptions: { outToCwd } };
   // Text: diagnostics with frames on err, then the summary lines; --json: one JSON line with the counts.
   const report = (diagnostics: readonly Diagnostic[], lines: readonly string[], counts: Readonly<Record<string, number>> = {}): void => {
     if (options.json === true) {
@@ -285,7 +286,7 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
   }
   // Loaded on first use: `check`, `explain`, `--help` and cache hits never pay for the emitters.
   const { compile } = await import('./compile.js');
-  const result = compile({ sources, outToCwd });
+  const result = compile({ sources, modules, outToCwd });
   const { errors, warnings } = countOf(result.diagnostics);
   if (errors > 0) {
     report(result.diagnostics, [`eventforge generate: ${domains}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; nothing written (${elapsed(start)})`]);

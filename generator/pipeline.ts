@@ -18,6 +18,7 @@ import type { SchemaSource } from './load/source-doc.js';
 import { checkProject } from './validate/rules/project-rules.js';
 import { rules } from './validate/rules/index.js';
 import { checkShape } from './validate/shape.js';
+import { checkUpcasterModules, pairDomains } from './validate/typescript/check-upcasters.js';
 
 export interface CompileOptions {
   /** The schema files, as read by the caller. Paths use forward slashes. */
@@ -28,6 +29,13 @@ export interface CompileOptions {
   readonly outToCwd?: string;
   /** Stop after the IR (no emitters): for `check` and the benchmark of the front half. */
   readonly skipEmit?: boolean;
+  /**
+   * The hand-written TypeScript modules the schemas name (`upcasters:`), as read by the caller;
+   * paths as for `sources`. When given, each `using:` function is checked against the signature
+   * generated code calls it with (EF330), and a named module missing here is an error (EF331).
+   * When absent, modules are not checked (tsc still checks the generated code).
+   */
+  readonly modules?: readonly SchemaSource[];
 }
 
 export interface CompileResult {
@@ -80,6 +88,10 @@ export function compileWith(options: CompileOptions, emitterList: readonly Emitt
   const built = buildProject(domains);
   diagnostics.push(...built.diagnostics);
   if (hasError(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), files: [] };
+  if (options.modules !== undefined) {
+    diagnostics.push(...checkUpcasterModules(pairDomains(domains, built.project), options.modules));
+    if (hasError(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), files: [] };
+  }
   if (options.skipEmit === true) return { diagnostics: sortDiagnostics(diagnostics), project: built.project, files: [] };
 
   const ctx = { runtimeImport: options.runtimeImport ?? 'eventforge/runtime', outToCwd: options.outToCwd ?? '..' };

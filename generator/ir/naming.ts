@@ -61,6 +61,14 @@ export function upcasterName(payload: string, fromVersion: number): string {
   return `upcast${payload}V${fromVersion}`;
 }
 
+/**
+ * The type generated code pins a hand-written `using:` function to (the upcasters emitter writes
+ * it; the compiler checks the module against it): `(previous: DepositedV2) => DepositedV3['transactionId']`.
+ */
+export function customUpcasterSignature(payload: string, fromVersion: number, toVersion: number, field: string): string {
+  return `(previous: ${versionedTypeName(payload, fromVersion)}) => ${versionedTypeName(payload, toVersion)}['${field}']`;
+}
+
 /** Codec constant of a payload: `trickAddedCodec`, `dogStateCodec`. */
 export function codecName(payload: string): string {
   return `${camelCase(payload)}Codec`;

@@ -4,7 +4,7 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { SchemaSource } from './source-doc.js';
+import { namedModulePath, type SchemaSource } from './source-doc.js';
 
 export const SCHEMA_SUFFIX = '.domain.yaml';
 
@@ -34,6 +34,37 @@ export async function readSources(cwd: string, paths: readonly string[]): Promis
     sources.push({ path: displayPath(cwd, absolute), text: await readFile(absolute, 'utf8') });
   }
   return sources;
+}
+
+/**
+ * `upcasters: <module path>` anywhere in a schema, the key and value quoted or not. Read before
+ * parsing (the build cache keys on the modules too), so it errs towards matching: a match that
+ * is not the domain's module costs one failed read, a miss would report the module as absent.
+ */
+const NAMED_MODULE = /(?:^|[\s{,])["']?upcasters["']?[ \t]*:[ \t]*(?:"([^"]+)"|'([^']+)'|([^\s#,{}[\]'"]+))/gm;
+const MODULE_EXTENSION = /\.(ts|mts|js|mjs)$/;
+
+/**
+ * Reads the TypeScript modules the schemas name (`upcasters:`) that exist, for the compiler to
+ * check them; one that does not exist is left out, and the compiler reports it if it is named.
+ */
+export async function readNamedModules(cwd: string, sources: readonly SchemaSource[]): Promise<SchemaSource[]> {
+  const paths = new Set<string>();
+  for (const source of sources) {
+    for (const match of source.text.matchAll(NAMED_MODULE)) {
+      const specifier = match[1] ?? match[2] ?? match[3] ?? '';
+      if (MODULE_EXTENSION.test(specifier)) paths.add(namedModulePath(source.path, specifier));
+    }
+  }
+  const modules: SchemaSource[] = [];
+  for (const path of [...paths].sort()) {
+    const text = await readFile(resolve(cwd, path), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+      throw new SourcesError(`${path}: cannot read the upcasters module: ${error.message}`);
+    });
+    if (text !== undefined) modules.push({ path, text });
+  }
+  return modules;
 }
 
 /** `schemas/bank.domain.yaml`: relative to cwd when inside it, with forward slashes. */

@@ -2,6 +2,7 @@
  * A schema file parsed with positions: the YAML Document (every node keeps its range) plus
  * the LineCounter that turns offsets into line:col. Later stages point diagnostics at nodes.
  */
+import { posix } from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Diagnostic, Position } from '../diagnostics.js';
@@ -11,6 +12,14 @@ export interface SchemaSource {
   /** Path as the user named it, with forward slashes. */
   readonly path: string;
   readonly text: string;
+}
+
+/**
+ * Path of a module a schema names (`upcasters: ./bank.upcasters.ts`, relative to the schema's
+ * folder), in the form schema paths are given: `schemas/bank.upcasters.ts`.
+ */
+export function namedModulePath(schemaPath: string, specifier: string): string {
+  return posix.normalize(posix.join(posix.dirname(schemaPath), specifier));
 }
 
 export interface SourceRange {

@@ -1,8 +1,11 @@
 /**
- * `generate --watch`: runs once, then again whenever a schema file is added, changed or
- * removed (changes within 50 ms are batched into one run; runs never overlap).
+ * `generate --watch`: runs once, then again whenever a schema file or a module beside it is added,
+ * changed or removed (changes within 50 ms are batched into one run; runs never overlap).
  */
 import { watch } from 'chokidar';
+
+/** Schemas, and the TypeScript or JavaScript modules next to them that schemas name as `upcasters:` (the compiler checks them). */
+const WATCHED = /\.domain\.yaml$|\.(ts|mts|js|mjs)$/;
 
 export interface WatchIo {
   out(line: string): void;
@@ -17,7 +20,7 @@ export async function watchSchemas(dir: string, run: () => Promise<number>, io: 
   let timer: NodeJS.Timeout | undefined;
   const watcher = watch(dir, {
     ignoreInitial: true,
-    ignored: (path, stats) => stats?.isFile() === true && !path.endsWith('.domain.yaml'),
+    ignored: (path, stats) => stats?.isFile() === true && !WATCHED.test(path),
   });
   watcher.on('all', () => {
     if (timer !== undefined) clearTimeout(timer);

@@ -2,7 +2,8 @@
  * The corpus of invalid schemas: test/fixtures/invalid/<case>/input.domain.yaml, each with
  * expected.txt holding the exact rendered diagnostics (code, line:col, message, hint). A case
  * with a released.domain.yaml is a `check --against` case: input compiles, and the comparison
- * with the released revision refuses it.
+ * with the released revision refuses it. The other .ts/.js files of a case are its upcasters
+ * modules, given to the compiler as the CLI reads them.
  * `UPDATE_GOLDEN=1 npx vitest run test/compiler` rewrites expected.txt files (review the diff).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,10 @@ describe('invalid schema corpus', () => {
   it.each(cases)('%s', (name) => {
     const path = `${name}.domain.yaml`;
     const text = readFileSync(join(root, name, 'input.domain.yaml'), 'utf8');
-    const result = compile({ sources: [{ path, text }], skipEmit: true });
+    const modules = readdirSync(join(root, name))
+      .filter((file) => /\.(ts|js)$/.test(file))
+      .map((file) => ({ path: file, text: readFileSync(join(root, name, file), 'utf8') }));
+    const result = compile({ sources: [{ path, text }], modules, skipEmit: true });
     const releasedFile = join(root, name, 'released.domain.yaml');
     if (existsSync(releasedFile)) {
       expectAgainstCase(name, result, compile({ sources: [{ path: 'released.domain.yaml', text: readFileSync(releasedFile, 'utf8') }], skipEmit: true }));

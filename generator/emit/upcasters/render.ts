@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { InternalError } from '../../diagnostics.js';
 import { typeText } from '../../ir/derive-upcast.js';
 import type { ConstraintsDef, DomainDef, FieldDef, PayloadVersionDef, UpcastOpDef, UpcastStepDef } from '../../ir/model.js';
-import { camelCase, pascalCase, upcasterName, versionedTypeName } from '../../ir/naming.js';
+import { camelCase, customUpcasterSignature, pascalCase, upcasterName, versionedTypeName } from '../../ir/naming.js';
 import { generatedHeader, type EmitContext } from '../types.js';
 import { LineWriter } from '../typescript/line-writer.js';
 import { domainScope, literal, type LiteralNeeds } from '../typescript/type-text.js';
@@ -79,7 +79,7 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
           break;
         case 'custom': {
           const checked = checkedFunctionName(payload.name, step, op.field);
-          checks.push(`const ${checked}: (previous: ${fromType}) => ${toType}['${op.field}'] = custom.${op.functionName};`);
+          checks.push(`const ${checked}: ${customUpcasterSignature(payload.name, step.from, step.to, op.field)} = custom.${op.functionName};`);
           put(op.field, `${checked}(previous)`, fieldOf(toFields, op.field).optional);
           break;
         }

@@ -1,0 +1,110 @@
+/**
+ * Turns what TypeScript says about one domain's probe (probe.ts) into EF330 diagnostics at the
+ * `using:` values, and a module that does not parse into EF331 at `upcasters:`.
+ */
+import type { ts as Ts } from 'ts-morph';
+import type { Diagnostic } from '../../diagnostics.js';
+import { didYouMean } from '../../did-you-mean.js';
+import type { RawDomain } from '../../load/raw-model.js';
+import { errorAt } from '../../load/source-doc.js';
+import type { DomainFiles, ProbedUse } from './probe.js';
+import type { UpcasterUse } from './upcaster-uses.js';
+
+type TsApi = typeof Ts;
+
+/** What the hint says the function must be. */
+function expected(use: UpcasterUse): string {
+  return `${use.signature}, where ${use.resultType} is ${use.resultText}`;
+}
+
+export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files: DomainFiles): Diagnostic[] {
+  const schema = raw.file;
+  const moduleNode = files.module.compilerNode;
+  const syntax = program.getSyntacticDiagnostics(moduleNode)[0];
+  if (syntax !== undefined && raw.upcasters !== undefined) {
+    const at = moduleNode.getLineAndCharacterOfPosition(syntax.start ?? 0);
+    return [
+      errorAt(schema, raw.upcasters.range, 'EF331', `upcasters module "${raw.upcasters.value}" does not parse: ${files.modulePath}:${at.line + 1}:${at.character + 1}: ${messageText(ts, syntax)}`, `fix the module; until it parses, its upcasters cannot be checked`),
+    ];
+  }
+
+  const checker = program.getTypeChecker();
+  const moduleSymbol = checker.getSymbolAtLocation(moduleNode);
+  const exported = new Map((moduleSymbol === undefined ? [] : checker.getExportsOfModule(moduleSymbol)).map((s) => [s.getName(), resolved(ts, checker, s)] as const));
+  const functions = [...exported].filter(([, s]) => callable(ts, checker, s)).map(([name]) => name);
+  const probeDiagnostics = program.getSemanticDiagnostics(files.probe.compilerNode);
+
+  const diagnostics: Diagnostic[] = [];
+  for (const probed of files.probed) {
+    const { use } = probed;
+    const error = (message: string, hint: string): void => {
+      diagnostics.push(errorAt(schema, use.range, 'EF330', `${use.label}: ${message}`, hint));
+    };
+    const symbol = exported.get(use.functionName);
+    if (symbol === undefined) {
+      const guess = didYouMean(use.functionName, functions);
+      error(
+        `upcaster "${use.functionName}" is not exported by ${files.modulePath}`,
+        guess === undefined
+          ? `add \`export function ${use.functionName}(previous: ${use.fromType}): ${use.resultType}\` to ${files.modulePath} (${use.resultType} is ${use.resultText})`
+          : `${guess} The function must fit ${expected(use)}`,
+      );
+      continue;
+    }
+    const where = declaredAt(symbol, files);
+    if ((symbol.flags & ts.SymbolFlags.Value) === 0) {
+      error(`"${use.functionName}" (${where}) is a type, not a function`, `export a function that fits ${expected(use)}`);
+      continue;
+    }
+    if (!callable(ts, checker, symbol)) {
+      error(`"${use.functionName}" (${where}) is not a function: its type is ${checker.typeToString(checker.getBaseTypeOfLiteralType(checker.getTypeOfSymbol(symbol)))}`, `export a function that fits ${expected(use)}`);
+      continue;
+    }
+    for (const d of probeDiagnostics.filter((d) => inside(d, probed))) {
+      const text = messageText(ts, d);
+      if (atResult(d, probed)) {
+        error(`upcaster "${use.functionName}" (${where}) returns a value that does not fit ${use.resultType}: ${text}`, `the generated code calls it as ${expected(use)}`);
+      } else {
+        error(`upcaster "${use.functionName}" (${where}) cannot take the ${use.fromType} it is given: ${text}`, `the generated code calls it as ${expected(use)}`);
+      }
+    }
+  }
+  return diagnostics;
+}
+
+/** The symbol an export stands for (through `export { a as b }` and re-exports). */
+function resolved(ts: TsApi, checker: Ts.TypeChecker, symbol: Ts.Symbol): Ts.Symbol {
+  return (symbol.flags & ts.SymbolFlags.Alias) !== 0 ? checker.getAliasedSymbol(symbol) : symbol;
+}
+
+/** A value TypeScript can call; a value it cannot type (`any`, an unresolved import) counts as callable. */
+function callable(ts: TsApi, checker: Ts.TypeChecker, symbol: Ts.Symbol): boolean {
+  if ((symbol.flags & ts.SymbolFlags.Value) === 0) return false;
+  const type = checker.getTypeOfSymbol(symbol);
+  return (type.flags & ts.TypeFlags.Any) !== 0 || type.getCallSignatures().length > 0;
+}
+
+/** `schemas/bank.upcasters.ts:31`: where the export is declared, when it is in the module itself. */
+function declaredAt(symbol: Ts.Symbol, files: DomainFiles): string {
+  const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
+  if (declaration === undefined || declaration.getSourceFile() !== files.module.compilerNode) return files.modulePath;
+  const { line } = declaration.getSourceFile().getLineAndCharacterOfPosition(declaration.getStart());
+  return `${files.modulePath}:${line + 1}`;
+}
+
+function inside(d: Ts.Diagnostic, probed: ProbedUse): boolean {
+  return d.start !== undefined && d.start >= probed.start && d.start < probed.end;
+}
+
+function atResult(d: Ts.Diagnostic, probed: ProbedUse): boolean {
+  return d.start !== undefined && d.start >= probed.resultStart && d.start < probed.resultEnd;
+}
+
+/** TypeScript's message with its chain of reasons, on one line. */
+function messageText(ts: TsApi, d: Ts.Diagnostic): string {
+  return ts
+    .flattenDiagnosticMessageText(d.messageText, '\n')
+    .split('\n')
+    .map((line) => line.trim())
+    .join(' ');
+}

@@ -1,0 +1,87 @@
+/**
+ * The in-memory files of one domain's upcasters check: the module as written, the payload types
+ * from the IR, and a probe that calls each `using:` function exactly as generated code does:
+ *
+ *     declare const previous0: DepositedV2;
+ *     const result0: DepositedV3['transactionId'] = custom.depositTransactionId(previous0);
+ *
+ * A diagnostic at `previous0` or the call is a parameter that does not fit; at `result0`, a
+ * return type that does not.
+ */
+import { posix } from 'node:path';
+import type { Project, SourceFile } from 'ts-morph';
+import type { SchemaSource } from '../../load/source-doc.js';
+import type { DomainDef } from '../../ir/model.js';
+import { domainFolder } from '../../ir/naming.js';
+import { typesDeclaration } from './declarations.js';
+import type { UpcasterUse } from './upcaster-uses.js';
+
+/** One probed call: where it is in the probe file. */
+export interface ProbedUse {
+  readonly use: UpcasterUse;
+  /** `[start, end)` of the statement holding the call. */
+  readonly start: number;
+  readonly end: number;
+  /** `[start, end)` of `resultN`: a diagnostic there is about the return type. */
+  readonly resultStart: number;
+  readonly resultEnd: number;
+}
+
+export interface DomainFiles {
+  /** The upcasters module as the user named it (the path diagnostics print). */
+  readonly modulePath: string;
+  readonly module: SourceFile;
+  readonly probe: SourceFile;
+  readonly probed: readonly ProbedUse[];
+}
+
+/** Where a path given to the compiler lives in the in-memory file system. */
+function inMemory(path: string): string {
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
+/** Adds the files of one domain to the project. */
+export function addDomainFiles(project: Project, domain: DomainDef, module: SchemaSource, uses: readonly UpcasterUse[]): DomainFiles {
+  const folder = `/.eventforge/${domainFolder(domain.name)}`;
+  const typesPath = `${folder}/types.ts`;
+  project.createSourceFile(typesPath, typesDeclaration(domain), { overwrite: true });
+  // Two schemas may share one module: it is added once.
+  const moduleFile = project.getSourceFile(inMemory(module.path)) ?? project.createSourceFile(inMemory(module.path), module.text);
+  aliasGeneratedTypes(project, moduleFile, domain, typesPath);
+
+  const moduleSpecifier = relativeSpecifier(folder, moduleFile.getFilePath());
+  const typeNames = [...new Set(uses.flatMap((u) => [u.fromType, u.toType]))].sort();
+  let text = `import * as custom from '${moduleSpecifier}';\nimport type { ${typeNames.join(', ')} } from './types.ts';\n`;
+  const probed: ProbedUse[] = [];
+  uses.forEach((use, i) => {
+    text += `declare const previous${i}: ${use.fromType};\n`;
+    const start = text.length;
+    const head = `const `;
+    const result = `result${i}`;
+    text += `${head}${result}: ${use.resultType} = custom.${use.functionName}(previous${i});\n`;
+    probed.push({ use, start, end: text.length, resultStart: start + head.length, resultEnd: start + head.length + result.length });
+  });
+  const probe = project.createSourceFile(`${folder}/probe.ts`, text, { overwrite: true });
+  return { modulePath: module.path, module: moduleFile, probe, probed };
+}
+
+/**
+ * The module may import the generated types (`../generated/bank/types.js`, as docs/versioning.md
+ * shows). Whatever folder it names, that import reads the IR's types, not a file on disk.
+ */
+function aliasGeneratedTypes(project: Project, moduleFile: SourceFile, domain: DomainDef, typesPath: string): void {
+  const generated = new RegExp(`(^|/)${domainFolder(domain.name)}/(types|index)(\\.[cm]?[jt]s)?$`);
+  const specifiers = [...moduleFile.getImportDeclarations(), ...moduleFile.getExportDeclarations()]
+    .map((d) => d.getModuleSpecifierValue())
+    .filter((s): s is string => s !== undefined && s.startsWith('.') && generated.test(s));
+  for (const specifier of specifiers) {
+    const target = posix.join(posix.dirname(moduleFile.getFilePath()), specifier).replace(/\.[cm]?[jt]s$/, '') + '.ts';
+    if (target === typesPath || target === moduleFile.getFilePath()) continue;
+    project.createSourceFile(target, `export * from '${relativeSpecifier(posix.dirname(target), typesPath)}';\n`, { overwrite: true });
+  }
+}
+
+function relativeSpecifier(fromFolder: string, to: string): string {
+  const relative = posix.relative(fromFolder, to);
+  return relative.startsWith('.') ? relative : `./${relative}`;
+}

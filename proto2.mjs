@@ -1,0 +1,17 @@
+const lib = process.argv[2];
+const t0 = performance.now();
+const { Project, ts } = await import('ts-morph');
+const t1 = performance.now();
+const opts = { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true, types: [] };
+if (lib === 'none') opts.noLib = true; else opts.lib = [lib];
+const project = new Project({ useInMemoryFileSystem: true, compilerOptions: opts });
+const fs = await import('node:fs');
+project.createSourceFile('/schemas/bank.upcasters.ts', fs.readFileSync('schemas/bank.upcasters.ts','utf8'));
+project.createSourceFile('/__types.ts', `export interface AccountStateV1 { readonly closed: boolean } export interface AccountStateV2 { readonly status: 'open'|'frozen'|'closed' } export declare class Decimal {} export interface DepositedV2 { readonly amount: Decimal; readonly note?: string; readonly reference: string } export interface DepositedV3 { readonly transactionId: number }`);
+const probe = project.createSourceFile('/__probe.ts', `import * as custom from './schemas/bank.upcasters.js';\nimport type * as T from './__types.js';\nconst a: (previous: T.AccountStateV1) => T.AccountStateV2['status'] = custom.accountStatusFromClosed;\nconst b: (previous: T.DepositedV2) => T.DepositedV3['transactionId'] = custom.depositTransactionId;\nconst c: (previous: T.DepositedV2) => T.DepositedV3['transactionId'] = custom.depositTransactionIdd;\n`);
+const t2 = performance.now();
+const program = project.getProgram().compilerObject;
+const t3 = performance.now();
+const diags = program.getSemanticDiagnostics(probe.compilerNode);
+const t4 = performance.now();
+console.log(lib, 'load', (t1-t0).toFixed(0), 'program', (t3-t2).toFixed(0), 'check', (t4-t3).toFixed(0), diags.length);
