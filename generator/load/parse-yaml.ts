@@ -50,7 +50,7 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
       return;
     }
     const code = CODE_BY_YAML_CODE[error.code] ?? 'EF100';
-    const span = rangeAt(lineCounter, ...atIndentedKey(error, input.text));
+    const span = rangeAt(lineCounter, ...wholeDuplicateKey(error, input.text, atIndentedKey(error, input.text)));
     // The yaml parser sometimes reports one problem twice (lexer and composer).
     const key = `${code}:${span.start.offset}`;
     if (seen.has(key)) return;
@@ -210,6 +210,13 @@ function atIndentedKey(error: YAMLError, text: string): [number, number] {
   if (error.code !== 'BAD_INDENT' || (start > 0 && text[start - 1] !== '\n')) return [start, end];
   const indent = /^ */.exec(text.slice(start))?.[0].length ?? 0;
   return [start + indent, Math.max(end, start + indent + 1)];
+}
+
+/** A key written twice is underlined whole, not at its first character. */
+function wholeDuplicateKey(error: YAMLError, text: string, [start, end]: [number, number]): [number, number] {
+  if (error.code !== 'DUPLICATE_KEY') return [start, end];
+  const key = /^[^:\s,{}[\]]+/.exec(text.slice(start, start + 200))?.[0] ?? '';
+  return [start, Math.max(end, start + key.length)];
 }
 
 /** `{ items: string[] }`: inside a flow map `[` starts a YAML list, a common trap with list types. */

@@ -171,6 +171,9 @@ describe('compile', () => {
 
   it('points a duplicate key at the second occurrence and an unknown key at the key itself', () => {
     expect(rendered([schema('domain: Shop\ndomain: Other\n')])[0]).toMatch(/^shop\.domain\.yaml:2:1: error EF101: duplicate key "domain"/);
+    // The whole key is the span (editors and the code frame underline it), not its first character.
+    const [duplicate] = compile({ sources: [schema('domain: Shop\ndomain: Other\n')], skipEmit: true }).diagnostics;
+    expect(duplicate?.span.end.column! - duplicate?.span.start.column!).toBe('domain'.length);
     expect(rendered([schema('domain: Shop\naggregates:\n  Cart:\n    snapshot: { evry: 5 }\n    events: { Opened: { creates: true } }\n')])[1]).toMatch(/^shop\.domain\.yaml:4:17: error EF111: unknown key `evry` in the snapshot policy of aggregate Cart\n {2}hint: did you mean "every"\?$/);
   });
 });
