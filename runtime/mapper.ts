@@ -7,6 +7,7 @@ import type { AggregateSnapshot } from './aggregate.js';
 import type { AggregateDescriptor, JsonValue, PayloadCodec } from './codec.js';
 import { DecodeError, DecryptionError, UnknownSchemaVersionError } from './errors.js';
 import type { DomainEvent } from './events.js';
+import { encodingOf } from './encoded-payloads.js';
 import { EnvelopeProblem, openPayload, sealPayload, type PayloadContext, type PayloadLayers } from './payload-envelope.js';
 import type { StoredEvent, StoredSnapshot } from './recorder.js';
 import type { TopicRegistry } from './topics.js';
@@ -33,7 +34,7 @@ export class Mapper {
     readonly layers: PayloadLayers = {},
   ) {}
 
-  /** A new event of an aggregate of type `aggregate` → its stored form. */
+  /** A new event of an aggregate of type `aggregate` → its stored form (its payload encoded once, see encoded-payloads.ts). */
   toStoredEvent(aggregate: AggregateDescriptor, event: DomainEvent): StoredEvent {
     const descriptor = this.topics.eventOfType(aggregate, event.type);
     const columns = {
@@ -43,7 +44,7 @@ export class Mapper {
       schemaVersion: descriptor.codec.version,
       timestamp: event.timestamp,
     };
-    return { ...columns, state: this.#seal(descriptor.codec.encode(event.data), { kind: 'event', ...columns }) };
+    return { ...columns, state: this.#seal(encodingOf(event.data, descriptor.codec), { kind: 'event', ...columns }) };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { CheckedRecorder } from './checked-recorder.js';
 import { ClosingGate } from './closing-gate.js';
-import { ConcurrencyError, ConfigurationError, EventforgeError } from './errors.js';
+import { ConcurrencyError, ConfigurationError } from './errors.js';
 import { trackingRefusal } from './tracking-refusal.js';
 import type {
   AppendOptions,

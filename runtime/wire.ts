@@ -8,6 +8,7 @@ import { Decimal } from 'decimal.js';
 import { DecodeError, EventforgeError, UnknownSchemaVersionError, ValidationError } from './errors.js';
 import type { ValidationIssue } from './errors.js';
 import type { JsonValue, PayloadCodec } from './codec.js';
+import { rememberEncoding } from './encoded-payloads.js';
 
 /** Where a decoder is: the payload's topic and the schema version being read. */
 export interface DecodeAt {
@@ -352,6 +353,7 @@ export function assertValid(topic: string, validator: SchemaValidator, wire: Jso
  * Checks a typed payload before its event is queued: encodes it with its codec and validates the
  * wire form. A value the codec cannot even encode (a caller outside TypeScript's checks passing
  * `undefined` for a Decimal, an invalid Date) is refused the same way, as a `ValidationError`.
+ * The checked wire form is kept for the save, which then does not encode the payload again.
  */
 export function checkPayload<T>(topic: string, validator: SchemaValidator, codec: PayloadCodec<T>, data: T): void {
   let wire: JsonValue;
@@ -362,6 +364,7 @@ export function checkPayload<T>(topic: string, validator: SchemaValidator, codec
     throw new ValidationError(topic, [{ path: '', message: `does not fit its declared types (${reason})` }]);
   }
   assertValid(topic, validator, wire);
+  rememberEncoding(data, codec, wire);
 }
 
 /** A non-creation event reached an aggregate with no state, or a creation event one that has state. */
