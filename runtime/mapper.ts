@@ -7,7 +7,6 @@ import type { AggregateSnapshot } from './aggregate.js';
 import type { AggregateDescriptor, JsonValue, PayloadCodec } from './codec.js';
 import { DecodeError, DecryptionError, UnknownSchemaVersionError } from './errors.js';
 import type { DomainEvent } from './events.js';
-import { encodingOf } from './encoded-payloads.js';
 import { EnvelopeProblem, openPayload, sealPayload, type PayloadContext, type PayloadLayers } from './payload-envelope.js';
 import type { StoredEvent, StoredSnapshot } from './recorder.js';
 import type { TopicRegistry } from './topics.js';
@@ -34,8 +33,12 @@ export class Mapper {
     readonly layers: PayloadLayers = {},
   ) {}
 
-  /** A new event of an aggregate of type `aggregate` → its stored form (its payload encoded once, see encoded-payloads.ts). */
-  toStoredEvent(aggregate: AggregateDescriptor, event: DomainEvent): StoredEvent {
+  /**
+   * A new event of an aggregate of type `aggregate` → its stored form. `encoded` is the payload's
+   * wire form when it was already encoded (checked when the event was triggered), so it is not
+   * encoded again.
+   */
+  toStoredEvent(aggregate: AggregateDescriptor, event: DomainEvent, encoded?: JsonValue): StoredEvent {
     const descriptor = this.topics.eventOfType(aggregate, event.type);
     const columns = {
       streamId: event.originatorId,
@@ -44,7 +47,7 @@ export class Mapper {
       schemaVersion: descriptor.codec.version,
       timestamp: event.timestamp,
     };
-    return { ...columns, state: this.#seal(encodingOf(event.data, descriptor.codec), { kind: 'event', ...columns }) };
+    return { ...columns, state: this.#seal(encoded ?? descriptor.codec.encode(event.data), { kind: 'event', ...columns }) };
   }
 
   /**

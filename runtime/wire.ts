@@ -8,7 +8,6 @@ import { Decimal } from 'decimal.js';
 import { DecodeError, EventforgeError, UnknownSchemaVersionError, ValidationError } from './errors.js';
 import type { ValidationIssue } from './errors.js';
 import type { JsonValue, PayloadCodec } from './codec.js';
-import { rememberEncoding } from './encoded-payloads.js';
 
 /** Where a decoder is: the payload's topic and the schema version being read. */
 export interface DecodeAt {
@@ -353,9 +352,10 @@ export function assertValid(topic: string, validator: SchemaValidator, wire: Jso
  * Checks a typed payload before its event is queued: encodes it with its codec and validates the
  * wire form. A value the codec cannot even encode (a caller outside TypeScript's checks passing
  * `undefined` for a Decimal, an invalid Date) is refused the same way, as a `ValidationError`.
- * The checked wire form is kept for the save, which then does not encode the payload again.
+ * Returns the checked wire form: generated code hands it to `triggerEvent`, so the save stores it
+ * instead of encoding the payload again.
  */
-export function checkPayload<T>(topic: string, validator: SchemaValidator, codec: PayloadCodec<T>, data: T): void {
+export function checkPayload<T>(topic: string, validator: SchemaValidator, codec: PayloadCodec<T>, data: T): JsonValue {
   let wire: JsonValue;
   try {
     wire = codec.encode(data);
@@ -364,7 +364,7 @@ export function checkPayload<T>(topic: string, validator: SchemaValidator, codec
     throw new ValidationError(topic, [{ path: '', message: `does not fit its declared types (${reason})` }]);
   }
   assertValid(topic, validator, wire);
-  rememberEncoding(data, codec, wire);
+  return wire;
 }
 
 /** A non-creation event reached an aggregate with no state, or a creation event one that has state. */

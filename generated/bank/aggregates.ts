@@ -185,9 +185,9 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
       openedOn: input.openedOn,
       overdraftLimit: input.overdraftLimit ?? new Decimal('0'),
     };
-    checkPayload('Bank.Account.Opened', validateOpened, openedCodec, data);
+    const encoded = checkPayload('Bank.Account.Opened', validateOpened, openedCodec, data);
     const aggregate = new this();
-    aggregate.triggerEvent<Opened>('Opened', data, { ...options, id: options.id ?? newAggregateId() });
+    aggregate.triggerEvent<Opened>('Opened', data, { ...options, id: options.id ?? newAggregateId(), encoded });
     return aggregate;
   }
 
@@ -199,8 +199,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     const data: AddressChangedData = {
       address: input.address,
     };
-    checkPayload('Bank.Account.AddressChanged', validateAddressChanged, addressChangedCodec, data);
-    return this.triggerEvent<AddressChanged>('AddressChanged', data);
+    const encoded = checkPayload('Bank.Account.AddressChanged', validateAddressChanged, addressChangedCodec, data);
+    return this.triggerEvent<AddressChanged>('AddressChanged', data, { encoded });
   }
 
   /**
@@ -210,8 +210,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
   protected triggerClosed(input: ClosedInput): Closed {
     const data: Mutable<ClosedData> = {};
     if (input.reason !== undefined) data.reason = input.reason;
-    checkPayload('Bank.Account.Closed', validateClosed, closedCodec, data);
-    return this.triggerEvent<Closed>('Closed', data);
+    const encoded = checkPayload('Bank.Account.Closed', validateClosed, closedCodec, data);
+    return this.triggerEvent<Closed>('Closed', data, { encoded });
   }
 
   /**
@@ -226,8 +226,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
       transactionId: input.transactionId,
     };
     if (input.occurredAt !== undefined) data.occurredAt = input.occurredAt;
-    checkPayload('Bank.Account.Deposited', validateDeposited, depositedCodec, data);
-    return this.triggerEvent<Deposited>('Deposited', data);
+    const encoded = checkPayload('Bank.Account.Deposited', validateDeposited, depositedCodec, data);
+    return this.triggerEvent<Deposited>('Deposited', data, { encoded });
   }
 
   /**
@@ -240,8 +240,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
       amount: input.amount,
       reason: input.reason,
     };
-    checkPayload('Bank.Account.FeeCharged', validateFeeCharged, feeChargedCodec, data);
-    return this.triggerEvent<FeeCharged>('FeeCharged', data);
+    const encoded = checkPayload('Bank.Account.FeeCharged', validateFeeCharged, feeChargedCodec, data);
+    return this.triggerEvent<FeeCharged>('FeeCharged', data, { encoded });
   }
 
   /**
@@ -253,8 +253,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
       notifyOwner: input.notifyOwner ?? true,
     };
     if (input.reason !== undefined) data.reason = input.reason;
-    checkPayload('Bank.Account.Frozen', validateFrozen, frozenCodec, data);
-    return this.triggerEvent<Frozen>('Frozen', data);
+    const encoded = checkPayload('Bank.Account.Frozen', validateFrozen, frozenCodec, data);
+    return this.triggerEvent<Frozen>('Frozen', data, { encoded });
   }
 
   /**
@@ -266,8 +266,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
       rate: input.rate,
       amount: input.amount,
     };
-    checkPayload('Bank.Account.InterestApplied', validateInterestApplied, interestAppliedCodec, data);
-    return this.triggerEvent<InterestApplied>('InterestApplied', data);
+    const encoded = checkPayload('Bank.Account.InterestApplied', validateInterestApplied, interestAppliedCodec, data);
+    return this.triggerEvent<InterestApplied>('InterestApplied', data, { encoded });
   }
 
   /**
@@ -279,8 +279,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
       name: input.name,
       value: input.value,
     };
-    checkPayload('Bank.Account.LimitSet', validateLimitSet, limitSetCodec, data);
-    return this.triggerEvent<LimitSet>('LimitSet', data);
+    const encoded = checkPayload('Bank.Account.LimitSet', validateLimitSet, limitSetCodec, data);
+    return this.triggerEvent<LimitSet>('LimitSet', data, { encoded });
   }
 
   /**
@@ -297,8 +297,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
       issuedAt: input.issuedAt,
       checksums: input.checksums,
     };
-    checkPayload('Bank.Account.StatementAttached', validateStatementAttached, statementAttachedCodec, data);
-    return this.triggerEvent<StatementAttached>('StatementAttached', data);
+    const encoded = checkPayload('Bank.Account.StatementAttached', validateStatementAttached, statementAttachedCodec, data);
+    return this.triggerEvent<StatementAttached>('StatementAttached', data, { encoded });
   }
 
   /**
@@ -309,8 +309,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     const data: TaggedData = {
       tag: input.tag,
     };
-    checkPayload('Bank.Account.Tagged', validateTagged, taggedCodec, data);
-    return this.triggerEvent<Tagged>('Tagged', data);
+    const encoded = checkPayload('Bank.Account.Tagged', validateTagged, taggedCodec, data);
+    return this.triggerEvent<Tagged>('Tagged', data, { encoded });
   }
 
   /**
@@ -323,8 +323,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
       fromAccount: input.fromAccount,
       amount: input.amount,
     };
-    checkPayload('Bank.Account.TransferReceived', validateTransferReceived, transferReceivedCodec, data);
-    return this.triggerEvent<TransferReceived>('TransferReceived', data);
+    const encoded = checkPayload('Bank.Account.TransferReceived', validateTransferReceived, transferReceivedCodec, data);
+    return this.triggerEvent<TransferReceived>('TransferReceived', data, { encoded });
   }
 
   /**
@@ -337,8 +337,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
       toAccount: input.toAccount,
       amount: input.amount,
     };
-    checkPayload('Bank.Account.TransferSent', validateTransferSent, transferSentCodec, data);
-    return this.triggerEvent<TransferSent>('TransferSent', data);
+    const encoded = checkPayload('Bank.Account.TransferSent', validateTransferSent, transferSentCodec, data);
+    return this.triggerEvent<TransferSent>('TransferSent', data, { encoded });
   }
 
   /**
@@ -349,8 +349,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     const data: UntaggedData = {
       tag: input.tag,
     };
-    checkPayload('Bank.Account.Untagged', validateUntagged, untaggedCodec, data);
-    return this.triggerEvent<Untagged>('Untagged', data);
+    const encoded = checkPayload('Bank.Account.Untagged', validateUntagged, untaggedCodec, data);
+    return this.triggerEvent<Untagged>('Untagged', data, { encoded });
   }
 
   /**
@@ -362,8 +362,8 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
       amount: input.amount,
       reference: input.reference ?? '',
     };
-    checkPayload('Bank.Account.Withdrawn', validateWithdrawn, withdrawnCodec, data);
-    return this.triggerEvent<Withdrawn>('Withdrawn', data);
+    const encoded = checkPayload('Bank.Account.Withdrawn', validateWithdrawn, withdrawnCodec, data);
+    return this.triggerEvent<Withdrawn>('Withdrawn', data, { encoded });
   }
 
   protected override mutate(state: AccountState | undefined, event: AccountEvent): AccountState {
@@ -529,9 +529,9 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
       toAccount: input.toAccount,
       amount: input.amount,
     };
-    checkPayload('Bank.Transfer.Requested', validateRequested, requestedCodec, data);
+    const encoded = checkPayload('Bank.Transfer.Requested', validateRequested, requestedCodec, data);
     const aggregate = new this();
-    aggregate.triggerEvent<Requested>('Requested', data, { ...options, id: options.id ?? newAggregateId() });
+    aggregate.triggerEvent<Requested>('Requested', data, { ...options, id: options.id ?? newAggregateId(), encoded });
     return aggregate;
   }
 
@@ -548,8 +548,8 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
     const data: FailedData = {
       reason: input.reason,
     };
-    checkPayload('Bank.Transfer.Failed', validateFailed, failedCodec, data);
-    return this.triggerEvent<Failed>('Failed', data);
+    const encoded = checkPayload('Bank.Transfer.Failed', validateFailed, failedCodec, data);
+    return this.triggerEvent<Failed>('Failed', data, { encoded });
   }
 
   protected override mutate(state: TransferState | undefined, event: TransferEvent): TransferState {

@@ -48,9 +48,9 @@ export abstract class DogBase extends Aggregate<DogState, DogEvent> {
     const data: RegisteredData = {
       name: input.name,
     };
-    checkPayload('DogSchool.Dog.Registered', validateRegistered, registeredCodec, data);
+    const encoded = checkPayload('DogSchool.Dog.Registered', validateRegistered, registeredCodec, data);
     const aggregate = new this();
-    aggregate.triggerEvent<Registered>('Registered', data, { ...options, id: options.id ?? newAggregateId() });
+    aggregate.triggerEvent<Registered>('Registered', data, { ...options, id: options.id ?? newAggregateId(), encoded });
     return aggregate;
   }
 
@@ -63,8 +63,8 @@ export abstract class DogBase extends Aggregate<DogState, DogEvent> {
     const data: TrickAddedData = {
       trick: input.trick,
     };
-    checkPayload('DogSchool.Dog.TrickAdded', validateTrickAdded, trickAddedCodec, data);
-    return this.triggerEvent<TrickAdded>('TrickAdded', data);
+    const encoded = checkPayload('DogSchool.Dog.TrickAdded', validateTrickAdded, trickAddedCodec, data);
+    return this.triggerEvent<TrickAdded>('TrickAdded', data, { encoded });
   }
 
   protected override mutate(state: DogState | undefined, event: DogEvent): DogState {

@@ -61,9 +61,9 @@ export abstract class UserBase extends Aggregate<UserState, UserEvent> {
       firstName: input.firstName ?? '',
     };
     if (input.joinedOn !== undefined) data.joinedOn = input.joinedOn;
-    checkPayload('Identity.User.Registered', validateRegistered, registeredCodec, data);
+    const encoded = checkPayload('Identity.User.Registered', validateRegistered, registeredCodec, data);
     const aggregate = new this();
-    aggregate.triggerEvent<Registered>('Registered', data, { ...options, id: options.id ?? newAggregateId() });
+    aggregate.triggerEvent<Registered>('Registered', data, { ...options, id: options.id ?? newAggregateId(), encoded });
     return aggregate;
   }
 
@@ -75,8 +75,8 @@ export abstract class UserBase extends Aggregate<UserState, UserEvent> {
     const data: EmailChangedData = {
       email: input.email,
     };
-    checkPayload('Identity.User.EmailChanged', validateEmailChanged, emailChangedCodec, data);
-    return this.triggerEvent<EmailChanged>('EmailChanged', data);
+    const encoded = checkPayload('Identity.User.EmailChanged', validateEmailChanged, emailChangedCodec, data);
+    return this.triggerEvent<EmailChanged>('EmailChanged', data, { encoded });
   }
 
   /**
@@ -87,8 +87,8 @@ export abstract class UserBase extends Aggregate<UserState, UserEvent> {
     const data: FirstNameChangedData = {
       firstName: input.firstName,
     };
-    checkPayload('Identity.User.FirstNameChanged', validateFirstNameChanged, firstNameChangedCodec, data);
-    return this.triggerEvent<FirstNameChanged>('FirstNameChanged', data);
+    const encoded = checkPayload('Identity.User.FirstNameChanged', validateFirstNameChanged, firstNameChangedCodec, data);
+    return this.triggerEvent<FirstNameChanged>('FirstNameChanged', data, { encoded });
   }
 
   protected override mutate(state: UserState | undefined, event: UserEvent): UserState {

@@ -58,9 +58,9 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
       status: input.status ?? 'single',
       address: input.address,
     };
-    checkPayload('PersonRegistry.Person.Created', validateCreated, createdCodec, data);
+    const encoded = checkPayload('PersonRegistry.Person.Created', validateCreated, createdCodec, data);
     const aggregate = new this();
-    aggregate.triggerEvent<Created>('Created', data, { ...options, id: options.id ?? newAggregateId() });
+    aggregate.triggerEvent<Created>('Created', data, { ...options, id: options.id ?? newAggregateId(), encoded });
     return aggregate;
   }
 
@@ -72,8 +72,8 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
     const data: MaritalStatusChangedData = {
       status: input.status,
     };
-    checkPayload('PersonRegistry.Person.MaritalStatusChanged', validateMaritalStatusChanged, maritalStatusChangedCodec, data);
-    return this.triggerEvent<MaritalStatusChanged>('MaritalStatusChanged', data);
+    const encoded = checkPayload('PersonRegistry.Person.MaritalStatusChanged', validateMaritalStatusChanged, maritalStatusChangedCodec, data);
+    return this.triggerEvent<MaritalStatusChanged>('MaritalStatusChanged', data, { encoded });
   }
 
   /**
@@ -85,8 +85,8 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
     const data: MovedData = {
       address: input.address,
     };
-    checkPayload('PersonRegistry.Person.Moved', validateMoved, movedCodec, data);
-    return this.triggerEvent<Moved>('Moved', data);
+    const encoded = checkPayload('PersonRegistry.Person.Moved', validateMoved, movedCodec, data);
+    return this.triggerEvent<Moved>('Moved', data, { encoded });
   }
 
   protected override mutate(state: PersonState | undefined, event: PersonEvent): PersonState {

@@ -43,9 +43,9 @@ export abstract class ExampleBase extends Aggregate<ExampleState, ExampleEvent> 
     const data: CreatedData = {
       foo: input.foo,
     };
-    checkPayload('WorkedExample.Example.Created', validateCreated, createdCodec, data);
+    const encoded = checkPayload('WorkedExample.Example.Created', validateCreated, createdCodec, data);
     const aggregate = new this();
-    aggregate.triggerEvent<Created>('Created', data, { ...options, id: options.id ?? newAggregateId() });
+    aggregate.triggerEvent<Created>('Created', data, { ...options, id: options.id ?? newAggregateId(), encoded });
     return aggregate;
   }
 
@@ -66,8 +66,8 @@ export abstract class ExampleBase extends Aggregate<ExampleState, ExampleEvent> 
     const data: FooChangedData = {
       foo: input.foo,
     };
-    checkPayload('WorkedExample.Example.FooChanged', validateFooChanged, fooChangedCodec, data);
-    return this.triggerEvent<FooChanged>('FooChanged', data);
+    const encoded = checkPayload('WorkedExample.Example.FooChanged', validateFooChanged, fooChangedCodec, data);
+    return this.triggerEvent<FooChanged>('FooChanged', data, { encoded });
   }
 
   protected override mutate(state: ExampleState | undefined, event: ExampleEvent): ExampleState {

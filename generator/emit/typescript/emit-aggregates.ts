@@ -77,7 +77,7 @@ function writeData(w: LineWriter, event: EventDef, scope: DomainScope, needs: Fi
   needs.checkPayload = true;
   needs.codecs.add(codecName(event.name));
   needs.validators.add(validatorName(event.name));
-  w.writeLine(`checkPayload(${quote(event.topic)}, ${validatorName(event.name)}, ${codecName(event.name)}, data);`);
+  w.writeLine(`const encoded = checkPayload(${quote(event.topic)}, ${validatorName(event.name)}, ${codecName(event.name)}, data);`);
 }
 
 function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): MemberShape {
@@ -96,7 +96,7 @@ function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): M
     type: event.name,
     body: (w) => {
       if (hasFields) writeData(w, event, scope, needs);
-      w.writeLine(`return this.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data' : '{}'});`);
+      w.writeLine(`return this.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data, { encoded }' : '{}'});`);
     },
   };
 }
@@ -127,7 +127,7 @@ function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainSc
       if (hasFields) writeData(w, event, scope, needs);
       w.writeLine('const aggregate = new this();');
       w.writeLine(
-        `aggregate.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data' : '{}'}, { ...options, id: options.id ?? newAggregateId() });`,
+        `aggregate.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data' : '{}'}, { ...options, id: options.id ?? newAggregateId()${hasFields ? ', encoded' : ''} });`,
       );
       w.writeLine('return aggregate;');
     },
