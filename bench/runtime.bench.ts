@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createMemoryRecorder, generateCipherKey, type Recorder, type StoredEvent } from '../runtime/index.js';
-import { createSqliteRecorder } from '../runtime/prisma/index.js';
+import { createSqliteRecorder } from '../runtime/sql/index.js';
 import { Dog, DogSchool } from '../examples/dog-school.js';
 import type { BenchReport } from './run.js';
 

@@ -74,7 +74,7 @@ async function storeKinds(dir: string): Promise<Stores[]> {
   let n = 0;
   const kinds: Stores[] = [{ name: 'memory', open: async () => createMemoryRecorder() }];
   try {
-    const { createSqliteRecorder } = await import('../runtime/prisma/index.js');
+    const { createSqliteRecorder } = await import('../runtime/sql/index.js');
     kinds.push({ name: 'sqlite', open: () => createSqliteRecorder({ filename: join(dir, `upcast-${++n}.sqlite`) }) });
   } catch (error) {
     console.log(`  (no SQLite recorder: ${(error as Error).message})`);

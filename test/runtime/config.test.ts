@@ -109,24 +109,12 @@ describe('openRecorder', () => {
     await recorder.close();
   });
 
-  // The SQLite recorder lives in runtime/prisma/ (the persistence work); until it exists the
-  // configuration must say the store is not available rather than fail obscurely.
-  const prismaIndex = fileURLToPath(new URL('../../runtime/prisma/index.ts', import.meta.url));
-
-  it('opens SQLite through runtime/prisma when it exists, else says it is not available', async () => {
+  it('opens SQLite through runtime/sql, loaded on use', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eventforge-config-'));
     try {
-      const open = openRecorder({ kind: 'sqlite', filename: join(dir, 'app.sqlite') });
-      if (existsSync(prismaIndex)) {
-        const recorder = await open;
-        expect(await recorder.maxNotificationId()).toBe(0n);
-        await recorder.close();
-      } else {
-        await expect(open).rejects.toThrow(ConfigurationError);
-        await expect(openRecorder({ kind: 'sqlite', filename: join(dir, 'app.sqlite') })).rejects.toThrow(
-          /SQLite store is not available.*DATABASE_URL=memory:/,
-        );
-      }
+      const recorder = await openRecorder({ kind: 'sqlite', filename: join(dir, 'app.sqlite') });
+      expect(await recorder.maxNotificationId()).toBe(0n);
+      await recorder.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
