@@ -17,7 +17,7 @@ import {
   stateTypeName,
   triggerMethodName,
 } from '../../ir/naming.js';
-import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
+import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
 import type { ApplyNeeds } from './apply-code.js';
 import { writeMutate } from './apply-code.js';
 import { eventInputTypeName, fieldDocs } from './emit-types.js';
@@ -276,18 +276,21 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     const jsonType = mentioned.delete('JsonValue');
     for (const name of mentioned) needs.types.add(name);
     const runtimeValues = ['Aggregate'];
-    if (needs.checkPayload) runtimeValues.push('checkPayload');
-    if (needs.removeFirst) runtimeValues.push('removeFirst');
-    if (needs.outOfOrder) runtimeValues.push('outOfOrder');
-    if (needs.decodeBase64) runtimeValues.push('decodeBase64');
     if (needs.newAggregateId) runtimeValues.push('newAggregateId');
-    if (needs.addDecimal) runtimeValues.push('addDecimal');
-    if (needs.subtractDecimal) runtimeValues.push('subtractDecimal');
+    const helperValues: string[] = [];
+    if (needs.checkPayload) helperValues.push('checkPayload');
+    if (needs.removeFirst) helperValues.push('removeFirst');
+    if (needs.outOfOrder) helperValues.push('outOfOrder');
+    if (needs.decodeBase64) helperValues.push('decodeBase64');
+    if (needs.addDecimal) helperValues.push('addDecimal');
+    if (needs.subtractDecimal) helperValues.push('subtractDecimal');
     return present([
       needs.decimal ? importLines('decimal.js', ['Decimal']) : undefined,
       decimalType ? importLines('decimal.js', ['Decimal'], true) : undefined,
       importLines(ctx.runtimeImport, runtimeValues),
-      importLines(ctx.runtimeImport, ['AggregateDescriptor', ...(needs.mutable ? ['Mutable'] : []), ...(jsonType ? ['JsonValue'] : [])], true),
+      importLines(ctx.runtimeImport, ['AggregateDescriptor', ...(jsonType ? ['JsonValue'] : [])], true),
+      importLines(internalImport(ctx), helperValues),
+      importLines(internalImport(ctx), needs.mutable ? ['Mutable'] : [], true),
       importLines('./descriptors.js', domain.aggregates.map((a) => aggregateDescriptorName(a.name))),
       importLines('./transcoders.js', needs.codecs),
       importLines('./types.js', needs.types, true),
