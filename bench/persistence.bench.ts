@@ -1,5 +1,5 @@
 /**
- * Persistence workloads (issue 5, item 7) on SQLite (file, WAL) and PostgreSQL, each measured for
+ * Persistence workloads on SQLite (file, WAL) and PostgreSQL, each measured for
  * eventforge's recorder and for a raw-driver baseline in the same run, interleaved in small chunks
  * so machine noise falls on both alike:
  *

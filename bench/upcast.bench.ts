@@ -1,5 +1,5 @@
 /**
- * Upcasting at read time (issue 6, item 8): loading a Bank account of 1,000 events whose 999
+ * Upcasting at read time: loading a Bank account of 1,000 events whose 999
  * deposits are stored at Deposited v1 — each read runs v1 → v2 (rename, default, drop) → v3
  * (the custom `depositTransactionId`, a SHA-1 name-based UUID) — against the same account stored
  * at the current version v3, in the same run. Target: ≤ 1.3×. The same account stored at v2
