@@ -1,5 +1,5 @@
 /**
- * Persistence workloads (issue 5, item 7) on SQLite (file, WAL) and PostgreSQL, each measured for
+ * Persistence workloads on SQLite (file, WAL) and PostgreSQL, each measured for
  * eventforge's recorder and for a raw-driver baseline in the same run, interleaved in small chunks
  * so machine noise falls on both alike:
  *
@@ -26,7 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createPostgresRecorder, createSqliteRecorder } from '../runtime/prisma/index.js';
+import { createPostgresRecorder, createSqliteRecorder } from '../runtime/sql/index.js';
 import type { StoredEvent, StoredSnapshot } from '../runtime/recorder.js';
 import { DogBase, dogSchoolDomain } from '../generated/dog-school/index.js';
 import { Application } from '../runtime/application.js';
@@ -323,7 +323,7 @@ export default async function persistence(report: BenchReport): Promise<void> {
       eventforge: storedEventDriver(
         savesOnly(eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge-normal.db'), synchronous }))),
       ),
-      'prisma-client': storedEventDriver(await prismaClientSqlite(join(dir, 'client-normal.db'), synchronous)),
+      'prisma-client': storedEventDriver(await prismaClientSqlite(join(dir, 'client-normal.db'), synchronous, join(dir, 'client'))),
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -353,7 +353,7 @@ export default async function persistence(report: BenchReport): Promise<void> {
     await runWorkloads(report, 'postgresql', {
       raw: storedEventDriver(await rawPostgres(PG_URL, schemas.raw)),
       eventforge: storedEventDriver(eventforgeSubject(eventforge)),
-      'prisma-client': storedEventDriver(await prismaClientPostgres(PG_URL, schemas.client)),
+      'prisma-client': storedEventDriver(await prismaClientPostgres(PG_URL, schemas.client, join(dir, 'client'))),
       'eventforge-app': applicationDriver(`${PG_URL}?schema=${schemas.app}`),
     });
     const four = <T>(make: () => Promise<T>) => Promise.all([make(), make(), make(), make()]);

@@ -1,12 +1,15 @@
 /**
- * The application layer's cost (issue 4): what `Application.save` and `Repository.get` add on
+ * The application layer's cost: what `Application.save` and `Repository.get` add on
  * top of the recorder — codecs, validation, the mapper, the aggregate's replay — measured in the
  * same run as the recorder driven directly with ready-made StoredEvents of the same bytes.
  *
  * - R1 save: new DogSchool dogs of 10 events, one `app.save` each, vs `recorder.append` of the
  *   same stored events → events/s and the ratio;
  * - R2 load: `repository.get` of a 1,000-event dog vs `recorder.readStream` of it → ratio;
- * - R3 layers: R1 and R2 with deflate + AES-256-GCM against plain payloads → ratio.
+ * - R3 layers: R1 and R2 with deflate + AES-256-GCM against plain payloads → ratio;
+ * - R4 wide save: R1 with Bank accounts of 10 events whose payloads carry decimals, UUIDs,
+ *   date-times and 100-character texts, so encoding is a visible share of a save (memory only:
+ *   on a file the fsync hides it) → ratio.
  *
  * Each runs on the in-memory recorder (the runtime's CPU cost alone) and on a SQLite file.
  * Subjects alternate in small chunks so machine noise falls on both alike.
@@ -16,8 +19,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createMemoryRecorder, generateCipherKey, type Recorder, type StoredEvent } from '../runtime/index.js';
-import { createSqliteRecorder } from '../runtime/prisma/index.js';
+import { createSqliteRecorder } from '../runtime/sql/index.js';
 import { Dog, DogSchool } from '../examples/dog-school.js';
+import { bankDomain } from '../generated/bank/index.js';
+import { Application } from '../runtime/application.js';
+import { BankAccount, Decimal } from '../test/versioning/support/bank-account.js';
 import type { BenchReport } from './run.js';
 
 const SCALE = Number(process.env.EVENTFORGE_BENCH_SCALE ?? '1');
@@ -54,6 +60,20 @@ async function storedFormOf(events: number): Promise<StoredEvent[]> {
   const dog = newDog(events);
   await app.save(dog);
   return recorder.readStream(dog.id);
+}
+
+/** A Bank account opened and given `events - 1` deposits, by the real commands. */
+function newAccount(events: number): BankAccount {
+  const account = BankAccount.create({ owner: 'Ada Lovelace', email: 'ada@example.com', currency: 'EUR', openedOn: '2024-01-31' });
+  for (let i = 1; i < events; i++) {
+    account.deposit({
+      amount: new Decimal(`${i}.25`),
+      reference: `invoice ${i} `.padEnd(100, 'x'),
+      transactionId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      occurredAt: new Date(Date.UTC(2024, 1, 1, 0, 0, i)),
+    });
+  }
+  return account;
 }
 
 function withStream(events: readonly StoredEvent[], streamId: string): StoredEvent[] {
@@ -126,6 +146,7 @@ export default async function runtimeBench(report: BenchReport): Promise<void> {
       report.add({ workload: 'R3-layers', store: store.name, subject: 'deflate+aes-256-gcm', ms: Math.round(sealedMs) });
       report.add({ workload: 'R3-layers', store: store.name, subject: 'plain', ms: Math.round(plainMs) });
       report.log(`R3 ${store.name}: save+get with deflate + AES-256-GCM takes ${(sealedMs / plainMs).toFixed(2)}× the plain time`);
+      if (store.name === 'memory') await wideSaves(report, store);
       for (const a of [app, sealed, plain]) await a.close();
       await appRecorder.close();
       await rawRecorder.close();
@@ -133,4 +154,29 @@ export default async function runtimeBench(report: BenchReport): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** R4: saves of new 10-event Bank accounts against appending their stored form. */
+async function wideSaves(report: BenchReport, store: Store): Promise<void> {
+  const templateRecorder = createMemoryRecorder();
+  const templateApp = new Application({ env: {}, domains: [bankDomain], recorder: templateRecorder });
+  const first = newAccount(EVENTS);
+  await templateApp.save(first);
+  const template = await templateRecorder.readStream(first.id);
+  const app = new Application({ env: {}, domains: [bankDomain], recorder: await store.recorder(), snapshotEvery: { Account: null } });
+  const rawRecorder = await store.recorder();
+  let raw = 0;
+  const [appMs, rawMs] = await timeChunks(DOGS / CHUNK, async (subject) => {
+    for (let i = 0; i < CHUNK; i++) {
+      if (subject === 'a') await app.save(newAccount(EVENTS));
+      else await rawRecorder.append(withStream(template, `raw-${++raw}`));
+    }
+  });
+  const events = DOGS * EVENTS;
+  report.add({ workload: 'R4-wide-save', store: store.name, subject: 'application', eventsPerSecond: Math.round(events / (appMs / 1000)) });
+  report.add({ workload: 'R4-wide-save', store: store.name, subject: 'recorder', eventsPerSecond: Math.round(events / (rawMs / 1000)) });
+  report.log(`R4 ${store.name}: application.save of wide payloads is ${(rawMs / appMs).toFixed(2)}× the recorder's append throughput`);
+  await app.close();
+  await rawRecorder.close();
+  await templateApp.close();
 }

@@ -1,5 +1,5 @@
 /**
- * Upcasting at read time (issue 6, item 8): loading a Bank account of 1,000 events whose 999
+ * Upcasting at read time: loading a Bank account of 1,000 events whose 999
  * deposits are stored at Deposited v1 — each read runs v1 → v2 (rename, default, drop) → v3
  * (the custom `depositTransactionId`, a SHA-1 name-based UUID) — against the same account stored
  * at the current version v3, in the same run. Target: ≤ 1.3×. The same account stored at v2
@@ -74,7 +74,7 @@ async function storeKinds(dir: string): Promise<Stores[]> {
   let n = 0;
   const kinds: Stores[] = [{ name: 'memory', open: async () => createMemoryRecorder() }];
   try {
-    const { createSqliteRecorder } = await import('../runtime/prisma/index.js');
+    const { createSqliteRecorder } = await import('../runtime/sql/index.js');
     kinds.push({ name: 'sqlite', open: () => createSqliteRecorder({ filename: join(dir, `upcast-${++n}.sqlite`) }) });
   } catch (error) {
     console.log(`  (no SQLite recorder: ${(error as Error).message})`);

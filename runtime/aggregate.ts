@@ -1,4 +1,5 @@
 import { AggregateDiscardedError, EventforgeError } from './errors.js';
+import type { JsonValue } from './codec.js';
 import type { DomainEvent } from './events.js';
 
 /** What a snapshot holds besides the state. */
@@ -33,6 +34,8 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
   #discarded = false;
   #state: TState | undefined;
   #pending: TEvent[] = [];
+  /** The wire form each pending event's payload was checked in, when it was (same order as #pending). */
+  #pendingEncoded: (JsonValue | undefined)[] = [];
 
   /** The aggregate's type name, used in error messages. */
   protected abstract get aggregateName(): string;
@@ -86,13 +89,23 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
   }
 
   /**
+   * The wire forms the pending events' payloads were checked in (undefined where a payload was
+   * not), in the order of `pendingEvents`.
+   * @internal used by the application, which stores them instead of encoding the payloads again.
+   */
+  get pendingEncodings(): readonly (JsonValue | undefined)[] {
+    return this.#pendingEncoded;
+  }
+
+  /**
    * Builds the next event, applies it and queues it for the next save. The generated
-   * protected trigger methods call this after validating the payload.
+   * protected trigger methods call this after validating the payload, passing the wire form
+   * they checked as `encoded` (it must be the payload's encoding by its codec).
    */
   protected triggerEvent<E extends TEvent>(
     type: E['type'],
     data: E['data'],
-    options: { id?: string; timestamp?: Date } = {},
+    options: { id?: string; timestamp?: Date; encoded?: JsonValue } = {},
   ): E {
     if (this.#discarded) throw new AggregateDiscardedError(this.aggregateName, this.id);
     const originatorId = this.#id ?? options.id;
@@ -108,6 +121,7 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
     } as E;
     this.applyEvent(event);
     this.#pending.push(event);
+    this.#pendingEncoded.push(options.encoded);
     return event;
   }
 
@@ -171,6 +185,7 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
   collectEvents(): TEvent[] {
     const events = this.#pending;
     this.#pending = [];
+    this.#pendingEncoded = [];
     return events;
   }
 

@@ -185,7 +185,9 @@ export class Application {
     const batches = [...new Set(aggregates)].map((aggregate) => {
       const descriptor = descriptorOf(aggregate);
       const events = aggregate.pendingEvents;
-      return { aggregate, descriptor, count: events.length, stored: events.map((e) => this.#mapper.toStoredEvent(descriptor, e)) };
+      const encoded = aggregate.pendingEncodings;
+      const stored = events.map((e, i) => this.#mapper.toStoredEvent(descriptor, e, encoded[i]));
+      return { aggregate, descriptor, count: events.length, stored };
     });
     const stored = batches.flatMap((b) => b.stored);
     if (stored.length === 0 && tracking === undefined) return [];

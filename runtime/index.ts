@@ -1,6 +1,7 @@
 /**
- * eventforge's runtime: what generated code and applications import (`eventforge/runtime`).
- * An allow-list: only what is exported here is public.
+ * eventforge's runtime: what applications import (`eventforge/runtime`). An allow-list: only
+ * what is exported here is public. The helpers only generated code calls are in internal.ts
+ * (`eventforge/runtime/internal`).
  */
 export type { DomainEvent } from './events.js';
 export type {
@@ -59,51 +60,4 @@ export { openRecorder } from './open-recorder.js';
 export { Application, type ApplicationConfig, type ApplicationOptions } from './application.js';
 export { Repository, type AnyAggregate, type GetOptions } from './repository.js';
 export { NotificationLog, type LoggedEvent, type SelectOptions } from './notification-log.js';
-// Helpers the generated transcoders, validators and aggregates call.
-export {
-  assertValid,
-  checkPayload,
-  codePointLength,
-  compareDecimalText,
-  decodeBase64,
-  decodeFailure,
-  encodeBytes,
-  encodeDateTime,
-  encodeList,
-  encodeMap,
-  isBase64Text,
-  isDateText,
-  isDateTimeText,
-  isDecimalText,
-  isIntegerText,
-  isUuidText,
-  joinPath,
-  outOfOrder,
-  readBigint,
-  readBoolean,
-  readBytes,
-  readDate,
-  readDateTime,
-  readDecimal,
-  readEnum,
-  readFloat,
-  readInt,
-  readJson,
-  readList,
-  readMap,
-  readObject,
-  readPayload,
-  readString,
-  readUuid,
-  removeFirst,
-  schemaIssues,
-  unknownVersion,
-  valuesEqual,
-  type DecodeAt,
-  type FieldReader,
-  type Mutable,
-  type SchemaError,
-  type SchemaValidator,
-} from './wire.js';
-export { addDecimal, subtractDecimal } from './decimal.js';
 export { newAggregateId } from './ids.js';

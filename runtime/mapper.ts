@@ -33,8 +33,12 @@ export class Mapper {
     readonly layers: PayloadLayers = {},
   ) {}
 
-  /** A new event of an aggregate of type `aggregate` → its stored form. */
-  toStoredEvent(aggregate: AggregateDescriptor, event: DomainEvent): StoredEvent {
+  /**
+   * A new event of an aggregate of type `aggregate` → its stored form. `encoded` is the payload's
+   * wire form when it was already encoded (checked when the event was triggered), so it is not
+   * encoded again.
+   */
+  toStoredEvent(aggregate: AggregateDescriptor, event: DomainEvent, encoded?: JsonValue): StoredEvent {
     const descriptor = this.topics.eventOfType(aggregate, event.type);
     const columns = {
       streamId: event.originatorId,
@@ -43,7 +47,7 @@ export class Mapper {
       schemaVersion: descriptor.codec.version,
       timestamp: event.timestamp,
     };
-    return { ...columns, state: this.#seal(descriptor.codec.encode(event.data), { kind: 'event', ...columns }) };
+    return { ...columns, state: this.#seal(encoded ?? descriptor.codec.encode(event.data), { kind: 'event', ...columns }) };
   }
 
   /**

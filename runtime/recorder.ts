@@ -82,9 +82,9 @@ export interface ReadNotificationsOptions {
 
 /**
  * Where an application's events, snapshots and tracking records are stored. Implementations:
- * the in-memory recorder (memory-recorder.ts) and the Prisma recorders (prisma/). Every method
- * refuses arguments outside the contract of recorder-arguments.ts with `RecorderArgumentError`
- * (the factories wrap their recorders with `withArgumentChecks`).
+ * the in-memory recorder (memory-recorder.ts) and the SQL recorders on Prisma's driver adapters
+ * (sql/). Every method refuses arguments outside the contract of recorder-arguments.ts with
+ * `RecorderArgumentError` (the factories wrap their recorders with `withArgumentChecks`).
  */
 export interface Recorder {
   /**

@@ -35,14 +35,21 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('generated code imports only the runtime, its own folder and declared libraries', () => {
-    const allowed = /^(eventforge\/runtime|decimal\.js|\.\/|\.\.\/(?!\.\.\/generator))/;
+  it("generated code imports only the runtime's two entries, its own folder and declared libraries", () => {
+    const allowed = /^(eventforge\/runtime(\/internal)?$|decimal\.js$|\.\/|\.\.\/(?!\.\.\/generator))/;
     const offenders = tsFiles('generated').flatMap((file) =>
       importsOf(file)
         .filter((spec) => !allowed.test(spec) || spec.includes('generator/'))
         .map((spec) => `${file} imports ${spec}`),
     );
     expect(offenders).toEqual([]);
+  });
+
+  it("the runtime's public entry and its entry for generated code share no export", async () => {
+    const publicApi = Object.keys(await import('../runtime/index.js'));
+    const internal = Object.keys(await import('../runtime/internal.js'));
+    expect(internal).toContain('checkPayload');
+    expect(publicApi.filter((name) => internal.includes(name))).toEqual([]);
   });
 
   it('every generated TypeScript file starts with the do-not-edit header', () => {

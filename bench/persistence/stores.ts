@@ -5,9 +5,10 @@
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createSqliteRecorder } from '../../runtime/prisma/index.js';
-import { bundledMigrationsDir, readMigrations } from '../../runtime/prisma/migrations.js';
+import { createSqliteRecorder } from '../../runtime/sql/index.js';
+import { storeMigrationsDir, readMigrations } from '../../runtime/sql/migrations.js';
 import type { Recorder, StoredEvent, StoredSnapshot } from '../../runtime/recorder.js';
+import { generateStoreClient } from '../../test/sql/store-client.js';
 
 /** What W1 and W2 need: saves. */
 export interface Saver {
@@ -51,7 +52,7 @@ export function rawSqlite(path: string, synchronous: 'full' | 'normal'): Subject
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
   db.defaultSafeIntegers(true);
-  for (const m of readMigrations(bundledMigrationsDir('sqlite'), 'sqlite')) db.exec(m.sql);
+  for (const m of readMigrations(storeMigrationsDir('sqlite'), 'sqlite')) db.exec(m.sql);
   const inserts = new Map<number, Database.Statement>();
   const insert = (n: number) => {
     let st = inserts.get(n);
@@ -136,9 +137,23 @@ const insertSql = (n: number, numbered: boolean, conflict: string) =>
  * (`$queryRawUnsafe`; on PostgreSQL inside an interactive `$transaction` with the lock) instead of
  * through the driver adapter as the recorder does.
  */
-export async function prismaClientSqlite(path: string, synchronous: 'full' | 'normal'): Promise<Saver> {
+/** The raw-SQL part of a generated PrismaClient this bench calls. */
+interface RawClient {
+  $queryRawUnsafe(sql: string, ...values: unknown[]): Promise<unknown>;
+  $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
+  $transaction<T>(work: (tx: RawClient) => Promise<T>): Promise<T>;
+  $disconnect(): Promise<void>;
+}
+
+/** A PrismaClient class for the store's tables, generated into `dir` (see test/sql/store-client.ts). */
+async function storeClient(provider: 'sqlite' | 'postgresql', dir: string): Promise<new (options: { adapter: unknown }) => RawClient> {
+  return ((await import(generateStoreClient(provider, dir))) as { PrismaClient: new (options: { adapter: unknown }) => RawClient }).PrismaClient;
+}
+
+/** `dir` is a scratch folder the client is generated into. */
+export async function prismaClientSqlite(path: string, synchronous: 'full' | 'normal', dir: string): Promise<Saver> {
   await (await createSqliteRecorder({ filename: path })).close();
-  const { PrismaClient } = await import('../../runtime/prisma/client/sqlite/client.js');
+  const PrismaClient = await storeClient('sqlite', dir);
   const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
   const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }) });
   await prisma.$queryRawUnsafe(`PRAGMA synchronous = ${synchronous.toUpperCase()}`);
@@ -149,8 +164,8 @@ export async function prismaClientSqlite(path: string, synchronous: 'full' | 'no
   };
 }
 
-export async function prismaClientPostgres(url: string, schema: string): Promise<Saver> {
-  const { PrismaClient } = await import('../../runtime/prisma/client/postgresql/client.js');
+export async function prismaClientPostgres(url: string, schema: string, dir: string): Promise<Saver> {
+  const PrismaClient = await storeClient('postgresql', dir);
   const { PrismaPg } = await import('@prisma/adapter-pg');
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ connectionString: url, options: `-c search_path=${schema} -c TimeZone=UTC` }, { schema }),

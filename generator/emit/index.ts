@@ -1,5 +1,4 @@
 import type { Emitter } from './types.js';
-import { prismaEmitter } from './prisma/index.js';
 import { repositoriesEmitter } from './prisma/emit-repositories.js';
 import { upcastersEmitter } from './upcasters/index.js';
 import { aggregatesEmitter } from './typescript/emit-aggregates.js';
@@ -18,6 +17,5 @@ export const emitters: readonly Emitter[] = [
   descriptorsEmitter,
   aggregatesEmitter,
   indexEmitter,
-  prismaEmitter,
   repositoriesEmitter,
 ];

@@ -7,7 +7,10 @@ export interface GeneratedFile {
 }
 
 export interface EmitContext {
-  /** Module specifier generated code imports the runtime from. @default 'eventforge/runtime' */
+  /**
+   * Package specifier generated code imports the runtime's public API from; its helpers come from
+   * the `/internal` entry beside it (see {@link internalImport}). @default 'eventforge/runtime'
+   */
   readonly runtimeImport: string;
   /**
    * Path from the output folder to the folder the compiler was run from (posix), so generated
@@ -23,6 +26,11 @@ export interface EmitContext {
 export interface Emitter {
   readonly name: string;
   emit(project: ProjectDef, ctx: EmitContext): GeneratedFile[];
+}
+
+/** The runtime's entry for helpers only generated code calls: `<runtimeImport>/internal`. */
+export function internalImport(ctx: EmitContext): string {
+  return `${ctx.runtimeImport}/internal`;
 }
 
 /** First line of every generated file (no version, no timestamp: output must be deterministic). */

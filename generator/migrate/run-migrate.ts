@@ -1,10 +1,10 @@
 /**
- * `eventforge migrate [--database URL] [--migrations DIR]`: applies the generated SQL migrations
- * the database has not recorded yet, offline (no Prisma engine), and records each in
+ * `eventforge migrate [--database URL] [--migrations DIR]`: applies the SQL migrations (by default
+ * the event store's, shipped with the runtime) the database has not recorded yet, offline (no Prisma engine), and records each in
  * `_prisma_migrations` as Prisma Migrate does. A second run changes nothing.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { EventforgeError } from '../../runtime/errors.js';
 import { readStore } from '../../runtime/config.js';
 import {
@@ -13,16 +13,17 @@ import {
   postgresTarget,
   readMigrations,
   redactUrl,
+  storeMigrationsDir,
   type MigrationReport,
   type Provider,
-} from '../../runtime/prisma/index.js';
+} from '../../runtime/sql/index.js';
 import type { CliIo } from '../cli.js';
 
 /** What `migrate` is asked to do. */
 export interface MigrateOptions {
   /** A `DATABASE_URL`-style URL; the environment's (or the embedded default file) when absent. */
   readonly database?: string;
-  /** The migrations folder; `generated/prisma/<provider>/migrations` when absent. */
+  /** The migrations folder; the event store's own (runtime/sql/store-schema/<provider>/migrations) when absent. */
   readonly migrations?: string;
   /** Report what is applied and pending, change nothing; exit 1 when something is pending. */
   readonly status?: boolean;
@@ -39,7 +40,7 @@ export async function runMigrate(options: MigrateOptions, io: CliIo, env: NodeJS
       return 2;
     }
     const provider: Provider = store.kind;
-    const folder = resolve(io.cwd, options.migrations ?? join('generated', 'prisma', provider, 'migrations'));
+    const folder = options.migrations === undefined ? storeMigrationsDir(provider) : resolve(io.cwd, options.migrations);
     const migrations = readMigrations(folder, provider);
     const dryRun = options.status === true;
     if (store.kind === 'sqlite') {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../generator/index.js';
-import { addDecimal, subtractDecimal } from '../../runtime/index.js';
+import { addDecimal, subtractDecimal } from '../../runtime/internal.js';
 import { ROOT } from '../emit/golden-cases.js';
 import { BankAccount, Decimal } from '../versioning/support/bank-account.js';
 

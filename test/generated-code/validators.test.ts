@@ -3,8 +3,9 @@
  * (e.g. a request body) before building a typed input: every violation, with its path.
  */
 import { describe, expect, it } from 'vitest';
-import { ValidationError, assertValid, schemaIssues } from '../../runtime/index.js';
-import type { JsonValue, SchemaValidator } from '../../runtime/index.js';
+import { ValidationError } from '../../runtime/index.js';
+import type { JsonValue } from '../../runtime/index.js';
+import { assertValid, schemaIssues, type SchemaValidator } from '../../runtime/internal.js';
 import { validateDeposited, validateOpened, validateStatementAttached } from '../../generated/bank/index.js';
 import { validateEverything, validateTagAdded } from '../fixtures/golden/kitchen/expected/kitchen/index.js';
 

@@ -13,7 +13,7 @@ import { ConcurrencyError, DecryptionError, EventforgeError, IntegrityError } fr
 import { Mapper } from '../../runtime/mapper.js';
 import { generateCipherKey } from '../../runtime/payload-envelope.js';
 import { TopicRegistry } from '../../runtime/topics.js';
-import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../prisma/postgres-helpers.js';
+import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
 import { Dog, Owner, dogDescriptorV1, kennelDomain } from './fixtures/kennel.js';
 
 interface Store {

@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SQLITE_FILE, readConfig, readStore } from '../../runtime/config.js';
 import { ConfigurationError } from '../../runtime/errors.js';
@@ -109,24 +108,12 @@ describe('openRecorder', () => {
     await recorder.close();
   });
 
-  // The SQLite recorder lives in runtime/prisma/ (the persistence work); until it exists the
-  // configuration must say the store is not available rather than fail obscurely.
-  const prismaIndex = fileURLToPath(new URL('../../runtime/prisma/index.ts', import.meta.url));
-
-  it('opens SQLite through runtime/prisma when it exists, else says it is not available', async () => {
+  it('opens SQLite through runtime/sql, loaded on use', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eventforge-config-'));
     try {
-      const open = openRecorder({ kind: 'sqlite', filename: join(dir, 'app.sqlite') });
-      if (existsSync(prismaIndex)) {
-        const recorder = await open;
-        expect(await recorder.maxNotificationId()).toBe(0n);
-        await recorder.close();
-      } else {
-        await expect(open).rejects.toThrow(ConfigurationError);
-        await expect(openRecorder({ kind: 'sqlite', filename: join(dir, 'app.sqlite') })).rejects.toThrow(
-          /SQLite store is not available.*DATABASE_URL=memory:/,
-        );
-      }
+      const recorder = await openRecorder({ kind: 'sqlite', filename: join(dir, 'app.sqlite') });
+      expect(await recorder.maxNotificationId()).toBe(0n);
+      await recorder.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountStateCodec, bankDomain } from '../../generated/bank/index.js';
 import type { AccountState } from '../../generated/bank/types.js';
 import { Application, UnknownSchemaVersionError, type Recorder, type StoredEvent } from '../../runtime/index.js';
-import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/prisma/index.js';
+import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/sql/index.js';
 import { accounts, eventCount, expectedState, SNAPSHOT_EVERY } from '../fixtures/versioning/bank-scenario.js';
-import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../prisma/postgres-helpers.js';
+import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
 import { BankAccount } from './support/bank-account.js';
 
 const skip = await postgresSkipReason();

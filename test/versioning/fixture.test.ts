@@ -14,7 +14,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { accountStateCodec, bankDomain, depositedCodec } from '../../generated/bank/index.js';
 import type { AccountState, Deposited } from '../../generated/bank/types.js';
 import { Application, UnknownSchemaVersionError, UnknownTopicError, type Recorder } from '../../runtime/index.js';
-import { createSqliteRecorder } from '../../runtime/prisma/index.js';
+import { createSqliteRecorder } from '../../runtime/sql/index.js';
 import { depositTransactionId } from '../../schemas/bank.upcasters.js';
 import { accounts, eventCount, expectedState, SNAPSHOT_EVERY, type ScenarioAccount } from '../fixtures/versioning/bank-scenario.js';
 import { rejection } from '../runtime/fixtures/rejection.js';

@@ -17,7 +17,7 @@ import {
   stateTypeName,
   triggerMethodName,
 } from '../../ir/naming.js';
-import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
+import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
 import type { ApplyNeeds } from './apply-code.js';
 import { writeMutate } from './apply-code.js';
 import { eventInputTypeName, fieldDocs } from './emit-types.js';
@@ -77,7 +77,7 @@ function writeData(w: LineWriter, event: EventDef, scope: DomainScope, needs: Fi
   needs.checkPayload = true;
   needs.codecs.add(codecName(event.name));
   needs.validators.add(validatorName(event.name));
-  w.writeLine(`checkPayload(${quote(event.topic)}, ${validatorName(event.name)}, ${codecName(event.name)}, data);`);
+  w.writeLine(`const encoded = checkPayload(${quote(event.topic)}, ${validatorName(event.name)}, ${codecName(event.name)}, data);`);
 }
 
 function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): MemberShape {
@@ -96,7 +96,7 @@ function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): M
     type: event.name,
     body: (w) => {
       if (hasFields) writeData(w, event, scope, needs);
-      w.writeLine(`return this.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data' : '{}'});`);
+      w.writeLine(`return this.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data, { encoded }' : '{}'});`);
     },
   };
 }
@@ -127,7 +127,7 @@ function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainSc
       if (hasFields) writeData(w, event, scope, needs);
       w.writeLine('const aggregate = new this();');
       w.writeLine(
-        `aggregate.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data' : '{}'}, { ...options, id: options.id ?? newAggregateId() });`,
+        `aggregate.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data' : '{}'}, { ...options, id: options.id ?? newAggregateId()${hasFields ? ', encoded' : ''} });`,
       );
       w.writeLine('return aggregate;');
     },
@@ -276,18 +276,21 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     const jsonType = mentioned.delete('JsonValue');
     for (const name of mentioned) needs.types.add(name);
     const runtimeValues = ['Aggregate'];
-    if (needs.checkPayload) runtimeValues.push('checkPayload');
-    if (needs.removeFirst) runtimeValues.push('removeFirst');
-    if (needs.outOfOrder) runtimeValues.push('outOfOrder');
-    if (needs.decodeBase64) runtimeValues.push('decodeBase64');
     if (needs.newAggregateId) runtimeValues.push('newAggregateId');
-    if (needs.addDecimal) runtimeValues.push('addDecimal');
-    if (needs.subtractDecimal) runtimeValues.push('subtractDecimal');
+    const helperValues: string[] = [];
+    if (needs.checkPayload) helperValues.push('checkPayload');
+    if (needs.removeFirst) helperValues.push('removeFirst');
+    if (needs.outOfOrder) helperValues.push('outOfOrder');
+    if (needs.decodeBase64) helperValues.push('decodeBase64');
+    if (needs.addDecimal) helperValues.push('addDecimal');
+    if (needs.subtractDecimal) helperValues.push('subtractDecimal');
     return present([
       needs.decimal ? importLines('decimal.js', ['Decimal']) : undefined,
       decimalType ? importLines('decimal.js', ['Decimal'], true) : undefined,
       importLines(ctx.runtimeImport, runtimeValues),
-      importLines(ctx.runtimeImport, ['AggregateDescriptor', ...(needs.mutable ? ['Mutable'] : []), ...(jsonType ? ['JsonValue'] : [])], true),
+      importLines(ctx.runtimeImport, ['AggregateDescriptor', ...(jsonType ? ['JsonValue'] : [])], true),
+      importLines(internalImport(ctx), helperValues),
+      importLines(internalImport(ctx), needs.mutable ? ['Mutable'] : [], true),
       importLines('./descriptors.js', domain.aggregates.map((a) => aggregateDescriptorName(a.name))),
       importLines('./transcoders.js', needs.codecs),
       importLines('./types.js', needs.types, true),

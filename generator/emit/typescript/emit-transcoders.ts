@@ -14,7 +14,7 @@ import {
   upcasterName,
   versionedTypeName,
 } from '../../ir/naming.js';
-import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
+import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
 import { constDeclaration, functionDeclaration } from './code-writer.js';
 import { WIRE, enumReaderName, helper, readCall, valueObjectDecoderName, valueObjectEncoderName, writeExpr } from './codec-code.js';
 import { enumValuesName } from './emit-types.js';
@@ -202,10 +202,11 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
       ...domain.enums.map((e) => e.name),
       ...all.flatMap((p) => [p.typeName, ...p.versions.map((v) => versionedTypeName(p.name, v.version))]),
     ];
-    const runtimeTypes = ['DecodeAt', 'JsonValue', 'PayloadCodec', ...[...helpers].filter((h) => h === 'Mutable' || h === 'FieldReader')];
+    const internalTypes = ['DecodeAt', ...[...helpers].filter((h) => h === 'Mutable' || h === 'FieldReader')];
     return present([
-      (w) => w.writeLine(`import * as ${WIRE} from '${ctx.runtimeImport}';`),
-      importLines(ctx.runtimeImport, runtimeTypes, true),
+      (w) => w.writeLine(`import * as ${WIRE} from '${internalImport(ctx)}';`),
+      importLines(ctx.runtimeImport, ['JsonValue', 'PayloadCodec'], true),
+      importLines(internalImport(ctx), internalTypes, true),
       importLines('./types.js', domain.enums.map((e) => enumValuesName(e.name))),
       importLines('./types.js', typeNames, true),
       importLines('./upcasters.js', upcasters),

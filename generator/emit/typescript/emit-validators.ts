@@ -10,7 +10,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import { InternalError } from '../../diagnostics.js';
 import type { DomainDef, EventDef, ProjectDef } from '../../ir/model.js';
 import { domainFolder } from '../../ir/naming.js';
-import { generatedHeader } from '../types.js';
+import { generatedHeader, internalImport } from '../types.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { addEventforgeKeywords, RUNTIME_CHECKS, runtimeAlias } from './ajv-keywords.js';
 import { objectSchema, valueObjectSchemaId } from './json-schema.js';
@@ -92,14 +92,14 @@ function validatorsModule(domain: DomainDef, ctx: EmitContext): string {
   if (/\brequire\(/.test(code)) throw new InternalError('ajv standalone code still requires an ajv module');
   const used = Object.values(RUNTIME_CHECKS).filter((name) => code.includes(runtimeAlias(name)));
   const imports =
-    used.length === 0 ? '' : `import { ${used.map((n) => `${n} as ${runtimeAlias(n)}`).join(', ')} } from '${ctx.runtimeImport}';\n`;
+    used.length === 0 ? '' : `import { ${used.map((n) => `${n} as ${runtimeAlias(n)}`).join(', ')} } from '${internalImport(ctx)}';\n`;
   const shared = aliases.length === 0 ? '' : `\n${aliases.join('\n')}\n`;
   return `${generatedHeader(domain.sourcePath)}\n// Compiled by ajv (standalone) from each event's input schema; typed by validators.d.ts.\n${imports}${code}\n${shared}`;
 }
 
 function declarations(domain: DomainDef, ctx: EmitContext): string {
   const events = validatedEvents(domain);
-  const imports = present([importLines(ctx.runtimeImport, events.length === 0 ? [] : ['SchemaValidator'], true)]);
+  const imports = present([importLines(internalImport(ctx), events.length === 0 ? [] : ['SchemaValidator'], true)]);
   const statements: LineStatement[] = [
     ...events.map((e): LineStatement => (w) => {
       writeDocs(w, docs(`Checks the wire form of a \`${e.topic}\` input against the event's declared types and constraints.`));

@@ -8,7 +8,7 @@ import { InternalError } from '../../diagnostics.js';
 import { typeText } from '../../ir/derive-upcast.js';
 import type { ConstraintsDef, DomainDef, FieldDef, PayloadVersionDef, UpcastOpDef, UpcastStepDef } from '../../ir/model.js';
 import { camelCase, customUpcasterSignature, pascalCase, upcasterName, versionedTypeName } from '../../ir/naming.js';
-import { generatedHeader, type EmitContext } from '../types.js';
+import { generatedHeader, internalImport, type EmitContext } from '../types.js';
 import { LineWriter } from '../typescript/line-writer.js';
 import { domainScope, literal, type LiteralNeeds } from '../typescript/type-text.js';
 
@@ -109,10 +109,10 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
   w.writeLine(` * Upcasters of the ${domain.name} domain: each takes a stored payload of one version to the next.`);
   w.writeLine(' * The transcoders chain them, so old events and snapshots decode as the current version.');
   w.writeLine(' */');
-  if (needs.decodeBase64) w.writeLine(`import { decodeBase64 } from '${ctx.runtimeImport}';`);
+  if (needs.decodeBase64) w.writeLine(`import { decodeBase64 } from '${internalImport(ctx)}';`);
   // As the other generated files do: decimal.js is the runtime's exact-decimal type.
   if (needs.decimal) w.writeLine(`import { Decimal } from 'decimal.js';`);
-  if (usesMutable) w.writeLine(`import type { Mutable } from '${ctx.runtimeImport}';`);
+  if (usesMutable) w.writeLine(`import type { Mutable } from '${internalImport(ctx)}';`);
   if (checks.length > 0) w.writeLine(`import * as custom from '${customModuleSpecifier(domain, ctx)}';`);
   w.writeLine(`import type { ${[...typeNames].sort().join(', ')} } from './types.js';`);
   if (checks.length > 0) {

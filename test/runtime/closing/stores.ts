@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, it } from 'vitest';
-import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../../prisma/postgres-helpers.js';
+import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../../sql/postgres-helpers.js';
 
 export interface ClosingStore {
   readonly label: string;

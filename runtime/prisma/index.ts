@@ -1,8 +1,0 @@
-/**
- * Prisma-backed recorders: SQLite (the embedded default) and PostgreSQL. Loaded on demand by the
- * runtime's configuration, so applications on the in-memory store never load a database driver.
- */
-export { createSqliteRecorder, migrateSqliteFile, type SqliteRecorderOptions } from './sqlite-recorder.js';
-export { createPostgresRecorder, migratePostgres, postgresTarget, redactUrl, type PostgresRecorderOptions } from './postgres-recorder.js';
-export { MigrationError, readMigrations, type Migration, type MigrationReport, type Provider } from './migrations.js';
-export { reencryptStore, type ReencryptOptions, type ReencryptReport, type RefusedRecord, type TableReport } from './reencrypt.js';

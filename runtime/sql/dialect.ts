@@ -1,0 +1,221 @@
+/**
+ * The recorders' SQL, written once for both databases: SQLite 3.35+ and PostgreSQL share
+ * `ON CONFLICT DO NOTHING` and `RETURNING`, so only placeholders, table names and a few types differ.
+ */
+import type {
+  Notification,
+  ReadNotificationsOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  StoredSnapshot,
+  Tracking,
+} from '../recorder.js';
+import { Statement, type SqlQuery } from './driver-adapter.js';
+
+/** A statement with its arguments, as the driver adapter takes it. */
+export type SqlQueryArg = SqlQuery;
+
+/** What differs between the databases' SQL: placeholders, table names, timestamp parameters. */
+export interface Dialect {
+  /** `$1, $2` (PostgreSQL) rather than `?` (SQLite). */
+  readonly numbered: boolean;
+  /** Quoted, maybe schema-qualified table names. */
+  readonly events: string;
+  readonly snapshots: string;
+  readonly tracking: string;
+  /** How a timestamp parameter is passed: epoch ms (SQLite) or ISO text (PostgreSQL). */
+  readonly timestamp: (date: Date) => unknown;
+}
+
+/** Double-quotes an SQL identifier. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Events per INSERT: 6 parameters each stays under SQLite's 32,766 and PostgreSQL's 65,535. */
+export const ROWS_PER_INSERT = 1000;
+
+const EVENT_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", state';
+
+/**
+ * One multi-row insert of every event. On a taken (stream_id, version), `fail` makes the statement
+ * fail as a whole; `skip` leaves that row out (the caller compares the row count and rolls back).
+ */
+export function insertEvents(d: Dialect, events: readonly StoredEvent[], onConflict: 'fail' | 'skip'): SqlQuery {
+  const st = new Statement(d.numbered);
+  const rows = events.map(
+    (e) =>
+      `(${st.param(e.streamId, 'string')}, ${st.param(e.version, 'int')}, ${st.param(e.topic, 'string')}, ` +
+      `${st.param(e.schemaVersion, 'int')}, ${st.param(d.timestamp(e.timestamp), d.numbered ? 'string' : 'bigint')}, ` +
+      `${st.param(e.state, 'bytes')})`,
+  );
+  return st.query(
+    `INSERT INTO ${d.events} (stream_id, version, topic, schema_version, "timestamp", state) VALUES ${rows.join(', ')}` +
+      (onConflict === 'skip' ? ' ON CONFLICT DO NOTHING' : '') +
+      ' RETURNING id',
+  );
+}
+
+/** Inserts a tracking record; no row comes back when it exists already. */
+export function insertTracking(d: Dialect, t: Tracking): SqlQuery {
+  const st = new Statement(d.numbered);
+  return st.query(
+    `INSERT INTO ${d.tracking} (application, upstream, notification_id) VALUES ` +
+      `(${st.param(t.application, 'string')}, ${st.param(t.upstream, 'string')}, ${st.param(t.notificationId, 'bigint')}) ` +
+      'ON CONFLICT DO NOTHING RETURNING notification_id',
+  );
+}
+
+/**
+ * PostgreSQL: a transaction-level advisory lock on one (application, upstream), released at
+ * COMMIT or ROLLBACK. The two-key form lives apart from the one-key locks (Prisma Migrate's).
+ */
+export function lockTracking(d: Dialect, t: Tracking): SqlQuery {
+  const st = new Statement(d.numbered);
+  return st.query(
+    `SELECT pg_advisory_xact_lock(hashtext(${st.param(t.application, 'string')}), hashtext(${st.param(t.upstream, 'string')}))`,
+  );
+}
+
+/** The current version of each of the given streams (streams without events are absent). */
+export function streamVersions(d: Dialect, streamIds: readonly string[]): SqlQuery {
+  const st = new Statement(d.numbered);
+  const list = streamIds.map((id) => st.param(id, 'string')).join(', ');
+  return st.query(`SELECT stream_id, MAX(version) FROM ${d.events} WHERE stream_id IN (${list}) GROUP BY stream_id`);
+}
+
+/** Which of the given positions are stored (for naming the event an append collided on). */
+export function takenPositions(d: Dialect, events: readonly StoredEvent[]): SqlQuery {
+  const st = new Statement(d.numbered);
+  // CAST: PostgreSQL cannot infer the types of parameters inside VALUES.
+  const pairs = events
+    .map((e) => `(CAST(${st.param(e.streamId, 'string')} AS TEXT), CAST(${st.param(e.version, 'int')} AS INTEGER))`)
+    .join(', ');
+  return st.query(`SELECT stream_id, version FROM ${d.events} WHERE (stream_id, version) IN (VALUES ${pairs})`);
+}
+
+/** A stream's events, filtered and ordered as `readStream` is asked. */
+export function selectStream(d: Dialect, streamId: string, o: ReadStreamOptions = {}): SqlQuery {
+  const st = new Statement(d.numbered);
+  let sql = `SELECT ${EVENT_COLUMNS} FROM ${d.events} WHERE stream_id = ${st.param(streamId, 'string')}`;
+  if (o.after !== undefined) sql += ` AND version > ${st.param(o.after, 'int')}`;
+  if (o.upTo !== undefined) sql += ` AND version <= ${st.param(o.upTo, 'int')}`;
+  sql += o.descending === true ? ' ORDER BY version DESC' : ' ORDER BY version ASC';
+  if (o.limit !== undefined) sql += ` LIMIT ${st.param(o.limit, 'int')}`;
+  return st.query(sql);
+}
+
+/** One page of the log from `start`, in id order, optionally only some topics. */
+export function selectNotifications(d: Dialect, o: ReadNotificationsOptions): SqlQuery {
+  const st = new Statement(d.numbered);
+  let sql = `SELECT ${EVENT_COLUMNS} FROM ${d.events} WHERE id >= ${st.param(o.start, 'bigint')}`;
+  if (o.stop !== undefined) sql += ` AND id <= ${st.param(o.stop, 'bigint')}`;
+  if (o.topics !== undefined && o.topics.length > 0) {
+    sql += ` AND topic IN (${o.topics.map((t) => st.param(t, 'string')).join(', ')})`;
+  }
+  sql += ` ORDER BY id ASC LIMIT ${st.param(o.limit, 'int')}`;
+  return st.query(sql);
+}
+
+/** The highest id in the log (NULL when empty). */
+export function selectMaxNotificationId(d: Dialect): SqlQuery {
+  return new Statement(d.numbered).query(`SELECT MAX(id) FROM ${d.events}`);
+}
+
+/** The highest notification id an application processed from an upstream. */
+export function selectMaxTrackingId(d: Dialect, application: string, upstream: string): SqlQuery {
+  const st = new Statement(d.numbered);
+  return st.query(
+    `SELECT MAX(notification_id) FROM ${d.tracking} WHERE application = ${st.param(application, 'string')} ` +
+      `AND upstream = ${st.param(upstream, 'string')}`,
+  );
+}
+
+/** Whether one tracking record exists. */
+export function selectTracking(d: Dialect, application: string, upstream: string, id: bigint): SqlQuery {
+  const st = new Statement(d.numbered);
+  return st.query(
+    `SELECT 1 FROM ${d.tracking} WHERE application = ${st.param(application, 'string')} ` +
+      `AND upstream = ${st.param(upstream, 'string')} AND notification_id = ${st.param(id, 'bigint')}`,
+  );
+}
+
+/** Stores a snapshot; a second one of the same (stream, version) is ignored. */
+export function insertSnapshot(d: Dialect, s: StoredSnapshot): SqlQuery {
+  const st = new Statement(d.numbered);
+  return st.query(
+    `INSERT INTO ${d.snapshots} (stream_id, version, topic, schema_version, "timestamp", state) VALUES ` +
+      `(${st.param(s.streamId, 'string')}, ${st.param(s.version, 'int')}, ${st.param(s.topic, 'string')}, ` +
+      `${st.param(s.schemaVersion, 'int')}, ${st.param(d.timestamp(s.timestamp), d.numbered ? 'string' : 'bigint')}, ` +
+      `${st.param(s.state, 'bytes')}) ON CONFLICT DO NOTHING`,
+  );
+}
+
+/** The stream's latest snapshot, at or below `upTo` when given. */
+export function selectLatestSnapshot(d: Dialect, streamId: string, upTo?: number): SqlQuery {
+  const st = new Statement(d.numbered);
+  let sql =
+    `SELECT stream_id, version, topic, schema_version, "timestamp", state FROM ${d.snapshots} ` +
+    `WHERE stream_id = ${st.param(streamId, 'string')}`;
+  if (upTo !== undefined) sql += ` AND version <= ${st.param(upTo, 'int')}`;
+  return st.query(sql + ' ORDER BY version DESC LIMIT 1');
+}
+
+/** A 64-bit id as the adapters return it (number when safe, else text). */
+export function toBigInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' || typeof value === 'string') return BigInt(value);
+  if (value === null || value === undefined) return 0n;
+  throw new TypeError(`expected an integer, got ${typeof value}`);
+}
+
+function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  throw new TypeError(`expected bytes, got ${typeof value}`);
+}
+
+function toDate(value: unknown): Date {
+  // The SQLite adapter turns epoch-ms DATETIME values into ISO text; PostgreSQL gives ISO text.
+  if (typeof value === 'string' || typeof value === 'number') return new Date(value);
+  if (typeof value === 'bigint') return new Date(Number(value));
+  if (value instanceof Date) return value;
+  throw new TypeError(`expected a timestamp, got ${typeof value}`);
+}
+
+/** A row of `EVENT_COLUMNS` as a notification. */
+export function toNotification(row: readonly unknown[]): Notification {
+  return {
+    id: toBigInt(row[0]),
+    streamId: row[1] as string,
+    version: Number(row[2]),
+    topic: row[3] as string,
+    schemaVersion: Number(row[4]),
+    timestamp: toDate(row[5]),
+    state: toBytes(row[6]),
+  };
+}
+
+/** A row of `EVENT_COLUMNS` as a stored event (without the id). */
+export function toStoredEvent(row: readonly unknown[]): StoredEvent {
+  return {
+    streamId: row[1] as string,
+    version: Number(row[2]),
+    topic: row[3] as string,
+    schemaVersion: Number(row[4]),
+    timestamp: toDate(row[5]),
+    state: toBytes(row[6]),
+  };
+}
+
+/** A row of the snapshot columns as a stored snapshot. */
+export function toSnapshot(row: readonly unknown[]): StoredSnapshot {
+  return {
+    streamId: row[0] as string,
+    version: Number(row[1]),
+    topic: row[2] as string,
+    schemaVersion: Number(row[3]),
+    timestamp: toDate(row[4]),
+    state: toBytes(row[5]),
+  };
+}

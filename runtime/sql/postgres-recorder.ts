@@ -1,0 +1,302 @@
+/**
+ * The event store on PostgreSQL, through Prisma's pg driver adapter.
+ *
+ * Gap-free notification log: every append takes `LOCK TABLE events IN EXCLUSIVE MODE` before it
+ * inserts, so ids are handed out and committed in one order and a reader that has seen id N has
+ * already seen everything below N that will ever commit (docs/persistence.md, "Gap safety").
+ * EXCLUSIVE mode still lets readers in; only writers queue.
+ */
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { ClosingGate } from '../closing-gate.js';
+import { ConfigurationError, StoreUnavailableError } from '../errors.js';
+import type {
+  AppendOptions,
+  Notification,
+  ReadNotificationsOptions,
+  ReadStreamOptions,
+  Recorder,
+  StoredEvent,
+  StoredSnapshot,
+} from '../recorder.js';
+import { withArgumentChecks } from '../checked-recorder.js';
+import { insertTrackingOnce } from './conflicts.js';
+import {
+  applyMigrations,
+  storeMigrationsDir,
+  readMigrations,
+  type ApplyOptions,
+  type Migration,
+  type MigrationReport,
+} from './migrations.js';
+import * as q from './dialect.js';
+import { refusal } from './refusal.js';
+import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
+
+/** Options of {@link createPostgresRecorder}. */
+export interface PostgresRecorderOptions {
+  /**
+   * A `postgresql://` URL. A `?schema=` parameter (Prisma's convention) picks the schema.
+   * @example 'postgresql://postgres@127.0.0.1:5432/app'
+   */
+  readonly url: string;
+  /**
+   * The schema holding the tables; created when missing. Overrides the URL's `?schema=`.
+   * @default 'public'
+   */
+  readonly schema?: string;
+  /**
+   * Connections in the pool.
+   * @default 10
+   */
+  readonly poolSize?: number;
+  /**
+   * Apply the bundled migrations (create the schema and tables) when the database lacks them.
+   * @default true
+   */
+  readonly createTables?: boolean;
+}
+
+/** The same advisory lock key as Prisma Migrate's, so the two never migrate at once. */
+const MIGRATION_LOCK_KEY = 72707369;
+
+/** Connection settings for `pg`, split from a Prisma-style URL. */
+export interface PostgresTarget {
+  /** For `pg` and `PrismaPg`: the URL without `schema`, and the session options (UTC). */
+  readonly config: pg.PoolConfig;
+  /** The schema holding the tables. */
+  readonly schema: string;
+}
+
+/** A URL fit for messages: the password hidden. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+/**
+ * Reads a `postgresql://` URL: the schema comes out of the query; the session is set to UTC
+ * (the pg adapter reads timestamptz text as UTC). Use it for a PrismaClient's adapter too.
+ * @example const { config, schema } = postgresTarget(url); new PrismaPg(config, { schema });
+ */
+export function postgresTarget(url: string, schemaOverride?: string): PostgresTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigurationError(`"${redactUrl(url)}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`);
+  }
+  if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') {
+    throw new ConfigurationError(`"${redactUrl(url)}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`);
+  }
+  const schema = schemaOverride ?? parsed.searchParams.get('schema') ?? 'public';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigurationError(
+      `PostgreSQL schema "${schema}" (from ${schemaOverride === undefined ? "the URL's ?schema=" : 'the schema option'}) is not ` +
+        'a plain SQL identifier; use letters, digits and _ (up to 63, not starting with a digit)',
+    );
+  }
+  parsed.searchParams.delete('schema');
+  // The pg adapter reads timestamptz text as if it were UTC, so the session must be in UTC.
+  const options = [parsed.searchParams.get('options'), '-c TimeZone=UTC'].filter(Boolean).join(' ');
+  parsed.searchParams.delete('options');
+  return { config: { connectionString: parsed.toString(), options }, schema };
+}
+
+/**
+ * Opens (and unless told otherwise, creates) an event store in a PostgreSQL schema.
+ * @example const recorder = await createPostgresRecorder({ url: process.env.DATABASE_URL! });
+ */
+export async function createPostgresRecorder(options: PostgresRecorderOptions): Promise<Recorder> {
+  const target = postgresTarget(options.url, options.schema);
+  if (options.createTables !== false) {
+    await migratePostgres(target, readMigrations(storeMigrationsDir('postgresql'), 'postgresql'));
+  }
+  const names = new Map<string, string>();
+  const factory = new PrismaPg(
+    { ...target.config, max: options.poolSize ?? 10 },
+    {
+      schema: target.schema,
+      // Named statements are parsed once per connection; the recorder's texts are few.
+      statementNameGenerator: (query) => {
+        let name = names.get(query.sql);
+        if (name === undefined) {
+          if (names.size >= 500) return '';
+          name = `eventforge_${names.size}`;
+          names.set(query.sql, name);
+        }
+        return name;
+      },
+    },
+  );
+  return withArgumentChecks(new PostgresRecorder(await factory.connect(), target.schema));
+}
+
+/** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
+export async function migratePostgres(
+  target: PostgresTarget,
+  migrations: readonly Migration[],
+  options: ApplyOptions = {},
+): Promise<MigrationReport> {
+  const client = new pg.Client(target.config);
+  try {
+    await client.connect();
+  } catch (error) {
+    const where = redactUrl(String(target.config.connectionString));
+    throw new StoreUnavailableError(
+      `cannot connect to PostgreSQL at ${where}: ${(error as Error).message}; check DATABASE_URL and that the server is running`,
+      { cause: error },
+    );
+  }
+  try {
+    await client.query('BEGIN');
+    try {
+      await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+      const schema = q.quoteIdentifier(target.schema);
+      // CREATE SCHEMA IF NOT EXISTS needs the right to create even when the schema exists.
+      const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [target.schema]);
+      if (found.rowCount === 0 && options.dryRun !== true) await client.query(`CREATE SCHEMA ${schema}`);
+      await client.query(`SET LOCAL search_path TO ${schema}`);
+      const report = await applyMigrations(
+        {
+          provider: 'postgresql',
+          script: async (sql) => {
+            await client.query(sql);
+          },
+          rows: async (sql, params) => {
+            let n = 0;
+            const text = sql.replace(/\?/g, () => `$${++n}`);
+            return (await client.query({ text, values: [...params], rowMode: 'array' })).rows as unknown[][];
+          },
+        },
+        migrations,
+        options,
+      );
+      await client.query('COMMIT');
+      return report;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Thrown inside an append's transaction to roll it back when a (stream, version) was taken. */
+const REFUSED = Symbol('append refused');
+
+class PostgresRecorder implements Recorder {
+  readonly #d: q.Dialect;
+  /** For error messages: `PostgreSQL schema "x"`. */
+  readonly #where: string;
+  readonly #gate: ClosingGate;
+
+  constructor(
+    private readonly adapter: SqlAdapter,
+    schema: string,
+  ) {
+    this.#where = `PostgreSQL schema "${schema}"`;
+    this.#gate = new ClosingGate(`the recorder on ${this.#where}`);
+    const s = q.quoteIdentifier(schema);
+    this.#d = {
+      numbered: true,
+      events: `${s}."events"`,
+      snapshots: `${s}."snapshots"`,
+      tracking: `${s}."tracking"`,
+      timestamp: (date) => date.toISOString(),
+    };
+  }
+
+  append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
+    const tracking = options.tracking;
+    if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
+    const d = this.#d;
+    return this.#gate.run(() =>
+      this.#appendInTransaction(events, tracking).catch(async (error: unknown) => {
+        if (error !== REFUSED) throw explainAdapterError(error, this.#where);
+        // Read after the rollback, so the refused append's own rows do not count.
+        throw await refusal(events, (query) => this.#rows(query), d);
+      }),
+    );
+  }
+
+  #appendInTransaction(events: readonly StoredEvent[], tracking: AppendOptions['tracking']): Promise<bigint[]> {
+    const d = this.#d;
+    return inTransaction(this.adapter, async (tx) => {
+      if (events.length > 0) await tx.executeRaw(plain(`LOCK TABLE ${d.events} IN EXCLUSIVE MODE`));
+      // Events first: when both collide, the conflict is reported (as the in-memory recorder does).
+      const ids: bigint[] = [];
+      for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
+        const chunk = events.slice(i, i + q.ROWS_PER_INSERT);
+        // ON CONFLICT DO NOTHING: a conflict must not raise, or the pool drops the connection.
+        const inserted = await tx.queryRaw(q.insertEvents(d, chunk, 'skip'));
+        if (inserted.rows.length < chunk.length) throw REFUSED;
+        // Ids come from the sequence in VALUES order, so ascending ids are the events' order.
+        ids.push(...inserted.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+      }
+      if (tracking !== undefined) {
+        // One writer per (application, upstream) from here to COMMIT: the check of the last
+        // position and the insert must not interleave with another append's.
+        await tx.executeRaw(q.lockTracking(d, tracking));
+        await insertTrackingOnce(tx, d, tracking);
+      }
+      return ids;
+    });
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    return (await this.#query(q.selectStream(this.#d, streamId, options))).map(q.toStoredEvent);
+  }
+
+  async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
+    return (await this.#query(q.selectNotifications(this.#d, options))).map(q.toNotification);
+  }
+
+  async maxNotificationId(): Promise<bigint> {
+    return q.toBigInt((await this.#query(q.selectMaxNotificationId(this.#d)))[0]?.[0]);
+  }
+
+  async maxTrackingId(application: string, upstream: string): Promise<bigint> {
+    return q.toBigInt((await this.#query(q.selectMaxTrackingId(this.#d, application, upstream)))[0]?.[0]);
+  }
+
+  async hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
+    return (await this.#query(q.selectTracking(this.#d, application, upstream, notificationId))).length > 0;
+  }
+
+  saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
+    return this.#gate.run(async () => {
+      try {
+        await this.adapter.executeRaw(q.insertSnapshot(this.#d, snapshot));
+      } catch (error) {
+        throw explainAdapterError(error, this.#where);
+      }
+    });
+  }
+
+  async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
+    const row = (await this.#query(q.selectLatestSnapshot(this.#d, streamId, upTo)))[0];
+    return row === undefined ? undefined : q.toSnapshot(row);
+  }
+
+  /**
+   * Refuses new work, lets every operation in flight finish (ending the pool first would leave
+   * those waiting for a connection unsettled for ever), then ends the pool.
+   */
+  close(): Promise<void> {
+    return this.#gate.close(() => this.adapter.dispose());
+  }
+
+  /** One statement as an in-flight operation. */
+  #query(query: q.SqlQueryArg): Promise<unknown[][]> {
+    return this.#gate.run(() => this.#rows(query));
+  }
+
+  async #rows(query: q.SqlQueryArg): Promise<unknown[][]> {
+    try {
+      return (await this.adapter.queryRaw(query)).rows;
+    } catch (error) {
+      throw explainAdapterError(error, this.#where);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * What the conformance suite does not cover: SQLite's file settings and in-process locking,
+ * configuration errors, and use after close.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigurationError, EventforgeError, RecorderArgumentError, StoreUnavailableError } from '../../runtime/errors.js';
+import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/sql/index.js';
+import { postgresTarget } from '../../runtime/sql/postgres-recorder.js';
+import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
+import { event } from './workload.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'eventforge-specifics-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SQLite recorder', () => {
+  it('creates the folder and the file in WAL mode, with the tables', async () => {
+    const filename = join(dir, 'nested/deeper/store.db');
+    const recorder = await createSqliteRecorder({ filename: `file:${filename}` });
+    await recorder.append([event('s', 1, 0)]);
+    const db = new Database(filename, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1 });
+    db.close();
+    await recorder.close();
+  });
+
+  it('hands out ids beyond 2^53 exactly (64-bit notification ids)', async () => {
+    const filename = join(dir, 'big-ids.db');
+    await (await createSqliteRecorder({ filename })).close();
+    const db = new Database(filename);
+    db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)").run(2n ** 62n);
+    db.close();
+    const recorder = await createSqliteRecorder({ filename });
+    expect(await recorder.append([event('big', 1, 0), event('big', 2, 0)])).toEqual([2n ** 62n + 1n, 2n ** 62n + 2n]);
+    expect((await recorder.readNotifications({ start: 2n ** 62n + 2n, limit: 5 })).map((n) => n.id)).toEqual([2n ** 62n + 2n]);
+    expect(await recorder.maxNotificationId()).toBe(2n ** 62n + 2n);
+    await recorder.close();
+  });
+
+  it('works in memory', async () => {
+    const recorder = await createSqliteRecorder({ filename: ':memory:' });
+    expect(await recorder.append([event('m', 1, 0), event('m', 2, 0)])).toHaveLength(2);
+    expect((await recorder.readStream('m')).map((e) => e.version)).toEqual([1, 2]);
+    await recorder.close();
+  });
+
+  it('two connections of one process write one file concurrently without waiting on each other in SQLite', async () => {
+    const filename = join(dir, 'two-connections.db');
+    // A busy timeout of 0: had the connections met inside SQLite, appends would fail with SQLITE_BUSY.
+    const [a, b] = await Promise.all([
+      createSqliteRecorder({ filename, busyTimeoutMs: 0 }),
+      createSqliteRecorder({ filename, busyTimeoutMs: 0 }),
+    ]);
+    const saves = Array.from({ length: 60 }, (_, i) =>
+      (i % 2 === 0 ? a : b).append([event(`t-${i}`, 1, i)], {
+        // Tracking makes each append a multi-statement transaction across awaits.
+        tracking: { application: 'P', upstream: 'U', notificationId: BigInt(i + 1) },
+      }),
+    );
+    const ids = (await Promise.all(saves)).flat();
+    expect(new Set(ids).size).toBe(60);
+    expect(await b.maxTrackingId('P', 'U')).toBe(60n);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('a write that waits longer than busyTimeoutMs for another connection fails, saying where and what to do', async () => {
+    const filename = join(dir, 'busy.db');
+    const recorder = await createSqliteRecorder({ filename, busyTimeoutMs: 50 });
+    const other = new Database(filename); // another process's connection, as far as SQLite knows
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(recorder.append([event('s', 1, 0)])).rejects.toThrow(
+        `SQLite ${filename}: database is locked (SocketTimeout); the database stayed locked or unreachable: ` +
+          'another process may hold a long transaction (or give the recorder a longer busyTimeoutMs)',
+      );
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(await recorder.append([event('s', 1, 0)])).toHaveLength(1); // nothing was half-stored
+    await recorder.close();
+  });
+
+  it('refuses a file that is not a database, saying which', async () => {
+    const filename = join(dir, 'not-a-db.db');
+    writeFileSync(filename, 'hello, I am text '.repeat(100));
+    await expect(createSqliteRecorder({ filename })).rejects.toThrow(`SQLite ${filename}: file is not a database`);
+  });
+
+  it('refuses use after close', async () => {
+    const recorder = await createSqliteRecorder({ filename: join(dir, 'closed.db') });
+    await recorder.close();
+    await recorder.close(); // twice is fine
+    await expect(recorder.readStream('s')).rejects.toBeInstanceOf(EventforgeError);
+    await expect(recorder.append([event('s', 1, 0)])).rejects.toThrow(/closed/);
+  });
+
+  it('refuses versions the table cannot hold, before any SQL', async () => {
+    const recorder = await createSqliteRecorder({ filename: ':memory:' });
+    await expect(recorder.append([event('s', 0, 0)])).rejects.toThrow(/events\[0\]\.version must be a positive integer up to 2147483647, got 0$/);
+    await expect(recorder.append([event('s', 2 ** 31, 0)])).rejects.toBeInstanceOf(RecorderArgumentError);
+    expect(await recorder.maxNotificationId()).toBe(0n);
+    await recorder.close();
+  });
+});
+
+describe('PostgreSQL configuration', () => {
+  it('reads the schema from ?schema= and keeps other parameters', () => {
+    const t = postgresTarget('postgresql://u:p@h:5433/db?schema=dogs&application_name=x');
+    expect(t.schema).toBe('dogs');
+    expect(t.config.connectionString).toBe('postgresql://u:p@h:5433/db?application_name=x');
+    expect(t.config.options).toBe('-c TimeZone=UTC');
+    expect(postgresTarget('postgres://h/db', 'override').schema).toBe('override');
+    expect(postgresTarget('postgres://h/db').schema).toBe('public');
+  });
+
+  it('says which server it cannot reach, without printing the password', async () => {
+    const error = await createPostgresRecorder({ url: 'postgresql://app:s3cret@127.0.0.1:1/db' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError); // retryable: the server may be starting
+    expect(String(error)).toMatch(/cannot connect to PostgreSQL at postgresql:\/\/app:\*\*\*@127\.0\.0\.1:1\/db: .*ECONNREFUSED.*check DATABASE_URL/);
+    expect(String(error)).not.toContain('s3cret');
+    expect(() => postgresTarget('mysql://app:s3cret@h/db')).toThrow(/"mysql:\/\/app:\*\*\*@h\/db" is not a PostgreSQL URL/);
+  });
+
+  it('refuses URLs and schema names it cannot use, with what to do', () => {
+    expect(() => postgresTarget('mysql://h/db')).toThrow(ConfigurationError);
+    expect(() => postgresTarget('not a url')).toThrow(/expected postgresql:\/\/user@host:5432\/database/);
+    expect(() => postgresTarget('postgresql://h/db?schema=a;drop')).toThrow(/not a plain SQL identifier/);
+  });
+});
+
+const skip = await postgresSkipReason();
+describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : ''}`, () => {
+  const schemas = new SchemaPool('specifics');
+  afterAll(() => schemas.dropAll());
+
+  it('hands out ids beyond 2^53 exactly (64-bit notification ids)', async () => {
+    const schema = schemas.next();
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema });
+    const admin = new pg.Client(TEST_DATABASE_URL);
+    await admin.connect();
+    await admin.query(`ALTER SEQUENCE "${schema}".events_id_seq RESTART WITH ${2n ** 62n + 1n}`);
+    await admin.end();
+    expect(await recorder.append([event('big', 1, 0), event('big', 2, 0)])).toEqual([2n ** 62n + 1n, 2n ** 62n + 2n]);
+    expect((await recorder.readNotifications({ start: 2n ** 62n + 2n, limit: 5 })).map((n) => n.id)).toEqual([2n ** 62n + 2n]);
+    expect(await recorder.maxNotificationId()).toBe(2n ** 62n + 2n);
+    await recorder.close();
+  });
+
+  it('keeps timestamps exact when the URL asks for another session time zone', async () => {
+    // The pg adapter reads timestamptz text as if it were UTC; the recorder's sessions must be in UTC.
+    const url = `${TEST_DATABASE_URL}?options=${encodeURIComponent('-c TimeZone=America/New_York')}`;
+    const schema = schemas.next();
+    const recorder = await createPostgresRecorder({ url, schema });
+    const timestamp = new Date('2024-05-06T07:08:09.123Z');
+    await recorder.append([{ ...event('tz', 1, 0), timestamp }]);
+    expect((await recorder.readStream('tz'))[0]!.timestamp).toEqual(timestamp);
+    await recorder.close();
+    const admin = new pg.Client(TEST_DATABASE_URL);
+    await admin.connect();
+    const stored = await admin.query(`SELECT to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS t FROM "${schema}".events`);
+    await admin.end();
+    expect(stored.rows).toEqual([{ t: '2024-05-06T07:08:09.123' }]);
+  });
+
+  it('refuses use after close', async () => {
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next() });
+    await recorder.close();
+    await expect(recorder.maxNotificationId()).rejects.toThrow(/closed/);
+  });
+
+  it('without createTables, a missing table is an error, not a silent creation', async () => {
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next(), createTables: false });
+    await expect(recorder.maxNotificationId()).rejects.toThrow(/PostgreSQL schema "ef_specifics_\w+": relation .*events.* does not exist \(TableDoesNotExist\); create the tables with `eventforge migrate`/);
+    await recorder.close();
+  });
+
+  it('runs as a least-privileged user once migrated: SELECT and INSERT, UPDATE on events for the lock', async () => {
+    const schema = schemas.next();
+    const role = `${schema}_app`;
+    await (await createPostgresRecorder({ url: TEST_DATABASE_URL, schema })).close();
+    const admin = new pg.Client(TEST_DATABASE_URL);
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE "${role}" LOGIN`);
+      await admin.query(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"`);
+      await admin.query(`GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`);
+      await admin.query(`GRANT UPDATE ON "${schema}".events TO "${role}"`);
+      await admin.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA "${schema}" TO "${role}"`);
+      const url = new URL(TEST_DATABASE_URL);
+      url.username = role;
+      // Opening checks the migrations without creating anything; appends take the lock.
+      const recorder = await createPostgresRecorder({ url: url.toString(), schema });
+      expect(await recorder.append([event('s', 1, 0)], { tracking: { application: 'A', upstream: 'U', notificationId: 1n } })).toHaveLength(1);
+      await recorder.saveSnapshot({ streamId: 's', version: 1, topic: 'T', schemaVersion: 1, timestamp: new Date(), state: Uint8Array.of(1) });
+      expect((await recorder.readStream('s')).map((e) => e.version)).toEqual([1]);
+      await recorder.close();
+    } finally {
+      await admin.query(`DROP OWNED BY "${role}"`).catch(() => undefined);
+      await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+      await admin.end();
+    }
+  });
+});
