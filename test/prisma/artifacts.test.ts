@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../../generator/index.js';
 import { repositoriesEmitter } from '../../generator/emit/prisma/emit-repositories.js';
 import { prismaEmitter } from '../../generator/emit/prisma/index.js';
-import { readSources } from '../../generator/load/read-sources.js';
+import { readSources } from '../../cli/files/read-sources.js';
 import { prismaGenerate } from '../../generator/emit/prisma/sync-runtime.js';
 import type { ProjectDef } from '../../generator/ir/model.js';
 import { createPostgresRecorder, createSqliteRecorder, postgresTarget } from '../../runtime/prisma/index.js';

@@ -17,9 +17,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Diagnostic } from '../diagnostics.js';
-import type { GeneratedFile } from '../emit/types.js';
-import type { SchemaSource } from '../load/source-doc.js';
+import type { Diagnostic } from '../../generator/diagnostics.js';
+import type { GeneratedFile } from '../../generator/emit/types.js';
+import type { SchemaSource } from '../../generator/load/source-doc.js';
 import { isGeneratedContents, listFiles } from './plan-output.js';
 
 /** Bumped when the record's layout or meaning changes. */

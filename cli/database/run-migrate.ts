@@ -16,7 +16,7 @@ import {
   type MigrationReport,
   type Provider,
 } from '../../runtime/prisma/index.js';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from '../command.js';
 
 /** What `migrate` is asked to do. */
 export interface MigrateOptions {
