@@ -14,6 +14,7 @@ import { explainCommand } from './commands/explain.js';
 import { generateCommand } from './commands/generate.js';
 import { lspCommand } from './commands/lsp.js';
 import { migrateCommand } from './commands/migrate.js';
+import { reencryptCommand } from './commands/reencrypt.js';
 // The command files import only what their table row needs; the rest (the pipeline and its
 // libraries, the emitters, the watcher, --against, the database drivers) is imported where it is
 // used: each TypeScript module costs start-up time through tsx, and an unchanged `generate`
@@ -22,7 +23,7 @@ import { migrateCommand } from './commands/migrate.js';
 export type { CliCommand, CliIo, ParsedArgs } from './command.js';
 export { EXIT } from './command.js';
 
-export const commands: readonly CliCommand[] = [checkCommand, generateCommand, explainCommand, migrateCommand, lspCommand];
+export const commands: readonly CliCommand[] = [checkCommand, generateCommand, explainCommand, migrateCommand, reencryptCommand, lspCommand];
 
 const packageJson = new URL('../package.json', import.meta.url);
 

@@ -1,6 +1,5 @@
 /** `eventforge explain EF200`: prints the section of docs/errors.md that documents one code. */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, usageError, type CliCommand } from '../command.js';
 
