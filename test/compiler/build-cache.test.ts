@@ -143,6 +143,9 @@ describe('the build cache and the generator itself (a copy of the package, run a
     appendFileSync(join(copy, 'generator', 'emit', 'typescript', 'text.ts'), '\n// a change to the generator\n');
     expect(cli(['generate'])).not.toMatch(/\(cached/);
     expect(cli(['generate'])).toMatch(/\(cached, \d+ ms\)\n$/);
+    appendFileSync(join(copy, 'cli', 'files', 'read-sources.ts'), '\n// a change to the CLI, which decides what is read\n');
+    expect(cli(['generate'])).not.toMatch(/\(cached/);
+    expect(cli(['generate'])).toMatch(/\(cached, \d+ ms\)\n$/);
     writeFileSync(join(copy, 'package.json'), readFileSync(join(copy, 'package.json'), 'utf8').replace(/"version": "[^"]+"/, '"version": "99.0.0"'));
     expect(cli(['generate'])).not.toMatch(/\(cached/);
   }, 120_000);
