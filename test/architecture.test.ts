@@ -64,6 +64,18 @@ describe('architecture', () => {
     expect(importsBetween(from, to)).toEqual([]);
   });
 
+  it('no command imports the CLI entry (cli/main.ts lists the commands, so that would be a cycle)', () => {
+    const offenders = tsFiles('cli')
+      .filter((file) => file !== join('cli', 'main.ts'))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => spec.startsWith('.') && relative(root, join(root, dirname(file), spec)).replace(/\.[jt]s$/, '') === join('cli', 'main'))
+          .map((spec) => `${file} imports ${spec}`),
+      );
+    expect(tsFiles('cli').length).toBeGreaterThan(1);
+    expect(offenders).toEqual([]);
+  });
+
   it('sees imports that cross folders, relative or by package name (so the checks above can fail)', () => {
     expect(folderOf('generator/emit/prisma/index.ts', '../../../runtime/errors.js')).toBe('runtime');
     expect(folderOf('generator/pipeline.ts', 'eventforge/runtime')).toBe('runtime');
