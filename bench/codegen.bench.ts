@@ -2,7 +2,7 @@
  * Code generation time (issue 3, item 7a) on the synthetic schema of 100 aggregates × 10 events
  * × 3 versions (bench/synthetic-schema.ts): `eventforge generate` into an empty folder with no
  * build cache (cold) and again with nothing changed (unchanged re-run, served by the build cache
- * of generator/write/build-cache.ts; also reported with `--no-cache`, i.e. a full compile that
+ * of cli/files/build-cache.ts; also reported with `--no-cache`, i.e. a full compile that
  * writes nothing), each as a fresh CLI process, which is what a build runs. Targets: cold < 3 s,
  * unchanged < 0.5 s. Also reported, from one process: the
  * same two runs in-process (no Node/tsx start-up), the time of each emitter, and as baseline
@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGenerate } from '../generator/cli.js';
+import { runGenerate } from '../cli/commands/generate.js';
 import { emitters } from '../generator/emit/index.js';
 import { compile } from '../generator/index.js';
 import type { BenchReport } from './run.js';

@@ -1,5 +1,5 @@
 /**
- * The build cache of `eventforge generate` (generator/write/build-cache.ts), through the CLI on
+ * The build cache of `eventforge generate` (cli/files/build-cache.ts), through the CLI on
  * real temporary folders: an unchanged re-run is served from the cache, and anything that could
  * change the result (a schema, an output file edited, deleted or added by hand, the generator's
  * own source) forces a full run whose output equals a run without any cache.
@@ -9,7 +9,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../generator/cli.js';
+import { main, type CliIo } from '../../cli/main.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 let dir: string;
@@ -129,7 +129,7 @@ describe('the build cache and the generator itself (a copy of the package, run a
   let copy: string;
   beforeEach(() => {
     copy = mkdtempSync(join(tmpdir(), 'eventforge-package-'));
-    for (const part of ['bin', 'generator', 'docs']) cpSync(join(repo, part), join(copy, part), { recursive: true });
+    for (const part of ['bin', 'cli', 'generator', 'docs']) cpSync(join(repo, part), join(copy, part), { recursive: true });
     copyFileSync(join(repo, 'package.json'), join(copy, 'package.json'));
     symlinkSync(join(repo, 'node_modules'), join(copy, 'node_modules'));
   });
@@ -141,6 +141,9 @@ describe('the build cache and the generator itself (a copy of the package, run a
     expect(cli(['generate'])).not.toMatch(/\(cached/);
     expect(cli(['generate'])).toMatch(/\(cached, \d+ ms\)\n$/);
     appendFileSync(join(copy, 'generator', 'emit', 'typescript', 'text.ts'), '\n// a change to the generator\n');
+    expect(cli(['generate'])).not.toMatch(/\(cached/);
+    expect(cli(['generate'])).toMatch(/\(cached, \d+ ms\)\n$/);
+    appendFileSync(join(copy, 'cli', 'files', 'read-sources.ts'), '\n// a change to the CLI, which decides what is read\n');
     expect(cli(['generate'])).not.toMatch(/\(cached/);
     expect(cli(['generate'])).toMatch(/\(cached, \d+ ms\)\n$/);
     writeFileSync(join(copy, 'package.json'), readFileSync(join(copy, 'package.json'), 'utf8').replace(/"version": "[^"]+"/, '"version": "99.0.0"'));

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../generator/cli.js';
+import { main, type CliIo } from '../../cli/main.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 let dir: string;

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, formatDiagnostic } from '../../generator/index.js';
-import { documentedCodes, explainCode } from '../../generator/write/explain.js';
+import { documentedCodes, explainCode } from '../../cli/commands/explain.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const docPath = join(repo, 'docs', 'errors.md');

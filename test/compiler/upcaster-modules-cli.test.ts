@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../generator/cli.js';
+import { main } from '../../cli/main.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const corpus = join(repo, 'test', 'fixtures', 'invalid');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, formatDiagnostic, type Diagnostic } from '../../generator/index.js';
-import { explainCode } from '../../generator/write/explain.js';
+import { explainCode } from '../../cli/commands/explain.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const bankPath = 'schemas/bank.domain.yaml';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generatedHeader } from '../../generator/emit/types.js';
-import { applyPlan } from '../../generator/write/apply-plan.js';
-import { isGeneratedContents, planOutput } from '../../generator/write/plan-output.js';
+import { applyPlan } from '../../cli/files/apply-plan.js';
+import { isGeneratedContents, planOutput } from '../../cli/files/plan-output.js';
 
 let out: string;
 beforeEach(() => {

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runGenerate } from '../../generator/cli.js';
+import { runGenerate } from '../../cli/commands/generate.js';
 import { ROOT } from '../emit/golden-cases.js';
 
 /** The TypeScript and JavaScript files of generated/ (one folder per domain), relative to the root. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../generator/cli.js';
+import { main, type CliIo } from '../../cli/main.js';
 import { createPostgresRecorder, createSqliteRecorder, storeMigrationsDir } from '../../runtime/sql/index.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
 

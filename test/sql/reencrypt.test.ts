@@ -4,65 +4,22 @@
  * SQLite and PostgreSQL, idempotent, safe to kill part-way, and able to rotate the key.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Application } from '../../runtime/application.js';
 import { readStore } from '../../runtime/config.js';
 import { DecryptionError } from '../../runtime/errors.js';
-import { encryptionOf, generateCipherKey } from '../../runtime/payload-envelope.js';
+import { generateCipherKey } from '../../runtime/payload-envelope.js';
 import { reencryptStore } from '../../runtime/sql/index.js';
 import { FIXTURE_DOGS, FIXTURE_FILE, FIXTURE_KEY } from '../fixtures/pre-context/make-fixture.js';
 import { Dog, kennelDomain } from '../runtime/fixtures/kennel.js';
 import { rejection } from '../runtime/fixtures/rejection.js';
-import { postgresSkipReason, SchemaPool } from './postgres-helpers.js';
-import { postgresRows, sqliteRows, type StoredRows } from './stored-rows.js';
+import { postgresSkipReason } from './postgres-helpers.js';
+import { copyFixtureRows, dogsOf, encryptions, expectedDogs, fixtureIds, preContextStores } from './pre-context-stores.js';
+import type { StoredRows } from './stored-rows.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'eventforge-reencrypt-'));
-const schemas = new SchemaPool('reencrypt');
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await schemas.dropAll();
-});
-
-const opened: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const resource of opened.splice(0).reverse()) await resource.close();
-});
-
-let copies = 0;
-/** A copy of the fixture store (opening a store may write to it; the checked-in file stays as made). */
-function fixtureCopy(): StoredRows {
-  const rows = sqliteRows(dir, `fixture-${++copies}`);
-  copyFileSync(FIXTURE_FILE, rows.url.slice('file:'.length));
-  opened.push(rows);
-  return rows;
-}
-
-function kennel(url: string, cipherKey: string, unboundPayloads: 'accept' | 'refuse' = 'accept'): Application {
-  const app = new Application({ name: 'Kennel', domains: [kennelDomain], env: { DATABASE_URL: url, EVENTFORGE_CIPHER_KEY: cipherKey }, unboundPayloads });
-  opened.push(app);
-  return app;
-}
-
-async function dogsOf(app: Application, ids: readonly string[]) {
-  const dogs: Record<string, { name: string; tricks: string[]; version: number }> = {};
-  for (const id of ids) {
-    const dog = await app.repository(Dog).get(id);
-    dogs[id] = { name: dog.name, tricks: dog.tricks.map((t) => t.name), version: dog.version };
-  }
-  return dogs;
-}
-
-const fixtureIds = Object.keys(FIXTURE_DOGS);
-const expectedDogs = Object.fromEntries(Object.entries(FIXTURE_DOGS).map(([id, d]) => [id, { name: d.name, tricks: [...d.tricks], version: d.version }]));
-
-async function encryptions(db: StoredRows): Promise<string[]> {
-  const rows = [...(await db.query('SELECT state FROM events')), ...(await db.query('SELECT state FROM snapshots'))];
-  return [...new Set(rows.map((r) => encryptionOf(r['state'] as Uint8Array)))].sort();
-}
+const { fixtureCopy, kennel, postgres, sqlite, track } = preContextStores('reencrypt');
 
 const moveTrick = (db: StoredRows) =>
   db.run(
@@ -190,8 +147,7 @@ describe('reencryptStore on SQLite', () => {
   });
 
   it('rotates the key: payloads under a previous key are sealed under the new one; what no key opens is reported and left alone', async () => {
-    const db = sqliteRows(dir, `rotate-${++copies}`);
-    opened.push(db);
+    const db = sqlite('rotate');
     const [oldKey, newKey] = [generateCipherKey(), generateCipherKey()];
     const before = kennel(db.url, oldKey);
     const rex = Dog.register('Rex');
@@ -210,10 +166,9 @@ describe('reencryptStore on SQLite', () => {
   });
 
   it('encrypts payloads stored without encryption', async () => {
-    const db = sqliteRows(dir, `plain-${++copies}`);
-    opened.push(db);
+    const db = sqlite('plain');
     const plain = new Application({ name: 'Kennel', domains: [kennelDomain], env: { DATABASE_URL: db.url }, snapshotEvery: { Dog: 2 } });
-    opened.push(plain);
+    track(plain);
     const rex = Dog.register('Rex');
     rex.addTrick('sit');
     await plain.save(rex);
@@ -235,27 +190,10 @@ describe('reencryptStore on SQLite', () => {
 const postgresSkip = await postgresSkipReason();
 describe.skipIf(postgresSkip !== undefined)(`reencryptStore on PostgreSQL${postgresSkip === undefined ? '' : `: ${postgresSkip}`}`, () => {
   it('binds the old records copied from the fixture, loads them before and after, and a second run changes nothing', async () => {
-    const db = postgresRows(schemas);
-    opened.push(db);
+    const db = postgres();
     const app = kennel(db.url, FIXTURE_KEY);
     await app.recorder(); // creates the tables
-    const fixture = new Database(FIXTURE_FILE, { readonly: true });
-    for (const table of ['events', 'snapshots']) {
-      const rows = fixture.prepare(`SELECT stream_id, version, topic, schema_version, timestamp, state FROM ${table}`).all() as {
-        stream_id: string;
-        version: number;
-        topic: string;
-        schema_version: number;
-        timestamp: number;
-        state: Uint8Array;
-      }[];
-      for (const row of rows) {
-        await db.run(`INSERT INTO ${table} (stream_id, version, topic, schema_version, timestamp, state) VALUES (?, ?, ?, ?, ?, ?)`, [
-          row.stream_id, row.version, row.topic, row.schema_version, new Date(row.timestamp).toISOString(), row.state,
-        ]);
-      }
-    }
-    fixture.close();
+    await copyFixtureRows(db);
     expect(await encryptions(db)).toEqual(['no-context']);
     expect(await dogsOf(app, fixtureIds)).toEqual(expectedDogs);
 

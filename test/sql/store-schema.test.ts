@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../../generator/index.js';
 import { repositoriesEmitter } from '../../generator/emit/prisma/emit-repositories.js';
-import { readSources } from '../../generator/load/read-sources.js';
+import { readSources } from '../../cli/files/read-sources.js';
 import {
   createPostgresRecorder,
   createSqliteRecorder,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAgainst, compareRevisions } from '../../generator/against/index.js';
-import { main } from '../../generator/cli.js';
+import { main } from '../../cli/main.js';
 import { compile } from '../../generator/compile.js';
 import type { Diagnostic } from '../../generator/diagnostics.js';
 import type { SchemaSource } from '../../generator/load/source-doc.js';

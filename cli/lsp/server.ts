@@ -21,7 +21,7 @@ import {
   type Connection,
   type DocumentSymbol,
 } from 'vscode-languageserver/node';
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../../generator/diagnostics.js';
 import { completionsAt, type CompletionKind } from './completion.js';
 import { checkFolder } from './folder-check.js';
 import { definitionAt, hoverAt, symbolsOf, type Span, type SymbolNode } from './navigation.js';

@@ -4,7 +4,7 @@
  * events and fields.
  */
 import { isMap, type Node, type Scalar } from 'yaml';
-import { SCALAR_KINDS } from '../ir/model.js';
+import { SCALAR_KINDS } from '../../generator/ir/model.js';
 import { fieldTypeText, isTypePosition } from './completion.js';
 import { enclosing, outlineOf, type DomainOutline, type FieldDecl, type TypeDecl } from './domain-outline.js';
 import { documentationAt } from './schema-keys.js';

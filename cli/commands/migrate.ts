@@ -1,5 +1,5 @@
-/** The `migrate` row of the CLI's command table (the work is in run-migrate.ts, loaded on use). */
-import type { CliCommand } from '../cli.js';
+/** `eventforge migrate`: the command's row (the work is in cli/database/run-migrate.ts, loaded on use). */
+import type { CliCommand } from '../command.js';
 
 /** `eventforge migrate [--database URL] [--migrations DIR] [--status]` */
 export const migrateCommand: CliCommand = {
@@ -13,7 +13,7 @@ export const migrateCommand: CliCommand = {
     const database = args.values['database'];
     const migrations = args.values['migrations'];
     // Loaded on use: the other commands never load the database drivers.
-    const { runMigrate } = await import('./run-migrate.js');
+    const { runMigrate } = await import('../database/run-migrate.js');
     return runMigrate(
       {
         ...(typeof database === 'string' ? { database } : {}),

@@ -5,8 +5,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Diagnostic } from '../diagnostics.js';
-import { compileWith } from '../pipeline.js';
+import type { Diagnostic } from '../../generator/diagnostics.js';
+import { compileWith } from '../../generator/pipeline.js';
 
 export const SCHEMA_SUFFIX = '.domain.yaml';
 

@@ -4,7 +4,7 @@
  * operation, the event's fields as their values, and the allowed words of enum-like values.
  */
 import { isMap, isScalar } from 'yaml';
-import { SCALAR_KINDS } from '../ir/model.js';
+import { SCALAR_KINDS } from '../../generator/ir/model.js';
 import { enclosing, outlineOf, type DomainOutline, type FieldDecl } from './domain-outline.js';
 import { keysAt, wordsAt } from './schema-keys.js';
 import { cursorContext, parseSchemaText, type CursorContext } from './yaml-cursor.js';

@@ -3,7 +3,7 @@
  * documentation: completion of keys comes from the same schema ajv validates with, so the two
  * never disagree.
  */
-import schema from '../validate/domain.schema.json' with { type: 'json' };
+import schema from '../../generator/validate/domain.schema.json' with { type: 'json' };
 
 interface SchemaNode {
   readonly $ref?: string;

@@ -17,7 +17,7 @@ import {
   type MigrationReport,
   type Provider,
 } from '../../runtime/sql/index.js';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from '../command.js';
 
 /** What `migrate` is asked to do. */
 export interface MigrateOptions {

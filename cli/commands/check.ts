@@ -1,0 +1,38 @@
+/** `eventforge check [paths...] [--against …] [--json]`: validates schemas and prints every problem; writes nothing. */
+import { jsonReport } from '../../generator/report/json.js';
+import { EXIT, type CliCommand, type CliIo } from '../command.js';
+import { readNamedModules, readSources } from '../files/read-sources.js';
+import { countOf, elapsed, plural, printDiagnostics } from '../print.js';
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'validate schemas and print every problem (writes nothing)',
+  usage: 'eventforge check [paths...] [--against <file|folder|git revision>] [--json]   (default: schemas/)',
+  options: { against: { type: 'string' }, json: { type: 'boolean', default: false } },
+  run: async (args, io) =>
+    runCheck(args.positionals.length > 0 ? args.positionals : ['schemas'], io, {
+      ...(typeof args.values['against'] === 'string' ? { against: args.values['against'] } : {}),
+      json: args.values['json'] === true,
+    }),
+};
+
+async function runCheck(paths: readonly string[], io: CliIo, options: { against?: string; json: boolean }): Promise<number> {
+  const start = performance.now();
+  const sources = await readSources(io.cwd, paths);
+  if (sources.length === 0) {
+    io.err(`eventforge: no schema files (*.domain.yaml) in ${paths.join(', ')}`);
+    return EXIT.failed;
+  }
+  // Checking needs no emitter: compileWith(…, []) keeps them unloaded.
+  const { compileWith } = await import('../../generator/pipeline.js');
+  const { withAgainst } = await import('../../generator/against/index.js');
+  const result = compileWith({ sources, modules: await readNamedModules(io.cwd, sources), skipEmit: true }, []);
+  const diagnostics = withAgainst(result, sources, options.against, (s) => compileWith({ sources: s, skipEmit: true }, []), io.cwd);
+  if (options.json) {
+    io.out(jsonReport(diagnostics, sources.length));
+    return countOf(diagnostics).errors > 0 ? EXIT.failed : EXIT.ok;
+  }
+  const { errors, warnings } = printDiagnostics(io, diagnostics, sources);
+  io.out(`eventforge check: ${plural(sources.length, 'domain')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${elapsed(start)})`);
+  return errors > 0 ? EXIT.failed : EXIT.ok;
+}
