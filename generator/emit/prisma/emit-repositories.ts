@@ -7,9 +7,17 @@
  * repository loads by default; one with hand-written handlers needs the user's subclass.
  */
 import type { AggregateDef, DomainDef, ProjectDef } from '../../ir/model.js';
-import { aggregateBaseClassName, camelCase, domainFolder } from '../../ir/naming.js';
+import {
+  aggregateBaseClassName,
+  aggregateClassesTypeName,
+  camelCase,
+  domainFolder,
+  domainRepositoriesName,
+  repositoriesTypeName,
+  repositoryFunctionName,
+} from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
-import { hasAbstractHandlers } from '../typescript/emit-aggregates.js';
+import { hasAbstractHandlers } from '../typescript/domain-facts.js';
 import { wrapText, type ParameterShape, type PropertyShape } from '../typescript/code-writer.js';
 import { importLines, printLines, type LineStatement, type LineWriter } from '../typescript/line-writer.js';
 import { docs as docLines, present } from '../typescript/text.js';
@@ -19,16 +27,6 @@ const LINE_WIDTH = 120;
 /** JSDoc text wrapped so that `/** … *\/` and ` * …` lines stay within the line width. */
 function docs(...lines: (string | undefined)[]): string[] {
   return docLines(...lines).map((text) => text.split('\n').flatMap((line) => wrapText(line, LINE_WIDTH - 7)).join('\n'));
-}
-
-/** `dogRepository` */
-export function repositoryFunctionName(aggregate: string): string {
-  return `${camelCase(aggregate)}Repository`;
-}
-
-/** `dogSchoolRepositories`, returning `DogSchoolRepositories` */
-export function domainRepositoriesName(domain: string): string {
-  return `${camelCase(domain)}Repositories`;
 }
 
 function typeParameter(a: AggregateDef): string {
@@ -154,7 +152,7 @@ function repositoryEntry(a: AggregateDef): string {
 }
 
 function domainStatements(domain: DomainDef): LineStatement[] {
-  const typeName = `${domain.name}Repositories`;
+  const typeName = repositoriesTypeName(domain.name);
   const custom = domain.aggregates.filter(hasAbstractHandlers);
   const typeParameters = custom.map((a) => ({ name: typeParameter(a), constraint: aggregateBaseClassName(a.name) }));
   const typeArgs = custom.length === 0 ? '' : `<${custom.map(typeParameter).join(', ')}>`;
@@ -164,7 +162,7 @@ function domainStatements(domain: DomainDef): LineStatement[] {
     typeParameters,
     domain.aggregates.map((a) => ({ name: camelCase(a.name), type: `Repository<${hasAbstractHandlers(a) ? typeParameter(a) : a.name}>` })),
   );
-  const classesName = `${domain.name}AggregateClasses`;
+  const classesName = aggregateClassesTypeName(domain.name);
   const classes =
     custom.length === 0
       ? undefined

@@ -12,16 +12,18 @@ import {
   codecName,
   domainFolder,
   eventDataTypeName,
+  eventInputTypeName,
   eventUnionName,
   handlerMethodName,
   stateTypeName,
   triggerMethodName,
+  validatorName,
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import type { ApplyNeeds } from './apply-code.js';
 import { writeMutate } from './apply-code.js';
-import { eventInputTypeName, fieldDocs } from './emit-types.js';
-import { validatorName } from './emit-validators.js';
+import { hasAbstractHandlers } from './domain-facts.js';
+import { fieldDocs } from './field-docs.js';
 import type { MemberShape } from './code-writer.js';
 import { classDeclaration } from './code-writer.js';
 import { importLines, printLines } from './line-writer.js';
@@ -38,11 +40,6 @@ export function creationFactoryName(aggregate: AggregateDef, event: EventDef): s
 /** `a` or `an` before a name, by its first letter. */
 function article(name: string): string {
   return /^[AEIOU]/.test(name) ? 'an' : 'a';
-}
-
-/** Whether the generated base class declares abstract handlers (so no ready concrete class). */
-export function hasAbstractHandlers(aggregate: AggregateDef): boolean {
-  return aggregate.events.some((e) => e.apply.kind === 'custom');
 }
 
 interface FileNeeds extends ApplyNeeds {

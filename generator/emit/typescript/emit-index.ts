@@ -9,15 +9,16 @@ import {
   codecName,
   domainDescriptorName,
   domainFolder,
+  enumValuesName,
   eventDataTypeName,
+  eventInputTypeName,
   eventUnionName,
   stateTypeName,
+  validatorName,
   versionedTypeName,
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
-import { hasAbstractHandlers } from './emit-aggregates.js';
-import { enumValuesName, eventInputTypeName } from './emit-types.js';
-import { validatedEvents, validatorName } from './emit-validators.js';
+import { hasAbstractHandlers, validatedEvents } from './domain-facts.js';
 import { exportList } from './code-writer.js';
 import { printLines } from './line-writer.js';
 

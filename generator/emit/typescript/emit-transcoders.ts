@@ -6,9 +6,13 @@
 import type { LineWriter } from './line-writer.js';
 import type { DomainDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
 import {
-  camelCase,
   codecName,
+  decodeAtName,
+  decoderName,
   domainFolder,
+  encoderName,
+  enumReaderName,
+  enumValuesName,
   eventDataTypeName,
   stateTypeName,
   upcasterName,
@@ -16,8 +20,7 @@ import {
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { constDeclaration, functionDeclaration } from './code-writer.js';
-import { WIRE, enumReaderName, helper, readCall, valueObjectDecoderName, valueObjectEncoderName, writeExpr } from './codec-code.js';
-import { enumValuesName } from './emit-types.js';
+import { WIRE, helper, readCall, writeExpr } from './codec-code.js';
 import { importLines, printLines } from './line-writer.js';
 import { present, quote } from './text.js';
 import type { LineStatement } from './line-writer.js';
@@ -36,18 +39,6 @@ function payloads(domain: DomainDef): Payload[] {
     { name: stateTypeName(a.name), topic: a.topic, typeName: stateTypeName(a.name), version: a.state.version, versions: a.state.versions },
     ...a.events.map((e) => ({ name: e.name, topic: e.topic, typeName: eventDataTypeName(e.name), version: e.version, versions: e.versions })),
   ]);
-}
-
-function atName(payload: string, version: number): string {
-  return `${camelCase(payload)}V${version}At`;
-}
-
-function encoderName(payload: string): string {
-  return `encode${payload}`;
-}
-
-function decoderName(payload: string, version: number): string {
-  return `decode${versionedTypeName(payload, version)}`;
 }
 
 /** Body of an object encoder: a literal of the required fields, then the present optional ones. */
@@ -97,11 +88,11 @@ function writeLiteral(w: LineWriter, prefix: string, lines: readonly string[], s
 
 function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): LineStatement[] {
   return domain.valueObjects.flatMap((vo): LineStatement[] => [
-    functionDeclaration(valueObjectEncoderName(vo.name), [{ name: 'value', type: vo.name }], 'JsonValue', (w) =>
+    functionDeclaration(encoderName(vo.name), [{ name: 'value', type: vo.name }], 'JsonValue', (w) =>
       writeEncodeBody(w, vo.fields, helpers),
     ),
     functionDeclaration(
-      valueObjectDecoderName(vo.name),
+      decoderName(vo.name),
       [
         { name: 'data', type: 'unknown' },
         { name: 'at', type: 'DecodeAt' },
@@ -122,7 +113,7 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
   const out: LineStatement[] = [
     (w) => {
       for (const v of payload.versions) {
-        w.writeLine(`const ${atName(payload.name, v.version)}: DecodeAt = { topic: ${quote(payload.topic)}, version: ${v.version} };`);
+        w.writeLine(`const ${decodeAtName(payload.name, v.version)}: DecodeAt = { topic: ${quote(payload.topic)}, version: ${v.version} };`);
       }
     },
   ];
@@ -137,7 +128,7 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
     const typeName = versionedTypeName(payload.name, v.version);
     out.push(
       functionDeclaration(
-        decoderName(payload.name, v.version),
+        decoderName(versionedTypeName(payload.name, v.version)),
         [
           { name: 'data', type: 'unknown' },
           { name: 'at', type: 'DecodeAt' },
@@ -167,7 +158,7 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
         w.writeLine('switch (version) {');
         w.indent(() => {
           for (const v of [...payload.versions].reverse()) {
-            let expr = `${decoderName(payload.name, v.version)}(data, ${atName(payload.name, v.version)})`;
+            let expr = `${decoderName(versionedTypeName(payload.name, v.version))}(data, ${decodeAtName(payload.name, v.version)})`;
             for (let k = v.version; k < payload.version; k++) {
               upcasters.add(upcasterName(payload.name, k));
               expr = `${upcasterName(payload.name, k)}(${expr})`;

@@ -7,6 +7,8 @@ import type { AggregateDef, DomainDef, EnumDef, EventDef, FieldDef, PayloadVersi
 import {
   domainFolder,
   eventDataTypeName,
+  enumValuesName,
+  eventInputTypeName,
   eventUnionName,
   stateTypeName,
   versionedTypeName,
@@ -16,63 +18,13 @@ import type { PropertyShape } from './code-writer.js';
 import { constDeclaration, interfaceDeclaration, typeAlias, unionAlias } from './code-writer.js';
 import { importLines, printLines } from './line-writer.js';
 import { docs, present, quote } from './text.js';
+import { fieldDocs } from './field-docs.js';
 import type { LineStatement } from './line-writer.js';
 import { fieldsNameScalar, tsType } from './type-text.js';
-
-/** `Currency` → `Currencies`: the runtime list of an enum's values. */
-export function enumValuesName(name: string): string {
-  if (/[^aeiou]y$/.test(name)) return `${name.slice(0, -1)}ies`;
-  if (/(s|x|z|ch|sh)$/.test(name)) return `${name}es`;
-  return `${name}s`;
-}
-
-/** Type of what a trigger accepts: `DepositedInput` (fields with defaults optional). */
-export function eventInputTypeName(event: string): string {
-  return `${event}Input`;
-}
 
 /** Whether the event's input differs from its data (some field has a default). */
 export function hasDefaults(event: EventDef): boolean {
   return event.fields.some((f) => f.default !== undefined && !f.optional);
-}
-
-const FORMAT_NOTES: Partial<Record<string, string>> = {
-  date: 'A calendar date, `YYYY-MM-DD`.',
-  uuid: 'A UUID.',
-  datetime: 'Millisecond precision; stored in UTC.',
-};
-
-/** One line listing the declared constraints and default, e.g. `Constraints: 1 to 50 characters. Default: \`''\`.` */
-function constraintNote(field: FieldDef): string | undefined {
-  const c = field.constraints;
-  const noun = field.type.kind === 'list' ? 'item' : 'character';
-  const unit = (count: number): string => (count === 1 ? noun : `${noun}s`);
-  const parts: string[] = [];
-  if (c.minLength !== undefined && c.maxLength !== undefined) parts.push(`${c.minLength} to ${c.maxLength} ${unit(c.maxLength)}`);
-  else if (c.minLength !== undefined) parts.push(`at least ${c.minLength} ${unit(c.minLength)}`);
-  else if (c.maxLength !== undefined) parts.push(`at most ${c.maxLength} ${unit(c.maxLength)}`);
-  if (c.pattern !== undefined) parts.push(`matches \`/${c.pattern}/\``);
-  const min = c.minText ?? c.min;
-  const max = c.maxText ?? c.max;
-  if (min !== undefined) parts.push(`at least ${min}`);
-  if (max !== undefined) parts.push(`at most ${max}`);
-  const notes = [
-    parts.length === 0 ? undefined : `Constraints: ${parts.join(', ')}.`,
-    field.default === undefined ? undefined : `Default: \`${defaultText(field)}\`.`,
-  ].filter((n) => n !== undefined);
-  return notes.length === 0 ? undefined : notes.join(' ');
-}
-
-/** A default as the user reads it: decimals and bigints (strings in the IR) as the number they are. */
-function defaultText(field: FieldDef): string {
-  const numeric = field.type.kind === 'scalar' && (field.type.scalar === 'decimal' || field.type.scalar === 'bigint');
-  return numeric && typeof field.default === 'string' ? field.default : JSON.stringify(field.default);
-}
-
-/** JSDoc of a field (and of its getter): description, format, constraints, default, personal data. */
-export function fieldDocs(field: FieldDef): string[] {
-  const format = field.type.kind === 'scalar' ? FORMAT_NOTES[field.type.scalar] : undefined;
-  return docs(field.description, format, constraintNote(field), field.pii ? 'Personal data.' : undefined);
 }
 
 function property(field: FieldDef, optional = field.optional): PropertyShape {

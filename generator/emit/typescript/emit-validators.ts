@@ -8,8 +8,9 @@ import { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 
 import { InternalError } from '../../diagnostics.js';
-import type { DomainDef, EventDef, ProjectDef } from '../../ir/model.js';
-import { domainFolder } from '../../ir/naming.js';
+import type { DomainDef, ProjectDef } from '../../ir/model.js';
+import { domainFolder, validatorName } from '../../ir/naming.js';
+import { validatedEvents } from './domain-facts.js';
 import { generatedHeader } from '../types.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { addEventforgeKeywords, RUNTIME_CHECKS, runtimeAlias } from './ajv-keywords.js';
@@ -22,16 +23,6 @@ import { domainScope } from './type-text.js';
 
 // ajv ships CommonJS: under NodeNext its default export arrives as the module object.
 const standaloneCode = standaloneModule.default;
-
-/** Validator of an event's input: `validateDeposited`. */
-export function validatorName(event: string): string {
-  return `validate${event}`;
-}
-
-/** Events that get a validator: those with fields (an empty payload has nothing to check). */
-export function validatedEvents(domain: DomainDef): EventDef[] {
-  return domain.aggregates.flatMap((a) => a.events).filter((e) => e.fields.length > 0);
-}
 
 function newAjv(): Ajv {
   const ajv = new Ajv({

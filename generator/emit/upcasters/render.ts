@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { InternalError } from '../../diagnostics.js';
 import { typeText } from '../../ir/derive-upcast.js';
 import type { ConstraintsDef, DomainDef, FieldDef, PayloadVersionDef, UpcastOpDef, UpcastStepDef } from '../../ir/model.js';
-import { camelCase, customUpcasterSignature, pascalCase, upcasterName, versionedTypeName } from '../../ir/naming.js';
+import { checkedUpcasterName, customUpcasterSignature, upcasterName, versionedTypeName } from '../../ir/naming.js';
 import { generatedHeader, type EmitContext } from '../types.js';
 import { LineWriter } from '../typescript/line-writer.js';
 import { domainScope, literal, type LiteralNeeds } from '../typescript/type-text.js';
@@ -19,11 +19,6 @@ export interface VersionedPayload {
   /** For comments: `event Account.Deposited`, `state of Account`. */
   readonly label: string;
   readonly versions: readonly PayloadVersionDef[];
-}
-
-/** Name of the module-level constant that pins a custom function to its signature. */
-function checkedFunctionName(payload: string, step: UpcastStepDef, field: string): string {
-  return `${camelCase(payload)}V${step.from}${pascalCase(field)}`;
 }
 
 /** Import specifier of the domain's hand-written upcasters module, seen from `<out>/<domain>/upcasters.ts`. */
@@ -78,7 +73,7 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
           }
           break;
         case 'custom': {
-          const checked = checkedFunctionName(payload.name, step, op.field);
+          const checked = checkedUpcasterName(payload.name, step.from, op.field);
           checks.push(`const ${checked}: ${customUpcasterSignature(payload.name, step.from, step.to, op.field)} = custom.${op.functionName};`);
           put(op.field, `${checked}(previous)`, fieldOf(toFields, op.field).optional);
           break;
