@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../../generator/index.js';
-import { repositoriesEmitter } from '../../generator/emit/prisma/emit-repositories.js';
+import { repositoriesEmitter } from '../../generator/emit/typescript/emit-repositories.js';
 import { prismaEmitter } from '../../generator/emit/prisma/index.js';
 import { readSources } from '../../generator/load/read-sources.js';
 import { prismaGenerate } from '../../generator/emit/prisma/sync-runtime.js';

@@ -1,29 +1,59 @@
 /**
- * Prints one generated TypeScript file, once, from declaration shapes (code-writer.ts): header,
- * imports, a blank line, the body. Output is formatted as the project writes TypeScript: two
- * spaces, single quotes, one blank line between declarations, a trailing newline.
+ * The one writer every generated TypeScript file is printed through, with the print options
+ * (line width, JSDoc width). Its methods carry the names of ts-morph's CodeBlockWriter
+ * (`write`, `writeLine`, `newLine`, `blankLine`, `indent`), so writer functions in structures
+ * (structures.ts) move to ts-morph's printer unchanged.
  *
- * Why not ts-morph's printStructure (which every emitter used before): on the 100-aggregate
- * benchmark schema its structure printers allocated a fresh CodeBlockWriter for every type and
- * initializer text and scanned every character for string and comment state, which alone took
- * most of a second. The shapes are the same idea (declarative data, one small printer per kind
- * of declaration), printed by a writer that only handles lines and indentation. Not loading
- * ts-morph at all also saves `eventforge generate` the cold load of the TypeScript compiler it
- * bundles (~13 MB of JavaScript: most of a second).
+ * Why not ts-morph's printer today: on the 100-aggregate benchmark schema its structure printers
+ * allocated a fresh CodeBlockWriter for every type and initializer text and scanned every
+ * character for string and comment state, which alone took most of a second; not loading
+ * ts-morph also spares `eventforge generate` the cold load of the TypeScript compiler it bundles.
  */
-import { generatedHeader } from '../types.js';
+
+export interface PrintOptions {
+  /** Signatures, name lists and unions longer than this wrap, one item a line. @default 120 */
+  readonly lineWidth: number;
+  /** JSDoc prose wraps at this many characters (indentation and ` * ` not counted). @default 100 */
+  readonly jsDocWidth: number;
+}
+
+export const DEFAULT_PRINT_OPTIONS: PrintOptions = { lineWidth: 120, jsDocWidth: 100 };
 
 /** Writes lines with the current indentation; blocks indent by two spaces. */
-export class LineWriter {
+export class CodeWriter {
+  readonly options: PrintOptions;
   readonly #lines: string[] = [];
+  /** The line being written, without its line break; undefined between lines. */
+  #current: string | undefined;
   #indentation = '';
 
-  writeLine(text: string): this {
+  constructor(options: PrintOptions = DEFAULT_PRINT_OPTIONS) {
+    this.options = options;
+  }
+
+  /** Appends text to the current line (starting one, indented, if needed). */
+  write(text: string): this {
     if (!text.includes('\n')) {
-      this.#lines.push(text === '' ? '' : this.#indentation + text);
+      if (text !== '') this.#current = this.#current === undefined ? this.#indentation + text : this.#current + text;
       return this;
     }
-    for (const line of text.split('\n')) this.#lines.push(line === '' ? '' : this.#indentation + line);
+    const parts = text.split('\n');
+    parts.forEach((part, i) => {
+      if (i > 0) this.newLine();
+      if (part === '') return;
+      this.#current = this.#current === undefined ? this.#indentation + part : this.#current + part;
+    });
+    return this;
+  }
+
+  writeLine(text: string): this {
+    return this.write(text).newLine();
+  }
+
+  /** Ends the current line (an empty one when nothing was written on it). */
+  newLine(): this {
+    this.#lines.push(this.#current ?? '');
+    this.#current = undefined;
     return this;
   }
 
@@ -42,62 +72,17 @@ export class LineWriter {
 
   /** A blank line, unless the last line is already blank (or nothing was written yet). */
   blankLine(): this {
+    if (this.#current !== undefined) this.newLine();
     const last = this.#lines[this.#lines.length - 1];
     if (last !== undefined && last !== '') this.#lines.push('');
     return this;
   }
 
+  /** Everything written, without trailing blank lines. */
   toString(): string {
-    let end = this.#lines.length;
-    while (end > 0 && this.#lines[end - 1] === '') end--;
-    return this.#lines.slice(0, end).join('\n');
+    const lines = this.#current === undefined ? this.#lines : [...this.#lines, this.#current];
+    let end = lines.length;
+    while (end > 0 && lines[end - 1] === '') end--;
+    return lines.slice(0, end).join('\n');
   }
-}
-
-/** A top-level statement: writes itself. */
-export type LineStatement = (w: LineWriter) => void;
-
-function print(statements: readonly LineStatement[]): string {
-  const w = new LineWriter();
-  for (const statement of statements) statement(w);
-  return w.toString();
-}
-
-/**
- * Header line, imports, a blank line, then the body. Callers whose body writers collect the
- * imports they need pass `imports` as a function, called after the body is printed.
- */
-export function printLines(
-  sourcePath: string,
-  imports: readonly LineStatement[] | (() => readonly LineStatement[]),
-  body: readonly LineStatement[] = [],
-): string {
-  const bodyText = print(body);
-  const importText = print(typeof imports === 'function' ? imports() : imports);
-  const parts = [importText, bodyText].filter((p) => p !== '');
-  return `${generatedHeader(sourcePath)}\n${parts.join('\n\n')}\n`;
-}
-
-/**
- * An import of the given names, sorted, one per line when the list is long; undefined when
- * there are none (so callers can filter).
- */
-export function importLines(moduleSpecifier: string, names: Iterable<string>, typeOnly = false): LineStatement | undefined {
-  return nameList(typeOnly ? 'import type' : 'import', moduleSpecifier, names);
-}
-
-/** `<head> { a, b } from 'module';` with the names sorted, one per line when the list is long. */
-export function nameList(head: string, moduleSpecifier: string, names: Iterable<string>): LineStatement | undefined {
-  const sorted = [...new Set(names)].sort();
-  if (sorted.length === 0) return undefined;
-  return (w) => {
-    const inline = `${head} { ${sorted.join(', ')} } from '${moduleSpecifier}';`;
-    if (inline.length <= 120) {
-      w.writeLine(inline);
-      return;
-    }
-    w.writeLine(`${head} {`);
-    w.indent(() => sorted.forEach((n) => w.writeLine(`${n},`)));
-    w.writeLine(`} from '${moduleSpecifier}';`);
-  };
 }

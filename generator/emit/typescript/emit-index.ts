@@ -19,10 +19,12 @@ import {
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { hasAbstractHandlers, validatedEvents } from './domain-facts.js';
-import { exportList } from './code-writer.js';
-import { printLines } from './line-writer.js';
+import { printSourceFile } from './print-structures.js';
+import { StructureKind, type ExportDeclarationStructure } from './structures.js';
 
-const exportFrom = exportList;
+function exportFrom(moduleSpecifier: string, namedExports: readonly string[], isTypeOnly = false): ExportDeclarationStructure {
+  return { kind: StructureKind.ExportDeclaration, moduleSpecifier, namedExports, isTypeOnly };
+}
 
 export function emitIndexFile(domain: DomainDef): GeneratedFile {
   const typeNames = [
@@ -48,7 +50,7 @@ export function emitIndexFile(domain: DomainDef): GeneratedFile {
     exportFrom('./types.js', typeNames, true),
     ...(validatedEvents(domain).length === 0 ? [] : [exportFrom('./validators.js', validatedEvents(domain).map((e) => validatorName(e.name)))]),
   ];
-  return { path: `${domainFolder(domain.name)}/index.ts`, contents: printLines(domain.sourcePath, [], statements) };
+  return { path: `${domainFolder(domain.name)}/index.ts`, contents: printSourceFile(domain.sourcePath, { imports: [], statements }) };
 }
 
 /** Emits `<domain>/index.ts` for every domain. */

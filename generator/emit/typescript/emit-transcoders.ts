@@ -3,7 +3,6 @@
  * writes the current version; decoding reads any known version field by field (no reflection)
  * and runs older ones through the upcasters of `./upcasters.js`.
  */
-import type { LineWriter } from './line-writer.js';
 import type { DomainDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
 import {
   codecName,
@@ -19,11 +18,31 @@ import {
   versionedTypeName,
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
-import { constDeclaration, functionDeclaration } from './code-writer.js';
+import type { CodeWriter } from './code-writer.js';
 import { WIRE, helper, readCall, writeExpr } from './codec-code.js';
-import { importLines, printLines } from './line-writer.js';
-import { present, quote } from './text.js';
-import type { LineStatement } from './line-writer.js';
+import { printSourceFile } from './print-structures.js';
+import {
+  StructureKind,
+  VariableDeclarationKind,
+  type FunctionDeclarationStructure,
+  type ImportDeclarationStructure,
+  type ParameterDeclarationStructure,
+  type StatementStructure,
+  type WriterFunction,
+} from './structures.js';
+import { quote } from './text.js';
+
+type Statement = StatementStructure | WriterFunction;
+
+/** A module-private function of the transcoders file. */
+function functionDeclaration(
+  name: string,
+  parameters: readonly ParameterDeclarationStructure[],
+  returnType: string,
+  statements: WriterFunction,
+): FunctionDeclarationStructure {
+  return { kind: StructureKind.Function, name, parameters, returnType, statements };
+}
 
 /** A payload with versions: an event (`Deposited`) or a state (`AccountState`). */
 interface Payload {
@@ -42,7 +61,7 @@ function payloads(domain: DomainDef): Payload[] {
 }
 
 /** Body of an object encoder: a literal of the required fields, then the present optional ones. */
-function writeEncodeBody(w: LineWriter, fields: readonly FieldDef[], helpers: Set<string>): void {
+function writeEncodeBody(w: CodeWriter, fields: readonly FieldDef[], helpers: Set<string>): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
   const literal = required.map((f) => `${f.name}: ${writeExpr(f.type, `value.${f.name}`, helpers)},`);
@@ -58,7 +77,7 @@ function writeEncodeBody(w: LineWriter, fields: readonly FieldDef[], helpers: Se
 }
 
 /** Body of an object decoder reading `o` (already checked to be an object) at path `p`. */
-function writeDecodeBody(w: LineWriter, typeName: string, fields: readonly FieldDef[], path: string, helpers: Set<string>): void {
+function writeDecodeBody(w: CodeWriter, typeName: string, fields: readonly FieldDef[], path: string, helpers: Set<string>): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
   // `o` is an index-signature record: bracket access keeps noPropertyAccessFromIndexSignature happy.
@@ -76,7 +95,7 @@ function writeDecodeBody(w: LineWriter, typeName: string, fields: readonly Field
   w.writeLine('return value;');
 }
 
-function writeLiteral(w: LineWriter, prefix: string, lines: readonly string[], suffix: string): void {
+function writeLiteral(w: CodeWriter, prefix: string, lines: readonly string[], suffix: string): void {
   if (lines.length === 0) {
     w.writeLine(`${prefix}{}${suffix}`);
     return;
@@ -86,8 +105,8 @@ function writeLiteral(w: LineWriter, prefix: string, lines: readonly string[], s
   w.writeLine(`}${suffix}`);
 }
 
-function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): LineStatement[] {
-  return domain.valueObjects.flatMap((vo): LineStatement[] => [
+function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): Statement[] {
+  return domain.valueObjects.flatMap((vo): Statement[] => [
     functionDeclaration(encoderName(vo.name), [{ name: 'value', type: vo.name }], 'JsonValue', (w) =>
       writeEncodeBody(w, vo.fields, helpers),
     ),
@@ -109,14 +128,12 @@ function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): LineStat
   ]);
 }
 
-function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Set<string>): LineStatement[] {
-  const out: LineStatement[] = [
-    (w) => {
-      for (const v of payload.versions) {
-        w.writeLine(`const ${decodeAtName(payload.name, v.version)}: DecodeAt = { topic: ${quote(payload.topic)}, version: ${v.version} };`);
-      }
-    },
-  ];
+function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Set<string>): Statement[] {
+  const out: Statement[] = payload.versions.map((v) => ({
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name: decodeAtName(payload.name, v.version), type: 'DecodeAt', initializer: `{ topic: ${quote(payload.topic)}, version: ${v.version} }` }],
+  }));
   const current = payload.versions[payload.versions.length - 1];
   out.push(
     // An empty payload's encoder never reads its parameter: `_value` keeps noUnusedParameters quiet.
@@ -146,6 +163,7 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
   const doc =
     `Transcoder of \`${payload.topic}\`: writes version ${payload.version}` +
     (payload.version > 1 ? `, reads versions 1 to ${payload.version} (older ones through the upcasters).` : '.');
+  // Written as a statement of its own so the one-line doc stays whole past the JSDoc width.
   out.push((w) => {
     w.blankLine();
     w.writeLine(`/** ${doc} */`);
@@ -181,28 +199,32 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
   const helpers = new Set<string>();
   const upcasters = new Set<string>();
   const all = payloads(domain);
-  const enumReaders: LineStatement[] = domain.enums.map((e) =>
-    constDeclaration(enumReaderName(e.name), `FieldReader<${e.name}>`, `(v, at, p, k) => ${WIRE}.readEnum(v, ${enumValuesName(e.name)}, at, p, k)`),
+  const enumReaders: Statement[] = domain.enums.map((e) =>
+    ({
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name: enumReaderName(e.name), type: `FieldReader<${e.name}>`, initializer: `(v, at, p, k) => ${WIRE}.readEnum(v, ${enumValuesName(e.name)}, at, p, k)` }],
+    }),
   );
   if (domain.enums.length > 0) helpers.add('FieldReader');
-  const body: LineStatement[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
+  const body: Statement[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
   // Imports are computed after the body is printed: its writers fill `helpers` and `upcasters`.
-  const imports = (): LineStatement[] => {
+  const imports = (): ImportDeclarationStructure[] => {
     const typeNames = [
       ...domain.valueObjects.map((v) => v.name),
       ...domain.enums.map((e) => e.name),
       ...all.flatMap((p) => [p.typeName, ...p.versions.map((v) => versionedTypeName(p.name, v.version))]),
     ];
     const runtimeTypes = ['DecodeAt', 'JsonValue', 'PayloadCodec', ...[...helpers].filter((h) => h === 'Mutable' || h === 'FieldReader')];
-    return present([
-      (w) => w.writeLine(`import * as ${WIRE} from '${ctx.runtimeImport}';`),
-      importLines(ctx.runtimeImport, runtimeTypes, true),
-      importLines('./types.js', domain.enums.map((e) => enumValuesName(e.name))),
-      importLines('./types.js', typeNames, true),
-      importLines('./upcasters.js', upcasters),
-    ]);
+    return [
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, namespaceImport: WIRE },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, isTypeOnly: true, namedImports: runtimeTypes },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', namedImports: domain.enums.map((e) => enumValuesName(e.name)) },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', isTypeOnly: true, namedImports: typeNames },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './upcasters.js', namedImports: upcasters },
+    ];
   };
-  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents: printLines(domain.sourcePath, imports, body) };
+  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents: printSourceFile(domain.sourcePath, { imports, statements: body }) };
 }
 
 /** Emits `<domain>/transcoders.ts` for every domain. */

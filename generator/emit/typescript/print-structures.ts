@@ -1,28 +1,28 @@
 /**
- * Declaration shapes and their printers: one small printer per kind of declaration the
- * generated files hold (interfaces, type aliases, constants, functions, classes, export lists),
- * each writing through the file's LineWriter (see line-writer.ts for why not ts-morph).
+ * Prints structures (structures.ts) through the CodeWriter: one small printer per kind of
+ * statement, each in the layout the generated files use (two spaces, single quotes, blank lines
+ * around blocks, signatures and lists wrapped at the line width), and whole files.
  */
-import { nameList, type LineStatement, type LineWriter } from './line-writer.js';
-
-export interface PropertyShape {
-  readonly name: string;
-  readonly type: string;
-  readonly optional?: boolean;
-  readonly docs?: readonly string[];
-}
-
-export interface ParameterShape {
-  readonly name: string;
-  readonly type: string;
-  readonly initializer?: string;
-}
-
-const DOC_WIDTH = 100;
-const LINE_WIDTH = 120;
+import { generatedHeader } from '../types.js';
+import { CodeWriter, DEFAULT_PRINT_OPTIONS, type PrintOptions } from './code-writer.js';
+import type {
+  ClassDeclarationStructure,
+  ExportDeclarationStructure,
+  FunctionDeclarationOverloadStructure,
+  FunctionDeclarationStructure,
+  ImportDeclarationStructure,
+  InterfaceDeclarationStructure,
+  ParameterDeclarationStructure,
+  SourceFileStructure,
+  StatementStructure,
+  TypeAliasDeclarationStructure,
+  TypeParameterDeclarationStructure,
+  VariableStatementStructure,
+  WriterFunction,
+} from './structures.js';
 
 /** Splits prose at spaces into lines of at most `width` characters (longer words stay whole). */
-export function wrapText(text: string, width: number): string[] {
+function wrapText(text: string, width: number): string[] {
   if (text.length <= width) return [text];
   const lines: string[] = [];
   let line = '';
@@ -38,172 +38,240 @@ export function wrapText(text: string, width: number): string[] {
   return lines;
 }
 
-/** `(a: A, b: B)`, or one parameter per line when the signature would be longer than the line width. */
-function writeSignature(w: LineWriter, prefix: string, parameters: readonly ParameterShape[], suffix: string): void {
-  const params = parameters.map((p) => `${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`}`);
-  const inline = `${prefix}(${params.join(', ')})${suffix}`;
-  if (inline.length + w.indentWidth <= LINE_WIDTH || params.length === 0) {
+/** One JSDoc block per entry: `/** text *\/` when it fits one line, else a starred block. */
+export function writeJsDoc(w: CodeWriter, docs: readonly string[] | undefined): void {
+  for (const text of docs ?? []) {
+    const lines = text.split('\n').flatMap((line) => wrapText(line, w.options.jsDocWidth));
+    if (lines.length > 1 && lines[0] === '') lines.shift();
+    const only = lines.length === 1 ? lines[0] : undefined;
+    if (only !== undefined) {
+      w.writeLine(`/** ${only}${only.endsWith(' ') ? '' : ' '}*/`);
+      continue;
+    }
+    w.writeLine('/**');
+    for (const line of lines) w.writeLine(line === '' ? ' *' : ` * ${line}`);
+    w.writeLine(' */');
+  }
+}
+
+function writeStatements(w: CodeWriter, statements: string | WriterFunction): void {
+  w.indent(() => (typeof statements === 'string' ? w.writeLine(statements) : statements(w)));
+}
+
+function parameterText(p: ParameterDeclarationStructure): string {
+  return `${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`}`;
+}
+
+function typeParameterText(t: TypeParameterDeclarationStructure): string {
+  return t.constraint === undefined ? t.name : `${t.name} extends ${t.constraint}`;
+}
+
+/**
+ * `head<T>(a: A, b: B)tail` on one line when it fits; else one parameter a line, and when a
+ * line of that is still too long, one type parameter a line too. `parameters` undefined means
+ * no parameter list (an interface head).
+ */
+function writeSignature(
+  w: CodeWriter,
+  head: string,
+  typeParameters: readonly TypeParameterDeclarationStructure[] | undefined,
+  parameters: readonly ParameterDeclarationStructure[] | undefined,
+  tail: string,
+): void {
+  const width = w.options.lineWidth - w.indentWidth;
+  const types = (typeParameters ?? []).map(typeParameterText);
+  const params = parameters?.map(parameterText);
+  const typeList = types.length === 0 ? '' : `<${types.join(', ')}>`;
+  const inline = `${head}${typeList}${params === undefined ? '' : `(${params.join(', ')})`}${tail}`;
+  if (inline.length <= width || (types.length === 0 && (params === undefined || params.length === 0))) {
     w.writeLine(inline);
     return;
   }
-  w.writeLine(`${prefix}(`);
-  w.indent(() => params.forEach((p) => w.writeLine(`${p},`)));
-  w.writeLine(`)${suffix}`);
-}
-
-/** JSDoc: one line when the text is one line, else a starred block. */
-export function writeDocs(w: LineWriter, docs: readonly string[] | undefined): void {
-  if (docs === undefined || docs.length === 0) return;
-  const only = docs.length === 1 ? docs[0] : undefined;
-  if (only !== undefined && only.length <= DOC_WIDTH && !only.includes('\n')) {
-    w.writeLine(`/** ${only} */`);
+  const items = (list: readonly string[]): void => void w.indent(() => list.forEach((item) => w.writeLine(`${item},`)));
+  const paramLines = params === undefined ? [] : [`${head}${typeList}(`, ...params.map((p) => `  ${p},`), `)${tail}`];
+  if (params !== undefined && params.length > 0 && (types.length === 0 || paramLines.every((line) => line.length <= width))) {
+    w.writeLine(`${head}${typeList}(`);
+    items(params);
+    w.writeLine(`)${tail}`);
     return;
   }
-  const lines = docs.join('\n').split('\n').flatMap((line) => wrapText(line, DOC_WIDTH));
-  if (lines.length === 1) {
-    w.writeLine(`/** ${lines[0]} */`);
+  w.writeLine(`${head}<`);
+  items(types);
+  if (params === undefined) {
+    w.writeLine(`>${tail}`);
     return;
   }
-  w.writeLine('/**');
-  for (const line of lines) w.writeLine(line === '' ? ' *' : ` * ${line}`);
-  w.writeLine(' */');
+  w.writeLine('>(');
+  items(params);
+  w.writeLine(`)${tail}`);
 }
 
-/** `export interface Name { readonly a?: T; … }` */
-export function interfaceDeclaration(name: string, docs: readonly string[], properties: readonly PropertyShape[]): LineStatement {
-  return (w) => {
+function exported(structure: { readonly isExported?: boolean }): string {
+  return structure.isExported === true ? 'export ' : '';
+}
+
+/** `<head> { a, b } from 'module';` with the names sorted, one a line when the list is long. */
+function writeNameList(w: CodeWriter, head: string, moduleSpecifier: string, names: Iterable<string>): void {
+  const sorted = [...new Set(names)].sort();
+  if (sorted.length === 0) return;
+  const inline = `${head} { ${sorted.join(', ')} } from '${moduleSpecifier}';`;
+  if (inline.length <= w.options.lineWidth - w.indentWidth) {
+    w.writeLine(inline);
+    return;
+  }
+  w.writeLine(`${head} {`);
+  w.indent(() => sorted.forEach((n) => w.writeLine(`${n},`)));
+  w.writeLine(`} from '${moduleSpecifier}';`);
+}
+
+function printImport(w: CodeWriter, s: ImportDeclarationStructure): void {
+  const head = s.isTypeOnly === true ? 'import type' : 'import';
+  if (s.namespaceImport !== undefined) w.writeLine(`${head} * as ${s.namespaceImport} from '${s.moduleSpecifier}';`);
+  writeNameList(w, head, s.moduleSpecifier, s.namedImports ?? []);
+}
+
+function printExport(w: CodeWriter, s: ExportDeclarationStructure): void {
+  writeNameList(w, s.isTypeOnly === true ? 'export type' : 'export', s.moduleSpecifier, s.namedExports);
+}
+
+function printInterface(w: CodeWriter, s: InterfaceDeclarationStructure): void {
+  w.blankLine();
+  writeJsDoc(w, s.docs);
+  const head = `${exported(s)}interface ${s.name}`;
+  if (s.properties.length === 0 && (s.typeParameters ?? []).length === 0) {
+    w.writeLine(`${head} {}`);
     w.blankLine();
-    writeDocs(w, docs);
-    if (properties.length === 0) {
-      w.writeLine(`export interface ${name} {}`);
-      w.blankLine();
-      return;
+    return;
+  }
+  writeSignature(w, head, s.typeParameters, undefined, ' {');
+  w.indent(() => {
+    for (const p of s.properties) {
+      writeJsDoc(w, p.docs);
+      w.writeLine(`${p.isReadonly === true ? 'readonly ' : ''}${p.name}${p.hasQuestionToken === true ? '?' : ''}: ${p.type};`);
     }
-    w.writeLine(`export interface ${name} {`);
-    w.indent(() => {
-      for (const p of properties) {
-        writeDocs(w, p.docs);
-        w.writeLine(`readonly ${p.name}${p.optional === true ? '?' : ''}: ${p.type};`);
-      }
-    });
-    w.writeLine('}');
-    w.blankLine();
-  };
-}
-
-/** `export type Name = type;` (consecutive aliases stay together, without blank lines). */
-export function typeAlias(name: string, docs: readonly string[], type: string): LineStatement {
-  return (w) => {
-    writeDocs(w, docs);
-    w.writeLine(`export type ${name} = ${type};`);
-  };
-}
-
-/** `export type Name = | A | B …;`, one member per line when long. */
-export function unionAlias(name: string, docs: readonly string[], members: readonly string[]): LineStatement {
-  return (w) => {
-    writeDocs(w, docs);
-    const inline = `export type ${name} = ${members.join(' | ')};`;
-    if (inline.length <= 120 || members.length < 2) {
-      w.writeLine(inline);
-      return;
-    }
-    w.writeLine(`export type ${name} =`);
-    w.indent(() => members.forEach((m, i) => w.writeLine(`| ${m}${i === members.length - 1 ? ';' : ''}`)));
-  };
-}
-
-/** `[export] const name: type = initializer;` */
-export function constDeclaration(name: string, type: string, initializer: string, options: { exported?: boolean; docs?: readonly string[] } = {}): LineStatement {
-  return (w) => {
-    writeDocs(w, options.docs);
-    w.writeLine(`${options.exported === true ? 'export ' : ''}const ${name}: ${type} = ${initializer};`);
-  };
-}
-
-/** `function name(params): returnType { body }` */
-export function functionDeclaration(
-  name: string,
-  parameters: readonly ParameterShape[],
-  returnType: string,
-  body: (w: LineWriter) => void,
-): LineStatement {
-  return (w) => {
-    w.blankLine();
-    writeSignature(w, `function ${name}`, parameters, `: ${returnType} {`);
-    w.indent(() => body(w));
-    w.writeLine('}');
-    w.blankLine();
-  };
-}
-
-/** `export [type] { a, b } from 'module';`, one name per line when the list is long. */
-export function exportList(moduleSpecifier: string, names: readonly string[], typeOnly = false): LineStatement {
-  return nameList(typeOnly ? 'export type' : 'export', moduleSpecifier, names) ?? (() => undefined);
-}
-
-export interface MemberShape {
-  readonly kind: 'property' | 'getter' | 'method';
-  readonly name: string;
-  readonly docs?: readonly string[];
-  readonly scope?: 'protected' | 'private';
-  readonly isStatic?: boolean;
-  readonly isAbstract?: boolean;
-  readonly isOverride?: boolean;
-  readonly isReadonly?: boolean;
-  readonly typeParameters?: string;
-  readonly parameters?: readonly ParameterShape[];
-  /** Property type or return type. */
-  readonly type: string;
-  readonly initializer?: string;
-  /** Absent for abstract members and properties. */
-  readonly body?: (w: LineWriter) => void;
-}
-
-function writeMember(w: LineWriter, m: MemberShape): void {
-  writeDocs(w, m.docs);
-  const modifiers = [m.scope, m.isStatic === true ? 'static' : undefined, m.isAbstract === true ? 'abstract' : undefined, m.isOverride === true ? 'override' : undefined, m.isReadonly === true ? 'readonly' : undefined]
-    .filter((x) => x !== undefined)
-    .map((x) => `${x} `)
-    .join('');
-  if (m.kind === 'property') {
-    w.writeLine(`${modifiers}${m.name}: ${m.type}${m.initializer === undefined ? '' : ` = ${m.initializer}`};`);
-    return;
-  }
-  const prefix = `${modifiers}${m.kind === 'getter' ? 'get ' : ''}${m.name}${m.typeParameters ?? ''}`;
-  if (m.body === undefined) {
-    writeSignature(w, prefix, m.parameters ?? [], `: ${m.type};`);
-    return;
-  }
-  writeSignature(w, prefix, m.parameters ?? [], `: ${m.type} {`);
-  const body = m.body;
-  w.indent(() => body(w));
+  });
   w.writeLine('}');
+  w.blankLine();
 }
 
-/** `export [abstract] class Name extends Base { members }`, members separated by blank lines. */
-export function classDeclaration(
-  name: string,
-  options: { docs?: readonly string[]; isAbstract?: boolean; extends: string },
-  members: readonly MemberShape[],
-): LineStatement {
-  return (w) => {
-    w.blankLine();
-    writeDocs(w, options.docs);
-    const head = `export ${options.isAbstract === true ? 'abstract ' : ''}class ${name} extends ${options.extends}`;
-    if (members.length === 0) {
-      w.writeLine(`${head} {}`);
-      w.blankLine();
-      return;
-    }
+function printTypeAlias(w: CodeWriter, s: TypeAliasDeclarationStructure): void {
+  writeJsDoc(w, s.docs);
+  const head = `${exported(s)}type ${s.name} =`;
+  if (typeof s.type === 'string') {
+    w.writeLine(`${head} ${s.type};`);
+    return;
+  }
+  const members = s.type.unionTypes;
+  const inline = `${head} ${members.join(' | ')};`;
+  if (inline.length <= w.options.lineWidth - w.indentWidth || members.length < 2) {
+    w.writeLine(inline);
+    return;
+  }
+  w.writeLine(head);
+  w.indent(() => members.forEach((m, i) => w.writeLine(`| ${m}${i === members.length - 1 ? ';' : ''}`)));
+}
+
+function printVariableStatement(w: CodeWriter, s: VariableStatementStructure): void {
+  const [d] = s.declarations;
+  const standsApart = typeof d.initializer === 'function';
+  if (standsApart) w.blankLine();
+  writeJsDoc(w, s.docs);
+  w.write(`${exported(s)}${s.hasDeclareKeyword === true ? 'declare ' : ''}${s.declarationKind} ${d.name}: ${d.type}`);
+  if (typeof d.initializer === 'string') w.write(` = ${d.initializer}`);
+  else if (d.initializer !== undefined) d.initializer(w.write(' = '));
+  w.writeLine(';');
+  if (standsApart) w.blankLine();
+}
+
+function writeFunctionHead(w: CodeWriter, s: FunctionDeclarationStructure, signature: FunctionDeclarationOverloadStructure, end: string): void {
+  writeJsDoc(w, signature.docs);
+  writeSignature(w, `${exported(s)}function ${s.name}`, signature.typeParameters, signature.parameters, `: ${signature.returnType}${end}`);
+}
+
+function printFunction(w: CodeWriter, s: FunctionDeclarationStructure): void {
+  w.blankLine();
+  for (const overload of s.overloads ?? []) writeFunctionHead(w, s, overload, ';');
+  writeFunctionHead(w, s, s, ' {');
+  writeStatements(w, s.statements);
+  w.writeLine('}');
+  w.blankLine();
+}
+
+function modifiers(m: { scope?: string; isStatic?: boolean; isAbstract?: boolean; hasOverrideKeyword?: boolean; isReadonly?: boolean }): string {
+  const words = [m.scope, m.isStatic === true ? 'static' : undefined, m.isAbstract === true ? 'abstract' : undefined];
+  words.push(m.hasOverrideKeyword === true ? 'override' : undefined, m.isReadonly === true ? 'readonly' : undefined);
+  return words.filter((word) => word !== undefined).map((word) => `${word} `).join('');
+}
+
+function classMembers(s: ClassDeclarationStructure): WriterFunction[] {
+  return [
+    ...(s.properties ?? []).map((p): WriterFunction => (w) => {
+      writeJsDoc(w, p.docs);
+      w.writeLine(`${modifiers(p)}${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`};`);
+    }),
+    ...(s.getAccessors ?? []).map((g): WriterFunction => (w) => {
+      writeJsDoc(w, g.docs);
+      w.writeLine(`${modifiers(g)}get ${g.name}(): ${g.returnType} {`);
+      writeStatements(w, g.statements);
+      w.writeLine('}');
+    }),
+    ...(s.methods ?? []).map((m): WriterFunction => (w) => {
+      writeJsDoc(w, m.docs);
+      const end = m.statements === undefined ? ';' : ' {';
+      writeSignature(w, `${modifiers(m)}${m.name}`, m.typeParameters, m.parameters, `: ${m.returnType}${end}`);
+      if (m.statements === undefined) return;
+      writeStatements(w, m.statements);
+      w.writeLine('}');
+    }),
+  ];
+}
+
+function printClass(w: CodeWriter, s: ClassDeclarationStructure): void {
+  w.blankLine();
+  writeJsDoc(w, s.docs);
+  const head = `${exported(s)}${s.isAbstract === true ? 'abstract ' : ''}class ${s.name} extends ${s.extends}`;
+  const members = classMembers(s);
+  if (members.length === 0) {
+    w.writeLine(`${head} {}`);
+  } else {
     w.writeLine(`${head} {`);
-    w.indent(() => {
-      members.forEach((m, i) => {
+    w.indent(() =>
+      members.forEach((member, i) => {
         if (i > 0) w.blankLine();
-        writeMember(w, m);
-      });
-    });
+        member(w);
+      }),
+    );
     w.writeLine('}');
-    w.blankLine();
-  };
+  }
+  w.blankLine();
+}
+
+type Printers = { readonly [K in StatementStructure['kind']]: (w: CodeWriter, s: Extract<StatementStructure, { kind: K }>) => void };
+
+const PRINTERS: Printers = {
+  ExportDeclaration: printExport,
+  Interface: printInterface,
+  TypeAlias: printTypeAlias,
+  VariableStatement: printVariableStatement,
+  Function: printFunction,
+  Class: printClass,
+};
+
+function printStatement(w: CodeWriter, statement: StatementStructure | WriterFunction): void {
+  if (typeof statement === 'function') {
+    statement(w);
+    return;
+  }
+  (PRINTERS[statement.kind] as (w: CodeWriter, s: StatementStructure) => void)(w, statement);
+}
+
+/** The generated-file header, leading trivia and imports, a blank line, then the statements. */
+export function printSourceFile(sourcePath: string, file: SourceFileStructure, options: PrintOptions = DEFAULT_PRINT_OPTIONS): string {
+  const body = new CodeWriter(options);
+  for (const statement of file.statements) printStatement(body, statement);
+  const head = new CodeWriter(options);
+  file.leadingTrivia?.(head);
+  for (const declaration of typeof file.imports === 'function' ? file.imports() : file.imports) printImport(head, declaration);
+  const parts = [head.toString(), body.toString()].filter((part) => part !== '');
+  return `${generatedHeader(sourcePath)}\n${parts.join('\n\n')}\n`;
 }
