@@ -18,7 +18,7 @@ import {
   versionedTypeName,
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
-import type { CodeWriter } from './code-writer.js';
+import { UNWRAPPED_DOCS_OPTIONS, type CodeWriter } from './code-writer.js';
 import { WIRE, helper, readCall, writeExpr } from './codec-code.js';
 import { printSourceFile } from './print-structures.js';
 import {
@@ -163,11 +163,8 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
   const doc =
     `Transcoder of \`${payload.topic}\`: writes version ${payload.version}` +
     (payload.version > 1 ? `, reads versions 1 to ${payload.version} (older ones through the upcasters).` : '.');
-  // Written as a statement of its own so the one-line doc stays whole past the JSDoc width.
-  out.push((w) => {
-    w.blankLine();
-    w.writeLine(`/** ${doc} */`);
-    w.writeLine(`export const ${codecName(payload.name)}: PayloadCodec<${payload.typeName}> = {`);
+  const decode = (w: CodeWriter): void => {
+    w.writeLine('{');
     w.indent(() => {
       w.writeLine(`version: ${payload.version},`);
       w.writeLine(`encode: ${encoderName(payload.name)},`);
@@ -189,8 +186,14 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
       });
       w.writeLine('},');
     });
-    w.writeLine('};');
-    w.blankLine();
+    w.write('}');
+  };
+  out.push({
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    isExported: true,
+    docs: [doc],
+    declarations: [{ name: codecName(payload.name), type: `PayloadCodec<${payload.typeName}>`, initializer: decode }],
   });
   return out;
 }
@@ -224,7 +227,7 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: './upcasters.js', namedImports: upcasters },
     ];
   };
-  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents: printSourceFile(domain.sourcePath, { imports, statements: body }) };
+  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents: printSourceFile(domain.sourcePath, { imports, statements: body }, UNWRAPPED_DOCS_OPTIONS) };
 }
 
 /** Emits `<domain>/transcoders.ts` for every domain. */

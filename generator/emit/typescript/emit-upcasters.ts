@@ -10,8 +10,8 @@ import type { ConstraintsDef, DomainDef, FieldDef, PayloadVersionDef, UpcastOpDe
 import type { ProjectDef } from '../../ir/model.js';
 import { checkedUpcasterName, customUpcasterSignature, domainFolder, stateTypeName, upcasterName, versionedTypeName } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
-import { DEFAULT_PRINT_OPTIONS, type CodeWriter, type PrintOptions } from './code-writer.js';
-import { printSourceFile } from './print-structures.js';
+import { UNWRAPPED_DOCS_OPTIONS, type CodeWriter } from './code-writer.js';
+import { printSourceFile, writeJsDoc } from './print-structures.js';
 import {
   StructureKind,
   VariableDeclarationKind,
@@ -22,8 +22,6 @@ import {
 } from './structures.js';
 import { domainScope, literal, type LiteralNeeds } from './type-text.js';
 
-/** Each line of an upcaster's JSDoc is one change of the step: kept whole, never wrapped. */
-const PRINT_OPTIONS: PrintOptions = { ...DEFAULT_PRINT_OPTIONS, jsDocWidth: Number.POSITIVE_INFINITY };
 
 /** Emits `<domain>/upcasters.ts` for every domain that has history. */
 export const upcastersEmitter: Emitter = {
@@ -140,14 +138,13 @@ function renderUpcasters(domain: DomainDef, payloads: readonly VersionedPayload[
   ];
   const pinned: WriterFunction = (w) =>
     w.writeLine('// The hand-written upcasters, pinned to their generated signatures: tsc fails here if one is missing or mistyped.');
-  const leadingTrivia: WriterFunction = (w) => {
-    w.writeLine('/**');
-    w.writeLine(` * Upcasters of the ${domain.name} domain: each takes a stored payload of one version to the next.`);
-    w.writeLine(' * The transcoders chain them, so old events and snapshots decode as the current version.');
-    w.writeLine(' */');
-  };
+  const leadingTrivia: WriterFunction = (w) =>
+    writeJsDoc(w, [
+      `Upcasters of the ${domain.name} domain: each takes a stored payload of one version to the next.\n` +
+        'The transcoders chain them, so old events and snapshots decode as the current version.',
+    ]);
   const statements = [...(checks.length === 0 ? [] : [pinned, ...checks]), ...functions];
-  return printSourceFile(domain.sourcePath, { leadingTrivia, imports, statements }, PRINT_OPTIONS);
+  return printSourceFile(domain.sourcePath, { leadingTrivia, imports, statements }, UNWRAPPED_DOCS_OPTIONS);
 }
 
 /** `return { … };`, or with optional values: build, set the present ones, return. */
