@@ -101,6 +101,11 @@ export function triggerMethodName(event: string): string {
   return `trigger${event}`;
 }
 
+/** Static factory of a creation event: `create` when it is the aggregate's only one, else `createFromOpened`. */
+export function creationFactoryName(event: string, isOnlyCreationEvent: boolean): string {
+  return isOnlyCreationEvent ? 'create' : `createFrom${event}`;
+}
+
 /** Abstract handler of an event without declarative apply: `applyTrickAdded`. */
 export function handlerMethodName(event: string): string {
   return `apply${event}`;

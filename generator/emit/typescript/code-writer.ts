@@ -50,6 +50,10 @@ export class CodeWriter {
   }
 
   writeLine(text: string): this {
+    if (this.#current === undefined && !text.includes('\n')) {
+      this.#lines.push(text === '' ? '' : this.#indentation + text);
+      return this;
+    }
     return this.write(text).newLine();
   }
 

@@ -9,6 +9,7 @@ import {
   aggregateBaseClassName,
   aggregateDescriptorName,
   codecName,
+  creationFactoryName,
   domainFolder,
   eventDataTypeName,
   eventInputTypeName,
@@ -36,9 +37,8 @@ import { docs, quote } from './text.js';
 import type { DomainScope } from './type-text.js';
 import { domainScope, literal, mentionedTypes, tsType } from './type-text.js';
 
-/** Static factory of a creation event: `create` when it is the only one, else `createFromOpened`. */
-export function creationFactoryName(aggregate: AggregateDef, event: EventDef): string {
-  return aggregate.events.filter((e) => e.creates).length === 1 ? 'create' : `createFrom${event.name}`;
+function factoryName(aggregate: AggregateDef, event: EventDef): string {
+  return creationFactoryName(event.name, aggregate.events.filter((e) => e.creates).length === 1);
 }
 
 /** `a` or `an` before a name, by its first letter. */
@@ -108,7 +108,7 @@ function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainSc
   needs.types.add(event.name);
   if (hasFields) needs.types.add(eventInputTypeName(event.name));
   return {
-    name: creationFactoryName(aggregate, event),
+    name: factoryName(aggregate, event),
     isStatic: true,
     docs: docs(
       event.description,

@@ -41,7 +41,11 @@ function wrapText(text: string, width: number): string[] {
 /** One JSDoc block per entry: `/** text *\/` when it fits one line, else a starred block. */
 export function writeJsDoc(w: CodeWriter, docs: readonly string[] | undefined): void {
   for (const text of docs ?? []) {
-    const lines = text.split('\n').flatMap((line) => wrapText(line, w.options.jsDocWidth));
+    const lines: string[] = [];
+    for (const line of text.split('\n')) {
+      if (line.length <= w.options.jsDocWidth) lines.push(line);
+      else lines.push(...wrapText(line, w.options.jsDocWidth));
+    }
     if (lines.length > 1 && lines[0] === '') lines.shift();
     const only = lines.length === 1 ? lines[0] : undefined;
     if (only !== undefined) {
@@ -176,10 +180,13 @@ function printVariableStatement(w: CodeWriter, s: VariableStatementStructure): v
   const standsApart = typeof d.initializer === 'function';
   if (standsApart) w.blankLine();
   writeJsDoc(w, s.docs);
-  w.write(`${exported(s)}${s.hasDeclareKeyword === true ? 'declare ' : ''}${s.declarationKind} ${d.name}: ${d.type}`);
-  if (typeof d.initializer === 'string') w.write(` = ${d.initializer}`);
-  else if (d.initializer !== undefined) d.initializer(w.write(' = '));
-  w.writeLine(';');
+  const head = `${exported(s)}${s.hasDeclareKeyword === true ? 'declare ' : ''}${s.declarationKind} ${d.name}: ${d.type}`;
+  if (typeof d.initializer === 'function') {
+    d.initializer(w.write(`${head} = `));
+    w.writeLine(';');
+  } else {
+    w.writeLine(d.initializer === undefined ? `${head};` : `${head} = ${d.initializer};`);
+  }
   if (standsApart) w.blankLine();
 }
 
