@@ -1,6 +1,7 @@
 /**
- * Generated repositories fit in 120 columns: signatures longer than that (long domain and
- * aggregate names, several hand-written classes) get one parameter per line.
+ * Generated repositories and upcasters fit in 120 columns: signatures longer than that (long
+ * domain and aggregate names, several hand-written classes) get one parameter per line, long
+ * import lists one name per line.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,5 +63,31 @@ describe('line width of generated repositories', () => {
     const contents = files[0]?.contents ?? '';
     expect(contents).toContain('export function paymentProcessingRepositories<\n');
     expect(contents).toMatch(/\n {2}app: Application,\n {2}classes: PaymentProcessingAggregateClasses<[^\n]*>,\n\): /);
+  });
+});
+
+/** Twelve events with a second version each: the upcasters file imports 24 payload types. */
+const manyVersions = `domain: Ledger
+aggregates:
+  Ledger:
+    state:
+      fields:
+        reference: string
+    events:
+${Array.from({ length: 12 }, (_, i) => `      LedgerEntryNumber${i}Recorded:
+        ${i === 0 ? 'creates: true\n        ' : ''}version: 2
+        fields: { reference: string, note: string? }
+        history:
+          1: { fields: { reference: string } }`).join('\n')}
+`;
+
+describe('line width of generated upcasters', () => {
+  it('a long type import is one name a line, as in the other generated files', () => {
+    const result = compile({ sources: [{ path: 'schemas/ledger.domain.yaml', text: manyVersions }] });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const upcasters = result.files.filter((f) => f.path.endsWith('/upcasters.ts'));
+    expect(upcasters.length).toBe(1);
+    expect(longLines(upcasters)).toEqual([]);
+    expect(upcasters[0]?.contents).toMatch(/^import type \{\n {2}LedgerEntryNumber0RecordedV1,\n/m);
   });
 });

@@ -2,7 +2,7 @@
  * The body of a generated `mutate`: declarative applies as expressions over the previous state,
  * dispatch to abstract handlers for custom ones.
  */
-import type { LineWriter } from './line-writer.js';
+import type { CodeWriter } from './code-writer.js';
 import { InternalError } from '../../diagnostics.js';
 import type { AggregateDef, ApplyOpDef, EventDef, FieldDef, TypeRef } from '../../ir/model.js';
 import { handlerMethodName, stateTypeName } from '../../ir/naming.js';
@@ -68,7 +68,7 @@ function opsTouchOneFieldEach(ops: readonly ApplyOpDef[]): boolean {
 }
 
 /** Statements computing the state after a declarative non-creation event, from `state`. */
-function writeDeclarative(w: LineWriter, aggregate: AggregateDef, ops: readonly ApplyOpDef[], scope: DomainScope, needs: ApplyNeeds): void {
+function writeDeclarative(w: CodeWriter, aggregate: AggregateDef, ops: readonly ApplyOpDef[], scope: DomainScope, needs: ApplyNeeds): void {
   if (ops.length === 0) {
     w.writeLine('return state;');
   } else if (opsTouchOneFieldEach(ops)) {
@@ -87,7 +87,7 @@ function writeDeclarative(w: LineWriter, aggregate: AggregateDef, ops: readonly 
 }
 
 /** Statements building the first state from a declarative creation event. */
-function writeCreation(w: LineWriter, aggregate: AggregateDef, event: EventDef, ops: readonly ApplyOpDef[], scope: DomainScope, needs: ApplyNeeds): void {
+function writeCreation(w: CodeWriter, aggregate: AggregateDef, event: EventDef, ops: readonly ApplyOpDef[], scope: DomainScope, needs: ApplyNeeds): void {
   const assigned = new Map(ops.filter((o) => o.kind === 'assign').map((o) => [o.stateField, o]));
   const later = ops.filter((o) => o.kind !== 'assign' || assigned.get(o.stateField) !== o);
   const eventField = (name: string): FieldDef | undefined => event.fields.find((f) => f.name === name);
@@ -124,7 +124,7 @@ function writeCreation(w: LineWriter, aggregate: AggregateDef, event: EventDef, 
 }
 
 /** The whole `mutate` body: creation events first (state must be undefined), then the others. */
-export function writeMutate(w: LineWriter, aggregate: AggregateDef, scope: DomainScope, needs: ApplyNeeds): void {
+export function writeMutate(w: CodeWriter, aggregate: AggregateDef, scope: DomainScope, needs: ApplyNeeds): void {
   const creations = aggregate.events.filter((e) => e.creates);
   const others = aggregate.events.filter((e) => !e.creates);
   needs.outOfOrder = true;

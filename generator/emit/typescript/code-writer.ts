@@ -1,209 +1,95 @@
 /**
- * Declaration shapes and their printers: one small printer per kind of declaration the
- * generated files hold (interfaces, type aliases, constants, functions, classes, export lists),
- * each writing through the file's LineWriter (see line-writer.ts for why not ts-morph).
+ * The one writer every generated TypeScript file is printed through, with the print options
+ * (line width, JSDoc width). Its methods carry the names of ts-morph's CodeBlockWriter
+ * (`write`, `writeLine`, `newLine`, `blankLine`, `indent`), so writer functions in structures
+ * (structures.ts) move to ts-morph's printer unchanged.
+ *
+ * Why not ts-morph's printer today: on the 100-aggregate benchmark schema its structure printers
+ * allocated a fresh CodeBlockWriter for every type and initializer text and scanned every
+ * character for string and comment state, which alone took most of a second; not loading
+ * ts-morph also spares `eventforge generate` the cold load of the TypeScript compiler it bundles.
  */
-import { nameList, type LineStatement, type LineWriter } from './line-writer.js';
 
-export interface PropertyShape {
-  readonly name: string;
-  readonly type: string;
-  readonly optional?: boolean;
-  readonly docs?: readonly string[];
+export interface PrintOptions {
+  /** Signatures, name lists and unions longer than this wrap, one item a line. @default 120 */
+  readonly lineWidth: number;
+  /** JSDoc prose wraps at this many characters (indentation and ` * ` not counted). @default 100 */
+  readonly jsDocWidth: number;
 }
 
-export interface ParameterShape {
-  readonly name: string;
-  readonly type: string;
-  readonly initializer?: string;
-}
+export const DEFAULT_PRINT_OPTIONS: PrintOptions = { lineWidth: 120, jsDocWidth: 100 };
 
-const DOC_WIDTH = 100;
-const LINE_WIDTH = 120;
+/** For files whose JSDoc lines are each one statement of fact (a codec's versions, an upcast step's changes): never wrapped. */
+export const UNWRAPPED_DOCS_OPTIONS: PrintOptions = { ...DEFAULT_PRINT_OPTIONS, jsDocWidth: Number.POSITIVE_INFINITY };
 
-/** Splits prose at spaces into lines of at most `width` characters (longer words stay whole). */
-export function wrapText(text: string, width: number): string[] {
-  if (text.length <= width) return [text];
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
+/** Writes lines with the current indentation; blocks indent by two spaces. */
+export class CodeWriter {
+  readonly options: PrintOptions;
+  readonly #lines: string[] = [];
+  /** The line being written, without its line break; undefined between lines. */
+  #current: string | undefined;
+  #indentation = '';
+
+  constructor(options: PrintOptions = DEFAULT_PRINT_OPTIONS) {
+    this.options = options;
+  }
+
+  /** Appends text to the current line (starting one, indented, if needed). */
+  write(text: string): this {
+    if (!text.includes('\n')) {
+      if (text !== '') this.#current = this.#current === undefined ? this.#indentation + text : this.#current + text;
+      return this;
     }
-  }
-  if (line !== '') lines.push(line);
-  return lines;
-}
-
-/** `(a: A, b: B)`, or one parameter per line when the signature would be longer than the line width. */
-function writeSignature(w: LineWriter, prefix: string, parameters: readonly ParameterShape[], suffix: string): void {
-  const params = parameters.map((p) => `${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`}`);
-  const inline = `${prefix}(${params.join(', ')})${suffix}`;
-  if (inline.length + w.indentWidth <= LINE_WIDTH || params.length === 0) {
-    w.writeLine(inline);
-    return;
-  }
-  w.writeLine(`${prefix}(`);
-  w.indent(() => params.forEach((p) => w.writeLine(`${p},`)));
-  w.writeLine(`)${suffix}`);
-}
-
-/** JSDoc: one line when the text is one line, else a starred block. */
-export function writeDocs(w: LineWriter, docs: readonly string[] | undefined): void {
-  if (docs === undefined || docs.length === 0) return;
-  const only = docs.length === 1 ? docs[0] : undefined;
-  if (only !== undefined && only.length <= DOC_WIDTH && !only.includes('\n')) {
-    w.writeLine(`/** ${only} */`);
-    return;
-  }
-  const lines = docs.join('\n').split('\n').flatMap((line) => wrapText(line, DOC_WIDTH));
-  if (lines.length === 1) {
-    w.writeLine(`/** ${lines[0]} */`);
-    return;
-  }
-  w.writeLine('/**');
-  for (const line of lines) w.writeLine(line === '' ? ' *' : ` * ${line}`);
-  w.writeLine(' */');
-}
-
-/** `export interface Name { readonly a?: T; … }` */
-export function interfaceDeclaration(name: string, docs: readonly string[], properties: readonly PropertyShape[]): LineStatement {
-  return (w) => {
-    w.blankLine();
-    writeDocs(w, docs);
-    if (properties.length === 0) {
-      w.writeLine(`export interface ${name} {}`);
-      w.blankLine();
-      return;
-    }
-    w.writeLine(`export interface ${name} {`);
-    w.indent(() => {
-      for (const p of properties) {
-        writeDocs(w, p.docs);
-        w.writeLine(`readonly ${p.name}${p.optional === true ? '?' : ''}: ${p.type};`);
-      }
+    const parts = text.split('\n');
+    parts.forEach((part, i) => {
+      if (i > 0) this.newLine();
+      if (part === '') return;
+      this.#current = this.#current === undefined ? this.#indentation + part : this.#current + part;
     });
-    w.writeLine('}');
-    w.blankLine();
-  };
-}
-
-/** `export type Name = type;` (consecutive aliases stay together, without blank lines). */
-export function typeAlias(name: string, docs: readonly string[], type: string): LineStatement {
-  return (w) => {
-    writeDocs(w, docs);
-    w.writeLine(`export type ${name} = ${type};`);
-  };
-}
-
-/** `export type Name = | A | B …;`, one member per line when long. */
-export function unionAlias(name: string, docs: readonly string[], members: readonly string[]): LineStatement {
-  return (w) => {
-    writeDocs(w, docs);
-    const inline = `export type ${name} = ${members.join(' | ')};`;
-    if (inline.length <= 120 || members.length < 2) {
-      w.writeLine(inline);
-      return;
-    }
-    w.writeLine(`export type ${name} =`);
-    w.indent(() => members.forEach((m, i) => w.writeLine(`| ${m}${i === members.length - 1 ? ';' : ''}`)));
-  };
-}
-
-/** `[export] const name: type = initializer;` */
-export function constDeclaration(name: string, type: string, initializer: string, options: { exported?: boolean; docs?: readonly string[] } = {}): LineStatement {
-  return (w) => {
-    writeDocs(w, options.docs);
-    w.writeLine(`${options.exported === true ? 'export ' : ''}const ${name}: ${type} = ${initializer};`);
-  };
-}
-
-/** `function name(params): returnType { body }` */
-export function functionDeclaration(
-  name: string,
-  parameters: readonly ParameterShape[],
-  returnType: string,
-  body: (w: LineWriter) => void,
-): LineStatement {
-  return (w) => {
-    w.blankLine();
-    writeSignature(w, `function ${name}`, parameters, `: ${returnType} {`);
-    w.indent(() => body(w));
-    w.writeLine('}');
-    w.blankLine();
-  };
-}
-
-/** `export [type] { a, b } from 'module';`, one name per line when the list is long. */
-export function exportList(moduleSpecifier: string, names: readonly string[], typeOnly = false): LineStatement {
-  return nameList(typeOnly ? 'export type' : 'export', moduleSpecifier, names) ?? (() => undefined);
-}
-
-export interface MemberShape {
-  readonly kind: 'property' | 'getter' | 'method';
-  readonly name: string;
-  readonly docs?: readonly string[];
-  readonly scope?: 'protected' | 'private';
-  readonly isStatic?: boolean;
-  readonly isAbstract?: boolean;
-  readonly isOverride?: boolean;
-  readonly isReadonly?: boolean;
-  readonly typeParameters?: string;
-  readonly parameters?: readonly ParameterShape[];
-  /** Property type or return type. */
-  readonly type: string;
-  readonly initializer?: string;
-  /** Absent for abstract members and properties. */
-  readonly body?: (w: LineWriter) => void;
-}
-
-function writeMember(w: LineWriter, m: MemberShape): void {
-  writeDocs(w, m.docs);
-  const modifiers = [m.scope, m.isStatic === true ? 'static' : undefined, m.isAbstract === true ? 'abstract' : undefined, m.isOverride === true ? 'override' : undefined, m.isReadonly === true ? 'readonly' : undefined]
-    .filter((x) => x !== undefined)
-    .map((x) => `${x} `)
-    .join('');
-  if (m.kind === 'property') {
-    w.writeLine(`${modifiers}${m.name}: ${m.type}${m.initializer === undefined ? '' : ` = ${m.initializer}`};`);
-    return;
+    return this;
   }
-  const prefix = `${modifiers}${m.kind === 'getter' ? 'get ' : ''}${m.name}${m.typeParameters ?? ''}`;
-  if (m.body === undefined) {
-    writeSignature(w, prefix, m.parameters ?? [], `: ${m.type};`);
-    return;
-  }
-  writeSignature(w, prefix, m.parameters ?? [], `: ${m.type} {`);
-  const body = m.body;
-  w.indent(() => body(w));
-  w.writeLine('}');
-}
 
-/** `export [abstract] class Name extends Base { members }`, members separated by blank lines. */
-export function classDeclaration(
-  name: string,
-  options: { docs?: readonly string[]; isAbstract?: boolean; extends: string },
-  members: readonly MemberShape[],
-): LineStatement {
-  return (w) => {
-    w.blankLine();
-    writeDocs(w, options.docs);
-    const head = `export ${options.isAbstract === true ? 'abstract ' : ''}class ${name} extends ${options.extends}`;
-    if (members.length === 0) {
-      w.writeLine(`${head} {}`);
-      w.blankLine();
-      return;
+  writeLine(text: string): this {
+    if (this.#current === undefined && !text.includes('\n')) {
+      this.#lines.push(text === '' ? '' : this.#indentation + text);
+      return this;
     }
-    w.writeLine(`${head} {`);
-    w.indent(() => {
-      members.forEach((m, i) => {
-        if (i > 0) w.blankLine();
-        writeMember(w, m);
-      });
-    });
-    w.writeLine('}');
-    w.blankLine();
-  };
+    return this.write(text).newLine();
+  }
+
+  /** Ends the current line (an empty one when nothing was written on it). */
+  newLine(): this {
+    this.#lines.push(this.#current ?? '');
+    this.#current = undefined;
+    return this;
+  }
+
+  /** Characters of indentation at the current depth. */
+  get indentWidth(): number {
+    return this.#indentation.length;
+  }
+
+  indent(block: () => void): this {
+    const outer = this.#indentation;
+    this.#indentation += '  ';
+    block();
+    this.#indentation = outer;
+    return this;
+  }
+
+  /** A blank line, unless the last line is already blank (or nothing was written yet). */
+  blankLine(): this {
+    if (this.#current !== undefined) this.newLine();
+    const last = this.#lines[this.#lines.length - 1];
+    if (last !== undefined && last !== '') this.#lines.push('');
+    return this;
+  }
+
+  /** Everything written, without trailing blank lines. */
+  toString(): string {
+    const lines = this.#current === undefined ? this.#lines : [...this.#lines, this.#current];
+    let end = lines.length;
+    while (end > 0 && lines[end - 1] === '') end--;
+    return lines.slice(0, end).join('\n');
+  }
 }

@@ -3,6 +3,7 @@
  * wire form. Readers share the signature `(value, at, path, key)` of runtime/wire.ts.
  */
 import type { ScalarKind, TypeRef } from '../../ir/model.js';
+import { decoderName, encoderName, enumReaderName } from '../../ir/naming.js';
 
 const SCALAR_READERS: Record<ScalarKind, string> = {
   string: 'readString',
@@ -31,21 +32,6 @@ export function helper(name: string, helpers: Set<string>): string {
   return `${WIRE}.${name}`;
 }
 
-/** Decoder of a value object: `decodeMoney`. */
-export function valueObjectDecoderName(name: string): string {
-  return `decode${name}`;
-}
-
-/** Encoder of a value object: `encodeMoney`. */
-export function valueObjectEncoderName(name: string): string {
-  return `encode${name}`;
-}
-
-/** Reader of an enum: `readCurrency`. */
-export function enumReaderName(name: string): string {
-  return `read${name}`;
-}
-
 /** A function expression with the reader signature for `type`; records runtime helpers used. */
 export function readerRef(type: TypeRef, helpers: Set<string>): string {
   switch (type.kind) {
@@ -55,7 +41,7 @@ export function readerRef(type: TypeRef, helpers: Set<string>): string {
     case 'enum':
       return enumReaderName(type.name);
     case 'valueObject':
-      return valueObjectDecoderName(type.name);
+      return decoderName(type.name);
     case 'list':
     case 'map':
       return `(v, at, p, k) => ${readCall(type, 'v', 'at', 'p', 'k', helpers)}`;
@@ -87,7 +73,7 @@ export function writeExpr(type: TypeRef, value: string, helpers: Set<string>): s
     case 'enum':
       return value;
     case 'valueObject':
-      return `${valueObjectEncoderName(type.name)}(${value})`;
+      return `${encoderName(type.name)}(${value})`;
     case 'list':
       if (isIdentity(type.element)) return `${value}.slice()`;
       return `${helper('encodeList', helpers)}(${value}, ${writerRef(type.element, helpers)})`;
@@ -110,7 +96,7 @@ export function writeExpr(type: TypeRef, value: string, helpers: Set<string>): s
 }
 
 function writerRef(type: TypeRef, helpers: Set<string>): string {
-  if (type.kind === 'valueObject') return valueObjectEncoderName(type.name);
+  if (type.kind === 'valueObject') return encoderName(type.name);
   if (type.kind === 'scalar' && type.scalar === 'bytes') return helper('encodeBytes', helpers);
   return `(item) => ${writeExpr(type, 'item', helpers)}`;
 }

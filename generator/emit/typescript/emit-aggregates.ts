@@ -4,45 +4,46 @@
  * defaults and queue the event, the declarative `mutate`, and an abstract handler per custom
  * apply. A base class without abstract handlers also gets a ready concrete class.
  */
-import type { LineWriter } from './line-writer.js';
 import type { AggregateDef, DomainDef, EventDef, ProjectDef } from '../../ir/model.js';
 import {
   aggregateBaseClassName,
   aggregateDescriptorName,
   codecName,
+  creationFactoryName,
   domainFolder,
   eventDataTypeName,
+  eventInputTypeName,
   eventUnionName,
   handlerMethodName,
   stateTypeName,
   triggerMethodName,
+  validatorName,
 } from '../../ir/naming.js';
 import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
 import type { ApplyNeeds } from './apply-code.js';
 import { writeMutate } from './apply-code.js';
-import { eventInputTypeName, fieldDocs } from './emit-types.js';
-import { validatorName } from './emit-validators.js';
-import type { MemberShape } from './code-writer.js';
-import { classDeclaration } from './code-writer.js';
-import { importLines, printLines } from './line-writer.js';
-import { docs, present, quote } from './text.js';
-import type { LineStatement } from './line-writer.js';
+import { hasAbstractHandlers } from './domain-facts.js';
+import { fieldDocs } from './field-docs.js';
+import type { CodeWriter } from './code-writer.js';
+import { printSourceFile } from './print-structures.js';
+import {
+  StructureKind,
+  type ClassDeclarationStructure,
+  type GetAccessorDeclarationStructure,
+  type ImportDeclarationStructure,
+  type MethodDeclarationStructure,
+} from './structures.js';
+import { docs, quote } from './text.js';
 import type { DomainScope } from './type-text.js';
 import { domainScope, literal, mentionedTypes, tsType } from './type-text.js';
 
-/** Static factory of a creation event: `create` when it is the only one, else `createFromOpened`. */
-export function creationFactoryName(aggregate: AggregateDef, event: EventDef): string {
-  return aggregate.events.filter((e) => e.creates).length === 1 ? 'create' : `createFrom${event.name}`;
+function factoryName(aggregate: AggregateDef, event: EventDef): string {
+  return creationFactoryName(event.name, aggregate.events.filter((e) => e.creates).length === 1);
 }
 
 /** `a` or `an` before a name, by its first letter. */
 function article(name: string): string {
   return /^[AEIOU]/.test(name) ? 'an' : 'a';
-}
-
-/** Whether the generated base class declares abstract handlers (so no ready concrete class). */
-export function hasAbstractHandlers(aggregate: AggregateDef): boolean {
-  return aggregate.events.some((e) => e.apply.kind === 'custom');
 }
 
 interface FileNeeds extends ApplyNeeds {
@@ -54,7 +55,7 @@ interface FileNeeds extends ApplyNeeds {
 }
 
 /** `const data: …Data = { … }` from `input`: defaults filled, absent optionals left out. */
-function writeData(w: LineWriter, event: EventDef, scope: DomainScope, needs: FileNeeds): void {
+function writeData(w: CodeWriter, event: EventDef, scope: DomainScope, needs: FileNeeds): void {
   const dataType = eventDataTypeName(event.name);
   needs.types.add(dataType);
   const required = event.fields.filter((f) => !f.optional);
@@ -80,12 +81,11 @@ function writeData(w: LineWriter, event: EventDef, scope: DomainScope, needs: Fi
   w.writeLine(`const encoded = checkPayload(${quote(event.topic)}, ${validatorName(event.name)}, ${codecName(event.name)}, data);`);
 }
 
-function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): MemberShape {
+function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): MethodDeclarationStructure {
   const hasFields = event.fields.length > 0;
   needs.types.add(event.name);
   if (hasFields) needs.types.add(eventInputTypeName(event.name));
   return {
-    kind: 'method',
     name: triggerMethodName(event.name),
     scope: 'protected',
     docs: docs(
@@ -93,37 +93,36 @@ function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): M
       `Triggers \`${event.name}\`: ${hasFields ? 'checks the payload (ValidationError listing every violation, nothing queued), ' : ''}applies it and queues it for the next save.`,
     ),
     parameters: hasFields ? [{ name: 'input', type: eventInputTypeName(event.name) }] : [],
-    type: event.name,
-    body: (w) => {
+    returnType: event.name,
+    statements: (w) => {
       if (hasFields) writeData(w, event, scope, needs);
       w.writeLine(`return this.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data, { encoded }' : '{}'});`);
     },
   };
 }
 
-function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainScope, needs: FileNeeds): MemberShape {
+function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainScope, needs: FileNeeds): MethodDeclarationStructure {
   const base = aggregateBaseClassName(aggregate.name);
   needs.newAggregateId = true;
   const hasFields = event.fields.length > 0;
   needs.types.add(event.name);
   if (hasFields) needs.types.add(eventInputTypeName(event.name));
   return {
-    kind: 'method',
-    name: creationFactoryName(aggregate, event),
+    name: factoryName(aggregate, event),
     isStatic: true,
     docs: docs(
       event.description,
       `Creates ${article(aggregate.name)} ${aggregate.name} with its \`${event.name}\` event (checked against its constraints first). ` +
         'The id defaults to a random UUID, the timestamp to now.',
     ),
-    typeParameters: `<T extends ${base}>`,
+    typeParameters: [{ name: 'T', constraint: base }],
     parameters: [
       { name: 'this', type: 'new () => T' },
       ...(hasFields ? [{ name: 'input', type: eventInputTypeName(event.name) }] : []),
       { name: 'options', type: '{ readonly id?: string; readonly timestamp?: Date }', initializer: '{}' },
     ],
-    type: 'T',
-    body: (w) => {
+    returnType: 'T',
+    statements: (w) => {
       if (hasFields) writeData(w, event, scope, needs);
       w.writeLine('const aggregate = new this();');
       w.writeLine(
@@ -134,10 +133,9 @@ function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainSc
   };
 }
 
-function handlerMethod(aggregate: AggregateDef, event: EventDef): MemberShape {
+function handlerMethod(aggregate: AggregateDef, event: EventDef): MethodDeclarationStructure {
   const state = stateTypeName(aggregate.name);
   return {
-    kind: 'method',
     name: handlerMethodName(event.name),
     scope: 'protected',
     isAbstract: true,
@@ -147,105 +145,98 @@ function handlerMethod(aggregate: AggregateDef, event: EventDef): MemberShape {
         : `The state after \`${event.name}\`. Implement it in the hand-written subclass; return a new state, never change \`state\`.`,
     ),
     parameters: event.creates ? [{ name: 'event', type: event.name }] : [{ name: 'state', type: state }, { name: 'event', type: event.name }],
-    type: state,
+    returnType: state,
   };
 }
 
-function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: FileNeeds): LineStatement {
+function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: FileNeeds): ClassDeclarationStructure {
   const state = stateTypeName(aggregate.name);
   const union = eventUnionName(aggregate.name);
   needs.types.add(state).add(union);
   const discarding = aggregate.events.filter((e) => e.discards);
-  const members: MemberShape[] = [
-    {
-      kind: 'property',
-      name: 'descriptor',
-      isStatic: true,
-      isReadonly: true,
-      type: `AggregateDescriptor<${state}>`,
-      initializer: aggregateDescriptorName(aggregate.name),
-    },
-    { kind: 'getter', name: 'aggregateName', scope: 'protected', type: 'string', body: (w) => w.writeLine(`return ${quote(aggregate.name)};`) },
+  const getAccessors: GetAccessorDeclarationStructure[] = [
+    { name: 'aggregateName', scope: 'protected', returnType: 'string', statements: `return ${quote(aggregate.name)};` },
     ...aggregate.state.fields.map(
-      (f): MemberShape => ({
-        kind: 'getter',
+      (f): GetAccessorDeclarationStructure => ({
         name: f.name,
         docs: fieldDocs(f),
-        type: f.optional ? `${tsType(f.type)} | undefined` : tsType(f.type),
-        body: (w) => w.writeLine(`return this.state.${f.name};`),
+        returnType: f.optional ? `${tsType(f.type)} | undefined` : tsType(f.type),
+        statements: `return this.state.${f.name};`,
       }),
     ),
+  ];
+  const methods: MethodDeclarationStructure[] = [
     ...aggregate.events.filter((e) => e.creates).map((e) => factoryMethod(aggregate, e, scope, needs)),
     ...aggregate.events.filter((e) => !e.creates).map((e) => triggerMethod(e, scope, needs)),
     {
-      kind: 'method',
       name: 'mutate',
       scope: 'protected',
-      isOverride: true,
+      hasOverrideKeyword: true,
       parameters: [
         { name: 'state', type: `${state} | undefined` },
         { name: 'event', type: union },
       ],
-      type: state,
-      body: (w) => writeMutate(w, aggregate, scope, needs),
+      returnType: state,
+      statements: (w) => writeMutate(w, aggregate, scope, needs),
     },
     {
-      kind: 'method',
       name: 'isDiscarding',
       scope: 'protected',
-      isOverride: true,
+      hasOverrideKeyword: true,
       parameters: [{ name: discarding.length === 0 ? '_event' : 'event', type: union }],
-      type: 'boolean',
-      body: (w) =>
-        w.writeLine(discarding.length === 0 ? 'return false;' : `return ${discarding.map((e) => `event.type === ${quote(e.name)}`).join(' || ')};`),
+      returnType: 'boolean',
+      statements: discarding.length === 0 ? 'return false;' : `return ${discarding.map((e) => `event.type === ${quote(e.name)}`).join(' || ')};`,
     },
     ...aggregate.events.filter((e) => e.apply.kind === 'custom').map((e) => handlerMethod(aggregate, e)),
   ];
-  return classDeclaration(
-    aggregateBaseClassName(aggregate.name),
-    {
-      isAbstract: true,
-      extends: `Aggregate<${state}, ${union}>`,
-      docs: docs(
-        aggregate.description,
-        `Generated base class of ${aggregate.name}: extend it to add commands` +
-          (hasAbstractHandlers(aggregate) ? ' and implement the abstract handlers.' : ` (or use the ready class \`${aggregate.name}\`).`),
-      ),
-    },
-    members,
-  );
+  return {
+    kind: StructureKind.Class,
+    name: aggregateBaseClassName(aggregate.name),
+    isExported: true,
+    isAbstract: true,
+    extends: `Aggregate<${state}, ${union}>`,
+    docs: docs(
+      aggregate.description,
+      `Generated base class of ${aggregate.name}: extend it to add commands` +
+        (hasAbstractHandlers(aggregate) ? ' and implement the abstract handlers.' : ` (or use the ready class \`${aggregate.name}\`).`),
+    ),
+    properties: [
+      { name: 'descriptor', isStatic: true, isReadonly: true, type: `AggregateDescriptor<${state}>`, initializer: aggregateDescriptorName(aggregate.name) },
+    ],
+    getAccessors,
+    methods,
+  };
 }
 
 /**
  * The ready class: the base class with its trigger methods made public, so an aggregate whose
  * events all apply declaratively is usable without any hand-written subclass.
  */
-function readyClass(aggregate: AggregateDef): LineStatement {
+function readyClass(aggregate: AggregateDef): ClassDeclarationStructure {
   const triggers = aggregate.events
     .filter((e) => !e.creates)
-    .map((e): MemberShape => {
+    .map((e): MethodDeclarationStructure => {
       const hasFields = e.fields.length > 0;
       return {
-        kind: 'method',
         name: triggerMethodName(e.name),
-        isOverride: true,
+        hasOverrideKeyword: true,
         docs: docs(e.description, `Triggers \`${e.name}\` (public here: the ready class has no commands of its own).`),
         parameters: hasFields ? [{ name: 'input', type: eventInputTypeName(e.name) }] : [],
-        type: e.name,
-        body: (w) => w.writeLine(`return super.${triggerMethodName(e.name)}(${hasFields ? 'input' : ''});`),
+        returnType: e.name,
+        statements: `return super.${triggerMethodName(e.name)}(${hasFields ? 'input' : ''});`,
       };
     });
-  return classDeclaration(
-    aggregate.name,
-    {
-      extends: aggregateBaseClassName(aggregate.name),
-      docs: docs(
-        `${aggregate.name}, ready to use: every event applies declaratively, so no hand-written code is needed. ` +
-          'Extend the base class instead to add commands and invariants.',
-      ),
-    },
-    triggers,
-  );
+  return {
+    kind: StructureKind.Class,
+    name: aggregate.name,
+    isExported: true,
+    extends: aggregateBaseClassName(aggregate.name),
+    docs: docs(
+      `${aggregate.name}, ready to use: every event applies declaratively, so no hand-written code is needed. ` +
+        'Extend the base class instead to add commands and invariants.',
+    ),
+    methods: triggers,
+  };
 }
 
 export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {
@@ -264,12 +255,12 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     codecs: new Set(),
     validators: new Set(),
   };
-  const classes: LineStatement[] = domain.aggregates.flatMap((a) => [
+  const classes: ClassDeclarationStructure[] = domain.aggregates.flatMap((a) => [
     aggregateClass(a, scope, needs),
     ...(hasAbstractHandlers(a) ? [] : [readyClass(a)]),
   ]);
   // Writer functions fill `needs` while the classes print: imports are computed afterwards.
-  const imports = (): LineStatement[] => {
+  const imports = (): ImportDeclarationStructure[] => {
     const mentioned = new Set<string>();
     for (const a of domain.aggregates) for (const f of a.state.fields) mentionedTypes(f.type, mentioned);
     const decimalType = mentioned.delete('Decimal') && !needs.decimal;
@@ -284,20 +275,20 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     if (needs.decodeBase64) helperValues.push('decodeBase64');
     if (needs.addDecimal) helperValues.push('addDecimal');
     if (needs.subtractDecimal) helperValues.push('subtractDecimal');
-    return present([
-      needs.decimal ? importLines('decimal.js', ['Decimal']) : undefined,
-      decimalType ? importLines('decimal.js', ['Decimal'], true) : undefined,
-      importLines(ctx.runtimeImport, runtimeValues),
-      importLines(ctx.runtimeImport, ['AggregateDescriptor', ...(jsonType ? ['JsonValue'] : [])], true),
-      importLines(internalImport(ctx), helperValues),
-      importLines(internalImport(ctx), needs.mutable ? ['Mutable'] : [], true),
-      importLines('./descriptors.js', domain.aggregates.map((a) => aggregateDescriptorName(a.name))),
-      importLines('./transcoders.js', needs.codecs),
-      importLines('./types.js', needs.types, true),
-      importLines('./validators.js', needs.validators),
-    ]);
+    return [
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', namedImports: needs.decimal ? ['Decimal'] : [] },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', isTypeOnly: true, namedImports: decimalType ? ['Decimal'] : [] },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, namedImports: runtimeValues },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, isTypeOnly: true, namedImports: ['AggregateDescriptor', ...(jsonType ? ['JsonValue'] : [])] },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), namedImports: helperValues },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), isTypeOnly: true, namedImports: needs.mutable ? ['Mutable'] : [] },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './descriptors.js', namedImports: domain.aggregates.map((a) => aggregateDescriptorName(a.name)) },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './transcoders.js', namedImports: needs.codecs },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', isTypeOnly: true, namedImports: needs.types },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './validators.js', namedImports: needs.validators },
+    ];
   };
-  return { path: `${domainFolder(domain.name)}/aggregates.ts`, contents: printLines(domain.sourcePath, imports, classes) };
+  return { path: `${domainFolder(domain.name)}/aggregates.ts`, contents: printSourceFile(domain.sourcePath, { imports, statements: classes }) };
 }
 
 /** Emits `<domain>/aggregates.ts` for every domain. */

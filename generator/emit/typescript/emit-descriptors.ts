@@ -6,17 +6,15 @@
 import type { AggregateDef, DomainDef, ProjectDef } from '../../ir/model.js';
 import { aggregateDescriptorName, codecName, domainDescriptorName, domainFolder, stateTypeName } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
-import { constDeclaration } from './code-writer.js';
-import { importLines, printLines } from './line-writer.js';
-import { docs, present, quote } from './text.js';
-import type { LineStatement } from './line-writer.js';
+import type { CodeWriter } from './code-writer.js';
+import { printSourceFile } from './print-structures.js';
+import { StructureKind, VariableDeclarationKind, type ImportDeclarationStructure, type StatementStructure } from './structures.js';
+import { docs, quote } from './text.js';
 
-function aggregateDescriptor(aggregate: AggregateDef): LineStatement {
+function aggregateDescriptor(aggregate: AggregateDef): StatementStructure {
   const state = stateTypeName(aggregate.name);
-  return (w) => {
-    w.blankLine();
-    w.writeLine(`/** What the runtime knows of ${aggregate.name}: topics, transcoders and snapshot policy. */`);
-    w.writeLine(`export const ${aggregateDescriptorName(aggregate.name)}: AggregateDescriptor<${state}> = {`);
+  const initializer = (w: CodeWriter): void => {
+    w.writeLine('{');
     w.indent(() => {
       w.writeLine(`name: ${quote(aggregate.name)},`);
       w.writeLine(`topic: ${quote(aggregate.topic)},`);
@@ -28,27 +26,39 @@ function aggregateDescriptor(aggregate: AggregateDef): LineStatement {
       });
       w.writeLine('],');
     });
-    w.writeLine('};');
-    w.blankLine();
+    w.write('}');
+  };
+  return {
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    isExported: true,
+    docs: [`What the runtime knows of ${aggregate.name}: topics, transcoders and snapshot policy.`],
+    declarations: [{ name: aggregateDescriptorName(aggregate.name), type: `AggregateDescriptor<${state}>`, initializer }],
   };
 }
 
 export function emitDescriptorsFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {
-  const imports = present([
-    importLines(ctx.runtimeImport, ['AggregateDescriptor', 'DomainDescriptor'], true),
-    importLines('./transcoders.js', domain.aggregates.flatMap((a) => [codecName(stateTypeName(a.name)), ...a.events.map((e) => codecName(e.name))])),
-    importLines('./types.js', domain.aggregates.map((a) => stateTypeName(a.name)), true),
-  ]);
-  const statements: LineStatement[] = [
-    ...domain.aggregates.map(aggregateDescriptor),
-    constDeclaration(
-      domainDescriptorName(domain.name),
-      'DomainDescriptor',
-      `{ name: ${quote(domain.name)}, aggregates: [${domain.aggregates.map((a) => aggregateDescriptorName(a.name)).join(', ')}] }`,
-      { exported: true, docs: docs(domain.description, `The ${domain.name} domain: register it with the application.`) },
-    ),
+  const imports: ImportDeclarationStructure[] = [
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, isTypeOnly: true, namedImports: ['AggregateDescriptor', 'DomainDescriptor'] },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: './transcoders.js',
+      namedImports: domain.aggregates.flatMap((a) => [codecName(stateTypeName(a.name)), ...a.events.map((e) => codecName(e.name))]),
+    },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', isTypeOnly: true, namedImports: domain.aggregates.map((a) => stateTypeName(a.name)) },
   ];
-  return { path: `${domainFolder(domain.name)}/descriptors.ts`, contents: printLines(domain.sourcePath, imports, statements) };
+  const aggregates = domain.aggregates.map((a) => aggregateDescriptorName(a.name)).join(', ');
+  const statements: StatementStructure[] = [
+    ...domain.aggregates.map(aggregateDescriptor),
+    {
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      isExported: true,
+      docs: docs(domain.description, `The ${domain.name} domain: register it with the application.`),
+      declarations: [{ name: domainDescriptorName(domain.name), type: 'DomainDescriptor', initializer: `{ name: ${quote(domain.name)}, aggregates: [${aggregates}] }` }],
+    },
+  ];
+  return { path: `${domainFolder(domain.name)}/descriptors.ts`, contents: printSourceFile(domain.sourcePath, { imports, statements }) };
 }
 
 /** Emits `<domain>/descriptors.ts` for every domain. */

@@ -9,19 +9,22 @@ import {
   codecName,
   domainDescriptorName,
   domainFolder,
+  enumValuesName,
   eventDataTypeName,
+  eventInputTypeName,
   eventUnionName,
   stateTypeName,
+  validatorName,
   versionedTypeName,
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
-import { hasAbstractHandlers } from './emit-aggregates.js';
-import { enumValuesName, eventInputTypeName } from './emit-types.js';
-import { validatedEvents, validatorName } from './emit-validators.js';
-import { exportList } from './code-writer.js';
-import { printLines } from './line-writer.js';
+import { hasAbstractHandlers, validatedEvents } from './domain-facts.js';
+import { printSourceFile } from './print-structures.js';
+import { StructureKind, type ExportDeclarationStructure } from './structures.js';
 
-const exportFrom = exportList;
+function exportFrom(moduleSpecifier: string, namedExports: readonly string[], isTypeOnly = false): ExportDeclarationStructure {
+  return { kind: StructureKind.ExportDeclaration, moduleSpecifier, namedExports, isTypeOnly };
+}
 
 export function emitIndexFile(domain: DomainDef): GeneratedFile {
   const typeNames = [
@@ -47,7 +50,7 @@ export function emitIndexFile(domain: DomainDef): GeneratedFile {
     exportFrom('./types.js', typeNames, true),
     ...(validatedEvents(domain).length === 0 ? [] : [exportFrom('./validators.js', validatedEvents(domain).map((e) => validatorName(e.name)))]),
   ];
-  return { path: `${domainFolder(domain.name)}/index.ts`, contents: printLines(domain.sourcePath, [], statements) };
+  return { path: `${domainFolder(domain.name)}/index.ts`, contents: printSourceFile(domain.sourcePath, { imports: [], statements }) };
 }
 
 /** Emits `<domain>/index.ts` for every domain. */

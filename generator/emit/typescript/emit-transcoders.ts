@@ -3,24 +3,46 @@
  * writes the current version; decoding reads any known version field by field (no reflection)
  * and runs older ones through the upcasters of `./upcasters.js`.
  */
-import type { LineWriter } from './line-writer.js';
 import type { DomainDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
 import {
-  camelCase,
   codecName,
+  decodeAtName,
+  decoderName,
   domainFolder,
+  encoderName,
+  enumReaderName,
+  enumValuesName,
   eventDataTypeName,
   stateTypeName,
   upcasterName,
   versionedTypeName,
 } from '../../ir/naming.js';
 import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
-import { constDeclaration, functionDeclaration } from './code-writer.js';
-import { WIRE, enumReaderName, helper, readCall, valueObjectDecoderName, valueObjectEncoderName, writeExpr } from './codec-code.js';
-import { enumValuesName } from './emit-types.js';
-import { importLines, printLines } from './line-writer.js';
-import { present, quote } from './text.js';
-import type { LineStatement } from './line-writer.js';
+import { UNWRAPPED_DOCS_OPTIONS, type CodeWriter } from './code-writer.js';
+import { WIRE, helper, readCall, writeExpr } from './codec-code.js';
+import { printSourceFile } from './print-structures.js';
+import {
+  StructureKind,
+  VariableDeclarationKind,
+  type FunctionDeclarationStructure,
+  type ImportDeclarationStructure,
+  type ParameterDeclarationStructure,
+  type StatementStructure,
+  type WriterFunction,
+} from './structures.js';
+import { quote } from './text.js';
+
+type Statement = StatementStructure | WriterFunction;
+
+/** A module-private function of the transcoders file. */
+function functionDeclaration(
+  name: string,
+  parameters: readonly ParameterDeclarationStructure[],
+  returnType: string,
+  statements: WriterFunction,
+): FunctionDeclarationStructure {
+  return { kind: StructureKind.Function, name, parameters, returnType, statements };
+}
 
 /** A payload with versions: an event (`Deposited`) or a state (`AccountState`). */
 interface Payload {
@@ -38,20 +60,8 @@ function payloads(domain: DomainDef): Payload[] {
   ]);
 }
 
-function atName(payload: string, version: number): string {
-  return `${camelCase(payload)}V${version}At`;
-}
-
-function encoderName(payload: string): string {
-  return `encode${payload}`;
-}
-
-function decoderName(payload: string, version: number): string {
-  return `decode${versionedTypeName(payload, version)}`;
-}
-
 /** Body of an object encoder: a literal of the required fields, then the present optional ones. */
-function writeEncodeBody(w: LineWriter, fields: readonly FieldDef[], helpers: Set<string>): void {
+function writeEncodeBody(w: CodeWriter, fields: readonly FieldDef[], helpers: Set<string>): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
   const literal = required.map((f) => `${f.name}: ${writeExpr(f.type, `value.${f.name}`, helpers)},`);
@@ -67,7 +77,7 @@ function writeEncodeBody(w: LineWriter, fields: readonly FieldDef[], helpers: Se
 }
 
 /** Body of an object decoder reading `o` (already checked to be an object) at path `p`. */
-function writeDecodeBody(w: LineWriter, typeName: string, fields: readonly FieldDef[], path: string, helpers: Set<string>): void {
+function writeDecodeBody(w: CodeWriter, typeName: string, fields: readonly FieldDef[], path: string, helpers: Set<string>): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
   // `o` is an index-signature record: bracket access keeps noPropertyAccessFromIndexSignature happy.
@@ -85,7 +95,7 @@ function writeDecodeBody(w: LineWriter, typeName: string, fields: readonly Field
   w.writeLine('return value;');
 }
 
-function writeLiteral(w: LineWriter, prefix: string, lines: readonly string[], suffix: string): void {
+function writeLiteral(w: CodeWriter, prefix: string, lines: readonly string[], suffix: string): void {
   if (lines.length === 0) {
     w.writeLine(`${prefix}{}${suffix}`);
     return;
@@ -95,13 +105,13 @@ function writeLiteral(w: LineWriter, prefix: string, lines: readonly string[], s
   w.writeLine(`}${suffix}`);
 }
 
-function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): LineStatement[] {
-  return domain.valueObjects.flatMap((vo): LineStatement[] => [
-    functionDeclaration(valueObjectEncoderName(vo.name), [{ name: 'value', type: vo.name }], 'JsonValue', (w) =>
+function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): Statement[] {
+  return domain.valueObjects.flatMap((vo): Statement[] => [
+    functionDeclaration(encoderName(vo.name), [{ name: 'value', type: vo.name }], 'JsonValue', (w) =>
       writeEncodeBody(w, vo.fields, helpers),
     ),
     functionDeclaration(
-      valueObjectDecoderName(vo.name),
+      decoderName(vo.name),
       [
         { name: 'data', type: 'unknown' },
         { name: 'at', type: 'DecodeAt' },
@@ -118,14 +128,12 @@ function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): LineStat
   ]);
 }
 
-function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Set<string>): LineStatement[] {
-  const out: LineStatement[] = [
-    (w) => {
-      for (const v of payload.versions) {
-        w.writeLine(`const ${atName(payload.name, v.version)}: DecodeAt = { topic: ${quote(payload.topic)}, version: ${v.version} };`);
-      }
-    },
-  ];
+function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Set<string>): Statement[] {
+  const out: Statement[] = payload.versions.map((v) => ({
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name: decodeAtName(payload.name, v.version), type: 'DecodeAt', initializer: `{ topic: ${quote(payload.topic)}, version: ${v.version} }` }],
+  }));
   const current = payload.versions[payload.versions.length - 1];
   out.push(
     // An empty payload's encoder never reads its parameter: `_value` keeps noUnusedParameters quiet.
@@ -137,7 +145,7 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
     const typeName = versionedTypeName(payload.name, v.version);
     out.push(
       functionDeclaration(
-        decoderName(payload.name, v.version),
+        decoderName(versionedTypeName(payload.name, v.version)),
         [
           { name: 'data', type: 'unknown' },
           { name: 'at', type: 'DecodeAt' },
@@ -155,10 +163,8 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
   const doc =
     `Transcoder of \`${payload.topic}\`: writes version ${payload.version}` +
     (payload.version > 1 ? `, reads versions 1 to ${payload.version} (older ones through the upcasters).` : '.');
-  out.push((w) => {
-    w.blankLine();
-    w.writeLine(`/** ${doc} */`);
-    w.writeLine(`export const ${codecName(payload.name)}: PayloadCodec<${payload.typeName}> = {`);
+  const decode = (w: CodeWriter): void => {
+    w.writeLine('{');
     w.indent(() => {
       w.writeLine(`version: ${payload.version},`);
       w.writeLine(`encode: ${encoderName(payload.name)},`);
@@ -167,7 +173,7 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
         w.writeLine('switch (version) {');
         w.indent(() => {
           for (const v of [...payload.versions].reverse()) {
-            let expr = `${decoderName(payload.name, v.version)}(data, ${atName(payload.name, v.version)})`;
+            let expr = `${decoderName(versionedTypeName(payload.name, v.version))}(data, ${decodeAtName(payload.name, v.version)})`;
             for (let k = v.version; k < payload.version; k++) {
               upcasters.add(upcasterName(payload.name, k));
               expr = `${upcasterName(payload.name, k)}(${expr})`;
@@ -180,8 +186,14 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
       });
       w.writeLine('},');
     });
-    w.writeLine('};');
-    w.blankLine();
+    w.write('}');
+  };
+  out.push({
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    isExported: true,
+    docs: [doc],
+    declarations: [{ name: codecName(payload.name), type: `PayloadCodec<${payload.typeName}>`, initializer: decode }],
   });
   return out;
 }
@@ -190,29 +202,33 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
   const helpers = new Set<string>();
   const upcasters = new Set<string>();
   const all = payloads(domain);
-  const enumReaders: LineStatement[] = domain.enums.map((e) =>
-    constDeclaration(enumReaderName(e.name), `FieldReader<${e.name}>`, `(v, at, p, k) => ${WIRE}.readEnum(v, ${enumValuesName(e.name)}, at, p, k)`),
+  const enumReaders: Statement[] = domain.enums.map((e) =>
+    ({
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name: enumReaderName(e.name), type: `FieldReader<${e.name}>`, initializer: `(v, at, p, k) => ${WIRE}.readEnum(v, ${enumValuesName(e.name)}, at, p, k)` }],
+    }),
   );
   if (domain.enums.length > 0) helpers.add('FieldReader');
-  const body: LineStatement[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
+  const body: Statement[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
   // Imports are computed after the body is printed: its writers fill `helpers` and `upcasters`.
-  const imports = (): LineStatement[] => {
+  const imports = (): ImportDeclarationStructure[] => {
     const typeNames = [
       ...domain.valueObjects.map((v) => v.name),
       ...domain.enums.map((e) => e.name),
       ...all.flatMap((p) => [p.typeName, ...p.versions.map((v) => versionedTypeName(p.name, v.version))]),
     ];
     const internalTypes = ['DecodeAt', ...[...helpers].filter((h) => h === 'Mutable' || h === 'FieldReader')];
-    return present([
-      (w) => w.writeLine(`import * as ${WIRE} from '${internalImport(ctx)}';`),
-      importLines(ctx.runtimeImport, ['JsonValue', 'PayloadCodec'], true),
-      importLines(internalImport(ctx), internalTypes, true),
-      importLines('./types.js', domain.enums.map((e) => enumValuesName(e.name))),
-      importLines('./types.js', typeNames, true),
-      importLines('./upcasters.js', upcasters),
-    ]);
+    return [
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), namespaceImport: WIRE },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, isTypeOnly: true, namedImports: ['JsonValue', 'PayloadCodec'] },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), isTypeOnly: true, namedImports: internalTypes },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', namedImports: domain.enums.map((e) => enumValuesName(e.name)) },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', isTypeOnly: true, namedImports: typeNames },
+      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './upcasters.js', namedImports: upcasters },
+    ];
   };
-  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents: printLines(domain.sourcePath, imports, body) };
+  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents: printSourceFile(domain.sourcePath, { imports, statements: body }, UNWRAPPED_DOCS_OPTIONS) };
 }
 
 /** Emits `<domain>/transcoders.ts` for every domain. */

@@ -7,90 +7,59 @@ import type { AggregateDef, DomainDef, EnumDef, EventDef, FieldDef, PayloadVersi
 import {
   domainFolder,
   eventDataTypeName,
+  enumValuesName,
+  eventInputTypeName,
   eventUnionName,
   stateTypeName,
   versionedTypeName,
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
-import type { PropertyShape } from './code-writer.js';
-import { constDeclaration, interfaceDeclaration, typeAlias, unionAlias } from './code-writer.js';
-import { importLines, printLines } from './line-writer.js';
-import { docs, present, quote } from './text.js';
-import type { LineStatement } from './line-writer.js';
+import { fieldDocs } from './field-docs.js';
+import { printSourceFile } from './print-structures.js';
+import {
+  StructureKind,
+  VariableDeclarationKind,
+  Writers,
+  type ImportDeclarationStructure,
+  type InterfaceDeclarationStructure,
+  type PropertySignatureStructure,
+  type StatementStructure,
+  type TypeAliasDeclarationStructure,
+  type WriterFunction,
+} from './structures.js';
+import { docs, quote } from './text.js';
 import { fieldsNameScalar, tsType } from './type-text.js';
-
-/** `Currency` → `Currencies`: the runtime list of an enum's values. */
-export function enumValuesName(name: string): string {
-  if (/[^aeiou]y$/.test(name)) return `${name.slice(0, -1)}ies`;
-  if (/(s|x|z|ch|sh)$/.test(name)) return `${name}es`;
-  return `${name}s`;
-}
-
-/** Type of what a trigger accepts: `DepositedInput` (fields with defaults optional). */
-export function eventInputTypeName(event: string): string {
-  return `${event}Input`;
-}
 
 /** Whether the event's input differs from its data (some field has a default). */
 export function hasDefaults(event: EventDef): boolean {
   return event.fields.some((f) => f.default !== undefined && !f.optional);
 }
 
-const FORMAT_NOTES: Partial<Record<string, string>> = {
-  date: 'A calendar date, `YYYY-MM-DD`.',
-  uuid: 'A UUID.',
-  datetime: 'Millisecond precision; stored in UTC.',
-};
+type Statement = StatementStructure | WriterFunction;
 
-/** One line listing the declared constraints and default, e.g. `Constraints: 1 to 50 characters. Default: \`''\`.` */
-function constraintNote(field: FieldDef): string | undefined {
-  const c = field.constraints;
-  const noun = field.type.kind === 'list' ? 'item' : 'character';
-  const unit = (count: number): string => (count === 1 ? noun : `${noun}s`);
-  const parts: string[] = [];
-  if (c.minLength !== undefined && c.maxLength !== undefined) parts.push(`${c.minLength} to ${c.maxLength} ${unit(c.maxLength)}`);
-  else if (c.minLength !== undefined) parts.push(`at least ${c.minLength} ${unit(c.minLength)}`);
-  else if (c.maxLength !== undefined) parts.push(`at most ${c.maxLength} ${unit(c.maxLength)}`);
-  if (c.pattern !== undefined) parts.push(`matches \`/${c.pattern}/\``);
-  const min = c.minText ?? c.min;
-  const max = c.maxText ?? c.max;
-  if (min !== undefined) parts.push(`at least ${min}`);
-  if (max !== undefined) parts.push(`at most ${max}`);
-  const notes = [
-    parts.length === 0 ? undefined : `Constraints: ${parts.join(', ')}.`,
-    field.default === undefined ? undefined : `Default: \`${defaultText(field)}\`.`,
-  ].filter((n) => n !== undefined);
-  return notes.length === 0 ? undefined : notes.join(' ');
+function property(field: FieldDef, optional = field.optional): PropertySignatureStructure {
+  return { name: field.name, type: tsType(field.type), isReadonly: true, hasQuestionToken: optional, docs: fieldDocs(field) };
 }
 
-/** A default as the user reads it: decimals and bigints (strings in the IR) as the number they are. */
-function defaultText(field: FieldDef): string {
-  const numeric = field.type.kind === 'scalar' && (field.type.scalar === 'decimal' || field.type.scalar === 'bigint');
-  return numeric && typeof field.default === 'string' ? field.default : JSON.stringify(field.default);
+function payloadInterface(name: string, fields: readonly FieldDef[], doc: string[]): InterfaceDeclarationStructure {
+  return { kind: StructureKind.Interface, name, isExported: true, docs: doc, properties: fields.map((f) => property(f)) };
 }
 
-/** JSDoc of a field (and of its getter): description, format, constraints, default, personal data. */
-export function fieldDocs(field: FieldDef): string[] {
-  const format = field.type.kind === 'scalar' ? FORMAT_NOTES[field.type.scalar] : undefined;
-  return docs(field.description, format, constraintNote(field), field.pii ? 'Personal data.' : undefined);
+function typeAlias(name: string, doc: string[], type: TypeAliasDeclarationStructure['type']): TypeAliasDeclarationStructure {
+  return { kind: StructureKind.TypeAlias, name, isExported: true, docs: doc, type };
 }
 
-function property(field: FieldDef, optional = field.optional): PropertyShape {
-  return { name: field.name, type: tsType(field.type), optional, docs: fieldDocs(field) };
-}
-
-function payloadInterface(name: string, fields: readonly FieldDef[], doc: string[]): LineStatement {
-  return interfaceDeclaration(name, doc, fields.map((f) => property(f)));
-}
-
-function enumStatements(e: EnumDef): LineStatement[] {
+function enumStatements(e: EnumDef): Statement[] {
   return [
     (w) => w.blankLine(),
     typeAlias(e.name, docs(e.description), e.values.map(quote).join(' | ')),
-    constDeclaration(enumValuesName(e.name), `readonly ${e.name}[]`, `[${e.values.map(quote).join(', ')}]`, {
-      exported: true,
+    {
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      isExported: true,
       docs: [`Every {@link ${e.name}} value, in declaration order.`],
-    }),
+      declarations: [{ name: enumValuesName(e.name), type: `readonly ${e.name}[]`, initializer: `[${e.values.map(quote).join(', ')}]` }],
+    },
   ];
 }
 
@@ -100,20 +69,22 @@ function versionDoc(subject: string, v: PayloadVersionDef, current: number): str
     : `${subject}, schema version ${v.version}: stored data of this version is read and upcast, never written.`;
 }
 
-function eventStatements(event: EventDef): LineStatement[] {
+function eventStatements(event: EventDef): Statement[] {
   const data = eventDataTypeName(event.name);
   const input = eventInputTypeName(event.name);
-  const out: LineStatement[] = event.versions.map((v) =>
+  const out: Statement[] = event.versions.map((v) =>
     payloadInterface(versionedTypeName(event.name, v.version), v.fields, docs(versionDoc(`Payload of \`${event.topic}\``, v, event.version))),
   );
   out.push(typeAlias(data, docs(`Payload of \`${event.topic}\` in its current schema version.`), versionedTypeName(event.name, event.version)));
   if (hasDefaults(event)) {
     out.push(
-      interfaceDeclaration(
-        input,
-        docs(`What triggering \`${event.name}\` takes: fields with a default may be left out.`),
-        event.fields.map((f) => property(f, f.optional || f.default !== undefined)),
-      ),
+      {
+        kind: StructureKind.Interface,
+        name: input,
+        isExported: true,
+        docs: docs(`What triggering \`${event.name}\` takes: fields with a default may be left out.`),
+        properties: event.fields.map((f) => property(f, f.optional || f.default !== undefined)),
+      },
     );
   } else {
     out.push(typeAlias(input, docs(`What triggering \`${event.name}\` takes.`), data));
@@ -131,9 +102,9 @@ function eventStatements(event: EventDef): LineStatement[] {
   return out;
 }
 
-function aggregateStatements(aggregate: AggregateDef): LineStatement[] {
+function aggregateStatements(aggregate: AggregateDef): Statement[] {
   const state = stateTypeName(aggregate.name);
-  const out: LineStatement[] = aggregate.state.versions.map((v) =>
+  const out: Statement[] = aggregate.state.versions.map((v) =>
     payloadInterface(versionedTypeName(state, v.version), v.fields, docs(versionDoc(`State of ${aggregate.name}`, v, aggregate.state.version))),
   );
   out.push(
@@ -145,7 +116,7 @@ function aggregateStatements(aggregate: AggregateDef): LineStatement[] {
   );
   for (const event of aggregate.events) out.push(...eventStatements(event));
   out.push((w) => w.blankLine());
-  out.push(unionAlias(eventUnionName(aggregate.name), docs(`Every event of ${aggregate.name}.`), aggregate.events.map((e) => e.name)));
+  out.push(typeAlias(eventUnionName(aggregate.name), docs(`Every event of ${aggregate.name}.`), Writers.unionType(...aggregate.events.map((e) => e.name))));
   return out;
 }
 
@@ -163,16 +134,16 @@ export function emitTypesFile(domain: DomainDef, ctx: EmitContext): GeneratedFil
   const fields = allFields(domain);
   const runtimeTypes = ['DomainEvent'];
   if (fieldsNameScalar(fields, 'json')) runtimeTypes.push('JsonValue');
-  const imports = present([
-    fieldsNameScalar(fields, 'decimal') ? importLines('decimal.js', ['Decimal'], true) : undefined,
-    importLines(ctx.runtimeImport, runtimeTypes, true),
-  ]);
-  const statements: LineStatement[] = [
+  const imports: ImportDeclarationStructure[] = [
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', isTypeOnly: true, namedImports: fieldsNameScalar(fields, 'decimal') ? ['Decimal'] : [] },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, isTypeOnly: true, namedImports: runtimeTypes },
+  ];
+  const statements: Statement[] = [
     ...domain.enums.flatMap(enumStatements),
     ...domain.valueObjects.map((vo) => payloadInterface(vo.name, vo.fields, docs(vo.description))),
     ...domain.aggregates.flatMap(aggregateStatements),
   ];
-  return { path: `${domainFolder(domain.name)}/types.ts`, contents: printLines(domain.sourcePath, imports, statements) };
+  return { path: `${domainFolder(domain.name)}/types.ts`, contents: printSourceFile(domain.sourcePath, { imports, statements }) };
 }
 
 /** Emits `<domain>/types.ts` for every domain. */

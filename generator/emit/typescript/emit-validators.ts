@@ -8,30 +8,20 @@ import { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 
 import { InternalError } from '../../diagnostics.js';
-import type { DomainDef, EventDef, ProjectDef } from '../../ir/model.js';
-import { domainFolder } from '../../ir/naming.js';
+import type { DomainDef, ProjectDef } from '../../ir/model.js';
+import { domainFolder, validatorName } from '../../ir/naming.js';
+import { validatedEvents } from './domain-facts.js';
 import { generatedHeader, internalImport } from '../types.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
 import { addEventforgeKeywords, RUNTIME_CHECKS, runtimeAlias } from './ajv-keywords.js';
 import { objectSchema, valueObjectSchemaId } from './json-schema.js';
-import { writeDocs } from './code-writer.js';
-import { importLines, printLines } from './line-writer.js';
-import { docs, present } from './text.js';
-import type { LineStatement } from './line-writer.js';
+import { printSourceFile } from './print-structures.js';
+import { StructureKind, VariableDeclarationKind, type VariableStatementStructure } from './structures.js';
+import { docs } from './text.js';
 import { domainScope } from './type-text.js';
 
 // ajv ships CommonJS: under NodeNext its default export arrives as the module object.
 const standaloneCode = standaloneModule.default;
-
-/** Validator of an event's input: `validateDeposited`. */
-export function validatorName(event: string): string {
-  return `validate${event}`;
-}
-
-/** Events that get a validator: those with fields (an empty payload has nothing to check). */
-export function validatedEvents(domain: DomainDef): EventDef[] {
-  return domain.aggregates.flatMap((a) => a.events).filter((e) => e.fields.length > 0);
-}
 
 function newAjv(): Ajv {
   const ajv = new Ajv({
@@ -99,15 +89,19 @@ function validatorsModule(domain: DomainDef, ctx: EmitContext): string {
 
 function declarations(domain: DomainDef, ctx: EmitContext): string {
   const events = validatedEvents(domain);
-  const imports = present([importLines(internalImport(ctx), events.length === 0 ? [] : ['SchemaValidator'], true)]);
-  const statements: LineStatement[] = [
-    ...events.map((e): LineStatement => (w) => {
-      writeDocs(w, docs(`Checks the wire form of a \`${e.topic}\` input against the event's declared types and constraints.`));
-      w.writeLine(`export declare const ${validatorName(e.name)}: SchemaValidator;`);
+  const statements = events.map(
+    (e): VariableStatementStructure => ({
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      isExported: true,
+      hasDeclareKeyword: true,
+      docs: docs(`Checks the wire form of a \`${e.topic}\` input against the event's declared types and constraints.`),
+      declarations: [{ name: validatorName(e.name), type: 'SchemaValidator' }],
     }),
-  ];
-  if (statements.length === 0) return `${generatedHeader(domain.sourcePath)}\nexport {};\n`;
-  return printLines(domain.sourcePath, imports, statements);
+  );
+  if (statements.length === 0) return printSourceFile(domain.sourcePath, { imports: [], statements: [(w) => w.writeLine('export {};')] });
+  const imports = [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), isTypeOnly: true, namedImports: ['SchemaValidator'] }] as const;
+  return printSourceFile(domain.sourcePath, { imports, statements });
 }
 
 export function emitValidatorFiles(domain: DomainDef, ctx: EmitContext): GeneratedFile[] {

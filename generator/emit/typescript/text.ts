@@ -1,11 +1,6 @@
 /**
- * Small text helpers the TypeScript emitters share: string literals, JSDoc text, optional lists.
+ * Small text helpers the TypeScript emitters share: string literals and JSDoc text.
  */
-
-/** Drops the undefined entries of a statement list. */
-export function present<T>(items: readonly (T | undefined)[]): T[] {
-  return items.filter((item): item is T => item !== undefined);
-}
 
 /** A TypeScript single-quoted string literal. */
 export function quote(text: string): string {

@@ -6,7 +6,17 @@
  * equal to a generated one. Field names clash by case within one payload (EF205).
  */
 import type { Diagnostic } from '../../diagnostics.js';
-import { aggregateBaseClassName, eventDataTypeName, eventUnionName, stateTypeName, versionedTypeName } from '../../ir/naming.js';
+import {
+  aggregateBaseClassName,
+  aggregateClassesTypeName,
+  enumValuesName,
+  eventDataTypeName,
+  eventInputTypeName,
+  eventUnionName,
+  repositoriesTypeName,
+  stateTypeName,
+  versionedTypeName,
+} from '../../ir/naming.js';
 import type { Located, RawDomain } from '../../load/raw-model.js';
 import { errorAt } from '../../load/source-doc.js';
 import type { Rule } from './rule.js';
@@ -79,8 +89,8 @@ export function declaredNames(domain: RawDomain): Declared[] {
       what: `domain ${name}`,
       isDomain: true,
       generated: [
-        { name: `${name}Repositories`, what: `the repositories type of domain ${name}` },
-        { name: `${name}AggregateClasses`, what: `the aggregate classes type of domain ${name}` },
+        { name: repositoriesTypeName(name), what: `the repositories type of domain ${name}` },
+        { name: aggregateClassesTypeName(name), what: `the aggregate classes type of domain ${name}` },
       ],
     },
   ];
@@ -109,7 +119,7 @@ export function declaredNames(domain: RawDomain): Declared[] {
         what: `event ${a}.${e}`,
         generated: [
           { name: eventDataTypeName(e), what: `the data type of event ${a}.${e}` },
-          { name: `${e}Input`, what: `the input type of event ${a}.${e}` },
+          { name: eventInputTypeName(e), what: `the input type of event ${a}.${e}` },
           ...range(version).map((v) => ({ name: versionedTypeName(e, v), what: `version ${v} of event ${a}.${e}` })),
         ],
       });
@@ -121,11 +131,4 @@ export function declaredNames(domain: RawDomain): Declared[] {
 
 function range(n: number): number[] {
   return Array.from({ length: Math.max(0, Math.min(n, 1000)) }, (_, i) => i + 1);
-}
-
-/** Mirrors the value-list constant the types emitter generates for an enum (`Currencies`). */
-function enumValuesName(name: string): string {
-  if (/[^aeiou]y$/.test(name)) return `${name.slice(0, -1)}ies`;
-  if (/(s|x|z|ch|sh)$/.test(name)) return `${name}es`;
-  return `${name}s`;
 }

@@ -1,16 +1,43 @@
 /**
- * Renders generated/<domain>/upcasters.ts: one function per upcast step of every event and
- * aggregate state, `upcastXVk(previous: XVk): XVk+1`, written as a single object literal so
- * an upcast costs one allocation.
+ * `<domain>/upcasters.ts`: one function per upcast step of every event and aggregate state,
+ * `upcastXVk(previous: XVk): XVk+1`, written as a single object literal so an upcast costs one
+ * allocation. Domains without any earlier version get no file.
  */
 import { posix } from 'node:path';
 import { InternalError } from '../../diagnostics.js';
 import { typeText } from '../../ir/derive-upcast.js';
 import type { ConstraintsDef, DomainDef, FieldDef, PayloadVersionDef, UpcastOpDef, UpcastStepDef } from '../../ir/model.js';
-import { camelCase, customUpcasterSignature, pascalCase, upcasterName, versionedTypeName } from '../../ir/naming.js';
-import { generatedHeader, internalImport, type EmitContext } from '../types.js';
-import { LineWriter } from '../typescript/line-writer.js';
-import { domainScope, literal, type LiteralNeeds } from '../typescript/type-text.js';
+import type { ProjectDef } from '../../ir/model.js';
+import { checkedUpcasterName, customUpcasterSignature, domainFolder, stateTypeName, upcasterName, versionedTypeName } from '../../ir/naming.js';
+import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
+import { UNWRAPPED_DOCS_OPTIONS, type CodeWriter } from './code-writer.js';
+import { printSourceFile, writeJsDoc } from './print-structures.js';
+import {
+  StructureKind,
+  VariableDeclarationKind,
+  type FunctionDeclarationStructure,
+  type ImportDeclarationStructure,
+  type VariableStatementStructure,
+  type WriterFunction,
+} from './structures.js';
+import { domainScope, literal, type LiteralNeeds } from './type-text.js';
+
+/** Emits `<domain>/upcasters.ts` for every domain that has history. */
+export const upcastersEmitter: Emitter = {
+  name: 'upcasters',
+  emit(project: ProjectDef, ctx: EmitContext): GeneratedFile[] {
+    const files: GeneratedFile[] = [];
+    for (const domain of project.domains) {
+      const payloads: VersionedPayload[] = domain.aggregates.flatMap((aggregate) => [
+        { name: stateTypeName(aggregate.name), label: `state of ${aggregate.name}`, versions: aggregate.state.versions },
+        ...aggregate.events.map((event) => ({ name: event.name, label: `event ${aggregate.name}.${event.name}`, versions: event.versions })),
+      ]);
+      const contents = renderUpcasters(domain, payloads, ctx);
+      if (contents !== undefined) files.push({ path: `${domainFolder(domain.name)}/upcasters.ts`, contents });
+    }
+    return files;
+  },
+};
 
 /** One versioned payload of a domain: an event (`Deposited`) or a state (`AccountState`). */
 export interface VersionedPayload {
@@ -21,13 +48,8 @@ export interface VersionedPayload {
   readonly versions: readonly PayloadVersionDef[];
 }
 
-/** Name of the module-level constant that pins a custom function to its signature. */
-function checkedFunctionName(payload: string, step: UpcastStepDef, field: string): string {
-  return `${camelCase(payload)}V${step.from}${pascalCase(field)}`;
-}
-
 /** Import specifier of the domain's hand-written upcasters module, seen from `<out>/<domain>/upcasters.ts`. */
-export function customModuleSpecifier(domain: DomainDef, ctx: EmitContext): string {
+function customModuleSpecifier(domain: DomainDef, ctx: EmitContext): string {
   if (domain.upcastersModule === undefined) {
     throw new InternalError(`domain ${domain.name} uses custom upcasters but declares no upcasters module`);
   }
@@ -38,7 +60,7 @@ export function customModuleSpecifier(domain: DomainDef, ctx: EmitContext): stri
 }
 
 /** The source text of the upcasters file of `domain`, or undefined when nothing in it has history. */
-export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedPayload[], ctx: EmitContext): string | undefined {
+function renderUpcasters(domain: DomainDef, payloads: readonly VersionedPayload[], ctx: EmitContext): string | undefined {
   const steps = payloads.flatMap((p) =>
     p.versions.flatMap((v, i) => (v.upcast === undefined ? [] : [{ payload: p, from: v, to: nextVersion(p, i), step: v.upcast }])),
   );
@@ -47,8 +69,8 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
   const scope = domainScope(domain);
   const needs: LiteralNeeds = { decimal: false, decodeBase64: false };
   const typeNames = new Set<string>();
-  const checks: string[] = [];
-  const functions: ((w: LineWriter) => void)[] = [];
+  const checks: VariableStatementStructure[] = [];
+  const functions: FunctionDeclarationStructure[] = [];
   let usesMutable = false;
   for (const { payload, from, to, step } of steps) {
     const fromType = versionedTypeName(payload.name, step.from);
@@ -78,8 +100,12 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
           }
           break;
         case 'custom': {
-          const checked = checkedFunctionName(payload.name, step, op.field);
-          checks.push(`const ${checked}: ${customUpcasterSignature(payload.name, step.from, step.to, op.field)} = custom.${op.functionName};`);
+          const checked = checkedUpcasterName(payload.name, step.from, op.field);
+          checks.push({
+            kind: StructureKind.VariableStatement,
+            declarationKind: VariableDeclarationKind.Const,
+            declarations: [{ name: checked, type: customUpcasterSignature(payload.name, step.from, step.to, op.field), initializer: `custom.${op.functionName}` }],
+          });
           put(op.field, `${checked}(previous)`, fieldOf(toFields, op.field).optional);
           break;
         }
@@ -90,38 +116,34 @@ export function renderUpcasters(domain: DomainDef, payloads: readonly VersionedP
     if (optionals.length > 0) usesMutable = true;
     const docs = [`${capitalize(payload.label)}: version ${step.from} → ${step.to}.`, ...describeStep(step, fromFields, toFields).map((line) => `- ${line}`)];
     const write = body(toType, properties, optionals);
-    const name = upcasterName(payload.name, step.from);
-    functions.push((w) => {
-      w.blankLine();
-      w.writeLine('/**');
-      for (const line of docs) w.writeLine(` * ${line}`);
-      w.writeLine(' */');
-      w.writeLine(`export function ${name}(previous: ${fromType}): ${toType} {`);
-      w.indent(() => write(w));
-      w.writeLine('}');
+    functions.push({
+      kind: StructureKind.Function,
+      name: upcasterName(payload.name, step.from),
+      isExported: true,
+      docs: [docs.join('\n')],
+      parameters: [{ name: 'previous', type: fromType }],
+      returnType: toType,
+      statements: write,
     });
   }
 
-  // Printed with the TypeScript emitters' LineWriter: ts-morph's printStructure took about half
-  // of all emitting time on the 100-aggregate benchmark schema (bench/codegen.bench.ts).
-  const w = new LineWriter();
-  w.writeLine('/**');
-  w.writeLine(` * Upcasters of the ${domain.name} domain: each takes a stored payload of one version to the next.`);
-  w.writeLine(' * The transcoders chain them, so old events and snapshots decode as the current version.');
-  w.writeLine(' */');
-  if (needs.decodeBase64) w.writeLine(`import { decodeBase64 } from '${internalImport(ctx)}';`);
-  // As the other generated files do: decimal.js is the runtime's exact-decimal type.
-  if (needs.decimal) w.writeLine(`import { Decimal } from 'decimal.js';`);
-  if (usesMutable) w.writeLine(`import type { Mutable } from '${internalImport(ctx)}';`);
-  if (checks.length > 0) w.writeLine(`import * as custom from '${customModuleSpecifier(domain, ctx)}';`);
-  w.writeLine(`import type { ${[...typeNames].sort().join(', ')} } from './types.js';`);
-  if (checks.length > 0) {
-    w.blankLine();
+  const imports: ImportDeclarationStructure[] = [
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), namedImports: needs.decodeBase64 ? ['decodeBase64'] : [] },
+    // As the other generated files do: decimal.js is the runtime's exact-decimal type.
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', namedImports: needs.decimal ? ['Decimal'] : [] },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), isTypeOnly: true, namedImports: usesMutable ? ['Mutable'] : [] },
+    ...(checks.length === 0 ? [] : [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: customModuleSpecifier(domain, ctx), namespaceImport: 'custom' } as const]),
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', isTypeOnly: true, namedImports: typeNames },
+  ];
+  const pinned: WriterFunction = (w) =>
     w.writeLine('// The hand-written upcasters, pinned to their generated signatures: tsc fails here if one is missing or mistyped.');
-    for (const check of checks) w.writeLine(check);
-  }
-  for (const write of functions) write(w);
-  return `${generatedHeader(domain.sourcePath)}\n${w.toString()}\n`;
+  const leadingTrivia: WriterFunction = (w) =>
+    writeJsDoc(w, [
+      `Upcasters of the ${domain.name} domain: each takes a stored payload of one version to the next.\n` +
+        'The transcoders chain them, so old events and snapshots decode as the current version.',
+    ]);
+  const statements = [...(checks.length === 0 ? [] : [pinned, ...checks]), ...functions];
+  return printSourceFile(domain.sourcePath, { leadingTrivia, imports, statements }, UNWRAPPED_DOCS_OPTIONS);
 }
 
 /** `return { … };`, or with optional values: build, set the present ones, return. */
@@ -129,7 +151,7 @@ function body(
   toType: string,
   properties: readonly string[],
   optionals: readonly { readonly field: string; readonly value: string }[],
-): (writer: LineWriter) => void {
+): WriterFunction {
   return (writer) => {
     const literal = (open: string): void => {
       if (properties.length === 0) {
