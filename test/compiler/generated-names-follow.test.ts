@@ -3,7 +3,7 @@
  * renaming one there, in a copy of the compiler, changes both what the emitters write and what
  * the rule refuses. A rule that spelled the name itself would keep refusing the old name.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { compile as compileFn } from '../../generator/index.js';
@@ -13,6 +13,7 @@ const copies: string[] = [];
 
 /** A copy of generator/ (inside the repo, so its packages resolve) with naming.ts edited. */
 function compilerCopy(edit: (naming: string) => string): string {
+  mkdirSync(join(repo, '.tmp'), { recursive: true });
   const root = mkdtempSync(join(repo, '.tmp', 'naming-'));
   copies.push(root);
   cpSync(join(repo, 'generator'), join(root, 'generator'), { recursive: true });

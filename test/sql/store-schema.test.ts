@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../../generator/index.js';
-import { repositoriesEmitter } from '../../generator/emit/prisma/emit-repositories.js';
+import { repositoriesEmitter } from '../../generator/emit/typescript/emit-repositories.js';
 import { readSources } from '../../cli/files/read-sources.js';
 import {
   createPostgresRecorder,
