@@ -106,4 +106,5 @@ export {
   type SchemaValidator,
 } from './wire.js';
 export { addDecimal, subtractDecimal } from './decimal.js';
+export { removeByKey, removeEntry, updateByKey, updateEntry, upsertByKey } from './keyed.js';
 export { newAggregateId } from './ids.js';

@@ -259,6 +259,7 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     newAggregateId: false,
     addDecimal: false,
     subtractDecimal: false,
+    keyed: new Set(),
     checkPayload: false,
     types: new Set(),
     codecs: new Set(),
@@ -283,6 +284,7 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     if (needs.newAggregateId) runtimeValues.push('newAggregateId');
     if (needs.addDecimal) runtimeValues.push('addDecimal');
     if (needs.subtractDecimal) runtimeValues.push('subtractDecimal');
+    runtimeValues.push(...[...needs.keyed].sort());
     return present([
       needs.decimal ? importLines('decimal.js', ['Decimal']) : undefined,
       decimalType ? importLines('decimal.js', ['Decimal'], true) : undefined,
