@@ -119,17 +119,20 @@ function keyOf(ctx: ApplyContext, op: RawKeyedOp, collection: Collection, refuse
     return { elementField: element.name };
   }
   const eventName = op.keyFrom?.eventField ?? elementName;
-  const eventField = keyEventField(ctx, op, eventName, refuse);
+  const eventField = keyEventField(ctx, op, eventName, refuse, element.name);
   if (!sameType(eventField.type, element.type)) {
     refuse(eventName, 'EF522', `event field "${eventField.name}" (${formatType(eventField.type)}) cannot be compared with key field "${element.name}" of ${elementType} (${formatType(element.type)})`, 'the key event field must have the type of the element\'s key field');
   }
   return { elementField: element.name, eventField: eventField.name };
 }
 
-function keyEventField(ctx: ApplyContext, op: RawKeyedOp, name: Located<string>, refuse: Refuse): ResolvedFieldInfo {
+/** The event field holding the key; `elementField` is the list element's key field it is compared with. */
+function keyEventField(ctx: ApplyContext, op: RawKeyedOp, name: Located<string>, refuse: Refuse, elementField?: string): ResolvedFieldInfo {
   const field = ctx.eventFields.get(name.value);
   if (field === undefined) {
-    const hint = didYouMean(name.value, ctx.eventFields.keys()) ?? `the key comes from an event field; ${ctx.eventLabel} has ${[...ctx.eventFields.keys()].map((f) => `"${f}"`).join(', ') || 'none'}${op.keyFrom === undefined ? ` (write \`key: { elementField: eventField }\` when the names differ)` : ''}`;
+    const others = [...ctx.eventFields.keys()].map((f) => `"${f}"`).join(', ') || 'no fields';
+    const differently = elementField !== undefined && op.keyFrom === undefined ? `; when the event names the key differently, write \`key: { ${elementField}: <event field> }\`` : '';
+    const hint = didYouMean(name.value, ctx.eventFields.keys()) ?? `the key comes from an event field, and ${ctx.eventLabel} has ${others}${differently}`;
     return refuse(name, 'EF522', `the key names event field "${name.value}", which ${ctx.eventLabel} does not have`, hint);
   }
   if (field.optional) return refuse(name, 'EF522', `the key event field "${field.name}" may be absent`, 'make the event field required: every event must name the element it changes');
