@@ -7,7 +7,6 @@ import { AccountBase } from '../../../generated/bank/aggregates.js';
 import type {
   AccountState,
   DepositedInput,
-  LimitSet,
   TransferReceived,
   TransferSent,
   Withdrawn,
@@ -24,10 +23,6 @@ export class BankAccount extends AccountBase {
 
   protected applyWithdrawn(state: AccountState, event: Withdrawn): AccountState {
     return { ...state, balance: state.balance.minus(event.data.amount), transactionCount: state.transactionCount + 1 };
-  }
-
-  protected applyLimitSet(state: AccountState, event: LimitSet): AccountState {
-    return { ...state, limits: { ...state.limits, [event.data.name]: event.data.value } };
   }
 
   protected applyTransferSent(state: AccountState, event: TransferSent): AccountState {
