@@ -138,6 +138,7 @@ describe('eventforge lsp: completion', () => {
     expect(await labelsAt(keyed('incrementAt: { lines: { key: | } }'))).toEqual(['amount']);
     expect((await labelsAt(keyed('incrementAt: { lines: { key: amount, field: | } }'))).sort()).toEqual(['quantity', 'sku']);
     expect(await labelsAt(keyed('upsert: { lines: { key: sku, value: | } }'))).toEqual(['amount']);
+    expect(await labelsAt(keyed('incrementAt: { lines: { key: sku, field: quantity, by: amount, ifAbsent: | } }'))).toEqual(['create', 'ignore']);
   });
 
   it('completes the words an enum-like key allows', async () => {
