@@ -21,6 +21,14 @@ export class BankAccount extends AccountBase {
     this.triggerTagged({ tag });
   }
 
+  setLimit(name: string, value: Decimal): void {
+    this.triggerLimitSet({ name, value });
+  }
+
+  removeLimit(name: string): void {
+    this.triggerLimitRemoved({ name });
+  }
+
   protected applyWithdrawn(state: AccountState, event: Withdrawn): AccountState {
     return { ...state, balance: state.balance.minus(event.data.amount), transactionCount: state.transactionCount + 1 };
   }
