@@ -15,8 +15,10 @@ import { formatType, isNumeric, sameType } from './resolve-types.js';
 interface Collection {
   readonly kind: 'list' | 'map';
   readonly element: TypeRef;
-  /** The element's fields when it is a value object. */
+  /** The element's fields when it is a value object (those whose types resolve). */
   readonly fields?: ReadonlyMap<string, ResolvedFieldInfo>;
+  /** Every field name the value object declares, so a field whose type is unknown (reported elsewhere) is not called missing. */
+  readonly declared?: ReadonlySet<string>;
 }
 
 class Refused {}
@@ -65,16 +67,22 @@ function collectionOf(ctx: ApplyContext, op: RawKeyedOp, state: ResolvedFieldInf
     return refuse(op.stateField, 'EF520', `"${name}" is ${shown}, not a required list of value objects or map`, hint);
   }
   const element = type.kind === 'list' ? type.element : type.value;
-  const fields = element.kind === 'valueObject' ? valueObjectFields(ctx, element.name) : undefined;
-  if (type.kind === 'list' && fields === undefined) {
-    return refuse(op.stateField, 'EF520', `the elements of "${name}" are ${formatType(element)}, not value objects, so they have no key field`, 'find list elements by a field of a value object (e.g. `Line[]` with `Line { sku, quantity }`); for a list of plain values use `push`/`remove`');
+  const declaration = element.kind === 'valueObject' ? ctx.table.valueObjects.get(element.name) : undefined;
+  if (declaration === undefined) {
+    if (type.kind === 'list') {
+      return refuse(op.stateField, 'EF520', `the elements of "${name}" are ${formatType(element)}, not value objects, so they have no key field`, 'find list elements by a field of a value object (e.g. `Line[]` with `Line { sku, quantity }`); for a list of plain values use `push`/`remove`');
+    }
+    return { kind: type.kind, element };
   }
-  return { kind: type.kind, element, ...(fields !== undefined ? { fields } : {}) };
+  const declared = new Set(declaration.fields.map((f) => f.name.value));
+  return { kind: type.kind, element, fields: resolveFields(declaration.fields, ctx.table), declared };
 }
 
-function valueObjectFields(ctx: ApplyContext, name: string): ReadonlyMap<string, ResolvedFieldInfo> {
-  const declaration = ctx.table.valueObjects.get(name);
-  return declaration === undefined ? new Map() : resolveFields(declaration.fields, ctx.table);
+/** A field of the element: resolved, or refused silently when its type is unknown (reported by the type rules). */
+function elementField(collection: Collection, name: string): ResolvedFieldInfo | undefined {
+  const field = collection.fields?.get(name);
+  if (field === undefined && collection.declared?.has(name) === true) throw new Refused();
+  return field;
 }
 
 /** A key compares with `valuesEqual`: any scalar but json, and enums. */
@@ -104,7 +112,7 @@ function keyOf(ctx: ApplyContext, op: RawKeyedOp, collection: Collection, refuse
   if (elementName === undefined) throw new Refused();
   const fields = collection.fields ?? new Map<string, ResolvedFieldInfo>();
   const elementType = formatType(collection.element);
-  const element = fields.get(elementName.value);
+  const element = elementField(collection, elementName.value);
   if (element === undefined) {
     const hint = didYouMean(elementName.value, fields.keys()) ?? `the key is a field of ${elementType}: ${[...fields.keys()].map((f) => `"${f}"`).join(', ')}`;
     return refuse(elementName, 'EF521', `${elementType} has no field "${elementName.value}" to find elements by`, hint);
@@ -151,7 +159,7 @@ function numberField(op: RawKeyedOp, collection: Collection, stateName: string, 
   const numeric = [...fields.values()].filter((f) => isNumeric(f.type) && !f.optional).map((f) => `"${f.name}"`);
   const choices = numeric.length > 0 ? `the numeric fields of ${elementType}: ${numeric.join(', ')}` : `${elementType} has no required numeric field`;
   if (op.field === undefined) return refuse(op.stateField, 'EF523', `the elements of "${stateName}" are ${elementType}: say which number to change with \`field:\``, `add \`field:\`, one of ${choices}`);
-  const field = fields.get(op.field.value);
+  const field = elementField(collection, op.field.value);
   if (field === undefined) return refuse(op.field, 'EF523', `${elementType} has no field "${op.field.value}"`, didYouMean(op.field.value, fields.keys()) ?? `use one of ${choices}`);
   if (!isNumeric(field.type) || field.optional) {
     return refuse(op.field, 'EF523', `field "${field.name}" of ${elementType} is ${formatType(field.type, field.optional)}, not a required number`, `use one of ${choices}`);
