@@ -21,10 +21,17 @@ interface Collection {
   readonly declared?: ReadonlySet<string>;
 }
 
+/**
+ * Thrown by `refuse` once a problem is reported: the op then has no meaning, and checking the
+ * rest of it would only add noise. Caught in resolveKeyedOp, never escapes this module.
+ */
 class Refused {}
 
+/** Reports a problem of the op at `at` and abandons it. */
+type Refuse = (at: Located<unknown> | { range: RawKeyedOp['range'] }, code: string, message: string, hint: string) => never;
+
 export function resolveKeyedOp(ctx: ApplyContext, op: RawKeyedOp, diagnostics: Diagnostic[]): KeyedOpDef | undefined {
-  const refuse = (at: Located<unknown> | { range: RawKeyedOp['range'] }, code: string, message: string, hint: string): never => {
+  const refuse: Refuse = (at, code, message, hint) => {
     diagnostics.push(errorAt(ctx.file, at.range, code, `\`${op.verb}\` in event ${ctx.eventLabel}: ${message}`, hint));
     throw new Refused();
   };
@@ -54,8 +61,6 @@ export function resolveKeyedOp(ctx: ApplyContext, op: RawKeyedOp, diagnostics: D
     throw error;
   }
 }
-
-type Refuse = (at: Located<unknown> | { range: RawKeyedOp['range'] }, code: string, message: string, hint: string) => never;
 
 /** EF520: the state field must be a required list of value objects, or a required map. */
 function collectionOf(ctx: ApplyContext, op: RawKeyedOp, state: ResolvedFieldInfo, refuse: Refuse): Collection {
