@@ -21,7 +21,11 @@ export interface Completion {
   readonly replace: { readonly start: number; readonly end: number };
 }
 
-const APPLY_OPERATIONS = new Set(['assign', 'set', 'push', 'remove', 'increment', 'decrement']);
+/** Operations on one element of a list or map, found by key: `{ lines: { key: sku, field: quantity, by: quantity } }`. */
+const KEYED_OPERATIONS = new Set(['upsert', 'incrementAt', 'decrementAt', 'removeAt']);
+const APPLY_OPERATIONS = new Set(['assign', 'set', 'push', 'remove', 'increment', 'decrement', ...KEYED_OPERATIONS]);
+/** Parameters of a keyed operation whose value names an event field. */
+const EVENT_FIELD_PARAMETERS = new Set(['key', 'value', 'by']);
 
 export function completionsAt(text: string, offset: number): Completion[] {
   const cursor = cursorContext(text, offset);
@@ -59,16 +63,33 @@ function keyFields(cursor: CursorContext, outline: DomainOutline): readonly Fiel
   const path = cursor.path;
   const { aggregate, event } = enclosing(outline, path);
   if (aggregate === undefined) return undefined;
+  if (path.length === 6 && path[4] === 'apply' && KEYED_OPERATIONS.has(path[5] ?? '')) return aggregate.state.fields.filter(isCollection);
   if (path.length === 6 && path[4] === 'apply' && APPLY_OPERATIONS.has(path[5] ?? '')) return aggregate.state.fields;
   if (path.at(-1) === 'upcast') return event?.fields ?? aggregate.state.fields;
   return undefined;
 }
 
-/** Values that name an event field: the right-hand side of an apply operation. */
+/**
+ * Values that name a field: the right-hand side of an apply operation and a keyed operation's
+ * `key`, `value` and `by` (event fields), a keyed operation's `field` (the element's fields).
+ */
 function valueFields(cursor: CursorContext, outline: DomainOutline): readonly FieldDecl[] | undefined {
   const path = cursor.path;
   if (path.length === 7 && path[4] === 'apply' && APPLY_OPERATIONS.has(path[5] ?? '')) return enclosing(outline, path).event?.fields;
-  return undefined;
+  if (path.length !== 8 || path[4] !== 'apply' || !KEYED_OPERATIONS.has(path[5] ?? '')) return undefined;
+  if (EVENT_FIELD_PARAMETERS.has(path[7] ?? '')) return enclosing(outline, path).event?.fields;
+  if (path[7] !== 'field') return undefined;
+  const collection = enclosing(outline, path).aggregate?.state.fields.find((f) => f.name === path[6]);
+  const typeText = collection === undefined ? undefined : fieldTypeText(collection);
+  const element = /^(?:map<\s*(\w+)\s*>|(\w+)\[\])$/.exec(typeText?.trim() ?? '');
+  const typeName = element?.[1] ?? element?.[2];
+  return outline.types.find((t) => t.name === typeName && t.kind === 'value object')?.fields;
+}
+
+/** A list or map state field: what keyed operations change. */
+function isCollection(field: FieldDecl): boolean {
+  const type = fieldTypeText(field)?.trim() ?? '';
+  return type.endsWith('[]') || type.startsWith('map<');
 }
 
 /** The type text of a field: its expression, or the `type` of its spec. */

@@ -62,7 +62,8 @@ export function definitionAt(text: string, offset: number): Span | undefined {
     const key = outline.types.find((t) => t.name === wordAt(text, offset))?.key;
     return key === undefined ? undefined : spanOf(key);
   }
-  if (at.path.length === 7 && at.path[4] === 'apply') {
+  const keyedEventField = at.path.length === 8 && at.path[4] === 'apply' && ['key', 'value', 'by'].includes(at.path[7] ?? '');
+  if ((at.path.length === 7 && at.path[4] === 'apply') || keyedEventField) {
     const key = enclosing(outline, at.path).event?.fields.find((f) => f.name === String(at.scalar.value))?.key;
     return key === undefined ? undefined : spanOf(key);
   }

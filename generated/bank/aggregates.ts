@@ -2,7 +2,14 @@
 import { Decimal } from 'decimal.js';
 import { Aggregate, newAggregateId } from 'eventforge/runtime';
 import type { AggregateDescriptor } from 'eventforge/runtime';
-import { addDecimal, checkPayload, outOfOrder, removeFirst, subtractDecimal } from 'eventforge/runtime/internal';
+import {
+  addDecimal,
+  checkPayload,
+  outOfOrder,
+  removeEntry,
+  removeFirst,
+  subtractDecimal,
+} from 'eventforge/runtime/internal';
 import type { Mutable } from 'eventforge/runtime/internal';
 import { accountDescriptor, transferDescriptor } from './descriptors.js';
 import {
@@ -13,6 +20,7 @@ import {
   feeChargedCodec,
   frozenCodec,
   interestAppliedCodec,
+  limitRemovedCodec,
   limitSetCodec,
   openedCodec,
   requestedCodec,
@@ -51,6 +59,9 @@ import type {
   InterestApplied,
   InterestAppliedData,
   InterestAppliedInput,
+  LimitRemoved,
+  LimitRemovedData,
+  LimitRemovedInput,
   LimitSet,
   LimitSetData,
   LimitSetInput,
@@ -91,6 +102,7 @@ import {
   validateFeeCharged,
   validateFrozen,
   validateInterestApplied,
+  validateLimitRemoved,
   validateLimitSet,
   validateOpened,
   validateRequested,
@@ -265,6 +277,18 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
   }
 
   /**
+   * Triggers `LimitRemoved`: checks the payload (ValidationError listing every violation, nothing
+   * queued), applies it and queues it for the next save.
+   */
+  protected triggerLimitRemoved(input: LimitRemovedInput): LimitRemoved {
+    const data: LimitRemovedData = {
+      name: input.name,
+    };
+    const encoded = checkPayload('Bank.Account.LimitRemoved', validateLimitRemoved, limitRemovedCodec, data);
+    return this.triggerEvent<LimitRemoved>('LimitRemoved', data, { encoded });
+  }
+
+  /**
    * Triggers `LimitSet`: checks the payload (ValidationError listing every violation, nothing queued),
    * applies it and queues it for the next save.
    */
@@ -417,8 +441,17 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
           balance: addDecimal(state.balance, event.data.amount),
         };
       }
+      case 'LimitRemoved': {
+        return {
+          ...state,
+          limits: removeEntry(state.limits, event.data.name),
+        };
+      }
       case 'LimitSet': {
-        return this.applyLimitSet(state, event);
+        return {
+          ...state,
+          limits: { ...state.limits, [event.data.name]: event.data.value },
+        };
       }
       case 'StatementAttached': {
         return state;
@@ -450,12 +483,6 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
   protected override isDiscarding(event: AccountEvent): boolean {
     return event.type === 'Closed';
   }
-
-  /**
-   * The state after `LimitSet`. Implement it in the hand-written subclass; return a new state, never
-   * change `state`.
-   */
-  protected abstract applyLimitSet(state: AccountState, event: LimitSet): AccountState;
 
   /**
    * The state after `TransferReceived`. Implement it in the hand-written subclass; return a new state,

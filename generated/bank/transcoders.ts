@@ -28,6 +28,8 @@ import type {
   FrozenV1,
   InterestAppliedData,
   InterestAppliedV1,
+  LimitRemovedData,
+  LimitRemovedV1,
   LimitSetData,
   LimitSetV1,
   Money,
@@ -371,6 +373,35 @@ export const interestAppliedCodec: PayloadCodec<InterestAppliedData> = {
         return decodeInterestAppliedV1(data, interestAppliedV1At);
       default:
         throw wire.unknownVersion('Bank.Account.InterestApplied', version, 1);
+    }
+  },
+};
+
+const limitRemovedV1At: DecodeAt = { topic: 'Bank.Account.LimitRemoved', version: 1 };
+
+function encodeLimitRemoved(value: LimitRemovedData): JsonValue {
+  return {
+    name: value.name,
+  };
+}
+
+function decodeLimitRemovedV1(data: unknown, at: DecodeAt): LimitRemovedV1 {
+  const o = wire.readPayload(data, at);
+  return {
+    name: wire.readString(o['name'], at, '', 'name'),
+  };
+}
+
+/** Transcoder of `Bank.Account.LimitRemoved`: writes version 1. */
+export const limitRemovedCodec: PayloadCodec<LimitRemovedData> = {
+  version: 1,
+  encode: encodeLimitRemoved,
+  decode(data: unknown, version: number): LimitRemovedData {
+    switch (version) {
+      case 1:
+        return decodeLimitRemovedV1(data, limitRemovedV1At);
+      default:
+        throw wire.unknownVersion('Bank.Account.LimitRemoved', version, 1);
     }
   },
 };

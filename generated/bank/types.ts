@@ -202,6 +202,18 @@ export type InterestAppliedInput = InterestAppliedData;
 /** Stored as `Bank.Account.InterestApplied`. */
 export type InterestApplied = DomainEvent<'InterestApplied', InterestAppliedData>;
 
+/** Payload of `Bank.Account.LimitRemoved`, schema version 1 (current). */
+export interface LimitRemovedV1 {
+  readonly name: string;
+}
+
+/** Payload of `Bank.Account.LimitRemoved` in its current schema version. */
+export type LimitRemovedData = LimitRemovedV1;
+/** What triggering `LimitRemoved` takes. */
+export type LimitRemovedInput = LimitRemovedData;
+/** Stored as `Bank.Account.LimitRemoved`. */
+export type LimitRemoved = DomainEvent<'LimitRemoved', LimitRemovedData>;
+
 /** Payload of `Bank.Account.LimitSet`, schema version 1 (current). */
 export interface LimitSetV1 {
   /** Constraints: at least 1 character. */
@@ -370,6 +382,7 @@ export type AccountEvent =
   | FeeCharged
   | Frozen
   | InterestApplied
+  | LimitRemoved
   | LimitSet
   | Opened
   | StatementAttached

@@ -32,6 +32,11 @@ export declare const validateFrozen: SchemaValidator;
  */
 export declare const validateInterestApplied: SchemaValidator;
 /**
+ * Checks the wire form of a `Bank.Account.LimitRemoved` input against the event's declared types and
+ * constraints.
+ */
+export declare const validateLimitRemoved: SchemaValidator;
+/**
  * Checks the wire form of a `Bank.Account.LimitSet` input against the event's declared types and
  * constraints.
  */

@@ -744,14 +744,77 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
   return errors === 0;
 }
 
-export const validateLimitSet = validate6;
-const schema7 = {"$id":"/events/Bank.Account.LimitSet","type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"value":{"type":"string","textFormat":"decimal","decimalMinimum":"0"}}};
+export const validateLimitRemoved = validate6;
+const schema7 = {"$id":"/events/Bank.Account.LimitRemoved","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string"}}};
+
+function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+  /*# sourceURL="/events/Bank.Account.LimitRemoved" */;
+  let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(data.name === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+      if(vErrors === null){
+        vErrors = [err0];
+      }
+      else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    const _errs1 = errors;
+    for(const key0 in data){
+      if(!(key0 === "name")){
+        const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+        if(vErrors === null){
+          vErrors = [err1];
+        }
+        else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if(data.name !== undefined){
+      let data0 = data.name;
+      const _errs2 = errors;
+      if(typeof data0 !== "string"){
+        const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
+          vErrors = [err2];
+        }
+        else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      const _errs3 = errors;
+      var valid0 = _errs2 === errors;
+    }
+  }
+  else {
+    const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+    if(vErrors === null){
+      vErrors = [err3];
+    }
+    else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  validate6.errors = vErrors;
+  return errors === 0;
+}
+
+export const validateLimitSet = validate7;
+const schema8 = {"$id":"/events/Bank.Account.LimitSet","type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"value":{"type":"string","textFormat":"decimal","decimalMinimum":"0"}}};
 const func12 = __codePointLength;
 const func13 = __isDecimalText;
 const func14 = __compareDecimalText;
 const func15 = __isDecimalText;
 
-function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.LimitSet" */;
   let vErrors = null;
   let errors = 0;
@@ -867,12 +930,12 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     errors++;
   }
-  validate6.errors = vErrors;
+  validate7.errors = vErrors;
   return errors === 0;
 }
 
-export const validateOpened = validate7;
-const schema8 = {"$id":"/events/Bank.Account.Opened","type":"object","required":["owner","email","currency","openedOn"],"additionalProperties":false,"properties":{"owner":{"type":"string","minLength":1,"maxLength":100},"email":{"type":"string","pattern":"^[^@\\s]+@[^@\\s]+$"},"currency":{"type":"string","enum":["EUR","USD","GBP"]},"openedOn":{"type":"string","textFormat":"date"},"overdraftLimit":{"type":"string","textFormat":"decimal","decimalMinimum":"0"}}};
+export const validateOpened = validate8;
+const schema9 = {"$id":"/events/Bank.Account.Opened","type":"object","required":["owner","email","currency","openedOn"],"additionalProperties":false,"properties":{"owner":{"type":"string","minLength":1,"maxLength":100},"email":{"type":"string","pattern":"^[^@\\s]+@[^@\\s]+$"},"currency":{"type":"string","enum":["EUR","USD","GBP"]},"openedOn":{"type":"string","textFormat":"date"},"overdraftLimit":{"type":"string","textFormat":"decimal","decimalMinimum":"0"}}};
 const func16 = __codePointLength;
 const func17 = __codePointLength;
 const func18 = __isDateText;
@@ -881,7 +944,7 @@ const func20 = __compareDecimalText;
 const func21 = __isDecimalText;
 const pattern1 = new RegExp("^[^@\\s]+@[^@\\s]+$", "u");
 
-function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Opened" */;
   let vErrors = null;
   let errors = 0;
@@ -1020,9 +1083,9 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
         errors++;
       }
       const _errs7 = errors;
-      const vSchema0 = schema8.properties.currency.enum;
+      const vSchema0 = schema9.properties.currency.enum;
       if(!(((data2 === "EUR") || (data2 === "USD")) || (data2 === "GBP"))){
-        const err11 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/enum",keyword:"enum",params:{allowedValues: schema8.properties.currency.enum},message:"must be equal to one of the allowed values"};
+        const err11 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/enum",keyword:"enum",params:{allowedValues: schema9.properties.currency.enum},message:"must be equal to one of the allowed values"};
         if(vErrors === null){
           vErrors = [err11];
         }
@@ -1110,17 +1173,17 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     errors++;
   }
-  validate7.errors = vErrors;
+  validate8.errors = vErrors;
   return errors === 0;
 }
 
-export const validateStatementAttached = validate8;
-const schema9 = {"$id":"/events/Bank.Account.StatementAttached","type":"object","required":["document","metadata","pages","sizeBytes","issuedAt","checksums"],"additionalProperties":false,"properties":{"document":{"type":"string","textFormat":"base64"},"metadata":{},"pages":{"type":"integer","minimum":1},"sizeBytes":{"type":"string","textFormat":"integer"},"issuedAt":{"type":"string","textFormat":"date-time"},"checksums":{"type":"object","additionalProperties":{"type":"string"}}}};
+export const validateStatementAttached = validate9;
+const schema10 = {"$id":"/events/Bank.Account.StatementAttached","type":"object","required":["document","metadata","pages","sizeBytes","issuedAt","checksums"],"additionalProperties":false,"properties":{"document":{"type":"string","textFormat":"base64"},"metadata":{},"pages":{"type":"integer","minimum":1},"sizeBytes":{"type":"string","textFormat":"integer"},"issuedAt":{"type":"string","textFormat":"date-time"},"checksums":{"type":"object","additionalProperties":{"type":"string"}}}};
 const func22 = __isBase64Text;
 const func23 = __isIntegerText;
 const func24 = __isDateTimeText;
 
-function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.StatementAttached" */;
   let vErrors = null;
   let errors = 0;
@@ -1357,16 +1420,16 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     errors++;
   }
-  validate8.errors = vErrors;
+  validate9.errors = vErrors;
   return errors === 0;
 }
 
-export const validateTagged = validate9;
-const schema10 = {"$id":"/events/Bank.Account.Tagged","type":"object","required":["tag"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1,"maxLength":30}}};
+export const validateTagged = validate10;
+const schema11 = {"$id":"/events/Bank.Account.Tagged","type":"object","required":["tag"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1,"maxLength":30}}};
 const func25 = __codePointLength;
 const func26 = __codePointLength;
 
-function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Tagged" */;
   let vErrors = null;
   let errors = 0;
@@ -1444,20 +1507,20 @@ function validate9(data, {instancePath="", parentData, parentDataProperty, rootD
     }
     errors++;
   }
-  validate9.errors = vErrors;
+  validate10.errors = vErrors;
   return errors === 0;
 }
 
-export const validateTransferReceived = validate10;
-const schema11 = {"$id":"/events/Bank.Account.TransferReceived","type":"object","required":["transferId","fromAccount","amount"],"additionalProperties":false,"properties":{"transferId":{"type":"string","textFormat":"uuid"},"fromAccount":{"type":"string","textFormat":"uuid"},"amount":{"$ref":"/value-objects/Money"}}};
-const schema12 = {"$id":"/value-objects/Money","type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0"},"currency":{"type":"string","enum":["EUR","USD","GBP"]}}};
+export const validateTransferReceived = validate11;
+const schema12 = {"$id":"/events/Bank.Account.TransferReceived","type":"object","required":["transferId","fromAccount","amount"],"additionalProperties":false,"properties":{"transferId":{"type":"string","textFormat":"uuid"},"fromAccount":{"type":"string","textFormat":"uuid"},"amount":{"$ref":"/value-objects/Money"}}};
+const schema13 = {"$id":"/value-objects/Money","type":"object","required":["amount","currency"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0"},"currency":{"type":"string","enum":["EUR","USD","GBP"]}}};
 const func27 = __isUuidText;
 const func28 = __isUuidText;
 const func29 = __isDecimalText;
 const func30 = __compareDecimalText;
 const func31 = __isDecimalText;
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.TransferReceived" */;
   let vErrors = null;
   let errors = 0;
@@ -1653,9 +1716,9 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
             errors++;
           }
           const _errs13 = errors;
-          const vSchema0 = schema12.properties.currency.enum;
+          const vSchema0 = schema13.properties.currency.enum;
           if(!(((data4 === "EUR") || (data4 === "USD")) || (data4 === "GBP"))){
-            const err15 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
+            const err15 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema13.properties.currency.enum},message:"must be equal to one of the allowed values"};
             if(vErrors === null){
               vErrors = [err15];
             }
@@ -1691,19 +1754,19 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
     }
     errors++;
   }
-  validate10.errors = vErrors;
+  validate11.errors = vErrors;
   return errors === 0;
 }
 
-export const validateTransferSent = validate11;
-const schema13 = {"$id":"/events/Bank.Account.TransferSent","type":"object","required":["transferId","toAccount","amount"],"additionalProperties":false,"properties":{"transferId":{"type":"string","textFormat":"uuid"},"toAccount":{"type":"string","textFormat":"uuid"},"amount":{"$ref":"/value-objects/Money"}}};
+export const validateTransferSent = validate12;
+const schema14 = {"$id":"/events/Bank.Account.TransferSent","type":"object","required":["transferId","toAccount","amount"],"additionalProperties":false,"properties":{"transferId":{"type":"string","textFormat":"uuid"},"toAccount":{"type":"string","textFormat":"uuid"},"amount":{"$ref":"/value-objects/Money"}}};
 const func32 = __isUuidText;
 const func33 = __isUuidText;
 const func34 = __isDecimalText;
 const func35 = __compareDecimalText;
 const func36 = __isDecimalText;
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.TransferSent" */;
   let vErrors = null;
   let errors = 0;
@@ -1899,9 +1962,9 @@ function validate11(data, {instancePath="", parentData, parentDataProperty, root
             errors++;
           }
           const _errs13 = errors;
-          const vSchema0 = schema12.properties.currency.enum;
+          const vSchema0 = schema13.properties.currency.enum;
           if(!(((data4 === "EUR") || (data4 === "USD")) || (data4 === "GBP"))){
-            const err15 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
+            const err15 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema13.properties.currency.enum},message:"must be equal to one of the allowed values"};
             if(vErrors === null){
               vErrors = [err15];
             }
@@ -1937,14 +2000,14 @@ function validate11(data, {instancePath="", parentData, parentDataProperty, root
     }
     errors++;
   }
-  validate11.errors = vErrors;
+  validate12.errors = vErrors;
   return errors === 0;
 }
 
-export const validateUntagged = validate12;
-const schema15 = {"$id":"/events/Bank.Account.Untagged","type":"object","required":["tag"],"additionalProperties":false,"properties":{"tag":{"type":"string"}}};
+export const validateUntagged = validate13;
+const schema16 = {"$id":"/events/Bank.Account.Untagged","type":"object","required":["tag"],"additionalProperties":false,"properties":{"tag":{"type":"string"}}};
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Untagged" */;
   let vErrors = null;
   let errors = 0;
@@ -2000,18 +2063,18 @@ function validate12(data, {instancePath="", parentData, parentDataProperty, root
     }
     errors++;
   }
-  validate12.errors = vErrors;
+  validate13.errors = vErrors;
   return errors === 0;
 }
 
-export const validateWithdrawn = validate13;
-const schema16 = {"$id":"/events/Bank.Account.Withdrawn","type":"object","required":["amount"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0.01"},"reference":{"type":"string","maxLength":140}}};
+export const validateWithdrawn = validate14;
+const schema17 = {"$id":"/events/Bank.Account.Withdrawn","type":"object","required":["amount"],"additionalProperties":false,"properties":{"amount":{"type":"string","textFormat":"decimal","decimalMinimum":"0.01"},"reference":{"type":"string","maxLength":140}}};
 const func37 = __isDecimalText;
 const func38 = __compareDecimalText;
 const func39 = __isDecimalText;
 const func40 = __codePointLength;
 
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Account.Withdrawn" */;
   let vErrors = null;
   let errors = 0;
@@ -2117,15 +2180,15 @@ function validate13(data, {instancePath="", parentData, parentDataProperty, root
     }
     errors++;
   }
-  validate13.errors = vErrors;
+  validate14.errors = vErrors;
   return errors === 0;
 }
 
-export const validateFailed = validate14;
-const schema17 = {"$id":"/events/Bank.Transfer.Failed","type":"object","required":["reason"],"additionalProperties":false,"properties":{"reason":{"type":"string","minLength":1}}};
+export const validateFailed = validate15;
+const schema18 = {"$id":"/events/Bank.Transfer.Failed","type":"object","required":["reason"],"additionalProperties":false,"properties":{"reason":{"type":"string","minLength":1}}};
 const func41 = __codePointLength;
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Transfer.Failed" */;
   let vErrors = null;
   let errors = 0;
@@ -2193,19 +2256,19 @@ function validate14(data, {instancePath="", parentData, parentDataProperty, root
     }
     errors++;
   }
-  validate14.errors = vErrors;
+  validate15.errors = vErrors;
   return errors === 0;
 }
 
-export const validateRequested = validate15;
-const schema18 = {"$id":"/events/Bank.Transfer.Requested","type":"object","required":["fromAccount","toAccount","amount"],"additionalProperties":false,"properties":{"fromAccount":{"type":"string","textFormat":"uuid"},"toAccount":{"type":"string","textFormat":"uuid"},"amount":{"$ref":"/value-objects/Money"}}};
+export const validateRequested = validate16;
+const schema19 = {"$id":"/events/Bank.Transfer.Requested","type":"object","required":["fromAccount","toAccount","amount"],"additionalProperties":false,"properties":{"fromAccount":{"type":"string","textFormat":"uuid"},"toAccount":{"type":"string","textFormat":"uuid"},"amount":{"$ref":"/value-objects/Money"}}};
 const func42 = __isUuidText;
 const func43 = __isUuidText;
 const func44 = __isDecimalText;
 const func45 = __compareDecimalText;
 const func46 = __isDecimalText;
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   /*# sourceURL="/events/Bank.Transfer.Requested" */;
   let vErrors = null;
   let errors = 0;
@@ -2401,9 +2464,9 @@ function validate15(data, {instancePath="", parentData, parentDataProperty, root
             errors++;
           }
           const _errs13 = errors;
-          const vSchema0 = schema12.properties.currency.enum;
+          const vSchema0 = schema13.properties.currency.enum;
           if(!(((data4 === "EUR") || (data4 === "USD")) || (data4 === "GBP"))){
-            const err15 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema12.properties.currency.enum},message:"must be equal to one of the allowed values"};
+            const err15 = {instancePath:instancePath+"/amount/currency",schemaPath:"/value-objects/Money/properties/currency/enum",keyword:"enum",params:{allowedValues: schema13.properties.currency.enum},message:"must be equal to one of the allowed values"};
             if(vErrors === null){
               vErrors = [err15];
             }
@@ -2439,7 +2502,7 @@ function validate15(data, {instancePath="", parentData, parentDataProperty, root
     }
     errors++;
   }
-  validate15.errors = vErrors;
+  validate16.errors = vErrors;
   return errors === 0;
 }
 

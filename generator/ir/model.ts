@@ -141,7 +141,38 @@ export type ApplyOpDef =
   | { readonly kind: 'push'; readonly stateField: string; readonly source: ApplySourceDef }
   | { readonly kind: 'remove'; readonly stateField: string; readonly source: ApplySourceDef }
   | { readonly kind: 'increment'; readonly stateField: string; readonly source: ApplySourceDef }
-  | { readonly kind: 'decrement'; readonly stateField: string; readonly source: ApplySourceDef };
+  | { readonly kind: 'decrement'; readonly stateField: string; readonly source: ApplySourceDef }
+  | KeyedOpDef;
+
+/**
+ * Which element a keyed operation changes. In a list (of value objects): the elements whose
+ * `elementField` equals the key; in a map: the entry at the key.
+ */
+export interface ElementKeyDef {
+  /** List only: the element's field compared with the key. */
+  readonly elementField?: string;
+  /** The event field holding the key; absent for upsert into a list, where the value carries its own key. */
+  readonly eventField?: string;
+}
+
+/**
+ * An operation on one element of a list or map state field, found by key. upsert replaces the
+ * first element with the value's key (dropping later ones with that key) or appends it;
+ * incrementAt/decrementAt change a number of the first element with the key (`field` names it in
+ * a value object), creating the element from defaults when it is absent and `createIfAbsent`;
+ * removeAt removes every element with the key.
+ */
+export type KeyedOpDef =
+  | { readonly kind: 'upsert'; readonly stateField: string; readonly key: ElementKeyDef; readonly source: ApplySourceDef }
+  | {
+      readonly kind: 'incrementAt' | 'decrementAt';
+      readonly stateField: string;
+      readonly key: ElementKeyDef;
+      readonly field?: string;
+      readonly source: ApplySourceDef;
+      readonly createIfAbsent: boolean;
+    }
+  | { readonly kind: 'removeAt'; readonly stateField: string; readonly key: ElementKeyDef };
 
 /**
  * How an event changes state.

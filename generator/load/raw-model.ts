@@ -74,10 +74,38 @@ export interface RawApplyOp {
   readonly quoted: boolean;
 }
 
+/** Operations on one element of a list or map state field, found by a key. */
+export type KeyedVerb = 'upsert' | 'incrementAt' | 'decrementAt' | 'removeAt';
+export const KEYED_VERBS: readonly KeyedVerb[] = ['upsert', 'incrementAt', 'decrementAt', 'removeAt'];
+
+/** A value in `apply`: an event field name or a constant. */
+export interface RawApplySource {
+  readonly value: Located<string | number | boolean>;
+  /** Written in quotes: always a constant, even when an event field has that name. */
+  readonly quoted: boolean;
+}
+
+/** `<verb>: { lines: { key: sku, field: quantity, by: quantity } }`, one state field's entry. */
+export interface RawKeyedOp {
+  readonly verb: KeyedVerb;
+  readonly stateField: Located<string>;
+  /** `key: sku`: the element field of a list (also the event field holding the key), the event field of a map. */
+  readonly key?: Located<string>;
+  /** `key: { sku: itemSku }`: a list's element field `sku` matched by the event field `itemSku`. */
+  readonly keyFrom?: { readonly elementField: Located<string>; readonly eventField: Located<string> };
+  /** `field:` the numeric field of a value-object element that increment/decrement change. */
+  readonly field?: Located<string>;
+  /** `value:` of upsert, `by:` of incrementAt/decrementAt. */
+  readonly source?: RawApplySource;
+  readonly ifAbsent?: Located<string>;
+  /** The whole entry, for problems that concern it as a whole. */
+  readonly range: SourceRange;
+}
+
 export type RawApply =
   | { readonly kind: 'custom'; readonly range: SourceRange }
   | { readonly kind: 'none'; readonly range: SourceRange }
-  | { readonly kind: 'ops'; readonly range: SourceRange; readonly ops: readonly RawApplyOp[] };
+  | { readonly kind: 'ops'; readonly range: SourceRange; readonly ops: readonly RawApplyOp[]; readonly keyed: readonly RawKeyedOp[] };
 
 /** Shared by events and state: current fields plus earlier versions. */
 export interface RawPayload {

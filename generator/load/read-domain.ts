@@ -7,15 +7,18 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, type Sca
 import type { JsonValue } from '../ir/model.js';
 import {
   APPLY_VERBS,
+  KEYED_VERBS,
   type Located,
   type RawAggregate,
   type RawApply,
   type RawApplyOp,
+  type RawApplySource,
   type RawConstraints,
   type RawDomain,
   type RawEvent,
   type RawField,
   type RawHistoryEntry,
+  type RawKeyedOp,
   type RawPayload,
   type RawTypeDecl,
   type RawUpcast,
@@ -155,17 +158,40 @@ class DomainReader {
     const map = isMap(entry.value) ? entry.value : null;
     for (const verb of APPLY_VERBS) {
       for (const op of this.entries(this.child(map, verb))) {
-        const value = isScalar(op.value) ? op.value.value : null;
-        if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
-        ops.push({
-          verb,
-          stateField: this.keyLocated(op),
-          source: { value, range: rangeOfNode(this.source, op.value) },
-          quoted: isScalar(op.value) && (op.value.type === 'QUOTE_DOUBLE' || op.value.type === 'QUOTE_SINGLE'),
-        });
+        const source = this.applySource(op.value);
+        if (source !== undefined) ops.push({ verb, stateField: this.keyLocated(op), source: source.value, quoted: source.quoted });
       }
     }
-    return { kind: 'ops', range, ops };
+    const keyed = KEYED_VERBS.flatMap((verb) => this.entries(this.child(map, verb)).map((op) => this.keyedOp(verb, op)));
+    return { kind: 'ops', range, ops, keyed };
+  }
+
+  /** An event field name or a constant, as written. */
+  private applySource(node: Node | null): RawApplySource | undefined {
+    const value = isScalar(node) ? node.value : null;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+    const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+    return { value: { value, range: rangeOfNode(this.source, node) }, quoted };
+  }
+
+  private keyedOp(verb: RawKeyedOp['verb'], entry: Entry): RawKeyedOp {
+    const map = isMap(entry.value) ? entry.value : null;
+    const key = this.locatedString(map, 'key');
+    const keyFrom = this.entries(this.child(map, 'key'))[0];
+    const eventField = keyFrom !== undefined && isScalar(keyFrom.value) && typeof keyFrom.value.value === 'string' ? { value: keyFrom.value.value, range: rangeOfNode(this.source, keyFrom.value) } : undefined;
+    const field = this.locatedString(map, 'field');
+    const source = this.applySource(this.child(map, verb === 'upsert' ? 'value' : 'by'));
+    const ifAbsent = this.locatedString(map, 'ifAbsent');
+    return {
+      verb,
+      stateField: this.keyLocated(entry),
+      range: rangeOfNode(this.source, entry.value),
+      ...(key !== undefined ? { key } : {}),
+      ...(keyFrom !== undefined && eventField !== undefined ? { keyFrom: { elementField: this.keyLocated(keyFrom), eventField } } : {}),
+      ...(field !== undefined ? { field } : {}),
+      ...(source !== undefined ? { source } : {}),
+      ...(ifAbsent !== undefined ? { ifAbsent } : {}),
+    };
   }
 
   private fields(node: Node | null): RawField[] {

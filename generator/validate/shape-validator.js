@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://eventforge.dev/schemas/domain.schema.json","title":"eventforge domain","description":"One eventforge domain: value objects, enums and event-sourced aggregates with their events, event versions and upcasters. See docs/language.md.","type":"object","required":["domain"],"additionalProperties":false,"properties":{"domain":{"description":"The domain's name, PascalCase (e.g. DogSchool). It prefixes every stored event name (topic) and names the generated folder (dog-school/).","$ref":"#/definitions/pascalName"},"description":{"description":"What the domain is about; carried into generated docs.","type":"string"},"upcasters":{"description":"The hand-written module exporting custom upcaster functions (`using:`), relative to this schema file, e.g. ./bank.upcasters.ts. Needed only when some upcast uses a function.","type":"string","pattern":"^\\.{1,2}/.+\\.(ts|mts|js|mjs)$","patternErrorMessage":"Use a path relative to this schema file, starting with ./ or ../ and ending in .ts, .mts, .js or .mjs (e.g. ./bank.upcasters.ts)."},"types":{"description":"Value objects and enums of the domain, by PascalCase name.","type":"object","propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/typeDeclaration"},"markdownDescription":"**Value objects** (`fields`) and **enums** (`enum`) of the domain, by PascalCase name."},"aggregates":{"description":"The domain's event-sourced aggregates, by PascalCase name.","type":"object","propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/aggregate"},"markdownDescription":"The domain's event-sourced **aggregates**, by PascalCase name."}},"definitions":{"pascalName":{"description":"A PascalCase identifier: a capital letter, then letters and digits.","type":"string","pattern":"^[A-Z][A-Za-z0-9]*$","patternErrorMessage":"Use a PascalCase name: a capital letter, then letters and digits (e.g. TrickAdded, DogSchool)."},"camelName":{"description":"A camelCase identifier: a lower-case letter, then letters and digits.","type":"string","pattern":"^[a-z][A-Za-z0-9]*$","patternErrorMessage":"Use a camelCase name: a lower-case letter, then letters and digits (e.g. ownerName)."},"typeDeclaration":{"description":"A value object (`fields`) or an enum (`enum`).","if":{"type":"object","required":["enum"]},"then":{"$ref":"#/definitions/enumDeclaration"},"else":{"$ref":"#/definitions/valueObject"},"defaultSnippets":[{"label":"value object","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"enum","body":{"enum":["${1:first}","${2:second}"]}}]},"enumDeclaration":{"description":"An enum: a closed set of string values, e.g. { enum: [labrador, poodle] }.","type":"object","required":["enum"],"additionalProperties":false,"properties":{"enum":{"description":"The values, in order. Removing one later needs an upcaster.","type":"array","minItems":1,"items":{"type":"string","minLength":1}},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}}},"valueObject":{"description":"A value object: an immutable record of fields, compared by value.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"fields":{"description":"The value object's fields by camelCase name (at least one).","$ref":"#/definitions/nonEmptyFields"},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}}},"fields":{"description":"Fields by camelCase name: a type expression (string, Trick[], map<decimal>, Breed?) or a map with `type` and constraints.","type":"object","propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/field"}},"nonEmptyFields":{"description":"Fields by camelCase name (at least one): a type expression or a map with `type` and constraints.","type":"object","minProperties":1,"allOf":[{"$ref":"#/definitions/fields"}]},"field":{"description":"A type expression (string, int, float, decimal, bigint, boolean, uuid, datetime, date, bytes, json, a value object or enum; T? optional, T[] list, map<T>) or a map with `type` and constraints.","if":{"type":"string"},"then":{"$ref":"#/definitions/typeExpression"},"else":{"$ref":"#/definitions/fieldSpec"},"markdownDescription":"A **field**: a type expression, or a map with `type` and constraints.\n\n```yaml\nname: string            # required string\nnickname: string?       # optional\ntricks: Trick[]         # list of a value object\nprice: { type: decimal, min: \"0\" }\n```\n\nScalars: `string int float decimal bigint boolean uuid datetime date bytes json`.","defaultSnippets":[{"label":"string field with length","body":{"type":"string","minLength":"^${1:1}","maxLength":"^${2:100}"}},{"label":"decimal field with bounds","body":{"type":"decimal","min":"${1:0}"}},{"label":"personal data","description":"a field marked pii","body":{"type":"${1:string}","pii":true}}]},"typeExpression":{"description":"string, int, float, decimal, bigint, boolean, uuid, datetime, date, bytes, json, or a value object or enum of the domain; `T?` optional, `T[]` list, `map<T>` string keys to T.","type":"string","minLength":1,"examples":["string","int","float","decimal","bigint","boolean","uuid","datetime","date","bytes","json","string?","string[]","map<string>"]},"fieldSpec":{"description":"A field with constraints.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"The type expression: a scalar, a value object or enum of the domain, `T[]`, `map<T>`, optionally followed by `?`.","$ref":"#/definitions/typeExpression"},"minLength":{"description":"Minimum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"maxLength":{"description":"Maximum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"pattern":{"description":"ECMAScript regular expression the whole string must match (string fields).","type":"string","minLength":1},"min":{"description":"Inclusive lower bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"max":{"description":"Inclusive upper bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"default":{"description":"Value used when the field is absent: on creation, and when upcasting a payload that lacks the field. Must fit the type and constraints (decimal as a string, e.g. \"0\"; date as YYYY-MM-DD)."},"pii":{"description":"Personal data: eligible for field-level encryption and crypto-shredding.","type":"boolean"},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}},"markdownDescription":"A field with **constraints**: `type` plus any of `minLength`/`maxLength` (strings, lists), `pattern` (strings), `min`/`max` (numbers; strings keep exact digits for decimal and bigint), `default`, `pii`, `description`."},"bound":{"description":"A number, or a numeric string for exact decimal or bigint bounds.","type":["number","string"],"pattern":"^[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?$","patternErrorMessage":"Use a number, or a numeric string for exact decimal or bigint bounds (e.g. \"0.01\")."},"aggregate":{"description":"An event-sourced aggregate: its state and the events that change it.","type":"object","required":["events"],"additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"snapshot":{"description":"Snapshot policy; applications may override it.","type":"object","required":["every"],"additionalProperties":false,"properties":{"every":{"description":"Take a snapshot when a save crosses a multiple of this many events.","type":"integer","minimum":1}}},"state":{"description":"The aggregate's state: what its events build and its snapshots store.","$ref":"#/definitions/state"},"events":{"description":"The aggregate's events by PascalCase, past-tense name (TrickAdded). At least one has `creates: true`.","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/event"}}},"markdownDescription":"An event-sourced **aggregate**: its `state` and the `events` that change it.\n\n```yaml\nDog:\n  state:\n    fields: { name: string, tricks: Trick[] }\n  events:\n    Registered:\n      creates: true\n      fields: { name: string }\n```\n\nAt least one event has `creates: true`. `snapshot: { every: 50 }` stores a snapshot every 50 events.","defaultSnippets":[{"label":"aggregate","description":"state, a creation event and a second event","body":{"state":{"fields":{"${1:name}":"${2:string}"}},"events":{"${3:Created}":{"creates":true,"fields":{"${1:name}":"${2:string}"}},"${4:Changed}":{"fields":{"${1:name}":"${2:string}"}}}}}]},"state":{"description":"The aggregate's state: what events build and snapshots store. Lists start empty, maps {}, optional fields absent; other required fields need a default or a value from every creation event.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"version":{"description":"Schema version of the state (what snapshots store); default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The state's fields (current version) by camelCase name. Lists start empty, maps {}, optional fields absent.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the state (for snapshots stored by older code): `{ <n>: { fields, upcast } }`.","$ref":"#/definitions/history"}},"markdownDescription":"The aggregate's **state**: what its events build and its snapshots store. Lists start empty, maps `{}`, optional fields absent; other required fields need a `default` or a value from every creation event."},"event":{"description":"An event: a fact about the aggregate, stored forever.","type":"object","additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"creates":{"description":"The event starts the aggregate (at least one per aggregate).","type":"boolean"},"discards":{"description":"After this event the aggregate is gone: repositories no longer find it.","type":"boolean"},"version":{"description":"Current schema version of the event's payload; default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The payload of the current version, by camelCase field name.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the payload: `{ <n>: { fields, upcast } }` for n = 1..version-1.","$ref":"#/definitions/history"},"apply":{"description":"How the event changes state: omitted (assign same-named fields), `custom`, `none`, or operations (assign, set, push, remove, increment, decrement).","$ref":"#/definitions/apply"}},"markdownDescription":"An **event**: a fact about the aggregate, stored forever under the topic `Domain.Aggregate.Event`.\n\n- `creates: true` starts the aggregate; `discards: true` ends it.\n- `fields` is the payload of the current `version`; earlier versions go under `history`.\n- `apply` says how it changes state (omitted: same-named fields are assigned).","defaultSnippets":[{"label":"event","description":"an event with fields","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"creation event","description":"an event that starts the aggregate","body":{"creates":true,"fields":{"${1:field}":"${2:string}"}}},{"label":"new version","description":"version 2 with version 1 under history","body":{"version":2,"fields":{"${1:field}":"${2:string}"},"history":{"1":{"fields":{"${3:oldField}":"${4:string}"}}}}}]},"history":{"description":"Earlier versions of the payload, by version number: their fields and how to upcast each to the next version.","type":"object","propertyNames":{"description":"A version number from 1 (YAML reads `1:` as a number, so no string type is required of the key).","pattern":"^[1-9][0-9]*$","patternErrorMessage":"History is keyed by earlier version numbers: 1, 2, … (below the current `version`)."},"additionalProperties":{"$ref":"#/definitions/historyEntry"}},"historyEntry":{"description":"One earlier version.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"fields":{"description":"The fields of this earlier version.","$ref":"#/definitions/fields"},"upcast":{"description":"How fields of the next version get their values when they cannot be derived: keys are fields of the next version.","type":"object","propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/upcastEntry"}},"description":{"description":"What changed in the next version.","type":"string"}},"markdownDescription":"One **earlier version** of the payload: its `fields` as they were stored, and `upcast` for the next version's fields that cannot be derived (`rename: oldName` or `using: functionName` from the domain's `upcasters` module). New fields with a `default` and removed fields need no entry.","defaultSnippets":[{"label":"earlier version","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"earlier version with a rename","body":{"fields":{"${1:oldName}":"${2:string}"},"upcast":{"${3:newName}":{"rename":"${1:oldName}"}}}}]},"upcastEntry":{"description":"`{ rename: oldField }` or `{ using: functionName }` (exported by the domain's `upcasters` module); exactly one of the two.","type":"object","additionalProperties":false,"properties":{"rename":{"description":"The field's name in the previous version.","$ref":"#/definitions/camelName"},"using":{"description":"A function of the `upcasters` module: (previous: XVk) => XVk1['field'].","type":"string"}}},"apply":{"description":"How the event changes state: omitted (assign same-named fields when they all fit, else an abstract handler), `custom` (abstract handler), `none`, or a map of operations.","if":{"type":"string"},"then":{"type":"string","enum":["custom","none"]},"else":{"$ref":"#/definitions/applyOperations"}},"applyOperations":{"description":"Operations applied in this order: assign, set, push, remove, increment, decrement. Each maps state fields to an event field name or a constant.","type":"object","minProperties":1,"additionalProperties":false,"properties":{"assign":{"description":"state field ← event field (or constant).","$ref":"#/definitions/applyMap"},"set":{"description":"state field ← constant (or event field).","$ref":"#/definitions/applyMap"},"push":{"description":"Append to a list state field.","$ref":"#/definitions/applyMap"},"remove":{"description":"Remove every equal element from a list state field.","$ref":"#/definitions/applyMap"},"increment":{"description":"Add to a numeric state field.","$ref":"#/definitions/applyMap"},"decrement":{"description":"Subtract from a numeric state field.","$ref":"#/definitions/applyMap"}},"markdownDescription":"Operations, applied in order: `assign`, `set`, `push`, `remove`, `increment`, `decrement`. Each maps a state field to an event field or a constant.\n\n```yaml\napply: { push: { tricks: trick }, increment: { trickCount: 1 } }\n```"},"applyMap":{"type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"description":"The name of an event field, or a constant (number, boolean, or a string that names no event field).","type":["string","number","boolean"]},"description":"State field (camelCase) → the event field whose value is used, or a constant."}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://eventforge.dev/schemas/domain.schema.json","title":"eventforge domain","description":"One eventforge domain: value objects, enums and event-sourced aggregates with their events, event versions and upcasters. See docs/language.md.","type":"object","required":["domain"],"additionalProperties":false,"properties":{"domain":{"description":"The domain's name, PascalCase (e.g. DogSchool). It prefixes every stored event name (topic) and names the generated folder (dog-school/).","$ref":"#/definitions/pascalName"},"description":{"description":"What the domain is about; carried into generated docs.","type":"string"},"upcasters":{"description":"The hand-written module exporting custom upcaster functions (`using:`), relative to this schema file, e.g. ./bank.upcasters.ts. Needed only when some upcast uses a function.","type":"string","pattern":"^\\.{1,2}/.+\\.(ts|mts|js|mjs)$","patternErrorMessage":"Use a path relative to this schema file, starting with ./ or ../ and ending in .ts, .mts, .js or .mjs (e.g. ./bank.upcasters.ts)."},"types":{"description":"Value objects and enums of the domain, by PascalCase name.","type":"object","propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/typeDeclaration"},"markdownDescription":"**Value objects** (`fields`) and **enums** (`enum`) of the domain, by PascalCase name."},"aggregates":{"description":"The domain's event-sourced aggregates, by PascalCase name.","type":"object","propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/aggregate"},"markdownDescription":"The domain's event-sourced **aggregates**, by PascalCase name."}},"definitions":{"pascalName":{"description":"A PascalCase identifier: a capital letter, then letters and digits.","type":"string","pattern":"^[A-Z][A-Za-z0-9]*$","patternErrorMessage":"Use a PascalCase name: a capital letter, then letters and digits (e.g. TrickAdded, DogSchool)."},"camelName":{"description":"A camelCase identifier: a lower-case letter, then letters and digits.","type":"string","pattern":"^[a-z][A-Za-z0-9]*$","patternErrorMessage":"Use a camelCase name: a lower-case letter, then letters and digits (e.g. ownerName)."},"typeDeclaration":{"description":"A value object (`fields`) or an enum (`enum`).","if":{"type":"object","required":["enum"]},"then":{"$ref":"#/definitions/enumDeclaration"},"else":{"$ref":"#/definitions/valueObject"},"defaultSnippets":[{"label":"value object","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"enum","body":{"enum":["${1:first}","${2:second}"]}}]},"enumDeclaration":{"description":"An enum: a closed set of string values, e.g. { enum: [labrador, poodle] }.","type":"object","required":["enum"],"additionalProperties":false,"properties":{"enum":{"description":"The values, in order. Removing one later needs an upcaster.","type":"array","minItems":1,"items":{"type":"string","minLength":1}},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}}},"valueObject":{"description":"A value object: an immutable record of fields, compared by value.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"fields":{"description":"The value object's fields by camelCase name (at least one).","$ref":"#/definitions/nonEmptyFields"},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}}},"fields":{"description":"Fields by camelCase name: a type expression (string, Trick[], map<decimal>, Breed?) or a map with `type` and constraints.","type":"object","propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/field"}},"nonEmptyFields":{"description":"Fields by camelCase name (at least one): a type expression or a map with `type` and constraints.","type":"object","minProperties":1,"allOf":[{"$ref":"#/definitions/fields"}]},"field":{"description":"A type expression (string, int, float, decimal, bigint, boolean, uuid, datetime, date, bytes, json, a value object or enum; T? optional, T[] list, map<T>) or a map with `type` and constraints.","if":{"type":"string"},"then":{"$ref":"#/definitions/typeExpression"},"else":{"$ref":"#/definitions/fieldSpec"},"markdownDescription":"A **field**: a type expression, or a map with `type` and constraints.\n\n```yaml\nname: string            # required string\nnickname: string?       # optional\ntricks: Trick[]         # list of a value object\nprice: { type: decimal, min: \"0\" }\n```\n\nScalars: `string int float decimal bigint boolean uuid datetime date bytes json`.","defaultSnippets":[{"label":"string field with length","body":{"type":"string","minLength":"^${1:1}","maxLength":"^${2:100}"}},{"label":"decimal field with bounds","body":{"type":"decimal","min":"${1:0}"}},{"label":"personal data","description":"a field marked pii","body":{"type":"${1:string}","pii":true}}]},"typeExpression":{"description":"string, int, float, decimal, bigint, boolean, uuid, datetime, date, bytes, json, or a value object or enum of the domain; `T?` optional, `T[]` list, `map<T>` string keys to T.","type":"string","minLength":1,"examples":["string","int","float","decimal","bigint","boolean","uuid","datetime","date","bytes","json","string?","string[]","map<string>"]},"fieldSpec":{"description":"A field with constraints.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"The type expression: a scalar, a value object or enum of the domain, `T[]`, `map<T>`, optionally followed by `?`.","$ref":"#/definitions/typeExpression"},"minLength":{"description":"Minimum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"maxLength":{"description":"Maximum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"pattern":{"description":"ECMAScript regular expression the whole string must match (string fields).","type":"string","minLength":1},"min":{"description":"Inclusive lower bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"max":{"description":"Inclusive upper bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"default":{"description":"Value used when the field is absent: on creation, and when upcasting a payload that lacks the field. Must fit the type and constraints (decimal as a string, e.g. \"0\"; date as YYYY-MM-DD)."},"pii":{"description":"Personal data: eligible for field-level encryption and crypto-shredding.","type":"boolean"},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}},"markdownDescription":"A field with **constraints**: `type` plus any of `minLength`/`maxLength` (strings, lists), `pattern` (strings), `min`/`max` (numbers; strings keep exact digits for decimal and bigint), `default`, `pii`, `description`."},"bound":{"description":"A number, or a numeric string for exact decimal or bigint bounds.","type":["number","string"],"pattern":"^[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?$","patternErrorMessage":"Use a number, or a numeric string for exact decimal or bigint bounds (e.g. \"0.01\")."},"aggregate":{"description":"An event-sourced aggregate: its state and the events that change it.","type":"object","required":["events"],"additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"snapshot":{"description":"Snapshot policy; applications may override it.","type":"object","required":["every"],"additionalProperties":false,"properties":{"every":{"description":"Take a snapshot when a save crosses a multiple of this many events.","type":"integer","minimum":1}}},"state":{"description":"The aggregate's state: what its events build and its snapshots store.","$ref":"#/definitions/state"},"events":{"description":"The aggregate's events by PascalCase, past-tense name (TrickAdded). At least one has `creates: true`.","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/event"}}},"markdownDescription":"An event-sourced **aggregate**: its `state` and the `events` that change it.\n\n```yaml\nDog:\n  state:\n    fields: { name: string, tricks: Trick[] }\n  events:\n    Registered:\n      creates: true\n      fields: { name: string }\n```\n\nAt least one event has `creates: true`. `snapshot: { every: 50 }` stores a snapshot every 50 events.","defaultSnippets":[{"label":"aggregate","description":"state, a creation event and a second event","body":{"state":{"fields":{"${1:name}":"${2:string}"}},"events":{"${3:Created}":{"creates":true,"fields":{"${1:name}":"${2:string}"}},"${4:Changed}":{"fields":{"${1:name}":"${2:string}"}}}}}]},"state":{"description":"The aggregate's state: what events build and snapshots store. Lists start empty, maps {}, optional fields absent; other required fields need a default or a value from every creation event.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"version":{"description":"Schema version of the state (what snapshots store); default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The state's fields (current version) by camelCase name. Lists start empty, maps {}, optional fields absent.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the state (for snapshots stored by older code): `{ <n>: { fields, upcast } }`.","$ref":"#/definitions/history"}},"markdownDescription":"The aggregate's **state**: what its events build and its snapshots store. Lists start empty, maps `{}`, optional fields absent; other required fields need a `default` or a value from every creation event."},"event":{"description":"An event: a fact about the aggregate, stored forever.","type":"object","additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"creates":{"description":"The event starts the aggregate (at least one per aggregate).","type":"boolean"},"discards":{"description":"After this event the aggregate is gone: repositories no longer find it.","type":"boolean"},"version":{"description":"Current schema version of the event's payload; default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The payload of the current version, by camelCase field name.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the payload: `{ <n>: { fields, upcast } }` for n = 1..version-1.","$ref":"#/definitions/history"},"apply":{"description":"How the event changes state: omitted (assign same-named fields), `custom`, `none`, or operations (assign, set, push, remove, increment, decrement).","$ref":"#/definitions/apply"}},"markdownDescription":"An **event**: a fact about the aggregate, stored forever under the topic `Domain.Aggregate.Event`.\n\n- `creates: true` starts the aggregate; `discards: true` ends it.\n- `fields` is the payload of the current `version`; earlier versions go under `history`.\n- `apply` says how it changes state (omitted: same-named fields are assigned).","defaultSnippets":[{"label":"event","description":"an event with fields","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"creation event","description":"an event that starts the aggregate","body":{"creates":true,"fields":{"${1:field}":"${2:string}"}}},{"label":"new version","description":"version 2 with version 1 under history","body":{"version":2,"fields":{"${1:field}":"${2:string}"},"history":{"1":{"fields":{"${3:oldField}":"${4:string}"}}}}}]},"history":{"description":"Earlier versions of the payload, by version number: their fields and how to upcast each to the next version.","type":"object","propertyNames":{"description":"A version number from 1 (YAML reads `1:` as a number, so no string type is required of the key).","pattern":"^[1-9][0-9]*$","patternErrorMessage":"History is keyed by earlier version numbers: 1, 2, … (below the current `version`)."},"additionalProperties":{"$ref":"#/definitions/historyEntry"}},"historyEntry":{"description":"One earlier version.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"fields":{"description":"The fields of this earlier version.","$ref":"#/definitions/fields"},"upcast":{"description":"How fields of the next version get their values when they cannot be derived: keys are fields of the next version.","type":"object","propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/upcastEntry"}},"description":{"description":"What changed in the next version.","type":"string"}},"markdownDescription":"One **earlier version** of the payload: its `fields` as they were stored, and `upcast` for the next version's fields that cannot be derived (`rename: oldName` or `using: functionName` from the domain's `upcasters` module). New fields with a `default` and removed fields need no entry.","defaultSnippets":[{"label":"earlier version","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"earlier version with a rename","body":{"fields":{"${1:oldName}":"${2:string}"},"upcast":{"${3:newName}":{"rename":"${1:oldName}"}}}}]},"upcastEntry":{"description":"`{ rename: oldField }` or `{ using: functionName }` (exported by the domain's `upcasters` module); exactly one of the two.","type":"object","additionalProperties":false,"properties":{"rename":{"description":"The field's name in the previous version.","$ref":"#/definitions/camelName"},"using":{"description":"A function of the `upcasters` module: (previous: XVk) => XVk1['field'].","type":"string"}}},"apply":{"description":"How the event changes state: omitted (assign same-named fields when they all fit, else an abstract handler), `custom` (abstract handler), `none`, or a map of operations.","if":{"type":"string"},"then":{"type":"string","enum":["custom","none"]},"else":{"$ref":"#/definitions/applyOperations"}},"applyOperations":{"description":"Operations applied in this order: assign, set, push, remove, increment, decrement, upsert, incrementAt, decrementAt, removeAt. The first six map state fields to an event field name or a constant; the keyed ones change one element of a list or map state field, found by key.","type":"object","minProperties":1,"additionalProperties":false,"properties":{"assign":{"description":"state field ← event field (or constant).","$ref":"#/definitions/applyMap"},"set":{"description":"state field ← constant (or event field).","$ref":"#/definitions/applyMap"},"push":{"description":"Append to a list state field.","$ref":"#/definitions/applyMap"},"remove":{"description":"Remove every equal element from a list state field.","$ref":"#/definitions/applyMap"},"increment":{"description":"Add to a numeric state field.","$ref":"#/definitions/applyMap"},"decrement":{"description":"Subtract from a numeric state field.","$ref":"#/definitions/applyMap"},"upsert":{"description":"Insert or replace the element with the value's key: in a list of value objects, by its `key` field; in a map, at the event field `key`.","$ref":"#/definitions/keyedUpsertMap"},"incrementAt":{"description":"Add `by` to a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"decrementAt":{"description":"Subtract `by` from a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"removeAt":{"description":"Remove the elements with the key from a list of value objects, or the entry at the key from a map.","$ref":"#/definitions/keyedRemoveMap"}},"markdownDescription":"Operations, applied in order: `assign`, `set`, `push`, `remove`, `increment`, `decrement` (each maps a state field to an event field or a constant), then the keyed `upsert`, `incrementAt`, `decrementAt`, `removeAt` (each changes one element of a list or map, found by key).\n\n```yaml\napply: { push: { tricks: trick }, increment: { trickCount: 1 } }\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```"},"applyMap":{"type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"description":"The name of an event field, or a constant (number, boolean, or a string that names no event field).","type":["string","number","boolean"]},"description":"State field (camelCase) → the event field whose value is used, or a constant."},"keyedUpsertMap":{"description":"List or map state field (camelCase) → `{ key, value }`.","markdownDescription":"List or map state field → `{ key, value }`: in a list of value objects `key` is the element field that identifies it (taken from the value); in a map, the event field holding the key.\n\n```yaml\napply: { upsert: { lines: { key: sku, value: line } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","value"],"properties":{"key":{"description":"In a list: the element's key field (compared with the value's). In a map: the event field holding the key.","$ref":"#/definitions/camelName"},"value":{"description":"The event field (or constant) stored as the element.","type":["string","number","boolean"]}}}},"keyedNumberMap":{"description":"List or map state field (camelCase) → `{ key, field, by, ifAbsent }`.","markdownDescription":"List or map state field → `{ key, field, by, ifAbsent }`: changes the number `field` of the element with the key (or the entry itself in a map of numbers).\n\n```yaml\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","by"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]},"field":{"description":"The numeric field of a value-object element to change; omitted for a map of numbers.","$ref":"#/definitions/camelName"},"by":{"description":"The event field (or constant) added or subtracted.","type":["string","number","boolean"]},"ifAbsent":{"description":"When no element has the key: `create` (default) adds one from the key and defaults, the number starting at its default or 0; `ignore` leaves the state field unchanged.","enum":["create","ignore"]}}}},"keyedRemoveMap":{"description":"List or map state field (camelCase) → `{ key }`.","markdownDescription":"List or map state field → `{ key }`: removes every element with the key (a list) or the entry at it (a map).\n\n```yaml\napply: { removeAt: { lines: { key: sku } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]}}}}}};
 const schema12 = {"description":"A PascalCase identifier: a capital letter, then letters and digits.","type":"string","pattern":"^[A-Z][A-Za-z0-9]*$","patternErrorMessage":"Use a PascalCase name: a capital letter, then letters and digits (e.g. TrickAdded, DogSchool)."};
 const pattern0 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 const pattern1 = new RegExp("^\\.{1,2}/.+\\.(ts|mts|js|mjs)$", "u");
@@ -975,7 +975,7 @@ function validate24(data, {instancePath="", parentData, parentDataProperty, root
 
 const schema35 = {"description":"An event: a fact about the aggregate, stored forever.","type":"object","additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"creates":{"description":"The event starts the aggregate (at least one per aggregate).","type":"boolean"},"discards":{"description":"After this event the aggregate is gone: repositories no longer find it.","type":"boolean"},"version":{"description":"Current schema version of the event's payload; default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The payload of the current version, by camelCase field name.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the payload: `{ <n>: { fields, upcast } }` for n = 1..version-1.","$ref":"#/definitions/history"},"apply":{"description":"How the event changes state: omitted (assign same-named fields), `custom`, `none`, or operations (assign, set, push, remove, increment, decrement).","$ref":"#/definitions/apply"}},"markdownDescription":"An **event**: a fact about the aggregate, stored forever under the topic `Domain.Aggregate.Event`.\n\n- `creates: true` starts the aggregate; `discards: true` ends it.\n- `fields` is the payload of the current `version`; earlier versions go under `history`.\n- `apply` says how it changes state (omitted: same-named fields are assigned).","defaultSnippets":[{"label":"event","description":"an event with fields","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"creation event","description":"an event that starts the aggregate","body":{"creates":true,"fields":{"${1:field}":"${2:string}"}}},{"label":"new version","description":"version 2 with version 1 under history","body":{"version":2,"fields":{"${1:field}":"${2:string}"},"history":{"1":{"fields":{"${3:oldField}":"${4:string}"}}}}}]};
 const schema36 = {"description":"How the event changes state: omitted (assign same-named fields when they all fit, else an abstract handler), `custom` (abstract handler), `none`, or a map of operations.","if":{"type":"string"},"then":{"type":"string","enum":["custom","none"]},"else":{"$ref":"#/definitions/applyOperations"}};
-const schema37 = {"description":"Operations applied in this order: assign, set, push, remove, increment, decrement. Each maps state fields to an event field name or a constant.","type":"object","minProperties":1,"additionalProperties":false,"properties":{"assign":{"description":"state field ← event field (or constant).","$ref":"#/definitions/applyMap"},"set":{"description":"state field ← constant (or event field).","$ref":"#/definitions/applyMap"},"push":{"description":"Append to a list state field.","$ref":"#/definitions/applyMap"},"remove":{"description":"Remove every equal element from a list state field.","$ref":"#/definitions/applyMap"},"increment":{"description":"Add to a numeric state field.","$ref":"#/definitions/applyMap"},"decrement":{"description":"Subtract from a numeric state field.","$ref":"#/definitions/applyMap"}},"markdownDescription":"Operations, applied in order: `assign`, `set`, `push`, `remove`, `increment`, `decrement`. Each maps a state field to an event field or a constant.\n\n```yaml\napply: { push: { tricks: trick }, increment: { trickCount: 1 } }\n```"};
+const schema37 = {"description":"Operations applied in this order: assign, set, push, remove, increment, decrement, upsert, incrementAt, decrementAt, removeAt. The first six map state fields to an event field name or a constant; the keyed ones change one element of a list or map state field, found by key.","type":"object","minProperties":1,"additionalProperties":false,"properties":{"assign":{"description":"state field ← event field (or constant).","$ref":"#/definitions/applyMap"},"set":{"description":"state field ← constant (or event field).","$ref":"#/definitions/applyMap"},"push":{"description":"Append to a list state field.","$ref":"#/definitions/applyMap"},"remove":{"description":"Remove every equal element from a list state field.","$ref":"#/definitions/applyMap"},"increment":{"description":"Add to a numeric state field.","$ref":"#/definitions/applyMap"},"decrement":{"description":"Subtract from a numeric state field.","$ref":"#/definitions/applyMap"},"upsert":{"description":"Insert or replace the element with the value's key: in a list of value objects, by its `key` field; in a map, at the event field `key`.","$ref":"#/definitions/keyedUpsertMap"},"incrementAt":{"description":"Add `by` to a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"decrementAt":{"description":"Subtract `by` from a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"removeAt":{"description":"Remove the elements with the key from a list of value objects, or the entry at the key from a map.","$ref":"#/definitions/keyedRemoveMap"}},"markdownDescription":"Operations, applied in order: `assign`, `set`, `push`, `remove`, `increment`, `decrement` (each maps a state field to an event field or a constant), then the keyed `upsert`, `incrementAt`, `decrementAt`, `removeAt` (each changes one element of a list or map, found by key).\n\n```yaml\napply: { push: { tricks: trick }, increment: { trickCount: 1 } }\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```"};
 const schema38 = {"type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"description":"The name of an event field, or a constant (number, boolean, or a string that names no event field).","type":["string","number","boolean"]},"description":"State field (camelCase) → the event field whose value is used, or a constant."};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1056,6 +1056,725 @@ function validate39(data, {instancePath="", parentData, parentDataProperty, root
   return errors === 0;
 }
 
+const schema40 = {"description":"List or map state field (camelCase) → `{ key, value }`.","markdownDescription":"List or map state field → `{ key, value }`: in a list of value objects `key` is the element field that identifies it (taken from the value); in a map, the event field holding the key.\n\n```yaml\napply: { upsert: { lines: { key: sku, value: line } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","value"],"properties":{"key":{"description":"In a list: the element's key field (compared with the value's). In a map: the event field holding the key.","$ref":"#/definitions/camelName"},"value":{"description":"The event field (or constant) stored as the element.","type":["string","number","boolean"]}}}};
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+  let vErrors = null;
+  let errors = 0;
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(Object.keys(data).length < 1){
+      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema40,data};
+      if(vErrors === null){
+        vErrors = [err0];
+      }
+      else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for(const key0 in data){
+      const _errs1 = errors;
+      if(typeof key0 === "string"){
+        if(!pattern3.test(key0)){
+          const err1 = {instancePath,schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:key0,propertyName:key0};
+          if(vErrors === null){
+            vErrors = [err1];
+          }
+          else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      else {
+        const err2 = {instancePath,schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:key0,propertyName:key0};
+        if(vErrors === null){
+          vErrors = [err2];
+        }
+        else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      var valid0 = _errs1 === errors;
+      if(!valid0){
+        const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema40.propertyNames,parentSchema:schema40,data};
+        if(vErrors === null){
+          vErrors = [err3];
+        }
+        else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    for(const key1 in data){
+      let data0 = data[key1];
+      if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+        if(data0.key === undefined){
+          const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema40.additionalProperties.required,parentSchema:schema40.additionalProperties,data:data0};
+          if(vErrors === null){
+            vErrors = [err4];
+          }
+          else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if(data0.value === undefined){
+          const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema40.additionalProperties.required,parentSchema:schema40.additionalProperties,data:data0};
+          if(vErrors === null){
+            vErrors = [err5];
+          }
+          else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        for(const key2 in data0){
+          if(!((key2 === "key") || (key2 === "value"))){
+            const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema40.additionalProperties,data:data0};
+            if(vErrors === null){
+              vErrors = [err6];
+            }
+            else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if(data0.key !== undefined){
+          let data1 = data0.key;
+          if(typeof data1 === "string"){
+            if(!pattern3.test(data1)){
+              const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:data1};
+              if(vErrors === null){
+                vErrors = [err7];
+              }
+              else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+          }
+          else {
+            const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data1};
+            if(vErrors === null){
+              vErrors = [err8];
+            }
+            else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if(data0.value !== undefined){
+          let data2 = data0.value;
+          if(((typeof data2 !== "string") && (!((typeof data2 == "number") && (isFinite(data2))))) && (typeof data2 !== "boolean")){
+            const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/value",schemaPath:"#/additionalProperties/properties/value/type",keyword:"type",params:{type: schema40.additionalProperties.properties.value.type},message:"must be string,number,boolean",schema:schema40.additionalProperties.properties.value.type,parentSchema:schema40.additionalProperties.properties.value,data:data2};
+            if(vErrors === null){
+              vErrors = [err9];
+            }
+            else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
+      }
+      else {
+        const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.additionalProperties.type,parentSchema:schema40.additionalProperties,data:data0};
+        if(vErrors === null){
+          vErrors = [err10];
+        }
+        else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+  }
+  else {
+    const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+    if(vErrors === null){
+      vErrors = [err11];
+    }
+    else {
+      vErrors.push(err11);
+    }
+    errors++;
+  }
+  validate46.errors = vErrors;
+  return errors === 0;
+}
+
+const schema43 = {"description":"List or map state field (camelCase) → `{ key, field, by, ifAbsent }`.","markdownDescription":"List or map state field → `{ key, field, by, ifAbsent }`: changes the number `field` of the element with the key (or the entry itself in a map of numbers).\n\n```yaml\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","by"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]},"field":{"description":"The numeric field of a value-object element to change; omitted for a map of numbers.","$ref":"#/definitions/camelName"},"by":{"description":"The event field (or constant) added or subtracted.","type":["string","number","boolean"]},"ifAbsent":{"description":"When no element has the key: `create` (default) adds one from the key and defaults, the number starting at its default or 0; `ignore` leaves the state field unchanged.","enum":["create","ignore"]}}}};
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+  let vErrors = null;
+  let errors = 0;
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(Object.keys(data).length < 1){
+      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema43,data};
+      if(vErrors === null){
+        vErrors = [err0];
+      }
+      else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for(const key0 in data){
+      const _errs1 = errors;
+      if(typeof key0 === "string"){
+        if(!pattern3.test(key0)){
+          const err1 = {instancePath,schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:key0,propertyName:key0};
+          if(vErrors === null){
+            vErrors = [err1];
+          }
+          else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      else {
+        const err2 = {instancePath,schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:key0,propertyName:key0};
+        if(vErrors === null){
+          vErrors = [err2];
+        }
+        else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      var valid0 = _errs1 === errors;
+      if(!valid0){
+        const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema43.propertyNames,parentSchema:schema43,data};
+        if(vErrors === null){
+          vErrors = [err3];
+        }
+        else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    for(const key1 in data){
+      let data0 = data[key1];
+      if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+        if(data0.key === undefined){
+          const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema43.additionalProperties.required,parentSchema:schema43.additionalProperties,data:data0};
+          if(vErrors === null){
+            vErrors = [err4];
+          }
+          else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if(data0.by === undefined){
+          const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "by"},message:"must have required property '"+"by"+"'",schema:schema43.additionalProperties.required,parentSchema:schema43.additionalProperties,data:data0};
+          if(vErrors === null){
+            vErrors = [err5];
+          }
+          else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        for(const key2 in data0){
+          if(!((((key2 === "key") || (key2 === "field")) || (key2 === "by")) || (key2 === "ifAbsent"))){
+            const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema43.additionalProperties,data:data0};
+            if(vErrors === null){
+              vErrors = [err6];
+            }
+            else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+        if(data0.key !== undefined){
+          let data1 = data0.key;
+          const _errs9 = errors;
+          let valid4 = false;
+          const _errs10 = errors;
+          if(typeof data1 === "string"){
+            if(!pattern3.test(data1)){
+              const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:data1};
+              if(vErrors === null){
+                vErrors = [err7];
+              }
+              else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+          }
+          else {
+            const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data1};
+            if(vErrors === null){
+              vErrors = [err8];
+            }
+            else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+          var _valid0 = _errs10 === errors;
+          valid4 = valid4 || _valid0;
+          if(!valid4){
+            const _errs13 = errors;
+            if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+              if(Object.keys(data1).length > 1){
+                const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema43.additionalProperties.properties.key.anyOf[1],data:data1};
+                if(vErrors === null){
+                  vErrors = [err9];
+                }
+                else {
+                  vErrors.push(err9);
+                }
+                errors++;
+              }
+              if(Object.keys(data1).length < 1){
+                const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema43.additionalProperties.properties.key.anyOf[1],data:data1};
+                if(vErrors === null){
+                  vErrors = [err10];
+                }
+                else {
+                  vErrors.push(err10);
+                }
+                errors++;
+              }
+              for(const key3 in data1){
+                const _errs15 = errors;
+                if(typeof key3 === "string"){
+                  if(!pattern3.test(key3)){
+                    const err11 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:key3,propertyName:key3};
+                    if(vErrors === null){
+                      vErrors = [err11];
+                    }
+                    else {
+                      vErrors.push(err11);
+                    }
+                    errors++;
+                  }
+                }
+                else {
+                  const err12 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:key3,propertyName:key3};
+                  if(vErrors === null){
+                    vErrors = [err12];
+                  }
+                  else {
+                    vErrors.push(err12);
+                  }
+                  errors++;
+                }
+                var valid6 = _errs15 === errors;
+                if(!valid6){
+                  const err13 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema43.additionalProperties.properties.key.anyOf[1].propertyNames,parentSchema:schema43.additionalProperties.properties.key.anyOf[1],data:data1};
+                  if(vErrors === null){
+                    vErrors = [err13];
+                  }
+                  else {
+                    vErrors.push(err13);
+                  }
+                  errors++;
+                }
+              }
+              for(const key4 in data1){
+                let data2 = data1[key4];
+                if(typeof data2 === "string"){
+                  if(!pattern3.test(data2)){
+                    const err14 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:data2};
+                    if(vErrors === null){
+                      vErrors = [err14];
+                    }
+                    else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+                else {
+                  const err15 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data2};
+                  if(vErrors === null){
+                    vErrors = [err15];
+                  }
+                  else {
+                    vErrors.push(err15);
+                  }
+                  errors++;
+                }
+              }
+            }
+            else {
+              const err16 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.additionalProperties.properties.key.anyOf[1].type,parentSchema:schema43.additionalProperties.properties.key.anyOf[1],data:data1};
+              if(vErrors === null){
+                vErrors = [err16];
+              }
+              else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+            var _valid0 = _errs13 === errors;
+            valid4 = valid4 || _valid0;
+          }
+          if(!valid4){
+            const err17 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema43.additionalProperties.properties.key.anyOf,parentSchema:schema43.additionalProperties.properties.key,data:data1};
+            if(vErrors === null){
+              vErrors = [err17];
+            }
+            else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+          else {
+            errors = _errs9;
+            if(vErrors !== null){
+              if(_errs9){
+                vErrors.length = _errs9;
+              }
+              else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if(data0.field !== undefined){
+          let data3 = data0.field;
+          if(typeof data3 === "string"){
+            if(!pattern3.test(data3)){
+              const err18 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/field",schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:data3};
+              if(vErrors === null){
+                vErrors = [err18];
+              }
+              else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          }
+          else {
+            const err19 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/field",schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data3};
+            if(vErrors === null){
+              vErrors = [err19];
+            }
+            else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if(data0.by !== undefined){
+          let data4 = data0.by;
+          if(((typeof data4 !== "string") && (!((typeof data4 == "number") && (isFinite(data4))))) && (typeof data4 !== "boolean")){
+            const err20 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/by",schemaPath:"#/additionalProperties/properties/by/type",keyword:"type",params:{type: schema43.additionalProperties.properties.by.type},message:"must be string,number,boolean",schema:schema43.additionalProperties.properties.by.type,parentSchema:schema43.additionalProperties.properties.by,data:data4};
+            if(vErrors === null){
+              vErrors = [err20];
+            }
+            else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+        if(data0.ifAbsent !== undefined){
+          let data5 = data0.ifAbsent;
+          if(!((data5 === "create") || (data5 === "ignore"))){
+            const err21 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/ifAbsent",schemaPath:"#/additionalProperties/properties/ifAbsent/enum",keyword:"enum",params:{allowedValues: schema43.additionalProperties.properties.ifAbsent.enum},message:"must be equal to one of the allowed values",schema:schema43.additionalProperties.properties.ifAbsent.enum,parentSchema:schema43.additionalProperties.properties.ifAbsent,data:data5};
+            if(vErrors === null){
+              vErrors = [err21];
+            }
+            else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+      }
+      else {
+        const err22 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.additionalProperties.type,parentSchema:schema43.additionalProperties,data:data0};
+        if(vErrors === null){
+          vErrors = [err22];
+        }
+        else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+    }
+  }
+  else {
+    const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
+    if(vErrors === null){
+      vErrors = [err23];
+    }
+    else {
+      vErrors.push(err23);
+    }
+    errors++;
+  }
+  validate48.errors = vErrors;
+  return errors === 0;
+}
+
+const schema49 = {"description":"List or map state field (camelCase) → `{ key }`.","markdownDescription":"List or map state field → `{ key }`: removes every element with the key (a list) or the entry at it (a map).\n\n```yaml\napply: { removeAt: { lines: { key: sku } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]}}}};
+
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+  let vErrors = null;
+  let errors = 0;
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(Object.keys(data).length < 1){
+      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema49,data};
+      if(vErrors === null){
+        vErrors = [err0];
+      }
+      else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for(const key0 in data){
+      const _errs1 = errors;
+      if(typeof key0 === "string"){
+        if(!pattern3.test(key0)){
+          const err1 = {instancePath,schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:key0,propertyName:key0};
+          if(vErrors === null){
+            vErrors = [err1];
+          }
+          else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      else {
+        const err2 = {instancePath,schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:key0,propertyName:key0};
+        if(vErrors === null){
+          vErrors = [err2];
+        }
+        else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      var valid0 = _errs1 === errors;
+      if(!valid0){
+        const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema49.propertyNames,parentSchema:schema49,data};
+        if(vErrors === null){
+          vErrors = [err3];
+        }
+        else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    for(const key1 in data){
+      let data0 = data[key1];
+      if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+        if(data0.key === undefined){
+          const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema49.additionalProperties.required,parentSchema:schema49.additionalProperties,data:data0};
+          if(vErrors === null){
+            vErrors = [err4];
+          }
+          else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        for(const key2 in data0){
+          if(!(key2 === "key")){
+            const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema49.additionalProperties,data:data0};
+            if(vErrors === null){
+              vErrors = [err5];
+            }
+            else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+        if(data0.key !== undefined){
+          let data1 = data0.key;
+          const _errs9 = errors;
+          let valid4 = false;
+          const _errs10 = errors;
+          if(typeof data1 === "string"){
+            if(!pattern3.test(data1)){
+              const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:data1};
+              if(vErrors === null){
+                vErrors = [err6];
+              }
+              else {
+                vErrors.push(err6);
+              }
+              errors++;
+            }
+          }
+          else {
+            const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data1};
+            if(vErrors === null){
+              vErrors = [err7];
+            }
+            else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+          var _valid0 = _errs10 === errors;
+          valid4 = valid4 || _valid0;
+          if(!valid4){
+            const _errs13 = errors;
+            if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+              if(Object.keys(data1).length > 1){
+                const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema49.additionalProperties.properties.key.anyOf[1],data:data1};
+                if(vErrors === null){
+                  vErrors = [err8];
+                }
+                else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+              if(Object.keys(data1).length < 1){
+                const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema49.additionalProperties.properties.key.anyOf[1],data:data1};
+                if(vErrors === null){
+                  vErrors = [err9];
+                }
+                else {
+                  vErrors.push(err9);
+                }
+                errors++;
+              }
+              for(const key3 in data1){
+                const _errs15 = errors;
+                if(typeof key3 === "string"){
+                  if(!pattern3.test(key3)){
+                    const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:key3,propertyName:key3};
+                    if(vErrors === null){
+                      vErrors = [err10];
+                    }
+                    else {
+                      vErrors.push(err10);
+                    }
+                    errors++;
+                  }
+                }
+                else {
+                  const err11 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:key3,propertyName:key3};
+                  if(vErrors === null){
+                    vErrors = [err11];
+                  }
+                  else {
+                    vErrors.push(err11);
+                  }
+                  errors++;
+                }
+                var valid6 = _errs15 === errors;
+                if(!valid6){
+                  const err12 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema49.additionalProperties.properties.key.anyOf[1].propertyNames,parentSchema:schema49.additionalProperties.properties.key.anyOf[1],data:data1};
+                  if(vErrors === null){
+                    vErrors = [err12];
+                  }
+                  else {
+                    vErrors.push(err12);
+                  }
+                  errors++;
+                }
+              }
+              for(const key4 in data1){
+                let data2 = data1[key4];
+                if(typeof data2 === "string"){
+                  if(!pattern3.test(data2)){
+                    const err13 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:data2};
+                    if(vErrors === null){
+                      vErrors = [err13];
+                    }
+                    else {
+                      vErrors.push(err13);
+                    }
+                    errors++;
+                  }
+                }
+                else {
+                  const err14 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data2};
+                  if(vErrors === null){
+                    vErrors = [err14];
+                  }
+                  else {
+                    vErrors.push(err14);
+                  }
+                  errors++;
+                }
+              }
+            }
+            else {
+              const err15 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.additionalProperties.properties.key.anyOf[1].type,parentSchema:schema49.additionalProperties.properties.key.anyOf[1],data:data1};
+              if(vErrors === null){
+                vErrors = [err15];
+              }
+              else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+            var _valid0 = _errs13 === errors;
+            valid4 = valid4 || _valid0;
+          }
+          if(!valid4){
+            const err16 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema49.additionalProperties.properties.key.anyOf,parentSchema:schema49.additionalProperties.properties.key,data:data1};
+            if(vErrors === null){
+              vErrors = [err16];
+            }
+            else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+          else {
+            errors = _errs9;
+            if(vErrors !== null){
+              if(_errs9){
+                vErrors.length = _errs9;
+              }
+              else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+      }
+      else {
+        const err17 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.additionalProperties.type,parentSchema:schema49.additionalProperties,data:data0};
+        if(vErrors === null){
+          vErrors = [err17];
+        }
+        else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+  }
+  else {
+    const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data};
+    if(vErrors === null){
+      vErrors = [err18];
+    }
+    else {
+      vErrors.push(err18);
+    }
+    errors++;
+  }
+  validate51.errors = vErrors;
+  return errors === 0;
+}
+
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   let vErrors = null;
@@ -1072,7 +1791,7 @@ function validate38(data, {instancePath="", parentData, parentDataProperty, root
       errors++;
     }
     for(const key0 in data){
-      if(!((((((key0 === "assign") || (key0 === "set")) || (key0 === "push")) || (key0 === "remove")) || (key0 === "increment")) || (key0 === "decrement"))){
+      if(!(func4.call(schema37.properties, key0))){
         const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data};
         if(vErrors === null){
           vErrors = [err1];
@@ -1116,6 +1835,30 @@ function validate38(data, {instancePath="", parentData, parentDataProperty, root
     if(data.decrement !== undefined){
       if(!(validate39(data.decrement, {instancePath:instancePath+"/decrement",parentData:data,parentDataProperty:"decrement",rootData}))){
         vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+        errors = vErrors.length;
+      }
+    }
+    if(data.upsert !== undefined){
+      if(!(validate46(data.upsert, {instancePath:instancePath+"/upsert",parentData:data,parentDataProperty:"upsert",rootData}))){
+        vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+        errors = vErrors.length;
+      }
+    }
+    if(data.incrementAt !== undefined){
+      if(!(validate48(data.incrementAt, {instancePath:instancePath+"/incrementAt",parentData:data,parentDataProperty:"incrementAt",rootData}))){
+        vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+        errors = vErrors.length;
+      }
+    }
+    if(data.decrementAt !== undefined){
+      if(!(validate48(data.decrementAt, {instancePath:instancePath+"/decrementAt",parentData:data,parentDataProperty:"decrementAt",rootData}))){
+        vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+        errors = vErrors.length;
+      }
+    }
+    if(data.removeAt !== undefined){
+      if(!(validate51(data.removeAt, {instancePath:instancePath+"/removeAt",parentData:data,parentDataProperty:"removeAt",rootData}))){
+        vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
         errors = vErrors.length;
       }
     }

@@ -52,7 +52,8 @@ export function irViolations(project: ProjectDef): string[] {
         const fields = new Set(event.fields.map((f) => f.name));
         for (const op of event.apply.ops) {
           check(state.has(op.stateField), `${e}: apply targets state field ${op.stateField}`);
-          if (op.source.kind === 'eventField') check(fields.has(op.source.field), `${e}: apply reads event field ${op.source.field}`);
+          if ('source' in op && op.source.kind === 'eventField') check(fields.has(op.source.field), `${e}: apply reads event field ${op.source.field}`);
+          if ('key' in op && op.key.eventField !== undefined) check(fields.has(op.key.eventField), `${e}: apply takes its key from event field ${op.key.eventField}`);
         }
       }
     }

@@ -128,6 +128,19 @@ describe('eventforge lsp: completion', () => {
     expect(eventFields).toEqual(['amount']);
   });
 
+  it('completes keyed operations: list and map state fields as keys, their parameters, event fields and element fields as values', async () => {
+    const keyed = (op: string): string => SHOP.replace('increment: { total: amount }', op);
+    expect(await labelsAt(SHOP.replace('apply: { set: { status: paid }, increment: { total: amount } }', 'apply: { set: { status: paid }, | }'))).toEqual(
+      expect.arrayContaining(['upsert', 'incrementAt', 'decrementAt', 'removeAt']),
+    );
+    expect(await labelsAt(keyed('incrementAt: { | }'))).toEqual(['lines']);
+    expect((await labelsAt(keyed('incrementAt: { lines: { key: amount, | } }'))).sort()).toEqual(['by', 'field', 'ifAbsent']);
+    expect(await labelsAt(keyed('incrementAt: { lines: { key: | } }'))).toEqual(['amount']);
+    expect((await labelsAt(keyed('incrementAt: { lines: { key: amount, field: | } }'))).sort()).toEqual(['quantity', 'sku']);
+    expect(await labelsAt(keyed('upsert: { lines: { key: sku, value: | } }'))).toEqual(['amount']);
+    expect(await labelsAt(keyed('incrementAt: { lines: { key: sku, field: quantity, by: amount, ifAbsent: | } }'))).toEqual(['create', 'ignore']);
+  });
+
   it('completes the words an enum-like key allows', async () => {
     expect(await labelsAt(SHOP.replace('creates: true', 'creates: |'))).toEqual(['true', 'false']);
     expect(await labelsAt(SHOP.replace('apply: { set: { status: paid }, increment: { total: amount } }', 'apply: |'))).toEqual(['custom', 'none']);
@@ -160,6 +173,9 @@ describe('eventforge lsp: hover, definition, symbols', () => {
     const apply = await openMarked(SHOP.replace('increment: { total: amount }', 'increment: { total: am|ount }'));
     const field = await client.request<{ range: { start: { line: number; character: number } } }>('textDocument/definition', { textDocument: { uri: apply.uri }, position: apply.position });
     expect(field.range.start).toEqual({ line: 20, character: 10 });
+    const keyed = await openMarked(SHOP.replace('increment: { total: amount }', 'decrementAt: { lines: { key: sku, field: quantity, by: am|ount } }'));
+    const byField = await client.request<{ range: { start: { line: number; character: number } } }>('textDocument/definition', { textDocument: { uri: keyed.uri }, position: keyed.position });
+    expect(byField.range.start).toEqual({ line: 20, character: 10 });
   });
 
   it('lists the document symbols: domain, types, aggregates, state, events and their fields', async () => {

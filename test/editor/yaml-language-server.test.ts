@@ -76,6 +76,15 @@ describe('yaml-language-server with domain.schema.json', () => {
     expect(labels).not.toContain('assign');
   });
 
+  it('completes the parameters of a keyed operation in flow and block style, without the ones given', async () => {
+    const flow = await labelsAt(order('total: decimal', '        apply: { incrementAt: { lines: { key: sku, b| } } }\n'));
+    expect(flow).toEqual(expect.arrayContaining(['field', 'by', 'ifAbsent']));
+    expect(flow).not.toContain('key');
+    const block = await labelsAt(order('total: decimal', '        apply:\n          upsert:\n            lines:\n              key: sku\n              |\n'));
+    expect(block).toContain('value');
+    expect(block).not.toContain('by');
+  });
+
   it('completes event keys in block style', async () => {
     const labels = await labelsAt(`domain: Shop
 aggregates:

@@ -54,7 +54,7 @@ describe('constants in apply', () => {
   it('compiles without a warning: the enum value is not taken for a misspelt event field, quoted names are constants', () => {
     expect(result.diagnostics).toEqual([]);
     const events = result.project?.domains[0]?.aggregates[0]?.events ?? [];
-    const sources = Object.fromEntries(events.map((e) => [e.name, e.apply.kind === 'declarative' ? e.apply.ops.map((o) => o.source) : []]));
+    const sources = Object.fromEntries(events.map((e) => [e.name, e.apply.kind === 'declarative' ? e.apply.ops.flatMap((o) => ('source' in o ? [o.source] : [])) : []]));
     expect(sources['Confirmed']).toEqual([{ kind: 'eventField', field: 'confirmedAt' }, { kind: 'constant', value: 'Confirmed' }]);
     expect(sources['Labelled']).toEqual([{ kind: 'constant', value: 'note' }]);
     expect(sources['Cancelled']).toEqual([{ kind: 'constant', value: 'cancelled' }]);

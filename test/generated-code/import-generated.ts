@@ -10,6 +10,8 @@ import { ROOT } from '../emit/golden-cases.js';
 
 export interface ImportedGenerated<T> {
   readonly module: T;
+  /** The folder the files were written to. */
+  readonly dir: string;
   /** Deletes the folder. */
   remove(): void;
 }
@@ -22,5 +24,5 @@ export async function importGenerated<T>(files: readonly GeneratedFile[], module
     writeFileSync(join(dir, file.path), file.contents);
   }
   const imported = (await import(pathToFileURL(join(dir, `${module}.ts`)).href)) as T;
-  return { module: imported, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { module: imported, dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

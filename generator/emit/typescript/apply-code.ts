@@ -6,19 +6,13 @@ import type { CodeWriter } from './code-writer.js';
 import { InternalError } from '../../diagnostics.js';
 import type { AggregateDef, ApplyOpDef, EventDef, FieldDef, TypeRef } from '../../ir/model.js';
 import { handlerMethodName, stateTypeName } from '../../ir/naming.js';
+import { arithmetic, sourceExpr, type ApplyNeeds } from './apply-operands.js';
+import { keyedOpExpr } from './keyed-apply-code.js';
 import { quote } from './text.js';
-import type { DomainScope, LiteralNeeds } from './type-text.js';
+import type { DomainScope } from './type-text.js';
 import { literal } from './type-text.js';
 
-/** What the aggregate file must import for the applies it prints. */
-export interface ApplyNeeds extends LiteralNeeds {
-  mutable: boolean;
-  removeFirst: boolean;
-  outOfOrder: boolean;
-  /** Exact decimal arithmetic (decimal.js rounds to 20 significant digits by default). */
-  addDecimal: boolean;
-  subtractDecimal: boolean;
-}
+export type { ApplyNeeds } from './apply-operands.js';
 
 function stateField(aggregate: AggregateDef, name: string): FieldDef {
   const field = aggregate.state.fields.find((f) => f.name === name);
@@ -31,35 +25,22 @@ function elementType(type: TypeRef): TypeRef {
   return type.element;
 }
 
-function sourceExpr(op: ApplyOpDef, target: TypeRef, scope: DomainScope, needs: ApplyNeeds): string {
-  return op.source.kind === 'eventField' ? `event.data.${op.source.field}` : literal(target, op.source.value, scope, needs);
-}
-
-function isScalar(type: TypeRef, scalar: string): boolean {
-  return type.kind === 'scalar' && type.scalar === scalar;
-}
-
 /** The new value of the op's state field, given its current value `current`. */
 function opExpr(op: ApplyOpDef, aggregate: AggregateDef, current: string, scope: DomainScope, needs: ApplyNeeds): string {
   const field = stateField(aggregate, op.stateField);
   switch (op.kind) {
     case 'assign':
-      return sourceExpr(op, field.type, scope, needs);
+      return sourceExpr(op.source, field.type, scope, needs);
     case 'push':
-      return `[...${current}, ${sourceExpr(op, elementType(field.type), scope, needs)}]`;
+      return `[...${current}, ${sourceExpr(op.source, elementType(field.type), scope, needs)}]`;
     case 'remove':
       needs.removeFirst = true;
-      return `removeFirst(${current}, ${sourceExpr(op, elementType(field.type), scope, needs)})`;
+      return `removeFirst(${current}, ${sourceExpr(op.source, elementType(field.type), scope, needs)})`;
     case 'increment':
-    case 'decrement': {
-      const source = sourceExpr(op, field.type, scope, needs);
-      if (isScalar(field.type, 'decimal')) {
-        const helper = op.kind === 'increment' ? 'addDecimal' : 'subtractDecimal';
-        needs[helper] = true;
-        return `${helper}(${current}, ${source})`;
-      }
-      return `${current} ${op.kind === 'increment' ? '+' : '-'} ${source}`;
-    }
+    case 'decrement':
+      return arithmetic(op.kind === 'increment' ? 'add' : 'subtract', field.type, current, sourceExpr(op.source, field.type, scope, needs), needs);
+    default:
+      return keyedOpExpr(op, field, current, scope, needs);
   }
 }
 
@@ -96,7 +77,7 @@ function writeCreation(w: CodeWriter, aggregate: AggregateDef, event: EventDef, 
   for (const field of aggregate.state.fields) {
     const op = assigned.get(field.name);
     if (op !== undefined) {
-      const value = sourceExpr(op, field.type, scope, needs);
+      const value = sourceExpr(op.source, field.type, scope, needs);
       const source = op.source.kind === 'eventField' ? eventField(op.source.field) : undefined;
       if (source?.optional === true && field.optional) conditional.push(`if (${value} !== undefined) next.${field.name} = ${value};`);
       else entries.push(`${field.name}: ${value},`);

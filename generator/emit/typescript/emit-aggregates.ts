@@ -250,6 +250,7 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     newAggregateId: false,
     addDecimal: false,
     subtractDecimal: false,
+    keyed: new Set(),
     checkPayload: false,
     types: new Set(),
     codecs: new Set(),
@@ -275,6 +276,7 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     if (needs.decodeBase64) helperValues.push('decodeBase64');
     if (needs.addDecimal) helperValues.push('addDecimal');
     if (needs.subtractDecimal) helperValues.push('subtractDecimal');
+    helperValues.push(...[...needs.keyed].sort());
     return [
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', namedImports: needs.decimal ? ['Decimal'] : [] },
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', isTypeOnly: true, namedImports: decimalType ? ['Decimal'] : [] },

@@ -7,7 +7,6 @@ import { AccountBase } from '../../../generated/bank/aggregates.js';
 import type {
   AccountState,
   DepositedInput,
-  LimitSet,
   TransferReceived,
   TransferSent,
   Withdrawn,
@@ -22,12 +21,16 @@ export class BankAccount extends AccountBase {
     this.triggerTagged({ tag });
   }
 
-  protected applyWithdrawn(state: AccountState, event: Withdrawn): AccountState {
-    return { ...state, balance: state.balance.minus(event.data.amount), transactionCount: state.transactionCount + 1 };
+  setLimit(name: string, value: Decimal): void {
+    this.triggerLimitSet({ name, value });
   }
 
-  protected applyLimitSet(state: AccountState, event: LimitSet): AccountState {
-    return { ...state, limits: { ...state.limits, [event.data.name]: event.data.value } };
+  removeLimit(name: string): void {
+    this.triggerLimitRemoved({ name });
+  }
+
+  protected applyWithdrawn(state: AccountState, event: Withdrawn): AccountState {
+    return { ...state, balance: state.balance.minus(event.data.amount), transactionCount: state.transactionCount + 1 };
   }
 
   protected applyTransferSent(state: AccountState, event: TransferSent): AccountState {
