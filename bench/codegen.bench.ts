@@ -29,7 +29,8 @@ function wallMs(run: () => void): number {
   return performance.now() - start;
 }
 
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 function cli(cwd: string, args: string[]): void {
   execFileSync(process.execPath, [CLI, ...args], { cwd, stdio: 'pipe' });
@@ -57,9 +58,27 @@ export default async function codegenBench(report: BenchReport): Promise<void> {
     }
     const shape = `${SHAPE.aggregates} aggregates × ${SHAPE.events} events × ${SHAPE.versions} versions`;
     report.add({ schema: shape, run: 'CLI start-up only (--help, baseline)', ms: Math.round(median(startup)) });
-    report.add({ schema: shape, run: 'cold generate (fresh process, empty output)', ms: Math.round(median(cold)), targetMs: 3000, meetsTarget: median(cold) < 3000 });
-    report.add({ schema: shape, run: 'unchanged re-run (fresh process)', ms: Math.round(median(unchanged)), targetMs: 500, meetsTarget: median(unchanged) < 500, ratioToStartup: Number((median(unchanged) / median(startup)).toFixed(2)) });
-    report.add({ schema: shape, run: 'unchanged re-run --no-cache (fresh process)', ms: Math.round(median(uncached)), ratioToStartup: Number((median(uncached) / median(startup)).toFixed(2)) });
+    report.add({
+      schema: shape,
+      run: 'cold generate (fresh process, empty output)',
+      ms: Math.round(median(cold)),
+      targetMs: 3000,
+      meetsTarget: median(cold) < 3000,
+    });
+    report.add({
+      schema: shape,
+      run: 'unchanged re-run (fresh process)',
+      ms: Math.round(median(unchanged)),
+      targetMs: 500,
+      meetsTarget: median(unchanged) < 500,
+      ratioToStartup: Number((median(unchanged) / median(startup)).toFixed(2)),
+    });
+    report.add({
+      schema: shape,
+      run: 'unchanged re-run --no-cache (fresh process)',
+      ms: Math.round(median(uncached)),
+      ratioToStartup: Number((median(uncached) / median(startup)).toFixed(2)),
+    });
 
     // In-process: the first call pays module JIT warm-up, the second is the steady state.
     const io = { cwd: dir, out: () => undefined, err: (line: string) => report.log(line) };
@@ -79,20 +98,34 @@ export default async function codegenBench(report: BenchReport): Promise<void> {
       await runGenerate({ schemas: 'schemas', out: 'generated', check: false, cache: false }, io);
       inUncached.push(performance.now() - start);
     }
-    report.add({ schema: shape, run: 'in-process unchanged re-run (build cache)', ms: Math.round(median(inUnchanged)) });
+    report.add({
+      schema: shape,
+      run: 'in-process unchanged re-run (build cache)',
+      ms: Math.round(median(inUnchanged)),
+    });
     report.add({ schema: shape, run: 'in-process unchanged re-run --no-cache', ms: Math.round(median(inUncached)) });
 
     const sources = [{ path: 'schemas/synthetic.domain.yaml', text }];
     const front = compile({ sources, skipEmit: true });
     const project = front.project;
     if (project === undefined) throw new Error('the synthetic schema does not compile');
-    report.add({ schema: shape, run: 'front half (parse → IR), warm', ms: Math.round(wallMs(() => compile({ sources, skipEmit: true }))) });
+    report.add({
+      schema: shape,
+      run: 'front half (parse → IR), warm',
+      ms: Math.round(wallMs(() => compile({ sources, skipEmit: true }))),
+    });
     const ctx = { runtimeImport: 'eventforge/runtime', outToCwd: '..' };
     for (const emitter of emitters) {
       const times: number[] = [];
       let bytes = 0;
-      for (let r = 0; r < ROUNDS; r++) times.push(wallMs(() => (bytes = emitter.emit(project, ctx).reduce((n, f) => n + f.contents.length, 0))));
-      report.add({ schema: shape, run: `emitter ${emitter.name}, warm`, ms: Math.round(median(times)), kilobytes: Math.round(bytes / 1024) });
+      for (let r = 0; r < ROUNDS; r++)
+        times.push(wallMs(() => (bytes = emitter.emit(project, ctx).reduce((n, f) => n + f.contents.length, 0))));
+      report.add({
+        schema: shape,
+        run: `emitter ${emitter.name}, warm`,
+        ms: Math.round(median(times)),
+        kilobytes: Math.round(bytes / 1024),
+      });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

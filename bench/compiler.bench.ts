@@ -45,7 +45,9 @@ export default async function compilerBench(report: BenchReport): Promise<void> 
   const cold = time(() => {
     const result = compile({ sources, skipEmit: true });
     if (result.diagnostics.length > 0 || result.project === undefined) {
-      throw new Error(`the synthetic schema does not compile cleanly: ${result.diagnostics[0]?.message ?? 'no project'}`);
+      throw new Error(
+        `the synthetic schema does not compile cleanly: ${result.diagnostics[0]?.message ?? 'no project'}`,
+      );
     }
     eventCount = result.project.domains.reduce((n, d) => n + d.aggregates.reduce((m, a) => m + a.events.length, 0), 0);
   });
@@ -58,13 +60,32 @@ export default async function compilerBench(report: BenchReport): Promise<void> 
   }
   const compileMs = median(subject);
   const yamlMs = median(baseline);
-  report.log(`synthetic schema: ${SHAPE.aggregates} aggregates × ${SHAPE.events} events × ${SHAPE.versions} versions = ${eventCount} events, ${lines} lines`);
+  report.log(
+    `synthetic schema: ${SHAPE.aggregates} aggregates × ${SHAPE.events} events × ${SHAPE.versions} versions = ${eventCount} events, ${lines} lines`,
+  );
   report.add({ subject: 'yaml.parse (baseline)', medianMs: Math.round(yamlMs), rounds: ROUNDS });
-  report.add({ subject: 'compile front half (parse → IR)', medianMs: Math.round(compileMs), coldMs: Math.round(cold), rounds: ROUNDS });
+  report.add({
+    subject: 'compile front half (parse → IR)',
+    medianMs: Math.round(compileMs),
+    coldMs: Math.round(cold),
+    rounds: ROUNDS,
+  });
   const cli = cliTimes(text);
-  report.add({ subject: 'eventforge --version (process baseline)', medianMs: Math.round(cli.version), rounds: CLI_ROUNDS });
-  report.add({ subject: 'eventforge check synthetic.domain.yaml (process)', medianMs: Math.round(cli.check), rounds: CLI_ROUNDS });
-  report.add({ subject: 'check process minus start-up', ms: Math.round(cli.check - cli.version), ratioToStartup: Number((cli.check / cli.version).toFixed(2)) });
+  report.add({
+    subject: 'eventforge --version (process baseline)',
+    medianMs: Math.round(cli.version),
+    rounds: CLI_ROUNDS,
+  });
+  report.add({
+    subject: 'eventforge check synthetic.domain.yaml (process)',
+    medianMs: Math.round(cli.check),
+    rounds: CLI_ROUNDS,
+  });
+  report.add({
+    subject: 'check process minus start-up',
+    ms: Math.round(cli.check - cli.version),
+    ratioToStartup: Number((cli.check / cli.version).toFixed(2)),
+  });
   report.add({
     subject: 'front half vs yaml.parse',
     ratio: Number((compileMs / yamlMs).toFixed(2)),

@@ -75,7 +75,12 @@ export default async function payloadContextBench(report: BenchReport): Promise<
       }
     });
     report.add({ workload: 'C1-seal', size, subject: 'context', opsPerSecond: Math.round(OPS / (withMs / 1000)) });
-    report.add({ workload: 'C1-seal', size, subject: 'no-context', opsPerSecond: Math.round(OPS / (withoutMs / 1000)) });
+    report.add({
+      workload: 'C1-seal',
+      size,
+      subject: 'no-context',
+      opsPerSecond: Math.round(OPS / (withoutMs / 1000)),
+    });
     report.log(`C1 seal ${size}: with context takes ${(withMs / withoutMs).toFixed(2)}× the time without`);
 
     const bound = sealPayload(plain, { cipherKey: key }, context);
@@ -84,7 +89,12 @@ export default async function payloadContextBench(report: BenchReport): Promise<
       for (let i = 0; i < count; i++) openPayload(subject === 'a' ? bound : unbound, { cipherKey: key }, context);
     });
     report.add({ workload: 'C2-open', size, subject: 'context', opsPerSecond: Math.round(OPS / (openWithMs / 1000)) });
-    report.add({ workload: 'C2-open', size, subject: 'no-context', opsPerSecond: Math.round(OPS / (openWithoutMs / 1000)) });
+    report.add({
+      workload: 'C2-open',
+      size,
+      subject: 'no-context',
+      opsPerSecond: Math.round(OPS / (openWithoutMs / 1000)),
+    });
     report.log(`C2 open ${size}: with context takes ${(openWithMs / openWithoutMs).toFixed(2)}× the time without`);
   }
 
@@ -109,11 +119,24 @@ export default async function payloadContextBench(report: BenchReport): Promise<
       const start = performance.now();
       await dogs.get(id);
       // The first two rounds warm up.
-      if (round >= 2) (id === dog.id ? (loadWith += performance.now() - start) : (loadWithout += performance.now() - start));
+      if (round >= 2)
+        id === dog.id ? (loadWith += performance.now() - start) : (loadWithout += performance.now() - start);
     }
   }
-  report.add({ workload: 'C3-load', store: 'memory', subject: 'context', eventsPerSecond: Math.round((LOADS * LONG) / (loadWith / 1000)) });
-  report.add({ workload: 'C3-load', store: 'memory', subject: 'no-context', eventsPerSecond: Math.round((LOADS * LONG) / (loadWithout / 1000)) });
-  report.log(`C3 load of ${LONG} encrypted events: with context takes ${(loadWith / loadWithout).toFixed(2)}× the time without`);
+  report.add({
+    workload: 'C3-load',
+    store: 'memory',
+    subject: 'context',
+    eventsPerSecond: Math.round((LOADS * LONG) / (loadWith / 1000)),
+  });
+  report.add({
+    workload: 'C3-load',
+    store: 'memory',
+    subject: 'no-context',
+    eventsPerSecond: Math.round((LOADS * LONG) / (loadWithout / 1000)),
+  });
+  report.log(
+    `C3 load of ${LONG} encrypted events: with context takes ${(loadWith / loadWithout).toFixed(2)}× the time without`,
+  );
   await app.close();
 }

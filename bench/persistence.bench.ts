@@ -51,10 +51,19 @@ const PAGE = 500;
 const CHUNK = 50;
 const PG_URL = process.env.EVENTFORGE_BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
-const payload = new TextEncoder().encode(JSON.stringify({ name: 'Fido', breed: 'labrador', tricks: ['sit', 'roll over'] }));
+const payload = new TextEncoder().encode(
+  JSON.stringify({ name: 'Fido', breed: 'labrador', tricks: ['sit', 'roll over'] }),
+);
 
 function stored(streamId: string, version: number): StoredEvent {
-  return { streamId, version, topic: 'DogSchool.Dog.TrickAdded', schemaVersion: 2, timestamp: new Date(), state: payload };
+  return {
+    streamId,
+    version,
+    topic: 'DogSchool.Dog.TrickAdded',
+    schemaVersion: 2,
+    timestamp: new Date(),
+    state: payload,
+  };
 }
 
 function snapshotOf(streamId: string, version: number): StoredSnapshot {
@@ -131,7 +140,8 @@ function storedEventDriver(s: Saver | Subject): Driver {
   return {
     ...driver,
     prepareLong: async () => {
-      for (let v = 1; v <= LONG_STREAM; v += 100) await s.append(Array.from({ length: 100 }, (_, i) => stored('long-dog', v + i)));
+      for (let v = 1; v <= LONG_STREAM; v += 100)
+        await s.append(Array.from({ length: 100 }, (_, i) => stored('long-dog', v + i)));
     },
     load: () => s.readStream('long-dog'),
     snapshotLong: () => s.saveSnapshot(snapshotOf('long-dog', LONG_STREAM - 10)),
@@ -308,12 +318,16 @@ async function postgresReachable(): Promise<string | undefined> {
 }
 
 export default async function persistence(report: BenchReport): Promise<void> {
-  report.log(`scale ${SCALE}: W1 ${AGGREGATES}×${EVENTS_PER_AGGREGATE}, W2 ${SINGLE_SAVES}, W3 ${LOADS}×${LONG_STREAM}, W4 pages of ${PAGE}`);
+  report.log(
+    `scale ${SCALE}: W1 ${AGGREGATES}×${EVENTS_PER_AGGREGATE}, W2 ${SINGLE_SAVES}, W3 ${LOADS}×${LONG_STREAM}, W4 pages of ${PAGE}`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'eventforge-bench-'));
   try {
     await runWorkloads(report, 'sqlite', {
       raw: storedEventDriver(rawSqlite(join(dir, 'raw.db'), 'full')),
-      eventforge: storedEventDriver(eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge.db') }))),
+      eventforge: storedEventDriver(
+        eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge.db') })),
+      ),
       'eventforge-app': applicationDriver(`file:${join(dir, 'application.db')}`),
     });
     // Without an fsync per commit the saves show the CPU cost of each layer (reads are unaffected).
@@ -321,9 +335,13 @@ export default async function persistence(report: BenchReport): Promise<void> {
     await runWorkloads(report, 'sqlite-sync-normal', {
       raw: storedEventDriver(savesOnly(rawSqlite(join(dir, 'raw-normal.db'), synchronous))),
       eventforge: storedEventDriver(
-        savesOnly(eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge-normal.db'), synchronous }))),
+        savesOnly(
+          eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge-normal.db'), synchronous })),
+        ),
       ),
-      'prisma-client': storedEventDriver(await prismaClientSqlite(join(dir, 'client-normal.db'), synchronous, join(dir, 'client'))),
+      'prisma-client': storedEventDriver(
+        await prismaClientSqlite(join(dir, 'client-normal.db'), synchronous, join(dir, 'client')),
+      ),
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -357,11 +375,16 @@ export default async function persistence(report: BenchReport): Promise<void> {
       'eventforge-app': applicationDriver(`${PG_URL}?schema=${schemas.app}`),
     });
     const four = <T>(make: () => Promise<T>) => Promise.all([make(), make(), make(), make()]);
-    const shared = eventforgeSubject(await createPostgresRecorder({ url: PG_URL, schema: schemas.concurrentEventforge }));
+    const shared = eventforgeSubject(
+      await createPostgresRecorder({ url: PG_URL, schema: schemas.concurrentEventforge }),
+    );
     await runConcurrentSaves(report, {
       raw: await four(() => rawPostgres(PG_URL, schemas.concurrentRaw)),
       // One recorder, as an application has: its pool serves the 4 concurrent writers.
-      eventforge: [shared, ...Array.from({ length: 3 }, (): Saver => ({ append: (e) => shared.append(e), close: async () => undefined }))],
+      eventforge: [
+        shared,
+        ...Array.from({ length: 3 }, (): Saver => ({ append: (e) => shared.append(e), close: async () => undefined })),
+      ],
       'raw-unlocked': await four(() => rawPostgres(PG_URL, schemas.concurrentUnlocked, false)),
     });
   } finally {

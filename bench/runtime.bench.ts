@@ -64,7 +64,12 @@ async function storedFormOf(events: number): Promise<StoredEvent[]> {
 
 /** A Bank account opened and given `events - 1` deposits, by the real commands. */
 function newAccount(events: number): BankAccount {
-  const account = BankAccount.create({ owner: 'Ada Lovelace', email: 'ada@example.com', currency: 'EUR', openedOn: '2024-01-31' });
+  const account = BankAccount.create({
+    owner: 'Ada Lovelace',
+    email: 'ada@example.com',
+    currency: 'EUR',
+    openedOn: '2024-01-31',
+  });
   for (let i = 1; i < events; i++) {
     account.deposit({
       amount: new Decimal(`${i}.25`),
@@ -115,9 +120,21 @@ export default async function runtimeBench(report: BenchReport): Promise<void> {
         }
       });
       const events = DOGS * EVENTS; // each subject saves DOGS dogs
-      report.add({ workload: 'R1-save', store: store.name, subject: 'application', eventsPerSecond: Math.round(events / (appMs / 1000)) });
-      report.add({ workload: 'R1-save', store: store.name, subject: 'recorder', eventsPerSecond: Math.round(events / (rawMs / 1000)) });
-      report.log(`R1 ${store.name}: application.save is ${(rawMs / appMs).toFixed(2)}× the recorder's append throughput`);
+      report.add({
+        workload: 'R1-save',
+        store: store.name,
+        subject: 'application',
+        eventsPerSecond: Math.round(events / (appMs / 1000)),
+      });
+      report.add({
+        workload: 'R1-save',
+        store: store.name,
+        subject: 'recorder',
+        eventsPerSecond: Math.round(events / (rawMs / 1000)),
+      });
+      report.log(
+        `R1 ${store.name}: application.save is ${(rawMs / appMs).toFixed(2)}× the recorder's append throughput`,
+      );
 
       // R2: loads of one 1,000-event dog (no snapshot).
       const long = newDog(LONG);
@@ -128,12 +145,28 @@ export default async function runtimeBench(report: BenchReport): Promise<void> {
         else await appRecorder.readStream(long.id);
       });
       const loaded = LOADS * LONG; // each subject loads LOADS times
-      report.add({ workload: 'R2-load', store: store.name, subject: 'repository.get', eventsPerSecond: Math.round(loaded / (getMs / 1000)) });
-      report.add({ workload: 'R2-load', store: store.name, subject: 'recorder.readStream', eventsPerSecond: Math.round(loaded / (readMs / 1000)) });
-      report.log(`R2 ${store.name}: repository.get is ${(readMs / getMs).toFixed(2)}× the recorder's readStream throughput`);
+      report.add({
+        workload: 'R2-load',
+        store: store.name,
+        subject: 'repository.get',
+        eventsPerSecond: Math.round(loaded / (getMs / 1000)),
+      });
+      report.add({
+        workload: 'R2-load',
+        store: store.name,
+        subject: 'recorder.readStream',
+        eventsPerSecond: Math.round(loaded / (readMs / 1000)),
+      });
+      report.log(
+        `R2 ${store.name}: repository.get is ${(readMs / getMs).toFixed(2)}× the recorder's readStream throughput`,
+      );
 
       // R3: the same save + load with deflate + AES-256-GCM.
-      const sealed = new DogSchool({ recorder: await store.recorder(), cipherKey: generateCipherKey(), compression: 'deflate' });
+      const sealed = new DogSchool({
+        recorder: await store.recorder(),
+        cipherKey: generateCipherKey(),
+        compression: 'deflate',
+      });
       const plain = new DogSchool({ recorder: await store.recorder() });
       const [sealedMs, plainMs] = await timeChunks(DOGS / CHUNK, async (subject) => {
         const target = subject === 'a' ? sealed : plain;
@@ -143,9 +176,16 @@ export default async function runtimeBench(report: BenchReport): Promise<void> {
           await target.dogs.get(dog.id);
         }
       });
-      report.add({ workload: 'R3-layers', store: store.name, subject: 'deflate+aes-256-gcm', ms: Math.round(sealedMs) });
+      report.add({
+        workload: 'R3-layers',
+        store: store.name,
+        subject: 'deflate+aes-256-gcm',
+        ms: Math.round(sealedMs),
+      });
       report.add({ workload: 'R3-layers', store: store.name, subject: 'plain', ms: Math.round(plainMs) });
-      report.log(`R3 ${store.name}: save+get with deflate + AES-256-GCM takes ${(sealedMs / plainMs).toFixed(2)}× the plain time`);
+      report.log(
+        `R3 ${store.name}: save+get with deflate + AES-256-GCM takes ${(sealedMs / plainMs).toFixed(2)}× the plain time`,
+      );
       if (store.name === 'memory') await wideSaves(report, store);
       for (const a of [app, sealed, plain]) await a.close();
       await appRecorder.close();
@@ -163,7 +203,12 @@ async function wideSaves(report: BenchReport, store: Store): Promise<void> {
   const first = newAccount(EVENTS);
   await templateApp.save(first);
   const template = await templateRecorder.readStream(first.id);
-  const app = new Application({ env: {}, domains: [bankDomain], recorder: await store.recorder(), snapshotEvery: { Account: null } });
+  const app = new Application({
+    env: {},
+    domains: [bankDomain],
+    recorder: await store.recorder(),
+    snapshotEvery: { Account: null },
+  });
   const rawRecorder = await store.recorder();
   let raw = 0;
   const [appMs, rawMs] = await timeChunks(DOGS / CHUNK, async (subject) => {
@@ -173,9 +218,21 @@ async function wideSaves(report: BenchReport, store: Store): Promise<void> {
     }
   });
   const events = DOGS * EVENTS;
-  report.add({ workload: 'R4-wide-save', store: store.name, subject: 'application', eventsPerSecond: Math.round(events / (appMs / 1000)) });
-  report.add({ workload: 'R4-wide-save', store: store.name, subject: 'recorder', eventsPerSecond: Math.round(events / (rawMs / 1000)) });
-  report.log(`R4 ${store.name}: application.save of wide payloads is ${(rawMs / appMs).toFixed(2)}× the recorder's append throughput`);
+  report.add({
+    workload: 'R4-wide-save',
+    store: store.name,
+    subject: 'application',
+    eventsPerSecond: Math.round(events / (appMs / 1000)),
+  });
+  report.add({
+    workload: 'R4-wide-save',
+    store: store.name,
+    subject: 'recorder',
+    eventsPerSecond: Math.round(events / (rawMs / 1000)),
+  });
+  report.log(
+    `R4 ${store.name}: application.save of wide payloads is ${(rawMs / appMs).toFixed(2)}× the recorder's append throughput`,
+  );
   await app.close();
   await rawRecorder.close();
   await templateApp.close();

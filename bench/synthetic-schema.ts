@@ -73,7 +73,11 @@ export function syntheticSchema(shape: SyntheticShape): string {
         for (let v = 1; v < shape.versions; v += 1) {
           lines.push(`          ${v}:`, '            fields:');
           lines.push(...historyFields(creates, e, v, shape.versions).map((f) => `              ${f}`));
-          if (v === shape.versions - 1) lines.push('            upcast:', `              ${creates ? 'title' : 'note'}: { rename: ${creates ? 'name' : 'remark'} }`);
+          if (v === shape.versions - 1)
+            lines.push(
+              '            upcast:',
+              `              ${creates ? 'title' : 'note'}: { rename: ${creates ? 'name' : 'remark'} }`,
+            );
         }
       }
     }
@@ -112,7 +116,11 @@ function applyLines(creates: boolean, e: number): string[] {
 /** Version v of an event at version n: the last step renames a field; earlier steps add and drop. */
 function historyFields(creates: boolean, e: number, v: number, n: number): string[] {
   const current = currentFields(creates, e).filter((f) => !f.startsWith('occurredAt'));
-  const renamed = current.map((f) => (v === n - 1 ? f.replace(/^title:/, 'name:').replace(/^note:/, 'remark:') : f.replace(/^title:/, 'name:').replace(/^note:/, 'remark:')));
+  const renamed = current.map((f) =>
+    v === n - 1
+      ? f.replace(/^title:/, 'name:').replace(/^note:/, 'remark:')
+      : f.replace(/^title:/, 'name:').replace(/^note:/, 'remark:'),
+  );
   // Versions before the last also had a field that was dropped later.
   return v < n - 1 ? [...renamed, `legacy${v}: string?`] : renamed;
 }

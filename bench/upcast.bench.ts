@@ -37,18 +37,29 @@ const OPENED = { owner: 'Bench Account', email: 'bench@example.com', currency: '
 
 /** Deposit n: varied amounts, notes and channels, as real data would be. */
 function deposit(n: number): { amount: Decimal; note?: string; channel: string } {
-  return { amount: new Decimal(n % 97).plus(new Decimal(n % 100).div(100)).plus(1), ...(n % 3 === 0 ? { note: `note ${n}` } : {}), channel: n % 2 === 0 ? 'web' : 'atm' };
+  return {
+    amount: new Decimal(n % 97).plus(new Decimal(n % 100).div(100)).plus(1),
+    ...(n % 3 === 0 ? { note: `note ${n}` } : {}),
+    channel: n % 2 === 0 ? 'web' : 'atm',
+  };
 }
 
 /** The account as release 1 (Deposited v1) or release 2 (Deposited v2) stored it, written by that release's code. */
 async function writeAtRelease(release: 1 | 2, recorder: Recorder): Promise<void> {
   const code = await generateRelease(release === 1 ? 'bank-v1' : 'bank-v2');
-  const app = new Application({ name: `Release${release}`, domains: [code.bankDomain], recorder, snapshotEvery: { Account: null } });
+  const app = new Application({
+    name: `Release${release}`,
+    domains: [code.bankDomain],
+    recorder,
+    snapshotEvery: { Account: null },
+  });
   const account = code.Account.create(OPENED, { id: ACCOUNT_ID });
   for (let n = 1; n < EVENTS; n++) {
     const d = deposit(n);
     const note = d.note === undefined ? {} : { note: d.note };
-    (account as unknown as AccountTriggers).triggerDeposited(release === 1 ? { sum: d.amount, channel: d.channel, ...note } : { amount: d.amount, ...note });
+    (account as unknown as AccountTriggers).triggerDeposited(
+      release === 1 ? { sum: d.amount, channel: d.channel, ...note } : { amount: d.amount, ...note },
+    );
   }
   await app.save(account);
   await app.close();
@@ -59,7 +70,14 @@ async function writeAtCurrent(recorder: Recorder): Promise<void> {
   const account = BankAccount.create(OPENED, { id: ACCOUNT_ID });
   for (let n = 1; n < EVENTS; n++) {
     const d = deposit(n);
-    account.deposit({ amount: d.amount, transactionId: depositTransactionId({ amount: d.amount, reference: '', ...(d.note === undefined ? {} : { note: d.note }) }) });
+    account.deposit({
+      amount: d.amount,
+      transactionId: depositTransactionId({
+        amount: d.amount,
+        reference: '',
+        ...(d.note === undefined ? {} : { note: d.note }),
+      }),
+    });
   }
   await app.save(account);
   await app.close();
@@ -83,7 +101,10 @@ async function storeKinds(dir: string): Promise<Stores[]> {
 }
 
 /** Per subject: mean milliseconds per call, and the milliseconds of each chunk of CHUNK calls (subjects alternate chunk by chunk). */
-async function alternate(subjects: readonly (() => Promise<unknown>)[], total: number): Promise<{ mean: number[]; chunks: number[][] }> {
+async function alternate(
+  subjects: readonly (() => Promise<unknown>)[],
+  total: number,
+): Promise<{ mean: number[]; chunks: number[][] }> {
   const chunks: number[][] = subjects.map(() => []);
   for (const run of subjects) await run(); // warm up
   for (let done = 0; done < total; done += CHUNK) {
@@ -114,19 +135,42 @@ export default async function (report: BenchReport): Promise<void> {
       await writeAtRelease(2, atV2);
       await writeAtCurrent(atV3);
       const readers = [atV1, atV2, atV3].map(
-        (recorder, i) => new Application({ name: `ReadV${i + 1}`, domains: [bankDomain], recorder, snapshotEvery: { Account: null } }),
+        (recorder, i) =>
+          new Application({ name: `ReadV${i + 1}`, domains: [bankDomain], recorder, snapshotEvery: { Account: null } }),
       );
       const loads = readers.map((app) => () => app.repository(BankAccount).get(ACCOUNT_ID));
-      const states = await Promise.all(loads.map(async (load) => JSON.stringify(accountStateCodec.encode((await load()).takeSnapshot().state))));
-      if (new Set(states).size !== 1) throw new Error(`the accounts stored at v1, v2 and v3 load differently (${kind.name}): the bench would compare different work`);
+      const states = await Promise.all(
+        loads.map(async (load) => JSON.stringify(accountStateCodec.encode((await load()).takeSnapshot().state))),
+      );
+      if (new Set(states).size !== 1)
+        throw new Error(
+          `the accounts stored at v1, v2 and v3 load differently (${kind.name}): the bench would compare different work`,
+        );
       const { mean, chunks } = await alternate(loads, LOADS);
       const [v1Ms, v2Ms, v3Ms] = mean;
-      const subjects = [['stored at v1 (two steps)', v1Ms!], ['stored at v2 (one step)', v2Ms!], ['stored at v3', v3Ms!]] as const;
-      for (const [subject, ms] of subjects) report.add({ workload: 'U1 load 1,000 events', database: kind.name, subject, msPerLoad: round(ms) });
+      const subjects = [
+        ['stored at v1 (two steps)', v1Ms!],
+        ['stored at v2 (one step)', v2Ms!],
+        ['stored at v3', v3Ms!],
+      ] as const;
+      for (const [subject, ms] of subjects)
+        report.add({ workload: 'U1 load 1,000 events', database: kind.name, subject, msPerLoad: round(ms) });
       const v1Ratio = medianRatio(chunks[0]!, chunks[2]!);
       const v2Ratio = medianRatio(chunks[1]!, chunks[2]!);
-      report.add({ workload: 'U1 load 1,000 events', database: kind.name, subject: 'ratio v1/v3', ratio: Number(v1Ratio.toFixed(3)), ratioOfMeans: Number((v1Ms! / v3Ms!).toFixed(3)) });
-      report.add({ workload: 'U1 load 1,000 events', database: kind.name, subject: 'ratio v2/v3', ratio: Number(v2Ratio.toFixed(3)), ratioOfMeans: Number((v2Ms! / v3Ms!).toFixed(3)) });
+      report.add({
+        workload: 'U1 load 1,000 events',
+        database: kind.name,
+        subject: 'ratio v1/v3',
+        ratio: Number(v1Ratio.toFixed(3)),
+        ratioOfMeans: Number((v1Ms! / v3Ms!).toFixed(3)),
+      });
+      report.add({
+        workload: 'U1 load 1,000 events',
+        database: kind.name,
+        subject: 'ratio v2/v3',
+        ratio: Number(v2Ratio.toFixed(3)),
+        ratioOfMeans: Number((v2Ms! / v3Ms!).toFixed(3)),
+      });
       report.log(
         `U1 ${kind.name}: v1 ${round(v1Ms!)} ms, v2 ${round(v2Ms!)} ms, v3 ${round(v3Ms!)} ms per load → ` +
           `v1/v3 ${v1Ratio.toFixed(2)}× (of means ${(v1Ms! / v3Ms!).toFixed(2)}×), v2/v3 ${v2Ratio.toFixed(2)}× (target ≤ 1.3×)`,
@@ -146,8 +190,14 @@ export default async function (report: BenchReport): Promise<void> {
     const decodeRatio = medianRatio(decoded.chunks[0]!, decoded.chunks[1]!);
     report.add({ workload: 'U2 decode one Deposited', subject: 'v1 → v3', nsPerDecode: Math.round(d1! * 1000) });
     report.add({ workload: 'U2 decode one Deposited', subject: 'v3', nsPerDecode: Math.round(d3! * 1000) });
-    report.add({ workload: 'U2 decode one Deposited', subject: 'ratio v1→v3 / v3', ratio: Number(decodeRatio.toFixed(3)) });
-    report.log(`U2 decode: v1→v3 ${Math.round(d1! * 1000)} ns vs v3 ${Math.round(d3! * 1000)} ns → ${decodeRatio.toFixed(2)}×`);
+    report.add({
+      workload: 'U2 decode one Deposited',
+      subject: 'ratio v1→v3 / v3',
+      ratio: Number(decodeRatio.toFixed(3)),
+    });
+    report.log(
+      `U2 decode: v1→v3 ${Math.round(d1! * 1000)} ns vs v3 ${Math.round(d3! * 1000)} ns → ${decodeRatio.toFixed(2)}×`,
+    );
   } finally {
     removeReleaseCode();
     rmSync(dir, { recursive: true, force: true });

@@ -35,8 +35,12 @@ function time(fn: () => void): number {
 }
 
 export default async function upcasterCheckBench(report: BenchReport): Promise<void> {
-  const sources = [{ path: 'schemas/bank.domain.yaml', text: readFileSync(join(repo, 'schemas', 'bank.domain.yaml'), 'utf8') }];
-  const modules = [{ path: 'schemas/bank.upcasters.ts', text: readFileSync(join(repo, 'schemas', 'bank.upcasters.ts'), 'utf8') }];
+  const sources = [
+    { path: 'schemas/bank.domain.yaml', text: readFileSync(join(repo, 'schemas', 'bank.domain.yaml'), 'utf8') },
+  ];
+  const modules = [
+    { path: 'schemas/bank.upcasters.ts', text: readFileSync(join(repo, 'schemas', 'bank.upcasters.ts'), 'utf8') },
+  ];
   const plain = (): void => expectClean(compile({ sources, skipEmit: true }).diagnostics.length);
   const checked = (): void => expectClean(compile({ sources, modules, skipEmit: true }).diagnostics.length);
 
@@ -48,15 +52,45 @@ export default async function upcasterCheckBench(report: BenchReport): Promise<v
     plainMs.push(time(plain));
     checkedMs.push(time(checked));
   }
-  report.add({ subject: 'check Bank, no TypeScript check (baseline)', medianMs: round1(median(plainMs)), coldMs: Math.round(coldPlain), rounds: ROUNDS });
-  report.add({ subject: 'check Bank with the upcasters module checked', medianMs: round1(median(checkedMs)), coldMs: Math.round(coldChecked), rounds: ROUNDS });
-  report.add({ subject: 'upcasters check, warm (in process)', ratio: ratio(median(checkedMs), median(plainMs)), addedMs: round1(median(checkedMs) - median(plainMs)) });
-  report.add({ subject: 'upcasters check, cold (first in process: loads ts-morph)', ratio: ratio(coldChecked, coldPlain), addedMs: Math.round(coldChecked - coldPlain) });
+  report.add({
+    subject: 'check Bank, no TypeScript check (baseline)',
+    medianMs: round1(median(plainMs)),
+    coldMs: Math.round(coldPlain),
+    rounds: ROUNDS,
+  });
+  report.add({
+    subject: 'check Bank with the upcasters module checked',
+    medianMs: round1(median(checkedMs)),
+    coldMs: Math.round(coldChecked),
+    rounds: ROUNDS,
+  });
+  report.add({
+    subject: 'upcasters check, warm (in process)',
+    ratio: ratio(median(checkedMs), median(plainMs)),
+    addedMs: round1(median(checkedMs) - median(plainMs)),
+  });
+  report.add({
+    subject: 'upcasters check, cold (first in process: loads ts-morph)',
+    ratio: ratio(coldChecked, coldPlain),
+    addedMs: Math.round(coldChecked - coldPlain),
+  });
 
   const cli = cliTimes();
-  report.add({ subject: 'eventforge check Bank without its module (process baseline, EF331)', medianMs: Math.round(cli.without), rounds: CLI_ROUNDS });
-  report.add({ subject: 'eventforge check Bank with its module (process)', medianMs: Math.round(cli.with), rounds: CLI_ROUNDS });
-  report.add({ subject: 'upcasters check, as a process', ratio: ratio(cli.with, cli.without), addedMs: Math.round(cli.with - cli.without) });
+  report.add({
+    subject: 'eventforge check Bank without its module (process baseline, EF331)',
+    medianMs: Math.round(cli.without),
+    rounds: CLI_ROUNDS,
+  });
+  report.add({
+    subject: 'eventforge check Bank with its module (process)',
+    medianMs: Math.round(cli.with),
+    rounds: CLI_ROUNDS,
+  });
+  report.add({
+    subject: 'upcasters check, as a process',
+    ratio: ratio(cli.with, cli.without),
+    addedMs: Math.round(cli.with - cli.without),
+  });
 }
 
 function expectClean(count: number): void {
@@ -77,7 +111,8 @@ function cliTimes(): { with: number; without: number } {
   const withoutModule = mkdtempSync(join(tmpdir(), 'eventforge-bench-'));
   const bin = join(repo, 'bin', 'eventforge.js');
   try {
-    for (const dir of [withModule, withoutModule]) copyFileSync(join(repo, 'schemas', 'bank.domain.yaml'), join(dir, 'bank.domain.yaml'));
+    for (const dir of [withModule, withoutModule])
+      copyFileSync(join(repo, 'schemas', 'bank.domain.yaml'), join(dir, 'bank.domain.yaml'));
     copyFileSync(join(repo, 'schemas', 'bank.upcasters.ts'), join(withModule, 'bank.upcasters.ts'));
     const withMs: number[] = [];
     const withoutMs: number[] = [];

@@ -23,7 +23,14 @@ import { reencryptCommand } from './commands/reencrypt.js';
 export type { CliCommand, CliIo, ParsedArgs } from './command.js';
 export { EXIT } from './command.js';
 
-export const commands: readonly CliCommand[] = [checkCommand, generateCommand, explainCommand, migrateCommand, reencryptCommand, lspCommand];
+export const commands: readonly CliCommand[] = [
+  checkCommand,
+  generateCommand,
+  explainCommand,
+  migrateCommand,
+  reencryptCommand,
+  lspCommand,
+];
 
 const packageJson = new URL('../package.json', import.meta.url);
 
@@ -86,5 +93,10 @@ function helpText(): string {
 
 function processIo(): CliIo {
   const color = wantsColor(process.env, process.stderr.isTTY === true);
-  return { cwd: process.cwd(), out: (line) => console.log(line), err: (line) => console.error(line), terminal: { color } };
+  return {
+    cwd: process.cwd(),
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+    terminal: { color },
+  };
 }

@@ -9,10 +9,15 @@ import type { CliIo } from './command.js';
  * Prints diagnostics on `err` (with code frames from `sources` on a terminal-like stream);
  * returns the counts.
  */
-export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], sources: readonly SchemaSource[] = []): { errors: number; warnings: number } {
+export function printDiagnostics(
+  io: CliIo,
+  diagnostics: readonly Diagnostic[],
+  sources: readonly SchemaSource[] = [],
+): { errors: number; warnings: number } {
   const texts = new Map(sources.map((s) => [s.path, s.text] as const));
   const paint = io.terminal?.color === true ? colored : plain;
-  for (const d of diagnostics) io.err(renderDiagnostic(d, io.terminal === undefined ? undefined : texts.get(d.file), paint));
+  for (const d of diagnostics)
+    io.err(renderDiagnostic(d, io.terminal === undefined ? undefined : texts.get(d.file), paint));
   return countOf(diagnostics);
 }
 

@@ -46,7 +46,8 @@ try {
   for (const { id, topic, event } of recent) {
     console.log(`  #${id} ${topic} (stream version ${event.originatorVersion}) ${JSON.stringify(event.data)}`);
   }
-  if (school.config.store.kind === 'sqlite') console.log('run it again: the dogs of earlier runs are still in the file');
+  if (school.config.store.kind === 'sqlite')
+    console.log('run it again: the dogs of earlier runs are still in the file');
 } finally {
   await school.close();
 }

@@ -4,7 +4,13 @@
  * person back as they were at any point of their history.
  */
 import { Application, type ApplicationOptions } from 'eventforge/runtime';
-import { PersonBase, personRegistryDomain, type Address, type MaritalStatus, type Name } from '../generated/person-registry/index.js';
+import {
+  PersonBase,
+  personRegistryDomain,
+  type Address,
+  type MaritalStatus,
+  type Name,
+} from '../generated/person-registry/index.js';
 
 /** A person known to the registry. */
 export class Person extends PersonBase {

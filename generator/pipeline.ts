@@ -92,10 +92,15 @@ export function compileWith(options: CompileOptions, emitterList: readonly Emitt
     diagnostics.push(...checkUpcasterModules(pairDomains(domains, built.project), options.modules));
     if (hasError(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), files: [] };
   }
-  if (options.skipEmit === true) return { diagnostics: sortDiagnostics(diagnostics), project: built.project, files: [] };
+  if (options.skipEmit === true)
+    return { diagnostics: sortDiagnostics(diagnostics), project: built.project, files: [] };
 
   const ctx = { runtimeImport: options.runtimeImport ?? 'eventforge/runtime', outToCwd: options.outToCwd ?? '..' };
-  return { diagnostics: sortDiagnostics(diagnostics), project: built.project, files: runEmitters(built.project, ctx, emitterList) };
+  return {
+    diagnostics: sortDiagnostics(diagnostics),
+    project: built.project,
+    files: runEmitters(built.project, ctx, emitterList),
+  };
 }
 
 /**

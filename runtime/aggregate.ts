@@ -110,7 +110,9 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
     if (this.#discarded) throw new AggregateDiscardedError(this.aggregateName, this.id);
     const originatorId = this.#id ?? options.id;
     if (originatorId === undefined) {
-      throw new EventforgeError(`${this.aggregateName}: the first event needs an aggregate id; create the aggregate with its generated creation factory`);
+      throw new EventforgeError(
+        `${this.aggregateName}: the first event needs an aggregate id; create the aggregate with its generated creation factory`,
+      );
     }
     const event = {
       type,

@@ -81,7 +81,10 @@ export class Application {
     this.name = options.name ?? new.target.name;
     const env = options.env ?? process.env;
     // With a recorder given, DATABASE_URL is irrelevant and must not be able to fail the construction.
-    this.config = applyOptions(readConfig(options.recorder === undefined ? env : { ...env, DATABASE_URL: 'memory:' }), options);
+    this.config = applyOptions(
+      readConfig(options.recorder === undefined ? env : { ...env, DATABASE_URL: 'memory:' }),
+      options,
+    );
     this.#topics = new TopicRegistry(options.domains ?? []);
     this.#mapper = new Mapper(this.#topics, {
       compression: this.config.compression,
@@ -206,7 +209,10 @@ export class Application {
       }
       const every = this.#intervals.of(descriptor);
       if (every !== undefined && crossesMultiple(aggregate.version - count, aggregate.version, every)) {
-        due.push({ label: `${descriptor.name} ${aggregate.id} at version ${aggregate.version}`, snapshot: this.#mapper.toStoredSnapshot(descriptor, aggregate.takeSnapshot()) });
+        due.push({
+          label: `${descriptor.name} ${aggregate.id} at version ${aggregate.version}`,
+          snapshot: this.#mapper.toStoredSnapshot(descriptor, aggregate.takeSnapshot()),
+        });
       }
     }
     for (const { label, snapshot } of due) {
@@ -250,23 +256,31 @@ function descriptorOf(aggregate: AnyAggregate): AggregateDescriptor {
 }
 
 /** The configuration an application runs with; `store` is `given` when a recorder was passed in. */
-export type ApplicationConfig = Omit<RuntimeConfig, 'store'> & { readonly store: StoreConfig | { readonly kind: 'given' } };
+export type ApplicationConfig = Omit<RuntimeConfig, 'store'> & {
+  readonly store: StoreConfig | { readonly kind: 'given' };
+};
 
 /** Options win over the environment. */
 function applyOptions(config: RuntimeConfig, options: ApplicationOptions): ApplicationConfig {
-  const keyOf = (key: Uint8Array | string, source: string) => checkCipherKey(typeof key === 'string' ? Buffer.from(key, 'base64') : key, source);
-  const cipherKey = options.cipherKey === undefined ? config.cipherKey : keyOf(options.cipherKey, 'the cipherKey option');
+  const keyOf = (key: Uint8Array | string, source: string) =>
+    checkCipherKey(typeof key === 'string' ? Buffer.from(key, 'base64') : key, source);
+  const cipherKey =
+    options.cipherKey === undefined ? config.cipherKey : keyOf(options.cipherKey, 'the cipherKey option');
   const previousCipherKeys =
     options.previousCipherKeys === undefined
       ? config.previousCipherKeys
       : options.previousCipherKeys.map((key, i) => keyOf(key, `the previousCipherKeys option (key ${i + 1})`));
   if (previousCipherKeys.length > 0 && cipherKey === undefined) {
-    throw new ConfigurationError('previous cipher keys are configured but no current one; set EVENTFORGE_CIPHER_KEY (or the cipherKey option) to the key to write with');
+    throw new ConfigurationError(
+      'previous cipher keys are configured but no current one; set EVENTFORGE_CIPHER_KEY (or the cipherKey option) to the key to write with',
+    );
   }
   let compression = config.compression;
   if (options.compression !== undefined) {
     if (options.compression !== 'deflate' && options.compression !== 'none') {
-      throw new ConfigurationError(`the compression option is ${String(options.compression)}; expected deflate or none`);
+      throw new ConfigurationError(
+        `the compression option is ${String(options.compression)}; expected deflate or none`,
+      );
     }
     compression = options.compression === 'deflate' ? 'deflate' : undefined;
   }
@@ -276,7 +290,9 @@ function applyOptions(config: RuntimeConfig, options: ApplicationOptions): Appli
   }
   // Without a key nothing is bound, so refusing unbound payloads would refuse every one.
   if (unboundPayloads === 'refuse' && cipherKey === undefined) {
-    throw new ConfigurationError('unbound payloads are refused, but no cipher key is configured; set EVENTFORGE_CIPHER_KEY (or the cipherKey option)');
+    throw new ConfigurationError(
+      'unbound payloads are refused, but no cipher key is configured; set EVENTFORGE_CIPHER_KEY (or the cipherKey option)',
+    );
   }
   const store: ApplicationConfig['store'] = options.recorder !== undefined ? { kind: 'given' } : config.store;
   return { ...config, store, cipherKey, previousCipherKeys, compression, unboundPayloads };

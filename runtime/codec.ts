@@ -2,13 +2,7 @@ import type { Aggregate } from './aggregate.js';
 import type { DomainEvent } from './events.js';
 
 /** What a payload looks like on the wire: plain JSON. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * Converts one payload type (an event's data or an aggregate's state) between its typed form

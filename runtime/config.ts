@@ -32,11 +32,14 @@ export interface RuntimeConfig {
 
 /** The environment variables eventforge reads. */
 export const ENVIRONMENT_VARIABLES = {
-  DATABASE_URL: 'unset → SQLite file ./eventforge.sqlite; file:<path> → SQLite; postgresql://… or postgres://… → PostgreSQL; memory: → in memory',
+  DATABASE_URL:
+    'unset → SQLite file ./eventforge.sqlite; file:<path> → SQLite; postgresql://… or postgres://… → PostgreSQL; memory: → in memory',
   EVENTFORGE_SQLITE_FILE: 'the SQLite file used when DATABASE_URL is unset (default ./eventforge.sqlite)',
-  EVENTFORGE_SNAPSHOT_EVERY: 'snapshot intervals, e.g. Dog:50,User:10 (name or topic, or * for all; a positive integer or off)',
+  EVENTFORGE_SNAPSHOT_EVERY:
+    'snapshot intervals, e.g. Dog:50,User:10 (name or topic, or * for all; a positive integer or off)',
   EVENTFORGE_CIPHER_KEY: 'base64 of a 32-byte key: encrypts stored payloads with AES-256-GCM',
-  EVENTFORGE_CIPHER_PREVIOUS_KEYS: 'comma-separated base64 keys payloads may still be encrypted with: read, never written (key rotation)',
+  EVENTFORGE_CIPHER_PREVIOUS_KEYS:
+    'comma-separated base64 keys payloads may still be encrypted with: read, never written (key rotation)',
   EVENTFORGE_COMPRESSION: 'deflate compresses stored payloads; none (or unset) does not',
   EVENTFORGE_UNBOUND_PAYLOADS:
     'refuse: with a cipher key, payloads not bound to their record (older or unencrypted) fail to load; accept (or unset) loads them',

@@ -40,7 +40,13 @@ export {
   isIntegerText,
   isUuidText,
 } from './wire/text-formats.js';
-export { assertValid, checkPayload, schemaIssues, type SchemaError, type SchemaValidator } from './wire/payload-checks.js';
+export {
+  assertValid,
+  checkPayload,
+  schemaIssues,
+  type SchemaError,
+  type SchemaValidator,
+} from './wire/payload-checks.js';
 export { outOfOrder, removeFirst, valuesEqual } from './wire/apply-helpers.js';
 export { addDecimal, subtractDecimal } from './decimal.js';
 export { removeByKey, removeEntry, updateByKey, updateEntry, upsertByKey } from './wire/keyed.js';

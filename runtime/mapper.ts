@@ -7,7 +7,13 @@ import type { AggregateSnapshot } from './aggregate.js';
 import type { AggregateDescriptor, JsonValue, PayloadCodec } from './codec.js';
 import { DecodeError, DecryptionError, UnknownSchemaVersionError } from './errors.js';
 import type { DomainEvent } from './events.js';
-import { EnvelopeProblem, openPayload, sealPayload, type PayloadContext, type PayloadLayers } from './payload-envelope.js';
+import {
+  EnvelopeProblem,
+  openPayload,
+  sealPayload,
+  type PayloadContext,
+  type PayloadLayers,
+} from './payload-envelope.js';
 import type { StoredEvent, StoredSnapshot } from './recorder.js';
 import type { TopicRegistry } from './topics.js';
 
@@ -47,7 +53,10 @@ export class Mapper {
       schemaVersion: descriptor.codec.version,
       timestamp: event.timestamp,
     };
-    return { ...columns, state: this.#seal(encoded ?? descriptor.codec.encode(event.data), { kind: 'event', ...columns }) };
+    return {
+      ...columns,
+      state: this.#seal(encoded ?? descriptor.codec.encode(event.data), { kind: 'event', ...columns }),
+    };
   }
 
   /**
@@ -72,7 +81,11 @@ export class Mapper {
   }
 
   /** An aggregate's snapshot → its stored form (the state plus the envelope fields). */
-  toStoredSnapshot(aggregate: AggregateDescriptor, snapshot: AggregateSnapshot<unknown>, takenAt = new Date()): StoredSnapshot {
+  toStoredSnapshot(
+    aggregate: AggregateDescriptor,
+    snapshot: AggregateSnapshot<unknown>,
+    takenAt = new Date(),
+  ): StoredSnapshot {
     const wire: JsonValue = {
       createdOn: snapshot.createdOn.toISOString(),
       modifiedOn: snapshot.modifiedOn.toISOString(),
@@ -94,8 +107,16 @@ export class Mapper {
     const aggregate = this.topics.snapshot(stored.topic, stored.streamId, stored.version);
     const wire = this.#open(stored, 'snapshot');
     const at = (path: string, problem: string) =>
-      new DecodeError(stored.topic, stored.schemaVersion, path, `${problem} in the snapshot envelope`, stored.streamId, stored.version);
-    if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) throw at('', 'expected a snapshot envelope object');
+      new DecodeError(
+        stored.topic,
+        stored.schemaVersion,
+        path,
+        `${problem} in the snapshot envelope`,
+        stored.streamId,
+        stored.version,
+      );
+    if (typeof wire !== 'object' || wire === null || Array.isArray(wire))
+      throw at('', 'expected a snapshot envelope object');
     const envelope = wire as Record<string, unknown>;
     const createdOn = parseTimestamp(envelope['createdOn']);
     const modifiedOn = parseTimestamp(envelope['modifiedOn']);
@@ -128,7 +149,8 @@ export class Mapper {
       plain = openPayload(record.state, this.layers, { kind, ...record });
     } catch (error) {
       if (!(error instanceof EnvelopeProblem)) throw error;
-      if (error.kind === 'decrypt') throw new DecryptionError(record.topic, record.streamId, record.version, error.message);
+      if (error.kind === 'decrypt')
+        throw new DecryptionError(record.topic, record.streamId, record.version, error.message);
       throw new DecodeError(record.topic, record.schemaVersion, '', error.message, record.streamId, record.version);
     }
     try {
@@ -150,17 +172,36 @@ export class Mapper {
 function decodeAt<T>(codec: PayloadCodec<T>, wire: unknown, record: StoredEvent | StoredSnapshot): T {
   // Checked here as well as in the codec: a newer record must never be misread, whatever the codec does.
   if (!Number.isInteger(record.schemaVersion) || record.schemaVersion < 1 || record.schemaVersion > codec.version) {
-    throw new UnknownSchemaVersionError(record.topic, record.schemaVersion, codec.version, record.streamId, record.version);
+    throw new UnknownSchemaVersionError(
+      record.topic,
+      record.schemaVersion,
+      codec.version,
+      record.streamId,
+      record.version,
+    );
   }
   try {
     return codec.decode(wire, record.schemaVersion);
   } catch (error) {
     // The codec knows the payload, not where it is stored: add the stream and version.
     if (error instanceof UnknownSchemaVersionError && error.streamId === undefined) {
-      throw new UnknownSchemaVersionError(error.topic, error.schemaVersion, error.knownVersion, record.streamId, record.version);
+      throw new UnknownSchemaVersionError(
+        error.topic,
+        error.schemaVersion,
+        error.knownVersion,
+        record.streamId,
+        record.version,
+      );
     }
     if (error instanceof DecodeError && error.streamId === undefined) {
-      throw new DecodeError(error.topic, error.schemaVersion, error.path, error.problem, record.streamId, record.version);
+      throw new DecodeError(
+        error.topic,
+        error.schemaVersion,
+        error.path,
+        error.problem,
+        record.streamId,
+        record.version,
+      );
     }
     throw error;
   }

@@ -195,7 +195,10 @@ function nextNonce(): Buffer {
  */
 function associatedData(context: PayloadContext): Buffer {
   const { kind, streamId, version, topic, schemaVersion, timestamp } = context;
-  return Buffer.from(`eventforge|${kind}|${version}|${schemaVersion}|${timestamp.getTime()}|${streamId.length}|${streamId}|${topic}`, 'utf8');
+  return Buffer.from(
+    `eventforge|${kind}|${version}|${schemaVersion}|${timestamp.getTime()}|${streamId.length}|${streamId}|${topic}`,
+    'utf8',
+  );
 }
 
 function encrypt(plain: Uint8Array, key: Uint8Array, context: PayloadContext): Uint8Array {

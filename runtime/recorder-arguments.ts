@@ -80,7 +80,12 @@ export function checkReadNotifications(options: ReadNotificationsOptions): void 
 }
 
 /** Checks the arguments of `maxTrackingId` and `hasTracking`. */
-export function checkTrackingQuery(operation: string, application: string, upstream: string, notificationId?: bigint): void {
+export function checkTrackingQuery(
+  operation: string,
+  application: string,
+  upstream: string,
+  notificationId?: bigint,
+): void {
   const check = new Check(operation);
   check.name('application', application);
   check.name('upstream', upstream);
@@ -113,7 +118,12 @@ class Check {
       throw this.fail(path, `an object with only ${allowed.join(', ')}`, value);
     }
     const unknown = Object.keys(value).find((key) => !allowed.includes(key));
-    if (unknown !== undefined) throw this.fail(`${path}.${unknown}`, `absent (known: ${allowed.join(', ')})`, (value as Record<string, unknown>)[unknown]);
+    if (unknown !== undefined)
+      throw this.fail(
+        `${path}.${unknown}`,
+        `absent (known: ${allowed.join(', ')})`,
+        (value as Record<string, unknown>)[unknown],
+      );
     return value;
   }
 
@@ -172,7 +182,8 @@ function utf8Length(value: string): number {
 /** A given value as text for the message: type and value, short. */
 function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'string') return value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}…` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}…` : JSON.stringify(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : value.toISOString();
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (value === null || typeof value !== 'object') return String(value);

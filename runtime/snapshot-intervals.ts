@@ -25,7 +25,9 @@ export class SnapshotIntervals {
     for (const layer of layers) {
       for (const [key, every] of layer.intervals) {
         if (every !== null && !(Number.isSafeInteger(every) && every > 0)) {
-          throw new ConfigurationError(`${layer.source}: the interval of ${key} is ${String(every)}; expected a positive integer, or null for off`);
+          throw new ConfigurationError(
+            `${layer.source}: the interval of ${key} is ${String(every)}; expected a positive integer, or null for off`,
+          );
         }
         if (key === '*' || topics.aggregatesNamed(key).length > 0) continue;
         // `OtherDomain.Aggregate` in a process-wide variable may be meant for another application.

@@ -69,11 +69,13 @@ export function rawSqlite(path: string, synchronous: 'full' | 'normal'): Subject
   const page = db.prepare(`${SELECT_EVENTS} WHERE id >= ? ORDER BY id LIMIT ?`);
   const toRow = (e: StoredEvent) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp.getTime(), e.state];
   // Rows come back as the recorder returns them: Date and bytes (Buffer) per event.
-  const decode = (rows: unknown[]) => rows.map((r) => ({ ...(r as object), timestamp: new Date(Number((r as { timestamp: bigint }).timestamp)) }));
+  const decode = (rows: unknown[]) =>
+    rows.map((r) => ({ ...(r as object), timestamp: new Date(Number((r as { timestamp: bigint }).timestamp)) }));
   return {
     append: async (events) => insert(events.length).all(...events.flatMap(toRow)),
     readStream: async (id, after = 0) => decode(stream.all(id, after)).length,
-    saveSnapshot: async (s) => void saveSnap.run(s.streamId, s.version, s.topic, s.schemaVersion, s.timestamp.getTime(), s.state),
+    saveSnapshot: async (s) =>
+      void saveSnap.run(s.streamId, s.version, s.topic, s.schemaVersion, s.timestamp.getTime(), s.state),
     loadFromSnapshot: async (id) => {
       const s = snap.get(id) as { version: bigint } | undefined;
       return 1 + decode(stream.all(id, s?.version ?? 0)).length;
@@ -94,14 +96,25 @@ export async function rawPostgres(url: string, schema: string, lock = true): Pro
   const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema} -c TimeZone=UTC` });
   await client.connect();
   const named = (name: string, text: string, values: unknown[] = []) => client.query({ name, text, values });
-  const toRow = (e: StoredEvent) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp.toISOString(), e.state];
+  const toRow = (e: StoredEvent) => [
+    e.streamId,
+    e.version,
+    e.topic,
+    e.schemaVersion,
+    e.timestamp.toISOString(),
+    e.state,
+  ];
   return {
     append: async (events) => {
       const rows = events.map((_, r) => `(${Array.from({ length: 6 }, (_, c) => `$${r * 6 + c + 1}`).join(', ')})`);
       await named('begin', 'BEGIN');
       try {
         if (lock) await named('lock', 'LOCK TABLE events IN EXCLUSIVE MODE');
-        await named(`insert${events.length}`, `INSERT INTO events ${COLUMNS} VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING id`, events.flatMap(toRow));
+        await named(
+          `insert${events.length}`,
+          `INSERT INTO events ${COLUMNS} VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING id`,
+          events.flatMap(toRow),
+        );
         await named('commit', 'COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
@@ -109,14 +122,22 @@ export async function rawPostgres(url: string, schema: string, lock = true): Pro
       }
     },
     readStream: async (id, after = 0) =>
-      (await named('stream', `${SELECT_EVENTS} WHERE stream_id = $1 AND version > $2 ORDER BY version`, [id, after])).rows.length,
+      (await named('stream', `${SELECT_EVENTS} WHERE stream_id = $1 AND version > $2 ORDER BY version`, [id, after]))
+        .rows.length,
     saveSnapshot: async (s) =>
-      void (await named('snap-save', `INSERT INTO snapshots ${COLUMNS} VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
-        s.streamId, s.version, s.topic, s.schemaVersion, s.timestamp.toISOString(), s.state,
-      ])),
+      void (await named(
+        'snap-save',
+        `INSERT INTO snapshots ${COLUMNS} VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [s.streamId, s.version, s.topic, s.schemaVersion, s.timestamp.toISOString(), s.state],
+      )),
     loadFromSnapshot: async (id) => {
-      const s = (await named('snap', 'SELECT * FROM snapshots WHERE stream_id = $1 ORDER BY version DESC LIMIT 1', [id])).rows[0];
-      const rows = await named('stream', `${SELECT_EVENTS} WHERE stream_id = $1 AND version > $2 ORDER BY version`, [id, s?.version ?? 0]);
+      const s = (
+        await named('snap', 'SELECT * FROM snapshots WHERE stream_id = $1 ORDER BY version DESC LIMIT 1', [id])
+      ).rows[0];
+      const rows = await named('stream', `${SELECT_EVENTS} WHERE stream_id = $1 AND version > $2 ORDER BY version`, [
+        id,
+        s?.version ?? 0,
+      ]);
       return 1 + rows.rows.length;
     },
     readPage: async (start, limit) => {
@@ -129,7 +150,10 @@ export async function rawPostgres(url: string, schema: string, lock = true): Pro
 
 const insertSql = (n: number, numbered: boolean, conflict: string) =>
   `INSERT INTO events ${COLUMNS} VALUES ` +
-  Array.from({ length: n }, (_, r) => `(${Array.from({ length: 6 }, (_, c) => (numbered ? `$${r * 6 + c + 1}` : '?')).join(', ')})`).join(', ') +
+  Array.from(
+    { length: n },
+    (_, r) => `(${Array.from({ length: 6 }, (_, c) => (numbered ? `$${r * 6 + c + 1}` : '?')).join(', ')})`,
+  ).join(', ') +
   `${conflict} RETURNING id`;
 
 /**
@@ -146,8 +170,15 @@ interface RawClient {
 }
 
 /** A PrismaClient class for the store's tables, generated into `dir` (see test/sql/store-client.ts). */
-async function storeClient(provider: 'sqlite' | 'postgresql', dir: string): Promise<new (options: { adapter: unknown }) => RawClient> {
-  return ((await import(generateStoreClient(provider, dir))) as { PrismaClient: new (options: { adapter: unknown }) => RawClient }).PrismaClient;
+async function storeClient(
+  provider: 'sqlite' | 'postgresql',
+  dir: string,
+): Promise<new (options: { adapter: unknown }) => RawClient> {
+  return (
+    (await import(generateStoreClient(provider, dir))) as {
+      PrismaClient: new (options: { adapter: unknown }) => RawClient;
+    }
+  ).PrismaClient;
 }
 
 /** `dir` is a scratch folder the client is generated into. */
@@ -155,11 +186,16 @@ export async function prismaClientSqlite(path: string, synchronous: 'full' | 'no
   await (await createSqliteRecorder({ filename: path })).close();
   const PrismaClient = await storeClient('sqlite', dir);
   const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }),
+  });
   await prisma.$queryRawUnsafe(`PRAGMA synchronous = ${synchronous.toUpperCase()}`);
   return {
     append: (events) =>
-      prisma.$queryRawUnsafe(insertSql(events.length, false, ''), ...events.flatMap((e) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp, e.state])),
+      prisma.$queryRawUnsafe(
+        insertSql(events.length, false, ''),
+        ...events.flatMap((e) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp, e.state]),
+      ),
     close: () => prisma.$disconnect(),
   };
 }

@@ -16,7 +16,11 @@ export const checkCommand: CliCommand = {
     }),
 };
 
-async function runCheck(paths: readonly string[], io: CliIo, options: { against?: string; json: boolean }): Promise<number> {
+async function runCheck(
+  paths: readonly string[],
+  io: CliIo,
+  options: { against?: string; json: boolean },
+): Promise<number> {
   const start = performance.now();
   const sources = await readSources(io.cwd, paths);
   if (sources.length === 0) {
@@ -27,12 +31,20 @@ async function runCheck(paths: readonly string[], io: CliIo, options: { against?
   const { compileWith } = await import('../../generator/pipeline.js');
   const { withAgainst } = await import('../../generator/against/index.js');
   const result = compileWith({ sources, modules: await readNamedModules(io.cwd, sources), skipEmit: true }, []);
-  const diagnostics = withAgainst(result, sources, options.against, (s) => compileWith({ sources: s, skipEmit: true }, []), io.cwd);
+  const diagnostics = withAgainst(
+    result,
+    sources,
+    options.against,
+    (s) => compileWith({ sources: s, skipEmit: true }, []),
+    io.cwd,
+  );
   if (options.json) {
     io.out(jsonReport(diagnostics, sources.length));
     return countOf(diagnostics).errors > 0 ? EXIT.failed : EXIT.ok;
   }
   const { errors, warnings } = printDiagnostics(io, diagnostics, sources);
-  io.out(`eventforge check: ${plural(sources.length, 'domain')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${elapsed(start)})`);
+  io.out(
+    `eventforge check: ${plural(sources.length, 'domain')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${elapsed(start)})`,
+  );
   return errors > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -60,7 +60,11 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
   const modules = await readNamedModules(io.cwd, sources);
   const cache: CacheInputs = { cwd: io.cwd, outDir, sources, modules, emitOptions: { outToCwd } };
   // Text: diagnostics with frames on err, then the summary lines; --json: one JSON line with the counts.
-  const report = (diagnostics: readonly Diagnostic[], lines: readonly string[], counts: Readonly<Record<string, number>> = {}): void => {
+  const report = (
+    diagnostics: readonly Diagnostic[],
+    lines: readonly string[],
+    counts: Readonly<Record<string, number>> = {},
+  ): void => {
     if (options.json === true) {
       io.out(jsonReport(diagnostics, sources.length, counts));
       return;
@@ -89,7 +93,9 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
   const result = compile({ sources, modules, outToCwd });
   const { errors, warnings } = countOf(result.diagnostics);
   if (errors > 0) {
-    report(result.diagnostics, [`eventforge generate: ${domains}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; nothing written (${elapsed(start)})`]);
+    report(result.diagnostics, [
+      `eventforge generate: ${domains}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; nothing written (${elapsed(start)})`,
+    ]);
     return EXIT.failed;
   }
   const plan = await planOutput(outDir, result.files);
@@ -113,7 +119,9 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
   if (key !== undefined) await writeRecord(cache, key, result.files, result.diagnostics);
   report(
     result.diagnostics,
-    [`eventforge generate: ${domains}, ${plural(plan.toWrite.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed (${elapsed(start)})`],
+    [
+      `eventforge generate: ${domains}, ${plural(plan.toWrite.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed (${elapsed(start)})`,
+    ],
     { written: plan.toWrite.length, unchanged: plan.unchanged.length, removed: plan.stale.length },
   );
   return EXIT.ok;

@@ -7,7 +7,8 @@ export const lspCommand: CliCommand = {
   usage: 'eventforge lsp --stdio',
   options: { stdio: { type: 'boolean', default: false } },
   run: async (args, io) => {
-    if (args.values['stdio'] !== true) return usageError(io, 'lsp speaks the Language Server Protocol over stdio: `eventforge lsp --stdio`');
+    if (args.values['stdio'] !== true)
+      return usageError(io, 'lsp speaks the Language Server Protocol over stdio: `eventforge lsp --stdio`');
     const { startLanguageServer } = await import('../lsp/server.js');
     startLanguageServer();
     // Runs until the client sends `exit` or closes stdin; the server ends the process then.

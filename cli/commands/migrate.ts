@@ -7,8 +7,12 @@ export const migrateCommand: CliCommand = {
   summary: 'apply pending SQL migrations to DATABASE_URL (or --database), offline; --status only reports',
   usage:
     'eventforge migrate [--database URL] [--migrations DIR] [--status]   ' +
-    '(default: DATABASE_URL, the event store\'s migrations; --status exits 1 when some are pending)',
-  options: { database: { type: 'string' }, migrations: { type: 'string' }, status: { type: 'boolean', default: false } },
+    "(default: DATABASE_URL, the event store's migrations; --status exits 1 when some are pending)",
+  options: {
+    database: { type: 'string' },
+    migrations: { type: 'string' },
+    status: { type: 'boolean', default: false },
+  },
   run: async (args, io) => {
     const database = args.values['database'];
     const migrations = args.values['migrations'];

@@ -15,7 +15,10 @@ export const reencryptCommand: CliCommand = {
     // Loaded on use: the other commands never load the database drivers.
     const { runReencrypt } = await import('../database/run-reencrypt.js');
     return runReencrypt(
-      { ...(typeof database === 'string' ? { database } : {}), ...(typeof batchSize === 'string' ? { batchSize } : {}) },
+      {
+        ...(typeof database === 'string' ? { database } : {}),
+        ...(typeof batchSize === 'string' ? { batchSize } : {}),
+      },
       io,
     );
   },

@@ -30,17 +30,24 @@ export interface MigrateOptions {
 }
 
 /** Runs one migration (or, with `status`, reports without changing anything); resolves to the exit code. */
-export async function runMigrate(options: MigrateOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runMigrate(
+  options: MigrateOptions,
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let report: MigrationReport;
   let where: string;
   try {
     const store = readStore(options.database === undefined ? env : { ...env, DATABASE_URL: options.database });
     if (store.kind === 'memory') {
-      io.err('eventforge migrate: the in-memory store has no tables to migrate; pass --database file:… or postgresql://…');
+      io.err(
+        'eventforge migrate: the in-memory store has no tables to migrate; pass --database file:… or postgresql://…',
+      );
       return 2;
     }
     const provider: Provider = store.kind;
-    const folder = options.migrations === undefined ? storeMigrationsDir(provider) : resolve(io.cwd, options.migrations);
+    const folder =
+      options.migrations === undefined ? storeMigrationsDir(provider) : resolve(io.cwd, options.migrations);
     const migrations = readMigrations(folder, provider);
     const dryRun = options.status === true;
     if (store.kind === 'sqlite') {

@@ -5,7 +5,13 @@
  */
 import { EventforgeError } from '../../runtime/errors.js';
 import { readCipherKey, readPreviousCipherKeys, readStore } from '../../runtime/config.js';
-import { postgresTarget, redactUrl, reencryptStore, type ReencryptReport, type TableReport } from '../../runtime/sql/index.js';
+import {
+  postgresTarget,
+  redactUrl,
+  reencryptStore,
+  type ReencryptReport,
+  type TableReport,
+} from '../../runtime/sql/index.js';
 import { EXIT, type CliIo } from '../command.js';
 
 /** What `reencrypt` is asked to do. */
@@ -17,14 +23,21 @@ export interface ReencryptCommandOptions {
 }
 
 /** Re-encrypts the store; resolves to the exit code. */
-export async function runReencrypt(options: ReencryptCommandOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runReencrypt(
+  options: ReencryptCommandOptions,
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const fail = (message: string, code: number = EXIT.failed): number => {
     io.err(`eventforge reencrypt: ${message}`);
     return code;
   };
   const batchSize = options.batchSize === undefined ? undefined : Number(options.batchSize);
   if (batchSize !== undefined && !(Number.isSafeInteger(batchSize) && batchSize > 0)) {
-    return fail(`--batch-size is ${options.batchSize}; expected a positive integer (rows per transaction, default 500)`, EXIT.usage);
+    return fail(
+      `--batch-size is ${options.batchSize}; expected a positive integer (rows per transaction, default 500)`,
+      EXIT.usage,
+    );
   }
   let report: ReencryptReport;
   let where = 'the store';
@@ -41,13 +54,19 @@ export async function runReencrypt(options: ReencryptCommandOptions, io: CliIo, 
       );
     }
     const previousKeys = readPreviousCipherKeys(env['EVENTFORGE_CIPHER_PREVIOUS_KEYS']);
-    where = store.kind === 'sqlite' ? store.filename : `${redactUrl(store.url)} (schema ${postgresTarget(store.url).schema})`;
-    report = await reencryptStore(store, { cipherKey, previousKeys, ...(batchSize === undefined ? {} : { batchSize }) });
+    where =
+      store.kind === 'sqlite' ? store.filename : `${redactUrl(store.url)} (schema ${postgresTarget(store.url).schema})`;
+    report = await reencryptStore(store, {
+      cipherKey,
+      previousKeys,
+      ...(batchSize === undefined ? {} : { batchSize }),
+    });
   } catch (error) {
     if (error instanceof EventforgeError) return fail(error.message);
     const code = (error as { code?: unknown }).code;
     const message = error instanceof Error ? error.message : String(error);
-    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return fail(`cannot reach the database (${code}: ${message})`);
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+      return fail(`cannot reach the database (${code}: ${message})`);
     if (/no such table|relation .* does not exist/.test(message)) {
       return fail(`${where} holds no event store tables (${message}); check the URL (and its ?schema=)`);
     }
@@ -56,7 +75,8 @@ export async function runReencrypt(options: ReencryptCommandOptions, io: CliIo, 
   }
   io.out(tableLine('events', report.events));
   io.out(tableLine('snapshots', report.snapshots));
-  for (const r of report.refused) io.err(`refused  ${r.table} ${r.streamId} version ${r.version} (${r.topic}): ${r.problem}`);
+  for (const r of report.refused)
+    io.err(`refused  ${r.table} ${r.streamId} version ${r.version} (${r.topic}): ${r.problem}`);
   const resealed = report.events.resealed + report.snapshots.resealed;
   const refused = report.refused.length;
   io.out(

@@ -77,7 +77,11 @@ export function generatorFingerprint(): Promise<string> {
 async function computeFingerprint(): Promise<string> {
   const hash = createHash('sha256').update(`eventforge-cache ${FORMAT} node ${process.version}\n`);
   // The CLI too: it decides what is read (schemas, named modules) and how output is compared.
-  const entries = (await Promise.all(FINGERPRINTED.map((dir) => readdir(join(packageRoot, dir), { recursive: true, withFileTypes: true })))).flat();
+  const entries = (
+    await Promise.all(
+      FINGERPRINTED.map((dir) => readdir(join(packageRoot, dir), { recursive: true, withFileTypes: true })),
+    )
+  ).flat();
   const files = entries
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name))
@@ -104,7 +108,8 @@ async function libraryManifest(name: string): Promise<Buffer | undefined> {
 /** The key of a run: the generator's fingerprint, the emit options, and every schema file. */
 export async function cacheKey(inputs: CacheInputs): Promise<string> {
   const hash = createHash('sha256').update(await generatorFingerprint());
-  for (const [name, value] of Object.entries(inputs.emitOptions).sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`\0option ${name}=${value}`);
+  for (const [name, value] of Object.entries(inputs.emitOptions).sort(([a], [b]) => (a < b ? -1 : 1)))
+    hash.update(`\0option ${name}=${value}`);
   const sources = [...inputs.sources].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const source of sources) hash.update(`\0schema ${source.path}\0${sha256(source.text)}`);
   for (const module of [...(inputs.modules ?? [])].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
@@ -124,7 +129,13 @@ export async function validRecord(inputs: CacheInputs, key: string): Promise<Cac
   } catch {
     return undefined;
   }
-  if (record.format !== FORMAT || record.key !== key || typeof record.files !== 'object' || !Array.isArray(record.diagnostics)) return undefined;
+  if (
+    record.format !== FORMAT ||
+    record.key !== key ||
+    typeof record.files !== 'object' ||
+    !Array.isArray(record.diagnostics)
+  )
+    return undefined;
   try {
     const listed = Object.entries(record.files);
     const onDisk = await Promise.all(listed.map(([path]) => readFile(join(inputs.outDir, path))));
@@ -140,7 +151,12 @@ export async function validRecord(inputs: CacheInputs, key: string): Promise<Cac
 }
 
 /** Records the files of a successful run that are now on disk. Best effort: errors are ignored. */
-export async function writeRecord(inputs: CacheInputs, key: string, files: readonly GeneratedFile[], diagnostics: readonly Diagnostic[]): Promise<void> {
+export async function writeRecord(
+  inputs: CacheInputs,
+  key: string,
+  files: readonly GeneratedFile[],
+  diagnostics: readonly Diagnostic[],
+): Promise<void> {
   const record: CacheRecord = {
     format: FORMAT,
     key,

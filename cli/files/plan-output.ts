@@ -76,7 +76,12 @@ export async function listFiles(dir: string): Promise<string[]> {
   }
   return entries
     .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1).split('\\').join('/'))
+    .map((e) =>
+      join(e.parentPath, e.name)
+        .slice(dir.length + 1)
+        .split('\\')
+        .join('/'),
+    )
     .filter((p) => !p.split('/').includes('node_modules'))
     .sort();
 }

@@ -14,7 +14,8 @@ export interface WatchIo {
 }
 
 export async function watchSchemas(dir: string, run: () => Promise<number>, io: WatchIo): Promise<void> {
-  const report = (error: unknown): void => io.out(`eventforge: ${error instanceof Error ? error.message : String(error)}`);
+  const report = (error: unknown): void =>
+    io.out(`eventforge: ${error instanceof Error ? error.message : String(error)}`);
   await run().catch(report);
   let running: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;

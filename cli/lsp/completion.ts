@@ -33,11 +33,18 @@ export function completionsAt(text: string, offset: number): Completion[] {
   const outline = outlineOf(parseSchemaText(text));
   const replace = { start: cursor.wordStart, end: offset };
   const make = (label: string, kind: CompletionKind, extra: Partial<Completion> = {}): Completion => ({
-    label, kind, insertText: kind === 'key' ? `${label}: ` : label, replace, ...extra,
+    label,
+    kind,
+    insertText: kind === 'key' ? `${label}: ` : label,
+    replace,
+    ...extra,
   });
   if (cursor.role === 'key') {
     const fields = keyFields(cursor, outline);
-    if (fields !== undefined) return fields.filter((f) => !cursor.siblings.includes(f.name)).map((f) => make(f.name, 'field', { insertText: `${f.name}: `, detail: fieldTypeText(f) }));
+    if (fields !== undefined)
+      return fields
+        .filter((f) => !cursor.siblings.includes(f.name))
+        .map((f) => make(f.name, 'field', { insertText: `${f.name}: `, detail: fieldTypeText(f) }));
     return keysAt(cursor.path)
       .filter((key) => !cursor.siblings.includes(key.name))
       .map((key) => make(key.name, 'key', { documentation: key.documentation }));
@@ -63,7 +70,8 @@ function keyFields(cursor: CursorContext, outline: DomainOutline): readonly Fiel
   const path = cursor.path;
   const { aggregate, event } = enclosing(outline, path);
   if (aggregate === undefined) return undefined;
-  if (path.length === 6 && path[4] === 'apply' && KEYED_OPERATIONS.has(path[5] ?? '')) return aggregate.state.fields.filter(isCollection);
+  if (path.length === 6 && path[4] === 'apply' && KEYED_OPERATIONS.has(path[5] ?? ''))
+    return aggregate.state.fields.filter(isCollection);
   if (path.length === 6 && path[4] === 'apply' && APPLY_OPERATIONS.has(path[5] ?? '')) return aggregate.state.fields;
   if (path.at(-1) === 'upcast') return event?.fields ?? aggregate.state.fields;
   return undefined;
@@ -75,7 +83,8 @@ function keyFields(cursor: CursorContext, outline: DomainOutline): readonly Fiel
  */
 function valueFields(cursor: CursorContext, outline: DomainOutline): readonly FieldDecl[] | undefined {
   const path = cursor.path;
-  if (path.length === 7 && path[4] === 'apply' && APPLY_OPERATIONS.has(path[5] ?? '')) return enclosing(outline, path).event?.fields;
+  if (path.length === 7 && path[4] === 'apply' && APPLY_OPERATIONS.has(path[5] ?? ''))
+    return enclosing(outline, path).event?.fields;
   if (path.length !== 8 || path[4] !== 'apply' || !KEYED_OPERATIONS.has(path[5] ?? '')) return undefined;
   if (EVENT_FIELD_PARAMETERS.has(path[7] ?? '')) return enclosing(outline, path).event?.fields;
   if (path[7] !== 'field') return undefined;

@@ -42,7 +42,9 @@ export interface TypeDecl {
 }
 
 export interface DomainOutline {
-  readonly domain: { readonly name: string; readonly key: Scalar | undefined; readonly value: Node | undefined } | undefined;
+  readonly domain:
+    | { readonly name: string; readonly key: Scalar | undefined; readonly value: Node | undefined }
+    | undefined;
   readonly types: readonly TypeDecl[];
   readonly aggregates: readonly AggregateDecl[];
 }
@@ -50,11 +52,23 @@ export interface DomainOutline {
 export function outlineOf(doc: Document.Parsed): DomainOutline {
   const root = doc.contents;
   const domainValue = valueOf(root, 'domain');
-  const domain = isScalar(domainValue) ? { name: String(domainValue.value), key: keyNodeOf(root, 'domain'), value: domainValue } : undefined;
+  const domain = isScalar(domainValue)
+    ? { name: String(domainValue.value), key: keyNodeOf(root, 'domain'), value: domainValue }
+    : undefined;
   const types = entries(valueOf(root, 'types')).map(({ name, key, node }): TypeDecl => {
     const values = valueOf(node, 'enum');
-    const listed = values !== undefined && 'items' in values ? (values.items as unknown[]).filter(isScalar).map((s) => String(s.value)) : [];
-    return { name, key, node, kind: values !== undefined ? 'enum' : 'value object', values: listed, fields: fieldsOf(node) };
+    const listed =
+      values !== undefined && 'items' in values
+        ? (values.items as unknown[]).filter(isScalar).map((s) => String(s.value))
+        : [];
+    return {
+      name,
+      key,
+      node,
+      kind: values !== undefined ? 'enum' : 'value object',
+      values: listed,
+      fields: fieldsOf(node),
+    };
   });
   const aggregates = entries(valueOf(root, 'aggregates')).map(({ name, key, node }): AggregateDecl => {
     const state = valueOf(node, 'state');
@@ -65,10 +79,14 @@ export function outlineOf(doc: Document.Parsed): DomainOutline {
 }
 
 /** The aggregate and event a path inside `aggregates:` is under. */
-export function enclosing(outline: DomainOutline, path: readonly string[]): { aggregate?: AggregateDecl; event?: EventDecl } {
+export function enclosing(
+  outline: DomainOutline,
+  path: readonly string[],
+): { aggregate?: AggregateDecl; event?: EventDecl } {
   if (path[0] !== 'aggregates' || path[1] === undefined) return {};
   const aggregate = outline.aggregates.find((a) => a.name === path[1]);
-  const event = path[2] === 'events' && path[3] !== undefined ? aggregate?.events.find((e) => e.name === path[3]) : undefined;
+  const event =
+    path[2] === 'events' && path[3] !== undefined ? aggregate?.events.find((e) => e.name === path[3]) : undefined;
   return { ...(aggregate === undefined ? {} : { aggregate }), ...(event === undefined ? {} : { event }) };
 }
 

@@ -11,9 +11,19 @@ import { compileWith } from '../../generator/pipeline.js';
 export const SCHEMA_SUFFIX = '.domain.yaml';
 
 /** Diagnostics per absolute file path; every schema file of the folder has an entry (maybe empty). */
-export async function checkFolder(folder: string, openTexts: ReadonlyMap<string, string>): Promise<Map<string, Diagnostic[]>> {
-  const onDisk = (await readdir(folder).catch(() => [] as string[])).filter((name) => name.endsWith(SCHEMA_SUFFIX)).map((name) => join(folder, name));
-  const paths = [...new Set([...onDisk, ...[...openTexts.keys()].filter((path) => path.startsWith(folder + '/') && path.endsWith(SCHEMA_SUFFIX))])].sort();
+export async function checkFolder(
+  folder: string,
+  openTexts: ReadonlyMap<string, string>,
+): Promise<Map<string, Diagnostic[]>> {
+  const onDisk = (await readdir(folder).catch(() => [] as string[]))
+    .filter((name) => name.endsWith(SCHEMA_SUFFIX))
+    .map((name) => join(folder, name));
+  const paths = [
+    ...new Set([
+      ...onDisk,
+      ...[...openTexts.keys()].filter((path) => path.startsWith(folder + '/') && path.endsWith(SCHEMA_SUFFIX)),
+    ]),
+  ].sort();
   const sources = await Promise.all(
     paths.map(async (path) => ({ path, text: openTexts.get(path) ?? (await readFile(path, 'utf8').catch(() => '')) })),
   );

@@ -43,7 +43,8 @@ export function hoverAt(text: string, offset: number): { markdown: string; span:
     const name = wordAt(text, offset);
     const type = outline.types.find((t) => t.name === name);
     if (type !== undefined) return { markdown: describeType(type), span };
-    if ((SCALAR_KINDS as readonly string[]).includes(name)) return { markdown: `\`${name}\`: a scalar type of the language`, span };
+    if ((SCALAR_KINDS as readonly string[]).includes(name))
+      return { markdown: `\`${name}\`: a scalar type of the language`, span };
   }
   if (at.role === 'key') {
     const markdown = documentationAt([...at.path, String(at.scalar.value)]);
@@ -62,7 +63,8 @@ export function definitionAt(text: string, offset: number): Span | undefined {
     const key = outline.types.find((t) => t.name === wordAt(text, offset))?.key;
     return key === undefined ? undefined : spanOf(key);
   }
-  const keyedEventField = at.path.length === 8 && at.path[4] === 'apply' && ['key', 'value', 'by'].includes(at.path[7] ?? '');
+  const keyedEventField =
+    at.path.length === 8 && at.path[4] === 'apply' && ['key', 'value', 'by'].includes(at.path[7] ?? '');
   if ((at.path.length === 7 && at.path[4] === 'apply') || keyedEventField) {
     const key = enclosing(outline, at.path).event?.fields.find((f) => f.name === String(at.scalar.value))?.key;
     return key === undefined ? undefined : spanOf(key);
@@ -86,11 +88,27 @@ export function symbolsOf(text: string): SymbolNode[] {
   return symbol(domain.name, 'domain', domain.key, domain.value, [...types, ...aggregates]);
 }
 
-function symbol(name: string, kind: SymbolNode['kind'], key: Scalar | undefined, node: Node | undefined, children: SymbolNode[], detail?: string): SymbolNode[] {
+function symbol(
+  name: string,
+  kind: SymbolNode['kind'],
+  key: Scalar | undefined,
+  node: Node | undefined,
+  children: SymbolNode[],
+  detail?: string,
+): SymbolNode[] {
   const selection = key !== undefined ? spanOf(key) : node !== undefined ? spanOf(node) : undefined;
   if (selection === undefined) return [];
   const end = node?.range?.[1] ?? selection.end;
-  return [{ name, kind, ...(detail === undefined ? {} : { detail }), span: { start: selection.start, end: Math.max(end, selection.end) }, selection, children }];
+  return [
+    {
+      name,
+      kind,
+      ...(detail === undefined ? {} : { detail }),
+      span: { start: selection.start, end: Math.max(end, selection.end) },
+      selection,
+      children,
+    },
+  ];
 }
 
 function fieldAt(outline: DomainOutline, at: Located): FieldDecl | undefined {
@@ -99,7 +117,8 @@ function fieldAt(outline: DomainOutline, at: Located): FieldDecl | undefined {
   const { aggregate, event } = enclosing(outline, path);
   if (path[0] === 'types') return outline.types.find((t) => t.name === path[1])?.fields.find((f) => f.name === name);
   if (event !== undefined && path.length === 5) return event.fields.find((f) => f.name === name);
-  if (aggregate !== undefined && path[2] === 'state' && path.length === 4) return aggregate.state.fields.find((f) => f.name === name);
+  if (aggregate !== undefined && path[2] === 'state' && path.length === 4)
+    return aggregate.state.fields.find((f) => f.name === name);
   return undefined;
 }
 
@@ -123,7 +142,9 @@ function describeType(type: TypeDecl): string {
     type.kind === 'enum'
       ? `enum: ${type.values.map((v) => `\`${v}\``).join(', ')}`
       : type.fields.map((f) => `- \`${f.name}: ${fieldTypeText(f) ?? '?'}\``).join('\n');
-  return [`**${type.name}** (${type.kind})`, body, ...(typeof description === 'string' ? [description] : [])].join('\n\n');
+  return [`**${type.name}** (${type.kind})`, body, ...(typeof description === 'string' ? [description] : [])].join(
+    '\n\n',
+  );
 }
 
 /** The identifier under `offset` (`Trick` in `map<Trick>?`). */

@@ -54,7 +54,9 @@ export function schemaAt(path: readonly string[]): SchemaNode | undefined {
     if (node === undefined) return undefined;
     let next: SchemaNode | undefined;
     for (const branch of objectBranches(node)) {
-      next = branch.properties?.[key] ?? (typeof branch.additionalProperties === 'object' ? branch.additionalProperties : undefined);
+      next =
+        branch.properties?.[key] ??
+        (typeof branch.additionalProperties === 'object' ? branch.additionalProperties : undefined);
       if (next !== undefined) break;
     }
     node = next;

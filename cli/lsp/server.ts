@@ -48,7 +48,11 @@ const SYMBOL_KINDS: Record<SymbolNode['kind'], SymbolKind> = {
 
 /** Serves the protocol over stdin and stdout until the client says `exit` or closes the stream. */
 export function startLanguageServer(): void {
-  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  const connection = createConnection(
+    ProposedFeatures.all,
+    new StreamMessageReader(process.stdin),
+    new StreamMessageWriter(process.stdout),
+  );
   serve(connection);
 }
 
@@ -64,7 +68,10 @@ function serve(connection: Connection): void {
     const before = published.get(folder) ?? new Set<string>();
     for (const [path, diagnostics] of byFile) {
       const text = documents.get(pathToFileURL(path).href)?.getText();
-      await connection.sendDiagnostics({ uri: pathToFileURL(path).href, diagnostics: diagnostics.map((d) => toLsp(d, text)) });
+      await connection.sendDiagnostics({
+        uri: pathToFileURL(path).href,
+        diagnostics: diagnostics.map((d) => toLsp(d, text)),
+      });
       before.delete(path);
     }
     for (const gone of before) await connection.sendDiagnostics({ uri: pathToFileURL(gone).href, diagnostics: [] });
@@ -75,10 +82,13 @@ function serve(connection: Connection): void {
     if (!uri.startsWith('file:')) return;
     const folder = dirname(fileURLToPath(uri));
     clearTimeout(timers.get(folder));
-    timers.set(folder, setTimeout(() => {
-      timers.delete(folder);
-      publishFolder(folder).catch((error: unknown) => connection.console.error(`eventforge: ${String(error)}`));
-    }, DEBOUNCE_MS));
+    timers.set(
+      folder,
+      setTimeout(() => {
+        timers.delete(folder);
+        publishFolder(folder).catch((error: unknown) => connection.console.error(`eventforge: ${String(error)}`));
+      }, DEBOUNCE_MS),
+    );
   };
 
   connection.onInitialize(() => ({
@@ -103,7 +113,9 @@ function serve(connection: Connection): void {
       label: c.label,
       kind: COMPLETION_KINDS[c.kind],
       ...(c.detail === undefined ? {} : { detail: c.detail }),
-      ...(c.documentation === undefined || c.documentation === '' ? {} : { documentation: { kind: MarkupKind.Markdown, value: c.documentation } }),
+      ...(c.documentation === undefined || c.documentation === ''
+        ? {}
+        : { documentation: { kind: MarkupKind.Markdown, value: c.documentation } }),
       insertTextFormat: InsertTextFormat.PlainText,
       textEdit: { range: rangeOf(document, c.replace), newText: c.insertText },
     }));
@@ -141,7 +153,10 @@ function serve(connection: Connection): void {
   connection.listen();
 }
 
-function rangeOf(document: TextDocument, span: Span): { start: { line: number; character: number }; end: { line: number; character: number } } {
+function rangeOf(
+  document: TextDocument,
+  span: Span,
+): { start: { line: number; character: number }; end: { line: number; character: number } } {
   return { start: document.positionAt(span.start), end: document.positionAt(span.end) };
 }
 

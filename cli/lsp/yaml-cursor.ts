@@ -4,7 +4,17 @@
  * word and parsing again, so `{ type: decimal, | }`, `total: |` and an empty line under a map
  * all become a node with a path.
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Node,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
 
 const SENTINEL = 'EfCursor9z';
 const WORD = /[A-Za-z0-9_]/;
@@ -46,7 +56,8 @@ export function cursorContext(text: string, offset: number): CursorContext | und
   const marked = text.slice(0, offset) + SENTINEL + (blockKey ? ': ' : '') + text.slice(offset);
   const found = locate(parseSchemaText(marked), (s) => typeof s.value === 'string' && s.value.includes(SENTINEL));
   if (found === undefined) return undefined;
-  const siblings = found.role === 'key' && found.map !== undefined ? keysOf(found.map).filter((k) => !k.includes(SENTINEL)) : [];
+  const siblings =
+    found.role === 'key' && found.map !== undefined ? keysOf(found.map).filter((k) => !k.includes(SENTINEL)) : [];
   return { ...found, prefix: text.slice(wordStart, offset), wordStart, siblings };
 }
 

@@ -12,7 +12,9 @@ function serverCommand() {
   if (configured.length > 0) return { command: configured[0], args: configured.slice(1) };
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
   const local = join(folder, 'node_modules', '.bin', process.platform === 'win32' ? 'eventforge.cmd' : 'eventforge');
-  return existsSync(local) ? { command: local, args: ['lsp', '--stdio'] } : { command: 'npx', args: ['--no-install', 'eventforge', 'lsp', '--stdio'] };
+  return existsSync(local)
+    ? { command: local, args: ['lsp', '--stdio'] }
+    : { command: 'npx', args: ['--no-install', 'eventforge', 'lsp', '--stdio'] };
 }
 
 async function activate(context) {

@@ -14,7 +14,16 @@ import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { typeText } from '../ir/derive-upcast.js';
 import { shapeProblems, typeScope, type TypeScope } from './shapes.js';
-import type { AggregateDef, DomainDef, FieldDef, PayloadVersionDef, ProjectDef, SourceSpan, UpcastOpDef, UpcastStepDef } from '../ir/model.js';
+import type {
+  AggregateDef,
+  DomainDef,
+  FieldDef,
+  PayloadVersionDef,
+  ProjectDef,
+  SourceSpan,
+  UpcastOpDef,
+  UpcastStepDef,
+} from '../ir/model.js';
 
 /** Diagnostic codes of `check --against` (documented in docs/errors.md). */
 export const AgainstCodes = {
@@ -58,13 +67,25 @@ export function compareRevisions(previous: ProjectDef, current: ProjectDef, opti
       unmatchedAfter.find((d) => posix.basename(d.sourcePath) === posix.basename(before.sourcePath)) ??
       (unmatchedBefore.length === 1 && unmatchedAfter.length === 1 ? unmatchedAfter[0] : undefined);
     if (renamed !== undefined) {
-      out.push(error(AgainstCodes.domainRenamed, renamed.span, renamed.name.length,
-        `domain ${before.name} (in ${label}) is now named ${renamed.name}: the topics of its stored events change from ${before.name}.* to ${renamed.name}.*, so they could no longer be read`,
-        `keep \`domain: ${before.name}\``));
+      out.push(
+        error(
+          AgainstCodes.domainRenamed,
+          renamed.span,
+          renamed.name.length,
+          `domain ${before.name} (in ${label}) is now named ${renamed.name}: the topics of its stored events change from ${before.name}.* to ${renamed.name}.*, so they could no longer be read`,
+          `keep \`domain: ${before.name}\``,
+        ),
+      );
     } else if (before.aggregates.length > 0) {
-      out.push(error(AgainstCodes.domainRemoved, atRevision(before.span, label), 0,
-        `domain ${before.name} of ${label} is gone, but events of its aggregates (${before.aggregates.map((a) => a.name).join(', ')}) may be stored`,
-        `restore ${before.sourcePath}; a domain whose data is stored cannot be removed`));
+      out.push(
+        error(
+          AgainstCodes.domainRemoved,
+          atRevision(before.span, label),
+          0,
+          `domain ${before.name} of ${label} is gone, but events of its aggregates (${before.aggregates.map((a) => a.name).join(', ')}) may be stored`,
+          `restore ${before.sourcePath}; a domain whose data is stored cannot be removed`,
+        ),
+      );
     }
   }
   return out;
@@ -76,9 +97,20 @@ function compareDomain(before: DomainDef, after: DomainDef, label: string, out: 
   for (const old of before.aggregates) {
     const now = aggregates.get(old.name);
     if (now === undefined) {
-      out.push(error(AgainstCodes.aggregateRemoved, after.span, after.name.length,
-        `aggregate ${old.name} (topic ${old.topic}) of ${label} is gone, but its events and snapshots may be stored`,
-        renameHint(old.name, before.aggregates.map((a) => a.name), after.aggregates.map((a) => a.name), 'aggregate')));
+      out.push(
+        error(
+          AgainstCodes.aggregateRemoved,
+          after.span,
+          after.name.length,
+          `aggregate ${old.name} (topic ${old.topic}) of ${label} is gone, but its events and snapshots may be stored`,
+          renameHint(
+            old.name,
+            before.aggregates.map((a) => a.name),
+            after.aggregates.map((a) => a.name),
+            'aggregate',
+          ),
+        ),
+      );
       continue;
     }
     compareAggregate(old, now, ctx);
@@ -102,9 +134,20 @@ function compareAggregate(before: AggregateDef, after: AggregateDef, ctx: Contex
   for (const old of before.events) {
     const now = events.get(old.name);
     if (now === undefined) {
-      out.push(error(AgainstCodes.eventRemoved, after.span, after.name.length,
-        `event ${before.name}.${old.name} (topic ${old.topic}) of ${label} is gone, but events of it may be stored`,
-        renameHint(old.name, before.events.map((e) => e.name), after.events.map((e) => e.name), 'event')));
+      out.push(
+        error(
+          AgainstCodes.eventRemoved,
+          after.span,
+          after.name.length,
+          `event ${before.name}.${old.name} (topic ${old.topic}) of ${label} is gone, but events of it may be stored`,
+          renameHint(
+            old.name,
+            before.events.map((e) => e.name),
+            after.events.map((e) => e.name),
+            'event',
+          ),
+        ),
+      );
       continue;
     }
     comparePayload(`event ${after.name}.${now.name}`, old.versions, now.versions, now.span, ctx);
@@ -122,9 +165,15 @@ function comparePayload(
   const released = before.length;
   const current = after[after.length - 1]?.version ?? 0;
   if (current < released) {
-    out.push(error(AgainstCodes.versionDeleted, span, 0,
-      `${payload} is at version ${current}, but ${label} released version ${released}: data stored at ${current + 1 === released ? `version ${released}` : `versions ${current + 1}..${released}`} could not be read`,
-      `restore \`version: ${released}\` and its history; to change the payload again, add version ${released + 1}`));
+    out.push(
+      error(
+        AgainstCodes.versionDeleted,
+        span,
+        0,
+        `${payload} is at version ${current}, but ${label} released version ${released}: data stored at ${current + 1 === released ? `version ${released}` : `versions ${current + 1}..${released}`} could not be read`,
+        `restore \`version: ${released}\` and its history; to change the payload again, add version ${released + 1}`,
+      ),
+    );
   }
   const edited = new Set<number>();
   for (const old of before) {
@@ -132,9 +181,15 @@ function comparePayload(
     if (now === undefined) {
       edited.add(old.version);
       if (old.version < current) {
-        out.push(error(AgainstCodes.versionDeleted, span, 0,
-          `${payload} was released at version ${old.version} in ${label}, and the history no longer declares it: data stored at version ${old.version} could not be read`,
-          `restore version ${old.version}'s fields under \`history: { ${old.version}: { fields: … } }\``));
+        out.push(
+          error(
+            AgainstCodes.versionDeleted,
+            span,
+            0,
+            `${payload} was released at version ${old.version} in ${label}, and the history no longer declares it: data stored at version ${old.version} could not be read`,
+            `restore version ${old.version}'s fields under \`history: { ${old.version}: { fields: … } }\``,
+          ),
+        );
       }
       continue;
     }
@@ -146,7 +201,8 @@ function comparePayload(
   // through it. A step between edited versions changes with them, which is already reported.
   for (const old of before) {
     const now = after.find((v) => v.version === old.version);
-    if (old.upcast === undefined || now === undefined || edited.has(old.version) || edited.has(old.version + 1)) continue;
+    if (old.upcast === undefined || now === undefined || edited.has(old.version) || edited.has(old.version + 1))
+      continue;
     compareStep(payload, old.upcast, now.upcast, now.span, ctx);
   }
 }
@@ -155,7 +211,13 @@ function comparePayload(
  * A released upcast step decides what data stored at its version reads as; a changed step
  * would silently give old data another meaning, so it is refused like an edited version.
  */
-function compareStep(payload: string, before: UpcastStepDef, after: UpcastStepDef | undefined, span: SourceSpan, ctx: Context): void {
+function compareStep(
+  payload: string,
+  before: UpcastStepDef,
+  after: UpcastStepDef | undefined,
+  span: SourceSpan,
+  ctx: Context,
+): void {
   const was = new Map(before.ops.map((op) => [op.field, opText(op)] as const));
   const now = new Map((after?.ops ?? []).map((op) => [op.field, opText(op)] as const));
   const changes: string[] = [];
@@ -166,9 +228,15 @@ function compareStep(payload: string, before: UpcastStepDef, after: UpcastStepDe
   for (const [field, text] of now) if (!was.has(field)) changes.push(`"${field}": nothing became ${text}`);
   if (changes.length === 0) return;
   const k = before.from;
-  ctx.out.push(error(AgainstCodes.stepChanged, span, 0,
-    `${payload} v${k}→v${before.to} was released in ${ctx.label}, and its upcast changed: ${changes.join('; ')}; data stored at version ${k} would read differently than before`,
-    `restore \`upcast\` under history ${k} as it was; to read old data differently, add a new version whose upcast step says how`));
+  ctx.out.push(
+    error(
+      AgainstCodes.stepChanged,
+      span,
+      0,
+      `${payload} v${k}→v${before.to} was released in ${ctx.label}, and its upcast changed: ${changes.join('; ')}; data stored at version ${k} would read differently than before`,
+      `restore \`upcast\` under history ${k} as it was; to read old data differently, add a new version whose upcast step says how`,
+    ),
+  );
 }
 
 function opText(op: UpcastOpDef): string {
@@ -202,13 +270,27 @@ function compareVersion(
   for (const old of before.fields) {
     const field = now.get(old.name);
     if (field === undefined) {
-      out.push(error(AgainstCodes.editedInPlace, after.span, 0,
-        `${payload} v${k} was released with field "${old.name}" (${fieldText(old)}) in ${label}, and it has been removed in place`, hint));
+      out.push(
+        error(
+          AgainstCodes.editedInPlace,
+          after.span,
+          0,
+          `${payload} v${k} was released with field "${old.name}" (${fieldText(old)}) in ${label}, and it has been removed in place`,
+          hint,
+        ),
+      );
       continue;
     }
     const edited = (change: string): void => {
-      out.push(error(AgainstCodes.editedInPlace, field.span, field.name.length,
-        `${payload} v${k} was released, and field "${field.name}" was edited in place: ${change}`, hint));
+      out.push(
+        error(
+          AgainstCodes.editedInPlace,
+          field.span,
+          field.name.length,
+          `${payload} v${k} was released, and field "${field.name}" was edited in place: ${change}`,
+          hint,
+        ),
+      );
     };
     const change = fieldChange(old, field);
     if (change !== undefined) edited(change);
@@ -220,18 +302,38 @@ function compareVersion(
       if (ctx.reported.has(problem.key)) continue;
       ctx.reported.add(problem.key);
       const where = `${payload} v${k} field "${field.name}" (released in ${label})`;
-      out.push(problem.kind === 'enum'
-        ? error(AgainstCodes.enumValueRemoved, problem.span ?? field.span, problem.length, `${problem.message}: ${where}`,
-          'restore the value; to stop using it, keep the released versions on an enum that still has it (e.g. `StatusV1` in their history fields) and map it away with `using` in a new version')
-        : error(AgainstCodes.valueObjectBroken, problem.span ?? field.span, problem.length, `${problem.message}: ${where}`,
-          problem.hint ?? 'value objects have no versions: declare a new type (e.g. a name ending in V2) and use it in a new version of the payloads, with an upcaster'));
+      out.push(
+        problem.kind === 'enum'
+          ? error(
+              AgainstCodes.enumValueRemoved,
+              problem.span ?? field.span,
+              problem.length,
+              `${problem.message}: ${where}`,
+              'restore the value; to stop using it, keep the released versions on an enum that still has it (e.g. `StatusV1` in their history fields) and map it away with `using` in a new version',
+            )
+          : error(
+              AgainstCodes.valueObjectBroken,
+              problem.span ?? field.span,
+              problem.length,
+              `${problem.message}: ${where}`,
+              problem.hint ??
+                'value objects have no versions: declare a new type (e.g. a name ending in V2) and use it in a new version of the payloads, with an upcaster',
+            ),
+      );
     }
   }
   const old = new Set(before.fields.map((f) => f.name));
   for (const field of after.fields) {
     if (!old.has(field.name)) {
-      out.push(error(AgainstCodes.editedInPlace, field.span, field.name.length,
-        `${payload} v${k} was released without field "${field.name}" in ${label}; adding it in place changes a released version`, hint));
+      out.push(
+        error(
+          AgainstCodes.editedInPlace,
+          field.span,
+          field.name.length,
+          `${payload} v${k} was released without field "${field.name}" in ${label}; adding it in place changes a released version`,
+          hint,
+        ),
+      );
     }
   }
 }
@@ -248,7 +350,10 @@ function fieldChange(before: FieldDef, after: FieldDef): string | undefined {
 
 function renameHint(name: string, before: readonly string[], after: readonly string[], what: string): string {
   const added = after.filter((n) => !before.includes(n));
-  const renamed = added.length === 1 ? ` If it was renamed to ${added[0]}, keep the name ${name}: the name is part of the stored topic.` : '';
+  const renamed =
+    added.length === 1
+      ? ` If it was renamed to ${added[0]}, keep the name ${name}: the name is part of the stored topic.`
+      : '';
   return `restore ${what} ${name}; stored data names it.${renamed}`;
 }
 

@@ -48,7 +48,9 @@ export function checkAgainst(input: CheckAgainstInput): Diagnostic[] {
       unreadable(
         input.target,
         `the schemas of ${revision.label} do not compile (${errors.length} error${errors.length === 1 ? '' : 's'}` +
-          (first === undefined ? ')' : `; first: ${first.file}:${first.span.start.line}:${first.span.start.column} ${first.code} ${first.message})`),
+          (first === undefined
+            ? ')'
+            : `; first: ${first.file}:${first.span.start.line}:${first.span.start.column} ${first.code} ${first.message})`),
       ),
     ];
   }
@@ -79,6 +81,12 @@ export function withAgainst(
   cwd: string,
 ): Diagnostic[] {
   if (target === undefined || compiled.project === undefined) return [...compiled.diagnostics];
-  const found = checkAgainst({ current: compiled.project, currentPaths: sources.map((s) => s.path), target, compile, cwd });
+  const found = checkAgainst({
+    current: compiled.project,
+    currentPaths: sources.map((s) => s.path),
+    target,
+    compile,
+    cwd,
+  });
   return sortDiagnostics([...compiled.diagnostics, ...found]);
 }

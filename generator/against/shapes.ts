@@ -14,7 +14,10 @@ export interface TypeScope {
 }
 
 /** The enums and value objects of one revision of a domain, by name. */
-export function typeScope(domain: { readonly enums: readonly EnumDef[]; readonly valueObjects: readonly ValueObjectDef[] }): TypeScope {
+export function typeScope(domain: {
+  readonly enums: readonly EnumDef[];
+  readonly valueObjects: readonly ValueObjectDef[];
+}): TypeScope {
   return {
     enums: new Map(domain.enums.map((e) => [e.name, e] as const)),
     valueObjects: new Map(domain.valueObjects.map((v) => [v.name, v] as const)),
@@ -42,14 +45,25 @@ export interface ShapeProblem {
  * `strict` (a field of a versioned payload): scalars must not change at all; inside value
  * objects, the known-safe widenings of docs/versioning.md are allowed.
  */
-export function shapeProblems(before: TypeRef, after: TypeRef, old: TypeScope, now: TypeScope, strict: boolean): ShapeProblem[] {
-  const edited: ShapeProblem[] = [{ kind: 'edited', key: '', length: 0, message: `${typeText(before)} became ${typeText(after)}` }];
-  if (before.kind === 'list' && after.kind === 'list') return shapeProblems(before.element, after.element, old, now, strict);
+export function shapeProblems(
+  before: TypeRef,
+  after: TypeRef,
+  old: TypeScope,
+  now: TypeScope,
+  strict: boolean,
+): ShapeProblem[] {
+  const edited: ShapeProblem[] = [
+    { kind: 'edited', key: '', length: 0, message: `${typeText(before)} became ${typeText(after)}` },
+  ];
+  if (before.kind === 'list' && after.kind === 'list')
+    return shapeProblems(before.element, after.element, old, now, strict);
   if (before.kind === 'map' && after.kind === 'map') return shapeProblems(before.value, after.value, old, now, strict);
   if (before.kind === 'enum' && after.kind === 'enum') return enumProblems(before.name, after.name, old, now);
-  if (before.kind === 'valueObject' && after.kind === 'valueObject') return valueObjectProblems(before.name, after.name, old, now);
+  if (before.kind === 'valueObject' && after.kind === 'valueObject')
+    return valueObjectProblems(before.name, after.name, old, now);
   if (before.kind === 'scalar' && after.kind === 'scalar' && before.scalar === after.scalar) return [];
-  if (!strict && widenProblem(asField(before), asField(after), new Map([...old.enums, ...now.enums])) === undefined) return [];
+  if (!strict && widenProblem(asField(before), asField(after), new Map([...old.enums, ...now.enums])) === undefined)
+    return [];
   return edited;
 }
 
@@ -75,10 +89,18 @@ function valueObjectProblems(beforeName: string, afterName: string, old: TypeSco
   const before = old.valueObjects.get(beforeName);
   const after = now.valueObjects.get(afterName);
   if (before === undefined || after === undefined) return [];
-  const subject = beforeName === afterName ? `value object ${afterName}` : `value object ${afterName} (stored as ${beforeName})`;
+  const subject =
+    beforeName === afterName ? `value object ${afterName}` : `value object ${afterName} (stored as ${beforeName})`;
   const problems: ShapeProblem[] = [];
   const problem = (span: SourceSpan, length: number, what: string, hint?: string): void => {
-    problems.push({ kind: 'valueObject', key: `vo ${afterName} ${what}`, span, length, message: `${subject} ${what}`, ...(hint === undefined ? {} : { hint }) });
+    problems.push({
+      kind: 'valueObject',
+      key: `vo ${afterName} ${what}`,
+      span,
+      length,
+      message: `${subject} ${what}`,
+      ...(hint === undefined ? {} : { hint }),
+    });
   };
   const fields = new Map(after.fields.map((f) => [f.name, f] as const));
   for (const field of before.fields) {
@@ -100,11 +122,20 @@ function valueObjectProblems(beforeName: string, afterName: string, old: TypeSco
     // Decoders read a value object's required fields strictly (a default or an empty list is
     // not filled in on read), so only an optional field can be new to stored values.
     if (!known.has(field.name) && !field.optional) {
-      const fill = field.default !== undefined ? 'its default' : field.type.kind === 'list' || field.type.kind === 'map' ? 'an empty collection' : undefined;
-      problem(field.span, field.name.length, fill === undefined
-        ? `gained field "${field.name}", required and without a default, which stored values lack`
-        : `gained field "${field.name}", required, which stored values lack (${fill} is not filled in when a stored value is read)`,
-        `make it optional (\`${field.name}: ${typeText(field.type)}?\`): stored values then read without it; or declare a new value object type and use it in a new version of the payloads`);
+      const fill =
+        field.default !== undefined
+          ? 'its default'
+          : field.type.kind === 'list' || field.type.kind === 'map'
+            ? 'an empty collection'
+            : undefined;
+      problem(
+        field.span,
+        field.name.length,
+        fill === undefined
+          ? `gained field "${field.name}", required and without a default, which stored values lack`
+          : `gained field "${field.name}", required, which stored values lack (${fill} is not filled in when a stored value is read)`,
+        `make it optional (\`${field.name}: ${typeText(field.type)}?\`): stored values then read without it; or declare a new value object type and use it in a new version of the payloads`,
+      );
     }
   }
   return problems;

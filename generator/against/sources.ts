@@ -29,7 +29,9 @@ export function readRevision(target: string, currentPaths: readonly string[], cw
   const onDisk = posix.isAbsolute(target) ? target : posix.join(cwd.replace(/\\/g, '/'), target);
   if (existsSync(onDisk)) {
     if (statSync(onDisk).isDirectory()) {
-      const files = readdirSync(onDisk).filter((f) => SCHEMA_FILE.test(f)).sort();
+      const files = readdirSync(onDisk)
+        .filter((f) => SCHEMA_FILE.test(f))
+        .sort();
       if (files.length === 0) throw new RevisionNotFoundError(`${target} holds no .yaml schema files`);
       return {
         label: target,
@@ -43,7 +45,12 @@ export function readRevision(target: string, currentPaths: readonly string[], cw
 
 function readGitRevision(ref: string, currentPaths: readonly string[], cwd: string): Revision {
   const git = (args: readonly string[]): string =>
-    execFileSync('git', [...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 2 ** 20 });
+    execFileSync('git', [...args], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 2 ** 20,
+    });
   try {
     git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   } catch {

@@ -42,11 +42,26 @@ export interface ApplyContext {
 }
 
 /** The state field an op names, or undefined after reporting EF501. */
-export function stateFieldOf(ctx: ApplyContext, verb: string, name: Located<string>, diagnostics: Diagnostic[]): ResolvedFieldInfo | undefined {
+export function stateFieldOf(
+  ctx: ApplyContext,
+  verb: string,
+  name: Located<string>,
+  diagnostics: Diagnostic[],
+): ResolvedFieldInfo | undefined {
   const state = ctx.stateFields.get(name.value);
   if (state !== undefined) return state;
-  const hint = didYouMean(name.value, ctx.stateFields.keys()) ?? `the state has ${listNames(ctx.stateFields.keys())}; declare "${name.value}" under state.fields or fix the name`;
-  diagnostics.push(errorAt(ctx.file, name.range, 'EF501', `\`${verb}\` in event ${ctx.eventLabel} names state field "${name.value}", which the state does not have`, hint));
+  const hint =
+    didYouMean(name.value, ctx.stateFields.keys()) ??
+    `the state has ${listNames(ctx.stateFields.keys())}; declare "${name.value}" under state.fields or fix the name`;
+  diagnostics.push(
+    errorAt(
+      ctx.file,
+      name.range,
+      'EF501',
+      `\`${verb}\` in event ${ctx.eventLabel} names state field "${name.value}", which the state does not have`,
+      hint,
+    ),
+  );
   return undefined;
 }
 
@@ -64,18 +79,30 @@ export interface SourceTarget {
  * undefined after reporting why it does not fit. EF509 warns of a constant that looks like a
  * misspelt event field.
  */
-export function resolveSource(ctx: ApplyContext, verb: string, stateName: string, raw: RawApplySource, target: SourceTarget, diagnostics: Diagnostic[]): ApplySourceDef | undefined {
+export function resolveSource(
+  ctx: ApplyContext,
+  verb: string,
+  stateName: string,
+  raw: RawApplySource,
+  target: SourceTarget,
+  diagnostics: Diagnostic[],
+): ApplySourceDef | undefined {
   const written = raw.value.value;
   const eventField = typeof written === 'string' && !raw.quoted ? ctx.eventFields.get(written) : undefined;
   const problem = (code: string, message: string, hint?: string): undefined => {
     diagnostics.push(errorAt(ctx.file, raw.value.range, code, message, hint));
     return undefined;
   };
-  const sourceText = eventField !== undefined ? `event field "${eventField.name}" (${formatType(eventField.type, eventField.optional)})` : `constant ${JSON.stringify(written)}`;
+  const sourceText =
+    eventField !== undefined
+      ? `event field "${eventField.name}" (${formatType(eventField.type, eventField.optional)})`
+      : `constant ${JSON.stringify(written)}`;
   const typoHint = (): string | undefined => {
     if (typeof written !== 'string' || raw.quoted) return undefined;
     const near = closestName(written, ctx.eventFields.keys());
-    return near === undefined ? undefined : `"${written}" is not a field of ${ctx.eventLabel}; did you mean event field "${near}"?`;
+    return near === undefined
+      ? undefined
+      : `"${written}" is not a field of ${ctx.eventLabel}; did you mean event field "${near}"?`;
   };
   if (eventField !== undefined) {
     const fits = sameType(eventField.type, target.type) && (target.optional || !eventField.optional);
@@ -86,18 +113,34 @@ export function resolveSource(ctx: ApplyContext, verb: string, stateName: string
         : sameType(eventField.type, target.type)
           ? `the event field may be absent: make it required, or make the state field optional`
           : `make the types agree, or use \`apply: custom\` and convert in the handler`;
-      return problem(target.mismatchCode, `\`${verb}\` in event ${ctx.eventLabel} puts ${sourceText} into ${target.label}`, hint);
+      return problem(
+        target.mismatchCode,
+        `\`${verb}\` in event ${ctx.eventLabel} puts ${sourceText} into ${target.label}`,
+        hint,
+      );
     }
     return { kind: 'eventField', field: eventField.name };
   }
   const valueProblem = checkValue(written, target.type, target.constraints, ctx.table);
   if (valueProblem !== undefined) {
-    return problem('EF506', `\`${verb}\` in event ${ctx.eventLabel}: ${sourceText} does not fit ${target.label}: ${valueProblem.message}`, typoHint() ?? 'a value that is not the name of an event field is a constant; it must fit the state field');
+    return problem(
+      'EF506',
+      `\`${verb}\` in event ${ctx.eventLabel}: ${sourceText} does not fit ${target.label}: ${valueProblem.message}`,
+      typoHint() ?? 'a value that is not the name of an event field is a constant; it must fit the state field',
+    );
   }
   // A value of the target's enum is what the author meant; only other strings may be typos.
   const typo = target.type.kind === 'enum' ? undefined : typoHint();
   if (typo !== undefined && typeof written === 'string') {
-    diagnostics.push(warningAt(ctx.file, raw.value.range, 'EF509', `\`${verb}\` in event ${ctx.eventLabel} sets "${stateName}" to the constant ${JSON.stringify(written)}`, `${typo} If the constant is meant, quote it: \`"${written}"\``));
+    diagnostics.push(
+      warningAt(
+        ctx.file,
+        raw.value.range,
+        'EF509',
+        `\`${verb}\` in event ${ctx.eventLabel} sets "${stateName}" to the constant ${JSON.stringify(written)}`,
+        `${typo} If the constant is meant, quote it: \`"${written}"\``,
+      ),
+    );
   }
   return { kind: 'constant', value: written };
 }

@@ -13,9 +13,11 @@ export function spanOf(file: string, range: SourceRange): SourceSpan {
 /** A field of a checked schema (its type resolves: the rules ran first). */
 export function buildField(file: string, raw: RawField, table: TypeTable): FieldDef {
   const resolved = resolveFieldType(raw, table);
-  if (!resolved.ok) throw new InternalError(`field "${raw.name.value}" reached the IR with an unresolved type "${raw.type.value}"`);
+  if (!resolved.ok)
+    throw new InternalError(`field "${raw.name.value}" reached the IR with an unresolved type "${raw.type.value}"`);
   const c = raw.constraints;
-  const exact = resolved.type.kind === 'scalar' && (resolved.type.scalar === 'decimal' || resolved.type.scalar === 'bigint');
+  const exact =
+    resolved.type.kind === 'scalar' && (resolved.type.scalar === 'decimal' || resolved.type.scalar === 'bigint');
   const constraints: ConstraintsDef = {
     ...(c.minLength !== undefined ? { minLength: c.minLength.value } : {}),
     ...(c.maxLength !== undefined ? { maxLength: c.maxLength.value } : {}),

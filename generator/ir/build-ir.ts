@@ -41,8 +41,10 @@ function buildDomain(raw: RawDomain, diagnostics: Diagnostic[]): DomainDef {
   valueObjects.sort(byName);
   const enumMap = new Map(enums.map((e) => [e.name, e] as const));
   const aggregates = raw.aggregates.map((a) => buildAggregate(raw, a, table, enumMap, diagnostics)).sort(byName);
-  const usesCustomUpcasters = aggregates.some(
-    (a) => [a.state.versions, ...a.events.map((e) => e.versions)].some((versions) => versions.some((v) => v.upcast?.ops.some((op) => op.kind === 'custom'))),
+  const usesCustomUpcasters = aggregates.some((a) =>
+    [a.state.versions, ...a.events.map((e) => e.versions)].some((versions) =>
+      versions.some((v) => v.upcast?.ops.some((op) => op.kind === 'custom')),
+    ),
   );
   return {
     kind: 'domain',
@@ -59,7 +61,13 @@ function buildDomain(raw: RawDomain, diagnostics: Diagnostic[]): DomainDef {
 
 export function buildEnum(file: string, decl: RawEnum): EnumDef {
   const description = decl.description !== undefined ? { description: decl.description } : {};
-  return { kind: 'enum', name: decl.name.value, values: decl.values.map((v) => v.value), ...description, span: spanOf(file, decl.name.range) };
+  return {
+    kind: 'enum',
+    name: decl.name.value,
+    values: decl.values.map((v) => v.value),
+    ...description,
+    span: spanOf(file, decl.name.range),
+  };
 }
 
 function buildAggregate(

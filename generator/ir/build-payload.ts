@@ -44,7 +44,8 @@ export function buildPayload(
   stages.push({ version: current, fields, span: spanOf(file, raw.range), declarations: [] });
   const versions: PayloadVersionDef[] = stages.map((stage, index) => {
     const next = stages[index + 1];
-    if (next === undefined) return { kind: 'payloadVersion', version: stage.version, fields: stage.fields, span: stage.span };
+    if (next === undefined)
+      return { kind: 'payloadVersion', version: stage.version, fields: stage.fields, span: stage.span };
     const derived = deriveUpcastStep({
       file,
       payload: label,
@@ -54,7 +55,13 @@ export function buildPayload(
       enums,
     });
     diagnostics.push(...derived.diagnostics);
-    return { kind: 'payloadVersion', version: stage.version, fields: stage.fields, upcast: derived.step, span: stage.span };
+    return {
+      kind: 'payloadVersion',
+      version: stage.version,
+      fields: stage.fields,
+      upcast: derived.step,
+      span: stage.span,
+    };
   });
   return { version: current, fields, versions };
 }

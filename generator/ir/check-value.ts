@@ -49,11 +49,13 @@ function typeProblem(value: JsonValue, type: TypeRef, table: TypeTable): ValuePr
         case 'float':
           return typeof value === 'number' && Number.isFinite(value) ? undefined : wrong('a float');
         case 'decimal':
-          return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && DECIMAL_TEXT.test(value.trim()))
+          return (typeof value === 'number' && Number.isFinite(value)) ||
+            (typeof value === 'string' && DECIMAL_TEXT.test(value.trim()))
             ? undefined
             : wrong('a decimal (a number, or a numeric string such as "0.10")');
         case 'bigint':
-          return (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && INTEGER_TEXT.test(value.trim()))
+          return (typeof value === 'number' && Number.isSafeInteger(value)) ||
+            (typeof value === 'string' && INTEGER_TEXT.test(value.trim()))
             ? undefined
             : wrong('a bigint (an integer, or an integer string for more than 15 digits)');
         case 'uuid':
@@ -74,7 +76,11 @@ function typeProblem(value: JsonValue, type: TypeRef, table: TypeTable): ValuePr
       const values = table.enums.get(type.name)?.values.map((v) => v.value) ?? [];
       if (typeof value === 'string' && values.includes(value)) return undefined;
       const hint = typeof value === 'string' ? didYouMean(value, values) : undefined;
-      return { kind: 'type', message: `${show(value)} is not a value of enum ${type.name} (${values.join(', ')})`, ...(hint !== undefined ? { hint } : {}) };
+      return {
+        kind: 'type',
+        message: `${show(value)} is not a value of enum ${type.name} (${values.join(', ')})`,
+        ...(hint !== undefined ? { hint } : {}),
+      };
     }
     case 'list': {
       if (!Array.isArray(value)) return wrong(`a list (${formatType(type)})`);
@@ -131,10 +137,16 @@ function constraintProblem(value: JsonValue, type: TypeRef, c: RawConstraints): 
   if (length !== undefined) {
     const unit = typeof value === 'string' ? 'characters' : 'elements';
     if (c.minLength !== undefined && length < c.minLength.value) {
-      return { kind: 'constraint', message: `${show(value)} has ${length} ${unit}, fewer than minLength ${c.minLength.value}` };
+      return {
+        kind: 'constraint',
+        message: `${show(value)} has ${length} ${unit}, fewer than minLength ${c.minLength.value}`,
+      };
     }
     if (c.maxLength !== undefined && length > c.maxLength.value) {
-      return { kind: 'constraint', message: `${show(value)} has ${length} ${unit}, more than maxLength ${c.maxLength.value}` };
+      return {
+        kind: 'constraint',
+        message: `${show(value)} has ${length} ${unit}, more than maxLength ${c.maxLength.value}`,
+      };
     }
   }
   if (typeof value === 'string' && c.pattern !== undefined && type.kind === 'scalar' && type.scalar === 'string') {

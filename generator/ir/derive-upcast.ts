@@ -72,14 +72,24 @@ export function deriveUpcastStep(input: DeriveUpcastInput): { step: UpcastStepDe
   const declarations = new Map<string, UpcastDeclaration>();
   for (const d of input.declarations) {
     if (declarations.has(d.field)) {
-      error(UpcastCodes.duplicateDeclaration, d.span, d.field.length, `field "${d.field}" is declared twice under upcast`,
-        'keep one declaration per field');
+      error(
+        UpcastCodes.duplicateDeclaration,
+        d.span,
+        d.field.length,
+        `field "${d.field}" is declared twice under upcast`,
+        'keep one declaration per field',
+      );
       continue;
     }
     declarations.set(d.field, d);
     if (!toByName.has(d.field)) {
-      error(UpcastCodes.unknownTarget, d.span, d.field.length,
-        `upcast names field "${d.field}", which version ${k1} does not have`, unknownTargetHint(d, k, fromByName, toByName));
+      error(
+        UpcastCodes.unknownTarget,
+        d.span,
+        d.field.length,
+        `upcast names field "${d.field}", which version ${k1} does not have`,
+        unknownTargetHint(d, k, fromByName, toByName),
+      );
     }
   }
 
@@ -102,8 +112,13 @@ export function deriveUpcastStep(input: DeriveUpcastInput): { step: UpcastStepDe
       if (problem === undefined) {
         ops.push({ kind: 'keep', field: field.name });
       } else {
-        error(UpcastCodes.typeChanged, field.span, field.name.length,
-          `field "${field.name}" ${problem}, and no upcaster says how to convert it`, usingHint(k, field.name));
+        error(
+          UpcastCodes.typeChanged,
+          field.span,
+          field.name.length,
+          `field "${field.name}" ${problem}, and no upcaster says how to convert it`,
+          usingHint(k, field.name),
+        );
       }
       continue;
     }
@@ -113,14 +128,19 @@ export function deriveUpcastStep(input: DeriveUpcastInput): { step: UpcastStepDe
     } else {
       // A field of version k that is gone and fits is most likely this one, renamed.
       const likelySource = input.from.fields.find(
-        (f) => !toByName.has(f.name) && !declaredSources.has(f.name) && widenProblem(f, field, input.enums) === undefined,
+        (f) =>
+          !toByName.has(f.name) && !declaredSources.has(f.name) && widenProblem(f, field, input.enums) === undefined,
       );
       const otherwise = `${usingHint(k, field.name)}; or make it optional (${typeText(field.type)}?) or give it a default`;
-      error(UpcastCodes.requiredAdded, field.span, field.name.length,
+      error(
+        UpcastCodes.requiredAdded,
+        field.span,
+        field.name.length,
         `field "${field.name}" is new in version ${k1}, required and has no default, so old payloads have no value for it`,
         likelySource === undefined
           ? otherwise
-          : `if it is "${likelySource.name}" renamed: add under history ${k}: upcast: { ${field.name}: { rename: ${likelySource.name} } }; otherwise ${otherwise}`);
+          : `if it is "${likelySource.name}" renamed: add under history ${k}: upcast: { ${field.name}: { rename: ${likelySource.name} } }; otherwise ${otherwise}`,
+      );
     }
   }
   for (const previous of input.from.fields) {
@@ -133,44 +153,70 @@ export function deriveUpcastStep(input: DeriveUpcastInput): { step: UpcastStepDe
 
   function declaredOp(d: UpcastDeclaration, field: FieldDef): UpcastOpDef | undefined {
     if (d.rename !== undefined && d.using !== undefined) {
-      error(UpcastCodes.renameAndUsing, d.span, d.field.length,
+      error(
+        UpcastCodes.renameAndUsing,
+        d.span,
+        d.field.length,
         `field "${d.field}" declares both rename and using`,
-        `keep one: a \`using\` function receives the whole version ${k} payload, so it can read "${d.rename}" itself`);
+        `keep one: a \`using\` function receives the whole version ${k} payload, so it can read "${d.rename}" itself`,
+      );
       return undefined;
     }
     if (d.using !== undefined) {
       if (!IDENTIFIER.test(d.using)) {
-        error(UpcastCodes.badFunctionName, d.span, d.field.length,
+        error(
+          UpcastCodes.badFunctionName,
+          d.span,
+          d.field.length,
           `"${d.using}" is not a function name`,
-          `name a function exported by the domain's upcasters module, e.g. \`${d.field}: { using: ${suggestFunction(d.field, k)} }\``);
+          `name a function exported by the domain's upcasters module, e.g. \`${d.field}: { using: ${suggestFunction(d.field, k)} }\``,
+        );
         return undefined;
       }
       return { kind: 'custom', field: d.field, functionName: d.using };
     }
     if (d.rename !== undefined) {
       if (d.rename === d.field) {
-        error(UpcastCodes.renameToItself, d.span, d.field.length, `field "${d.field}" is renamed to itself`,
-          'remove the declaration: a field with the same name and type is copied automatically');
+        error(
+          UpcastCodes.renameToItself,
+          d.span,
+          d.field.length,
+          `field "${d.field}" is renamed to itself`,
+          'remove the declaration: a field with the same name and type is copied automatically',
+        );
         return undefined;
       }
       const source = fromByName.get(d.rename);
       if (source === undefined) {
-        error(UpcastCodes.renameSourceMissing, d.span, d.field.length,
+        error(
+          UpcastCodes.renameSourceMissing,
+          d.span,
+          d.field.length,
           `field "${d.field}" is renamed from "${d.rename}", which version ${k} does not have`,
-          renameSourceHint(k, d.rename, input.from.fields, toByName));
+          renameSourceHint(k, d.rename, input.from.fields, toByName),
+        );
         return undefined;
       }
       const problem = widenProblem(source, field, input.enums);
       if (problem !== undefined) {
-        error(UpcastCodes.renameChangesType, d.span, d.field.length,
+        error(
+          UpcastCodes.renameChangesType,
+          d.span,
+          d.field.length,
           `field "${d.field}" is renamed from "${d.rename}" but ${problem.replace(/^changes/, 'its type changes')}`,
-          `replace the rename with \`${d.field}: { using: <function> }\` under history ${k}; the function reads previous.${d.rename}`);
+          `replace the rename with \`${d.field}: { using: <function> }\` under history ${k}; the function reads previous.${d.rename}`,
+        );
         return undefined;
       }
       return { kind: 'rename', field: d.field, from: d.rename };
     }
-    error(UpcastCodes.emptyDeclaration, d.span, d.field.length, `the upcast of field "${d.field}" says neither rename nor using`,
-      `write \`${d.field}: { rename: <old field> }\` or \`${d.field}: { using: <function> }\``);
+    error(
+      UpcastCodes.emptyDeclaration,
+      d.span,
+      d.field.length,
+      `the upcast of field "${d.field}" says neither rename nor using`,
+      `write \`${d.field}: { rename: <old field> }\` or \`${d.field}: { using: <function> }\``,
+    );
     return undefined;
   }
 }
@@ -191,7 +237,11 @@ function automaticFill(field: FieldDef): UpcastOpDef | undefined {
  * int → float, uuid/date/enum → string, enum → an enum holding all its values, and lists/maps
  * of those). Constraints are not compared: they guard new payloads; stored facts are not re-validated.
  */
-export function widenProblem(previous: FieldDef, next: FieldDef, enums: ReadonlyMap<string, EnumDef>): string | undefined {
+export function widenProblem(
+  previous: FieldDef,
+  next: FieldDef,
+  enums: ReadonlyMap<string, EnumDef>,
+): string | undefined {
   const typeProblem = typeWidenProblem(previous.type, next.type, enums);
   if (typeProblem !== undefined) {
     return `changes from ${fieldTypeText(previous)} to ${fieldTypeText(next)}${typeProblem === '' ? '' : ` (${typeProblem})`}`;
@@ -269,18 +319,29 @@ function unknownTargetHint(
     // `holder: { rename: owner }` written backwards.
     return `the key is the field's name in version ${k + 1}: write \`${d.rename}: { rename: ${d.field} }\``;
   }
-  const listed = newFields.length > 0
-    ? `upcast keys are fields of version ${k + 1}; its new fields are ${newFields.map((n) => `"${n}"`).join(', ')}`
-    : `upcast keys are fields of version ${k + 1}: ${[...to.keys()].map((n) => `"${n}"`).join(', ')}`;
+  const listed =
+    newFields.length > 0
+      ? `upcast keys are fields of version ${k + 1}; its new fields are ${newFields.map((n) => `"${n}"`).join(', ')}`
+      : `upcast keys are fields of version ${k + 1}: ${[...to.keys()].map((n) => `"${n}"`).join(', ')}`;
   return withDidYouMean(d.field, to.keys(), listed);
 }
 
-function renameSourceHint(k: number, renamedFrom: string, fromFields: readonly FieldDef[], to: ReadonlyMap<string, FieldDef>): string {
+function renameSourceHint(
+  k: number,
+  renamedFrom: string,
+  fromFields: readonly FieldDef[],
+  to: ReadonlyMap<string, FieldDef>,
+): string {
   const gone = fromFields.filter((f) => !to.has(f.name)).map((f) => `"${f.name}"`);
-  const listed = gone.length > 0
-    ? `fields of version ${k} that the next version no longer has: ${gone.join(', ')}`
-    : `version ${k} has ${fromFields.map((f) => `"${f.name}"`).join(', ') || 'no fields'}`;
-  return withDidYouMean(renamedFrom, fromFields.map((f) => f.name), listed);
+  const listed =
+    gone.length > 0
+      ? `fields of version ${k} that the next version no longer has: ${gone.join(', ')}`
+      : `version ${k} has ${fromFields.map((f) => `"${f.name}"`).join(', ') || 'no fields'}`;
+  return withDidYouMean(
+    renamedFrom,
+    fromFields.map((f) => f.name),
+    listed,
+  );
 }
 
 /** `did you mean "x"? <hint>` when a field name is close to the one written. */

@@ -34,7 +34,17 @@ export type ScalarKind =
   | 'json';
 
 export const SCALAR_KINDS: readonly ScalarKind[] = [
-  'string', 'int', 'float', 'decimal', 'bigint', 'boolean', 'uuid', 'datetime', 'date', 'bytes', 'json',
+  'string',
+  'int',
+  'float',
+  'decimal',
+  'bigint',
+  'boolean',
+  'uuid',
+  'datetime',
+  'date',
+  'bytes',
+  'json',
 ];
 
 /** A resolved type. Optionality is a property of the field, not of the type. */
@@ -46,13 +56,7 @@ export type TypeRef =
   | { readonly kind: 'map'; readonly value: TypeRef };
 
 /** A JSON value as written in the schema (defaults, `set` constants). Emitters convert it per type. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 export interface ConstraintsDef {
   readonly minLength?: number;
@@ -163,7 +167,12 @@ export interface ElementKeyDef {
  * removeAt removes every element with the key.
  */
 export type KeyedOpDef =
-  | { readonly kind: 'upsert'; readonly stateField: string; readonly key: ElementKeyDef; readonly source: ApplySourceDef }
+  | {
+      readonly kind: 'upsert';
+      readonly stateField: string;
+      readonly key: ElementKeyDef;
+      readonly source: ApplySourceDef;
+    }
   | {
       readonly kind: 'incrementAt' | 'decrementAt';
       readonly stateField: string;

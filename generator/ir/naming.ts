@@ -67,7 +67,12 @@ export function upcasterName(payload: string, fromVersion: number): string {
  * The type generated code pins a hand-written `using:` function to (the upcasters emitter writes
  * it; the compiler checks the module against it): `(previous: DepositedV2) => DepositedV3['transactionId']`.
  */
-export function customUpcasterSignature(payload: string, fromVersion: number, toVersion: number, field: string): string {
+export function customUpcasterSignature(
+  payload: string,
+  fromVersion: number,
+  toVersion: number,
+  field: string,
+): string {
   return `(previous: ${versionedTypeName(payload, fromVersion)}) => ${versionedTypeName(payload, toVersion)}['${field}']`;
 }
 

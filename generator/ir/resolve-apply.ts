@@ -5,7 +5,13 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { RawApplyOp } from '../load/raw-model.js';
 import { errorAt, warningAt } from '../load/source-doc.js';
-import { resolveSource, stateFieldOf, type ApplyContext, type ResolvedFieldInfo, type SourceTarget } from './apply-source.js';
+import {
+  resolveSource,
+  stateFieldOf,
+  type ApplyContext,
+  type ResolvedFieldInfo,
+  type SourceTarget,
+} from './apply-source.js';
 import type { ApplyDef, ApplyOpDef } from './model.js';
 import { resolveKeyedOp } from './resolve-keyed-apply.js';
 import { formatType, isNumeric, sameType } from './resolve-types.js';
@@ -29,7 +35,13 @@ export function resolveApply(ctx: ApplyContext): { apply: ApplyDef; diagnostics:
   const firstTime = (stateField: RawApplyOp['stateField']): boolean => {
     if (!targeted.has(stateField.value)) return targeted.add(stateField.value) !== undefined;
     diagnostics.push(
-      errorAt(ctx.file, stateField.range, 'EF508', `apply of event ${ctx.eventLabel} changes state field "${stateField.value}" twice`, 'change each state field with one operation; use `apply: custom` for anything more involved'),
+      errorAt(
+        ctx.file,
+        stateField.range,
+        'EF508',
+        `apply of event ${ctx.eventLabel} changes state field "${stateField.value}" twice`,
+        'change each state field with one operation; use `apply: custom` for anything more involved',
+      ),
     );
     return false;
   };
@@ -49,16 +61,31 @@ export function resolveApply(ctx: ApplyContext): { apply: ApplyDef; diagnostics:
 function defaultApply(ctx: ApplyContext): { apply: ApplyDef; diagnostics: Diagnostic[] } {
   const custom: ApplyDef = { kind: 'custom' };
   const fields = [...ctx.eventFields.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-  if (ctx.event.payload.fields.length === 0 || fields.length !== ctx.event.payload.fields.length) return { apply: custom, diagnostics: [] };
+  if (ctx.event.payload.fields.length === 0 || fields.length !== ctx.event.payload.fields.length)
+    return { apply: custom, diagnostics: [] };
   if (fields.some((f) => !ctx.stateFields.has(f.name))) return { apply: custom, diagnostics: [] };
   const misfit = fields.find((f) => !assignable(f, ctx.stateFields.get(f.name) as ResolvedFieldInfo));
   if (misfit !== undefined) {
     const state = ctx.stateFields.get(misfit.name) as ResolvedFieldInfo;
     const message = `event ${ctx.eventLabel} gets an abstract handler, not an assignment of its fields: field "${misfit.name}" is ${formatType(misfit.type, misfit.optional)} but state field "${misfit.name}" is ${formatType(state.type, state.optional)}`;
-    return { apply: custom, diagnostics: [warningAt(ctx.file, misfit.raw.name.range, 'EF511', message, 'make the types agree to have it assigned, or write `apply: custom` to implement the handler by hand')] };
+    return {
+      apply: custom,
+      diagnostics: [
+        warningAt(
+          ctx.file,
+          misfit.raw.name.range,
+          'EF511',
+          message,
+          'make the types agree to have it assigned, or write `apply: custom` to implement the handler by hand',
+        ),
+      ],
+    };
   }
   return {
-    apply: { kind: 'declarative', ops: fields.map((f) => ({ kind: 'assign', stateField: f.name, source: { kind: 'eventField', field: f.name } })) },
+    apply: {
+      kind: 'declarative',
+      ops: fields.map((f) => ({ kind: 'assign', stateField: f.name, source: { kind: 'eventField', field: f.name } })),
+    },
     diagnostics: [],
   };
 }
@@ -78,18 +105,45 @@ function resolveOp(ctx: ApplyContext, op: RawApplyOp, diagnostics: Diagnostic[])
   let target: SourceTarget;
   if (kind === 'push' || kind === 'remove') {
     if (state.type.kind !== 'list' || state.optional) {
-      return problem('EF504', `\`${verb}\` in event ${ctx.eventLabel} needs a list state field, but "${stateName}" is ${formatType(state.type, state.optional)}`, state.type.kind === 'list' ? 'make the state field a required list (lists start empty): drop the `?`' : `declare "${stateName}" as a list, e.g. \`${formatType(state.type)}[]\`, or use \`assign\``);
+      return problem(
+        'EF504',
+        `\`${verb}\` in event ${ctx.eventLabel} needs a list state field, but "${stateName}" is ${formatType(state.type, state.optional)}`,
+        state.type.kind === 'list'
+          ? 'make the state field a required list (lists start empty): drop the `?`'
+          : `declare "${stateName}" as a list, e.g. \`${formatType(state.type)}[]\`, or use \`assign\``,
+      );
     }
-    target = { type: state.type.element, optional: false, label: `an element of "${stateName}" (${formatType(state.type.element)})`, constraints: {}, mismatchCode: 'EF504' };
+    target = {
+      type: state.type.element,
+      optional: false,
+      label: `an element of "${stateName}" (${formatType(state.type.element)})`,
+      constraints: {},
+      mismatchCode: 'EF504',
+    };
   } else if (kind === 'increment' || kind === 'decrement') {
     if (!isNumeric(state.type) || state.optional) {
-      return problem('EF505', `\`${verb}\` in event ${ctx.eventLabel} needs a required numeric state field, but "${stateName}" is ${formatType(state.type, state.optional)}`, 'increment and decrement work on int, float, decimal and bigint fields that are not optional; give the field a default (e.g. `default: 0`)');
+      return problem(
+        'EF505',
+        `\`${verb}\` in event ${ctx.eventLabel} needs a required numeric state field, but "${stateName}" is ${formatType(state.type, state.optional)}`,
+        'increment and decrement work on int, float, decimal and bigint fields that are not optional; give the field a default (e.g. `default: 0`)',
+      );
     }
-    target = { type: state.type, optional: false, label: `"${stateName}" (${formatType(state.type)})`, constraints: {}, mismatchCode: 'EF505' };
+    target = {
+      type: state.type,
+      optional: false,
+      label: `"${stateName}" (${formatType(state.type)})`,
+      constraints: {},
+      mismatchCode: 'EF505',
+    };
   } else {
-    target = { type: state.type, optional: state.optional, label: `state field "${stateName}" (${formatType(state.type, state.optional)})`, constraints: state.raw.constraints, mismatchCode: 'EF503' };
+    target = {
+      type: state.type,
+      optional: state.optional,
+      label: `state field "${stateName}" (${formatType(state.type, state.optional)})`,
+      constraints: state.raw.constraints,
+      mismatchCode: 'EF503',
+    };
   }
   const source = resolveSource(ctx, verb, stateName, { value: op.source, quoted: op.quoted }, target, diagnostics);
   return source === undefined ? undefined : { kind, stateField: stateName, source };
 }
-

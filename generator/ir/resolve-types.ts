@@ -36,7 +36,11 @@ export interface UnresolvedName {
 
 export type ResolvedField =
   | { readonly ok: true; readonly type: TypeRef; readonly optional: boolean }
-  | { readonly ok: false; readonly unresolved: readonly UnresolvedName[]; readonly syntax?: { message: string; hint: string; at: number } };
+  | {
+      readonly ok: false;
+      readonly unresolved: readonly UnresolvedName[];
+      readonly syntax?: { message: string; hint: string; at: number };
+    };
 
 const resolvedCache = new WeakMap<RawField, { table: TypeTable; result: ResolvedField }>();
 
@@ -51,7 +55,8 @@ export function resolveFieldType(field: RawField, table: TypeTable): ResolvedFie
 
 function resolveUncached(field: RawField, table: TypeTable): ResolvedField {
   const parsed = parseFieldType(field.type.value);
-  if (!parsed.ok) return { ok: false, unresolved: [], syntax: { message: parsed.message, hint: parsed.hint, at: parsed.at } };
+  if (!parsed.ok)
+    return { ok: false, unresolved: [], syntax: { message: parsed.message, hint: parsed.hint, at: parsed.at } };
   const unresolved: UnresolvedName[] = [];
   const type = resolveExpr(parsed.type, table, unresolved);
   return unresolved.length === 0 ? { ok: true, type, optional: parsed.optional } : { ok: false, unresolved };

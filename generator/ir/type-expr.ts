@@ -5,18 +5,27 @@
  */
 
 export type TypeExpr =
-  | { readonly kind: 'named'; readonly name: string; /** offset of the name in the expression */ readonly at: number }
+  | { readonly kind: 'named'; readonly name: string /** offset of the name in the expression */; readonly at: number }
   | { readonly kind: 'list'; readonly element: TypeExpr }
   | { readonly kind: 'map'; readonly value: TypeExpr };
 
 export type ParsedFieldType =
   | { readonly ok: true; readonly type: TypeExpr; readonly optional: boolean }
-  | { readonly ok: false; readonly message: string; readonly hint: string; /** offset in the expression */ readonly at: number };
+  | {
+      readonly ok: false;
+      readonly message: string;
+      readonly hint: string /** offset in the expression */;
+      readonly at: number;
+    };
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 
 class ParseError extends Error {
-  constructor(message: string, readonly at: number, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly at: number,
+    readonly hint: string,
+  ) {
     super(message);
   }
 }
@@ -29,9 +38,10 @@ export function parseFieldType(text: string): ParsedFieldType {
     const optional = parser.eat('?');
     if (!parser.done()) {
       const rest = text.slice(parser.pos);
-      const hint = rest.includes('?') || (text.slice(0, parser.pos).endsWith('?') && rest.startsWith('['))
-        ? 'only a whole field can be optional: write `T[]?` (an optional list), not `T?[]`; lists and maps hold no absent elements'
-        : 'a type is a name, `T[]`, `map<T>` or one of them followed by `?`';
+      const hint =
+        rest.includes('?') || (text.slice(0, parser.pos).endsWith('?') && rest.startsWith('['))
+          ? 'only a whole field can be optional: write `T[]?` (an optional list), not `T?[]`; lists and maps hold no absent elements'
+          : 'a type is a name, `T[]`, `map<T>` or one of them followed by `?`';
       throw new ParseError(`unexpected "${rest}" in type "${text}"`, parser.pos, hint);
     }
     return { ok: true, type, optional };
@@ -68,10 +78,18 @@ class Parser {
     if (match[0] === 'map' && this.eat('<')) {
       const value = this.type();
       if (this.eat('?')) {
-        throw new ParseError(`map values cannot be optional in "${this.text}"`, this.pos - 1, 'write `map<T>`; a key is either present with a value or absent');
+        throw new ParseError(
+          `map values cannot be optional in "${this.text}"`,
+          this.pos - 1,
+          'write `map<T>`; a key is either present with a value or absent',
+        );
       }
       if (!this.eat('>')) {
-        throw new ParseError(`expected ">" to close "map<" in "${this.text}"`, this.pos, 'write `map<T>`, e.g. `map<decimal>`');
+        throw new ParseError(
+          `expected ">" to close "map<" in "${this.text}"`,
+          this.pos,
+          'write `map<T>`, e.g. `map<decimal>`',
+        );
       }
       return { kind: 'map', value };
     }

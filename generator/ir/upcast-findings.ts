@@ -11,7 +11,9 @@ import { resolveFieldType, typeTable, type TypeTable } from './resolve-types.js'
 
 export function upcastFindings(domain: RawDomain, errors: readonly Diagnostic[]): Diagnostic[] {
   const table = typeTable(domain);
-  const enums = new Map([...table.enums.values()].map((decl) => [decl.name.value, buildEnum(domain.file, decl)] as const));
+  const enums = new Map(
+    [...table.enums.values()].map((decl) => [decl.name.value, buildEnum(domain.file, decl)] as const),
+  );
   const errorOffsets = errors.filter((e) => e.file === domain.file).map((e) => e.span.start.offset);
   const aggregateStarts = domain.aggregates.map((a) => a.name.range.start.offset);
   const findings: Diagnostic[] = [];
@@ -43,5 +45,7 @@ function derivable(payload: RawPayload, table: TypeTable): boolean {
   const current = payload.version?.value ?? 1;
   const versions = payload.history.map((h) => h.version.value).sort((a, b) => a - b);
   if (versions.length !== current - 1 || versions.some((v, i) => v !== i + 1)) return false;
-  return [payload.fields, ...payload.history.map((h) => h.fields)].every((fields) => fields.every((f) => resolveFieldType(f, table).ok));
+  return [payload.fields, ...payload.history.map((h) => h.fields)].every((fields) =>
+    fields.every((f) => resolveFieldType(f, table).ok),
+  );
 }

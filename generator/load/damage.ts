@@ -52,7 +52,8 @@ export function markPath(damage: Damage, source: SourceDoc, path: readonly strin
   }
   if (name === undefined) damage.sections.add(section);
   // An event depends on its aggregate's state, never on another event: it can be set aside alone.
-  else if (section === 'aggregates' && part === 'events' && event !== undefined) damage.events.set(name, new Set([...(damage.events.get(name) ?? []), event]));
+  else if (section === 'aggregates' && part === 'events' && event !== undefined)
+    damage.events.set(name, new Set([...(damage.events.get(name) ?? []), event]));
   else (section === 'types' ? damage.types : damage.aggregates).add(name);
 }
 
@@ -71,8 +72,11 @@ export function markOffset(damage: Damage, source: SourceDoc, offset: number): v
 
 /** `['events', name]` when the offset lies inside an event of an aggregate's `events:` map. */
 function eventAt(aggregate: unknown, offset: number): string[] {
-  const events = isMap(aggregate) ? aggregate.items.find((pair) => contains(pair, offset) && keyText(pair.key) === 'events') : undefined;
-  const event = events !== undefined && isMap(events.value) ? events.value.items.find((pair) => contains(pair, offset)) : undefined;
+  const events = isMap(aggregate)
+    ? aggregate.items.find((pair) => contains(pair, offset) && keyText(pair.key) === 'events')
+    : undefined;
+  const event =
+    events !== undefined && isMap(events.value) ? events.value.items.find((pair) => contains(pair, offset)) : undefined;
   return event === undefined ? [] : ['events', keyText(event.key)];
 }
 
@@ -125,7 +129,12 @@ export function mergeDamage(a: Damage, b: Damage): Damage {
     sections: new Set([...a.sections, ...b.sections]),
     types: new Set([...a.types, ...b.types]),
     aggregates: new Set([...a.aggregates, ...b.aggregates]),
-    events: new Map([...a.events.keys(), ...b.events.keys()].map((k) => [k, new Set([...(a.events.get(k) ?? []), ...(b.events.get(k) ?? [])])])),
+    events: new Map(
+      [...a.events.keys(), ...b.events.keys()].map((k) => [
+        k,
+        new Set([...(a.events.get(k) ?? []), ...(b.events.get(k) ?? [])]),
+      ]),
+    ),
     spots: [...a.spots, ...b.spots],
   };
 }

@@ -2,7 +2,18 @@
  * Stage 1: YAML text → Document with positions. YAML problems (syntax, duplicate keys, bad
  * indentation, several documents) become diagnostics at their position; nothing is thrown.
  */
-import { CST, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, type Node, type YAMLError } from 'yaml';
+import {
+  CST,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  Parser,
+  type Node,
+  type YAMLError,
+} from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { errorAt, keyText, rangeAt, rangeOfNode, warningAt, type SchemaSource, type SourceDoc } from './source-doc.js';
 
@@ -44,9 +55,18 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const report = (error: YAMLError, severity: 'error' | 'warning'): void => {
-    const better = unclosedQuote(error, input.text) ?? unclosedBracket(error, input.text) ?? overIndentedKey(error, input.text);
+    const better =
+      unclosedQuote(error, input.text) ?? unclosedBracket(error, input.text) ?? overIndentedKey(error, input.text);
     if (better !== undefined) {
-      diagnostics.push(errorAt(input.path, rangeAt(lineCounter, better.offset, better.offset + 1), better.code, better.message, better.hint));
+      diagnostics.push(
+        errorAt(
+          input.path,
+          rangeAt(lineCounter, better.offset, better.offset + 1),
+          better.code,
+          better.message,
+          better.hint,
+        ),
+      );
       return;
     }
     const code = CODE_BY_YAML_CODE[error.code] ?? 'EF100';
@@ -71,7 +91,13 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
   if (doc.errors.length === 0) diagnostics.push(...sameTextKeys(source));
   if (diagnostics.length === 0 && (doc.contents === null || input.text.trim() === '')) {
     diagnostics.push(
-      errorAt(input.path, rangeAt(lineCounter, 0, 0), 'EF104', 'the schema file is empty', 'start with `domain: <Name>`'),
+      errorAt(
+        input.path,
+        rangeAt(lineCounter, 0, 0),
+        'EF104',
+        'the schema file is empty',
+        'start with `domain: <Name>`',
+      ),
     );
   }
   return { source, diagnostics };
@@ -83,7 +109,10 @@ function yamlMessage(error: YAMLError, at: string): string {
   if (error.code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document';
   const text = error.message
     .replace(/ at line \d+, column \d+[\s\S]*$/, '')
-    .replace(/\b(flow-seq-start|flow-seq-end|flow-map-start|flow-map-end|map-value-ind|seq-item-ind|flow-error-end)\b( token)?/g, (_, token: string) => `\`${TOKENS[token] ?? token}\``)
+    .replace(
+      /\b(flow-seq-start|flow-seq-end|flow-map-start|flow-map-end|map-value-ind|seq-item-ind|flow-error-end)\b( token)?/g,
+      (_, token: string) => `\`${TOKENS[token] ?? token}\``,
+    )
     .replace(/ at node end$/, ' after a value')
     .trim();
   return 'invalid YAML: ' + text.charAt(0).toLowerCase() + text.slice(1);
@@ -133,7 +162,10 @@ function unclosedBracket(error: YAMLError, text: string): Restated | undefined {
       const value = item.value;
       if (value?.type !== 'flow-collection' || value.start.offset > error.pos[0]) return;
       const close = value.start.source === '{' ? '}' : ']';
-      if (!value.end.some((t) => t.source === close) && (opening === undefined || value.start.offset > opening.offset)) {
+      if (
+        !value.end.some((t) => t.source === close) &&
+        (opening === undefined || value.start.offset > opening.offset)
+      ) {
         opening = { offset: value.start.offset, source: value.start.source };
       }
     });
@@ -241,7 +273,15 @@ function sameTextKeys(source: SourceDoc): Diagnostic[] {
       for (const pair of node.items) {
         const text = keyText(pair.key);
         if (seen.has(text)) {
-          diagnostics.push(errorAt(source.file, rangeOfNode(source, isScalar(pair.key) ? (pair.key as Node) : null), 'EF101', `duplicate key "${text}"`, HINTS['EF101']));
+          diagnostics.push(
+            errorAt(
+              source.file,
+              rangeOfNode(source, isScalar(pair.key) ? (pair.key as Node) : null),
+              'EF101',
+              `duplicate key "${text}"`,
+              HINTS['EF101'],
+            ),
+          );
         }
         seen.add(text);
         walk(pair.key);
@@ -264,9 +304,15 @@ function sameTextKeys(source: SourceDoc): Diagnostic[] {
 
 /** Hints for yaml's most frequent syntax errors, by their message. */
 const MESSAGE_HINTS: readonly (readonly [RegExp, string])[] = [
-  [/nested mappings are not allowed in compact mappings/, 'put a nested map on its own, more indented lines, or quote a value that contains ": "'],
+  [
+    /nested mappings are not allowed in compact mappings/,
+    'put a nested map on its own, more indented lines, or quote a value that contains ": "',
+  ],
   [/implicit (map )?keys need to be/, 'each key of a map needs a `:` after it on the same line'],
-  [/(alias|anchor) ending in : is ambiguous/, '`&` and `*` start YAML anchors and aliases: quote a value that starts with them'],
+  [
+    /(alias|anchor) ending in : is ambiguous/,
+    '`&` and `*` start YAML anchors and aliases: quote a value that starts with them',
+  ],
   [/missing , /, 'separate the entries of `{ … }` and `[ … ]` with commas'],
 ];
 

@@ -105,7 +105,12 @@ export interface RawKeyedOp {
 export type RawApply =
   | { readonly kind: 'custom'; readonly range: SourceRange }
   | { readonly kind: 'none'; readonly range: SourceRange }
-  | { readonly kind: 'ops'; readonly range: SourceRange; readonly ops: readonly RawApplyOp[]; readonly keyed: readonly RawKeyedOp[] };
+  | {
+      readonly kind: 'ops';
+      readonly range: SourceRange;
+      readonly ops: readonly RawApplyOp[];
+      readonly keyed: readonly RawKeyedOp[];
+    };
 
 /** Shared by events and state: current fields plus earlier versions. */
 export interface RawPayload {

@@ -75,9 +75,11 @@ class DomainReader {
     const extra = description !== undefined ? { description } : {};
     const enumNode = this.child(entry.value, 'enum');
     if (isSeq(enumNode)) {
-      const values = enumNode.items.map((item) => this.deref(item as Node)).flatMap((item) =>
-        isScalar(item) ? [{ value: String(item.value), range: rangeOfNode(this.source, item) }] : [],
-      );
+      const values = enumNode.items
+        .map((item) => this.deref(item as Node))
+        .flatMap((item) =>
+          isScalar(item) ? [{ value: String(item.value), range: rangeOfNode(this.source, item) }] : [],
+        );
       return [{ kind: 'enum', name, values, ...extra }];
     }
     return [{ kind: 'valueObject', name, fields: this.fields(this.child(entry.value, 'fields')), ...extra }];
@@ -153,16 +155,20 @@ class DomainReader {
   private apply(entry: Entry | undefined): RawApply | undefined {
     if (entry === undefined) return undefined;
     const range = rangeOfNode(this.source, entry.value);
-    if (isScalar(entry.value)) return entry.value.value === 'none' ? { kind: 'none', range } : { kind: 'custom', range };
+    if (isScalar(entry.value))
+      return entry.value.value === 'none' ? { kind: 'none', range } : { kind: 'custom', range };
     const ops: RawApplyOp[] = [];
     const map = isMap(entry.value) ? entry.value : null;
     for (const verb of APPLY_VERBS) {
       for (const op of this.entries(this.child(map, verb))) {
         const source = this.applySource(op.value);
-        if (source !== undefined) ops.push({ verb, stateField: this.keyLocated(op), source: source.value, quoted: source.quoted });
+        if (source !== undefined)
+          ops.push({ verb, stateField: this.keyLocated(op), source: source.value, quoted: source.quoted });
       }
     }
-    const keyed = KEYED_VERBS.flatMap((verb) => this.entries(this.child(map, verb)).map((op) => this.keyedOp(verb, op)));
+    const keyed = KEYED_VERBS.flatMap((verb) =>
+      this.entries(this.child(map, verb)).map((op) => this.keyedOp(verb, op)),
+    );
     return { kind: 'ops', range, ops, keyed };
   }
 
@@ -178,7 +184,10 @@ class DomainReader {
     const map = isMap(entry.value) ? entry.value : null;
     const key = this.locatedString(map, 'key');
     const keyFrom = this.entries(this.child(map, 'key'))[0];
-    const eventField = keyFrom !== undefined && isScalar(keyFrom.value) && typeof keyFrom.value.value === 'string' ? { value: keyFrom.value.value, range: rangeOfNode(this.source, keyFrom.value) } : undefined;
+    const eventField =
+      keyFrom !== undefined && isScalar(keyFrom.value) && typeof keyFrom.value.value === 'string'
+        ? { value: keyFrom.value.value, range: rangeOfNode(this.source, keyFrom.value) }
+        : undefined;
     const field = this.locatedString(map, 'field');
     const source = this.applySource(this.child(map, verb === 'upsert' ? 'value' : 'by'));
     const ifAbsent = this.locatedString(map, 'ifAbsent');
@@ -187,7 +196,9 @@ class DomainReader {
       stateField: this.keyLocated(entry),
       range: rangeOfNode(this.source, entry.value),
       ...(key !== undefined ? { key } : {}),
-      ...(keyFrom !== undefined && eventField !== undefined ? { keyFrom: { elementField: this.keyLocated(keyFrom), eventField } } : {}),
+      ...(keyFrom !== undefined && eventField !== undefined
+        ? { keyFrom: { elementField: this.keyLocated(keyFrom), eventField } }
+        : {}),
       ...(field !== undefined ? { field } : {}),
       ...(source !== undefined ? { source } : {}),
       ...(ifAbsent !== undefined ? { ifAbsent } : {}),
@@ -306,12 +317,14 @@ class DomainReader {
     const node = this.scalar(map, key);
     if (node === null) return undefined;
     const range = rangeOfNode(this.source, node);
-    if (typeof node.value === 'string') return { value: { number: Number(node.value), text: node.value.trim() }, range };
+    if (typeof node.value === 'string')
+      return { value: { number: Number(node.value), text: node.value.trim() }, range };
     if (typeof node.value === 'number') {
       // The written digits, so `0.10000000000000001` or a 20-digit bigint bound keep their precision.
-      const written = node.range !== null && node.range !== undefined
-        ? this.source.text.slice(node.range[0], node.range[1]).trim()
-        : String(node.value);
+      const written =
+        node.range !== null && node.range !== undefined
+          ? this.source.text.slice(node.range[0], node.range[1]).trim()
+          : String(node.value);
       const text = /^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(written) ? written.replace(/^\+/, '') : String(node.value);
       return { value: { number: node.value, text }, range };
     }

@@ -53,26 +53,14 @@ export function rangeOfNode(source: SourceDoc, node: Node | null | undefined): S
 }
 
 /** Builds an error diagnostic at a range of a source. */
-export function errorAt(
-  file: string,
-  span: SourceRange,
-  code: string,
-  message: string,
-  hint?: string,
-): Diagnostic {
+export function errorAt(file: string, span: SourceRange, code: string, message: string, hint?: string): Diagnostic {
   return hint === undefined
     ? { code, severity: 'error', message, file, span }
     : { code, severity: 'error', message, file, span, hint };
 }
 
 /** Same as errorAt, with severity warning. */
-export function warningAt(
-  file: string,
-  span: SourceRange,
-  code: string,
-  message: string,
-  hint?: string,
-): Diagnostic {
+export function warningAt(file: string, span: SourceRange, code: string, message: string, hint?: string): Diagnostic {
   return { ...errorAt(file, span, code, message, hint), severity: 'warning' };
 }
 

@@ -16,7 +16,8 @@ export function codeFrame(text: string, diagnostic: Diagnostic, paint: Paint): s
   const source = lines[start.line - 1]?.replace(/\r$/, '');
   if (source === undefined || start.column < 1 || start.column > source.length + 1) return [];
   // A span over several lines is underlined to the end of its first line.
-  const last = end.line === start.line ? Math.max(end.column, start.column + 1) : Math.max(source.length + 1, start.column + 1);
+  const last =
+    end.line === start.line ? Math.max(end.column, start.column + 1) : Math.max(source.length + 1, start.column + 1);
   const width = String(start.line).length;
   const blank = paint.gutter(`${' '.repeat(width)} |`);
   // Tabs before the span stay tabs, so the underline lines up whatever the tab width.

@@ -19,7 +19,9 @@ export interface JsonDiagnostic {
 export interface JsonReport {
   readonly version: 1;
   readonly diagnostics: readonly JsonDiagnostic[];
-  readonly summary: { readonly domains: number; readonly errors: number; readonly warnings: number } & Readonly<Record<string, number | string>>;
+  readonly summary: { readonly domains: number; readonly errors: number; readonly warnings: number } & Readonly<
+    Record<string, number | string>
+  >;
 }
 
 export function jsonDiagnostic(d: Diagnostic): JsonDiagnostic {
@@ -37,7 +39,11 @@ export function jsonDiagnostic(d: Diagnostic): JsonDiagnostic {
 }
 
 /** One line of JSON (under `generate --watch --json`, one line per run). */
-export function jsonReport(diagnostics: readonly Diagnostic[], domains: number, extra: Readonly<Record<string, number | string>> = {}): string {
+export function jsonReport(
+  diagnostics: readonly Diagnostic[],
+  domains: number,
+  extra: Readonly<Record<string, number | string>> = {},
+): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const report: JsonReport = {
     version: 1,

@@ -15,7 +15,10 @@ export interface Paint {
   hint(text: string): string;
 }
 
-const ansi = (open: string) => (text: string): string => (text === '' ? text : `\u001b[${open}m${text}\u001b[0m`);
+const ansi =
+  (open: string) =>
+  (text: string): string =>
+    text === '' ? text : `\u001b[${open}m${text}\u001b[0m`;
 const bold = ansi('1');
 const boldRed = ansi('1;31');
 const boldYellow = ansi('1;33');

@@ -21,8 +21,10 @@ function entity(path: readonly string[]): { label: string; consumed: number } {
     const name = at(1) ?? '';
     label = `type "${name}"`;
     consumed = 2;
-    if (at(2) === 'fields' && at(3) !== undefined) return { label: `field "${at(3)}" of value object ${name}`, consumed: 4 };
-    if (at(2) === 'enum' && at(3) !== undefined) return { label: `value ${Number(at(3)) + 1} of enum ${name}`, consumed: 4 };
+    if (at(2) === 'fields' && at(3) !== undefined)
+      return { label: `field "${at(3)}" of value object ${name}`, consumed: 4 };
+    if (at(2) === 'enum' && at(3) !== undefined)
+      return { label: `value ${Number(at(3)) + 1} of enum ${name}`, consumed: 4 };
     return { label, consumed };
   }
   if (at(0) === 'aggregates' && at(1) !== undefined) {
@@ -36,7 +38,8 @@ function entity(path: readonly string[]): { label: string; consumed: number } {
       const inner = payload(path, 4, `event ${event}`, `event ${event}`);
       if (inner.consumed > 4) return inner;
       if (at(4) === 'apply') {
-        if (at(5) !== undefined && at(6) !== undefined) return { label: `\`${at(5)}: ${at(6)}\` in the apply of event ${event}`, consumed: 7 };
+        if (at(5) !== undefined && at(6) !== undefined)
+          return { label: `\`${at(5)}: ${at(6)}\` in the apply of event ${event}`, consumed: 7 };
         if (at(5) !== undefined) return { label: `\`${at(5)}\` in the apply of event ${event}`, consumed: 6 };
         return { label: `the apply of event ${event}`, consumed: 5 };
       }
@@ -47,7 +50,12 @@ function entity(path: readonly string[]): { label: string; consumed: number } {
 }
 
 /** `fields` and `history` of a payload (state or event) starting at `start`. */
-function payload(path: readonly string[], start: number, label: string, owner: string): { label: string; consumed: number } {
+function payload(
+  path: readonly string[],
+  start: number,
+  label: string,
+  owner: string,
+): { label: string; consumed: number } {
   const at = (i: number): string | undefined => path[i];
   if (at(start) === 'fields' && at(start + 1) !== undefined) {
     return { label: `field "${at(start + 1)}" of ${owner}`, consumed: start + 2 };

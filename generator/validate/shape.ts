@@ -31,7 +31,20 @@ export function checkShape(source: SourceDoc): ShapeResult {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     damage.whole = true;
-    return { damage, diagnostics: [errorAt(source.file, rangeOfNode(source, source.doc.contents), 'EF100', `invalid YAML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, /unresolved alias/i.test(message) ? 'define an anchor (`&name`) before the alias (`*name`) that refers to it' : undefined)] };
+    return {
+      damage,
+      diagnostics: [
+        errorAt(
+          source.file,
+          rangeOfNode(source, source.doc.contents),
+          'EF100',
+          `invalid YAML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`,
+          /unresolved alias/i.test(message)
+            ? 'define an anchor (`&name`) before the alias (`*name`) that refers to it'
+            : undefined,
+        ),
+      ],
+    };
   }
   if (validate(data)) return { damage, diagnostics: [] };
   const errors = validate.errors ?? [];
@@ -40,12 +53,16 @@ export function checkShape(source: SourceDoc): ShapeResult {
     if (path !== undefined) markPath(damage, source, path);
   }
   const badNames = new Set(
-    errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}\u0000${String(e.params['propertyName'])}`),
+    errors
+      .filter((e) => e.keyword === 'propertyNames')
+      .map((e) => `${e.instancePath}\u0000${String(e.params['propertyName'])}`),
   );
   // `state: { owner: string }`: fields written without `fields:`. One diagnostic says so, instead
   // of "missing fields" plus an "unknown key" per field.
   const fieldsMissingAt = new Set(
-    errors.filter((e) => e.keyword === 'required' && e.params['missingProperty'] === 'fields').map((e) => e.instancePath),
+    errors
+      .filter((e) => e.keyword === 'required' && e.params['missingProperty'] === 'fields')
+      .map((e) => e.instancePath),
   );
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -77,7 +94,10 @@ function brokenNodePath(error: ErrorObject): string[] | undefined {
 
 function pathOf(error: ErrorObject): string[] {
   if (error.instancePath === '') return [];
-  return error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** What kind of names a map holds, by the key it sits under. */
@@ -104,44 +124,102 @@ function rewrite(source: SourceDoc, error: ErrorObject): Diagnostic | undefined 
       const range = rangeOfNode(source, keyNode ?? found.node);
       const container = path[path.length - 1] ?? '';
       if (container === 'history') {
-        return errorAt(file, range, 'EF115', `history key "${name}" of ${describePath(path.slice(0, -1))} is not a version number`, 'history keys are the earlier versions: 1, 2, … up to version - 1');
+        return errorAt(
+          file,
+          range,
+          'EF115',
+          `history key "${name}" of ${describePath(path.slice(0, -1))} is not a version number`,
+          'history keys are the earlier versions: 1, 2, … up to version - 1',
+        );
       }
       const kind = NAME_KINDS[container] ?? { what: 'state field name', pascal: false };
-      const fixed = kind.pascal ? pascalCase(name.replace(/[^A-Za-z0-9_\-\s]/g, '')) : camelCase(pascalCase(name.replace(/[^A-Za-z0-9_\-\s]/g, '')));
-      const style = kind.pascal ? 'PascalCase (a capital letter, then letters and digits)' : 'camelCase (a lower-case letter, then letters and digits)';
+      const fixed = kind.pascal
+        ? pascalCase(name.replace(/[^A-Za-z0-9_\-\s]/g, ''))
+        : camelCase(pascalCase(name.replace(/[^A-Za-z0-9_\-\s]/g, '')));
+      const style = kind.pascal
+        ? 'PascalCase (a capital letter, then letters and digits)'
+        : 'camelCase (a lower-case letter, then letters and digits)';
       const hint = /^[A-Za-z][A-Za-z0-9]*$/.test(fixed) && fixed !== name ? `write "${fixed}"` : `names are ${style}`;
-      return errorAt(file, range, 'EF201', `${kind.what} "${name}" in ${describePath(path.slice(0, -1))} is not ${style.replace(/ \(.*/, '')}`, hint);
+      return errorAt(
+        file,
+        range,
+        'EF201',
+        `${kind.what} "${name}" in ${describePath(path.slice(0, -1))} is not ${style.replace(/ \(.*/, '')}`,
+        hint,
+      );
     }
     case 'required': {
       const missing = String(error.params['missingProperty']);
       const allowed = Object.keys((parentSchema['properties'] ?? {}) as Record<string, unknown>);
-      const strays = typeof error.data === 'object' && error.data !== null ? Object.keys(error.data).filter((k) => !allowed.includes(k)) : [];
+      const strays =
+        typeof error.data === 'object' && error.data !== null
+          ? Object.keys(error.data).filter((k) => !allowed.includes(k))
+          : [];
       if (missing === 'fields' && strays.length > 0) {
         const list = strays.map((k) => `\`${k}\``).join(', ');
-        return errorAt(file, nameRange, 'EF110', `${where} is missing \`fields\`; ${list} ${strays.length > 1 ? 'look like fields' : 'looks like a field'}`, `put the fields under \`fields:\`, e.g. \`{ fields: { ${strays[0]}: … } }\``);
+        return errorAt(
+          file,
+          nameRange,
+          'EF110',
+          `${where} is missing \`fields\`; ${list} ${strays.length > 1 ? 'look like fields' : 'looks like a field'}`,
+          `put the fields under \`fields:\`, e.g. \`{ fields: { ${strays[0]}: … } }\``,
+        );
       }
-      return errorAt(file, nameRange, 'EF110', `${where} is missing \`${missing}\``, REQUIRED_HINTS[missing] ?? `add \`${missing}:\``);
+      return errorAt(
+        file,
+        nameRange,
+        'EF110',
+        `${where} is missing \`${missing}\``,
+        REQUIRED_HINTS[missing] ?? `add \`${missing}:\``,
+      );
     }
     case 'additionalProperties': {
       const key = String(error.params['additionalProperty']);
       const keyNode = nodeAtPath(source.doc, [...path, key]).keyNode;
       const allowed = Object.keys((parentSchema['properties'] ?? {}) as Record<string, unknown>);
       const hint = didYouMean(key, allowed) ?? `allowed keys here: ${allowed.map((k) => `\`${k}\``).join(', ')}`;
-      return errorAt(file, rangeOfNode(source, keyNode ?? found.node), 'EF111', `unknown key \`${key}\` in ${where}`, hint);
+      return errorAt(
+        file,
+        rangeOfNode(source, keyNode ?? found.node),
+        'EF111',
+        `unknown key \`${key}\` in ${where}`,
+        hint,
+      );
     }
     case 'type': {
       if (parentSchema['required'] !== undefined && JSON.stringify(parentSchema['required']) === '["type"]') {
-        return errorAt(file, valueRange, 'EF112', `${where} must be a type expression or a map with \`type\`, not ${kindOf(error.data)}`, 'write e.g. `name: string` or `name: { type: string, maxLength: 50 }`');
+        return errorAt(
+          file,
+          valueRange,
+          'EF112',
+          `${where} must be a type expression or a map with \`type\`, not ${kindOf(error.data)}`,
+          'write e.g. `name: string` or `name: { type: string, maxLength: 50 }`',
+        );
       }
       const expected = ([] as unknown[]).concat(error.params['type']).map(String);
-      const emptyMap = error.data === null && expected.includes('object') ? `for an empty map write \`${path[path.length - 1] ?? 'key'}: {}\`` : undefined;
+      const emptyMap =
+        error.data === null && expected.includes('object')
+          ? `for an empty map write \`${path[path.length - 1] ?? 'key'}: {}\``
+          : undefined;
       // An empty value has no text of its own: point at its key.
-      return errorAt(file, error.data === null ? nameRange : valueRange, 'EF112', `${where} must be ${expected.map(article).join(' or ')}, not ${kindOf(error.data)}`, emptyMap ?? TYPE_HINTS[path[path.length - 1] ?? '']);
+      return errorAt(
+        file,
+        error.data === null ? nameRange : valueRange,
+        'EF112',
+        `${where} must be ${expected.map(article).join(' or ')}, not ${kindOf(error.data)}`,
+        emptyMap ?? TYPE_HINTS[path[path.length - 1] ?? ''],
+      );
     }
     case 'enum': {
       const allowed = (error.params['allowedValues'] as unknown[]).map(String);
       const hint = didYouMean(String(error.data), allowed) ?? `write one of ${allowed.join(', ')}`;
-      return errorAt(file, valueRange, 'EF113', `${where} must be one of ${allowed.join(', ')}, not ${JSON.stringify(error.data)}`, hint);
+      return errorAt(
+        file,
+        valueRange,
+        'EF113',
+        `${where} must be one of ${allowed.join(', ')}, not ${JSON.stringify(error.data)}`,
+        hint,
+      );
     }
     case 'pattern': {
       const pattern = String(error.params['pattern']);
@@ -149,15 +227,33 @@ function rewrite(source: SourceDoc, error: ErrorObject): Diagnostic | undefined 
         const pascal = pattern.startsWith('^[A-Z]');
         const name = String(error.data);
         const fixed = pascal ? pascalCase(name) : camelCase(pascalCase(name));
-        return errorAt(file, valueRange, 'EF201', `${where.startsWith('domain name') ? where : `${where}:`} "${name}" is not ${pascal ? 'PascalCase' : 'camelCase'}`, /^[A-Za-z][A-Za-z0-9]*$/.test(fixed) ? `write "${fixed}"` : undefined);
+        return errorAt(
+          file,
+          valueRange,
+          'EF201',
+          `${where.startsWith('domain name') ? where : `${where}:`} "${name}" is not ${pascal ? 'PascalCase' : 'camelCase'}`,
+          /^[A-Za-z][A-Za-z0-9]*$/.test(fixed) ? `write "${fixed}"` : undefined,
+        );
       }
-      return errorAt(file, valueRange, 'EF115', `${where} is not valid: ${JSON.stringify(error.data)}`, PATTERN_HINTS[path[path.length - 1] ?? ''] ?? `it must match ${pattern}`);
+      return errorAt(
+        file,
+        valueRange,
+        'EF115',
+        `${where} is not valid: ${JSON.stringify(error.data)}`,
+        PATTERN_HINTS[path[path.length - 1] ?? ''] ?? `it must match ${pattern}`,
+      );
     }
     case 'minProperties':
     case 'minItems':
     case 'minimum':
     case 'minLength':
-      return errorAt(file, valueRange, 'EF114', `${where} ${limitMessage(error)}`, LIMIT_HINTS[path[path.length - 1] ?? '']);
+      return errorAt(
+        file,
+        valueRange,
+        'EF114',
+        `${where} ${limitMessage(error)}`,
+        LIMIT_HINTS[path[path.length - 1] ?? ''],
+      );
     default:
       return errorAt(file, valueRange, 'EF112', `${where} ${error.message ?? 'is not valid'}`);
   }

@@ -52,7 +52,9 @@ export function positions(rows: readonly (readonly unknown[])[]): Set<string> {
  * upstream notification was processed before, so the whole append is refused (exactly once).
  */
 export async function insertTrackingOnce(on: SqlQueryable, d: q.Dialect, tracking: Tracking): Promise<void> {
-  const last = q.toBigInt((await on.queryRaw(q.selectMaxTrackingId(d, tracking.application, tracking.upstream))).rows[0]?.[0]);
+  const last = q.toBigInt(
+    (await on.queryRaw(q.selectMaxTrackingId(d, tracking.application, tracking.upstream))).rows[0]?.[0],
+  );
   if (tracking.notificationId <= last) throw trackingRefusal(tracking, last);
   const inserted = await on.queryRaw(q.insertTracking(d, tracking));
   if (inserted.rows.length === 0) throw trackingRefusal(tracking, tracking.notificationId);

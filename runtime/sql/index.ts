@@ -4,7 +4,13 @@
  * runtime's configuration, so applications on the in-memory store never load a database driver.
  */
 export { createSqliteRecorder, migrateSqliteFile, type SqliteRecorderOptions } from './sqlite-recorder.js';
-export { createPostgresRecorder, migratePostgres, postgresTarget, redactUrl, type PostgresRecorderOptions } from './postgres-recorder.js';
+export {
+  createPostgresRecorder,
+  migratePostgres,
+  postgresTarget,
+  redactUrl,
+  type PostgresRecorderOptions,
+} from './postgres-recorder.js';
 export {
   MigrationError,
   readMigrations,
@@ -14,4 +20,10 @@ export {
   type MigrationReport,
   type Provider,
 } from './migrations.js';
-export { reencryptStore, type ReencryptOptions, type ReencryptReport, type RefusedRecord, type TableReport } from './reencrypt.js';
+export {
+  reencryptStore,
+  type ReencryptOptions,
+  type ReencryptReport,
+  type RefusedRecord,
+  type TableReport,
+} from './reencrypt.js';

@@ -44,7 +44,9 @@ export function storeSchemaFile(provider: Provider): string {
 /** Reads a migrations folder, oldest first (folder names sort by their timestamp prefix). */
 export function readMigrations(dir: string, provider: Provider): Migration[] {
   if (!existsSync(dir)) {
-    throw new MigrationError(`no migrations folder at ${dir}; pass the folder that holds your <id>_<name>/migration.sql folders`);
+    throw new MigrationError(
+      `no migrations folder at ${dir}; pass the folder that holds your <id>_<name>/migration.sql folders`,
+    );
   }
   const lockFile = join(dir, 'migration_lock.toml');
   if (existsSync(lockFile)) {
@@ -134,12 +136,13 @@ export async function applyMigrations(
   const exists = await session.rows(HISTORY_EXISTS[session.provider], []);
   const hasHistory = exists.length > 0 && exists[0]![0] !== null;
   if (!hasHistory && options.dryRun !== true) await session.script(HISTORY_TABLE[session.provider]);
-  const recorded = !hasHistory && options.dryRun === true
-    ? []
-    : await session.rows(
-        'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at, migration_name',
-        [],
-      );
+  const recorded =
+    !hasHistory && options.dryRun === true
+      ? []
+      : await session.rows(
+          'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at, migration_name',
+          [],
+        );
   const done = new Map<string, string>();
   for (const [name, checksum, finishedAt, rolledBackAt] of recorded) {
     if (rolledBackAt !== null) continue;

@@ -83,10 +83,14 @@ export function postgresTarget(url: string, schemaOverride?: string): PostgresTa
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigurationError(`"${redactUrl(url)}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`);
+    throw new ConfigurationError(
+      `"${redactUrl(url)}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`,
+    );
   }
   if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') {
-    throw new ConfigurationError(`"${redactUrl(url)}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`);
+    throw new ConfigurationError(
+      `"${redactUrl(url)}" is not a PostgreSQL URL; expected postgresql://user@host:5432/database`,
+    );
   }
   const schema = schemaOverride ?? parsed.searchParams.get('schema') ?? 'public';
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {

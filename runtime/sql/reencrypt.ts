@@ -88,7 +88,9 @@ export async function reencryptStore(store: StoreConfig, options: ReencryptOptio
     throw new ConfigurationError(`the batchSize option is ${batchSize}; expected a positive integer`);
   }
   if (store.kind === 'memory') {
-    throw new ConfigurationError('the in-memory store lives only as long as its process and holds no older records; nothing to re-encrypt');
+    throw new ConfigurationError(
+      'the in-memory store lives only as long as its process and holds no older records; nothing to re-encrypt',
+    );
   }
   const rows = store.kind === 'sqlite' ? sqliteRows(store.filename) : await postgresRows(store.url);
   const refused: RefusedRecord[] = [];
@@ -99,7 +101,13 @@ export async function reencryptStore(store: StoreConfig, options: ReencryptOptio
       } catch (error) {
         if (!(error instanceof EnvelopeProblem)) throw error;
         const { kind, streamId, version, topic } = row.context;
-        refused.push({ table: kind === 'event' ? 'events' : 'snapshots', streamId, version, topic, problem: error.message });
+        refused.push({
+          table: kind === 'event' ? 'events' : 'snapshots',
+          streamId,
+          version,
+          topic,
+          problem: error.message,
+        });
         return 'refused';
       }
     };
@@ -198,7 +206,10 @@ function sqliteRows(filename: string): PayloadRows {
   return {
     page: async (table, after, limit) => {
       // Safe integers: event ids are 64-bit.
-      const raw = db.prepare(selectPage(table, after === undefined, param)).safeIntegers(true).all(...(after ?? []).map(sqliteKey), limit) as RawRow[];
+      const raw = db
+        .prepare(selectPage(table, after === undefined, param))
+        .safeIntegers(true)
+        .all(...(after ?? []).map(sqliteKey), limit) as RawRow[];
       return raw.map((r) => toRow(table, r));
     },
     replace: (table, changes) =>
@@ -232,14 +243,18 @@ async function postgresRows(url: string): Promise<PayloadRows> {
   const param = (n: number) => `$${n}`;
   return {
     page: async (table, after, limit) => {
-      const result = await client.query<RawRow>(selectPage(table, after === undefined, param), [...(after ?? []), limit]);
+      const result = await client.query<RawRow>(selectPage(table, after === undefined, param), [
+        ...(after ?? []),
+        limit,
+      ]);
       return result.rows.map((r) => toRow(table, r));
     },
     replace: async (table, changes) => {
       if (changes.length === 0) return;
       await client.query('BEGIN');
       try {
-        for (const { row, state } of changes) await client.query(updateRow(table, param), [state, ...row.key, row.state]);
+        for (const { row, state } of changes)
+          await client.query(updateRow(table, param), [state, ...row.key, row.state]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);

@@ -12,7 +12,8 @@ export type Rows = (query: SqlQuery) => Promise<unknown[][]>;
 export async function refusal(events: readonly StoredEvent[], rows: Rows, d: q.Dialect): Promise<ConcurrencyError> {
   const taken = new Set<string>();
   for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
-    for (const key of positions(await rows(q.takenPositions(d, events.slice(i, i + q.ROWS_PER_INSERT))))) taken.add(key);
+    for (const key of positions(await rows(q.takenPositions(d, events.slice(i, i + q.ROWS_PER_INSERT)))))
+      taken.add(key);
   }
   const streams = [...new Set(events.map((e) => e.streamId))];
   const current = versionsByStream(await rows(q.streamVersions(d, streams)));

@@ -70,7 +70,8 @@ const dialect: q.Dialect = {
 /** The path better-sqlite3 opens: `file:` stripped, `:memory:` kept. */
 export function sqlitePath(filename: string): string {
   const path = filename.startsWith('file:') ? filename.slice('file:'.length).replace(/\?.*$/, '') : filename;
-  if (path === '') throw new ConfigurationError(`SQLite filename "${filename}" names no file; give a path such as data/app.db`);
+  if (path === '')
+    throw new ConfigurationError(`SQLite filename "${filename}" names no file; give a path such as data/app.db`);
   return path;
 }
 
@@ -93,7 +94,8 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
       // WAL persists in the file; synchronous=FULL keeps every committed event through a power cut.
       if (!inMemory) await adapter.executeScript('PRAGMA journal_mode = WAL');
       await adapter.executeScript(`PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-      if (options.createTables !== false) await migrateSqlite(adapter, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
+      if (options.createTables !== false)
+        await migrateSqlite(adapter, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
     });
   } catch (error) {
     await adapter.dispose();
@@ -117,7 +119,13 @@ export function sqliteSession(adapter: SqlAdapter): MigrationSession {
     provider: 'sqlite',
     script: (sql) => adapter.executeScript(sql),
     rows: async (sql, params) =>
-      (await adapter.queryRaw({ sql, args: [...params], argTypes: params.map((p) => ({ scalarType: argType(p), arity: 'scalar' })) })).rows,
+      (
+        await adapter.queryRaw({
+          sql,
+          args: [...params],
+          argTypes: params.map((p) => ({ scalarType: argType(p), arity: 'scalar' })),
+        })
+      ).rows,
   };
 }
 
@@ -212,15 +220,21 @@ class SqliteRecorder implements Recorder {
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
-    return this.#locked(async () => (await this.adapter.queryRaw(q.selectStream(dialect, streamId, options))).rows.map(q.toStoredEvent));
+    return this.#locked(async () =>
+      (await this.adapter.queryRaw(q.selectStream(dialect, streamId, options))).rows.map(q.toStoredEvent),
+    );
   }
 
   readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
-    return this.#locked(async () => (await this.adapter.queryRaw(q.selectNotifications(dialect, options))).rows.map(q.toNotification));
+    return this.#locked(async () =>
+      (await this.adapter.queryRaw(q.selectNotifications(dialect, options))).rows.map(q.toNotification),
+    );
   }
 
   maxNotificationId(): Promise<bigint> {
-    return this.#locked(async () => q.toBigInt((await this.adapter.queryRaw(q.selectMaxNotificationId(dialect))).rows[0]?.[0]));
+    return this.#locked(async () =>
+      q.toBigInt((await this.adapter.queryRaw(q.selectMaxNotificationId(dialect))).rows[0]?.[0]),
+    );
   }
 
   maxTrackingId(application: string, upstream: string): Promise<bigint> {
@@ -231,7 +245,8 @@ class SqliteRecorder implements Recorder {
 
   hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
     return this.#locked(
-      async () => (await this.adapter.queryRaw(q.selectTracking(dialect, application, upstream, notificationId))).rows.length > 0,
+      async () =>
+        (await this.adapter.queryRaw(q.selectTracking(dialect, application, upstream, notificationId))).rows.length > 0,
     );
   }
 
@@ -261,4 +276,3 @@ class SqliteRecorder implements Recorder {
     );
   }
 }
-

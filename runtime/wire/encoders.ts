@@ -20,7 +20,10 @@ export function encodeList<T>(value: readonly T[], element: (item: T) => JsonVal
   return out;
 }
 
-export function encodeMap<T>(value: Readonly<Record<string, T>>, element: (item: T) => JsonValue): { [key: string]: JsonValue } {
+export function encodeMap<T>(
+  value: Readonly<Record<string, T>>,
+  element: (item: T) => JsonValue,
+): { [key: string]: JsonValue } {
   const out: { [key: string]: JsonValue } = {};
   for (const k of Object.keys(value)) setEntry(out, k, element(value[k] as T));
   return out;

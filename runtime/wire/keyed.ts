@@ -12,14 +12,22 @@ export function upsertByKey<T, K>(list: readonly T[], keyOf: (element: T) => K, 
   const key = keyOf(value);
   const index = list.findIndex((element) => valuesEqual(keyOf(element), key));
   if (index < 0) return [...list, value];
-  return list.flatMap((element, i) => (i === index ? [value] : i > index && valuesEqual(keyOf(element), key) ? [] : [element]));
+  return list.flatMap((element, i) =>
+    i === index ? [value] : i > index && valuesEqual(keyOf(element), key) ? [] : [element],
+  );
 }
 
 /**
  * The list with `update` applied to the first element whose key is `key`. When none has it:
  * `update(create())` appended, or an unchanged copy without `create`.
  */
-export function updateByKey<T, K>(list: readonly T[], keyOf: (element: T) => K, key: NoInfer<K>, update: (element: T) => T, create?: () => T): T[] {
+export function updateByKey<T, K>(
+  list: readonly T[],
+  keyOf: (element: T) => K,
+  key: NoInfer<K>,
+  update: (element: T) => T,
+  create?: () => T,
+): T[] {
   const index = list.findIndex((element) => valuesEqual(keyOf(element), key));
   if (index >= 0) return list.map((element, i) => (i === index ? update(element) : element));
   return create === undefined ? list.slice() : [...list, update(create())];
@@ -34,7 +42,12 @@ export function removeByKey<T, K>(list: readonly T[], keyOf: (element: T) => K, 
  * The map with `update` applied to the entry at `key`. When there is none: `update(create())`
  * stored at `key`, or an unchanged copy without `create`.
  */
-export function updateEntry<T>(map: Readonly<Record<string, T>>, key: string, update: (entry: T) => T, create?: () => T): Record<string, T> {
+export function updateEntry<T>(
+  map: Readonly<Record<string, T>>,
+  key: string,
+  update: (entry: T) => T,
+  create?: () => T,
+): Record<string, T> {
   const current = Object.hasOwn(map, key) ? map[key] : undefined;
   if (current !== undefined) return { ...map, [key]: update(current) };
   return create === undefined ? { ...map } : { ...map, [key]: update(create()) };

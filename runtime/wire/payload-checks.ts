@@ -45,7 +45,9 @@ function issueMessage(error: SchemaError): string {
     case 'type':
       return `must be ${TYPE_WORDS[String(p['type'])] ?? String(p['type'])}`;
     case 'enum':
-      return Array.isArray(p['allowedValues']) ? `must be one of ${p['allowedValues'].join(', ')}` : 'must be one of the declared values';
+      return Array.isArray(p['allowedValues'])
+        ? `must be one of ${p['allowedValues'].join(', ')}`
+        : 'must be one of the declared values';
     case 'minItems':
       return `must have at least ${String(p['limit'])} item${p['limit'] === 1 ? '' : 's'}`;
     case 'maxItems':

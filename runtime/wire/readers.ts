@@ -29,14 +29,24 @@ export function joinPath(path: string, key: string | number): string {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
 /** The error a reader throws: `expected` says what the field must be. */
-export function decodeFailure(at: DecodeAt, path: string, key: string | number, value: unknown, expected: string): DecodeError {
-  const problem = value === undefined ? `missing required field (expected ${expected})` : `expected ${expected}, got ${describe(value)}`;
+export function decodeFailure(
+  at: DecodeAt,
+  path: string,
+  key: string | number,
+  value: unknown,
+  expected: string,
+): DecodeError {
+  const problem =
+    value === undefined
+      ? `missing required field (expected ${expected})`
+      : `expected ${expected}, got ${describe(value)}`;
   return new DecodeError(at.topic, at.version, joinPath(path, key), problem);
 }
 
@@ -46,7 +56,12 @@ export function unknownVersion(topic: string, version: number, known: number): U
 }
 
 /** The payload or a nested value object: a plain JSON object. */
-export function readObject(value: unknown, at: DecodeAt, path: string, key: string | number): Readonly<Record<string, unknown>> {
+export function readObject(
+  value: unknown,
+  at: DecodeAt,
+  path: string,
+  key: string | number,
+): Readonly<Record<string, unknown>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw decodeFailure(at, path, key, value, 'an object');
   }
@@ -56,7 +71,12 @@ export function readObject(value: unknown, at: DecodeAt, path: string, key: stri
 /** The top of a payload: its path is empty. */
 export function readPayload(value: unknown, at: DecodeAt): Readonly<Record<string, unknown>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new DecodeError(at.topic, at.version, '', `expected an object, got ${value === undefined ? 'nothing' : describe(value)}`);
+    throw new DecodeError(
+      at.topic,
+      at.version,
+      '',
+      `expected an object, got ${value === undefined ? 'nothing' : describe(value)}`,
+    );
   }
   return value as Readonly<Record<string, unknown>>;
 }
@@ -73,7 +93,8 @@ export function readInt(value: unknown, at: DecodeAt, path: string, key: string 
 }
 
 export function readFloat(value: unknown, at: DecodeAt, path: string, key: string | number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw decodeFailure(at, path, key, value, 'a finite number');
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw decodeFailure(at, path, key, value, 'a finite number');
   return value;
 }
 
@@ -83,12 +104,14 @@ export function readBoolean(value: unknown, at: DecodeAt, path: string, key: str
 }
 
 export function readDecimal(value: unknown, at: DecodeAt, path: string, key: string | number): Decimal {
-  if (typeof value !== 'string' || !isDecimalText(value)) throw decodeFailure(at, path, key, value, 'a decimal number as text');
+  if (typeof value !== 'string' || !isDecimalText(value))
+    throw decodeFailure(at, path, key, value, 'a decimal number as text');
   return new Decimal(value);
 }
 
 export function readBigint(value: unknown, at: DecodeAt, path: string, key: string | number): bigint {
-  if (typeof value !== 'string' || !isIntegerText(value)) throw decodeFailure(at, path, key, value, 'an integer as text');
+  if (typeof value !== 'string' || !isIntegerText(value))
+    throw decodeFailure(at, path, key, value, 'an integer as text');
   return BigInt(value);
 }
 
@@ -134,7 +157,13 @@ export function readEnum<T extends string>(
   return value as T;
 }
 
-export function readList<T>(value: unknown, at: DecodeAt, path: string, key: string | number, element: FieldReader<T>): T[] {
+export function readList<T>(
+  value: unknown,
+  at: DecodeAt,
+  path: string,
+  key: string | number,
+  element: FieldReader<T>,
+): T[] {
   if (!Array.isArray(value)) throw decodeFailure(at, path, key, value, 'an array');
   const listPath = joinPath(path, key);
   const out = new Array<T>(value.length);
@@ -163,6 +192,7 @@ export function decodeBase64(text: string): Uint8Array {
 
 /** Sets a map entry; a `__proto__` key stays a plain entry instead of replacing the prototype. */
 export function setEntry<T>(target: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }

@@ -26,10 +26,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bin/eventforge.js', () => {
   it('exits 1 with diagnostics on stderr and the summary on stdout', async () => {
-    writeFileSync(join(dir, 'bad.domain.yaml'), 'domain: Bad\naggregates:\n  Thing:\n    events:\n      Made: { creates: true, fields: { x: strng } }\n');
+    writeFileSync(
+      join(dir, 'bad.domain.yaml'),
+      'domain: Bad\naggregates:\n  Thing:\n    events:\n      Made: { creates: true, fields: { x: strng } }\n',
+    );
     const result = await run(['check', 'bad.domain.yaml']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('bad.domain.yaml:5:43: error EF200: unknown type "strng" in field "x" of event Thing.Made\n');
+    expect(result.stderr).toContain(
+      'bad.domain.yaml:5:43: error EF200: unknown type "strng" in field "x" of event Thing.Made\n',
+    );
     expect(result.stderr).toContain('\n  hint: did you mean "string"?\n');
     expect(result.stdout).toMatch(/^eventforge check: 1 domain, 1 error, 0 warnings \(\d+ ms\)\n$/);
   });

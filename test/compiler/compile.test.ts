@@ -13,7 +13,8 @@ const examples: SchemaSource[] = readdirSync(join(repo, 'schemas'))
   .map((f) => ({ path: `schemas/${f}`, text: readFileSync(join(repo, 'schemas', f), 'utf8') }));
 
 const schema = (text: string, path = 'shop.domain.yaml'): SchemaSource => ({ path, text });
-const rendered = (sources: SchemaSource[]): string[] => compile({ sources, skipEmit: true }).diagnostics.map(formatDiagnostic);
+const rendered = (sources: SchemaSource[]): string[] =>
+  compile({ sources, skipEmit: true }).diagnostics.map(formatDiagnostic);
 
 const shop = `domain: Shop
 types:
@@ -56,11 +57,14 @@ describe('compile', () => {
     const result = compile({ sources: [schema(yaml ?? '', 'dog-school.domain.yaml')], skipEmit: true });
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
     const trick = result.project?.domains[0]?.aggregates[0]?.events.find((e) => e.name === 'TrickAdded');
-    expect(trick?.versions[0]?.upcast?.ops).toEqual([{ kind: 'custom', field: 'trick', functionName: 'trickFromName' }]);
+    expect(trick?.versions[0]?.upcast?.ops).toEqual([
+      { kind: 'custom', field: 'trick', functionName: 'trickFromName' },
+    ]);
   });
 
   it('reads YAML aliases as the node they name (the shape check sees them expanded too)', () => {
-    const text = 'domain: Shop\naggregates:\n  Cart:\n    state:\n      fields: &cart\n        owner: string\n        note: &note string?\n    events:\n      Opened:\n        creates: true\n        fields: *cart\n      Noted:\n        fields: { note: *note }\n';
+    const text =
+      'domain: Shop\naggregates:\n  Cart:\n    state:\n      fields: &cart\n        owner: string\n        note: &note string?\n    events:\n      Opened:\n        creates: true\n        fields: *cart\n      Noted:\n        fields: { note: *note }\n';
     const result = compile({ sources: [schema(text)], skipEmit: true });
     expect(result.diagnostics).toEqual([]);
     const events = result.project?.domains[0]?.aggregates[0]?.events ?? [];
@@ -88,18 +92,34 @@ describe('compile', () => {
     expect(cart?.events.map((e) => e.name)).toEqual(['Closed', 'ItemAdded', 'Opened', 'OwnerChanged']);
     expect(cart?.state.fields.map((f) => f.name)).toEqual(['owner', 'status', 'total', 'items']);
     const total = cart?.state.fields.find((f) => f.name === 'total');
-    expect(total?.constraints).toEqual({ min: 0, max: 100000000000000000000.01, minText: '0.00', maxText: '100000000000000000000.01' });
+    expect(total?.constraints).toEqual({
+      min: 0,
+      max: 100000000000000000000.01,
+      minText: '0.00',
+      maxText: '100000000000000000000.01',
+    });
     expect(total?.default).toBe('0');
     const events = new Map(cart?.events.map((e) => [e.name, e]));
     // Omitted apply, fields that fit same-named state fields: assigned.
-    expect(events.get('Opened')?.apply).toEqual({ kind: 'declarative', ops: [{ kind: 'assign', stateField: 'owner', source: { kind: 'eventField', field: 'owner' } }] });
+    expect(events.get('Opened')?.apply).toEqual({
+      kind: 'declarative',
+      ops: [{ kind: 'assign', stateField: 'owner', source: { kind: 'eventField', field: 'owner' } }],
+    });
     // Omitted apply, but a field has no same-named state field: an abstract handler.
     expect(events.get('OwnerChanged')?.apply).toEqual({ kind: 'custom' });
-    expect(events.get('Closed')?.apply).toEqual({ kind: 'declarative', ops: [{ kind: 'assign', stateField: 'status', source: { kind: 'constant', value: 'closed' } }] });
+    expect(events.get('Closed')?.apply).toEqual({
+      kind: 'declarative',
+      ops: [{ kind: 'assign', stateField: 'status', source: { kind: 'constant', value: 'closed' } }],
+    });
     expect(events.get('Closed')?.discards).toBe(true);
     expect(events.get('ItemAdded')?.topic).toBe('Shop.Cart.ItemAdded');
     expect(events.get('ItemAdded')?.versions).toEqual([
-      { kind: 'payloadVersion', version: 1, fields: events.get('ItemAdded')?.fields, span: events.get('ItemAdded')?.span },
+      {
+        kind: 'payloadVersion',
+        version: 1,
+        fields: events.get('ItemAdded')?.fields,
+        span: events.get('ItemAdded')?.span,
+      },
     ]);
     // A state without `version` is at version 1 with one version entry.
     expect(cart?.state.version).toBe(1);
@@ -108,8 +128,14 @@ describe('compile', () => {
 
   it('reports every problem of every file at once, sorted by file and position', () => {
     const lines = rendered([
-      schema('domain: Zoo\naggregates:\n  Cage:\n    state:\n      fields: { size: Sise }\n    events:\n      Built: { fields: { size: int } }\n', 'b.domain.yaml'),
-      schema('domain: Farm\naggregates:\n  Barn:\n    events:\n      Built: { creates: true, fields: { colour: Color } }\n', 'a.domain.yaml'),
+      schema(
+        'domain: Zoo\naggregates:\n  Cage:\n    state:\n      fields: { size: Sise }\n    events:\n      Built: { fields: { size: int } }\n',
+        'b.domain.yaml',
+      ),
+      schema(
+        'domain: Farm\naggregates:\n  Barn:\n    events:\n      Built: { creates: true, fields: { colour: Color } }\n',
+        'a.domain.yaml',
+      ),
     ]);
     expect(lines.map((l) => l.split('\n')[0])).toEqual([
       'a.domain.yaml:5:49: error EF200: unknown type "Color" in field "colour" of event Barn.Built',
@@ -122,9 +148,16 @@ describe('compile', () => {
     const lines = rendered([
       schema('domain: Zoo\naggregates: [\n', 'a.domain.yaml'),
       schema('domain: Farm\naggregats: {}\n', 'b.domain.yaml'),
-      schema('domain: Park\naggregates:\n  Gate:\n    events:\n      Opened: { creates: true, fields: { at: datetim } }\n', 'c.domain.yaml'),
+      schema(
+        'domain: Park\naggregates:\n  Gate:\n    events:\n      Opened: { creates: true, fields: { at: datetim } }\n',
+        'c.domain.yaml',
+      ),
     ]);
-    expect(lines.map((l) => l.slice(0, l.indexOf(':', l.indexOf(':') + 1)))).toEqual(['a.domain.yaml:2', 'b.domain.yaml:2', 'c.domain.yaml:5']);
+    expect(lines.map((l) => l.slice(0, l.indexOf(':', l.indexOf(':') + 1)))).toEqual([
+      'a.domain.yaml:2',
+      'b.domain.yaml:2',
+      'c.domain.yaml:5',
+    ]);
     expect(lines[1]).toContain('EF111');
     expect(lines[1]).toContain('did you mean "aggregates"?');
     expect(lines[2]).toContain('did you mean "datetime"?');
@@ -138,16 +171,23 @@ describe('compile', () => {
   });
 
   it('refuses two domains that would generate into the same folder (EF207)', () => {
-    const lines = rendered([schema(shop.replace('domain: Shop', 'domain: Abc'), 'one.domain.yaml'), schema(shop.replace('domain: Shop', 'domain: ABC'), 'two.domain.yaml')]);
+    const lines = rendered([
+      schema(shop.replace('domain: Shop', 'domain: Abc'), 'one.domain.yaml'),
+      schema(shop.replace('domain: Shop', 'domain: ABC'), 'two.domain.yaml'),
+    ]);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('two.domain.yaml:1:9: error EF207: domain ABC would generate into the same folder "abc/" as domain Abc of one.domain.yaml');
+    expect(lines[0]).toContain(
+      'two.domain.yaml:1:9: error EF207: domain ABC would generate into the same folder "abc/" as domain Abc of one.domain.yaml',
+    );
   });
 
   it('builds the IR despite warnings, and returns no IR or files on any error', () => {
     const warned = compile({ sources: [schema(`upcasters: ./shop.upcasters.ts\n${shop}`)] });
     expect(warned.diagnostics.map((d) => d.code)).toEqual(['EF311']);
     expect(warned.project).toBeDefined();
-    const failed = compile({ sources: [schema(shop.replace('owner: string\n        status', 'owner: strin\n        status'))] });
+    const failed = compile({
+      sources: [schema(shop.replace('owner: string\n        status', 'owner: strin\n        status'))],
+    });
     expect(failed.diagnostics.map((d) => d.code)).toEqual(['EF200']);
     expect(failed.project).toBeUndefined();
     expect(failed.files).toEqual([]);
@@ -161,7 +201,10 @@ describe('compile', () => {
   });
 
   it('joins the diagnostics of the upcast derivation (before emitting)', () => {
-    const text = shop.replace('      ItemAdded:\n        fields: { item: string }', '      ItemAdded:\n        version: 2\n        fields: { item: string }\n        history:\n          1:\n            fields: { item: int }');
+    const text = shop.replace(
+      '      ItemAdded:\n        fields: { item: string }',
+      '      ItemAdded:\n        version: 2\n        fields: { item: string }\n        history:\n          1:\n            fields: { item: int }',
+    );
     const result = compile({ sources: [schema(text)] });
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([
       'shop.domain.yaml:18:19: error EF320: event Cart.ItemAdded v1→v2: field "item" changes from int to string, and no upcaster says how to convert it\n  hint: add under history 1: upcast: { item: { using: <function> } }',
@@ -170,29 +213,45 @@ describe('compile', () => {
   });
 
   it('points a duplicate key at the second occurrence and an unknown key at the key itself', () => {
-    expect(rendered([schema('domain: Shop\ndomain: Other\n')])[0]).toMatch(/^shop\.domain\.yaml:2:1: error EF101: duplicate key "domain"/);
+    expect(rendered([schema('domain: Shop\ndomain: Other\n')])[0]).toMatch(
+      /^shop\.domain\.yaml:2:1: error EF101: duplicate key "domain"/,
+    );
     // The whole key is the span (editors and the code frame underline it), not its first character.
     const [duplicate] = compile({ sources: [schema('domain: Shop\ndomain: Other\n')], skipEmit: true }).diagnostics;
     expect(duplicate?.span.end.column! - duplicate?.span.start.column!).toBe('domain'.length);
-    expect(rendered([schema('domain: Shop\naggregates:\n  Cart:\n    snapshot: { evry: 5 }\n    events: { Opened: { creates: true } }\n')])[1]).toMatch(/^shop\.domain\.yaml:4:17: error EF111: unknown key `evry` in the snapshot policy of aggregate Cart\n {2}hint: did you mean "every"\?$/);
+    expect(
+      rendered([
+        schema(
+          'domain: Shop\naggregates:\n  Cart:\n    snapshot: { evry: 5 }\n    events: { Opened: { creates: true } }\n',
+        ),
+      ])[1],
+    ).toMatch(
+      /^shop\.domain\.yaml:4:17: error EF111: unknown key `evry` in the snapshot policy of aggregate Cart\n {2}hint: did you mean "every"\?$/,
+    );
   });
 });
 
 describe('runEmitters', () => {
   const project = compile({ sources: [schema(shop)], skipEmit: true }).project;
   const ctx = { runtimeImport: 'eventforge/runtime', outToCwd: '..' };
-  const emitter = (name: string, paths: string[]): Emitter => ({ name, emit: () => paths.map((path) => ({ path, contents: `${name}\n` })) });
+  const emitter = (name: string, paths: string[]): Emitter => ({
+    name,
+    emit: () => paths.map((path) => ({ path, contents: `${name}\n` })),
+  });
 
   it('returns the files of every emitter sorted by path', () => {
     if (project === undefined) throw new Error('the shop schema must compile');
-    const files = runEmitters(project, ctx, [emitter('b', ['shop/z.ts', 'shop/a.ts']), emitter('a', ['prisma/schema.prisma'])]);
+    const files = runEmitters(project, ctx, [
+      emitter('b', ['shop/z.ts', 'shop/a.ts']),
+      emitter('a', ['prisma/schema.prisma']),
+    ]);
     expect(files.map((f) => f.path)).toEqual(['prisma/schema.prisma', 'shop/a.ts', 'shop/z.ts']);
   });
 
   it('refuses two emitters generating the same path as an internal error', () => {
     if (project === undefined) throw new Error('the shop schema must compile');
-    expect(() => runEmitters(project, ctx, [emitter('types', ['shop/types.ts']), emitter('docs', ['shop/types.ts'])])).toThrow(
-      new InternalError('emitters "types" and "docs" both generate shop/types.ts'),
-    );
+    expect(() =>
+      runEmitters(project, ctx, [emitter('types', ['shop/types.ts']), emitter('docs', ['shop/types.ts'])]),
+    ).toThrow(new InternalError('emitters "types" and "docs" both generate shop/types.ts'));
   });
 });

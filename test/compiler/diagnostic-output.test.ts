@@ -29,7 +29,10 @@ interface Run {
 
 async function run(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: dir, env: env(extraEnv) });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
+      cwd: dir,
+      env: env(extraEnv),
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as Run;
@@ -41,7 +44,10 @@ async function run(args: string[], extraEnv: Record<string, string> = {}): Promi
 async function runOnTerminal(args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
   const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(' ');
   try {
-    const { stdout } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], { cwd: dir, env: env(extraEnv) });
+    const { stdout } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], {
+      cwd: dir,
+      env: env(extraEnv),
+    });
     return stdout;
   } catch (error) {
     return (error as Run).stdout;
@@ -62,7 +68,11 @@ const schema = [
 ].join('\n');
 
 const head = 'schemas/shop.domain.yaml:7:40: error EF200: unknown type "Lien" in field "lines" of the state of Cart';
-const frame = ['  |', '7 |       fields: { owner: string, lines: "Lien[]" }', '  |                                        ^^^^'];
+const frame = [
+  '  |',
+  '7 |       fields: { owner: string, lines: "Lien[]" }',
+  '  |                                        ^^^^',
+];
 const hint = '  hint: did you mean "Line"?';
 
 beforeAll(() => {
@@ -134,7 +144,10 @@ describe('--json', () => {
   it('generate --json reports the same diagnostics and writes nothing; after the fix, the files it wrote', async () => {
     const failed = await run(['generate', '--json', '--no-cache']);
     expect(failed.code).toBe(1);
-    const report = JSON.parse(failed.stdout) as { diagnostics: { code: string; line: number }[]; summary: Record<string, number> };
+    const report = JSON.parse(failed.stdout) as {
+      diagnostics: { code: string; line: number }[];
+      summary: Record<string, number>;
+    };
     expect(report.diagnostics.map((d) => [d.code, d.line])).toEqual([['EF200', 7]]);
     expect(report.summary).toEqual({ domains: 1, errors: 1, warnings: 0 });
     expect(existsSync(join(dir, 'generated'))).toBe(false);
@@ -149,7 +162,10 @@ describe('--json', () => {
       expect(ok.summary).toMatchObject({ domains: 1, errors: 0, warnings: 0, unchanged: 0, removed: 0 });
       const checked = await run(['generate', '--check', '--json']);
       expect(checked.code).toBe(0);
-      expect((JSON.parse(checked.stdout) as { summary: Record<string, number> }).summary).toMatchObject({ outOfDate: 0, unchanged: ok.summary['written'] });
+      expect((JSON.parse(checked.stdout) as { summary: Record<string, number> }).summary).toMatchObject({
+        outOfDate: 0,
+        unchanged: ok.summary['written'],
+      });
     } finally {
       writeFileSync(join(dir, 'schemas', 'shop.domain.yaml'), schema);
     }

@@ -36,11 +36,15 @@ describe('editDistance', () => {
 
   it('counts any one swap of neighbouring letters as one edit', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), minLength: 2, maxLength: 10 }), fc.nat(), (word, at) => {
-        const i = at % (word.length - 1);
-        const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
-        expect(editDistance(word, swapped)).toBe(word[i] === word[i + 1] ? 0 : 1);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), minLength: 2, maxLength: 10 }),
+        fc.nat(),
+        (word, at) => {
+          const i = at % (word.length - 1);
+          const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+          expect(editDistance(word, swapped)).toBe(word[i] === word[i + 1] ? 0 : 1);
+        },
+      ),
     );
   });
 });

@@ -27,7 +27,9 @@ const doc = readFileSync(docPath, 'utf8');
 /** Every `'EF123'` string literal in generator/ (diagnostic codes are always written so). */
 function codesInSource(): Set<string> {
   const codes = new Set<string>();
-  const files = readdirSync(join(repo, 'generator'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.ts'));
+  const files = readdirSync(join(repo, 'generator'), { recursive: true, withFileTypes: true }).filter(
+    (e) => e.isFile() && e.name.endsWith('.ts'),
+  );
   for (const file of files) {
     const text = readFileSync(join(file.parentPath, file.name), 'utf8');
     for (const match of text.matchAll(/['"`](EF\d{3})['"`]/g)) codes.add(match[1] ?? '');

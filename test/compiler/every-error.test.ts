@@ -48,7 +48,11 @@ describe('every error in one run', () => {
 
   it('keeps the did-you-mean of each', () => {
     expect(found.find((d) => d.code === 'EF200')?.hint).toBe('did you mean "Line"?');
-    expect(found.filter((d) => d.code === 'EF501').map((d) => d.hint)).toEqual(['did you mean "status"?', 'did you mean "closedAt"?', 'did you mean "carrier"?']);
+    expect(found.filter((d) => d.code === 'EF501').map((d) => d.hint)).toEqual([
+      'did you mean "status"?',
+      'did you mean "closedAt"?',
+      'did you mean "carrier"?',
+    ]);
     expect(found.find((d) => d.at === where('evnets:', 'evnets'))?.hint).toBe('did you mean "events"?');
   });
 
@@ -77,11 +81,15 @@ describe('every error in one run', () => {
       { from: '            fields: { carrier: int }', to: '            fields: { carrier: string }', codes: ['EF320'] },
       { from: 'carier: via', to: 'carrier: via', codes: ['EF501'] },
     ];
-    const fixAll = (except: number): string => fixes.reduce((t, f, i) => (i === except ? t : t.replace(f.from, f.to)), text);
+    const fixAll = (except: number): string =>
+      fixes.reduce((t, f, i) => (i === except ? t : t.replace(f.from, f.to)), text);
     expect(check(fixAll(-1))).toEqual([]);
     expect(fixes.flatMap((f) => f.codes)).toEqual(found.map((d) => d.code));
     fixes.forEach((fix, index) => {
-      expect(check(fixAll(index)).map((d) => d.code), `only "${fix.from.trim()}" left`).toEqual(fix.codes);
+      expect(
+        check(fixAll(index)).map((d) => d.code),
+        `only "${fix.from.trim()}" left`,
+      ).toEqual(fix.codes);
     });
   });
 
@@ -115,7 +123,8 @@ describe('every error in one run', () => {
   });
 
   it('stops at a top-level key written twice (which of the two counts is a guess)', () => {
-    const source = 'domain: Shop\naggregates: {}\naggregates:\n  Cart: { events: { Made: { fields: { x: strng } } } }\n';
+    const source =
+      'domain: Shop\naggregates: {}\naggregates:\n  Cart: { events: { Made: { fields: { x: strng } } } }\n';
     expect(check(source).map((d) => d.code)).toEqual(['EF101']);
   });
 });

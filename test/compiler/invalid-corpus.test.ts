@@ -13,7 +13,10 @@ import { compareRevisions } from '../../generator/against/index.js';
 import { compile, formatDiagnostic, type CompileResult } from '../../generator/index.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures', 'invalid');
-const cases = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const cases = readdirSync(root, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 const update = process.env['UPDATE_GOLDEN'] === '1';
 
 describe('invalid schema corpus', () => {
@@ -30,13 +33,22 @@ describe('invalid schema corpus', () => {
     const result = compile({ sources: [{ path, text }], modules, skipEmit: true });
     const releasedFile = join(root, name, 'released.domain.yaml');
     if (existsSync(releasedFile)) {
-      expectAgainstCase(name, result, compile({ sources: [{ path: 'released.domain.yaml', text: readFileSync(releasedFile, 'utf8') }], skipEmit: true }));
+      expectAgainstCase(
+        name,
+        result,
+        compile({
+          sources: [{ path: 'released.domain.yaml', text: readFileSync(releasedFile, 'utf8') }],
+          skipEmit: true,
+        }),
+      );
       return;
     }
     const rendered = result.diagnostics.map(formatDiagnostic).join('\n') + '\n';
     const expectedFile = join(root, name, 'expected.txt');
     if (update) writeFileSync(expectedFile, rendered);
-    expect(existsSync(expectedFile), `${expectedFile} is missing; create it with UPDATE_GOLDEN=1 and review it`).toBe(true);
+    expect(existsSync(expectedFile), `${expectedFile} is missing; create it with UPDATE_GOLDEN=1 and review it`).toBe(
+      true,
+    );
     expect(rendered).toBe(readFileSync(expectedFile, 'utf8'));
     // Every case fails (exit code 1, nothing written), except the cases named warn-*, which only warn.
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -60,7 +72,8 @@ describe('invalid schema corpus', () => {
 function expectAgainstCase(name: string, current: CompileResult, released: CompileResult): void {
   expect(current.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   expect(released.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  if (current.project === undefined || released.project === undefined) throw new Error(`${name}: a revision does not compile`);
+  if (current.project === undefined || released.project === undefined)
+    throw new Error(`${name}: a revision does not compile`);
   const diagnostics = compareRevisions(released.project, current.project, { revisionLabel: 'released.domain.yaml' });
   const rendered = diagnostics.map(formatDiagnostic).join('\n') + '\n';
   const expectedFile = join(root, name, 'expected.txt');

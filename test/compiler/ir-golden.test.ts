@@ -10,7 +10,9 @@ import { irViolations } from './ir-invariants.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const goldenDir = join(repo, 'test', 'fixtures', 'ir');
-const schemas = readdirSync(join(repo, 'schemas')).filter((f) => f.endsWith('.domain.yaml')).sort();
+const schemas = readdirSync(join(repo, 'schemas'))
+  .filter((f) => f.endsWith('.domain.yaml'))
+  .sort();
 const update = process.env['UPDATE_GOLDEN'] === '1';
 
 /** Raise this when adding an example schema (and commit its golden). */
@@ -19,7 +21,9 @@ const EXAMPLE_SCHEMAS = 5;
 describe('IR goldens of the example schemas', () => {
   it(`covers all ${EXAMPLE_SCHEMAS} example schemas, each with a golden`, () => {
     expect(schemas.length).toBe(EXAMPLE_SCHEMAS);
-    const goldens = readdirSync(goldenDir).filter((f) => f.endsWith('.json')).sort();
+    const goldens = readdirSync(goldenDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(goldens).toEqual(schemas.map((s) => s.replace(/\.domain\.yaml$/, '.json')));
   });
 
@@ -46,7 +50,18 @@ describe('irViolations', () => {
     if (domain === undefined || account === undefined) throw new Error('bank has an aggregate');
     const broken = {
       ...project,
-      domains: [{ ...domain, aggregates: [{ ...account, events: [...account.events].reverse(), state: { ...account.state, versions: account.state.versions.slice(1) } }] }],
+      domains: [
+        {
+          ...domain,
+          aggregates: [
+            {
+              ...account,
+              events: [...account.events].reverse(),
+              state: { ...account.state, versions: account.state.versions.slice(1) },
+            },
+          ],
+        },
+      ],
     };
     expect(irViolations(broken)).toEqual([
       'domain Bank Account: events sorted',

@@ -18,7 +18,8 @@ function undescribed(node: unknown, path: string, out: string[]): string[] {
     const properties = record['properties'];
     if (typeof properties === 'object' && properties !== null) {
       for (const [key, value] of Object.entries(properties)) {
-        if (typeof (value as Record<string, unknown>)['description'] !== 'string') out.push(`${path}/properties/${key}`);
+        if (typeof (value as Record<string, unknown>)['description'] !== 'string')
+          out.push(`${path}/properties/${key}`);
       }
     }
     for (const [key, value] of Object.entries(record)) undescribed(value, `${path}/${key}`, out);
@@ -27,15 +28,23 @@ function undescribed(node: unknown, path: string, out: string[]): string[] {
 }
 
 const schemaFiles = [
-  ...readdirSync(join(repo, 'schemas')).filter((f) => f.endsWith('.domain.yaml')).map((f) => join(repo, 'schemas', f)),
-  ...readdirSync(join(repo, 'test', 'fixtures', 'invalid')).map((d) => join(repo, 'test', 'fixtures', 'invalid', d, 'input.domain.yaml')),
+  ...readdirSync(join(repo, 'schemas'))
+    .filter((f) => f.endsWith('.domain.yaml'))
+    .map((f) => join(repo, 'schemas', f)),
+  ...readdirSync(join(repo, 'test', 'fixtures', 'invalid')).map((d) =>
+    join(repo, 'test', 'fixtures', 'invalid', d, 'input.domain.yaml'),
+  ),
 ];
 
 describe('domain.schema.json', () => {
   it('describes every property and every definition', () => {
     expect(undescribed(jsonSchema, '#', [])).toEqual([]);
     const definitions = jsonSchema['definitions'] as Record<string, Record<string, unknown>>;
-    expect(Object.entries(definitions).filter(([, d]) => typeof d['description'] !== 'string').map(([n]) => n)).toEqual([]);
+    expect(
+      Object.entries(definitions)
+        .filter(([, d]) => typeof d['description'] !== 'string')
+        .map(([n]) => n),
+    ).toEqual([]);
   });
 
   it('is a strict draft-07 schema ajv compiles', () => {
@@ -43,12 +52,15 @@ describe('domain.schema.json', () => {
     expect(() => shapeAjv().compile(jsonSchema)).not.toThrow();
   });
 
-  it.each(schemaFiles.map((f) => [f.slice(repo.length + 1), f]))('%s starts with a yaml-language-server line that resolves', (_, file) => {
-    const first = readFileSync(file, 'utf8').split('\n')[0] ?? '';
-    const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
-    expect(match, first).not.toBeNull();
-    const target = resolve(dirname(file), match?.[1] ?? '');
-    expect(target).toBe(schemaPath);
-    expect(existsSync(target)).toBe(true);
-  });
+  it.each(schemaFiles.map((f) => [f.slice(repo.length + 1), f]))(
+    '%s starts with a yaml-language-server line that resolves',
+    (_, file) => {
+      const first = readFileSync(file, 'utf8').split('\n')[0] ?? '';
+      const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
+      expect(match, first).not.toBeNull();
+      const target = resolve(dirname(file), match?.[1] ?? '');
+      expect(target).toBe(schemaPath);
+      expect(existsSync(target)).toBe(true);
+    },
+  );
 });

@@ -26,7 +26,11 @@ describe('reserved type names', () => {
       for (const match of file.contents.matchAll(/^import (?:type )?\{([^}]*)\} from '([^']+)'/gm)) {
         if ((match[2] ?? '').startsWith('.')) continue;
         for (const part of (match[1] ?? '').split(',')) {
-          const name = part.trim().replace(/^type /, '').split(/\s+as\s+/)[0] ?? '';
+          const name =
+            part
+              .trim()
+              .replace(/^type /, '')
+              .split(/\s+as\s+/)[0] ?? '';
           if (/^[A-Z]/.test(name)) imported.add(name);
         }
       }
@@ -41,12 +45,17 @@ describe('generated names known to the duplicate-names rule (EF206)', () => {
     const result = compile({ sources });
     for (const source of sources) {
       const parsed = parseYaml(source);
-      const known = new Set(declaredNames(readDomain(parsed.source)).flatMap((d) => [d.name.value, ...d.generated.map((g) => g.name)]));
+      const known = new Set(
+        declaredNames(readDomain(parsed.source)).flatMap((d) => [d.name.value, ...d.generated.map((g) => g.name)]),
+      );
       const domain = result.project?.domains.find((d) => d.sourcePath === source.path);
       const folder = `${domainFolder(domain?.name ?? '')}/`;
       const exported = new Set<string>();
       for (const file of result.files.filter((f) => f.path.startsWith(folder))) {
-        for (const match of file.contents.matchAll(/^export (?:declare )?(?:abstract )?(?:type|interface|class|const|function|enum) ([A-Z]\w*)/gm)) exported.add(match[1] ?? '');
+        for (const match of file.contents.matchAll(
+          /^export (?:declare )?(?:abstract )?(?:type|interface|class|const|function|enum) ([A-Z]\w*)/gm,
+        ))
+          exported.add(match[1] ?? '');
       }
       expect(exported.size, source.path).toBeGreaterThan(0);
       expect([...exported].filter((name) => !known.has(name)).sort(), source.path).toEqual([]);

@@ -9,7 +9,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { SHAPE_VALIDATOR_PATH, shapeAjv, shapeValidatorSource } from '../../generator/validate/build-shape-validator.js';
+import {
+  SHAPE_VALIDATOR_PATH,
+  shapeAjv,
+  shapeValidatorSource,
+} from '../../generator/validate/build-shape-validator.js';
 import schema from '../../generator/validate/domain.schema.json' with { type: 'json' };
 import { validate } from '../../generator/validate/shape-validator.js';
 
@@ -20,7 +24,8 @@ function documents(): { name: string; data: unknown }[] {
   const files: string[] = [];
   const invalid = join(repo, 'test', 'fixtures', 'invalid');
   for (const name of readdirSync(invalid)) files.push(join(invalid, name, 'input.domain.yaml'));
-  for (const name of readdirSync(join(repo, 'schemas'))) if (name.endsWith('.domain.yaml')) files.push(join(repo, 'schemas', name));
+  for (const name of readdirSync(join(repo, 'schemas')))
+    if (name.endsWith('.domain.yaml')) files.push(join(repo, 'schemas', name));
   return files.flatMap((file) => {
     const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: new LineCounter(), uniqueKeys: true });
     if (doc.errors.length > 0) return [];
@@ -47,7 +52,10 @@ function mutations(data: unknown): unknown[] {
 
 describe('shape-validator.js (domain.schema.json, precompiled)', () => {
   it('is up to date with domain.schema.json and ajv: else run `npm run build:schema-validator`', () => {
-    expect(readFileSync(SHAPE_VALIDATOR_PATH, 'utf8') === shapeValidatorSource(), 'generator/validate/shape-validator.js is stale: run `npm run build:schema-validator`').toBe(true);
+    expect(
+      readFileSync(SHAPE_VALIDATOR_PATH, 'utf8') === shapeValidatorSource(),
+      'generator/validate/shape-validator.js is stale: run `npm run build:schema-validator`',
+    ).toBe(true);
   });
 
   it('reports the same errors as ajv compiling the schema at run time, on every schema document of the repository', () => {

@@ -4,7 +4,16 @@
  * hook: ts-morph is loaded for a schema that names an upcasters module, and only then.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,7 +38,9 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('eventforge check and generate with an upcasters module', () => {
-  const cases = readdirSync(corpus).filter((name) => /^ef33\d-/.test(name)).sort();
+  const cases = readdirSync(corpus)
+    .filter((name) => /^ef33\d-/.test(name))
+    .sort();
 
   it('has the corpus cases of EF330 and EF331', () => {
     expect(cases.filter((c) => c.startsWith('ef330-')).length).toBeGreaterThanOrEqual(4);
@@ -38,9 +49,13 @@ describe('eventforge check and generate with an upcasters module', () => {
 
   it.each(cases)('check reports %s as the compiler does, at the schema line', async (name) => {
     // The schema names its module in quotes here (the corpus does not): the CLI finds it either way.
-    const schema = readFileSync(join(corpus, name, 'input.domain.yaml'), 'utf8').replace(/^upcasters: (\S+)$/m, 'upcasters: "$1"');
+    const schema = readFileSync(join(corpus, name, 'input.domain.yaml'), 'utf8').replace(
+      /^upcasters: (\S+)$/m,
+      'upcasters: "$1"',
+    );
     writeFileSync(join(dir, 'schemas', 'shop.domain.yaml'), schema);
-    for (const file of readdirSync(join(corpus, name)).filter((f) => /\.(ts|js)$/.test(f))) copyFileSync(join(corpus, name, file), join(dir, 'schemas', file));
+    for (const file of readdirSync(join(corpus, name)).filter((f) => /\.(ts|js)$/.test(f)))
+      copyFileSync(join(corpus, name, file), join(dir, 'schemas', file));
     const expected = readFileSync(join(corpus, name, 'expected.txt'), 'utf8')
       .replaceAll(`${name}.domain.yaml`, 'schemas/shop.domain.yaml')
       .replace(/(?<![./])shop\.upcasters\./g, 'schemas/shop.upcasters.');
@@ -63,7 +78,9 @@ describe('eventforge check and generate with an upcasters module', () => {
     writeFileSync(join(dir, 'schemas', 'bank.upcasters.ts'), broken);
     const second = await run(['generate']);
     expect(second.code).toBe(1);
-    expect(second.err.join('\n')).toMatch(/^schemas\/bank\.domain\.yaml:\d+:\d+: error EF330: event Account\.Deposited v2→v3: upcaster "depositTransactionId" is not exported by schemas\/bank\.upcasters\.ts\n {2}hint: did you mean "depositTransactionID"\?/);
+    expect(second.err.join('\n')).toMatch(
+      /^schemas\/bank\.domain\.yaml:\d+:\d+: error EF330: event Account\.Deposited v2→v3: upcaster "depositTransactionId" is not exported by schemas\/bank\.upcasters\.ts\n {2}hint: did you mean "depositTransactionID"\?/,
+    );
     expect(second.out.at(-1)).toMatch(/; nothing written/);
 
     writeFileSync(join(dir, 'schemas', 'bank.upcasters.ts'), module);
@@ -82,7 +99,12 @@ describe('generate --watch with an upcasters module', () => {
     const controller = new AbortController();
     const out: string[] = [];
     const err: string[] = [];
-    const watching = main(['generate', '--watch'], { cwd: dir, out: (l) => out.push(l), err: (l) => err.push(l), signal: controller.signal });
+    const watching = main(['generate', '--watch'], {
+      cwd: dir,
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      signal: controller.signal,
+    });
     // Generous: the first run loads ts-morph and every emitter on a shared machine.
     const waitFor = async (predicate: () => boolean): Promise<void> => {
       for (let i = 0; i < 600 && !predicate(); i += 1) await new Promise((r) => setTimeout(r, 50));
@@ -92,9 +114,14 @@ describe('generate --watch with an upcasters module', () => {
     await waitFor(() => out.some((l) => l.startsWith('eventforge: watching')));
     expect(summaries().at(-1)).toMatch(/ files written/);
 
-    writeFileSync(modulePath, module.replace('export function depositTransactionId(', 'export function depositTransactionID('));
+    writeFileSync(
+      modulePath,
+      module.replace('export function depositTransactionId(', 'export function depositTransactionID('),
+    );
     await waitFor(() => summaries().some((l) => /1 error, 0 warnings; nothing written/.test(l)));
-    expect(err.join('\n')).toContain('error EF330: event Account.Deposited v2→v3: upcaster "depositTransactionId" is not exported by schemas/bank.upcasters.ts');
+    expect(err.join('\n')).toContain(
+      'error EF330: event Account.Deposited v2→v3: upcaster "depositTransactionId" is not exported by schemas/bank.upcasters.ts',
+    );
     writeFileSync(modulePath, module);
     await waitFor(() => summaries().length >= 3);
     expect(summaries().at(-1)).toMatch(/^eventforge generate: 1 domain, 0 files written/);
@@ -105,7 +132,9 @@ describe('generate --watch with an upcasters module', () => {
 
 describe('bin/eventforge.js check loads ts-morph only for a schema that names an upcasters module', () => {
   /** Runs the CLI as a process with a hook that lists, at exit, every ts-morph or TypeScript module loaded. */
-  async function checkProcess(schema: string): Promise<{ code: number; stdout: string; stderr: string; loaded: string[] }> {
+  async function checkProcess(
+    schema: string,
+  ): Promise<{ code: number; stdout: string; stderr: string; loaded: string[] }> {
     const hook = join(dir, 'loaded-hook.cjs');
     const report = join(dir, 'loaded.txt');
     writeFileSync(
@@ -114,14 +143,23 @@ describe('bin/eventforge.js check loads ts-morph only for a schema that names an
     );
     let result: { code: number; stdout: string; stderr: string };
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--require', hook, join(repo, 'bin', 'eventforge.js'), 'check', schema], { cwd: repo });
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--require', hook, join(repo, 'bin', 'eventforge.js'), 'check', schema],
+        { cwd: repo },
+      );
       result = { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
       result = { code: e.code, stdout: e.stdout, stderr: e.stderr };
     }
     expect(existsSync(report), 'the hook ran').toBe(true);
-    return { ...result, loaded: readFileSync(report, 'utf8').split('\n').filter((l) => l !== '') };
+    return {
+      ...result,
+      loaded: readFileSync(report, 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    };
   }
 
   it('a schema without upcasters: checked without loading ts-morph or TypeScript', async () => {

@@ -24,7 +24,11 @@ function usingAt(schema: string, name: string): { line: number; column: number }
 }
 
 function checkBank(moduleText: string): readonly Diagnostic[] {
-  return compile({ sources: [{ path: bankPath, text: bank }], modules: [{ path: modulePath, text: moduleText }], skipEmit: true }).diagnostics;
+  return compile({
+    sources: [{ path: bankPath, text: bank }],
+    modules: [{ path: modulePath, text: moduleText }],
+    skipEmit: true,
+  }).diagnostics;
 }
 
 /** `text` with `from` replaced, failing if `from` is not there (so a changed example cannot make a test vacuous). */
@@ -35,7 +39,10 @@ function edit(text: string, from: string, to: string): string {
 
 describe('the upcasters module of a schema', () => {
   it('passes for the Bank example and its module as written', () => {
-    const result = compile({ sources: [{ path: bankPath, text: bank }], modules: [{ path: modulePath, text: bankModule }] });
+    const result = compile({
+      sources: [{ path: bankPath, text: bank }],
+      modules: [{ path: modulePath, text: bankModule }],
+    });
     expect(result.diagnostics).toEqual([]);
     expect(result.files.length).toBeGreaterThan(0);
   });
@@ -47,16 +54,26 @@ describe('the upcasters module of a schema', () => {
     expect(rest).toEqual([]);
     expect(d?.code).toBe('EF330');
     expect(d?.span.start).toMatchObject(usingAt(bank, 'depositTransactionId'));
-    expect(d?.message).toBe('event Account.Deposited v2→v3: upcaster "depositTransactionId" is not exported by schemas/bank.upcasters.ts');
-    expect(d?.hint).toBe(`did you mean "depositTransactionID"? The function must fit (previous: DepositedV2) => DepositedV3['transactionId'], where DepositedV3['transactionId'] is string`);
+    expect(d?.message).toBe(
+      'event Account.Deposited v2→v3: upcaster "depositTransactionId" is not exported by schemas/bank.upcasters.ts',
+    );
+    expect(d?.hint).toBe(
+      `did you mean "depositTransactionID"? The function must fit (previous: DepositedV2) => DepositedV3['transactionId'], where DepositedV3['transactionId'] is string`,
+    );
 
     const onlyConstant = `${edit(bankModule, 'export function depositTransactionId(', 'function somethingElse(')}\nexport const depositTransactionIdx = 3;\n`;
     const [far] = checkBank(onlyConstant);
-    expect(far?.hint).toBe(`add \`export function depositTransactionId(previous: DepositedV2): DepositedV3['transactionId']\` to schemas/bank.upcasters.ts (DepositedV3['transactionId'] is string)`);
+    expect(far?.hint).toBe(
+      `add \`export function depositTransactionId(previous: DepositedV2): DepositedV3['transactionId']\` to schemas/bank.upcasters.ts (DepositedV3['transactionId'] is string)`,
+    );
   });
 
   it('reports an export that is not a function, or only a type', () => {
-    const constant = edit(bankModule, 'export function accountStatusFromClosed(', 'export const accountStatusFromClosed = 42;\nfunction unused(');
+    const constant = edit(
+      bankModule,
+      'export function accountStatusFromClosed(',
+      'export const accountStatusFromClosed = 42;\nfunction unused(',
+    );
     const [d] = checkBank(constant);
     expect(d?.span.start).toMatchObject(usingAt(bank, 'accountStatusFromClosed'));
     expect(formatDiagnostic(d as Diagnostic)).toMatch(
@@ -65,7 +82,9 @@ describe('the upcasters module of a schema', () => {
 
     const typeOnly = `${edit(bankModule, 'export function accountStatusFromClosed(', 'function unused(')}\nexport type accountStatusFromClosed = string;\n`;
     const [t] = checkBank(typeOnly);
-    expect(t?.message).toMatch(/"accountStatusFromClosed" \(schemas\/bank\.upcasters\.ts:\d+\) is a type, not a function$/);
+    expect(t?.message).toMatch(
+      /"accountStatusFromClosed" \(schemas\/bank\.upcasters\.ts:\d+\) is a type, not a function$/,
+    );
   });
 
   it('reports a parameter type that does not fit the version the generated code passes', () => {
@@ -73,32 +92,58 @@ describe('the upcasters module of a schema', () => {
     expect(rest).toEqual([]);
     expect(d?.code).toBe('EF330');
     expect(d?.span.start).toMatchObject(usingAt(bank, 'accountStatusFromClosed'));
-    expect(d?.message).toMatch(/^state of Account v1→v2: upcaster "accountStatusFromClosed" \(schemas\/bank\.upcasters\.ts:\d+\) cannot take the AccountStateV1 it is given: /);
-    expect(d?.message).toContain("Types of property 'closed' are incompatible. Type 'boolean' is not assignable to type 'string'.");
-    expect(d?.hint).toBe(`the generated code calls it as (previous: AccountStateV1) => AccountStateV2['status'], where AccountStateV2['status'] is AccountStatus ('open' | 'frozen' | 'closed')`);
+    expect(d?.message).toMatch(
+      /^state of Account v1→v2: upcaster "accountStatusFromClosed" \(schemas\/bank\.upcasters\.ts:\d+\) cannot take the AccountStateV1 it is given: /,
+    );
+    expect(d?.message).toContain(
+      "Types of property 'closed' are incompatible. Type 'boolean' is not assignable to type 'string'.",
+    );
+    expect(d?.hint).toBe(
+      `the generated code calls it as (previous: AccountStateV1) => AccountStateV2['status'], where AccountStateV2['status'] is AccountStatus ('open' | 'frozen' | 'closed')`,
+    );
   });
 
   it('reports a function that needs more arguments than the one it is given', () => {
-    const [d] = checkBank(edit(bankModule, 'depositTransactionId(previous: DepositedV2Content)', 'depositTransactionId(previous: DepositedV2Content, salt: string)'));
+    const [d] = checkBank(
+      edit(
+        bankModule,
+        'depositTransactionId(previous: DepositedV2Content)',
+        'depositTransactionId(previous: DepositedV2Content, salt: string)',
+      ),
+    );
     expect(d?.span.start).toMatchObject(usingAt(bank, 'depositTransactionId'));
     expect(d?.message).toContain('cannot take the DepositedV2 it is given: Expected 2 arguments, but got 1.');
   });
 
   it('reports a return type that does not fit the field of the next version', () => {
-    const shut = edit(edit(bankModule, "): 'open' | 'closed' {", "): 'open' | 'shut' {"), "'closed' : 'open'", "'shut' : 'open'");
+    const shut = edit(
+      edit(bankModule, "): 'open' | 'closed' {", "): 'open' | 'shut' {"),
+      "'closed' : 'open'",
+      "'shut' : 'open'",
+    );
     const [d, ...rest] = checkBank(shut);
     expect(rest).toEqual([]);
     expect(d?.span.start).toMatchObject(usingAt(bank, 'accountStatusFromClosed'));
-    expect(d?.message).toMatch(/returns a value that does not fit AccountStateV2\['status'\]: Type '"open" \| "shut"' is not assignable to type 'AccountStatus'\./);
+    expect(d?.message).toMatch(
+      /returns a value that does not fit AccountStateV2\['status'\]: Type '"open" \| "shut"' is not assignable to type 'AccountStatus'\./,
+    );
 
-    const promise = edit(bankModule, 'export function depositTransactionId(previous: DepositedV2Content): string {', 'export async function depositTransactionId(previous: DepositedV2Content): Promise<string> {');
+    const promise = edit(
+      bankModule,
+      'export function depositTransactionId(previous: DepositedV2Content): string {',
+      'export async function depositTransactionId(previous: DepositedV2Content): Promise<string> {',
+    );
     const [p] = checkBank(promise);
     expect(p?.span.start).toMatchObject(usingAt(bank, 'depositTransactionId'));
     expect(p?.message).toContain("returns a value that does not fit DepositedV3['transactionId']");
   });
 
   it('reports every broken using: of a module at once, and generates nothing', () => {
-    const both = edit(edit(bankModule, 'export function depositTransactionId(', 'function depositTransactionId('), 'readonly closed: boolean;', 'readonly closed: number;');
+    const both = edit(
+      edit(bankModule, 'export function depositTransactionId(', 'function depositTransactionId('),
+      'readonly closed: boolean;',
+      'readonly closed: number;',
+    );
     const result = compile({ sources: [{ path: bankPath, text: bank }], modules: [{ path: modulePath, text: both }] });
     expect(result.diagnostics.map((d) => [d.code, d.span.start.line])).toEqual([
       ['EF330', usingAt(bank, 'accountStatusFromClosed').line],
@@ -115,11 +160,17 @@ describe('the upcasters module of a schema', () => {
     const module = (version: string): string =>
       `import type { ${version} } from '../generated/shop/types.js';\nexport function ownerFromId(previous: ${version}): string {\n  return String(previous);\n}\n`;
     const check = (text: string): readonly Diagnostic[] =>
-      compile({ sources: [{ path: 'schemas/shop.domain.yaml', text: schema }], modules: [{ path: 'schemas/shop.upcasters.ts', text }], skipEmit: true }).diagnostics;
+      compile({
+        sources: [{ path: 'schemas/shop.domain.yaml', text: schema }],
+        modules: [{ path: 'schemas/shop.upcasters.ts', text }],
+        skipEmit: true,
+      }).diagnostics;
     expect(check(module('OpenedV1'))).toEqual([]);
     const [d] = check(module('OpenedV2'));
     expect(d?.code).toBe('EF330');
-    expect(d?.message).toContain("cannot take the OpenedV1 it is given: Argument of type 'OpenedV1' is not assignable to parameter of type 'OpenedV2'. Property 'owner' is missing");
+    expect(d?.message).toContain(
+      "cannot take the OpenedV1 it is given: Argument of type 'OpenedV1' is not assignable to parameter of type 'OpenedV2'. Property 'owner' is missing",
+    );
   });
 
   it('reports a named module that is not among the modules given (EF331), and checks nothing when none are given', () => {
@@ -136,7 +187,11 @@ describe('the upcasters module of a schema', () => {
   it('prints exactly the example of EF330 in docs/errors.md', () => {
     const entry = explainCode(readFileSync(join(repo, 'docs', 'errors.md'), 'utf8'), 'EF330') ?? '';
     const block = (lang: string): string => new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(entry)?.[1] ?? '';
-    const result = compile({ sources: [{ path: 'example.domain.yaml', text: block('yaml') }], modules: [{ path: 'shop.upcasters.ts', text: block('ts') }], skipEmit: true });
+    const result = compile({
+      sources: [{ path: 'example.domain.yaml', text: block('yaml') }],
+      modules: [{ path: 'shop.upcasters.ts', text: block('ts') }],
+      skipEmit: true,
+    });
     expect(result.diagnostics.map(formatDiagnostic).join('\n')).toBe(block('text').trimEnd());
     expect(result.diagnostics.map((d) => d.code)).toEqual(['EF330']);
   });

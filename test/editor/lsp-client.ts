@@ -4,7 +4,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 
 export interface Position {
   readonly line: number;
@@ -34,7 +39,10 @@ export function atCursor(marked: string): { text: string; position: Position } {
   const at = marked.indexOf('|');
   if (at < 0) throw new Error('mark the cursor with |');
   const lines = marked.slice(0, at).split('\n');
-  return { text: marked.slice(0, at) + marked.slice(at + 1), position: { line: lines.length - 1, character: lines.at(-1)!.length } };
+  return {
+    text: marked.slice(0, at) + marked.slice(at + 1),
+    position: { line: lines.length - 1, character: lines.at(-1)!.length },
+  };
 }
 
 export class LspClient {
@@ -46,19 +54,32 @@ export class LspClient {
     private readonly child: ChildProcess,
     private readonly connection: MessageConnection,
   ) {
-    connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: LspDiagnostic[] }) => {
-      this.diagnostics.set(params.uri, params.diagnostics);
-      for (const wake of this.waiters.splice(0)) wake();
-    });
+    connection.onNotification(
+      'textDocument/publishDiagnostics',
+      (params: { uri: string; diagnostics: LspDiagnostic[] }) => {
+        this.diagnostics.set(params.uri, params.diagnostics);
+        for (const wake of this.waiters.splice(0)) wake();
+      },
+    );
   }
 
   /** Spawns `command args` and runs the initialize handshake with `rootPath` as the workspace. */
-  static async start(command: string, args: readonly string[], rootPath: string, settings: unknown = {}): Promise<LspClient> {
+  static async start(
+    command: string,
+    args: readonly string[],
+    rootPath: string,
+    settings: unknown = {},
+  ): Promise<LspClient> {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     // Servers ask for settings and register capabilities: answer as a plain editor would.
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((item) => (item.section === undefined ? settings : (settings as Record<string, unknown>)[item.section] ?? null)),
+      params.items.map((item) =>
+        item.section === undefined ? settings : ((settings as Record<string, unknown>)[item.section] ?? null),
+      ),
     );
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
@@ -86,7 +107,9 @@ export class LspClient {
     const uri = pathToFileURL(path).href;
     this.diagnostics.delete(uri);
     this.versions.set(uri, 1);
-    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    await this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId, version: 1, text },
+    });
     return uri;
   }
 
@@ -94,7 +117,10 @@ export class LspClient {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     this.diagnostics.delete(uri);
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
   }
 
   /** The next diagnostics the server publishes for `uri` (or the ones already published since open/change). */
@@ -116,7 +142,10 @@ export class LspClient {
   }
 
   async completion(uri: string, position: Position): Promise<CompletionItem[]> {
-    const result = await this.connection.sendRequest<{ items: CompletionItem[] } | CompletionItem[] | null>('textDocument/completion', { textDocument: { uri }, position });
+    const result = await this.connection.sendRequest<{ items: CompletionItem[] } | CompletionItem[] | null>(
+      'textDocument/completion',
+      { textDocument: { uri }, position },
+    );
     return result === null ? [] : Array.isArray(result) ? result : result.items;
   }
 

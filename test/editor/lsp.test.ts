@@ -51,7 +51,13 @@ afterAll(async () => {
 async function openMarked(marked: string): Promise<{ uri: string; position: { line: number; character: number } }> {
   const { text, position } = atCursor(marked);
   opened += 1;
-  return { uri: await client.open(join(folder, `cursor-${opened}.domain.yaml`), text.replace('domain: Shop', `domain: Shop${opened}`)), position };
+  return {
+    uri: await client.open(
+      join(folder, `cursor-${opened}.domain.yaml`),
+      text.replace('domain: Shop', `domain: Shop${opened}`),
+    ),
+    position,
+  };
 }
 
 async function labelsAt(marked: string): Promise<string[]> {
@@ -60,19 +66,26 @@ async function labelsAt(marked: string): Promise<string[]> {
 }
 
 describe('eventforge lsp: diagnostics', () => {
-  it('publishes the compiler\'s errors as the user types, at their positions, and clears them when fixed', async () => {
+  it("publishes the compiler's errors as the user types, at their positions, and clears them when fixed", async () => {
     const path = join(folder, 'typing.domain.yaml');
-    const broken = SHOP.replace('domain: Shop', 'domain: Typing').replace('lines: Line[]\n        status', 'lines: Lien[]\n        status');
+    const broken = SHOP.replace('domain: Shop', 'domain: Typing').replace(
+      'lines: Line[]\n        status',
+      'lines: Lien[]\n        status',
+    );
     const uri = await client.open(path, broken);
     const diagnostics = await client.diagnosticsOf(uri);
-    expect(diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.source])).toEqual([['EF200', 10, 15, 'eventforge']]);
+    expect(diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.source])).toEqual([
+      ['EF200', 10, 15, 'eventforge'],
+    ]);
     expect(diagnostics[0]!.message).toContain('Lien');
     await client.change(uri, broken.replace('Lien[]', 'Line[]'));
     expect(await client.diagnosticsOf(uri)).toEqual([]);
   });
 
   it('reports several semantic errors of one file together', async () => {
-    const uri = await client.open(join(folder, 'phases.domain.yaml'), `domain: Phases
+    const uri = await client.open(
+      join(folder, 'phases.domain.yaml'),
+      `domain: Phases
 aggregates:
   Cart:
     state:
@@ -82,14 +95,21 @@ aggregates:
       Opened:
         creates: true
         fields: { owner: Persn }
-`);
+`,
+    );
     const found = (await client.diagnosticsOf(uri)).map((d) => `${d.code}@${d.range.start.line}`);
     expect(found).toEqual(['EF200@5', 'EF200@9']);
   });
 
   it('checks the files of one folder together: a domain declared twice is reported in the second file, even one not open', async () => {
-    writeFileSync(join(folder, 'a-first.domain.yaml'), 'domain: Twice\naggregates:\n  A:\n    events:\n      Made: { creates: true, fields: { id: string } }\n');
-    const uri = await client.open(join(folder, 'b-second.domain.yaml'), 'domain: Twice\naggregates:\n  B:\n    events:\n      Made: { creates: true, fields: { id: string } }\n');
+    writeFileSync(
+      join(folder, 'a-first.domain.yaml'),
+      'domain: Twice\naggregates:\n  A:\n    events:\n      Made: { creates: true, fields: { id: string } }\n',
+    );
+    const uri = await client.open(
+      join(folder, 'b-second.domain.yaml'),
+      'domain: Twice\naggregates:\n  B:\n    events:\n      Made: { creates: true, fields: { id: string } }\n',
+    );
     const diagnostics = await client.diagnosticsOf(uri);
     expect(diagnostics.map((d) => d.code)).toEqual(['EF207']);
     expect(diagnostics[0]!.message).toContain('a-first.domain.yaml');
@@ -111,7 +131,7 @@ describe('eventforge lsp: completion', () => {
     expect(labels).not.toContain('type');
   });
 
-  it('completes type names, the domain\'s own among the scalars, in block and flow style', async () => {
+  it("completes type names, the domain's own among the scalars, in block and flow style", async () => {
     const block = await labelsAt(SHOP.replace('lines: Line[]\n        status', 'lines: |\n        status'));
     expect(block).toEqual(expect.arrayContaining(['Line', 'Status', 'string', 'decimal', 'datetime']));
     const flow = await labelsAt(SHOP.replace('{ type: Status, default: open }', '{ type: St|, default: open }'));
@@ -119,7 +139,12 @@ describe('eventforge lsp: completion', () => {
   });
 
   it('completes apply operations, state fields as their keys and event fields as their values', async () => {
-    const ops = await labelsAt(SHOP.replace('apply: { set: { status: paid }, increment: { total: amount } }', 'apply: { set: { status: paid }, | }'));
+    const ops = await labelsAt(
+      SHOP.replace(
+        'apply: { set: { status: paid }, increment: { total: amount } }',
+        'apply: { set: { status: paid }, | }',
+      ),
+    );
     expect(ops).toEqual(expect.arrayContaining(['assign', 'push', 'remove', 'increment', 'decrement']));
     expect(ops).not.toContain('set');
     const stateFields = await labelsAt(SHOP.replace('increment: { total: amount }', 'increment: { | }'));
@@ -130,20 +155,36 @@ describe('eventforge lsp: completion', () => {
 
   it('completes keyed operations: list and map state fields as keys, their parameters, event fields and element fields as values', async () => {
     const keyed = (op: string): string => SHOP.replace('increment: { total: amount }', op);
-    expect(await labelsAt(SHOP.replace('apply: { set: { status: paid }, increment: { total: amount } }', 'apply: { set: { status: paid }, | }'))).toEqual(
-      expect.arrayContaining(['upsert', 'incrementAt', 'decrementAt', 'removeAt']),
-    );
+    expect(
+      await labelsAt(
+        SHOP.replace(
+          'apply: { set: { status: paid }, increment: { total: amount } }',
+          'apply: { set: { status: paid }, | }',
+        ),
+      ),
+    ).toEqual(expect.arrayContaining(['upsert', 'incrementAt', 'decrementAt', 'removeAt']));
     expect(await labelsAt(keyed('incrementAt: { | }'))).toEqual(['lines']);
-    expect((await labelsAt(keyed('incrementAt: { lines: { key: amount, | } }'))).sort()).toEqual(['by', 'field', 'ifAbsent']);
+    expect((await labelsAt(keyed('incrementAt: { lines: { key: amount, | } }'))).sort()).toEqual([
+      'by',
+      'field',
+      'ifAbsent',
+    ]);
     expect(await labelsAt(keyed('incrementAt: { lines: { key: | } }'))).toEqual(['amount']);
-    expect((await labelsAt(keyed('incrementAt: { lines: { key: amount, field: | } }'))).sort()).toEqual(['quantity', 'sku']);
+    expect((await labelsAt(keyed('incrementAt: { lines: { key: amount, field: | } }'))).sort()).toEqual([
+      'quantity',
+      'sku',
+    ]);
     expect(await labelsAt(keyed('upsert: { lines: { key: sku, value: | } }'))).toEqual(['amount']);
-    expect(await labelsAt(keyed('incrementAt: { lines: { key: sku, field: quantity, by: amount, ifAbsent: | } }'))).toEqual(['create', 'ignore']);
+    expect(
+      await labelsAt(keyed('incrementAt: { lines: { key: sku, field: quantity, by: amount, ifAbsent: | } }')),
+    ).toEqual(['create', 'ignore']);
   });
 
   it('completes the words an enum-like key allows', async () => {
     expect(await labelsAt(SHOP.replace('creates: true', 'creates: |'))).toEqual(['true', 'false']);
-    expect(await labelsAt(SHOP.replace('apply: { set: { status: paid }, increment: { total: amount } }', 'apply: |'))).toEqual(['custom', 'none']);
+    expect(
+      await labelsAt(SHOP.replace('apply: { set: { status: paid }, increment: { total: amount } }', 'apply: |')),
+    ).toEqual(['custom', 'none']);
   });
 });
 
@@ -158,7 +199,9 @@ describe('eventforge lsp: hover, definition, symbols', () => {
   });
 
   it('hovers a type reference with its declaration', async () => {
-    const { uri, position } = await openMarked(SHOP.replace('lines: Line[]\n        status', 'lines: Li|ne[]\n        status'));
+    const { uri, position } = await openMarked(
+      SHOP.replace('lines: Line[]\n        status', 'lines: Li|ne[]\n        status'),
+    );
     const value = ((await client.hover(uri, position))?.contents as { value: string }).value;
     expect(value).toContain('**Line** (value object)');
     expect(value).toContain('`quantity: int`');
@@ -167,28 +210,57 @@ describe('eventforge lsp: hover, definition, symbols', () => {
 
   it('goes from a type reference to its declaration, and from an apply value to the event field', async () => {
     const { uri, position } = await openMarked(SHOP.replace('          lines: Line[]', '          lines: Li|ne[]'));
-    const target = await client.request<{ uri: string; range: { start: { line: number; character: number } } }>('textDocument/definition', { textDocument: { uri }, position });
+    const target = await client.request<{ uri: string; range: { start: { line: number; character: number } } }>(
+      'textDocument/definition',
+      { textDocument: { uri }, position },
+    );
     expect(target.uri).toBe(uri);
     expect(target.range.start).toEqual({ line: 2, character: 2 });
     const apply = await openMarked(SHOP.replace('increment: { total: amount }', 'increment: { total: am|ount }'));
-    const field = await client.request<{ range: { start: { line: number; character: number } } }>('textDocument/definition', { textDocument: { uri: apply.uri }, position: apply.position });
+    const field = await client.request<{ range: { start: { line: number; character: number } } }>(
+      'textDocument/definition',
+      { textDocument: { uri: apply.uri }, position: apply.position },
+    );
     expect(field.range.start).toEqual({ line: 20, character: 10 });
-    const keyed = await openMarked(SHOP.replace('increment: { total: amount }', 'decrementAt: { lines: { key: sku, field: quantity, by: am|ount } }'));
-    const byField = await client.request<{ range: { start: { line: number; character: number } } }>('textDocument/definition', { textDocument: { uri: keyed.uri }, position: keyed.position });
+    const keyed = await openMarked(
+      SHOP.replace(
+        'increment: { total: amount }',
+        'decrementAt: { lines: { key: sku, field: quantity, by: am|ount } }',
+      ),
+    );
+    const byField = await client.request<{ range: { start: { line: number; character: number } } }>(
+      'textDocument/definition',
+      { textDocument: { uri: keyed.uri }, position: keyed.position },
+    );
     expect(byField.range.start).toEqual({ line: 20, character: 10 });
   });
 
   it('lists the document symbols: domain, types, aggregates, state, events and their fields', async () => {
     const { uri } = await openMarked(`${SHOP}|`);
-    interface Symbol { name: string; kind: number; children?: Symbol[] }
+    interface Symbol {
+      name: string;
+      kind: number;
+      children?: Symbol[];
+    }
     const symbols = await client.request<Symbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
-    const tree = (list: Symbol[] = []): unknown[] => list.map((s) => (s.children?.length ? [s.name, tree(s.children)] : s.name));
+    const tree = (list: Symbol[] = []): unknown[] =>
+      list.map((s) => (s.children?.length ? [s.name, tree(s.children)] : s.name));
     expect(tree(symbols)).toEqual([
-      [`Shop${opened}`, [
-        ['Line', ['sku', 'quantity']],
-        'Status',
-        ['Order', [['state', ['lines', 'status', 'total']], ['Placed', ['lines']], ['Paid', ['amount']]]],
-      ]],
+      [
+        `Shop${opened}`,
+        [
+          ['Line', ['sku', 'quantity']],
+          'Status',
+          [
+            'Order',
+            [
+              ['state', ['lines', 'status', 'total']],
+              ['Placed', ['lines']],
+              ['Paid', ['amount']],
+            ],
+          ],
+        ],
+      ],
     ]);
   });
 });

@@ -42,7 +42,8 @@ function hoverText(hover: Hover | null): string {
   if (hover === null) return '';
   const contents = hover.contents;
   if (typeof contents === 'string') return contents;
-  if (Array.isArray(contents)) return contents.map((c) => (typeof c === 'string' ? c : (c as { value: string }).value)).join('\n');
+  if (Array.isArray(contents))
+    return contents.map((c) => (typeof c === 'string' ? c : (c as { value: string }).value)).join('\n');
   return (contents as { value: string }).value;
 }
 
@@ -61,7 +62,9 @@ ${eventExtra}`;
 describe('yaml-language-server with domain.schema.json', () => {
   it('completes a field spec key inside a flow map, after a key already given', async () => {
     const labels = await labelsAt(order('total: { type: decimal, m| }'));
-    expect(labels).toEqual(expect.arrayContaining(['min', 'max', 'minLength', 'maxLength', 'default', 'pii', 'description']));
+    expect(labels).toEqual(
+      expect.arrayContaining(['min', 'max', 'minLength', 'maxLength', 'default', 'pii', 'description']),
+    );
     expect(labels).not.toContain('type'); // given already
   });
 
@@ -77,10 +80,17 @@ describe('yaml-language-server with domain.schema.json', () => {
   });
 
   it('completes the parameters of a keyed operation in flow and block style, without the ones given', async () => {
-    const flow = await labelsAt(order('total: decimal', '        apply: { incrementAt: { lines: { key: sku, b| } } }\n'));
+    const flow = await labelsAt(
+      order('total: decimal', '        apply: { incrementAt: { lines: { key: sku, b| } } }\n'),
+    );
     expect(flow).toEqual(expect.arrayContaining(['field', 'by', 'ifAbsent']));
     expect(flow).not.toContain('key');
-    const block = await labelsAt(order('total: decimal', '        apply:\n          upsert:\n            lines:\n              key: sku\n              |\n'));
+    const block = await labelsAt(
+      order(
+        'total: decimal',
+        '        apply:\n          upsert:\n            lines:\n              key: sku\n              |\n',
+      ),
+    );
     expect(block).toContain('value');
     expect(block).not.toContain('by');
   });
@@ -94,7 +104,9 @@ aggregates:
         creates: true
         |
 `);
-    expect(labels).toEqual(expect.arrayContaining(['fields', 'version', 'history', 'apply', 'discards', 'description']));
+    expect(labels).toEqual(
+      expect.arrayContaining(['fields', 'version', 'history', 'apply', 'discards', 'description']),
+    );
   });
 
   it('offers snippets for a new aggregate, a new event version and a history entry', async () => {
@@ -118,27 +130,38 @@ aggregates:
   });
 
   it('says what a name must look like instead of showing the regex', async () => {
-    const { uri } = await openAtCursor('domain: shop|\naggregates:\n  order:\n    events:\n      placed: { creates: true, fields: { Total: decimal } }\n');
-    const messages = (await client.diagnosticsOf(uri)).map((d) => `${d.range.start.line}:${d.range.start.character} ${d.message}`);
-    expect(messages).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^1:8 Use a PascalCase name: a capital letter/),
-      expect.stringMatching(/^3:2 Use a PascalCase name/),
-      expect.stringMatching(/^5:6 Use a PascalCase name/),
-      expect.stringMatching(/^5:41 Use a camelCase name: a lower-case letter/),
-    ]));
+    const { uri } = await openAtCursor(
+      'domain: shop|\naggregates:\n  order:\n    events:\n      placed: { creates: true, fields: { Total: decimal } }\n',
+    );
+    const messages = (await client.diagnosticsOf(uri)).map(
+      (d) => `${d.range.start.line}:${d.range.start.character} ${d.message}`,
+    );
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^1:8 Use a PascalCase name: a capital letter/),
+        expect.stringMatching(/^3:2 Use a PascalCase name/),
+        expect.stringMatching(/^5:6 Use a PascalCase name/),
+        expect.stringMatching(/^5:41 Use a camelCase name: a lower-case letter/),
+      ]),
+    );
     for (const message of messages) expect(message).not.toMatch(/\^\[|does not match the pattern/);
   });
 
   it('shows Markdown documentation on hover', async () => {
-    const { uri, position } = await openAtCursor('domain: Shop\naggregates:\n  Ord|er:\n    events:\n      Placed: { creates: true, fields: { total: decimal } }\n');
+    const { uri, position } = await openAtCursor(
+      'domain: Shop\naggregates:\n  Ord|er:\n    events:\n      Placed: { creates: true, fields: { total: decimal } }\n',
+    );
     const text = hoverText(await client.hover(uri, position));
     expect(text).toContain('event-sourced **aggregate**');
     expect(text).toContain('creates: true');
   });
 
-  it.each(readdirSync(join(repo, 'schemas')).filter((f) => f.endsWith('.domain.yaml')))('finds nothing wrong in the example %s', async (file) => {
-    const path = join(repo, 'schemas', file);
-    const uri = await client.open(path, readFileSync(path, 'utf8'));
-    expect(await client.diagnosticsOf(uri)).toEqual([]);
-  });
+  it.each(readdirSync(join(repo, 'schemas')).filter((f) => f.endsWith('.domain.yaml')))(
+    'finds nothing wrong in the example %s',
+    async (file) => {
+      const path = join(repo, 'schemas', file);
+      const uri = await client.open(path, readFileSync(path, 'utf8'));
+      expect(await client.diagnosticsOf(uri)).toEqual([]);
+    },
+  );
 });

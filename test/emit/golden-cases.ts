@@ -44,7 +44,12 @@ const kitchenCase: GoldenCase = {
   name: 'kitchen',
   files: () =>
     emitters
-      .flatMap((e) => e.emit({ kind: 'project', domains: [kitchenDomain] }, { runtimeImport: 'eventforge/runtime', outToCwd: KITCHEN_OUT_TO_CWD }))
+      .flatMap((e) =>
+        e.emit(
+          { kind: 'project', domains: [kitchenDomain] },
+          { runtimeImport: 'eventforge/runtime', outToCwd: KITCHEN_OUT_TO_CWD },
+        ),
+      )
       .sort((a, b) => (a.path < b.path ? -1 : 1)),
 };
 

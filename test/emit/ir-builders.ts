@@ -29,7 +29,13 @@ export const vo = (name: string): TypeRef => ({ kind: 'valueObject', name });
 export function field(
   name: string,
   type: TypeRef,
-  opts: { optional?: boolean; default?: JsonValue; constraints?: ConstraintsDef; description?: string; pii?: boolean } = {},
+  opts: {
+    optional?: boolean;
+    default?: JsonValue;
+    constraints?: ConstraintsDef;
+    description?: string;
+    pii?: boolean;
+  } = {},
 ): FieldDef {
   return {
     kind: 'field',
@@ -44,14 +50,21 @@ export function field(
   };
 }
 
-const byName = <T extends { name: string }>(items: readonly T[]): T[] => [...items].sort((a, b) => (a.name < b.name ? -1 : 1));
+const byName = <T extends { name: string }>(items: readonly T[]): T[] =>
+  [...items].sort((a, b) => (a.name < b.name ? -1 : 1));
 
 export function enumDef(name: string, values: string[]): EnumDef {
   return { kind: 'enum', name, values, span };
 }
 
 export function valueObject(name: string, fields: FieldDef[], description?: string): ValueObjectDef {
-  return { kind: 'valueObject', name, fields: byName(fields), ...(description === undefined ? {} : { description }), span };
+  return {
+    kind: 'valueObject',
+    name,
+    fields: byName(fields),
+    ...(description === undefined ? {} : { description }),
+    span,
+  };
 }
 
 /** Versions from oldest to current; `ops[k]` is the upcast step k → k+1. */
@@ -60,7 +73,9 @@ export function versions(fieldsPerVersion: FieldDef[][], ops: UpcastOpDef[][] = 
     kind: 'payloadVersion',
     version: i + 1,
     fields: byName(fields),
-    ...(i < fieldsPerVersion.length - 1 ? { upcast: { kind: 'upcastStep', from: i + 1, to: i + 2, ops: ops[i] ?? [] } } : {}),
+    ...(i < fieldsPerVersion.length - 1
+      ? { upcast: { kind: 'upcastStep', from: i + 1, to: i + 2, ops: ops[i] ?? [] } }
+      : {}),
     span,
   }));
 }

@@ -55,7 +55,9 @@ describe('JSDoc from schema descriptions', () => {
     expect(docAbove(types, /^export type Made = /)).toContain('The thing was made.');
     expect(docAbove(types, /^export type Painted = /)).toContain('The thing got a new colour.');
     const made = types.slice(types.indexOf('export interface MadeV1'));
-    expect(docAbove(made, /^ {2}readonly name: string;/)).toBe('The name it is given. Constraints: at most 20 characters.');
+    expect(docAbove(made, /^ {2}readonly name: string;/)).toBe(
+      'The name it is given. Constraints: at most 20 characters.',
+    );
   });
 
   it('documents the base class and the state getters in aggregates.ts', () => {

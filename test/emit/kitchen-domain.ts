@@ -3,7 +3,19 @@
  * enums, defaults, constraints, every apply op, a custom handler and a 2-version event.
  */
 import type { DomainDef } from '../../generator/ir/model.js';
-import { aggregate, domain, enumDef, enumRef, event, field, list, map, scalar, valueObject, vo } from './ir-builders.js';
+import {
+  aggregate,
+  domain,
+  enumDef,
+  enumRef,
+  event,
+  field,
+  list,
+  map,
+  scalar,
+  valueObject,
+  vo,
+} from './ir-builders.js';
 
 const D = 'Kitchen';
 
@@ -11,8 +23,15 @@ export const kitchenDomain: DomainDef = domain(D, {
   description: 'Every field type.',
   enums: [enumDef('Colour', ['red', 'green', 'blue'])],
   valueObjects: [
-    valueObject('Price', [field('amount', scalar('decimal'), { constraints: { minText: '0' } }), field('colour', enumRef('Colour'))], 'A price.'),
-    valueObject('Tag', [field('label', scalar('string'), { constraints: { minLength: 1, maxLength: 10 } }), field('price', vo('Price'), { optional: true })]),
+    valueObject(
+      'Price',
+      [field('amount', scalar('decimal'), { constraints: { minText: '0' } }), field('colour', enumRef('Colour'))],
+      'A price.',
+    ),
+    valueObject('Tag', [
+      field('label', scalar('string'), { constraints: { minLength: 1, maxLength: 10 } }),
+      field('price', vo('Price'), { optional: true }),
+    ]),
   ],
   aggregates: [
     aggregate(
@@ -31,16 +50,27 @@ export const kitchenDomain: DomainDef = domain(D, {
         ],
       ],
       [
-        event(D, 'Sink', 'Installed', [[field('name', scalar('string'), { constraints: { minLength: 1, maxLength: 20, pattern: '^[a-z]+$' } }), field('colour', enumRef('Colour'), { optional: true })]], {
-          creates: true,
-          apply: {
-            kind: 'declarative',
-            ops: [
-              { kind: 'assign', stateField: 'name', source: { kind: 'eventField', field: 'name' } },
-              { kind: 'assign', stateField: 'colour', source: { kind: 'eventField', field: 'colour' } },
+        event(
+          D,
+          'Sink',
+          'Installed',
+          [
+            [
+              field('name', scalar('string'), { constraints: { minLength: 1, maxLength: 20, pattern: '^[a-z]+$' } }),
+              field('colour', enumRef('Colour'), { optional: true }),
             ],
+          ],
+          {
+            creates: true,
+            apply: {
+              kind: 'declarative',
+              ops: [
+                { kind: 'assign', stateField: 'name', source: { kind: 'eventField', field: 'name' } },
+                { kind: 'assign', stateField: 'colour', source: { kind: 'eventField', field: 'colour' } },
+              ],
+            },
           },
-        }),
+        ),
         event(
           D,
           'Sink',
@@ -90,16 +120,32 @@ export const kitchenDomain: DomainDef = domain(D, {
           },
         }),
         event(D, 'Sink', 'Unlabelled', [[field('label', scalar('string'))]], {
-          apply: { kind: 'declarative', ops: [{ kind: 'remove', stateField: 'labels', source: { kind: 'eventField', field: 'label' } }] },
+          apply: {
+            kind: 'declarative',
+            ops: [{ kind: 'remove', stateField: 'labels', source: { kind: 'eventField', field: 'label' } }],
+          },
         }),
         event(D, 'Sink', 'TagAdded', [[field('tag', vo('Tag'))]], {
-          apply: { kind: 'declarative', ops: [{ kind: 'push', stateField: 'tags', source: { kind: 'eventField', field: 'tag' } }] },
+          apply: {
+            kind: 'declarative',
+            ops: [{ kind: 'push', stateField: 'tags', source: { kind: 'eventField', field: 'tag' } }],
+          },
         }),
         event(D, 'Sink', 'TagRemoved', [[field('tag', vo('Tag'))]], {
-          apply: { kind: 'declarative', ops: [{ kind: 'remove', stateField: 'tags', source: { kind: 'eventField', field: 'tag' } }] },
+          apply: {
+            kind: 'declarative',
+            ops: [{ kind: 'remove', stateField: 'tags', source: { kind: 'eventField', field: 'tag' } }],
+          },
         }),
-        event(D, 'Sink', 'Priced', [[field('key', scalar('string')), field('price', vo('Price'))]], { apply: { kind: 'custom' } }),
-        event(D, 'Sink', 'Painted', [], { apply: { kind: 'declarative', ops: [{ kind: 'assign', stateField: 'colour', source: { kind: 'constant', value: 'blue' } }] } }),
+        event(D, 'Sink', 'Priced', [[field('key', scalar('string')), field('price', vo('Price'))]], {
+          apply: { kind: 'custom' },
+        }),
+        event(D, 'Sink', 'Painted', [], {
+          apply: {
+            kind: 'declarative',
+            ops: [{ kind: 'assign', stateField: 'colour', source: { kind: 'constant', value: 'blue' } }],
+          },
+        }),
         event(D, 'Sink', 'Removed', [], { discards: true }),
       ],
       { snapshotEvery: 10 },

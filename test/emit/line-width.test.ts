@@ -46,13 +46,20 @@ function repositoryFiles(path: string, text: string): { path: string; contents: 
 }
 
 function longLines(files: { path: string; contents: string }[]): string[] {
-  return files.flatMap((f) => f.contents.split('\n').filter((line) => line.length > 120).map((line) => `${f.path}: ${line}`));
+  return files.flatMap((f) =>
+    f.contents
+      .split('\n')
+      .filter((line) => line.length > 120)
+      .map((line) => `${f.path}: ${line}`),
+  );
 }
 
 describe('line width of generated repositories', () => {
   it('the example schemas: no line over 120 characters', () => {
     const schemas = readdirSync(join(ROOT, 'schemas')).filter((name) => name.endsWith('.domain.yaml'));
-    const files = schemas.flatMap((name) => repositoryFiles(`schemas/${name}`, readFileSync(join(ROOT, 'schemas', name), 'utf8')));
+    const files = schemas.flatMap((name) =>
+      repositoryFiles(`schemas/${name}`, readFileSync(join(ROOT, 'schemas', name), 'utf8')),
+    );
     expect(files.length).toBeGreaterThan(0);
     expect(longLines(files)).toEqual([]);
   });
@@ -74,11 +81,14 @@ aggregates:
       fields:
         reference: string
     events:
-${Array.from({ length: 12 }, (_, i) => `      LedgerEntryNumber${i}Recorded:
+${Array.from(
+  { length: 12 },
+  (_, i) => `      LedgerEntryNumber${i}Recorded:
         ${i === 0 ? 'creates: true\n        ' : ''}version: 2
         fields: { reference: string, note: string? }
         history:
-          1: { fields: { reference: string } }`).join('\n')}
+          1: { fields: { reference: string } }`,
+).join('\n')}
 `;
 
 describe('line width of generated upcasters', () => {

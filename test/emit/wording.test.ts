@@ -42,7 +42,9 @@ describe('wording of generated code', () => {
   it('says "1 character" and "1 item", plural otherwise', () => {
     const types = file('types.ts');
     const state = types.slice(types.indexOf('export interface WalletStateV1'));
-    expect(docAbove(state, /^ {2}readonly owner: string;/)).toBe('Who holds it. Constraints: at least 1 character. Personal data.');
+    expect(docAbove(state, /^ {2}readonly owner: string;/)).toBe(
+      'Who holds it. Constraints: at least 1 character. Personal data.',
+    );
     expect(docAbove(state, /^ {2}readonly tags: /)).toBe('Constraints: at most 1 item.');
     const closed = types.slice(types.indexOf('export interface ClosedV1'));
     expect(docAbove(closed, /^ {2}readonly note\?: string;/)).toBe('Constraints: at least 2 characters.');
@@ -62,13 +64,19 @@ describe('wording of generated code', () => {
 
   it('carries the event description to its trigger and to the creation factory', () => {
     const aggregates = file('aggregates.ts');
-    expect(docAbove(aggregates, /^ {2}protected triggerClosed\(/)).toMatch(/^Nobody can pay from it any more\. Triggers `Closed`/);
-    expect(docAbove(aggregates, /^ {2}static create</)).toMatch(/^The wallet was opened for its owner\. Creates a Wallet/);
+    expect(docAbove(aggregates, /^ {2}protected triggerClosed\(/)).toMatch(
+      /^Nobody can pay from it any more\. Triggers `Closed`/,
+    );
+    expect(docAbove(aggregates, /^ {2}static create</)).toMatch(
+      /^The wallet was opened for its owner\. Creates a Wallet/,
+    );
   });
 
   it('documents getters with the constraints, default and personal-data note of their fields', () => {
     const aggregates = file('aggregates.ts');
-    expect(docAbove(aggregates, /^ {2}get owner\(\): string \{/)).toBe('Who holds it. Constraints: at least 1 character. Personal data.');
+    expect(docAbove(aggregates, /^ {2}get owner\(\): string \{/)).toBe(
+      'Who holds it. Constraints: at least 1 character. Personal data.',
+    );
     expect(docAbove(aggregates, /^ {2}get balance\(\): Decimal \{/)).toBe('Constraints: at least 0. Default: `0`.');
   });
 });

@@ -7,7 +7,14 @@ import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { AggregateDiscardedError, EventforgeError, ValidationError } from '../../runtime/index.js';
 import { SinkBase, everythingCodec, sinkStateCodec } from '../fixtures/golden/kitchen/expected/kitchen/index.js';
-import type { EverythingInput, Price, SinkEvent, SinkState, Priced, Tag } from '../fixtures/golden/kitchen/expected/kitchen/index.js';
+import type {
+  EverythingInput,
+  Price,
+  SinkEvent,
+  SinkState,
+  Priced,
+  Tag,
+} from '../fixtures/golden/kitchen/expected/kitchen/index.js';
 
 class Sink extends SinkBase {
   static install(name: string): Sink {
@@ -74,9 +81,19 @@ describe('generated aggregate base class', () => {
   it('creates through the static factory: id, version, timestamps, initial state with defaults', () => {
     const sink = Sink.install('kitchen');
     expect([sink.id, sink.version, sink.createdOn.toISOString()]).toEqual(['sink-1', 1, '2025-01-01T00:00:00.000Z']);
-    expect([sink.name, sink.count, sink.total.toString(), sink.big, sink.labels, sink.tags, sink.prices]).toEqual(['kitchen', 0, '0', 0n, [], [], {}]);
+    expect([sink.name, sink.count, sink.total.toString(), sink.big, sink.labels, sink.tags, sink.prices]).toEqual([
+      'kitchen',
+      0,
+      '0',
+      0n,
+      [],
+      [],
+      {},
+    ]);
     expect(sink.colour).toBeUndefined();
-    expect(sink.pendingEvents.map((e) => [e.type, e.originatorVersion, e.data])).toEqual([['Installed', 1, { name: 'kitchen' }]]);
+    expect(sink.pendingEvents.map((e) => [e.type, e.originatorVersion, e.data])).toEqual([
+      ['Installed', 1, { name: 'kitchen' }],
+    ]);
     const other = Sink.create({ name: 'other', colour: 'green' });
     expect(other.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(other.colour).toBe('green');
@@ -170,7 +187,10 @@ describe('generated aggregate base class', () => {
     for (const event of sink.pendingEvents) {
       const copy: SinkEvent =
         event.type === 'Everything'
-          ? { ...event, data: everythingCodec.decode(JSON.parse(JSON.stringify(everythingCodec.encode(event.data))), 1) }
+          ? {
+              ...event,
+              data: everythingCodec.decode(JSON.parse(JSON.stringify(everythingCodec.encode(event.data))), 1),
+            }
           : event;
       replayed.applyEvent(copy);
     }
@@ -181,11 +201,21 @@ describe('generated aggregate base class', () => {
 
   it('refuses events out of order: a non-creation event first, or a second creation event', () => {
     const sink = Sink.install('kitchen');
-    const labelled = { type: 'Labelled', originatorId: 'sink-2', originatorVersion: 1, timestamp: new Date(), data: { label: 'x' } } as const;
+    const labelled = {
+      type: 'Labelled',
+      originatorId: 'sink-2',
+      originatorVersion: 1,
+      timestamp: new Date(),
+      data: { label: 'x' },
+    } as const;
     expect(() => new Sink().applyEvent(labelled)).toThrow(EventforgeError);
-    expect(() => new Sink().applyEvent(labelled)).toThrow(/Labelled cannot apply before the aggregate's creation event/);
+    expect(() => new Sink().applyEvent(labelled)).toThrow(
+      /Labelled cannot apply before the aggregate's creation event/,
+    );
     const again = { ...sink.pendingEvents[0]!, originatorVersion: 2 } as SinkEvent;
-    expect(() => sink.applyEvent(again)).toThrow(/creation event Installed cannot apply to an aggregate that already exists/);
+    expect(() => sink.applyEvent(again)).toThrow(
+      /creation event Installed cannot apply to an aggregate that already exists/,
+    );
   });
 });
 
@@ -196,13 +226,17 @@ describe('payloads from outside TypeScript', () => {
     const error = validationError(() => sink.record(untyped));
     expect(error.topic).toBe('Kitchen.Sink.Everything');
     expect(error.issues[0]?.message).toMatch(/^does not fit its declared types \(/);
-    expect(validationError(() => sink.record({ ...everything, at: new Date('nonsense') })).issues[0]?.message).toMatch(/Invalid time value/);
+    expect(validationError(() => sink.record({ ...everything, at: new Date('nonsense') })).issues[0]?.message).toMatch(
+      /Invalid time value/,
+    );
     expect(sink.pendingEvents).toHaveLength(1);
   });
 
   it('refuses a missing required field and a wrong type that encode lets through, with their paths', () => {
     const sink = Sink.install('kitchen');
-    const error = validationError(() => sink.record({ ...everything, text: undefined, int: '3' } as unknown as EverythingInput));
+    const error = validationError(() =>
+      sink.record({ ...everything, text: undefined, int: '3' } as unknown as EverythingInput),
+    );
     expect(error.issues).toEqual([
       { path: 'text', message: 'is required' },
       { path: 'int', message: 'must be an integer' },

@@ -54,8 +54,16 @@ describe('constants in apply', () => {
   it('compiles without a warning: the enum value is not taken for a misspelt event field, quoted names are constants', () => {
     expect(result.diagnostics).toEqual([]);
     const events = result.project?.domains[0]?.aggregates[0]?.events ?? [];
-    const sources = Object.fromEntries(events.map((e) => [e.name, e.apply.kind === 'declarative' ? e.apply.ops.flatMap((o) => ('source' in o ? [o.source] : [])) : []]));
-    expect(sources['Confirmed']).toEqual([{ kind: 'eventField', field: 'confirmedAt' }, { kind: 'constant', value: 'Confirmed' }]);
+    const sources = Object.fromEntries(
+      events.map((e) => [
+        e.name,
+        e.apply.kind === 'declarative' ? e.apply.ops.flatMap((o) => ('source' in o ? [o.source] : [])) : [],
+      ]),
+    );
+    expect(sources['Confirmed']).toEqual([
+      { kind: 'eventField', field: 'confirmedAt' },
+      { kind: 'constant', value: 'Confirmed' },
+    ]);
     expect(sources['Labelled']).toEqual([{ kind: 'constant', value: 'note' }]);
     expect(sources['Cancelled']).toEqual([{ kind: 'constant', value: 'cancelled' }]);
   });
@@ -75,7 +83,9 @@ describe('constants in apply', () => {
     const typo = schema.replace('set: { label: "note" }', 'set: { label: nite }');
     const warnings = compile({ sources: [{ path: 'orders.domain.yaml', text: typo }], skipEmit: true }).diagnostics;
     expect(warnings.map((d) => `${d.code} ${d.span.start.line}:${d.span.start.column}`)).toEqual(['EF509 18:32']);
-    expect(warnings[0]?.hint).toContain('did you mean event field "note"? If the constant is meant, quote it: `"nite"`');
+    expect(warnings[0]?.hint).toContain(
+      'did you mean event field "note"? If the constant is meant, quote it: `"nite"`',
+    );
   });
 
   it('without the quotes a name shared by an event field and the enum means the event field (EF503 here, with the way out)', () => {

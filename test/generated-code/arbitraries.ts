@@ -44,12 +44,18 @@ export function typeArbitrary(type: TypeRef, domain: DomainDef): fc.Arbitrary<un
     case 'list':
       return fc.array(typeArbitrary(type.element, domain), { maxLength: 4 });
     case 'map':
-      return fc.dictionary(fc.string({ maxLength: 8 }), typeArbitrary(type.value, domain), { maxKeys: 4, noNullPrototype: true });
+      return fc.dictionary(fc.string({ maxLength: 8 }), typeArbitrary(type.value, domain), {
+        maxKeys: 4,
+        noNullPrototype: true,
+      });
   }
 }
 
 /** A payload: required fields always present, optional ones present or absent (never `undefined`). */
 export function fieldsArbitrary(fields: readonly FieldDef[], domain: DomainDef): fc.Arbitrary<Record<string, unknown>> {
   const model = Object.fromEntries(fields.map((f) => [f.name, typeArbitrary(f.type, domain)]));
-  return fc.record(model, { requiredKeys: fields.filter((f) => !f.optional).map((f) => f.name), noNullPrototype: true }) as fc.Arbitrary<Record<string, unknown>>;
+  return fc.record(model, {
+    requiredKeys: fields.filter((f) => !f.optional).map((f) => f.name),
+    noNullPrototype: true,
+  }) as fc.Arbitrary<Record<string, unknown>>;
 }

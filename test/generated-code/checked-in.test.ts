@@ -32,7 +32,11 @@ describe('checked-in generated/', () => {
     const offenders = files.flatMap((file) =>
       readFileSync(join(ROOT, file), 'utf8')
         .split('\n')
-        .flatMap((line, i) => (/\bany\b|@ts-(ignore|nocheck|expect-error)|eslint-disable/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+        .flatMap((line, i) =>
+          /\bany\b|@ts-(ignore|nocheck|expect-error)|eslint-disable/.test(line)
+            ? [`${file}:${i + 1}: ${line.trim()}`]
+            : [],
+        ),
     );
     expect(offenders).toEqual([]);
   });

@@ -13,7 +13,18 @@ import { syntheticSchema } from '../../bench/synthetic-schema.js';
 import { emitters } from '../../generator/emit/index.js';
 import type { GeneratedFile } from '../../generator/emit/types.js';
 import { ROOT } from '../emit/golden-cases.js';
-import { aggregate, domain, enumDef, enumRef, event, field, list, scalar, valueObject, vo } from '../emit/ir-builders.js';
+import {
+  aggregate,
+  domain,
+  enumDef,
+  enumRef,
+  event,
+  field,
+  list,
+  scalar,
+  valueObject,
+  vo,
+} from '../emit/ir-builders.js';
 
 const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 
@@ -38,7 +49,9 @@ describe('tsc on generated code', () => {
   it('refuses a subclass that forgets an abstract handler, naming the handler', () => {
     const { ok, output } = tscOnFixture('missing-handler');
     expect(ok).toBe(false);
-    expect(output).toMatch(/main\.ts\(4,14\): error TS2515: Non-abstract class 'Sink' does not implement inherited abstract member '?applyPriced'? from class 'SinkBase'/);
+    expect(output).toMatch(
+      /main\.ts\(4,14\): error TS2515: Non-abstract class 'Sink' does not implement inherited abstract member '?applyPriced'? from class 'SinkBase'/,
+    );
     expect(output.trim().split('\n')).toHaveLength(1);
   });
 
@@ -65,7 +78,10 @@ function tscOnFiles(files: readonly GeneratedFile[]): { ok: boolean; output: str
     }
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['**/*.ts'] }));
     try {
-      return { ok: true, output: execFileSync(TSC, ['--noEmit', '-p', join(dir, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' }) };
+      return {
+        ok: true,
+        output: execFileSync(TSC, ['--noEmit', '-p', join(dir, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' }),
+      };
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string };
       return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
@@ -87,23 +103,33 @@ describe('tsc on generated code of other schemas', () => {
     const D = 'Clash';
     const clash = domain(D, {
       enums: [enumDef('Payload', ['a', 'b'])],
-      valueObjects: [valueObject('Bytes', [field('data', scalar('bytes'))]), valueObject('List', [field('items', list(vo('Bytes')))])],
+      valueObjects: [
+        valueObject('Bytes', [field('data', scalar('bytes'))]),
+        valueObject('List', [field('items', list(vo('Bytes')))]),
+      ],
       aggregates: [
-        aggregate(D, 'Thing', [[field('kind', enumRef('Payload')), field('list', vo('List'), { optional: true })]], [
-          event(D, 'Thing', 'Made', [[field('kind', enumRef('Payload')), field('list', vo('List'))]], {
-            creates: true,
-            apply: {
-              kind: 'declarative',
-              ops: [
-                { kind: 'assign', stateField: 'kind', source: { kind: 'eventField', field: 'kind' } },
-                { kind: 'assign', stateField: 'list', source: { kind: 'eventField', field: 'list' } },
-              ],
-            },
-          }),
-        ]),
+        aggregate(
+          D,
+          'Thing',
+          [[field('kind', enumRef('Payload')), field('list', vo('List'), { optional: true })]],
+          [
+            event(D, 'Thing', 'Made', [[field('kind', enumRef('Payload')), field('list', vo('List'))]], {
+              creates: true,
+              apply: {
+                kind: 'declarative',
+                ops: [
+                  { kind: 'assign', stateField: 'kind', source: { kind: 'eventField', field: 'kind' } },
+                  { kind: 'assign', stateField: 'list', source: { kind: 'eventField', field: 'list' } },
+                ],
+              },
+            }),
+          ],
+        ),
       ],
     });
-    const files = emitters.flatMap((e) => e.emit({ kind: 'project', domains: [clash] }, { runtimeImport: 'eventforge/runtime', outToCwd: '..' }));
+    const files = emitters.flatMap((e) =>
+      e.emit({ kind: 'project', domains: [clash] }, { runtimeImport: 'eventforge/runtime', outToCwd: '..' }),
+    );
     expect(tscOnFiles(files)).toEqual({ ok: true, output: '' });
   });
 });

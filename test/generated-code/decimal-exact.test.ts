@@ -31,7 +31,10 @@ aggregates:
 
 /** The ready class `Till` the generator makes of the schema above, as application code sees it. */
 interface TillClass {
-  create(input: { cash: Decimal }, options: { id: string }): { triggerPaid(input: { amount: Decimal }): void; readonly cash: Decimal };
+  create(
+    input: { cash: Decimal },
+    options: { id: string },
+  ): { triggerPaid(input: { amount: Decimal }): void; readonly cash: Decimal };
 }
 
 /** Generates the Ledger domain into a temporary folder at the repository root and imports it. */
@@ -61,7 +64,10 @@ function openAccount(): BankAccount {
 describe('exact decimal arithmetic', () => {
   it('a generated declarative increment keeps every digit of a 22-digit balance', () => {
     const account = openAccount();
-    account.deposit({ amount: new Decimal('123456789012345678901.5'), transactionId: '00000000-0000-4000-8000-000000000001' });
+    account.deposit({
+      amount: new Decimal('123456789012345678901.5'),
+      transactionId: '00000000-0000-4000-8000-000000000001',
+    });
     account.deposit({ amount: new Decimal('0.01'), transactionId: '00000000-0000-4000-8000-000000000002' });
     expect(account.balance.toFixed()).toBe('123456789012345678901.51');
   });

@@ -64,8 +64,18 @@ interface ShelfInstance {
   readonly status: string;
   readonly version: number;
   readonly pendingEvents: readonly { readonly type: string }[];
-  triggerStocked(input: { item: { name: string; origin?: string }; count: number; price: Decimal; weight: bigint }): unknown;
-  triggerTaken(input: { item: { name: string; origin?: string }; count: number; price: Decimal; weight: bigint }): unknown;
+  triggerStocked(input: {
+    item: { name: string; origin?: string };
+    count: number;
+    price: Decimal;
+    weight: bigint;
+  }): unknown;
+  triggerTaken(input: {
+    item: { name: string; origin?: string };
+    count: number;
+    price: Decimal;
+    weight: bigint;
+  }): unknown;
   triggerSpoiled(): unknown;
   triggerClosed(): unknown;
 }
@@ -87,7 +97,12 @@ describe('declarative apply written in YAML', () => {
   it('compiles to the IR operations: kinds in the documented order, fields as written', () => {
     expect(result.diagnostics).toEqual([]);
     const events = result.project?.domains[0]?.aggregates[0]?.events ?? [];
-    const ops = Object.fromEntries(events.map((e) => [e.name, e.apply.kind === 'declarative' ? e.apply.ops.map((o) => `${o.kind} ${o.stateField}`) : e.apply.kind]));
+    const ops = Object.fromEntries(
+      events.map((e) => [
+        e.name,
+        e.apply.kind === 'declarative' ? e.apply.ops.map((o) => `${o.kind} ${o.stateField}`) : e.apply.kind,
+      ]),
+    );
     expect(ops['Stocked']).toEqual(['push items', 'increment stock', 'increment value', 'increment grams']);
     expect(ops['Taken']).toEqual(['remove items', 'decrement stock', 'decrement value', 'decrement grams']);
     expect(ops['Spoiled']).toEqual(['decrement stock']);
@@ -96,8 +111,19 @@ describe('declarative apply written in YAML', () => {
 
   it('generates a ready class (no abstract handler) whose triggers push, remove, increment, decrement and set', () => {
     const shelf = Shelf.create({ label: 'top' }, { id: 'shelf-1' });
-    expect([shelf.stock, shelf.value.toString(), shelf.grams, shelf.items, shelf.status]).toEqual([0, '0', 0n, [], 'open']);
-    shelf.triggerStocked({ item: { name: 'jam', origin: 'FR' }, count: 3, price: new Decimal('4.10'), weight: 2n ** 60n });
+    expect([shelf.stock, shelf.value.toString(), shelf.grams, shelf.items, shelf.status]).toEqual([
+      0,
+      '0',
+      0n,
+      [],
+      'open',
+    ]);
+    shelf.triggerStocked({
+      item: { name: 'jam', origin: 'FR' },
+      count: 3,
+      price: new Decimal('4.10'),
+      weight: 2n ** 60n,
+    });
     shelf.triggerStocked({ item: { name: 'tea' }, count: 2, price: new Decimal('0.2'), weight: 5n });
     expect([shelf.stock, shelf.value.toString(), shelf.grams]).toEqual([5, '4.3', 2n ** 60n + 5n]);
     // remove takes out the first element equal by value (an absent optional is not equal to a present one).
@@ -111,12 +137,22 @@ describe('declarative apply written in YAML', () => {
     shelf.triggerClosed();
     expect(shelf.status).toBe('closed');
     expect(shelf.version).toBe(7);
-    expect(shelf.pendingEvents.map((e) => e.type)).toEqual(['Installed', 'Stocked', 'Stocked', 'Taken', 'Taken', 'Spoiled', 'Closed']);
+    expect(shelf.pendingEvents.map((e) => e.type)).toEqual([
+      'Installed',
+      'Stocked',
+      'Stocked',
+      'Taken',
+      'Taken',
+      'Spoiled',
+      'Closed',
+    ]);
   });
 
   it('checks the YAML constraints before applying: nothing changes and nothing is queued', () => {
     const shelf = Shelf.create({ label: 'top' });
-    expect(() => shelf.triggerTaken({ item: { name: '' }, count: 0, price: new Decimal('1'), weight: 1n })).toThrow(ValidationError);
+    expect(() => shelf.triggerTaken({ item: { name: '' }, count: 0, price: new Decimal('1'), weight: 1n })).toThrow(
+      ValidationError,
+    );
     expect([shelf.stock, shelf.value.toString(), shelf.version, shelf.pendingEvents.length]).toEqual([0, '0', 1, 1]);
   });
 });

@@ -35,17 +35,25 @@ function wireValue(type: TypeRef, value: unknown, domain: DomainDef): JsonValue 
     case 'enum':
       return value as string;
     case 'valueObject':
-      return wireFields(domain.valueObjects.find((v) => v.name === type.name)?.fields ?? [], value as Record<string, unknown>, domain);
+      return wireFields(
+        domain.valueObjects.find((v) => v.name === type.name)?.fields ?? [],
+        value as Record<string, unknown>,
+        domain,
+      );
     case 'list':
       return (value as unknown[]).map((item) => wireValue(type.element, item, domain));
     case 'map':
       // fromEntries defines own keys, so a `__proto__` key stays a key.
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, wireValue(type.value, v, domain)]));
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, wireValue(type.value, v, domain)]),
+      );
   }
 }
 
 function wireFields(fields: readonly FieldDef[], value: Record<string, unknown>, domain: DomainDef): JsonValue {
-  return Object.fromEntries(fields.filter((f) => value[f.name] !== undefined).map((f) => [f.name, wireValue(f.type, value[f.name], domain)]));
+  return Object.fromEntries(
+    fields.filter((f) => value[f.name] !== undefined).map((f) => [f.name, wireValue(f.type, value[f.name], domain)]),
+  );
 }
 
 type Upcaster = (previous: unknown) => unknown;
@@ -56,7 +64,9 @@ for (const { name: caseName } of goldenCases) {
     { name: stateTypeName(a.name), current: a.state.version, versions: a.state.versions },
     ...a.events.map((e) => ({ name: e.name, current: e.version, versions: e.versions })),
   ]);
-  const historical = payloads.flatMap((p) => p.versions.filter((v) => v.version < p.current).map((v) => ({ ...p, version: v.version, fields: v.fields })));
+  const historical = payloads.flatMap((p) =>
+    p.versions.filter((v) => v.version < p.current).map((v) => ({ ...p, version: v.version, fields: v.fields })),
+  );
   if (historical.length === 0) continue;
 
   describe(`${caseName}: every historical version decodes to what its upcaster chain makes of it`, () => {

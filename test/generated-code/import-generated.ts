@@ -17,7 +17,11 @@ export interface ImportedGenerated<T> {
 }
 
 /** Imports `<folder>/<module>.ts` of the generated files, e.g. `pantry/aggregates`. */
-export async function importGenerated<T>(files: readonly GeneratedFile[], module: string, prefix: string): Promise<ImportedGenerated<T>> {
+export async function importGenerated<T>(
+  files: readonly GeneratedFile[],
+  module: string,
+  prefix: string,
+): Promise<ImportedGenerated<T>> {
   const dir = mkdtempSync(join(ROOT, prefix));
   for (const file of files.filter((f) => /\.(ts|js)$/.test(f.path))) {
     mkdirSync(dirname(join(dir, file.path)), { recursive: true });

@@ -107,9 +107,11 @@ afterAll(() => generated.remove());
 
 const line = (sku: string, quantity: number, price = '0'): Line => ({ sku, quantity, price: new Decimal(price) });
 /** Lines as `sku×quantity@price`, so assertions read as the cart does. */
-const linesOf = (state: CartState): string[] => state.lines.map((l) => `${l.sku}×${l.quantity}@${l.price.toString()}${l.note === undefined ? '' : ` (${l.note})`}`);
+const linesOf = (state: CartState): string[] =>
+  state.lines.map((l) => `${l.sku}×${l.quantity}@${l.price.toString()}${l.note === undefined ? '' : ` (${l.note})`}`);
 /** The whole state as plain JSON-able text (decimals as their exact digits). */
-const render = (state: CartState): string => JSON.stringify(state, (_, value: unknown) => (Decimal.isDecimal(value) ? `decimal:${value.toFixed()}` : value));
+const render = (state: CartState): string =>
+  JSON.stringify(state, (_, value: unknown) => (Decimal.isDecimal(value) ? `decimal:${value.toFixed()}` : value));
 
 function openCart(): CartInstance {
   return generated.module.Cart.create({ owner: 'ada', firstSku: 'apple' });
@@ -119,10 +121,19 @@ describe('keyed apply operations', () => {
   it('compile without diagnostics, and the generated code type-checks under the strict compiler options', () => {
     expect(result.diagnostics).toEqual([]);
     const tsconfig = join(generated.dir, 'tsconfig.json');
-    writeFileSync(tsconfig, JSON.stringify({ extends: join(ROOT, 'test', 'fixtures', 'tsc-strict', 'tsconfig.json'), include: ['./**/*.ts'] }));
+    writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        extends: join(ROOT, 'test', 'fixtures', 'tsc-strict', 'tsconfig.json'),
+        include: ['./**/*.ts'],
+      }),
+    );
     let output = '';
     try {
-      execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', tsconfig], { cwd: ROOT, encoding: 'utf8' });
+      execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', tsconfig], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string };
       output = `${e.stdout ?? ''}${e.stderr ?? ''}`;
@@ -144,7 +155,8 @@ describe('keyed apply operations', () => {
 
   it('upsert over duplicate keys replaces the first and drops the others; incrementAt changes only the first; removeAt removes them all', () => {
     const cart = openCart();
-    for (const l of [line('apple', 1), line('pear', 1), line('apple', 2), line('apple', 3)]) cart.triggerLinePushed({ line: l });
+    for (const l of [line('apple', 1), line('pear', 1), line('apple', 2), line('apple', 3)])
+      cart.triggerLinePushed({ line: l });
     cart.triggerQuantityAdded({ sku: 'apple', quantity: 10 });
     expect(linesOf(cart)).toEqual(['apple×11@0', 'pear×1@0', 'apple×2@0', 'apple×3@0']);
     cart.triggerLineSet({ line: line('apple', 7) });
@@ -193,7 +205,11 @@ describe('keyed apply operations', () => {
   it('decimal arithmetic on elements is exact beyond decimal.js’s default 20 digits', () => {
     const cart = openCart();
     const big = '123456789012345678901234567890.123456789';
-    cart.triggerStockMoved({ sku: 'gold', amount: new Decimal(big), delta: new Decimal('0.000000000000000000000000000001') });
+    cart.triggerStockMoved({
+      sku: 'gold',
+      amount: new Decimal(big),
+      delta: new Decimal('0.000000000000000000000000000001'),
+    });
     cart.triggerStockMoved({ sku: 'gold', amount: new Decimal('0.000000001'), delta: new Decimal(big) });
     expect(cart.stock['gold']?.amount.toFixed()).toBe('123456789012345678901234567890.12345679');
     expect(cart.stock['gold']?.places).toEqual([]);

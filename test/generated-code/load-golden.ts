@@ -23,7 +23,11 @@ export function goldenDomain(caseName: string): DomainDef {
 }
 
 /** Imports one generated module of a golden case, e.g. `transcoders`. */
-export async function goldenModule(caseName: string, domain: DomainDef, module: string): Promise<Record<string, unknown>> {
+export async function goldenModule(
+  caseName: string,
+  domain: DomainDef,
+  module: string,
+): Promise<Record<string, unknown>> {
   const file = join(expectedDir(caseName), domainFolder(domain.name), `${module}.ts`);
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }

@@ -45,8 +45,15 @@ for (const { name: caseName } of goldenCases) {
         const codec = asCodec(transcoders[codecName(payload.name)], codecName(payload.name));
         const names = payload.fields.map((f) => f.name);
         const corrupted = fc
-          .tuple(fieldsArbitrary(payload.fields, domain), fc.constantFrom(...(names.length === 0 ? ['x'] : names)), fc.jsonValue({ maxDepth: 2 }))
-          .map(([value, key, junk]) => ({ ...(JSON.parse(JSON.stringify(codec.encode(value))) as object), [key]: junk }));
+          .tuple(
+            fieldsArbitrary(payload.fields, domain),
+            fc.constantFrom(...(names.length === 0 ? ['x'] : names)),
+            fc.jsonValue({ maxDepth: 2 }),
+          )
+          .map(([value, key, junk]) => ({
+            ...(JSON.parse(JSON.stringify(codec.encode(value))) as object),
+            [key]: junk,
+          }));
         fc.assert(
           fc.property(fc.oneof(fc.jsonValue({ maxDepth: 3 }), corrupted), (wire) => {
             try {

@@ -16,7 +16,10 @@ describe('generated code under strict compiler options', () => {
   it('compiles with no error', () => {
     let output: string;
     try {
-      output = execFileSync(TSC, ['--noEmit', '-p', join(ROOT, 'test', 'fixtures', 'tsc-strict', 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
+      output = execFileSync(TSC, ['--noEmit', '-p', join(ROOT, 'test', 'fixtures', 'tsc-strict', 'tsconfig.json')], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string };
       output = `${e.stdout ?? ''}${e.stderr ?? ''}`;

@@ -74,7 +74,11 @@ describe('wire form', () => {
 
   it('keeps map and json keys that name Object.prototype members as plain own keys', () => {
     // Parsed JSON holds `__proto__` as an own key; a decoder that assigns it to `{}` would set a prototype instead.
-    const wire = { ...wireOf(everything), amounts: JSON.parse('{"__proto__":"1.5","constructor":"2","toString":"3"}') as unknown, doc: JSON.parse('{"__proto__":{"polluted":true}}') as unknown };
+    const wire = {
+      ...wireOf(everything),
+      amounts: JSON.parse('{"__proto__":"1.5","constructor":"2","toString":"3"}') as unknown,
+      doc: JSON.parse('{"__proto__":{"polluted":true}}') as unknown,
+    };
     const decoded = everythingCodec.decode(wire, 1);
     expect(Object.keys(decoded.amounts)).toEqual(['__proto__', 'constructor', 'toString']);
     expect(Object.getPrototypeOf(decoded.amounts)).toBe(Object.prototype);
@@ -99,8 +103,18 @@ describe('decode refuses data that does not fit, naming topic, version and field
     ['malformed uuid', (w) => ({ ...w, id: 'not-a-uuid' }), 'id', /a UUID/],
     ['bytes that are not base64', (w) => ({ ...w, blob: '***' }), 'blob', /base64/],
     ['enum value not declared', (w) => ({ ...w, colours: ['red', 'purple'] }), 'colours[1]', /one of red, green, blue/],
-    ['nested value object field', (w) => ({ ...w, tags: [{ label: 'x' }, { label: 'y', price: { amount: 'x', colour: 'red' } }] }), 'tags[1].price.amount', /decimal/],
-    ['map value', (w) => ({ ...w, amounts: { a: '1', b: true } }), 'amounts.b', /decimal number as text, got boolean true/],
+    [
+      'nested value object field',
+      (w) => ({ ...w, tags: [{ label: 'x' }, { label: 'y', price: { amount: 'x', colour: 'red' } }] }),
+      'tags[1].price.amount',
+      /decimal/,
+    ],
+    [
+      'map value',
+      (w) => ({ ...w, amounts: { a: '1', b: true } }),
+      'amounts.b',
+      /decimal number as text, got boolean true/,
+    ],
     ['list of lists', (w) => ({ ...w, grid: [[1], [2, 'x']] }), 'grid[1][1]', /integer/],
     ['list that is an object', (w) => ({ ...w, colours: {} }), 'colours', /expected an array, got an object/],
     ['present optional of the wrong type', (w) => ({ ...w, note: null }), 'note', /expected a string, got null/],
@@ -118,7 +132,12 @@ describe('decode refuses data that does not fit, naming topic, version and field
 
   it('a payload that is not an object', () => {
     const error = decodeError(() => everythingCodec.decode([], 1));
-    expect([error.topic, error.schemaVersion, error.path, error.problem]).toEqual(['Kitchen.Sink.Everything', 1, '', 'expected an object, got an array']);
+    expect([error.topic, error.schemaVersion, error.path, error.problem]).toEqual([
+      'Kitchen.Sink.Everything',
+      1,
+      '',
+      'expected an object, got an array',
+    ]);
   });
 
   it('an old version is checked in its own shape and reports its own version', () => {
@@ -141,7 +160,16 @@ describe('versions', () => {
     expect(v3.transactionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(depositedCodec.decode({ sum: '10.50', channel: 'atm', note: 'cash' }, 1)).toStrictEqual(v3);
     const state = accountStateCodec.decode(
-      { holder: 'Ada', email: 'a@b.c', balance: '5', currency: 'EUR', closed: true, transactionCount: 2, tags: ['x'], openedOn: '2020-01-31' },
+      {
+        holder: 'Ada',
+        email: 'a@b.c',
+        balance: '5',
+        currency: 'EUR',
+        closed: true,
+        transactionCount: 2,
+        tags: ['x'],
+        openedOn: '2020-01-31',
+      },
       1,
     );
     expect(state.owner).toBe('Ada');
@@ -154,6 +182,8 @@ describe('versions', () => {
     for (const version of [3, 0, -1, 1.5]) {
       expect(() => labelledCodec.decode({ label: 'x' }, version)).toThrow(UnknownSchemaVersionError);
     }
-    expect(() => sinkStateCodec.decode({}, 2)).toThrow(/Kitchen\.Sink stored at schema version 2, but this code knows versions 1\.\.1/);
+    expect(() => sinkStateCodec.decode({}, 2)).toThrow(
+      /Kitchen\.Sink stored at schema version 2, but this code knows versions 1\.\.1/,
+    );
   });
 });

@@ -22,7 +22,9 @@ describe('generated validators on raw JSON', () => {
   });
 
   it('list every violation with its path', () => {
-    expect(issues(validateOpened, { owner: '', email: 'no at sign', currency: 'CHF', overdraftLimit: '-0.01', extra: 1 })).toEqual([
+    expect(
+      issues(validateOpened, { owner: '', email: 'no at sign', currency: 'CHF', overdraftLimit: '-0.01', extra: 1 }),
+    ).toEqual([
       { path: 'openedOn', message: 'is required' },
       { path: 'extra', message: 'is not a declared field' },
       { path: 'owner', message: 'must have at least 1 character' },
@@ -35,22 +37,46 @@ describe('generated validators on raw JSON', () => {
   it('compare decimal bounds exactly, on the text', () => {
     const deposit = { amount: '0.01', transactionId: '00000000-0000-4000-8000-000000000000' };
     expect(issues(validateDeposited, deposit)).toEqual([]);
-    expect(issues(validateDeposited, { ...deposit, amount: '0.00999999999999999999999999' })).toEqual([{ path: 'amount', message: 'must be >= 0.01' }]);
-    expect(issues(validateDeposited, { ...deposit, amount: '1e-3' })).toEqual([{ path: 'amount', message: 'must be >= 0.01' }]);
-    expect(issues(validateDeposited, { ...deposit, amount: 'NaN' })).toEqual([{ path: 'amount', message: 'must be a decimal number as text' }]);
+    expect(issues(validateDeposited, { ...deposit, amount: '0.00999999999999999999999999' })).toEqual([
+      { path: 'amount', message: 'must be >= 0.01' },
+    ]);
+    expect(issues(validateDeposited, { ...deposit, amount: '1e-3' })).toEqual([
+      { path: 'amount', message: 'must be >= 0.01' },
+    ]);
+    expect(issues(validateDeposited, { ...deposit, amount: 'NaN' })).toEqual([
+      { path: 'amount', message: 'must be a decimal number as text' },
+    ]);
   });
 
   it('check the text forms of uuid, date, date-time, bytes and bigint', () => {
-    const statement = { document: 'AAEC', metadata: { any: ['json'] }, pages: 1, sizeBytes: '12345678901234567890', issuedAt: '2024-01-01T00:00:00.000Z', checksums: { sha: 'x' } };
+    const statement = {
+      document: 'AAEC',
+      metadata: { any: ['json'] },
+      pages: 1,
+      sizeBytes: '12345678901234567890',
+      issuedAt: '2024-01-01T00:00:00.000Z',
+      checksums: { sha: 'x' },
+    };
     expect(issues(validateStatementAttached, statement)).toEqual([]);
-    expect(issues(validateStatementAttached, { ...statement, document: 'A', sizeBytes: '1.5', issuedAt: '2024-01-01', pages: 0, checksums: { sha: 1 } })).toEqual([
+    expect(
+      issues(validateStatementAttached, {
+        ...statement,
+        document: 'A',
+        sizeBytes: '1.5',
+        issuedAt: '2024-01-01',
+        pages: 0,
+        checksums: { sha: 1 },
+      }),
+    ).toEqual([
       { path: 'document', message: 'must be base64 text' },
       { path: 'pages', message: 'must be >= 1' },
       { path: 'sizeBytes', message: 'must be an integer as text' },
       { path: 'issuedAt', message: 'must be an ISO 8601 date-time with a time zone' },
       { path: 'checksums.sha', message: 'must be a string' },
     ]);
-    expect(issues(validateDeposited, { amount: '1', transactionId: 'nope' })).toEqual([{ path: 'transactionId', message: 'must be a UUID' }]);
+    expect(issues(validateDeposited, { amount: '1', transactionId: 'nope' })).toEqual([
+      { path: 'transactionId', message: 'must be a UUID' },
+    ]);
   });
 
   it('check nested value objects through their shared schema, and list bounds on lists', () => {
@@ -59,11 +85,16 @@ describe('generated validators on raw JSON', () => {
       { path: 'tag.price.amount', message: 'must be >= 0' },
     ]);
     const tags = Array.from({ length: 6 }, () => ({ label: 'x' }));
-    expect(issues(validateEverything, { tags }).find((i) => i.path === 'tags')).toEqual({ path: 'tags', message: 'must have at most 5 items' });
+    expect(issues(validateEverything, { tags }).find((i) => i.path === 'tags')).toEqual({
+      path: 'tags',
+      message: 'must have at most 5 items',
+    });
   });
 
   it('assertValid throws a typed ValidationError naming the topic', () => {
     expect(() => assertValid('Bank.Account.Opened', validateOpened, {})).toThrow(ValidationError);
-    expect(() => assertValid('Bank.Account.Opened', validateOpened, {})).toThrow(/invalid Bank\.Account\.Opened: owner is required; email is required; currency is required; openedOn is required/);
+    expect(() => assertValid('Bank.Account.Opened', validateOpened, {})).toThrow(
+      /invalid Bank\.Account\.Opened: owner is required; email is required; currency is required; openedOn is required/,
+    );
   });
 });

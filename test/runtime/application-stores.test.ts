@@ -45,7 +45,12 @@ describe.each(stores)('Application on the $label store', (store) => {
   let url: string;
   const apps: Application[] = [];
   const open = (options: ApplicationOptions = {}) => {
-    const app = new Application({ domains: [kennelDomain], name: 'Kennel', ...options, env: { DATABASE_URL: url, ...options.env } });
+    const app = new Application({
+      domains: [kennelDomain],
+      name: 'Kennel',
+      ...options,
+      env: { DATABASE_URL: url, ...options.env },
+    });
     apps.push(app);
     return app;
   };
@@ -108,7 +113,12 @@ describe.each(stores)('Application on the $label store', (store) => {
     expect((await recorder.latestSnapshot(dog.id))?.version).toBe(6);
     expect((await recorder.latestSnapshot(dog.id, 5))?.version).toBe(3);
     expect((await app.repository(Dog).get(dog.id)).tricks).toHaveLength(7);
-    expect((await app.repository(Dog).get(dog.id, { version: 5 })).tricks.map((t) => t.name)).toEqual(['t1', 't2', 't3', 't4']);
+    expect((await app.repository(Dog).get(dog.id, { version: 5 })).tricks.map((t) => t.name)).toEqual([
+      't1',
+      't2',
+      't3',
+      't4',
+    ]);
   });
 
   it('reads what another application instance wrote (durable stores), through the log too', async () => {
@@ -128,12 +138,37 @@ describe.each(stores)('Application on the $label store', (store) => {
     const old = new Mapper(new TopicRegistry([{ name: 'Kennel', aggregates: [dogDescriptorV1] }]));
     const t = new Date('2023-06-01T00:00:00.000Z');
     await recorder.append([
-      old.toStoredEvent(dogDescriptorV1, { type: 'Registered', originatorId: 'old', originatorVersion: 1, timestamp: t, data: { name: 'Old' } }),
-      old.toStoredEvent(dogDescriptorV1, { type: 'TrickAdded', originatorId: 'old', originatorVersion: 2, timestamp: t, data: { trick: 'sit' } }),
-      old.toStoredEvent(dogDescriptorV1, { type: 'TrickAdded', originatorId: 'old', originatorVersion: 3, timestamp: t, data: { trick: 'beg' } }),
+      old.toStoredEvent(dogDescriptorV1, {
+        type: 'Registered',
+        originatorId: 'old',
+        originatorVersion: 1,
+        timestamp: t,
+        data: { name: 'Old' },
+      }),
+      old.toStoredEvent(dogDescriptorV1, {
+        type: 'TrickAdded',
+        originatorId: 'old',
+        originatorVersion: 2,
+        timestamp: t,
+        data: { trick: 'sit' },
+      }),
+      old.toStoredEvent(dogDescriptorV1, {
+        type: 'TrickAdded',
+        originatorId: 'old',
+        originatorVersion: 3,
+        timestamp: t,
+        data: { trick: 'beg' },
+      }),
     ]);
     await recorder.saveSnapshot(
-      old.toStoredSnapshot(dogDescriptorV1, { id: 'old', version: 2, createdOn: t, modifiedOn: t, discarded: false, state: { name: 'Old', tricks: ['sit'] } }),
+      old.toStoredSnapshot(dogDescriptorV1, {
+        id: 'old',
+        version: 2,
+        createdOn: t,
+        modifiedOn: t,
+        discarded: false,
+        state: { name: 'Old', tricks: ['sit'] },
+      }),
     );
     const dog = await app.repository(Dog).get('old');
     expect(dog.tricks).toEqual([
@@ -145,7 +180,10 @@ describe.each(stores)('Application on the $label store', (store) => {
 
   it('stores encrypted, compressed payloads as exact bytes', async () => {
     const key = generateCipherKey();
-    const app = open({ env: { EVENTFORGE_CIPHER_KEY: key, EVENTFORGE_COMPRESSION: 'deflate' }, snapshotEvery: { Dog: 2 } });
+    const app = open({
+      env: { EVENTFORGE_CIPHER_KEY: key, EVENTFORGE_COMPRESSION: 'deflate' },
+      snapshotEvery: { Dog: 2 },
+    });
     const dog = Dog.register('Secret '.repeat(5).trim());
     dog.addTrick('hidden');
     await app.save(dog);
@@ -175,7 +213,12 @@ describe.each(stores)('Application on the $label store', (store) => {
 describe('a snapshot that cannot be stored (SQLite file whose snapshots table was dropped)', () => {
   it('fails the save saying the events were stored, and leaves no event pending', async () => {
     const file = join(dir, `no-snapshots-${++files}.sqlite`);
-    const app = new Application({ domains: [kennelDomain], name: 'Kennel', env: { DATABASE_URL: `file:${file}` }, snapshotEvery: { Dog: 2 } });
+    const app = new Application({
+      domains: [kennelDomain],
+      name: 'Kennel',
+      env: { DATABASE_URL: `file:${file}` },
+      snapshotEvery: { Dog: 2 },
+    });
     try {
       const rex = Dog.register('Rex');
       const max = Dog.register('Max');
@@ -188,7 +231,9 @@ describe('a snapshot that cannot be stored (SQLite file whose snapshots table wa
       max.addTrick('beg');
       const error = await app.save(rex, max).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EventforgeError);
-      expect((error as Error).message).toMatch(/^the events were saved, but the snapshot of Dog \S+ at version 2 could not be stored/);
+      expect((error as Error).message).toMatch(
+        /^the events were saved, but the snapshot of Dog \S+ at version 2 could not be stored/,
+      );
       // Both aggregates forgot their stored events, so the next command saves cleanly.
       expect([rex.pendingEvents.length, max.pendingEvents.length]).toEqual([0, 0]);
       const recorder = await app.recorder();

@@ -21,21 +21,36 @@ describe('DATABASE_URL', () => {
   it('unset or empty: the embedded SQLite file, or EVENTFORGE_SQLITE_FILE', () => {
     expect(readStore({})).toEqual({ kind: 'sqlite', filename: resolve(DEFAULT_SQLITE_FILE) });
     expect(readStore({ DATABASE_URL: '  ' })).toEqual({ kind: 'sqlite', filename: resolve('eventforge.sqlite') });
-    expect(readStore({ EVENTFORGE_SQLITE_FILE: 'data/app.db' })).toEqual({ kind: 'sqlite', filename: resolve('data/app.db') });
+    expect(readStore({ EVENTFORGE_SQLITE_FILE: 'data/app.db' })).toEqual({
+      kind: 'sqlite',
+      filename: resolve('data/app.db'),
+    });
   });
 
   it('file:… is SQLite, relative, absolute or as a file URL; query strings are dropped', () => {
     expect(readStore({ DATABASE_URL: 'file:./dev.db' })).toEqual({ kind: 'sqlite', filename: resolve('dev.db') });
-    expect(readStore({ DATABASE_URL: 'file:/var/lib/app.db' })).toEqual({ kind: 'sqlite', filename: '/var/lib/app.db' });
-    expect(readStore({ DATABASE_URL: 'file:///var/lib/app.db' })).toEqual({ kind: 'sqlite', filename: '/var/lib/app.db' });
-    expect(readStore({ DATABASE_URL: 'file:./dev.db?connection_limit=1' })).toEqual({ kind: 'sqlite', filename: resolve('dev.db') });
+    expect(readStore({ DATABASE_URL: 'file:/var/lib/app.db' })).toEqual({
+      kind: 'sqlite',
+      filename: '/var/lib/app.db',
+    });
+    expect(readStore({ DATABASE_URL: 'file:///var/lib/app.db' })).toEqual({
+      kind: 'sqlite',
+      filename: '/var/lib/app.db',
+    });
+    expect(readStore({ DATABASE_URL: 'file:./dev.db?connection_limit=1' })).toEqual({
+      kind: 'sqlite',
+      filename: resolve('dev.db'),
+    });
     expect(configError(() => readStore({ DATABASE_URL: 'file:' })).message).toMatch(/names no file/);
   });
 
   it('postgresql:// and postgres:// are PostgreSQL', () => {
     const url = 'postgresql://postgres@127.0.0.1:5432/test';
     expect(readStore({ DATABASE_URL: url })).toEqual({ kind: 'postgresql', url });
-    expect(readStore({ DATABASE_URL: 'postgres://u:p@db/x' })).toEqual({ kind: 'postgresql', url: 'postgres://u:p@db/x' });
+    expect(readStore({ DATABASE_URL: 'postgres://u:p@db/x' })).toEqual({
+      kind: 'postgresql',
+      url: 'postgres://u:p@db/x',
+    });
     expect(readStore({ DATABASE_URL: 'postgresql:///x?host=/var/run/postgresql' }).kind).toBe('postgresql');
   });
 
@@ -48,14 +63,19 @@ describe('DATABASE_URL', () => {
     expect(error.message).toMatch(/^DATABASE_URL=mysql:\/\/root:\*\*\*@db\/x is not supported/);
     expect(error.message).toMatch(/file:<path>.*postgresql:\/\/.*memory:/);
     expect(error.message).not.toContain('hunter2');
-    expect(configError(() => readStore({ DATABASE_URL: 'postgresql://' })).message).toMatch(/not a valid PostgreSQL URL/);
+    expect(configError(() => readStore({ DATABASE_URL: 'postgresql://' })).message).toMatch(
+      /not a valid PostgreSQL URL/,
+    );
     expect(configError(() => readStore({ DATABASE_URL: 'eventforge.sqlite' })).message).toMatch(/DATABASE_URL/);
   });
 });
 
 describe('EVENTFORGE_SNAPSHOT_EVERY', () => {
   it('reads name:interval pairs, topics, * and off', () => {
-    const config = readConfig({ DATABASE_URL: 'memory:', EVENTFORGE_SNAPSHOT_EVERY: 'Dog:50, User:10,DogSchool.Dog:7,*:100,Order:off' });
+    const config = readConfig({
+      DATABASE_URL: 'memory:',
+      EVENTFORGE_SNAPSHOT_EVERY: 'Dog:50, User:10,DogSchool.Dog:7,*:100,Order:off',
+    });
     expect([...config.snapshotEvery]).toEqual([
       ['Dog', 50],
       ['User', 10],
@@ -85,10 +105,12 @@ describe('EVENTFORGE_CIPHER_KEY and EVENTFORGE_COMPRESSION', () => {
   });
 
   it('refuses keys that are not base64 or not 32 bytes', () => {
-    expect(configError(() => readConfig({ EVENTFORGE_CIPHER_KEY: 'not base64!' })).message).toMatch(/EVENTFORGE_CIPHER_KEY is not base64/);
-    expect(configError(() => readConfig({ EVENTFORGE_CIPHER_KEY: Buffer.alloc(16).toString('base64') })).message).toMatch(
-      /EVENTFORGE_CIPHER_KEY: an AES-256 key has 32 bytes, this one has 16/,
+    expect(configError(() => readConfig({ EVENTFORGE_CIPHER_KEY: 'not base64!' })).message).toMatch(
+      /EVENTFORGE_CIPHER_KEY is not base64/,
     );
+    expect(
+      configError(() => readConfig({ EVENTFORGE_CIPHER_KEY: Buffer.alloc(16).toString('base64') })).message,
+    ).toMatch(/EVENTFORGE_CIPHER_KEY: an AES-256 key has 32 bytes, this one has 16/);
   });
 
   it('compression is deflate or none', () => {

@@ -59,7 +59,10 @@ describe('keyed list helpers', () => {
   });
 
   it('compares keys by value: decimals of equal value are one key', () => {
-    const lines = [{ price: new Decimal('1.50'), n: 1 }, { price: new Decimal('2'), n: 2 }];
+    const lines = [
+      { price: new Decimal('1.50'), n: 1 },
+      { price: new Decimal('2'), n: 2 },
+    ];
     const after = upsertByKey(lines, (e) => e.price, { price: new Decimal('1.5'), n: 9 });
     expect(after.map((e) => `${e.price.toString()}:${e.n}`)).toEqual(['1.5:9', '2:2']);
     expect(removeByKey(lines, (e) => e.price, new Decimal('2.000')).map((e) => e.n)).toEqual([1]);
@@ -76,8 +79,15 @@ describe('keyed map helpers', () => {
         expect(after).not.toBe(before);
         expect(Object.getPrototypeOf(after)).toBe(Object.prototype);
         const expected = { ...before };
-        if (Object.hasOwn(before, key)) Object.defineProperty(expected, key, { value: (before[key] ?? 0) + 1, enumerable: true, writable: true, configurable: true });
-        else if (withCreate) Object.defineProperty(expected, key, { value: 11, enumerable: true, writable: true, configurable: true });
+        if (Object.hasOwn(before, key))
+          Object.defineProperty(expected, key, {
+            value: (before[key] ?? 0) + 1,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        else if (withCreate)
+          Object.defineProperty(expected, key, { value: 11, enumerable: true, writable: true, configurable: true });
         expect(Object.entries(after).sort()).toEqual(Object.entries(expected).sort());
       }),
     );

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyError, ConfigurationError, EventforgeError } from '../../runtime/errors.js';
-import { MemoryRecorder, RecorderArgumentError, createMemoryRecorder, withArgumentChecks } from '../../runtime/index.js';
+import {
+  MemoryRecorder,
+  RecorderArgumentError,
+  createMemoryRecorder,
+  withArgumentChecks,
+} from '../../runtime/index.js';
 import { describeRecorderConformance, storedEvent } from './recorder-conformance.js';
 
 describeRecorderConformance('in-memory', async (options) => createMemoryRecorder(options));
@@ -27,7 +32,9 @@ describe('MemoryRecorder specifics', () => {
     const stale = await recorder.append([storedEvent('s', 2)]).catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(ConcurrencyError);
     expect([(stale as ConcurrencyError).expectedVersion, (stale as ConcurrencyError).actualVersion]).toEqual([1, 3]);
-    const repeated = await recorder.append([storedEvent('t', 1), storedEvent('t', 2), storedEvent('t', 2)]).catch((e: unknown) => e);
+    const repeated = await recorder
+      .append([storedEvent('t', 1), storedEvent('t', 2), storedEvent('t', 2)])
+      .catch((e: unknown) => e);
     expect([(repeated as ConcurrencyError).streamId, (repeated as ConcurrencyError).actualVersion]).toEqual(['t', 2]);
   });
 

@@ -75,8 +75,12 @@ describe('snapshots', () => {
     expect(app({ env: { EVENTFORGE_SNAPSHOT_EVERY: 'Kennel.Dog:4,Owner:2' } }).app.snapshotInterval(Owner)).toBe(2);
     expect(app({ env: { EVENTFORGE_SNAPSHOT_EVERY: '*:7' } }).app.snapshotInterval(Owner)).toBe(7);
     expect(app({ env: { EVENTFORGE_SNAPSHOT_EVERY: '*:7,Dog:off' } }).app.snapshotInterval(Dog)).toBeUndefined();
-    expect(app({ env: { EVENTFORGE_SNAPSHOT_EVERY: 'Dog:3' }, snapshotEvery: { Dog: 2 } }).app.snapshotInterval(Dog)).toBe(2);
-    expect(app({ env: { EVENTFORGE_SNAPSHOT_EVERY: 'Dog:3' }, snapshotEvery: { Dog: null } }).app.snapshotInterval(Dog)).toBeUndefined();
+    expect(
+      app({ env: { EVENTFORGE_SNAPSHOT_EVERY: 'Dog:3' }, snapshotEvery: { Dog: 2 } }).app.snapshotInterval(Dog),
+    ).toBe(2);
+    expect(
+      app({ env: { EVENTFORGE_SNAPSHOT_EVERY: 'Dog:3' }, snapshotEvery: { Dog: null } }).app.snapshotInterval(Dog),
+    ).toBeUndefined();
     // A topic of another domain in the process-wide variable is meant for another application.
     expect(app({ env: { EVENTFORGE_SNAPSHOT_EVERY: 'Shop.Order:9' } }).app.snapshotInterval(Dog)).toBe(5);
 
@@ -95,9 +99,13 @@ describe('snapshots', () => {
     // A snapshot whose state differs from what the events say proves which one get used.
     const mapper = new Mapper(new TopicRegistry([kennelDomain]));
     const at5 = (await a.repository(Dog).get(dog.id, { version: 5 })).takeSnapshot();
-    await recorder.saveSnapshot(mapper.toStoredSnapshot(dogDescriptor, { ...at5, state: { name: 'From snapshot 5', tricks: [] } }));
+    await recorder.saveSnapshot(
+      mapper.toStoredSnapshot(dogDescriptor, { ...at5, state: { name: 'From snapshot 5', tricks: [] } }),
+    );
     const at3 = (await a.repository(Dog).get(dog.id, { version: 3 })).takeSnapshot();
-    await recorder.saveSnapshot(mapper.toStoredSnapshot(dogDescriptor, { ...at3, state: { name: 'From snapshot 3', tricks: [] } }));
+    await recorder.saveSnapshot(
+      mapper.toStoredSnapshot(dogDescriptor, { ...at3, state: { name: 'From snapshot 3', tricks: [] } }),
+    );
 
     const latest = await a.repository(Dog).get(dog.id);
     expect(latest.name).toBe('From snapshot 5');

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Application, type ApplicationOptions } from '../../runtime/application.js';
-import {
-  DecodeError,
-  DecryptionError,
-  UnknownSchemaVersionError,
-  UnknownTopicError,
-} from '../../runtime/errors.js';
+import { DecodeError, DecryptionError, UnknownSchemaVersionError, UnknownTopicError } from '../../runtime/errors.js';
 import { Mapper } from '../../runtime/mapper.js';
 import { createMemoryRecorder } from '../../runtime/memory-recorder.js';
 import { generateCipherKey } from '../../runtime/payload-envelope.js';
@@ -26,10 +21,34 @@ async function writeOldDog(recorder: Recorder, id: string): Promise<void> {
   const old = new Mapper(new TopicRegistry([{ name: 'Kennel', aggregates: [dogDescriptorV1] }]));
   const at = (v: number) => new Date(Date.UTC(2023, 0, 1, 0, 0, v));
   const events = [
-    old.toStoredEvent(dogDescriptorV1, { type: 'Registered', originatorId: id, originatorVersion: 1, timestamp: at(1), data: { name: 'Old Rex' } }),
-    old.toStoredEvent(dogDescriptorV1, { type: 'TrickAdded', originatorId: id, originatorVersion: 2, timestamp: at(2), data: { trick: 'sit' } }),
-    old.toStoredEvent(dogDescriptorV1, { type: 'TrickAdded', originatorId: id, originatorVersion: 3, timestamp: at(3), data: { trick: 'stay' } }),
-    old.toStoredEvent(dogDescriptorV1, { type: 'TrickAdded', originatorId: id, originatorVersion: 4, timestamp: at(4), data: { trick: 'beg' } }),
+    old.toStoredEvent(dogDescriptorV1, {
+      type: 'Registered',
+      originatorId: id,
+      originatorVersion: 1,
+      timestamp: at(1),
+      data: { name: 'Old Rex' },
+    }),
+    old.toStoredEvent(dogDescriptorV1, {
+      type: 'TrickAdded',
+      originatorId: id,
+      originatorVersion: 2,
+      timestamp: at(2),
+      data: { trick: 'sit' },
+    }),
+    old.toStoredEvent(dogDescriptorV1, {
+      type: 'TrickAdded',
+      originatorId: id,
+      originatorVersion: 3,
+      timestamp: at(3),
+      data: { trick: 'stay' },
+    }),
+    old.toStoredEvent(dogDescriptorV1, {
+      type: 'TrickAdded',
+      originatorId: id,
+      originatorVersion: 4,
+      timestamp: at(4),
+      data: { trick: 'beg' },
+    }),
   ];
   expect(events.map((e) => e.schemaVersion)).toEqual([1, 1, 1, 1]);
   await recorder.append(events);
@@ -90,13 +109,13 @@ describe('upcasting at read time', () => {
     const error = await rejection(a.repository(Dog).get(dog.id));
     expect(error).toBeInstanceOf(UnknownSchemaVersionError);
     const unknown = error as UnknownSchemaVersionError;
-    expect([unknown.topic, unknown.schemaVersion, unknown.knownVersion, unknown.streamId, unknown.streamVersion]).toEqual([
-      'Kennel.Dog.TrickAdded',
-      3,
-      2,
-      dog.id,
-      3,
-    ]);
+    expect([
+      unknown.topic,
+      unknown.schemaVersion,
+      unknown.knownVersion,
+      unknown.streamId,
+      unknown.streamVersion,
+    ]).toEqual(['Kennel.Dog.TrickAdded', 3, 2, dog.id, 3]);
     expect(error.message).toContain(`stream ${dog.id}, version 3`);
   });
 
@@ -215,11 +234,22 @@ describe('stored payloads', () => {
     const [, stored] = await recorder.readStream(dog.id);
     const damaged = Uint8Array.from(stored!.state);
     damaged[damaged.length - 2]! ^= 0xff;
-    await recorder.append([{ ...stored!, streamId: 'damaged', version: 1, topic: 'Kennel.Dog.Registered', schemaVersion: 1, state: damaged }]);
+    await recorder.append([
+      { ...stored!, streamId: 'damaged', version: 1, topic: 'Kennel.Dog.Registered', schemaVersion: 1, state: damaged },
+    ]);
     const error = await rejection(a.repository(Dog).get('damaged'));
     expect(error).toBeInstanceOf(DecodeError);
     expect(error.message).toMatch(/compressed payload is damaged.*stream damaged, version 1/);
-    await recorder.append([{ ...stored!, streamId: 'future', version: 1, topic: 'Kennel.Dog.Registered', schemaVersion: 1, state: Uint8Array.of(0x05, 1, 2) }]);
+    await recorder.append([
+      {
+        ...stored!,
+        streamId: 'future',
+        version: 1,
+        topic: 'Kennel.Dog.Registered',
+        schemaVersion: 1,
+        state: Uint8Array.of(0x05, 1, 2),
+      },
+    ]);
     expect((await rejection(a.repository(Dog).get('future'))).message).toMatch(/unknown payload layer tag 5/);
   });
 
@@ -261,7 +291,11 @@ describe('stored payloads', () => {
       const dog = Dog.register('Rex');
       await a.save(dog);
 
-      const wrong = await rejection(app(recorder, { cipherKey: randomBytes(32) }).repository(Dog).get(dog.id));
+      const wrong = await rejection(
+        app(recorder, { cipherKey: randomBytes(32) })
+          .repository(Dog)
+          .get(dog.id),
+      );
       expect(wrong).toBeInstanceOf(DecryptionError);
       expect(wrong.message).toMatch(/not the one it was written with/);
       expect((wrong as DecryptionError).streamId).toBe(dog.id);

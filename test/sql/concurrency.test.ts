@@ -57,7 +57,10 @@ async function expectAllOrNothing(recorder: Recorder): Promise<void> {
 }
 
 /** A writer process that reports `ready`, starts on `go()`, and resolves `done` with its stdout. */
-function startWriter(command: string, args: readonly string[]): { ready: Promise<void>; go: () => void; done: Promise<string> } {
+function startWriter(
+  command: string,
+  args: readonly string[],
+): { ready: Promise<void>; go: () => void; done: Promise<string> } {
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -69,7 +72,9 @@ function startWriter(command: string, args: readonly string[]): { ready: Promise
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const done = new Promise<string>((resolve, reject) => {
-    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`writer exited with ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`writer exited with ${code}: ${stderr}`)),
+    );
   });
   done.catch(markReady); // a writer that dies before `ready` must not hang the test
   return { ready, go: () => child.stdin.end('go\n'), done };
@@ -84,11 +89,15 @@ describe('concurrent writers on SQLite (separate processes, one file)', () => {
     const setup = await createSqliteRecorder({ filename }); // creates the tables once, up front
     const script = join(import.meta.dirname, 'sqlite-writer-process.ts');
     const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
-    const writers = Array.from({ length: WRITERS }, (_, w) => startWriter(tsx, [script, filename, String(w + 1), String(SAVES), ...STREAMS]));
+    const writers = Array.from({ length: WRITERS }, (_, w) =>
+      startWriter(tsx, [script, filename, String(w + 1), String(SAVES), ...STREAMS]),
+    );
     // Released together once all are connected: slow process start-up must not serialise them.
     await Promise.all(writers.map((w) => w.ready));
     for (const w of writers) w.go();
-    const reports = (await Promise.all(writers.map((w) => w.done))).map((out) => JSON.parse(out.trim().split('\n').at(-1)!) as WriterReport);
+    const reports = (await Promise.all(writers.map((w) => w.done))).map(
+      (out) => JSON.parse(out.trim().split('\n').at(-1)!) as WriterReport,
+    );
     await expectConsistent(setup, reports);
     // Writers 2 and 4 tracked every other save, inside the same transactions.
     for (const w of [2, 4]) expect(await setup.maxTrackingId(`Writer${w}`, 'Up')).toBe(BigInt(SAVES - 1));
@@ -98,25 +107,30 @@ describe('concurrent writers on SQLite (separate processes, one file)', () => {
 });
 
 const skip = await postgresSkipReason();
-describe.skipIf(skip !== undefined)(`concurrent writers on PostgreSQL (separate pools)${skip ? `: ${skip}` : ''}`, () => {
-  const schemas = new SchemaPool('conc');
-  afterAll(() => schemas.dropAll());
+describe.skipIf(skip !== undefined)(
+  `concurrent writers on PostgreSQL (separate pools)${skip ? `: ${skip}` : ''}`,
+  () => {
+    const schemas = new SchemaPool('conc');
+    afterAll(() => schemas.dropAll());
 
-  it('leave no duplicate and no missing version; a multi-stream save is all-or-nothing', async () => {
-    const schema = schemas.next();
-    const open = () => createPostgresRecorder({ url: TEST_DATABASE_URL, schema, poolSize: 2 });
-    const setup = await open();
-    const writers = await Promise.all(Array.from({ length: WRITERS }, open));
-    try {
-      const reports = await Promise.all(writers.map((r, w) => runWriter(r, w + 1, STREAMS, SAVES, (w + 1) % 2 === 0)));
-      await expectConsistent(setup, reports);
-      for (const w of [2, 4]) expect(await setup.maxTrackingId(`Writer${w}`, 'Up')).toBe(BigInt(SAVES - 1));
-      await expectAllOrNothing(setup);
-    } finally {
-      await Promise.all([setup, ...writers].map((r) => r.close()));
-    }
-  }, 120_000);
-});
+    it('leave no duplicate and no missing version; a multi-stream save is all-or-nothing', async () => {
+      const schema = schemas.next();
+      const open = () => createPostgresRecorder({ url: TEST_DATABASE_URL, schema, poolSize: 2 });
+      const setup = await open();
+      const writers = await Promise.all(Array.from({ length: WRITERS }, open));
+      try {
+        const reports = await Promise.all(
+          writers.map((r, w) => runWriter(r, w + 1, STREAMS, SAVES, (w + 1) % 2 === 0)),
+        );
+        await expectConsistent(setup, reports);
+        for (const w of [2, 4]) expect(await setup.maxTrackingId(`Writer${w}`, 'Up')).toBe(BigInt(SAVES - 1));
+        await expectAllOrNothing(setup);
+      } finally {
+        await Promise.all([setup, ...writers].map((r) => r.close()));
+      }
+    }, 120_000);
+  },
+);
 
 describe('appends larger than one INSERT', () => {
   const dir = mkdtempSync(join(tmpdir(), 'eventforge-large-'));
@@ -128,32 +142,41 @@ describe('appends larger than one INSERT', () => {
   const stores: [string, () => Promise<Recorder>][] = [
     ['SQLite', () => createSqliteRecorder({ filename: join(dir, 'large.db') })],
     ...(skip === undefined
-      ? [['PostgreSQL', () => createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next() })] as [string, () => Promise<Recorder>]]
+      ? [
+          ['PostgreSQL', () => createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next() })] as [
+            string,
+            () => Promise<Recorder>,
+          ],
+        ]
       : []),
   ];
 
-  it.each(stores)('%s: 12,000 events in one append are stored whole, or not at all', async (_label, open) => {
-    const recorder = await open();
-    try {
-      const big = Array.from({ length: 12_000 }, (_, i) => event(`big-${i % 3}`, Math.floor(i / 3) + 1, 0));
-      const ids = await recorder.append(big);
-      expect(ids).toHaveLength(12_000);
-      for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
-      const [first] = await recorder.readNotifications({ start: ids[0]!, limit: 1 });
-      expect(first?.streamId).toBe('big-0');
-      // The last chunk collides: nothing of the earlier chunks may stay.
-      const tail = Array.from({ length: 6_000 }, (_, i) => event(`tail-${i % 2}`, Math.floor(i / 2) + 1, 0));
-      const before = await recorder.maxNotificationId();
-      await expect(recorder.append([...tail, event('big-1', 4000, 0)])).rejects.toMatchObject({
-        name: 'ConcurrencyError',
-        streamId: 'big-1',
-        expectedVersion: 3999,
-        actualVersion: 4000,
-      });
-      expect(await recorder.maxNotificationId()).toBe(before);
-      expect(await recorder.readStream('tail-0')).toEqual([]);
-    } finally {
-      await recorder.close();
-    }
-  }, 60_000);
+  it.each(stores)(
+    '%s: 12,000 events in one append are stored whole, or not at all',
+    async (_label, open) => {
+      const recorder = await open();
+      try {
+        const big = Array.from({ length: 12_000 }, (_, i) => event(`big-${i % 3}`, Math.floor(i / 3) + 1, 0));
+        const ids = await recorder.append(big);
+        expect(ids).toHaveLength(12_000);
+        for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
+        const [first] = await recorder.readNotifications({ start: ids[0]!, limit: 1 });
+        expect(first?.streamId).toBe('big-0');
+        // The last chunk collides: nothing of the earlier chunks may stay.
+        const tail = Array.from({ length: 6_000 }, (_, i) => event(`tail-${i % 2}`, Math.floor(i / 2) + 1, 0));
+        const before = await recorder.maxNotificationId();
+        await expect(recorder.append([...tail, event('big-1', 4000, 0)])).rejects.toMatchObject({
+          name: 'ConcurrencyError',
+          streamId: 'big-1',
+          expectedVersion: 3999,
+          actualVersion: 4000,
+        });
+        expect(await recorder.maxNotificationId()).toBe(before);
+        expect(await recorder.readStream('tail-0')).toEqual([]);
+      } finally {
+        await recorder.close();
+      }
+    },
+    60_000,
+  );
 });

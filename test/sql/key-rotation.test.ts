@@ -24,7 +24,13 @@ afterEach(async () => {
 
 const url = (name: string) => `file:${join(dir, `${name}.sqlite`)}`;
 function kennel(databaseUrl: string, env: Record<string, string>, options: ApplicationOptions = {}): Application {
-  const app = new Application({ name: 'Kennel', domains: [kennelDomain], env: { DATABASE_URL: databaseUrl, ...env }, snapshotEvery: { Dog: 2 }, ...options });
+  const app = new Application({
+    name: 'Kennel',
+    domains: [kennelDomain],
+    env: { DATABASE_URL: databaseUrl, ...env },
+    snapshotEvery: { Dog: 2 },
+    ...options,
+  });
   apps.push(app);
   return app;
 }
@@ -41,34 +47,59 @@ describe('key rotation', () => {
     rex.addTrick('stay');
     await before.save(rex); // events 1..3 and a snapshot at 3, under the old key
 
-    const rotating = kennel(store, { EVENTFORGE_CIPHER_KEY: newKey, EVENTFORGE_CIPHER_PREVIOUS_KEYS: `${generateCipherKey()},${oldKey}` });
+    const rotating = kennel(store, {
+      EVENTFORGE_CIPHER_KEY: newKey,
+      EVENTFORGE_CIPHER_PREVIOUS_KEYS: `${generateCipherKey()},${oldKey}`,
+    });
     const loaded = await rotating.repository(Dog).get(rex.id);
     expect(loaded.tricks.map((t) => t.name)).toEqual(['sit', 'stay']);
     loaded.addTrick('beg');
     await rotating.save(loaded); // event 4 and a snapshot at 4 under the new key
     // The new key alone cannot read what the old one wrote yet (the snapshot at 3, events 1..3).
-    expect(await rejection(tricksOf(kennel(store, { EVENTFORGE_CIPHER_KEY: newKey }), rex.id, 3))).toBeInstanceOf(DecryptionError);
+    expect(await rejection(tricksOf(kennel(store, { EVENTFORGE_CIPHER_KEY: newKey }), rex.id, 3))).toBeInstanceOf(
+      DecryptionError,
+    );
 
-    const report = await reencryptStore(readStore({ DATABASE_URL: store }), { cipherKey: newKey, previousKeys: [oldKey] });
-    expect([report.events.resealed, report.events.unchanged, report.snapshots.resealed, report.refused]).toEqual([3, 1, 1, []]);
+    const report = await reencryptStore(readStore({ DATABASE_URL: store }), {
+      cipherKey: newKey,
+      previousKeys: [oldKey],
+    });
+    expect([report.events.resealed, report.events.unchanged, report.snapshots.resealed, report.refused]).toEqual([
+      3,
+      1,
+      1,
+      [],
+    ]);
     const after = kennel(store, { EVENTFORGE_CIPHER_KEY: newKey });
     expect(await tricksOf(after, rex.id, 3)).toEqual(['sit', 'stay']);
     expect(await tricksOf(after, rex.id, 2)).toEqual(['sit']);
     expect(await tricksOf(after, rex.id)).toEqual(['sit', 'stay', 'beg']);
     expect(await tricksOf(rotating, rex.id)).toEqual(['sit', 'stay', 'beg']);
     // The old key alone reads nothing any more.
-    expect(await rejection(tricksOf(kennel(store, { EVENTFORGE_CIPHER_KEY: oldKey }), rex.id, 3))).toBeInstanceOf(DecryptionError);
+    expect(await rejection(tricksOf(kennel(store, { EVENTFORGE_CIPHER_KEY: oldKey }), rex.id, 3))).toBeInstanceOf(
+      DecryptionError,
+    );
   });
 
   it('previous keys are checked like the key, and need a current key', () => {
     const key = generateCipherKey();
-    const make = (env: Record<string, string>, options: ApplicationOptions = {}) => () => kennel('memory:', env, options);
+    const make =
+      (env: Record<string, string>, options: ApplicationOptions = {}) =>
+      () =>
+        kennel('memory:', env, options);
     expect(make({ EVENTFORGE_CIPHER_KEY: key, EVENTFORGE_CIPHER_PREVIOUS_KEYS: `${key},c2hvcnQ=` })).toThrow(
       /EVENTFORGE_CIPHER_PREVIOUS_KEYS \(key 2\): an AES-256 key has 32 bytes, this one has 5/,
     );
-    expect(make({ EVENTFORGE_CIPHER_KEY: key, EVENTFORGE_CIPHER_PREVIOUS_KEYS: 'not base64!' })).toThrow(/EVENTFORGE_CIPHER_PREVIOUS_KEYS \(key 1\) is not base64/);
+    expect(make({ EVENTFORGE_CIPHER_KEY: key, EVENTFORGE_CIPHER_PREVIOUS_KEYS: 'not base64!' })).toThrow(
+      /EVENTFORGE_CIPHER_PREVIOUS_KEYS \(key 1\) is not base64/,
+    );
     expect(make({ EVENTFORGE_CIPHER_PREVIOUS_KEYS: key })).toThrow(ConfigurationError);
-    expect(make({}, { cipherKey: key, previousCipherKeys: [new Uint8Array(16)] })).toThrow(/previousCipherKeys option \(key 1\): an AES-256 key has 32 bytes/);
-    expect(kennel('memory:', { EVENTFORGE_CIPHER_KEY: key }, { previousCipherKeys: [generateCipherKey()] }).config.previousCipherKeys).toHaveLength(1);
+    expect(make({}, { cipherKey: key, previousCipherKeys: [new Uint8Array(16)] })).toThrow(
+      /previousCipherKeys option \(key 1\): an AES-256 key has 32 bytes/,
+    );
+    expect(
+      kennel('memory:', { EVENTFORGE_CIPHER_KEY: key }, { previousCipherKeys: [generateCipherKey()] }).config
+        .previousCipherKeys,
+    ).toHaveLength(1);
   });
 });

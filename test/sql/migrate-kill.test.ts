@@ -15,7 +15,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../cli/main.js';
-import { migratePostgres, migrateSqliteFile, postgresTarget, readMigrations, storeMigrationsDir, type Provider } from '../../runtime/sql/index.js';
+import {
+  migratePostgres,
+  migrateSqliteFile,
+  postgresTarget,
+  readMigrations,
+  storeMigrationsDir,
+  type Provider,
+} from '../../runtime/sql/index.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -71,7 +78,12 @@ const NEW_TABLES = [...OLD_TABLES, ...Array.from({ length: BULK_TABLES }, (_, t)
 /** 'old' or 'new' when the state is exactly one of them; otherwise the state itself, to show. */
 function classify(state: SchemaState): 'old' | 'new' | SchemaState {
   const tables = [...state.tables].sort();
-  if (state.unfinished === 0 && JSON.stringify(tables) === JSON.stringify([...OLD_TABLES].sort()) && state.history.join() === FIRST) return 'old';
+  if (
+    state.unfinished === 0 &&
+    JSON.stringify(tables) === JSON.stringify([...OLD_TABLES].sort()) &&
+    state.history.join() === FIRST
+  )
+    return 'old';
   if (
     state.unfinished === 0 &&
     JSON.stringify(tables) === JSON.stringify(NEW_TABLES) &&
@@ -96,11 +108,20 @@ interface Kill {
  * Runs `eventforge migrate` as a process, waits until `lockHeld` says its transaction is open,
  * waits `delay` ms more and kills it with SIGKILL.
  */
-async function killDuringMigrate(database: string, folder: string, delay: number, lockHeld: () => Promise<boolean>): Promise<Kill> {
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'bin/eventforge.js'), 'migrate', '--database', database, '--migrations', folder], {
-    cwd: root,
-    stdio: 'ignore',
-  });
+async function killDuringMigrate(
+  database: string,
+  folder: string,
+  delay: number,
+  lockHeld: () => Promise<boolean>,
+): Promise<Kill> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(root, 'bin/eventforge.js'), 'migrate', '--database', database, '--migrations', folder],
+    {
+      cwd: root,
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let done = false;
   void exited.then(() => (done = true));
@@ -141,13 +162,28 @@ describe('kill -9 during eventforge migrate on SQLite', () => {
       const kill = await killDuringMigrate(`file:${file}`, folder, delay, lockHeld);
       kills.push(kill);
       const state = (): SchemaState => {
-        const tables = (probe.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]).map((r) => r.name);
-        const history = probe.prepare('SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name').all() as { migration_name: string; finished_at: unknown }[];
-        const bulkRows = tables.filter((t) => t.startsWith('bulk_')).reduce((n, t) => n + (probe.prepare(`SELECT count(*) AS c FROM "${t}"`).get() as { c: number }).c, 0);
-        return { tables, history: history.map((h) => h.migration_name), unfinished: history.filter((h) => h.finished_at === null).length, bulkRows };
+        const tables = (
+          probe.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as {
+            name: string;
+          }[]
+        ).map((r) => r.name);
+        const history = probe
+          .prepare('SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name')
+          .all() as { migration_name: string; finished_at: unknown }[];
+        const bulkRows = tables
+          .filter((t) => t.startsWith('bulk_'))
+          .reduce((n, t) => n + (probe.prepare(`SELECT count(*) AS c FROM "${t}"`).get() as { c: number }).c, 0);
+        return {
+          tables,
+          history: history.map((h) => h.migration_name),
+          unfinished: history.filter((h) => h.finished_at === null).length,
+          bulkRows,
+        };
       };
       const after = classify(state());
-      expect(after === 'old' || after === 'new', `kill ${i} (after ${delay} ms) left ${JSON.stringify(after)}`).toBe(true);
+      expect(after === 'old' || after === 'new', `kill ${i} (after ${delay} ms) left ${JSON.stringify(after)}`).toBe(
+        true,
+      );
       if (kill.midMigration) expect(after).toBe('old');
       expect(await rerun(`file:${file}`, folder)).toBe(0);
       expect(classify(state())).toBe('new');
@@ -159,45 +195,64 @@ describe('kill -9 during eventforge migrate on SQLite', () => {
 });
 
 const postgresSkip = await postgresSkipReason();
-describe.skipIf(postgresSkip !== undefined)(`kill -9 during eventforge migrate on PostgreSQL${postgresSkip === undefined ? '' : `: ${postgresSkip}`}`, () => {
-  it('leaves the old or the new schema every time, and a rerun completes', async () => {
-    const folder = migrationsFolder('postgresql');
-    const first = readMigrations(folder, 'postgresql').filter((m) => m.name === FIRST);
-    const probe = new pg.Client(TEST_DATABASE_URL);
-    await probe.connect();
-    const kills: Kill[] = [];
-    try {
-      for (const [i, delay] of DELAYS.entries()) {
-        const schema = schemas.next();
-        const url = `${TEST_DATABASE_URL}?schema=${schema}`;
-        await migratePostgres(postgresTarget(url), first); // the old schema
-        // The migration's transaction holds the advisory lock Prisma Migrate uses; this test file is its only other user.
-        const holder = async () =>
-          (await probe.query(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND granted`)).rows.length > 0;
-        const kill = await killDuringMigrate(url, folder, delay, holder);
-        kills.push(kill);
-        // The server rolls the killed client's transaction back when it notices the closed socket.
-        while (await holder()) await new Promise((resolve) => setTimeout(resolve, 10));
-        const state = async (): Promise<SchemaState> => {
-          const tables = (await probe.query('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema])).rows.map((r: { tablename: string }) => r.tablename);
-          const history = (await probe.query(`SELECT migration_name, finished_at FROM "${schema}"._prisma_migrations ORDER BY migration_name`)).rows as { migration_name: string; finished_at: unknown }[];
-          let bulkRows = 0;
-          for (const t of tables.filter((t) => t.startsWith('bulk_'))) bulkRows += Number((await probe.query(`SELECT count(*) AS c FROM "${schema}"."${t}"`)).rows[0].c);
-          return { tables, history: history.map((h) => h.migration_name), unfinished: history.filter((h) => h.finished_at === null).length, bulkRows };
-        };
-        const after = classify(await state());
-        expect(after === 'old' || after === 'new', `kill ${i} (after ${delay} ms) left ${JSON.stringify(after)}`).toBe(true);
-        if (kill.midMigration) expect(after).toBe('old');
-        expect(await rerun(url, folder)).toBe(0);
-        expect(classify(await state())).toBe('new');
+describe.skipIf(postgresSkip !== undefined)(
+  `kill -9 during eventforge migrate on PostgreSQL${postgresSkip === undefined ? '' : `: ${postgresSkip}`}`,
+  () => {
+    it('leaves the old or the new schema every time, and a rerun completes', async () => {
+      const folder = migrationsFolder('postgresql');
+      const first = readMigrations(folder, 'postgresql').filter((m) => m.name === FIRST);
+      const probe = new pg.Client(TEST_DATABASE_URL);
+      await probe.connect();
+      const kills: Kill[] = [];
+      try {
+        for (const [i, delay] of DELAYS.entries()) {
+          const schema = schemas.next();
+          const url = `${TEST_DATABASE_URL}?schema=${schema}`;
+          await migratePostgres(postgresTarget(url), first); // the old schema
+          // The migration's transaction holds the advisory lock Prisma Migrate uses; this test file is its only other user.
+          const holder = async () =>
+            (await probe.query(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND granted`))
+              .rows.length > 0;
+          const kill = await killDuringMigrate(url, folder, delay, holder);
+          kills.push(kill);
+          // The server rolls the killed client's transaction back when it notices the closed socket.
+          while (await holder()) await new Promise((resolve) => setTimeout(resolve, 10));
+          const state = async (): Promise<SchemaState> => {
+            const tables = (
+              await probe.query('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema])
+            ).rows.map((r: { tablename: string }) => r.tablename);
+            const history = (
+              await probe.query(
+                `SELECT migration_name, finished_at FROM "${schema}"._prisma_migrations ORDER BY migration_name`,
+              )
+            ).rows as { migration_name: string; finished_at: unknown }[];
+            let bulkRows = 0;
+            for (const t of tables.filter((t) => t.startsWith('bulk_')))
+              bulkRows += Number((await probe.query(`SELECT count(*) AS c FROM "${schema}"."${t}"`)).rows[0].c);
+            return {
+              tables,
+              history: history.map((h) => h.migration_name),
+              unfinished: history.filter((h) => h.finished_at === null).length,
+              bulkRows,
+            };
+          };
+          const after = classify(await state());
+          expect(
+            after === 'old' || after === 'new',
+            `kill ${i} (after ${delay} ms) left ${JSON.stringify(after)}`,
+          ).toBe(true);
+          if (kill.midMigration) expect(after).toBe('old');
+          expect(await rerun(url, folder)).toBe(0);
+          expect(classify(await state())).toBe('new');
+        }
+      } finally {
+        await probe.end();
       }
-    } finally {
-      await probe.end();
-    }
-    report('PostgreSQL', kills);
-    expect(kills.some((k) => k.midMigration)).toBe(true);
-  }, 300_000);
-});
+      report('PostgreSQL', kills);
+      expect(kills.some((k) => k.midMigration)).toBe(true);
+    }, 300_000);
+  },
+);
 
 function report(store: string, kills: readonly Kill[]): void {
   const mid = kills.filter((k) => k.midMigration).length;

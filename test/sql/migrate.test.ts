@@ -53,13 +53,26 @@ describe('eventforge migrate on SQLite', () => {
     expect(second.out).toContain('up to date (1 applied before)');
 
     const db = new Database(file, { readonly: true });
-    const rows = db.prepare('SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, applied_steps_count FROM _prisma_migrations').all();
+    const rows = db
+      .prepare(
+        'SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, applied_steps_count FROM _prisma_migrations',
+      )
+      .all();
     db.close();
-    expect(rows).toEqual([{ migration_name: '20261123000000_event_store', checksum: sha256(storeSql('sqlite')), finished: 1, applied_steps_count: 1 }]);
+    expect(rows).toEqual([
+      {
+        migration_name: '20261123000000_event_store',
+        checksum: sha256(storeSql('sqlite')),
+        finished: 1,
+        applied_steps_count: 1,
+      },
+    ]);
 
     // The recorder sees the migration as applied and uses the tables.
     const recorder = await createSqliteRecorder({ filename: file });
-    await recorder.append([{ streamId: 's', version: 1, topic: 'T.A.E', schemaVersion: 1, timestamp: new Date(), state: Uint8Array.of(1) }]);
+    await recorder.append([
+      { streamId: 's', version: 1, topic: 'T.A.E', schemaVersion: 1, timestamp: new Date(), state: Uint8Array.of(1) },
+    ]);
     await recorder.close();
     expect((await cli('--database', `file:${file}`)).out).toContain('up to date');
   });
@@ -75,7 +88,10 @@ describe('eventforge migrate on SQLite', () => {
     const folder = migrationsFolder('sqlite', { [ADD_INDEX]: ADD_INDEX_SQL });
     const partly = await cli('--database', `file:${file}`, '--migrations', folder, '--status');
     expect(partly.code).toBe(1);
-    expect(partly.out.split('\n').slice(0, 2)).toEqual(['applied  20261123000000_event_store', `pending  ${ADD_INDEX}`]);
+    expect(partly.out.split('\n').slice(0, 2)).toEqual([
+      'applied  20261123000000_event_store',
+      `pending  ${ADD_INDEX}`,
+    ]);
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({ n: 1 });
     db.close();
@@ -87,7 +103,9 @@ describe('eventforge migrate on SQLite', () => {
   it('applies only what is pending, keeping the data', async () => {
     const file = join(temp, 'grow.db');
     const recorder = await createSqliteRecorder({ filename: file }); // the embedded default migrated it
-    await recorder.append([{ streamId: 's', version: 1, topic: 'T.A.E', schemaVersion: 1, timestamp: new Date(), state: Uint8Array.of(1) }]);
+    await recorder.append([
+      { streamId: 's', version: 1, topic: 'T.A.E', schemaVersion: 1, timestamp: new Date(), state: Uint8Array.of(1) },
+    ]);
     await recorder.close();
     const folder = migrationsFolder('sqlite', { [ADD_INDEX]: ADD_INDEX_SQL });
     const run = await cli('--database', `file:${file}`, '--migrations', folder);
@@ -95,10 +113,14 @@ describe('eventforge migrate on SQLite', () => {
     expect(run.out.split('\n')[0]).toBe(`applied ${ADD_INDEX}`);
     expect(run.out).toContain('(1 applied before)');
     const db = new Database(file, { readonly: true });
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'events_topic_idx'").all()).toHaveLength(1);
+    expect(
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'events_topic_idx'").all(),
+    ).toHaveLength(1);
     expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1 });
     db.close();
-    expect((await cli('--database', `file:${file}`, '--migrations', folder)).out).toContain('up to date (2 applied before)');
+    expect((await cli('--database', `file:${file}`, '--migrations', folder)).out).toContain(
+      'up to date (2 applied before)',
+    );
   });
 
   it('refuses a history whose applied migration was edited, and applies nothing', async () => {
@@ -118,12 +140,18 @@ describe('eventforge migrate on SQLite', () => {
 
   it('is all-or-nothing: a failing migration rolls back the whole run', async () => {
     const file = join(temp, 'broken.db');
-    const folder = migrationsFolder('sqlite', { '20270202000000_broken': 'CREATE TABLE "oops" ("x" INTEGER);\nTHIS IS NOT SQL;\n' });
+    const folder = migrationsFolder('sqlite', {
+      '20270202000000_broken': 'CREATE TABLE "oops" ("x" INTEGER);\nTHIS IS NOT SQL;\n',
+    });
     const run = await cli('--database', `file:${file}`, '--migrations', folder);
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/migration 20270202000000_broken failed: .*syntax error.*nothing of this run was applied/);
     const db = new Database(file, { readonly: true });
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('events', 'oops', '_prisma_migrations')").all();
+    const tables = db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('events', 'oops', '_prisma_migrations')",
+      )
+      .all();
     db.close();
     expect(tables).toEqual([]);
   });
@@ -137,7 +165,12 @@ describe('eventforge migrate on SQLite', () => {
   });
 
   it('refuses migrations of the other provider and the in-memory store', async () => {
-    const wrong = await cli('--database', `file:${join(temp, 'wrong.db')}`, '--migrations', storeMigrationsDir('postgresql'));
+    const wrong = await cli(
+      '--database',
+      `file:${join(temp, 'wrong.db')}`,
+      '--migrations',
+      storeMigrationsDir('postgresql'),
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.err).toMatch(/for postgresql, but the database is sqlite/);
     expect((await cli('--database', 'memory:')).code).toBe(2);
@@ -164,21 +197,27 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
 
     const client = new pg.Client(TEST_DATABASE_URL);
     await client.connect();
-    const rows = (await client.query(`SELECT migration_name, checksum FROM "${schema}"._prisma_migrations ORDER BY migration_name`)).rows;
+    const rows = (
+      await client.query(`SELECT migration_name, checksum FROM "${schema}"._prisma_migrations ORDER BY migration_name`)
+    ).rows;
     await client.end();
     expect(rows).toEqual([
       { migration_name: '20261123000000_event_store', checksum: sha256(storeSql('postgresql')) },
       { migration_name: ADD_INDEX, checksum: sha256(ADD_INDEX_SQL) },
     ]);
     const recorder = await createPostgresRecorder({ url });
-    await recorder.append([{ streamId: 's', version: 1, topic: 'T.A.E', schemaVersion: 1, timestamp: new Date(), state: Uint8Array.of(1) }]);
+    await recorder.append([
+      { streamId: 's', version: 1, topic: 'T.A.E', schemaVersion: 1, timestamp: new Date(), state: Uint8Array.of(1) },
+    ]);
     expect(await recorder.maxNotificationId()).toBe(1n);
     await recorder.close();
   });
 
   it('is all-or-nothing: a failing migration leaves not even the schema behind', async () => {
     const schema = schemas.next();
-    const folder = migrationsFolder('postgresql', { '20270202000000_broken': 'CREATE TABLE "oops" ("x" INTEGER);\nTHIS IS NOT SQL;\n' });
+    const folder = migrationsFolder('postgresql', {
+      '20270202000000_broken': 'CREATE TABLE "oops" ("x" INTEGER);\nTHIS IS NOT SQL;\n',
+    });
     const run = await cli('--database', `${TEST_DATABASE_URL}?schema=${schema}`, '--migrations', folder);
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/migration 20270202000000_broken failed: .*syntax error.*nothing of this run was applied/);

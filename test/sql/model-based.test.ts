@@ -16,10 +16,17 @@ const TOPICS = ['T.X.One', 'T.X.Two', 'T.Y.One'];
 
 const append = fc.record({
   kind: fc.constant('append' as const),
-  events: fc.array(fc.record({ stream: fc.constantFrom(...STREAMS), version: fc.integer({ min: 1, max: 6 }), topic: fc.constantFrom(...TOPICS) }), {
-    minLength: 0,
-    maxLength: 4,
-  }),
+  events: fc.array(
+    fc.record({
+      stream: fc.constantFrom(...STREAMS),
+      version: fc.integer({ min: 1, max: 6 }),
+      topic: fc.constantFrom(...TOPICS),
+    }),
+    {
+      minLength: 0,
+      maxLength: 4,
+    },
+  ),
   tracking: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
 });
 const readStream = fc.record({
@@ -37,8 +44,16 @@ const readLog = fc.record({
   limit: fc.integer({ min: 1, max: 6 }),
   topics: fc.subarray(TOPICS),
 });
-const snapshot = fc.record({ kind: fc.constant('snapshot' as const), stream: fc.constantFrom(...STREAMS), version: fc.integer({ min: 1, max: 6 }) });
-const latest = fc.record({ kind: fc.constant('latest' as const), stream: fc.constantFrom(...STREAMS), upTo: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }) });
+const snapshot = fc.record({
+  kind: fc.constant('snapshot' as const),
+  stream: fc.constantFrom(...STREAMS),
+  version: fc.integer({ min: 1, max: 6 }),
+});
+const latest = fc.record({
+  kind: fc.constant('latest' as const),
+  stream: fc.constantFrom(...STREAMS),
+  upTo: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+});
 const operation = fc.oneof({ arbitrary: append, weight: 4 }, readStream, readLog, snapshot, latest);
 
 type Op = typeof operation extends fc.Arbitrary<infer T> ? T : never;
@@ -57,14 +72,22 @@ async function answers(recorder: Recorder, ops: readonly Op[]): Promise<unknown[
         timestamp: new Date(Date.UTC(2024, 0, 1, 0, 0, e.version)),
         state: new TextEncoder().encode(`${e.stream}@${e.version}`),
       }));
-      const tracking = op.tracking === undefined ? undefined : { application: 'App', upstream: 'Up', notificationId: BigInt(op.tracking) };
+      const tracking =
+        op.tracking === undefined
+          ? undefined
+          : { application: 'App', upstream: 'Up', notificationId: BigInt(op.tracking) };
       try {
         const ids = await recorder.append(events, tracking === undefined ? {} : { tracking });
         const all = await allIds();
         out.push({ ok: ids.map((id) => all.indexOf(id)) });
       } catch (error) {
         const e = error as { name: string; streamId?: string; expectedVersion?: number; actualVersion?: number };
-        out.push({ error: e.name, streamId: e.streamId, expectedVersion: e.expectedVersion, actualVersion: e.actualVersion });
+        out.push({
+          error: e.name,
+          streamId: e.streamId,
+          expectedVersion: e.expectedVersion,
+          actualVersion: e.actualVersion,
+        });
       }
     } else if (op.kind === 'readStream') {
       const events = await recorder.readStream(op.stream, {
@@ -73,14 +96,25 @@ async function answers(recorder: Recorder, ops: readonly Op[]): Promise<unknown[
         ...(op.limit === undefined ? {} : { limit: op.limit }),
         descending: op.descending,
       });
-      out.push(events.map((e) => `${e.streamId}@${e.version}:${e.topic}:${new TextDecoder().decode(e.state)}:${e.timestamp.getTime()}`));
+      out.push(
+        events.map(
+          (e) => `${e.streamId}@${e.version}:${e.topic}:${new TextDecoder().decode(e.state)}:${e.timestamp.getTime()}`,
+        ),
+      );
     } else if (op.kind === 'readLog') {
       const all = await allIds();
       const start = op.start < all.length ? all[op.start]! : (all.at(-1) ?? 0n) + 1n;
       const page = await recorder.readNotifications({ start, limit: op.limit, topics: op.topics });
       out.push(page.map((n) => `${all.indexOf(n.id)}:${n.streamId}@${n.version}:${n.topic}`));
     } else if (op.kind === 'snapshot') {
-      await recorder.saveSnapshot({ streamId: op.stream, version: op.version, topic: 'T.X', schemaVersion: 1, timestamp: new Date(0), state: Uint8Array.of(op.version) });
+      await recorder.saveSnapshot({
+        streamId: op.stream,
+        version: op.version,
+        topic: 'T.X',
+        schemaVersion: 1,
+        timestamp: new Date(0),
+        state: Uint8Array.of(op.version),
+      });
       out.push('saved');
     } else {
       const s = await recorder.latestSnapshot(op.stream, op.upTo);
@@ -112,8 +146,15 @@ describe('Prisma recorders agree with the in-memory model', () => {
 });
 
 const skip = await postgresSkipReason();
-describe.skipIf(skip !== undefined)(`Prisma recorders agree with the in-memory model on PostgreSQL${skip ? `: ${skip}` : ''}`, () => {
-  const schemas = new SchemaPool('model');
-  afterAll(() => schemas.dropAll());
-  it('PostgreSQL', () => agrees(() => createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next(), poolSize: 2 }), 15), 180_000);
-});
+describe.skipIf(skip !== undefined)(
+  `Prisma recorders agree with the in-memory model on PostgreSQL${skip ? `: ${skip}` : ''}`,
+  () => {
+    const schemas = new SchemaPool('model');
+    afterAll(() => schemas.dropAll());
+    it(
+      'PostgreSQL',
+      () => agrees(() => createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next(), poolSize: 2 }), 15),
+      180_000,
+    );
+  },
+);

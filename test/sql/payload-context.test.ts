@@ -25,7 +25,9 @@ afterAll(async () => {
 });
 
 let files = 0;
-const stores: { label: string; fresh: () => StoredRows }[] = [{ label: 'SQLite', fresh: () => sqliteRows(dir, `store-${++files}`) }];
+const stores: { label: string; fresh: () => StoredRows }[] = [
+  { label: 'SQLite', fresh: () => sqliteRows(dir, `store-${++files}`) },
+];
 const postgresSkip = await postgresSkipReason();
 if (postgresSkip === undefined) stores.push({ label: 'PostgreSQL', fresh: () => postgresRows(schemas) });
 else describe.skip(`payload context on PostgreSQL: ${postgresSkip}`, () => it('skipped', () => undefined));
@@ -33,7 +35,8 @@ else describe.skip(`payload context on PostgreSQL: ${postgresSkip}`, () => it('s
 const A = 'dog-a';
 const B = 'dog-b';
 const where = 'WHERE stream_id = ? AND version = ?';
-const stateOf = (table: string, stream: string, version: number) => `(SELECT state FROM ${table} WHERE stream_id = '${stream}' AND version = ${version})`;
+const stateOf = (table: string, stream: string, version: number) =>
+  `(SELECT state FROM ${table} WHERE stream_id = '${stream}' AND version = ${version})`;
 
 /** What a tampering case does to the tables, and how a reader then meets it. */
 interface Case {
@@ -120,14 +123,20 @@ const snapshotCases: Case[] = [
   {
     name: "another stream's snapshot (B's snapshot 3 stored as A's)",
     tamper: (db) =>
-      db.run(`INSERT INTO snapshots (stream_id, version, topic, schema_version, timestamp, state) SELECT CAST(? AS TEXT), version, topic, schema_version, timestamp, state FROM snapshots ${where}`, [A, B, 3]),
+      db.run(
+        `INSERT INTO snapshots (stream_id, version, topic, schema_version, timestamp, state) SELECT CAST(? AS TEXT), version, topic, schema_version, timestamp, state FROM snapshots ${where}`,
+        [A, B, 3],
+      ),
     read: latest(A),
     at: [A, 3],
   },
   {
     name: 'an older snapshot replayed at a newer version (A 2 copied as A 3)',
     tamper: (db) =>
-      db.run(`INSERT INTO snapshots (stream_id, version, topic, schema_version, timestamp, state) SELECT stream_id, 3, topic, schema_version, timestamp, state FROM snapshots ${where}`, [A, 2]),
+      db.run(
+        `INSERT INTO snapshots (stream_id, version, topic, schema_version, timestamp, state) SELECT stream_id, 3, topic, schema_version, timestamp, state FROM snapshots ${where}`,
+        [A, 2],
+      ),
     read: latest(A),
     at: [A, 3],
   },
@@ -175,7 +184,11 @@ const snapshotCases: Case[] = [
   },
 ];
 
-async function copyEvent(db: StoredRows, [stream, version]: readonly [string, number], [toStream, toVersion]: readonly [string, number]) {
+async function copyEvent(
+  db: StoredRows,
+  [stream, version]: readonly [string, number],
+  [toStream, toVersion]: readonly [string, number],
+) {
   return db.run(
     `INSERT INTO events (stream_id, version, topic, schema_version, timestamp, state) ` +
       `SELECT CAST(? AS TEXT), CAST(? AS INTEGER), topic, schema_version, timestamp, state FROM events ${where}`,

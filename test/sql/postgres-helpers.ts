@@ -7,7 +7,8 @@ import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 
 /** The server the tests use. @default 'postgresql://postgres@127.0.0.1:5432/test' */
-export const TEST_DATABASE_URL = process.env.EVENTFORGE_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+export const TEST_DATABASE_URL =
+  process.env.EVENTFORGE_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 /** Why the PostgreSQL suites skip, or undefined when they run. */
 export async function postgresSkipReason(): Promise<string | undefined> {

@@ -33,85 +33,93 @@ function connectionCut(cause: unknown): boolean {
   );
 }
 
-describe.skipIf(skip !== undefined)(`PostgreSQL restarted under a running application${skip === undefined ? '' : `: ${skip}`}`, () => {
-  let server: PrivatePostgres;
-  beforeAll(async () => {
-    server = await PrivatePostgres.create();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.destroy();
-  });
+describe.skipIf(skip !== undefined)(
+  `PostgreSQL restarted under a running application${skip === undefined ? '' : `: ${skip}`}`,
+  () => {
+    let server: PrivatePostgres;
+    beforeAll(async () => {
+      server = await PrivatePostgres.create();
+    }, 60_000);
+    afterAll(async () => {
+      await server?.destroy();
+    });
 
-  it('in-flight saves fail with a retryable StoreUnavailableError, nothing is half-stored, and later saves succeed without reopening', async () => {
-    const app = new Application({ domains: [kennelDomain], name: 'Kennel', env: { DATABASE_URL: `${server.url}?schema=restart` } });
-    try {
-      const first = Dog.register('before');
-      await app.save(first);
+    it('in-flight saves fail with a retryable StoreUnavailableError, nothing is half-stored, and later saves succeed without reopening', async () => {
+      const app = new Application({
+        domains: [kennelDomain],
+        name: 'Kennel',
+        env: { DATABASE_URL: `${server.url}?schema=restart` },
+      });
+      try {
+        const first = Dog.register('before');
+        await app.save(first);
 
-      const attempts: Attempt[] = [];
-      let restarted = false;
-      /** Saves dogs of 1 + TRICKS events back to back until a save succeeds after the restart. */
-      const worker = async (w: number) => {
-        for (let n = 0; ; n++) {
-          const dog = Dog.register(`worker ${w} dog ${n}`);
-          for (let t = 0; t < TRICKS; t++) dog.addTrick(`trick ${t}`);
-          const attempt: Attempt = { dog, phase: restarted ? 'after restart' : 'before restart' };
-          attempts.push(attempt);
-          try {
-            await app.save(dog);
-            attempt.outcome = 'stored';
-            if (attempt.phase === 'after restart') return;
-          } catch (error) {
-            attempt.outcome = error;
-            // While the server is down, a save fails at once; don't spin.
-            await new Promise((resolve) => setTimeout(resolve, 5));
+        const attempts: Attempt[] = [];
+        let restarted = false;
+        /** Saves dogs of 1 + TRICKS events back to back until a save succeeds after the restart. */
+        const worker = async (w: number) => {
+          for (let n = 0; ; n++) {
+            const dog = Dog.register(`worker ${w} dog ${n}`);
+            for (let t = 0; t < TRICKS; t++) dog.addTrick(`trick ${t}`);
+            const attempt: Attempt = { dog, phase: restarted ? 'after restart' : 'before restart' };
+            attempts.push(attempt);
+            try {
+              await app.save(dog);
+              attempt.outcome = 'stored';
+              if (attempt.phase === 'after restart') return;
+            } catch (error) {
+              attempt.outcome = error;
+              // While the server is down, a save fails at once; don't spin.
+              await new Promise((resolve) => setTimeout(resolve, 5));
+            }
+          }
+        };
+        const workers = Array.from({ length: WORKERS }, (_, w) => worker(w));
+        // Let the workers get going so that saves are in flight when the server stops.
+        while (attempts.filter((a) => a.outcome === 'stored').length < WORKERS * 2)
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        await server.stop();
+        await new Promise((resolve) => setTimeout(resolve, 100)); // saves keep failing while it is down
+        await server.start();
+        restarted = true;
+        await Promise.all(workers);
+
+        const failures = attempts.filter((a) => a.outcome !== 'stored');
+        const other = failures.filter((a) => !(a.outcome instanceof StoreUnavailableError));
+        expect(other.map((a) => String(a.outcome))).toEqual([]);
+        expect(failures.every((a) => (a.outcome as StoreUnavailableError).retryable)).toBe(true);
+        // Saves running on a connection when the server ended it failed (not hung, not some other
+        // error), and so did saves that could not connect while it was down or starting.
+        const inFlightFailures = failures.filter((a) => connectionCut((a.outcome as Error).cause));
+        expect(inFlightFailures.length).toBeGreaterThan(0);
+        expect(failures.length).toBeGreaterThan(inFlightFailures.length);
+        // Every worker saved after the restart, on the same application.
+        expect(attempts.filter((a) => a.phase === 'after restart' && a.outcome === 'stored').length).toBe(WORKERS);
+
+        const dogs = app.repository(Dog);
+        for (const a of attempts) {
+          const events = await (await app.recorder()).readStream(a.dog.id);
+          if (a.outcome === 'stored') {
+            expect((await dogs.get(a.dog.id)).tricks.length).toBe(TRICKS);
+          } else {
+            // All or nothing: a failed save left no event, or (connection lost during COMMIT) all of them.
+            expect([0, 1 + TRICKS]).toContain(events.length);
+            // Retrying it is safe: it is stored now, or it was stored then and the retry says so.
+            await app.save(a.dog).then(
+              () => expect(events.length).toBe(0),
+              (error: unknown) => expect(error).toBeInstanceOf(ConcurrencyError),
+            );
+            expect((await dogs.get(a.dog.id)).tricks.length).toBe(TRICKS);
           }
         }
-      };
-      const workers = Array.from({ length: WORKERS }, (_, w) => worker(w));
-      // Let the workers get going so that saves are in flight when the server stops.
-      while (attempts.filter((a) => a.outcome === 'stored').length < WORKERS * 2) await new Promise((resolve) => setTimeout(resolve, 5));
-      await server.stop();
-      await new Promise((resolve) => setTimeout(resolve, 100)); // saves keep failing while it is down
-      await server.start();
-      restarted = true;
-      await Promise.all(workers);
-
-      const failures = attempts.filter((a) => a.outcome !== 'stored');
-      const other = failures.filter((a) => !(a.outcome instanceof StoreUnavailableError));
-      expect(other.map((a) => String(a.outcome))).toEqual([]);
-      expect(failures.every((a) => (a.outcome as StoreUnavailableError).retryable)).toBe(true);
-      // Saves running on a connection when the server ended it failed (not hung, not some other
-      // error), and so did saves that could not connect while it was down or starting.
-      const inFlightFailures = failures.filter((a) => connectionCut((a.outcome as Error).cause));
-      expect(inFlightFailures.length).toBeGreaterThan(0);
-      expect(failures.length).toBeGreaterThan(inFlightFailures.length);
-      // Every worker saved after the restart, on the same application.
-      expect(attempts.filter((a) => a.phase === 'after restart' && a.outcome === 'stored').length).toBe(WORKERS);
-
-      const dogs = app.repository(Dog);
-      for (const a of attempts) {
-        const events = await (await app.recorder()).readStream(a.dog.id);
-        if (a.outcome === 'stored') {
-          expect((await dogs.get(a.dog.id)).tricks.length).toBe(TRICKS);
-        } else {
-          // All or nothing: a failed save left no event, or (connection lost during COMMIT) all of them.
-          expect([0, 1 + TRICKS]).toContain(events.length);
-          // Retrying it is safe: it is stored now, or it was stored then and the retry says so.
-          await app.save(a.dog).then(
-            () => expect(events.length).toBe(0),
-            (error: unknown) => expect(error).toBeInstanceOf(ConcurrencyError),
-          );
-          expect((await dogs.get(a.dog.id)).tricks.length).toBe(TRICKS);
-        }
+        expect((await dogs.get(first.id)).name).toBe('before');
+        console.log(
+          `PostgreSQL restart: ${attempts.length} saves, ${inFlightFailures.length} failed in flight at the stop, ` +
+            `${failures.length - inFlightFailures.length} could not connect while it was down, all StoreUnavailableError`,
+        );
+      } finally {
+        await app.close();
       }
-      expect((await dogs.get(first.id)).name).toBe('before');
-      console.log(
-        `PostgreSQL restart: ${attempts.length} saves, ${inFlightFailures.length} failed in flight at the stop, ` +
-          `${failures.length - inFlightFailures.length} could not connect while it was down, all StoreUnavailableError`,
-      );
-    } finally {
-      await app.close();
-    }
-  }, 120_000);
-});
+    }, 120_000);
+  },
+);

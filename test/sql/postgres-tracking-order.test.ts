@@ -24,7 +24,9 @@ describe.skipIf(skip !== undefined)(`tracking order on PostgreSQL${skip ? `: ${s
       // Another writer of (App, Up) records position 9 and has not committed yet.
       await other.query('BEGIN');
       await other.query(`SELECT pg_advisory_xact_lock(hashtext('App'), hashtext('Up'))`);
-      await other.query(`INSERT INTO "${schema}"."tracking" (application, upstream, notification_id) VALUES ('App', 'Up', 9)`);
+      await other.query(
+        `INSERT INTO "${schema}"."tracking" (application, upstream, notification_id) VALUES ('App', 'Up', 9)`,
+      );
 
       let settled = false;
       const save = recorder.append([], { tracking: { application: 'App', upstream: 'Up', notificationId: 5n } });

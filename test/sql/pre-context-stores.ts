@@ -54,7 +54,14 @@ export function preContextStores(name: string) {
     },
     /** The kennel application on `url` with `cipherKey`. */
     kennel(url: string, cipherKey: string, unboundPayloads: 'accept' | 'refuse' = 'accept'): Application {
-      return track(new Application({ name: 'Kennel', domains: [kennelDomain], env: { DATABASE_URL: url, EVENTFORGE_CIPHER_KEY: cipherKey }, unboundPayloads }));
+      return track(
+        new Application({
+          name: 'Kennel',
+          domains: [kennelDomain],
+          env: { DATABASE_URL: url, EVENTFORGE_CIPHER_KEY: cipherKey },
+          unboundPayloads,
+        }),
+      );
     },
   };
 }
@@ -84,7 +91,9 @@ export async function copyFixtureRows(db: StoredRows): Promise<void> {
   const fixture = new Database(FIXTURE_FILE, { readonly: true });
   try {
     for (const table of ['events', 'snapshots']) {
-      const rows = fixture.prepare(`SELECT stream_id, version, topic, schema_version, timestamp, state FROM ${table}`).all() as {
+      const rows = fixture
+        .prepare(`SELECT stream_id, version, topic, schema_version, timestamp, state FROM ${table}`)
+        .all() as {
         stream_id: string;
         version: number;
         topic: string;
@@ -93,9 +102,10 @@ export async function copyFixtureRows(db: StoredRows): Promise<void> {
         state: Uint8Array;
       }[];
       for (const row of rows) {
-        await db.run(`INSERT INTO ${table} (stream_id, version, topic, schema_version, timestamp, state) VALUES (?, ?, ?, ?, ?, ?)`, [
-          row.stream_id, row.version, row.topic, row.schema_version, new Date(row.timestamp).toISOString(), row.state,
-        ]);
+        await db.run(
+          `INSERT INTO ${table} (stream_id, version, topic, schema_version, timestamp, state) VALUES (?, ?, ?, ?, ?, ?)`,
+          [row.stream_id, row.version, row.topic, row.schema_version, new Date(row.timestamp).toISOString(), row.state],
+        );
       }
     }
   } finally {

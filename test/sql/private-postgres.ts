@@ -17,15 +17,19 @@ const ROOT = '/usr/lib/postgresql';
 /** The newest installed server's bin folder, or undefined. */
 function binaries(): string | undefined {
   if (!existsSync(ROOT)) return undefined;
-  const versions = readdirSync(ROOT).filter((v) => existsSync(join(ROOT, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(ROOT)
+    .filter((v) => existsSync(join(ROOT, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions.length === 0 ? undefined : join(ROOT, versions[0]!, 'bin');
 }
 
 /** Why the private-server tests skip, or undefined when they can run (always run under CI=true). */
 export function privatePostgresSkipReason(): string | undefined {
   if (process.env.CI === 'true') return undefined;
-  if (binaries() === undefined) return `no PostgreSQL server binaries under ${ROOT}/*/bin (initdb, pg_ctl); install postgresql or set CI=true`;
-  if (process.getuid?.() !== 0) return 'the private PostgreSQL server is run as the postgres OS user, which needs root; run as root or set CI=true';
+  if (binaries() === undefined)
+    return `no PostgreSQL server binaries under ${ROOT}/*/bin (initdb, pg_ctl); install postgresql or set CI=true`;
+  if (process.getuid?.() !== 0)
+    return 'the private PostgreSQL server is run as the postgres OS user, which needs root; run as root or set CI=true';
   return undefined;
 }
 
@@ -55,8 +59,22 @@ export class PrivatePostgres {
     const bin = binaries();
     if (bin === undefined) throw new Error(`no PostgreSQL server binaries under ${ROOT}/*/bin`);
     const dir = mkdtempSync(join(tmpdir(), 'eventforge-private-pg-'));
-    chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
-    await asPostgres(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+    chownSync(
+      dir,
+      Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+      Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+    );
+    await asPostgres(join(bin, 'initdb'), [
+      '-D',
+      join(dir, 'data'),
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '--no-sync',
+      '-E',
+      'UTF8',
+    ]);
     const server = new PrivatePostgres(bin, dir, await freePort());
     await server.start();
     return server;
@@ -64,7 +82,16 @@ export class PrivatePostgres {
 
   async start(): Promise<void> {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-    await asPostgres(join(this.bin, 'pg_ctl'), ['-D', join(this.dir, 'data'), '-o', options, '-l', join(this.dir, 'log'), '-w', 'start']);
+    await asPostgres(join(this.bin, 'pg_ctl'), [
+      '-D',
+      join(this.dir, 'data'),
+      '-o',
+      options,
+      '-l',
+      join(this.dir, 'log'),
+      '-w',
+      'start',
+    ]);
   }
 
   /** Fast shutdown: the server ends every session (rolling back open transactions) and stops. */
@@ -74,7 +101,9 @@ export class PrivatePostgres {
 
   /** Stops the server (if running) and deletes its folder. */
   async destroy(): Promise<void> {
-    await asPostgres(join(this.bin, 'pg_ctl'), ['-D', join(this.dir, 'data'), '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+    await asPostgres(join(this.bin, 'pg_ctl'), ['-D', join(this.dir, 'data'), '-m', 'immediate', '-w', 'stop']).catch(
+      () => undefined,
+    );
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

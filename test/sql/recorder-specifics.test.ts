@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, EventforgeError, RecorderArgumentError, StoreUnavailableError } from '../../runtime/errors.js';
+import {
+  ConfigurationError,
+  EventforgeError,
+  RecorderArgumentError,
+  StoreUnavailableError,
+} from '../../runtime/errors.js';
 import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/sql/index.js';
 import { postgresTarget } from '../../runtime/sql/postgres-recorder.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
@@ -37,7 +42,9 @@ describe('SQLite recorder', () => {
     db.close();
     const recorder = await createSqliteRecorder({ filename });
     expect(await recorder.append([event('big', 1, 0), event('big', 2, 0)])).toEqual([2n ** 62n + 1n, 2n ** 62n + 2n]);
-    expect((await recorder.readNotifications({ start: 2n ** 62n + 2n, limit: 5 })).map((n) => n.id)).toEqual([2n ** 62n + 2n]);
+    expect((await recorder.readNotifications({ start: 2n ** 62n + 2n, limit: 5 })).map((n) => n.id)).toEqual([
+      2n ** 62n + 2n,
+    ]);
     expect(await recorder.maxNotificationId()).toBe(2n ** 62n + 2n);
     await recorder.close();
   });
@@ -102,7 +109,9 @@ describe('SQLite recorder', () => {
 
   it('refuses versions the table cannot hold, before any SQL', async () => {
     const recorder = await createSqliteRecorder({ filename: ':memory:' });
-    await expect(recorder.append([event('s', 0, 0)])).rejects.toThrow(/events\[0\]\.version must be a positive integer up to 2147483647, got 0$/);
+    await expect(recorder.append([event('s', 0, 0)])).rejects.toThrow(
+      /events\[0\]\.version must be a positive integer up to 2147483647, got 0$/,
+    );
     await expect(recorder.append([event('s', 2 ** 31, 0)])).rejects.toBeInstanceOf(RecorderArgumentError);
     expect(await recorder.maxNotificationId()).toBe(0n);
     await recorder.close();
@@ -120,11 +129,17 @@ describe('PostgreSQL configuration', () => {
   });
 
   it('says which server it cannot reach, without printing the password', async () => {
-    const error = await createPostgresRecorder({ url: 'postgresql://app:s3cret@127.0.0.1:1/db' }).catch((e: unknown) => e);
+    const error = await createPostgresRecorder({ url: 'postgresql://app:s3cret@127.0.0.1:1/db' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoreUnavailableError); // retryable: the server may be starting
-    expect(String(error)).toMatch(/cannot connect to PostgreSQL at postgresql:\/\/app:\*\*\*@127\.0\.0\.1:1\/db: .*ECONNREFUSED.*check DATABASE_URL/);
+    expect(String(error)).toMatch(
+      /cannot connect to PostgreSQL at postgresql:\/\/app:\*\*\*@127\.0\.0\.1:1\/db: .*ECONNREFUSED.*check DATABASE_URL/,
+    );
     expect(String(error)).not.toContain('s3cret');
-    expect(() => postgresTarget('mysql://app:s3cret@h/db')).toThrow(/"mysql:\/\/app:\*\*\*@h\/db" is not a PostgreSQL URL/);
+    expect(() => postgresTarget('mysql://app:s3cret@h/db')).toThrow(
+      /"mysql:\/\/app:\*\*\*@h\/db" is not a PostgreSQL URL/,
+    );
   });
 
   it('refuses URLs and schema names it cannot use, with what to do', () => {
@@ -147,7 +162,9 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
     await admin.query(`ALTER SEQUENCE "${schema}".events_id_seq RESTART WITH ${2n ** 62n + 1n}`);
     await admin.end();
     expect(await recorder.append([event('big', 1, 0), event('big', 2, 0)])).toEqual([2n ** 62n + 1n, 2n ** 62n + 2n]);
-    expect((await recorder.readNotifications({ start: 2n ** 62n + 2n, limit: 5 })).map((n) => n.id)).toEqual([2n ** 62n + 2n]);
+    expect((await recorder.readNotifications({ start: 2n ** 62n + 2n, limit: 5 })).map((n) => n.id)).toEqual([
+      2n ** 62n + 2n,
+    ]);
     expect(await recorder.maxNotificationId()).toBe(2n ** 62n + 2n);
     await recorder.close();
   });
@@ -163,7 +180,9 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
     await recorder.close();
     const admin = new pg.Client(TEST_DATABASE_URL);
     await admin.connect();
-    const stored = await admin.query(`SELECT to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS t FROM "${schema}".events`);
+    const stored = await admin.query(
+      `SELECT to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS t FROM "${schema}".events`,
+    );
     await admin.end();
     expect(stored.rows).toEqual([{ t: '2024-05-06T07:08:09.123' }]);
   });
@@ -175,8 +194,14 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
   });
 
   it('without createTables, a missing table is an error, not a silent creation', async () => {
-    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next(), createTables: false });
-    await expect(recorder.maxNotificationId()).rejects.toThrow(/PostgreSQL schema "ef_specifics_\w+": relation .*events.* does not exist \(TableDoesNotExist\); create the tables with `eventforge migrate`/);
+    const recorder = await createPostgresRecorder({
+      url: TEST_DATABASE_URL,
+      schema: schemas.next(),
+      createTables: false,
+    });
+    await expect(recorder.maxNotificationId()).rejects.toThrow(
+      /PostgreSQL schema "ef_specifics_\w+": relation .*events.* does not exist \(TableDoesNotExist\); create the tables with `eventforge migrate`/,
+    );
     await recorder.close();
   });
 
@@ -196,8 +221,19 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
       url.username = role;
       // Opening checks the migrations without creating anything; appends take the lock.
       const recorder = await createPostgresRecorder({ url: url.toString(), schema });
-      expect(await recorder.append([event('s', 1, 0)], { tracking: { application: 'A', upstream: 'U', notificationId: 1n } })).toHaveLength(1);
-      await recorder.saveSnapshot({ streamId: 's', version: 1, topic: 'T', schemaVersion: 1, timestamp: new Date(), state: Uint8Array.of(1) });
+      expect(
+        await recorder.append([event('s', 1, 0)], {
+          tracking: { application: 'A', upstream: 'U', notificationId: 1n },
+        }),
+      ).toHaveLength(1);
+      await recorder.saveSnapshot({
+        streamId: 's',
+        version: 1,
+        topic: 'T',
+        schemaVersion: 1,
+        timestamp: new Date(),
+        state: Uint8Array.of(1),
+      });
       expect((await recorder.readStream('s')).map((e) => e.version)).toEqual([1]);
       await recorder.close();
     } finally {

@@ -16,7 +16,14 @@ import { FIXTURE_DOGS, FIXTURE_FILE, FIXTURE_KEY } from '../fixtures/pre-context
 import { Dog, kennelDomain } from '../runtime/fixtures/kennel.js';
 import { rejection } from '../runtime/fixtures/rejection.js';
 import { postgresSkipReason } from './postgres-helpers.js';
-import { copyFixtureRows, dogsOf, encryptions, expectedDogs, fixtureIds, preContextStores } from './pre-context-stores.js';
+import {
+  copyFixtureRows,
+  dogsOf,
+  encryptions,
+  expectedDogs,
+  fixtureIds,
+  preContextStores,
+} from './pre-context-stores.js';
 import type { StoredRows } from './stored-rows.js';
 
 const { fixtureCopy, kennel, postgres, sqlite, track } = preContextStores('reencrypt');
@@ -49,7 +56,9 @@ describe('EVENTFORGE_UNBOUND_PAYLOADS=refuse', () => {
 
   it('refuses old records, naming stream and version, until reencryptStore has bound them', async () => {
     const db = fixtureCopy();
-    const early = (await rejection(kennel(db.url, FIXTURE_KEY, 'refuse').repository(Dog).get('fixture-dog-a'))) as DecryptionError;
+    const early = (await rejection(
+      kennel(db.url, FIXTURE_KEY, 'refuse').repository(Dog).get('fixture-dog-a'),
+    )) as DecryptionError;
     expect(early).toBeInstanceOf(DecryptionError);
     expect([early.streamId, early.streamVersion]).toEqual(['fixture-dog-a', 1]);
     expect(early.message).toMatch(/encrypted before payloads were bound .* reencryptStore/);
@@ -62,20 +71,33 @@ describe('EVENTFORGE_UNBOUND_PAYLOADS=refuse', () => {
     await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: FIXTURE_KEY });
     expect(await plantPlain(db)).toBe(1);
     expect((await kennel(db.url, FIXTURE_KEY).repository(Dog).get('fixture-dog-b')).name).toBe('Planted');
-    const refused = (await rejection(kennel(db.url, FIXTURE_KEY, 'refuse').repository(Dog).get('fixture-dog-b'))) as DecryptionError;
-    expect([refused.constructor, refused.streamId, refused.streamVersion]).toEqual([DecryptionError, 'fixture-dog-b', 5]);
+    const refused = (await rejection(
+      kennel(db.url, FIXTURE_KEY, 'refuse').repository(Dog).get('fixture-dog-b'),
+    )) as DecryptionError;
+    expect([refused.constructor, refused.streamId, refused.streamVersion]).toEqual([
+      DecryptionError,
+      'fixture-dog-b',
+      5,
+    ]);
     expect(refused.message).toMatch(/not encrypted/);
   });
 
   it('needs a cipher key, and takes only accept or refuse', () => {
-    const make = (options: Record<string, unknown>) => () => new Application({ domains: [kennelDomain], env: { DATABASE_URL: 'memory:' }, ...options });
-    expect(make({ unboundPayloads: 'refuse' })).toThrow(/unbound payloads are refused, but no cipher key is configured/);
+    const make = (options: Record<string, unknown>) => () =>
+      new Application({ domains: [kennelDomain], env: { DATABASE_URL: 'memory:' }, ...options });
+    expect(make({ unboundPayloads: 'refuse' })).toThrow(
+      /unbound payloads are refused, but no cipher key is configured/,
+    );
     expect(make({ env: { DATABASE_URL: 'memory:', EVENTFORGE_UNBOUND_PAYLOADS: 'refuse' } })).toThrow(/no cipher key/);
     expect(make({ env: { DATABASE_URL: 'memory:', EVENTFORGE_UNBOUND_PAYLOADS: 'sometimes' } })).toThrow(
       'EVENTFORGE_UNBOUND_PAYLOADS=sometimes is not supported; expected accept or refuse',
     );
     expect(make({ unboundPayloads: 'never', cipherKey: FIXTURE_KEY })).toThrow(/unboundPayloads option is never/);
-    expect(new Application({ env: { DATABASE_URL: 'memory:', EVENTFORGE_CIPHER_KEY: FIXTURE_KEY, EVENTFORGE_UNBOUND_PAYLOADS: 'refuse' } }).config.unboundPayloads).toBe('refuse');
+    expect(
+      new Application({
+        env: { DATABASE_URL: 'memory:', EVENTFORGE_CIPHER_KEY: FIXTURE_KEY, EVENTFORGE_UNBOUND_PAYLOADS: 'refuse' },
+      }).config.unboundPayloads,
+    ).toBe('refuse');
   });
 });
 
@@ -83,16 +105,26 @@ describe('reencryptStore on SQLite', () => {
   it('binds every old record, changes nothing a second time, and then a moved payload is refused', async () => {
     const db = fixtureCopy();
     const first = await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: FIXTURE_KEY });
-    expect(first).toEqual({ events: { examined: 7, resealed: 7, unchanged: 0 }, snapshots: { examined: 1, resealed: 1, unchanged: 0 }, refused: [] });
+    expect(first).toEqual({
+      events: { examined: 7, resealed: 7, unchanged: 0 },
+      snapshots: { examined: 1, resealed: 1, unchanged: 0 },
+      refused: [],
+    });
     expect(await encryptions(db)).toEqual(['context']);
     const after = await db.query('SELECT id, state FROM events ORDER BY id');
     const second = await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: FIXTURE_KEY });
-    expect(second).toEqual({ events: { examined: 7, resealed: 0, unchanged: 7 }, snapshots: { examined: 1, resealed: 0, unchanged: 1 }, refused: [] });
+    expect(second).toEqual({
+      events: { examined: 7, resealed: 0, unchanged: 7 },
+      snapshots: { examined: 1, resealed: 0, unchanged: 1 },
+      refused: [],
+    });
     expect(await db.query('SELECT id, state FROM events ORDER BY id')).toEqual(after);
     expect(await dogsOf(kennel(db.url, FIXTURE_KEY), fixtureIds)).toEqual(expectedDogs);
 
     await moveTrick(db);
-    const refused = (await rejection(kennel(db.url, FIXTURE_KEY).repository(Dog).get('fixture-dog-a'))) as DecryptionError;
+    const refused = (await rejection(
+      kennel(db.url, FIXTURE_KEY).repository(Dog).get('fixture-dog-a'),
+    )) as DecryptionError;
     expect(refused).toBeInstanceOf(DecryptionError);
     expect([refused.streamId, refused.streamVersion]).toEqual(['fixture-dog-a', 2]);
   });
@@ -107,7 +139,9 @@ describe('reencryptStore on SQLite', () => {
         // Old payloads carry no context, so a copy under another stream id is as loadable as the original.
         for (const table of ['events', 'snapshots']) {
           sqlite
-            .prepare(`INSERT INTO ${table} (stream_id, version, topic, schema_version, timestamp, state) SELECT stream_id || '#${n}', version, topic, schema_version, timestamp, state FROM ${table} WHERE instr(stream_id, '#') = 0`)
+            .prepare(
+              `INSERT INTO ${table} (stream_id, version, topic, schema_version, timestamp, state) SELECT stream_id || '#${n}', version, topic, schema_version, timestamp, state FROM ${table} WHERE instr(stream_id, '#') = 0`,
+            )
             .run();
         }
       }
@@ -116,19 +150,26 @@ describe('reencryptStore on SQLite', () => {
     const total = (copies + 1) * 8;
 
     // node itself, not the tsx command: tsx runs the script in a child process that SIGKILL would not reach.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'reencrypt-process.ts'), db.url, FIXTURE_KEY], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'reencrypt-process.ts'), db.url, FIXTURE_KEY],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const bound = async () => Number((await db.query("SELECT count(*) AS n FROM events WHERE substr(state, 1, 1) = x'03'"))[0]!['n']);
+    const bound = async () =>
+      Number((await db.query("SELECT count(*) AS n FROM events WHERE substr(state, 1, 1) = x'03'"))[0]!['n']);
     while ((await bound()) < 50) {
-      if (child.exitCode !== null) throw new Error(`the re-encryption ended before it could be killed (exit ${child.exitCode})`);
+      if (child.exitCode !== null)
+        throw new Error(`the re-encryption ended before it could be killed (exit ${child.exitCode})`);
       await new Promise((r) => setTimeout(r, 10));
     }
     child.kill('SIGKILL');
     expect(await exited).toBeNull();
     const done =
-      (await bound()) + Number((await db.query("SELECT count(*) AS n FROM snapshots WHERE substr(state, 1, 1) = x'03'"))[0]!['n']);
+      (await bound()) +
+      Number((await db.query("SELECT count(*) AS n FROM snapshots WHERE substr(state, 1, 1) = x'03'"))[0]!['n']);
     expect(done).toBeGreaterThanOrEqual(50);
     expect(done).toBeLessThan(total);
     expect(await encryptions(db)).toEqual(['context', 'no-context']);
@@ -136,7 +177,9 @@ describe('reencryptStore on SQLite', () => {
     const ids = [...fixtureIds, ...fixtureIds.map((id) => `${id}#${copies}`), ...fixtureIds.map((id) => `${id}#1`)];
     const app = kennel(db.url, FIXTURE_KEY);
     const dogs = Object.values(await dogsOf(app, ids));
-    expect(dogs.map((d) => d.tricks)).toEqual(ids.map((id) => [...FIXTURE_DOGS[id.split('#')[0] as keyof typeof FIXTURE_DOGS].tricks]));
+    expect(dogs.map((d) => d.tricks)).toEqual(
+      ids.map((id) => [...FIXTURE_DOGS[id.split('#')[0] as keyof typeof FIXTURE_DOGS].tricks]),
+    );
 
     const rerun = await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: FIXTURE_KEY });
     expect(rerun.events.resealed + rerun.snapshots.resealed).toBe(total - done);
@@ -157,17 +200,33 @@ describe('reencryptStore on SQLite', () => {
     const stranger = Dog.register('Stranger');
     await kennel(db.url, generateCipherKey()).save(stranger);
 
-    const report = await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: newKey, previousKeys: [oldKey] });
+    const report = await reencryptStore(readStore({ DATABASE_URL: db.url }), {
+      cipherKey: newKey,
+      previousKeys: [oldKey],
+    });
     expect(report.events).toEqual({ examined: 3, resealed: 2, unchanged: 0 });
     expect(report.snapshots).toEqual({ examined: 1, resealed: 1, unchanged: 0 });
-    expect(report.refused).toEqual([{ table: 'events', streamId: stranger.id, version: 1, topic: 'Kennel.Dog.Registered', problem: expect.stringMatching(/authentication failed/) }]);
+    expect(report.refused).toEqual([
+      {
+        table: 'events',
+        streamId: stranger.id,
+        version: 1,
+        topic: 'Kennel.Dog.Registered',
+        problem: expect.stringMatching(/authentication failed/),
+      },
+    ]);
     expect((await kennel(db.url, newKey).repository(Dog).get(rex.id)).tricks.map((t) => t.name)).toEqual(['sit']);
     expect(await rejection(kennel(db.url, oldKey).repository(Dog).get(rex.id))).toBeInstanceOf(DecryptionError);
   });
 
   it('encrypts payloads stored without encryption', async () => {
     const db = sqlite('plain');
-    const plain = new Application({ name: 'Kennel', domains: [kennelDomain], env: { DATABASE_URL: db.url }, snapshotEvery: { Dog: 2 } });
+    const plain = new Application({
+      name: 'Kennel',
+      domains: [kennelDomain],
+      env: { DATABASE_URL: db.url },
+      snapshotEvery: { Dog: 2 },
+    });
     track(plain);
     const rex = Dog.register('Rex');
     rex.addTrick('sit');
@@ -181,31 +240,48 @@ describe('reencryptStore on SQLite', () => {
   });
 
   it('refuses the in-memory store, a bad key and a bad batch size with ConfigurationError', async () => {
-    await expect(reencryptStore({ kind: 'memory' }, { cipherKey: FIXTURE_KEY })).rejects.toThrow(/in-memory store .* nothing to re-encrypt/);
-    await expect(reencryptStore({ kind: 'sqlite', filename: FIXTURE_FILE }, { cipherKey: 'c2hvcnQ=' })).rejects.toThrow(/cipherKey option: an AES-256 key has 32 bytes/);
-    await expect(reencryptStore({ kind: 'sqlite', filename: FIXTURE_FILE }, { cipherKey: FIXTURE_KEY, batchSize: 0 })).rejects.toThrow(/batchSize option is 0/);
+    await expect(reencryptStore({ kind: 'memory' }, { cipherKey: FIXTURE_KEY })).rejects.toThrow(
+      /in-memory store .* nothing to re-encrypt/,
+    );
+    await expect(reencryptStore({ kind: 'sqlite', filename: FIXTURE_FILE }, { cipherKey: 'c2hvcnQ=' })).rejects.toThrow(
+      /cipherKey option: an AES-256 key has 32 bytes/,
+    );
+    await expect(
+      reencryptStore({ kind: 'sqlite', filename: FIXTURE_FILE }, { cipherKey: FIXTURE_KEY, batchSize: 0 }),
+    ).rejects.toThrow(/batchSize option is 0/);
   });
 });
 
 const postgresSkip = await postgresSkipReason();
-describe.skipIf(postgresSkip !== undefined)(`reencryptStore on PostgreSQL${postgresSkip === undefined ? '' : `: ${postgresSkip}`}`, () => {
-  it('binds the old records copied from the fixture, loads them before and after, and a second run changes nothing', async () => {
-    const db = postgres();
-    const app = kennel(db.url, FIXTURE_KEY);
-    await app.recorder(); // creates the tables
-    await copyFixtureRows(db);
-    expect(await encryptions(db)).toEqual(['no-context']);
-    expect(await dogsOf(app, fixtureIds)).toEqual(expectedDogs);
+describe.skipIf(postgresSkip !== undefined)(
+  `reencryptStore on PostgreSQL${postgresSkip === undefined ? '' : `: ${postgresSkip}`}`,
+  () => {
+    it('binds the old records copied from the fixture, loads them before and after, and a second run changes nothing', async () => {
+      const db = postgres();
+      const app = kennel(db.url, FIXTURE_KEY);
+      await app.recorder(); // creates the tables
+      await copyFixtureRows(db);
+      expect(await encryptions(db)).toEqual(['no-context']);
+      expect(await dogsOf(app, fixtureIds)).toEqual(expectedDogs);
 
-    const first = await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: FIXTURE_KEY, batchSize: 3 });
-    expect([first.events.resealed, first.snapshots.resealed, first.refused.length]).toEqual([7, 1, 0]);
-    expect(await encryptions(db)).toEqual(['context']);
-    expect(await dogsOf(app, fixtureIds)).toEqual(expectedDogs);
-    const second = await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: FIXTURE_KEY });
-    expect([second.events.unchanged, second.snapshots.unchanged, second.events.resealed + second.snapshots.resealed]).toEqual([7, 1, 0]);
+      const first = await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: FIXTURE_KEY, batchSize: 3 });
+      expect([first.events.resealed, first.snapshots.resealed, first.refused.length]).toEqual([7, 1, 0]);
+      expect(await encryptions(db)).toEqual(['context']);
+      expect(await dogsOf(app, fixtureIds)).toEqual(expectedDogs);
+      const second = await reencryptStore(readStore({ DATABASE_URL: db.url }), { cipherKey: FIXTURE_KEY });
+      expect([
+        second.events.unchanged,
+        second.snapshots.unchanged,
+        second.events.resealed + second.snapshots.resealed,
+      ]).toEqual([7, 1, 0]);
 
-    await moveTrick(db);
-    const refused = (await rejection(app.repository(Dog).get('fixture-dog-a'))) as DecryptionError;
-    expect([refused.constructor, refused.streamId, refused.streamVersion]).toEqual([DecryptionError, 'fixture-dog-a', 2]);
-  });
-});
+      await moveTrick(db);
+      const refused = (await rejection(app.repository(Dog).get('fixture-dog-a'))) as DecryptionError;
+      expect([refused.constructor, refused.streamId, refused.streamVersion]).toEqual([
+        DecryptionError,
+        'fixture-dog-a',
+        2,
+      ]);
+    });
+  },
+);

@@ -32,9 +32,12 @@ const skip = await postgresSkipReason();
 const stores: [string, () => string][] = [
   ['in-memory', () => 'memory:'],
   ['SQLite file', () => `file:${join(dir, `dogs-${Math.random().toString(36).slice(2)}.sqlite`)}`],
-  ...(skip === undefined ? [['PostgreSQL', () => `${TEST_DATABASE_URL}?schema=${schemas.next()}`] as [string, () => string]] : []),
+  ...(skip === undefined
+    ? [['PostgreSQL', () => `${TEST_DATABASE_URL}?schema=${schemas.next()}`] as [string, () => string]]
+    : []),
 ];
-if (skip !== undefined) describe.skip(`typed repositories on PostgreSQL: ${skip}`, () => it('skipped', () => undefined));
+if (skip !== undefined)
+  describe.skip(`typed repositories on PostgreSQL: ${skip}`, () => it('skipped', () => undefined));
 
 /** The same commands on any store; returns what the repositories saw. */
 async function script(url: string) {

@@ -48,7 +48,10 @@ describe("the store's schema, shipped with the runtime", () => {
     const released = new Database(join(root, 'test/fixtures/versioning/bank-releases.sqlite'), { readonly: true });
     const recorded = released.prepare('SELECT migration_name AS name, checksum FROM _prisma_migrations').all();
     released.close();
-    const shipped = readMigrations(storeMigrationsDir('sqlite'), 'sqlite').map((m) => ({ name: m.name, checksum: m.checksum }));
+    const shipped = readMigrations(storeMigrationsDir('sqlite'), 'sqlite').map((m) => ({
+      name: m.name,
+      checksum: m.checksum,
+    }));
     expect(recorded).toEqual(shipped);
   });
 
@@ -81,18 +84,32 @@ describe('checked-in output of the repositories emitter', () => {
     const emitted = repositoriesEmitter.emit(project!, ctx);
     expect(emitted.filter((f) => f.path.endsWith('repositories.ts'))).toHaveLength(project!.domains.length);
     for (const f of emitted) {
-      expect(readFileSync(join(root, 'generated', f.path), 'utf8'), `generated/${f.path} is stale; run eventforge generate`).toBe(f.contents);
+      expect(
+        readFileSync(join(root, 'generated', f.path), 'utf8'),
+        `generated/${f.path} is stale; run eventforge generate`,
+      ).toBe(f.contents);
     }
   });
 });
 
 /** The model calls the test makes, as the generated client of either provider offers them. */
 interface StoreModels {
-  event: { findMany(): Promise<{ id: bigint; streamId: string; version: number; timestamp: Date; state: Uint8Array }[]> };
-  tracking: { create(args: { data: { application: string; upstream: string; notificationId: bigint } }): Promise<unknown> };
+  event: {
+    findMany(): Promise<{ id: bigint; streamId: string; version: number; timestamp: Date; state: Uint8Array }[]>;
+  };
+  tracking: {
+    create(args: { data: { application: string; upstream: string; notificationId: bigint } }): Promise<unknown>;
+  };
   snapshot: {
     create(args: {
-      data: { streamId: string; version: number; topic: string; schemaVersion: number; timestamp: Date; state: Uint8Array<ArrayBuffer> };
+      data: {
+        streamId: string;
+        version: number;
+        topic: string;
+        schemaVersion: number;
+        timestamp: Date;
+        state: Uint8Array<ArrayBuffer>;
+      };
     }): Promise<unknown>;
   };
   $disconnect(): Promise<void>;
@@ -106,16 +123,40 @@ async function roundTrip(openRecorder: () => Promise<Recorder>, openClient: () =
   const recorder = await openRecorder();
   const timestamp = new Date('2024-05-06T07:08:09.123Z');
   const [id] = await recorder.append([
-    { streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog.Registered', schemaVersion: 2, timestamp, state: Uint8Array.of(1, 2, 3) },
+    {
+      streamId: 'dog-1',
+      version: 1,
+      topic: 'DogSchool.Dog.Registered',
+      schemaVersion: 2,
+      timestamp,
+      state: Uint8Array.of(1, 2, 3),
+    },
   ]);
   await recorder.close();
   const prisma = await openClient();
   try {
     const [row] = await prisma.event.findMany();
-    expect(row).toEqual({ id, streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog.Registered', schemaVersion: 2, timestamp, state: expect.anything() });
+    expect(row).toEqual({
+      id,
+      streamId: 'dog-1',
+      version: 1,
+      topic: 'DogSchool.Dog.Registered',
+      schemaVersion: 2,
+      timestamp,
+      state: expect.anything(),
+    });
     expect(Array.from(row!.state)).toEqual([1, 2, 3]);
     await prisma.tracking.create({ data: { application: 'A', upstream: 'U', notificationId: 2n ** 40n } });
-    await prisma.snapshot.create({ data: { streamId: 'dog-1', version: 1, topic: 'DogSchool.Dog', schemaVersion: 1, timestamp, state: Uint8Array.of(9) } });
+    await prisma.snapshot.create({
+      data: {
+        streamId: 'dog-1',
+        version: 1,
+        topic: 'DogSchool.Dog',
+        schemaVersion: 1,
+        timestamp,
+        state: Uint8Array.of(9),
+      },
+    });
   } finally {
     await prisma.$disconnect();
   }
@@ -133,29 +174,36 @@ describe('Prisma models agree with the migrated tables', () => {
       async () => {
         const { PrismaClient } = (await import(generateStoreClient('sqlite', temp))) as { PrismaClient: StoreClient };
         const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
-        return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: filename }, { timestampFormat: 'unixepoch-ms' }) });
+        return new PrismaClient({
+          adapter: new PrismaBetterSqlite3({ url: filename }, { timestampFormat: 'unixepoch-ms' }),
+        });
       },
     );
   });
 });
 
 const skip = await postgresSkipReason();
-describe.skipIf(skip !== undefined)(`Prisma models agree with the migrated tables on PostgreSQL${skip ? `: ${skip}` : ''}`, () => {
-  const schemas = new SchemaPool('models');
-  afterAll(() => schemas.dropAll());
+describe.skipIf(skip !== undefined)(
+  `Prisma models agree with the migrated tables on PostgreSQL${skip ? `: ${skip}` : ''}`,
+  () => {
+    const schemas = new SchemaPool('models');
+    afterAll(() => schemas.dropAll());
 
-  it('the generated client, configured by postgresTarget as documented, reads and writes what the recorder stores', async () => {
-    // A URL asking for another session time zone: postgresTarget must still give the client UTC,
-    // or the pg adapter would shift every timestamp by the zone's offset.
-    const url = `${TEST_DATABASE_URL}?schema=${schemas.next()}&options=${encodeURIComponent('-c TimeZone=America/New_York')}`;
-    await roundTrip(
-      () => createPostgresRecorder({ url }),
-      async () => {
-        const { PrismaClient } = (await import(generateStoreClient('postgresql', temp))) as { PrismaClient: StoreClient };
-        const { PrismaPg } = await import('@prisma/adapter-pg');
-        const { config, schema } = postgresTarget(url);
-        return new PrismaClient({ adapter: new PrismaPg(config, { schema }) });
-      },
-    );
-  });
-});
+    it('the generated client, configured by postgresTarget as documented, reads and writes what the recorder stores', async () => {
+      // A URL asking for another session time zone: postgresTarget must still give the client UTC,
+      // or the pg adapter would shift every timestamp by the zone's offset.
+      const url = `${TEST_DATABASE_URL}?schema=${schemas.next()}&options=${encodeURIComponent('-c TimeZone=America/New_York')}`;
+      await roundTrip(
+        () => createPostgresRecorder({ url }),
+        async () => {
+          const { PrismaClient } = (await import(generateStoreClient('postgresql', temp))) as {
+            PrismaClient: StoreClient;
+          };
+          const { PrismaPg } = await import('@prisma/adapter-pg');
+          const { config, schema } = postgresTarget(url);
+          return new PrismaClient({ adapter: new PrismaPg(config, { schema }) });
+        },
+      );
+    });
+  },
+);

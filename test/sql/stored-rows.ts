@@ -27,8 +27,14 @@ export function sqliteRows(dir: string, name: string): StoredRows {
   return {
     url: `file:${file}`,
     oneSecondLater: 'timestamp + 1000',
-    query: async (sql, params = []) => open().prepare(sql).all(...params) as Record<string, unknown>[],
-    run: async (sql, params = []) => open().prepare(sql).run(...params).changes,
+    query: async (sql, params = []) =>
+      open()
+        .prepare(sql)
+        .all(...params) as Record<string, unknown>[],
+    run: async (sql, params = []) =>
+      open()
+        .prepare(sql)
+        .run(...params).changes,
     close: async () => {
       db?.close();
     },
@@ -53,7 +59,8 @@ export function postgresRows(schemas: SchemaPool): StoredRows {
   return {
     url: `${TEST_DATABASE_URL}?schema=${schema}`,
     oneSecondLater: "timestamp + interval '1 second'",
-    query: async (sql, params = []) => (await (await open()).query(numbered(sql), [...params])).rows as Record<string, unknown>[],
+    query: async (sql, params = []) =>
+      (await (await open()).query(numbered(sql), [...params])).rows as Record<string, unknown>[],
     run: async (sql, params = []) => (await (await open()).query(numbered(sql), [...params])).rowCount ?? 0,
     close: async () => {
       if (client !== undefined) await (await client).end();

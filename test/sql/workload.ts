@@ -55,7 +55,10 @@ export async function runWriter(
       const [head] = await recorder.readStream(streamId, { descending: true, limit: 1 });
       const from = (head?.version ?? 0) + 1;
       try {
-        const tracking = tracked && done % 2 === 0 ? { application: `Writer${writer}`, upstream: 'Up', notificationId: BigInt(done + 1) } : undefined;
+        const tracking =
+          tracked && done % 2 === 0
+            ? { application: `Writer${writer}`, upstream: 'Up', notificationId: BigInt(done + 1) }
+            : undefined;
         await recorder.append(
           Array.from({ length: count }, (_, i) => event(streamId, from + i, writer)),
           tracking === undefined ? {} : { tracking },

@@ -25,7 +25,8 @@ function against(caseName: string, target = before): Diagnostic[] {
   return checkAgainst({ current, currentPaths: [path], target, compile: compileSources });
 }
 
-const where = (ds: readonly Diagnostic[]) => ds.map((d) => `${d.code} ${d.file}:${d.span.start.line}:${d.span.start.column}`);
+const where = (ds: readonly Diagnostic[]) =>
+  ds.map((d) => `${d.code} ${d.file}:${d.span.start.line}:${d.span.start.column}`);
 
 describe('check --against a schema file', () => {
   it('accepts compatible evolution: a new version, a new event, an enum value, an optional value-object field', () => {
@@ -52,16 +53,40 @@ describe('check --against a schema file', () => {
   it.each([
     ['edited-in-place', 'EF345', 24, 11, 'field "size" was edited in place: Size? became string?'],
     ['history-edited', 'EF345', 30, 15, 'v1 was released without field "note"'],
-    ['state-edited', 'EF345', 14, 9, 'state of Cart v1 was released, and field "owner" was edited in place: string became string?'],
+    [
+      'state-edited',
+      'EF345',
+      14,
+      9,
+      'state of Cart v1 was released, and field "owner" was edited in place: string became string?',
+    ],
     ['version-deleted', 'EF344', 20, 7, 'event Cart.ItemAdded is at version 1, but'],
     ['event-removed', 'EF343', 11, 3, 'event Cart.ItemAdded (topic Shop.Cart.ItemAdded)'],
     ['event-renamed', 'EF343', 11, 3, 'is gone, but events of it may be stored'],
     ['aggregate-renamed', 'EF342', 3, 9, 'aggregate Cart (topic Shop.Cart)'],
-    ['enum-value-removed', 'EF346', 5, 3, 'enum Size lacks "large", which stored data may hold: event Cart.ItemAdded v2 field "size"'],
+    [
+      'enum-value-removed',
+      'EF346',
+      5,
+      3,
+      'enum Size lacks "large", which stored data may hold: event Cart.ItemAdded v2 field "size"',
+    ],
     ['value-object-broken', 'EF347', 10, 7, 'value object Item gained field "price", required and without a default'],
     ['domain-renamed', 'EF341', 3, 9, 'from Shop.* to Store.*'],
-    ['upcast-changed', 'EF348', 28, 11, 'event Cart.ItemAdded v1→v2 was released in test/fixtures/versioning/against/before.domain.yaml, and its upcast changed: "size": added absent became computed by sizeFromItem'],
-    ['value-object-defaulted-field', 'EF347', 10, 7, 'value object Item gained field "discount", required, which stored values lack (its default is not filled in when a stored value is read)'],
+    [
+      'upcast-changed',
+      'EF348',
+      28,
+      11,
+      'event Cart.ItemAdded v1→v2 was released in test/fixtures/versioning/against/before.domain.yaml, and its upcast changed: "size": added absent became computed by sizeFromItem',
+    ],
+    [
+      'value-object-defaulted-field',
+      'EF347',
+      10,
+      7,
+      'value object Item gained field "discount", required, which stored values lack (its default is not filled in when a stored value is read)',
+    ],
   ])('%s → %s at %i:%i', (caseName, code, line, column, message) => {
     const diagnostics = against(caseName);
     expect(where(diagnostics)).toEqual([`${code} ${dir}/${caseName}.domain.yaml:${line}:${column}`]);
@@ -75,11 +100,21 @@ describe('check --against a schema file', () => {
     // ItemAdded at version 2 with only its version 2 left: what `version: 2` without history was before EF300 covered it.
     const current = {
       ...released,
-      domains: [{ ...domain, aggregates: domain.aggregates.map((a) => ({ ...a, events: a.events.map((e) => ({ ...e, versions: e.versions.filter((v) => v.version === e.version) })) })) }],
+      domains: [
+        {
+          ...domain,
+          aggregates: domain.aggregates.map((a) => ({
+            ...a,
+            events: a.events.map((e) => ({ ...e, versions: e.versions.filter((v) => v.version === e.version) })),
+          })),
+        },
+      ],
     };
     const found = compareRevisions(released, current, { revisionLabel: 'HEAD' });
     expect(found.map((d) => d.code)).toEqual(['EF344']);
-    expect(found[0]?.message).toContain('event Cart.ItemAdded was released at version 1 in HEAD, and the history no longer declares it');
+    expect(found[0]?.message).toContain(
+      'event Cart.ItemAdded was released at version 1 in HEAD, and the history no longer declares it',
+    );
   });
 
   it('hints at the rename when one event disappears and one appears', () => {
@@ -99,7 +134,9 @@ describe('check --against a schema file', () => {
   it('EF349 when the target is neither a file, a folder nor a git revision', () => {
     const diagnostics = against('before', 'no-such-revision-or-file');
     expect(diagnostics.map((d) => d.code)).toEqual(['EF349']);
-    expect(diagnostics[0]?.message).toContain('no-such-revision-or-file is neither a file, a folder nor a git revision');
+    expect(diagnostics[0]?.message).toContain(
+      'no-such-revision-or-file is neither a file, a folder nor a git revision',
+    );
   });
 
   it('EF349 when the earlier revision does not compile', () => {
@@ -119,13 +156,19 @@ describe('check --against a git revision', () => {
   const repo = mkdtempSync(join(tmpdir(), 'eventforge-against-git-'));
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
   const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
 
   it('reads the earlier schemas with git show and reports edits, and a deleted schema file', () => {
     mkdirSync(join(repo, 'schemas'));
     git('init', '-q');
     writeFileSync(join(repo, 'schemas/shop.domain.yaml'), readFileSync(before, 'utf8'));
-    writeFileSync(join(repo, 'schemas/bank.domain.yaml'), readFileSync('test/fixtures/versioning/bank-v1/bank.domain.yaml', 'utf8'));
+    writeFileSync(
+      join(repo, 'schemas/bank.domain.yaml'),
+      readFileSync('test/fixtures/versioning/bank-v1/bank.domain.yaml', 'utf8'),
+    );
     git('add', '.');
     git('commit', '-q', '-m', 'release 1');
     // The working tree: Shop's released v2 edited in place, and the Bank schema deleted.
@@ -133,8 +176,17 @@ describe('check --against a git revision', () => {
     rmSync(join(repo, 'schemas/bank.domain.yaml'));
     const path = 'schemas/shop.domain.yaml';
     const current = projectOf([{ path, text: readFileSync(join(repo, path), 'utf8') }]);
-    const diagnostics = checkAgainst({ current, currentPaths: [path], target: 'HEAD', compile: compileSources, cwd: repo });
-    expect(where(diagnostics).sort()).toEqual(['EF340 HEAD:schemas/bank.domain.yaml:4:9', 'EF345 schemas/shop.domain.yaml:24:11']);
+    const diagnostics = checkAgainst({
+      current,
+      currentPaths: [path],
+      target: 'HEAD',
+      compile: compileSources,
+      cwd: repo,
+    });
+    expect(where(diagnostics).sort()).toEqual([
+      'EF340 HEAD:schemas/bank.domain.yaml:4:9',
+      'EF345 schemas/shop.domain.yaml:24:11',
+    ]);
     expect(diagnostics.find((d) => d.code === 'EF340')?.message).toContain('domain Bank of HEAD is gone');
   });
 
@@ -144,10 +196,14 @@ describe('check --against a git revision', () => {
     const current = projectOf([{ path, text: readFileSync(join(repo, path), 'utf8') }]);
     git('add', '-A');
     git('commit', '-q', '-m', 'release 2');
-    expect(checkAgainst({ current, currentPaths: [path], target: 'HEAD~1', compile: compileSources, cwd: repo })).toEqual([
+    expect(
+      checkAgainst({ current, currentPaths: [path], target: 'HEAD~1', compile: compileSources, cwd: repo }),
+    ).toEqual([
       expect.objectContaining({ code: 'EF340' }), // the Bank domain deleted in release 2 is still reported
     ]);
-    expect(checkAgainst({ current, currentPaths: [path], target: 'HEAD', compile: compileSources, cwd: repo })).toEqual([]);
+    expect(checkAgainst({ current, currentPaths: [path], target: 'HEAD', compile: compileSources, cwd: repo })).toEqual(
+      [],
+    );
   });
 });
 
@@ -168,13 +224,25 @@ describe('eventforge check --against (CLI)', () => {
   });
 
   it('the current Bank schema evolves its kept earlier releases compatibly (the fixture copies are faithful)', async () => {
-    expect((await run('check', 'schemas/bank.domain.yaml', '--against', 'test/fixtures/versioning/bank-v1')).code).toBe(0);
-    expect((await run('check', 'schemas/bank.domain.yaml', '--against', 'test/fixtures/versioning/bank-v2/bank.domain.yaml')).code).toBe(0);
+    expect((await run('check', 'schemas/bank.domain.yaml', '--against', 'test/fixtures/versioning/bank-v1')).code).toBe(
+      0,
+    );
+    expect(
+      (await run('check', 'schemas/bank.domain.yaml', '--against', 'test/fixtures/versioning/bank-v2/bank.domain.yaml'))
+        .code,
+    ).toBe(0);
   });
 
   it('the Bank schema at release 2 cannot go back to release 1 (Deposited v2 would be deleted)', async () => {
-    const r = await run('check', 'test/fixtures/versioning/bank-v1/bank.domain.yaml', '--against', 'test/fixtures/versioning/bank-v2');
+    const r = await run(
+      'check',
+      'test/fixtures/versioning/bank-v1/bank.domain.yaml',
+      '--against',
+      'test/fixtures/versioning/bank-v2',
+    );
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/bank-v1\/bank\.domain\.yaml:\d+:\d+: error EF344: event Account\.Deposited is at version 1, but test\/fixtures\/versioning\/bank-v2 released version 2/);
+    expect(r.err).toMatch(
+      /bank-v1\/bank\.domain\.yaml:\d+:\d+: error EF344: event Account\.Deposited is at version 1, but test\/fixtures\/versioning\/bank-v2 released version 2/,
+    );
   });
 });

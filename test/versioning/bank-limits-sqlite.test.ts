@@ -20,16 +20,28 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 async function openApp(file: string): Promise<{ app: Application; close: () => Promise<void> }> {
   const recorder = await createSqliteRecorder({ filename: file });
   const app = new Application({ name: 'Bank', domains: [bankDomain], recorder });
-  return { app, close: async () => { await app.close(); await recorder.close(); } };
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await recorder.close();
+    },
+  };
 }
 
-const limitsOf = (account: BankAccount): Record<string, string> => Object.fromEntries(Object.entries(account.limits).map(([k, v]) => [k, v.toFixed()]));
+const limitsOf = (account: BankAccount): Record<string, string> =>
+  Object.fromEntries(Object.entries(account.limits).map(([k, v]) => [k, v.toFixed()]));
 
 describe('Bank limits: upsert and removeAt by key, stored and loaded', () => {
   it('replays to the same limits from the events alone and from a snapshot', async () => {
     const file = join(work, 'bank.sqlite');
     const first = await openApp(file);
-    const account = BankAccount.create<BankAccount>({ owner: 'Ada', email: 'ada@example.com', currency: 'EUR', openedOn: '2026-01-02' });
+    const account = BankAccount.create<BankAccount>({
+      owner: 'Ada',
+      email: 'ada@example.com',
+      currency: 'EUR',
+      openedOn: '2026-01-02',
+    });
     account.setLimit('daily', new Decimal('100.00'));
     account.setLimit('weekly', new Decimal('500'));
     await first.app.save(account);

@@ -32,14 +32,23 @@ describe('custom upcasters are pinned to their generated signatures', () => {
   });
 
   it('a missing function is a tsc error in generated/bank/upcasters.ts', () => {
-    const { code, output } = typecheck(goodModule.replace('export function depositTransactionId', 'function depositTransactionId'));
+    const { code, output } = typecheck(
+      goodModule.replace('export function depositTransactionId', 'function depositTransactionId'),
+    );
     expect(code).not.toBe(0);
-    expect(output).toMatch(/generated\/bank\/upcasters\.ts\(\d+,\d+\): error TS2339: Property 'depositTransactionId' does not exist/);
+    expect(output).toMatch(
+      /generated\/bank\/upcasters\.ts\(\d+,\d+\): error TS2339: Property 'depositTransactionId' does not exist/,
+    );
   });
 
   it('a function returning the wrong type is a tsc error', () => {
     const { code, output } = typecheck(
-      goodModule.replace("previous: AccountStateV1Closed): 'open' | 'closed'", "previous: AccountStateV1Closed): 'open' | 'shut'").replace("? 'closed' : 'open'", "? 'shut' : 'open'"),
+      goodModule
+        .replace(
+          "previous: AccountStateV1Closed): 'open' | 'closed'",
+          "previous: AccountStateV1Closed): 'open' | 'shut'",
+        )
+        .replace("? 'closed' : 'open'", "? 'shut' : 'open'"),
     );
     expect(code).not.toBe(0);
     expect(output).toMatch(
@@ -50,10 +59,14 @@ describe('custom upcasters are pinned to their generated signatures', () => {
   it('a function reading a field its version does not have is a tsc error', () => {
     // Written against Deposited v1 (`sum`) although the step is v2 → v3.
     const { code, output } = typecheck(
-      goodModule.replace('readonly amount: { toString(): string };', 'readonly sum: { toString(): string };').replace('previous.amount.toString()', 'previous.sum.toString()'),
+      goodModule
+        .replace('readonly amount: { toString(): string };', 'readonly sum: { toString(): string };')
+        .replace('previous.amount.toString()', 'previous.sum.toString()'),
     );
     expect(code).not.toBe(0);
-    expect(output).toMatch(/generated\/bank\/upcasters\.ts\(\d+,\d+\): error TS2322: Type '\(previous: DepositedV2Content\) => string' is not assignable to type '\(previous: DepositedV2\) => string'/);
+    expect(output).toMatch(
+      /generated\/bank\/upcasters\.ts\(\d+,\d+\): error TS2322: Type '\(previous: DepositedV2Content\) => string' is not assignable to type '\(previous: DepositedV2\) => string'/,
+    );
     expect(output).toContain("Property 'sum' is missing in type 'DepositedV2'");
   });
 });

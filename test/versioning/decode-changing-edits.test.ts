@@ -29,7 +29,9 @@ function refusal(schema: { path: string; text: string }, edit: SchemaEdit): stri
   releases.set(schema.path, released);
   const edited = compileOne(schema.path, applySchemaEdit(schema.text, edit));
   if (edited.errors.length > 0 || edited.project === undefined) return edited.errors.map((d) => `check ${d.code}`);
-  const found = compareRevisions(released, edited.project, { revisionLabel: 'the release' }).filter((d) => d.severity === 'error');
+  const found = compareRevisions(released, edited.project, { revisionLabel: 'the release' }).filter(
+    (d) => d.severity === 'error',
+  );
   return found.map((d) => `against ${d.code}`);
 }
 
@@ -71,14 +73,18 @@ describe('fault injection over the example schemas', () => {
       '%s: every one of its edits',
       (_, edits) => {
         expect(edits.length).toBeGreaterThan(0);
-        const accepted = edits.filter(({ schema, edit }) => refusal(schema, edit).length === 0).map(({ edit }) => `${edit.kind} — ${edit.where}`);
+        const accepted = edits
+          .filter(({ schema, edit }) => refusal(schema, edit).length === 0)
+          .map(({ edit }) => `${edit.kind} — ${edit.where}`);
         expect(accepted).toEqual([]);
       },
       120_000,
     );
   });
 
-  it(`accepts all ${compatible.length} compatible edits (new versions with their history, additions, tighter constraints)`, { timeout: 120_000 }, () => {
+  it(`accepts all ${compatible.length} compatible edits (new versions with their history, additions, tighter constraints)`, {
+    timeout: 120_000,
+  }, () => {
     const refused = compatible
       .map(({ schema, edit }) => ({ edit, codes: refusal(schema, edit) }))
       .filter((r) => r.codes.length > 0)

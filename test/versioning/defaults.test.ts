@@ -23,7 +23,10 @@ beforeAll(async () => {
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   project = tempProject(result.files.filter((f) => f.path.startsWith('gadgets/')));
   // The generated upcasters import the custom module by its path relative to the schema.
-  project.write('test/fixtures/versioning/defaults/gadgets.upcasters.ts', readFileSync('test/fixtures/versioning/defaults/gadgets.upcasters.ts', 'utf8'));
+  project.write(
+    'test/fixtures/versioning/defaults/gadgets.upcasters.ts',
+    readFileSync('test/fixtures/versioning/defaults/gadgets.upcasters.ts', 'utf8'),
+  );
   const transcoders = (await import(pathToFileURL(join(project.dir, 'generated/gadgets/transcoders.ts')).href)) as {
     tunedCodec: PayloadCodec<Record<string, unknown>>;
   };
@@ -70,6 +73,7 @@ describe('upcast defaults of every type', () => {
   it('give every read fresh mutable defaults (no shared objects between payloads)', () => {
     const a = tunedCodec.decode({ kept: 'a', gone: 1 }, 1);
     const b = tunedCodec.decode({ kept: 'b', gone: 2 }, 1);
-    for (const field of ['tags', 'limits', 'dim', 'meta', 'blob', 'at', 'price']) expect(a[field], field).not.toBe(b[field]);
+    for (const field of ['tags', 'limits', 'dim', 'meta', 'blob', 'at', 'price'])
+      expect(a[field], field).not.toBe(b[field]);
   });
 });

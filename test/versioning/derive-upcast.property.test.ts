@@ -28,24 +28,32 @@ const enums = new Map<string, EnumDef>([
 const span = (line: number): SourceSpan => ({ file, line, column: 3, offset: line * 40 + 2 });
 
 function fields(line0: number): fc.Arbitrary<FieldDef[]> {
-  return fc.uniqueArray(
-    fc.record({ name: fc.constantFrom(...NAMES), type: fc.constantFrom(...TYPES), optional: fc.boolean(), withDefault: fc.boolean() }),
-    { selector: (f) => f.name, maxLength: NAMES.length },
-  ).map((list) =>
-    list.map((f, i) => {
-      const defaultValue: JsonValue | undefined = f.withDefault && f.type.kind === 'scalar' && f.type.scalar === 'string' ? 'z' : undefined;
-      return {
-        kind: 'field' as const,
-        name: f.name,
-        type: f.type,
-        optional: f.optional,
-        ...(defaultValue === undefined ? {} : { default: defaultValue }),
-        constraints: {},
-        pii: false,
-        span: span(line0 + i),
-      };
-    }),
-  );
+  return fc
+    .uniqueArray(
+      fc.record({
+        name: fc.constantFrom(...NAMES),
+        type: fc.constantFrom(...TYPES),
+        optional: fc.boolean(),
+        withDefault: fc.boolean(),
+      }),
+      { selector: (f) => f.name, maxLength: NAMES.length },
+    )
+    .map((list) =>
+      list.map((f, i) => {
+        const defaultValue: JsonValue | undefined =
+          f.withDefault && f.type.kind === 'scalar' && f.type.scalar === 'string' ? 'z' : undefined;
+        return {
+          kind: 'field' as const,
+          name: f.name,
+          type: f.type,
+          optional: f.optional,
+          ...(defaultValue === undefined ? {} : { default: defaultValue }),
+          constraints: {},
+          pii: false,
+          span: span(line0 + i),
+        };
+      }),
+    );
 }
 
 const declarations: fc.Arbitrary<UpcastDeclaration[]> = fc
@@ -85,7 +93,10 @@ describe('deriveUpcastStep properties', () => {
         const renamedFrom = new Set(step.ops.flatMap((o) => (o.kind === 'rename' ? [o.from] : [])));
         const drops = step.ops.filter((o) => o.kind === 'drop').map((o) => o.field);
         expect(drops.sort()).toEqual(
-          from.filter((f) => !to.some((t) => t.name === f.name) && !renamedFrom.has(f.name)).map((f) => f.name).sort(),
+          from
+            .filter((f) => !to.some((t) => t.name === f.name) && !renamedFrom.has(f.name))
+            .map((f) => f.name)
+            .sort(),
         );
         for (const op of step.ops) {
           if (op.kind === 'keep') expect(from.some((f) => f.name === op.field)).toBe(true);
@@ -128,7 +139,10 @@ describe('deriveUpcastStep properties', () => {
   it('does not depend on the order of fields and declarations', () => {
     fc.assert(
       fc.property(input, fc.integer(), ({ from, to, declarations: decls }, seed) => {
-        const shuffle = <T>(xs: T[]): T[] => [...xs].sort((a, b) => ((JSON.stringify(a).length * 31 + seed) % 7) - ((JSON.stringify(b).length * 31 + seed) % 7));
+        const shuffle = <T>(xs: T[]): T[] =>
+          [...xs].sort(
+            (a, b) => ((JSON.stringify(a).length * 31 + seed) % 7) - ((JSON.stringify(b).length * 31 + seed) % 7),
+          );
         const a = derive(from, to, decls);
         const b = derive(shuffle(from), shuffle(to), shuffle(decls));
         expect(b.step).toEqual(a.step);

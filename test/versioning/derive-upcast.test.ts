@@ -5,7 +5,10 @@ import type { EnumDef, FieldDef, SourceSpan, TypeRef } from '../../generator/ir/
 const file = 'schemas/test.domain.yaml';
 let line = 0;
 const at = (l: number, column = 7): SourceSpan => ({ file, line: l, column, offset: l * 100 + column });
-const scalar = (s: 'string' | 'int' | 'float' | 'decimal' | 'uuid' | 'date' | 'boolean'): TypeRef => ({ kind: 'scalar', scalar: s });
+const scalar = (s: 'string' | 'int' | 'float' | 'decimal' | 'uuid' | 'date' | 'boolean'): TypeRef => ({
+  kind: 'scalar',
+  scalar: s,
+});
 function field(name: string, type: TypeRef, extra: Partial<FieldDef> = {}): FieldDef {
   line += 1;
   return { kind: 'field', name, type, optional: false, constraints: {}, pii: false, span: at(line), ...extra };
@@ -100,7 +103,11 @@ describe('deriveUpcastStep: automatic steps', () => {
   });
 
   it('lets a using declaration override a field that would be automatic', () => {
-    const r = derive([field('n', scalar('int'))], [field('n', scalar('int'))], [{ field: 'n', using: 'recount', span: at(50) }]);
+    const r = derive(
+      [field('n', scalar('int'))],
+      [field('n', scalar('int'))],
+      [{ field: 'n', using: 'recount', span: at(50) }],
+    );
     expect(r.step.ops).toEqual([{ kind: 'custom', field: 'n', functionName: 'recount' }]);
   });
 });
@@ -117,7 +124,11 @@ describe('deriveUpcastStep: refused steps, reported at the field with a hint', (
 
   it('EF320: optional → required, narrowing enums, float → int', () => {
     const r = derive(
-      [field('a', scalar('string'), { optional: true }), field('b', { kind: 'enum', name: 'Big' }), field('c', scalar('float'))],
+      [
+        field('a', scalar('string'), { optional: true }),
+        field('b', { kind: 'enum', name: 'Big' }),
+        field('c', scalar('float')),
+      ],
       [field('a', scalar('string')), field('b', { kind: 'enum', name: 'Small' }), field('c', scalar('int'))],
     );
     expect(r.diagnostics.map((d) => d.code)).toEqual(['EF320', 'EF320', 'EF320']);
@@ -133,18 +144,22 @@ describe('deriveUpcastStep: refused steps, reported at the field with a hint', (
   });
 
   it('EF322: a declaration naming a field the newer version lacks (and spots a rename written backwards)', () => {
-    const r = derive([field('holder', scalar('string'))], [field('owner', scalar('string'))], [
-      { field: 'holder', rename: 'owner', span: at(60, 11) },
-    ]);
+    const r = derive(
+      [field('holder', scalar('string'))],
+      [field('owner', scalar('string'))],
+      [{ field: 'holder', rename: 'owner', span: at(60, 11) }],
+    );
     // owner is then a required new field without a value as well.
     expect(where(r)).toEqual(['EF322@60:11', expect.stringMatching(/^EF321@/)]);
     expect(r.diagnostics[0]?.hint).toBe("the key is the field's name in version 2: write `owner: { rename: holder }`");
   });
 
   it('EF323: both rename and using', () => {
-    const r = derive([field('a', scalar('string'))], [field('b', scalar('string'))], [
-      { field: 'b', rename: 'a', using: 'f', span: at(70, 9) },
-    ]);
+    const r = derive(
+      [field('a', scalar('string'))],
+      [field('b', scalar('string'))],
+      [{ field: 'b', rename: 'a', using: 'f', span: at(70, 9) }],
+    );
     expect(where(r)).toEqual(['EF323@70:9']);
   });
 
@@ -154,17 +169,21 @@ describe('deriveUpcastStep: refused steps, reported at the field with a hint', (
   });
 
   it('EF325: rename from a field the older version lacks', () => {
-    const r = derive([field('sum', scalar('decimal'))], [field('amount', scalar('decimal'))], [
-      { field: 'amount', rename: 'summ', span: at(72, 13) },
-    ]);
+    const r = derive(
+      [field('sum', scalar('decimal'))],
+      [field('amount', scalar('decimal'))],
+      [{ field: 'amount', rename: 'summ', span: at(72, 13) }],
+    );
     expect(where(r)).toEqual(['EF325@72:13']);
     expect(r.diagnostics[0]?.hint).toContain('"sum"');
   });
 
   it('EF326: rename that changes the type', () => {
-    const r = derive([field('sum', scalar('string'))], [field('amount', scalar('decimal'))], [
-      { field: 'amount', rename: 'sum', span: at(73, 13) },
-    ]);
+    const r = derive(
+      [field('sum', scalar('string'))],
+      [field('amount', scalar('decimal'))],
+      [{ field: 'amount', rename: 'sum', span: at(73, 13) }],
+    );
     expect(where(r)).toEqual(['EF326@73:13']);
     expect(r.diagnostics[0]?.hint).toContain('amount: { using: <function> }');
   });
@@ -175,15 +194,23 @@ describe('deriveUpcastStep: refused steps, reported at the field with a hint', (
   });
 
   it('EF328: rename to itself', () => {
-    const r = derive([field('b', scalar('string'))], [field('b', scalar('string'))], [{ field: 'b', rename: 'b', span: at(75, 5) }]);
+    const r = derive(
+      [field('b', scalar('string'))],
+      [field('b', scalar('string'))],
+      [{ field: 'b', rename: 'b', span: at(75, 5) }],
+    );
     expect(where(r)).toEqual(['EF328@75:5']);
   });
 
   it('EF329: the same field declared twice', () => {
-    const r = derive([field('a', scalar('string'))], [field('b', scalar('string'))], [
-      { field: 'b', rename: 'a', span: at(76, 5) },
-      { field: 'b', using: 'f', span: at(77, 5) },
-    ]);
+    const r = derive(
+      [field('a', scalar('string'))],
+      [field('b', scalar('string'))],
+      [
+        { field: 'b', rename: 'a', span: at(76, 5) },
+        { field: 'b', using: 'f', span: at(77, 5) },
+      ],
+    );
     expect(where(r)).toEqual(['EF329@77:5']);
     expect(r.step.ops).toEqual([{ kind: 'rename', field: 'b', from: 'a' }]);
   });
@@ -191,7 +218,10 @@ describe('deriveUpcastStep: refused steps, reported at the field with a hint', (
 
 describe('deriveUpcastStep: hints', () => {
   it('EF321 suggests the rename when a gone field of a fitting type is there', () => {
-    const r = derive([field('holder', scalar('string')), field('closed', scalar('boolean'))], [field('owner', scalar('string'))]);
+    const r = derive(
+      [field('holder', scalar('string')), field('closed', scalar('boolean'))],
+      [field('owner', scalar('string'))],
+    );
     expect(r.diagnostics.map((d) => d.code)).toEqual(['EF321']);
     expect(r.diagnostics[0]?.hint).toBe(
       'if it is "holder" renamed: add under history 1: upcast: { owner: { rename: holder } }; otherwise add under history 1: upcast: { owner: { using: <function> } }; or make it optional (string?) or give it a default',
@@ -200,6 +230,8 @@ describe('deriveUpcastStep: hints', () => {
 
   it('EF321 does not suggest a rename from a field of another type', () => {
     const r = derive([field('closed', scalar('boolean'))], [field('owner', scalar('string'))]);
-    expect(r.diagnostics[0]?.hint).toBe('add under history 1: upcast: { owner: { using: <function> } }; or make it optional (string?) or give it a default');
+    expect(r.diagnostics[0]?.hint).toBe(
+      'add under history 1: upcast: { owner: { using: <function> } }; or make it optional (string?) or give it a default',
+    );
   });
 });

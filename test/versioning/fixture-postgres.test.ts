@@ -35,7 +35,14 @@ describe.skipIf(skip !== undefined)('the Bank fixture on PostgreSQL', () => {
       for (const account of accounts) {
         const stream: StoredEvent[] = events
           .filter((e) => e.streamId === account.id)
-          .map(({ streamId, version, topic, schemaVersion, timestamp, state }) => ({ streamId, version, topic, schemaVersion, timestamp, state }));
+          .map(({ streamId, version, topic, schemaVersion, timestamp, state }) => ({
+            streamId,
+            version,
+            topic,
+            schemaVersion,
+            timestamp,
+            state,
+          }));
         await recorder.append(stream);
         const snapshot = await source.latestSnapshot(account.id);
         if (snapshot !== undefined) await recorder.saveSnapshot(snapshot);
@@ -59,7 +66,9 @@ describe.skipIf(skip !== undefined)('the Bank fixture on PostgreSQL', () => {
     for (const account of accounts) {
       const loaded = await app.repository(BankAccount).get(account.id);
       expect(loaded.version).toBe(eventCount(account));
-      expect(accountStateCodec.encode(loaded.takeSnapshot().state)).toEqual(accountStateCodec.encode(expectedState(account) as AccountState));
+      expect(accountStateCodec.encode(loaded.takeSnapshot().state)).toEqual(
+        accountStateCodec.encode(expectedState(account) as AccountState),
+      );
       const snapshot = await recorder.latestSnapshot(account.id);
       // Every stream of at least SNAPSHOT_EVERY events got a state-v1 snapshot from release 1 or 2.
       expect(snapshot?.schemaVersion).toBe(eventCount(account) >= SNAPSHOT_EVERY ? 1 : undefined);
@@ -71,6 +80,8 @@ describe.skipIf(skip !== undefined)('the Bank fixture on PostgreSQL', () => {
     const [last] = await recorder.readStream(carol.id, { descending: true, limit: 1 });
     await recorder.append([{ ...last!, version: last!.version + 1, schemaVersion: 7 }]);
     await expect(app.repository(BankAccount).get(carol.id)).rejects.toThrow(UnknownSchemaVersionError);
-    await expect(app.repository(BankAccount).get(carol.id)).rejects.toThrow(`stream ${carol.id}, version ${last!.version + 1}`);
+    await expect(app.repository(BankAccount).get(carol.id)).rejects.toThrow(
+      `stream ${carol.id}, version ${last!.version + 1}`,
+    );
   });
 });

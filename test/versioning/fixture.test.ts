@@ -16,7 +16,13 @@ import type { AccountState, Deposited } from '../../generated/bank/types.js';
 import { Application, UnknownSchemaVersionError, UnknownTopicError, type Recorder } from '../../runtime/index.js';
 import { createSqliteRecorder } from '../../runtime/sql/index.js';
 import { depositTransactionId } from '../../schemas/bank.upcasters.js';
-import { accounts, eventCount, expectedState, SNAPSHOT_EVERY, type ScenarioAccount } from '../fixtures/versioning/bank-scenario.js';
+import {
+  accounts,
+  eventCount,
+  expectedState,
+  SNAPSHOT_EVERY,
+  type ScenarioAccount,
+} from '../fixtures/versioning/bank-scenario.js';
 import { rejection } from '../runtime/fixtures/rejection.js';
 import { BankAccount } from './support/bank-account.js';
 
@@ -34,7 +40,9 @@ afterEach(async () => {
 
 let copies = 0;
 /** A private copy of the fixture (reading never changes the kept file), optionally edited with SQL first. */
-async function openCopy(sql?: (db: Database.Database) => void): Promise<{ app: Application; recorder: Recorder; file: string }> {
+async function openCopy(
+  sql?: (db: Database.Database) => void,
+): Promise<{ app: Application; recorder: Recorder; file: string }> {
   const file = join(work, `copy-${++copies}.sqlite`);
   copyFileSync(FIXTURE, file);
   if (sql !== undefined) {
@@ -60,8 +68,12 @@ const byId = (id: string): ScenarioAccount => accounts.find((a) => a.id === id)!
 describe('the Bank fixture written by releases 1 and 2', () => {
   it('holds what the test relies on: Deposited v1 and v2 events, state v1 snapshots', () => {
     const db = new Database(FIXTURE, { readonly: true });
-    const versions = db.prepare("SELECT DISTINCT schema_version AS v FROM events WHERE topic = 'Bank.Account.Deposited' ORDER BY v").all();
-    const snapshots = db.prepare('SELECT stream_id AS id, version, schema_version AS v FROM snapshots ORDER BY stream_id').all();
+    const versions = db
+      .prepare("SELECT DISTINCT schema_version AS v FROM events WHERE topic = 'Bank.Account.Deposited' ORDER BY v")
+      .all();
+    const snapshots = db
+      .prepare('SELECT stream_id AS id, version, schema_version AS v FROM snapshots ORDER BY stream_id')
+      .all();
     db.close();
     expect(versions).toEqual([{ v: 1 }, { v: 2 }]);
     expect(snapshots).toEqual(snapshotted.map((a) => ({ id: a.id, version: SNAPSHOT_EVERY, v: 1 })));
@@ -99,7 +111,8 @@ describe('the Bank fixture written by releases 1 and 2', () => {
   it('reads every stored Deposited, v1 and v2, as v3 through the notification log', async () => {
     const { app } = await openCopy();
     const deposits: Deposited[] = [];
-    for await (const logged of app.log.readAll(1n, 500, ['Bank.Account.Deposited'])) deposits.push(logged.event as Deposited);
+    for await (const logged of app.log.readAll(1n, 500, ['Bank.Account.Deposited']))
+      deposits.push(logged.event as Deposited);
     const expected = accounts.flatMap((a) =>
       [...a.release1, ...a.release2].flatMap((s) => ('deposit' in s ? [{ id: a.id, ...s.deposit }] : [])),
     );
@@ -110,7 +123,11 @@ describe('the Bank fixture written by releases 1 and 2', () => {
       const reference = d.reference ?? '';
       expect(event!.data.reference).toBe(reference);
       expect(event!.data.transactionId).toBe(
-        depositTransactionId({ amount: new Decimal(d.amount), reference, ...(d.note === undefined ? {} : { note: d.note }) }),
+        depositTransactionId({
+          amount: new Decimal(d.amount),
+          reference,
+          ...(d.note === undefined ? {} : { note: d.note }),
+        }),
       );
       expect('occurredAt' in event!.data).toBe(false);
     }
@@ -132,20 +149,36 @@ describe('refusing the unknown, end to end (item 5)', () => {
   const alice = accounts[0]!;
 
   it('an event stored at a schema version newer than the code: UnknownSchemaVersionError naming stream, version and topic', async () => {
-    const { app } = await openCopy((db) => db.prepare('UPDATE events SET schema_version = 4 WHERE stream_id = ? AND version = 5').run(alice.id));
+    const { app } = await openCopy((db) =>
+      db.prepare('UPDATE events SET schema_version = 4 WHERE stream_id = ? AND version = 5').run(alice.id),
+    );
     const error = await rejection(app.repository(BankAccount).get(alice.id));
     expect(error).toBeInstanceOf(UnknownSchemaVersionError);
     const e = error as UnknownSchemaVersionError;
-    expect([e.topic, e.schemaVersion, e.knownVersion, e.streamId, e.streamVersion]).toEqual(['Bank.Account.Deposited', 4, 3, alice.id, 5]);
+    expect([e.topic, e.schemaVersion, e.knownVersion, e.streamId, e.streamVersion]).toEqual([
+      'Bank.Account.Deposited',
+      4,
+      3,
+      alice.id,
+      5,
+    ]);
     expect(e.message).toContain(`stream ${alice.id}, version 5`);
   });
 
   it('a snapshot stored at a state version newer than the code: UnknownSchemaVersionError', async () => {
-    const { app } = await openCopy((db) => db.prepare('UPDATE snapshots SET schema_version = 3 WHERE stream_id = ?').run(alice.id));
+    const { app } = await openCopy((db) =>
+      db.prepare('UPDATE snapshots SET schema_version = 3 WHERE stream_id = ?').run(alice.id),
+    );
     const error = await rejection(app.repository(BankAccount).get(alice.id));
     expect(error).toBeInstanceOf(UnknownSchemaVersionError);
     const e = error as UnknownSchemaVersionError;
-    expect([e.topic, e.schemaVersion, e.knownVersion, e.streamId, e.streamVersion]).toEqual(['Bank.Account', 3, 2, alice.id, 3]);
+    expect([e.topic, e.schemaVersion, e.knownVersion, e.streamId, e.streamVersion]).toEqual([
+      'Bank.Account',
+      3,
+      2,
+      alice.id,
+      3,
+    ]);
   });
 
   it('an event whose topic no domain declares: UnknownTopicError naming stream and version', async () => {
@@ -159,7 +192,9 @@ describe('refusing the unknown, end to end (item 5)', () => {
   });
 
   it('the notification log refuses the unknown too, rather than skipping it', async () => {
-    const { app } = await openCopy((db) => db.prepare("UPDATE events SET schema_version = 9 WHERE topic = 'Bank.Account.Tagged'").run());
+    const { app } = await openCopy((db) =>
+      db.prepare("UPDATE events SET schema_version = 9 WHERE topic = 'Bank.Account.Tagged'").run(),
+    );
     await expect(app.log.select(1n, 100)).rejects.toBeInstanceOf(UnknownSchemaVersionError);
   });
 

@@ -15,7 +15,8 @@ const cases = readdirSync(dir)
     const text = readFileSync(path, 'utf8');
     const line = /^# expect: (.*)$/m.exec(text)?.[1];
     if (line === undefined) throw new Error(`${path} has no "# expect:" line`);
-    const expected = line === 'nothing' ? [] : line.split(', ').map((e) => `${path}:${e.split(' ')[1]} ${e.split(' ')[0]}`);
+    const expected =
+      line === 'nothing' ? [] : line.split(', ').map((e) => `${path}:${e.split(' ')[1]} ${e.split(' ')[0]}`);
     return { file, path, text, expected };
   });
 
@@ -23,7 +24,17 @@ describe('evolution rules: failing schemas', () => {
   it('covers every code derive-upcast can raise from YAML', () => {
     const codes = new Set(cases.flatMap((c) => c.expected.map((e) => e.split(' ')[1])));
     // EF329 (a field declared twice) is refused by the YAML parser first: derive-upcast.test.ts covers it.
-    expect([...codes].sort()).toEqual(['EF320', 'EF321', 'EF322', 'EF323', 'EF324', 'EF325', 'EF326', 'EF327', 'EF328']);
+    expect([...codes].sort()).toEqual([
+      'EF320',
+      'EF321',
+      'EF322',
+      'EF323',
+      'EF324',
+      'EF325',
+      'EF326',
+      'EF327',
+      'EF328',
+    ]);
   });
 
   it.each(cases)('$file', ({ path, text, expected }) => {
@@ -38,7 +49,9 @@ describe('evolution rules: failing schemas', () => {
   it('the hint of a missing upcaster shows the exact line to add', () => {
     const c = cases.find((x) => x.file === 'type-changed.domain.yaml')!;
     const [d] = compile({ sources: [{ path: c.path, text: c.text }], skipEmit: true }).diagnostics;
-    expect(d?.message).toBe('event Dog.TrickAdded v1→v2: field "trick" changes from string to Trick, and no upcaster says how to convert it');
+    expect(d?.message).toBe(
+      'event Dog.TrickAdded v1→v2: field "trick" changes from string to Trick, and no upcaster says how to convert it',
+    );
     expect(d?.hint).toBe('add under history 1: upcast: { trick: { using: <function> } }');
   });
 });

@@ -25,7 +25,9 @@ function rows(file: string): { events: Row[]; snapshots: Row[] } {
   const db = new Database(file, { readonly: true });
   try {
     const select = (table: string) =>
-      db.prepare(`SELECT stream_id, version, topic, schema_version, state FROM ${table} ORDER BY stream_id, version`).all() as Row[];
+      db
+        .prepare(`SELECT stream_id, version, topic, schema_version, state FROM ${table} ORDER BY stream_id, version`)
+        .all() as Row[];
     return { events: select('events'), snapshots: select('snapshots') };
   } finally {
     db.close();
@@ -40,14 +42,21 @@ function snapshotContent(row: Row): unknown {
 
 describe('make-fixture.ts', () => {
   it('made a fixture that git tracks (*.sqlite is ignored, so it must be added with -f)', () => {
-    const run = spawnSync('git', ['ls-files', '--error-unmatch', 'test/fixtures/versioning/bank-releases.sqlite'], { encoding: 'utf8' });
-    expect(run.stderr, 'a fresh checkout would lack the fixture: git add -f test/fixtures/versioning/bank-releases.sqlite').toBe('');
+    const run = spawnSync('git', ['ls-files', '--error-unmatch', 'test/fixtures/versioning/bank-releases.sqlite'], {
+      encoding: 'utf8',
+    });
+    expect(
+      run.stderr,
+      'a fresh checkout would lack the fixture: git add -f test/fixtures/versioning/bank-releases.sqlite',
+    ).toBe('');
     expect(run.status).toBe(0);
   });
 
   it('reproduces test/fixtures/versioning/bank-releases.sqlite', () => {
     const fresh = join(work, 'fresh.sqlite');
-    const run = spawnSync(resolve('node_modules/.bin/tsx'), ['test/fixtures/versioning/make-fixture.ts', fresh], { encoding: 'utf8' });
+    const run = spawnSync(resolve('node_modules/.bin/tsx'), ['test/fixtures/versioning/make-fixture.ts', fresh], {
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('"topic":"Bank.Account.Deposited","v":1');

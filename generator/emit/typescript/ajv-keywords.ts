@@ -59,7 +59,8 @@ export function addEventforgeKeywords(ajv: Ajv): void {
       code(cxt) {
         const compare = runtimeFunc(cxt, RUNTIME_CHECKS.compare);
         const format = runtimeFunc(cxt, RUNTIME_CHECKS.decimal);
-        const outside = op === '<' ? _`${compare}(${cxt.data}, ${cxt.schema}) < 0` : _`${compare}(${cxt.data}, ${cxt.schema}) > 0`;
+        const outside =
+          op === '<' ? _`${compare}(${cxt.data}, ${cxt.schema}) < 0` : _`${compare}(${cxt.data}, ${cxt.schema}) > 0`;
         cxt.fail(_`${format}(${cxt.data}) && ${outside}`);
       },
       error: { message: (cxt) => _`${words + String(cxt.schema)}` },

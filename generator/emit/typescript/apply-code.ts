@@ -26,7 +26,13 @@ function elementType(type: TypeRef): TypeRef {
 }
 
 /** The new value of the op's state field, given its current value `current`. */
-function opExpr(op: ApplyOpDef, aggregate: AggregateDef, current: string, scope: DomainScope, needs: ApplyNeeds): string {
+function opExpr(
+  op: ApplyOpDef,
+  aggregate: AggregateDef,
+  current: string,
+  scope: DomainScope,
+  needs: ApplyNeeds,
+): string {
   const field = stateField(aggregate, op.stateField);
   switch (op.kind) {
     case 'assign':
@@ -38,7 +44,13 @@ function opExpr(op: ApplyOpDef, aggregate: AggregateDef, current: string, scope:
       return `removeFirst(${current}, ${sourceExpr(op.source, elementType(field.type), scope, needs)})`;
     case 'increment':
     case 'decrement':
-      return arithmetic(op.kind === 'increment' ? 'add' : 'subtract', field.type, current, sourceExpr(op.source, field.type, scope, needs), needs);
+      return arithmetic(
+        op.kind === 'increment' ? 'add' : 'subtract',
+        field.type,
+        current,
+        sourceExpr(op.source, field.type, scope, needs),
+        needs,
+      );
     default:
       return keyedOpExpr(op, field, current, scope, needs);
   }
@@ -49,26 +61,41 @@ function opsTouchOneFieldEach(ops: readonly ApplyOpDef[]): boolean {
 }
 
 /** Statements computing the state after a declarative non-creation event, from `state`. */
-function writeDeclarative(w: CodeWriter, aggregate: AggregateDef, ops: readonly ApplyOpDef[], scope: DomainScope, needs: ApplyNeeds): void {
+function writeDeclarative(
+  w: CodeWriter,
+  aggregate: AggregateDef,
+  ops: readonly ApplyOpDef[],
+  scope: DomainScope,
+  needs: ApplyNeeds,
+): void {
   if (ops.length === 0) {
     w.writeLine('return state;');
   } else if (opsTouchOneFieldEach(ops)) {
     w.writeLine('return {').indent(() => {
       w.writeLine('...state,');
-      for (const op of ops) w.writeLine(`${op.stateField}: ${opExpr(op, aggregate, `state.${op.stateField}`, scope, needs)},`);
+      for (const op of ops)
+        w.writeLine(`${op.stateField}: ${opExpr(op, aggregate, `state.${op.stateField}`, scope, needs)},`);
     });
     w.writeLine('};');
   } else {
     // Ops on the same field apply in order, each to the result of the previous one.
     needs.mutable = true;
     w.writeLine(`const next: Mutable<${stateTypeName(aggregate.name)}> = { ...state };`);
-    for (const op of ops) w.writeLine(`next.${op.stateField} = ${opExpr(op, aggregate, `next.${op.stateField}`, scope, needs)};`);
+    for (const op of ops)
+      w.writeLine(`next.${op.stateField} = ${opExpr(op, aggregate, `next.${op.stateField}`, scope, needs)};`);
     w.writeLine('return next;');
   }
 }
 
 /** Statements building the first state from a declarative creation event. */
-function writeCreation(w: CodeWriter, aggregate: AggregateDef, event: EventDef, ops: readonly ApplyOpDef[], scope: DomainScope, needs: ApplyNeeds): void {
+function writeCreation(
+  w: CodeWriter,
+  aggregate: AggregateDef,
+  event: EventDef,
+  ops: readonly ApplyOpDef[],
+  scope: DomainScope,
+  needs: ApplyNeeds,
+): void {
   const assigned = new Map(ops.filter((o) => o.kind === 'assign').map((o) => [o.stateField, o]));
   const later = ops.filter((o) => o.kind !== 'assign' || assigned.get(o.stateField) !== o);
   const eventField = (name: string): FieldDef | undefined => event.fields.find((f) => f.name === name);
@@ -79,7 +106,8 @@ function writeCreation(w: CodeWriter, aggregate: AggregateDef, event: EventDef, 
     if (op !== undefined) {
       const value = sourceExpr(op.source, field.type, scope, needs);
       const source = op.source.kind === 'eventField' ? eventField(op.source.field) : undefined;
-      if (source?.optional === true && field.optional) conditional.push(`if (${value} !== undefined) next.${field.name} = ${value};`);
+      if (source?.optional === true && field.optional)
+        conditional.push(`if (${value} !== undefined) next.${field.name} = ${value};`);
       else entries.push(`${field.name}: ${value},`);
     } else if (field.default !== undefined) {
       entries.push(`${field.name}: ${literal(field.type, field.default, scope, needs)},`);
@@ -90,7 +118,9 @@ function writeCreation(w: CodeWriter, aggregate: AggregateDef, event: EventDef, 
     } else if (field.type.kind === 'map') {
       entries.push(`${field.name}: {},`);
     } else {
-      throw new InternalError(`creation event ${event.name} leaves required state field ${aggregate.name}.${field.name} unset`);
+      throw new InternalError(
+        `creation event ${event.name} leaves required state field ${aggregate.name}.${field.name} unset`,
+      );
     }
   }
   const mutable = conditional.length > 0 || later.length > 0;
@@ -100,7 +130,8 @@ function writeCreation(w: CodeWriter, aggregate: AggregateDef, event: EventDef, 
   w.writeLine('};');
   if (!mutable) return;
   conditional.forEach((line) => w.writeLine(line));
-  for (const op of later) w.writeLine(`next.${op.stateField} = ${opExpr(op, aggregate, `next.${op.stateField}`, scope, needs)};`);
+  for (const op of later)
+    w.writeLine(`next.${op.stateField} = ${opExpr(op, aggregate, `next.${op.stateField}`, scope, needs)};`);
   w.writeLine('return next;');
 }
 
@@ -115,7 +146,8 @@ export function writeMutate(w: CodeWriter, aggregate: AggregateDef, scope: Domai
       w.writeLine(`case ${quote(event.name)}: {`).indent(() => {
         w.writeLine(`if (state !== undefined) throw outOfOrder(${name}, event.type, true);`);
         if (event.apply.kind === 'custom') w.writeLine(`return this.${handlerMethodName(event.name)}(event);`);
-        else writeCreation(w, aggregate, event, event.apply.kind === 'declarative' ? event.apply.ops : [], scope, needs);
+        else
+          writeCreation(w, aggregate, event, event.apply.kind === 'declarative' ? event.apply.ops : [], scope, needs);
       });
       w.writeLine('}');
     }

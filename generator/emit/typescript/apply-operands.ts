@@ -24,7 +24,13 @@ export function sourceExpr(source: ApplySourceDef, target: TypeRef, scope: Domai
 }
 
 /** `current ± amount` for a numeric type; decimals exactly. */
-export function arithmetic(kind: 'add' | 'subtract', type: TypeRef, current: string, amount: string, needs: ApplyNeeds): string {
+export function arithmetic(
+  kind: 'add' | 'subtract',
+  type: TypeRef,
+  current: string,
+  amount: string,
+  needs: ApplyNeeds,
+): string {
   if (type.kind === 'scalar' && type.scalar === 'decimal') {
     const helper = kind === 'add' ? 'addDecimal' : 'subtractDecimal';
     needs[helper] = true;

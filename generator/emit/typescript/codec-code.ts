@@ -49,7 +49,14 @@ export function readerRef(type: TypeRef, helpers: Set<string>): string {
 }
 
 /** An expression reading `value` (wire) at `path`/`key` into the typed form. */
-export function readCall(type: TypeRef, value: string, at: string, path: string, key: string, helpers: Set<string>): string {
+export function readCall(
+  type: TypeRef,
+  value: string,
+  at: string,
+  path: string,
+  key: string,
+  helpers: Set<string>,
+): string {
   switch (type.kind) {
     case 'list':
       return `${helper('readList', helpers)}(${value}, ${at}, ${path}, ${key}, ${readerRef(type.element, helpers)})`;

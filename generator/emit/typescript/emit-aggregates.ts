@@ -78,7 +78,9 @@ function writeData(w: CodeWriter, event: EventDef, scope: DomainScope, needs: Fi
   needs.checkPayload = true;
   needs.codecs.add(codecName(event.name));
   needs.validators.add(validatorName(event.name));
-  w.writeLine(`const encoded = checkPayload(${quote(event.topic)}, ${validatorName(event.name)}, ${codecName(event.name)}, data);`);
+  w.writeLine(
+    `const encoded = checkPayload(${quote(event.topic)}, ${validatorName(event.name)}, ${codecName(event.name)}, data);`,
+  );
 }
 
 function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): MethodDeclarationStructure {
@@ -96,12 +98,19 @@ function triggerMethod(event: EventDef, scope: DomainScope, needs: FileNeeds): M
     returnType: event.name,
     statements: (w) => {
       if (hasFields) writeData(w, event, scope, needs);
-      w.writeLine(`return this.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data, { encoded }' : '{}'});`);
+      w.writeLine(
+        `return this.triggerEvent<${event.name}>(${quote(event.name)}, ${hasFields ? 'data, { encoded }' : '{}'});`,
+      );
     },
   };
 }
 
-function factoryMethod(aggregate: AggregateDef, event: EventDef, scope: DomainScope, needs: FileNeeds): MethodDeclarationStructure {
+function factoryMethod(
+  aggregate: AggregateDef,
+  event: EventDef,
+  scope: DomainScope,
+  needs: FileNeeds,
+): MethodDeclarationStructure {
   const base = aggregateBaseClassName(aggregate.name);
   needs.newAggregateId = true;
   const hasFields = event.fields.length > 0;
@@ -144,7 +153,12 @@ function handlerMethod(aggregate: AggregateDef, event: EventDef): MethodDeclarat
         ? `The first state of a ${aggregate.name}, from its \`${event.name}\` event. Implement it in the hand-written subclass; keep it pure.`
         : `The state after \`${event.name}\`. Implement it in the hand-written subclass; return a new state, never change \`state\`.`,
     ),
-    parameters: event.creates ? [{ name: 'event', type: event.name }] : [{ name: 'state', type: state }, { name: 'event', type: event.name }],
+    parameters: event.creates
+      ? [{ name: 'event', type: event.name }]
+      : [
+          { name: 'state', type: state },
+          { name: 'event', type: event.name },
+        ],
     returnType: state,
   };
 }
@@ -185,7 +199,10 @@ function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: File
       hasOverrideKeyword: true,
       parameters: [{ name: discarding.length === 0 ? '_event' : 'event', type: union }],
       returnType: 'boolean',
-      statements: discarding.length === 0 ? 'return false;' : `return ${discarding.map((e) => `event.type === ${quote(e.name)}`).join(' || ')};`,
+      statements:
+        discarding.length === 0
+          ? 'return false;'
+          : `return ${discarding.map((e) => `event.type === ${quote(e.name)}`).join(' || ')};`,
     },
     ...aggregate.events.filter((e) => e.apply.kind === 'custom').map((e) => handlerMethod(aggregate, e)),
   ];
@@ -198,10 +215,18 @@ function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: File
     docs: docs(
       aggregate.description,
       `Generated base class of ${aggregate.name}: extend it to add commands` +
-        (hasAbstractHandlers(aggregate) ? ' and implement the abstract handlers.' : ` (or use the ready class \`${aggregate.name}\`).`),
+        (hasAbstractHandlers(aggregate)
+          ? ' and implement the abstract handlers.'
+          : ` (or use the ready class \`${aggregate.name}\`).`),
     ),
     properties: [
-      { name: 'descriptor', isStatic: true, isReadonly: true, type: `AggregateDescriptor<${state}>`, initializer: aggregateDescriptorName(aggregate.name) },
+      {
+        name: 'descriptor',
+        isStatic: true,
+        isReadonly: true,
+        type: `AggregateDescriptor<${state}>`,
+        initializer: aggregateDescriptorName(aggregate.name),
+      },
     ],
     getAccessors,
     methods,
@@ -278,19 +303,50 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     if (needs.subtractDecimal) helperValues.push('subtractDecimal');
     helperValues.push(...[...needs.keyed].sort());
     return [
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', namedImports: needs.decimal ? ['Decimal'] : [] },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', isTypeOnly: true, namedImports: decimalType ? ['Decimal'] : [] },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: 'decimal.js',
+        namedImports: needs.decimal ? ['Decimal'] : [],
+      },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: 'decimal.js',
+        isTypeOnly: true,
+        namedImports: decimalType ? ['Decimal'] : [],
+      },
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, namedImports: runtimeValues },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, isTypeOnly: true, namedImports: ['AggregateDescriptor', ...(jsonType ? ['JsonValue'] : [])] },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: ctx.runtimeImport,
+        isTypeOnly: true,
+        namedImports: ['AggregateDescriptor', ...(jsonType ? ['JsonValue'] : [])],
+      },
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), namedImports: helperValues },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), isTypeOnly: true, namedImports: needs.mutable ? ['Mutable'] : [] },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './descriptors.js', namedImports: domain.aggregates.map((a) => aggregateDescriptorName(a.name)) },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: internalImport(ctx),
+        isTypeOnly: true,
+        namedImports: needs.mutable ? ['Mutable'] : [],
+      },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: './descriptors.js',
+        namedImports: domain.aggregates.map((a) => aggregateDescriptorName(a.name)),
+      },
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: './transcoders.js', namedImports: needs.codecs },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', isTypeOnly: true, namedImports: needs.types },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: './types.js',
+        isTypeOnly: true,
+        namedImports: needs.types,
+      },
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: './validators.js', namedImports: needs.validators },
     ];
   };
-  return { path: `${domainFolder(domain.name)}/aggregates.ts`, contents: printSourceFile(domain.sourcePath, { imports, statements: classes }) };
+  return {
+    path: `${domainFolder(domain.name)}/aggregates.ts`,
+    contents: printSourceFile(domain.sourcePath, { imports, statements: classes }),
+  };
 }
 
 /** Emits `<domain>/aggregates.ts` for every domain. */

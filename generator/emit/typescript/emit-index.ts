@@ -22,7 +22,11 @@ import { hasAbstractHandlers, validatedEvents } from './domain-facts.js';
 import { printSourceFile } from './print-structures.js';
 import { StructureKind, type ExportDeclarationStructure } from './structures.js';
 
-function exportFrom(moduleSpecifier: string, namedExports: readonly string[], isTypeOnly = false): ExportDeclarationStructure {
+function exportFrom(
+  moduleSpecifier: string,
+  namedExports: readonly string[],
+  isTypeOnly = false,
+): ExportDeclarationStructure {
   return { kind: StructureKind.ExportDeclaration, moduleSpecifier, namedExports, isTypeOnly };
 }
 
@@ -43,14 +47,40 @@ export function emitIndexFile(domain: DomainDef): GeneratedFile {
     ]),
   ];
   const statements = [
-    exportFrom('./aggregates.js', domain.aggregates.flatMap((a) => [aggregateBaseClassName(a.name), ...(hasAbstractHandlers(a) ? [] : [a.name])])),
-    exportFrom('./descriptors.js', [...domain.aggregates.map((a) => aggregateDescriptorName(a.name)), domainDescriptorName(domain.name)]),
-    exportFrom('./transcoders.js', domain.aggregates.flatMap((a) => [codecName(stateTypeName(a.name)), ...a.events.map((e) => codecName(e.name))])),
-    ...(domain.enums.length === 0 ? [] : [exportFrom('./types.js', domain.enums.map((e) => enumValuesName(e.name)))]),
+    exportFrom(
+      './aggregates.js',
+      domain.aggregates.flatMap((a) => [aggregateBaseClassName(a.name), ...(hasAbstractHandlers(a) ? [] : [a.name])]),
+    ),
+    exportFrom('./descriptors.js', [
+      ...domain.aggregates.map((a) => aggregateDescriptorName(a.name)),
+      domainDescriptorName(domain.name),
+    ]),
+    exportFrom(
+      './transcoders.js',
+      domain.aggregates.flatMap((a) => [codecName(stateTypeName(a.name)), ...a.events.map((e) => codecName(e.name))]),
+    ),
+    ...(domain.enums.length === 0
+      ? []
+      : [
+          exportFrom(
+            './types.js',
+            domain.enums.map((e) => enumValuesName(e.name)),
+          ),
+        ]),
     exportFrom('./types.js', typeNames, true),
-    ...(validatedEvents(domain).length === 0 ? [] : [exportFrom('./validators.js', validatedEvents(domain).map((e) => validatorName(e.name)))]),
+    ...(validatedEvents(domain).length === 0
+      ? []
+      : [
+          exportFrom(
+            './validators.js',
+            validatedEvents(domain).map((e) => validatorName(e.name)),
+          ),
+        ]),
   ];
-  return { path: `${domainFolder(domain.name)}/index.ts`, contents: printSourceFile(domain.sourcePath, { imports: [], statements }) };
+  return {
+    path: `${domainFolder(domain.name)}/index.ts`,
+    contents: printSourceFile(domain.sourcePath, { imports: [], statements }),
+  };
 }
 
 /** Emits `<domain>/index.ts` for every domain. */

@@ -57,12 +57,17 @@ function repositoryFunction(a: AggregateDef): FunctionDeclarationStructure {
   const body = 'return app.repository(cls);';
   const subclass = { name: 'A', constraint: base };
   if (hasAbstractHandlers(a)) {
-    return exportedFunction(name, [], {
-      docs: docs(about, a.description, `@param cls your subclass of ${base}, which implements its event handlers`),
-      typeParameters: [subclass],
-      parameters: [APP, { name: 'cls', type: 'AggregateClass<A>' }],
-      returnType: 'Repository<A>',
-    }, body);
+    return exportedFunction(
+      name,
+      [],
+      {
+        docs: docs(about, a.description, `@param cls your subclass of ${base}, which implements its event handlers`),
+        typeParameters: [subclass],
+        parameters: [APP, { name: 'cls', type: 'AggregateClass<A>' }],
+        returnType: 'Repository<A>',
+      },
+      body,
+    );
   }
   const overloads: FunctionDeclarationOverloadStructure[] = [
     {
@@ -77,10 +82,15 @@ function repositoryFunction(a: AggregateDef): FunctionDeclarationStructure {
       returnType: 'Repository<A>',
     },
   ];
-  return exportedFunction(name, overloads, {
-    parameters: [APP, { name: 'cls', type: `AggregateClass<${base}>`, initializer: a.name }],
-    returnType: `Repository<${base}>`,
-  }, body);
+  return exportedFunction(
+    name,
+    overloads,
+    {
+      parameters: [APP, { name: 'cls', type: `AggregateClass<${base}>`, initializer: a.name }],
+      returnType: `Repository<${base}>`,
+    },
+    body,
+  );
 }
 
 /** `account: accountRepository(app, classes.Account),`, its arguments one a line when long. */
@@ -100,7 +110,10 @@ function writeRepositoryEntry(w: CodeWriter, a: AggregateDef): void {
 function domainStatements(domain: DomainDef): StatementStructure[] {
   const typeName = repositoriesTypeName(domain.name);
   const custom = domain.aggregates.filter(hasAbstractHandlers);
-  const typeParameters: TypeParameterDeclarationStructure[] = custom.map((a) => ({ name: typeParameter(a), constraint: aggregateBaseClassName(a.name) }));
+  const typeParameters: TypeParameterDeclarationStructure[] = custom.map((a) => ({
+    name: typeParameter(a),
+    constraint: aggregateBaseClassName(a.name),
+  }));
   const typeArgs = custom.length === 0 ? '' : `<${custom.map(typeParameter).join(', ')}>`;
   const repositories: InterfaceDeclarationStructure = {
     kind: StructureKind.Interface,
@@ -123,16 +136,21 @@ function domainStatements(domain: DomainDef): StatementStructure[] {
     typeParameters,
     properties: custom.map((a) => ({ name: a.name, type: `AggregateClass<${typeParameter(a)}>`, isReadonly: true })),
   };
-  const all = exportedFunction(domainRepositoriesName(domain.name), [], {
-    docs: docs(`Every repository of the ${domain.name} domain, for one application.`),
-    typeParameters,
-    parameters: [APP, ...(custom.length === 0 ? [] : [{ name: 'classes', type: `${classesName}${typeArgs}` }])],
-    returnType: `${typeName}${typeArgs}`,
-  }, (w) => {
-    w.writeLine('return {');
-    w.indent(() => domain.aggregates.forEach((a) => writeRepositoryEntry(w, a)));
-    w.writeLine('};');
-  });
+  const all = exportedFunction(
+    domainRepositoriesName(domain.name),
+    [],
+    {
+      docs: docs(`Every repository of the ${domain.name} domain, for one application.`),
+      typeParameters,
+      parameters: [APP, ...(custom.length === 0 ? [] : [{ name: 'classes', type: `${classesName}${typeArgs}` }])],
+      returnType: `${typeName}${typeArgs}`,
+    },
+    (w) => {
+      w.writeLine('return {');
+      w.indent(() => domain.aggregates.forEach((a) => writeRepositoryEntry(w, a)));
+      w.writeLine('};');
+    },
+  );
   return custom.length === 0 ? [repositories, all] : [repositories, classes, all];
 }
 
@@ -141,12 +159,25 @@ export function emitRepositoriesFile(domain: DomainDef, ctx: EmitContext): Gener
   const concrete = domain.aggregates.filter((a) => !hasAbstractHandlers(a)).map((a) => a.name);
   const bases = domain.aggregates.map((a) => aggregateBaseClassName(a.name));
   const imports: ImportDeclarationStructure[] = [
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, isTypeOnly: true, namedImports: ['AggregateClass', 'Application', 'Repository'] },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: ctx.runtimeImport,
+      isTypeOnly: true,
+      namedImports: ['AggregateClass', 'Application', 'Repository'],
+    },
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: './aggregates.js', namedImports: concrete },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: './aggregates.js', isTypeOnly: true, namedImports: bases },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: './aggregates.js',
+      isTypeOnly: true,
+      namedImports: bases,
+    },
   ];
   const statements = [...domain.aggregates.map(repositoryFunction), ...domainStatements(domain)];
-  return { path: `${domainFolder(domain.name)}/repositories.ts`, contents: printSourceFile(domain.sourcePath, { imports, statements }, PRINT_OPTIONS) };
+  return {
+    path: `${domainFolder(domain.name)}/repositories.ts`,
+    contents: printSourceFile(domain.sourcePath, { imports, statements }, PRINT_OPTIONS),
+  };
 }
 
 /** Emits `<domain>/repositories.ts` for every domain with aggregates. */

@@ -55,8 +55,20 @@ interface Payload {
 
 function payloads(domain: DomainDef): Payload[] {
   return domain.aggregates.flatMap((a) => [
-    { name: stateTypeName(a.name), topic: a.topic, typeName: stateTypeName(a.name), version: a.state.version, versions: a.state.versions },
-    ...a.events.map((e) => ({ name: e.name, topic: e.topic, typeName: eventDataTypeName(e.name), version: e.version, versions: e.versions })),
+    {
+      name: stateTypeName(a.name),
+      topic: a.topic,
+      typeName: stateTypeName(a.name),
+      version: a.state.version,
+      versions: a.state.versions,
+    },
+    ...a.events.map((e) => ({
+      name: e.name,
+      topic: e.topic,
+      typeName: eventDataTypeName(e.name),
+      version: e.version,
+      versions: e.versions,
+    })),
   ]);
 }
 
@@ -71,17 +83,27 @@ function writeEncodeBody(w: CodeWriter, fields: readonly FieldDef[], helpers: Se
   }
   writeLiteral(w, 'const out: { [key: string]: JsonValue } = ', literal, ';');
   for (const f of optional) {
-    w.writeLine(`if (value.${f.name} !== undefined) out[${quote(f.name)}] = ${writeExpr(f.type, `value.${f.name}`, helpers)};`);
+    w.writeLine(
+      `if (value.${f.name} !== undefined) out[${quote(f.name)}] = ${writeExpr(f.type, `value.${f.name}`, helpers)};`,
+    );
   }
   w.writeLine('return out;');
 }
 
 /** Body of an object decoder reading `o` (already checked to be an object) at path `p`. */
-function writeDecodeBody(w: CodeWriter, typeName: string, fields: readonly FieldDef[], path: string, helpers: Set<string>): void {
+function writeDecodeBody(
+  w: CodeWriter,
+  typeName: string,
+  fields: readonly FieldDef[],
+  path: string,
+  helpers: Set<string>,
+): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
   // `o` is an index-signature record: bracket access keeps noPropertyAccessFromIndexSignature happy.
-  const literal = required.map((f) => `${f.name}: ${readCall(f.type, `o[${quote(f.name)}]`, 'at', path, quote(f.name), helpers)},`);
+  const literal = required.map(
+    (f) => `${f.name}: ${readCall(f.type, `o[${quote(f.name)}]`, 'at', path, quote(f.name), helpers)},`,
+  );
   if (optional.length === 0) {
     writeLiteral(w, 'return ', literal, ';');
     return;
@@ -132,13 +154,22 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
   const out: Statement[] = payload.versions.map((v) => ({
     kind: StructureKind.VariableStatement,
     declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ name: decodeAtName(payload.name, v.version), type: 'DecodeAt', initializer: `{ topic: ${quote(payload.topic)}, version: ${v.version} }` }],
+    declarations: [
+      {
+        name: decodeAtName(payload.name, v.version),
+        type: 'DecodeAt',
+        initializer: `{ topic: ${quote(payload.topic)}, version: ${v.version} }`,
+      },
+    ],
   }));
   const current = payload.versions[payload.versions.length - 1];
   out.push(
     // An empty payload's encoder never reads its parameter: `_value` keeps noUnusedParameters quiet.
-    functionDeclaration(encoderName(payload.name), [{ name: current?.fields.length ? 'value' : '_value', type: payload.typeName }], 'JsonValue', (w) =>
-      writeEncodeBody(w, current?.fields ?? [], helpers),
+    functionDeclaration(
+      encoderName(payload.name),
+      [{ name: current?.fields.length ? 'value' : '_value', type: payload.typeName }],
+      'JsonValue',
+      (w) => writeEncodeBody(w, current?.fields ?? [], helpers),
     ),
   );
   for (const v of payload.versions) {
@@ -180,7 +211,9 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
             }
             w.writeLine(`case ${v.version}:`).indent(() => w.writeLine(`return ${expr};`));
           }
-          w.writeLine('default:').indent(() => w.writeLine(`throw ${unknownVersion}(${quote(payload.topic)}, version, ${payload.version});`));
+          w.writeLine('default:').indent(() =>
+            w.writeLine(`throw ${unknownVersion}(${quote(payload.topic)}, version, ${payload.version});`),
+          );
         });
         w.writeLine('}');
       });
@@ -202,15 +235,23 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
   const helpers = new Set<string>();
   const upcasters = new Set<string>();
   const all = payloads(domain);
-  const enumReaders: Statement[] = domain.enums.map((e) =>
-    ({
-      kind: StructureKind.VariableStatement,
-      declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name: enumReaderName(e.name), type: `FieldReader<${e.name}>`, initializer: `(v, at, p, k) => ${WIRE}.readEnum(v, ${enumValuesName(e.name)}, at, p, k)` }],
-    }),
-  );
+  const enumReaders: Statement[] = domain.enums.map((e) => ({
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [
+      {
+        name: enumReaderName(e.name),
+        type: `FieldReader<${e.name}>`,
+        initializer: `(v, at, p, k) => ${WIRE}.readEnum(v, ${enumValuesName(e.name)}, at, p, k)`,
+      },
+    ],
+  }));
   if (domain.enums.length > 0) helpers.add('FieldReader');
-  const body: Statement[] = [...enumReaders, ...valueObjectFunctions(domain, helpers), ...all.flatMap((p) => payloadStatements(p, helpers, upcasters))];
+  const body: Statement[] = [
+    ...enumReaders,
+    ...valueObjectFunctions(domain, helpers),
+    ...all.flatMap((p) => payloadStatements(p, helpers, upcasters)),
+  ];
   // Imports are computed after the body is printed: its writers fill `helpers` and `upcasters`.
   const imports = (): ImportDeclarationStructure[] => {
     const typeNames = [
@@ -221,14 +262,36 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
     const internalTypes = ['DecodeAt', ...[...helpers].filter((h) => h === 'Mutable' || h === 'FieldReader')];
     return [
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), namespaceImport: WIRE },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, isTypeOnly: true, namedImports: ['JsonValue', 'PayloadCodec'] },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), isTypeOnly: true, namedImports: internalTypes },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', namedImports: domain.enums.map((e) => enumValuesName(e.name)) },
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', isTypeOnly: true, namedImports: typeNames },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: ctx.runtimeImport,
+        isTypeOnly: true,
+        namedImports: ['JsonValue', 'PayloadCodec'],
+      },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: internalImport(ctx),
+        isTypeOnly: true,
+        namedImports: internalTypes,
+      },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: './types.js',
+        namedImports: domain.enums.map((e) => enumValuesName(e.name)),
+      },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: './types.js',
+        isTypeOnly: true,
+        namedImports: typeNames,
+      },
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: './upcasters.js', namedImports: upcasters },
     ];
   };
-  return { path: `${domainFolder(domain.name)}/transcoders.ts`, contents: printSourceFile(domain.sourcePath, { imports, statements: body }, UNWRAPPED_DOCS_OPTIONS) };
+  return {
+    path: `${domainFolder(domain.name)}/transcoders.ts`,
+    contents: printSourceFile(domain.sourcePath, { imports, statements: body }, UNWRAPPED_DOCS_OPTIONS),
+  };
 }
 
 /** Emits `<domain>/transcoders.ts` for every domain. */

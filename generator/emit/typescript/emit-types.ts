@@ -3,7 +3,15 @@
  * trigger inputs, event types and each aggregate's event union. Types only, plus one readonly
  * runtime list per enum.
  */
-import type { AggregateDef, DomainDef, EnumDef, EventDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
+import type {
+  AggregateDef,
+  DomainDef,
+  EnumDef,
+  EventDef,
+  FieldDef,
+  PayloadVersionDef,
+  ProjectDef,
+} from '../../ir/model.js';
 import {
   domainFolder,
   eventDataTypeName,
@@ -38,14 +46,30 @@ export function hasDefaults(event: EventDef): boolean {
 type Statement = StatementStructure | WriterFunction;
 
 function property(field: FieldDef, optional = field.optional): PropertySignatureStructure {
-  return { name: field.name, type: tsType(field.type), isReadonly: true, hasQuestionToken: optional, docs: fieldDocs(field) };
+  return {
+    name: field.name,
+    type: tsType(field.type),
+    isReadonly: true,
+    hasQuestionToken: optional,
+    docs: fieldDocs(field),
+  };
 }
 
 function payloadInterface(name: string, fields: readonly FieldDef[], doc: string[]): InterfaceDeclarationStructure {
-  return { kind: StructureKind.Interface, name, isExported: true, docs: doc, properties: fields.map((f) => property(f)) };
+  return {
+    kind: StructureKind.Interface,
+    name,
+    isExported: true,
+    docs: doc,
+    properties: fields.map((f) => property(f)),
+  };
 }
 
-function typeAlias(name: string, doc: string[], type: TypeAliasDeclarationStructure['type']): TypeAliasDeclarationStructure {
+function typeAlias(
+  name: string,
+  doc: string[],
+  type: TypeAliasDeclarationStructure['type'],
+): TypeAliasDeclarationStructure {
   return { kind: StructureKind.TypeAlias, name, isExported: true, docs: doc, type };
 }
 
@@ -58,7 +82,13 @@ function enumStatements(e: EnumDef): Statement[] {
       declarationKind: VariableDeclarationKind.Const,
       isExported: true,
       docs: [`Every {@link ${e.name}} value, in declaration order.`],
-      declarations: [{ name: enumValuesName(e.name), type: `readonly ${e.name}[]`, initializer: `[${e.values.map(quote).join(', ')}]` }],
+      declarations: [
+        {
+          name: enumValuesName(e.name),
+          type: `readonly ${e.name}[]`,
+          initializer: `[${e.values.map(quote).join(', ')}]`,
+        },
+      ],
     },
   ];
 }
@@ -73,19 +103,27 @@ function eventStatements(event: EventDef): Statement[] {
   const data = eventDataTypeName(event.name);
   const input = eventInputTypeName(event.name);
   const out: Statement[] = event.versions.map((v) =>
-    payloadInterface(versionedTypeName(event.name, v.version), v.fields, docs(versionDoc(`Payload of \`${event.topic}\``, v, event.version))),
+    payloadInterface(
+      versionedTypeName(event.name, v.version),
+      v.fields,
+      docs(versionDoc(`Payload of \`${event.topic}\``, v, event.version)),
+    ),
   );
-  out.push(typeAlias(data, docs(`Payload of \`${event.topic}\` in its current schema version.`), versionedTypeName(event.name, event.version)));
+  out.push(
+    typeAlias(
+      data,
+      docs(`Payload of \`${event.topic}\` in its current schema version.`),
+      versionedTypeName(event.name, event.version),
+    ),
+  );
   if (hasDefaults(event)) {
-    out.push(
-      {
-        kind: StructureKind.Interface,
-        name: input,
-        isExported: true,
-        docs: docs(`What triggering \`${event.name}\` takes: fields with a default may be left out.`),
-        properties: event.fields.map((f) => property(f, f.optional || f.default !== undefined)),
-      },
-    );
+    out.push({
+      kind: StructureKind.Interface,
+      name: input,
+      isExported: true,
+      docs: docs(`What triggering \`${event.name}\` takes: fields with a default may be left out.`),
+      properties: event.fields.map((f) => property(f, f.optional || f.default !== undefined)),
+    });
   } else {
     out.push(typeAlias(input, docs(`What triggering \`${event.name}\` takes.`), data));
   }
@@ -105,7 +143,11 @@ function eventStatements(event: EventDef): Statement[] {
 function aggregateStatements(aggregate: AggregateDef): Statement[] {
   const state = stateTypeName(aggregate.name);
   const out: Statement[] = aggregate.state.versions.map((v) =>
-    payloadInterface(versionedTypeName(state, v.version), v.fields, docs(versionDoc(`State of ${aggregate.name}`, v, aggregate.state.version))),
+    payloadInterface(
+      versionedTypeName(state, v.version),
+      v.fields,
+      docs(versionDoc(`State of ${aggregate.name}`, v, aggregate.state.version)),
+    ),
   );
   out.push(
     typeAlias(
@@ -116,7 +158,13 @@ function aggregateStatements(aggregate: AggregateDef): Statement[] {
   );
   for (const event of aggregate.events) out.push(...eventStatements(event));
   out.push((w) => w.blankLine());
-  out.push(typeAlias(eventUnionName(aggregate.name), docs(`Every event of ${aggregate.name}.`), Writers.unionType(...aggregate.events.map((e) => e.name))));
+  out.push(
+    typeAlias(
+      eventUnionName(aggregate.name),
+      docs(`Every event of ${aggregate.name}.`),
+      Writers.unionType(...aggregate.events.map((e) => e.name)),
+    ),
+  );
   return out;
 }
 
@@ -135,15 +183,28 @@ export function emitTypesFile(domain: DomainDef, ctx: EmitContext): GeneratedFil
   const runtimeTypes = ['DomainEvent'];
   if (fieldsNameScalar(fields, 'json')) runtimeTypes.push('JsonValue');
   const imports: ImportDeclarationStructure[] = [
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', isTypeOnly: true, namedImports: fieldsNameScalar(fields, 'decimal') ? ['Decimal'] : [] },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, isTypeOnly: true, namedImports: runtimeTypes },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: 'decimal.js',
+      isTypeOnly: true,
+      namedImports: fieldsNameScalar(fields, 'decimal') ? ['Decimal'] : [],
+    },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: ctx.runtimeImport,
+      isTypeOnly: true,
+      namedImports: runtimeTypes,
+    },
   ];
   const statements: Statement[] = [
     ...domain.enums.flatMap(enumStatements),
     ...domain.valueObjects.map((vo) => payloadInterface(vo.name, vo.fields, docs(vo.description))),
     ...domain.aggregates.flatMap(aggregateStatements),
   ];
-  return { path: `${domainFolder(domain.name)}/types.ts`, contents: printSourceFile(domain.sourcePath, { imports, statements }) };
+  return {
+    path: `${domainFolder(domain.name)}/types.ts`,
+    contents: printSourceFile(domain.sourcePath, { imports, statements }),
+  };
 }
 
 /** Emits `<domain>/types.ts` for every domain. */

@@ -6,9 +6,23 @@
 import { posix } from 'node:path';
 import { InternalError } from '../../diagnostics.js';
 import { typeText } from '../../ir/derive-upcast.js';
-import type { ConstraintsDef, DomainDef, FieldDef, PayloadVersionDef, UpcastOpDef, UpcastStepDef } from '../../ir/model.js';
+import type {
+  ConstraintsDef,
+  DomainDef,
+  FieldDef,
+  PayloadVersionDef,
+  UpcastOpDef,
+  UpcastStepDef,
+} from '../../ir/model.js';
 import type { ProjectDef } from '../../ir/model.js';
-import { checkedUpcasterName, customUpcasterSignature, domainFolder, stateTypeName, upcasterName, versionedTypeName } from '../../ir/naming.js';
+import {
+  checkedUpcasterName,
+  customUpcasterSignature,
+  domainFolder,
+  stateTypeName,
+  upcasterName,
+  versionedTypeName,
+} from '../../ir/naming.js';
 import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
 import { UNWRAPPED_DOCS_OPTIONS, type CodeWriter } from './code-writer.js';
 import { printSourceFile, writeJsDoc } from './print-structures.js';
@@ -29,8 +43,16 @@ export const upcastersEmitter: Emitter = {
     const files: GeneratedFile[] = [];
     for (const domain of project.domains) {
       const payloads: VersionedPayload[] = domain.aggregates.flatMap((aggregate) => [
-        { name: stateTypeName(aggregate.name), label: `state of ${aggregate.name}`, versions: aggregate.state.versions },
-        ...aggregate.events.map((event) => ({ name: event.name, label: `event ${aggregate.name}.${event.name}`, versions: event.versions })),
+        {
+          name: stateTypeName(aggregate.name),
+          label: `state of ${aggregate.name}`,
+          versions: aggregate.state.versions,
+        },
+        ...aggregate.events.map((event) => ({
+          name: event.name,
+          label: `event ${aggregate.name}.${event.name}`,
+          versions: event.versions,
+        })),
       ]);
       const contents = renderUpcasters(domain, payloads, ctx);
       if (contents !== undefined) files.push({ path: `${domainFolder(domain.name)}/upcasters.ts`, contents });
@@ -60,9 +82,15 @@ function customModuleSpecifier(domain: DomainDef, ctx: EmitContext): string {
 }
 
 /** The source text of the upcasters file of `domain`, or undefined when nothing in it has history. */
-function renderUpcasters(domain: DomainDef, payloads: readonly VersionedPayload[], ctx: EmitContext): string | undefined {
+function renderUpcasters(
+  domain: DomainDef,
+  payloads: readonly VersionedPayload[],
+  ctx: EmitContext,
+): string | undefined {
   const steps = payloads.flatMap((p) =>
-    p.versions.flatMap((v, i) => (v.upcast === undefined ? [] : [{ payload: p, from: v, to: nextVersion(p, i), step: v.upcast }])),
+    p.versions.flatMap((v, i) =>
+      v.upcast === undefined ? [] : [{ payload: p, from: v, to: nextVersion(p, i), step: v.upcast }],
+    ),
   );
   if (steps.length === 0) return undefined;
 
@@ -104,7 +132,13 @@ function renderUpcasters(domain: DomainDef, payloads: readonly VersionedPayload[
           checks.push({
             kind: StructureKind.VariableStatement,
             declarationKind: VariableDeclarationKind.Const,
-            declarations: [{ name: checked, type: customUpcasterSignature(payload.name, step.from, step.to, op.field), initializer: `custom.${op.functionName}` }],
+            declarations: [
+              {
+                name: checked,
+                type: customUpcasterSignature(payload.name, step.from, step.to, op.field),
+                initializer: `custom.${op.functionName}`,
+              },
+            ],
           });
           put(op.field, `${checked}(previous)`, fieldOf(toFields, op.field).optional);
           break;
@@ -114,7 +148,10 @@ function renderUpcasters(domain: DomainDef, payloads: readonly VersionedPayload[
       }
     }
     if (optionals.length > 0) usesMutable = true;
-    const docs = [`${capitalize(payload.label)}: version ${step.from} → ${step.to}.`, ...describeStep(step, fromFields, toFields).map((line) => `- ${line}`)];
+    const docs = [
+      `${capitalize(payload.label)}: version ${step.from} → ${step.to}.`,
+      ...describeStep(step, fromFields, toFields).map((line) => `- ${line}`),
+    ];
     const write = body(toType, properties, optionals);
     functions.push({
       kind: StructureKind.Function,
@@ -128,15 +165,38 @@ function renderUpcasters(domain: DomainDef, payloads: readonly VersionedPayload[
   }
 
   const imports: ImportDeclarationStructure[] = [
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), namedImports: needs.decodeBase64 ? ['decodeBase64'] : [] },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: internalImport(ctx),
+      namedImports: needs.decodeBase64 ? ['decodeBase64'] : [],
+    },
     // As the other generated files do: decimal.js is the runtime's exact-decimal type.
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'decimal.js', namedImports: needs.decimal ? ['Decimal'] : [] },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), isTypeOnly: true, namedImports: usesMutable ? ['Mutable'] : [] },
-    ...(checks.length === 0 ? [] : [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: customModuleSpecifier(domain, ctx), namespaceImport: 'custom' } as const]),
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: 'decimal.js',
+      namedImports: needs.decimal ? ['Decimal'] : [],
+    },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: internalImport(ctx),
+      isTypeOnly: true,
+      namedImports: usesMutable ? ['Mutable'] : [],
+    },
+    ...(checks.length === 0
+      ? []
+      : [
+          {
+            kind: StructureKind.ImportDeclaration,
+            moduleSpecifier: customModuleSpecifier(domain, ctx),
+            namespaceImport: 'custom',
+          } as const,
+        ]),
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', isTypeOnly: true, namedImports: typeNames },
   ];
   const pinned: WriterFunction = (w) =>
-    w.writeLine('// The hand-written upcasters, pinned to their generated signatures: tsc fails here if one is missing or mistyped.');
+    w.writeLine(
+      '// The hand-written upcasters, pinned to their generated signatures: tsc fails here if one is missing or mistyped.',
+    );
   const leadingTrivia: WriterFunction = (w) =>
     writeJsDoc(w, [
       `Upcasters of the ${domain.name} domain: each takes a stored payload of one version to the next.\n` +
@@ -184,7 +244,8 @@ function body(
 
 function nextVersion(payload: VersionedPayload, index: number): PayloadVersionDef {
   const next = payload.versions[index + 1];
-  if (next === undefined) throw new InternalError(`${payload.label} v${index + 1} has an upcast step but no next version`);
+  if (next === undefined)
+    throw new InternalError(`${payload.label} v${index + 1} has an upcast step but no next version`);
   return next;
 }
 
@@ -195,24 +256,47 @@ function fieldOf(fields: ReadonlyMap<string, FieldDef>, name: string): FieldDef 
 }
 
 /** What the step does besides copying, one line each: `renames sum to amount`, `drops channel`. */
-function describeStep(step: UpcastStepDef, from: ReadonlyMap<string, FieldDef>, to: ReadonlyMap<string, FieldDef>): string[] {
+function describeStep(
+  step: UpcastStepDef,
+  from: ReadonlyMap<string, FieldDef>,
+  to: ReadonlyMap<string, FieldDef>,
+): string[] {
   const names = (kind: UpcastOpDef['kind'], filter: (op: UpcastOpDef) => boolean = () => true): string =>
-    step.ops.filter((op) => op.kind === kind && filter(op)).map((op) => op.field).join(', ');
+    step.ops
+      .filter((op) => op.kind === kind && filter(op))
+      .map((op) => op.field)
+      .join(', ');
   const parts = [
     ...step.ops.flatMap((op) => (op.kind === 'rename' ? [`renames ${op.from} to ${op.field}`] : [])),
     ...step.ops.flatMap((op) => (op.kind === 'custom' ? [`computes ${op.field} with ${op.functionName}`] : [])),
-    ...listed('fills', names('add', (op) => op.kind === 'add' && op.default !== undefined), 'with {its|their} default{|s}'),
-    ...listed('leaves', names('add', (op) => op.kind === 'add' && op.default === undefined), 'absent'),
+    ...listed(
+      'fills',
+      names('add', (op) => op.kind === 'add' && op.default !== undefined),
+      'with {its|their} default{|s}',
+    ),
+    ...listed(
+      'leaves',
+      names('add', (op) => op.kind === 'add' && op.default === undefined),
+      'absent',
+    ),
     ...listed('drops', names('drop'), ''),
     ...step.ops.flatMap((op) => {
       if (op.kind !== 'keep' && op.kind !== 'rename') return [];
       const before = from.get(op.kind === 'keep' ? op.field : op.from);
       const after = to.get(op.field);
       if (before === undefined || after === undefined) return [];
-      const widened = fieldText(before) === fieldText(after) ? [] : [`widens ${op.field} from ${fieldText(before)} to ${fieldText(after)}`];
+      const widened =
+        fieldText(before) === fieldText(after)
+          ? []
+          : [`widens ${op.field} from ${fieldText(before)} to ${fieldText(after)}`];
       const changed = constraintChanges(before.constraints, after.constraints);
       // Constraints guard new payloads; stored ones are read as written (docs/versioning.md).
-      return [...widened, ...(changed === '' ? [] : [`changes constraints of ${op.field}: ${changed} (stored values are read as written, not re-checked)`])];
+      return [
+        ...widened,
+        ...(changed === ''
+          ? []
+          : [`changes constraints of ${op.field}: ${changed} (stored values are read as written, not re-checked)`]),
+      ];
     }),
   ];
   return parts.length === 0 ? ['copies every field'] : parts;

@@ -59,7 +59,8 @@ export function indentAjvCode(code: string): string {
 function validatorsModule(domain: DomainDef, ctx: EmitContext): string {
   const scope = domainScope(domain);
   const ajv = newAjv();
-  for (const vo of domain.valueObjects) ajv.addSchema({ $id: valueObjectSchemaId(vo.name), ...objectSchema(vo.fields, scope, false) });
+  for (const vo of domain.valueObjects)
+    ajv.addSchema({ $id: valueObjectSchemaId(vo.name), ...objectSchema(vo.fields, scope, false) });
   // Events whose inputs have the same schema share one compiled validator (exported under
   // each event's name: ajv's standalone output would repeat the function for a second name).
   const exports: Record<string, string> = {};
@@ -78,11 +79,16 @@ function validatorsModule(domain: DomainDef, ctx: EmitContext): string {
     ajv.addSchema({ $id: `/events/${event.topic}`, ...schema });
     exports[name] = `/events/${event.topic}`;
   }
-  const code = Object.keys(exports).length === 0 ? '' : indentAjvCode(standaloneCode(ajv, exports).replace(/^"use strict";\n/, ''));
+  const code =
+    Object.keys(exports).length === 0
+      ? ''
+      : indentAjvCode(standaloneCode(ajv, exports).replace(/^"use strict";\n/, ''));
   if (/\brequire\(/.test(code)) throw new InternalError('ajv standalone code still requires an ajv module');
   const used = Object.values(RUNTIME_CHECKS).filter((name) => code.includes(runtimeAlias(name)));
   const imports =
-    used.length === 0 ? '' : `import { ${used.map((n) => `${n} as ${runtimeAlias(n)}`).join(', ')} } from '${internalImport(ctx)}';\n`;
+    used.length === 0
+      ? ''
+      : `import { ${used.map((n) => `${n} as ${runtimeAlias(n)}`).join(', ')} } from '${internalImport(ctx)}';\n`;
   const shared = aliases.length === 0 ? '' : `\n${aliases.join('\n')}\n`;
   return `${generatedHeader(domain.sourcePath)}\n// Compiled by ajv (standalone) from each event's input schema; typed by validators.d.ts.\n${imports}${code}\n${shared}`;
 }
@@ -99,8 +105,16 @@ function declarations(domain: DomainDef, ctx: EmitContext): string {
       declarations: [{ name: validatorName(e.name), type: 'SchemaValidator' }],
     }),
   );
-  if (statements.length === 0) return printSourceFile(domain.sourcePath, { imports: [], statements: [(w) => w.writeLine('export {};')] });
-  const imports = [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), isTypeOnly: true, namedImports: ['SchemaValidator'] }] as const;
+  if (statements.length === 0)
+    return printSourceFile(domain.sourcePath, { imports: [], statements: [(w) => w.writeLine('export {};')] });
+  const imports = [
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: internalImport(ctx),
+      isTypeOnly: true,
+      namedImports: ['SchemaValidator'],
+    },
+  ] as const;
   return printSourceFile(domain.sourcePath, { imports, statements });
 }
 

@@ -17,7 +17,8 @@ function constraintNote(field: FieldDef): string | undefined {
   const noun = field.type.kind === 'list' ? 'item' : 'character';
   const unit = (count: number): string => (count === 1 ? noun : `${noun}s`);
   const parts: string[] = [];
-  if (c.minLength !== undefined && c.maxLength !== undefined) parts.push(`${c.minLength} to ${c.maxLength} ${unit(c.maxLength)}`);
+  if (c.minLength !== undefined && c.maxLength !== undefined)
+    parts.push(`${c.minLength} to ${c.maxLength} ${unit(c.maxLength)}`);
   else if (c.minLength !== undefined) parts.push(`at least ${c.minLength} ${unit(c.minLength)}`);
   else if (c.maxLength !== undefined) parts.push(`at most ${c.maxLength} ${unit(c.maxLength)}`);
   if (c.pattern !== undefined) parts.push(`matches \`/${c.pattern}/\``);
@@ -43,4 +44,3 @@ export function fieldDocs(field: FieldDef): string[] {
   const format = field.type.kind === 'scalar' ? FORMAT_NOTES[field.type.scalar] : undefined;
   return docs(field.description, format, constraintNote(field), field.pii ? 'Personal data.' : undefined);
 }
-

@@ -90,7 +90,9 @@ export function typeSchema(type: TypeRef, scope: DomainScope, field?: FieldDef):
  * required (an event's input, where the trigger fills them in).
  */
 export function objectSchema(fields: readonly FieldDef[], scope: DomainScope, defaultsOptional: boolean): JsonSchema {
-  const required = fields.filter((f) => !f.optional && !(defaultsOptional && f.default !== undefined)).map((f) => f.name);
+  const required = fields
+    .filter((f) => !f.optional && !(defaultsOptional && f.default !== undefined))
+    .map((f) => f.name);
   return {
     type: 'object',
     ...(required.length === 0 ? {} : { required }),

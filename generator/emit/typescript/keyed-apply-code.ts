@@ -9,7 +9,13 @@ import type { DomainScope } from './type-text.js';
 import { literal, valueObjectOf } from './type-text.js';
 
 /** The new value of the keyed op's state field `field`, given its current value `current`. */
-export function keyedOpExpr(op: KeyedOpDef, field: FieldDef, current: string, scope: DomainScope, needs: ApplyNeeds): string {
+export function keyedOpExpr(
+  op: KeyedOpDef,
+  field: FieldDef,
+  current: string,
+  scope: DomainScope,
+  needs: ApplyNeeds,
+): string {
   const inList = field.type.kind === 'list';
   const element = elementOf(field.type);
   const use = (helper: string): string => {
@@ -24,12 +30,16 @@ export function keyedOpExpr(op: KeyedOpDef, field: FieldDef, current: string, sc
       return inList ? `${use('upsertByKey')}(${current}, ${keyOf}, ${value})` : `{ ...${current}, [${key}]: ${value} }`;
     }
     case 'removeAt':
-      return inList ? `${use('removeByKey')}(${current}, ${keyOf}, ${key})` : `${use('removeEntry')}(${current}, ${key})`;
+      return inList
+        ? `${use('removeByKey')}(${current}, ${keyOf}, ${key})`
+        : `${use('removeEntry')}(${current}, ${key})`;
     case 'incrementAt':
     case 'decrementAt': {
       const update = updateFunction(op, element, scope, needs);
       const create = op.createIfAbsent ? `, ${createFunction(op, element, scope, needs)}` : '';
-      return inList ? `${use('updateByKey')}(${current}, ${keyOf}, ${key}, ${update}${create})` : `${use('updateEntry')}(${current}, ${key}, ${update}${create})`;
+      return inList
+        ? `${use('updateByKey')}(${current}, ${keyOf}, ${key}, ${update}${create})`
+        : `${use('updateEntry')}(${current}, ${key}, ${update}${create})`;
     }
   }
 }
@@ -43,14 +53,20 @@ function elementOf(type: TypeRef): TypeRef {
 /** The number incrementAt/decrementAt change: a value object's field, or the entry itself. */
 function numberType(op: KeyedOpDef & { field?: string }, element: TypeRef, scope: DomainScope): TypeRef {
   if (op.field === undefined) return element;
-  if (element.kind !== 'valueObject') throw new InternalError(`field ${op.field} of an element that is not a value object`);
+  if (element.kind !== 'valueObject')
+    throw new InternalError(`field ${op.field} of an element that is not a value object`);
   const field = valueObjectOf(scope, element.name).fields.find((f) => f.name === op.field);
   if (field === undefined) throw new InternalError(`value object ${element.name} has no field ${op.field}`);
   return field.type;
 }
 
 /** `(element) => ({ ...element, quantity: element.quantity + by })`, or `(entry) => entry + by`. */
-function updateFunction(op: Extract<KeyedOpDef, { kind: 'incrementAt' | 'decrementAt' }>, element: TypeRef, scope: DomainScope, needs: ApplyNeeds): string {
+function updateFunction(
+  op: Extract<KeyedOpDef, { kind: 'incrementAt' | 'decrementAt' }>,
+  element: TypeRef,
+  scope: DomainScope,
+  needs: ApplyNeeds,
+): string {
   const type = numberType(op, element, scope);
   const kind = op.kind === 'incrementAt' ? 'add' : 'subtract';
   const amount = sourceExpr(op.source, type, scope, needs);
@@ -59,7 +75,12 @@ function updateFunction(op: Extract<KeyedOpDef, { kind: 'incrementAt' | 'decreme
 }
 
 /** The element an absent key starts from: the key, the changed number at its default or zero, other fields' defaults. */
-function createFunction(op: Extract<KeyedOpDef, { kind: 'incrementAt' | 'decrementAt' }>, element: TypeRef, scope: DomainScope, needs: ApplyNeeds): string {
+function createFunction(
+  op: Extract<KeyedOpDef, { kind: 'incrementAt' | 'decrementAt' }>,
+  element: TypeRef,
+  scope: DomainScope,
+  needs: ApplyNeeds,
+): string {
   if (element.kind !== 'valueObject') return `() => ${literal(element, 0, scope, needs)}`;
   const parts: string[] = [];
   for (const f of valueObjectOf(scope, element.name).fields) {

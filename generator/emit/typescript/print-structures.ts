@@ -93,7 +93,11 @@ function writeSignature(
   }
   const items = (list: readonly string[]): void => void w.indent(() => list.forEach((item) => w.writeLine(`${item},`)));
   const paramLines = params === undefined ? [] : [`${head}${typeList}(`, ...params.map((p) => `  ${p},`), `)${tail}`];
-  if (params !== undefined && params.length > 0 && (types.length === 0 || paramLines.every((line) => line.length <= width))) {
+  if (
+    params !== undefined &&
+    params.length > 0 &&
+    (types.length === 0 || paramLines.every((line) => line.length <= width))
+  ) {
     w.writeLine(`${head}${typeList}(`);
     items(params);
     w.writeLine(`)${tail}`);
@@ -151,7 +155,9 @@ function printInterface(w: CodeWriter, s: InterfaceDeclarationStructure): void {
   w.indent(() => {
     for (const p of s.properties) {
       writeJsDoc(w, p.docs);
-      w.writeLine(`${p.isReadonly === true ? 'readonly ' : ''}${p.name}${p.hasQuestionToken === true ? '?' : ''}: ${p.type};`);
+      w.writeLine(
+        `${p.isReadonly === true ? 'readonly ' : ''}${p.name}${p.hasQuestionToken === true ? '?' : ''}: ${p.type};`,
+      );
     }
   });
   w.writeLine('}');
@@ -190,9 +196,20 @@ function printVariableStatement(w: CodeWriter, s: VariableStatementStructure): v
   if (standsApart) w.blankLine();
 }
 
-function writeFunctionHead(w: CodeWriter, s: FunctionDeclarationStructure, signature: FunctionDeclarationOverloadStructure, end: string): void {
+function writeFunctionHead(
+  w: CodeWriter,
+  s: FunctionDeclarationStructure,
+  signature: FunctionDeclarationOverloadStructure,
+  end: string,
+): void {
   writeJsDoc(w, signature.docs);
-  writeSignature(w, `${exported(s)}function ${s.name}`, signature.typeParameters, signature.parameters, `: ${signature.returnType}${end}`);
+  writeSignature(
+    w,
+    `${exported(s)}function ${s.name}`,
+    signature.typeParameters,
+    signature.parameters,
+    `: ${signature.returnType}${end}`,
+  );
 }
 
 function printFunction(w: CodeWriter, s: FunctionDeclarationStructure): void {
@@ -204,32 +221,52 @@ function printFunction(w: CodeWriter, s: FunctionDeclarationStructure): void {
   w.blankLine();
 }
 
-function modifiers(m: { scope?: string; isStatic?: boolean; isAbstract?: boolean; hasOverrideKeyword?: boolean; isReadonly?: boolean }): string {
+function modifiers(m: {
+  scope?: string;
+  isStatic?: boolean;
+  isAbstract?: boolean;
+  hasOverrideKeyword?: boolean;
+  isReadonly?: boolean;
+}): string {
   const words = [m.scope, m.isStatic === true ? 'static' : undefined, m.isAbstract === true ? 'abstract' : undefined];
   words.push(m.hasOverrideKeyword === true ? 'override' : undefined, m.isReadonly === true ? 'readonly' : undefined);
-  return words.filter((word) => word !== undefined).map((word) => `${word} `).join('');
+  return words
+    .filter((word) => word !== undefined)
+    .map((word) => `${word} `)
+    .join('');
 }
 
 function classMembers(s: ClassDeclarationStructure): WriterFunction[] {
   return [
-    ...(s.properties ?? []).map((p): WriterFunction => (w) => {
-      writeJsDoc(w, p.docs);
-      w.writeLine(`${modifiers(p)}${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`};`);
-    }),
-    ...(s.getAccessors ?? []).map((g): WriterFunction => (w) => {
-      writeJsDoc(w, g.docs);
-      w.writeLine(`${modifiers(g)}get ${g.name}(): ${g.returnType} {`);
-      writeStatements(w, g.statements);
-      w.writeLine('}');
-    }),
-    ...(s.methods ?? []).map((m): WriterFunction => (w) => {
-      writeJsDoc(w, m.docs);
-      const end = m.statements === undefined ? ';' : ' {';
-      writeSignature(w, `${modifiers(m)}${m.name}`, m.typeParameters, m.parameters, `: ${m.returnType}${end}`);
-      if (m.statements === undefined) return;
-      writeStatements(w, m.statements);
-      w.writeLine('}');
-    }),
+    ...(s.properties ?? []).map(
+      (p): WriterFunction =>
+        (w) => {
+          writeJsDoc(w, p.docs);
+          w.writeLine(
+            `${modifiers(p)}${p.name}: ${p.type}${p.initializer === undefined ? '' : ` = ${p.initializer}`};`,
+          );
+        },
+    ),
+    ...(s.getAccessors ?? []).map(
+      (g): WriterFunction =>
+        (w) => {
+          writeJsDoc(w, g.docs);
+          w.writeLine(`${modifiers(g)}get ${g.name}(): ${g.returnType} {`);
+          writeStatements(w, g.statements);
+          w.writeLine('}');
+        },
+    ),
+    ...(s.methods ?? []).map(
+      (m): WriterFunction =>
+        (w) => {
+          writeJsDoc(w, m.docs);
+          const end = m.statements === undefined ? ';' : ' {';
+          writeSignature(w, `${modifiers(m)}${m.name}`, m.typeParameters, m.parameters, `: ${m.returnType}${end}`);
+          if (m.statements === undefined) return;
+          writeStatements(w, m.statements);
+          w.writeLine('}');
+        },
+    ),
   ];
 }
 
@@ -253,7 +290,9 @@ function printClass(w: CodeWriter, s: ClassDeclarationStructure): void {
   w.blankLine();
 }
 
-type Printers = { readonly [K in StatementStructure['kind']]: (w: CodeWriter, s: Extract<StatementStructure, { kind: K }>) => void };
+type Printers = {
+  readonly [K in StatementStructure['kind']]: (w: CodeWriter, s: Extract<StatementStructure, { kind: K }>) => void;
+};
 
 const PRINTERS: Printers = {
   ExportDeclaration: printExport,
@@ -273,12 +312,17 @@ function printStatement(w: CodeWriter, statement: StatementStructure | WriterFun
 }
 
 /** The generated-file header, leading trivia and imports, a blank line, then the statements. */
-export function printSourceFile(sourcePath: string, file: SourceFileStructure, options: PrintOptions = DEFAULT_PRINT_OPTIONS): string {
+export function printSourceFile(
+  sourcePath: string,
+  file: SourceFileStructure,
+  options: PrintOptions = DEFAULT_PRINT_OPTIONS,
+): string {
   const body = new CodeWriter(options);
   for (const statement of file.statements) printStatement(body, statement);
   const head = new CodeWriter(options);
   file.leadingTrivia?.(head);
-  for (const declaration of typeof file.imports === 'function' ? file.imports() : file.imports) printImport(head, declaration);
+  for (const declaration of typeof file.imports === 'function' ? file.imports() : file.imports)
+    printImport(head, declaration);
   const parts = [head.toString(), body.toString()].filter((part) => part !== '');
   return `${generatedHeader(sourcePath)}\n${parts.join('\n\n')}\n`;
 }

@@ -78,7 +78,13 @@ export function usesScalar(type: TypeRef, scalar: ScalarKind, scope: DomainScope
 /** Whether any of the fields mention the scalar at top level (types.ts imports what it names). */
 export function fieldsNameScalar(fields: readonly FieldDef[], scalar: ScalarKind): boolean {
   const names = (type: TypeRef): boolean =>
-    type.kind === 'scalar' ? type.scalar === scalar : type.kind === 'list' ? names(type.element) : type.kind === 'map' ? names(type.value) : false;
+    type.kind === 'scalar'
+      ? type.scalar === scalar
+      : type.kind === 'list'
+        ? names(type.element)
+        : type.kind === 'map'
+          ? names(type.value)
+          : false;
   return fields.some((f) => names(f.type));
 }
 

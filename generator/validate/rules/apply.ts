@@ -25,7 +25,11 @@ export const apply: Rule = ({ domain, table }) => {
       if (resolved.diagnostics.some((d) => d.severity === 'error')) continue;
       if (event.creates?.value !== true || resolved.apply.kind === 'custom') continue;
       // A creation event with a generated apply builds the first state: nothing may be left unset.
-      const set = new Set(resolved.apply.kind === 'declarative' ? resolved.apply.ops.filter((op) => op.kind === 'assign').map((op) => op.stateField) : []);
+      const set = new Set(
+        resolved.apply.kind === 'declarative'
+          ? resolved.apply.ops.filter((op) => op.kind === 'assign').map((op) => op.stateField)
+          : [],
+      );
       const unset = [...stateFields.values()].filter((f) => needsValue(f.raw, f.type, f.optional) && !set.has(f.name));
       if (unset.length === 0) continue;
       const names = unset.map((f) => `"${f.name}" (${formatType(f.type)})`).join(', ');
@@ -38,7 +42,13 @@ export const apply: Rule = ({ domain, table }) => {
             ? 'its apply is `none`'
             : `its apply does not set ${them}`;
       diagnostics.push(
-        errorAt(domain.file, at, 'EF507', `creation event ${label} leaves required state field${unset.length > 1 ? 's' : ''} ${names} unset: ${why}`, `add the field${unset.length > 1 ? 's' : ''} to the event, \`assign\`/\`set\` ${unset.length > 1 ? 'them' : 'it'} in \`apply\`, give the state field${unset.length > 1 ? 's' : ''} a \`default\`, or use \`apply: custom\``),
+        errorAt(
+          domain.file,
+          at,
+          'EF507',
+          `creation event ${label} leaves required state field${unset.length > 1 ? 's' : ''} ${names} unset: ${why}`,
+          `add the field${unset.length > 1 ? 's' : ''} to the event, \`assign\`/\`set\` ${unset.length > 1 ? 'them' : 'it'} in \`apply\`, give the state field${unset.length > 1 ? 's' : ''} a \`default\`, or use \`apply: custom\``,
+        ),
       );
     }
   }

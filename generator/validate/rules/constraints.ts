@@ -12,7 +12,8 @@ import type { Rule } from './rule.js';
 import { fieldLists } from './walk.js';
 
 const isString = (type: TypeRef): boolean => type.kind === 'scalar' && type.scalar === 'string';
-const isWhole = (type: TypeRef): boolean => type.kind === 'scalar' && (type.scalar === 'int' || type.scalar === 'bigint');
+const isWhole = (type: TypeRef): boolean =>
+  type.kind === 'scalar' && (type.scalar === 'int' || type.scalar === 'bigint');
 
 export const constraints: Rule = ({ domain, table }) => {
   const diagnostics: Diagnostic[] = [];
@@ -31,30 +32,93 @@ export const constraints: Rule = ({ domain, table }) => {
       for (const key of ['minLength', 'maxLength'] as const) {
         const bound = c[key];
         if (bound !== undefined && !isString(type) && type.kind !== 'list') {
-          diagnostics.push(errorAt(file, bound.range, 'EF402', `\`${key}\` does not apply to ${where()}, which is ${typeName()}`, lengthHint(type)));
+          diagnostics.push(
+            errorAt(
+              file,
+              bound.range,
+              'EF402',
+              `\`${key}\` does not apply to ${where()}, which is ${typeName()}`,
+              lengthHint(type),
+            ),
+          );
         }
       }
       if (c.pattern !== undefined) {
         if (!isString(type)) {
-          diagnostics.push(errorAt(file, c.pattern.range, 'EF402', `\`pattern\` does not apply to ${where()}, which is ${typeName()}`, 'patterns apply to string fields only (uuid, date and datetime are already checked by format)'));
+          diagnostics.push(
+            errorAt(
+              file,
+              c.pattern.range,
+              'EF402',
+              `\`pattern\` does not apply to ${where()}, which is ${typeName()}`,
+              'patterns apply to string fields only (uuid, date and datetime are already checked by format)',
+            ),
+          );
         } else if (compilePattern(c.pattern.value) === undefined) {
-          diagnostics.push(errorAt(file, c.pattern.range, 'EF406', `\`pattern\` of ${where()} is not a valid regular expression: ${regexError(c.pattern.value)}`, 'write an ECMAScript regular expression (with the `u` flag); in YAML, quote it and double each backslash inside double quotes'));
+          diagnostics.push(
+            errorAt(
+              file,
+              c.pattern.range,
+              'EF406',
+              `\`pattern\` of ${where()} is not a valid regular expression: ${regexError(c.pattern.value)}`,
+              'write an ECMAScript regular expression (with the `u` flag); in YAML, quote it and double each backslash inside double quotes',
+            ),
+          );
         }
       }
       for (const key of ['min', 'max'] as const) {
         const bound = c[key];
         if (bound === undefined) continue;
         if (!isNumeric(type)) {
-          diagnostics.push(errorAt(file, bound.range, 'EF402', `\`${key}\` does not apply to ${where()}, which is ${typeName()}`, type.kind === 'list' || isString(type) ? `for a length, write \`${key}Length\`` : 'min and max apply to int, float, decimal and bigint fields'));
+          diagnostics.push(
+            errorAt(
+              file,
+              bound.range,
+              'EF402',
+              `\`${key}\` does not apply to ${where()}, which is ${typeName()}`,
+              type.kind === 'list' || isString(type)
+                ? `for a length, write \`${key}Length\``
+                : 'min and max apply to int, float, decimal and bigint fields',
+            ),
+          );
         } else if (isWhole(type) && !Number.isInteger(Number(bound.value.text))) {
-          diagnostics.push(errorAt(file, bound.range, 'EF402', `\`${key}\` of ${where()} is ${bound.value.text}, but the field is ${typeName()}, a whole number`, `use a whole bound, e.g. ${key === 'min' ? Math.ceil(bound.value.number) : Math.floor(bound.value.number)}`));
+          diagnostics.push(
+            errorAt(
+              file,
+              bound.range,
+              'EF402',
+              `\`${key}\` of ${where()} is ${bound.value.text}, but the field is ${typeName()}, a whole number`,
+              `use a whole bound, e.g. ${key === 'min' ? Math.ceil(bound.value.number) : Math.floor(bound.value.number)}`,
+            ),
+          );
         }
       }
-      if (c.min !== undefined && c.max !== undefined && isNumeric(type) && new Decimal(c.min.value.text).greaterThan(new Decimal(c.max.value.text))) {
-        diagnostics.push(errorAt(file, c.max.range, 'EF403', `${where()} has max ${c.max.value.text} below min ${c.min.value.text}: no value fits`, 'swap the bounds, or fix the one that is wrong'));
+      if (
+        c.min !== undefined &&
+        c.max !== undefined &&
+        isNumeric(type) &&
+        new Decimal(c.min.value.text).greaterThan(new Decimal(c.max.value.text))
+      ) {
+        diagnostics.push(
+          errorAt(
+            file,
+            c.max.range,
+            'EF403',
+            `${where()} has max ${c.max.value.text} below min ${c.min.value.text}: no value fits`,
+            'swap the bounds, or fix the one that is wrong',
+          ),
+        );
       }
       if (c.minLength !== undefined && c.maxLength !== undefined && c.minLength.value > c.maxLength.value) {
-        diagnostics.push(errorAt(file, c.maxLength.range, 'EF403', `${where()} has maxLength ${c.maxLength.value} below minLength ${c.minLength.value}: no value fits`, 'swap the bounds, or fix the one that is wrong'));
+        diagnostics.push(
+          errorAt(
+            file,
+            c.maxLength.range,
+            'EF403',
+            `${where()} has maxLength ${c.maxLength.value} below minLength ${c.minLength.value}: no value fits`,
+            'swap the bounds, or fix the one that is wrong',
+          ),
+        );
       }
     }
   }
@@ -62,7 +126,9 @@ export const constraints: Rule = ({ domain, table }) => {
 };
 
 function lengthHint(type: TypeRef): string {
-  return isNumeric(type) ? 'for a numeric range, write `min` and `max`' : 'minLength and maxLength apply to strings and lists';
+  return isNumeric(type)
+    ? 'for a numeric range, write `min` and `max`'
+    : 'minLength and maxLength apply to strings and lists';
 }
 
 function regexError(pattern: string): string {

@@ -19,14 +19,35 @@ export const defaults: Rule = ({ domain, table }) => {
       if (!resolved.ok) continue;
       const where = `default of field "${field.name.value}" of ${list.label}`;
       if (field.default.value === null) {
-        diagnostics.push(errorAt(domain.file, field.default.range, 'EF404', `${where} is null`, resolved.optional ? 'an optional field is absent by default: remove `default`' : `write a value of type ${formatType(resolved.type)}, or make the field optional (\`${formatType(resolved.type)}?\`)`));
+        diagnostics.push(
+          errorAt(
+            domain.file,
+            field.default.range,
+            'EF404',
+            `${where} is null`,
+            resolved.optional
+              ? 'an optional field is absent by default: remove `default`'
+              : `write a value of type ${formatType(resolved.type)}, or make the field optional (\`${formatType(resolved.type)}?\`)`,
+          ),
+        );
         continue;
       }
       const problem = checkValue(field.default.value, resolved.type, field.constraints, table);
       if (problem === undefined) continue;
       const code = problem.kind === 'type' ? 'EF404' : 'EF405';
-      const hint = problem.kind === 'type' ? (problem.hint ?? typeHint(formatType(resolved.type))) : 'change the default, or the constraint it breaks';
-      diagnostics.push(errorAt(domain.file, field.default.range, code, `${where} does not fit ${formatType(resolved.type, resolved.optional)}: ${problem.message}`, hint));
+      const hint =
+        problem.kind === 'type'
+          ? (problem.hint ?? typeHint(formatType(resolved.type)))
+          : 'change the default, or the constraint it breaks';
+      diagnostics.push(
+        errorAt(
+          domain.file,
+          field.default.range,
+          code,
+          `${where} does not fit ${formatType(resolved.type, resolved.optional)}: ${problem.message}`,
+          hint,
+        ),
+      );
     }
   }
   return diagnostics;

@@ -44,24 +44,49 @@ export const duplicateNames: Rule = ({ domain }) => {
     const name = d.name.value;
     const first = exact.get(name);
     if (first !== undefined) {
-      diagnostics.push(errorAt(file, d.name.range, 'EF204', `${d.what} has the same name as ${first.what} (line ${first.name.range.start.line})`, 'names of types, aggregates and events share one namespace per domain; rename one of them'));
+      diagnostics.push(
+        errorAt(
+          file,
+          d.name.range,
+          'EF204',
+          `${d.what} has the same name as ${first.what} (line ${first.name.range.start.line})`,
+          'names of types, aggregates and events share one namespace per domain; rename one of them',
+        ),
+      );
       continue;
     }
     const sameFold = folded.get(name.toLowerCase());
     if (sameFold !== undefined) {
-      diagnostics.push(errorAt(file, d.name.range, 'EF205', `${d.what} differs only by case from ${sameFold.what} (line ${sameFold.name.range.start.line})`, 'names that differ only by case are refused (they collide on case-insensitive file systems and databases); rename one'));
+      diagnostics.push(
+        errorAt(
+          file,
+          d.name.range,
+          'EF205',
+          `${d.what} differs only by case from ${sameFold.what} (line ${sameFold.name.range.start.line})`,
+          'names that differ only by case are refused (they collide on case-insensitive file systems and databases); rename one',
+        ),
+      );
       continue;
     }
     exact.set(name, d);
     folded.set(name.toLowerCase(), d);
   }
   const generatedBy = new Map<string, { owner: Declared; what: string }>();
-  for (const d of declared) for (const g of d.generated) if (!generatedBy.has(g.name)) generatedBy.set(g.name, { owner: d, what: g.what });
+  for (const d of declared)
+    for (const g of d.generated) if (!generatedBy.has(g.name)) generatedBy.set(g.name, { owner: d, what: g.what });
   for (const d of declared) {
     if (d.isDomain === true) continue;
     const clash = generatedBy.get(d.name.value);
     if (clash !== undefined && clash.owner !== d) {
-      diagnostics.push(errorAt(file, d.name.range, 'EF206', `${d.what} has the same name as ${clash.what}, which eventforge generates`, `rename ${d.what.split(' ').slice(0, -1).join(' ')} "${d.name.value}"`));
+      diagnostics.push(
+        errorAt(
+          file,
+          d.name.range,
+          'EF206',
+          `${d.what} has the same name as ${clash.what}, which eventforge generates`,
+          `rename ${d.what.split(' ').slice(0, -1).join(' ')} "${d.name.value}"`,
+        ),
+      );
     }
   }
 
@@ -71,7 +96,15 @@ export const duplicateNames: Rule = ({ domain }) => {
       const key = field.name.value.toLowerCase();
       const first = seen.get(key);
       if (first !== undefined && first.value !== field.name.value) {
-        diagnostics.push(errorAt(file, field.name.range, 'EF205', `field "${field.name.value}" of ${list.label} differs only by case from field "${first.value}" (line ${first.range.start.line})`, 'rename one of the two fields'));
+        diagnostics.push(
+          errorAt(
+            file,
+            field.name.range,
+            'EF205',
+            `field "${field.name.value}" of ${list.label} differs only by case from field "${first.value}" (line ${first.range.start.line})`,
+            'rename one of the two fields',
+          ),
+        );
       } else if (first === undefined) {
         seen.set(key, field.name);
       }
@@ -96,7 +129,14 @@ export function declaredNames(domain: RawDomain): Declared[] {
   ];
   for (const decl of domain.types) {
     const what = decl.kind === 'enum' ? `enum ${decl.name.value}` : `value object ${decl.name.value}`;
-    declared.push({ name: decl.name, what, generated: decl.kind === 'enum' ? [{ name: enumValuesName(decl.name.value), what: `the value list of enum ${decl.name.value}` }] : [] });
+    declared.push({
+      name: decl.name,
+      what,
+      generated:
+        decl.kind === 'enum'
+          ? [{ name: enumValuesName(decl.name.value), what: `the value list of enum ${decl.name.value}` }]
+          : [],
+    });
   }
   for (const aggregate of domain.aggregates) {
     const a = aggregate.name.value;
@@ -108,7 +148,10 @@ export function declaredNames(domain: RawDomain): Declared[] {
         { name: stateTypeName(a), what: `the state type of ${a}` },
         { name: aggregateBaseClassName(a), what: `the base class of ${a}` },
         { name: eventUnionName(a), what: `the event union of ${a}` },
-        ...range(stateVersion).map((v) => ({ name: versionedTypeName(stateTypeName(a), v), what: `version ${v} of the state of ${a}` })),
+        ...range(stateVersion).map((v) => ({
+          name: versionedTypeName(stateTypeName(a), v),
+          what: `version ${v} of the state of ${a}`,
+        })),
       ],
     });
     for (const event of aggregate.events) {

@@ -16,7 +16,15 @@ export const enumValues: Rule = ({ domain }) => {
       }
       const same = first === value.value;
       diagnostics.push(
-        errorAt(domain.file, value.range, 'EF408', same ? `enum ${decl.name.value} lists "${value.value}" twice` : `enum ${decl.name.value} lists "${value.value}" and "${first}", which differ only by case`, 'each value appears once; remove the repeated one'),
+        errorAt(
+          domain.file,
+          value.range,
+          'EF408',
+          same
+            ? `enum ${decl.name.value} lists "${value.value}" twice`
+            : `enum ${decl.name.value} lists "${value.value}" and "${first}", which differ only by case`,
+          'each value appears once; remove the repeated one',
+        ),
       );
     }
   }

@@ -12,11 +12,29 @@ export const lifecycle: Rule = ({ domain, lacksEvents }) => {
     const creators = aggregate.events.filter((e) => e.creates?.value === true);
     if (creators.length === 0 && !lacksEvents(aggregate.name.value)) {
       const first = aggregate.events[0]?.name.value;
-      diagnostics.push(errorAt(domain.file, aggregate.name.range, 'EF500', `aggregate ${aggregate.name.value} has no creation event`, first === undefined ? 'add an event with `creates: true`' : `mark the event that starts its life with \`creates: true\` (e.g. ${first})`));
+      diagnostics.push(
+        errorAt(
+          domain.file,
+          aggregate.name.range,
+          'EF500',
+          `aggregate ${aggregate.name.value} has no creation event`,
+          first === undefined
+            ? 'add an event with `creates: true`'
+            : `mark the event that starts its life with \`creates: true\` (e.g. ${first})`,
+        ),
+      );
     }
     for (const event of aggregate.events) {
       if (event.creates?.value === true && event.discards?.value === true && event.discards !== undefined) {
-        diagnostics.push(errorAt(domain.file, event.discards.range, 'EF510', `event ${aggregate.name.value}.${event.name.value} both creates and discards the aggregate`, 'an aggregate is discarded by a later event; remove `discards: true` or `creates: true`'));
+        diagnostics.push(
+          errorAt(
+            domain.file,
+            event.discards.range,
+            'EF510',
+            `event ${aggregate.name.value}.${event.name.value} both creates and discards the aggregate`,
+            'an aggregate is discarded by a later event; remove `discards: true` or `creates: true`',
+          ),
+        );
       }
     }
   }

@@ -13,9 +13,24 @@ import { fieldLists } from './walk.js';
 
 /** Names people reach for from other languages, and what this language calls them. */
 const ALIASES: Readonly<Record<string, string>> = {
-  integer: 'int', number: 'float', double: 'float', long: 'bigint', text: 'string', str: 'string',
-  bool: 'boolean', timestamp: 'datetime', instant: 'datetime', Date: 'date', DateTime: 'datetime',
-  money: 'decimal', numeric: 'decimal', object: 'json', any: 'json', buffer: 'bytes', binary: 'bytes', guid: 'uuid',
+  integer: 'int',
+  number: 'float',
+  double: 'float',
+  long: 'bigint',
+  text: 'string',
+  str: 'string',
+  bool: 'boolean',
+  timestamp: 'datetime',
+  instant: 'datetime',
+  Date: 'date',
+  DateTime: 'datetime',
+  money: 'decimal',
+  numeric: 'decimal',
+  object: 'json',
+  any: 'json',
+  buffer: 'bytes',
+  binary: 'bytes',
+  guid: 'uuid',
 };
 
 export const typeReferences: Rule = ({ domain, table, brokenType }) => {
@@ -28,20 +43,34 @@ export const typeReferences: Rule = ({ domain, table, brokenType }) => {
       if (resolved.ok) continue;
       if (resolved.syntax !== undefined) {
         diagnostics.push(
-          errorAt(domain.file, at(field.type, resolved.syntax.at), 'EF400', `field "${field.name.value}" of ${list.label}: ${resolved.syntax.message}`, resolved.syntax.hint),
+          errorAt(
+            domain.file,
+            at(field.type, resolved.syntax.at),
+            'EF400',
+            `field "${field.name.value}" of ${list.label}: ${resolved.syntax.message}`,
+            resolved.syntax.hint,
+          ),
         );
         continue;
       }
       for (const name of resolved.unresolved) {
         if (brokenType(name.name)) continue;
-        const alias = ALIASES[name.name] ?? (SCALAR_KINDS as readonly string[]).find((s) => s === name.name.toLowerCase());
+        const alias =
+          ALIASES[name.name] ?? (SCALAR_KINDS as readonly string[]).find((s) => s === name.name.toLowerCase());
         const hint = aggregates.has(name.name)
           ? `an aggregate is not a field type; refer to another aggregate by its id: \`${field.name.value}: uuid\``
           : alias !== undefined
             ? `did you mean "${alias}"?`
-            : (didYouMean(name.name, declared) ?? `declare it under \`types:\`, or use a scalar: ${SCALAR_KINDS.join(', ')}`);
+            : (didYouMean(name.name, declared) ??
+              `declare it under \`types:\`, or use a scalar: ${SCALAR_KINDS.join(', ')}`);
         diagnostics.push(
-          errorAt(domain.file, at(field.type, name.at, name.name.length), 'EF200', `unknown type "${name.name}" in field "${field.name.value}" of ${list.label}`, hint),
+          errorAt(
+            domain.file,
+            at(field.type, name.at, name.name.length),
+            'EF200',
+            `unknown type "${name.name}" in field "${field.name.value}" of ${list.label}`,
+            hint,
+          ),
         );
       }
     }

@@ -15,10 +15,13 @@ export const valueObjectCycles: Rule = ({ domain, table }) => {
   const diagnostics: Diagnostic[] = [];
   const edges = new Map<string, { to: string; field: RawField }[]>();
   for (const vo of table.valueObjects.values()) {
-    edges.set(vo.name.value, vo.fields.flatMap((field) => {
-      const resolved = resolveFieldType(field, table);
-      return resolved.ok ? valueObjectsIn(resolved.type).map((to) => ({ to, field })) : [];
-    }));
+    edges.set(
+      vo.name.value,
+      vo.fields.flatMap((field) => {
+        const resolved = resolveFieldType(field, table);
+        return resolved.ok ? valueObjectsIn(resolved.type).map((to) => ({ to, field })) : [];
+      }),
+    );
   }
   // Report each cycle once, at the field of its alphabetically first value object that starts it.
   const reported = new Set<string>();
@@ -34,7 +37,13 @@ export const valueObjectCycles: Rule = ({ domain, table }) => {
     const chain = [...path.map((step) => `${step.from}.${step.field.name.value}`), start].join(' → ');
     const vo = table.valueObjects.get(start) as RawValueObject;
     diagnostics.push(
-      errorAt(domain.file, first.field.name.range, 'EF407', `value object ${vo.name.value} contains itself: ${chain}`, 'value objects cannot be recursive; refer to the other entity by id (`uuid`), or store the nested structure as `json`'),
+      errorAt(
+        domain.file,
+        first.field.name.range,
+        'EF407',
+        `value object ${vo.name.value} contains itself: ${chain}`,
+        'value objects cannot be recursive; refer to the other entity by id (`uuid`), or store the nested structure as `json`',
+      ),
     );
   }
   return diagnostics;
@@ -54,7 +63,10 @@ function valueObjectsIn(type: TypeRef): string[] {
 }
 
 /** A path of fields from `start` back to `start`, or undefined (depth-first, fields in declaration order). */
-function findCycle(start: string, edges: ReadonlyMap<string, readonly { to: string; field: RawField }[]>): { from: string; field: RawField }[] | undefined {
+function findCycle(
+  start: string,
+  edges: ReadonlyMap<string, readonly { to: string; field: RawField }[]>,
+): { from: string; field: RawField }[] | undefined {
   const visited = new Set<string>();
   const path: { from: string; field: RawField }[] = [];
   const visit = (node: string): boolean => {

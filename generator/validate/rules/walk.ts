@@ -19,7 +19,8 @@ export function fieldLists(domain: RawDomain): FieldList[] {
   for (const aggregate of domain.aggregates) {
     const name = aggregate.name.value;
     lists.push(...payloadLists(`the state of ${name}`, aggregate.state, name, true));
-    for (const event of aggregate.events) lists.push(...payloadLists(`event ${name}.${event.name.value}`, event.payload, name, false));
+    for (const event of aggregate.events)
+      lists.push(...payloadLists(`event ${name}.${event.name.value}`, event.payload, name, false));
   }
   return lists;
 }

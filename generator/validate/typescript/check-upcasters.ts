@@ -73,7 +73,10 @@ function emptyProject(): Checker {
  * Diagnostics for every `using:` whose function does not fit, over all domains. `modules` are
  * the module files as read by the caller (paths as for schema sources).
  */
-export function checkUpcasterModules(domains: readonly CheckedDomain[], modules: readonly SchemaSource[]): Diagnostic[] {
+export function checkUpcasterModules(
+  domains: readonly CheckedDomain[],
+  modules: readonly SchemaSource[],
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const jobs: { checked: CheckedDomain; module: SchemaSource; uses: ReturnType<typeof upcasterUses> }[] = [];
   for (const checked of domains) {
@@ -85,7 +88,15 @@ export function checkUpcasterModules(domains: readonly CheckedDomain[], modules:
     const module = modules.find((m) => m.path === path);
     if (module === undefined) {
       const names = [...new Set(uses.map((u) => u.functionName))].join(', ');
-      diagnostics.push(errorAt(raw.file, raw.upcasters.range, 'EF331', `upcasters module "${raw.upcasters.value}" not found: there is no file ${path}`, `create ${path} exporting ${names}, or correct the path (it is relative to the schema file)`));
+      diagnostics.push(
+        errorAt(
+          raw.file,
+          raw.upcasters.range,
+          'EF331',
+          `upcasters module "${raw.upcasters.value}" not found: there is no file ${path}`,
+          `create ${path} exporting ${names}, or correct the path (it is relative to the schema file)`,
+        ),
+      );
       continue;
     }
     jobs.push({ checked, module, uses });
@@ -93,7 +104,10 @@ export function checkUpcasterModules(domains: readonly CheckedDomain[], modules:
   if (jobs.length === 0) return diagnostics;
 
   const { project, ts } = emptyProject();
-  const prepared = jobs.map(({ checked, module, uses }) => ({ raw: checked.raw, files: addDomainFiles(project, checked.domain, module, uses) }));
+  const prepared = jobs.map(({ checked, module, uses }) => ({
+    raw: checked.raw,
+    files: addDomainFiles(project, checked.domain, module, uses),
+  }));
   const program = project.getProgram().compilerObject;
   for (const { raw, files } of prepared) diagnostics.push(...judgeUses(ts, program, raw, files));
   return diagnostics;

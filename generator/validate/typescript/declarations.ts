@@ -37,7 +37,8 @@ export function typesDeclaration(domain: DomainDef): string {
     // As runtime/codec.ts declares it.
     'export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };',
   ];
-  for (const e of domain.enums) lines.push(`export type ${e.name} = ${e.values.map((v) => JSON.stringify(v)).join(' | ')};`);
+  for (const e of domain.enums)
+    lines.push(`export type ${e.name} = ${e.values.map((v) => JSON.stringify(v)).join(' | ')};`);
   for (const vo of domain.valueObjects) lines.push(interfaceText(vo.name, vo.fields));
   for (const aggregate of domain.aggregates) {
     const state = stateTypeName(aggregate.name);

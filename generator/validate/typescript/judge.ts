@@ -24,13 +24,23 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
   if (syntax !== undefined && raw.upcasters !== undefined) {
     const at = moduleNode.getLineAndCharacterOfPosition(syntax.start ?? 0);
     return [
-      errorAt(schema, raw.upcasters.range, 'EF331', `upcasters module "${raw.upcasters.value}" does not parse: ${files.modulePath}:${at.line + 1}:${at.character + 1}: ${messageText(ts, syntax)}`, `fix the module; until it parses, its upcasters cannot be checked`),
+      errorAt(
+        schema,
+        raw.upcasters.range,
+        'EF331',
+        `upcasters module "${raw.upcasters.value}" does not parse: ${files.modulePath}:${at.line + 1}:${at.character + 1}: ${messageText(ts, syntax)}`,
+        `fix the module; until it parses, its upcasters cannot be checked`,
+      ),
     ];
   }
 
   const checker = program.getTypeChecker();
   const moduleSymbol = checker.getSymbolAtLocation(moduleNode);
-  const exported = new Map((moduleSymbol === undefined ? [] : checker.getExportsOfModule(moduleSymbol)).map((s) => [s.getName(), resolved(ts, checker, s)] as const));
+  const exported = new Map(
+    (moduleSymbol === undefined ? [] : checker.getExportsOfModule(moduleSymbol)).map(
+      (s) => [s.getName(), resolved(ts, checker, s)] as const,
+    ),
+  );
   const functions = [...exported].filter(([, s]) => callable(ts, checker, s)).map(([name]) => name);
   const probeDiagnostics = program.getSemanticDiagnostics(files.probe.compilerNode);
 
@@ -53,19 +63,31 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
     }
     const where = declaredAt(symbol, files);
     if ((symbol.flags & ts.SymbolFlags.Value) === 0) {
-      error(`"${use.functionName}" (${where}) is a type, not a function`, `export a function that fits ${expected(use)}`);
+      error(
+        `"${use.functionName}" (${where}) is a type, not a function`,
+        `export a function that fits ${expected(use)}`,
+      );
       continue;
     }
     if (!callable(ts, checker, symbol)) {
-      error(`"${use.functionName}" (${where}) is not a function: its type is ${checker.typeToString(checker.getBaseTypeOfLiteralType(checker.getTypeOfSymbol(symbol)))}`, `export a function that fits ${expected(use)}`);
+      error(
+        `"${use.functionName}" (${where}) is not a function: its type is ${checker.typeToString(checker.getBaseTypeOfLiteralType(checker.getTypeOfSymbol(symbol)))}`,
+        `export a function that fits ${expected(use)}`,
+      );
       continue;
     }
     for (const d of probeDiagnostics.filter((d) => inside(d, probed))) {
       const text = messageText(ts, d);
       if (atResult(d, probed)) {
-        error(`upcaster "${use.functionName}" (${where}) returns a value that does not fit ${use.resultType}: ${text}`, `the generated code calls it as ${expected(use)}`);
+        error(
+          `upcaster "${use.functionName}" (${where}) returns a value that does not fit ${use.resultType}: ${text}`,
+          `the generated code calls it as ${expected(use)}`,
+        );
       } else {
-        error(`upcaster "${use.functionName}" (${where}) cannot take the ${use.fromType} it is given: ${text}`, `the generated code calls it as ${expected(use)}`);
+        error(
+          `upcaster "${use.functionName}" (${where}) cannot take the ${use.fromType} it is given: ${text}`,
+          `the generated code calls it as ${expected(use)}`,
+        );
       }
     }
   }

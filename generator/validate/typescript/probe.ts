@@ -41,12 +41,18 @@ function inMemory(path: string): string {
 }
 
 /** Adds the files of one domain to the project. */
-export function addDomainFiles(project: Project, domain: DomainDef, module: SchemaSource, uses: readonly UpcasterUse[]): DomainFiles {
+export function addDomainFiles(
+  project: Project,
+  domain: DomainDef,
+  module: SchemaSource,
+  uses: readonly UpcasterUse[],
+): DomainFiles {
   const folder = `/.eventforge/${domainFolder(domain.name)}`;
   const typesPath = `${folder}/types.ts`;
   project.createSourceFile(typesPath, typesDeclaration(domain), { overwrite: true });
   // Two schemas may share one module: it is added once.
-  const moduleFile = project.getSourceFile(inMemory(module.path)) ?? project.createSourceFile(inMemory(module.path), module.text);
+  const moduleFile =
+    project.getSourceFile(inMemory(module.path)) ?? project.createSourceFile(inMemory(module.path), module.text);
   aliasGeneratedTypes(project, moduleFile, domain, typesPath);
 
   const moduleSpecifier = relativeSpecifier(folder, moduleFile.getFilePath());
@@ -59,7 +65,13 @@ export function addDomainFiles(project: Project, domain: DomainDef, module: Sche
     const head = `const `;
     const result = `result${i}`;
     text += `${head}${result}: ${use.resultType} = custom.${use.functionName}(previous${i});\n`;
-    probed.push({ use, start, end: text.length, resultStart: start + head.length, resultEnd: start + head.length + result.length });
+    probed.push({
+      use,
+      start,
+      end: text.length,
+      resultStart: start + head.length,
+      resultEnd: start + head.length + result.length,
+    });
   });
   const probe = project.createSourceFile(`${folder}/probe.ts`, text, { overwrite: true });
   return { modulePath: module.path, module: moduleFile, probe, probed };
@@ -77,7 +89,9 @@ function aliasGeneratedTypes(project: Project, moduleFile: SourceFile, domain: D
   for (const specifier of specifiers) {
     const target = posix.join(posix.dirname(moduleFile.getFilePath()), specifier).replace(/\.[cm]?[jt]s$/, '') + '.ts';
     if (target === typesPath || target === moduleFile.getFilePath()) continue;
-    project.createSourceFile(target, `export * from '${relativeSpecifier(posix.dirname(target), typesPath)}';\n`, { overwrite: true });
+    project.createSourceFile(target, `export * from '${relativeSpecifier(posix.dirname(target), typesPath)}';\n`, {
+      overwrite: true,
+    });
   }
 }
 

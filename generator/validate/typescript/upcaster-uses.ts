@@ -41,11 +41,21 @@ export function upcasterUses(raw: RawDomain, domain: DomainDef): UpcasterUse[] {
     const aggregate = domain.aggregates.find((a) => a.name === rawAggregate.name.value);
     if (aggregate === undefined) continue;
     const stateName = stateTypeName(aggregate.name);
-    payloads.push({ raw: rawAggregate.state, name: stateName, label: `state of ${aggregate.name}`, versions: aggregate.state.versions });
+    payloads.push({
+      raw: rawAggregate.state,
+      name: stateName,
+      label: `state of ${aggregate.name}`,
+      versions: aggregate.state.versions,
+    });
     for (const rawEvent of rawAggregate.events) {
       const event = aggregate.events.find((e) => e.name === rawEvent.name.value);
       if (event === undefined) continue;
-      payloads.push({ raw: rawEvent.payload, name: event.name, label: `event ${aggregate.name}.${event.name}`, versions: event.versions });
+      payloads.push({
+        raw: rawEvent.payload,
+        name: event.name,
+        label: `event ${aggregate.name}.${event.name}`,
+        versions: event.versions,
+      });
     }
   }
   return payloads.flatMap((p) => usesOf(p, domain));

@@ -23,13 +23,23 @@ const IN_FLIGHT = 40;
 /** Tracks whether each promise settled, without affecting it. */
 function watch<T>(promises: readonly Promise<T>[]): { settled: () => number } {
   let settled = 0;
-  for (const p of promises) p.then(() => settled++, () => settled++);
+  for (const p of promises)
+    p.then(
+      () => settled++,
+      () => settled++,
+    );
   return { settled: () => settled };
 }
 
 /** Every outcome is a value or a `ClosedError`; nothing else. */
-function outcomes(results: readonly PromiseSettledResult<unknown>[]): { fulfilled: number; closed: number; other: unknown[] } {
-  const other = results.flatMap((r) => (r.status === 'rejected' && !(r.reason instanceof ClosedError) ? [r.reason] : []));
+function outcomes(results: readonly PromiseSettledResult<unknown>[]): {
+  fulfilled: number;
+  closed: number;
+  other: unknown[];
+} {
+  const other = results.flatMap((r) =>
+    r.status === 'rejected' && !(r.reason instanceof ClosedError) ? [r.reason] : [],
+  );
   return {
     fulfilled: results.filter((r) => r.status === 'fulfilled').length,
     closed: results.filter((r) => r.status === 'rejected' && r.reason instanceof ClosedError).length,
@@ -38,66 +48,88 @@ function outcomes(results: readonly PromiseSettledResult<unknown>[]): { fulfille
 }
 
 function stored(streamId: string, version: number): StoredEvent {
-  return { streamId, version, topic: 'Kennel.Dog.Registered', schemaVersion: 1, timestamp: new Date(), state: new Uint8Array([version]) };
+  return {
+    streamId,
+    version,
+    topic: 'Kennel.Dog.Registered',
+    schemaVersion: 1,
+    timestamp: new Date(),
+    state: new Uint8Array([version]),
+  };
 }
 
 describe.each(closingStores)('close() with work in flight on the $label store', (store) => {
-  it.each([0, 5])('Application closed %i ms after 40 operations start: each finishes; later ones get ClosedError; then the store is released', async (closeAfterMs) => {
-    const url = store.fresh();
-    const app = new Application({ domains: [kennelDomain], name: 'Kennel', env: { DATABASE_URL: url } });
-    const known = Dog.register('Known');
-    await app.save(known);
+  it.each([0, 5])(
+    'Application closed %i ms after 40 operations start: each finishes; later ones get ClosedError; then the store is released',
+    async (closeAfterMs) => {
+      const url = store.fresh();
+      const app = new Application({ domains: [kennelDomain], name: 'Kennel', env: { DATABASE_URL: url } });
+      const known = Dog.register('Known');
+      await app.save(known);
 
-    const newDogs: Dog[] = [];
-    const before = Array.from({ length: IN_FLIGHT }, (_, i): Promise<unknown> => {
-      if (i % 3 === 0) {
-        const dog = Dog.register(`dog ${i}`);
-        newDogs.push(dog);
-        return app.save(dog);
+      const newDogs: Dog[] = [];
+      const before = Array.from({ length: IN_FLIGHT }, (_, i): Promise<unknown> => {
+        if (i % 3 === 0) {
+          const dog = Dog.register(`dog ${i}`);
+          newDogs.push(dog);
+          return app.save(dog);
+        }
+        return i % 3 === 1 ? app.repository(Dog).get(known.id) : app.log.select(1n, 100);
+      });
+      const watched = watch(before);
+      if (closeAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, closeAfterMs));
+      const closing = [app.close(), app.close()];
+      const after = Promise.allSettled([
+        app.save(Dog.register('late')),
+        app.repository(Dog).get(known.id),
+        app.log.select(1n, 10),
+        app.log.maxId(),
+      ]);
+
+      await Promise.all(closing);
+      // close() resolved only after every operation in flight had settled.
+      expect(watched.settled()).toBe(IN_FLIGHT);
+      expect(outcomes(await Promise.allSettled(before))).toEqual({ fulfilled: IN_FLIGHT, closed: 0, other: [] });
+      expect(outcomes(await after)).toEqual({ fulfilled: 0, closed: 4, other: [] });
+      if (store.held !== undefined) expect(await store.held(url)).toBe(0);
+      await expect(app.close()).resolves.toBeUndefined();
+
+      if (url !== 'memory:') {
+        // What the in-flight saves were told is stored, is stored.
+        const reopened = new Application({ domains: [kennelDomain], name: 'Kennel', env: { DATABASE_URL: url } });
+        try {
+          for (const dog of newDogs) expect((await reopened.repository(Dog).get(dog.id)).name).toBe(dog.name);
+          expect(await reopened.log.maxId()).toBeGreaterThanOrEqual(BigInt(newDogs.length + 1));
+        } finally {
+          await reopened.close();
+        }
       }
-      return i % 3 === 1 ? app.repository(Dog).get(known.id) : app.log.select(1n, 100);
-    });
-    const watched = watch(before);
-    if (closeAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, closeAfterMs));
-    const closing = [app.close(), app.close()];
-    const after = Promise.allSettled([app.save(Dog.register('late')), app.repository(Dog).get(known.id), app.log.select(1n, 10), app.log.maxId()]);
-
-    await Promise.all(closing);
-    // close() resolved only after every operation in flight had settled.
-    expect(watched.settled()).toBe(IN_FLIGHT);
-    expect(outcomes(await Promise.allSettled(before))).toEqual({ fulfilled: IN_FLIGHT, closed: 0, other: [] });
-    expect(outcomes(await after)).toEqual({ fulfilled: 0, closed: 4, other: [] });
-    if (store.held !== undefined) expect(await store.held(url)).toBe(0);
-    await expect(app.close()).resolves.toBeUndefined();
-
-    if (url !== 'memory:') {
-      // What the in-flight saves were told is stored, is stored.
-      const reopened = new Application({ domains: [kennelDomain], name: 'Kennel', env: { DATABASE_URL: url } });
-      try {
-        for (const dog of newDogs) expect((await reopened.repository(Dog).get(dog.id)).name).toBe(dog.name);
-        expect(await reopened.log.maxId()).toBeGreaterThanOrEqual(BigInt(newDogs.length + 1));
-      } finally {
-        await reopened.close();
-      }
-    }
-  });
+    },
+  );
 
   it('Recorder: appends, stream reads and log reads in flight finish; later calls get ClosedError; both closes resolve after the release', async () => {
     const url = store.fresh();
     const recorder = await openRecorder(readStore({ DATABASE_URL: url }));
     await recorder.append([stored('known', 1)]);
 
-    const before = Array.from({ length: IN_FLIGHT }, (_, i): Promise<unknown> =>
-      i % 3 === 0
-        ? recorder.append([stored(`stream-${i}`, 1), stored(`stream-${i}`, 2)])
-        : i % 3 === 1
-          ? recorder.readStream('known')
-          : recorder.readNotifications({ start: 1n, limit: 100 }),
+    const before = Array.from(
+      { length: IN_FLIGHT },
+      (_, i): Promise<unknown> =>
+        i % 3 === 0
+          ? recorder.append([stored(`stream-${i}`, 1), stored(`stream-${i}`, 2)])
+          : i % 3 === 1
+            ? recorder.readStream('known')
+            : recorder.readNotifications({ start: 1n, limit: 100 }),
     );
     const watched = watch(before);
     const first = recorder.close();
     const second = recorder.close();
-    const after = Promise.allSettled([recorder.append([stored('late', 1)]), recorder.readStream('known'), recorder.readNotifications({ start: 1n, limit: 1 }), recorder.maxNotificationId()]);
+    const after = Promise.allSettled([
+      recorder.append([stored('late', 1)]),
+      recorder.readStream('known'),
+      recorder.readNotifications({ start: 1n, limit: 1 }),
+      recorder.maxNotificationId(),
+    ]);
 
     await second;
     expect(watched.settled()).toBe(IN_FLIGHT);
@@ -109,7 +141,9 @@ describe.each(closingStores)('close() with work in flight on the $label store', 
 });
 
 /** Runs the SIGTERM child on `url`, sends SIGTERM once it is loading, and returns how it ended. */
-async function runUntilSigterm(url: string): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+async function runUntilSigterm(
+  url: string,
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   // node itself, with tsx as a loader: the tsx CLI would sit between as a second process relaying signals.
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sigterm-child.ts'), url], {
     cwd: join(import.meta.dirname, '../../..'),
@@ -126,7 +160,9 @@ async function runUntilSigterm(url: string): Promise<{ code: number | null; sign
       setTimeout(() => child.kill('SIGTERM'), 50);
     }
   });
-  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s])),
+  );
   return { code, signal, stdout, stderr };
 }
 
@@ -134,7 +170,11 @@ describe.each(closingStores)('SIGTERM mid-load on the $label store', (store) => 
   it('the handler calls app.close(); every load settles, each worker ends on one ClosedError, and the process exits 0', async () => {
     const result = await runUntilSigterm(store.fresh());
     // 13 would mean the top-level await never settled (a promise left pending by close()).
-    expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+    expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({
+      code: 0,
+      signal: null,
+      stderr: '',
+    });
     const counts = JSON.parse(result.stdout.split('\n')[1]!) as { fulfilled: number; closed: number; other: string[] };
     expect(counts.other).toEqual([]);
     expect(counts.closed).toBe(20);

@@ -48,7 +48,9 @@ async function sessions(name: string): Promise<number> {
   try {
     let count = 0;
     for (let attempt = 0; attempt < 50; attempt++) {
-      const result = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [name]);
+      const result = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [
+        name,
+      ]);
       count = (result.rows[0] as { n: number }).n;
       if (count === 0) return 0;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -72,7 +74,8 @@ export const closingStores: ClosingStore[] = [
 if (postgresSkip === undefined) {
   closingStores.push({
     label: 'PostgreSQL',
-    fresh: () => `${TEST_DATABASE_URL}?schema=${schemas.next()}&application_name=ef_closing_${randomBytes(4).toString('hex')}`,
+    fresh: () =>
+      `${TEST_DATABASE_URL}?schema=${schemas.next()}&application_name=ef_closing_${randomBytes(4).toString('hex')}`,
     held: async (url) => sessions(new URL(url).searchParams.get('application_name')!),
   });
 } else {

@@ -7,7 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Recorder } from '../../../runtime/recorder.js';
 import { MAX_NAME_BYTES, MAX_POSITION, MAX_TOPICS, MAX_VERSION } from '../../../runtime/recorder-arguments.js';
-import { type CurrentRecorder, expectIncreasing, type RecorderFactory, range, storedEvent, versions } from './helpers.js';
+import {
+  type CurrentRecorder,
+  expectIncreasing,
+  type RecorderFactory,
+  range,
+  storedEvent,
+  versions,
+} from './helpers.js';
 
 /** Registers these cases on the seeded recorder of arguments.ts. */
 export function argumentLimitCases(current: CurrentRecorder, factory: RecorderFactory): void {
@@ -37,7 +44,9 @@ export function argumentLimitCases(current: CurrentRecorder, factory: RecorderFa
     it('start 0n reads from the first id; start and stop at 2^63 - 1', async () => {
       const r = current();
       const everything = await all(r);
-      expect((await r.readNotifications({ start: 0n, limit: 10 })).map((n) => n.id)).toEqual(everything.map((n) => n.id));
+      expect((await r.readNotifications({ start: 0n, limit: 10 })).map((n) => n.id)).toEqual(
+        everything.map((n) => n.id),
+      );
       expect(await r.readNotifications({ start: MAX_POSITION, limit: 10 })).toEqual([]);
       expect(await r.readNotifications({ start: 1n, limit: 10, stop: MAX_POSITION })).toHaveLength(3);
       expect(await r.readNotifications({ start: everything[2]!.id, limit: 10, stop: everything[1]!.id })).toEqual([]);
@@ -60,7 +69,9 @@ export function argumentLimitCases(current: CurrentRecorder, factory: RecorderFa
       const r = current();
       const long = 'é'.repeat(MAX_NAME_BYTES / 2);
       const topic = `T.${'x'.repeat(MAX_NAME_BYTES - 2)}`;
-      await r.append([storedEvent(long, 1, topic)], { tracking: { application: long, upstream: long, notificationId: 1n } });
+      await r.append([storedEvent(long, 1, topic)], {
+        tracking: { application: long, upstream: long, notificationId: 1n },
+      });
       const [read] = await r.readStream(long);
       expect([read?.streamId, read?.topic]).toEqual([long, topic]);
       expect(await r.readNotifications({ start: 1n, limit: 10, topics: [topic] })).toHaveLength(1);
@@ -95,7 +106,9 @@ export function argumentLimitCases(current: CurrentRecorder, factory: RecorderFa
         expect(await r.maxNotificationId()).toBe(ids[2]);
         const from = await r.readNotifications({ start: ids[1]!, limit: 10 });
         expect(from.map((n) => n.id)).toEqual(ids.slice(1));
-        expect((await r.readNotifications({ start: 1n, limit: 10, stop: ids[1]! })).map((n) => n.id)).toEqual(ids.slice(0, 2));
+        expect((await r.readNotifications({ start: 1n, limit: 10, stop: ids[1]! })).map((n) => n.id)).toEqual(
+          ids.slice(0, 2),
+        );
         // A downstream application tracks such a position exactly.
         await r.append([], { tracking: { application: 'Down', upstream: 'Big', notificationId: ids[1]! } });
         expect(await r.maxTrackingId('Down', 'Big')).toBe(ids[1]);

@@ -16,7 +16,11 @@ function bad<T>(value: unknown): T {
 }
 
 const tracking = (notificationId: unknown, application: unknown = 'App', upstream: unknown = 'Up') => ({
-  tracking: bad<{ application: string; upstream: string; notificationId: bigint }>({ application, upstream, notificationId }),
+  tracking: bad<{ application: string; upstream: string; notificationId: bigint }>({
+    application,
+    upstream,
+    notificationId,
+  }),
 });
 
 /** One refused call: what it is, the call, and the argument the error must name. */
@@ -26,9 +30,24 @@ const appendEdges: Edge[] = [
   ['events that are not an array', (r) => r.append(bad({ length: 1 })), 'append', 'events'],
   ['an empty stream id', (r) => r.append([storedEvent('ok', 1), storedEvent('', 1)]), 'append', 'events[1].streamId'],
   ['a stream id with U+0000', (r) => r.append([storedEvent('a\u0000b', 1)]), 'append', 'events[0].streamId'],
-  ['a stream id with a lone surrogate', (r) => r.append([storedEvent('dog-\ud83d', 1)]), 'append', 'events[0].streamId'],
-  [`a stream id over ${MAX_NAME_BYTES} UTF-8 bytes`, (r) => r.append([storedEvent('é'.repeat(MAX_NAME_BYTES / 2) + 'x', 1)]), 'append', 'events[0].streamId'],
-  [`a topic over ${MAX_NAME_BYTES} UTF-8 bytes`, (r) => r.append([storedEvent('v', 1, 'T'.repeat(MAX_NAME_BYTES + 1))]), 'append', 'events[0].topic'],
+  [
+    'a stream id with a lone surrogate',
+    (r) => r.append([storedEvent('dog-\ud83d', 1)]),
+    'append',
+    'events[0].streamId',
+  ],
+  [
+    `a stream id over ${MAX_NAME_BYTES} UTF-8 bytes`,
+    (r) => r.append([storedEvent('é'.repeat(MAX_NAME_BYTES / 2) + 'x', 1)]),
+    'append',
+    'events[0].streamId',
+  ],
+  [
+    `a topic over ${MAX_NAME_BYTES} UTF-8 bytes`,
+    (r) => r.append([storedEvent('v', 1, 'T'.repeat(MAX_NAME_BYTES + 1))]),
+    'append',
+    'events[0].topic',
+  ],
   ['a stream id that is not a string', (r) => r.append([storedEvent(bad(7), 1)]), 'append', 'events[0].streamId'],
   ['version 0', (r) => r.append([storedEvent('v', 0)]), 'append', 'events[0].version'],
   ['a negative version', (r) => r.append([storedEvent('v', -1)]), 'append', 'events[0].version'],
@@ -36,18 +55,58 @@ const appendEdges: Edge[] = [
   ['version NaN', (r) => r.append([storedEvent('v', Number.NaN)]), 'append', 'events[0].version'],
   ['a version above 2^31 - 1', (r) => r.append([storedEvent('v', MAX_VERSION + 1)]), 'append', 'events[0].version'],
   ['an empty topic', (r) => r.append([storedEvent('v', 1, '')]), 'append', 'events[0].topic'],
-  ['schema version 0', (r) => r.append([storedEvent('v', 1, 'T.X.Y', { schemaVersion: 0 })]), 'append', 'events[0].schemaVersion'],
-  ['an invalid timestamp', (r) => r.append([storedEvent('v', 1, 'T.X.Y', { timestamp: new Date(Number.NaN) })]), 'append', 'events[0].timestamp'],
-  ['a timestamp after year 9999', (r) => r.append([storedEvent('v', 1, 'T.X.Y', { timestamp: new Date('+010000-01-01T00:00:00Z') })]), 'append', 'events[0].timestamp'],
-  ['a timestamp that is not a Date', (r) => r.append([storedEvent('v', 1, 'T.X.Y', { timestamp: bad(0) })]), 'append', 'events[0].timestamp'],
-  ['state that is not bytes', (r) => r.append([storedEvent('v', 1, 'T.X.Y', { state: bad([1, 2]) })]), 'append', 'events[0].state'],
+  [
+    'schema version 0',
+    (r) => r.append([storedEvent('v', 1, 'T.X.Y', { schemaVersion: 0 })]),
+    'append',
+    'events[0].schemaVersion',
+  ],
+  [
+    'an invalid timestamp',
+    (r) => r.append([storedEvent('v', 1, 'T.X.Y', { timestamp: new Date(Number.NaN) })]),
+    'append',
+    'events[0].timestamp',
+  ],
+  [
+    'a timestamp after year 9999',
+    (r) => r.append([storedEvent('v', 1, 'T.X.Y', { timestamp: new Date('+010000-01-01T00:00:00Z') })]),
+    'append',
+    'events[0].timestamp',
+  ],
+  [
+    'a timestamp that is not a Date',
+    (r) => r.append([storedEvent('v', 1, 'T.X.Y', { timestamp: bad(0) })]),
+    'append',
+    'events[0].timestamp',
+  ],
+  [
+    'state that is not bytes',
+    (r) => r.append([storedEvent('v', 1, 'T.X.Y', { state: bad([1, 2]) })]),
+    'append',
+    'events[0].state',
+  ],
   ['an unknown option', (r) => r.append([storedEvent('v', 1)], bad({ trackng: {} })), 'append', 'options.trackng'],
-  ['tracking position 0n', (r) => r.append([storedEvent('v', 1)], tracking(0n)), 'append', 'options.tracking.notificationId'],
+  [
+    'tracking position 0n',
+    (r) => r.append([storedEvent('v', 1)], tracking(0n)),
+    'append',
+    'options.tracking.notificationId',
+  ],
   ['a negative tracking position', (r) => r.append([], tracking(-5n)), 'append', 'options.tracking.notificationId'],
   ['a tracking position as a number', (r) => r.append([], tracking(5)), 'append', 'options.tracking.notificationId'],
-  ['a tracking position above 2^63 - 1', (r) => r.append([], tracking(MAX_POSITION + 1n)), 'append', 'options.tracking.notificationId'],
+  [
+    'a tracking position above 2^63 - 1',
+    (r) => r.append([], tracking(MAX_POSITION + 1n)),
+    'append',
+    'options.tracking.notificationId',
+  ],
   ['an empty tracking application', (r) => r.append([], tracking(5n, '')), 'append', 'options.tracking.application'],
-  [`a tracking application over ${MAX_NAME_BYTES} UTF-8 bytes`, (r) => r.append([], tracking(5n, '€'.repeat(342))), 'append', 'options.tracking.application'],
+  [
+    `a tracking application over ${MAX_NAME_BYTES} UTF-8 bytes`,
+    (r) => r.append([], tracking(5n, '€'.repeat(342))),
+    'append',
+    'options.tracking.application',
+  ],
   ['an empty tracking upstream', (r) => r.append([], tracking(5n, 'App', '')), 'append', 'options.tracking.upstream'],
 ];
 
@@ -71,12 +130,42 @@ const notificationEdges: Edge[] = [
   ['limit NaN', (r) => r.readNotifications({ start: 1n, limit: Number.NaN }), 'readNotifications', 'options.limit'],
   ['a missing limit', (r) => r.readNotifications(bad({ start: 1n })), 'readNotifications', 'options.limit'],
   ['a negative start', (r) => r.readNotifications({ start: -1n, limit: 5 }), 'readNotifications', 'options.start'],
-  ['a start as a number', (r) => r.readNotifications({ start: bad(1), limit: 5 }), 'readNotifications', 'options.start'],
-  ['a start above 2^63 - 1', (r) => r.readNotifications({ start: MAX_POSITION + 1n, limit: 5 }), 'readNotifications', 'options.start'],
-  ['a negative stop', (r) => r.readNotifications({ start: 1n, limit: 5, stop: -1n }), 'readNotifications', 'options.stop'],
-  ['topics that are not an array', (r) => r.readNotifications({ start: 1n, limit: 5, topics: bad('T.A.Created') }), 'readNotifications', 'options.topics'],
-  ['an empty topic', (r) => r.readNotifications({ start: 1n, limit: 5, topics: ['T.A.Created', ''] }), 'readNotifications', 'options.topics[1]'],
-  [`more than ${MAX_TOPICS} topics`, (r) => r.readNotifications({ start: 1n, limit: 5, topics: range(0, MAX_TOPICS).map((i) => `T.X.E${i}`) }), 'readNotifications', 'options.topics'],
+  [
+    'a start as a number',
+    (r) => r.readNotifications({ start: bad(1), limit: 5 }),
+    'readNotifications',
+    'options.start',
+  ],
+  [
+    'a start above 2^63 - 1',
+    (r) => r.readNotifications({ start: MAX_POSITION + 1n, limit: 5 }),
+    'readNotifications',
+    'options.start',
+  ],
+  [
+    'a negative stop',
+    (r) => r.readNotifications({ start: 1n, limit: 5, stop: -1n }),
+    'readNotifications',
+    'options.stop',
+  ],
+  [
+    'topics that are not an array',
+    (r) => r.readNotifications({ start: 1n, limit: 5, topics: bad('T.A.Created') }),
+    'readNotifications',
+    'options.topics',
+  ],
+  [
+    'an empty topic',
+    (r) => r.readNotifications({ start: 1n, limit: 5, topics: ['T.A.Created', ''] }),
+    'readNotifications',
+    'options.topics[1]',
+  ],
+  [
+    `more than ${MAX_TOPICS} topics`,
+    (r) => r.readNotifications({ start: 1n, limit: 5, topics: range(0, MAX_TOPICS).map((i) => `T.X.E${i}`) }),
+    'readNotifications',
+    'options.topics',
+  ],
 ];
 
 const otherEdges: Edge[] = [
@@ -86,7 +175,12 @@ const otherEdges: Edge[] = [
   ['hasTracking of a position as a number', (r) => r.hasTracking('App', 'Up', bad(3)), 'hasTracking', 'notificationId'],
   ['a snapshot of version 0', (r) => r.saveSnapshot(snapshot('r', 0)), 'saveSnapshot', 'snapshot.version'],
   ['a snapshot of an empty stream id', (r) => r.saveSnapshot(snapshot('', 4)), 'saveSnapshot', 'snapshot.streamId'],
-  ['a snapshot with state that is not bytes', (r) => r.saveSnapshot(snapshot('r', 4, { state: bad('{}') })), 'saveSnapshot', 'snapshot.state'],
+  [
+    'a snapshot with state that is not bytes',
+    (r) => r.saveSnapshot(snapshot('r', 4, { state: bad('{}') })),
+    'saveSnapshot',
+    'snapshot.state',
+  ],
   ['latestSnapshot of an empty stream id', (r) => r.latestSnapshot(''), 'latestSnapshot', 'streamId'],
   ['latestSnapshot up to a negative version', (r) => r.latestSnapshot('r', -1), 'latestSnapshot', 'upTo'],
 ];
@@ -110,7 +204,10 @@ function argumentsOnSeed(current: CurrentRecorder, factory: RecorderFactory): vo
   let recorder: Recorder;
   beforeEach(async () => {
     recorder = current();
-    await recorder.append(range(1, 3).map((v) => storedEvent('r', v, 'T.A.Created')), { tracking: { application: 'App', upstream: 'Up', notificationId: 2n } });
+    await recorder.append(
+      range(1, 3).map((v) => storedEvent('r', v, 'T.A.Created')),
+      { tracking: { application: 'App', upstream: 'Up', notificationId: 2n } },
+    );
     await recorder.saveSnapshot(snapshot('r', 2));
   });
 

@@ -5,7 +5,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../../../runtime/errors.js';
 import type { Recorder } from '../../../runtime/recorder.js';
-import { appendWithRetry, type CurrentRecorder, encoder, expectIncreasing, payload, range, rejection, storedEvent, versions } from './helpers.js';
+import {
+  appendWithRetry,
+  type CurrentRecorder,
+  encoder,
+  expectIncreasing,
+  payload,
+  range,
+  rejection,
+  storedEvent,
+  versions,
+} from './helpers.js';
 
 /** Registers these cases; `current` gives the fresh recorder of each test. */
 export function concurrencyCases(current: CurrentRecorder): void {

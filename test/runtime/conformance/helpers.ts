@@ -61,7 +61,12 @@ export function expectIncreasing(ids: readonly bigint[]): void {
 }
 
 /** Appends `count` events to `streamId`, reading the head and retrying after each conflict. */
-export async function appendWithRetry(recorder: Recorder, streamId: string, count: number, writer: number): Promise<number> {
+export async function appendWithRetry(
+  recorder: Recorder,
+  streamId: string,
+  count: number,
+  writer: number,
+): Promise<number> {
   let conflicts = 0;
   for (let written = 0; written < count; ) {
     const [head] = await recorder.readStream(streamId, { descending: true, limit: 1 });

@@ -19,9 +19,13 @@ export function notificationCases(current: CurrentRecorder): void {
 
     beforeEach(async () => {
       ids = [];
-      ids.push(...(await recorder.append([storedEvent('n-a', 1, 'T.A.Created'), storedEvent('n-b', 1, 'T.B.Created')])));
+      ids.push(
+        ...(await recorder.append([storedEvent('n-a', 1, 'T.A.Created'), storedEvent('n-b', 1, 'T.B.Created')])),
+      );
       ids.push(...(await recorder.append([storedEvent('n-a', 2, 'T.A.Changed')])));
-      ids.push(...(await recorder.append([storedEvent('n-b', 2, 'T.B.Changed'), storedEvent('n-a', 3, 'T.A.Changed')])));
+      ids.push(
+        ...(await recorder.append([storedEvent('n-b', 2, 'T.B.Changed'), storedEvent('n-a', 3, 'T.A.Changed')])),
+      );
       ids.push(...(await recorder.append([storedEvent('n-c', 1, 'T.C.Created')])));
     });
 
@@ -86,7 +90,11 @@ export function notificationCases(current: CurrentRecorder): void {
     });
 
     it('topics filter, and the limit counts only matching notifications', async () => {
-      const changed = await recorder.readNotifications({ start: 1n, limit: 100, topics: ['T.A.Changed', 'T.B.Changed'] });
+      const changed = await recorder.readNotifications({
+        start: 1n,
+        limit: 100,
+        topics: ['T.A.Changed', 'T.B.Changed'],
+      });
       expect(changed.map((n) => n.topic)).toEqual(['T.A.Changed', 'T.B.Changed', 'T.A.Changed']);
       expect(changed.map((n) => n.id)).toEqual([ids[2], ids[3], ids[4]]);
       const first = await recorder.readNotifications({ start: 1n, limit: 1, topics: ['T.C.Created'] });
@@ -166,7 +174,9 @@ export function notificationCases(current: CurrentRecorder): void {
       expect(await recorder.readStream('e')).toEqual([]);
       expect(await recorder.maxNotificationId()).toBe(before);
       // The same events with the next tracking id go through.
-      await recorder.append([storedEvent('d', 2), storedEvent('e', 1)], { tracking: { ...tracking, notificationId: 10n } });
+      await recorder.append([storedEvent('d', 2), storedEvent('e', 1)], {
+        tracking: { ...tracking, notificationId: 10n },
+      });
       expect(versions(await recorder.readStream('d'))).toEqual([1, 2]);
       expect(await recorder.maxTrackingId('Counter', 'DogSchool')).toBe(10n);
     });

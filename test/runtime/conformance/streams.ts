@@ -4,7 +4,16 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Recorder } from '../../../runtime/recorder.js';
-import { type CurrentRecorder, decoder, encoder, expectIncreasing, payload, range, storedEvent, versions } from './helpers.js';
+import {
+  type CurrentRecorder,
+  decoder,
+  encoder,
+  expectIncreasing,
+  payload,
+  range,
+  storedEvent,
+  versions,
+} from './helpers.js';
 
 /** Registers these cases; `current` gives the fresh recorder of each test. */
 export function streamCases(current: CurrentRecorder): void {

@@ -66,9 +66,14 @@ function readSchema(text: string): SchemaJs {
 function payloadPlaces(schema: SchemaJs): PayloadPlace[] {
   const places: PayloadPlace[] = [];
   for (const [aggregate, a] of Object.entries(schema.aggregates ?? {})) {
-    if (a.state !== undefined) places.push({ label: `state of ${aggregate}`, path: ['aggregates', aggregate, 'state'], payload: a.state });
+    if (a.state !== undefined)
+      places.push({ label: `state of ${aggregate}`, path: ['aggregates', aggregate, 'state'], payload: a.state });
     for (const [event, e] of Object.entries(a.events ?? {})) {
-      places.push({ label: `event ${aggregate}.${event}`, path: ['aggregates', aggregate, 'events', event], payload: e ?? {} });
+      places.push({
+        label: `event ${aggregate}.${event}`,
+        path: ['aggregates', aggregate, 'events', event],
+        payload: e ?? {},
+      });
     }
   }
   return places;
@@ -77,15 +82,31 @@ function payloadPlaces(schema: SchemaJs): PayloadPlace[] {
 function fieldPlaces(schema: SchemaJs): FieldPlace[] {
   const places: FieldPlace[] = [];
   for (const [name, type] of Object.entries(schema.types ?? {})) {
-    if (type.fields !== undefined) places.push({ label: `value object ${name}`, path: ['types', name, 'fields'], fields: type.fields, valueObject: true });
+    if (type.fields !== undefined)
+      places.push({
+        label: `value object ${name}`,
+        path: ['types', name, 'fields'],
+        fields: type.fields,
+        valueObject: true,
+      });
   }
   for (const p of payloadPlaces(schema)) {
     const version = p.payload.version ?? 1;
     if (p.payload.fields !== undefined) {
-      places.push({ label: `${p.label} v${version}`, path: [...p.path, 'fields'], fields: p.payload.fields, valueObject: false });
+      places.push({
+        label: `${p.label} v${version}`,
+        path: [...p.path, 'fields'],
+        fields: p.payload.fields,
+        valueObject: false,
+      });
     }
     for (const [k, entry] of Object.entries(p.payload.history ?? {})) {
-      places.push({ label: `${p.label} v${k}`, path: [...p.path, 'history', Number(k), 'fields'], fields: entry.fields ?? {}, valueObject: false });
+      places.push({
+        label: `${p.label} v${k}`,
+        path: [...p.path, 'history', Number(k), 'fields'],
+        fields: entry.fields ?? {},
+        valueObject: false,
+      });
     }
   }
   return places;
@@ -97,7 +118,10 @@ function typeOf(field: FieldJs): string {
 
 /** `Money[]?` → `Money`, `map<decimal>` → `decimal`. */
 function baseType(type: string): string {
-  return type.replace(/\?$/, '').replace(/\[\]$/, '').replace(/^map<(.*)>$/, '$1');
+  return type
+    .replace(/\?$/, '')
+    .replace(/\[\]$/, '')
+    .replace(/^map<(.*)>$/, '$1');
 }
 
 function setType(doc: Document, path: Path, type: string): void {
@@ -127,12 +151,15 @@ function otherDefault(value: unknown, type: string, enums: ReadonlyMap<string, r
 /** A type no known-safe widening reaches from `type` (docs/versioning.md). */
 function incompatibleType(type: string): string {
   const optional = type.endsWith('?') ? '?' : '';
-  return (baseType(type) === 'boolean' && !type.includes('[]') && !type.startsWith('map<') ? 'int' : 'boolean') + optional;
+  return (
+    (baseType(type) === 'boolean' && !type.includes('[]') && !type.startsWith('map<') ? 'int' : 'boolean') + optional
+  );
 }
 
 function enumsOf(schema: SchemaJs): Map<string, readonly string[]> {
   const enums = new Map<string, readonly string[]>();
-  for (const [name, type] of Object.entries(schema.types ?? {})) if (type.enum !== undefined) enums.set(name, type.enum);
+  for (const [name, type] of Object.entries(schema.types ?? {}))
+    if (type.enum !== undefined) enums.set(name, type.enum);
   return enums;
 }
 
@@ -153,7 +180,8 @@ export function decodeChangingEdits(text: string): SchemaEdit[] {
       const where = `${place.label} field ${name}`;
       usedTypes.add(baseType(type));
       edit('retype a field', where, (doc) => setType(doc, path, incompatibleType(type)));
-      if (type.endsWith('?')) edit('make an optional field required', where, (doc) => setType(doc, path, type.slice(0, -1)));
+      if (type.endsWith('?'))
+        edit('make an optional field required', where, (doc) => setType(doc, path, type.slice(0, -1)));
       if (names.length > 1) edit('remove a field', where, (doc) => doc.deleteIn(path));
       edit('rename a field without `rename:`', where, (doc) => renameKey(doc, place.path, name, `${name}Renamed`));
       const value = typeof field === 'string' ? undefined : field.default;
@@ -182,7 +210,8 @@ export function decodeChangingEdits(text: string): SchemaEdit[] {
       const entryPath = [...p.path, 'history', Number(k)];
       const where = `${p.label} history ${k}`;
       edit('remove a history entry', where, (doc) => doc.deleteIn(entryPath));
-      const next = Number(k) + 1 === version ? p.payload.fields ?? {} : history[String(Number(k) + 1)]?.fields ?? {};
+      const next =
+        Number(k) + 1 === version ? (p.payload.fields ?? {}) : (history[String(Number(k) + 1)]?.fields ?? {});
       for (const field of Object.keys(next)) {
         const declared = entry.upcast?.[field];
         const upcastPath = [...entryPath, 'upcast', field];
@@ -203,8 +232,12 @@ export function decodeChangingEdits(text: string): SchemaEdit[] {
   for (const [aggregate, a] of Object.entries(schema.aggregates ?? {})) {
     edit('rename an aggregate', aggregate, (doc) => renameKey(doc, ['aggregates'], aggregate, `${aggregate}Renamed`));
     for (const event of Object.keys(a.events ?? {})) {
-      edit('rename an event', `${aggregate}.${event}`, (doc) => renameKey(doc, ['aggregates', aggregate, 'events'], event, `${event}Renamed`));
-      edit('remove an event', `${aggregate}.${event}`, (doc) => doc.deleteIn(['aggregates', aggregate, 'events', event]));
+      edit('rename an event', `${aggregate}.${event}`, (doc) =>
+        renameKey(doc, ['aggregates', aggregate, 'events'], event, `${event}Renamed`),
+      );
+      edit('remove an event', `${aggregate}.${event}`, (doc) =>
+        doc.deleteIn(['aggregates', aggregate, 'events', event]),
+      );
     }
   }
   edit('rename the domain', 'domain', (doc) => doc.set('domain', `${schema.domain}Renamed`));
@@ -234,12 +267,20 @@ export function compatibleEdits(text: string): SchemaEdit[] {
     });
   }
   for (const [name, type] of Object.entries(schema.types ?? {})) {
-    if (type.enum !== undefined) edit('add an enum value', `enum ${name}`, (doc) => (doc.getIn(['types', name, 'enum'], true) as YAMLSeq).add(doc.createNode('addedLater')));
+    if (type.enum !== undefined)
+      edit('add an enum value', `enum ${name}`, (doc) =>
+        (doc.getIn(['types', name, 'enum'], true) as YAMLSeq).add(doc.createNode('addedLater')),
+      );
     if (type.fields === undefined) continue;
-    edit('add an optional value-object field', `value object ${name}`, (doc) => doc.setIn(['types', name, 'fields', 'addedLater'], 'string?'));
+    edit('add an optional value-object field', `value object ${name}`, (doc) =>
+      doc.setIn(['types', name, 'fields', 'addedLater'], 'string?'),
+    );
     for (const [field, f] of Object.entries(type.fields)) {
       const t = typeOf(f);
-      if (!t.endsWith('?')) edit('make a value-object field optional', `value object ${name} field ${field}`, (doc) => setType(doc, ['types', name, 'fields', field], `${t}?`));
+      if (!t.endsWith('?'))
+        edit('make a value-object field optional', `value object ${name} field ${field}`, (doc) =>
+          setType(doc, ['types', name, 'fields', field], `${t}?`),
+        );
     }
   }
   for (const place of fieldPlaces(schema)) {
@@ -255,7 +296,10 @@ export function compatibleEdits(text: string): SchemaEdit[] {
   }
   for (const aggregate of Object.keys(schema.aggregates ?? {})) {
     edit('add an event', aggregate, (doc) =>
-      doc.setIn(['aggregates', aggregate, 'events', 'AddedLater'], doc.createNode({ fields: { note: 'string?' }, apply: 'none' })),
+      doc.setIn(
+        ['aggregates', aggregate, 'events', 'AddedLater'],
+        doc.createNode({ fields: { note: 'string?' }, apply: 'none' }),
+      ),
     );
   }
   return edits;

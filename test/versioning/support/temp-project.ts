@@ -36,13 +36,19 @@ export function tempProject(files: readonly GeneratedFile[], outDir = 'generated
   symlinkSync(root, join(dir, 'node_modules', 'eventforge'), 'dir');
   write(
     'tsconfig.json',
-    JSON.stringify({ extends: join(root, 'tsconfig.json'), compilerOptions: { types: ['node'] }, include: [outDir, 'schemas'] }),
+    JSON.stringify({
+      extends: join(root, 'tsconfig.json'),
+      compilerOptions: { types: ['node'] },
+      include: [outDir, 'schemas'],
+    }),
   );
   return {
     dir,
     write,
     typecheck() {
-      const run = spawnSync(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+      const run = spawnSync(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', join(dir, 'tsconfig.json')], {
+        encoding: 'utf8',
+      });
       return { code: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
