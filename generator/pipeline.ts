@@ -9,7 +9,7 @@ import type { EmitContext, Emitter, GeneratedFile } from './emit/types.js';
 import { buildProject } from './ir/build-ir.js';
 import type { ProjectDef } from './ir/model.js';
 import { upcastFindings } from './ir/upcast-findings.js';
-import { typeTable } from './ir/resolve-types.js';
+import { typeTable } from './resolve/resolve-types.js';
 import { atBrokenSpot, damageOfYamlErrors, lacksEvents, mayBeBrokenType, mergeDamage } from './load/damage.js';
 import { parseYaml } from './load/parse-yaml.js';
 import type { RawDomain } from './load/raw-model.js';

@@ -3,7 +3,7 @@ import type { RawField } from '../load/raw-model.js';
 import type { SourceRange } from '../load/source-doc.js';
 import { InternalError } from '../diagnostics.js';
 import type { ConstraintsDef, FieldDef, SourceSpan } from './model.js';
-import { resolveFieldType, type TypeTable } from './resolve-types.js';
+import { resolveFieldType, type TypeTable } from '../resolve/resolve-types.js';
 
 /** The IR span of a range: where it starts. */
 export function spanOf(file: string, range: SourceRange): SourceSpan {

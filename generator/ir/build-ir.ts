@@ -8,8 +8,8 @@ import type { RawAggregate, RawDomain, RawEnum, RawEvent } from '../load/raw-mod
 import { buildFields, byName, spanOf } from './build-field.js';
 import { buildPayload } from './build-payload.js';
 import type { AggregateDef, DomainDef, EnumDef, EventDef, ProjectDef, StateDef, ValueObjectDef } from './model.js';
-import { resolveApply, resolveFields } from './resolve-apply.js';
-import { typeTable, type TypeTable } from './resolve-types.js';
+import { resolveApply, resolveFields } from '../resolve/resolve-apply.js';
+import { typeTable, type TypeTable } from '../resolve/resolve-types.js';
 
 /** Builds the project from checked domains. */
 export function buildProject(domains: readonly RawDomain[]): { project: ProjectDef; diagnostics: Diagnostic[] } {

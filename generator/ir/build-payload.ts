@@ -7,7 +7,7 @@ import type { RawPayload } from '../load/raw-model.js';
 import { buildFields, spanOf } from './build-field.js';
 import { deriveUpcastStep, type UpcastDeclaration } from './derive-upcast.js';
 import type { EnumDef, FieldDef, PayloadVersionDef, SourceSpan } from './model.js';
-import type { TypeTable } from './resolve-types.js';
+import type { TypeTable } from '../resolve/resolve-types.js';
 
 export interface BuiltPayload {
   readonly version: number;

@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { RawDomain, RawPayload } from '../load/raw-model.js';
 import { buildEnum } from './build-ir.js';
 import { buildPayload } from './build-payload.js';
-import { resolveFieldType, typeTable, type TypeTable } from './resolve-types.js';
+import { resolveFieldType, typeTable, type TypeTable } from '../resolve/resolve-types.js';
 
 export function upcastFindings(domain: RawDomain, errors: readonly Diagnostic[]): Diagnostic[] {
   const table = typeTable(domain);

@@ -3,9 +3,9 @@
  * without a default must get a value from each creation event whose apply is generated.
  */
 import type { Diagnostic } from '../../diagnostics.js';
-import { resolveApply, resolveFields } from '../../ir/resolve-apply.js';
-import { formatType } from '../../ir/resolve-types.js';
-import { needsValue } from '../../ir/check-value.js';
+import { resolveApply, resolveFields } from '../../resolve/resolve-apply.js';
+import { formatType } from '../../resolve/resolve-types.js';
+import { needsValue } from '../../resolve/check-value.js';
 import { errorAt } from '../../load/source-doc.js';
 import type { Rule } from './rule.js';
 

@@ -4,9 +4,9 @@
  */
 import { Decimal } from 'decimal.js';
 import type { Diagnostic } from '../../diagnostics.js';
-import { compilePattern } from '../../ir/check-value.js';
+import { compilePattern } from '../../resolve/check-value.js';
 import type { TypeRef } from '../../ir/model.js';
-import { formatType, isNumeric, resolveFieldType } from '../../ir/resolve-types.js';
+import { formatType, isNumeric, resolveFieldType } from '../../resolve/resolve-types.js';
 import { errorAt } from '../../load/source-doc.js';
 import type { Rule } from './rule.js';
 import { fieldLists } from './walk.js';

@@ -4,8 +4,8 @@
  * (EF402/EF403) are reported by the constraints rule, so defaults are then checked by type only.
  */
 import type { Diagnostic } from '../../diagnostics.js';
-import { checkValue } from '../../ir/check-value.js';
-import { formatType, resolveFieldType } from '../../ir/resolve-types.js';
+import { checkValue } from '../../resolve/check-value.js';
+import { formatType, resolveFieldType } from '../../resolve/resolve-types.js';
 import { errorAt } from '../../load/source-doc.js';
 import type { Rule } from './rule.js';
 import { fieldLists } from './walk.js';

@@ -1,7 +1,7 @@
 /** The contract of a semantic rule: one concern, a function from a read domain to diagnostics. */
 import type { Diagnostic } from '../../diagnostics.js';
 import type { RawDomain } from '../../load/raw-model.js';
-import type { TypeTable } from '../../ir/resolve-types.js';
+import type { TypeTable } from '../../resolve/resolve-types.js';
 
 export interface RuleContext {
   readonly domain: RawDomain;

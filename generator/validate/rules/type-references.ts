@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import { didYouMean } from '../../did-you-mean.js';
 import { SCALAR_KINDS } from '../../ir/model.js';
-import { resolveFieldType } from '../../ir/resolve-types.js';
+import { resolveFieldType } from '../../resolve/resolve-types.js';
 import type { Located } from '../../load/raw-model.js';
 import { errorAt, type SourceRange } from '../../load/source-doc.js';
 import type { Rule } from './rule.js';

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../../diagnostics.js';
 import type { TypeRef } from '../../ir/model.js';
-import { resolveFieldType } from '../../ir/resolve-types.js';
+import { resolveFieldType } from '../../resolve/resolve-types.js';
 import type { RawField, RawValueObject } from '../../load/raw-model.js';
 import { errorAt } from '../../load/source-doc.js';
 import type { Rule } from './rule.js';

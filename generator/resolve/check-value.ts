@@ -4,7 +4,7 @@
  */
 import { Decimal } from 'decimal.js';
 import type { RawConstraints, RawField } from '../load/raw-model.js';
-import type { JsonValue, TypeRef } from './model.js';
+import type { JsonValue, TypeRef } from '../ir/model.js';
 import { didYouMean } from '../did-you-mean.js';
 import { formatType, resolveFieldType, type TypeTable } from './resolve-types.js';
 

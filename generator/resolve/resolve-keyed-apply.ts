@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from '../did-you-mean.js';
 import type { Located, RawKeyedOp } from '../load/raw-model.js';
 import { errorAt } from '../load/source-doc.js';
-import type { ElementKeyDef, KeyedOpDef, TypeRef } from './model.js';
+import type { ElementKeyDef, KeyedOpDef, TypeRef } from '../ir/model.js';
 import {
   resolveFields,
   resolveSource,

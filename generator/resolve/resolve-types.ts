@@ -4,7 +4,7 @@
  * only runs when everything resolved).
  */
 import type { RawDomain, RawEnum, RawField, RawValueObject } from '../load/raw-model.js';
-import { SCALAR_KINDS, type ScalarKind, type TypeRef } from './model.js';
+import { SCALAR_KINDS, type ScalarKind, type TypeRef } from '../ir/model.js';
 import { parseFieldType, type TypeExpr } from './type-expr.js';
 
 export interface TypeTable {

@@ -12,7 +12,7 @@ import {
   type ResolvedFieldInfo,
   type SourceTarget,
 } from './apply-source.js';
-import type { ApplyDef, ApplyOpDef } from './model.js';
+import type { ApplyDef, ApplyOpDef } from '../ir/model.js';
 import { resolveKeyedOp } from './resolve-keyed-apply.js';
 import { formatType, isNumeric, sameType } from './resolve-types.js';
 

@@ -8,7 +8,7 @@ import { closestName, didYouMean } from '../did-you-mean.js';
 import type { Located, RawApplySource, RawConstraints, RawEvent, RawField } from '../load/raw-model.js';
 import { errorAt, warningAt } from '../load/source-doc.js';
 import { checkValue } from './check-value.js';
-import type { ApplySourceDef, TypeRef } from './model.js';
+import type { ApplySourceDef, TypeRef } from '../ir/model.js';
 import { formatType, resolveFieldType, sameType, type TypeTable } from './resolve-types.js';
 
 /** A field whose type resolved. */
