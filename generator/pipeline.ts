@@ -9,12 +9,12 @@ import type { EmitContext, Emitter, GeneratedFile } from './emit/types.js';
 import { buildProject } from './ir/build-ir.js';
 import type { ProjectDef } from './ir/model.js';
 import { upcastFindings } from './ir/upcast-findings.js';
-import { typeTable } from './resolve/resolve-types.js';
 import { atBrokenSpot, damageOfYamlErrors, lacksEvents, mayBeBrokenType, mergeDamage } from './load/damage.js';
 import { parseYaml } from './load/parse-yaml.js';
 import type { RawDomain } from './load/raw-model.js';
 import { readDomain } from './load/read-domain.js';
 import type { SchemaSource } from './load/source-doc.js';
+import { resolveDomain, type ResolvedDomain } from './resolve/resolve-domain.js';
 import { checkProject } from './validate/rules/project-rules.js';
 import { rules } from './validate/rules/index.js';
 import { checkShape } from './validate/shape.js';
@@ -57,6 +57,7 @@ const hasError = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.so
 export function compileWith(options: CompileOptions, emitterList: readonly Emitter[]): CompileResult {
   const diagnostics: Diagnostic[] = [];
   const domains: RawDomain[] = [];
+  const resolvedDomains: ResolvedDomain[] = [];
   const sources = [...options.sources].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const source of sources) {
     const parsed = parseYaml(source);
@@ -70,22 +71,26 @@ export function compileWith(options: CompileOptions, emitterList: readonly Emitt
     if (damage.whole) continue;
     const domain = readDomain(parsed.source, damage);
     domains.push(domain);
+    const resolved = resolveDomain(domain);
+    resolvedDomains.push(resolved.domain);
     const ctx = {
       domain,
-      table: typeTable(domain),
+      resolved: resolved.domain,
+      table: resolved.domain.table,
       brokenType: (name: string) => mayBeBrokenType(damage, name),
       lacksEvents: (aggregate: string) => lacksEvents(damage, aggregate),
     };
     for (const rule of rules) diagnostics.push(...rule(ctx).filter((d) => !atBrokenSpot(damage, d)));
+    diagnostics.push(...resolved.diagnostics.filter((d) => !atBrokenSpot(damage, d)));
   }
   diagnostics.push(...checkProject(domains));
   if (hasError(diagnostics) || domains.length !== sources.length) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    for (const domain of domains) diagnostics.push(...upcastFindings(domain, errors));
+    for (const domain of resolvedDomains) diagnostics.push(...upcastFindings(domain, errors));
     return { diagnostics: sortDiagnostics(diagnostics), files: [] };
   }
 
-  const built = buildProject(domains);
+  const built = buildProject(resolvedDomains);
   diagnostics.push(...built.diagnostics);
   if (hasError(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), files: [] };
   if (options.modules !== undefined) {

@@ -1,26 +1,25 @@
 /**
- * Stage 4: checked RawDomains → the IR (ProjectDef). Runs only when the semantic rules found no
+ * Checked, resolved domains → the IR (ProjectDef). Runs only when the semantic rules found no
  * error, so every name resolves; it still returns the diagnostics of the upcast derivation,
  * which needs resolved fields to judge a change between versions.
  */
 import type { Diagnostic } from '../diagnostics.js';
-import type { RawAggregate, RawDomain, RawEnum, RawEvent } from '../load/raw-model.js';
+import type { RawAggregate, RawEnum, RawEvent } from '../load/raw-model.js';
 import { buildFields, byName, spanOf } from './build-field.js';
 import { buildPayload } from './build-payload.js';
 import type { AggregateDef, DomainDef, EnumDef, EventDef, ProjectDef, StateDef, ValueObjectDef } from './model.js';
-import { resolveApply, resolveFields } from '../resolve/resolve-apply.js';
-import { typeTable, type TypeTable } from '../resolve/resolve-types.js';
+import { applyOf, type ResolvedDomain } from '../resolve/resolve-domain.js';
 
 /** Builds the project from checked domains. */
-export function buildProject(domains: readonly RawDomain[]): { project: ProjectDef; diagnostics: Diagnostic[] } {
+export function buildProject(domains: readonly ResolvedDomain[]): { project: ProjectDef; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const built = domains.map((domain) => buildDomain(domain, diagnostics)).sort(byName);
   return { project: { kind: 'project', domains: built }, diagnostics };
 }
 
-function buildDomain(raw: RawDomain, diagnostics: Diagnostic[]): DomainDef {
+function buildDomain(resolved: ResolvedDomain, diagnostics: Diagnostic[]): DomainDef {
+  const { raw, table } = resolved;
   const file = raw.file;
-  const table = typeTable(raw);
   const enums: EnumDef[] = [];
   const valueObjects: ValueObjectDef[] = [];
   for (const decl of raw.types) {
@@ -40,7 +39,7 @@ function buildDomain(raw: RawDomain, diagnostics: Diagnostic[]): DomainDef {
   enums.sort(byName);
   valueObjects.sort(byName);
   const enumMap = new Map(enums.map((e) => [e.name, e] as const));
-  const aggregates = raw.aggregates.map((a) => buildAggregate(raw, a, table, enumMap, diagnostics)).sort(byName);
+  const aggregates = raw.aggregates.map((a) => buildAggregate(resolved, a, enumMap, diagnostics)).sort(byName);
   const usesCustomUpcasters = aggregates.some((a) =>
     [a.state.versions, ...a.events.map((e) => e.versions)].some((versions) =>
       versions.some((v) => v.upcast?.ops.some((op) => op.kind === 'custom')),
@@ -71,12 +70,12 @@ export function buildEnum(file: string, decl: RawEnum): EnumDef {
 }
 
 function buildAggregate(
-  domain: RawDomain,
+  resolved: ResolvedDomain,
   raw: RawAggregate,
-  table: TypeTable,
   enums: ReadonlyMap<string, EnumDef>,
   diagnostics: Diagnostic[],
 ): AggregateDef {
+  const { raw: domain, table } = resolved;
   const file = domain.file;
   const name = raw.name.value;
   const statePayload = buildPayload(file, `state of ${name}`, raw.state, table, enums, diagnostics);
@@ -87,10 +86,7 @@ function buildAggregate(
     versions: statePayload.versions,
     span: spanOf(file, raw.state.range),
   };
-  const stateFields = resolveFields(raw.state.fields, table);
-  const events = raw.events
-    .map((event) => buildEvent(domain, name, event, table, enums, stateFields, diagnostics))
-    .sort(byName);
+  const events = raw.events.map((event) => buildEvent(resolved, name, event, enums, diagnostics)).sort(byName);
   return {
     kind: 'aggregate',
     name,
@@ -104,26 +100,17 @@ function buildAggregate(
 }
 
 function buildEvent(
-  domain: RawDomain,
+  resolved: ResolvedDomain,
   aggregate: string,
   raw: RawEvent,
-  table: TypeTable,
   enums: ReadonlyMap<string, EnumDef>,
-  stateFields: ReturnType<typeof resolveFields>,
   diagnostics: Diagnostic[],
 ): EventDef {
+  const { raw: domain, table } = resolved;
   const file = domain.file;
   const name = raw.name.value;
   const payload = buildPayload(file, `event ${aggregate}.${name}`, raw.payload, table, enums, diagnostics);
-  // Apply problems were reported by the apply rule; here only the meaning is needed.
-  const { apply } = resolveApply({
-    file,
-    eventLabel: `${aggregate}.${name}`,
-    event: raw,
-    eventFields: resolveFields(raw.payload.fields, table),
-    stateFields,
-    table,
-  });
+  const { apply } = applyOf(resolved, raw);
   return {
     kind: 'event',
     name,

@@ -4,13 +4,14 @@
  * mistake is seen in the same run as a typo in another event.
  */
 import type { Diagnostic } from '../diagnostics.js';
-import type { RawDomain, RawPayload } from '../load/raw-model.js';
+import type { RawPayload } from '../load/raw-model.js';
 import { buildEnum } from './build-ir.js';
 import { buildPayload } from './build-payload.js';
-import { resolveFieldType, typeTable, type TypeTable } from '../resolve/resolve-types.js';
+import type { ResolvedDomain } from '../resolve/resolve-domain.js';
+import { resolveFieldType, type TypeTable } from '../resolve/resolve-types.js';
 
-export function upcastFindings(domain: RawDomain, errors: readonly Diagnostic[]): Diagnostic[] {
-  const table = typeTable(domain);
+export function upcastFindings(resolved: ResolvedDomain, errors: readonly Diagnostic[]): Diagnostic[] {
+  const { raw: domain, table } = resolved;
   const enums = new Map(
     [...table.enums.values()].map((decl) => [decl.name.value, buildEnum(domain.file, decl)] as const),
   );

@@ -38,10 +38,21 @@ export interface ApplyContext {
   readonly event: RawEvent;
   readonly eventFields: ReadonlyMap<string, ResolvedFieldInfo>;
   readonly stateFields: ReadonlyMap<string, ResolvedFieldInfo>;
+  /** Declared fields whose types do not resolve (reported by the type rules): ops that touch them are skipped. */
+  readonly unresolvedEventFields: ReadonlySet<string>;
+  readonly unresolvedStateFields: ReadonlySet<string>;
   readonly table: TypeTable;
 }
 
-/** The state field an op names, or undefined after reporting EF501. */
+/** The names of the declared fields whose types do not resolve. */
+export function unresolvedNames(
+  fields: readonly RawField[],
+  resolved: ReadonlyMap<string, ResolvedFieldInfo>,
+): Set<string> {
+  return new Set(fields.map((f) => f.name.value).filter((name) => !resolved.has(name)));
+}
+
+/** The state field an op names, or undefined after reporting EF501 (silently when its type does not resolve). */
 export function stateFieldOf(
   ctx: ApplyContext,
   verb: string,
@@ -49,10 +60,11 @@ export function stateFieldOf(
   diagnostics: Diagnostic[],
 ): ResolvedFieldInfo | undefined {
   const state = ctx.stateFields.get(name.value);
-  if (state !== undefined) return state;
+  if (state !== undefined || ctx.unresolvedStateFields.has(name.value)) return state;
+  const declared = [...ctx.stateFields.keys(), ...ctx.unresolvedStateFields];
   const hint =
-    didYouMean(name.value, ctx.stateFields.keys()) ??
-    `the state has ${listNames(ctx.stateFields.keys())}; declare "${name.value}" under state.fields or fix the name`;
+    didYouMean(name.value, declared) ??
+    `the state has ${listNames(declared)}; declare "${name.value}" under state.fields or fix the name`;
   diagnostics.push(
     errorAt(
       ctx.file,
@@ -76,8 +88,8 @@ export interface SourceTarget {
 
 /**
  * An op's value: the event field it names (bare) or a constant, checked against `target`;
- * undefined after reporting why it does not fit. EF509 warns of a constant that looks like a
- * misspelt event field.
+ * undefined after reporting why it does not fit, or silently when it names an event field whose
+ * type does not resolve. EF509 warns of a constant that looks like a misspelt event field.
  */
 export function resolveSource(
   ctx: ApplyContext,
@@ -88,6 +100,7 @@ export function resolveSource(
   diagnostics: Diagnostic[],
 ): ApplySourceDef | undefined {
   const written = raw.value.value;
+  if (typeof written === 'string' && !raw.quoted && ctx.unresolvedEventFields.has(written)) return undefined;
   const eventField = typeof written === 'string' && !raw.quoted ? ctx.eventFields.get(written) : undefined;
   const problem = (code: string, message: string, hint?: string): undefined => {
     diagnostics.push(errorAt(ctx.file, raw.value.range, code, message, hint));

@@ -23,12 +23,20 @@ export function assignable(eventField: ResolvedFieldInfo, stateField: ResolvedFi
   return sameType(eventField.type, stateField.type) && (stateField.optional || !eventField.optional);
 }
 
+/** An event's apply as resolved, the problems found on the way, and whether every operation got a meaning. */
+export interface ResolvedApply {
+  readonly apply: ApplyDef;
+  readonly diagnostics: readonly Diagnostic[];
+  /** False when an operation was dropped (reported, or touching a field whose type does not resolve). */
+  readonly complete: boolean;
+}
+
 /** The resolved apply of an event plus the problems found on the way. */
-export function resolveApply(ctx: ApplyContext): { apply: ApplyDef; diagnostics: Diagnostic[] } {
+export function resolveApply(ctx: ApplyContext): ResolvedApply {
   const raw = ctx.event.apply;
-  if (raw === undefined) return defaultApply(ctx);
-  if (raw.kind === 'custom') return { apply: { kind: 'custom' }, diagnostics: [] };
-  if (raw.kind === 'none') return { apply: { kind: 'none' }, diagnostics: [] };
+  if (raw === undefined) return { ...defaultApply(ctx), complete: true };
+  if (raw.kind === 'custom') return { apply: { kind: 'custom' }, diagnostics: [], complete: true };
+  if (raw.kind === 'none') return { apply: { kind: 'none' }, diagnostics: [], complete: true };
   const diagnostics: Diagnostic[] = [];
   const ops: ApplyOpDef[] = [];
   const targeted = new Set<string>();
@@ -50,7 +58,7 @@ export function resolveApply(ctx: ApplyContext): { apply: ApplyDef; diagnostics:
     ...raw.keyed.map((op) => (firstTime(op.stateField) ? resolveKeyedOp(ctx, op, diagnostics) : undefined)),
   ];
   for (const op of resolved) if (op !== undefined) ops.push(op);
-  return { apply: { kind: 'declarative', ops }, diagnostics };
+  return { apply: { kind: 'declarative', ops }, diagnostics, complete: ops.length === resolved.length };
 }
 
 /**

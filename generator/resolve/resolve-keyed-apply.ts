@@ -221,6 +221,7 @@ function keyEventField(
   elementField?: string,
 ): ResolvedFieldInfo {
   const field = ctx.eventFields.get(name.value);
+  if (field === undefined && ctx.unresolvedEventFields.has(name.value)) throw new Refused();
   if (field === undefined) {
     const others = [...ctx.eventFields.keys()].map((f) => `"${f}"`).join(', ') || 'no fields';
     const differently =

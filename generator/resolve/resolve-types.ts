@@ -1,18 +1,25 @@
 /**
  * Name resolution for type expressions: the scalars plus the domain's enums and value objects.
- * Shared by the semantic rules (which report what does not resolve) and the IR builder (which
- * only runs when everything resolved).
+ * Every field of a domain is resolved once, when its table is built; the semantic rules (which
+ * report what does not resolve) and the IR builder (which only runs when everything resolved)
+ * read the result.
  */
-import type { RawDomain, RawEnum, RawField, RawValueObject } from '../load/raw-model.js';
+import { InternalError } from '../diagnostics.js';
+import type { RawDomain, RawEnum, RawField, RawPayload, RawValueObject } from '../load/raw-model.js';
 import { SCALAR_KINDS, type ScalarKind, type TypeRef } from '../ir/model.js';
 import { parseFieldType, type TypeExpr } from './type-expr.js';
 
 export interface TypeTable {
   readonly enums: ReadonlyMap<string, RawEnum>;
   readonly valueObjects: ReadonlyMap<string, RawValueObject>;
+  /** Every field of the domain (value objects, state, events, their history) with its resolved type. */
+  readonly fieldTypes: ReadonlyMap<RawField, ResolvedField>;
 }
 
-/** The domain's declared types by name (the first declaration wins if a name is declared twice). */
+/**
+ * The domain's declared types by name (the first declaration wins if a name is declared twice),
+ * and the type of each of its fields resolved against them.
+ */
 export function typeTable(domain: RawDomain): TypeTable {
   const enums = new Map<string, RawEnum>();
   const valueObjects = new Map<string, RawValueObject>();
@@ -21,7 +28,19 @@ export function typeTable(domain: RawDomain): TypeTable {
     if (decl.kind === 'enum') enums.set(decl.name.value, decl);
     else valueObjects.set(decl.name.value, decl);
   }
-  return { enums, valueObjects };
+  const names = { enums, valueObjects };
+  const fieldTypes = new Map<RawField, ResolvedField>();
+  for (const field of allFields(domain)) fieldTypes.set(field, resolveField(field, names));
+  return { enums, valueObjects, fieldTypes };
+}
+
+function allFields(domain: RawDomain): RawField[] {
+  const ofPayload = (payload: RawPayload): RawField[] =>
+    [payload.fields, ...payload.history.map((h) => h.fields)].flat();
+  return [
+    ...domain.types.flatMap((decl) => (decl.kind === 'valueObject' ? decl.fields : [])),
+    ...domain.aggregates.flatMap((a) => [ofPayload(a.state), ...a.events.map((e) => ofPayload(e.payload))].flat()),
+  ];
 }
 
 export function isScalarKind(name: string): name is ScalarKind {
@@ -42,18 +61,17 @@ export type ResolvedField =
       readonly syntax?: { message: string; hint: string; at: number };
     };
 
-const resolvedCache = new WeakMap<RawField, { table: TypeTable; result: ResolvedField }>();
-
-/** Resolves a field's type expression against the table (memoized: every rule and the IR builder ask). */
+/** A field's type as the table resolved it. */
 export function resolveFieldType(field: RawField, table: TypeTable): ResolvedField {
-  const cached = resolvedCache.get(field);
-  if (cached !== undefined && cached.table === table) return cached.result;
-  const result = resolveUncached(field, table);
-  resolvedCache.set(field, { table, result });
-  return result;
+  const resolved = table.fieldTypes.get(field);
+  if (resolved === undefined)
+    throw new InternalError(`field "${field.name.value}" is not a field of the table's domain`);
+  return resolved;
 }
 
-function resolveUncached(field: RawField, table: TypeTable): ResolvedField {
+type Names = Pick<TypeTable, 'enums' | 'valueObjects'>;
+
+function resolveField(field: RawField, table: Names): ResolvedField {
   const parsed = parseFieldType(field.type.value);
   if (!parsed.ok)
     return { ok: false, unresolved: [], syntax: { message: parsed.message, hint: parsed.hint, at: parsed.at } };
@@ -62,7 +80,7 @@ function resolveUncached(field: RawField, table: TypeTable): ResolvedField {
   return unresolved.length === 0 ? { ok: true, type, optional: parsed.optional } : { ok: false, unresolved };
 }
 
-function resolveExpr(expr: TypeExpr, table: TypeTable, unresolved: UnresolvedName[]): TypeRef {
+function resolveExpr(expr: TypeExpr, table: Names, unresolved: UnresolvedName[]): TypeRef {
   switch (expr.kind) {
     case 'list':
       return { kind: 'list', element: resolveExpr(expr.element, table, unresolved) };

@@ -1,28 +1,26 @@
 /**
- * `apply` of every event (EF501–EF509, via resolveApply) and EF507: every required state field
- * without a default must get a value from each creation event whose apply is generated.
+ * EF507: every required state field without a default must get a value from each creation event
+ * whose apply is generated. The apply itself was resolved, and its problems reported, by the
+ * resolve stage.
  */
 import type { Diagnostic } from '../../diagnostics.js';
-import { resolveApply, resolveFields } from '../../resolve/resolve-apply.js';
+import { resolveFields } from '../../resolve/apply-source.js';
+import { applyOf } from '../../resolve/resolve-domain.js';
 import { formatType } from '../../resolve/resolve-types.js';
 import { needsValue } from '../../resolve/check-value.js';
 import { errorAt } from '../../load/source-doc.js';
 import type { Rule } from './rule.js';
 
-export const apply: Rule = ({ domain, table }) => {
+export const apply: Rule = ({ domain, table, resolved: resolvedDomain }) => {
   const diagnostics: Diagnostic[] = [];
   for (const aggregate of domain.aggregates) {
+    // A state field of unknown type (reported by the type-references rule) is left out: it cannot be judged unset.
     const stateFields = resolveFields(aggregate.state.fields, table);
-    // Unresolved types are reported by the type-references rule; judging apply without them would only add noise.
-    if (stateFields.size !== aggregate.state.fields.length) continue;
     for (const event of aggregate.events) {
       const label = `${aggregate.name.value}.${event.name.value}`;
-      const eventFields = resolveFields(event.payload.fields, table);
-      if (eventFields.size !== event.payload.fields.length) continue;
-      const resolved = resolveApply({ file: domain.file, eventLabel: label, event, eventFields, stateFields, table });
-      diagnostics.push(...resolved.diagnostics);
-      // An op refused above would only be reported again as a field left unset.
-      if (resolved.diagnostics.some((d) => d.severity === 'error')) continue;
+      const resolved = applyOf(resolvedDomain, event);
+      // A dropped op would only be reported again as a field left unset.
+      if (!resolved.complete || resolved.diagnostics.some((d) => d.severity === 'error')) continue;
       if (event.creates?.value !== true || resolved.apply.kind === 'custom') continue;
       // A creation event with a generated apply builds the first state: nothing may be left unset.
       const set = new Set(
