@@ -139,7 +139,9 @@ export function resolveSource(
     return problem(
       'EF506',
       `\`${verb}\` in event ${ctx.eventLabel}: ${sourceText} does not fit ${target.label}: ${valueProblem.message}`,
-      typoHint() ?? 'a value that is not the name of an event field is a constant; it must fit the state field',
+      typoHint() ??
+        valueProblem.hint ??
+        'a value that is not the name of an event field is a constant; it must fit the state field',
     );
   }
   // A value of the target's enum is what the author meant; only other strings may be typos.
