@@ -1,5 +1,5 @@
 /**
- * Stage 2a: the shape check. ajv validates the document against domain.schema.json (the same
+ * The shape check. ajv validates the document against domain.schema.json (the same
  * file editors use; compiled ahead of time into shape-validator.js), and each ajv error is
  * rewritten into domain words at the YAML node it is about: a missing key at its parent's name,
  * an unknown key at the key itself (with a did-you-mean), a wrong value at the value.
@@ -10,7 +10,9 @@ import { didYouMean } from '../did-you-mean.js';
 import { camelCase, pascalCase } from '../ir/naming.js';
 import { errorAt, nodeAtPath, rangeOfNode, type SourceDoc } from '../load/source-doc.js';
 import { markPath, noDamage, type Damage } from '../load/damage.js';
+import { documentData } from '../load/document-data.js';
 import { describePath } from './describe-path.js';
+import { checkEnumValueNames } from './enum-value-names.js';
 // domain.schema.json precompiled by ajv (build-shape-validator.ts): compiling it at every start
 // cost a cold `eventforge check` about 0.15 s, and loading ajv's compiler more.
 import { validate } from './shape-validator.js';
@@ -25,28 +27,14 @@ export interface ShapeResult {
 /** Checks the document's shape. */
 export function checkShape(source: SourceDoc): ShapeResult {
   const damage = noDamage();
-  let data: unknown;
-  try {
-    data = source.doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+  const converted = documentData(source);
+  if (!converted.ok) {
     damage.whole = true;
-    return {
-      damage,
-      diagnostics: [
-        errorAt(
-          source.file,
-          rangeOfNode(source, source.doc.contents),
-          'EF100',
-          `invalid YAML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`,
-          /unresolved alias/i.test(message)
-            ? 'define an anchor (`&name`) before the alias (`*name`) that refers to it'
-            : undefined,
-        ),
-      ],
-    };
+    return { damage, diagnostics: [converted.error] };
   }
-  if (validate(data)) return { damage, diagnostics: [] };
+  const { data } = converted;
+  const names = checkEnumValueNames(source, data);
+  if (validate(data)) return { damage, diagnostics: names };
   const errors = validate.errors ?? [];
   for (const error of errors) {
     const path = brokenNodePath(error);
@@ -78,7 +66,7 @@ export function checkShape(source: SourceDoc): ShapeResult {
     seen.add(key);
     diagnostics.push(diagnostic);
   }
-  return { damage, diagnostics };
+  return { damage, diagnostics: [...diagnostics, ...names] };
 }
 
 /** The node an error makes unusable; undefined when the root only lacks or has an extra key. */

@@ -1,7 +1,6 @@
 /**
  * EF202 reserved words and names generated code already uses; EF203 state fields that would
- * collide with the members of the generated aggregate class (state fields become its getters);
- * EF201 enum values that are not identifiers.
+ * collide with the members of the generated aggregate class (state fields become its getters).
  */
 import type { Diagnostic } from '../../diagnostics.js';
 import { handlerMethodName, triggerMethodName } from '../../ir/naming.js';
@@ -132,8 +131,6 @@ export const AGGREGATE_MEMBERS: ReadonlySet<string> = new Set([
   'descriptor',
 ]);
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 export const reservedNames: Rule = ({ domain }) => {
   const diagnostics: Diagnostic[] = [];
   const file = domain.file;
@@ -148,21 +145,6 @@ export const reservedNames: Rule = ({ domain }) => {
           `rename it, e.g. "${decl.name.value}Value" or a name from the domain`,
         ),
       );
-    }
-    if (decl.kind === 'enum') {
-      for (const value of decl.values) {
-        if (!IDENTIFIER.test(value.value)) {
-          diagnostics.push(
-            errorAt(
-              file,
-              value.range,
-              'EF201',
-              `value "${value.value}" of enum ${decl.name.value} is not an identifier`,
-              'enum values are letters, digits and `_`, starting with a letter or `_` (they become TypeScript literal types, SQL and Prisma enum values)',
-            ),
-          );
-        }
-      }
     }
   }
   for (const aggregate of domain.aggregates) {
