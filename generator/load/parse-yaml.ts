@@ -1,5 +1,5 @@
 /**
- * Stage 1: YAML text → Document with positions. YAML problems (syntax, duplicate keys, bad
+ * YAML text → Document with positions. YAML problems (syntax, duplicate keys, bad
  * indentation, several documents) become diagnostics at their position; nothing is thrown.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * Stage 2b: a YAML document → RawDomain (names and values with ranges). The declarations the
+ * A YAML document → RawDomain (names and values with ranges). The declarations the
  * shape check found broken are left out (`damage`); the rest has the structure the JSON Schema
  * guarantees. It still never throws on surprises (it skips what it does not understand).
  */
