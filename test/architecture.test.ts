@@ -68,6 +68,21 @@ describe('architecture', () => {
     expect(importsBetween(from, to)).toEqual([]);
   });
 
+  // The compiler is a pure function of its inputs: the CLI reads files and runs git, then passes
+  // text in. The one exception is a dev tool run by `npm run build:schema-validator`, not by the CLI.
+  it('generator/ touches no disk and runs no process (no node:fs, node:child_process)', () => {
+    const devTool = join('generator', 'validate', 'build-shape-validator.ts');
+    const offenders = tsFiles('generator')
+      .filter((file) => file !== devTool)
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => /^(node:)?(fs|child_process)(\/|$)/.test(spec))
+          .map((spec) => `${file} imports ${spec}`),
+      );
+    expect(tsFiles('generator').length).toBeGreaterThan(0);
+    expect(offenders).toEqual([]);
+  });
+
   it('no command imports the CLI entry (cli/main.ts lists the commands, so that would be a cycle)', () => {
     const offenders = tsFiles('cli')
       .filter((file) => file !== join('cli', 'main.ts'))

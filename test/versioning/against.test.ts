@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAgainst, compareRevisions } from '../../generator/against/index.js';
+import { readRevision } from '../../cli/files/read-revision.js';
 import { main } from '../../cli/main.js';
 import { compile } from '../../generator/compile.js';
 import type { Diagnostic } from '../../generator/diagnostics.js';
@@ -22,7 +23,7 @@ function projectOf(sources: SchemaSource[]) {
 function against(caseName: string, target = before): Diagnostic[] {
   const path = `${dir}/${caseName}.domain.yaml`;
   const current = projectOf([{ path, text: readFileSync(path, 'utf8') }]);
-  return checkAgainst({ current, currentPaths: [path], target, compile: compileSources });
+  return checkAgainst({ current, target, revision: readRevision(target, [path]), compile: compileSources });
 }
 
 const where = (ds: readonly Diagnostic[]) =>
@@ -178,10 +179,9 @@ describe('check --against a git revision', () => {
     const current = projectOf([{ path, text: readFileSync(join(repo, path), 'utf8') }]);
     const diagnostics = checkAgainst({
       current,
-      currentPaths: [path],
       target: 'HEAD',
+      revision: readRevision('HEAD', [path], repo),
       compile: compileSources,
-      cwd: repo,
     });
     expect(where(diagnostics).sort()).toEqual([
       'EF340 HEAD:schemas/bank.domain.yaml:4:9',
@@ -197,13 +197,18 @@ describe('check --against a git revision', () => {
     git('add', '-A');
     git('commit', '-q', '-m', 'release 2');
     expect(
-      checkAgainst({ current, currentPaths: [path], target: 'HEAD~1', compile: compileSources, cwd: repo }),
+      checkAgainst({
+        current,
+        target: 'HEAD~1',
+        revision: readRevision('HEAD~1', [path], repo),
+        compile: compileSources,
+      }),
     ).toEqual([
       expect.objectContaining({ code: 'EF340' }), // the Bank domain deleted in release 2 is still reported
     ]);
-    expect(checkAgainst({ current, currentPaths: [path], target: 'HEAD', compile: compileSources, cwd: repo })).toEqual(
-      [],
-    );
+    expect(
+      checkAgainst({ current, target: 'HEAD', revision: readRevision('HEAD', [path], repo), compile: compileSources }),
+    ).toEqual([]);
   });
 });
 
