@@ -145,7 +145,10 @@ function decodeAccountStateV2(data: unknown, at: DecodeAt): AccountStateV2 {
   return value;
 }
 
-/** Transcoder of `Bank.Account`: writes version 2, reads versions 1 to 2 (older ones through the upcasters). */
+/**
+ * Transcoder of `Bank.Account`: writes version 2, reads versions 1 to 2 (older ones through the
+ * upcasters).
+ */
 export const accountStateCodec: PayloadCodec<AccountState> = {
   version: 2,
   encode: encodeAccountState,
@@ -264,7 +267,10 @@ function decodeDepositedV3(data: unknown, at: DecodeAt): DepositedV3 {
   return value;
 }
 
-/** Transcoder of `Bank.Account.Deposited`: writes version 3, reads versions 1 to 3 (older ones through the upcasters). */
+/**
+ * Transcoder of `Bank.Account.Deposited`: writes version 3, reads versions 1 to 3 (older ones through
+ * the upcasters).
+ */
 export const depositedCodec: PayloadCodec<DepositedData> = {
   version: 3,
   encode: encodeDeposited,

@@ -18,7 +18,7 @@ import {
   versionedTypeName,
 } from '../../ir/naming.js';
 import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
-import { UNWRAPPED_DOCS_OPTIONS, type CodeWriter } from './code-writer.js';
+import type { CodeWriter } from './code-writer.js';
 import { WIRE, helper, readCall, writeExpr } from './codec-code.js';
 import { printSourceFile } from './print-structures.js';
 import {
@@ -290,7 +290,7 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
   };
   return {
     path: `${domainFolder(domain.name)}/transcoders.ts`,
-    contents: printSourceFile(domain.sourcePath, { imports, statements: body }, UNWRAPPED_DOCS_OPTIONS),
+    contents: printSourceFile(domain.sourcePath, { imports, statements: body }),
   };
 }
 
