@@ -119,6 +119,14 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('generated code imports the runtime by name, never as a namespace', () => {
+    const offenders = tsFiles('generated').filter((file) =>
+      /import \* as \w+ from 'eventforge\/runtime/.test(readFileSync(join(root, file), 'utf8')),
+    );
+    expect(tsFiles('generated').length).toBeGreaterThan(0);
+    expect(offenders).toEqual([]);
+  });
+
   it("the runtime's public entry and its entry for generated code share no export", async () => {
     const publicApi = Object.keys(await import('../runtime/index.js'));
     const internal = Object.keys(await import('../runtime/internal.js'));
