@@ -98,7 +98,7 @@ describe('check --against a schema file', () => {
   it('EF344 when a released version is missing from the current versions, even in an IR that check did not build', () => {
     const released = projectOf([{ path: before, text: readFileSync(before, 'utf8') }]);
     const domain = released.domains[0]!;
-    // ItemAdded at version 2 with only its version 2 left: what `version: 2` without history was before EF300 covered it.
+    // ItemAdded at version 2 with only its version 2 left: check refuses such a schema (EF300), so the IR is edited by hand.
     const current = {
       ...released,
       domains: [
