@@ -1,5 +1,5 @@
 /**
- * Code generation time (issue 3, item 7a) on the synthetic schema of 100 aggregates × 10 events
+ * Code generation time on the synthetic schema of 100 aggregates × 10 events
  * × 3 versions (bench/synthetic-schema.ts): `eventforge generate` into an empty folder with no
  * build cache (cold) and again with nothing changed (unchanged re-run, served by the build cache
  * of cli/files/build-cache.ts; also reported with `--no-cache`, i.e. a full compile that

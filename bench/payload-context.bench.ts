@@ -1,10 +1,10 @@
 /**
- * What binding encrypted payloads to their record costs (issue 10): AES-256-GCM with the record's
- * context as additional authenticated data (tag 0x03) against AES-256-GCM without (tag 0x02, what
- * eventforge wrote before, and still reads).
+ * What binding encrypted payloads to their record costs: AES-256-GCM with the record's context
+ * as additional authenticated data (tag 0x03) against AES-256-GCM without (tag 0x02, the unbound
+ * form stores may still hold, which eventforge reads).
  *
  * - C1 seal: `sealPayload` with context vs the same encryption without AAD (the code of tag 0x02,
- *   reproduced here since nothing writes it any more), for a DogSchool-sized and a 1 KiB payload;
+ *   reproduced here since eventforge writes only tag 0x03), for a DogSchool-sized and a 1 KiB payload;
  * - C2 open: `openPayload` of context-bound payloads vs no-context payloads of the same bytes;
  * - C3 load: `repository.get` of a 1,000-event dog (in memory) stored with context vs without.
  *

@@ -1,5 +1,5 @@
 /**
- * Transcoder throughput (issue 3, item 7b): a generated codec's encode + JSON.stringify +
+ * Transcoder throughput: a generated codec's encode + JSON.stringify +
  * JSON.parse + decode, against JSON.stringify + JSON.parse of the same typed object (Decimal
  * and Date serialise through their toJSON), measured in the same run. The runtime stores
  * payloads as JSON text, so this is the real cost of going through the codec. Rounds of the

@@ -68,6 +68,21 @@ describe('architecture', () => {
     expect(importsBetween(from, to)).toEqual([]);
   });
 
+  // The compiler is a pure function of its inputs: the CLI reads files and runs git, then passes
+  // text in. The one exception is a dev tool run by `npm run build:schema-validator`, not by the CLI.
+  it('generator/ touches no disk and runs no process (no node:fs, node:child_process)', () => {
+    const devTool = join('generator', 'validate', 'build-shape-validator.ts');
+    const offenders = tsFiles('generator')
+      .filter((file) => file !== devTool)
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => /^(node:)?(fs|child_process)(\/|$)/.test(spec))
+          .map((spec) => `${file} imports ${spec}`),
+      );
+    expect(tsFiles('generator').length).toBeGreaterThan(0);
+    expect(offenders).toEqual([]);
+  });
+
   it('no command imports the CLI entry (cli/main.ts lists the commands, so that would be a cycle)', () => {
     const offenders = tsFiles('cli')
       .filter((file) => file !== join('cli', 'main.ts'))
@@ -101,6 +116,14 @@ describe('architecture', () => {
         .filter((spec) => !allowed.test(spec) || ['generator', 'cli'].includes(folderOf(file, spec) ?? ''))
         .map((spec) => `${file} imports ${spec}`),
     );
+    expect(offenders).toEqual([]);
+  });
+
+  it('generated code imports the runtime by name, never as a namespace', () => {
+    const offenders = tsFiles('generated').filter((file) =>
+      /import \* as \w+ from 'eventforge\/runtime/.test(readFileSync(join(root, file), 'utf8')),
+    );
+    expect(tsFiles('generated').length).toBeGreaterThan(0);
     expect(offenders).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 /** `eventforge check [paths...] [--against …] [--json]`: validates schemas and prints every problem; writes nothing. */
 import { jsonReport } from '../../generator/report/json.js';
 import { EXIT, type CliCommand, type CliIo } from '../command.js';
+import { readRevision } from '../files/read-revision.js';
 import { readNamedModules, readSources } from '../files/read-sources.js';
 import { countOf, elapsed, plural, printDiagnostics } from '../print.js';
 
@@ -31,12 +32,12 @@ async function runCheck(
   const { compileWith } = await import('../../generator/pipeline.js');
   const { withAgainst } = await import('../../generator/against/index.js');
   const result = compileWith({ sources, modules: await readNamedModules(io.cwd, sources), skipEmit: true }, []);
+  const currentPaths = sources.map((s) => s.path);
   const diagnostics = withAgainst(
     result,
-    sources,
     options.against,
+    (target) => readRevision(target, currentPaths, io.cwd),
     (s) => compileWith({ sources: s, skipEmit: true }, []),
-    io.cwd,
   );
   if (options.json) {
     io.out(jsonReport(diagnostics, sources.length));

@@ -19,7 +19,8 @@ const depositedV2TransactionId: (previous: DepositedV2) => DepositedV3['transact
  * - fills limits, overdraftLimit with their defaults
  * - leaves address absent
  * - drops closed
- * - changes constraints of transactionCount: min none → 0 (stored values are read as written, not re-checked)
+ * - changes constraints of transactionCount: min none → 0 (stored values are read as written, not
+ *   re-checked)
  */
 export function upcastAccountStateV1(previous: AccountStateV1): AccountStateV2 {
   return {
@@ -57,7 +58,8 @@ export function upcastDepositedV1(previous: DepositedV1): DepositedV2 {
  * - leaves occurredAt absent
  * - drops note
  * - changes constraints of amount: min none → 0.01 (stored values are read as written, not re-checked)
- * - changes constraints of reference: maxLength none → 140 (stored values are read as written, not re-checked)
+ * - changes constraints of reference: maxLength none → 140 (stored values are read as written, not
+ *   re-checked)
  */
 export function upcastDepositedV2(previous: DepositedV2): DepositedV3 {
   return {

@@ -1,15 +1,24 @@
 /**
  * `eventforge check --against <file|folder|git revision>`: compiles the earlier revision's
- * schemas and compares them with the current ones (see compare.ts for the rules).
+ * schemas and compares them with the current ones (see compare.ts for the rules). Pure: the CLI
+ * reads the revision (cli/files/read-revision.ts) and passes its sources in.
  */
 import { sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import type { ProjectDef } from '../ir/model.js';
 import type { SchemaSource } from '../load/source-doc.js';
 import { AgainstCodes, compareRevisions } from './compare.js';
-import { readRevision, RevisionNotFoundError } from './sources.js';
 
 export { AgainstCodes, compareRevisions } from './compare.js';
-export { readRevision, RevisionNotFoundError, type Revision } from './sources.js';
+
+/** The schema files of the earlier revision. */
+export interface Revision {
+  /** For messages: the target as the user wrote it. */
+  readonly label: string;
+  readonly sources: readonly SchemaSource[];
+}
+
+/** A revision as read by the CLI: its schema files, or why they could not be read. */
+export type RevisionRead = Revision | { readonly label: string; readonly unreadable: string };
 
 /** The front half of the compiler: schema sources in, IR (when error-free) and diagnostics out. */
 export type CompileSources = (sources: readonly SchemaSource[]) => {
@@ -17,29 +26,22 @@ export type CompileSources = (sources: readonly SchemaSource[]) => {
   readonly diagnostics: readonly Diagnostic[];
 };
 
-/** What `checkAgainst` compares: the current project and where to find the earlier revision. */
+/** What `checkAgainst` compares: the current project and the earlier revision's sources. */
 export interface CheckAgainstInput {
   /** The current project, already compiled without errors. */
   readonly current: ProjectDef;
-  /** Paths of the current schema files (to find the same files in a git revision). */
-  readonly currentPaths: readonly string[];
   /** What the user passed to `--against`. */
   readonly target: string;
+  /** The earlier revision, as the CLI read it. */
+  readonly revision: RevisionRead;
   /** Compiles the earlier revision's schemas (the CLI passes the real compiler's front half). */
   readonly compile: CompileSources;
-  /** Where relative paths and git revisions are resolved; the process's working directory by default. */
-  readonly cwd?: string;
 }
 
 /** Diagnostics for every breaking change since `target`; EF349 when `target` cannot be read or compiled. */
 export function checkAgainst(input: CheckAgainstInput): Diagnostic[] {
-  let revision;
-  try {
-    revision = readRevision(input.target, input.currentPaths, input.cwd);
-  } catch (e) {
-    if (e instanceof RevisionNotFoundError) return [unreadable(input.target, e.message)];
-    throw e;
-  }
+  const { revision } = input;
+  if ('unreadable' in revision) return [unreadable(input.target, revision.unreadable)];
   const compiled = input.compile(revision.sources);
   const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
   if (compiled.project === undefined || errors.length > 0) {
@@ -70,23 +72,17 @@ function unreadable(target: string, message: string): Diagnostic {
 }
 
 /**
- * For the CLI: the diagnostics of `check` plus, when `target` is given and the current schemas
- * compiled without error, those of the comparison with `target`, sorted.
+ * For the CLI: the diagnostics of `check` plus, when a target is given and the current schemas
+ * compiled without error, those of the comparison with it, sorted. `readTarget` is called only then,
+ * so a check that fails on its own reads no earlier revision.
  */
 export function withAgainst(
   compiled: { readonly project?: ProjectDef | undefined; readonly diagnostics: readonly Diagnostic[] },
-  sources: readonly SchemaSource[],
   target: string | undefined,
+  readTarget: (target: string) => RevisionRead,
   compile: CompileSources,
-  cwd: string,
 ): Diagnostic[] {
   if (target === undefined || compiled.project === undefined) return [...compiled.diagnostics];
-  const found = checkAgainst({
-    current: compiled.project,
-    currentPaths: sources.map((s) => s.path),
-    target,
-    compile,
-    cwd,
-  });
+  const found = checkAgainst({ current: compiled.project, target, revision: readTarget(target), compile });
   return sortDiagnostics([...compiled.diagnostics, ...found]);
 }

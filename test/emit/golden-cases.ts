@@ -18,7 +18,7 @@ export const GOLDEN = join(ROOT, 'test', 'fixtures', 'golden');
 /** From test/fixtures/golden/kitchen/expected back to the repository root. */
 const KITCHEN_OUT_TO_CWD = '../../../../..';
 
-/** Files of the TypeScript emitters (this issue's): the ones the golden test compares. */
+/** The files the golden test compares: those of the types, transcoders, descriptors, aggregates, index and validators emitters. */
 export const OWN_FILE = /\/(types|transcoders|descriptors|aggregates|index)\.ts$|\/validators\.(js|d\.ts)$/;
 
 export interface GoldenCase {
@@ -60,7 +60,7 @@ export const SCHEMA_FILES = readdirSync(join(ROOT, 'schemas'))
 export const goldenCases: readonly GoldenCase[] = [...SCHEMA_FILES.map(schemaCase), kitchenCase];
 
 /**
- * The files a case keeps: this issue's, plus the upcasters its transcoders import. Other
+ * The files a case keeps: those of {@link OWN_FILE}, plus the upcasters its transcoders import. Other
  * emitters' artifacts stay out, so their changes never leave stale code in these fixtures.
  */
 export function codeFiles(files: readonly GeneratedFile[]): GeneratedFile[] {

@@ -1,5 +1,5 @@
 /**
- * Issue item 6: four writers on separate connections append to the same ten streams, retrying on
+ * Four writers on separate connections append to the same ten streams, retrying on
  * conflict. Afterwards every stream holds versions 1..n exactly once, n = what the writers were told
  * was stored; conflicts surfaced as ConcurrencyError; a multi-stream append with one stale stream
  * stores nothing. SQLite writers are separate processes; PostgreSQL writers separate pools.

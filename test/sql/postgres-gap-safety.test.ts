@@ -1,5 +1,5 @@
 /**
- * Issue item 5: a reader polling the notification log while writers commit must never skip an
+ * A reader polling the notification log while writers commit must never skip an
  * event that commits late with a lower id. The recorder serialises appends with
  * `LOCK TABLE events IN EXCLUSIVE MODE`; these tests show the hazard is real on this server
  * without the lock, and that with it a polling reader sees every event exactly once, in order.

@@ -1,5 +1,5 @@
 /**
- * The concurrency workload of issue item 6, shared by the SQLite (child processes) and PostgreSQL
+ * The concurrency workload shared by the SQLite (child processes) and PostgreSQL
  * (separate pools) tests: writers append to the same streams, re-reading the head and retrying
  * whenever the store refuses with ConcurrencyError.
  */

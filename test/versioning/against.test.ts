@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAgainst, compareRevisions } from '../../generator/against/index.js';
+import { readRevision } from '../../cli/files/read-revision.js';
 import { main } from '../../cli/main.js';
 import { compile } from '../../generator/compile.js';
 import type { Diagnostic } from '../../generator/diagnostics.js';
@@ -22,7 +23,7 @@ function projectOf(sources: SchemaSource[]) {
 function against(caseName: string, target = before): Diagnostic[] {
   const path = `${dir}/${caseName}.domain.yaml`;
   const current = projectOf([{ path, text: readFileSync(path, 'utf8') }]);
-  return checkAgainst({ current, currentPaths: [path], target, compile: compileSources });
+  return checkAgainst({ current, target, revision: readRevision(target, [path]), compile: compileSources });
 }
 
 const where = (ds: readonly Diagnostic[]) =>
@@ -97,7 +98,7 @@ describe('check --against a schema file', () => {
   it('EF344 when a released version is missing from the current versions, even in an IR that check did not build', () => {
     const released = projectOf([{ path: before, text: readFileSync(before, 'utf8') }]);
     const domain = released.domains[0]!;
-    // ItemAdded at version 2 with only its version 2 left: what `version: 2` without history was before EF300 covered it.
+    // ItemAdded at version 2 with only its version 2 left: check refuses such a schema (EF300), so the IR is edited by hand.
     const current = {
       ...released,
       domains: [
@@ -178,10 +179,9 @@ describe('check --against a git revision', () => {
     const current = projectOf([{ path, text: readFileSync(join(repo, path), 'utf8') }]);
     const diagnostics = checkAgainst({
       current,
-      currentPaths: [path],
       target: 'HEAD',
+      revision: readRevision('HEAD', [path], repo),
       compile: compileSources,
-      cwd: repo,
     });
     expect(where(diagnostics).sort()).toEqual([
       'EF340 HEAD:schemas/bank.domain.yaml:4:9',
@@ -197,13 +197,18 @@ describe('check --against a git revision', () => {
     git('add', '-A');
     git('commit', '-q', '-m', 'release 2');
     expect(
-      checkAgainst({ current, currentPaths: [path], target: 'HEAD~1', compile: compileSources, cwd: repo }),
+      checkAgainst({
+        current,
+        target: 'HEAD~1',
+        revision: readRevision('HEAD~1', [path], repo),
+        compile: compileSources,
+      }),
     ).toEqual([
       expect.objectContaining({ code: 'EF340' }), // the Bank domain deleted in release 2 is still reported
     ]);
-    expect(checkAgainst({ current, currentPaths: [path], target: 'HEAD', compile: compileSources, cwd: repo })).toEqual(
-      [],
-    );
+    expect(
+      checkAgainst({ current, target: 'HEAD', revision: readRevision('HEAD', [path], repo), compile: compileSources }),
+    ).toEqual([]);
   });
 });
 

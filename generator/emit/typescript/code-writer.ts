@@ -19,9 +19,6 @@ export interface PrintOptions {
 
 export const DEFAULT_PRINT_OPTIONS: PrintOptions = { lineWidth: 120, jsDocWidth: 100 };
 
-/** For files whose JSDoc lines are each one statement of fact (a codec's versions, an upcast step's changes): never wrapped. */
-export const UNWRAPPED_DOCS_OPTIONS: PrintOptions = { ...DEFAULT_PRINT_OPTIONS, jsDocWidth: Number.POSITIVE_INFINITY };
-
 /** Writes lines with the current indentation; blocks indent by two spaces. */
 export class CodeWriter {
   readonly options: PrintOptions;

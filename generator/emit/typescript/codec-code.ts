@@ -20,20 +20,45 @@ const SCALAR_READERS: Record<ScalarKind, string> = {
 };
 
 /**
- * The namespace generated transcoders import the runtime's wire helpers under, so no helper
- * name (`readList`, `encodeBytes`, …) can clash with a function generated from a domain name
- * (`readPayload` for an enum `Payload`, `encodeBytes` for a value object `Bytes`).
+ * The runtime helpers a generated transcoders file uses (and the internal types it needs, added
+ * with `add`). Helpers are imported by name; one whose name a domain name already takes in the file
+ * (`readPayload` for an enum `Payload`, `encodeBytes` for a value object `Bytes`) is imported under
+ * a `runtime…` alias instead, so domain names never clash with the runtime's.
  */
-export const WIRE = 'wire';
+export class RuntimeHelpers extends Set<string> {
+  readonly #taken: ReadonlySet<string>;
 
-/** A runtime helper, qualified by the namespace; `helpers` records which ones the file uses. */
-export function helper(name: string, helpers: Set<string>): string {
+  /** `taken`: every name the file declares or imports from its own folder. */
+  constructor(taken: Iterable<string>) {
+    super();
+    this.#taken = new Set(taken);
+  }
+
+  /** The name the file calls `helper` by. */
+  localName(helper: string): string {
+    if (!this.#taken.has(helper)) return helper;
+    let alias = `runtime${helper[0]?.toUpperCase() ?? ''}${helper.slice(1)}`;
+    while (this.#taken.has(alias)) alias = `_${alias}`;
+    return alias;
+  }
+
+  /** Import specifiers (`name` or `name as alias`) of the used names `select` keeps. */
+  specifiers(select: (name: string) => boolean): string[] {
+    return [...this].filter(select).map((name) => {
+      const local = this.localName(name);
+      return local === name ? name : `${name} as ${local}`;
+    });
+  }
+}
+
+/** A runtime helper, by the name the file imports it under; records that the file uses it. */
+export function helper(name: string, helpers: RuntimeHelpers): string {
   helpers.add(name);
-  return `${WIRE}.${name}`;
+  return helpers.localName(name);
 }
 
 /** A function expression with the reader signature for `type`; records runtime helpers used. */
-export function readerRef(type: TypeRef, helpers: Set<string>): string {
+export function readerRef(type: TypeRef, helpers: RuntimeHelpers): string {
   switch (type.kind) {
     case 'scalar': {
       return helper(SCALAR_READERS[type.scalar], helpers);
@@ -55,7 +80,7 @@ export function readCall(
   at: string,
   path: string,
   key: string,
-  helpers: Set<string>,
+  helpers: RuntimeHelpers,
 ): string {
   switch (type.kind) {
     case 'list':
@@ -75,7 +100,7 @@ export function isIdentity(type: TypeRef): boolean {
 }
 
 /** An expression writing the typed `value` as JSON. */
-export function writeExpr(type: TypeRef, value: string, helpers: Set<string>): string {
+export function writeExpr(type: TypeRef, value: string, helpers: RuntimeHelpers): string {
   switch (type.kind) {
     case 'enum':
       return value;
@@ -102,7 +127,7 @@ export function writeExpr(type: TypeRef, value: string, helpers: Set<string>): s
   }
 }
 
-function writerRef(type: TypeRef, helpers: Set<string>): string {
+function writerRef(type: TypeRef, helpers: RuntimeHelpers): string {
   if (type.kind === 'valueObject') return encoderName(type.name);
   if (type.kind === 'scalar' && type.scalar === 'bytes') return helper('encodeBytes', helpers);
   return `(item) => ${writeExpr(type, 'item', helpers)}`;

@@ -17,7 +17,7 @@ import {
   repositoryFunctionName,
 } from '../../ir/naming.js';
 import type { EmitContext, Emitter, GeneratedFile } from '../types.js';
-import { DEFAULT_PRINT_OPTIONS, type CodeWriter, type PrintOptions } from './code-writer.js';
+import type { CodeWriter } from './code-writer.js';
 import { hasAbstractHandlers } from './domain-facts.js';
 import { printSourceFile } from './print-structures.js';
 import {
@@ -31,9 +31,6 @@ import {
   type TypeParameterDeclarationStructure,
 } from './structures.js';
 import { docs } from './text.js';
-
-/** This file's JSDoc fills the line: 120 columns less `/** ` and ` *\/`. */
-const PRINT_OPTIONS: PrintOptions = { ...DEFAULT_PRINT_OPTIONS, jsDocWidth: DEFAULT_PRINT_OPTIONS.lineWidth - 7 };
 
 function typeParameter(a: AggregateDef): string {
   return `T${a.name}`;
@@ -176,7 +173,7 @@ export function emitRepositoriesFile(domain: DomainDef, ctx: EmitContext): Gener
   const statements = [...domain.aggregates.map(repositoryFunction), ...domainStatements(domain)];
   return {
     path: `${domainFolder(domain.name)}/repositories.ts`,
-    contents: printSourceFile(domain.sourcePath, { imports, statements }, PRINT_OPTIONS),
+    contents: printSourceFile(domain.sourcePath, { imports, statements }),
   };
 }
 

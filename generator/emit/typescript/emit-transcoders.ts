@@ -18,8 +18,8 @@ import {
   versionedTypeName,
 } from '../../ir/naming.js';
 import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
-import { UNWRAPPED_DOCS_OPTIONS, type CodeWriter } from './code-writer.js';
-import { WIRE, helper, readCall, writeExpr } from './codec-code.js';
+import type { CodeWriter } from './code-writer.js';
+import { RuntimeHelpers, helper, readCall, writeExpr } from './codec-code.js';
 import { printSourceFile } from './print-structures.js';
 import {
   StructureKind,
@@ -73,7 +73,7 @@ function payloads(domain: DomainDef): Payload[] {
 }
 
 /** Body of an object encoder: a literal of the required fields, then the present optional ones. */
-function writeEncodeBody(w: CodeWriter, fields: readonly FieldDef[], helpers: Set<string>): void {
+function writeEncodeBody(w: CodeWriter, fields: readonly FieldDef[], helpers: RuntimeHelpers): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
   const literal = required.map((f) => `${f.name}: ${writeExpr(f.type, `value.${f.name}`, helpers)},`);
@@ -96,7 +96,7 @@ function writeDecodeBody(
   typeName: string,
   fields: readonly FieldDef[],
   path: string,
-  helpers: Set<string>,
+  helpers: RuntimeHelpers,
 ): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
@@ -127,7 +127,7 @@ function writeLiteral(w: CodeWriter, prefix: string, lines: readonly string[], s
   w.writeLine(`}${suffix}`);
 }
 
-function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): Statement[] {
+function valueObjectFunctions(domain: DomainDef, helpers: RuntimeHelpers): Statement[] {
   return domain.valueObjects.flatMap((vo): Statement[] => [
     functionDeclaration(encoderName(vo.name), [{ name: 'value', type: vo.name }], 'JsonValue', (w) =>
       writeEncodeBody(w, vo.fields, helpers),
@@ -150,7 +150,7 @@ function valueObjectFunctions(domain: DomainDef, helpers: Set<string>): Statemen
   ]);
 }
 
-function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Set<string>): Statement[] {
+function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters: Set<string>): Statement[] {
   const out: Statement[] = payload.versions.map((v) => ({
     kind: StructureKind.VariableStatement,
     declarationKind: VariableDeclarationKind.Const,
@@ -231,10 +231,32 @@ function payloadStatements(payload: Payload, helpers: Set<string>, upcasters: Se
   return out;
 }
 
+/** Types from the internal entry; everything else `helpers` records is a function. */
+const INTERNAL_TYPES: ReadonlySet<string> = new Set(['Mutable', 'FieldReader']);
+
+/** Every name a transcoders file declares or imports from its own folder (runtime helpers must not shadow them). */
+function namesOfFile(domain: DomainDef, all: readonly Payload[]): string[] {
+  return [
+    ...domain.enums.flatMap((e) => [e.name, enumReaderName(e.name), enumValuesName(e.name)]),
+    ...domain.valueObjects.flatMap((v) => [v.name, encoderName(v.name), decoderName(v.name)]),
+    ...all.flatMap((p) => [
+      p.typeName,
+      encoderName(p.name),
+      codecName(p.name),
+      ...p.versions.flatMap((v) => [
+        versionedTypeName(p.name, v.version),
+        decoderName(versionedTypeName(p.name, v.version)),
+        decodeAtName(p.name, v.version),
+        upcasterName(p.name, v.version),
+      ]),
+    ]),
+  ];
+}
+
 export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {
-  const helpers = new Set<string>();
   const upcasters = new Set<string>();
   const all = payloads(domain);
+  const helpers = new RuntimeHelpers(namesOfFile(domain, all));
   const enumReaders: Statement[] = domain.enums.map((e) => ({
     kind: StructureKind.VariableStatement,
     declarationKind: VariableDeclarationKind.Const,
@@ -242,7 +264,7 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
       {
         name: enumReaderName(e.name),
         type: `FieldReader<${e.name}>`,
-        initializer: `(v, at, p, k) => ${WIRE}.readEnum(v, ${enumValuesName(e.name)}, at, p, k)`,
+        initializer: `(v, at, p, k) => ${helper('readEnum', helpers)}(v, ${enumValuesName(e.name)}, at, p, k)`,
       },
     ],
   }));
@@ -259,9 +281,14 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
       ...domain.enums.map((e) => e.name),
       ...all.flatMap((p) => [p.typeName, ...p.versions.map((v) => versionedTypeName(p.name, v.version))]),
     ];
-    const internalTypes = ['DecodeAt', ...[...helpers].filter((h) => h === 'Mutable' || h === 'FieldReader')];
+    const isType = (name: string): boolean => INTERNAL_TYPES.has(name);
+    const internalTypes = ['DecodeAt', ...helpers.specifiers(isType)];
     return [
-      { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), namespaceImport: WIRE },
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: internalImport(ctx),
+        namedImports: helpers.specifiers((name) => !isType(name)).sort(),
+      },
       {
         kind: StructureKind.ImportDeclaration,
         moduleSpecifier: ctx.runtimeImport,
@@ -290,7 +317,7 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
   };
   return {
     path: `${domainFolder(domain.name)}/transcoders.ts`,
-    contents: printSourceFile(domain.sourcePath, { imports, statements: body }, UNWRAPPED_DOCS_OPTIONS),
+    contents: printSourceFile(domain.sourcePath, { imports, statements: body }),
   };
 }
 

@@ -24,7 +24,7 @@ import {
   versionedTypeName,
 } from '../../ir/naming.js';
 import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
-import { UNWRAPPED_DOCS_OPTIONS, type CodeWriter } from './code-writer.js';
+import type { CodeWriter } from './code-writer.js';
 import { printSourceFile, writeJsDoc } from './print-structures.js';
 import {
   StructureKind,
@@ -203,7 +203,7 @@ function renderUpcasters(
         'The transcoders chain them, so old events and snapshots decode as the current version.',
     ]);
   const statements = [...(checks.length === 0 ? [] : [pinned, ...checks]), ...functions];
-  return printSourceFile(domain.sourcePath, { leadingTrivia, imports, statements }, UNWRAPPED_DOCS_OPTIONS);
+  return printSourceFile(domain.sourcePath, { leadingTrivia, imports, statements });
 }
 
 /** `return { … };`, or with optional values: build, set the present ones, return. */

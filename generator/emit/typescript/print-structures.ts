@@ -24,12 +24,14 @@ import type {
 /** Splits prose at spaces into lines of at most `width` characters (longer words stay whole). */
 function wrapText(text: string, width: number): string[] {
   if (text.length <= width) return [text];
+  // A list item's continuation lines align under its text, so the item still reads as one.
+  const hanging = text.startsWith('- ') ? '  ' : '';
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
     if (line !== '' && line.length + 1 + word.length > width) {
       lines.push(line);
-      line = word;
+      line = hanging + word;
     } else {
       line = line === '' ? word : `${line} ${word}`;
     }

@@ -1,31 +1,36 @@
 /**
  * Reads the earlier revision that `check --against <target>` compares with: a schema file, a
- * folder of schemas, or a git revision (`HEAD~1`, `main`, a tag), read with `git show`.
+ * folder of schemas, or a git revision (`HEAD~1`, `main`, a tag), read with `git show`. The
+ * compiler only compares what this returns (generator/against/), so all disk and git access is here.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import type { SchemaSource } from '../load/source-doc.js';
+import type { Revision, RevisionRead } from '../../generator/against/index.js';
+import type { SchemaSource } from '../../generator/load/source-doc.js';
 
-/** A schema file of the earlier revision. */
-export interface Revision {
-  /** For messages: the target as the user wrote it. */
-  readonly label: string;
-  readonly sources: readonly SchemaSource[];
-}
-
-/** Thrown when the target is neither a readable file, a folder nor a git revision. */
-export class RevisionNotFoundError extends Error {
+/** Thrown inside this module when the target is neither a readable file, a folder nor a git revision. */
+class RevisionNotFoundError extends Error {
   override readonly name = 'RevisionNotFoundError';
 }
 
 const SCHEMA_FILE = /\.ya?ml$/;
 
 /**
- * The schemas of `target`. For a git revision, the files read are the current schema paths and
- * every YAML file the revision holds in the same folders (so a deleted schema is noticed).
+ * The schemas of `target`, or why they cannot be read. For a git revision, the files read are the
+ * current schema paths and every YAML file the revision holds in the same folders (so a deleted
+ * schema is noticed).
  */
-export function readRevision(target: string, currentPaths: readonly string[], cwd = process.cwd()): Revision {
+export function readRevision(target: string, currentPaths: readonly string[], cwd = process.cwd()): RevisionRead {
+  try {
+    return readTarget(target, currentPaths, cwd);
+  } catch (e) {
+    if (e instanceof RevisionNotFoundError) return { label: target, unreadable: e.message };
+    throw e;
+  }
+}
+
+function readTarget(target: string, currentPaths: readonly string[], cwd: string): Revision {
   const onDisk = posix.isAbsolute(target) ? target : posix.join(cwd.replace(/\\/g, '/'), target);
   if (existsSync(onDisk)) {
     if (statSync(onDisk).isDirectory()) {
