@@ -70,7 +70,8 @@ describe('architecture', () => {
 
   it('no command imports the CLI entry (cli/main.ts lists the commands, so that would be a cycle)', () => {
     const offenders = tsFiles('cli')
-      .filter((file) => file !== join('cli', 'main.ts'))
+      // bin.ts is the compiled package's process entry: it only runs main.
+      .filter((file) => file !== join('cli', 'main.ts') && file !== join('cli', 'bin.ts'))
       .flatMap((file) =>
         importsOf(file)
           .filter(
