@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The CLI is written in TypeScript and runs through tsx's loader, so no build step is needed.
+// Runs the CLI from its TypeScript source through tsx's loader, for this repository's scripts and
+// tests (no build needed). The published package's command is the compiled dist/cli/bin.js.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -15,6 +15,7 @@ import { generateCommand } from './commands/generate.js';
 import { lspCommand } from './commands/lsp.js';
 import { migrateCommand } from './commands/migrate.js';
 import { reencryptCommand } from './commands/reencrypt.js';
+import { PACKAGE_JSON } from './files/package-root.js';
 // The command files import only what their table row needs; the rest (the pipeline and its
 // libraries, the emitters, the watcher, --against, the database drivers) is imported where it is
 // used: each TypeScript module costs start-up time through tsx, and an unchanged `generate`
@@ -32,8 +33,6 @@ export const commands: readonly CliCommand[] = [
   lspCommand,
 ];
 
-const packageJson = new URL('../package.json', import.meta.url);
-
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
@@ -42,7 +41,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
-    const pkg = JSON.parse(await readFile(packageJson, 'utf8')) as { version: string };
+    const pkg = JSON.parse(await readFile(PACKAGE_JSON, 'utf8')) as { version: string };
     io.out(pkg.version);
     return EXIT.ok;
   }

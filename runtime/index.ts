@@ -4,6 +4,9 @@
  * (`eventforge/runtime/internal`).
  */
 export type { DomainEvent } from './events.js';
+// Decimal fields are decimal.js values; re-exported so applications and generated code need no
+// dependency of their own (and get the very class the runtime's codecs construct).
+export { Decimal } from 'decimal.js';
 export type {
   AggregateClass,
   AggregateDescriptor,

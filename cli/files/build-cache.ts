@@ -16,16 +16,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../../generator/diagnostics.js';
 import type { GeneratedFile } from '../../generator/emit/types.js';
 import type { SchemaSource } from '../../generator/load/source-doc.js';
+import { CODE_ROOT, PACKAGE_JSON, PACKAGE_ROOT } from './package-root.js';
 import { isGeneratedContents, listFiles } from './plan-output.js';
 
 /** Bumped when the record's layout or meaning changes. */
 const FORMAT = 1;
-
-const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The folders whose every file is part of the generator's fingerprint. */
 const FINGERPRINTED = ['cli', 'generator'];
@@ -79,7 +77,7 @@ async function computeFingerprint(): Promise<string> {
   // The CLI too: it decides what is read (schemas, named modules) and how output is compared.
   const entries = (
     await Promise.all(
-      FINGERPRINTED.map((dir) => readdir(join(packageRoot, dir), { recursive: true, withFileTypes: true })),
+      FINGERPRINTED.map((dir) => readdir(join(CODE_ROOT, dir), { recursive: true, withFileTypes: true })),
     )
   ).flat();
   const files = entries
@@ -87,15 +85,15 @@ async function computeFingerprint(): Promise<string> {
     .map((e) => join(e.parentPath, e.name))
     .sort();
   const texts = await Promise.all(files.map((file) => readFile(file)));
-  files.forEach((file, i) => hash.update(`${file.slice(packageRoot.length)}\0${sha256(texts[i] ?? '')}\n`));
-  hash.update(`package.json\0${sha256(await readFile(join(packageRoot, 'package.json')))}\n`);
+  files.forEach((file, i) => hash.update(`${file.slice(CODE_ROOT.length)}\0${sha256(texts[i] ?? '')}\n`));
+  hash.update(`package.json\0${sha256(await readFile(PACKAGE_JSON))}\n`);
   for (const name of OUTPUT_LIBRARIES) hash.update(`${name}\0${sha256((await libraryManifest(name)) ?? 'missing')}\n`);
   return hash.digest('hex');
 }
 
 /** A library's package.json, found the way Node resolves it from the generator (node_modules upwards). */
 async function libraryManifest(name: string): Promise<Buffer | undefined> {
-  let dir = packageRoot.endsWith(sep) ? packageRoot.slice(0, -1) : packageRoot;
+  let dir = PACKAGE_ROOT.endsWith(sep) ? PACKAGE_ROOT.slice(0, -1) : PACKAGE_ROOT;
   for (;;) {
     const manifest = await readFile(join(dir, 'node_modules', name, 'package.json')).catch(() => undefined);
     if (manifest !== undefined) return manifest;

@@ -3,7 +3,7 @@
  * Upcasters of the Bank domain: each takes a stored payload of one version to the next.
  * The transcoders chain them, so old events and snapshots decode as the current version.
  */
-import { Decimal } from 'decimal.js';
+import { Decimal } from 'eventforge/runtime';
 import type { Mutable } from 'eventforge/runtime/internal';
 import * as custom from '../../schemas/bank.upcasters.js';
 import type { AccountStateV1, AccountStateV2, DepositedV1, DepositedV2, DepositedV3 } from './types.js';

@@ -294,6 +294,8 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     for (const name of mentioned) needs.types.add(name);
     const runtimeValues = ['Aggregate'];
     if (needs.newAggregateId) runtimeValues.push('newAggregateId');
+    // decimal.js's Decimal, re-exported by the runtime: generated code needs no other package.
+    if (needs.decimal) runtimeValues.push('Decimal');
     const helperValues: string[] = [];
     if (needs.checkPayload) helperValues.push('checkPayload');
     if (needs.removeFirst) helperValues.push('removeFirst');
@@ -303,23 +305,12 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     if (needs.subtractDecimal) helperValues.push('subtractDecimal');
     helperValues.push(...[...needs.keyed].sort());
     return [
-      {
-        kind: StructureKind.ImportDeclaration,
-        moduleSpecifier: 'decimal.js',
-        namedImports: needs.decimal ? ['Decimal'] : [],
-      },
-      {
-        kind: StructureKind.ImportDeclaration,
-        moduleSpecifier: 'decimal.js',
-        isTypeOnly: true,
-        namedImports: decimalType ? ['Decimal'] : [],
-      },
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, namedImports: runtimeValues },
       {
         kind: StructureKind.ImportDeclaration,
         moduleSpecifier: ctx.runtimeImport,
         isTypeOnly: true,
-        namedImports: ['AggregateDescriptor', ...(jsonType ? ['JsonValue'] : [])],
+        namedImports: ['AggregateDescriptor', ...(jsonType ? ['JsonValue'] : []), ...(decimalType ? ['Decimal'] : [])],
       },
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), namedImports: helperValues },
       {

@@ -182,13 +182,8 @@ export function emitTypesFile(domain: DomainDef, ctx: EmitContext): GeneratedFil
   const fields = allFields(domain);
   const runtimeTypes = ['DomainEvent'];
   if (fieldsNameScalar(fields, 'json')) runtimeTypes.push('JsonValue');
+  if (fieldsNameScalar(fields, 'decimal')) runtimeTypes.push('Decimal');
   const imports: ImportDeclarationStructure[] = [
-    {
-      kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: 'decimal.js',
-      isTypeOnly: true,
-      namedImports: fieldsNameScalar(fields, 'decimal') ? ['Decimal'] : [],
-    },
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: ctx.runtimeImport,

@@ -170,10 +170,10 @@ function renderUpcasters(
       moduleSpecifier: internalImport(ctx),
       namedImports: needs.decodeBase64 ? ['decodeBase64'] : [],
     },
-    // As the other generated files do: decimal.js is the runtime's exact-decimal type.
+    // As the other generated files do: the runtime re-exports decimal.js's Decimal.
     {
       kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: 'decimal.js',
+      moduleSpecifier: ctx.runtimeImport,
       namedImports: needs.decimal ? ['Decimal'] : [],
     },
     {
