@@ -52,7 +52,7 @@ const hasError = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.so
 /**
  * Parses, checks and compiles the schemas; runs `emitterList` when there is no error. The public
  * `compile()` (generator/index.ts) passes every registered emitter; `eventforge check` passes
- * none, so it never loads the emitters (handlebars, ajv standalone) at all.
+ * none, so it never loads the emitters (ajv standalone, the printers) at all.
  */
 export function compileWith(options: CompileOptions, emitterList: readonly Emitter[]): CompileResult {
   const diagnostics: Diagnostic[] = [];
