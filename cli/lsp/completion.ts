@@ -23,7 +23,8 @@ export interface Completion {
 
 /** Operations on one element of a list or map, found by key: `{ lines: { key: sku, field: quantity, by: quantity } }`. */
 const KEYED_OPERATIONS = new Set(['upsert', 'incrementAt', 'decrementAt', 'removeAt']);
-const APPLY_OPERATIONS = new Set(['assign', 'set', 'push', 'remove', 'increment', 'decrement', ...KEYED_OPERATIONS]);
+// Every operation the language's JSON Schema allows under `apply` (any aggregate and event name will do).
+const APPLY_OPERATIONS = new Set(keysAt(['aggregates', 'A', 'events', 'E', 'apply']).map((key) => key.name));
 /** Parameters of a keyed operation whose value names an event field. */
 const EVENT_FIELD_PARAMETERS = new Set(['key', 'value', 'by']);
 

@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Diagnostic } from '../../generator/diagnostics.js';
 import { compileWith } from '../../generator/pipeline.js';
+import { readNamedModules } from '../files/read-sources.js';
 
 export const SCHEMA_SUFFIX = '.domain.yaml';
 
@@ -28,7 +29,9 @@ export async function checkFolder(
     paths.map(async (path) => ({ path, text: openTexts.get(path) ?? (await readFile(path, 'utf8').catch(() => '')) })),
   );
   const byFile = new Map<string, Diagnostic[]>(paths.map((path) => [path, []]));
-  for (const diagnostic of compileWith({ sources, skipEmit: true }, []).diagnostics) {
+  // The upcasters modules the schemas name, as `check` reads them; one that cannot be read is EF331.
+  const modules = await readNamedModules(folder, sources);
+  for (const diagnostic of compileWith({ sources, modules, skipEmit: true }, []).diagnostics) {
     byFile.get(diagnostic.file)?.push(diagnostic);
   }
   return byFile;

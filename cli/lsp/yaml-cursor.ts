@@ -4,6 +4,7 @@
  * word and parsing again, so `{ type: decimal, | }`, `total: |` and an empty line under a map
  * all become a node with a path.
  */
+import { keyText } from '../../generator/load/source-doc.js';
 import {
   isMap,
   isPair,
@@ -73,7 +74,7 @@ export function locate(doc: Document.Parsed, matches: (scalar: Scalar) => boolea
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         if (isScalar(pair.key) && matches(pair.key)) return { scalar: pair.key, path, role: 'key', map: node };
-        const inside = walk(pair.value, [...path, keyName(pair.key)], node);
+        const inside = walk(pair.value, [...path, keyText(pair.key)], node);
         if (inside !== undefined) return inside;
       }
     } else if (isSeq(node)) {
@@ -91,23 +92,19 @@ export function locate(doc: Document.Parsed, matches: (scalar: Scalar) => boolea
 
 /** The keys of a map, as text (`1:` under history is the number 1). */
 export function keysOf(map: YAMLMap): string[] {
-  return map.items.filter(isPair).map((pair) => keyName(pair.key));
+  return map.items.filter(isPair).map((pair) => keyText(pair.key));
 }
 
 /** The value node under `key` in `map`. */
 export function valueOf(map: unknown, key: string): Node | undefined {
   if (!isMap(map)) return undefined;
-  const pair = map.items.find((item) => isPair(item) && keyName(item.key) === key);
+  const pair = map.items.find((item) => isPair(item) && keyText(item.key) === key);
   return (pair?.value ?? undefined) as Node | undefined;
 }
 
 /** The key node of `key` in `map`. */
 export function keyNodeOf(map: unknown, key: string): Scalar | undefined {
   if (!isMap(map)) return undefined;
-  const pair = map.items.find((item) => isPair(item) && keyName(item.key) === key);
+  const pair = map.items.find((item) => isPair(item) && keyText(item.key) === key);
   return isScalar(pair?.key) ? pair.key : undefined;
-}
-
-function keyName(key: unknown): string {
-  return isScalar(key) ? String(key.value) : '';
 }

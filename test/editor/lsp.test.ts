@@ -4,7 +4,7 @@
  * completion, hover, go-to-definition and document symbols answer at positions in block and
  * flow style.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,34 @@ aggregates:
     expect(diagnostics.map((d) => d.code)).toEqual(['EF207']);
     expect(diagnostics[0]!.message).toContain('a-first.domain.yaml');
     rmSync(join(folder, 'a-first.domain.yaml'));
+  });
+
+  it('checks the upcasters module a schema names, as `check` does (EF330 at the using: line)', async () => {
+    // A folder of its own: the module check runs once the folder's schemas compile without error.
+    const modulesFolder = join(folder, 'modules');
+    mkdirSync(modulesFolder);
+    writeFileSync(join(modulesFolder, 'moved.upcasters.ts'), 'export function other(): string {\n  return "";\n}\n');
+    const uri = await client.open(
+      join(modulesFolder, 'moved.domain.yaml'),
+      `domain: Moved
+upcasters: ./moved.upcasters.ts
+aggregates:
+  Box:
+    events:
+      Made:
+        creates: true
+        version: 2
+        fields: { id: string, label: string }
+        history:
+          1:
+            fields: { id: string }
+            upcast:
+              label: { using: labelFromId }
+`,
+    );
+    const diagnostics = await client.diagnosticsOf(uri);
+    expect(diagnostics.map((d) => [d.code, d.range.start.line])).toEqual([['EF330', 13]]);
+    rmSync(modulesFolder, { recursive: true });
   });
 });
 
