@@ -39,3 +39,9 @@ export function usageError(io: CliIo, message: string): number {
   io.err('run `eventforge --help` for the commands');
   return EXIT.usage;
 }
+
+/** The value of a string option, or undefined when it was not given. */
+export function stringFlag(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}

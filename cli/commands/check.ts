@@ -1,20 +1,26 @@
 /** `eventforge check [paths...] [--against …] [--json]`: validates schemas and prints every problem; writes nothing. */
 import { jsonReport } from '../../generator/report/json.js';
-import { EXIT, type CliCommand, type CliIo } from '../command.js';
+import { resolve } from 'node:path';
+import { EXIT, stringFlag, type CliCommand, type CliIo } from '../command.js';
+import { loadConfig } from '../config/load-config.js';
 import { readRevision } from '../files/read-revision.js';
-import { readNamedModules, readSources } from '../files/read-sources.js';
+import { displayPath, readNamedModules, readSources } from '../files/read-sources.js';
 import { countOf, elapsed, plural, printDiagnostics } from '../print.js';
 
 export const checkCommand: CliCommand = {
   name: 'check',
   summary: 'validate schemas and print every problem (writes nothing)',
-  usage: 'eventforge check [paths...] [--against <file|folder|git revision>] [--json]   (default: schemas/)',
-  options: { against: { type: 'string' }, json: { type: 'boolean', default: false } },
-  run: async (args, io) =>
-    runCheck(args.positionals.length > 0 ? args.positionals : ['schemas'], io, {
-      ...(typeof args.values['against'] === 'string' ? { against: args.values['against'] } : {}),
-      json: args.values['json'] === true,
-    }),
+  usage:
+    'eventforge check [paths...] [--against <file|folder|git revision>] [--json] [--config FILE]   ' +
+    "(default: the config file's schemas, else schemas/)",
+  options: { against: { type: 'string' }, json: { type: 'boolean', default: false }, config: { type: 'string' } },
+  run: async (args, io) => {
+    const against = stringFlag(args, 'against');
+    const options = { ...(against === undefined ? {} : { against }), json: args.values['json'] === true };
+    if (args.positionals.length > 0) return runCheck(args.positionals, io, options);
+    const config = await loadConfig(io.cwd, stringFlag(args, 'config'));
+    return runCheck(config.schemas, io, options);
+  },
 };
 
 async function runCheck(
@@ -25,7 +31,9 @@ async function runCheck(
   const start = performance.now();
   const sources = await readSources(io.cwd, paths);
   if (sources.length === 0) {
-    io.err(`eventforge: no schema files (*.domain.yaml) in ${paths.join(', ')}`);
+    io.err(
+      `eventforge: no schema files (*.domain.yaml) in ${paths.map((p) => displayPath(io.cwd, resolve(io.cwd, p))).join(', ')}`,
+    );
     return EXIT.failed;
   }
   // Checking needs no emitter: compileWith(…, []) keeps them unloaded.

@@ -2,42 +2,66 @@
 import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../../generator/diagnostics.js';
 import { jsonReport } from '../../generator/report/json.js';
-import { EXIT, type CliCommand, type CliIo } from '../command.js';
+import { EXIT, stringFlag, type CliCommand, type CliIo } from '../command.js';
 import { cacheKey, validRecord, writeRecord, type CacheInputs } from '../files/build-cache.js';
 import { planOutput } from '../files/plan-output.js';
-import { readNamedModules, readSources } from '../files/read-sources.js';
+import { displayPath, readNamedModules, readSources } from '../files/read-sources.js';
+import type { ConfigProvider } from '../config/index.js';
+import { loadConfig } from '../config/load-config.js';
 import { countOf, elapsed, plural, printDiagnostics } from '../print.js';
 
 export const generateCommand: CliCommand = {
   name: 'generate',
   summary: 'compile schemas into TypeScript and write the output folder',
-  usage: 'eventforge generate [--schemas DIR] [--out DIR] [--check] [--watch] [--no-cache] [--json]',
+  usage:
+    'eventforge generate [--schemas DIR] [--out DIR] [--runtime-import SPECIFIER] [--check] [--watch] [--no-cache] [--json] [--config FILE]   ' +
+    '(defaults: the config file, else schemas/ → generated/)',
   options: {
-    schemas: { type: 'string', default: 'schemas' },
-    out: { type: 'string', default: 'generated' },
+    schemas: { type: 'string' },
+    out: { type: 'string' },
+    'runtime-import': { type: 'string' },
+    config: { type: 'string' },
     check: { type: 'boolean', default: false },
     watch: { type: 'boolean', default: false },
     'no-cache': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
   run: async (args, io) => {
-    const options = {
-      schemas: String(args.values['schemas']),
-      out: String(args.values['out']),
+    const config = await loadConfig(io.cwd, stringFlag(args, 'config'));
+    // Flags override the config; a flag's path is relative to where the command runs.
+    const schemasFlag = stringFlag(args, 'schemas');
+    const outFlag = stringFlag(args, 'out');
+    const options: GenerateOptions = {
+      schemas: schemasFlag === undefined ? config.schemas : [resolve(io.cwd, schemasFlag)],
+      out: outFlag === undefined ? config.out : resolve(io.cwd, outFlag),
+      runtimeImport: stringFlag(args, 'runtime-import') ?? config.runtimeImport,
+      ...(config.migrations === undefined ? {} : { migrations: config.migrations, providers: config.providers }),
       check: args.values['check'] === true,
       cache: args.values['no-cache'] !== true,
       json: args.values['json'] === true,
     };
     if (args.values['watch'] !== true) return runGenerate(options, io);
     const { watchSchemas } = await import('../files/watch.js');
-    await watchSchemas(resolve(io.cwd, options.schemas), () => runGenerate(options, io), io);
+    await watchSchemas(
+      [options.schemas].flat().map((path) => resolve(io.cwd, path)),
+      () => runGenerate(options, io),
+      io,
+    );
     return EXIT.ok;
   },
 };
 
 export interface GenerateOptions {
-  readonly schemas: string;
+  /** Schema folders or files, relative to the working directory or absolute. */
+  readonly schemas: string | readonly string[];
+  /** The output folder, relative to the working directory or absolute. */
   readonly out: string;
+  /** The module generated code imports the runtime from. @default 'eventforge/runtime' */
+  readonly runtimeImport?: string;
+  /** Where to keep the event store's migrations (`<migrations>/<provider>/`); none kept when absent. */
+  readonly migrations?: string;
+  /** The providers whose migrations are kept in `migrations`. @default ['sqlite', 'postgresql'] */
+  readonly providers?: readonly ConfigProvider[];
   readonly check: boolean;
   /** Use the build cache (cli/files/build-cache.ts); `--no-cache` turns it off. @default true */
   readonly cache?: boolean;
@@ -45,20 +69,59 @@ export interface GenerateOptions {
   readonly json?: boolean;
 }
 
-/** One `generate` run (also each rerun of `--watch`). */
+/** One `generate` run (also each rerun of `--watch`): the output folder, then the config's migrations folder. */
 export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<number> {
+  if (options.migrations === undefined) return generateOutput(options, io);
+  const root = resolve(io.cwd, options.migrations);
+  const shownRoot = displayPath(io.cwd, root) || '.';
+  const { planStoreMigrations } = await import('../files/store-migrations.js');
+  const { plan, edited } = await planStoreMigrations(root, options.providers ?? ['sqlite', 'postgresql']);
+  if (edited.length > 0) {
+    // An applied migration is recorded with its checksum: a changed file would stop `migrate`.
+    io.err(
+      `eventforge: ${edited.map((path) => `${shownRoot}/${path}`).join(', ')} ${edited.length === 1 ? 'differs' : 'differ'} from the event store's migration eventforge ships; ` +
+        'restore it (delete the file and run `eventforge generate`) and put changes of your own in a new migration folder; nothing written',
+    );
+    return EXIT.failed;
+  }
+  const code = await generateOutput(options, io);
+  const text = options.json !== true;
+  if (options.check) {
+    if (text) for (const path of plan.created) io.out(`  would create ${shownRoot}/${path}`);
+    if (plan.created.length === 0) return code;
+    if (text)
+      io.out(
+        `eventforge generate --check: ${plural(plan.created.length, 'file')} of the event store's migrations missing from ${shownRoot}/; run \`eventforge generate\``,
+      );
+    return EXIT.failed;
+  }
+  if (code !== EXIT.ok || plan.toWrite.length === 0) return code;
+  const { applyPlan } = await import('../files/apply-plan.js');
+  await applyPlan(root, plan);
+  if (text)
+    io.out(
+      `eventforge generate: the event store's migrations: ${plural(plan.toWrite.length, 'file')} written to ${shownRoot}/`,
+    );
+  return code;
+}
+
+async function generateOutput(options: GenerateOptions, io: CliIo): Promise<number> {
   const start = performance.now();
   const outDir = resolve(io.cwd, options.out);
-  const sources = await readSources(io.cwd, [options.schemas]);
+  const schemaPaths = [options.schemas].flat();
+  const sources = await readSources(io.cwd, schemaPaths);
   if (sources.length === 0) {
-    io.err(`eventforge: no schema files (*.domain.yaml) in ${options.schemas}`);
+    io.err(
+      `eventforge: no schema files (*.domain.yaml) in ${schemaPaths.map((path) => displayPath(io.cwd, resolve(io.cwd, path))).join(', ')}`,
+    );
     return EXIT.failed;
   }
   const outToCwd = relative(outDir, io.cwd).split(sep).join('/') || '.';
+  const runtimeImport = options.runtimeImport ?? 'eventforge/runtime';
   const domains = plural(sources.length, 'domain');
-  const shownOut = options.out.replace(/\/+$/, '');
+  const shownOut = displayPath(io.cwd, outDir) || '.';
   const modules = await readNamedModules(io.cwd, sources);
-  const cache: CacheInputs = { cwd: io.cwd, outDir, sources, modules, emitOptions: { outToCwd } };
+  const cache: CacheInputs = { cwd: io.cwd, outDir, sources, modules, emitOptions: { outToCwd, runtimeImport } };
   // Text: diagnostics with frames on err, then the summary lines; --json: one JSON line with the counts.
   const report = (
     diagnostics: readonly Diagnostic[],
@@ -90,7 +153,7 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
   }
   // Loaded on first use: `check`, `explain`, `--help` and cache hits never pay for the emitters.
   const { compile } = await import('../../generator/compile.js');
-  const result = compile({ sources, modules, outToCwd });
+  const result = compile({ sources, modules, outToCwd, runtimeImport });
   const { errors, warnings } = countOf(result.diagnostics);
   if (errors > 0) {
     report(result.diagnostics, [

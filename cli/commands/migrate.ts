@@ -1,21 +1,24 @@
 /** `eventforge migrate`: the command's row (the work is in cli/database/run-migrate.ts, loaded on use). */
-import type { CliCommand } from '../command.js';
+import { stringFlag, type CliCommand } from '../command.js';
+import { loadConfig } from '../config/load-config.js';
 
 /** `eventforge migrate [--database URL] [--migrations DIR] [--status]` */
 export const migrateCommand: CliCommand = {
   name: 'migrate',
   summary: 'apply pending SQL migrations to DATABASE_URL (or --database), offline; --status only reports',
   usage:
-    'eventforge migrate [--database URL] [--migrations DIR] [--status]   ' +
-    "(default: DATABASE_URL, the event store's migrations; --status exits 1 when some are pending)",
+    'eventforge migrate [--database URL] [--migrations DIR] [--status] [--config FILE]   ' +
+    "(default: DATABASE_URL; the config's migrations folder, else the event store's own; --status exits 1 when some are pending)",
   options: {
     database: { type: 'string' },
     migrations: { type: 'string' },
     status: { type: 'boolean', default: false },
+    config: { type: 'string' },
   },
   run: async (args, io) => {
     const database = args.values['database'];
     const migrations = args.values['migrations'];
+    const config = await loadConfig(io.cwd, stringFlag(args, 'config'));
     // Loaded on use: the other commands never load the database drivers.
     const { runMigrate } = await import('../database/run-migrate.js');
     return runMigrate(
@@ -23,6 +26,8 @@ export const migrateCommand: CliCommand = {
         ...(typeof database === 'string' ? { database } : {}),
         ...(typeof migrations === 'string' ? { migrations } : {}),
         status: args.values['status'] === true,
+        ...(config.migrations === undefined ? {} : { migrationsRoot: config.migrations }),
+        ...(config.file === undefined ? {} : { providers: config.providers, configFile: config.file }),
       },
       io,
     );

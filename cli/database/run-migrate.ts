@@ -4,7 +4,7 @@
  * `_prisma_migrations` as Prisma Migrate does. A second run changes nothing.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EventforgeError } from '../../runtime/errors.js';
 import { readStore } from '../../runtime/config.js';
 import {
@@ -18,6 +18,7 @@ import {
   type Provider,
 } from '../../runtime/sql/index.js';
 import type { CliIo } from '../command.js';
+import { displayPath } from '../files/read-sources.js';
 
 /** What `migrate` is asked to do. */
 export interface MigrateOptions {
@@ -27,6 +28,15 @@ export interface MigrateOptions {
   readonly migrations?: string;
   /** Report what is applied and pending, change nothing; exit 1 when something is pending. */
   readonly status?: boolean;
+  /**
+   * The config's `migrations`: a folder with one migrations folder per provider, where `generate`
+   * keeps the store's migrations. Used when `migrations` is absent.
+   */
+  readonly migrationsRoot?: string;
+  /** The config's `providers`: a database of another provider is refused. */
+  readonly providers?: readonly Provider[];
+  /** The config file, for messages. */
+  readonly configFile?: string;
 }
 
 /** Runs one migration (or, with `status`, reports without changing anything); resolves to the exit code. */
@@ -46,8 +56,28 @@ export async function runMigrate(
       return 2;
     }
     const provider: Provider = store.kind;
+    const configFile = options.configFile === undefined ? 'the config' : displayPath(io.cwd, options.configFile);
+    if (options.providers !== undefined && !options.providers.includes(provider)) {
+      io.err(
+        `eventforge migrate: the database is ${provider} (${store.kind === 'sqlite' ? store.filename : redactUrl(store.url)}), ` +
+          `but ${configFile} lists only ${options.providers.join(', ')} in "providers"; ` +
+          'set DATABASE_URL (or --database) to the database you meant, or add the provider there; nothing was applied',
+      );
+      return 1;
+    }
     const folder =
-      options.migrations === undefined ? storeMigrationsDir(provider) : resolve(io.cwd, options.migrations);
+      options.migrations !== undefined
+        ? resolve(io.cwd, options.migrations)
+        : options.migrationsRoot !== undefined
+          ? join(options.migrationsRoot, provider)
+          : storeMigrationsDir(provider);
+    if (options.migrations === undefined && options.migrationsRoot !== undefined && !existsSync(folder)) {
+      io.err(
+        `eventforge migrate: no ${provider} migrations at ${displayPath(io.cwd, folder)} (the "migrations" folder of ${configFile}); ` +
+          'run `eventforge generate` to write them there; nothing was applied',
+      );
+      return 1;
+    }
     const migrations = readMigrations(folder, provider);
     const dryRun = options.status === true;
     if (store.kind === 'sqlite') {

@@ -13,13 +13,13 @@ export interface WatchIo {
   readonly signal?: AbortSignal;
 }
 
-export async function watchSchemas(dir: string, run: () => Promise<number>, io: WatchIo): Promise<void> {
+export async function watchSchemas(dirs: readonly string[], run: () => Promise<number>, io: WatchIo): Promise<void> {
   const report = (error: unknown): void =>
     io.out(`eventforge: ${error instanceof Error ? error.message : String(error)}`);
   await run().catch(report);
   let running: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
-  const watcher = watch(dir, {
+  const watcher = watch([...dirs], {
     ignoreInitial: true,
     ignored: (path, stats) => stats?.isFile() === true && !WATCHED.test(path),
   });
@@ -33,7 +33,7 @@ export async function watchSchemas(dir: string, run: () => Promise<number>, io: 
     }, 50);
   });
   await new Promise<void>((resolveReady) => watcher.on('ready', () => resolveReady()));
-  io.out(`eventforge: watching ${dir} (Ctrl-C to stop)`);
+  io.out(`eventforge: watching ${dirs.join(', ')} (Ctrl-C to stop)`);
   await new Promise<void>((resolveDone) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
