@@ -12,6 +12,7 @@ import { EXIT, usageError, type CliCommand, type CliIo, type ParsedArgs } from '
 import { checkCommand } from './commands/check.js';
 import { explainCommand } from './commands/explain.js';
 import { generateCommand } from './commands/generate.js';
+import { initCommand } from './commands/init.js';
 import { lspCommand } from './commands/lsp.js';
 import { migrateCommand } from './commands/migrate.js';
 import { reencryptCommand } from './commands/reencrypt.js';
@@ -25,6 +26,7 @@ export type { CliCommand, CliIo, ParsedArgs } from './command.js';
 export { EXIT } from './command.js';
 
 export const commands: readonly CliCommand[] = [
+  initCommand,
   checkCommand,
   generateCommand,
   explainCommand,
