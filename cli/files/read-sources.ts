@@ -18,7 +18,7 @@ export async function readSources(cwd: string, paths: readonly string[]): Promis
   for (const path of paths) {
     const absolute = isAbsolute(path) ? path : resolve(cwd, path);
     const info = await stat(absolute).catch(() => undefined);
-    if (info === undefined) throw new SourcesError(`${path}: no such file or folder`);
+    if (info === undefined) throw new SourcesError(`${displayPath(cwd, absolute)}: no such file or folder`);
     if (info.isDirectory()) {
       const entries = await readdir(absolute, { recursive: true });
       for (const entry of entries) {
