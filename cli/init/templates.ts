@@ -68,6 +68,7 @@ const TSCONFIG = `{
     "module": "NodeNext",
     "moduleResolution": "NodeNext",
     "lib": ["ES2023"],
+    "types": ["node"],
     "strict": true,
     // The generated validators are JavaScript (with a .d.ts beside them): tsc copies them to dist/.
     "allowJs": true,
