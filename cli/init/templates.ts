@@ -43,6 +43,8 @@ function packageJson(values: ScaffoldValues): string {
     },
     dependencies: sorted(values.dependencies),
     devDependencies: sorted(values.devDependencies),
+    // npm asks which packages may run install scripts: the SQLite driver builds its native addon.
+    allowScripts: { 'better-sqlite3': true },
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
