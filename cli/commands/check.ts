@@ -2,7 +2,7 @@
 import { jsonReport } from '../../generator/report/json.js';
 import { resolve } from 'node:path';
 import { EXIT, stringFlag, type CliCommand, type CliIo } from '../command.js';
-import { loadConfig } from '../config/load-config.js';
+import { projectConfig } from '../config/project-config.js';
 import { readRevision } from '../files/read-revision.js';
 import { displayPath, readNamedModules, readSources } from '../files/read-sources.js';
 import { countOf, elapsed, plural, printDiagnostics } from '../print.js';
@@ -18,7 +18,7 @@ export const checkCommand: CliCommand = {
     const against = stringFlag(args, 'against');
     const options = { ...(against === undefined ? {} : { against }), json: args.values['json'] === true };
     if (args.positionals.length > 0) return runCheck(args.positionals, io, options);
-    const config = await loadConfig(io.cwd, stringFlag(args, 'config'));
+    const config = await projectConfig(io.cwd, stringFlag(args, 'config'));
     return runCheck(config.schemas, io, options);
   },
 };

@@ -3,11 +3,11 @@ import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../../generator/diagnostics.js';
 import { jsonReport } from '../../generator/report/json.js';
 import { EXIT, stringFlag, type CliCommand, type CliIo } from '../command.js';
+import { projectConfig } from '../config/project-config.js';
 import { cacheKey, validRecord, writeRecord, type CacheInputs } from '../files/build-cache.js';
 import { planOutput } from '../files/plan-output.js';
 import { displayPath, readNamedModules, readSources } from '../files/read-sources.js';
 import type { ConfigProvider } from '../config/index.js';
-import { loadConfig } from '../config/load-config.js';
 import { countOf, elapsed, plural, printDiagnostics } from '../print.js';
 
 export const generateCommand: CliCommand = {
@@ -27,7 +27,7 @@ export const generateCommand: CliCommand = {
     json: { type: 'boolean', default: false },
   },
   run: async (args, io) => {
-    const config = await loadConfig(io.cwd, stringFlag(args, 'config'));
+    const config = await projectConfig(io.cwd, stringFlag(args, 'config'));
     // Flags override the config; a flag's path is relative to where the command runs.
     const schemasFlag = stringFlag(args, 'schemas');
     const outFlag = stringFlag(args, 'out');

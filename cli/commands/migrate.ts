@@ -1,6 +1,6 @@
 /** `eventforge migrate`: the command's row (the work is in cli/database/run-migrate.ts, loaded on use). */
 import { stringFlag, type CliCommand } from '../command.js';
-import { loadConfig } from '../config/load-config.js';
+import { projectConfig } from '../config/project-config.js';
 
 /** `eventforge migrate [--database URL] [--migrations DIR] [--status]` */
 export const migrateCommand: CliCommand = {
@@ -18,7 +18,7 @@ export const migrateCommand: CliCommand = {
   run: async (args, io) => {
     const database = args.values['database'];
     const migrations = args.values['migrations'];
-    const config = await loadConfig(io.cwd, stringFlag(args, 'config'));
+    const config = await projectConfig(io.cwd, stringFlag(args, 'config'));
     // Loaded on use: the other commands never load the database drivers.
     const { runMigrate } = await import('../database/run-migrate.js');
     return runMigrate(

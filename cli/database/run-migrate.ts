@@ -19,6 +19,7 @@ import {
 } from '../../runtime/sql/index.js';
 import type { CliIo } from '../command.js';
 import { displayPath } from '../files/read-sources.js';
+import { unlistedProvider } from './listed-provider.js';
 
 /** What `migrate` is asked to do. */
 export interface MigrateOptions {
@@ -57,12 +58,12 @@ export async function runMigrate(
     }
     const provider: Provider = store.kind;
     const configFile = options.configFile === undefined ? 'the config' : displayPath(io.cwd, options.configFile);
-    if (options.providers !== undefined && !options.providers.includes(provider)) {
-      io.err(
-        `eventforge migrate: the database is ${provider} (${store.kind === 'sqlite' ? store.filename : redactUrl(store.url)}), ` +
-          `but ${configFile} lists only ${options.providers.join(', ')} in "providers"; ` +
-          'set DATABASE_URL (or --database) to the database you meant, or add the provider there; nothing was applied',
-      );
+    const refusal = unlistedProvider(
+      store,
+      options.providers === undefined ? undefined : { providers: options.providers, configFile },
+    );
+    if (refusal !== undefined) {
+      io.err(`eventforge migrate: ${refusal}; nothing was applied`);
       return 1;
     }
     const folder =

@@ -13,6 +13,7 @@ import {
   type TableReport,
 } from '../../runtime/sql/index.js';
 import { EXIT, type CliIo } from '../command.js';
+import { unlistedProvider, type ProviderRule } from './listed-provider.js';
 
 /** What `reencrypt` is asked to do. */
 export interface ReencryptCommandOptions {
@@ -20,6 +21,8 @@ export interface ReencryptCommandOptions {
   readonly database?: string;
   /** Rows per transaction, as typed on the command line. */
   readonly batchSize?: string;
+  /** The config's `providers`: a database of another provider is refused. */
+  readonly providerRule?: ProviderRule;
 }
 
 /** Re-encrypts the store; resolves to the exit code. */
@@ -46,6 +49,8 @@ export async function runReencrypt(
     if (store.kind === 'memory') {
       return fail('the in-memory store holds no older records; pass --database file:… or postgresql://…', EXIT.usage);
     }
+    const refusal = unlistedProvider(store, options.providerRule);
+    if (refusal !== undefined) return fail(`${refusal}; nothing was changed`);
     const cipherKey = readCipherKey(env['EVENTFORGE_CIPHER_KEY']);
     if (cipherKey === undefined) {
       return fail(

@@ -263,7 +263,7 @@ describe('the migrations folder: generate keeps the store migrations there, migr
     }
   });
 
-  it('migrate refuses a database whose provider the config does not list, and touches nothing', async () => {
+  it('migrate and reencrypt refuse a database whose provider the config does not list, and touch nothing', async () => {
     write('eventforge.config.json', '{ "schemas": "domain", "providers": ["postgresql"] }\n');
     const file = join(dir, 'stray.sqlite');
     const result = await run(['migrate', '--database', `file:${file}`]);
@@ -271,6 +271,13 @@ describe('the migrations folder: generate keeps the store migrations there, migr
     expect(result.err).toEqual([
       `eventforge migrate: the database is sqlite (${file}), but eventforge.config.json lists only postgresql in "providers"; ` +
         'set DATABASE_URL (or --database) to the database you meant, or add the provider there; nothing was applied',
+    ]);
+    expect(existsSync(file)).toBe(false);
+    const reencrypt = await run(['reencrypt', '--database', `file:${file}`]);
+    expect(reencrypt.code).toBe(1);
+    expect(reencrypt.err).toEqual([
+      `eventforge reencrypt: the database is sqlite (${file}), but eventforge.config.json lists only postgresql in "providers"; ` +
+        'set DATABASE_URL (or --database) to the database you meant, or add the provider there; nothing was changed',
     ]);
     expect(existsSync(file)).toBe(false);
   });
