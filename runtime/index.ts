@@ -64,3 +64,26 @@ export { Application, type ApplicationConfig, type ApplicationOptions } from './
 export { Repository, type AnyAggregate, type GetOptions } from './repository.js';
 export { NotificationLog, type LoggedEvent, type SelectOptions } from './notification-log.js';
 export { newAggregateId } from './ids.js';
+export {
+  MemoryViewStore,
+  SqlViewStore,
+  ViewError,
+  ViewProjection,
+  postgresConnection,
+  sqliteConnection,
+  type PostgresClientLike,
+  type SqlConnection,
+  type SqlExecutor,
+  type SqliteDatabaseLike,
+  type ViewAppend,
+  type ViewColumn,
+  type ViewColumnType,
+  type ViewDefinition,
+  type ViewHandler,
+  type ViewInsert,
+  type ViewOperation,
+  type ViewOperationKind,
+  type ViewProvider,
+  type ViewStore,
+  type ViewValue,
+} from './views.js';

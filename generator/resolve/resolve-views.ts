@@ -177,6 +177,8 @@ function resolveView(raw: RawDomain, view: RawView, table: TypeTable, diagnostic
     on.push({ kind: 'viewOn', aggregate: found.aggregate, event: found.event.name.value, topic, handler });
   }
   on.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
+  // A column whose type does not resolve is reported by the type rules; the view is not built.
+  if (view.columns.some((c) => !resolveFieldType(c, table).ok)) return undefined;
   return {
     kind: 'view',
     name: view.name.value,
