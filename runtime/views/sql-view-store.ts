@@ -75,15 +75,12 @@ export class SqlViewStore<Row extends object, Key extends object> implements Vie
   async update(key: Key, values: Partial<Row>): Promise<number> {
     const entries = nonKeyEntries(this.definition, values);
     if (entries.length === 0) return 0;
-    const params = this.#keyParams(key);
+    const params: unknown[] = [];
     const sets = entries.map(([column, value]) => {
       params.push(toSql(this.#sql.provider, column, value));
       return `${quoted(column.column)} = ${this.#placeholder(params.length)}`;
     });
-    return this.#sql.execute(
-      `UPDATE ${quoted(this.definition.table)} SET ${sets.join(', ')} WHERE ${this.#where}`,
-      params,
-    );
+    return this.#updateWhere(sets, params, key);
   }
 
   increment(key: Key, by: Partial<Row>): Promise<number> {
@@ -143,16 +140,25 @@ export class SqlViewStore<Row extends object, Key extends object> implements Vie
       );
       return this.update(key, sums as Partial<Row>);
     }
-    const params = this.#keyParams(key);
+    const params: unknown[] = [];
     const sets = entries.map(([column, value]) => {
       params.push(toSql(this.#sql.provider, column, value));
       const operand = this.#placeholder(params.length);
       return `${quoted(column.column)} = ${quoted(column.column)} ${sign === 1 ? '+' : '-'} ${operand}`;
     });
-    return this.#sql.execute(
-      `UPDATE ${quoted(this.definition.table)} SET ${sets.join(', ')} WHERE ${this.#where}`,
-      params,
-    );
+    return this.#updateWhere(sets, params, key);
+  }
+
+  /** `UPDATE … SET <sets> WHERE <key>`: the key's parameters follow those of the sets. */
+  #updateWhere(sets: readonly string[], params: unknown[], key: Key): Promise<number> {
+    const keyParams = this.#keyParams(key);
+    const where = this.#keyColumns
+      .map((c, i) => `${quoted(c.column)} = ${this.#placeholder(params.length + i + 1)}`)
+      .join(' AND ');
+    return this.#sql.execute(`UPDATE ${quoted(this.definition.table)} SET ${sets.join(', ')} WHERE ${where}`, [
+      ...params,
+      ...keyParams,
+    ]);
   }
 
   #keyParams(key: Key): unknown[] {
