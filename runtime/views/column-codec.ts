@@ -33,6 +33,8 @@ function scalarOf(type: ViewColumnType, value: JsonValue): unknown {
 
 /** The statement parameter for a row value. */
 export function toSql(provider: ViewProvider, column: ViewColumn, value: unknown): unknown {
+  // A required json column holds JSON's null as the text `null`; SQL NULL means absent.
+  if (column.type === 'json' && !column.list && !column.optional && value === null) return 'null';
   if (value === null || value === undefined) return null;
   if (column.list) return JSON.stringify((value as readonly unknown[]).map((v) => jsonElement(column.type, v)));
   switch (column.type) {

@@ -66,10 +66,14 @@ export class SqlViewStore<Row extends object, Key extends object> implements Vie
   }
 
   async upsert(row: ViewInsert<Row, Key>): Promise<void> {
-    await this.#insert(
-      row,
-      nonKeyEntries(this.definition, row).map(([c]) => c),
-    );
+    const changed = nonKeyEntries(this.definition, row).map(([c]) => c);
+    try {
+      await this.#insert(row, changed);
+    } catch (error) {
+      // Not a complete new row: it can still set columns of the row that exists.
+      if (error instanceof ViewError && (await this.update(row, row)) === 1) return;
+      throw error;
+    }
   }
 
   async update(key: Key, values: Partial<Row>): Promise<number> {

@@ -71,7 +71,8 @@ function handlerData(handler: ViewHandlerDef): JsonValue {
   };
 }
 
-function definitionData(view: ViewDef): JsonValue {
+/** The definition object of a view, as views.ts writes it. */
+export function definitionData(view: ViewDef): JsonValue {
   return {
     name: view.name,
     table: view.table,
