@@ -13,6 +13,7 @@ import {
   postgresConnection,
   sqliteConnection,
   type Application,
+  type LoggedEvent,
   type SqlConnection,
   type SqlExecutor,
   type ViewDefinition,
@@ -33,6 +34,11 @@ export interface ViewTarget {
     app: Application,
     projection: ViewProjection<Row, Key>,
   ): Promise<number>;
+  /** Applies the given events in one transaction (SQL stores) or to the memory view. */
+  catchUpEvents<Row extends object, Key extends object>(
+    projection: ViewProjection<Row, Key>,
+    events: readonly LoggedEvent[],
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,11 +83,12 @@ function sqlTarget(connection: SqlConnection, close: () => Promise<void>): ViewT
         const from = (positions.get(projection.name) ?? 0n) + 1n;
         const events = await app.log.select(from, BATCH, { topics: projection.topics });
         if (events.length === 0) return read;
-        await connection.transaction((tx) => projection.process(events, tx));
+        await this.catchUpEvents(projection, events);
         positions.set(projection.name, events.at(-1)?.id ?? from);
         read += events.length;
       }
     },
+    catchUpEvents: (projection, events) => connection.transaction((tx) => projection.process(events, tx)),
     close,
   };
 }
@@ -106,11 +113,12 @@ function memoryTarget(): ViewTarget {
         const from = (positions.get(projection.name) ?? 0n) + 1n;
         const events = await app.log.select(from, BATCH, { topics: projection.topics });
         if (events.length === 0) return read;
-        await projection.apply(events, storeOf(projection.definition));
+        await this.catchUpEvents(projection, events);
         positions.set(projection.name, events.at(-1)?.id ?? from);
         read += events.length;
       }
     },
+    catchUpEvents: (projection, events) => projection.apply(events, storeOf(projection.definition)),
     async close() {},
   };
 }
