@@ -6,8 +6,6 @@
  * already seen everything below N that will ever commit (docs/persistence.md, "Gap safety").
  * EXCLUSIVE mode still lets readers in; only writers queue.
  */
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, StoreUnavailableError } from '../errors.js';
 import type {
@@ -31,6 +29,7 @@ import {
 } from './migrations.js';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
+import { loadPg, loadPostgresAdapter } from './drivers.js';
 import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
 
 /** Options of {@link createPostgresRecorder}. */
@@ -63,7 +62,7 @@ const MIGRATION_LOCK_KEY = 72707369;
 /** Connection settings for `pg`, split from a Prisma-style URL. */
 export interface PostgresTarget {
   /** For `pg` and `PrismaPg`: the URL without `schema`, and the session options (UTC). */
-  readonly config: pg.PoolConfig;
+  readonly config: { readonly connectionString: string; readonly options: string };
   /** The schema holding the tables. */
   readonly schema: string;
 }
@@ -116,6 +115,7 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
     await migratePostgres(target, readMigrations(storeMigrationsDir('postgresql'), 'postgresql'));
   }
   const names = new Map<string, string>();
+  const { PrismaPg } = await loadPostgresAdapter();
   const factory = new PrismaPg(
     { ...target.config, max: options.poolSize ?? 10 },
     {
@@ -141,6 +141,7 @@ export async function migratePostgres(
   migrations: readonly Migration[],
   options: ApplyOptions = {},
 ): Promise<MigrationReport> {
+  const pg = await loadPg();
   const client = new pg.Client(target.config);
   try {
     await client.connect();

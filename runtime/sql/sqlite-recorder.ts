@@ -3,7 +3,6 @@
  * WAL mode (readers never wait for the writer), a busy timeout for other processes, and a
  * per-file lock for connections of this process (better-sqlite3 would block the thread instead).
  */
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ClosingGate } from '../closing-gate.js';
@@ -31,6 +30,7 @@ import {
 import { Mutex, sharedMutex } from './mutex.js';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
+import { loadSqliteAdapter } from './drivers.js';
 import { adapterErrorKind, explainAdapterError, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
 
 /** Options of {@link createSqliteRecorder}. */
@@ -83,6 +83,7 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
   const path = sqlitePath(options.filename);
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const { PrismaBetterSqlite3 } = await loadSqliteAdapter();
   const factory = new PrismaBetterSqlite3(
     { url: path, timeout: options.busyTimeoutMs ?? 5000 },
     { timestampFormat: 'unixepoch-ms' },
@@ -154,6 +155,7 @@ export async function migrateSqliteFile(
 ): Promise<MigrationReport> {
   const path = sqlitePath(filename);
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const { PrismaBetterSqlite3 } = await loadSqliteAdapter();
   const adapter = await new PrismaBetterSqlite3({ url: path }).connect();
   try {
     return await sharedMutex(resolve(path)).run(async () => {
