@@ -53,7 +53,10 @@ afterAll(async () => {
   removeFolder(temp);
 });
 
-describe('a project made with eventforge init, eventforge installed from the packed tarball', () => {
+// Each step is a few processes (tsc four times); a loaded machine can take many times its quiet duration.
+const STEP = { timeout: 120_000 };
+
+describe('a project made with eventforge init, eventforge installed from the packed tarball', STEP, () => {
   it('has eventforge and the SQLite drivers installed, not PostgreSQL’s', () => {
     const installed = (name: string) => existsSync(join(project, 'node_modules', name, 'package.json'));
     expect(installed('eventforge')).toBe(true);
@@ -158,7 +161,7 @@ describe('a project made with eventforge init, eventforge installed from the pac
   });
 });
 
-describe('the same project on PostgreSQL', async () => {
+describe('the same project on PostgreSQL', STEP, async () => {
   const skip = await postgresSkipReason();
   const schema = schemas.next();
   const env = { DATABASE_URL: `${TEST_DATABASE_URL}?schema=${schema}` };
@@ -186,6 +189,5 @@ describe('the same project on PostgreSQL', async () => {
       expect(app.stderr).toBe('');
       expect(app.stdout).toBe('{"name":"Groceries","items":["milk","bread"]}\nstored in postgresql\n');
     },
-    60_000,
   );
 });
