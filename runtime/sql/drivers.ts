@@ -3,6 +3,9 @@
  * database it uses. Each is imported on first use, and a missing one is reported with the command
  * that installs it.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../errors.js';
 
 const SQLITE_PACKAGES = ['better-sqlite3', '@prisma/adapter-better-sqlite3'] as const;
@@ -32,11 +35,17 @@ async function importDriver<T>(load: () => Promise<T>, store: string, packages: 
   try {
     return await load();
   } catch (error) {
-    const missing = packages.filter((name) => isMissingPackage(error, name));
-    if (missing.length === 0) throw error;
+    const named = packages.filter((name) => isMissingPackage(error, name));
+    if (named.length === 0) throw error;
+    // Node names the first package it missed; say every one of the pair that is absent.
+    const absent = packages.filter((name) => !isInstalled(name));
+    const missing = absent.length > 0 ? absent : named;
+    const which =
+      missing.length === packages.length
+        ? `which ${missing.length > 1 ? 'are' : 'is'} not installed`
+        : `and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed`;
     throw new ConfigurationError(
-      `the ${store} store needs ${packages.join(' and ')} (optional peer dependencies of eventforge), ` +
-        `and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed: ` +
+      `the ${store} store needs ${packages.join(' and ')} (optional peer dependencies of eventforge), ${which}: ` +
         `run \`npm install ${packages.join(' ')}\``,
       { cause: error },
     );
@@ -49,4 +58,15 @@ function isMissingPackage(error: unknown, name: string): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
   return error.message.includes(`'${name}'`) || error.message.includes(`"${name}"`);
+}
+
+/** Whether a package is where Node looks for it from here (a node_modules folder up the tree). */
+function isInstalled(name: string): boolean {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;
+    const parent = dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
 }

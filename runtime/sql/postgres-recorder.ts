@@ -111,11 +111,11 @@ export function postgresTarget(url: string, schemaOverride?: string): PostgresTa
  */
 export async function createPostgresRecorder(options: PostgresRecorderOptions): Promise<Recorder> {
   const target = postgresTarget(options.url, options.schema);
+  const { PrismaPg } = await loadPostgresAdapter();
   if (options.createTables !== false) {
     await migratePostgres(target, readMigrations(storeMigrationsDir('postgresql'), 'postgresql'));
   }
   const names = new Map<string, string>();
-  const { PrismaPg } = await loadPostgresAdapter();
   const factory = new PrismaPg(
     { ...target.config, max: options.poolSize ?? 10 },
     {

@@ -171,11 +171,21 @@ describe('the same project on PostgreSQL', STEP, async () => {
     expect(app.code).toBe(1);
     const advice =
       'the PostgreSQL store needs pg and @prisma/adapter-pg (optional peer dependencies of eventforge), ' +
-      'and pg is not installed: run `npm install pg @prisma/adapter-pg`';
+      'which are not installed: run `npm install pg @prisma/adapter-pg`';
     expect(app.stderr).toContain(`ConfigurationError: ${advice}`);
     const migrate = await inProject(bin('eventforge'), ['migrate'], env);
     expect(migrate.code).toBe(1);
     expect(migrate.stderr).toBe(`eventforge migrate: ${advice}\n`);
+  });
+
+  it('with pg but not its adapter, node names the adapter', async () => {
+    await npmInstall(project, ['pg'], prebuilds);
+    const app = await inProject(process.execPath, ['dist/main.js'], env);
+    expect(app.code).toBe(1);
+    expect(app.stderr).toContain(
+      'ConfigurationError: the PostgreSQL store needs pg and @prisma/adapter-pg (optional peer dependencies of eventforge), ' +
+        'and @prisma/adapter-pg is not installed: run `npm install pg @prisma/adapter-pg`',
+    );
   });
 
   it.skipIf(skip !== undefined)(
