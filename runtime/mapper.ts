@@ -9,6 +9,7 @@ import { DecodeError, DecryptionError, UnknownSchemaVersionError } from './error
 import type { DomainEvent } from './events.js';
 import {
   EnvelopeProblem,
+  isPlainPayload,
   openPayload,
   sealPayload,
   type PayloadContext,
@@ -144,9 +145,10 @@ export class Mapper {
 
   /** The payload's JSON; the record's columns are the context its encryption must have been bound to. */
   #open(record: StoredEvent | StoredSnapshot, kind: PayloadContext['kind']): unknown {
-    let plain: Uint8Array;
+    let plain: Uint8Array = record.state;
     try {
-      plain = openPayload(record.state, this.layers, { kind, ...record });
+      // Plain JSON needs no context: only encrypted payloads are bound to their record.
+      if (!isPlainPayload(plain, this.layers)) plain = openPayload(record.state, this.layers, { kind, ...record });
     } catch (error) {
       if (!(error instanceof EnvelopeProblem)) throw error;
       if (error.kind === 'decrypt')
