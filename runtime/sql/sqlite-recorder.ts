@@ -176,7 +176,7 @@ class SqliteRecorder implements Recorder {
     private readonly lock: Mutex,
     /** The file, for error messages. */
     private readonly where: string,
-    /** Loads on their own connection; absent for a database in memory. */
+    /** Stream, snapshot and log reads on their own connection; absent for a database in memory. */
     private readonly reads: SqliteStreamReads | undefined,
   ) {
     this.#gate = new ClosingGate(`the SQLite recorder ${where}`);
@@ -233,8 +233,11 @@ class SqliteRecorder implements Recorder {
   }
 
   readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
-    return this.#locked(async () =>
-      (await this.adapter.queryRaw(q.selectNotifications(dialect, options))).rows.map(q.toNotification),
+    return this.#locked(() =>
+      this.#read(
+        (reads) => reads.readNotifications(options),
+        async () => (await this.adapter.queryRaw(q.selectNotifications(dialect, options))).rows.map(q.toNotification),
+      ),
     );
   }
 
@@ -286,7 +289,7 @@ class SqliteRecorder implements Recorder {
   }
 
   /**
-   * A load on the direct connection. Should it fail for any other reason than a full disk or a
+   * A read on the direct connection. Should it fail for any other reason than a full disk or a
    * lost database, the adapter reads instead: it gives the same rows, or fails with the error the
    * recorder explains (e.g. missing tables and how to create them).
    */

@@ -3,7 +3,8 @@
  * return exactly what the driver-adapter path returns for the same rows: every field, the
  * payload's bytes (all 256 byte values, an empty payload), timestamps to the millisecond, and the
  * rows `after`, `upTo`, `descending` and `limit` select, alone and combined; the latest snapshot
- * at or below a version. On a real SQLite file and a real PostgreSQL schema.
+ * at or below a version; on SQLite also the log's pages (start, stop, limit, topics). On a real
+ * SQLite file and a real PostgreSQL schema.
  */
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -11,7 +12,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReadStreamOptions, Recorder, StoredEvent, StoredSnapshot } from '../../runtime/recorder.js';
+import type {
+  Notification,
+  ReadNotificationsOptions,
+  ReadStreamOptions,
+  Recorder,
+  StoredEvent,
+  StoredSnapshot,
+} from '../../runtime/recorder.js';
 import { createPostgresRecorder, createSqliteRecorder, postgresTarget } from '../../runtime/sql/index.js';
 import * as q from '../../runtime/sql/dialect.js';
 import type { SqlQueryable } from '../../runtime/sql/driver-adapter.js';
@@ -151,6 +159,55 @@ function sameAsAdapter(open: () => Promise<Stores>) {
     expect(expected).toEqual(plain(stored));
   });
 }
+
+describe('direct SQLite log pages (a file) give what the adapter gives', () => {
+  const path = join(dir, 'log.db');
+  const dialect: q.Dialect = {
+    numbered: false,
+    events: '"events"',
+    snapshots: '"snapshots"',
+    tracking: '"tracking"',
+    timestamp: (date) => date.getTime(),
+  };
+  const opened = (async () => {
+    const recorder = await createSqliteRecorder({ filename: path });
+    await recorder.append(events);
+    await recorder.append(events.map((e) => ({ ...e, streamId: 'dog-2' })));
+    const adapter = await new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }).connect();
+    return { recorder, adapter, direct: new SqliteStreamReads(path, 5000, dialect) };
+  })();
+  afterAll(async () => {
+    const { recorder, adapter, direct } = await opened;
+    direct.close();
+    await adapter.dispose();
+    await recorder.close();
+  });
+  const logPlain = (n: Notification) => {
+    expect(typeof n.id).toBe('bigint');
+    return { id: n.id.toString(), ...(plain(n) as object) };
+  };
+  const pages: ReadNotificationsOptions[] = [
+    { start: 1n, limit: 100 },
+    { start: 5n, limit: 7 },
+    { start: 3n, limit: 100, stop: 15n },
+    { start: 1n, limit: 0 },
+    { start: 1n, limit: 100, topics: ['DogSchool.Dog.Registered'] },
+    { start: 2n, limit: 3, topics: ['DogSchool.Dog.TrickAdded', 'No.Such.Topic'] },
+    { start: 1n, limit: 100, topics: [] },
+    { start: 1000n, limit: 10 },
+  ];
+  it.each(pages.map((o) => [JSON.stringify(o, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)), o] as const))(
+    'readNotifications %s',
+    async (_, options) => {
+      const { recorder, adapter, direct } = await opened;
+      const expected = (await adapter.queryRaw(q.selectNotifications(dialect, options))).rows
+        .map(q.toNotification)
+        .map(logPlain);
+      expect(direct.readNotifications(options).map(logPlain)).toEqual(expected);
+      expect((await recorder.readNotifications(options)).map(logPlain)).toEqual(expected);
+    },
+  );
+});
 
 describe('direct SQLite loads (a file) give what the adapter gives', () => {
   sameAsAdapter(async () => {
