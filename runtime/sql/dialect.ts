@@ -195,6 +195,30 @@ function toDate(value: unknown): Date {
   throw new TypeError(`expected a timestamp, got ${typeof value}`);
 }
 
+/**
+ * A row of the direct loads' columns `version, topic, schema_version, timestamp, state`, the
+ * timestamp as epoch milliseconds (or text another writer stored), the state as the driver's bytes.
+ */
+export type LoadRow = [
+  version: number,
+  topic: string,
+  schemaVersion: number,
+  timestamp: number | string,
+  state: Buffer,
+];
+
+/** A load row of the stream `streamId` as a stored event or snapshot (the two have the same fields). */
+export function loadedRecord(streamId: string, row: LoadRow): StoredEvent {
+  return {
+    streamId,
+    version: row[0],
+    topic: row[1],
+    schemaVersion: row[2],
+    timestamp: new Date(row[3]),
+    state: row[4],
+  };
+}
+
 /** A row of `EVENT_COLUMNS` as a notification. */
 export function toNotification(row: readonly unknown[]): Notification {
   return {

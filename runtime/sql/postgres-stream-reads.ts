@@ -13,8 +13,6 @@ import * as q from './dialect.js';
 /** The columns of a load, in this order; `timestamp` exactly, as integer epoch milliseconds. */
 const LOAD_COLUMNS = `version, topic, schema_version, (EXTRACT(EPOCH FROM "timestamp") * 1000)::int8, state`;
 
-type LoadRow = [version: number, topic: string, schemaVersion: number, epochMs: number, state: Buffer];
-
 const OID_INT8 = 20;
 const OID_INT4 = 23;
 const OID_BYTEA = 17;
@@ -40,22 +38,22 @@ export class PostgresStreamReads {
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
     const rows = await this.#rows(q.selectStream(this.dialect, streamId, options, LOAD_COLUMNS));
     const events: StoredEvent[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) events[i] = toRecord(streamId, rows[i]!);
+    for (let i = 0; i < rows.length; i++) events[i] = q.loadedRecord(streamId, rows[i]!);
     return events;
   }
 
   async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
     const row = (await this.#rows(q.selectLatestSnapshot(this.dialect, streamId, upTo, LOAD_COLUMNS)))[0];
-    return row === undefined ? undefined : toRecord(streamId, row);
+    return row === undefined ? undefined : q.loadedRecord(streamId, row);
   }
 
-  async #rows(query: q.SqlQueryArg): Promise<LoadRow[]> {
+  async #rows(query: q.SqlQueryArg): Promise<q.LoadRow[]> {
     let name = this.#names.get(query.sql);
     if (name === undefined) {
       name = `eventforge_load_${this.#names.size}`;
       this.#names.set(query.sql, name);
     }
-    const result = await this.pool.query<LoadRow>({
+    const result = await this.pool.query<q.LoadRow>({
       name,
       text: query.sql,
       values: query.args,
@@ -64,16 +62,4 @@ export class PostgresStreamReads {
     });
     return result.rows;
   }
-}
-
-/** A load row as a stored event or snapshot (the two have the same fields). */
-function toRecord(streamId: string, row: LoadRow): StoredEvent {
-  return {
-    streamId,
-    version: row[0],
-    topic: row[1],
-    schemaVersion: row[2],
-    timestamp: new Date(row[3]),
-    state: row[4],
-  };
 }

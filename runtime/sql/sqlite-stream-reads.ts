@@ -25,7 +25,6 @@ import * as q from './dialect.js';
 /** The columns of a load, in this order: the row's `[version, topic, schemaVersion, timestamp, state]`. */
 const LOAD_COLUMNS = 'version, topic, schema_version, "timestamp", state';
 
-type LoadRow = [version: number, topic: string, schemaVersion: number, timestamp: number | string, state: Buffer];
 /** A log row (every column), its integers as bigints: ids may exceed 2^53. */
 type LogRow = [
   id: bigint,
@@ -54,15 +53,15 @@ export class SqliteStreamReads {
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): StoredEvent[] {
-    const rows = this.#all<LoadRow>(q.selectStream(this.dialect, streamId, options, LOAD_COLUMNS), false);
+    const rows = this.#all<q.LoadRow>(q.selectStream(this.dialect, streamId, options, LOAD_COLUMNS), false);
     const events: StoredEvent[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) events[i] = toRecord(streamId, rows[i]!);
+    for (let i = 0; i < rows.length; i++) events[i] = q.loadedRecord(streamId, rows[i]!);
     return events;
   }
 
   latestSnapshot(streamId: string, upTo?: number): StoredSnapshot | undefined {
-    const row = this.#all<LoadRow>(q.selectLatestSnapshot(this.dialect, streamId, upTo, LOAD_COLUMNS), false)[0];
-    return row === undefined ? undefined : toRecord(streamId, row);
+    const row = this.#all<q.LoadRow>(q.selectLatestSnapshot(this.dialect, streamId, upTo, LOAD_COLUMNS), false)[0];
+    return row === undefined ? undefined : q.loadedRecord(streamId, row);
   }
 
   readNotifications(options: ReadNotificationsOptions): Notification[] {
@@ -96,17 +95,4 @@ export class SqliteStreamReads {
     }
     return statement.all(...query.args) as Row[];
   }
-}
-
-/** A load row as a stored event or snapshot (the two have the same fields). */
-function toRecord(streamId: string, row: LoadRow): StoredEvent {
-  return {
-    streamId,
-    version: row[0],
-    topic: row[1],
-    schemaVersion: row[2],
-    // Epoch ms as the recorder writes them; text from other writers parses the same way.
-    timestamp: new Date(row[3]),
-    state: row[4],
-  };
 }

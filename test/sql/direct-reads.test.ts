@@ -160,21 +160,23 @@ function sameAsAdapter(open: () => Promise<Stores>) {
   });
 }
 
+/** The SQLite recorder's dialect (unqualified tables, epoch-ms timestamps). */
+const sqliteDialect: q.Dialect = {
+  numbered: false,
+  events: '"events"',
+  snapshots: '"snapshots"',
+  tracking: '"tracking"',
+  timestamp: (date) => date.getTime(),
+};
+
 describe('direct SQLite log pages (a file) give what the adapter gives', () => {
   const path = join(dir, 'log.db');
-  const dialect: q.Dialect = {
-    numbered: false,
-    events: '"events"',
-    snapshots: '"snapshots"',
-    tracking: '"tracking"',
-    timestamp: (date) => date.getTime(),
-  };
   const opened = (async () => {
     const recorder = await createSqliteRecorder({ filename: path });
     await recorder.append(events);
     await recorder.append(events.map((e) => ({ ...e, streamId: 'dog-2' })));
     const adapter = await new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }).connect();
-    return { recorder, adapter, direct: new SqliteStreamReads(path, 5000, dialect) };
+    return { recorder, adapter, direct: new SqliteStreamReads(path, 5000, sqliteDialect) };
   })();
   afterAll(async () => {
     const { recorder, adapter, direct } = await opened;
@@ -200,7 +202,7 @@ describe('direct SQLite log pages (a file) give what the adapter gives', () => {
     'readNotifications %s',
     async (_, options) => {
       const { recorder, adapter, direct } = await opened;
-      const expected = (await adapter.queryRaw(q.selectNotifications(dialect, options))).rows
+      const expected = (await adapter.queryRaw(q.selectNotifications(sqliteDialect, options))).rows
         .map(q.toNotification)
         .map(logPlain);
       expect(direct.readNotifications(options).map(logPlain)).toEqual(expected);
@@ -214,19 +216,12 @@ describe('direct SQLite loads (a file) give what the adapter gives', () => {
     const path = join(dir, 'direct.db');
     const recorder = await createSqliteRecorder({ filename: path });
     const adapter = await new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }).connect();
-    const dialect: q.Dialect = {
-      numbered: false,
-      events: '"events"',
-      snapshots: '"snapshots"',
-      tracking: '"tracking"',
-      timestamp: (date) => date.getTime(),
-    };
-    const direct = new SqliteStreamReads(path, 5000, dialect);
+    const direct = new SqliteStreamReads(path, 5000, sqliteDialect);
     const close = async () => {
       direct.close();
       await adapter.dispose();
     };
-    return { recorder, direct, adapter: adapterPath(adapter, dialect), close };
+    return { recorder, direct, adapter: adapterPath(adapter, sqliteDialect), close };
   });
 });
 
