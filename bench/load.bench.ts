@@ -19,6 +19,7 @@
  * the median over passes of p50 ÷ raw's p50 of the same pass. `npm run bench -- --only load`;
  * EVENTFORGE_BENCH_SCALE=0.2 for a quick look.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -312,7 +313,6 @@ async function runDatabase(report: BenchReport, database: string, url: string, r
   );
 
   const stored = await template(app);
-  let appended = 0;
   // The dogs are made (their commands run) before the clock starts: S1 times the save alone.
   const unsaved = Array.from({ length: CHUNK + PASSES * SAVES }, () => newDog(10));
   await compare(
@@ -321,7 +321,11 @@ async function runDatabase(report: BenchReport, database: string, url: string, r
     database,
     'recorder',
     {
-      recorder: () => recorder.append(stored.map((e) => ({ ...e, streamId: `appended-${++appended}` }))),
+      // Random UUIDs as stream ids, as the app's dogs have: the index pages a save touches alike.
+      recorder: () => {
+        const streamId = randomUUID();
+        return recorder.append(stored.map((e) => ({ ...e, streamId })));
+      },
       app: (i) => app.save(unsaved[i]!),
     },
     SAVES,

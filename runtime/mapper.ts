@@ -54,10 +54,7 @@ export class Mapper {
       schemaVersion: descriptor.codec.version,
       timestamp: event.timestamp,
     };
-    return {
-      ...columns,
-      state: this.#seal(encoded ?? descriptor.codec.encode(event.data), { kind: 'event', ...columns }),
-    };
+    return { ...columns, state: this.#seal(encoded ?? descriptor.codec.encode(event.data), 'event', columns) };
   }
 
   /**
@@ -100,7 +97,7 @@ export class Mapper {
       schemaVersion: aggregate.state.version,
       timestamp: takenAt,
     };
-    return { ...columns, state: this.#seal(wire, { kind: 'snapshot', ...columns }) };
+    return { ...columns, state: this.#seal(wire, 'snapshot', columns) };
   }
 
   /** A stored snapshot → the aggregate snapshot, its state upcast to the current version. */
@@ -138,9 +135,13 @@ export class Mapper {
     };
   }
 
-  #seal(wire: JsonValue, context: PayloadContext): Uint8Array {
+  /** The stored bytes of `wire`; `columns` are the record's, the context encryption binds it to. */
+  #seal(wire: JsonValue, kind: PayloadContext['kind'], columns: Omit<PayloadContext, 'kind'>): Uint8Array {
     // Buffer.from is ~3× faster than TextEncoder for short strings (pooled allocation); a Buffer is a Uint8Array.
-    return sealPayload(Buffer.from(JSON.stringify(wire), 'utf8'), this.layers, context);
+    const plain = Buffer.from(JSON.stringify(wire), 'utf8');
+    // Without layers there is nothing to bind: no context object per payload.
+    if (this.layers.compression === undefined && this.layers.cipherKey === undefined) return plain;
+    return sealPayload(plain, this.layers, { kind, ...columns });
   }
 
   /** The payload's JSON; the record's columns are the context its encryption must have been bound to. */
