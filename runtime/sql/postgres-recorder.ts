@@ -27,10 +27,13 @@ import {
   type Migration,
   type MigrationReport,
 } from './migrations.js';
+import type pg from 'pg';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
 import { loadPg, loadPostgresAdapter } from './drivers.js';
 import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
+import { PostgresStreamReads } from './postgres-stream-reads.js';
+import { storeFailure } from './store-failures.js';
 
 /** Options of {@link createPostgresRecorder}. */
 export interface PostgresRecorderOptions {
@@ -132,7 +135,9 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
       },
     },
   );
-  return withArgumentChecks(new PostgresRecorder(await factory.connect(), target.schema));
+  const adapter = await factory.connect();
+  // The adapter's own pool (its documented underlyingDriver()) serves the direct loads too.
+  return withArgumentChecks(new PostgresRecorder(adapter, adapter.underlyingDriver(), target.schema));
 }
 
 /** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
@@ -195,9 +200,11 @@ class PostgresRecorder implements Recorder {
   /** For error messages: `PostgreSQL schema "x"`. */
   readonly #where: string;
   readonly #gate: ClosingGate;
+  readonly #reads: PostgresStreamReads;
 
   constructor(
     private readonly adapter: SqlAdapter,
+    pool: pg.Pool,
     schema: string,
   ) {
     this.#where = `PostgreSQL schema "${schema}"`;
@@ -210,6 +217,7 @@ class PostgresRecorder implements Recorder {
       tracking: `${s}."tracking"`,
       timestamp: (date) => date.toISOString(),
     };
+    this.#reads = new PostgresStreamReads(pool, this.#d);
   }
 
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
@@ -249,8 +257,11 @@ class PostgresRecorder implements Recorder {
     });
   }
 
-  async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
-    return (await this.#query(q.selectStream(this.#d, streamId, options))).map(q.toStoredEvent);
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    return this.#load(
+      () => this.#reads.readStream(streamId, options),
+      async () => (await this.#rows(q.selectStream(this.#d, streamId, options))).map(q.toStoredEvent),
+    );
   }
 
   async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
@@ -279,9 +290,14 @@ class PostgresRecorder implements Recorder {
     });
   }
 
-  async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
-    const row = (await this.#query(q.selectLatestSnapshot(this.#d, streamId, upTo)))[0];
-    return row === undefined ? undefined : q.toSnapshot(row);
+  latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
+    return this.#load(
+      () => this.#reads.latestSnapshot(streamId, upTo),
+      async () => {
+        const row = (await this.#rows(q.selectLatestSnapshot(this.#d, streamId, upTo)))[0];
+        return row === undefined ? undefined : q.toSnapshot(row);
+      },
+    );
   }
 
   /**
@@ -290,6 +306,23 @@ class PostgresRecorder implements Recorder {
    */
   close(): Promise<void> {
     return this.#gate.close(() => this.adapter.dispose());
+  }
+
+  /**
+   * A load through the direct statements, as an in-flight operation. Should it fail for another
+   * reason than a lost database or a full disk, the adapter reads instead: it gives the same
+   * rows, or fails with the error the recorder explains (e.g. missing tables and how to create them).
+   */
+  #load<T>(direct: () => Promise<T>, throughAdapter: () => Promise<T>): Promise<T> {
+    return this.#gate.run(async () => {
+      try {
+        return await direct();
+      } catch (error) {
+        const failure = storeFailure(error, this.#where);
+        if (failure !== undefined) throw failure;
+        return throughAdapter();
+      }
+    });
   }
 
   /** One statement as an in-flight operation. */
