@@ -6,8 +6,6 @@
  * already seen everything below N that will ever commit (docs/persistence.md, "Gap safety").
  * EXCLUSIVE mode still lets readers in; only writers queue.
  */
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, StoreUnavailableError } from '../errors.js';
 import type {
@@ -29,9 +27,13 @@ import {
   type Migration,
   type MigrationReport,
 } from './migrations.js';
+import type pg from 'pg';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
+import { loadPg, loadPostgresAdapter } from './drivers.js';
 import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
+import { PostgresStreamReads } from './postgres-stream-reads.js';
+import { storeFailure } from './store-failures.js';
 
 /** Options of {@link createPostgresRecorder}. */
 export interface PostgresRecorderOptions {
@@ -63,7 +65,7 @@ const MIGRATION_LOCK_KEY = 72707369;
 /** Connection settings for `pg`, split from a Prisma-style URL. */
 export interface PostgresTarget {
   /** For `pg` and `PrismaPg`: the URL without `schema`, and the session options (UTC). */
-  readonly config: pg.PoolConfig;
+  readonly config: { readonly connectionString: string; readonly options: string };
   /** The schema holding the tables. */
   readonly schema: string;
 }
@@ -112,6 +114,7 @@ export function postgresTarget(url: string, schemaOverride?: string): PostgresTa
  */
 export async function createPostgresRecorder(options: PostgresRecorderOptions): Promise<Recorder> {
   const target = postgresTarget(options.url, options.schema);
+  const { PrismaPg } = await loadPostgresAdapter();
   if (options.createTables !== false) {
     await migratePostgres(target, readMigrations(storeMigrationsDir('postgresql'), 'postgresql'));
   }
@@ -132,7 +135,9 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
       },
     },
   );
-  return withArgumentChecks(new PostgresRecorder(await factory.connect(), target.schema));
+  const adapter = await factory.connect();
+  // The adapter's own pool (its documented underlyingDriver()) serves the direct loads too.
+  return withArgumentChecks(new PostgresRecorder(adapter, adapter.underlyingDriver(), target.schema));
 }
 
 /** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
@@ -141,6 +146,7 @@ export async function migratePostgres(
   migrations: readonly Migration[],
   options: ApplyOptions = {},
 ): Promise<MigrationReport> {
+  const pg = await loadPg();
   const client = new pg.Client(target.config);
   try {
     await client.connect();
@@ -194,9 +200,11 @@ class PostgresRecorder implements Recorder {
   /** For error messages: `PostgreSQL schema "x"`. */
   readonly #where: string;
   readonly #gate: ClosingGate;
+  readonly #reads: PostgresStreamReads;
 
   constructor(
     private readonly adapter: SqlAdapter,
+    pool: pg.Pool,
     schema: string,
   ) {
     this.#where = `PostgreSQL schema "${schema}"`;
@@ -209,6 +217,7 @@ class PostgresRecorder implements Recorder {
       tracking: `${s}."tracking"`,
       timestamp: (date) => date.toISOString(),
     };
+    this.#reads = new PostgresStreamReads(pool, this.#d);
   }
 
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
@@ -248,8 +257,11 @@ class PostgresRecorder implements Recorder {
     });
   }
 
-  async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
-    return (await this.#query(q.selectStream(this.#d, streamId, options))).map(q.toStoredEvent);
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    return this.#load(
+      () => this.#reads.readStream(streamId, options),
+      async () => (await this.#rows(q.selectStream(this.#d, streamId, options))).map(q.toStoredEvent),
+    );
   }
 
   async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
@@ -278,9 +290,14 @@ class PostgresRecorder implements Recorder {
     });
   }
 
-  async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
-    const row = (await this.#query(q.selectLatestSnapshot(this.#d, streamId, upTo)))[0];
-    return row === undefined ? undefined : q.toSnapshot(row);
+  latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
+    return this.#load(
+      () => this.#reads.latestSnapshot(streamId, upTo),
+      async () => {
+        const row = (await this.#rows(q.selectLatestSnapshot(this.#d, streamId, upTo)))[0];
+        return row === undefined ? undefined : q.toSnapshot(row);
+      },
+    );
   }
 
   /**
@@ -289,6 +306,23 @@ class PostgresRecorder implements Recorder {
    */
   close(): Promise<void> {
     return this.#gate.close(() => this.adapter.dispose());
+  }
+
+  /**
+   * A load through the direct statements, as an in-flight operation. Should it fail for another
+   * reason than a lost database or a full disk, the adapter reads instead: it gives the same
+   * rows, or fails with the error the recorder explains (e.g. missing tables and how to create them).
+   */
+  #load<T>(direct: () => Promise<T>, throughAdapter: () => Promise<T>): Promise<T> {
+    return this.#gate.run(async () => {
+      try {
+        return await direct();
+      } catch (error) {
+        const failure = storeFailure(error, this.#where);
+        if (failure !== undefined) throw failure;
+        return throughAdapter();
+      }
+    });
   }
 
   /** One statement as an in-flight operation. */
