@@ -33,7 +33,7 @@ function prismaModel(view: ViewDef): string[] {
   });
   const list = (names: readonly string[]): string => `[${names.join(', ')}]`;
   const blocks = [
-    ...(singleKey === undefined ? [`  @@id(${list(view.key)}, map: "${view.table}_pkey")`] : []),
+    ...(singleKey === undefined ? [`  @@id(${list(view.key)})`] : []),
     ...view.unique.map((u) => `  @@unique(${list(u)})`),
     ...view.indexes.map((i) => `  @@index(${list(i)})`),
     `  @@map("${view.table}")`,
