@@ -147,9 +147,12 @@ function viewsCost(report: BenchReport, shape: string): void {
   };
   const without: number[] = [];
   const viewed: number[] = [];
-  run(plain)();
-  run(withViews)();
-  for (let r = 0; r < 5; r++) {
+  // JIT warm-up of the view code paths takes a few calls: measure the steady state.
+  for (let r = 0; r < 3; r++) {
+    run(plain)();
+    run(withViews)();
+  }
+  for (let r = 0; r < 7; r++) {
     without.push(wallMs(run(plain)));
     viewed.push(wallMs(run(withViews)));
   }

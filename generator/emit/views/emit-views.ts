@@ -24,16 +24,15 @@ function literal(value: JsonValue | undefined, indent: string): string {
   if (value === undefined) return 'undefined';
   if (value === null || typeof value !== 'object') return typeof value === 'string' ? quote(value) : String(value);
   const inner = `${indent}  `;
-  const oneLine = Array.isArray(value)
-    ? `[${value.map((v) => literal(v, inner)).join(', ')}]`
-    : `{ ${Object.entries(value)
-        .map(([k, v]) => `${propertyName(k)}: ${literal(v, inner)}`)
-        .join(', ')} }`;
-  if (!oneLine.includes('\n') && oneLine.length + indent.length <= 100) return oneLine === '{  }' ? '{}' : oneLine;
+  // Each child is printed once (at the inner indentation): a nested literal is never printed twice.
   const items = Array.isArray(value)
-    ? value.map((v) => `${inner}${literal(v, inner)},`)
-    : Object.entries(value).map(([k, v]) => `${inner}${propertyName(k)}: ${literal(v, inner)},`);
-  return Array.isArray(value) ? `[\n${items.join('\n')}\n${indent}]` : `{\n${items.join('\n')}\n${indent}}`;
+    ? value.map((v) => literal(v, inner))
+    : Object.entries(value).map(([k, v]) => `${propertyName(k)}: ${literal(v, inner)}`);
+  if (items.length === 0) return Array.isArray(value) ? '[]' : '{}';
+  const oneLine = Array.isArray(value) ? `[${items.join(', ')}]` : `{ ${items.join(', ')} }`;
+  if (!oneLine.includes('\n') && oneLine.length + indent.length <= 100) return oneLine;
+  const lines = items.map((item) => `${inner}${item},`).join('\n');
+  return Array.isArray(value) ? `[\n${lines}\n${indent}]` : `{\n${lines}\n${indent}}`;
 }
 
 function propertyName(key: string): string {
