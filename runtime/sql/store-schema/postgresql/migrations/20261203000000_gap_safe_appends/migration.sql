@@ -86,8 +86,11 @@ BEGIN
   END IF;
   COMMIT;
   outcome := 'stored';
-  -- After the COMMIT: a NOTIFY inside the save's transaction would serialise the commits.
+  -- After the COMMIT, in a transaction of its own: a NOTIFY inside the save's transaction would
+  -- serialise the saves' commits. That transaction stores nothing, so it need not wait for its
+  -- commit record to reach the disk (a second flush per save otherwise).
   IF events > 0 THEN
+    PERFORM set_config('synchronous_commit', 'off', true);
     PERFORM pg_notify('eventforge_log', %5$s);
   END IF;
 END
