@@ -9,18 +9,24 @@
  *   at version 990, so a load reads the snapshot and 10 events) → events represented per second;
  * - W4: the whole log read in pages of 500 → events/s.
  *
- * The baseline does what the recorder does with the same tables (the bundled migration), the same
- * settings (WAL, synchronous=FULL; the PostgreSQL table lock that makes the log gap-safe), prepared
- * statements and one multi-row insert per save. `subject: 'eventforge'` is the recorder driven with
- * StoredEvents (codec cost is measured by the transcoder bench). W1 and W2 run once more on SQLite
- * with synchronous=NORMAL (`database: 'sqlite-sync-normal'`), where no fsync hides the CPU cost.
- * `subject: 'prisma-client'` rows (W1, W2; SQLite with NORMAL, and PostgreSQL) make the same saves
- * through PrismaClient's `$queryRawUnsafe`, the alternative the recorder's design rejects.
- * `subject: 'eventforge-app'` rows run the workloads through the application (applicationDriver),
- * interleaved with the others like every subject. `W1-4writers` (PostgreSQL) runs W1 with 4
- * concurrent writers: eventforge (one recorder, its pool), raw and `raw-unlocked` (raw without the
- * table lock, not gap-safe) price the lock under contention. Set EVENTFORGE_BENCH_SCALE=0.1 for
- * a quick run and EVENTFORGE_BENCH_DATABASE_URL for another server.
+ * The baseline `raw` is the raw driver doing the least that is correct, on the same tables (the
+ * bundled migrations) and settings (WAL, synchronous=FULL): prepared statements and one multi-row
+ * INSERT per save; on PostgreSQL one autocommit INSERT, atomic on its own but not gap-safe (the
+ * limit). `raw-locked` (PostgreSQL) adds the table-lock protocol that makes the log gap-safe:
+ * BEGIN, LOCK TABLE events IN EXCLUSIVE MODE, INSERT, COMMIT. `subject: 'eventforge'` is the
+ * recorder driven with StoredEvents (codec cost is measured by the transcoder bench). W1 and W2
+ * run once more on SQLite with synchronous=NORMAL (`database: 'sqlite-sync-normal'`), where no
+ * fsync hides the CPU cost. `subject: 'prisma-client'` rows (W1, W2; SQLite with NORMAL, and
+ * PostgreSQL) make the same saves through PrismaClient's `$queryRawUnsafe`, the alternative the
+ * recorder's design rejects. `subject: 'eventforge-app'` rows run the workloads through the
+ * application (applicationDriver), interleaved with the others like every subject.
+ * `W1-4writers` (PostgreSQL) runs W1 with 4 concurrent writers: eventforge (one recorder, its
+ * pool), raw and raw-locked. W5 (persistence/w5.ts, both databases): 4 writer processes save one
+ * event at a time to 10 shared streams for 5 s with optimistic concurrency and retry, then every
+ * stream is checked to hold 1..n exactly once → saves/s, median of EVENTFORGE_BENCH_W5_PASSES
+ * (default 3) passes. EVENTFORGE_BENCH_PARTS picks parts (comma-separated: sqlite,
+ * sqlite-sync-normal, postgresql, w1-4writers, w5-sqlite, w5-postgresql; default all). Set
+ * EVENTFORGE_BENCH_SCALE=0.1 for a quick run and EVENTFORGE_BENCH_DATABASE_URL for another server.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
