@@ -46,7 +46,7 @@ import {
   type Saver,
   type Subject,
 } from './persistence/stores.js';
-import { runW5 } from './persistence/w5.js';
+import { runW5, type W5Subject } from './persistence/w5.js';
 import type { BenchReport } from './run.js';
 
 const SCALE = Number(process.env.EVENTFORGE_BENCH_SCALE ?? '1');
@@ -341,6 +341,44 @@ function chosenParts(): ReadonlySet<string> {
 
 const W5_OPTIONS = { passes: Number(process.env.EVENTFORGE_BENCH_W5_PASSES ?? '3'), seconds: 5 };
 
+/**
+ * Emmett's PostgreSQL event store as a W5 subject: a database of its own per run (Emmett keeps its
+ * tables in `public`), created and migrated here, dropped at the end.
+ */
+function emmettW5(client: pg.Client, databases: string[]): W5Subject {
+  const urlOf = (db: string) => {
+    const url = new URL(PG_URL);
+    url.pathname = `/${db}`;
+    return url.toString();
+  };
+  return {
+    subject: 'emmett',
+    prepare: async () => {
+      const db = `bench_emmett_${process.pid}_${databases.length}`;
+      databases.push(db);
+      await client.query(`CREATE DATABASE "${db}"`);
+      const { getPostgreSQLEventStore } = await import('@event-driven-io/emmett-postgresql');
+      const store = getPostgreSQLEventStore(urlOf(db));
+      await store.schema.migrate();
+      await store.close();
+      return urlOf(db);
+    },
+    versions: async (target) => {
+      const own = new pg.Client(target);
+      await own.connect();
+      try {
+        const { rows } = await own.query({
+          text: 'SELECT stream_id, stream_position FROM emt_messages',
+          rowMode: 'array',
+        });
+        return (rows as [string, string][]).map((r): [string, number] => [r[0], Number(r[1])]);
+      } finally {
+        await own.end();
+      }
+    },
+  };
+}
+
 export default async function persistence(report: BenchReport): Promise<void> {
   const parts = chosenParts();
   report.log(
@@ -455,11 +493,10 @@ export default async function persistence(report: BenchReport): Promise<void> {
     if (parts.has('w5-postgresql')) {
       const client = new pg.Client(PG_URL);
       await client.connect();
+      const databases: string[] = [];
       try {
-        await runW5(
-          report,
-          'postgresql',
-          (['raw', 'raw-locked', 'eventforge'] as const).map((subject) => ({
+        const ours = (['raw', 'raw-locked', 'eventforge'] as const).map(
+          (subject): W5Subject => ({
             subject,
             prepare: async () => `${PG_URL}?schema=${await schema(`w5`)}`,
             versions: async (target) =>
@@ -469,10 +506,11 @@ export default async function persistence(report: BenchReport): Promise<void> {
                   rowMode: 'array',
                 })
               ).rows as [string, number][],
-          })),
-          W5_OPTIONS,
+          }),
         );
+        await runW5(report, 'postgresql', [...ours, emmettW5(client, databases)], W5_OPTIONS);
       } finally {
+        for (const db of databases) await client.query(`DROP DATABASE IF EXISTS "${db}"`);
         await client.end();
       }
     }

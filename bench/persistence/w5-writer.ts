@@ -7,7 +7,9 @@
  *
  * Subjects: `eventforge` (the recorder; a refused save says the stream's head), `raw` (one
  * autocommit INSERT; on a unique violation it reads the head), `raw-locked` (PostgreSQL: BEGIN,
- * LOCK TABLE, INSERT, COMMIT; on a conflict it rolls back and reads the head).
+ * LOCK TABLE, INSERT, COMMIT; on a conflict it rolls back and reads the head), `emmett` (Emmett's
+ * PostgreSQL event store, `appendToStream` with `expectedStreamVersion`; its conflict error does
+ * not say the head, so the writer reads `emt_streams.stream_position` with a plain query).
  */
 import Database from 'better-sqlite3';
 import { createInterface } from 'node:readline';
@@ -17,9 +19,9 @@ import type { StoredEvent } from '../../runtime/recorder.js';
 import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/sql/index.js';
 
 export interface W5Command {
-  readonly subject: 'eventforge' | 'raw' | 'raw-locked';
+  readonly subject: 'eventforge' | 'raw' | 'raw-locked' | 'emmett';
   readonly database: 'postgresql' | 'sqlite';
-  /** A PostgreSQL URL with `?schema=`, or a SQLite file. */
+  /** A PostgreSQL URL with `?schema=` (emmett: a database of its own), or a SQLite file. */
   readonly target: string;
   readonly streams: readonly string[];
   /** Epoch ms at which to start. */
@@ -56,6 +58,7 @@ const HEAD = 'SELECT COALESCE(MAX(version), 0) AS head FROM events WHERE stream_
 const row = (e: StoredEvent) => [e.streamId, e.version, e.topic, e.schemaVersion, e.timestamp.toISOString(), e.state];
 
 async function open(c: W5Command): Promise<{ save: Save; close: () => Promise<void> }> {
+  if (c.subject === 'emmett') return openEmmett(c.target);
   if (c.subject === 'eventforge') {
     const recorder =
       c.database === 'postgresql'
@@ -131,6 +134,37 @@ async function open(c: W5Command): Promise<{ save: Save; close: () => Promise<vo
       return readHead(streamId);
     },
     close: () => client.end(),
+  };
+}
+
+/** Emmett's event store on a database its parent migrated. */
+async function openEmmett(url: string): Promise<{ save: Save; close: () => Promise<void> }> {
+  const { getPostgreSQLEventStore } = await import('@event-driven-io/emmett-postgresql');
+  const store = getPostgreSQLEventStore(url, { schema: { autoMigration: 'None' } });
+  const client = new pg.Client(url);
+  await client.connect();
+  const data = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+  return {
+    save: async (streamId, version) => {
+      try {
+        await store.appendToStream(streamId, [{ type: 'DogSchool.Dog.TrickAdded', data }], {
+          expectedStreamVersion: BigInt(version - 1),
+        });
+        return undefined;
+      } catch (error) {
+        if ((error as Error).constructor.name !== '_ExpectedVersionConflictError') throw error;
+        const { rows } = await client.query({
+          name: 'head',
+          text: 'SELECT stream_position FROM emt_streams WHERE stream_id = $1',
+          values: [streamId],
+        });
+        return Number(rows[0]?.stream_position ?? 0);
+      }
+    },
+    close: async () => {
+      await client.end();
+      await store.close();
+    },
   };
 }
 
