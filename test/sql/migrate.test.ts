@@ -37,8 +37,8 @@ function migrationsFolder(provider: 'sqlite' | 'postgresql', extra: Record<strin
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const storeSql = (provider: 'sqlite' | 'postgresql') =>
-  readFileSync(join(storeMigrationsDir(provider), '20261123000000_event_store/migration.sql'), 'utf8');
+const storeSql = (provider: 'sqlite' | 'postgresql', name = '20261123000000_event_store') =>
+  readFileSync(join(storeMigrationsDir(provider), name, 'migration.sql'), 'utf8');
 const ADD_INDEX = '20270101000000_topic_index';
 const ADD_INDEX_SQL = '-- CreateIndex\nCREATE INDEX "events_topic_idx" ON "events"("topic");\n';
 
@@ -193,7 +193,7 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
     expect(status.code).toBe(1);
     expect(status.out).toContain(`pending  ${ADD_INDEX}`);
     expect((await cli('--database', url, '--migrations', folder)).out).toContain(`applied ${ADD_INDEX}`);
-    expect((await cli('--database', url, '--migrations', folder)).out).toContain('up to date (2 applied before)');
+    expect((await cli('--database', url, '--migrations', folder)).out).toContain('up to date (3 applied before)');
 
     const client = new pg.Client(TEST_DATABASE_URL);
     await client.connect();
@@ -203,6 +203,10 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
     await client.end();
     expect(rows).toEqual([
       { migration_name: '20261123000000_event_store', checksum: sha256(storeSql('postgresql')) },
+      {
+        migration_name: '20261203000000_gap_safe_appends',
+        checksum: sha256(storeSql('postgresql', '20261203000000_gap_safe_appends')),
+      },
       { migration_name: ADD_INDEX, checksum: sha256(ADD_INDEX_SQL) },
     ]);
     const recorder = await createPostgresRecorder({ url });
@@ -233,6 +237,6 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
     const runs = await Promise.all([cli('--database', url), cli('--database', url)]);
     expect(runs.map((r) => r.code)).toEqual([0, 0]);
     expect(runs.map((r) => r.out.includes('applied 20261123000000_event_store')).sort()).toEqual([false, true]);
-    expect(runs.filter((r) => r.out.includes('up to date (1 applied before)'))).toHaveLength(1);
+    expect(runs.filter((r) => r.out.includes('up to date (2 applied before)'))).toHaveLength(1);
   });
 });
