@@ -6,19 +6,24 @@
 import {
   checkAppend,
   checkLatestSnapshot,
+  checkParkedEvents,
   checkReadNotifications,
   checkReadStream,
   checkSnapshot,
   checkTrackingQuery,
+  checkTransaction,
 } from './recorder-arguments.js';
 import type {
   AppendOptions,
   Notification,
+  ParkedEvent,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
   StoredEvent,
+  RecorderTransaction,
   StoredSnapshot,
+  TransactionOptions,
 } from './recorder.js';
 
 /**
@@ -62,6 +67,16 @@ export class CheckedRecorder implements Recorder {
   async hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
     checkTrackingQuery('hasTracking', application, upstream, notificationId);
     return this.#inner.hasTracking(application, upstream, notificationId);
+  }
+
+  async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    checkTransaction(work, options);
+    return this.#inner.transaction(work, options);
+  }
+
+  async parkedEvents(projection?: string): Promise<ParkedEvent[]> {
+    checkParkedEvents(projection);
+    return this.#inner.parkedEvents(projection);
   }
 
   async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {

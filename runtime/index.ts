@@ -39,12 +39,17 @@ export {
 export type {
   AppendOptions,
   Notification,
+  ParkedEvent,
+  ParkedEventKey,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
+  RecorderTransaction,
+  SqlValue,
   StoredEvent,
   StoredSnapshot,
   Tracking,
+  TransactionOptions,
 } from './recorder.js';
 export { MemoryRecorder, createMemoryRecorder, type MemoryRecorderOptions } from './memory-recorder.js';
 export { withArgumentChecks } from './checked-recorder.js';

@@ -13,11 +13,14 @@ import { ConfigurationError, StoreUnavailableError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
+  ParkedEvent,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
   StoredEvent,
+  RecorderTransaction,
   StoredSnapshot,
+  TransactionOptions,
 } from '../recorder.js';
 import { withArgumentChecks } from '../checked-recorder.js';
 import { insertTrackingOnce } from './conflicts.js';
@@ -31,6 +34,7 @@ import {
 } from './migrations.js';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
+import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
 
 /** Options of {@link createPostgresRecorder}. */
@@ -194,11 +198,13 @@ class PostgresRecorder implements Recorder {
   /** For error messages: `PostgreSQL schema "x"`. */
   readonly #where: string;
   readonly #gate: ClosingGate;
+  readonly #schema: string;
 
   constructor(
     private readonly adapter: SqlAdapter,
     schema: string,
   ) {
+    this.#schema = schema;
     this.#where = `PostgreSQL schema "${schema}"`;
     this.#gate = new ClosingGate(`the recorder on ${this.#where}`);
     const s = q.quoteIdentifier(schema);
@@ -207,6 +213,7 @@ class PostgresRecorder implements Recorder {
       events: `${s}."events"`,
       snapshots: `${s}."snapshots"`,
       tracking: `${s}."tracking"`,
+      parked: `${s}."parked_events"`,
       timestamp: (date) => date.toISOString(),
     };
   }
@@ -266,6 +273,30 @@ class PostgresRecorder implements Recorder {
 
   async hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
     return (await this.#query(q.selectTracking(this.#d, application, upstream, notificationId))).length > 0;
+  }
+
+  /** The work, the tracking and parked events in one transaction; see {@link Recorder.transaction}. */
+  async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const committed: (() => void)[] = [];
+    const result = await this.#gate.run(() =>
+      inTransaction(this.adapter, async (tx) => {
+        const value = await work(sqlTransaction(tx, 'postgresql', committed, this.#schema));
+        await recordTransactionOptions(tx, this.#d, options, true);
+        return value;
+      }).catch((error: unknown) => {
+        throw explainAdapterError(error, this.#where);
+      }),
+    );
+    for (const fn of committed) fn();
+    return result;
+  }
+
+  parkedEvents(projection?: string): Promise<ParkedEvent[]> {
+    return this.#gate.run(() =>
+      readParked(this.adapter, this.#d, projection).catch((error: unknown) => {
+        throw explainAdapterError(error, this.#where);
+      }),
+    );
   }
 
   saveSnapshot(snapshot: StoredSnapshot): Promise<void> {

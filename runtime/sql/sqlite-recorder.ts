@@ -11,11 +11,14 @@ import { ConfigurationError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
+  ParkedEvent,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
   StoredEvent,
+  RecorderTransaction,
   StoredSnapshot,
+  TransactionOptions,
 } from '../recorder.js';
 import { withArgumentChecks } from '../checked-recorder.js';
 import { insertTrackingOnce } from './conflicts.js';
@@ -31,6 +34,7 @@ import {
 import { Mutex, sharedMutex } from './mutex.js';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
+import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 import { adapterErrorKind, explainAdapterError, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
 
 /** Options of {@link createSqliteRecorder}. */
@@ -64,6 +68,7 @@ const dialect: q.Dialect = {
   events: '"events"',
   snapshots: '"snapshots"',
   tracking: '"tracking"',
+  parked: '"parked_events"',
   timestamp: (date) => date.getTime(),
 };
 
@@ -248,6 +253,30 @@ class SqliteRecorder implements Recorder {
       async () =>
         (await this.adapter.queryRaw(q.selectTracking(dialect, application, upstream, notificationId))).rows.length > 0,
     );
+  }
+
+  /** `BEGIN IMMEDIATE`, the work, the tracking and parked events, `COMMIT`; see {@link Recorder.transaction}. */
+  async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const committed: (() => void)[] = [];
+    const result = await this.#locked(async () => {
+      const a = this.adapter;
+      await a.executeScript('BEGIN IMMEDIATE');
+      try {
+        const value = await work(sqlTransaction(a, 'sqlite', committed));
+        await recordTransactionOptions(a, dialect, options, false);
+        await a.executeScript('COMMIT');
+        return value;
+      } catch (error) {
+        await rollback(a);
+        throw error;
+      }
+    });
+    for (const fn of committed) fn();
+    return result;
+  }
+
+  parkedEvents(projection?: string): Promise<ParkedEvent[]> {
+    return this.#locked(() => readParked(this.adapter, dialect, projection));
   }
 
   saveSnapshot(snapshot: StoredSnapshot): Promise<void> {

@@ -35,7 +35,10 @@ describe("the store's schema, shipped with the runtime", () => {
     for (const provider of PROVIDERS) {
       const migrations = storeMigrationsDir(provider);
       expect(readdirSync(join(migrations, '..')).sort()).toEqual(['migrations', 'schema.prisma']);
-      expect(readMigrations(migrations, provider).map((m) => m.name)).toEqual(['20261123000000_event_store']);
+      expect(readMigrations(migrations, provider).map((m) => m.name)).toEqual([
+        '20261123000000_event_store',
+        '20261203000000_parked_events',
+      ]);
       expect(readFileSync(join(migrations, 'migration_lock.toml'), 'utf8')).toContain(`provider = "${provider}"`);
       const schema = readFileSync(storeSchemaFile(provider), 'utf8');
       expect(schema).toContain(`provider = "${provider}"`);
@@ -52,7 +55,9 @@ describe("the store's schema, shipped with the runtime", () => {
       name: m.name,
       checksum: m.checksum,
     }));
-    expect(recorded).toEqual(shipped);
+    // The released database predates the later migrations: the ones it recorded are unchanged.
+    expect(recorded.length).toBeGreaterThan(0);
+    expect(recorded).toEqual(shipped.slice(0, recorded.length));
   });
 
   it('the schemas pass `prisma validate` and are formatted as `prisma format` would (offline)', () => {
