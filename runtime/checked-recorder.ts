@@ -6,6 +6,7 @@
 import {
   checkAppend,
   checkLatestSnapshot,
+  checkLogSignal,
   checkParkedEvents,
   checkReadNotifications,
   checkReadStream,
@@ -13,6 +14,7 @@ import {
   checkTrackingQuery,
   checkTransaction,
 } from './recorder-arguments.js';
+import type { LogSignal, LogSignalOptions } from './log-signal.js';
 import type {
   AppendOptions,
   Notification,
@@ -72,6 +74,11 @@ export class CheckedRecorder implements Recorder {
   async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
     checkTransaction(work, options);
     return this.#inner.transaction(work, options);
+  }
+
+  async logSignal(options?: LogSignalOptions): Promise<LogSignal> {
+    checkLogSignal(options);
+    return this.#inner.logSignal(options);
   }
 
   async parkedEvents(projection?: string): Promise<ParkedEvent[]> {

@@ -1,6 +1,7 @@
 import { CheckedRecorder } from './checked-recorder.js';
 import { ClosingGate } from './closing-gate.js';
 import { ConcurrencyError, ConfigurationError, EventforgeError } from './errors.js';
+import { announceAppend, inProcessSignal, type LogSignal } from './log-signal.js';
 import { trackingRefusal } from './tracking-refusal.js';
 import type {
   AppendOptions,
@@ -89,6 +90,7 @@ class MemoryStore implements Recorder {
       ids.push(notification.id);
     }
     if (tracking !== undefined) this.#recordTracking(tracking, false);
+    if (ids.length > 0) announceAppend(this);
     return ids;
   }
 
@@ -109,6 +111,12 @@ class MemoryStore implements Recorder {
     for (const k of options.unpark ?? []) this.#parked.delete(parkedKey(k.projection, k.notificationId));
     for (const fn of committed) fn();
     return result;
+  }
+
+  /** Woken by this recorder's appends: nothing else can write to it. */
+  async logSignal(): Promise<LogSignal> {
+    this.#assertOpen();
+    return inProcessSignal(this);
   }
 
   /** The parked events; see {@link Recorder.parkedEvents}. */

@@ -1,5 +1,6 @@
 import type { DomainEvent } from './events.js';
 import type { StoreAccess } from './repository.js';
+import { Subscription, type SubscribeOptions } from './subscription.js';
 
 /** A domain event read from the application's log, with its position. */
 export interface LoggedEvent {
@@ -56,6 +57,24 @@ export class NotificationLog {
   /** The id of the last event in the log; 0n when it is empty. */
   async maxId(): Promise<bigint> {
     return this.#store.use((recorder) => recorder.maxNotificationId());
+  }
+
+  /**
+   * The log after `after` (all of it by default) as an async iterator of events that, at the
+   * head, waits for new events instead of ending; `return()` (leaving a `for await`) or the
+   * AbortSignal ends it. Never skips or repeats an event.
+   * @example for await (const { id, event } of app.log.subscribe({ after: 0n })) { … }
+   */
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    return new Subscription(
+      {
+        read: (start, limit, topics) => this.select(start, limit, topics === undefined ? {} : { topics }),
+        maxId: () => this.maxId(),
+        signal: (pollIntervalMs) =>
+          this.#store.use((recorder) => recorder.logSignal(pollIntervalMs === undefined ? {} : { pollIntervalMs })),
+      },
+      options,
+    );
   }
 
   /** Every event from `start` on, read in pages of `pageSize`. */

@@ -5,6 +5,7 @@
  * accept"), so the in-memory store cannot accept what a database would refuse or alter.
  */
 import { RecorderArgumentError } from './errors.js';
+import type { LogSignalOptions } from './log-signal.js';
 import type {
   AppendOptions,
   ReadNotificationsOptions,
@@ -64,6 +65,15 @@ export function checkTransaction(work: unknown, options: TransactionOptions | un
     if (list === undefined) continue;
     if (!Array.isArray(list)) throw check.fail(`options.${key}`, 'an array', list);
     list.forEach((p, i) => check.parked(`options.${key}[${i}]`, p, key === 'park'));
+  }
+}
+
+/** Checks the options of `logSignal`. */
+export function checkLogSignal(options: LogSignalOptions | undefined): void {
+  const check = new Check('logSignal');
+  const o = check.options(options, ['pollIntervalMs']);
+  if (o.pollIntervalMs !== undefined && (!Number.isSafeInteger(o.pollIntervalMs) || o.pollIntervalMs < 1)) {
+    throw check.fail('options.pollIntervalMs', 'a positive integer (milliseconds)', o.pollIntervalMs);
   }
 }
 

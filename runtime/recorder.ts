@@ -1,3 +1,5 @@
+import type { LogSignal, LogSignalOptions } from './log-signal.js';
+
 /**
  * The persistence interface. One interface, three implementations (in-memory, Prisma + SQLite,
  * Prisma + PostgreSQL), all held to the same conformance suite (test/runtime/recorder-conformance.ts).
@@ -181,6 +183,12 @@ export interface Recorder {
    * must not call this recorder (on SQLite it holds the file's lock). Returns what `work` returns.
    */
   transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+
+  /**
+   * A new signal that wakes readers waiting at the head of the log when events may have been
+   * committed (by this process or another); the caller closes it.
+   */
+  logSignal(options?: LogSignalOptions): Promise<LogSignal>;
 
   /** The parked events, of one projection or all, by projection then notification id. */
   parkedEvents(projection?: string): Promise<ParkedEvent[]>;

@@ -34,6 +34,8 @@ import {
 } from './migrations.js';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
+import type { LogSignal, LogSignalOptions } from '../log-signal.js';
+import { LOG_CHANNEL, postgresLogSignal } from './log-signals.js';
 import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
 
@@ -136,7 +138,7 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
       },
     },
   );
-  return withArgumentChecks(new PostgresRecorder(await factory.connect(), target.schema));
+  return withArgumentChecks(new PostgresRecorder(await factory.connect(), target));
 }
 
 /** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
@@ -199,12 +201,15 @@ class PostgresRecorder implements Recorder {
   readonly #where: string;
   readonly #gate: ClosingGate;
   readonly #schema: string;
+  readonly #target: PostgresTarget;
 
   constructor(
     private readonly adapter: SqlAdapter,
-    schema: string,
+    target: PostgresTarget,
   ) {
+    const schema = target.schema;
     this.#schema = schema;
+    this.#target = target;
     this.#where = `PostgreSQL schema "${schema}"`;
     this.#gate = new ClosingGate(`the recorder on ${this.#where}`);
     const s = q.quoteIdentifier(schema);
@@ -245,6 +250,9 @@ class PostgresRecorder implements Recorder {
         // Ids come from the sequence in VALUES order, so ascending ids are the events' order.
         ids.push(...inserted.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
       }
+      // Wakes the log's listeners when this transaction commits (PostgreSQL sends it only then).
+      // The one place appends announce themselves; a server-side append must send the same.
+      if (events.length > 0) await tx.executeRaw(q.notifyLog(LOG_CHANNEL, this.#schema));
       if (tracking !== undefined) {
         // One writer per (application, upstream) from here to COMMIT: the check of the last
         // position and the insert must not interleave with another append's.
@@ -289,6 +297,15 @@ class PostgresRecorder implements Recorder {
     );
     for (const fn of committed) fn();
     return result;
+  }
+
+  /** Woken by the appends' NOTIFY on a connection of its own, and every `pollIntervalMs` (1 s) in any case. */
+  logSignal(options: LogSignalOptions = {}): Promise<LogSignal> {
+    return this.#gate.run(() =>
+      postgresLogSignal(this.#target.config, this.#schema, options.pollIntervalMs ?? 1000).catch((error: unknown) => {
+        throw explainAdapterError(error, this.#where);
+      }),
+    );
   }
 
   parkedEvents(projection?: string): Promise<ParkedEvent[]> {

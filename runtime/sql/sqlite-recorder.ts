@@ -34,6 +34,8 @@ import {
 import { Mutex, sharedMutex } from './mutex.js';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
+import { announceAppend, type LogSignal, type LogSignalOptions } from '../log-signal.js';
+import { sqliteLogSignal } from './log-signals.js';
 import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 import { adapterErrorKind, explainAdapterError, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
 
@@ -106,7 +108,7 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
     await adapter.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
   }
-  return withArgumentChecks(new SqliteRecorder(adapter, lock, path));
+  return withArgumentChecks(new SqliteRecorder(adapter, lock, path, inMemory ? path : resolve(path)));
 }
 
 /** Ends a failed transaction; SQLite may have ended it already (e.g. on a full disk), which is fine. */
@@ -179,6 +181,8 @@ class SqliteRecorder implements Recorder {
     private readonly lock: Mutex,
     /** The file, for error messages. */
     private readonly where: string,
+    /** The file's absolute path: what this process's log signals of the file listen on. */
+    private readonly file: string,
   ) {
     this.#gate = new ClosingGate(`the SQLite recorder ${where}`);
   }
@@ -189,8 +193,12 @@ class SqliteRecorder implements Recorder {
     return this.#locked(async () => {
       try {
         // One statement is atomic on its own: a taken (stream, version) fails all of it.
-        if (tracking === undefined && events.length <= q.ROWS_PER_INSERT) return await this.#insert(events);
-        return await this.#appendInTransaction(events, tracking);
+        const ids =
+          tracking === undefined && events.length <= q.ROWS_PER_INSERT
+            ? await this.#insert(events)
+            : await this.#appendInTransaction(events, tracking);
+        if (ids.length > 0) announceAppend(this.file);
+        return ids;
       } catch (error) {
         if (adapterErrorKind(error) !== 'UniqueConstraintViolation') throw error;
         // Read after the rollback, so the refused append's own rows do not count.
@@ -273,6 +281,11 @@ class SqliteRecorder implements Recorder {
     });
     for (const fn of committed) fn();
     return result;
+  }
+
+  /** Woken by this process's appends at once, by other processes' within `pollIntervalMs` (50 ms). */
+  logSignal(options: LogSignalOptions = {}): Promise<LogSignal> {
+    return this.#gate.run(() => sqliteLogSignal(this.file, options.pollIntervalMs ?? 50));
   }
 
   parkedEvents(projection?: string): Promise<ParkedEvent[]> {
