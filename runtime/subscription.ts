@@ -102,6 +102,8 @@ export class Subscription implements AsyncIterableIterator<LoggedEvent> {
    * the head until there are some; undefined once stopped. Do not mix with `next()`.
    */
   async nextBatch(): Promise<LogBatch | undefined> {
+    // Once stopped, no new signal: `return()` has closed the one there was.
+    if (this.stopped) return undefined;
     const signal = await (this.#signal ??= this.#source.signal(this.#pollIntervalMs));
     for (;;) {
       if (this.stopped) return undefined;

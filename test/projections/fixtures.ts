@@ -50,6 +50,8 @@ export class TrickTally implements Projection {
   readonly memory: Tally = { tricks: new Map(), applied: [] };
   /** Throws for the events it matches (a failing handler). */
   failOn: (event: LoggedEvent) => boolean = () => false;
+  /** Work each batch takes inside its transaction (a slow handler), in ms. */
+  pauseMs = 0;
   calls = 0;
 
   constructor(
@@ -60,6 +62,7 @@ export class TrickTally implements Projection {
 
   async process(events: readonly LoggedEvent[], tx: RecorderTransaction): Promise<void> {
     this.calls++;
+    if (this.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
     const tricks = new Map<string, number>();
     for (const e of events) {
       if (this.failOn(e)) throw new Error(`cannot tally ${e.id}`);
