@@ -8,6 +8,7 @@ import type { Application } from './application.js';
 import { EventforgeError, IntegrityError, ProjectionError, StoppedError, TimeoutError } from './errors.js';
 import type { LoggedEvent } from './notification-log.js';
 import type { ParkedEvent, Recorder, RecorderTransaction } from './recorder.js';
+import { every } from './log-signal.js';
 import type { Subscription } from './subscription.js';
 
 /** The `upstream` of a projection's tracking row: the application's own log. */
@@ -101,6 +102,7 @@ export class ProjectionRunner {
   #subscription: Subscription | undefined;
   #loop: Promise<void> | undefined;
   #parked = new Set<bigint>();
+  #stopRetryChecks: (() => void) | undefined;
   #waiters = new Set<Waiter>();
   #pause = new AbortController();
 
@@ -153,6 +155,8 @@ export class ProjectionRunner {
       ...(this.#pollIntervalMs === undefined ? {} : { pollIntervalMs: this.#pollIntervalMs }),
     });
     this.#loop = this.#follow(this.#subscription);
+    this.#stopRetryChecks = every(1000, () => this.#retryRequested());
+    await this.#retryRequested();
   }
 
   /** Stops after the batch in progress (which commits or rolls back whole); waiters fail with `StoppedError`. */
@@ -161,6 +165,7 @@ export class ProjectionRunner {
     this.#subscription = undefined;
     if (this.#state === 'running') this.#state = 'stopped';
     this.#pause.abort();
+    this.#stopRetryChecks?.();
     await subscription?.return();
     await this.#loop;
     this.#rejectWaiters(new StoppedError(`projection ${this.projection.name} was stopped`));
@@ -210,8 +215,10 @@ export class ProjectionRunner {
    */
   async retryParked(notificationId?: bigint): Promise<bigint[]> {
     const recorder = this.#recorder ?? (await this.#app.recorder());
+    // Parked events past the position are still ahead of the runner, which processes them in order.
     const parked = (await recorder.parkedEvents(this.projection.name)).filter(
-      (p) => notificationId === undefined || p.notificationId === notificationId,
+      (p) =>
+        (notificationId === undefined || p.notificationId === notificationId) && p.notificationId <= this.#position,
     );
     const done: bigint[] = [];
     for (const p of parked) {
@@ -270,6 +277,13 @@ export class ProjectionRunner {
     if (wasRunning) await this.start();
   }
 
+  /** Replays the parked events `eventforge projections retry` marked (attempts 0). */
+  async #retryRequested(): Promise<void> {
+    if (this.#state !== 'running' || this.#recorder === undefined) return;
+    const marked = (await this.#recorder.parkedEvents(this.projection.name)).filter((p) => p.attempts === 0);
+    for (const p of marked) await this.retryParked(p.notificationId);
+  }
+
   async #follow(subscription: Subscription): Promise<void> {
     try {
       for (;;) {
@@ -283,6 +297,7 @@ export class ProjectionRunner {
       if (this.#state !== 'running') return;
       this.#state = 'failed';
       this.#failure = error as Error;
+      this.#stopRetryChecks?.();
       this.#subscription = undefined;
       await subscription.return();
       this.#rejectWaiters(error as Error);
