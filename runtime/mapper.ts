@@ -80,6 +80,36 @@ export class Mapper {
     };
   }
 
+  /**
+   * Like {@link toDomainEvent}, but the payload is decoded (and upcast) when `event.data` is first
+   * read, and only then: a reader that needs only the envelope (type, stream, version) pays
+   * nothing for it. A payload that cannot be decoded throws there.
+   */
+  toDomainEventLazily(stored: StoredEvent): MappedEvent {
+    const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
+    let data: unknown;
+    let decoded = false;
+    const decode = () => {
+      if (!decoded) {
+        data = decodeAt(event.codec, this.#open(stored, 'event'), stored);
+        decoded = true;
+      }
+      return data;
+    };
+    return {
+      aggregate,
+      event: {
+        type: event.type,
+        originatorId: stored.streamId,
+        originatorVersion: stored.version,
+        timestamp: stored.timestamp,
+        get data() {
+          return decode();
+        },
+      },
+    };
+  }
+
   /** An aggregate's snapshot → its stored form (the state plus the envelope fields). */
   toStoredSnapshot(
     aggregate: AggregateDescriptor,

@@ -62,6 +62,12 @@ describe.each(stores)('on the $label store', (store) => {
       await reading;
       expect(seen).toEqual(ids(1n, 6n));
       expect(subscription.stopped).toBe(true);
+      // Payloads are decoded on first use of `data`, upcast like every read.
+      const again = app.log.subscribe({ batchSize: 2 });
+      const [registered, trick] = (await again.nextBatch())!.events;
+      await again.return();
+      expect(registered!.event).toMatchObject({ type: 'Registered', originatorVersion: 1, data: { name: 'dog 0' } });
+      expect(trick!.event.data).toEqual({ trick: { name: 'trick 0', level: 1 } });
     });
 
     it('starts after a given id, filters topics, and an AbortSignal ends a waiting iterator', async () => {
