@@ -123,7 +123,13 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
   }
   const names = new Map<string, string>();
   const factory = new PrismaPg(
-    { ...target.config, max: options.poolSize ?? 10 },
+    {
+      ...target.config,
+      // The store's schema first on every pooled session's search path, so the statements of a
+      // transaction's work (a projection's tables) need no schema; the recorder's own are qualified.
+      options: `${target.config.options ?? ''} -c search_path=${target.schema},public`.trim(),
+      max: options.poolSize ?? 10,
+    },
     {
       schema: target.schema,
       // Named statements are parsed once per connection; the recorder's texts are few.
@@ -288,7 +294,7 @@ class PostgresRecorder implements Recorder {
     const committed: (() => void)[] = [];
     const result = await this.#gate.run(() =>
       inTransaction(this.adapter, async (tx) => {
-        const value = await work(sqlTransaction(tx, 'postgresql', committed, this.#schema));
+        const value = await work(sqlTransaction(tx, 'postgresql', committed));
         await recordTransactionOptions(tx, this.#d, options, true);
         return value;
       }).catch((error: unknown) => {

@@ -7,33 +7,18 @@ import type { ParkedEvent, RecorderTransaction, SqlValue, Tracking, TransactionO
 import { trackingRefusal } from '../tracking-refusal.js';
 import { insertTrackingOnce } from './conflicts.js';
 import * as q from './dialect.js';
-import { plain, type ArgScalar, type SqlQueryable } from './driver-adapter.js';
+import type { ArgScalar, SqlQueryable } from './driver-adapter.js';
 
-/**
- * The work's view of the open transaction; `committed` collects the `onCommit` callbacks.
- * `schema` (PostgreSQL): put first on the search path before the work's first statement, so
- * the work's unqualified tables are the store's schema's.
- */
+/** The work's view of the open transaction; `committed` collects the `onCommit` callbacks. */
 export function sqlTransaction(
   on: SqlQueryable,
   provider: 'sqlite' | 'postgresql',
   committed: (() => void)[],
-  schema?: string,
 ): RecorderTransaction {
-  let ready: Promise<unknown> | undefined;
-  const prepare = async (): Promise<void> => {
-    if (schema === undefined) return;
-    ready ??= on.executeRaw(plain(`SET LOCAL search_path TO ${q.quoteIdentifier(schema)}, public`));
-    await ready;
-  };
   return {
     provider,
-    execute: async (sql, params = []) => {
-      await prepare();
-      return on.executeRaw(statement(sql, params));
-    },
+    execute: (sql, params = []) => on.executeRaw(statement(sql, params)),
     query: async <Row extends Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []) => {
-      await prepare();
       const { columnNames, rows } = await on.queryRaw(statement(sql, params));
       return rows.map((row) => {
         const object: Record<string, unknown> = {};
