@@ -8,9 +8,13 @@
  *   raw vs runner (batches of 1,000), alternating, 3 passes each, medians → events/s and ratio;
  * - P2 latency: at the head, `app.save` of one event → `runner.wait(id)` resolved, 200 times →
  *   p50 / p99 (PostgreSQL woken by LISTEN/NOTIFY; SQLite by the in-process signal of the same
- *   process, and its data_version poll of 50 ms for other processes).
+ *   process);
+ * - P3 latency across processes on SQLite: the save in another process (bench/projections/writer.ts),
+ *   the runner woken by its data_version poll (every 50 ms) → p50 / p99, to hold against 50 ms + 2 ms.
  */
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -227,6 +231,38 @@ async function latency(url: string): Promise<number[]> {
   return samples;
 }
 
+/** Saves in another process, woken here by the SQLite file's change counter only. */
+async function crossProcessLatency(url: string): Promise<number[]> {
+  const app = new DogSchool({ env: { DATABASE_URL: url } });
+  const dogId = await app.registerDog('Remote');
+  const runner = new ProjectionRunner(app, new TrickCounts(), { batchSize: BATCH, pollIntervalMs: 50 });
+  await runner.start();
+  await runner.wait(await app.log.maxId(), { timeout: 600_000 });
+  const writer = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'projections/writer.ts'), url, dogId],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: writer.stdout! })[Symbol.asyncIterator]();
+  await lines.next(); // ready
+  const samples: number[] = [];
+  for (let i = 0; i < LATENCY_SAMPLES / 4; i++) {
+    writer.stdin!.write('save\n');
+    const [id, savedAt] = String((await lines.next()).value).split(' ');
+    await runner.wait(BigInt(id!));
+    samples.push(performance.timeOrigin + performance.now() - Number(savedAt));
+    // Saves land at random points of the poll interval.
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 50));
+  }
+  writer.stdin!.end('end\n');
+  await new Promise((r) => writer.once('exit', r));
+  await runner.stop();
+  await app.close();
+  return samples;
+}
+
 export default async function projectionsBench(report: BenchReport): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'eventforge-bench-projections-'));
   const log = await storedLog();
@@ -273,6 +309,17 @@ export default async function projectionsBench(report: BenchReport): Promise<voi
         p99Ms: Number(percentile(samples, 0.99).toFixed(2)),
         wakeUp: db.name === 'postgresql' ? 'LISTEN/NOTIFY' : 'in-process signal',
       });
+      if (db.name === 'sqlite') {
+        const remote = await crossProcessLatency(db.url);
+        report.add({
+          workload: 'P3 write→view latency, writer in another process',
+          database: db.name,
+          samples: remote.length,
+          p50Ms: Number(percentile(remote, 0.5).toFixed(2)),
+          p99Ms: Number(percentile(remote, 0.99).toFixed(2)),
+          wakeUp: 'data_version poll every 50 ms',
+        });
+      }
     }
   } finally {
     for (const db of dbs) await db.close();
