@@ -98,12 +98,24 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
       if (options.createTables !== false)
         await migrateSqlite(adapter, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
     });
-    if (!inMemory) reads = new SqliteStreamReads(path, busyTimeoutMs, dialect);
+    if (!inMemory) reads = openReads(path, busyTimeoutMs);
   } catch (error) {
     await adapter.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
   }
   return withArgumentChecks(new SqliteRecorder(adapter, lock, path, reads));
+}
+
+/**
+ * The direct reads' connection, or undefined when it cannot be opened (the adapter then reads:
+ * slower, but the recorder works wherever the adapter's connection does).
+ */
+function openReads(path: string, busyTimeoutMs: number): SqliteStreamReads | undefined {
+  try {
+    return new SqliteStreamReads(path, busyTimeoutMs, dialect);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Ends a failed transaction; SQLite may have ended it already (e.g. on a full disk), which is fine. */
