@@ -6,8 +6,6 @@
  * already seen everything below N that will ever commit (docs/persistence.md, "Gap safety").
  * EXCLUSIVE mode still lets readers in; only writers queue.
  */
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, StoreUnavailableError } from '../errors.js';
 import type {
@@ -29,8 +27,10 @@ import {
   type Migration,
   type MigrationReport,
 } from './migrations.js';
+import type pg from 'pg';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
+import { loadPg, loadPostgresAdapter } from './drivers.js';
 import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
 import { PostgresStreamReads } from './postgres-stream-reads.js';
 import { storeFailure } from './store-failures.js';
@@ -65,7 +65,7 @@ const MIGRATION_LOCK_KEY = 72707369;
 /** Connection settings for `pg`, split from a Prisma-style URL. */
 export interface PostgresTarget {
   /** For `pg` and `PrismaPg`: the URL without `schema`, and the session options (UTC). */
-  readonly config: pg.PoolConfig;
+  readonly config: { readonly connectionString: string; readonly options: string };
   /** The schema holding the tables. */
   readonly schema: string;
 }
@@ -114,6 +114,7 @@ export function postgresTarget(url: string, schemaOverride?: string): PostgresTa
  */
 export async function createPostgresRecorder(options: PostgresRecorderOptions): Promise<Recorder> {
   const target = postgresTarget(options.url, options.schema);
+  const { PrismaPg } = await loadPostgresAdapter();
   if (options.createTables !== false) {
     await migratePostgres(target, readMigrations(storeMigrationsDir('postgresql'), 'postgresql'));
   }
@@ -145,6 +146,7 @@ export async function migratePostgres(
   migrations: readonly Migration[],
   options: ApplyOptions = {},
 ): Promise<MigrationReport> {
+  const pg = await loadPg();
   const client = new pg.Client(target.config);
   try {
     await client.connect();

@@ -3,7 +3,6 @@
  * WAL mode (readers never wait for the writer), a busy timeout for other processes, and a
  * per-file lock for connections of this process (better-sqlite3 would block the thread instead).
  */
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ClosingGate } from '../closing-gate.js';
@@ -31,6 +30,7 @@ import {
 import { Mutex, sharedMutex } from './mutex.js';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
+import { loadBetterSqlite3, loadSqliteAdapter } from './drivers.js';
 import { adapterErrorKind, explainAdapterError, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
 import { SqliteStreamReads } from './sqlite-stream-reads.js';
 import { storeFailure } from './store-failures.js';
@@ -85,6 +85,7 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
   const path = sqlitePath(options.filename);
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const { PrismaBetterSqlite3 } = await loadSqliteAdapter();
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const factory = new PrismaBetterSqlite3({ url: path, timeout: busyTimeoutMs }, { timestampFormat: 'unixepoch-ms' });
   const adapter = await factory.connect();
@@ -98,7 +99,7 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
       if (options.createTables !== false)
         await migrateSqlite(adapter, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
     });
-    if (!inMemory) reads = openReads(path, busyTimeoutMs);
+    if (!inMemory) reads = openReads(await loadBetterSqlite3(), path, busyTimeoutMs);
   } catch (error) {
     await adapter.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
@@ -110,9 +111,13 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
  * The direct reads' connection, or undefined when it cannot be opened (the adapter then reads:
  * slower, but the recorder works wherever the adapter's connection does).
  */
-function openReads(path: string, busyTimeoutMs: number): SqliteStreamReads | undefined {
+function openReads(
+  openDatabase: ConstructorParameters<typeof SqliteStreamReads>[0],
+  path: string,
+  busyTimeoutMs: number,
+): SqliteStreamReads | undefined {
   try {
-    return new SqliteStreamReads(path, busyTimeoutMs, dialect);
+    return new SqliteStreamReads(openDatabase, path, busyTimeoutMs, dialect);
   } catch {
     return undefined;
   }
@@ -168,6 +173,7 @@ export async function migrateSqliteFile(
 ): Promise<MigrationReport> {
   const path = sqlitePath(filename);
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const { PrismaBetterSqlite3 } = await loadSqliteAdapter();
   const adapter = await new PrismaBetterSqlite3({ url: path }).connect();
   try {
     return await sharedMutex(resolve(path)).run(async () => {

@@ -12,7 +12,7 @@
  * recorder runs both under the same per-file lock, so no append of this process is half done
  * while it reads. A database in memory has no second connection: there the adapter reads.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type {
   Notification,
   ReadNotificationsOptions,
@@ -45,11 +45,12 @@ export class SqliteStreamReads {
 
   /** Opens the second connection; the file and its tables exist already. */
   constructor(
+    openDatabase: typeof Database,
     path: string,
     busyTimeoutMs: number,
     private readonly dialect: q.Dialect,
   ) {
-    this.#db = new Database(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+    this.#db = new openDatabase(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): StoredEvent[] {

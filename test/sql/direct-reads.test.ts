@@ -7,6 +7,7 @@
  * SQLite file and a real PostgreSQL schema.
  */
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import Database from 'better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -176,7 +177,7 @@ describe('direct SQLite log pages (a file) give what the adapter gives', () => {
     await recorder.append(events);
     await recorder.append(events.map((e) => ({ ...e, streamId: 'dog-2' })));
     const adapter = await new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }).connect();
-    return { recorder, adapter, direct: new SqliteStreamReads(path, 5000, sqliteDialect) };
+    return { recorder, adapter, direct: new SqliteStreamReads(Database, path, 5000, sqliteDialect) };
   })();
   afterAll(async () => {
     const { recorder, adapter, direct } = await opened;
@@ -216,7 +217,7 @@ describe('direct SQLite loads (a file) give what the adapter gives', () => {
     const path = join(dir, 'direct.db');
     const recorder = await createSqliteRecorder({ filename: path });
     const adapter = await new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }).connect();
-    const direct = new SqliteStreamReads(path, 5000, sqliteDialect);
+    const direct = new SqliteStreamReads(Database, path, 5000, sqliteDialect);
     const close = async () => {
       direct.close();
       await adapter.dispose();
