@@ -106,12 +106,28 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
       if (options.createTables !== false)
         await migrateSqlite(adapter, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
     });
-    if (!inMemory) reads = new SqliteStreamReads(await loadBetterSqlite3(), path, busyTimeoutMs, dialect);
+    if (!inMemory) reads = openReads(await loadBetterSqlite3(), path, busyTimeoutMs);
   } catch (error) {
     await adapter.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
   }
   return withArgumentChecks(new SqliteRecorder(adapter, lock, path, inMemory ? path : resolve(path), reads));
+}
+
+/**
+ * The direct reads' connection, or undefined when it cannot be opened (the adapter then reads:
+ * slower, but the recorder works wherever the adapter's connection does).
+ */
+function openReads(
+  openDatabase: ConstructorParameters<typeof SqliteStreamReads>[0],
+  path: string,
+  busyTimeoutMs: number,
+): SqliteStreamReads | undefined {
+  try {
+    return new SqliteStreamReads(openDatabase, path, busyTimeoutMs, dialect);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Ends a failed transaction; SQLite may have ended it already (e.g. on a full disk), which is fine. */
