@@ -9,19 +9,26 @@
  *   at version 990, so a load reads the snapshot and 10 events) → events represented per second;
  * - W4: the whole log read in pages of 500 → events/s.
  *
- * The baseline does what the recorder does with the same tables (the bundled migration), the same
- * settings (WAL, synchronous=FULL; the PostgreSQL table lock that makes the log gap-safe), prepared
- * statements and one multi-row insert per save. `subject: 'eventforge'` is the recorder driven with
- * StoredEvents (codec cost is measured by the transcoder bench). W1 and W2 run once more on SQLite
- * with synchronous=NORMAL (`database: 'sqlite-sync-normal'`), where no fsync hides the CPU cost.
- * `subject: 'prisma-client'` rows (W1, W2; SQLite with NORMAL, and PostgreSQL) make the same saves
- * through PrismaClient's `$queryRawUnsafe`, the alternative the recorder's design rejects.
- * `subject: 'eventforge-app'` rows run the workloads through the application (applicationDriver),
- * interleaved with the others like every subject. `W1-4writers` (PostgreSQL) runs W1 with 4
- * concurrent writers: eventforge (one recorder, its pool), raw and `raw-unlocked` (raw without the
- * table lock, not gap-safe) price the lock under contention. Set EVENTFORGE_BENCH_SCALE=0.1 for
- * a quick run and EVENTFORGE_BENCH_DATABASE_URL for another server.
+ * The baseline `raw` is the raw driver doing the least that is correct, on the same tables (the
+ * bundled migrations) and settings (WAL, synchronous=FULL): prepared statements and one multi-row
+ * INSERT per save; on PostgreSQL one autocommit INSERT, atomic on its own but not gap-safe (the
+ * limit). `raw-locked` (PostgreSQL) adds the table-lock protocol that makes the log gap-safe:
+ * BEGIN, LOCK TABLE events IN EXCLUSIVE MODE, INSERT, COMMIT. `subject: 'eventforge'` is the
+ * recorder driven with StoredEvents (codec cost is measured by the transcoder bench). W1 and W2
+ * run once more on SQLite with synchronous=NORMAL (`database: 'sqlite-sync-normal'`), where no
+ * fsync hides the CPU cost. `subject: 'prisma-client'` rows (W1, W2; SQLite with NORMAL, and
+ * PostgreSQL) make the same saves through PrismaClient's `$queryRawUnsafe`, the alternative the
+ * recorder's design rejects. `subject: 'eventforge-app'` rows run the workloads through the
+ * application (applicationDriver), interleaved with the others like every subject.
+ * `W1-4writers` (PostgreSQL) runs W1 with 4 concurrent writers: eventforge (one recorder, its
+ * pool), raw and raw-locked. W5 (persistence/w5.ts, both databases): 4 writer processes save one
+ * event at a time to 10 shared streams for 5 s with optimistic concurrency and retry, then every
+ * stream is checked to hold 1..n exactly once → saves/s, median of EVENTFORGE_BENCH_W5_PASSES
+ * (default 3) passes. EVENTFORGE_BENCH_PARTS picks parts (comma-separated: sqlite,
+ * sqlite-sync-normal, postgresql, w1-4writers, w5-sqlite, w5-postgresql; default all). Set
+ * EVENTFORGE_BENCH_SCALE=0.1 for a quick run and EVENTFORGE_BENCH_DATABASE_URL for another server.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +46,7 @@ import {
   type Saver,
   type Subject,
 } from './persistence/stores.js';
+import { runW5, type W5Subject } from './persistence/w5.js';
 import type { BenchReport } from './run.js';
 
 const SCALE = Number(process.env.EVENTFORGE_BENCH_SCALE ?? '1');
@@ -317,80 +325,199 @@ async function postgresReachable(): Promise<string | undefined> {
   }
 }
 
+/** The parts EVENTFORGE_BENCH_PARTS may name (comma-separated); all when unset. */
+const PARTS = ['sqlite', 'sqlite-sync-normal', 'postgresql', 'w1-4writers', 'w5-sqlite', 'w5-postgresql'] as const;
+
+function chosenParts(): ReadonlySet<string> {
+  const asked = process.env.EVENTFORGE_BENCH_PARTS;
+  if (asked === undefined || asked.trim() === '') return new Set(PARTS);
+  const names = asked.split(',').map((p) => p.trim());
+  const unknown = names.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) {
+    throw new Error(`EVENTFORGE_BENCH_PARTS: unknown part ${unknown.join(', ')}; the parts: ${PARTS.join(', ')}`);
+  }
+  return new Set(names);
+}
+
+const W5_OPTIONS = { passes: Number(process.env.EVENTFORGE_BENCH_W5_PASSES ?? '3'), seconds: 5 };
+
+/**
+ * Emmett's PostgreSQL event store as a W5 subject: a database of its own per run (Emmett keeps its
+ * tables in `public`), created and migrated here, dropped at the end.
+ */
+function emmettW5(client: pg.Client, databases: string[]): W5Subject {
+  const urlOf = (db: string) => {
+    const url = new URL(PG_URL);
+    url.pathname = `/${db}`;
+    return url.toString();
+  };
+  return {
+    subject: 'emmett',
+    prepare: async () => {
+      const db = `bench_emmett_${process.pid}_${databases.length}`;
+      databases.push(db);
+      await client.query(`CREATE DATABASE "${db}"`);
+      const { getPostgreSQLEventStore } = await import('@event-driven-io/emmett-postgresql');
+      const store = getPostgreSQLEventStore(urlOf(db));
+      await store.schema.migrate();
+      await store.close();
+      return urlOf(db);
+    },
+    versions: async (target) => {
+      const own = new pg.Client(target);
+      await own.connect();
+      try {
+        const { rows } = await own.query({
+          text: 'SELECT stream_id, stream_position FROM emt_messages',
+          rowMode: 'array',
+        });
+        return (rows as [string, string][]).map((r): [string, number] => [r[0], Number(r[1])]);
+      } finally {
+        await own.end();
+      }
+    },
+  };
+}
+
 export default async function persistence(report: BenchReport): Promise<void> {
+  const parts = chosenParts();
   report.log(
-    `scale ${SCALE}: W1 ${AGGREGATES}×${EVENTS_PER_AGGREGATE}, W2 ${SINGLE_SAVES}, W3 ${LOADS}×${LONG_STREAM}, W4 pages of ${PAGE}`,
+    `scale ${SCALE}: W1 ${AGGREGATES}×${EVENTS_PER_AGGREGATE}, W2 ${SINGLE_SAVES}, W3 ${LOADS}×${LONG_STREAM}, W4 pages of ${PAGE}; ` +
+      `parts ${[...parts].join(', ')}`,
   );
   const dir = mkdtempSync(join(tmpdir(), 'eventforge-bench-'));
   try {
-    await runWorkloads(report, 'sqlite', {
-      raw: storedEventDriver(rawSqlite(join(dir, 'raw.db'), 'full')),
-      eventforge: storedEventDriver(
-        eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge.db') })),
-      ),
-      'eventforge-app': applicationDriver(`file:${join(dir, 'application.db')}`),
-    });
-    // Without an fsync per commit the saves show the CPU cost of each layer (reads are unaffected).
-    const synchronous = 'normal';
-    await runWorkloads(report, 'sqlite-sync-normal', {
-      raw: storedEventDriver(savesOnly(rawSqlite(join(dir, 'raw-normal.db'), synchronous))),
-      eventforge: storedEventDriver(
-        savesOnly(
-          eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge-normal.db'), synchronous })),
+    if (parts.has('sqlite')) {
+      await runWorkloads(report, 'sqlite', {
+        raw: storedEventDriver(rawSqlite(join(dir, 'raw.db'), 'full')),
+        eventforge: storedEventDriver(
+          eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge.db') })),
         ),
-      ),
-      'prisma-client': storedEventDriver(
-        await prismaClientSqlite(join(dir, 'client-normal.db'), synchronous, join(dir, 'client')),
-      ),
-    });
+        'eventforge-app': applicationDriver(`file:${join(dir, 'application.db')}`),
+      });
+    }
+    if (parts.has('sqlite-sync-normal')) {
+      // Without an fsync per commit the saves show the CPU cost of each layer (reads are unaffected).
+      const synchronous = 'normal';
+      await runWorkloads(report, 'sqlite-sync-normal', {
+        raw: storedEventDriver(savesOnly(rawSqlite(join(dir, 'raw-normal.db'), synchronous))),
+        eventforge: storedEventDriver(
+          savesOnly(
+            eventforgeSubject(await createSqliteRecorder({ filename: join(dir, 'eventforge-normal.db'), synchronous })),
+          ),
+        ),
+        'prisma-client': storedEventDriver(
+          await prismaClientSqlite(join(dir, 'client-normal.db'), synchronous, join(dir, 'client')),
+        ),
+      });
+    }
+    if (parts.has('w5-sqlite')) {
+      let run = 0;
+      const file = (subject: string) => join(dir, `w5-${subject}-${run}.db`);
+      await runW5(
+        report,
+        'sqlite',
+        (['raw', 'eventforge'] as const).map((subject) => ({
+          subject,
+          prepare: async () => {
+            run++;
+            await (await createSqliteRecorder({ filename: file(subject) })).close();
+            return file(subject);
+          },
+          versions: async (target) => {
+            const db = new Database(target, { readonly: true });
+            try {
+              return db.prepare('SELECT stream_id, version FROM events').raw().all() as [string, number][];
+            } finally {
+              db.close();
+            }
+          },
+        })),
+        W5_OPTIONS,
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  if (!['postgresql', 'w1-4writers', 'w5-postgresql'].some((p) => parts.has(p))) return;
   const unreachable = await postgresReachable();
   if (unreachable !== undefined) {
     report.log(`PostgreSQL skipped: ${PG_URL} unreachable (${unreachable})`);
     return;
   }
   const suffix = `${process.pid}_${Date.now()}`;
-  const schemas = {
-    raw: `bench_raw_${suffix}`,
-    eventforge: `bench_ef_${suffix}`,
-    client: `bench_client_${suffix}`,
-    app: `bench_app_${suffix}`,
-    concurrentRaw: `bench_craw_${suffix}`,
-    concurrentUnlocked: `bench_cunl_${suffix}`,
-    concurrentEventforge: `bench_cef_${suffix}`,
+  const created: string[] = [];
+  /** A fresh schema with the store's tables (the bundled migrations), dropped at the end. */
+  const schema = async (name: string) => {
+    const s = `bench_${name}_${suffix}_${created.length}`;
+    created.push(s);
+    await (await createPostgresRecorder({ url: PG_URL, schema: s })).close();
+    return s;
   };
   try {
-    // Every schema gets its tables from the same bundled migration.
-    const eventforge = await createPostgresRecorder({ url: PG_URL, schema: schemas.eventforge });
-    for (const schema of [schemas.raw, schemas.client, schemas.concurrentRaw, schemas.concurrentUnlocked]) {
-      await (await createPostgresRecorder({ url: PG_URL, schema })).close();
+    if (parts.has('postgresql')) {
+      const clientDir = mkdtempSync(join(tmpdir(), 'eventforge-bench-client-'));
+      try {
+        await runWorkloads(report, 'postgresql', {
+          raw: storedEventDriver(await rawPostgres(PG_URL, await schema('raw'), false)),
+          'raw-locked': storedEventDriver(await rawPostgres(PG_URL, await schema('rawl'), true)),
+          eventforge: storedEventDriver(
+            eventforgeSubject(await createPostgresRecorder({ url: PG_URL, schema: await schema('ef') })),
+          ),
+          'prisma-client': storedEventDriver(await prismaClientPostgres(PG_URL, await schema('client'), clientDir)),
+          'eventforge-app': applicationDriver(`${PG_URL}?schema=${await schema('app')}`),
+        });
+      } finally {
+        rmSync(clientDir, { recursive: true, force: true });
+      }
     }
-    await runWorkloads(report, 'postgresql', {
-      raw: storedEventDriver(await rawPostgres(PG_URL, schemas.raw)),
-      eventforge: storedEventDriver(eventforgeSubject(eventforge)),
-      'prisma-client': storedEventDriver(await prismaClientPostgres(PG_URL, schemas.client, join(dir, 'client'))),
-      'eventforge-app': applicationDriver(`${PG_URL}?schema=${schemas.app}`),
-    });
-    const four = <T>(make: () => Promise<T>) => Promise.all([make(), make(), make(), make()]);
-    const shared = eventforgeSubject(
-      await createPostgresRecorder({ url: PG_URL, schema: schemas.concurrentEventforge }),
-    );
-    await runConcurrentSaves(report, {
-      raw: await four(() => rawPostgres(PG_URL, schemas.concurrentRaw)),
-      // One recorder, as an application has: its pool serves the 4 concurrent writers.
-      eventforge: [
-        shared,
-        ...Array.from({ length: 3 }, (): Saver => ({ append: (e) => shared.append(e), close: async () => undefined })),
-      ],
-      'raw-unlocked': await four(() => rawPostgres(PG_URL, schemas.concurrentUnlocked, false)),
-    });
+    if (parts.has('w1-4writers')) {
+      const four = <T>(make: () => Promise<T>) => Promise.all([make(), make(), make(), make()]);
+      const raw = await schema('craw');
+      const locked = await schema('crawl');
+      const shared = eventforgeSubject(await createPostgresRecorder({ url: PG_URL, schema: await schema('cef') }));
+      await runConcurrentSaves(report, {
+        raw: await four(() => rawPostgres(PG_URL, raw, false)),
+        'raw-locked': await four(() => rawPostgres(PG_URL, locked, true)),
+        // One recorder, as an application has: its pool serves the 4 concurrent writers.
+        eventforge: [
+          shared,
+          ...Array.from(
+            { length: 3 },
+            (): Saver => ({ append: (e) => shared.append(e), close: async () => undefined }),
+          ),
+        ],
+      });
+    }
+    if (parts.has('w5-postgresql')) {
+      const client = new pg.Client(PG_URL);
+      await client.connect();
+      const databases: string[] = [];
+      try {
+        const ours = (['raw', 'raw-locked', 'eventforge'] as const).map(
+          (subject): W5Subject => ({
+            subject,
+            prepare: async () => `${PG_URL}?schema=${await schema(`w5`)}`,
+            versions: async (target) =>
+              (
+                await client.query({
+                  text: `SELECT stream_id, version FROM "${new URL(target).searchParams.get('schema')}".events`,
+                  rowMode: 'array',
+                })
+              ).rows as [string, number][],
+          }),
+        );
+        await runW5(report, 'postgresql', [...ours, emmettW5(client, databases)], W5_OPTIONS);
+      } finally {
+        for (const db of databases) await client.query(`DROP DATABASE IF EXISTS "${db}"`);
+        await client.end();
+      }
+    }
   } finally {
     const client = new pg.Client(PG_URL);
     await client.connect();
-    for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    for (const s of created) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
     await client.end();
   }
 }

@@ -4,7 +4,14 @@
  * projection: the generated base class names one typed method per consumed event, and the
  * handler writes a table of its own (which account belongs to whom) in the same transaction.
  */
-import { Application, Decimal, type ApplicationOptions, type SqlExecutor, type ViewStore } from 'eventforge/runtime';
+import {
+  Application,
+  Decimal,
+  type ApplicationOptions,
+  type LoggedEvent,
+  type ViewStore,
+  type ViewTransaction,
+} from 'eventforge/runtime';
 import {
   AccountBase,
   CustomerBalancesProjectionBase,
@@ -88,23 +95,37 @@ export class Bank extends Application {
 
 /**
  * Keeps CustomerBalances. Deposits name only the account, so the handler remembers each
- * account's owner and currency: in its own table `customer_balance_accounts` through `tx` (the
- * projection's transaction) on SQL stores, in memory when there is none.
+ * account's owner and currency: in its own table `customer_balance_accounts`, written through
+ * `tx` (the runner's transaction: it commits or rolls back with the view's rows and the
+ * tracking position) on SQL stores, in memory on the memory store.
  */
 export class CustomerBalancesProjection extends CustomerBalancesProjectionBase {
   readonly #owners = new Map<string, CustomerBalancesKey>();
+  #ownTableReady = false;
 
-  /** The handler's own table: create it beside the view's. */
-  static async createOwnTables(tx: SqlExecutor): Promise<void> {
-    await tx.execute(
-      'CREATE TABLE IF NOT EXISTS customer_balance_accounts (account_id TEXT PRIMARY KEY, owner TEXT NOT NULL, currency TEXT NOT NULL)',
-      [],
-    );
+  override async process(events: readonly LoggedEvent[], tx: ViewTransaction): Promise<void> {
+    if (tx.provider !== 'memory' && !this.#ownTableReady) {
+      await tx.execute(
+        'CREATE TABLE IF NOT EXISTS customer_balance_accounts (account_id TEXT PRIMARY KEY, owner TEXT NOT NULL, currency TEXT NOT NULL)',
+      );
+      tx.onCommit(() => {
+        this.#ownTableReady = true;
+      });
+    }
+    await super.process(events, tx);
   }
 
-  protected async onOpened(event: Opened, view: Balances, tx: SqlExecutor | undefined): Promise<void> {
+  override async reset(tx: ViewTransaction): Promise<void> {
+    if (tx.provider === 'memory') tx.onCommit(() => this.#owners.clear());
+    else await tx.execute('DROP TABLE IF EXISTS customer_balance_accounts');
+    this.#ownTableReady = false;
+    await super.reset(tx);
+  }
+
+  protected async onOpened(event: Opened, view: Balances, tx: ViewTransaction): Promise<void> {
     const key = { owner: event.data.owner, currency: event.data.currency };
-    if (tx === undefined) this.#owners.set(event.originatorId, key);
+    // In memory an owner noted by a batch that then rolls back is harmless: its replay notes the same.
+    if (tx.provider === 'memory') this.#owners.set(event.originatorId, key);
     else
       await tx.execute(
         `INSERT INTO customer_balance_accounts (account_id, owner, currency) VALUES (${params(tx, 3)})`,
@@ -114,30 +135,31 @@ export class CustomerBalancesProjection extends CustomerBalancesProjectionBase {
     await view.increment(key, { accounts: 1 });
   }
 
-  protected onDeposited(event: Deposited, view: Balances, tx: SqlExecutor | undefined): Promise<void> {
-    return this.#change(event.originatorId, event.data.amount, view, tx);
+  protected onDeposited(event: Deposited, view: Balances, tx: ViewTransaction): Promise<void> {
+    return this.change(event.originatorId, event.data.amount, view, tx);
   }
 
-  protected onInterestApplied(event: InterestApplied, view: Balances, tx: SqlExecutor | undefined): Promise<void> {
-    return this.#change(event.originatorId, event.data.amount, view, tx);
+  protected onInterestApplied(event: InterestApplied, view: Balances, tx: ViewTransaction): Promise<void> {
+    return this.change(event.originatorId, event.data.amount, view, tx);
   }
 
-  protected onWithdrawn(event: Withdrawn, view: Balances, tx: SqlExecutor | undefined): Promise<void> {
-    return this.#change(event.originatorId, event.data.amount.negated(), view, tx);
+  protected onWithdrawn(event: Withdrawn, view: Balances, tx: ViewTransaction): Promise<void> {
+    return this.change(event.originatorId, event.data.amount.negated(), view, tx);
   }
 
-  protected onFeeCharged(event: FeeCharged, view: Balances, tx: SqlExecutor | undefined): Promise<void> {
-    return this.#change(event.originatorId, event.data.amount.negated(), view, tx);
+  protected onFeeCharged(event: FeeCharged, view: Balances, tx: ViewTransaction): Promise<void> {
+    return this.change(event.originatorId, event.data.amount.negated(), view, tx);
   }
 
-  async #change(accountId: string, amount: Decimal, view: Balances, tx: SqlExecutor | undefined): Promise<void> {
+  /** Adds `amount` to the balance of the account's owner in its currency. */
+  protected async change(accountId: string, amount: Decimal, view: Balances, tx: ViewTransaction): Promise<void> {
     const key = await this.#ownerOf(accountId, tx);
     await view.increment(key, { balance: amount });
   }
 
-  async #ownerOf(accountId: string, tx: SqlExecutor | undefined): Promise<CustomerBalancesKey> {
+  async #ownerOf(accountId: string, tx: ViewTransaction): Promise<CustomerBalancesKey> {
     const known =
-      tx === undefined
+      tx.provider === 'memory'
         ? this.#owners.get(accountId)
         : (
             await tx.query(
@@ -153,6 +175,6 @@ export class CustomerBalancesProjection extends CustomerBalancesProjectionBase {
 type Balances = ViewStore<CustomerBalancesRow, CustomerBalancesKey>;
 
 /** `?, ?, ?` on SQLite, `$1, $2, $3` on PostgreSQL. */
-function params(tx: SqlExecutor, count: number): string {
+function params(tx: ViewTransaction, count: number): string {
   return Array.from({ length: count }, (_, i) => (tx.provider === 'postgresql' ? `$${i + 1}` : '?')).join(', ');
 }

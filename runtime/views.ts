@@ -17,11 +17,10 @@ export type {
 export { ViewError, type ViewAppend, type ViewInsert, type ViewStore } from './views/view-store.js';
 export { SqlViewStore } from './views/sql-view-store.js';
 export { MemoryViewStore } from './views/memory-view-store.js';
-export { ViewProjection } from './views/view-projection.js';
+export { ViewProjection, type ViewTransaction } from './views/view-projection.js';
 export {
   postgresConnection,
   sqliteConnection,
   type PostgresClientLike,
-  type SqlConnection,
   type SqliteDatabaseLike,
 } from './views/driver-executors.js';

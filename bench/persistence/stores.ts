@@ -89,10 +89,12 @@ export function rawSqlite(path: string, synchronous: 'full' | 'normal'): Subject
 }
 
 /**
- * pg with named (prepared) statements and the recorder's protocol: BEGIN, LOCK, INSERT, COMMIT.
- * `lock: false` drops the table lock (not gap-safe: it only prices the lock).
+ * pg with named (prepared) statements. `lock: false` (the limit, `raw`): one autocommit multi-row
+ * INSERT per save, atomic on its own, not gap-safe. `lock: true` (`raw-locked`): the table-lock
+ * protocol the recorder used before its append procedure: BEGIN, LOCK TABLE … IN EXCLUSIVE MODE,
+ * INSERT, COMMIT.
  */
-export async function rawPostgres(url: string, schema: string, lock = true): Promise<Subject> {
+export async function rawPostgres(url: string, schema: string, lock: boolean): Promise<Subject> {
   const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema} -c TimeZone=UTC` });
   await client.connect();
   const named = (name: string, text: string, values: unknown[] = []) => client.query({ name, text, values });
@@ -104,15 +106,25 @@ export async function rawPostgres(url: string, schema: string, lock = true): Pro
     e.timestamp.toISOString(),
     e.state,
   ];
+  const inserts = new Map<number, string>();
+  const insertOf = (n: number) => {
+    let sql = inserts.get(n);
+    if (sql === undefined) inserts.set(n, (sql = insertSql(n, true, '').replace(' RETURNING id', '')));
+    return sql;
+  };
   return {
     append: async (events) => {
-      const rows = events.map((_, r) => `(${Array.from({ length: 6 }, (_, c) => `$${r * 6 + c + 1}`).join(', ')})`);
+      const insert = insertOf(events.length);
+      if (!lock) {
+        await named(`insert${events.length}`, `${insert} RETURNING id`, events.flatMap(toRow));
+        return;
+      }
       await named('begin', 'BEGIN');
       try {
-        if (lock) await named('lock', 'LOCK TABLE events IN EXCLUSIVE MODE');
+        await named('lock', 'LOCK TABLE events IN EXCLUSIVE MODE');
         await named(
-          `insert${events.length}`,
-          `INSERT INTO events ${COLUMNS} VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING id`,
+          `insert-skip${events.length}`,
+          `${insert} ON CONFLICT DO NOTHING RETURNING id`,
           events.flatMap(toRow),
         );
         await named('commit', 'COMMIT');

@@ -1,24 +1,25 @@
 /**
  * The event store on PostgreSQL, through Prisma's pg driver adapter.
  *
- * Gap-free notification log: every append takes `LOCK TABLE events IN EXCLUSIVE MODE` before it
- * inserts, so ids are handed out and committed in one order and a reader that has seen id N has
- * already seen everything below N that will ever commit (docs/persistence.md, "Gap safety").
- * EXCLUSIVE mode still lets readers in; only writers queue.
+ * A save is one call of the store's append procedure; log reads deliver only events that no
+ * writer still in flight can precede (postgres-log.ts; docs/persistence.md, "Gap safety").
  */
 import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, StoreUnavailableError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
+  ParkedEvent,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
   StoredEvent,
+  RecorderTransaction,
   StoredSnapshot,
+  TransactionOptions,
 } from '../recorder.js';
 import { withArgumentChecks } from '../checked-recorder.js';
-import { insertTrackingOnce } from './conflicts.js';
+import { concurrencyErrorFor, positionKey } from './conflicts.js';
 import {
   applyMigrations,
   storeMigrationsDir,
@@ -29,11 +30,15 @@ import {
 } from './migrations.js';
 import type pg from 'pg';
 import * as q from './dialect.js';
-import { refusal } from './refusal.js';
 import { loadPg, loadPostgresAdapter } from './drivers.js';
-import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
+import { explainAdapterError, inTransaction, type SqlAdapter } from './driver-adapter.js';
+import * as log from './postgres-log.js';
 import { PostgresStreamReads } from './postgres-stream-reads.js';
 import { storeFailure } from './store-failures.js';
+import { trackingRefusal } from '../tracking-refusal.js';
+import type { LogSignal, LogSignalOptions } from '../log-signal.js';
+import { postgresLogSignal } from './log-signals.js';
+import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 
 /** Options of {@link createPostgresRecorder}. */
 export interface PostgresRecorderOptions {
@@ -120,7 +125,13 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
   }
   const names = new Map<string, string>();
   const factory = new PrismaPg(
-    { ...target.config, max: options.poolSize ?? 10 },
+    {
+      ...target.config,
+      // The store's schema first on every pooled session's search path, so the statements of a
+      // transaction's work (a projection's tables) need no schema; the recorder's own are qualified.
+      options: `${target.config.options ?? ''} -c search_path=${target.schema},public`.trim(),
+      max: options.poolSize ?? 10,
+    },
     {
       schema: target.schema,
       // Named statements are parsed once per connection; the recorder's texts are few.
@@ -137,7 +148,7 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
   );
   const adapter = await factory.connect();
   // The adapter's own pool (its documented underlyingDriver()) serves the direct loads too.
-  return withArgumentChecks(new PostgresRecorder(adapter, adapter.underlyingDriver(), target.schema));
+  return withArgumentChecks(new PostgresRecorder(adapter, adapter.underlyingDriver(), target));
 }
 
 /** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
@@ -192,21 +203,23 @@ export async function migratePostgres(
   }
 }
 
-/** Thrown inside an append's transaction to roll it back when a (stream, version) was taken. */
-const REFUSED = Symbol('append refused');
-
 class PostgresRecorder implements Recorder {
   readonly #d: q.Dialect;
   /** For error messages: `PostgreSQL schema "x"`. */
   readonly #where: string;
   readonly #gate: ClosingGate;
   readonly #reads: PostgresStreamReads;
+  readonly #schema: string;
+  readonly #target: PostgresTarget;
 
   constructor(
     private readonly adapter: SqlAdapter,
     pool: pg.Pool,
-    schema: string,
+    target: PostgresTarget,
   ) {
+    const schema = target.schema;
+    this.#schema = schema;
+    this.#target = target;
     this.#where = `PostgreSQL schema "${schema}"`;
     this.#gate = new ClosingGate(`the recorder on ${this.#where}`);
     const s = q.quoteIdentifier(schema);
@@ -215,6 +228,7 @@ class PostgresRecorder implements Recorder {
       events: `${s}."events"`,
       snapshots: `${s}."snapshots"`,
       tracking: `${s}."tracking"`,
+      parked: `${s}."parked_events"`,
       timestamp: (date) => date.toISOString(),
     };
     this.#reads = new PostgresStreamReads(pool, this.#d);
@@ -223,37 +237,13 @@ class PostgresRecorder implements Recorder {
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
     const tracking = options.tracking;
     if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
-    const d = this.#d;
-    return this.#gate.run(() =>
-      this.#appendInTransaction(events, tracking).catch(async (error: unknown) => {
-        if (error !== REFUSED) throw explainAdapterError(error, this.#where);
-        // Read after the rollback, so the refused append's own rows do not count.
-        throw await refusal(events, (query) => this.#rows(query), d);
-      }),
-    );
-  }
-
-  #appendInTransaction(events: readonly StoredEvent[], tracking: AppendOptions['tracking']): Promise<bigint[]> {
-    const d = this.#d;
-    return inTransaction(this.adapter, async (tx) => {
-      if (events.length > 0) await tx.executeRaw(plain(`LOCK TABLE ${d.events} IN EXCLUSIVE MODE`));
-      // Events first: when both collide, the conflict is reported (as the in-memory recorder does).
-      const ids: bigint[] = [];
-      for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
-        const chunk = events.slice(i, i + q.ROWS_PER_INSERT);
-        // ON CONFLICT DO NOTHING: a conflict must not raise, or the pool drops the connection.
-        const inserted = await tx.queryRaw(q.insertEvents(d, chunk, 'skip'));
-        if (inserted.rows.length < chunk.length) throw REFUSED;
-        // Ids come from the sequence in VALUES order, so ascending ids are the events' order.
-        ids.push(...inserted.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
-      }
-      if (tracking !== undefined) {
-        // One writer per (application, upstream) from here to COMMIT: the check of the last
-        // position and the insert must not interleave with another append's.
-        await tx.executeRaw(q.lockTracking(d, tracking));
-        await insertTrackingOnce(tx, d, tracking);
-      }
-      return ids;
+    return this.#gate.run(async () => {
+      const [row] = await this.#rows(log.callAppend(this.#schema, events, tracking));
+      const answer = log.appendOutcome(row!);
+      if (answer.outcome === 'stored') return [...answer.ids];
+      if (answer.outcome === 'tracking') throw trackingRefusal(tracking!, answer.lastTracked);
+      const taken = new Set(answer.taken.map((i) => positionKey(events[i]!.streamId, events[i]!.version)));
+      throw concurrencyErrorFor(events, taken, answer.heads);
     });
   }
 
@@ -264,12 +254,22 @@ class PostgresRecorder implements Recorder {
     );
   }
 
-  async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
-    return (await this.#query(q.selectNotifications(this.#d, options))).map(q.toNotification);
+  readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
+    return this.#gate.run(async () => {
+      const rows = await this.#rows(log.selectLogPage(this.#schema, options));
+      // A row of a transaction not older than every running one may have a writer in flight
+      // below it: read again by the rule that excludes that.
+      const page = rows.every((r) => r[7] === true) ? rows : await this.#rows(log.callLogPage(this.#schema, options));
+      return page.map(q.toNotification);
+    });
   }
 
-  async maxNotificationId(): Promise<bigint> {
-    return q.toBigInt((await this.#query(q.selectMaxNotificationId(this.#d)))[0]?.[0]);
+  maxNotificationId(): Promise<bigint> {
+    return this.#gate.run(async () => {
+      const [last] = await this.#rows(log.selectLastId(this.#schema));
+      if (last === undefined || last[1] === true) return q.toBigInt(last?.[0]);
+      return q.toBigInt((await this.#rows(log.callMaxId(this.#schema)))[0]?.[0]);
+    });
   }
 
   async maxTrackingId(application: string, upstream: string): Promise<bigint> {
@@ -278,6 +278,39 @@ class PostgresRecorder implements Recorder {
 
   async hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
     return (await this.#query(q.selectTracking(this.#d, application, upstream, notificationId))).length > 0;
+  }
+
+  /** The work, the tracking and parked events in one transaction; see {@link Recorder.transaction}. */
+  async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const committed: (() => void)[] = [];
+    const result = await this.#gate.run(() =>
+      inTransaction(this.adapter, async (tx) => {
+        const value = await work(sqlTransaction(tx, 'postgresql', committed));
+        await recordTransactionOptions(tx, this.#d, options, true);
+        return value;
+      }).catch((error: unknown) => {
+        throw explainAdapterError(error, this.#where);
+      }),
+    );
+    for (const fn of committed) fn();
+    return result;
+  }
+
+  /** Woken by the appends' NOTIFY on a connection of its own, and every `pollIntervalMs` (1 s) in any case. */
+  logSignal(options: LogSignalOptions = {}): Promise<LogSignal> {
+    return this.#gate.run(() =>
+      postgresLogSignal(this.#target.config, this.#schema, options.pollIntervalMs ?? 1000).catch((error: unknown) => {
+        throw explainAdapterError(error, this.#where);
+      }),
+    );
+  }
+
+  parkedEvents(projection?: string): Promise<ParkedEvent[]> {
+    return this.#gate.run(() =>
+      readParked(this.adapter, this.#d, projection).catch((error: unknown) => {
+        throw explainAdapterError(error, this.#where);
+      }),
+    );
   }
 
   saveSnapshot(snapshot: StoredSnapshot): Promise<void> {

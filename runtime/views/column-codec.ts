@@ -7,6 +7,7 @@
  */
 import { Decimal } from 'decimal.js';
 import type { JsonValue } from '../codec.js';
+import type { SqlValue } from '../recorder.js';
 import type { ViewColumn, ViewColumnType, ViewProvider } from './definition.js';
 
 /** The row value of a schema value (a default or a constant) for the column. */
@@ -32,7 +33,7 @@ function scalarOf(type: ViewColumnType, value: JsonValue): unknown {
 }
 
 /** The statement parameter for a row value. */
-export function toSql(provider: ViewProvider, column: ViewColumn, value: unknown): unknown {
+export function toSql(provider: ViewProvider, column: ViewColumn, value: unknown): SqlValue {
   // A required json column holds JSON's null as the text `null`; SQL NULL means absent.
   if (column.type === 'json' && !column.list && !column.optional && value === null) return 'null';
   if (value === null || value === undefined) return null;
@@ -41,9 +42,9 @@ export function toSql(provider: ViewProvider, column: ViewColumn, value: unknown
     case 'decimal':
       return (value as Decimal).toString();
     case 'bigint':
-      return provider === 'sqlite' ? value : String(value);
+      return provider === 'sqlite' ? (value as bigint) : String(value);
     case 'boolean':
-      return provider === 'sqlite' ? (value === true ? 1 : 0) : value;
+      return provider === 'sqlite' ? (value === true ? 1 : 0) : value === true;
     case 'datetime':
       return provider === 'sqlite' ? (value as Date).getTime() : (value as Date).toISOString();
     case 'bytes':
@@ -51,7 +52,7 @@ export function toSql(provider: ViewProvider, column: ViewColumn, value: unknown
     case 'json':
       return JSON.stringify(value);
     default:
-      return value;
+      return value as string | number;
   }
 }
 
@@ -73,7 +74,7 @@ export function fromSql(column: ViewColumn, raw: unknown): unknown {
     case 'boolean':
       return raw === true || raw === 1 || raw === 1n;
     case 'datetime':
-      return raw instanceof Date ? raw : new Date(Number(raw));
+      return dateOf(raw);
     case 'bytes':
       return Uint8Array.from(raw as Uint8Array);
     case 'json':
@@ -81,6 +82,19 @@ export function fromSql(column: ViewColumn, raw: unknown): unknown {
     default:
       return raw;
   }
+}
+
+/**
+ * A stored datetime as drivers and Prisma's adapters return it: a Date, epoch milliseconds
+ * (number, bigint or digits), or ISO-like text (`2026-12-03 08:11:41.229+00`).
+ */
+function dateOf(raw: unknown): Date {
+  if (raw instanceof Date) return raw;
+  if (typeof raw === 'number' || typeof raw === 'bigint' || /^\d+$/.test(String(raw))) return new Date(Number(raw));
+  const text = String(raw)
+    .replace(' ', 'T')
+    .replace(/([+-]\d\d)$/, '$1:00');
+  return new Date(text);
 }
 
 /** A list element as JSON: exact decimals and bigints as text, datetimes as ISO text, bytes as base64. */

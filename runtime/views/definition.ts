@@ -3,6 +3,7 @@
  * what each consumed event does. The runtime interprets it; nothing here knows a schema.
  */
 import type { JsonValue } from '../codec.js';
+import type { SqlValue } from '../recorder.js';
 
 /** The databases a view's SQL is written for. */
 export type ViewProvider = 'sqlite' | 'postgresql';
@@ -76,13 +77,14 @@ export interface ViewDefinition<Row extends object = object, Key extends object 
 }
 
 /**
- * Where view statements run: a database connection or one of its transactions. Parameters are
- * `?` placeholders on SQLite and `$1`… on PostgreSQL.
+ * Where view statements run: the projection runner's transaction (a `RecorderTransaction` of a
+ * SQL store is one), or a connection of one's own. Parameters are `?` placeholders on SQLite and
+ * `$1`… on PostgreSQL.
  */
 export interface SqlExecutor {
   readonly provider: ViewProvider;
   /** Runs a statement; resolves to the number of rows it changed. */
-  execute(sql: string, params: readonly unknown[]): Promise<number>;
+  execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /** Runs a query; resolves to its rows, columns by name. */
-  query(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  query(sql: string, params?: readonly SqlValue[]): Promise<Record<string, unknown>[]>;
 }

@@ -19,6 +19,24 @@ export class MemoryViewStore<Row extends object, Key extends object> implements 
 
   constructor(readonly definition: ViewDefinition<Row, Key>) {}
 
+  /** A copy to change without changing this one (a batch that may roll back). */
+  clone(): MemoryViewStore<Row, Key> {
+    const copy = new MemoryViewStore(this.definition);
+    for (const [id, row] of this.#rows) copy.#rows.set(id, { ...row });
+    return copy;
+  }
+
+  /** Takes the rows of `other` (a committed clone). */
+  replaceWith(other: MemoryViewStore<Row, Key>): void {
+    this.#rows.clear();
+    for (const [id, row] of other.#rows) this.#rows.set(id, row);
+  }
+
+  /** Removes every row. */
+  clear(): void {
+    this.#rows.clear();
+  }
+
   async get(key: Key): Promise<Row | undefined> {
     const row = this.#rows.get(this.#id(key));
     return row === undefined ? undefined : ({ ...row } as Row);

@@ -2,6 +2,7 @@
  * A view's rows in a SQLite or PostgreSQL table, through a SqlExecutor (a connection or the
  * projection's transaction). Statements are built once per shape and reused.
  */
+import type { SqlValue } from '../recorder.js';
 import { addNumbers, fromSql, toSql } from './column-codec.js';
 import type { SqlExecutor, ViewColumn, ViewDefinition } from './definition.js';
 import {
@@ -79,7 +80,7 @@ export class SqlViewStore<Row extends object, Key extends object> implements Vie
   async update(key: Key, values: Partial<Row>): Promise<number> {
     const entries = nonKeyEntries(this.definition, values);
     if (entries.length === 0) return 0;
-    const params: unknown[] = [];
+    const params: SqlValue[] = [];
     const sets = entries.map(([column, value]) => {
       params.push(toSql(this.#sql.provider, column, value));
       return `${quoted(column.column)} = ${this.#placeholder(params.length)}`;
@@ -144,7 +145,7 @@ export class SqlViewStore<Row extends object, Key extends object> implements Vie
       );
       return this.update(key, sums as Partial<Row>);
     }
-    const params: unknown[] = [];
+    const params: SqlValue[] = [];
     const sets = entries.map(([column, value]) => {
       params.push(toSql(this.#sql.provider, column, value));
       const operand = this.#placeholder(params.length);
@@ -154,7 +155,7 @@ export class SqlViewStore<Row extends object, Key extends object> implements Vie
   }
 
   /** `UPDATE … SET <sets> WHERE <key>`: the key's parameters follow those of the sets. */
-  #updateWhere(sets: readonly string[], params: unknown[], key: Key): Promise<number> {
+  #updateWhere(sets: readonly string[], params: SqlValue[], key: Key): Promise<number> {
     const keyParams = this.#keyParams(key);
     const where = this.#keyColumns
       .map((c, i) => `${quoted(c.column)} = ${this.#placeholder(params.length + i + 1)}`)
@@ -165,7 +166,7 @@ export class SqlViewStore<Row extends object, Key extends object> implements Vie
     ]);
   }
 
-  #keyParams(key: Key): unknown[] {
+  #keyParams(key: Key): SqlValue[] {
     const values = keyValues(this.definition, key);
     return this.#keyColumns.map((c, i) => toSql(this.#sql.provider, c, values[i]));
   }

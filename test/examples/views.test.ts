@@ -1,16 +1,20 @@
 /**
- * The views of the examples on every store: DogTricks (declarative) and the Bank's
- * CustomerBalances (custom handler with a table of its own) and AccountDirectory, projected from
- * the applications' logs; a failing batch leaves nothing behind, neither in the view nor in the
- * handler's own table.
+ * The views of the examples on every store, run by the library's ProjectionRunner: DogTricks
+ * (declarative) and the Bank's CustomerBalances (custom handler with a table of its own) and
+ * AccountDirectory; an event whose handler throws is parked and leaves nothing behind, neither
+ * in the view nor in the handler's own table, and the runner stops before it.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Decimal, type LoggedEvent } from 'eventforge/runtime';
-import { AccountDirectoryProjection, accountDirectoryView, customerBalancesView } from '../../generated/bank/index.js';
-import { DogTricksProjection, dogTricksView } from '../../generated/dog-school/index.js';
+import { Decimal, ProjectionError, ProjectionRunner, type Projection, type ViewStore } from 'eventforge/runtime';
+import {
+  AccountDirectoryProjection,
+  type CustomerBalancesKey,
+  type CustomerBalancesRow,
+} from '../../generated/bank/index.js';
+import { DogTricksProjection } from '../../generated/dog-school/index.js';
 import { Bank, CustomerBalancesProjection } from '../../examples/bank.js';
 import { DogSchool } from '../../examples/dog-school.js';
-import { openViewTarget, type ViewTarget } from '../../examples/view-target.js';
+import { caughtUp, readView, runView } from '../../examples/view-target.js';
 import { SchemaPool, TEST_DATABASE_URL, postgresSkipReason } from '../sql/postgres-helpers.js';
 import { exampleStores, type ExampleStore } from './stores.js';
 import pg from 'pg';
@@ -37,8 +41,7 @@ describe.each(stores)('the examples’ views on the $label store', (store) => {
 
   beforeEach(async () => {
     ({ env, cleanup } = store.open());
-    const url = env['DATABASE_URL'] ?? '';
-    const schema = /schema=(\w+)/.exec(url)?.[1];
+    const schema = /schema=(\w+)/.exec(env['DATABASE_URL'] ?? '')?.[1];
     if (schema !== undefined) {
       const client = new pg.Client(TEST_DATABASE_URL);
       await client.connect();
@@ -52,38 +55,46 @@ describe.each(stores)('the examples’ views on the $label store', (store) => {
     cleanup();
   });
 
-  async function opened<T extends DogSchool | Bank>(app: T): Promise<{ app: T; views: ViewTarget }> {
-    const views = await openViewTarget(app);
-    closers.push(
-      () => app.close(),
-      () => views.close(),
-    );
-    return { app, views };
+  function track<T extends DogSchool | Bank>(app: T): T {
+    closers.push(() => app.close());
+    return app;
   }
 
-  it('DogTricks: each dog with its tricks in order and their count; a second catch-up reads only new events', async () => {
-    const { app: school, views } = await opened(new DogSchool({ env }));
+  async function started(app: DogSchool | Bank, ...projections: Projection[]): Promise<ProjectionRunner[]> {
+    const runners: ProjectionRunner[] = [];
+    for (const projection of projections) {
+      const runner = await runView(app, projection);
+      closers.push(() => runner.stop());
+      runners.push(runner);
+    }
+    return runners;
+  }
+
+  it('DogTricks: each dog with its tricks in order and their count, kept up as events arrive', async () => {
+    const school = track(new DogSchool({ env }));
+    const projection = new DogTricksProjection();
     const fido = await school.registerDog('Fido');
     const rex = await school.registerDog('Rex');
     await school.addTrick(fido, 'roll over');
+    const [runner] = await started(school, projection);
     await school.addTrick(fido, 'play dead');
-    const projection = new DogTricksProjection();
-    await views.prepare(dogTricksView);
-    expect(await views.catchUp(school, projection)).toBe(4);
     await school.addTrick(rex, 'fetch');
-    expect(await views.catchUp(school, projection)).toBe(1);
-    const rows = await views.store(dogTricksView).all();
+    await caughtUp(school, runner!);
+    const rows = await readView(school, projection, (view) => view.all());
     const byName = Object.fromEntries(rows.map((r) => [r.name, { count: r.trickCount, tricks: r.tricks }]));
     expect(byName).toEqual({
       Fido: { count: 2, tricks: ['roll over', 'play dead'] },
       Rex: { count: 1, tricks: ['fetch'] },
     });
     const dog = await school.dogs.get(fido);
-    expect((await views.store(dogTricksView).get({ dogId: fido }))?.registeredAt).toEqual(dog.createdOn);
+    const row = await readView(school, projection, (view) => view.get({ dogId: fido }));
+    expect(row?.registeredAt).toEqual(dog.createdOn);
   });
 
   it('CustomerBalances and AccountDirectory: exact totals per owner and currency, counts', async () => {
-    const { app: bank, views } = await opened(new Bank({ env }));
+    const bank = track(new Bank({ env }));
+    const balances = new CustomerBalancesProjection();
+    const directory = new AccountDirectoryProjection();
     const a = await bank.open('Alice', 'EUR');
     const b = await bank.open('Alice', 'EUR');
     const c = await bank.open('Bob', 'USD');
@@ -92,18 +103,16 @@ describe.each(stores)('the examples’ views on the $label store', (store) => {
     await bank.deposit(c, '5');
     await bank.withdraw(a, '0.05');
     await bank.chargeFee(c, '1.25', 'fee');
-    const balances = new CustomerBalancesProjection();
-    await views.prepare(customerBalancesView, CustomerBalancesProjection.createOwnTables);
-    await views.prepare(accountDirectoryView);
-    await views.catchUp(bank, balances);
-    await views.catchUp(bank, new AccountDirectoryProjection());
-    const rows = await views.store(customerBalancesView).all();
+    // Started once the events are in: the runner's first batch takes them all (a runner whose topics
+    // skip events at the head, as FeeCharged for AccountDirectory, refuses its next commit for now).
+    const runners = await started(bank, balances, directory);
+    for (const runner of runners) await caughtUp(bank, runner);
+    const rows = await readView(bank, balances, (view) => view.all());
     expect(rows.map((r) => [r.owner, r.currency, r.balance.toString(), r.accounts])).toEqual([
       ['Alice', 'EUR', '0.25', 2],
       ['Bob', 'USD', '3.75', 1],
     ]);
-    const directory = views.store(accountDirectoryView);
-    expect(await directory.get({ accountId: a })).toEqual({
+    expect(await readView(bank, directory, (view) => view.get({ accountId: a }))).toEqual({
       accountId: a,
       owner: 'Alice',
       currency: 'EUR',
@@ -113,32 +122,39 @@ describe.each(stores)('the examples’ views on the $label store', (store) => {
     });
   });
 
-  it('a handler that throws undoes its whole batch: view rows and its own table', async () => {
-    const { app: bank, views } = await opened(new Bank({ env }));
+  it('a handler that throws: the event is parked, its batch leaves nothing behind, the runner stops before it', async () => {
+    const bank = track(new Bank({ env }));
+    class Failing extends CustomerBalancesProjection {
+      protected override async change(
+        accountId: string,
+        amount: Decimal,
+        view: ViewStore<CustomerBalancesRow, CustomerBalancesKey>,
+        tx: Parameters<CustomerBalancesProjection['process']>[1],
+      ): Promise<void> {
+        await super.change(accountId, amount, view, tx);
+        if (amount.equals(13)) throw new Error('unlucky amount');
+      }
+    }
+    const projection = new Failing();
     const a = await bank.open('Carol', 'GBP');
     await bank.deposit(a, '1');
-    await views.prepare(customerBalancesView, CustomerBalancesProjection.createOwnTables);
-    const [opened_, deposited] = await bank.log.select(1n, 2);
-    if (opened_ === undefined || deposited === undefined) throw new Error('the log lacks the events');
-    const stranger: LoggedEvent = {
-      ...deposited,
-      id: 3n,
-      event: { ...deposited.event, originatorId: '00000000-0000-4000-8000-000000000000' },
-    };
-    const projection = new CustomerBalancesProjection();
-    if (store.label === 'in-memory') {
-      const view = views.store(customerBalancesView);
-      await expect(projection.apply([opened_, stranger], view)).rejects.toThrow(
-        /view CustomerBalances failed on event #3 \(Bank\.Account\.Deposited\): account .* was never opened/,
-      );
-      return; // memory has no transaction to undo the batch (the library's runner gives it one)
-    }
-    await expect(views.catchUpEvents(projection, [opened_, stranger])).rejects.toThrow(
-      /view CustomerBalances failed on event #3 \(Bank\.Account\.Deposited\): account .* was never opened/,
+    const [unlucky] = await (async () => {
+      const account = await bank.accounts.get(a);
+      account.deposit(new Decimal(13), crypto.randomUUID());
+      return bank.save(account);
+    })();
+    await bank.deposit(a, '2');
+    const runner = new ProjectionRunner(bank, projection, { retryDelayMs: 1 });
+    closers.push(() => runner.stop());
+    await runner.start();
+    await expect(runner.wait(await bank.log.maxId(), { timeout: 20_000 })).rejects.toThrow(ProjectionError);
+    expect(runner.position).toBe(unlucky! - 1n);
+    const [row] = await readView(bank, projection, (view) => view.all());
+    expect([row?.owner, row?.balance.toString(), row?.accounts]).toEqual(['Carol', '1', 1]);
+    const parked = await (await bank.recorder()).parkedEvents('CustomerBalances');
+    expect(parked.map((p) => [p.notificationId, p.topic])).toEqual([[unlucky, 'Bank.Account.Deposited']]);
+    expect(parked[0]?.error).toMatch(
+      /view CustomerBalances failed on event #\d+ \(Bank\.Account\.Deposited\): unlucky amount/,
     );
-    expect(await views.store(customerBalancesView).all()).toEqual([]);
-    await views.catchUpEvents(projection, [opened_, deposited]);
-    const [row] = await views.store(customerBalancesView).all();
-    expect([row?.owner, row?.balance.equals(new Decimal(1)), row?.accounts]).toEqual(['Carol', true, 1]);
   });
 });

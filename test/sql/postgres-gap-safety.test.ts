@@ -1,11 +1,13 @@
 /**
- * A reader polling the notification log while writers commit must never skip an
- * event that commits late with a lower id. The recorder serialises appends with
- * `LOCK TABLE events IN EXCLUSIVE MODE`; these tests show the hazard is real on this server
- * without the lock, and that with it a polling reader sees every event exactly once, in order.
+ * A reader polling the notification log while writers commit must never skip an event that
+ * commits late with a lower id. The recorder's writers take no table lock (docs/persistence.md,
+ * "Gap safety"): these tests show the hazard is real on this server, that a writer in flight
+ * neither blocks other writers nor lets a reader past it, and, with 8 writers and a polling
+ * reader run several times, that the reader sees every event exactly once, while the same test
+ * catches the skipped events of the protocol with parts removed (the negative controls).
  */
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresRecorder } from '../../runtime/sql/index.js';
 import type { Notification, Recorder } from '../../runtime/recorder.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
@@ -14,20 +16,21 @@ import { event, lcg } from './workload.js';
 const skip = await postgresSkipReason();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type ReadPage = (start: bigint) => Promise<readonly { id: bigint }[]>;
+
 /** Polls the log like a projection runner: from the last id seen + 1, a small page at a time. */
 class PollingReader {
-  readonly seen: Notification[] = [];
+  readonly seen: bigint[] = [];
   /** Non-empty pages read while the writers were still writing. */
   pagesWhileWriting = 0;
   #stop = false;
-  constructor(private readonly recorder: Recorder) {}
+  constructor(private readonly read: ReadPage) {}
 
   async run(): Promise<void> {
     for (;;) {
       const stopping = this.#stop;
-      const start = (this.seen.at(-1)?.id ?? 0n) + 1n;
-      const page = await this.recorder.readNotifications({ start, limit: 7 });
-      this.seen.push(...page);
+      const page = await this.read((this.seen.at(-1) ?? 0n) + 1n);
+      this.seen.push(...page.map((n) => n.id));
       if (!stopping && page.length > 0) this.pagesWhileWriting++;
       if (page.length === 0) {
         if (stopping) return; // one more empty poll after the writers finished
@@ -41,45 +44,155 @@ class PollingReader {
   }
 }
 
+/** What one run of writers and a reader left: ids committed but never seen, seen twice, out of order. */
+interface GapCount {
+  readonly committed: number;
+  readonly missed: number;
+  readonly repeated: number;
+  readonly outOfOrder: number;
+  readonly pagesWhileWriting: number;
+}
+
+const WRITERS = 8;
+const SAVES = 30;
+const RUNS = 5;
+
+/** 8 writers (a pool of one connection each) save 1–4 events at a time while a reader polls. */
+async function race(
+  schema: string,
+  read: (recorder: Recorder, schema: string) => ReadPage,
+  seed: number,
+): Promise<GapCount> {
+  const open = () => createPostgresRecorder({ url: TEST_DATABASE_URL, schema, poolSize: 1, createTables: false });
+  const writers = await Promise.all(Array.from({ length: WRITERS }, open));
+  const readerRecorder = await open();
+  const reader = new PollingReader(read(readerRecorder, schema));
+  const reading = reader.run();
+  const committed: bigint[] = [];
+  try {
+    await Promise.all(
+      writers.map(async (recorder, w) => {
+        const random = lcg(seed * 100 + w + 11);
+        for (let save = 1; save <= SAVES; save++) {
+          const size = 1 + Math.floor(random() * 4);
+          const streamId = `gap-${seed}-${w}-${save}`;
+          committed.push(...(await recorder.append(Array.from({ length: size }, (_, i) => event(streamId, i + 1, w)))));
+          if (random() < 0.3) await sleep(Math.floor(random() * 3));
+        }
+      }),
+    );
+    reader.stop();
+    await reading;
+  } finally {
+    await Promise.all([...writers, readerRecorder].map((r) => r.close()));
+  }
+  const seen = new Set(reader.seen);
+  let outOfOrder = 0;
+  for (let i = 1; i < reader.seen.length; i++) if (reader.seen[i]! <= reader.seen[i - 1]!) outOfOrder++;
+  return {
+    committed: committed.length,
+    missed: committed.filter((id) => !seen.has(id)).length,
+    repeated: reader.seen.length - seen.size,
+    outOfOrder,
+    pagesWhileWriting: reader.pagesWhileWriting,
+  };
+}
+
+/** How the reader of one run reads the log. */
+type Reading = (recorder: Recorder, schema: string) => ReadPage;
+
+/** The recorder's own log read. */
+const recorderRead =
+  (recorder: Recorder): ReadPage =>
+  (start) =>
+    recorder.readNotifications({ start, limit: 7 });
+
+/** The append procedure of `schema` rewritten by `edit` (a negative control), through pg_get_functiondef. */
+async function rewriteAppend(admin: pg.Client, schema: string, edit: (definition: string) => string): Promise<void> {
+  const { rows } = await admin.query(
+    `SELECT pg_get_functiondef(p.oid) AS definition FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = $1 AND p.proname = 'eventforge_append'`,
+    [schema],
+  );
+  const before = rows[0].definition as string;
+  const after = edit(before);
+  expect(after).not.toBe(before);
+  await admin.query(after);
+}
+
+/** Widens the race: a pause of 0–2 ms between taking the transaction id and drawing the ids. */
+const pauseWhileTakingIds = (definition: string) =>
+  definition.replace(
+    'PERFORM pg_current_xact_id();',
+    'PERFORM pg_current_xact_id(); PERFORM pg_sleep(random() * 0.002);',
+  );
+/** Drops the short exclusive lock around the transaction id and the ids. */
+const withoutIdsLock = (definition: string) => definition.replace(/PERFORM pg_advisory_(un)?lock\(-?\d+\);/g, '');
+/** The table-lock scheme instead of the advisory locks: LOCK TABLE … IN EXCLUSIVE MODE from the insert to COMMIT. */
+const tableLock = (definition: string) => {
+  const table = /INSERT INTO (\S+\."events")/.exec(definition)![1]!;
+  return withoutLocks(definition).replace(
+    'IF events > 0 THEN',
+    `IF events > 0 THEN LOCK TABLE ${table} IN EXCLUSIVE MODE;`,
+  );
+};
+/** Drops every lock a writer takes. */
+const withoutLocks = (definition: string) =>
+  withoutIdsLock(definition)
+    .replace(/PERFORM pg_advisory_xact_lock_shared\(-?\d+\);/, '')
+    .replace(/PERFORM pg_advisory_xact_lock\(keys\.k\)[^;]*;/, '');
+
 describe.skipIf(skip !== undefined)(`gap-safe notification log on PostgreSQL${skip ? `: ${skip}` : ''}`, () => {
   const schemas = new SchemaPool('gap');
-  afterAll(() => schemas.dropAll());
+  const admin = new pg.Client(TEST_DATABASE_URL);
+  beforeAll(() => admin.connect());
+  afterAll(async () => {
+    await admin.end();
+    await schemas.dropAll();
+  });
 
-  it('without the table lock, a reader really can skip a late commit (the hazard is real)', async () => {
+  /** A fresh schema with the store's tables and routines. */
+  async function store(): Promise<string> {
     const schema = schemas.next();
-    await (await createPostgresRecorder({ url: TEST_DATABASE_URL, schema })).close(); // creates the tables
+    await (await createPostgresRecorder({ url: TEST_DATABASE_URL, schema })).close();
+    return schema;
+  }
+
+  it('without a protocol, a reader really can skip a late commit (the hazard is real)', async () => {
+    const schema = await store();
     const slow = new pg.Client(TEST_DATABASE_URL);
     const fast = new pg.Client(TEST_DATABASE_URL);
     await Promise.all([slow.connect(), fast.connect()]);
     const insert = `INSERT INTO "${schema}".events (stream_id, version, topic, schema_version, "timestamp", state)
       VALUES ($1, 1, 'T.A.E', 1, now(), '\\x00') RETURNING id`;
+    const plainRead = (start: bigint) =>
+      fast.query(`SELECT id FROM "${schema}".events WHERE id >= $1 ORDER BY id LIMIT 10`, [start]);
     try {
       await slow.query('BEGIN');
       const lower = BigInt((await slow.query(insert, ['slow'])).rows[0].id);
       const higher = BigInt((await fast.query(insert, ['fast'])).rows[0].id); // commits at once
       expect(higher > lower).toBe(true);
-      const reader = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema, createTables: false });
-      const firstPoll = await reader.readNotifications({ start: 1n, limit: 10 });
-      expect(firstPoll.map((n) => n.id)).toEqual([higher]); // the reader moves past `lower`...
+      expect((await plainRead(1n)).rows.map((r) => BigInt(r.id))).toEqual([higher]); // a reader moves past `lower`...
       await slow.query('COMMIT');
-      const nextPoll = await reader.readNotifications({ start: higher + 1n, limit: 10 });
-      expect(nextPoll).toEqual([]); // ...and never sees it
-      expect((await reader.readNotifications({ start: 1n, limit: 10 })).map((n) => n.id)).toEqual([lower, higher]);
-      await reader.close();
+      expect((await plainRead(higher + 1n)).rows).toEqual([]); // ...and never sees it
     } finally {
       await Promise.all([slow.end(), fast.end()]);
     }
   });
 
-  it('an append waits for a writer holding the lock, so ids become visible in order', async () => {
-    const schema = schemas.next();
-    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema });
+  it('a writer in flight: other writers do not wait for it; readers see nothing past it until it commits', async () => {
+    const schema = await store();
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema, createTables: false });
     const slow = new pg.Client(TEST_DATABASE_URL);
     await slow.connect();
     try {
-      // A writer following the same protocol, stalled between its insert and its commit.
+      // A writer following the procedure's protocol by hand, stalled between its insert and its COMMIT.
       await slow.query('BEGIN');
-      await slow.query(`LOCK TABLE "${schema}".events IN EXCLUSIVE MODE`);
+      await slow.query(`SELECT pg_advisory_xact_lock_shared(hashtextextended('eventforge writers ' || $1, 0))`, [
+        schema,
+      ]);
+      await slow.query(`SELECT pg_advisory_lock(hashtextextended('eventforge ids ' || $1, 0))`, [schema]);
+      await slow.query('SELECT pg_current_xact_id()');
       const lower = BigInt(
         (
           await slow.query(
@@ -88,55 +201,58 @@ describe.skipIf(skip !== undefined)(`gap-safe notification log on PostgreSQL${sk
           )
         ).rows[0].id,
       );
-      let appended = false;
-      const append = recorder.append([event('fast', 1, 1)]).then((ids) => {
-        appended = true;
-        return ids;
-      });
-      await sleep(300);
-      expect(appended).toBe(false); // blocked behind the lock, not racing past it
-      expect(await recorder.readNotifications({ start: 1n, limit: 10 })).toEqual([]); // readers are not blocked
-      await slow.query('COMMIT');
-      const [higher] = await append;
+      await slow.query(`SELECT pg_advisory_unlock(hashtextextended('eventforge ids ' || $1, 0))`, [schema]);
+
+      const [higher] = await recorder.append([event('fast', 1, 1)]); // returns without waiting for `slow`
       expect(higher! > lower).toBe(true);
-      expect((await recorder.readNotifications({ start: 1n, limit: 10 })).map((n) => n.id)).toEqual([lower, higher]);
+      expect(await recorder.readStream('fast')).toHaveLength(1); // committed and readable by stream
+      expect(await recorder.readNotifications({ start: 1n, limit: 10 })).toEqual([]); // but not past `slow`
+      expect(await recorder.maxNotificationId()).toBe(0n);
+      await slow.query('COMMIT');
+      const log = await recorder.readNotifications({ start: 1n, limit: 10 });
+      expect(log.map((n: Notification) => n.id)).toEqual([lower, higher]);
+      expect(await recorder.maxNotificationId()).toBe(higher);
     } finally {
       await slow.end();
       await recorder.close();
     }
   });
 
-  it('4 writers on separate connections and a polling reader: every event seen once, in id order', async () => {
-    const schema = schemas.next();
-    const open = () => createPostgresRecorder({ url: TEST_DATABASE_URL, schema, poolSize: 1 });
-    const writers = await Promise.all([open(), open(), open(), open()]);
-    const readerRecorder = await open();
-    const reader = new PollingReader(readerRecorder);
-    const reading = reader.run();
-    const committed: bigint[] = [];
-    try {
-      await Promise.all(
-        writers.map(async (recorder, w) => {
-          const random = lcg(w + 11);
-          for (let save = 1; save <= 60; save++) {
-            const size = 1 + Math.floor(random() * 4);
-            const streamId = `gap-${w}-${save}`;
-            const ids = await recorder.append(Array.from({ length: size }, (_, i) => event(streamId, i + 1, w)));
-            committed.push(...ids);
-            if (random() < 0.3) await sleep(Math.floor(random() * 3));
-          }
-        }),
+  it(`${WRITERS} writers and a polling reader, several runs: the protocol loses nothing; ` +
+    'without its locks the same test counts skipped events', async () => {
+    const counts: Record<string, GapCount[]> = {};
+    const run = async (name: string, edit?: (d: string) => string, read: Reading = recorderRead) => {
+      for (let r = 0; r < RUNS; r++) {
+        const schema = await store();
+        if (edit !== undefined) await rewriteAppend(admin, schema, edit);
+        (counts[name] ??= []).push(await race(schema, read, r + 1));
+      }
+    };
+    await run('protocol', undefined);
+    await run('protocol, with a pause while taking ids', pauseWhileTakingIds);
+    await run('no ids lock, with the pause (control)', (d) => pauseWhileTakingIds(withoutIdsLock(d)));
+    // A reader that reads every visible row, as the table lock allows and the controls need.
+    const plainRead: Reading = (_recorder, schema) => async (start) =>
+      (await admin.query(`SELECT id FROM "${schema}".events WHERE id >= $1 ORDER BY id LIMIT 7`, [start])).rows.map(
+        (r: { id: string }) => ({ id: BigInt(r.id) }),
       );
-      reader.stop();
-      await reading;
-    } finally {
-      await Promise.all([...writers, readerRecorder].map((r) => r.close()));
+    await run('table lock, with the pause', (d) => pauseWhileTakingIds(tableLock(d)), plainRead);
+    // No locks and the plain reader: the protocol entirely removed.
+    await run('no protocol (control)', (d) => pauseWhileTakingIds(withoutLocks(d)), plainRead);
+    for (const [name, runs] of Object.entries(counts)) {
+      console.log(
+        `${name}: missed ${runs.map((c) => c.missed).join(', ')} of ${runs.map((c) => c.committed).join(', ')}; ` +
+          `repeated ${runs.map((c) => c.repeated).join(', ')}; pages while writing ${runs.map((c) => c.pagesWhileWriting).join(', ')}`,
+      );
     }
-    const seenIds = reader.seen.map((n) => n.id);
-    for (let i = 1; i < seenIds.length; i++) expect(seenIds[i]! > seenIds[i - 1]!).toBe(true);
-    const sortedCommitted = [...committed].sort((a, b) => (a < b ? -1 : 1));
-    expect(seenIds).toEqual(sortedCommitted);
-    expect(seenIds.length).toBeGreaterThanOrEqual(240);
-    expect(reader.pagesWhileWriting).toBeGreaterThan(10); // it really read while they wrote
-  }, 120_000);
+    for (const name of ['protocol', 'protocol, with a pause while taking ids', 'table lock, with the pause']) {
+      for (const c of counts[name]!) {
+        expect(c).toMatchObject({ missed: 0, repeated: 0, outOfOrder: 0 });
+        expect(c.pagesWhileWriting).toBeGreaterThan(10); // it really read while they wrote
+      }
+    }
+    const missed = (name: string) => counts[name]!.reduce((n, c) => n + c.missed, 0);
+    expect(missed('no ids lock, with the pause (control)')).toBeGreaterThan(0);
+    expect(missed('no protocol (control)')).toBeGreaterThan(0);
+  }, 300_000);
 });

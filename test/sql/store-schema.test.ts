@@ -29,13 +29,18 @@ const ctx = { runtimeImport: 'eventforge/runtime', outToCwd: '..' };
 const temp = mkdtempSync(join(tmpdir(), 'eventforge-artifacts-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const PROVIDERS = ['sqlite', 'postgresql'] as const;
+/** PostgreSQL has one more: the append procedure and log routines of its gap-safe log. */
+const STORE_MIGRATIONS = {
+  sqlite: ['20261123000000_event_store', '20261203000000_parked_events'],
+  postgresql: ['20261123000000_event_store', '20261203000000_gap_safe_appends', '20261203000000_parked_events'],
+};
 
 describe("the store's schema, shipped with the runtime", () => {
   it('holds a Prisma schema and a Prisma Migrate folder per provider, each naming its provider', () => {
     for (const provider of PROVIDERS) {
       const migrations = storeMigrationsDir(provider);
       expect(readdirSync(join(migrations, '..')).sort()).toEqual(['migrations', 'schema.prisma']);
-      expect(readMigrations(migrations, provider).map((m) => m.name)).toEqual(['20261123000000_event_store']);
+      expect(readMigrations(migrations, provider).map((m) => m.name)).toEqual(STORE_MIGRATIONS[provider]);
       expect(readFileSync(join(migrations, 'migration_lock.toml'), 'utf8')).toContain(`provider = "${provider}"`);
       const schema = readFileSync(storeSchemaFile(provider), 'utf8');
       expect(schema).toContain(`provider = "${provider}"`);
@@ -52,7 +57,9 @@ describe("the store's schema, shipped with the runtime", () => {
       name: m.name,
       checksum: m.checksum,
     }));
-    expect(recorded).toEqual(shipped);
+    // The released database predates the later migrations: the ones it recorded are unchanged.
+    expect(recorded.length).toBeGreaterThan(0);
+    expect(recorded).toEqual(shipped.slice(0, recorded.length));
   });
 
   it('the schemas pass `prisma validate` and are formatted as `prisma format` would (offline)', () => {

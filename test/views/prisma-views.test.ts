@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeSchemaFile, postgresTarget } from '../../runtime/sql/index.js';
-import { DogTricksProjection, dogTricksView } from '../../generated/dog-school/index.js';
-import { customerBalancesView } from '../../generated/bank/index.js';
+import { DogTricksProjection } from '../../generated/dog-school/index.js';
 import { Bank, CustomerBalancesProjection } from '../../examples/bank.js';
 import { DogSchool } from '../../examples/dog-school.js';
-import { openViewTarget } from '../../examples/view-target.js';
+import { caughtUp, runView } from '../../examples/view-target.js';
 import { prismaGenerate } from '../sql/store-client.js';
 import { SchemaPool, TEST_DATABASE_URL, postgresSkipReason } from '../sql/postgres-helpers.js';
 import pg from 'pg';
@@ -49,21 +48,21 @@ interface ViewClient {
 async function project(env: Record<string, string>): Promise<void> {
   const school = new DogSchool({ env });
   const bank = new Bank({ env });
-  const schoolViews = await openViewTarget(school);
-  const bankViews = await openViewTarget(bank);
   try {
+    // One application's runner at a time: a runner whose topics skip the other's events moves
+    // its position past them in memory only, and its next commit is refused (reported to fix).
+    const balances = await runView(bank, new CustomerBalancesProjection());
+    const account = await bank.open('Dana', 'EUR');
+    await bank.deposit(account, '10.05');
+    await caughtUp(bank, balances);
+    await balances.stop();
     const fido = await school.registerDog('Fido');
     await school.addTrick(fido, 'sit');
     await school.addTrick(fido, 'stay');
-    await schoolViews.prepare(dogTricksView);
-    await schoolViews.catchUp(school, new DogTricksProjection());
-    const account = await bank.open('Dana', 'EUR');
-    await bank.deposit(account, '10.05');
-    await bankViews.prepare(customerBalancesView, CustomerBalancesProjection.createOwnTables);
-    await bankViews.catchUp(bank, new CustomerBalancesProjection());
+    const dogs = await runView(school, new DogTricksProjection());
+    await caughtUp(school, dogs);
+    await dogs.stop();
   } finally {
-    await schoolViews.close();
-    await bankViews.close();
     await school.close();
     await bank.close();
   }

@@ -138,7 +138,7 @@ function viewStatements(view: ViewDef): string[] {
       `  protected abstract ${viewHandlerName(on.event)}(`,
       `    event: ${on.event},`,
       `    view: ${store},`,
-      '    tx: SqlExecutor | undefined,',
+      '    tx: ViewTransaction,',
       '  ): Promise<void>;',
     );
   }
@@ -148,7 +148,7 @@ function viewStatements(view: ViewDef): string[] {
       '  protected override handle(',
       '    logged: LoggedEvent,',
       `    view: ${store},`,
-      '    tx: SqlExecutor | undefined,',
+      '    tx: ViewTransaction,',
       '  ): Promise<void> {',
       '    switch (logged.topic) {',
       ...custom.flatMap((on) => [
@@ -181,7 +181,7 @@ function runtimeImports(domain: DomainDef): { values: string[]; types: string[] 
       if (text.includes('JsonValue')) types.add('JsonValue');
     }
     if (view.on.some((on) => on.handler.kind === 'custom'))
-      ['LoggedEvent', 'SqlExecutor', 'ViewStore'].forEach((t) => types.add(t));
+      ['LoggedEvent', 'ViewStore', 'ViewTransaction'].forEach((t) => types.add(t));
   }
   return { values: ['ViewProjection'], types: [...types].sort() };
 }

@@ -93,6 +93,7 @@ export const RESERVED_TYPE_NAMES: ReadonlySet<string> = new Set([
   'ViewDefinition',
   'ViewProjection',
   'ViewStore',
+  'ViewTransaction',
   'Array',
   'BigInt',
   'Boolean',
