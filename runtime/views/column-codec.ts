@@ -97,6 +97,11 @@ function dateOf(raw: unknown): Date {
   return new Date(text);
 }
 
+/** One element of a list column as JSON, as the column stores it. */
+export function jsonElementOf(column: ViewColumn, value: unknown): JsonValue {
+  return jsonElement(column.type, value);
+}
+
 /** A list element as JSON: exact decimals and bigints as text, datetimes as ISO text, bytes as base64. */
 function jsonElement(type: ViewColumnType, value: unknown): JsonValue {
   switch (type) {

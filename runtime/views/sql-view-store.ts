@@ -3,7 +3,7 @@
  * projection's transaction). Statements are built once per shape and reused.
  */
 import type { SqlValue } from '../recorder.js';
-import { addNumbers, fromSql, toSql } from './column-codec.js';
+import { addNumbers, fromSql, jsonElementOf, toSql } from './column-codec.js';
 import type { SqlExecutor, ViewColumn, ViewDefinition } from './definition.js';
 import {
   ViewError,
@@ -100,15 +100,18 @@ export class SqlViewStore<Row extends object, Key extends object> implements Vie
     const entries = nonKeyEntries(this.definition, values);
     for (const [column] of entries)
       if (!column.list) throw new ViewError(`view ${this.definition.name}: column "${column.name}" is not a list`);
-    const current = await this.get(key);
-    if (current === undefined || entries.length === 0) return 0;
-    const lists = Object.fromEntries(
-      entries.map(([column, value]) => [
-        column.name,
-        [...((current as Record<string, unknown[]>)[column.name] ?? []), value],
-      ]),
-    );
-    return this.update(key, lists as Partial<Row>);
+    if (entries.length === 0) return 0;
+    // Appended in the database (one statement, no read): SQLite's json_insert at `$[#]`, PostgreSQL's jsonb `||`.
+    const params: SqlValue[] = [];
+    const sets = entries.map(([column, value]) => {
+      params.push(JSON.stringify(jsonElementOf(column, value)));
+      const element = this.#placeholder(params.length);
+      const name = quoted(column.column);
+      return this.#sql.provider === 'sqlite'
+        ? `${name} = json_insert(${name}, '$[#]', json(${element}))`
+        : `${name} = ${name} || jsonb_build_array(${element}::jsonb)`;
+    });
+    return this.#updateWhere(sets, params, key);
   }
 
   async delete(key: Key): Promise<number> {
