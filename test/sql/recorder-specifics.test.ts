@@ -169,6 +169,25 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
     await recorder.close();
   });
 
+  it("a transaction's unqualified tables are the store schema's, a mixed-case schema too", async () => {
+    const schema = `Ef_${schemas.next()}`;
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema });
+    const admin = new pg.Client(TEST_DATABASE_URL);
+    await admin.connect();
+    try {
+      await recorder.transaction(async (tx) => {
+        await tx.execute('CREATE TABLE my_view (n INTEGER)');
+        await tx.execute('INSERT INTO my_view (n) VALUES ($1)', [7]);
+      });
+      const found = await admin.query(`SELECT n FROM "${schema}".my_view`);
+      expect(found.rows).toEqual([{ n: 7 }]);
+    } finally {
+      await recorder.close();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    }
+  });
+
   it('keeps timestamps exact when the URL asks for another session time zone', async () => {
     // The pg adapter reads timestamptz text as if it were UTC; the recorder's sessions must be in UTC.
     const url = `${TEST_DATABASE_URL}?options=${encodeURIComponent('-c TimeZone=America/New_York')}`;
