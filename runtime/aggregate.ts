@@ -23,8 +23,9 @@ export interface AggregateSnapshot<TState> {
  *
  * State is an immutable object replaced by each event (so a snapshot can hold it as is).
  * Generated subclasses implement `mutate` (declarative applies plus a dispatch to abstract
- * handlers) and expose typed getters and creation factories; hand-written subclasses add
- * commands that call the generated protected trigger methods.
+ * handlers) and `mutateInPlace` (the same applies on a draft, for loads) and expose typed
+ * getters and creation factories; hand-written subclasses add commands that call the generated
+ * protected trigger methods.
  */
 export abstract class Aggregate<TState, TEvent extends DomainEvent> {
   #id: string | undefined;
@@ -45,6 +46,18 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
    * aggregate. Generated: never hand-written.
    */
   protected abstract mutate(state: TState | undefined, event: TEvent): TState;
+
+  /**
+   * Applies `event` to `state` in place where the event's apply allows it, and returns the state
+   * after it: `state` itself, changed, or for a creation event a new state. Returns undefined,
+   * having changed nothing, when the event does not apply in place (a custom handler): then
+   * `mutate` applies it. `owned` says whether `state` and its top-level lists and maps belong to
+   * the replay alone; when not, an in-place apply works on `ownState(state)` instead. Generated;
+   * this default applies nothing in place.
+   */
+  protected mutateInPlace(_state: TState | undefined, _event: TEvent, _owned: boolean): TState | undefined {
+    return undefined;
+  }
 
   /** Whether this event type ends the aggregate's life. Generated. */
   protected abstract isDiscarding(event: TEvent): boolean;
@@ -133,6 +146,12 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
    * @internal used by the repository and by `triggerEvent`.
    */
   applyEvent(event: TEvent): void {
+    this.#checkSequence(event);
+    this.#advance(event, this.mutate(this.#state, event));
+  }
+
+  /** Refuses an event that is not the next of this aggregate's stream. */
+  #checkSequence(event: TEvent): void {
     if (event.originatorVersion !== this.#version + 1) {
       throw new EventforgeError(
         `${this.aggregateName} ${event.originatorId}: event version ${event.originatorVersion} ` +
@@ -144,12 +163,42 @@ export abstract class Aggregate<TState, TEvent extends DomainEvent> {
         `${this.aggregateName} ${this.#id}: an event of stream ${event.originatorId} cannot apply here; each aggregate applies only its own stream's events`,
       );
     }
-    this.#state = this.mutate(this.#state, event);
+  }
+
+  /** Records `event` as applied, `state` being the state after it. */
+  #advance(event: TEvent, state: TState): void {
+    this.#state = state;
     this.#id = event.originatorId;
     this.#version = event.originatorVersion;
     this.#createdOn ??= event.timestamp;
     this.#modifiedOn = event.timestamp;
     if (this.isDiscarding(event)) this.#discarded = true;
+  }
+
+  /**
+   * Applies stored events in order, as `applyEvent` does one by one, but to one draft state
+   * changed in place (`mutateInPlace`) instead of a new state per event. The draft starts as a
+   * copy of the current state, made when the first event applies in place, and is never seen
+   * outside the replay until it ends; afterwards the state is as immutable as any other (commands
+   * replace it). An event that does not apply in place (a custom handler) goes through `mutate`,
+   * and the next in-place event copies its result first.
+   * @internal used by the repository.
+   */
+  replay(events: readonly TEvent[]): void {
+    let state = this.#state;
+    let owned = false;
+    for (const event of events) {
+      this.#checkSequence(event);
+      const next = this.mutateInPlace(state, event, owned);
+      if (next === undefined) {
+        state = this.mutate(state, event);
+        owned = false;
+      } else {
+        state = next;
+        owned = true;
+      }
+      this.#advance(event, state);
+    }
   }
 
   /**

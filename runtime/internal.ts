@@ -50,3 +50,13 @@ export {
 export { outOfOrder, removeFirst, valuesEqual } from './wire/apply-helpers.js';
 export { addDecimal, subtractDecimal } from './decimal.js';
 export { removeByKey, removeEntry, updateByKey, updateEntry, upsertByKey } from './wire/keyed.js';
+export {
+  pushInPlace,
+  removeByKeyInPlace,
+  removeEntryInPlace,
+  removeFirstInPlace,
+  setEntryInPlace,
+  updateByKeyInPlace,
+  updateEntryInPlace,
+  upsertByKeyInPlace,
+} from './wire/in-place.js';

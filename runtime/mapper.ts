@@ -9,6 +9,7 @@ import { DecodeError, DecryptionError, UnknownSchemaVersionError } from './error
 import type { DomainEvent } from './events.js';
 import {
   EnvelopeProblem,
+  isPlainPayload,
   openPayload,
   sealPayload,
   type PayloadContext,
@@ -53,10 +54,7 @@ export class Mapper {
       schemaVersion: descriptor.codec.version,
       timestamp: event.timestamp,
     };
-    return {
-      ...columns,
-      state: this.#seal(encoded ?? descriptor.codec.encode(event.data), { kind: 'event', ...columns }),
-    };
+    return { ...columns, state: this.#seal(encoded ?? descriptor.codec.encode(event.data), 'event', columns) };
   }
 
   /**
@@ -99,7 +97,7 @@ export class Mapper {
       schemaVersion: aggregate.state.version,
       timestamp: takenAt,
     };
-    return { ...columns, state: this.#seal(wire, { kind: 'snapshot', ...columns }) };
+    return { ...columns, state: this.#seal(wire, 'snapshot', columns) };
   }
 
   /** A stored snapshot → the aggregate snapshot, its state upcast to the current version. */
@@ -137,16 +135,21 @@ export class Mapper {
     };
   }
 
-  #seal(wire: JsonValue, context: PayloadContext): Uint8Array {
+  /** The stored bytes of `wire`; `columns` are the record's, the context encryption binds it to. */
+  #seal(wire: JsonValue, kind: PayloadContext['kind'], columns: Omit<PayloadContext, 'kind'>): Uint8Array {
     // Buffer.from is ~3× faster than TextEncoder for short strings (pooled allocation); a Buffer is a Uint8Array.
-    return sealPayload(Buffer.from(JSON.stringify(wire), 'utf8'), this.layers, context);
+    const plain = Buffer.from(JSON.stringify(wire), 'utf8');
+    // Without layers there is nothing to bind: no context object per payload.
+    if (this.layers.compression === undefined && this.layers.cipherKey === undefined) return plain;
+    return sealPayload(plain, this.layers, { kind, ...columns });
   }
 
   /** The payload's JSON; the record's columns are the context its encryption must have been bound to. */
   #open(record: StoredEvent | StoredSnapshot, kind: PayloadContext['kind']): unknown {
-    let plain: Uint8Array;
+    let plain: Uint8Array = record.state;
     try {
-      plain = openPayload(record.state, this.layers, { kind, ...record });
+      // Plain JSON needs no context: only encrypted payloads are bound to their record.
+      if (!isPlainPayload(plain, this.layers)) plain = openPayload(record.state, this.layers, { kind, ...record });
     } catch (error) {
       if (!(error instanceof EnvelopeProblem)) throw error;
       if (error.kind === 'decrypt')

@@ -22,6 +22,8 @@ const TAG_AES_256_GCM_CONTEXT = 0x03;
 const NONCE_BYTES = 12;
 const AUTH_TAG_BYTES = 16;
 const KEY_BYTES = 32;
+/** Bytes below this are layer tags (present or future); JSON text never starts with one. */
+const FIRST_TEXT_BYTE = 0x09;
 /** Shorter payloads are stored uncompressed: they do not shrink, and deflate costs ~20 µs a call. */
 export const COMPRESS_FROM_BYTES = 96;
 
@@ -88,6 +90,15 @@ export function generateCipherKey(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
 
+/**
+ * Whether `openPayload` would return the stored bytes as they are: plain JSON (no layer tag) that
+ * the layers accept. Then the caller needs no context to open them.
+ */
+export function isPlainPayload(stored: Uint8Array, layers: PayloadLayers): boolean {
+  const tag = stored[0];
+  return tag !== undefined && tag >= FIRST_TEXT_BYTE && layers.refuseUnbound !== true;
+}
+
 /** Wraps plain payload bytes in the configured layers, binding the encryption to `context`. */
 export function sealPayload(plain: Uint8Array, layers: PayloadLayers, context: PayloadContext): Uint8Array {
   let bytes = plain;
@@ -128,7 +139,7 @@ export function openPayload(stored: Uint8Array, layers: PayloadLayers, context: 
       } catch (error) {
         throw new EnvelopeProblem('corrupt', `the compressed payload is damaged (${(error as Error).message})`);
       }
-    } else if (tag !== undefined && tag < 0x09) {
+    } else if (tag !== undefined && tag < FIRST_TEXT_BYTE) {
       throw new EnvelopeProblem('corrupt', `unknown payload layer tag ${tag}: written by a newer eventforge?`);
     } else {
       return bytes;
@@ -151,7 +162,7 @@ export function resealPayload(
   const encryption = encryptionOf(stored);
   if (encryption === 'none') {
     const tag = stored[0];
-    if (tag !== undefined && tag !== TAG_DEFLATE && tag < 0x09) {
+    if (tag !== undefined && tag !== TAG_DEFLATE && tag < FIRST_TEXT_BYTE) {
       throw new EnvelopeProblem('corrupt', `unknown payload layer tag ${tag}: written by a newer eventforge?`);
     }
     return encrypt(stored, cipherKey, context);

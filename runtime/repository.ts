@@ -70,12 +70,14 @@ export class Repository<A extends AnyAggregate> {
     }
     // Absent bounds are left out, not set to undefined (exactOptionalPropertyTypes in users' builds).
     const range = { ...(after === undefined ? {} : { after }), ...(version === undefined ? {} : { upTo: version }) };
-    const events = await recorder.readStream(id, range);
-    for (const record of events) {
-      const { aggregate: type, event } = mapper.toDomainEvent(record);
+    const records = await recorder.readStream(id, range);
+    const events: EventOf<A>[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const { aggregate: type, event } = mapper.toDomainEvent(records[i]!);
       if (type.topic !== topic) throw new AggregateNotFoundError(name, id, version);
-      aggregate.applyEvent(event as EventOf<A>);
+      events[i] = event as EventOf<A>;
     }
+    aggregate.replay(events);
     if (aggregate.version === 0 || aggregate.isDiscarded) throw new AggregateNotFoundError(name, id, version);
     return aggregate;
   }

@@ -11,3 +11,6 @@ const ASSETS = [
   'docs/errors.md',
 ];
 for (const path of ASSETS) cpSync(join(root, path), join(root, 'dist', path), { recursive: true });
+// The language's JSON Schema also at the package root: the short path editors' modelines name
+// (`node_modules/eventforge/domain.schema.json`).
+cpSync(join(root, 'generator/validate/domain.schema.json'), join(root, 'domain.schema.json'));

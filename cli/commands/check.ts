@@ -3,6 +3,7 @@ import { jsonReport } from '../../generator/report/json.js';
 import { resolve } from 'node:path';
 import { EXIT, stringFlag, type CliCommand, type CliIo } from '../command.js';
 import { projectConfig } from '../config/project-config.js';
+import { cachedDiagnostics, checkKey, recordDiagnostics } from '../files/check-cache.js';
 import { readRevision } from '../files/read-revision.js';
 import { displayPath, readNamedModules, readSources } from '../files/read-sources.js';
 import { countOf, elapsed, plural, printDiagnostics } from '../print.js';
@@ -11,12 +12,21 @@ export const checkCommand: CliCommand = {
   name: 'check',
   summary: 'validate schemas and print every problem (writes nothing)',
   usage:
-    'eventforge check [paths...] [--against <file|folder|git revision>] [--json] [--config FILE]   ' +
-    "(default: the config file's schemas, else schemas/)",
-  options: { against: { type: 'string' }, json: { type: 'boolean', default: false }, config: { type: 'string' } },
+    'eventforge check [paths...] [--against <file|folder|git revision>] [--json] [--no-cache] [--config FILE]   ' +
+    "(default: the config file's schemas, else schemas/; an unchanged re-run is answered from node_modules/.cache)",
+  options: {
+    against: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'no-cache': { type: 'boolean', default: false },
+    config: { type: 'string' },
+  },
   run: async (args, io) => {
     const against = stringFlag(args, 'against');
-    const options = { ...(against === undefined ? {} : { against }), json: args.values['json'] === true };
+    const options = {
+      ...(against === undefined ? {} : { against }),
+      json: args.values['json'] === true,
+      cache: args.values['no-cache'] !== true,
+    };
     if (args.positionals.length > 0) return runCheck(args.positionals, io, options);
     const config = await projectConfig(io.cwd, stringFlag(args, 'config'));
     return runCheck(config.schemas, io, options);
@@ -26,7 +36,7 @@ export const checkCommand: CliCommand = {
 async function runCheck(
   paths: readonly string[],
   io: CliIo,
-  options: { against?: string; json: boolean },
+  options: { against?: string; json: boolean; cache: boolean },
 ): Promise<number> {
   const start = performance.now();
   const sources = await readSources(io.cwd, paths);
@@ -36,17 +46,25 @@ async function runCheck(
     );
     return EXIT.failed;
   }
-  // Checking needs no emitter: compileWith(…, []) keeps them unloaded.
-  const { compileWith } = await import('../../generator/pipeline.js');
-  const { withAgainst } = await import('../../generator/against/index.js');
-  const result = compileWith({ sources, modules: await readNamedModules(io.cwd, sources), skipEmit: true }, []);
-  const currentPaths = sources.map((s) => s.path);
-  const diagnostics = withAgainst(
-    result,
-    options.against,
-    (target) => readRevision(target, currentPaths, io.cwd),
-    (s) => compileWith({ sources: s, skipEmit: true }, []),
-  );
+  const modules = await readNamedModules(io.cwd, sources);
+  // --against reads another revision, which the key does not cover: such runs are never cached.
+  const cache = options.cache && options.against === undefined ? { cwd: io.cwd, paths, sources, modules } : undefined;
+  const key = cache === undefined ? undefined : await checkKey(cache);
+  let diagnostics = cache === undefined || key === undefined ? undefined : await cachedDiagnostics(cache, key);
+  if (diagnostics === undefined) {
+    // Checking needs no emitter: compileWith(…, []) keeps them unloaded.
+    const { compileWith } = await import('../../generator/pipeline.js');
+    const { withAgainst } = await import('../../generator/against/index.js');
+    const result = compileWith({ sources, modules, skipEmit: true }, []);
+    const currentPaths = sources.map((s) => s.path);
+    diagnostics = withAgainst(
+      result,
+      options.against,
+      (target) => readRevision(target, currentPaths, io.cwd),
+      (s) => compileWith({ sources: s, skipEmit: true }, []),
+    );
+    if (cache !== undefined && key !== undefined) await recordDiagnostics(cache, key, diagnostics);
+  }
   if (options.json) {
     io.out(jsonReport(diagnostics, sources.length));
     return countOf(diagnostics).errors > 0 ? EXIT.failed : EXIT.ok;

@@ -4,7 +4,8 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { namedModulePath, type SchemaSource } from '../../generator/load/source-doc.js';
+import { namedModulePath } from '../../generator/load/module-path.js';
+import type { SchemaSource } from '../../generator/load/source-doc.js';
 
 export const SCHEMA_SUFFIX = '.domain.yaml';
 

@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { PACKAGE_JSON } from '../files/package-root.js';
 import { scaffoldFiles } from './templates.js';
 
-/** The SQLite driver packages the scaffold's default store needs, when eventforge leaves them to the project (peer dependencies). */
+/** The SQLite driver packages the scaffold's default store needs (optional peer dependencies of eventforge). */
 const SQLITE_PACKAGES = ['better-sqlite3', '@prisma/adapter-better-sqlite3'];
 /** What the scaffold builds and tests with, at the versions eventforge itself is built and tested with. */
 const DEV_PACKAGES = ['typescript', '@types/node', 'vitest'];

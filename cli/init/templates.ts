@@ -90,7 +90,7 @@ dist/
 *.sqlite-shm
 `;
 
-const SCHEMA = `# yaml-language-server: $schema=../node_modules/eventforge/dist/generator/validate/domain.schema.json
+const SCHEMA = `# yaml-language-server: $schema=../node_modules/eventforge/domain.schema.json
 domain: Todos
 description: To-do lists. Replace it with your domain; \`npm run generate\` after each change.
 aggregates:

@@ -5,8 +5,12 @@ import {
   addDecimal,
   checkPayload,
   outOfOrder,
+  pushInPlace,
   removeEntry,
+  removeEntryInPlace,
   removeFirst,
+  removeFirstInPlace,
+  setEntryInPlace,
   subtractDecimal,
 } from 'eventforge/runtime/internal';
 import type { Mutable } from 'eventforge/runtime/internal';
@@ -479,6 +483,86 @@ export abstract class AccountBase extends Aggregate<AccountState, AccountEvent> 
     }
   }
 
+  protected override mutateInPlace(
+    state: AccountState | undefined,
+    event: AccountEvent,
+    owned: boolean,
+  ): AccountState | undefined {
+    switch (event.type) {
+      case 'Opened':
+        return this.draftOf(this.mutate(state, event));
+    }
+    if (state === undefined) return undefined;
+    switch (event.type) {
+      case 'AddressChanged': {
+        const draft: Mutable<AccountState> = owned ? state : this.draftOf(state);
+        draft.address = event.data.address;
+        return draft;
+      }
+      case 'Closed': {
+        const draft: Mutable<AccountState> = owned ? state : this.draftOf(state);
+        draft.status = 'closed';
+        return draft;
+      }
+      case 'Deposited': {
+        const draft: Mutable<AccountState> = owned ? state : this.draftOf(state);
+        draft.balance = addDecimal(draft.balance, event.data.amount);
+        draft.transactionCount = draft.transactionCount + 1;
+        return draft;
+      }
+      case 'FeeCharged': {
+        const draft: Mutable<AccountState> = owned ? state : this.draftOf(state);
+        draft.balance = subtractDecimal(draft.balance, event.data.amount);
+        return draft;
+      }
+      case 'Frozen': {
+        const draft: Mutable<AccountState> = owned ? state : this.draftOf(state);
+        draft.status = 'frozen';
+        return draft;
+      }
+      case 'InterestApplied': {
+        const draft: Mutable<AccountState> = owned ? state : this.draftOf(state);
+        draft.balance = addDecimal(draft.balance, event.data.amount);
+        return draft;
+      }
+      case 'LimitRemoved': {
+        const draft: Mutable<AccountState> = owned ? state : this.draftOf(state);
+        removeEntryInPlace(draft.limits, event.data.name);
+        return draft;
+      }
+      case 'LimitSet': {
+        const draft: Mutable<AccountState> = owned ? state : this.draftOf(state);
+        setEntryInPlace(draft.limits, event.data.name, event.data.value);
+        return draft;
+      }
+      case 'StatementAttached': {
+        return state;
+      }
+      case 'Tagged': {
+        const draft: Mutable<AccountState> = owned ? state : this.draftOf(state);
+        pushInPlace(draft.tags, event.data.tag);
+        return draft;
+      }
+      case 'Untagged': {
+        const draft: Mutable<AccountState> = owned ? state : this.draftOf(state);
+        removeFirstInPlace(draft.tags, event.data.tag);
+        return draft;
+      }
+      case 'TransferReceived':
+      case 'TransferSent':
+      case 'Withdrawn':
+        return undefined;
+    }
+  }
+
+  /**
+   * A copy of `state` that `mutateInPlace` may change: its own object, and its own lists and maps where
+   * events change them in place.
+   */
+  protected draftOf(state: AccountState): AccountState {
+    return { ...state, tags: [...state.tags], limits: { ...state.limits } };
+  }
+
   protected override isDiscarding(event: AccountEvent): boolean {
     return event.type === 'Closed';
   }
@@ -600,6 +684,39 @@ export abstract class TransferBase extends Aggregate<TransferState, TransferEven
         };
       }
     }
+  }
+
+  protected override mutateInPlace(
+    state: TransferState | undefined,
+    event: TransferEvent,
+    owned: boolean,
+  ): TransferState | undefined {
+    switch (event.type) {
+      case 'Requested':
+        return this.draftOf(this.mutate(state, event));
+    }
+    if (state === undefined) return undefined;
+    switch (event.type) {
+      case 'Completed': {
+        const draft: Mutable<TransferState> = owned ? state : this.draftOf(state);
+        draft.status = 'completed';
+        return draft;
+      }
+      case 'Failed': {
+        const draft: Mutable<TransferState> = owned ? state : this.draftOf(state);
+        draft.failureReason = event.data.reason;
+        draft.status = 'failed';
+        return draft;
+      }
+    }
+  }
+
+  /**
+   * A copy of `state` that `mutateInPlace` may change: its own object, and its own lists and maps where
+   * events change them in place.
+   */
+  protected draftOf(state: TransferState): TransferState {
+    return { ...state };
   }
 
   protected override isDiscarding(_event: TransferEvent): boolean {

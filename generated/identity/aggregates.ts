@@ -122,6 +122,38 @@ export abstract class UserBase extends Aggregate<UserState, UserEvent> {
     }
   }
 
+  protected override mutateInPlace(
+    state: UserState | undefined,
+    event: UserEvent,
+    owned: boolean,
+  ): UserState | undefined {
+    switch (event.type) {
+      case 'Registered':
+        return this.draftOf(this.mutate(state, event));
+    }
+    if (state === undefined) return undefined;
+    switch (event.type) {
+      case 'EmailChanged': {
+        const draft: Mutable<UserState> = owned ? state : this.draftOf(state);
+        draft.email = event.data.email;
+        return draft;
+      }
+      case 'FirstNameChanged': {
+        const draft: Mutable<UserState> = owned ? state : this.draftOf(state);
+        draft.firstName = event.data.firstName;
+        return draft;
+      }
+    }
+  }
+
+  /**
+   * A copy of `state` that `mutateInPlace` may change: its own object, and its own lists and maps where
+   * events change them in place.
+   */
+  protected draftOf(state: UserState): UserState {
+    return { ...state };
+  }
+
   protected override isDiscarding(_event: UserEvent): boolean {
     return false;
   }

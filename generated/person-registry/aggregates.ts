@@ -2,6 +2,7 @@
 import { Aggregate, newAggregateId } from 'eventforge/runtime';
 import type { AggregateDescriptor } from 'eventforge/runtime';
 import { checkPayload, outOfOrder } from 'eventforge/runtime/internal';
+import type { Mutable } from 'eventforge/runtime/internal';
 import { personDescriptor } from './descriptors.js';
 import { createdCodec, maritalStatusChangedCodec, movedCodec } from './transcoders.js';
 import type {
@@ -116,6 +117,38 @@ export abstract class PersonBase extends Aggregate<PersonState, PersonEvent> {
         };
       }
     }
+  }
+
+  protected override mutateInPlace(
+    state: PersonState | undefined,
+    event: PersonEvent,
+    owned: boolean,
+  ): PersonState | undefined {
+    switch (event.type) {
+      case 'Created':
+        return this.draftOf(this.mutate(state, event));
+    }
+    if (state === undefined) return undefined;
+    switch (event.type) {
+      case 'MaritalStatusChanged': {
+        const draft: Mutable<PersonState> = owned ? state : this.draftOf(state);
+        draft.status = event.data.status;
+        return draft;
+      }
+      case 'Moved': {
+        const draft: Mutable<PersonState> = owned ? state : this.draftOf(state);
+        draft.address = event.data.address;
+        return draft;
+      }
+    }
+  }
+
+  /**
+   * A copy of `state` that `mutateInPlace` may change: its own object, and its own lists and maps where
+   * events change them in place.
+   */
+  protected draftOf(state: PersonState): PersonState {
+    return { ...state };
   }
 
   protected override isDiscarding(_event: PersonEvent): boolean {

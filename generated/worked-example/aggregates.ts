@@ -2,6 +2,7 @@
 import { Aggregate, newAggregateId } from 'eventforge/runtime';
 import type { AggregateDescriptor } from 'eventforge/runtime';
 import { checkPayload, outOfOrder } from 'eventforge/runtime/internal';
+import type { Mutable } from 'eventforge/runtime/internal';
 import { exampleDescriptor } from './descriptors.js';
 import { createdCodec, fooChangedCodec } from './transcoders.js';
 import type {
@@ -92,6 +93,36 @@ export abstract class ExampleBase extends Aggregate<ExampleState, ExampleEvent> 
         };
       }
     }
+  }
+
+  protected override mutateInPlace(
+    state: ExampleState | undefined,
+    event: ExampleEvent,
+    owned: boolean,
+  ): ExampleState | undefined {
+    switch (event.type) {
+      case 'Created':
+        return this.draftOf(this.mutate(state, event));
+    }
+    if (state === undefined) return undefined;
+    switch (event.type) {
+      case 'Discarded': {
+        return state;
+      }
+      case 'FooChanged': {
+        const draft: Mutable<ExampleState> = owned ? state : this.draftOf(state);
+        draft.foo = event.data.foo;
+        return draft;
+      }
+    }
+  }
+
+  /**
+   * A copy of `state` that `mutateInPlace` may change: its own object, and its own lists and maps where
+   * events change them in place.
+   */
+  protected draftOf(state: ExampleState): ExampleState {
+    return { ...state };
   }
 
   protected override isDiscarding(event: ExampleEvent): boolean {

@@ -2,7 +2,6 @@
  * A schema file parsed with positions: the YAML Document (every node keeps its range) plus
  * the LineCounter that turns offsets into line:col. Later stages point diagnostics at nodes.
  */
-import { posix } from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Diagnostic, Position } from '../diagnostics.js';
@@ -14,13 +13,7 @@ export interface SchemaSource {
   readonly text: string;
 }
 
-/**
- * Path of a module a schema names (`upcasters: ./bank.upcasters.ts`, relative to the schema's
- * folder), in the form schema paths are given: `schemas/bank.upcasters.ts`.
- */
-export function namedModulePath(schemaPath: string, specifier: string): string {
-  return posix.normalize(posix.join(posix.dirname(schemaPath), specifier));
-}
+export { namedModulePath } from './module-path.js';
 
 export interface SourceRange {
   readonly start: Position;

@@ -36,6 +36,7 @@ export function quoteIdentifier(name: string): string {
 export const ROWS_PER_INSERT = 1000;
 
 const EVENT_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", state';
+const SNAPSHOT_COLUMNS = 'stream_id, version, topic, schema_version, "timestamp", state';
 
 /**
  * One multi-row insert of every event. On a taken (stream_id, version), `fail` makes the statement
@@ -94,10 +95,18 @@ export function takenPositions(d: Dialect, events: readonly StoredEvent[]): SqlQ
   return st.query(`SELECT stream_id, version FROM ${d.events} WHERE (stream_id, version) IN (VALUES ${pairs})`);
 }
 
-/** A stream's events, filtered and ordered as `readStream` is asked. */
-export function selectStream(d: Dialect, streamId: string, o: ReadStreamOptions = {}): SqlQuery {
+/**
+ * A stream's events, filtered and ordered as `readStream` is asked; `columns` narrows the select
+ * for the direct reads, which know the stream id and need no notification id.
+ */
+export function selectStream(
+  d: Dialect,
+  streamId: string,
+  o: ReadStreamOptions = {},
+  columns = EVENT_COLUMNS,
+): SqlQuery {
   const st = new Statement(d.numbered);
-  let sql = `SELECT ${EVENT_COLUMNS} FROM ${d.events} WHERE stream_id = ${st.param(streamId, 'string')}`;
+  let sql = `SELECT ${columns} FROM ${d.events} WHERE stream_id = ${st.param(streamId, 'string')}`;
   if (o.after !== undefined) sql += ` AND version > ${st.param(o.after, 'int')}`;
   if (o.upTo !== undefined) sql += ` AND version <= ${st.param(o.upTo, 'int')}`;
   sql += o.descending === true ? ' ORDER BY version DESC' : ' ORDER BY version ASC';
@@ -151,12 +160,15 @@ export function insertSnapshot(d: Dialect, s: StoredSnapshot): SqlQuery {
   );
 }
 
-/** The stream's latest snapshot, at or below `upTo` when given. */
-export function selectLatestSnapshot(d: Dialect, streamId: string, upTo?: number): SqlQuery {
+/** The stream's latest snapshot, at or below `upTo` when given; `columns` as in `selectStream`. */
+export function selectLatestSnapshot(
+  d: Dialect,
+  streamId: string,
+  upTo?: number,
+  columns = SNAPSHOT_COLUMNS,
+): SqlQuery {
   const st = new Statement(d.numbered);
-  let sql =
-    `SELECT stream_id, version, topic, schema_version, "timestamp", state FROM ${d.snapshots} ` +
-    `WHERE stream_id = ${st.param(streamId, 'string')}`;
+  let sql = `SELECT ${columns} FROM ${d.snapshots} ` + `WHERE stream_id = ${st.param(streamId, 'string')}`;
   if (upTo !== undefined) sql += ` AND version <= ${st.param(upTo, 'int')}`;
   return st.query(sql + ' ORDER BY version DESC LIMIT 1');
 }
@@ -181,6 +193,30 @@ function toDate(value: unknown): Date {
   if (typeof value === 'bigint') return new Date(Number(value));
   if (value instanceof Date) return value;
   throw new TypeError(`expected a timestamp, got ${typeof value}`);
+}
+
+/**
+ * A row of the direct loads' columns `version, topic, schema_version, timestamp, state`, the
+ * timestamp as epoch milliseconds (or text another writer stored), the state as the driver's bytes.
+ */
+export type LoadRow = [
+  version: number,
+  topic: string,
+  schemaVersion: number,
+  timestamp: number | string,
+  state: Buffer,
+];
+
+/** A load row of the stream `streamId` as a stored event or snapshot (the two have the same fields). */
+export function loadedRecord(streamId: string, row: LoadRow): StoredEvent {
+  return {
+    streamId,
+    version: row[0],
+    topic: row[1],
+    schemaVersion: row[2],
+    timestamp: new Date(row[3]),
+    state: row[4],
+  };
 }
 
 /** A row of `EVENT_COLUMNS` as a notification. */

@@ -4,12 +4,12 @@
  * directly: the same layer PrismaClient executes on, without its per-query planning (see
  * docs/persistence.md, "Why the adapter and not $queryRaw").
  */
-import type { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { EventforgeError } from '../errors.js';
 import { storeFailure } from './store-failures.js';
 
 /** The adapter's connection: `SqlDriverAdapter` of `@prisma/driver-adapter-utils`. */
-export type SqlAdapter = Awaited<ReturnType<PrismaBetterSqlite3['connect']>>;
+export type SqlAdapter = SqlDriverAdapter;
 /** Something statements run on: the adapter or one of its transactions. */
 export type SqlQueryable = Pick<SqlAdapter, 'queryRaw' | 'executeRaw'>;
 /** A transaction opened by the adapter (`BEGIN` sent; `COMMIT`/`ROLLBACK` are ours to send). */

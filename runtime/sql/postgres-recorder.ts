@@ -4,8 +4,6 @@
  * A save is one call of the store's append procedure; log reads deliver only events that no
  * writer still in flight can precede (postgres-log.ts; docs/persistence.md, "Gap safety").
  */
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, StoreUnavailableError } from '../errors.js';
 import type {
@@ -27,9 +25,13 @@ import {
   type Migration,
   type MigrationReport,
 } from './migrations.js';
+import type pg from 'pg';
 import * as q from './dialect.js';
+import { loadPg, loadPostgresAdapter } from './drivers.js';
 import { explainAdapterError, type SqlAdapter } from './driver-adapter.js';
 import * as log from './postgres-log.js';
+import { PostgresStreamReads } from './postgres-stream-reads.js';
+import { storeFailure } from './store-failures.js';
 import { trackingRefusal } from '../tracking-refusal.js';
 
 /** Options of {@link createPostgresRecorder}. */
@@ -62,7 +64,7 @@ const MIGRATION_LOCK_KEY = 72707369;
 /** Connection settings for `pg`, split from a Prisma-style URL. */
 export interface PostgresTarget {
   /** For `pg` and `PrismaPg`: the URL without `schema`, and the session options (UTC). */
-  readonly config: pg.PoolConfig;
+  readonly config: { readonly connectionString: string; readonly options: string };
   /** The schema holding the tables. */
   readonly schema: string;
 }
@@ -111,6 +113,7 @@ export function postgresTarget(url: string, schemaOverride?: string): PostgresTa
  */
 export async function createPostgresRecorder(options: PostgresRecorderOptions): Promise<Recorder> {
   const target = postgresTarget(options.url, options.schema);
+  const { PrismaPg } = await loadPostgresAdapter();
   if (options.createTables !== false) {
     await migratePostgres(target, readMigrations(storeMigrationsDir('postgresql'), 'postgresql'));
   }
@@ -131,7 +134,9 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
       },
     },
   );
-  return withArgumentChecks(new PostgresRecorder(await factory.connect(), target.schema));
+  const adapter = await factory.connect();
+  // The adapter's own pool (its documented underlyingDriver()) serves the direct loads too.
+  return withArgumentChecks(new PostgresRecorder(adapter, adapter.underlyingDriver(), target.schema));
 }
 
 /** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
@@ -140,6 +145,7 @@ export async function migratePostgres(
   migrations: readonly Migration[],
   options: ApplyOptions = {},
 ): Promise<MigrationReport> {
+  const pg = await loadPg();
   const client = new pg.Client(target.config);
   try {
     await client.connect();
@@ -191,9 +197,11 @@ class PostgresRecorder implements Recorder {
   readonly #where: string;
   readonly #gate: ClosingGate;
   readonly #schema: string;
+  readonly #reads: PostgresStreamReads;
 
   constructor(
     private readonly adapter: SqlAdapter,
+    pool: pg.Pool,
     schema: string,
   ) {
     this.#schema = schema;
@@ -207,6 +215,7 @@ class PostgresRecorder implements Recorder {
       tracking: `${s}."tracking"`,
       timestamp: (date) => date.toISOString(),
     };
+    this.#reads = new PostgresStreamReads(pool, this.#d);
   }
 
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
@@ -222,8 +231,11 @@ class PostgresRecorder implements Recorder {
     });
   }
 
-  async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
-    return (await this.#query(q.selectStream(this.#d, streamId, options))).map(q.toStoredEvent);
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    return this.#load(
+      () => this.#reads.readStream(streamId, options),
+      async () => (await this.#rows(q.selectStream(this.#d, streamId, options))).map(q.toStoredEvent),
+    );
   }
 
   readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
@@ -262,9 +274,14 @@ class PostgresRecorder implements Recorder {
     });
   }
 
-  async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
-    const row = (await this.#query(q.selectLatestSnapshot(this.#d, streamId, upTo)))[0];
-    return row === undefined ? undefined : q.toSnapshot(row);
+  latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
+    return this.#load(
+      () => this.#reads.latestSnapshot(streamId, upTo),
+      async () => {
+        const row = (await this.#rows(q.selectLatestSnapshot(this.#d, streamId, upTo)))[0];
+        return row === undefined ? undefined : q.toSnapshot(row);
+      },
+    );
   }
 
   /**
@@ -273,6 +290,23 @@ class PostgresRecorder implements Recorder {
    */
   close(): Promise<void> {
     return this.#gate.close(() => this.adapter.dispose());
+  }
+
+  /**
+   * A load through the direct statements, as an in-flight operation. Should it fail for another
+   * reason than a lost database or a full disk, the adapter reads instead: it gives the same
+   * rows, or fails with the error the recorder explains (e.g. missing tables and how to create them).
+   */
+  #load<T>(direct: () => Promise<T>, throughAdapter: () => Promise<T>): Promise<T> {
+    return this.#gate.run(async () => {
+      try {
+        return await direct();
+      } catch (error) {
+        const failure = storeFailure(error, this.#where);
+        if (failure !== undefined) throw failure;
+        return throughAdapter();
+      }
+    });
   }
 
   /** One statement as an in-flight operation. */

@@ -8,12 +8,11 @@
  * loads with the new bytes exactly as it did with the old ones. Rows already bound under the
  * current key are left alone, so a second run changes nothing.
  */
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { resolve } from 'node:path';
 import type { StoreConfig } from '../config.js';
 import { ConfigurationError, EventforgeError } from '../errors.js';
 import { checkCipherKey, EnvelopeProblem, resealPayload, type PayloadContext } from '../payload-envelope.js';
+import { loadBetterSqlite3, loadPg } from './drivers.js';
 import { sharedMutex } from './mutex.js';
 import { postgresTarget, redactUrl } from './postgres-recorder.js';
 import { sqlitePath } from './sqlite-recorder.js';
@@ -92,7 +91,7 @@ export async function reencryptStore(store: StoreConfig, options: ReencryptOptio
       'the in-memory store lives only as long as its process and holds no older records; nothing to re-encrypt',
     );
   }
-  const rows = store.kind === 'sqlite' ? sqliteRows(store.filename) : await postgresRows(store.url);
+  const rows = store.kind === 'sqlite' ? await sqliteRows(store.filename) : await postgresRows(store.url);
   const refused: RefusedRecord[] = [];
   try {
     const reseal = (row: Row): Uint8Array | 'current' | 'refused' => {
@@ -192,9 +191,10 @@ function updateRow(table: Table, param: (n: number) => string): string {
     : `UPDATE ${table} SET state = ${param(1)} WHERE stream_id = ${param(2)} AND version = ${param(3)} AND state = ${param(4)}`;
 }
 
-function sqliteRows(filename: string): PayloadRows {
+async function sqliteRows(filename: string): Promise<PayloadRows> {
   const path = sqlitePath(filename);
-  let db: Database.Database;
+  const Database = await loadBetterSqlite3();
+  let db: InstanceType<typeof Database>;
   try {
     db = new Database(path, { fileMustExist: true, timeout: 5000 });
   } catch (error) {
@@ -230,6 +230,7 @@ function sqliteKey(part: string | number): string | number | bigint {
 
 async function postgresRows(url: string): Promise<PayloadRows> {
   const target = postgresTarget(url);
+  const pg = await loadPg();
   const client = new pg.Client({ ...target.config });
   try {
     await client.connect();

@@ -3,7 +3,6 @@
  * WAL mode (readers never wait for the writer), a busy timeout for other processes, and a
  * per-file lock for connections of this process (better-sqlite3 would block the thread instead).
  */
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ClosingGate } from '../closing-gate.js';
@@ -31,7 +30,10 @@ import {
 import { Mutex, sharedMutex } from './mutex.js';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
+import { loadBetterSqlite3, loadSqliteAdapter } from './drivers.js';
 import { adapterErrorKind, explainAdapterError, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
+import { SqliteStreamReads } from './sqlite-stream-reads.js';
+import { storeFailure } from './store-failures.js';
 
 /** Options of {@link createSqliteRecorder}. */
 export interface SqliteRecorderOptions {
@@ -83,12 +85,12 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
   const path = sqlitePath(options.filename);
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const factory = new PrismaBetterSqlite3(
-    { url: path, timeout: options.busyTimeoutMs ?? 5000 },
-    { timestampFormat: 'unixepoch-ms' },
-  );
+  const { PrismaBetterSqlite3 } = await loadSqliteAdapter();
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const factory = new PrismaBetterSqlite3({ url: path, timeout: busyTimeoutMs }, { timestampFormat: 'unixepoch-ms' });
   const adapter = await factory.connect();
   const lock = inMemory ? new Mutex() : sharedMutex(resolve(path));
+  let reads: SqliteStreamReads | undefined;
   try {
     await lock.run(async () => {
       // WAL persists in the file; synchronous=FULL keeps every committed event through a power cut.
@@ -97,11 +99,12 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
       if (options.createTables !== false)
         await migrateSqlite(adapter, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
     });
+    if (!inMemory) reads = new SqliteStreamReads(await loadBetterSqlite3(), path, busyTimeoutMs, dialect);
   } catch (error) {
     await adapter.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
   }
-  return withArgumentChecks(new SqliteRecorder(adapter, lock, path));
+  return withArgumentChecks(new SqliteRecorder(adapter, lock, path, reads));
 }
 
 /** Ends a failed transaction; SQLite may have ended it already (e.g. on a full disk), which is fine. */
@@ -154,6 +157,7 @@ export async function migrateSqliteFile(
 ): Promise<MigrationReport> {
   const path = sqlitePath(filename);
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const { PrismaBetterSqlite3 } = await loadSqliteAdapter();
   const adapter = await new PrismaBetterSqlite3({ url: path }).connect();
   try {
     return await sharedMutex(resolve(path)).run(async () => {
@@ -174,6 +178,8 @@ class SqliteRecorder implements Recorder {
     private readonly lock: Mutex,
     /** The file, for error messages. */
     private readonly where: string,
+    /** Stream, snapshot and log reads on their own connection; absent for a database in memory. */
+    private readonly reads: SqliteStreamReads | undefined,
   ) {
     this.#gate = new ClosingGate(`the SQLite recorder ${where}`);
   }
@@ -220,14 +226,20 @@ class SqliteRecorder implements Recorder {
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
-    return this.#locked(async () =>
-      (await this.adapter.queryRaw(q.selectStream(dialect, streamId, options))).rows.map(q.toStoredEvent),
+    return this.#locked(() =>
+      this.#read(
+        (reads) => reads.readStream(streamId, options),
+        async () => (await this.adapter.queryRaw(q.selectStream(dialect, streamId, options))).rows.map(q.toStoredEvent),
+      ),
     );
   }
 
   readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
-    return this.#locked(async () =>
-      (await this.adapter.queryRaw(q.selectNotifications(dialect, options))).rows.map(q.toNotification),
+    return this.#locked(() =>
+      this.#read(
+        (reads) => reads.readNotifications(options),
+        async () => (await this.adapter.queryRaw(q.selectNotifications(dialect, options))).rows.map(q.toNotification),
+      ),
     );
   }
 
@@ -257,15 +269,40 @@ class SqliteRecorder implements Recorder {
   }
 
   latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
-    return this.#locked(async () => {
-      const row = (await this.adapter.queryRaw(q.selectLatestSnapshot(dialect, streamId, upTo))).rows[0];
-      return row === undefined ? undefined : q.toSnapshot(row);
-    });
+    return this.#locked(() =>
+      this.#read(
+        (reads) => reads.latestSnapshot(streamId, upTo),
+        async () => {
+          const row = (await this.adapter.queryRaw(q.selectLatestSnapshot(dialect, streamId, upTo))).rows[0];
+          return row === undefined ? undefined : q.toSnapshot(row);
+        },
+      ),
+    );
   }
 
   /** Refuses new work, lets the queued and running operations finish, then closes the file. */
   close(): Promise<void> {
-    return this.#gate.close(() => this.lock.run(() => this.adapter.dispose()));
+    return this.#gate.close(() =>
+      this.lock.run(async () => {
+        this.reads?.close();
+        await this.adapter.dispose();
+      }),
+    );
+  }
+
+  /**
+   * A read on the direct connection. Should it fail for any other reason than a full disk or a
+   * lost database, the adapter reads instead: it gives the same rows, or fails with the error the
+   * recorder explains (e.g. missing tables and how to create them).
+   */
+  async #read<T>(direct: (reads: SqliteStreamReads) => T, throughAdapter: () => Promise<T>): Promise<T> {
+    if (this.reads === undefined) return throughAdapter();
+    try {
+      return direct(this.reads);
+    } catch (error) {
+      if (storeFailure(error, `SQLite ${this.where}`) !== undefined) throw error;
+      return throughAdapter();
+    }
   }
 
   #locked<T>(work: () => Promise<T>): Promise<T> {

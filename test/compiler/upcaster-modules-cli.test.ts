@@ -145,7 +145,7 @@ describe('bin/eventforge.js check loads ts-morph only for a schema that names an
     try {
       const { stdout, stderr } = await promisify(execFile)(
         process.execPath,
-        ['--require', hook, join(repo, 'bin', 'eventforge.js'), 'check', schema],
+        ['--require', hook, join(repo, 'bin', 'eventforge.js'), 'check', schema, '--no-cache'],
         { cwd: repo },
       );
       result = { code: 0, stdout, stderr };

@@ -53,6 +53,7 @@ describe('npm pack', () => {
       'LICENSE',
       'package.json',
       'dist/runtime/index.d.ts.map',
+      'domain.schema.json',
       'dist/generator/validate/domain.schema.json',
       'dist/generator/validate/shape-validator.js',
       'dist/docs/errors.md',
@@ -74,7 +75,7 @@ describe('npm pack', () => {
         (path.endsWith('.ts') && !path.endsWith('.d.ts')) ||
         /(^|\/)(test|tests|bench|fixtures|examples|schemas|generated|editors|scripts|node_modules)\//.test(path) ||
         /\.test\.|\.tsbuildinfo$|^tsconfig|^vitest\.config|^biome\.json$|^package-lock\.json$|^\.|\/\./.test(path) ||
-        !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(path),
+        !/^(dist\/|README\.md$|LICENSE$|package\.json$|domain\.schema\.json$)/.test(path),
     );
     expect(unwanted).toEqual([]);
   });

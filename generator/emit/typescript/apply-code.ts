@@ -14,13 +14,13 @@ import { literal } from './type-text.js';
 
 export type { ApplyNeeds } from './apply-operands.js';
 
-function stateField(aggregate: AggregateDef, name: string): FieldDef {
+export function stateField(aggregate: AggregateDef, name: string): FieldDef {
   const field = aggregate.state.fields.find((f) => f.name === name);
   if (field === undefined) throw new InternalError(`apply of ${aggregate.name} targets unknown state field ${name}`);
   return field;
 }
 
-function elementType(type: TypeRef): TypeRef {
+export function elementType(type: TypeRef): TypeRef {
   if (type.kind !== 'list') throw new InternalError('push/remove on a state field that is not a list');
   return type.element;
 }

@@ -16,6 +16,8 @@ export interface ApplyNeeds extends LiteralNeeds {
   subtractDecimal: boolean;
   /** Runtime helpers of keyed operations (`upsertByKey`, `updateEntry`, …). */
   keyed: Set<string>;
+  /** Runtime helpers of in-place applies (`pushInPlace`, …). */
+  inPlace: Set<string>;
 }
 
 /** `event.data.<field>`, or the constant as a literal of the target type. */

@@ -22,6 +22,7 @@ import {
 import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
 import type { ApplyNeeds } from './apply-code.js';
 import { writeMutate } from './apply-code.js';
+import { mutateInPlaceParameters, writeDraftOf, writeMutateInPlace } from './in-place-apply-code.js';
 import { hasAbstractHandlers } from './domain-facts.js';
 import { fieldDocs } from './field-docs.js';
 import type { CodeWriter } from './code-writer.js';
@@ -194,6 +195,28 @@ function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: File
       statements: (w) => writeMutate(w, aggregate, scope, needs),
     },
     {
+      name: 'mutateInPlace',
+      scope: 'protected',
+      hasOverrideKeyword: true,
+      parameters: [
+        { name: mutateInPlaceParameters(aggregate).state, type: `${state} | undefined` },
+        { name: 'event', type: union },
+        { name: mutateInPlaceParameters(aggregate).owned, type: 'boolean' },
+      ],
+      returnType: `${state} | undefined`,
+      statements: (w) => writeMutateInPlace(w, aggregate, scope, needs),
+    },
+    {
+      name: 'draftOf',
+      scope: 'protected',
+      docs: docs(
+        'A copy of `state` that `mutateInPlace` may change: its own object, and its own lists and maps where events change them in place.',
+      ),
+      parameters: [{ name: 'state', type: state }],
+      returnType: state,
+      statements: (w) => writeDraftOf(w, aggregate, needs),
+    },
+    {
       name: 'isDiscarding',
       scope: 'protected',
       hasOverrideKeyword: true,
@@ -276,6 +299,7 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     addDecimal: false,
     subtractDecimal: false,
     keyed: new Set(),
+    inPlace: new Set(),
     checkPayload: false,
     types: new Set(),
     codecs: new Set(),
@@ -303,7 +327,7 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
     if (needs.decodeBase64) helperValues.push('decodeBase64');
     if (needs.addDecimal) helperValues.push('addDecimal');
     if (needs.subtractDecimal) helperValues.push('subtractDecimal');
-    helperValues.push(...[...needs.keyed].sort());
+    helperValues.push(...[...needs.keyed].sort(), ...[...needs.inPlace].sort());
     return [
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: ctx.runtimeImport, namedImports: runtimeValues },
       {

@@ -16,18 +16,46 @@ export function keyedOpExpr(
   scope: DomainScope,
   needs: ApplyNeeds,
 ): string {
+  return keyedOp(op, field, current, scope, needs, false);
+}
+
+/**
+ * The statement changing the draft's list or map `field` in place as `keyedOpExpr` would
+ * replace it (runtime/wire/in-place.ts); `target` is the draft's field, e.g. `draft.items`.
+ */
+export function keyedOpInPlace(
+  op: KeyedOpDef,
+  field: FieldDef,
+  target: string,
+  scope: DomainScope,
+  needs: ApplyNeeds,
+): string {
+  return `${keyedOp(op, field, target, scope, needs, true)};`;
+}
+
+/** A call of the immutable helper (an expression of the new value) or of its in-place twin. */
+function keyedOp(
+  op: KeyedOpDef,
+  field: FieldDef,
+  current: string,
+  scope: DomainScope,
+  needs: ApplyNeeds,
+  inPlace: boolean,
+): string {
   const inList = field.type.kind === 'list';
   const element = elementOf(field.type);
   const use = (helper: string): string => {
-    needs.keyed.add(helper);
-    return helper;
+    if (inPlace) needs.inPlace.add(`${helper}InPlace`);
+    else needs.keyed.add(helper);
+    return inPlace ? `${helper}InPlace` : helper;
   };
   const keyOf = `(element) => element.${op.key.elementField ?? ''}`;
   const key = `event.data.${op.key.eventField ?? ''}`;
   switch (op.kind) {
     case 'upsert': {
       const value = sourceExpr(op.source, element, scope, needs);
-      return inList ? `${use('upsertByKey')}(${current}, ${keyOf}, ${value})` : `{ ...${current}, [${key}]: ${value} }`;
+      if (inList) return `${use('upsertByKey')}(${current}, ${keyOf}, ${value})`;
+      return inPlace ? `${use('setEntry')}(${current}, ${key}, ${value})` : `{ ...${current}, [${key}]: ${value} }`;
     }
     case 'removeAt':
       return inList

@@ -1,0 +1,99 @@
+/**
+ * The SQLite recorder's reads of streams, snapshots and log pages (`readStream`,
+ * `latestSnapshot`, `readNotifications`) as prepared better-sqlite3 statements on a read-only
+ * connection of their own, beside the driver adapter's. The adapter
+ * prepares every statement again, reads all seven columns and turns each epoch-ms timestamp into
+ * ISO text that the recorder parses back; here a statement is prepared once per shape, selects
+ * only what a load needs (the caller knows the stream id), returns BLOBs as the Buffers the driver
+ * made and timestamps straight as Dates.
+ *
+ * A separate connection rather than the adapter's: the adapter does not expose its database
+ * handle. It reads what is committed, as the adapter's connection does outside a transaction; the
+ * recorder runs both under the same per-file lock, so no append of this process is half done
+ * while it reads. A database in memory has no second connection: there the adapter reads.
+ */
+import type Database from 'better-sqlite3';
+import type {
+  Notification,
+  ReadNotificationsOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  StoredSnapshot,
+} from '../recorder.js';
+import * as q from './dialect.js';
+
+/** The columns of a load, in this order: the row's `[version, topic, schemaVersion, timestamp, state]`. */
+const LOAD_COLUMNS = 'version, topic, schema_version, "timestamp", state';
+
+/** A log row (every column), its integers as bigints: ids may exceed 2^53. */
+type LogRow = [
+  id: bigint,
+  streamId: string,
+  version: bigint,
+  topic: string,
+  schemaVersion: bigint,
+  timestamp: bigint | string,
+  state: Buffer,
+];
+/** Statements kept per connection; topic filters of many lengths could make more shapes than that. */
+const MAX_PREPARED = 200;
+
+export class SqliteStreamReads {
+  readonly #db: Database.Database;
+  /** Prepared statements by SQL text: a few shapes (the read options present), each prepared once. */
+  readonly #prepared = new Map<string, Database.Statement>();
+
+  /** Opens the second connection; the file and its tables exist already. */
+  constructor(
+    openDatabase: typeof Database,
+    path: string,
+    busyTimeoutMs: number,
+    private readonly dialect: q.Dialect,
+  ) {
+    this.#db = new openDatabase(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+  }
+
+  readStream(streamId: string, options?: ReadStreamOptions): StoredEvent[] {
+    const rows = this.#all<q.LoadRow>(q.selectStream(this.dialect, streamId, options, LOAD_COLUMNS), false);
+    const events: StoredEvent[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) events[i] = q.loadedRecord(streamId, rows[i]!);
+    return events;
+  }
+
+  latestSnapshot(streamId: string, upTo?: number): StoredSnapshot | undefined {
+    const row = this.#all<q.LoadRow>(q.selectLatestSnapshot(this.dialect, streamId, upTo, LOAD_COLUMNS), false)[0];
+    return row === undefined ? undefined : q.loadedRecord(streamId, row);
+  }
+
+  readNotifications(options: ReadNotificationsOptions): Notification[] {
+    const rows = this.#all<LogRow>(q.selectNotifications(this.dialect, options), true);
+    const notifications: Notification[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      notifications[i] = {
+        id: row[0],
+        streamId: row[1],
+        version: Number(row[2]),
+        topic: row[3],
+        schemaVersion: Number(row[4]),
+        timestamp: new Date(typeof row[5] === 'bigint' ? Number(row[5]) : row[5]),
+        state: row[6],
+      };
+    }
+    return notifications;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  /** The rows as arrays; `bigints`: integers as bigints rather than numbers. */
+  #all<Row>(query: q.SqlQueryArg, bigints: boolean): Row[] {
+    let statement = this.#prepared.get(query.sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(query.sql).raw(true).safeIntegers(bigints);
+      if (this.#prepared.size < MAX_PREPARED) this.#prepared.set(query.sql, statement);
+    }
+    return statement.all(...query.args) as Row[];
+  }
+}

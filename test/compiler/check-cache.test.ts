@@ -1,0 +1,86 @@
+/**
+ * `eventforge check`'s result cache: an unchanged re-run is answered from
+ * node_modules/.cache/eventforge without compiling (so without loading the TypeScript compiler
+ * for an upcasters module), and any change to a schema or a named module is checked afresh.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+
+const repo = join(import.meta.dirname, '..', '..');
+let dir: string;
+let modulePath: string;
+
+async function check(...args: string[]): Promise<{ code: number; out: string[] }> {
+  const out: string[] = [];
+  const code = await main(['check', ...args], { cwd: dir, out: (l) => out.push(l), err: (l) => out.push(l) });
+  return { code, out };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'eventforge-check-cache-'));
+  mkdirSync(join(dir, 'schemas'));
+  copyFileSync(join(repo, 'schemas', 'bank.domain.yaml'), join(dir, 'schemas', 'bank.domain.yaml'));
+  modulePath = join(dir, 'schemas', 'bank.upcasters.ts');
+  copyFileSync(join(repo, 'schemas', 'bank.upcasters.ts'), modulePath);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('eventforge check, run again', () => {
+  it('records its result under node_modules/.cache/eventforge and gives the same on an unchanged re-run', async () => {
+    const first = await check('schemas');
+    expect(first.code).toBe(0);
+    expect(readdirSync(join(dir, 'node_modules', '.cache', 'eventforge'))).toEqual([
+      expect.stringMatching(/^check-[0-9a-f]{16}\.json$/),
+    ]);
+    const again = await check('schemas');
+    expect(again.code).toBe(0);
+    expect(again.out.at(-1)).toMatch(/^eventforge check: 1 domain, 0 errors, 0 warnings/);
+  });
+
+  it('checks a changed upcasters module or schema afresh, and a restored one passes again', async () => {
+    expect((await check('schemas')).code).toBe(0);
+    const module = readFileSync(modulePath, 'utf8');
+    writeFileSync(
+      modulePath,
+      module.replace('export function depositTransactionId(', 'export function depositTransactionID('),
+    );
+    const broken = await check('schemas');
+    expect(broken.code).toBe(1);
+    expect(broken.out.join('\n')).toContain(
+      'error EF330: event Account.Deposited v2→v3: upcaster "depositTransactionId"',
+    );
+    writeFileSync(modulePath, module);
+    expect((await check('schemas')).code).toBe(0);
+    const schemaPath = join(dir, 'schemas', 'bank.domain.yaml');
+    writeFileSync(schemaPath, readFileSync(schemaPath, 'utf8').replace(/^domain: Bank$/m, 'domain: bank'));
+    expect((await check('schemas')).code).toBe(1);
+  });
+
+  it('as a process, a cached re-run does not load the TypeScript compiler; --no-cache does', async () => {
+    const hook = join(dir, 'loaded-hook.cjs');
+    const report = join(dir, 'loaded.txt');
+    writeFileSync(
+      hook,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, ` +
+        `String(Object.keys(require.cache).some((p) => /[\\\\/]node_modules[\\\\/](ts-morph|@ts-morph|typescript)[\\\\/]/.test(p)))));\n`,
+    );
+    const loadsTypeScript = async (...args: string[]): Promise<boolean> => {
+      await promisify(execFile)(
+        process.execPath,
+        ['--require', hook, join(repo, 'bin', 'eventforge.js'), 'check', ...args],
+        {
+          cwd: dir,
+        },
+      );
+      return readFileSync(report, 'utf8') === 'true';
+    };
+    expect(await loadsTypeScript('schemas')).toBe(true);
+    expect(await loadsTypeScript('schemas')).toBe(false);
+    expect(await loadsTypeScript('schemas', '--no-cache')).toBe(true);
+  }, 60_000);
+});
