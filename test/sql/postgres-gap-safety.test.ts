@@ -218,6 +218,37 @@ describe.skipIf(skip !== undefined)(`gap-safe notification log on PostgreSQL${sk
     }
   });
 
+  it('a save cancelled inside the ids section leaves no lock behind on its connection', async () => {
+    const schema = await store();
+    // Make the ids section long enough to be cancelled in (this schema's procedure only).
+    await rewriteAppend(admin, schema, (d) =>
+      d.replace('PERFORM pg_current_xact_id();', 'PERFORM pg_current_xact_id(); PERFORM pg_sleep(2);'),
+    );
+    const client = new pg.Client(TEST_DATABASE_URL);
+    await client.connect();
+    try {
+      await client.query('SET statement_timeout = 200');
+      const call = `CALL "${schema}".eventforge_append(ARRAY['s'], ARRAY[1], ARRAY['T.A.E'], ARRAY[1],
+        ARRAY[now()], ARRAY['\\x00'::bytea], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`;
+      await expect(client.query(call)).rejects.toThrow(/statement timeout/);
+      // The same session (not closed, unlike a pooled connection after an error) holds no lock.
+      const held = await client.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`,
+      );
+      expect(held.rows[0].n).toBe(0);
+    } finally {
+      await client.end();
+    }
+    // Other writers are not stuck behind it.
+    await rewriteAppend(admin, schema, (d) => d.replace('PERFORM pg_sleep(2);', ''));
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema, createTables: false });
+    try {
+      expect(await recorder.append([event('after', 1, 0)])).toHaveLength(1);
+    } finally {
+      await recorder.close();
+    }
+  });
+
   it(`${WRITERS} writers and a polling reader, several runs: the protocol loses nothing; ` +
     'without its locks the same test counts skipped events', async () => {
     const counts: Record<string, GapCount[]> = {};
