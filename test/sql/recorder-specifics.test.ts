@@ -206,6 +206,39 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
     await recorder.close();
   });
 
+  it('a save notifies channel eventforge_log with the schema name once committed; a tracking-only save does not', async () => {
+    const schema = schemas.next();
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema });
+    const listener = new pg.Client(TEST_DATABASE_URL);
+    await listener.connect();
+    const seen: bigint[] = [];
+    let heard = () => {};
+    listener.on('notification', (n) => {
+      if (n.channel !== 'eventforge_log' || n.payload !== schema) return; // other schemas' saves
+      // Notified after the commit: the log already holds the save.
+      void recorder.maxNotificationId().then((id) => {
+        seen.push(id);
+        heard();
+      });
+    });
+    try {
+      await listener.query('LISTEN eventforge_log');
+      const once = () => new Promise<void>((resolve) => (heard = resolve));
+      let next = once();
+      const [id] = await recorder.append([event('s', 1, 0)]);
+      await next;
+      expect(seen).toEqual([id]);
+      await recorder.append([], { tracking: { application: 'A', upstream: 'U', notificationId: 1n } });
+      next = once();
+      const [second] = await recorder.append([event('s', 2, 0)]);
+      await next;
+      expect(seen).toEqual([id, second]); // nothing for the tracking-only save
+    } finally {
+      await listener.end();
+      await recorder.close();
+    }
+  });
+
   it('on a database without the later store migrations, saves and log reads say to run `eventforge migrate`', async () => {
     const schema = schemas.next();
     const [first] = readMigrations(storeMigrationsDir('postgresql'), 'postgresql');
