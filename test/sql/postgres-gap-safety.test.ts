@@ -207,10 +207,14 @@ describe.skipIf(skip !== undefined)(`gap-safe notification log on PostgreSQL${sk
       expect(higher! > lower).toBe(true);
       expect(await recorder.readStream('fast')).toHaveLength(1); // committed and readable by stream
       expect(await recorder.readNotifications({ start: 1n, limit: 10 })).toEqual([]); // but not past `slow`
+      // The same through the read routine's widest arguments.
+      const widest = { start: 1n, stop: 2n ** 63n - 1n, topics: ['T.A.E'], limit: Number.MAX_SAFE_INTEGER };
+      expect(await recorder.readNotifications(widest)).toEqual([]);
       expect(await recorder.maxNotificationId()).toBe(0n);
       await slow.query('COMMIT');
       const log = await recorder.readNotifications({ start: 1n, limit: 10 });
       expect(log.map((n: Notification) => n.id)).toEqual([lower, higher]);
+      expect((await recorder.readNotifications(widest)).map((n) => n.id)).toEqual([lower]);
       expect(await recorder.maxNotificationId()).toBe(higher);
     } finally {
       await slow.end();
