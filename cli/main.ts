@@ -15,6 +15,7 @@ import { generateCommand } from './commands/generate.js';
 import { initCommand } from './commands/init.js';
 import { lspCommand } from './commands/lsp.js';
 import { migrateCommand } from './commands/migrate.js';
+import { projectionsCommand } from './commands/projections.js';
 import { reencryptCommand } from './commands/reencrypt.js';
 import { PACKAGE_JSON } from './files/package-root.js';
 // The command files import only what their table row needs; the rest (the pipeline and its
@@ -32,6 +33,7 @@ export const commands: readonly CliCommand[] = [
   explainCommand,
   migrateCommand,
   reencryptCommand,
+  projectionsCommand,
   lspCommand,
 ];
 

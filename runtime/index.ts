@@ -28,7 +28,10 @@ export {
   DecryptionError,
   EventforgeError,
   IntegrityError,
+  ProjectionError,
   RecorderArgumentError,
+  StoppedError,
+  TimeoutError,
   StorageFullError,
   StoreUnavailableError,
   UnknownSchemaVersionError,
@@ -39,12 +42,17 @@ export {
 export type {
   AppendOptions,
   Notification,
+  ParkedEvent,
+  ParkedEventKey,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
+  RecorderTransaction,
+  SqlValue,
   StoredEvent,
   StoredSnapshot,
   Tracking,
+  TransactionOptions,
 } from './recorder.js';
 export { MemoryRecorder, createMemoryRecorder, type MemoryRecorderOptions } from './memory-recorder.js';
 export { withArgumentChecks } from './checked-recorder.js';
@@ -64,3 +72,13 @@ export { Application, type ApplicationConfig, type ApplicationOptions } from './
 export { Repository, type AnyAggregate, type GetOptions } from './repository.js';
 export { NotificationLog, type LoggedEvent, type SelectOptions } from './notification-log.js';
 export { newAggregateId } from './ids.js';
+export { Subscription, type LogBatch, type SubscribeOptions } from './subscription.js';
+export type { LogSignal, LogSignalOptions } from './log-signal.js';
+export {
+  PROJECTION_UPSTREAM,
+  ProjectionRunner,
+  type Projection,
+  type ProjectionRunnerOptions,
+  type ProjectionState,
+  type WaitOptions,
+} from './projection.js';

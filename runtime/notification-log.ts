@@ -1,5 +1,7 @@
 import type { DomainEvent } from './events.js';
+import type { Notification } from './recorder.js';
 import type { StoreAccess } from './repository.js';
+import { Subscription, type SubscribeOptions } from './subscription.js';
 
 /** A domain event read from the application's log, with its position. */
 export interface LoggedEvent {
@@ -47,15 +49,49 @@ export class NotificationLog {
         ...(options.topics === undefined ? {} : { topics: options.topics }),
       }),
     );
+    return this.#decode(notifications, false);
+  }
+
+  /** Decoded now, or (`lazily`) each payload when its `event.data` is first read. */
+  #decode(notifications: readonly Notification[], lazily: boolean): LoggedEvent[] {
+    const mapper = this.#store.mapper;
     return notifications.map((n) => {
-      const { aggregate, event } = this.#store.mapper.toDomainEvent(n);
+      const { aggregate, event } = lazily ? mapper.toDomainEventLazily(n) : mapper.toDomainEvent(n);
       return { id: n.id, topic: n.topic, aggregate: aggregate.name, event };
     });
+  }
+
+  /** A page for a subscription: payloads decoded on first use of `event.data`. */
+  async #readLazily(start: bigint, limit: number, topics: readonly string[] | undefined): Promise<LoggedEvent[]> {
+    const notifications = await this.#store.use((recorder) =>
+      recorder.readNotifications({ start, limit, ...(topics === undefined ? {} : { topics }) }),
+    );
+    return this.#decode(notifications, true);
   }
 
   /** The id of the last event in the log; 0n when it is empty. */
   async maxId(): Promise<bigint> {
     return this.#store.use((recorder) => recorder.maxNotificationId());
+  }
+
+  /**
+   * The log after `after` (all of it by default) as an async iterator of events that, at the
+   * head, waits for new events instead of ending; `return()` (leaving a `for await`) or the
+   * AbortSignal ends it. Never skips or repeats an event. Each payload is decoded when its
+   * `event.data` is first read (a `DecodeError` is thrown there), so readers of the envelope
+   * alone (type, stream, version) pay nothing for payloads.
+   * @example for await (const { id, event } of app.log.subscribe({ after: 0n })) { … }
+   */
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    return new Subscription(
+      {
+        read: (start, limit, topics) => this.#readLazily(start, limit, topics),
+        maxId: () => this.maxId(),
+        signal: (pollIntervalMs) =>
+          this.#store.use((recorder) => recorder.logSignal(pollIntervalMs === undefined ? {} : { pollIntervalMs })),
+      },
+      options,
+    );
   }
 
   /** Every event from `start` on, read in pages of `pageSize`. */

@@ -10,11 +10,14 @@ import { ConfigurationError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
+  ParkedEvent,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
   StoredEvent,
+  RecorderTransaction,
   StoredSnapshot,
+  TransactionOptions,
 } from '../recorder.js';
 import { withArgumentChecks } from '../checked-recorder.js';
 import { insertTrackingOnce } from './conflicts.js';
@@ -31,6 +34,9 @@ import { Mutex, sharedMutex } from './mutex.js';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
 import { loadBetterSqlite3, loadSqliteAdapter } from './drivers.js';
+import { announceAppend, type LogSignal, type LogSignalOptions } from '../log-signal.js';
+import { sqliteLogSignal } from './log-signals.js';
+import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 import { adapterErrorKind, explainAdapterError, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
 import { SqliteStreamReads } from './sqlite-stream-reads.js';
 import { storeFailure } from './store-failures.js';
@@ -66,6 +72,7 @@ const dialect: q.Dialect = {
   events: '"events"',
   snapshots: '"snapshots"',
   tracking: '"tracking"',
+  parked: '"parked_events"',
   timestamp: (date) => date.getTime(),
 };
 
@@ -99,12 +106,28 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
       if (options.createTables !== false)
         await migrateSqlite(adapter, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
     });
-    if (!inMemory) reads = new SqliteStreamReads(await loadBetterSqlite3(), path, busyTimeoutMs, dialect);
+    if (!inMemory) reads = openReads(await loadBetterSqlite3(), path, busyTimeoutMs);
   } catch (error) {
     await adapter.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
   }
-  return withArgumentChecks(new SqliteRecorder(adapter, lock, path, reads));
+  return withArgumentChecks(new SqliteRecorder(adapter, lock, path, inMemory ? path : resolve(path), reads));
+}
+
+/**
+ * The direct reads' connection, or undefined when it cannot be opened (the adapter then reads:
+ * slower, but the recorder works wherever the adapter's connection does).
+ */
+function openReads(
+  openDatabase: ConstructorParameters<typeof SqliteStreamReads>[0],
+  path: string,
+  busyTimeoutMs: number,
+): SqliteStreamReads | undefined {
+  try {
+    return new SqliteStreamReads(openDatabase, path, busyTimeoutMs, dialect);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Ends a failed transaction; SQLite may have ended it already (e.g. on a full disk), which is fine. */
@@ -178,6 +201,8 @@ class SqliteRecorder implements Recorder {
     private readonly lock: Mutex,
     /** The file, for error messages. */
     private readonly where: string,
+    /** The file's absolute path: what this process's log signals of the file listen on. */
+    private readonly file: string,
     /** Stream, snapshot and log reads on their own connection; absent for a database in memory. */
     private readonly reads: SqliteStreamReads | undefined,
   ) {
@@ -190,8 +215,12 @@ class SqliteRecorder implements Recorder {
     return this.#locked(async () => {
       try {
         // One statement is atomic on its own: a taken (stream, version) fails all of it.
-        if (tracking === undefined && events.length <= q.ROWS_PER_INSERT) return await this.#insert(events);
-        return await this.#appendInTransaction(events, tracking);
+        const ids =
+          tracking === undefined && events.length <= q.ROWS_PER_INSERT
+            ? await this.#insert(events)
+            : await this.#appendInTransaction(events, tracking);
+        if (ids.length > 0) announceAppend(this.file);
+        return ids;
       } catch (error) {
         if (adapterErrorKind(error) !== 'UniqueConstraintViolation') throw error;
         // Read after the rollback, so the refused append's own rows do not count.
@@ -260,6 +289,35 @@ class SqliteRecorder implements Recorder {
       async () =>
         (await this.adapter.queryRaw(q.selectTracking(dialect, application, upstream, notificationId))).rows.length > 0,
     );
+  }
+
+  /** `BEGIN IMMEDIATE`, the work, the tracking and parked events, `COMMIT`; see {@link Recorder.transaction}. */
+  async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const committed: (() => void)[] = [];
+    const result = await this.#locked(async () => {
+      const a = this.adapter;
+      await a.executeScript('BEGIN IMMEDIATE');
+      try {
+        const value = await work(sqlTransaction(a, 'sqlite', committed));
+        await recordTransactionOptions(a, dialect, options, false);
+        await a.executeScript('COMMIT');
+        return value;
+      } catch (error) {
+        await rollback(a);
+        throw error;
+      }
+    });
+    for (const fn of committed) fn();
+    return result;
+  }
+
+  /** Woken by this process's appends at once, by other processes' within `pollIntervalMs` (50 ms). */
+  logSignal(options: LogSignalOptions = {}): Promise<LogSignal> {
+    return this.#gate.run(() => sqliteLogSignal(this.file, options.pollIntervalMs ?? 50));
+  }
+
+  parkedEvents(projection?: string): Promise<ParkedEvent[]> {
+    return this.#locked(() => readParked(this.adapter, dialect, projection));
   }
 
   saveSnapshot(snapshot: StoredSnapshot): Promise<void> {

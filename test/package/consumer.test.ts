@@ -2,8 +2,8 @@
  * eventforge as a user gets it: packed, `eventforge init`, installed into a fresh project with the
  * SQLite drivers the scaffold lists (not PostgreSQL's), then the project's own tools: the installed
  * `eventforge generate` and `migrate`, the project's `tsc` under three strict settings with
- * skipLibCheck off, plain `node` on SQLite, on PostgreSQL once its drivers are installed (and a
- * clear refusal before), the project's vitest test, and a CommonJS `require`.
+ * skipLibCheck off, plain `node` on SQLite and `npm start`, on PostgreSQL once its drivers are
+ * installed (and a clear refusal before), the project's vitest test, and a CommonJS `require`.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,6 +137,12 @@ describe('a project made with eventforge init, eventforge installed from the pac
     expect(result.stdout).toBe(
       `{"name":"Groceries","items":["milk","bread"]}\nstored in ${join(project, 'eventforge.sqlite')}\n`,
     );
+  });
+
+  it('npm start (generate, tsc, node) runs it, as init promises', async () => {
+    const result = await inProject('npm', ['start']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('{"name":"Groceries","items":["milk","bread"]}\n');
   });
 
   it('its vitest test passes', async () => {
