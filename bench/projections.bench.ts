@@ -8,7 +8,7 @@
  *   raw vs runner (batches of 1,000), alternating, 3 passes each, medians → events/s and ratio;
  * - P2 latency: at the head, `app.save` of one event → `runner.wait(id)` resolved, 200 times →
  *   p50 / p99 (PostgreSQL woken by LISTEN/NOTIFY; SQLite by the in-process signal of the same
- *   process);
+ *   process); on PostgreSQL beside a raw projection woken by the same NOTIFY on a bare connection;
  * - P3 latency across processes on SQLite: the save in another process (bench/projections/writer.ts),
  *   the runner woken by its data_version poll (every 50 ms) → p50 / p99, to hold against 50 ms + 2 ms.
  */
@@ -231,6 +231,75 @@ async function latency(url: string): Promise<number[]> {
   return samples;
 }
 
+/**
+ * The raw counterpart of P2 on PostgreSQL: a bare pg connection LISTENs on the log's channel
+ * and, per notification, reads what is new and upserts it with the tracking update in one
+ * transaction; the same `app.save` writes. Save → raw view updated, per sample.
+ */
+async function rawLatencyPostgres(url: string, schema: string): Promise<number[]> {
+  const app = new DogSchool({ env: { DATABASE_URL: url } });
+  const dogId = await app.registerDog('RawLatency');
+  const listener = new pg.Client(TEST_DATABASE_URL);
+  const worker = new pg.Client(TEST_DATABASE_URL);
+  await Promise.all([listener.connect(), worker.connect()]);
+  await worker.query(`SET search_path TO "${schema}"`);
+  let position = String((await worker.query('SELECT COALESCE(MAX(id), 0) AS max FROM events')).rows[0].max);
+  await worker.query("INSERT INTO tracking (application, upstream, notification_id) VALUES ('RawLatency', 'log', $1)", [
+    position,
+  ]);
+  let reached: { id: bigint; resolve: () => void } | undefined;
+  let draining = Promise.resolve();
+  const drain = async () => {
+    for (;;) {
+      const { rows } = await worker.query({
+        text: 'SELECT id, stream_id, topic FROM events WHERE id > $1 ORDER BY id LIMIT $2',
+        values: [position, BATCH],
+        rowMode: 'array',
+      });
+      if (rows.length === 0) break;
+      const counts = new Map<string, number>();
+      for (const [, dog, topic] of rows as [string, string, string][]) {
+        if (topic === TRICK) counts.set(dog, (counts.get(dog) ?? 0) + 1);
+      }
+      const last = (rows[rows.length - 1] as [string])[0];
+      await worker.query('BEGIN');
+      if (counts.size > 0) {
+        const { sql, params } = upsert(counts, true);
+        await worker.query(sql, params);
+      }
+      await worker.query(
+        "UPDATE tracking SET notification_id = $1 WHERE application = 'RawLatency' AND upstream = 'log'",
+        [last],
+      );
+      await worker.query('COMMIT');
+      position = last;
+    }
+    if (reached !== undefined && BigInt(position) >= reached.id) reached.resolve();
+  };
+  listener.on('notification', (message) => {
+    if (message.payload === schema) draining = draining.then(drain);
+  });
+  await listener.query('LISTEN eventforge_log');
+  const samples: number[] = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const dog = await app.dogs.get(dogId);
+    dog.addTrick(`raw ${i}`);
+    const started = performance.now();
+    // Not reachable until the save returns its id.
+    const done = new Promise<void>((resolve) => (reached = { id: 2n ** 63n, resolve }));
+    const [id] = await app.save(dog);
+    reached = { id: id!, resolve: reached!.resolve };
+    if (BigInt(position) >= id!) reached.resolve();
+    await done;
+    samples.push(performance.now() - started);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await draining;
+  await Promise.all([listener.end(), worker.end()]);
+  await app.close();
+  return samples;
+}
+
 /** Saves in another process, woken here by the SQLite file's change counter only. */
 async function crossProcessLatency(url: string): Promise<number[]> {
   const app = new DogSchool({ env: { DATABASE_URL: url } });
@@ -309,6 +378,17 @@ export default async function projectionsBench(report: BenchReport): Promise<voi
         p99Ms: Number(percentile(samples, 0.99).toFixed(2)),
         wakeUp: db.name === 'postgresql' ? 'LISTEN/NOTIFY' : 'in-process signal',
       });
+      if (db.name === 'postgresql') {
+        const raw = await rawLatencyPostgres(db.url, db.url.split('schema=')[1]!);
+        report.add({
+          workload: 'P2 write→view latency, raw LISTEN projection',
+          database: db.name,
+          samples: raw.length,
+          p50Ms: Number(percentile(raw, 0.5).toFixed(2)),
+          p99Ms: Number(percentile(raw, 0.99).toFixed(2)),
+          runnerP50Ratio: Number((percentile(samples, 0.5) / percentile(raw, 0.5)).toFixed(2)),
+        });
+      }
       if (db.name === 'sqlite') {
         const remote = await crossProcessLatency(db.url);
         report.add({

@@ -167,9 +167,9 @@ class Check {
 
   tracking(path: string, value: object): void {
     const r = this.object(path, value as Record<string, unknown>, ['application', 'upstream', 'notificationId']);
-    this.name(`${path}.application`, r.application);
-    this.name(`${path}.upstream`, r.upstream);
-    this.position(`${path}.notificationId`, r.notificationId, 1n);
+    this.name(`${path}.application`, r['application']);
+    this.name(`${path}.upstream`, r['upstream']);
+    this.position(`${path}.notificationId`, r['notificationId'], 1n);
   }
 
   /** A parked event, or only its key. */
@@ -178,16 +178,16 @@ class Check {
       ? ['projection', 'notificationId', 'topic', 'error', 'attempts', 'parkedAt']
       : ['projection', 'notificationId'];
     const r = this.object(path, value as Record<string, unknown>, keys);
-    this.name(`${path}.projection`, r.projection);
-    this.position(`${path}.notificationId`, r.notificationId, 1n);
+    this.name(`${path}.projection`, r['projection']);
+    this.position(`${path}.notificationId`, r['notificationId'], 1n);
     if (!whole) return;
-    this.name(`${path}.topic`, r.topic);
-    if (typeof r.error !== 'string') throw this.fail(`${path}.error`, 'a string', r.error);
-    if (!Number.isSafeInteger(r.attempts) || (r.attempts as number) < 1) {
-      throw this.fail(`${path}.attempts`, 'a positive integer', r.attempts);
+    this.name(`${path}.topic`, r['topic']);
+    if (typeof r['error'] !== 'string') throw this.fail(`${path}.error`, 'a string', r['error']);
+    if (!Number.isSafeInteger(r['attempts']) || (r['attempts'] as number) < 1) {
+      throw this.fail(`${path}.attempts`, 'a positive integer', r['attempts']);
     }
-    if (!(r.parkedAt instanceof Date) || Number.isNaN(r.parkedAt.getTime())) {
-      throw this.fail(`${path}.parkedAt`, 'a valid Date', r.parkedAt);
+    if (!(r['parkedAt'] instanceof Date) || Number.isNaN(r['parkedAt'].getTime())) {
+      throw this.fail(`${path}.parkedAt`, 'a valid Date', r['parkedAt']);
     }
   }
 

@@ -85,9 +85,14 @@ export class Subscription implements AsyncIterableIterator<LoggedEvent> {
     return this.#stop.signal.aborted;
   }
 
+  /** The next event; a failed read ends the subscription (releasing its signal) and throws. */
   async next(): Promise<IteratorResult<LoggedEvent>> {
     while (this.#index >= this.#buffer.length) {
-      const batch = await this.nextBatch();
+      const batch = await this.nextBatch().catch(async (error: unknown) => {
+        // `for await` does not call return() when next() throws.
+        await this.return();
+        throw error;
+      });
       if (batch === undefined) return { value: undefined, done: true };
       this.#buffer = batch.events;
       this.#index = 0;
@@ -99,7 +104,8 @@ export class Subscription implements AsyncIterableIterator<LoggedEvent> {
 
   /**
    * The next events (never an empty batch unless a topic filter skipped to the head), waiting at
-   * the head until there are some; undefined once stopped. Do not mix with `next()`.
+   * the head until there are some; undefined once stopped. A failed read throws and may be
+   * retried: the subscription stays where it was. Do not mix with `next()`.
    */
   async nextBatch(): Promise<LogBatch | undefined> {
     // Once stopped, no new signal: `return()` has closed the one there was.

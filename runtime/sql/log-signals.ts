@@ -2,10 +2,10 @@
  * Wake-ups at the head of the log on the databases (see ../log-signal.ts): SQLite polls its cheap
  * change counter for commits of other processes; PostgreSQL listens for the appends' NOTIFY.
  */
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { every, inProcessSignal, WakeCounter, type LogSignal } from '../log-signal.js';
 import { plain } from './driver-adapter.js';
+import { loadPg, loadSqliteAdapter } from './drivers.js';
 
 /** The channel every append's NOTIFY goes to; the payload is the store's schema. */
 export const LOG_CHANNEL = 'eventforge_log';
@@ -17,6 +17,7 @@ export const LOG_CHANNEL = 'eventforge_log';
  */
 export async function sqliteLogSignal(path: string, pollIntervalMs: number): Promise<LogSignal> {
   if (path === ':memory:') return inProcessSignal(path);
+  const { PrismaBetterSqlite3 } = await loadSqliteAdapter();
   const connection = await new PrismaBetterSqlite3({ url: path }).connect();
   const dataVersion = async () => (await connection.queryRaw(plain('PRAGMA data_version'))).rows[0]?.[0];
   let last = await dataVersion();
@@ -45,6 +46,7 @@ export async function postgresLogSignal(
   schema: string,
   pollIntervalMs: number,
 ): Promise<LogSignal> {
+  const { Client } = await loadPg();
   let client: pg.Client | undefined;
   let reconnect: NodeJS.Timeout | undefined;
   let stopPolling = () => undefined as void;
@@ -54,7 +56,7 @@ export async function postgresLogSignal(
     await client?.end().catch(() => undefined);
   });
   const connect = async (): Promise<void> => {
-    const c = new pg.Client(config);
+    const c = new Client(config);
     c.on('notification', (message) => {
       if (message.channel === LOG_CHANNEL && message.payload === schema) signal.wake();
     });

@@ -129,7 +129,7 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
       ...target.config,
       // The store's schema first on every pooled session's search path, so the statements of a
       // transaction's work (a projection's tables) need no schema; the recorder's own are qualified.
-      options: `${target.config.options ?? ''} -c search_path=${target.schema},public`.trim(),
+      options: `${target.config.options ?? ''} -c search_path=${q.quoteIdentifier(target.schema)},public`.trim(),
       max: options.poolSize ?? 10,
     },
     {

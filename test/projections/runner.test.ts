@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Application } from '../../runtime/application.js';
-import { IntegrityError, ProjectionError, StoppedError, TimeoutError } from '../../runtime/errors.js';
+import { ClosedError, IntegrityError, ProjectionError, StoppedError, TimeoutError } from '../../runtime/errors.js';
 import { ProjectionRunner, PROJECTION_UPSTREAM } from '../../runtime/projection.js';
 import { Dog } from '../runtime/fixtures/kennel.js';
 import { dir, eventually, ids, kennel, postgresSkip, schemas, stores, TrickTally } from './fixtures.js';
@@ -87,6 +87,15 @@ describe.each(stores)('on the $label store', (store) => {
       abort.abort();
       await reading;
       expect(seen).toEqual([3n, 5n, 6n]);
+    });
+
+    it('a read that fails ends the iterator with its error', async () => {
+      await saveDogs(app, 1, 0);
+      const subscription = app.log.subscribe();
+      expect((await subscription.next()).value).toMatchObject({ id: 1n });
+      await app.close();
+      await expect(subscription.next()).rejects.toBeInstanceOf(ClosedError);
+      expect(subscription.stopped).toBe(true);
     });
   });
 
