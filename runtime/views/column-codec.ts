@@ -7,6 +7,7 @@
  */
 import { Decimal } from 'decimal.js';
 import type { JsonValue } from '../codec.js';
+import { addDecimal, subtractDecimal } from '../decimal.js';
 import type { SqlValue } from '../recorder.js';
 import type { ViewColumn, ViewColumnType, ViewProvider } from './definition.js';
 
@@ -127,7 +128,7 @@ function fromJsonElement(type: ViewColumnType, value: JsonValue): unknown {
 export function addNumbers(type: ViewColumnType, a: unknown, b: unknown, sign: 1 | -1): unknown {
   switch (type) {
     case 'decimal':
-      return sign === 1 ? (a as Decimal).plus(b as Decimal) : (a as Decimal).minus(b as Decimal);
+      return sign === 1 ? addDecimal(a as Decimal, b as Decimal) : subtractDecimal(a as Decimal, b as Decimal);
     case 'bigint':
       return sign === 1 ? (a as bigint) + (b as bigint) : (a as bigint) - (b as bigint);
     default:

@@ -18,6 +18,17 @@ import {
 
 const quoted = (name: string): string => `"${name}"`;
 
+/** Parameters per statement, under both databases' limits (SQLite 32,766; PostgreSQL 65,535). */
+const MAX_PARAMETERS = 30_000;
+
+/** `items` in runs small enough that `width` parameters each stay under the limit. */
+function chunks<T>(items: readonly T[], width: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, width)));
+  const runs: T[][] = [];
+  for (let i = 0; i < items.length; i += size) runs.push(items.slice(i, i + size));
+  return runs;
+}
+
 export class SqlViewStore<Row extends object, Key extends object> implements ViewStore<Row, Key> {
   readonly #sql: SqlExecutor;
   readonly #select: string;
@@ -60,6 +71,53 @@ export class SqlViewStore<Row extends object, Key extends object> implements Vie
       [],
     );
     return rows.map((r) => this.#row(r));
+  }
+
+  /** The rows with these keys (those that exist), in no order; one statement per chunk of keys. */
+  async getMany(keys: readonly Key[]): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (const chunk of chunks(keys, this.#keyColumns.length)) {
+      const rowsRead = await this.#sql.query(
+        `SELECT ${this.#select} FROM ${quoted(this.definition.table)} WHERE ${this.#keyIn(chunk.length)}`,
+        chunk.flatMap((k) => this.#keyParams(k)),
+      );
+      for (const raw of rowsRead) rows.push(this.#row(raw));
+    }
+    return rows;
+  }
+
+  /** Writes complete rows: new ones inserted, existing ones (by key) overwritten; one statement per chunk. */
+  async putMany(rows: readonly Row[]): Promise<void> {
+    const columns = this.definition.columns;
+    const conflict = this.#keyColumns.map((c) => quoted(c.column)).join(', ');
+    const others = columns.filter((c) => !this.#keyColumns.includes(c));
+    const onConflict =
+      others.length === 0
+        ? ` ON CONFLICT (${conflict}) DO NOTHING`
+        : ` ON CONFLICT (${conflict}) DO UPDATE SET ${others.map((c) => `${quoted(c.column)} = excluded.${quoted(c.column)}`).join(', ')}`;
+    for (const chunk of chunks(rows, columns.length)) {
+      const params: SqlValue[] = [];
+      const tuples = chunk.map((row) => {
+        const values = columns.map((c) => {
+          params.push(toSql(this.#sql.provider, c, (row as Record<string, unknown>)[c.name]));
+          return this.#placeholder(params.length);
+        });
+        return `(${values.join(', ')})`;
+      });
+      await this.#sql.execute(
+        `INSERT INTO ${quoted(this.definition.table)} (${columns.map((c) => quoted(c.column)).join(', ')}) VALUES ${tuples.join(', ')}${onConflict}`,
+        params,
+      );
+    }
+  }
+
+  /** Deletes the rows with these keys; one statement per chunk of keys. */
+  async deleteMany(keys: readonly Key[]): Promise<void> {
+    for (const chunk of chunks(keys, this.#keyColumns.length))
+      await this.#sql.execute(
+        `DELETE FROM ${quoted(this.definition.table)} WHERE ${this.#keyIn(chunk.length)}`,
+        chunk.flatMap((k) => this.#keyParams(k)),
+      );
   }
 
   async insert(row: ViewInsert<Row, Key>): Promise<void> {
@@ -172,6 +230,15 @@ export class SqlViewStore<Row extends object, Key extends object> implements Vie
   #keyParams(key: Key): SqlValue[] {
     const values = keyValues(this.definition, key);
     return this.#keyColumns.map((c, i) => toSql(this.#sql.provider, c, values[i]));
+  }
+
+  /** `key IN (…)` for `count` keys, their parameters numbered from 1 in key order. */
+  #keyIn(count: number): string {
+    const width = this.#keyColumns.length;
+    const tuple = (k: number) => this.#keyColumns.map((_, i) => this.#placeholder(k * width + i + 1)).join(', ');
+    const keys = Array.from({ length: count }, (_, k) => (width === 1 ? tuple(k) : `(${tuple(k)})`));
+    const columns = this.#keyColumns.map((c) => quoted(c.column)).join(', ');
+    return width === 1 ? `${columns} IN (${keys.join(', ')})` : `(${columns}) IN (VALUES ${keys.join(', ')})`;
   }
 
   #placeholder(n: number): string {

@@ -5,16 +5,16 @@
  * implements) through the runner's transaction, so rows and tracking commit together. On the
  * memory store the view is kept in memory: a batch changes a copy, swapped in on commit.
  */
-import type { DomainEvent } from '../events.js';
 import type { LoggedEvent } from '../notification-log.js';
 import type { Projection } from '../projection.js';
 import type { RecorderTransaction } from '../recorder.js';
-import { rowValueOf } from './column-codec.js';
-import type { SqlExecutor, ViewDefinition, ViewOperation, ViewValue } from './definition.js';
+import type { SqlExecutor, ViewDefinition } from './definition.js';
+import { applyFolded } from './folded-batch.js';
 import { MemoryViewStore } from './memory-view-store.js';
 import { SqlViewStore } from './sql-view-store.js';
 import { prepareViewTable, recreateViewTable } from './view-tables.js';
-import { ViewError, columnOf, type ViewAppend, type ViewStore } from './view-store.js';
+import { operationValues, runOperation } from './view-operations.js';
+import { ViewError, type ViewStore } from './view-store.js';
 
 /** The transaction a custom handler gets: the runner's (statements on tables of your own commit with the view). */
 export type ViewTransaction = RecorderTransaction;
@@ -43,7 +43,11 @@ export abstract class ViewProjection<Row extends object, Key extends object> imp
       return;
     }
     const sql = await this.#sql(tx);
-    await this.apply(events, new SqlViewStore(this.definition, sql), tx);
+    const table = new SqlViewStore(this.definition, sql);
+    // A batch of declarative operations only is folded per row; custom handlers see each change as it happens.
+    if (events.every((e) => this.definition.handlers[e.topic]?.kind !== 'custom'))
+      return applyFolded(this.definition, events, table);
+    await this.apply(events, table, tx);
   }
 
   /** Empties the view for a rebuild; on SQL stores the table is created anew with the current shape. */
@@ -75,7 +79,9 @@ export abstract class ViewProjection<Row extends object, Key extends object> imp
       if (handler === undefined) continue;
       try {
         if (handler.kind === 'custom') await this.handle(logged, view, tx);
-        else for (const op of handler.ops) await runOperation(this.definition, op, logged.event, view);
+        else
+          for (const op of handler.ops)
+            await runOperation(op, operationValues(this.definition, op, logged.event), view);
       } catch (error) {
         throw new ViewError(
           `view ${this.definition.name} failed on event #${logged.id} (${logged.topic}): ${(error as Error).message}`,
@@ -108,61 +114,4 @@ function executorOf(tx: RecorderTransaction | SqlExecutor): SqlExecutor {
   if (tx.provider === 'memory') throw new ViewError('the in-memory store has no SQL: read the view with view(tx)');
   const provider = tx.provider;
   return { provider, execute: (sql, params) => tx.execute(sql, params), query: (sql, params) => tx.query(sql, params) };
-}
-
-/** One declarative operation on the row its key values name. */
-async function runOperation<Row extends object, Key extends object>(
-  definition: ViewDefinition<Row, Key>,
-  op: ViewOperation,
-  event: DomainEvent,
-  view: ViewStore<Row, Key>,
-): Promise<void> {
-  const values: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(op.values)) values[name] = valueOf(definition, name, value, event, op);
-  const key = values as Key;
-  switch (op.op) {
-    case 'insert':
-      return view.insert(values as Key & Partial<Row>);
-    case 'upsert':
-      return view.upsert(values as Key & Partial<Row>);
-    case 'update':
-      await view.update(key, values as Partial<Row>);
-      return;
-    case 'increment':
-      await view.increment(key, values as Partial<Row>);
-      return;
-    case 'decrement':
-      await view.decrement(key, values as Partial<Row>);
-      return;
-    case 'list':
-      await view.append(key, values as ViewAppend<Row>);
-      return;
-    case 'delete':
-      await view.delete(key);
-      return;
-  }
-}
-
-function valueOf<R extends object, K extends object>(
-  definition: ViewDefinition<R, K>,
-  name: string,
-  value: ViewValue,
-  event: DomainEvent,
-  op: ViewOperation,
-): unknown {
-  const column = columnOf(definition, name);
-  if ('field' in value) {
-    let current: unknown = event.data;
-    for (const part of value.field)
-      current = current === null || current === undefined ? undefined : (current as Record<string, unknown>)[part];
-    return current ?? null;
-  }
-  if ('envelope' in value) {
-    if (value.envelope === 'id') return event.originatorId;
-    if (value.envelope === 'timestamp') return event.timestamp;
-    return column.type === 'bigint' ? BigInt(event.originatorVersion) : event.originatorVersion;
-  }
-  // A list operation appends one element: the constant is an element, not a list.
-  const elementColumn = op.op === 'list' && column.list ? { ...column, list: false } : column;
-  return rowValueOf(elementColumn, value.constant);
 }
