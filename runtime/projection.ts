@@ -36,6 +36,14 @@ export interface Projection {
    * A projection without it cannot be rebuilt.
    */
   reset?(tx: RecorderTransaction): Promise<void>;
+  /**
+   * Rebuilds the read model beside the live one and swaps it in when caught up (views); when
+   * present, `ProjectionRunner.rebuild` uses it instead of `reset`. `stopLive` stops this
+   * runner just before the swap; the runner restarts after.
+   */
+  rebuildAside?(app: Application, options: { batchSize: number; stopLive: () => Promise<void> }): Promise<void>;
+  /** Whether the stored read model was built from another definition: the runner rebuilds it (aside) before starting. */
+  isStale?(recorder: Recorder): Promise<boolean>;
 }
 
 /** Options of {@link ProjectionRunner}. */
@@ -149,6 +157,10 @@ export class ProjectionRunner {
     if (this.#state === 'running') return;
     const recorder = await this.#app.recorder();
     this.#recorder = recorder;
+    const rebuildAside = this.projection.rebuildAside;
+    if (rebuildAside !== undefined && (await this.projection.isStale?.(recorder)) === true) {
+      await rebuildAside.call(this.projection, this.#app, { batchSize: this.#batchSize, stopLive: async () => {} });
+    }
     this.#position = await recorder.maxTrackingId(this.projection.name, PROJECTION_UPSTREAM);
     this.#stored = this.#position;
     this.#parked = new Set((await recorder.parkedEvents(this.projection.name)).map((p) => p.notificationId));
@@ -252,10 +264,17 @@ export class ProjectionRunner {
   /**
    * Empties the read model (`projection.reset`) and resets the position to the start of the log
    * in one transaction; a running runner is stopped first and restarted after. Readers see the
-   * view empty and then fill up: a rebuild into a fresh table swapped in when caught up is the
-   * views' (generated projections') job.
+   * view empty and then fill up. A projection with `rebuildAside` (declarative views) is rebuilt
+   * beside the live one instead and swapped in, so readers see the old rows until the swap.
    */
   async rebuild(): Promise<void> {
+    const rebuildAside = this.projection.rebuildAside;
+    if (rebuildAside !== undefined) {
+      const running = this.#state === 'running';
+      await rebuildAside.call(this.projection, this.#app, { batchSize: this.#batchSize, stopLive: () => this.stop() });
+      if (running) await this.start();
+      return;
+    }
     const reset = this.projection.reset;
     if (reset === undefined) {
       throw new EventforgeError(`projection ${this.projection.name} has no reset(tx) method, so it cannot be rebuilt`);

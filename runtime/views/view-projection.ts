@@ -6,13 +6,15 @@
  * memory store the view is kept in memory: a batch changes a copy, swapped in on commit.
  */
 import type { LoggedEvent } from '../notification-log.js';
+import type { Application } from '../application.js';
 import type { Projection } from '../projection.js';
-import type { RecorderTransaction } from '../recorder.js';
+import type { Recorder, RecorderTransaction } from '../recorder.js';
 import type { SqlExecutor, ViewDefinition } from './definition.js';
 import { applyFolded } from './folded-batch.js';
 import { MemoryViewStore } from './memory-view-store.js';
 import { SqlViewStore } from './sql-view-store.js';
-import { prepareViewTable, recreateViewTable } from './view-tables.js';
+import { type SwapRebuildOptions, rebuildBySwap, swappable } from './view-swap.js';
+import { prepareViewTable, recreateViewTable, storedShape } from './view-tables.js';
 import { operationValues, runOperation } from './view-operations.js';
 import { ViewError, type ViewStore } from './view-store.js';
 
@@ -28,10 +30,29 @@ export abstract class ViewProjection<Row extends object, Key extends object> imp
   /** Whether this instance has checked its table (created, shape hash compared): one instance serves one store. */
   #prepared = false;
 
+  /**
+   * Declarative views are rebuilt beside the live table and swapped in (`ProjectionRunner.rebuild`,
+   * and at start when the stored shape is another); views with custom handlers are rebuilt in place.
+   */
+  readonly rebuildAside?: (app: Application, options: SwapRebuildOptions) => Promise<void>;
+
   constructor(readonly definition: ViewDefinition<Row, Key>) {
     this.name = definition.name;
     this.topics = Object.keys(definition.handlers).sort();
     this.#memory = new MemoryViewStore(definition);
+    if (swappable(definition))
+      this.rebuildAside = async (app, options) => {
+        await rebuildBySwap(app, definition, options);
+        this.#prepared = false;
+      };
+  }
+
+  /** Whether the view's table was built with another shape (its definition changed since). */
+  async isStale(recorder: Recorder): Promise<boolean> {
+    const stored = await recorder.transaction((tx) =>
+      tx.provider === 'memory' ? Promise.resolve(undefined) : storedShape(this.definition, executorOf(tx)),
+    );
+    return stored !== undefined && stored !== this.definition.shapeHash;
   }
 
   /** Applies a batch through the runner's transaction (Projection). */

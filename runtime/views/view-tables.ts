@@ -18,10 +18,7 @@ export async function prepareViewTable<R extends object, K extends object>(
   definition: ViewDefinition<R, K>,
   sql: SqlExecutor,
 ): Promise<void> {
-  await sql.execute(REGISTRY);
-  const [p1] = placeholders(sql, 1);
-  const rows = await sql.query(`SELECT shape_hash FROM eventforge_views WHERE name = ${p1}`, [definition.name]);
-  const stored = rows[0]?.['shape_hash'];
+  const stored = await storedShape(definition, sql);
   if (stored !== undefined && stored !== definition.shapeHash)
     throw new ViewError(
       `view ${definition.name}: its table "${definition.table}" was built with another shape (${String(stored)}, ` +
@@ -30,6 +27,18 @@ export async function prepareViewTable<R extends object, K extends object>(
     );
   for (const statement of definition.ddl[sql.provider]) await sql.execute(statement);
   if (stored === undefined) await recordShape(definition, sql);
+}
+
+/** The shape hash the view's table was built with, or undefined when it has none yet. */
+export async function storedShape<R extends object, K extends object>(
+  definition: ViewDefinition<R, K>,
+  sql: SqlExecutor,
+): Promise<string | undefined> {
+  await sql.execute(REGISTRY);
+  const [p1] = placeholders(sql, 1);
+  const rows = await sql.query(`SELECT shape_hash FROM eventforge_views WHERE name = ${p1}`, [definition.name]);
+  const stored = rows[0]?.['shape_hash'];
+  return stored === undefined ? undefined : String(stored);
 }
 
 /** Drops the view's table and creates it with the current shape (a rebuild's first step). */
