@@ -21,7 +21,7 @@ export interface ProjectionsOptions {
   readonly providerRule?: ProviderRule;
 }
 
-const ACTIONS = ['status', 'parked', 'retry'];
+const ACTIONS = ['status', 'parked', 'retry', 'rebuild'];
 
 /** Runs one action; resolves to the exit code. */
 export async function runProjections(
