@@ -69,8 +69,11 @@ describe.each(stores.filter((s) => s.label !== 'in-memory'))('eventforge project
 
   it('refuses wrong usage with a message that says what to type', async () => {
     const url = store.fresh();
-    expect(await cli('rebuild', 'X', '--database', url)).toMatchObject({ code: 2 });
-    expect((await cli('rebuild', '--database', url)).err).toMatch(/expected one of status, parked, retry, got rebuild/);
+    expect(await cli('rebuild', '--database', url)).toMatchObject({ code: 2 });
+    expect((await cli('rebuild', '--database', url)).err).toMatch(/rebuild needs the view: rebuild VIEW/);
+    expect((await cli('rebuilt', '--database', url)).err).toMatch(
+      /expected one of status, parked, retry, rebuild, got rebuilt/,
+    );
     expect((await cli('retry', '--database', url)).err).toMatch(/retry needs the projection: retry NAME/);
     expect((await cli('retry', 'X', '--id', 'abc', '--database', url)).err).toMatch(
       /--id is abc; expected a notification id/,
