@@ -1,8 +1,8 @@
 /**
  * `eventforge projections`: reads the store `DATABASE_URL` (or `--database`) names and prints each
  * projection's position, the head and the lag (`status`), lists parked events (`parked`), or asks
- * the runners to replay them (`retry`). A rebuild needs the projection's code, so it is the
- * application's `ProjectionRunner.rebuild()` (docs/projections.md).
+ * the runners to replay them (`retry`). `rebuild` of a declarative view is run-rebuild.ts; other
+ * projections need their code, so theirs is the application's `ProjectionRunner.rebuild()`.
  */
 import { readStore } from '../../runtime/config.js';
 import { EventforgeError } from '../../runtime/errors.js';

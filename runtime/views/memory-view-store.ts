@@ -32,21 +32,6 @@ export class MemoryViewStore<Row extends object, Key extends object> implements 
     for (const [id, row] of other.#rows) this.#rows.set(id, row);
   }
 
-  /** Puts rows read elsewhere (complete rows, e.g. from a SQL table) in. */
-  load(rows: readonly Row[]): void {
-    for (const row of rows) this.#rows.set(this.#id(row), { ...row } as Record<string, unknown>);
-  }
-
-  /** The rows by key id, as they are now (not copies: read them, do not change them). */
-  rowsById(): ReadonlyMap<string, Readonly<Record<string, unknown>>> {
-    return this.#rows;
-  }
-
-  /** The id a key's row is held under. */
-  idOf(key: object): string {
-    return this.#id(key);
-  }
-
   /** Removes every row. */
   clear(): void {
     this.#rows.clear();
