@@ -145,9 +145,11 @@ function plansOf(definition: ViewDefinition): Map<string, readonly CompiledOpera
 
 /** The key's identity in the batch: its values (a missing one is a ViewError), typed so 1 and "1" differ. */
 function idOf(definition: ViewDefinition, values: object): string {
-  const parts = keyValues(definition, values);
-  if (parts.length === 1) return keyPart(parts[0]);
-  return parts.map(keyPart).join('\u0000');
+  if (definition.key.length === 1) {
+    const value = (values as Record<string, unknown>)[definition.key[0]!];
+    if (typeof value === 'string') return `s${value}`;
+  }
+  return keyValues(definition, values).map(keyPart).join('\u0000');
 }
 
 const keyPart = (value: unknown): string =>

@@ -13,9 +13,31 @@ export function operationValues<R extends object, K extends object>(
   op: ViewOperation,
   event: DomainEvent,
 ): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(op.values)) values[name] = valueOf(definition, name, value, event, op);
-  return values;
+  let read = compiled.get(op);
+  if (read === undefined) {
+    read = valuesReader(definition, op);
+    compiled.set(op, read);
+  }
+  return read(event);
+}
+
+type ValuesReader = (event: DomainEvent) => Record<string, unknown>;
+
+/** Each operation's reader, built once: the columns looked up and the constants converted ahead of the events. */
+const compiled = new WeakMap<ViewOperation, ValuesReader>();
+
+function valuesReader<R extends object, K extends object>(
+  definition: ViewDefinition<R, K>,
+  op: ViewOperation,
+): ValuesReader {
+  const readers = Object.entries(op.values).map(
+    ([name, value]) => [name, valueReader(definition, name, value, op)] as const,
+  );
+  return (event) => {
+    const values: Record<string, unknown> = {};
+    for (const [name, read] of readers) values[name] = read(event);
+    return values;
+  };
 }
 
 /** Runs the operation with its values on the row their key names. */
@@ -48,26 +70,29 @@ export async function runOperation<Row extends object, Key extends object>(
   }
 }
 
-function valueOf<R extends object, K extends object>(
+function valueReader<R extends object, K extends object>(
   definition: ViewDefinition<R, K>,
   name: string,
   value: ViewValue,
-  event: DomainEvent,
   op: ViewOperation,
-): unknown {
+): (event: DomainEvent) => unknown {
   const column = columnOf(definition, name);
   if ('field' in value) {
-    let current: unknown = event.data;
-    for (const part of value.field)
-      current = current === null || current === undefined ? undefined : (current as Record<string, unknown>)[part];
-    return current ?? null;
+    const path = value.field;
+    return (event) => {
+      let current: unknown = event.data;
+      for (const part of path)
+        current = current === null || current === undefined ? undefined : (current as Record<string, unknown>)[part];
+      return current ?? null;
+    };
   }
   if ('envelope' in value) {
-    if (value.envelope === 'id') return event.originatorId;
-    if (value.envelope === 'timestamp') return event.timestamp;
-    return column.type === 'bigint' ? BigInt(event.originatorVersion) : event.originatorVersion;
+    if (value.envelope === 'id') return (event) => event.originatorId;
+    if (value.envelope === 'timestamp') return (event) => event.timestamp;
+    return column.type === 'bigint' ? (event) => BigInt(event.originatorVersion) : (event) => event.originatorVersion;
   }
   // A list operation appends one element: the constant is an element, not a list.
   const elementColumn = op.op === 'list' && column.list ? { ...column, list: false } : column;
-  return rowValueOf(elementColumn, value.constant);
+  const constant = rowValueOf(elementColumn, value.constant);
+  return () => constant;
 }
