@@ -110,7 +110,7 @@ async function rebuiltWhileRead(url: string, count: Count, watch: Watch): Promis
       for (let t = 0; t < TRICKS; t++) dog.addTrick(`trick ${t}`);
       await school.save(dog);
     }
-    const runner = new ProjectionRunner(school, new DogTricksProjection(), { batchSize: 25 });
+    const runner = new ProjectionRunner(school, new DogTricksProjection(), { batchSize: 10 });
     await runner.start();
     await runner.wait(await school.log.maxId(), { timeout: 20_000 });
     const full = { rows: DOGS, tricks: DOGS * TRICKS };
