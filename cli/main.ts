@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { InternalError } from '../generator/diagnostics.js';
 import { wantsColor } from '../generator/report/paint.js';
 import { EXIT, usageError, type CliCommand, type CliIo, type ParsedArgs } from './command.js';
+import { catalogCommand } from './commands/catalog.js';
 import { checkCommand } from './commands/check.js';
 import { explainCommand } from './commands/explain.js';
 import { generateCommand } from './commands/generate.js';
@@ -31,6 +32,7 @@ export const commands: readonly CliCommand[] = [
   checkCommand,
   generateCommand,
   explainCommand,
+  catalogCommand,
   migrateCommand,
   reencryptCommand,
   projectionsCommand,

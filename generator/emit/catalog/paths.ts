@@ -1,0 +1,36 @@
+/**
+ * Where each catalog page lives (relative to the catalog folder, forward slashes) and how one
+ * page links to another: every link is relative, so the site works from `file://` and anywhere.
+ */
+import { kebabCase } from '../../ir/naming.js';
+
+export const INDEX_PAGE = 'index.html';
+export const STYLE_SHEET = 'style.css';
+
+export function domainPage(domain: string): string {
+  return `${kebabCase(domain)}/index.html`;
+}
+
+export function aggregatePage(domain: string, aggregate: string): string {
+  return `${kebabCase(domain)}/${kebabCase(aggregate)}/index.html`;
+}
+
+export function eventPage(domain: string, aggregate: string, event: string): string {
+  return `${kebabCase(domain)}/${kebabCase(aggregate)}/${kebabCase(event)}.html`;
+}
+
+/** The anchor of a type (enum or value object) on its domain's page. */
+export function typeAnchor(type: string): string {
+  return `type-${kebabCase(type)}`;
+}
+
+/** The anchor of one version on an event's (or the state's) page. */
+export function versionAnchor(version: number): string {
+  return `v${version}`;
+}
+
+/** A relative link from the page at `from` to `to` (both catalog paths). */
+export function linkFrom(from: string, to: string): string {
+  const depth = from.split('/').length - 1;
+  return '../'.repeat(depth) + to;
+}

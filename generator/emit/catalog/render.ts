@@ -1,0 +1,38 @@
+/** Handlebars, compiled once per process, on a private instance (no global helpers or partials). */
+import Handlebars from 'handlebars';
+import { generatedHeader } from '../types.js';
+import { linkFrom } from './paths.js';
+import { aggregateTemplate, domainTemplate, eventTemplate, indexTemplate, layoutTemplate } from './templates.js';
+
+const sources = { index: indexTemplate, domain: domainTemplate, aggregate: aggregateTemplate, event: eventTemplate };
+export type PageKind = keyof typeof sources;
+
+type Render = (data: object) => string;
+let compiled: { layout: Render; pages: Record<PageKind, Render> } | undefined;
+
+function templates(): { layout: Render; pages: Record<PageKind, Render> } {
+  if (compiled !== undefined) return compiled;
+  const handlebars = Handlebars.create();
+  const compile = (text: string): Render => handlebars.compile(text);
+  compiled = {
+    layout: compile(layoutTemplate),
+    pages: {
+      index: compile(sources.index),
+      domain: compile(sources.domain),
+      aggregate: compile(sources.aggregate),
+      event: compile(sources.event),
+    },
+  };
+  return compiled;
+}
+
+/** One HTML page at `path` (a catalog path), wrapped in the common layout. */
+export function renderPage(kind: PageKind, path: string, title: string, source: string, data: object): string {
+  const { layout, pages } = templates();
+  return layout({
+    header: generatedHeader(source, '<!--').concat(' -->'),
+    title,
+    root: linkFrom(path, ''),
+    body: pages[kind](data),
+  });
+}
