@@ -2,6 +2,11 @@
  * The catalog's diagrams, laid out by dagre (layered graph layout, synchronous, so the emitter
  * stays a plain function) and drawn by svg.ts: an aggregate's events flowing into its state, and
  * a payload's chain of versions with what each upcast changes.
+ *
+ * Both graphs are a star or a path, so the cheapest of dagre's choices are also exact: ranks by
+ * longest path, and no crossing-reduction sweeps (there is nothing to uncross; the events keep
+ * their sorted order). A layout depends only on the sizes of boxes and labels, so layouts are
+ * shared between diagrams of the same geometry (most version chains of a large schema).
  */
 import { Graph, layout } from '@dagrejs/dagre';
 import type { AggregateDef, PayloadVersionDef } from '../../ir/model.js';
@@ -24,39 +29,93 @@ function clip(lines: readonly string[], max: number): string[] {
   return lines.length <= max ? [...lines] : [...lines.slice(0, max - 1), `… ${lines.length - max + 1} more`];
 }
 
+interface Geometry {
+  readonly width: number;
+  readonly height: number;
+  /** Centres, by box index. */
+  readonly boxes: readonly { readonly x: number; readonly y: number }[];
+  readonly edges: readonly {
+    readonly points: readonly { readonly x: number; readonly y: number }[];
+    readonly x?: number;
+    readonly y?: number;
+  }[];
+}
+
+/** Layouts by geometry key; one per catalog build, so nothing outlives the call that made it. */
+export type LayoutCache = Map<string, Geometry>;
+
+function layOut(boxes: readonly Box[], edges: readonly EdgeSpec[], cache: LayoutCache): Geometry {
+  const index = new Map(boxes.map((box, i) => [box.id, i] as const));
+  const sizes = boxes.map((box) => boxSize(box.lines));
+  const labels = edges.map((edge) => (edge.label.length === 0 ? { width: 0, height: 0 } : boxSize(edge.label)));
+  const key = JSON.stringify([sizes, labels, edges.map((edge) => [index.get(edge.from), index.get(edge.to)])]);
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const graph = new Graph({ multigraph: true });
+  graph.setGraph({
+    rankdir: 'LR',
+    ranker: 'longest-path',
+    nodesep: 14,
+    ranksep: 60,
+    edgesep: 10,
+    marginx: MARGIN,
+    marginy: MARGIN,
+  });
+  sizes.forEach((size, i) => graph.setNode(String(i), { ...size }));
+  edges.forEach((edge, i) =>
+    graph.setEdge(String(index.get(edge.from)), String(index.get(edge.to)), { ...labels[i], labelpos: 'c' }, String(i)),
+  );
+  layout(graph, { disableOptimalOrderHeuristic: true });
+  const size = graph.graph();
+  const geometry: Geometry = {
+    width: size.width ?? 0,
+    height: size.height ?? 0,
+    boxes: boxes.map((_, i) => {
+      const node = graph.node(String(i));
+      return { x: node.x, y: node.y };
+    }),
+    edges: edges.map((edge, i) => {
+      const label = graph.edge({ v: String(index.get(edge.from)), w: String(index.get(edge.to)), name: String(i) });
+      return { points: label.points ?? [], ...(label.x === undefined ? {} : { x: label.x, y: label.y }) };
+    }),
+  };
+  cache.set(key, geometry);
+  return geometry;
+}
+
 function laidOut(
   id: string,
   title: string,
   boxes: readonly Box[],
   edges: readonly EdgeSpec[],
-  rankdir: 'LR' | 'TB',
+  cache: LayoutCache,
 ): string {
-  const graph = new Graph({ multigraph: true });
-  graph.setGraph({ rankdir, nodesep: 14, ranksep: 60, edgesep: 10, marginx: MARGIN, marginy: MARGIN });
-  for (const box of boxes) graph.setNode(box.id, boxSize(box.lines));
-  edges.forEach((edge, index) => {
-    const label = edge.label.length === 0 ? { width: 0, height: 0 } : boxSize(edge.label);
-    graph.setEdge(edge.from, edge.to, { ...label, labelpos: 'c' }, String(index));
-  });
-  layout(graph);
-  const placed: PlacedBox[] = boxes.map((box) => {
-    const node = graph.node(box.id);
-    return { ...box, x: node.x, y: node.y, width: node.width, height: node.height };
-  });
-  const drawn: PlacedEdge[] = edges.map((edge, index) => {
-    const label = graph.edge({ v: edge.from, w: edge.to, name: String(index) });
+  const geometry = layOut(boxes, edges, cache);
+  const placed: PlacedBox[] = boxes.map((box, i) => ({
+    ...box,
+    ...boxSize(box.lines),
+    x: geometry.boxes[i]?.x ?? 0,
+    y: geometry.boxes[i]?.y ?? 0,
+  }));
+  const drawn: PlacedEdge[] = edges.map((edge, i) => {
+    const placedEdge = geometry.edges[i];
     return {
-      points: label.points ?? [],
+      points: placedEdge?.points ?? [],
       label: edge.label,
-      ...(label.x === undefined || label.y === undefined ? {} : { labelX: label.x, labelY: label.y }),
+      ...(placedEdge?.x === undefined || placedEdge.y === undefined
+        ? {}
+        : { labelX: placedEdge.x, labelY: placedEdge.y }),
     };
   });
-  const size = graph.graph();
-  return drawSvg(id, title, size.width ?? 0, size.height ?? 0, placed, drawn);
+  return drawSvg(id, title, geometry.width, geometry.height, placed, drawn);
 }
 
 /** Each event (a link to its page) with an arrow into the state labelled with what it changes. */
-export function aggregateDiagram(aggregate: AggregateDef, eventHref: (event: string) => string): string {
+export function aggregateDiagram(
+  aggregate: AggregateDef,
+  eventHref: (event: string) => string,
+  cache: LayoutCache,
+): string {
   const stateId = '#state';
   const state: Box = {
     id: stateId,
@@ -85,7 +144,7 @@ export function aggregateDiagram(aggregate: AggregateDef, eventHref: (event: str
     to: stateId,
     label: clip(applyLines(event.apply), MAX_LABEL_LINES),
   }));
-  return laidOut(`diagram-${aggregate.name}`, `${aggregate.name}: events and state`, [...events, state], edges, 'LR');
+  return laidOut(`diagram-${aggregate.name}`, `${aggregate.name}: events and state`, [...events, state], edges, cache);
 }
 
 /** Version 1 → 2 → … → current, each arrow labelled with the fields the upcast renames, adds, computes or drops. */
@@ -93,6 +152,7 @@ export function versionChainDiagram(
   payload: string,
   versions: readonly PayloadVersionDef[],
   versionHref: (version: number) => string,
+  cache: LayoutCache,
 ): string {
   const boxes: Box[] = versions.map((version) => ({
     id: `v${version.version}`,
@@ -118,5 +178,5 @@ export function versionChainDiagram(
         ],
   );
   const id = `chain-${payload.replace(/[^A-Za-z0-9]+/g, '-')}`;
-  return laidOut(id, `${payload}: versions`, boxes, edges, 'LR');
+  return laidOut(id, `${payload}: versions`, boxes, edges, cache);
 }

@@ -4,15 +4,16 @@
  */
 import type { ProjectDef } from '../../ir/model.js';
 import type { GeneratedFile } from '../types.js';
-import { aggregateDiagram, versionChainDiagram } from './diagrams.js';
+import { aggregateDiagram, versionChainDiagram, type LayoutCache } from './diagrams.js';
 import { aggregateData, domainData, eventData, indexData } from './page-data.js';
-import { aggregatePage, domainPage, eventPage, INDEX_PAGE, linkFrom, STYLE_SHEET } from './paths.js';
+import { aggregatePage, domainPage, eventPage, INDEX_PAGE, linkFrom, STYLE_SHEET, versionAnchor } from './paths.js';
 import { renderPage } from './render.js';
 import { SEARCH_SCRIPT, scriptJson, searchEntries } from './search-index.js';
 import { STYLE } from './style.js';
 
 /** Every page of the catalog, sorted by path; the same IR always gives the same bytes. */
 export function emitCatalog(project: ProjectDef): GeneratedFile[] {
+  const layouts: LayoutCache = new Map();
   const sources = project.domains.map((domain) => domain.sourcePath).join(', ');
   const files: GeneratedFile[] = [
     {
@@ -38,14 +39,20 @@ export function emitCatalog(project: ProjectDef): GeneratedFile[] {
         path: aggregatePath,
         contents: renderPage('aggregate', aggregatePath, aggregate.name, source, {
           ...aggregateData(domain, aggregate),
-          diagram: aggregateDiagram(aggregate, (event) =>
-            linkFrom(aggregatePath, eventPage(domain.name, aggregate.name, event)),
+          diagram: aggregateDiagram(
+            aggregate,
+            (event) => linkFrom(aggregatePath, eventPage(domain.name, aggregate.name, event)),
+            layouts,
           ),
-          stateChain: versionChainDiagram(
-            `${aggregate.name} state`,
-            aggregate.state.versions,
-            (version) => `#state-v${version}`,
-          ),
+          stateChain:
+            aggregate.state.versions.length > 1
+              ? versionChainDiagram(
+                  `${aggregate.name} state`,
+                  aggregate.state.versions,
+                  (version) => `#state-${versionAnchor(version)}`,
+                  layouts,
+                )
+              : '',
         }),
       });
       for (const event of aggregate.events) {
@@ -54,7 +61,10 @@ export function emitCatalog(project: ProjectDef): GeneratedFile[] {
           path,
           contents: renderPage('event', path, event.name, source, {
             ...eventData(project, domain, aggregate, event),
-            versionChain: versionChainDiagram(event.name, event.versions, (version) => `#v${version}`),
+            versionChain:
+              event.versions.length > 1
+                ? versionChainDiagram(event.name, event.versions, (version) => `#${versionAnchor(version)}`, layouts)
+                : '',
           }),
         });
       }

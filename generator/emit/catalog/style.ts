@@ -5,7 +5,7 @@ header.top a { color: #fff; text-decoration: none; font-weight: 600; }
 main { max-width: 72em; margin: 0 auto; padding: 1em 1.5em 3em; }
 footer { color: #687082; font-size: 0.85em; padding: 1em 1.5em; border-top: 1px solid #e3e6ec; }
 a { color: #1f5fbf; }
-h1 .kind, h1 .kind a { font-size: 0.55em; font-weight: 400; color: #687082; }
+h1 .kind { font-size: 0.55em; font-weight: 400; color: #687082; }
 code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; background: #f3f5f8; padding: 0 0.25em; border-radius: 3px; }
 table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; }
 th, td { text-align: left; vertical-align: top; padding: 0.35em 0.6em; border-bottom: 1px solid #e3e6ec; }

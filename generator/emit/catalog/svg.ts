@@ -63,19 +63,21 @@ function drawBox(box: PlacedBox): string {
   return `<g class="node ${box.className}" data-id="${escapeXml(box.id)}">${inner}</g>`;
 }
 
-function drawEdge(edge: PlacedEdge, marker: string): string {
+function edgePath(edge: PlacedEdge, marker: string): string {
   const [first, ...rest] = edge.points;
   if (first === undefined) return '';
   const path = `M${num(first.x)} ${num(first.y)}${rest.map((p) => `L${num(p.x)} ${num(p.y)}`).join('')}`;
-  let label = '';
-  if (edge.label.length > 0 && edge.labelX !== undefined && edge.labelY !== undefined) {
-    const size = boxSize(edge.label);
-    const top = edge.labelY - size.height / 2 + PADDING;
-    label =
-      `<rect x="${num(edge.labelX - size.width / 2)}" y="${num(top - 2)}" width="${num(size.width)}" height="${num(edge.label.length * LINE_HEIGHT + 4)}"/>` +
-      textLines(edge.label, edge.labelX, top, 'middle', false);
-  }
-  return `<g class="edge"><path d="${path}" marker-end="url(#${marker})"/>${label}</g>`;
+  return `<path d="${path}" marker-end="url(#${marker})"/>`;
+}
+
+function edgeLabel(edge: PlacedEdge): string {
+  if (edge.label.length === 0 || edge.labelX === undefined || edge.labelY === undefined) return '';
+  const size = boxSize(edge.label);
+  const top = edge.labelY - size.height / 2 + PADDING;
+  return (
+    `<rect x="${num(edge.labelX - size.width / 2)}" y="${num(top - 2)}" width="${num(size.width)}" height="${num(edge.label.length * LINE_HEIGHT + 4)}"/>` +
+    textLines(edge.label, edge.labelX, top, 'middle', false)
+  );
 }
 
 /** The SVG element; `id` must be unique on its page (it names the arrow marker). */
@@ -92,7 +94,8 @@ export function drawSvg(
     `<svg xmlns="http://www.w3.org/2000/svg" id="${escapeXml(id)}" role="img" width="${num(width)}" height="${num(height)}" viewBox="0 0 ${num(width)} ${num(height)}">` +
     `<title>${escapeXml(title)}</title>` +
     `<defs><marker id="${escapeXml(marker)}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#687082"/></marker></defs>` +
-    edges.map((edge) => drawEdge(edge, marker)).join('') +
+    // Every line first, then every label on its white ground: no line runs over a label's text.
+    `<g class="edge">${edges.map((edge) => edgePath(edge, marker)).join('')}${edges.map(edgeLabel).join('')}</g>` +
     boxes.map(drawBox).join('') +
     '</svg>'
   );
