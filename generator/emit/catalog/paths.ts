@@ -29,8 +29,12 @@ export function versionAnchor(version: number): string {
   return `v${version}`;
 }
 
-/** A relative link from the page at `from` to `to` (both catalog paths). */
+/** The shortest relative link from the page at `from` to `to` (both catalog paths). */
 export function linkFrom(from: string, to: string): string {
-  const depth = from.split('/').length - 1;
-  return '../'.repeat(depth) + to;
+  const fromFolders = from.split('/').slice(0, -1);
+  const toParts = to.split('/');
+  let shared = 0;
+  while (shared < fromFolders.length && shared < toParts.length - 1 && fromFolders[shared] === toParts[shared])
+    shared += 1;
+  return '../'.repeat(fromFolders.length - shared) + toParts.slice(shared).join('/');
 }
