@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { aggregateDiagram, versionChainDiagram, type LayoutCache } from '../generator/emit/catalog/diagrams.js';
 import { emitCatalog } from '../generator/emit/catalog/index.js';
 import { compile, runEmitters } from '../generator/compile.js';
 import { emitters } from '../generator/emit/index.js';
@@ -71,6 +72,45 @@ export default async function catalogBench(report: BenchReport): Promise<void> {
     const project = compile({ sources: [{ path: 'schemas/synthetic.domain.yaml', text }], skipEmit: true }).project;
     if (project === undefined) throw new Error('the synthetic schema does not compile');
     const ctx = { runtimeImport: 'eventforge/runtime', outToCwd: '..' };
+    // The synthetic schema repeats a few geometries, which the catalog lays out once each; a real
+    // schema of this size repeats fewer. So: every diagram laid out on its own, nothing shared.
+    const everyDiagram = (shared: boolean): number => {
+      let cache: LayoutCache = new Map();
+      const fresh = (): LayoutCache => (shared ? cache : (cache = new Map()));
+      let layouts = 0;
+      for (const domain of project.domains)
+        for (const aggregate of domain.aggregates) {
+          aggregateDiagram(aggregate, (event) => event, fresh());
+          layouts += shared ? 0 : 1;
+          for (const event of aggregate.events)
+            if (event.versions.length > 1) {
+              versionChainDiagram(event.name, event.versions, (version) => `#v${version}`, fresh());
+              layouts += shared ? 0 : 1;
+            }
+        }
+      return shared ? cache.size : layouts;
+    };
+    const sharedDiagrams: number[] = [];
+    const separateDiagrams: number[] = [];
+    let sharedLayouts = 0;
+    let separateLayouts = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      sharedDiagrams.push(wallMs(() => (sharedLayouts = everyDiagram(true))));
+      separateDiagrams.push(wallMs(() => (separateLayouts = everyDiagram(false))));
+    }
+    report.add({
+      schema: shape,
+      run: 'all diagrams, layouts shared by geometry (as the catalog does), median',
+      ms: Math.round(median(sharedDiagrams)),
+      layouts: sharedLayouts,
+    });
+    report.add({
+      schema: shape,
+      run: 'all diagrams, every one laid out (no geometry repeats), median',
+      ms: Math.round(median(separateDiagrams)),
+      layouts: separateLayouts,
+    });
+
     const catalogEmit: number[] = [];
     const generateEmit: number[] = [];
     let pages = 0;
