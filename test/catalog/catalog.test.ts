@@ -2,7 +2,7 @@
  * `eventforge catalog` end to end on real temporary folders, and the emitter on the example
  * schemas: what the pages say, that every link lands, and that the same schemas give the same bytes.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -148,5 +148,20 @@ describe('emitCatalog', () => {
         expect(files.some((other) => other.path === file.path.replace('index.html', box[1] ?? ''))).toBe(true);
     }
     expect(files.filter((file) => file.contents.includes('<svg ')).length).toBe(1100);
+  });
+});
+
+// catalog/ is checked in (the README links it): exactly what `npm run catalog` writes for schemas/.
+describe('checked-in catalog/', () => {
+  it('has no drift from schemas/ (run `npm run catalog` and commit catalog/ when this fails)', () => {
+    const sources = readdirSync(join(repo, 'schemas'))
+      .filter((name) => name.endsWith('.domain.yaml'))
+      .map((name) => ({ path: `schemas/${name}`, text: readFileSync(join(repo, 'schemas', name), 'utf8') }));
+    const result = compileWith({ sources, skipEmit: true }, []);
+    if (result.project === undefined) throw new Error('schemas/ does not compile');
+    const wanted = emitCatalog(result.project);
+    const onDisk = siteFiles(join(repo, 'catalog'));
+    expect(onDisk).toEqual(wanted.map((file) => file.path));
+    for (const file of wanted) expect(readFileSync(join(repo, 'catalog', file.path), 'utf8')).toBe(file.contents);
   });
 });
