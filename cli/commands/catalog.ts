@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { EXIT, stringFlag, type CliCommand } from '../command.js';
 import { projectConfig } from '../config/project-config.js';
 import { planOutput } from '../files/plan-output.js';
-import { displayPath, readNamedModules, readSources } from '../files/read-sources.js';
+import { displayPath, readSources } from '../files/read-sources.js';
 import { countOf, elapsed, plural, printDiagnostics } from '../print.js';
 
 export const catalogCommand: CliCommand = {
@@ -29,9 +29,10 @@ export const catalogCommand: CliCommand = {
       );
       return EXIT.failed;
     }
-    const modules = await readNamedModules(io.cwd, sources);
+    // No upcasters modules: the catalog names their functions but needs no type check of them
+    // (that loads TypeScript; `check` and `generate` do it).
     const { compileWith } = await import('../../generator/pipeline.js');
-    const result = compileWith({ sources, modules, skipEmit: true }, []);
+    const result = compileWith({ sources, skipEmit: true }, []);
     const { errors, warnings } = printDiagnostics(io, result.diagnostics, sources);
     const domains = plural(sources.length, 'domain');
     if (result.project === undefined || errors > 0) {
