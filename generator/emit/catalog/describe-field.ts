@@ -1,5 +1,6 @@
 /** A field, a type and an upcast step as the catalog shows them: plain text, no markup. */
-import type { ConstraintsDef, FieldDef, JsonValue, TypeRef, UpcastOpDef } from '../../ir/model.js';
+import { typeText as schemaTypeText } from '../../ir/derive-upcast.js';
+import type { ConstraintsDef, JsonValue, TypeRef, UpcastOpDef } from '../../ir/model.js';
 
 /** The enum or value object a type refers to, however deep in lists and maps. */
 export function namedTypeOf(type: TypeRef): string | undefined {
@@ -16,22 +17,9 @@ export function namedTypeOf(type: TypeRef): string | undefined {
   }
 }
 
-/** A type as written in the schema: `Trick[]`, `map<decimal>`, with `?` when the field may be absent. */
+/** A type as written in the schema (`Trick[]`, `map<decimal>`), with `?` when the field may be absent. */
 export function typeText(type: TypeRef, optional = false): string {
-  const text = ((): string => {
-    switch (type.kind) {
-      case 'scalar':
-        return type.scalar;
-      case 'enum':
-      case 'valueObject':
-        return type.name;
-      case 'list':
-        return `${typeText(type.element)}[]`;
-      case 'map':
-        return `map<${typeText(type.value)}>`;
-    }
-  })();
-  return optional ? `${text}?` : text;
+  return schemaTypeText(type) + (optional ? '?' : '');
 }
 
 export function valueText(value: JsonValue): string {
@@ -83,8 +71,4 @@ export function upcastOpLine(op: UpcastOpDef): string | undefined {
     case 'custom':
       return `${op.field} = ${op.functionName}()`;
   }
-}
-
-export function isPersonalData(fields: readonly FieldDef[]): boolean {
-  return fields.some((field) => field.pii);
 }
