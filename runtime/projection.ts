@@ -98,6 +98,12 @@ export class ProjectionRunner {
   #recorder: Recorder | undefined;
   #state: ProjectionState = 'idle';
   #position = 0n;
+  /**
+   * The position as stored in the tracking table. Behind `#position` when a topic filter let the
+   * runner pass events it does not consume: those moves are not written, so the next commit
+   * moves the stored row from here.
+   */
+  #stored = 0n;
   #failure: Error | undefined;
   #subscription: Subscription | undefined;
   #loop: Promise<void> | undefined;
@@ -144,6 +150,7 @@ export class ProjectionRunner {
     const recorder = await this.#app.recorder();
     this.#recorder = recorder;
     this.#position = await recorder.maxTrackingId(this.projection.name, PROJECTION_UPSTREAM);
+    this.#stored = this.#position;
     this.#parked = new Set((await recorder.parkedEvents(this.projection.name)).map((p) => p.notificationId));
     this.#failure = undefined;
     this.#pause = new AbortController();
@@ -355,8 +362,9 @@ export class ProjectionRunner {
     await this.#store().transaction(async () => undefined, {
       park: [parked],
       tracking: { application: name, upstream: PROJECTION_UPSTREAM, notificationId: event.id },
-      trackingFrom: this.#position,
+      trackingFrom: this.#stored,
     });
+    this.#stored = event.id;
     this.#parked.add(event.id);
     this.#advance(event.id);
   }
@@ -372,9 +380,10 @@ export class ProjectionRunner {
             .map((e) => ({ projection: this.projection.name, notificationId: e.id }));
     await this.#store().transaction((tx) => this.projection.process(events, tx), {
       tracking: { application: this.projection.name, upstream: PROJECTION_UPSTREAM, notificationId: last },
-      trackingFrom: this.#position,
+      trackingFrom: this.#stored,
       ...(unpark === undefined || unpark.length === 0 ? {} : { unpark }),
     });
+    this.#stored = last;
     for (const key of unpark ?? []) this.#parked.delete(key.notificationId);
     this.#advance(last);
   }
