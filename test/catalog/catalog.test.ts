@@ -70,6 +70,20 @@ describe('eventforge catalog', () => {
     expect(account).toContain('<a href="deposited.html"><rect');
   });
 
+  it('lists the views that read an event, and each view with its columns and the events it reads', async () => {
+    expect((await run(['catalog', '--schemas', 'schemas'])).code).toBe(0);
+    expect(page('dog-school/dog/trick-added.html')).toMatch(
+      /<h2>Consumed by<\/h2>\s*<ul><li>view <a href="..\/index.html#view-dog-tricks">DogTricks<\/a> <span class="muted">\(increment, list\)<\/span><\/li><\/ul>/,
+    );
+    expect(page('bank/account/limit-set.html')).toContain('No view in these schemas reads this event.');
+    const dogSchool = page('dog-school/index.html');
+    expect(dogSchool).toContain('<section class="type" id="view-dog-tricks">');
+    expect(dogSchool).toContain(
+      '<a href="dog/trick-added.html">Dog.TrickAdded</a> <span class="muted">(increment, list)</span>',
+    );
+    expect(dogSchool).toMatch(/<td><code>trickCount<\/code><\/td>\s*<td><code>int<\/code><\/td>/);
+  });
+
   it('writes nothing again when nothing changed, and removes the page of an event that is gone', async () => {
     expect((await run(['catalog', '--schemas', 'schemas'])).code).toBe(0);
     const again = await run(['catalog', '--schemas', 'schemas']);

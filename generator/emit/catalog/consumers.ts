@@ -1,18 +1,37 @@
 /**
- * Who reads an event besides its aggregate: views and process applications. The IR declares
- * neither yet, so every event has none; when it does, this is the one place that finds them,
- * and the event page's "Consumed by" section lists what it returns.
+ * Who reads an event besides its aggregate: the views (read models) of any domain that declare
+ * it under `on:`. Process applications are not in the IR yet; when they are, this is the one
+ * place that finds them, and the event page's "Consumed by" section lists what it returns.
  */
-import type { EventDef, ProjectDef } from '../../ir/model.js';
+import type { EventDef, ProjectDef, ViewDef } from '../../ir/model.js';
+import { domainPage, linkFrom, viewAnchor } from './paths.js';
 
 export interface Consumer {
-  /** `view` or `process application`. */
+  /** `view` (later also `process application`). */
   readonly kind: string;
   readonly name: string;
-  /** A link relative to the event's page, when the consumer has a page of its own. */
-  readonly href?: string;
+  /** Where it is described, relative to the page `from` given to consumersOf. */
+  readonly href: string;
+  /** What it does with the event, in a few words. */
+  readonly does: string;
 }
 
-export function consumersOf(_project: ProjectDef, _event: EventDef): Consumer[] {
-  return [];
+function handlerText(view: ViewDef, topic: string): string {
+  const on = view.on.find((entry) => entry.topic === topic);
+  if (on === undefined || on.handler.kind === 'custom') return 'a hand-written handler';
+  return on.handler.ops.map((op) => op.kind).join(', ');
+}
+
+/** The consumers of `event`, sorted by domain and name, with links relative to the page at `from`. */
+export function consumersOf(project: ProjectDef, event: EventDef, from: string): Consumer[] {
+  return project.domains.flatMap((domain) =>
+    domain.views
+      .filter((view) => view.on.some((entry) => entry.topic === event.topic))
+      .map((view) => ({
+        kind: 'view',
+        name: domain.name === event.topic.split('.')[0] ? view.name : `${domain.name}.${view.name}`,
+        href: `${linkFrom(from, domainPage(domain.name))}#${viewAnchor(view.name)}`,
+        does: handlerText(view, event.topic),
+      })),
+  );
 }

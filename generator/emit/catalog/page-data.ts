@@ -14,7 +14,16 @@ import type {
 } from '../../ir/model.js';
 import { consumersOf, type Consumer } from './consumers.js';
 import { constraintTexts, namedTypeOf, typeText, upcastOpText, valueText } from './describe-field.js';
-import { aggregatePage, domainPage, eventPage, INDEX_PAGE, linkFrom, typeAnchor, versionAnchor } from './paths.js';
+import {
+  aggregatePage,
+  domainPage,
+  eventPage,
+  INDEX_PAGE,
+  linkFrom,
+  typeAnchor,
+  versionAnchor,
+  viewAnchor,
+} from './paths.js';
 
 export interface FieldRow {
   readonly name: string;
@@ -184,6 +193,19 @@ export function domainData(domain: DomainDef) {
       stateVersion: aggregate.state.version,
       events: aggregate.events.map((event) => eventSummary(event, page, domain)),
     })),
+    views: domain.views.map((view) => ({
+      name: view.name,
+      anchor: viewAnchor(view.name),
+      table: view.table,
+      description: view.description,
+      key: view.key.join(', '),
+      columns: fieldRows(view.columns, page, domain, types),
+      reads: view.on.map((on) => ({
+        name: `${on.aggregate}.${on.event}`,
+        href: linkFrom(page, eventPage(domain.name, on.aggregate, on.event)),
+        does: on.handler.kind === 'custom' ? 'a hand-written handler' : on.handler.ops.map((op) => op.kind).join(', '),
+      })),
+    })),
     enums: domain.enums.map((e) => ({
       name: e.name,
       anchor: typeAnchor(e.name),
@@ -221,7 +243,7 @@ export function aggregateData(domain: DomainDef, aggregate: AggregateDef) {
 
 export function eventData(project: ProjectDef, domain: DomainDef, aggregate: AggregateDef, event: EventDef) {
   const page = eventPage(domain.name, aggregate.name, event.name);
-  const consumers: readonly Consumer[] = consumersOf(project, event);
+  const consumers: readonly Consumer[] = consumersOf(project, event, page);
   return {
     name: event.name,
     aggregate: aggregate.name,

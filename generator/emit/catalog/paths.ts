@@ -38,3 +38,8 @@ export function linkFrom(from: string, to: string): string {
     shared += 1;
   return '../'.repeat(fromFolders.length - shared) + toParts.slice(shared).join('/');
 }
+
+/** The anchor of a view on its domain's page. */
+export function viewAnchor(view: string): string {
+  return `view-${kebabCase(view)}`;
+}

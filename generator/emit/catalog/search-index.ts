@@ -3,11 +3,11 @@
  * the page with the small script that filters it (no server, no fetch: works from `file://`).
  */
 import type { ProjectDef } from '../../ir/model.js';
-import { aggregatePage, domainPage, eventPage, typeAnchor } from './paths.js';
+import { aggregatePage, domainPage, eventPage, typeAnchor, viewAnchor } from './paths.js';
 
 export interface SearchEntry {
   readonly name: string;
-  readonly kind: 'domain' | 'aggregate' | 'event' | 'type';
+  readonly kind: 'domain' | 'aggregate' | 'event' | 'type' | 'view';
   /** Where it sits: `Bank › Account`. */
   readonly within: string;
   /** Relative to the index page. */
@@ -33,6 +33,13 @@ export function searchEntries(project: ProjectDef): SearchEntry[] {
           href: eventPage(domain.name, aggregate.name, event.name),
         });
     }
+    for (const view of domain.views)
+      entries.push({
+        name: view.name,
+        kind: 'view',
+        within: domain.name,
+        href: `${domainPage(domain.name)}#${viewAnchor(view.name)}`,
+      });
     for (const type of [...domain.valueObjects, ...domain.enums])
       entries.push({
         name: type.name,

@@ -66,7 +66,7 @@ export const layoutTemplate = `{{{header}}}
 
 export const indexTemplate = `<h1>Domains</h1>
 <div class="search" id="search">
-  <label for="search-box">Search events, aggregates, types and domains</label>
+  <label for="search-box">Search events, aggregates, views, types and domains</label>
   <input id="search-box" type="search" placeholder="e.g. Deposited" autocomplete="off">
   <ul id="search-results"></ul>
 </div>
@@ -94,6 +94,16 @@ export const domainTemplate = `${crumbs}
   {{#each events}}<li><a href="{{href}}">{{name}}</a> <span class="muted">v{{version}}</span>{{#if creates}} <span class="badge">creates</span>{{/if}}{{#if discards}} <span class="badge">discards</span>{{/if}}{{#if pii}} <span class="badge pii">personal data</span>{{/if}}</li>
   {{/each}}
   </ul>
+</section>
+{{/each}}
+{{#if views.length}}<h2>Views</h2>{{/if}}
+{{#each views}}
+<section class="type" id="{{anchor}}">
+  <h3>{{name}} <span class="muted">table <code>{{table}}</code>, key {{key}}</span></h3>
+  {{#if description}}<p>{{description}}</p>{{/if}}
+  <p>Kept up to date from:</p>
+  <ul>{{#each reads}}<li><a href="{{href}}">{{name}}</a> <span class="muted">({{does}})</span></li>{{/each}}</ul>
+  ${fieldTable.replace('{{#if fields.length}}', '{{#if columns.length}}').replace('{{#each fields}}', '{{#each columns}}').replace('<th>field</th>', '<th>column</th>')}
 </section>
 {{/each}}
 {{#if valueObjects.length}}<h2>Value objects</h2>{{/if}}
@@ -146,7 +156,7 @@ export const eventTemplate = `${crumbs}
 ${versions('versions', 'Version', '')}
 <h2>Consumed by</h2>
 {{#if consumers.length}}
-<ul>{{#each consumers}}<li>{{kind}} {{#if href}}<a href="{{href}}">{{name}}</a>{{else}}{{name}}{{/if}}</li>{{/each}}</ul>
+<ul>{{#each consumers}}<li>{{kind}} <a href="{{href}}">{{name}}</a> <span class="muted">({{does}})</span></li>{{/each}}</ul>
 {{else}}
-<p class="muted">No view or process application in these schemas reads this event.</p>
+<p class="muted">No view in these schemas reads this event.</p>
 {{/if}}`;
