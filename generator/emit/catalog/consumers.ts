@@ -3,7 +3,7 @@
  * it under `on:`. Process applications are not in the IR yet; when they are, this is the one
  * place that finds them, and the event page's "Consumed by" section lists what it returns.
  */
-import type { EventDef, ProjectDef, ViewDef } from '../../ir/model.js';
+import type { EventDef, ProjectDef, ViewDef, ViewHandlerDef } from '../../ir/model.js';
 import { domainPage, linkFrom, viewAnchor } from './paths.js';
 
 export interface Consumer {
@@ -16,10 +16,14 @@ export interface Consumer {
   readonly does: string;
 }
 
+/** What a view does with an event: its operations (`increment, list`) or a hand-written handler. */
+export function viewHandlerText(handler: ViewHandlerDef): string {
+  return handler.kind === 'custom' ? 'a hand-written handler' : handler.ops.map((op) => op.kind).join(', ');
+}
+
 function handlerText(view: ViewDef, topic: string): string {
   const on = view.on.find((entry) => entry.topic === topic);
-  if (on === undefined || on.handler.kind === 'custom') return 'a hand-written handler';
-  return on.handler.ops.map((op) => op.kind).join(', ');
+  return on === undefined ? '' : viewHandlerText(on.handler);
 }
 
 /** The consumers of `event`, sorted by domain and name, with links relative to the page at `from`. */

@@ -12,7 +12,7 @@ import type {
   PayloadVersionDef,
   ProjectDef,
 } from '../../ir/model.js';
-import { consumersOf, type Consumer } from './consumers.js';
+import { consumersOf, viewHandlerText, type Consumer } from './consumers.js';
 import { constraintTexts, namedTypeOf, typeText, upcastOpText, valueText } from './describe-field.js';
 import {
   aggregatePage,
@@ -203,7 +203,7 @@ export function domainData(domain: DomainDef) {
       reads: view.on.map((on) => ({
         name: `${on.aggregate}.${on.event}`,
         href: linkFrom(page, eventPage(domain.name, on.aggregate, on.event)),
-        does: on.handler.kind === 'custom' ? 'a hand-written handler' : on.handler.ops.map((op) => op.kind).join(', '),
+        does: viewHandlerText(on.handler),
       })),
     })),
     enums: domain.enums.map((e) => ({
