@@ -15,8 +15,13 @@ export type {
   EventOf,
   JsonValue,
   PayloadCodec,
+  PersonalField,
+  PersonalFields,
   StateOf,
 } from './codec.js';
+export { REDACTED, isRedacted, type Redacted } from './personal/redacted.js';
+export { masterKeyProvider, type KeyProvider } from './personal/key-provider.js';
+export type { DataKeyCacheOptions } from './personal/data-keys.js';
 export { Aggregate, type AggregateSnapshot } from './aggregate.js';
 export {
   AggregateDiscardedError,
@@ -24,9 +29,12 @@ export {
   ClosedError,
   ConcurrencyError,
   ConfigurationError,
+  DataKeyConflictError,
+  DataKeyError,
   DecodeError,
   DecryptionError,
   EventforgeError,
+  ForgottenSubjectError,
   IntegrityError,
   RecorderArgumentError,
   StorageFullError,
@@ -38,10 +46,12 @@ export {
 } from './errors.js';
 export type {
   AppendOptions,
+  NewDataKey,
   Notification,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
+  StoredDataKey,
   StoredEvent,
   StoredSnapshot,
   Tracking,

@@ -60,3 +60,4 @@ export {
   updateEntryInPlace,
   upsertByKeyInPlace,
 } from './wire/in-place.js';
+export { REDACTED, isRedacted, type Redacted } from './personal/redacted.js';

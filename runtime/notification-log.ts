@@ -39,17 +39,18 @@ export class NotificationLog {
    */
   async select(start: bigint, limit: number, filter?: readonly string[] | SelectOptions): Promise<LoggedEvent[]> {
     const options: SelectOptions = filter === undefined ? {} : isTopicList(filter) ? { topics: filter } : filter;
-    const notifications = await this.#store.use((recorder) =>
-      recorder.readNotifications({
+    return this.#store.use(async (recorder) => {
+      const notifications = await recorder.readNotifications({
         start,
         limit,
         ...(options.stop === undefined ? {} : { stop: options.stop }),
         ...(options.topics === undefined ? {} : { topics: options.topics }),
-      }),
-    );
-    return notifications.map((n) => {
-      const { aggregate, event } = this.#store.mapper.toDomainEvent(n);
-      return { id: n.id, topic: n.topic, aggregate: aggregate.name, event };
+      });
+      const mapped = await this.#store.mapper.toDomainEvents(recorder, notifications);
+      return notifications.map((n, i) => {
+        const { aggregate, event } = mapped[i]!;
+        return { id: n.id, topic: n.topic, aggregate: aggregate.name, event };
+      });
     });
   }
 
