@@ -275,7 +275,10 @@ export class Application {
     }
     for (let attempt = 1; ; attempt++) {
       const keys = await this.#dataKeys.forSave(recorder, eventSubjects);
-      await this.#dataKeys.load(recorder, [...stateSubjects].filter((s) => !eventSubjects.has(s)));
+      await this.#dataKeys.load(
+        recorder,
+        [...stateSubjects].filter((s) => !eventSubjects.has(s)),
+      );
       try {
         const ids = await this.#append(recorder, batches, tracking, { keyOf: keys.keyOf, dataKeys: keys.newKeys });
         keys.commit();
@@ -300,7 +303,8 @@ export class Application {
         events,
         encoded: [...aggregate.pendingEncodings],
         count,
-        snapshotDue: count > 0 && every !== undefined && crossesMultiple(aggregate.version - count, aggregate.version, every),
+        snapshotDue:
+          count > 0 && every !== undefined && crossesMultiple(aggregate.version - count, aggregate.version, every),
       };
     });
     const encrypting = this.#mapper.encryptsPersonalData;

@@ -45,8 +45,7 @@ export const ENVIRONMENT_VARIABLES = {
   EVENTFORGE_CIPHER_PREVIOUS_KEYS:
     'comma-separated base64 keys payloads may still be encrypted with: read, never written (key rotation)',
   EVENTFORGE_COMPRESSION: 'deflate compresses stored payloads; none (or unset) does not',
-  EVENTFORGE_MASTER_KEY:
-    'base64 of a 32-byte key: wraps the per-subject data keys that encrypt personal (pii) fields',
+  EVENTFORGE_MASTER_KEY: 'base64 of a 32-byte key: wraps the per-subject data keys that encrypt personal (pii) fields',
   EVENTFORGE_MASTER_PREVIOUS_KEYS:
     'comma-separated base64 master keys data keys may still be wrapped with: unwrap only (rotation, eventforge rewrap-keys)',
   EVENTFORGE_UNBOUND_PAYLOADS:

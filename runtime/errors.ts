@@ -235,6 +235,8 @@ export class ForgottenSubjectError extends EventforgeError {
 export class DataKeyConflictError extends EventforgeError {
   override readonly name = 'DataKeyConflictError';
   constructor(readonly subjects: readonly string[]) {
-    super(`the data keys of ${subjects.join(', ')} exist already (created by another writer, or forgotten); nothing was stored`);
+    super(
+      `the data keys of ${subjects.join(', ')} exist already (created by another writer, or forgotten); nothing was stored`,
+    );
   }
 }

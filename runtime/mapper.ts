@@ -5,7 +5,13 @@
  */
 import type { AggregateSnapshot } from './aggregate.js';
 import type { AggregateDescriptor, JsonValue, PayloadCodec } from './codec.js';
-import { ConfigurationError, DecodeError, DecryptionError, EventforgeError, UnknownSchemaVersionError } from './errors.js';
+import {
+  ConfigurationError,
+  DecodeError,
+  DecryptionError,
+  EventforgeError,
+  UnknownSchemaVersionError,
+} from './errors.js';
 import type { DomainEvent } from './events.js';
 import {
   EnvelopeProblem,
@@ -237,7 +243,7 @@ export class Mapper {
       throw new EventforgeError(
         `${place.topic} (stream ${place.streamId}, version ${place.version}) holds personal data of subject ${subject}, ` +
           'which has no data key: keys are made when events carrying personal data are saved; ' +
-          "a personal state field must be set from a personal event field of the same subject",
+          'a personal state field must be set from a personal event field of the same subject',
       );
     return sealPersonal(codec.personal!, wire, subject, key, place);
   }

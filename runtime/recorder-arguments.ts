@@ -46,7 +46,8 @@ export function checkAppend(events: readonly StoredEvent[], options: AppendOptio
     o.dataKeys.forEach((key, i) => {
       const k = check.object(`options.dataKeys[${i}]`, key, ['subject', 'wrapped']);
       check.name(`options.dataKeys[${i}].subject`, k.subject);
-      if (!(k.wrapped instanceof Uint8Array)) throw check.fail(`options.dataKeys[${i}].wrapped`, 'a Uint8Array', k.wrapped);
+      if (!(k.wrapped instanceof Uint8Array))
+        throw check.fail(`options.dataKeys[${i}].wrapped`, 'a Uint8Array', k.wrapped);
     });
   }
   if (o.tracking === undefined) return;

@@ -68,7 +68,10 @@ export function masterKeyProvider(current: Uint8Array, previous: readonly Uint8A
         const decipher = createDecipheriv('aes-256-gcm', master, bytes.subarray(start, start + NONCE_BYTES));
         decipher.setAAD(aad(subject));
         decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-        return Buffer.concat([decipher.update(bytes.subarray(start + NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+        return Buffer.concat([
+          decipher.update(bytes.subarray(start + NONCE_BYTES, bytes.length - TAG_BYTES)),
+          decipher.final(),
+        ]);
       } catch {
         throw new DataKeyError(subject, 'it does not authenticate: altered, or moved from another subject');
       }

@@ -55,7 +55,8 @@ export function sealPersonal(
     if (value === undefined || isRedacted(value)) continue;
     if (key !== 'forgotten') out[name] = sealValue(value, key, subject, name);
     else if (place.kind === 'snapshot') out[name] = REDACTED;
-    else throw new ForgottenSubjectError(subject, `${place.topic} (stream ${place.streamId}, version ${place.version})`);
+    else
+      throw new ForgottenSubjectError(subject, `${place.topic} (stream ${place.streamId}, version ${place.version})`);
   }
   return out;
 }

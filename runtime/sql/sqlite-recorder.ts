@@ -273,9 +273,7 @@ class SqliteRecorder implements Recorder {
 
   listDataKeys(after: string | undefined, limit: number): Promise<StoredDataKey[]> {
     return this.#locked(async () =>
-      (await this.adapter.queryRaw(keySql.listDataKeys(false, DATA_KEYS, after, limit, ''))).rows.map(
-        keySql.toDataKey,
-      ),
+      (await this.adapter.queryRaw(keySql.listDataKeys(false, DATA_KEYS, after, limit, ''))).rows.map(keySql.toDataKey),
     );
   }
 
