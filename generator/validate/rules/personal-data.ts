@@ -1,0 +1,158 @@
+/**
+ * Personal data (docs/language.md, "Personal data"): EF208 a `subject:` naming no field of the
+ * payload; EF209 a subject field that is not a required, non-personal string or uuid; EF409
+ * `redacted:` on a field that is not personal; EF410 a `redacted:` value that is not of the
+ * field's type; EF512 a personal event field applied to a state field that would store it in
+ * clear, or that reads as a placeholder while the event field reads as Redacted.
+ */
+import type { Diagnostic } from '../../diagnostics.js';
+import { eventSubject } from '../../load/payload-subject.js';
+import type { Located, RawAggregate, RawField } from '../../load/raw-model.js';
+import { errorAt } from '../../load/source-doc.js';
+import { checkValue } from '../../resolve/check-value.js';
+import { formatType, resolveFieldType, type TypeTable } from '../../resolve/resolve-types.js';
+import { applyOf } from '../../resolve/resolve-domain.js';
+import type { Rule, RuleContext } from './rule.js';
+import { fieldLists } from './walk.js';
+
+export const personalData: Rule = (ctx) => [
+  ...ctx.domain.aggregates.flatMap((aggregate) => subjects(ctx, aggregate)),
+  ...redactedValues(ctx),
+  ...ctx.domain.aggregates.flatMap((aggregate) => personalApplies(ctx, aggregate)),
+];
+
+function subjects(ctx: RuleContext, aggregate: RawAggregate): Diagnostic[] {
+  const name = aggregate.name.value;
+  const out: Diagnostic[] = [];
+  const state = aggregate.state.fields;
+  if (aggregate.subject !== undefined && state.some((f) => f.pii)) {
+    out.push(...checkSubject(ctx, aggregate.subject, state, `the state of ${name}`));
+  }
+  for (const event of aggregate.events) {
+    const subject = eventSubject(event, aggregate);
+    if (subject === undefined) continue;
+    out.push(...checkSubject(ctx, subject, event.payload.fields, `event ${name}.${event.name.value}`));
+  }
+  return out;
+}
+
+function checkSubject(
+  ctx: RuleContext,
+  subject: Located<string>,
+  fields: readonly RawField[],
+  label: string,
+): Diagnostic[] {
+  const field = fields.find((f) => f.name.value === subject.value);
+  if (field === undefined) {
+    const names = fields.filter((f) => !f.pii).map((f) => f.name.value);
+    return [
+      errorAt(
+        ctx.domain.file,
+        subject.range,
+        'EF208',
+        `subject "${subject.value}" is not a field of ${label}, which has personal fields`,
+        names.length > 0
+          ? `name one of its fields that holds whom the personal data is about (${names.join(', ')}), or add "${subject.value}" to it`
+          : `add a field "${subject.value}" (string or uuid) to ${label}, or remove \`subject:\` to use the aggregate id`,
+      ),
+    ];
+  }
+  const resolved = resolveFieldType(field, ctx.table);
+  if (!resolved.ok) return [];
+  const type = resolved.type;
+  const textual = type.kind === 'scalar' && (type.scalar === 'string' || type.scalar === 'uuid');
+  if (textual && !resolved.optional && !field.pii) return [];
+  const why = field.pii
+    ? 'is personal itself (forgetting the subject would make it unreadable, and with it whose key to use)'
+    : `is ${formatType(type, resolved.optional)}`;
+  return [
+    errorAt(
+      ctx.domain.file,
+      subject.range,
+      'EF209',
+      `subject "${subject.value}" of ${label} ${why}; a subject field must be a required string or uuid that is not personal`,
+      field.pii
+        ? 'remove `pii: true` from the subject field: an id of a person is not itself their personal data'
+        : 'declare it as `string` or `uuid` (not optional)',
+    ),
+  ];
+}
+
+function redactedValues(ctx: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const list of fieldLists(ctx.domain)) {
+    for (const field of list.fields) {
+      if (field.redacted === undefined) continue;
+      const where = `\`redacted\` of field "${field.name.value}" of ${list.label}`;
+      if (!field.pii) {
+        out.push(
+          errorAt(
+            ctx.domain.file,
+            field.redacted.range,
+            'EF409',
+            `${where}: the field is not personal, so it is never redacted`,
+            'add `pii: true` to the field, or remove `redacted`',
+          ),
+        );
+        continue;
+      }
+      out.push(...redactedType(ctx.table, field, ctx.domain.file, where));
+    }
+  }
+  return out;
+}
+
+function redactedType(table: TypeTable, field: RawField, file: string, where: string): Diagnostic[] {
+  const resolved = resolveFieldType(field, table);
+  if (!resolved.ok || field.redacted === undefined) return [];
+  // The placeholder stands in for a value: it must be of the type, not meet the constraints.
+  const problem =
+    field.redacted.value === null ? undefined : checkValue(field.redacted.value, resolved.type, {}, table);
+  if (field.redacted.value === null && resolved.optional) return [];
+  if (field.redacted.value !== null && problem === undefined) return [];
+  return [
+    errorAt(
+      file,
+      field.redacted.range,
+      'EF410',
+      `${where} does not fit ${formatType(resolved.type, resolved.optional)}: ${problem?.message ?? 'it is null'}`,
+      `write a value of type ${formatType(resolved.type)} (e.g. "" or "[redacted]" for a string), or remove \`redacted\` to read the field as the Redacted marker`,
+    ),
+  ];
+}
+
+function personalApplies(ctx: RuleContext, aggregate: RawAggregate): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const state = new Map(aggregate.state.fields.map((f) => [f.name.value, f]));
+  for (const event of aggregate.events) {
+    const { apply } = applyOf(ctx.resolved, event);
+    if (apply.kind !== 'declarative') continue;
+    const fields = new Map(event.payload.fields.map((f) => [f.name.value, f]));
+    const label = `${aggregate.name.value}.${event.name.value}`;
+    for (const op of apply.ops) {
+      if (op.kind === 'removeAt' || op.source.kind !== 'eventField') continue;
+      const from = op.source.field;
+      const source = fields.get(from);
+      const target = state.get(op.stateField);
+      if (source === undefined || target === undefined || !source.pii) continue;
+      const problem = !target.pii
+        ? `state field "${op.stateField}" is not personal, so snapshots would store it in clear`
+        : source.redacted === undefined && target.redacted !== undefined
+          ? `state field "${op.stateField}" reads as its \`redacted\` value once forgotten, but "${from}" reads as Redacted`
+          : undefined;
+      if (problem === undefined) continue;
+      out.push(
+        errorAt(
+          ctx.domain.file,
+          event.name.range,
+          'EF512',
+          `event ${label} applies personal field "${from}" to state: ${problem}`,
+          !target.pii
+            ? `mark state field "${op.stateField}" \`pii: true\``
+            : `declare the same \`redacted\` on event field "${from}", or remove it from state field "${op.stateField}"`,
+        ),
+      );
+    }
+  }
+  return out;
+}
