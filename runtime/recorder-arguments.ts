@@ -7,6 +7,7 @@
 import { RecorderArgumentError } from './errors.js';
 import type {
   AppendOptions,
+  NewDataKey,
   ReadNotificationsOptions,
   ReadStreamOptions,
   StoredEvent,
@@ -43,7 +44,8 @@ export function checkAppend(events: readonly StoredEvent[], options: AppendOptio
   const o = check.options(options, ['tracking', 'dataKeys']);
   if (o.dataKeys !== undefined) {
     if (!Array.isArray(o.dataKeys)) throw check.fail('options.dataKeys', 'an array of new data keys', o.dataKeys);
-    o.dataKeys.forEach((key, i) => {
+    const keys: readonly NewDataKey[] = o.dataKeys;
+    keys.forEach((key, i) => {
       const k = check.object(`options.dataKeys[${i}]`, key, ['subject', 'wrapped']);
       check.name(`options.dataKeys[${i}].subject`, k.subject);
       if (!(k.wrapped instanceof Uint8Array))

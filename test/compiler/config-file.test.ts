@@ -298,7 +298,7 @@ describe.skipIf(skip !== undefined)(
       const applied = await run(['migrate', '--database', url]);
       expect(applied.err).toEqual([]);
       expect(applied.code).toBe(0);
-      expect(applied.out.at(-1)).toMatch(/^eventforge migrate: applied 2 to /);
+      expect(applied.out.at(-1)).toMatch(/^eventforge migrate: applied 3 to /);
       expect((await run(['migrate', '--database', url, '--status'])).code).toBe(0);
       const client = new pg.Client(TEST_DATABASE_URL);
       await client.connect();

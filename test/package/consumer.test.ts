@@ -103,7 +103,7 @@ describe('a project made with eventforge init, eventforge installed from the pac
     expect(existsSync(join(project, 'migrations', 'sqlite', 'migration_lock.toml'))).toBe(true);
     const migrate = await inProject(bin('eventforge'), ['migrate']);
     expect(migrate.code, migrate.stderr).toBe(0);
-    expect(migrate.stdout).toMatch(/eventforge migrate: applied 1 to .*eventforge\.sqlite/);
+    expect(migrate.stdout).toMatch(/eventforge migrate: applied 2 to .*eventforge\.sqlite/);
   });
 
   it('its own tsc compiles it with skipLibCheck off: NodeNext, exactOptionalPropertyTypes, moduleResolution bundler', async () => {

@@ -40,6 +40,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const storeSql = (provider: 'sqlite' | 'postgresql', name = '20261123000000_event_store') =>
   readFileSync(join(storeMigrationsDir(provider), name, 'migration.sql'), 'utf8');
 const ADD_INDEX = '20270101000000_topic_index';
+const DATA_KEYS = '20261203090000_data_keys';
 const ADD_INDEX_SQL = '-- CreateIndex\nCREATE INDEX "events_topic_idx" ON "events"("topic");\n';
 
 describe('eventforge migrate on SQLite', () => {
@@ -50,7 +51,7 @@ describe('eventforge migrate on SQLite', () => {
     expect(first.out).toContain('applied 20261123000000_event_store');
     const second = await cli('--database', `file:${file}`);
     expect(second.code).toBe(0);
-    expect(second.out).toContain('up to date (1 applied before)');
+    expect(second.out).toContain('up to date (2 applied before)');
 
     const db = new Database(file, { readonly: true });
     const rows = db
@@ -63,6 +64,12 @@ describe('eventforge migrate on SQLite', () => {
       {
         migration_name: '20261123000000_event_store',
         checksum: sha256(storeSql('sqlite')),
+        finished: 1,
+        applied_steps_count: 1,
+      },
+      {
+        migration_name: DATA_KEYS,
+        checksum: sha256(storeSql('sqlite', DATA_KEYS)),
         finished: 1,
         applied_steps_count: 1,
       },
@@ -82,22 +89,23 @@ describe('eventforge migrate on SQLite', () => {
     const before = await cli('--database', `file:${file}`, '--status');
     expect(before.code).toBe(1);
     expect(before.out).toContain('pending  20261123000000_event_store');
-    expect(before.out).toContain('0 applied, 1 pending; run `eventforge migrate` to apply them');
+    expect(before.out).toContain('0 applied, 2 pending; run `eventforge migrate` to apply them');
     expect(existsSync(file)).toBe(false); // not even created
     expect((await cli('--database', `file:${file}`)).code).toBe(0);
     const folder = migrationsFolder('sqlite', { [ADD_INDEX]: ADD_INDEX_SQL });
     const partly = await cli('--database', `file:${file}`, '--migrations', folder, '--status');
     expect(partly.code).toBe(1);
-    expect(partly.out.split('\n').slice(0, 2)).toEqual([
+    expect(partly.out.split('\n').slice(0, 3)).toEqual([
       'applied  20261123000000_event_store',
+      `applied  ${DATA_KEYS}`,
       `pending  ${ADD_INDEX}`,
     ]);
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({ n: 2 });
     db.close();
     const upToDate = await cli('--database', `file:${file}`, '--status');
     expect(upToDate.code).toBe(0);
-    expect(upToDate.out).toContain('1 applied, 0 pending');
+    expect(upToDate.out).toContain('2 applied, 0 pending');
   });
 
   it('applies only what is pending, keeping the data', async () => {
@@ -111,7 +119,7 @@ describe('eventforge migrate on SQLite', () => {
     const run = await cli('--database', `file:${file}`, '--migrations', folder);
     expect(run.code).toBe(0);
     expect(run.out.split('\n')[0]).toBe(`applied ${ADD_INDEX}`);
-    expect(run.out).toContain('(1 applied before)');
+    expect(run.out).toContain('(2 applied before)');
     const db = new Database(file, { readonly: true });
     expect(
       db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'events_topic_idx'").all(),
@@ -119,7 +127,7 @@ describe('eventforge migrate on SQLite', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1 });
     db.close();
     expect((await cli('--database', `file:${file}`, '--migrations', folder)).out).toContain(
-      'up to date (2 applied before)',
+      'up to date (3 applied before)',
     );
   });
 
@@ -133,7 +141,7 @@ describe('eventforge migrate on SQLite', () => {
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/20261123000000_event_store was changed after it was applied/);
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({ n: 2 });
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'events_topic_idx'").all()).toEqual([]);
     db.close();
   });
@@ -193,7 +201,7 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
     expect(status.code).toBe(1);
     expect(status.out).toContain(`pending  ${ADD_INDEX}`);
     expect((await cli('--database', url, '--migrations', folder)).out).toContain(`applied ${ADD_INDEX}`);
-    expect((await cli('--database', url, '--migrations', folder)).out).toContain('up to date (3 applied before)');
+    expect((await cli('--database', url, '--migrations', folder)).out).toContain('up to date (4 applied before)');
 
     const client = new pg.Client(TEST_DATABASE_URL);
     await client.connect();
@@ -207,6 +215,7 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
         migration_name: '20261203000000_gap_safe_appends',
         checksum: sha256(storeSql('postgresql', '20261203000000_gap_safe_appends')),
       },
+      { migration_name: DATA_KEYS, checksum: sha256(storeSql('postgresql', DATA_KEYS)) },
       { migration_name: ADD_INDEX, checksum: sha256(ADD_INDEX_SQL) },
     ]);
     const recorder = await createPostgresRecorder({ url });
@@ -237,6 +246,6 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
     const runs = await Promise.all([cli('--database', url), cli('--database', url)]);
     expect(runs.map((r) => r.code)).toEqual([0, 0]);
     expect(runs.map((r) => r.out.includes('applied 20261123000000_event_store')).sort()).toEqual([false, true]);
-    expect(runs.filter((r) => r.out.includes('up to date (2 applied before)'))).toHaveLength(1);
+    expect(runs.filter((r) => r.out.includes('up to date (3 applied before)'))).toHaveLength(1);
   });
 });

@@ -31,8 +31,8 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const PROVIDERS = ['sqlite', 'postgresql'] as const;
 /** PostgreSQL has one more: the append procedure and log routines of its gap-safe log. */
 const STORE_MIGRATIONS = {
-  sqlite: ['20261123000000_event_store'],
-  postgresql: ['20261123000000_event_store', '20261203000000_gap_safe_appends'],
+  sqlite: ['20261123000000_event_store', '20261203090000_data_keys'],
+  postgresql: ['20261123000000_event_store', '20261203000000_gap_safe_appends', '20261203090000_data_keys'],
 };
 
 describe("the store's schema, shipped with the runtime", () => {
@@ -57,7 +57,8 @@ describe("the store's schema, shipped with the runtime", () => {
       name: m.name,
       checksum: m.checksum,
     }));
-    expect(recorded).toEqual(shipped);
+    // Later migrations are added after it, never changed in place.
+    expect(recorded).toEqual(shipped.slice(0, recorded.length));
   });
 
   it('the schemas pass `prisma validate` and are formatted as `prisma format` would (offline)', () => {

@@ -86,6 +86,8 @@ export const RESERVED_TYPE_NAMES: ReadonlySet<string> = new Set([
   'JsonValue',
   'Mutable',
   'PayloadCodec',
+  'REDACTED',
+  'Redacted',
   'Repository',
   'SchemaValidator',
   'Array',
