@@ -116,7 +116,7 @@ function redactedType(table: TypeTable, field: RawField, file: string, where: st
       field.redacted.range,
       'EF410',
       `${where} does not fit ${formatType(resolved.type, resolved.optional)}: ${problem?.message ?? 'it is null'}`,
-      `write a value of type ${formatType(resolved.type)} (e.g. "" or "[redacted]" for a string), or remove \`redacted\` to read the field as the Redacted marker`,
+      `${resolved.type.kind === 'scalar' && resolved.type.scalar === 'string' ? 'write a string, e.g. `redacted: ""`' : `write a value of type ${formatType(resolved.type)}`}, or remove \`redacted\` to read the field as the Redacted marker`,
     ),
   ];
 }
