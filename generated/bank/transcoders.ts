@@ -117,7 +117,7 @@ function decodeMoney(data: unknown, at: DecodeAt, path: string, key: string | nu
 }
 
 const accountStateV1At: DecodeAt = { topic: 'Bank.Account', version: 1 };
-const accountStateV2At: DecodeAt = { topic: 'Bank.Account', version: 2 };
+const accountStateV2At: DecodeAt = { topic: 'Bank.Account', version: 2, personal: ['owner', 'email'] };
 
 function encodeAccountState(value: AccountState): JsonValue {
   const out: { [key: string]: JsonValue } = {
@@ -467,7 +467,7 @@ export const limitSetCodec: PayloadCodec<LimitSetData> = {
   },
 };
 
-const openedV1At: DecodeAt = { topic: 'Bank.Account.Opened', version: 1 };
+const openedV1At: DecodeAt = { topic: 'Bank.Account.Opened', version: 1, personal: ['owner', 'email'] };
 
 function encodeOpened(value: OpenedData): JsonValue {
   return {

@@ -13,7 +13,7 @@ import type {
   UserStateV1,
 } from './types.js';
 
-const userStateV1At: DecodeAt = { topic: 'Identity.User', version: 1 };
+const userStateV1At: DecodeAt = { topic: 'Identity.User', version: 1, personal: ['email', 'firstName'] };
 
 function encodeUserState(value: UserState): JsonValue {
   const out: { [key: string]: JsonValue } = {
@@ -49,7 +49,7 @@ export const userStateCodec: PayloadCodec<UserState> = {
   },
 };
 
-const emailChangedV1At: DecodeAt = { topic: 'Identity.User.EmailChanged', version: 1 };
+const emailChangedV1At: DecodeAt = { topic: 'Identity.User.EmailChanged', version: 1, personal: ['email'] };
 
 function encodeEmailChanged(value: EmailChangedData): JsonValue {
   return {
@@ -79,7 +79,7 @@ export const emailChangedCodec: PayloadCodec<EmailChangedData> = {
   },
 };
 
-const firstNameChangedV1At: DecodeAt = { topic: 'Identity.User.FirstNameChanged', version: 1 };
+const firstNameChangedV1At: DecodeAt = { topic: 'Identity.User.FirstNameChanged', version: 1, personal: ['firstName'] };
 
 function encodeFirstNameChanged(value: FirstNameChangedData): JsonValue {
   return {
@@ -109,7 +109,7 @@ export const firstNameChangedCodec: PayloadCodec<FirstNameChangedData> = {
   },
 };
 
-const registeredV1At: DecodeAt = { topic: 'Identity.User.Registered', version: 1 };
+const registeredV1At: DecodeAt = { topic: 'Identity.User.Registered', version: 1, personal: ['email', 'firstName'] };
 
 function encodeRegistered(value: RegisteredData): JsonValue {
   const out: { [key: string]: JsonValue } = {

@@ -176,6 +176,13 @@ function valueObjectFunctions(domain: DomainDef, helpers: RuntimeHelpers): State
   ]);
 }
 
+/** `{ topic, version }`, and the version's personal fields, whose values decode errors must not show. */
+function decodeAtLiteral(topic: string, v: PayloadVersionDef): string {
+  const personal = v.fields.filter((f) => f.pii).map((f) => quote(f.name));
+  const list = personal.length > 0 ? `, personal: [${personal.join(', ')}]` : '';
+  return `{ topic: ${quote(topic)}, version: ${v.version}${list} }`;
+}
+
 function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters: Set<string>): Statement[] {
   const out: Statement[] = payload.versions.map((v) => ({
     kind: StructureKind.VariableStatement,
@@ -184,7 +191,7 @@ function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters:
       {
         name: decodeAtName(payload.name, v.version),
         type: 'DecodeAt',
-        initializer: `{ topic: ${quote(payload.topic)}, version: ${v.version} }`,
+        initializer: decodeAtLiteral(payload.topic, v),
       },
     ],
   }));
