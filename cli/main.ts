@@ -16,6 +16,8 @@ import { initCommand } from './commands/init.js';
 import { lspCommand } from './commands/lsp.js';
 import { migrateCommand } from './commands/migrate.js';
 import { reencryptCommand } from './commands/reencrypt.js';
+import { forgetCommand } from './commands/forget.js';
+import { rewrapKeysCommand } from './commands/rewrap-keys.js';
 import { PACKAGE_JSON } from './files/package-root.js';
 // The command files import only what their table row needs; the rest (the pipeline and its
 // libraries, the emitters, the watcher, --against, the database drivers) is imported where it is
@@ -32,6 +34,8 @@ export const commands: readonly CliCommand[] = [
   explainCommand,
   migrateCommand,
   reencryptCommand,
+  forgetCommand,
+  rewrapKeysCommand,
   lspCommand,
 ];
 

@@ -22,6 +22,7 @@ export type {
 export { REDACTED, isRedacted, type Redacted } from './personal/redacted.js';
 export { masterKeyProvider, type KeyProvider } from './personal/key-provider.js';
 export type { DataKeyCacheOptions } from './personal/data-keys.js';
+export { rewrapDataKeys, type RewrapReport } from './personal/rewrap-keys.js';
 export { Aggregate, type AggregateSnapshot } from './aggregate.js';
 export {
   AggregateDiscardedError,
