@@ -60,4 +60,3 @@ export {
   updateEntryInPlace,
   upsertByKeyInPlace,
 } from './wire/in-place.js';
-export { REDACTED, isRedacted, type Redacted } from './personal/redacted.js';

@@ -268,6 +268,8 @@ function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters:
 
 /** Types from the internal entry; everything else `helpers` records is a function. */
 const INTERNAL_TYPES: ReadonlySet<string> = new Set(['Mutable', 'FieldReader']);
+/** Helpers applications use too: imported from the public entry. */
+const PUBLIC_HELPERS: ReadonlySet<string> = new Set(['REDACTED', 'isRedacted']);
 
 /** Every name a transcoders file declares or imports from its own folder (runtime helpers must not shadow them). */
 function namesOfFile(domain: DomainDef, all: readonly Payload[]): string[] {
@@ -321,8 +323,13 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
     return [
       {
         kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: ctx.runtimeImport,
+        namedImports: helpers.specifiers((name) => PUBLIC_HELPERS.has(name)).sort(),
+      },
+      {
+        kind: StructureKind.ImportDeclaration,
         moduleSpecifier: internalImport(ctx),
-        namedImports: helpers.specifiers((name) => !isType(name)).sort(),
+        namedImports: helpers.specifiers((name) => !isType(name) && !PUBLIC_HELPERS.has(name)).sort(),
       },
       {
         kind: StructureKind.ImportDeclaration,
