@@ -190,8 +190,10 @@ export class Application {
       const aggregate = await repository.load(recorder, id, version === undefined ? {} : { version });
       const snapshot = aggregate.takeSnapshot();
       const subject = this.#mapper.snapshotSubject(cls.descriptor, snapshot);
-      if (subject !== undefined) await this.#dataKeys.load(recorder, [subject]);
-      await recorder.saveSnapshot(this.#mapper.toStoredSnapshot(cls.descriptor, snapshot));
+      const keys = subject === undefined ? undefined : await this.#dataKeys.load(recorder, [subject]);
+      await recorder.saveSnapshot(
+        this.#mapper.toStoredSnapshot(cls.descriptor, snapshot, new Date(), (s) => keys?.get(s)),
+      );
       return aggregate.version;
     });
   }
@@ -259,7 +261,7 @@ export class Application {
     recorder: Recorder,
     batches: readonly SaveBatch[],
     tracking: Tracking | undefined,
-  ): Promise<bigint[] | undefined> {
+  ): Promise<{ ids: bigint[] | undefined; keyOf: KeyOf }> {
     const eventSubjects = new Set<string>();
     const stateSubjects = new Set<string>();
     for (const { aggregate, descriptor, events, encoded, snapshotDue } of batches) {
@@ -274,15 +276,11 @@ export class Application {
       }
     }
     for (let attempt = 1; ; attempt++) {
-      const keys = await this.#dataKeys.forSave(recorder, eventSubjects);
-      await this.#dataKeys.load(
-        recorder,
-        [...stateSubjects].filter((s) => !eventSubjects.has(s)),
-      );
+      const keys = await this.#dataKeys.forSave(recorder, eventSubjects, stateSubjects);
       try {
         const ids = await this.#append(recorder, batches, tracking, { keyOf: keys.keyOf, dataKeys: keys.newKeys });
         keys.commit();
-        return ids;
+        return { ids, keyOf: keys.keyOf };
       } catch (error) {
         if (!(error instanceof DataKeyConflictError) || attempt >= 3) throw error;
         this.#dataKeys.invalidate(error.subjects);
@@ -310,9 +308,9 @@ export class Application {
     const encrypting = this.#mapper.encryptsPersonalData;
     const stored = encrypting ? [] : storedEventsOf(this.#mapper, batches, undefined);
     const recorder = await this.#openRecorder();
-    const ids = encrypting
+    const { ids, keyOf } = encrypting
       ? await this.#appendWithDataKeys(recorder, batches, tracking)
-      : await this.#append(recorder, batches, tracking, undefined, stored);
+      : { ids: await this.#append(recorder, batches, tracking, undefined, stored), keyOf: undefined };
     if (ids === undefined) return [];
     const unsaved: string[] = [];
     const due: { label: string; snapshot: StoredSnapshot }[] = [];
@@ -329,7 +327,7 @@ export class Application {
       if (every !== undefined && crossesMultiple(aggregate.version - count, aggregate.version, every)) {
         due.push({
           label: `${descriptor.name} ${aggregate.id} at version ${aggregate.version}`,
-          snapshot: this.#mapper.toStoredSnapshot(descriptor, aggregate.takeSnapshot()),
+          snapshot: this.#mapper.toStoredSnapshot(descriptor, aggregate.takeSnapshot(), new Date(), keyOf),
         });
       }
     }
@@ -353,6 +351,9 @@ export class Application {
     return ids;
   }
 }
+
+/** The data key of a subject, as a save resolved it. */
+type KeyOf = Parameters<Mapper['toStoredEvent']>[3];
 
 /** One aggregate of a save, as it was when the save began. */
 interface SaveBatch {

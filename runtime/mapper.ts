@@ -113,7 +113,7 @@ export class Mapper {
       return { stored, aggregate, event, wire: this.#open(stored, 'event') };
     });
     const subjects = opened.flatMap((o) => this.#sealedSubject(o.event.codec, o.wire, o.stored));
-    if (subjects.length > 0) await this.#loadKeys(recorder, subjects);
+    const keys = subjects.length > 0 ? await this.#loadKeys(recorder, subjects) : undefined;
     return opened.map(({ stored, aggregate, event, wire }) => ({
       aggregate,
       event: {
@@ -121,7 +121,7 @@ export class Mapper {
         originatorId: stored.streamId,
         originatorVersion: stored.version,
         timestamp: stored.timestamp,
-        data: decodeAt(event.codec, this.#openPersonal(event.codec, wire, stored, 'event'), stored),
+        data: decodeAt(event.codec, this.#openPersonal(event.codec, wire, stored, 'event', keys), stored),
       },
     }));
   }
@@ -132,8 +132,8 @@ export class Mapper {
     const wire = this.#open(stored, 'snapshot');
     const state = (wire as Record<string, unknown> | null)?.['state'];
     const subjects = this.#sealedSubject(aggregate.state, state, stored);
-    if (subjects.length > 0) await this.#loadKeys(recorder, subjects);
-    return this.#snapshotFrom(aggregate, stored, wire);
+    const keys = subjects.length > 0 ? await this.#loadKeys(recorder, subjects) : undefined;
+    return this.#snapshotFrom(aggregate, stored, wire, keys);
   }
 
   /** The data keys snapshots of these aggregates need (their state's subject), for a save to load first. */
@@ -167,6 +167,7 @@ export class Mapper {
     aggregate: AggregateDescriptor,
     snapshot: AggregateSnapshot<unknown>,
     takenAt = new Date(),
+    keyOf?: (subject: string) => DataKeyState | undefined,
   ): StoredSnapshot {
     const columns = {
       streamId: snapshot.id,
@@ -179,10 +180,12 @@ export class Mapper {
       createdOn: snapshot.createdOn.toISOString(),
       modifiedOn: snapshot.modifiedOn.toISOString(),
       discarded: snapshot.discarded,
-      state: this.#sealPersonal(aggregate.state, aggregate.state.encode(snapshot.state), {
-        kind: 'snapshot',
-        ...columns,
-      }),
+      state: this.#sealPersonal(
+        aggregate.state,
+        aggregate.state.encode(snapshot.state),
+        { kind: 'snapshot', ...columns },
+        keyOf,
+      ),
     };
     return { ...columns, state: this.#seal(wire, 'snapshot', columns) };
   }
@@ -193,7 +196,12 @@ export class Mapper {
     return this.#snapshotFrom(aggregate, stored, this.#open(stored, 'snapshot'));
   }
 
-  #snapshotFrom(aggregate: AggregateDescriptor, stored: StoredSnapshot, wire: unknown): MappedSnapshot {
+  #snapshotFrom(
+    aggregate: AggregateDescriptor,
+    stored: StoredSnapshot,
+    wire: unknown,
+    keys?: ReadonlyMap<string, DataKeyState>,
+  ): MappedSnapshot {
     const at = (path: string, problem: string) =>
       new DecodeError(
         stored.topic,
@@ -213,7 +221,7 @@ export class Mapper {
     if (typeof envelope['discarded'] !== 'boolean') throw at('discarded', 'expected a boolean');
     const state = decodeAt(
       aggregate.state,
-      this.#openPersonal(aggregate.state, envelope['state'], stored, 'snapshot'),
+      this.#openPersonal(aggregate.state, envelope['state'], stored, 'snapshot', keys),
       stored,
     );
     return {
@@ -254,9 +262,9 @@ export class Mapper {
     return [subjectOf(codec.personal ?? { fields: [] }, wire, stored.streamId)];
   }
 
-  async #loadKeys(recorder: Recorder, subjects: readonly string[]): Promise<void> {
+  async #loadKeys(recorder: Recorder, subjects: readonly string[]): Promise<Map<string, DataKeyState>> {
     if (this.dataKeys === undefined) throw noMasterKey();
-    await this.dataKeys.load(recorder, subjects);
+    return this.dataKeys.load(recorder, subjects);
   }
 
   /** The stored wire form with its personal values decrypted, or their placeholders once forgotten. */
@@ -265,13 +273,19 @@ export class Mapper {
     wire: unknown,
     stored: StoredEvent | StoredSnapshot,
     kind: 'event' | 'snapshot',
+    keys?: ReadonlyMap<string, DataKeyState>,
   ): unknown {
     if (codec.personal === undefined && !holdsSealedValues(wire)) return wire;
     const subject = subjectOf(codec.personal ?? { fields: [] }, wire, stored.streamId);
-    const key = this.dataKeys?.cached(subject);
+    // Loaded for this read (toDomainEvents, toAggregateSnapshotWithKeys), else as cached.
+    const key = keys?.get(subject) ?? this.dataKeys?.cached(subject);
     if (key === undefined && holdsSealedValues(wire)) {
       if (this.dataKeys?.provider === undefined) throw noMasterKey();
-      // Read through toDomainEvents/toAggregateSnapshotWithKeys, the key is cached unless the subject has none.
+      // Read through the sync methods, a key that is not cached is not known: refuse rather than redact.
+      if (keys === undefined)
+        throw new EventforgeError(
+          `${stored.topic} (stream ${stored.streamId}, version ${stored.version}): the data key of subject ${subject} is not loaded; read it through the repository or the notification log`,
+        );
     }
     return openPersonal(codec.personal, wire, subject, key, { kind, ...stored });
   }

@@ -54,10 +54,20 @@ export class DataKeys {
     return entry.state;
   }
 
-  /** Reads and unwraps the keys of the subjects not cached; subjects without a row stay unknown. */
-  async load(recorder: Recorder, subjects: Iterable<string>): Promise<void> {
-    const missing = [...new Set(subjects)].filter((s) => this.cached(s) === undefined);
-    if (missing.length === 0) return;
+  /**
+   * The keys of the subjects: cached ones, and the others read and unwrapped in one query (and
+   * cached). A subject without a row is left out. The result is what the caller uses, whatever
+   * the cache has evicted meanwhile.
+   */
+  async load(recorder: Recorder, subjects: Iterable<string>): Promise<Map<string, DataKeyState>> {
+    const found = new Map<string, DataKeyState>();
+    const missing: string[] = [];
+    for (const subject of new Set(subjects)) {
+      const state = this.cached(subject);
+      if (state === undefined) missing.push(subject);
+      else found.set(subject, state);
+    }
+    if (missing.length === 0) return found;
     const provider = this.#requireProvider('read personal data');
     const rows = await recorder.readDataKeys(missing);
     const unwrapped = await Promise.all(
@@ -65,24 +75,31 @@ export class DataKeys {
         row.wrapped === undefined ? 'forgotten' : await provider.unwrap(row.wrapped, row.subject),
       ),
     );
-    rows.forEach((row, i) => this.#put(row.subject, unwrapped[i]!));
+    rows.forEach((row, i) => {
+      this.#put(row.subject, unwrapped[i]!);
+      found.set(row.subject, unwrapped[i]!);
+    });
+    return found;
   }
 
-  /** The keys a save needs: loaded, or made (wrapped for the store) where the subject has none. */
-  async forSave(recorder: Recorder, subjects: ReadonlySet<string>): Promise<KeysForSave> {
+  /**
+   * The keys a save needs: loaded, or made (wrapped for the store) where a subject of `make` has
+   * none; the subjects of `load` only (snapshots) are read.
+   */
+  async forSave(recorder: Recorder, make: ReadonlySet<string>, load: ReadonlySet<string>): Promise<KeysForSave> {
     const provider = this.#requireProvider('store personal data');
-    await this.load(recorder, subjects);
+    const known = await this.load(recorder, [...make, ...load]);
     const made = new Map<string, Uint8Array>();
     const newKeys: NewDataKey[] = [];
-    for (const subject of subjects) {
-      if (this.cached(subject) !== undefined) continue;
+    for (const subject of make) {
+      if (known.has(subject)) continue;
       const key = newDataKey();
       made.set(subject, key);
       newKeys.push({ subject, wrapped: await provider.wrap(key, subject) });
     }
     return {
       newKeys,
-      keyOf: (subject) => made.get(subject) ?? this.cached(subject),
+      keyOf: (subject) => made.get(subject) ?? known.get(subject),
       commit: () => {
         for (const [subject, key] of made) this.#put(subject, key);
       },

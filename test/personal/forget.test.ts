@@ -101,6 +101,15 @@ describe.each(stores)('personal data on $label', ({ fresh }) => {
     expect([cold.email, cold.firstName]).toEqual([NEW_EMAIL, NAME]);
   });
 
+  it('with the key cache off (every key read again), saves take snapshots and loads decrypt: nothing reads as redacted', async () => {
+    const app = new Identity({ env, dataKeyCache: { ttlMs: 0 } });
+    apps.push(app);
+    const id = await registerJane(app);
+    const user = await app.users.get(id);
+    expect([user.email, user.firstName]).toEqual([NEW_EMAIL, NAME]);
+    expect((await app.log.select(1n, 1)).map((l) => (l.event.data as { email: unknown }).email)).toEqual([EMAIL]);
+  });
+
   it('forget: every event and snapshot still loads, personal fields redacted, no table holds the plaintext or the key', async () => {
     const scrubbed: string[] = [];
     const app = new Identity({ env, onForget: (subject) => void scrubbed.push(subject) });
