@@ -220,6 +220,23 @@ export default async function piiBench(report: BenchReport): Promise<void> {
       });
     }
   }
+  // A large payload: the snapshot of the 1,000-event dog.
+  const snapshotSizes: Record<string, number> = {};
+  for (const [label, options] of Object.entries(LAYERS)) {
+    if (label.startsWith('personal')) continue;
+    const recorder = createMemoryRecorder();
+    const { school, id } = await longDog({ recorder, ...options });
+    await school.takeSnapshot(Dog, id);
+    snapshotSizes[label] = (await recorder.latestSnapshot(id))?.state.length ?? 0;
+  }
+  for (const [label, bytes] of Object.entries(snapshotSizes)) {
+    report.add({
+      case: 'stored bytes of the snapshot of the 1,000-event dog',
+      subject: label,
+      bytes,
+      ratio: Math.round((bytes / snapshotSizes['plain']!) * 100) / 100,
+    });
+  }
   report.log(
     `load average at end: ${loadavg()
       .map((l) => l.toFixed(2))
@@ -232,6 +249,7 @@ const LAYERS: Record<string, object> = {
   deflate: { compression: 'deflate' },
   'AES-256-GCM': { cipherKey: generateCipherKey() },
   'deflate + AES-256-GCM': { compression: 'deflate', cipherKey: generateCipherKey() },
+  'personal fields encrypted (data keys)': { env: { EVENTFORGE_MASTER_KEY: generateCipherKey() } },
 };
 
 /** Each example's events: what its tests and scripts store. */
@@ -242,6 +260,14 @@ const EXAMPLES: Record<string, (recorder: Recorder, options: object) => Promise<
       const dog = Dog.create({ name: `Fido ${d}` });
       dog.addTrick('roll over');
       dog.addTrick('play dead');
+      await school.save(dog);
+    }
+  },
+  'W1-like DogSchool (10 events, longer tricks)': async (recorder, options) => {
+    const school = new DogSchool({ recorder, ...options });
+    for (let d = 0; d < 20; d++) {
+      const dog = Dog.create({ name: `Dog ${d}` });
+      for (let t = 0; t < 9; t++) dog.addTrick(`trick number ${t} with a longer description`);
       await school.save(dog);
     }
   },
