@@ -257,8 +257,11 @@ class SqliteRecorder implements Recorder {
   forgetDataKey(subject: string): Promise<boolean> {
     const [update, insert] = keySql.forgetDataKey(false, DATA_KEYS, subject, NOW_MS);
     return this.#locked(async () => {
+      // Zero the freed bytes of the key's row, and move the WAL's copies of its page into the file.
+      await this.adapter.executeScript('PRAGMA secure_delete = ON');
       const deleted = (await this.adapter.queryRaw(update!)).rows.length > 0;
       if (!deleted) await this.adapter.executeRaw(insert!);
+      await this.adapter.executeScript('PRAGMA wal_checkpoint(TRUNCATE)');
       return deleted;
     });
   }

@@ -4,7 +4,7 @@
  * and snapshot of the subject still loads with the personal fields redacted, and no table holds
  * the plaintext or the key.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -144,6 +144,12 @@ describe.each(stores)('personal data on $label', ({ fresh }) => {
     expect(await db.query('SELECT wrapped_key FROM data_keys WHERE subject = ?', [id])).toEqual([
       { wrapped_key: null },
     ]);
+    if (db.url.startsWith('file:')) {
+      // The SQLite files themselves (database and WAL), free pages included, no longer hold the key.
+      const file = db.url.slice('file:'.length);
+      const files = [file, `${file}-wal`].filter((f) => existsSync(f));
+      expect(Buffer.concat(files.map((f) => readFileSync(f))).includes(Buffer.from(wrapped))).toBe(false);
+    }
 
     // A snapshot of the forgotten user stores the redacted values, and loads.
     expect(await app.takeSnapshot(User, id)).toBe(12);
