@@ -204,6 +204,24 @@ describe.each(stores)('personal data on $label', ({ fresh }) => {
     expect(await recorder.readDataKeys(['new-one'])).toEqual([]);
   });
 
+  it('a personal value moved to another subject, or a wrapped key moved to another row, does not decrypt', async () => {
+    const app = open();
+    const jane = await registerJane(app);
+    const bob = await app.register('bob@example.com', 'Bob');
+    const recorder = await app.recorder();
+    const [bobs] = await recorder.readStream(bob);
+    await recorder.append([{ ...bobs!, streamId: jane, version: 13 }]); // Bob's registration replayed into Jane's stream
+    await expect(open().users.get(jane)).rejects.toThrow(
+      /personal field "email" does not decrypt under the data key of subject/,
+    );
+
+    await db.run(
+      'UPDATE data_keys SET wrapped_key = (SELECT wrapped_key FROM data_keys WHERE subject = ?) WHERE subject = ?',
+      [bob, jane],
+    );
+    await expect(open().users.get(jane, { version: 12 })).rejects.toThrow(DataKeyError);
+  });
+
   it('without the master key, or with another one, personal data does not load', async () => {
     const id = await registerJane(open());
     await expect(open({ EVENTFORGE_MASTER_KEY: '' }).users.get(id)).rejects.toThrow(ConfigurationError);
