@@ -4,7 +4,7 @@
  * UTF-8 JSON text, then the optional compression and encryption layers (payload-envelope.ts).
  */
 import type { AggregateSnapshot } from './aggregate.js';
-import type { AggregateDescriptor, JsonValue, PayloadCodec } from './codec.js';
+import type { AggregateDescriptor, EventDescriptor, JsonValue, PayloadCodec } from './codec.js';
 import {
   ConfigurationError,
   DecodeError,
@@ -114,16 +114,7 @@ export class Mapper {
     });
     const subjects = opened.flatMap((o) => this.#sealedSubject(o.event.codec, o.wire, o.stored));
     const keys = subjects.length > 0 ? await this.#loadKeys(recorder, subjects) : undefined;
-    return opened.map(({ stored, aggregate, event, wire }) => ({
-      aggregate,
-      event: {
-        type: event.type,
-        originatorId: stored.streamId,
-        originatorVersion: stored.version,
-        timestamp: stored.timestamp,
-        data: decodeAt(event.codec, this.#openPersonal(event.codec, wire, stored, 'event', keys), stored),
-      },
-    }));
+    return opened.map(({ stored, aggregate, event, wire }) => this.#mappedEvent(stored, aggregate, event, wire, keys));
   }
 
   /** A stored snapshot → the aggregate snapshot, reading first the data key its personal fields need. */
@@ -148,8 +139,17 @@ export class Mapper {
    */
   toDomainEvent(stored: StoredEvent): MappedEvent {
     const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
-    const wire = this.#open(stored, 'event');
-    const data = decodeAt(event.codec, wire, stored);
+    return this.#mappedEvent(stored, aggregate, event, this.#open(stored, 'event'), undefined);
+  }
+
+  /** The domain event of a stored event whose payload is opened; `keys` were loaded for the read. */
+  #mappedEvent(
+    stored: StoredEvent,
+    aggregate: AggregateDescriptor,
+    event: EventDescriptor,
+    wire: unknown,
+    keys: ReadonlyMap<string, DataKeyState> | undefined,
+  ): MappedEvent {
     return {
       aggregate,
       event: {
@@ -157,7 +157,7 @@ export class Mapper {
         originatorId: stored.streamId,
         originatorVersion: stored.version,
         timestamp: stored.timestamp,
-        data,
+        data: decodeAt(event.codec, this.#openPersonal(event.codec, wire, stored, 'event', keys), stored),
       },
     };
   }
@@ -258,8 +258,8 @@ export class Mapper {
 
   /** The subject whose key the stored wire form needs, as a list of none or one. */
   #sealedSubject(codec: PayloadCodec<unknown>, wire: unknown, stored: StoredEvent | StoredSnapshot): string[] {
-    if (!holdsSealedValues(wire)) return [];
-    return [subjectOf(codec.personal ?? { fields: [] }, wire, stored.streamId)];
+    if (codec.personal === undefined || !holdsSealedValues(wire)) return [];
+    return [subjectOf(codec.personal, wire, stored.streamId)];
   }
 
   async #loadKeys(recorder: Recorder, subjects: readonly string[]): Promise<Map<string, DataKeyState>> {
@@ -275,8 +275,9 @@ export class Mapper {
     kind: 'event' | 'snapshot',
     keys?: ReadonlyMap<string, DataKeyState>,
   ): unknown {
-    if (codec.personal === undefined && !holdsSealedValues(wire)) return wire;
-    const subject = subjectOf(codec.personal ?? { fields: [] }, wire, stored.streamId);
+    // A payload type without personal fields is read as it is (no scan of every payload).
+    if (codec.personal === undefined) return wire;
+    const subject = subjectOf(codec.personal, wire, stored.streamId);
     // Loaded for this read (toDomainEvents, toAggregateSnapshotWithKeys), else as cached.
     const key = keys?.get(subject) ?? this.dataKeys?.cached(subject);
     if (key === undefined && holdsSealedValues(wire)) {

@@ -1,7 +1,6 @@
 /** `eventforge rewrap-keys`: the command's row (the work is in cli/database/run-personal-data.ts, loaded on use). */
-import { stringFlag, type CliCommand } from '../command.js';
-import { projectConfig } from '../config/project-config.js';
-import { displayPath } from '../files/read-sources.js';
+import type { CliCommand } from '../command.js';
+import { databaseOptions } from './database-options.js';
 
 /** `eventforge rewrap-keys [--database URL]` */
 export const rewrapKeysCommand: CliCommand = {
@@ -12,17 +11,8 @@ export const rewrapKeysCommand: CliCommand = {
     '(keys from EVENTFORGE_MASTER_KEY and EVENTFORGE_MASTER_PREVIOUS_KEYS; exits 1 when a key is refused)',
   options: { database: { type: 'string' }, config: { type: 'string' } },
   run: async (args, io) => {
-    const database = stringFlag(args, 'database');
-    const config = await projectConfig(io.cwd, stringFlag(args, 'config'));
+    const options = await databaseOptions(args, io);
     const { runRewrapKeys } = await import('../database/run-personal-data.js');
-    return runRewrapKeys(
-      {
-        ...(database === undefined ? {} : { database }),
-        ...(config.file === undefined
-          ? {}
-          : { providerRule: { providers: config.providers, configFile: displayPath(io.cwd, config.file) } }),
-      },
-      io,
-    );
+    return runRewrapKeys(options, io);
   },
 };
