@@ -36,6 +36,7 @@ import {
 } from './structures.js';
 import { docs, quote } from './text.js';
 import type { DomainScope } from './type-text.js';
+import { stateWithPersonalInflows } from './personal-code.js';
 import { domainScope, literal, mentionedTypes, payloadFieldType, readsAsRedacted, tsType } from './type-text.js';
 
 function factoryName(aggregate: AggregateDef, event: EventDef): string {
@@ -171,7 +172,7 @@ function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: File
   const discarding = aggregate.events.filter((e) => e.discards);
   const getAccessors: GetAccessorDeclarationStructure[] = [
     { name: 'aggregateName', scope: 'protected', returnType: 'string', statements: `return ${quote(aggregate.name)};` },
-    ...aggregate.state.fields.map(
+    ...stateWithPersonalInflows(aggregate).fields.map(
       (f): GetAccessorDeclarationStructure => ({
         name: f.name,
         docs: fieldDocs(f),
@@ -338,7 +339,9 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
           'AggregateDescriptor',
           ...(jsonType ? ['JsonValue'] : []),
           ...(decimalType ? ['Decimal'] : []),
-          ...(domain.aggregates.some((a) => a.state.fields.some(readsAsRedacted)) ? ['Redacted'] : []),
+          ...(domain.aggregates.some((a) => stateWithPersonalInflows(a).fields.some(readsAsRedacted))
+            ? ['Redacted']
+            : []),
         ],
       },
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), namedImports: helperValues },

@@ -4,7 +4,7 @@
  * and runs older ones through the upcasters of `./upcasters.js`.
  */
 import type { DomainDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
-import { personalFieldsLiteral } from './personal-code.js';
+import { personalFieldsLiteral, stateWithPersonalInflows } from './personal-code.js';
 import { readsAsRedacted } from './type-text.js';
 import {
   codecName,
@@ -64,7 +64,7 @@ function payloads(domain: DomainDef): Payload[] {
       topic: a.topic,
       typeName: stateTypeName(a.name),
       version: a.state.version,
-      versions: a.state.versions,
+      versions: stateWithPersonalInflows(a).versions,
       subject: a.subject,
     },
     ...a.events.map((e) => ({

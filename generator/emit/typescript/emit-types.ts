@@ -35,6 +35,7 @@ import {
   type TypeAliasDeclarationStructure,
   type WriterFunction,
 } from './structures.js';
+import { stateWithPersonalInflows } from './personal-code.js';
 import { docs, quote } from './text.js';
 import { fieldsNameScalar, payloadFieldType, readsAsRedacted, tsType } from './type-text.js';
 
@@ -153,7 +154,7 @@ function eventStatements(event: EventDef): Statement[] {
 
 function aggregateStatements(aggregate: AggregateDef): Statement[] {
   const state = stateTypeName(aggregate.name);
-  const out: Statement[] = aggregate.state.versions.map((v) =>
+  const out: Statement[] = stateWithPersonalInflows(aggregate).versions.map((v) =>
     payloadInterface(
       versionedTypeName(state, v.version),
       v.fields,
@@ -182,7 +183,7 @@ function aggregateStatements(aggregate: AggregateDef): Statement[] {
 /** Every field of every version of an aggregate's state and events. */
 function payloadFields(aggregate: AggregateDef): FieldDef[] {
   return [
-    ...aggregate.state.versions.flatMap((v) => v.fields),
+    ...stateWithPersonalInflows(aggregate).versions.flatMap((v) => v.fields),
     ...aggregate.events.flatMap((e) => e.versions.flatMap((v) => v.fields)),
   ];
 }

@@ -2,16 +2,17 @@
  * Personal data (docs/language.md, "Personal data"): EF208 a `subject:` naming no field of the
  * payload; EF209 a subject field that is not a required, non-personal string or uuid; EF409
  * `redacted:` on a field that is not personal; EF410 a `redacted:` value that is not of the
- * field's type; EF512 a personal event field applied to a state field that would store it in
- * clear, or that reads as a placeholder while the event field reads as Redacted.
+ * field's type; EF512 (warning) a state field filled from personal data but not marked personal;
+ * EF513 an apply the generated code could not type because a value may read as Redacted.
  */
 import type { Diagnostic } from '../../diagnostics.js';
 import { eventSubject } from '../../load/payload-subject.js';
 import type { Located, RawAggregate, RawField } from '../../load/raw-model.js';
-import { errorAt } from '../../load/source-doc.js';
+import { errorAt, warningAt } from '../../load/source-doc.js';
 import { checkValue } from '../../resolve/check-value.js';
 import { formatType, resolveFieldType, type TypeTable } from '../../resolve/resolve-types.js';
 import { applyOf } from '../../resolve/resolve-domain.js';
+import { personalInflows } from '../../resolve/personal-flow.js';
 import type { Rule, RuleContext } from './rule.js';
 import { fieldLists } from './walk.js';
 
@@ -123,33 +124,51 @@ function redactedType(table: TypeTable, field: RawField, file: string, where: st
 
 function personalApplies(ctx: RuleContext, aggregate: RawAggregate): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const inflows = personalInflows(ctx.resolved, aggregate);
   const state = new Map(aggregate.state.fields.map((f) => [f.name.value, f]));
+  // Whether a state field may read as the Redacted marker (personal, or filled from personal data, without a placeholder).
+  const stateRedacted = (f: RawField): boolean => (f.pii || inflows.has(f.name.value)) && f.redacted === undefined;
+  for (const field of aggregate.state.fields) {
+    const from = inflows.get(field.name.value);
+    if (from === undefined || field.pii) continue;
+    out.push(
+      warningAt(
+        ctx.domain.file,
+        field.name.range,
+        'EF512',
+        `state field "${field.name.value}" of ${aggregate.name.value} is filled from personal data (${from.join(', ')}) but not marked personal: it is treated as personal (encrypted in snapshots, redacted once forgotten)`,
+        'mark it `pii: true` to say so',
+      ),
+    );
+  }
   for (const event of aggregate.events) {
     const { apply } = applyOf(ctx.resolved, event);
     if (apply.kind !== 'declarative') continue;
     const fields = new Map(event.payload.fields.map((f) => [f.name.value, f]));
     const label = `${aggregate.name.value}.${event.name.value}`;
     for (const op of apply.ops) {
-      if (op.kind === 'removeAt' || op.source.kind !== 'eventField') continue;
-      const from = op.source.field;
-      const source = fields.get(from);
       const target = state.get(op.stateField);
-      if (source === undefined || target === undefined || !source.pii) continue;
-      const problem = !target.pii
-        ? `state field "${op.stateField}" is not personal, so snapshots would store it in clear`
-        : source.redacted === undefined && target.redacted !== undefined
-          ? `state field "${op.stateField}" reads as its \`redacted\` value once forgotten, but "${from}" reads as Redacted`
-          : undefined;
+      const source =
+        op.kind !== 'removeAt' && op.source.kind === 'eventField' ? fields.get(op.source.field) : undefined;
+      const sourceRedacted = source !== undefined && source.pii && source.redacted === undefined;
+      if (target === undefined) continue;
+      let problem: string | undefined;
+      if (op.kind === 'assign') {
+        if (sourceRedacted && !stateRedacted(target))
+          problem = `state field "${op.stateField}" reads as its \`redacted\` value once forgotten, but event field "${source.name.value}" reads as Redacted`;
+      } else if (sourceRedacted) {
+        problem = `\`${op.kind}\` takes personal event field "${source.name.value}", which reads as Redacted once forgotten, and ${op.stateField} cannot hold that`;
+      } else if (stateRedacted(target)) {
+        problem = `\`${op.kind}\` changes state field "${op.stateField}", which reads as Redacted once forgotten (then there is nothing to change)`;
+      }
       if (problem === undefined) continue;
       out.push(
         errorAt(
           ctx.domain.file,
           event.name.range,
-          'EF512',
-          `event ${label} applies personal field "${from}" to state: ${problem}`,
-          !target.pii
-            ? `mark state field "${op.stateField}" \`pii: true\``
-            : `declare the same \`redacted\` on event field "${from}", or remove it from state field "${op.stateField}"`,
+          'EF513',
+          `event ${label}: ${problem}`,
+          'declare a `redacted:` placeholder on the personal field (the same on event and state fields), so it always holds a value of its type',
         ),
       );
     }
