@@ -15,6 +15,7 @@ import { generateCommand } from './commands/generate.js';
 import { initCommand } from './commands/init.js';
 import { lspCommand } from './commands/lsp.js';
 import { migrateCommand } from './commands/migrate.js';
+import { projectionsCommand } from './commands/projections.js';
 import { reencryptCommand } from './commands/reencrypt.js';
 import { forgetCommand } from './commands/forget.js';
 import { rewrapKeysCommand } from './commands/rewrap-keys.js';
@@ -36,6 +37,7 @@ export const commands: readonly CliCommand[] = [
   reencryptCommand,
   forgetCommand,
   rewrapKeysCommand,
+  projectionsCommand,
   lspCommand,
 ];
 

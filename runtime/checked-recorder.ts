@@ -6,21 +6,28 @@
 import {
   checkAppend,
   checkLatestSnapshot,
+  checkLogSignal,
+  checkParkedEvents,
   checkReadNotifications,
   checkReadStream,
   checkSnapshot,
   checkSubjects,
   checkTrackingQuery,
+  checkTransaction,
 } from './recorder-arguments.js';
+import type { LogSignal, LogSignalOptions } from './log-signal.js';
 import type {
   AppendOptions,
   Notification,
+  ParkedEvent,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
   StoredDataKey,
   StoredEvent,
+  RecorderTransaction,
   StoredSnapshot,
+  TransactionOptions,
 } from './recorder.js';
 
 /**
@@ -64,6 +71,21 @@ export class CheckedRecorder implements Recorder {
   async hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
     checkTrackingQuery('hasTracking', application, upstream, notificationId);
     return this.#inner.hasTracking(application, upstream, notificationId);
+  }
+
+  async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    checkTransaction(work, options);
+    return this.#inner.transaction(work, options);
+  }
+
+  async logSignal(options?: LogSignalOptions): Promise<LogSignal> {
+    checkLogSignal(options);
+    return this.#inner.logSignal(options);
+  }
+
+  async parkedEvents(projection?: string): Promise<ParkedEvent[]> {
+    checkParkedEvents(projection);
+    return this.#inner.parkedEvents(projection);
   }
 
   async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {

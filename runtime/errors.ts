@@ -199,6 +199,42 @@ export class StorageFullError extends EventforgeError {
 }
 
 /**
+ * A projection's handler failed on an event. The projection's position stayed before the event:
+ * nothing of the failed batch was applied.
+ */
+export class ProjectionError extends EventforgeError {
+  override readonly name = 'ProjectionError';
+  constructor(
+    readonly projection: string,
+    /** The event's notification id. */
+    readonly notificationId: bigint,
+    /** `DogSchool.Dog.TrickAdded` */
+    readonly topic: string,
+    /** How often processing it failed. */
+    readonly attempts: number,
+    options?: { readonly cause?: unknown },
+  ) {
+    const reason = options?.cause instanceof Error ? options.cause.message : String(options?.cause);
+    super(
+      `projection ${projection} failed on notification ${notificationId} (${topic}) after ${attempts} ` +
+        `attempt${attempts === 1 ? '' : 's'}: ${reason}; fix the handler and restart the runner, or ` +
+        '`eventforge projections retry` a parked event',
+      options,
+    );
+  }
+}
+
+/** Waiting took longer than its timeout (e.g. `ProjectionRunner.wait`). Nothing was changed. */
+export class TimeoutError extends EventforgeError {
+  override readonly name = 'TimeoutError';
+}
+
+/** What was waited for cannot happen any more: the runner (or subscription) was stopped. */
+export class StoppedError extends EventforgeError {
+  override readonly name = 'StoppedError';
+}
+
+/**
  * A subject's data key could not be unwrapped: its master key is not configured, or the stored
  * wrapped key was altered or moved from another subject. Nothing was decrypted.
  */

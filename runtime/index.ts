@@ -37,7 +37,10 @@ export {
   EventforgeError,
   ForgottenSubjectError,
   IntegrityError,
+  ProjectionError,
   RecorderArgumentError,
+  StoppedError,
+  TimeoutError,
   StorageFullError,
   StoreUnavailableError,
   UnknownSchemaVersionError,
@@ -49,13 +52,18 @@ export type {
   AppendOptions,
   NewDataKey,
   Notification,
+  ParkedEvent,
+  ParkedEventKey,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
   StoredDataKey,
+  RecorderTransaction,
+  SqlValue,
   StoredEvent,
   StoredSnapshot,
   Tracking,
+  TransactionOptions,
 } from './recorder.js';
 export { MemoryRecorder, createMemoryRecorder, type MemoryRecorderOptions } from './memory-recorder.js';
 export { withArgumentChecks } from './checked-recorder.js';
@@ -75,3 +83,36 @@ export { Application, type ApplicationConfig, type ApplicationOptions } from './
 export { Repository, type AnyAggregate, type GetOptions } from './repository.js';
 export { NotificationLog, type LoggedEvent, type SelectOptions } from './notification-log.js';
 export { newAggregateId } from './ids.js';
+export { Subscription, type LogBatch, type SubscribeOptions } from './subscription.js';
+export type { LogSignal, LogSignalOptions } from './log-signal.js';
+export {
+  PROJECTION_UPSTREAM,
+  ProjectionRunner,
+  type Projection,
+  type ProjectionRunnerOptions,
+  type ProjectionState,
+  type WaitOptions,
+} from './projection.js';
+export {
+  MemoryViewStore,
+  SqlViewStore,
+  ViewError,
+  ViewProjection,
+  postgresConnection,
+  sqliteConnection,
+  type PostgresClientLike,
+  type SqlExecutor,
+  type SqliteDatabaseLike,
+  type ViewAppend,
+  type ViewColumn,
+  type ViewColumnType,
+  type ViewDefinition,
+  type ViewHandler,
+  type ViewInsert,
+  type ViewOperation,
+  type ViewOperationKind,
+  type ViewProvider,
+  type ViewStore,
+  type ViewTransaction,
+  type ViewValue,
+} from './views.js';

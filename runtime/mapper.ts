@@ -47,6 +47,48 @@ export interface MappedSnapshot {
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * A domain event whose payload is decoded on first read of `data` (a class, not a closure per
+ * event: subscriptions make thousands per page). Serialises with its data like a plain event.
+ */
+class LazyDomainEvent implements DomainEvent {
+  readonly originatorId: string;
+  readonly originatorVersion: number;
+  readonly timestamp: Date;
+  readonly #stored: StoredEvent;
+  readonly #codec: PayloadCodec<unknown>;
+  readonly #decode: (stored: StoredEvent, codec: PayloadCodec<unknown>) => unknown;
+  #data: unknown;
+  #decoded = false;
+
+  constructor(
+    readonly type: string,
+    stored: StoredEvent,
+    codec: PayloadCodec<unknown>,
+    decode: (stored: StoredEvent, codec: PayloadCodec<unknown>) => unknown,
+  ) {
+    this.originatorId = stored.streamId;
+    this.originatorVersion = stored.version;
+    this.timestamp = stored.timestamp;
+    this.#stored = stored;
+    this.#codec = codec;
+    this.#decode = decode;
+  }
+
+  get data(): unknown {
+    if (!this.#decoded) {
+      this.#data = this.#decode(this.#stored, this.#codec);
+      this.#decoded = true;
+    }
+    return this.#data;
+  }
+
+  toJSON(): DomainEvent {
+    const { type, originatorId, originatorVersion, timestamp, data } = this;
+    return { type, originatorId, originatorVersion, timestamp, data };
+  }
+}
+
 /** Converts between domain objects and stored records for one application. */
 export class Mapper {
   /** `topics` resolves stored topics; `layers` are the compression and encryption to write with. */
@@ -160,6 +202,45 @@ export class Mapper {
         data: decodeAt(event.codec, this.#openPersonal(event.codec, wire, stored, 'event', keys), stored),
       },
     };
+  }
+
+  /**
+   * Like {@link toDomainEvent}, but the payload is decoded (and upcast) when `event.data` is first
+   * read, and only then: a reader that needs only the envelope (type, stream, version) pays
+   * nothing for it. A payload that cannot be decoded throws there.
+   */
+  toDomainEventLazily(stored: StoredEvent, keys?: ReadonlyMap<string, DataKeyState>): MappedEvent {
+    const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
+    const decode = keys === undefined ? this.#decodeEvent : this.#decodeWith(keys);
+    return { aggregate, event: new LazyDomainEvent(event.type, stored, event.codec, decode) };
+  }
+
+  /**
+   * The data keys lazily decoded events will need (read now, in one query): of the aggregate id
+   * for payload types whose subject it is (nothing to open), else of their subject field.
+   */
+  async preloadKeys(recorder: Recorder, records: readonly StoredEvent[]): Promise<ReadonlyMap<string, DataKeyState>> {
+    const subjects = new Set<string>();
+    for (const stored of records) {
+      const personal = this.topics.event(stored.topic, stored.streamId, stored.version).event.codec.personal;
+      if (personal === undefined) continue;
+      subjects.add(
+        personal.subject === undefined
+          ? stored.streamId
+          : subjectOf(personal, this.#open(stored, 'event'), stored.streamId),
+      );
+    }
+    return subjects.size === 0 ? new Map() : this.#loadKeys(recorder, [...subjects]);
+  }
+
+  /** Decodes a stored event's payload with its codec (upcasting); shared by every lazy event. */
+  readonly #decodeEvent = (stored: StoredEvent, codec: PayloadCodec<unknown>): unknown =>
+    decodeAt(codec, this.#openPersonal(codec, this.#open(stored, 'event'), stored, 'event', undefined), stored);
+
+  /** The same with the keys a page preloaded. */
+  #decodeWith(keys: ReadonlyMap<string, DataKeyState>) {
+    return (stored: StoredEvent, codec: PayloadCodec<unknown>): unknown =>
+      decodeAt(codec, this.#openPersonal(codec, this.#open(stored, 'event'), stored, 'event', keys), stored);
   }
 
   /** An aggregate's snapshot → its stored form (the state plus the envelope fields). */

@@ -1,16 +1,21 @@
 import { CheckedRecorder } from './checked-recorder.js';
 import { ClosingGate } from './closing-gate.js';
-import { ConcurrencyError, ConfigurationError, DataKeyConflictError } from './errors.js';
+import { ConcurrencyError, ConfigurationError, DataKeyConflictError, EventforgeError } from './errors.js';
+import { announceAppend, inProcessSignal, type LogSignal } from './log-signal.js';
 import { trackingRefusal } from './tracking-refusal.js';
 import type {
   AppendOptions,
   Notification,
+  ParkedEvent,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
   StoredDataKey,
   StoredEvent,
+  RecorderTransaction,
   StoredSnapshot,
+  Tracking,
+  TransactionOptions,
 } from './recorder.js';
 
 /** One stream's events, kept sorted by version, with a version index for conflict checks. */
@@ -48,6 +53,7 @@ class MemoryStore implements Recorder {
   readonly #snapshots = new Map<string, StoredSnapshot[]>();
   /** Wrapped data keys by subject; undefined once forgotten (the tombstone). */
   readonly #dataKeys = new Map<string, Uint8Array | undefined>();
+  readonly #parked = new Map<string, ParkedEvent>();
   #lastId: bigint;
   // Every operation runs to completion without suspending, so none is ever in flight at close.
   readonly #gate = new ClosingGate('the in-memory recorder');
@@ -71,10 +77,7 @@ class MemoryStore implements Recorder {
       seen.add(event.version);
     }
     const tracking = options.tracking;
-    if (tracking !== undefined) {
-      const log = this.#tracking.get(trackingKey(tracking.application, tracking.upstream));
-      if (log !== undefined && tracking.notificationId <= log.max) throw trackingRefusal(tracking, log.max);
-    }
+    if (tracking !== undefined) this.#checkTracking(tracking, undefined);
     const newKeys = options.dataKeys ?? [];
     const taken = newKeys.filter((k) => this.#dataKeys.has(k.subject)).map((k) => k.subject);
     if (taken.length > 0) throw new DataKeyConflictError(taken);
@@ -93,14 +96,66 @@ class MemoryStore implements Recorder {
       this.#log.push(notification);
       ids.push(notification.id);
     }
-    if (tracking !== undefined) {
-      const key = trackingKey(tracking.application, tracking.upstream);
-      let log = this.#tracking.get(key);
-      if (log === undefined) this.#tracking.set(key, (log = { ids: new Set(), max: 0n }));
-      log.ids.add(tracking.notificationId);
-      if (tracking.notificationId > log.max) log.max = tracking.notificationId;
-    }
+    if (tracking !== undefined) this.#recordTracking(tracking, false);
+    if (ids.length > 0) announceAppend(this);
     return ids;
+  }
+
+  /**
+   * Runs `work`, then records the options' tracking and parked events at once; see
+   * {@link Recorder.transaction}. There is no SQL here: the transaction's `execute` and `query` throw.
+   */
+  async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    this.#assertOpen();
+    const committed: (() => void)[] = [];
+    const result = await work(memoryTransaction(committed));
+    this.#assertOpen();
+    const { tracking, trackingFrom } = options;
+    // Checked after the work, with no suspension until everything is recorded: all or nothing.
+    if (tracking !== undefined) this.#checkTracking(tracking, trackingFrom);
+    if (tracking !== undefined) this.#recordTracking(tracking, trackingFrom !== undefined);
+    for (const p of options.park ?? []) this.#parked.set(parkedKey(p.projection, p.notificationId), copyParked(p));
+    for (const k of options.unpark ?? []) this.#parked.delete(parkedKey(k.projection, k.notificationId));
+    for (const fn of committed) fn();
+    return result;
+  }
+
+  /** Woken by this recorder's appends: nothing else can write to it. */
+  async logSignal(): Promise<LogSignal> {
+    this.#assertOpen();
+    return inProcessSignal(this);
+  }
+
+  /** The parked events; see {@link Recorder.parkedEvents}. */
+  async parkedEvents(projection?: string): Promise<ParkedEvent[]> {
+    this.#assertOpen();
+    return [...this.#parked.values()]
+      .filter((p) => projection === undefined || p.projection === projection)
+      .sort((a, b) =>
+        a.projection !== b.projection
+          ? a.projection < b.projection
+            ? -1
+            : 1
+          : Number(a.notificationId - b.notificationId),
+      )
+      .map(copyParked);
+  }
+
+  /** Refuses a position that does not move forward, or (with `from`) that does not continue from `from`. */
+  #checkTracking(tracking: Tracking, from: bigint | undefined): void {
+    const last = this.#tracking.get(trackingKey(tracking.application, tracking.upstream))?.max ?? 0n;
+    if (tracking.notificationId <= last) throw trackingRefusal(tracking, last);
+    if (from !== undefined && from !== last) throw trackingRefusal(tracking, last, from);
+  }
+
+  /** Records the position; `replace` keeps only it (a projection's single tracking row). */
+  #recordTracking(tracking: Tracking, replace: boolean): void {
+    const key = trackingKey(tracking.application, tracking.upstream);
+    let log = this.#tracking.get(key);
+    if (log === undefined) this.#tracking.set(key, (log = { ids: new Set(), max: 0n }));
+    if (replace) log.ids.clear();
+    log.ids.add(tracking.notificationId);
+    if (tracking.notificationId > log.max) log.max = tracking.notificationId;
   }
 
   /** A stream's events; see {@link Recorder.readStream}. */
@@ -256,6 +311,32 @@ function firstIndexAtOrAfter(log: readonly Notification[], start: bigint): numbe
     else hi = mid;
   }
   return lo;
+}
+
+/** A transaction without SQL: what the in-memory store hands `transaction`'s work. */
+function memoryTransaction(committed: (() => void)[]): RecorderTransaction {
+  const noSql = (): never => {
+    throw new EventforgeError(
+      "the in-memory recorder runs no SQL: keep a memory projection's view in the projection and change it " +
+        'in tx.onCommit, or check tx.provider before writing SQL',
+    );
+  };
+  return {
+    provider: 'memory',
+    execute: async () => noSql(),
+    query: async () => noSql(),
+    onCommit: (fn) => {
+      committed.push(fn);
+    },
+  };
+}
+
+function parkedKey(projection: string, notificationId: bigint): string {
+  return `${projection}\u0000${notificationId}`;
+}
+
+function copyParked(p: ParkedEvent): ParkedEvent {
+  return { ...p, parkedAt: new Date(p.parkedAt.getTime()) };
 }
 
 function trackingKey(application: string, upstream: string): string {

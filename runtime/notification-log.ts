@@ -1,5 +1,8 @@
 import type { DomainEvent } from './events.js';
+import type { MappedEvent } from './mapper.js';
+import type { Notification } from './recorder.js';
 import type { StoreAccess } from './repository.js';
+import { Subscription, type SubscribeOptions } from './subscription.js';
 
 /** A domain event read from the application's log, with its position. */
 export interface LoggedEvent {
@@ -46,17 +49,50 @@ export class NotificationLog {
         ...(options.stop === undefined ? {} : { stop: options.stop }),
         ...(options.topics === undefined ? {} : { topics: options.topics }),
       });
+      // The data keys of personal fields are read with the page (one query), then each event is decoded.
       const mapped = await this.#store.mapper.toDomainEvents(recorder, notifications);
-      return notifications.map((n, i) => {
-        const { aggregate, event } = mapped[i]!;
-        return { id: n.id, topic: n.topic, aggregate: aggregate.name, event };
+      return notifications.map((n, i) => logged(n, mapped[i]!));
+    });
+  }
+
+  /** A page for a subscription: payloads decoded on first use of `event.data`. */
+  async #readLazily(start: bigint, limit: number, topics: readonly string[] | undefined): Promise<LoggedEvent[]> {
+    return this.#store.use(async (recorder) => {
+      const notifications = await recorder.readNotifications({
+        start,
+        limit,
+        ...(topics === undefined ? {} : { topics }),
       });
+      const mapper = this.#store.mapper;
+      // The keys are read now, while the store is in use; the payloads when first read.
+      const keys = await mapper.preloadKeys(recorder, notifications);
+      return notifications.map((n) => logged(n, mapper.toDomainEventLazily(n, keys)));
     });
   }
 
   /** The id of the last event in the log; 0n when it is empty. */
   async maxId(): Promise<bigint> {
     return this.#store.use((recorder) => recorder.maxNotificationId());
+  }
+
+  /**
+   * The log after `after` (all of it by default) as an async iterator of events that, at the
+   * head, waits for new events instead of ending; `return()` (leaving a `for await`) or the
+   * AbortSignal ends it. Never skips or repeats an event. Each payload is decoded when its
+   * `event.data` is first read (a `DecodeError` is thrown there), so readers of the envelope
+   * alone (type, stream, version) pay nothing for payloads.
+   * @example for await (const { id, event } of app.log.subscribe({ after: 0n })) { … }
+   */
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    return new Subscription(
+      {
+        read: (start, limit, topics) => this.#readLazily(start, limit, topics),
+        maxId: () => this.maxId(),
+        signal: (pollIntervalMs) =>
+          this.#store.use((recorder) => recorder.logSignal(pollIntervalMs === undefined ? {} : { pollIntervalMs })),
+      },
+      options,
+    );
   }
 
   /** Every event from `start` on, read in pages of `pageSize`. */
@@ -69,6 +105,10 @@ export class NotificationLog {
       next = page[page.length - 1]!.id + 1n;
     }
   }
+}
+
+function logged(n: Notification, { aggregate, event }: MappedEvent): LoggedEvent {
+  return { id: n.id, topic: n.topic, aggregate: aggregate.name, event };
 }
 
 function isTopicList(filter: readonly string[] | SelectOptions): filter is readonly string[] {

@@ -5,6 +5,7 @@
  * accept"), so the in-memory store cannot accept what a database would refuse or alter.
  */
 import { RecorderArgumentError } from './errors.js';
+import type { LogSignalOptions } from './log-signal.js';
 import type {
   AppendOptions,
   NewDataKey,
@@ -12,6 +13,7 @@ import type {
   ReadStreamOptions,
   StoredEvent,
   StoredSnapshot,
+  TransactionOptions,
 } from './recorder.js';
 
 /** The highest stream version (and schema version): the databases store them as 32-bit INTEGER. */
@@ -53,10 +55,42 @@ export function checkAppend(events: readonly StoredEvent[], options: AppendOptio
     });
   }
   if (o.tracking === undefined) return;
-  const t = check.object('options.tracking', o.tracking, ['application', 'upstream', 'notificationId']);
-  check.name('options.tracking.application', t.application);
-  check.name('options.tracking.upstream', t.upstream);
-  check.position('options.tracking.notificationId', t.notificationId, 1n);
+  check.tracking('options.tracking', o.tracking);
+}
+
+/** Checks the arguments of `transaction`. */
+export function checkTransaction(work: unknown, options: TransactionOptions | undefined): void {
+  const check = new Check('transaction');
+  if (typeof work !== 'function') throw check.fail('work', 'a function (tx) => Promise', work);
+  const o = check.options(options, ['tracking', 'trackingFrom', 'park', 'unpark']);
+  if (o.tracking !== undefined) check.tracking('options.tracking', o.tracking);
+  if (o.trackingFrom !== undefined) {
+    if (o.tracking === undefined)
+      throw check.fail('options.trackingFrom', 'absent unless tracking is given', o.trackingFrom);
+    check.position('options.trackingFrom', o.trackingFrom, 0n);
+  }
+  for (const [key, list] of [
+    ['park', o.park],
+    ['unpark', o.unpark],
+  ] as const) {
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw check.fail(`options.${key}`, 'an array', list);
+    list.forEach((p, i) => check.parked(`options.${key}[${i}]`, p, key === 'park'));
+  }
+}
+
+/** Checks the options of `logSignal`. */
+export function checkLogSignal(options: LogSignalOptions | undefined): void {
+  const check = new Check('logSignal');
+  const o = check.options(options, ['pollIntervalMs']);
+  if (o.pollIntervalMs !== undefined && (!Number.isSafeInteger(o.pollIntervalMs) || o.pollIntervalMs < 1)) {
+    throw check.fail('options.pollIntervalMs', 'a positive integer (milliseconds)', o.pollIntervalMs);
+  }
+}
+
+/** Checks the argument of `parkedEvents`. */
+export function checkParkedEvents(projection: string | undefined): void {
+  if (projection !== undefined) new Check('parkedEvents').name('projection', projection);
 }
 
 /** Checks the arguments of `readStream`; bounds beyond the highest version mean that version. */
@@ -147,6 +181,32 @@ class Check {
 
   options<T extends object>(value: T | undefined, allowed: readonly string[]): Partial<T> {
     return value === undefined ? {} : this.object('options', value, allowed);
+  }
+
+  tracking(path: string, value: object): void {
+    const r = this.object(path, value as Record<string, unknown>, ['application', 'upstream', 'notificationId']);
+    this.name(`${path}.application`, r['application']);
+    this.name(`${path}.upstream`, r['upstream']);
+    this.position(`${path}.notificationId`, r['notificationId'], 1n);
+  }
+
+  /** A parked event, or only its key. */
+  parked(path: string, value: object, whole: boolean): void {
+    const keys = whole
+      ? ['projection', 'notificationId', 'topic', 'error', 'attempts', 'parkedAt']
+      : ['projection', 'notificationId'];
+    const r = this.object(path, value as Record<string, unknown>, keys);
+    this.name(`${path}.projection`, r['projection']);
+    this.position(`${path}.notificationId`, r['notificationId'], 1n);
+    if (!whole) return;
+    this.name(`${path}.topic`, r['topic']);
+    if (typeof r['error'] !== 'string') throw this.fail(`${path}.error`, 'a string', r['error']);
+    if (!Number.isSafeInteger(r['attempts']) || (r['attempts'] as number) < 1) {
+      throw this.fail(`${path}.attempts`, 'a positive integer', r['attempts']);
+    }
+    if (!(r['parkedAt'] instanceof Date) || Number.isNaN(r['parkedAt'].getTime())) {
+      throw this.fail(`${path}.parkedAt`, 'a valid Date', r['parkedAt']);
+    }
   }
 
   name(path: string, value: unknown): void {

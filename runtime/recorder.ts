@@ -1,3 +1,5 @@
+import type { LogSignal, LogSignalOptions } from './log-signal.js';
+
 /**
  * The persistence interface. One interface, three implementations (in-memory, Prisma + SQLite,
  * Prisma + PostgreSQL), all held to the same conformance suite (test/runtime/recorder-conformance.ts).
@@ -100,6 +102,72 @@ export interface ReadNotificationsOptions {
   readonly topics?: readonly string[];
 }
 
+/** A value a {@link RecorderTransaction} statement takes as a parameter. */
+export type SqlValue = string | number | bigint | boolean | null | Uint8Array | Date;
+
+/**
+ * The open transaction {@link Recorder.transaction} hands its work: statements on the store's own
+ * connection, committed together with the transaction's tracking record (all or nothing). On the
+ * in-memory store there is no SQL: `execute` and `query` throw, and a projection keeps its view
+ * in memory, applying it in `onCommit`.
+ */
+export interface RecorderTransaction {
+  /**
+   * The store the transaction runs on; SQL placeholders are `?` on SQLite and `$1` on PostgreSQL.
+   * On PostgreSQL the store's schema comes first on the search path, so unqualified tables are its.
+   */
+  readonly provider: 'memory' | 'sqlite' | 'postgresql';
+  /** Runs one statement; the number of rows it changed. */
+  execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /** Runs one query; its rows as objects keyed by column name. */
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params?: readonly SqlValue[],
+  ): Promise<Row[]>;
+  /** Runs `fn` after the transaction committed (never when it rolled back), in the order added. */
+  onCommit(fn: () => void): void;
+}
+
+/** An upstream event a projection could not process, set aside so the others can go on (a dead letter). */
+export interface ParkedEvent {
+  /** The projection's name (its tracking `application`). */
+  readonly projection: string;
+  readonly notificationId: bigint;
+  /** `DogSchool.Dog.TrickAdded` */
+  readonly topic: string;
+  /** The last failure's message. */
+  readonly error: string;
+  /** How often processing it failed. */
+  readonly attempts: number;
+  readonly parkedAt: Date;
+}
+
+/** Which parked event: see {@link TransactionOptions.unpark}. */
+export interface ParkedEventKey {
+  readonly projection: string;
+  readonly notificationId: bigint;
+}
+
+/** Options of {@link Recorder.transaction}; all are written in the transaction, or nothing is. */
+export interface TransactionOptions {
+  /**
+   * Recorded as `append`'s tracking is: refused with `IntegrityError` (and the whole transaction
+   * rolled back) when the position is not above the last one of its (application, upstream).
+   */
+  readonly tracking?: Tracking;
+  /**
+   * With `tracking`: the position the work continues from (0n when none). The stored position
+   * must be exactly this, else `IntegrityError` and nothing is stored (a second runner of the same
+   * projection cannot apply a batch twice); it is then moved to `tracking.notificationId`, so the
+   * (application, upstream) keeps one tracking row.
+   */
+  readonly trackingFrom?: bigint;
+  /** Events to park (a second park of the same event replaces the first). */
+  readonly park?: readonly ParkedEvent[];
+  /** Parked events to remove (processed after all, or given up). */
+  readonly unpark?: readonly ParkedEventKey[];
+}
+
 /**
  * Where an application's events, snapshots and tracking records are stored. Implementations:
  * the in-memory recorder (memory-recorder.ts) and the SQL recorders on Prisma's driver adapters
@@ -128,6 +196,22 @@ export interface Recorder {
 
   /** Whether the application has processed this upstream notification. */
   hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean>;
+
+  /**
+   * Runs `work` in one transaction of the store with the options' tracking and parked events:
+   * committed when `work` resolves, rolled back when it (or the tracking check) throws. `work`
+   * must not call this recorder (on SQLite it holds the file's lock). Returns what `work` returns.
+   */
+  transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+
+  /**
+   * A new signal that wakes readers waiting at the head of the log when events may have been
+   * committed (by this process or another); the caller closes it.
+   */
+  logSignal(options?: LogSignalOptions): Promise<LogSignal>;
+
+  /** The parked events, of one projection or all, by projection then notification id. */
+  parkedEvents(projection?: string): Promise<ParkedEvent[]>;
 
   /** Stores a snapshot; a second snapshot of the same stream and version is ignored. */
   saveSnapshot(snapshot: StoredSnapshot): Promise<void>;

@@ -54,6 +54,7 @@ function buildDomain(resolved: ResolvedDomain, diagnostics: Diagnostic[]): Domai
     enums,
     valueObjects,
     aggregates,
+    views: [...resolved.views].sort(byName),
     ...(raw.description !== undefined ? { description: raw.description } : {}),
     span: spanOf(file, raw.name.range),
   };

@@ -4,6 +4,7 @@
  */
 import type {
   Notification,
+  ParkedEvent,
   ReadNotificationsOptions,
   ReadStreamOptions,
   StoredEvent,
@@ -23,6 +24,7 @@ export interface Dialect {
   readonly events: string;
   readonly snapshots: string;
   readonly tracking: string;
+  readonly parked: string;
   /** How a timestamp parameter is passed: epoch ms (SQLite) or ISO text (PostgreSQL). */
   readonly timestamp: (date: Date) => unknown;
 }
@@ -140,6 +142,59 @@ export function selectMaxTrackingId(d: Dialect, application: string, upstream: s
   );
 }
 
+/**
+ * Moves a tracking position from `from` to `t.notificationId`, only while `from` is the highest
+ * (0 rows changed otherwise).
+ */
+export function moveTracking(d: Dialect, t: Tracking, from: bigint): SqlQuery {
+  const st = new Statement(d.numbered);
+  // Each placeholder once: SQLite's `?` are positional.
+  const to = st.param(t.notificationId, 'bigint');
+  const app = () => st.param(t.application, 'string');
+  const up = () => st.param(t.upstream, 'string');
+  return st.query(
+    `UPDATE ${d.tracking} SET notification_id = ${to} WHERE application = ${app()} AND upstream = ${up()} ` +
+      `AND notification_id = ${st.param(from, 'bigint')} AND NOT EXISTS (SELECT 1 FROM ${d.tracking} AS later ` +
+      `WHERE later.application = ${app()} AND later.upstream = ${up()} AND later.notification_id > ${st.param(from, 'bigint')})`,
+  );
+}
+
+/** Sends the log's wake-up on commit of the transaction it runs in; the payload names the schema. */
+export function notifyLog(channel: string, schema: string): SqlQuery {
+  const st = new Statement(true);
+  return st.query(`SELECT pg_notify(${st.param(channel, 'string')}, ${st.param(schema, 'string')})`);
+}
+
+/** Parks an event; parking it again replaces the first record. */
+export function upsertParked(d: Dialect, p: ParkedEvent): SqlQuery {
+  const st = new Statement(d.numbered);
+  return st.query(
+    `INSERT INTO ${d.parked} (projection, notification_id, topic, error, attempts, parked_at) VALUES ` +
+      `(${st.param(p.projection, 'string')}, ${st.param(p.notificationId, 'bigint')}, ${st.param(p.topic, 'string')}, ` +
+      `${st.param(p.error, 'string')}, ${st.param(p.attempts, 'int')}, ` +
+      `${st.param(d.timestamp(p.parkedAt), d.numbered ? 'string' : 'bigint')}) ` +
+      'ON CONFLICT (projection, notification_id) DO UPDATE SET topic = excluded.topic, error = excluded.error, ' +
+      'attempts = excluded.attempts, parked_at = excluded.parked_at',
+  );
+}
+
+export function deleteParked(d: Dialect, projection: string, notificationId: bigint): SqlQuery {
+  const st = new Statement(d.numbered);
+  return st.query(
+    `DELETE FROM ${d.parked} WHERE projection = ${st.param(projection, 'string')} ` +
+      `AND notification_id = ${st.param(notificationId, 'bigint')}`,
+  );
+}
+
+export function selectParked(d: Dialect, projection?: string): SqlQuery {
+  const st = new Statement(d.numbered);
+  const where = projection === undefined ? '' : ` WHERE projection = ${st.param(projection, 'string')}`;
+  return st.query(
+    `SELECT projection, notification_id, topic, error, attempts, parked_at FROM ${d.parked}${where} ` +
+      'ORDER BY projection, notification_id',
+  );
+}
+
 /** Whether one tracking record exists. */
 export function selectTracking(d: Dialect, application: string, upstream: string, id: bigint): SqlQuery {
   const st = new Statement(d.numbered);
@@ -241,6 +296,18 @@ export function toStoredEvent(row: readonly unknown[]): StoredEvent {
     schemaVersion: Number(row[4]),
     timestamp: toDate(row[5]),
     state: toBytes(row[6]),
+  };
+}
+
+/** A row of `selectParked` as a parked event. */
+export function toParked(row: readonly unknown[]): ParkedEvent {
+  return {
+    projection: row[0] as string,
+    notificationId: toBigInt(row[1]),
+    topic: row[2] as string,
+    error: row[3] as string,
+    attempts: Number(row[4]),
+    parkedAt: toDate(row[5]),
   };
 }
 

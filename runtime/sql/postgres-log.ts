@@ -125,7 +125,7 @@ export function callLogPage(schema: string, o: ReadNotificationsOptions): SqlQue
   const topics = o.topics !== undefined && o.topics.length > 0 ? [...o.topics] : null;
   return st.query(
     `SELECT ${EVENT_COLUMNS} FROM ${routine(schema, 'eventforge_log_page')}(${st.param(o.start, 'bigint')}::bigint, ` +
-      `${st.param(o.stop ?? null, 'bigint')}::bigint, ${st.param(topics, 'string', 'list')}::text[], ${st.param(o.limit, 'int')}::integer)`,
+      `${st.param(o.stop ?? null, 'bigint')}::bigint, ${st.param(topics, 'string', 'list')}::text[], ${st.param(o.limit, 'int')}::bigint)`,
   );
 }
 

@@ -9,12 +9,15 @@ import { ConfigurationError, DataKeyConflictError, StoreUnavailableError } from 
 import type {
   AppendOptions,
   Notification,
+  ParkedEvent,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
   StoredDataKey,
   StoredEvent,
+  RecorderTransaction,
   StoredSnapshot,
+  TransactionOptions,
 } from '../recorder.js';
 import * as keySql from './data-key-sql.js';
 import { withArgumentChecks } from '../checked-recorder.js';
@@ -30,11 +33,14 @@ import {
 import type pg from 'pg';
 import * as q from './dialect.js';
 import { loadPg, loadPostgresAdapter } from './drivers.js';
-import { explainAdapterError, type SqlAdapter } from './driver-adapter.js';
+import { explainAdapterError, inTransaction, type SqlAdapter } from './driver-adapter.js';
 import * as log from './postgres-log.js';
 import { PostgresStreamReads } from './postgres-stream-reads.js';
 import { storeFailure } from './store-failures.js';
 import { trackingRefusal } from '../tracking-refusal.js';
+import type { LogSignal, LogSignalOptions } from '../log-signal.js';
+import { postgresLogSignal } from './log-signals.js';
+import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 
 /** Options of {@link createPostgresRecorder}. */
 export interface PostgresRecorderOptions {
@@ -121,7 +127,13 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
   }
   const names = new Map<string, string>();
   const factory = new PrismaPg(
-    { ...target.config, max: options.poolSize ?? 10 },
+    {
+      ...target.config,
+      // The store's schema first on every pooled session's search path, so the statements of a
+      // transaction's work (a projection's tables) need no schema; the recorder's own are qualified.
+      options: `${target.config.options ?? ''} -c search_path=${q.quoteIdentifier(target.schema)},public`.trim(),
+      max: options.poolSize ?? 10,
+    },
     {
       schema: target.schema,
       // Named statements are parsed once per connection; the recorder's texts are few.
@@ -138,7 +150,7 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
   );
   const adapter = await factory.connect();
   // The adapter's own pool (its documented underlyingDriver()) serves the direct loads too.
-  return withArgumentChecks(new PostgresRecorder(adapter, adapter.underlyingDriver(), target.schema));
+  return withArgumentChecks(new PostgresRecorder(adapter, adapter.underlyingDriver(), target));
 }
 
 /** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
@@ -200,13 +212,16 @@ class PostgresRecorder implements Recorder {
   readonly #gate: ClosingGate;
   readonly #reads: PostgresStreamReads;
   readonly #schema: string;
+  readonly #target: PostgresTarget;
 
   constructor(
     private readonly adapter: SqlAdapter,
     pool: pg.Pool,
-    schema: string,
+    target: PostgresTarget,
   ) {
+    const schema = target.schema;
     this.#schema = schema;
+    this.#target = target;
     this.#where = `PostgreSQL schema "${schema}"`;
     this.#gate = new ClosingGate(`the recorder on ${this.#where}`);
     const s = q.quoteIdentifier(schema);
@@ -215,6 +230,7 @@ class PostgresRecorder implements Recorder {
       events: `${s}."events"`,
       snapshots: `${s}."snapshots"`,
       tracking: `${s}."tracking"`,
+      parked: `${s}."parked_events"`,
       timestamp: (date) => date.toISOString(),
     };
     this.#reads = new PostgresStreamReads(pool, this.#d);
@@ -265,6 +281,39 @@ class PostgresRecorder implements Recorder {
 
   async hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
     return (await this.#query(q.selectTracking(this.#d, application, upstream, notificationId))).length > 0;
+  }
+
+  /** The work, the tracking and parked events in one transaction; see {@link Recorder.transaction}. */
+  async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const committed: (() => void)[] = [];
+    const result = await this.#gate.run(() =>
+      inTransaction(this.adapter, async (tx) => {
+        const value = await work(sqlTransaction(tx, 'postgresql', committed));
+        await recordTransactionOptions(tx, this.#d, options, true);
+        return value;
+      }).catch((error: unknown) => {
+        throw explainAdapterError(error, this.#where);
+      }),
+    );
+    for (const fn of committed) fn();
+    return result;
+  }
+
+  /** Woken by the appends' NOTIFY on a connection of its own, and every `pollIntervalMs` (1 s) in any case. */
+  logSignal(options: LogSignalOptions = {}): Promise<LogSignal> {
+    return this.#gate.run(() =>
+      postgresLogSignal(this.#target.config, this.#schema, options.pollIntervalMs ?? 1000).catch((error: unknown) => {
+        throw explainAdapterError(error, this.#where);
+      }),
+    );
+  }
+
+  parkedEvents(projection?: string): Promise<ParkedEvent[]> {
+    return this.#gate.run(() =>
+      readParked(this.adapter, this.#d, projection).catch((error: unknown) => {
+        throw explainAdapterError(error, this.#where);
+      }),
+    );
   }
 
   saveSnapshot(snapshot: StoredSnapshot): Promise<void> {

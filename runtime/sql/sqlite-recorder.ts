@@ -10,12 +10,15 @@ import { ConfigurationError, DataKeyConflictError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
+  ParkedEvent,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
   StoredDataKey,
   StoredEvent,
+  RecorderTransaction,
   StoredSnapshot,
+  TransactionOptions,
 } from '../recorder.js';
 import * as keySql from './data-key-sql.js';
 import { withArgumentChecks } from '../checked-recorder.js';
@@ -33,6 +36,9 @@ import { Mutex, sharedMutex } from './mutex.js';
 import * as q from './dialect.js';
 import { refusal } from './refusal.js';
 import { loadBetterSqlite3, loadSqliteAdapter } from './drivers.js';
+import { announceAppend, type LogSignal, type LogSignalOptions } from '../log-signal.js';
+import { sqliteLogSignal } from './log-signals.js';
+import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 import { adapterErrorKind, explainAdapterError, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
 import { SqliteStreamReads } from './sqlite-stream-reads.js';
 import { storeFailure } from './store-failures.js';
@@ -68,6 +74,7 @@ const dialect: q.Dialect = {
   events: '"events"',
   snapshots: '"snapshots"',
   tracking: '"tracking"',
+  parked: '"parked_events"',
   timestamp: (date) => date.getTime(),
 };
 
@@ -105,12 +112,28 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
       if (options.createTables !== false)
         await migrateSqlite(adapter, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
     });
-    if (!inMemory) reads = new SqliteStreamReads(await loadBetterSqlite3(), path, busyTimeoutMs, dialect);
+    if (!inMemory) reads = openReads(await loadBetterSqlite3(), path, busyTimeoutMs);
   } catch (error) {
     await adapter.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
   }
-  return withArgumentChecks(new SqliteRecorder(adapter, lock, path, reads));
+  return withArgumentChecks(new SqliteRecorder(adapter, lock, path, inMemory ? path : resolve(path), reads));
+}
+
+/**
+ * The direct reads' connection, or undefined when it cannot be opened (the adapter then reads:
+ * slower, but the recorder works wherever the adapter's connection does).
+ */
+function openReads(
+  openDatabase: ConstructorParameters<typeof SqliteStreamReads>[0],
+  path: string,
+  busyTimeoutMs: number,
+): SqliteStreamReads | undefined {
+  try {
+    return new SqliteStreamReads(openDatabase, path, busyTimeoutMs, dialect);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Ends a failed transaction; SQLite may have ended it already (e.g. on a full disk), which is fine. */
@@ -184,6 +207,8 @@ class SqliteRecorder implements Recorder {
     private readonly lock: Mutex,
     /** The file, for error messages. */
     private readonly where: string,
+    /** The file's absolute path: what this process's log signals of the file listen on. */
+    private readonly file: string,
     /** Stream, snapshot and log reads on their own connection; absent for a database in memory. */
     private readonly reads: SqliteStreamReads | undefined,
   ) {
@@ -197,9 +222,12 @@ class SqliteRecorder implements Recorder {
       try {
         // One statement is atomic on its own: a taken (stream, version) fails all of it.
         const keys = options.dataKeys ?? [];
-        if (tracking === undefined && keys.length === 0 && events.length <= q.ROWS_PER_INSERT)
-          return await this.#insert(events);
-        return await this.#appendInTransaction(events, tracking, keys);
+        const ids =
+          tracking === undefined && keys.length === 0 && events.length <= q.ROWS_PER_INSERT
+            ? await this.#insert(events)
+            : await this.#appendInTransaction(events, tracking, keys);
+        if (ids.length > 0) announceAppend(this.file);
+        return ids;
       } catch (error) {
         if (adapterErrorKind(error) !== 'UniqueConstraintViolation') throw error;
         // Read after the rollback, so the refused append's own rows do not count.
@@ -315,6 +343,35 @@ class SqliteRecorder implements Recorder {
       async () =>
         (await this.adapter.queryRaw(q.selectTracking(dialect, application, upstream, notificationId))).rows.length > 0,
     );
+  }
+
+  /** `BEGIN IMMEDIATE`, the work, the tracking and parked events, `COMMIT`; see {@link Recorder.transaction}. */
+  async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const committed: (() => void)[] = [];
+    const result = await this.#locked(async () => {
+      const a = this.adapter;
+      await a.executeScript('BEGIN IMMEDIATE');
+      try {
+        const value = await work(sqlTransaction(a, 'sqlite', committed));
+        await recordTransactionOptions(a, dialect, options, false);
+        await a.executeScript('COMMIT');
+        return value;
+      } catch (error) {
+        await rollback(a);
+        throw error;
+      }
+    });
+    for (const fn of committed) fn();
+    return result;
+  }
+
+  /** Woken by this process's appends at once, by other processes' within `pollIntervalMs` (50 ms). */
+  logSignal(options: LogSignalOptions = {}): Promise<LogSignal> {
+    return this.#gate.run(() => sqliteLogSignal(this.file, options.pollIntervalMs ?? 50));
+  }
+
+  parkedEvents(projection?: string): Promise<ParkedEvent[]> {
+    return this.#locked(() => readParked(this.adapter, dialect, projection));
   }
 
   saveSnapshot(snapshot: StoredSnapshot): Promise<void> {

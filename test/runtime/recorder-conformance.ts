@@ -20,6 +20,7 @@ import { notificationCases } from './conformance/notifications.js';
 import { snapshotCases } from './conformance/snapshots.js';
 import { streamCases } from './conformance/streams.js';
 import { trackingOrderCases } from './conformance/tracking-order.js';
+import { transactionCases } from './conformance/transactions.js';
 import type { RecorderFactory } from './conformance/helpers.js';
 
 export { storedEvent, type RecorderFactory } from './conformance/helpers.js';
@@ -44,5 +45,6 @@ export function describeRecorderConformance(name: string, factory: RecorderFacto
     snapshotCases(current);
     argumentCases(current, factory);
     trackingOrderCases(current);
+    transactionCases(current);
   });
 }

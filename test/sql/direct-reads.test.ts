@@ -167,6 +167,7 @@ const sqliteDialect: q.Dialect = {
   events: '"events"',
   snapshots: '"snapshots"',
   tracking: '"tracking"',
+  parked: '"parked_events"',
   timestamp: (date) => date.getTime(),
 };
 
@@ -242,6 +243,7 @@ if (postgresSkip !== undefined) {
         events: `${s}."events"`,
         snapshots: `${s}."snapshots"`,
         tracking: `${s}."tracking"`,
+        parked: `${s}."parked_events"`,
         timestamp: (date) => date.toISOString(),
       };
       const direct = new PostgresStreamReads(adapter.underlyingDriver(), dialect);

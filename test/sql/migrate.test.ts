@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../cli/main.js';
-import { createPostgresRecorder, createSqliteRecorder, storeMigrationsDir } from '../../runtime/sql/index.js';
+import {
+  createPostgresRecorder,
+  createSqliteRecorder,
+  readMigrations,
+  storeMigrationsDir,
+} from '../../runtime/sql/index.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -37,10 +42,13 @@ function migrationsFolder(provider: 'sqlite' | 'postgresql', extra: Record<strin
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const storeSql = (provider: 'sqlite' | 'postgresql', name = '20261123000000_event_store') =>
-  readFileSync(join(storeMigrationsDir(provider), name, 'migration.sql'), 'utf8');
+const storeSql = (provider: 'sqlite' | 'postgresql') =>
+  readFileSync(join(storeMigrationsDir(provider), '20261123000000_event_store/migration.sql'), 'utf8');
+/** The store's own migrations, as shipped (PostgreSQL has one more: its gap-safe append). */
+const shipped = (provider: 'sqlite' | 'postgresql') => readMigrations(storeMigrationsDir(provider), provider);
+const STORE = shipped('sqlite').length;
+const PG_STORE = shipped('postgresql').length;
 const ADD_INDEX = '20270101000000_topic_index';
-const DATA_KEYS = '20261203090000_data_keys';
 const ADD_INDEX_SQL = '-- CreateIndex\nCREATE INDEX "events_topic_idx" ON "events"("topic");\n';
 
 describe('eventforge migrate on SQLite', () => {
@@ -51,7 +59,7 @@ describe('eventforge migrate on SQLite', () => {
     expect(first.out).toContain('applied 20261123000000_event_store');
     const second = await cli('--database', `file:${file}`);
     expect(second.code).toBe(0);
-    expect(second.out).toContain('up to date (2 applied before)');
+    expect(second.out).toContain(`up to date (${STORE} applied before)`);
 
     const db = new Database(file, { readonly: true });
     const rows = db
@@ -60,20 +68,20 @@ describe('eventforge migrate on SQLite', () => {
       )
       .all();
     db.close();
-    expect(rows).toEqual([
-      {
-        migration_name: '20261123000000_event_store',
-        checksum: sha256(storeSql('sqlite')),
+    expect(rows[0]).toEqual({
+      migration_name: '20261123000000_event_store',
+      checksum: sha256(storeSql('sqlite')),
+      finished: 1,
+      applied_steps_count: 1,
+    });
+    expect(rows).toEqual(
+      shipped('sqlite').map((m) => ({
+        migration_name: m.name,
+        checksum: m.checksum,
         finished: 1,
         applied_steps_count: 1,
-      },
-      {
-        migration_name: DATA_KEYS,
-        checksum: sha256(storeSql('sqlite', DATA_KEYS)),
-        finished: 1,
-        applied_steps_count: 1,
-      },
-    ]);
+      })),
+    );
 
     // The recorder sees the migration as applied and uses the tables.
     const recorder = await createSqliteRecorder({ filename: file });
@@ -89,23 +97,22 @@ describe('eventforge migrate on SQLite', () => {
     const before = await cli('--database', `file:${file}`, '--status');
     expect(before.code).toBe(1);
     expect(before.out).toContain('pending  20261123000000_event_store');
-    expect(before.out).toContain('0 applied, 2 pending; run `eventforge migrate` to apply them');
+    expect(before.out).toContain(`0 applied, ${STORE} pending; run \`eventforge migrate\` to apply them`);
     expect(existsSync(file)).toBe(false); // not even created
     expect((await cli('--database', `file:${file}`)).code).toBe(0);
     const folder = migrationsFolder('sqlite', { [ADD_INDEX]: ADD_INDEX_SQL });
     const partly = await cli('--database', `file:${file}`, '--migrations', folder, '--status');
     expect(partly.code).toBe(1);
-    expect(partly.out.split('\n').slice(0, 3)).toEqual([
-      'applied  20261123000000_event_store',
-      `applied  ${DATA_KEYS}`,
+    expect(partly.out.split('\n').slice(0, STORE + 1)).toEqual([
+      ...shipped('sqlite').map((m) => `applied  ${m.name}`),
       `pending  ${ADD_INDEX}`,
     ]);
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({ n: 2 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({ n: STORE });
     db.close();
     const upToDate = await cli('--database', `file:${file}`, '--status');
     expect(upToDate.code).toBe(0);
-    expect(upToDate.out).toContain('2 applied, 0 pending');
+    expect(upToDate.out).toContain(`${STORE} applied, 0 pending`);
   });
 
   it('applies only what is pending, keeping the data', async () => {
@@ -119,7 +126,7 @@ describe('eventforge migrate on SQLite', () => {
     const run = await cli('--database', `file:${file}`, '--migrations', folder);
     expect(run.code).toBe(0);
     expect(run.out.split('\n')[0]).toBe(`applied ${ADD_INDEX}`);
-    expect(run.out).toContain('(2 applied before)');
+    expect(run.out).toContain(`(${STORE} applied before)`);
     const db = new Database(file, { readonly: true });
     expect(
       db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'events_topic_idx'").all(),
@@ -127,7 +134,7 @@ describe('eventforge migrate on SQLite', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1 });
     db.close();
     expect((await cli('--database', `file:${file}`, '--migrations', folder)).out).toContain(
-      'up to date (3 applied before)',
+      `up to date (${STORE + 1} applied before)`,
     );
   });
 
@@ -141,7 +148,7 @@ describe('eventforge migrate on SQLite', () => {
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/20261123000000_event_store was changed after it was applied/);
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({ n: 2 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()).toEqual({ n: STORE });
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'events_topic_idx'").all()).toEqual([]);
     db.close();
   });
@@ -201,7 +208,9 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
     expect(status.code).toBe(1);
     expect(status.out).toContain(`pending  ${ADD_INDEX}`);
     expect((await cli('--database', url, '--migrations', folder)).out).toContain(`applied ${ADD_INDEX}`);
-    expect((await cli('--database', url, '--migrations', folder)).out).toContain('up to date (4 applied before)');
+    expect((await cli('--database', url, '--migrations', folder)).out).toContain(
+      `up to date (${PG_STORE + 1} applied before)`,
+    );
 
     const client = new pg.Client(TEST_DATABASE_URL);
     await client.connect();
@@ -209,13 +218,9 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
       await client.query(`SELECT migration_name, checksum FROM "${schema}"._prisma_migrations ORDER BY migration_name`)
     ).rows;
     await client.end();
+    expect(rows[0]).toEqual({ migration_name: '20261123000000_event_store', checksum: sha256(storeSql('postgresql')) });
     expect(rows).toEqual([
-      { migration_name: '20261123000000_event_store', checksum: sha256(storeSql('postgresql')) },
-      {
-        migration_name: '20261203000000_gap_safe_appends',
-        checksum: sha256(storeSql('postgresql', '20261203000000_gap_safe_appends')),
-      },
-      { migration_name: DATA_KEYS, checksum: sha256(storeSql('postgresql', DATA_KEYS)) },
+      ...shipped('postgresql').map((m) => ({ migration_name: m.name, checksum: m.checksum })),
       { migration_name: ADD_INDEX, checksum: sha256(ADD_INDEX_SQL) },
     ]);
     const recorder = await createPostgresRecorder({ url });
@@ -246,6 +251,6 @@ describe.skipIf(skip !== undefined)(`eventforge migrate on PostgreSQL${skip ? `:
     const runs = await Promise.all([cli('--database', url), cli('--database', url)]);
     expect(runs.map((r) => r.code)).toEqual([0, 0]);
     expect(runs.map((r) => r.out.includes('applied 20261123000000_event_store')).sort()).toEqual([false, true]);
-    expect(runs.filter((r) => r.out.includes('up to date (3 applied before)'))).toHaveLength(1);
+    expect(runs.filter((r) => r.out.includes(`up to date (${PG_STORE} applied before)`))).toHaveLength(1);
   });
 });
