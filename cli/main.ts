@@ -18,6 +18,8 @@ import { lspCommand } from './commands/lsp.js';
 import { migrateCommand } from './commands/migrate.js';
 import { projectionsCommand } from './commands/projections.js';
 import { reencryptCommand } from './commands/reencrypt.js';
+import { forgetCommand } from './commands/forget.js';
+import { rewrapKeysCommand } from './commands/rewrap-keys.js';
 import { PACKAGE_JSON } from './files/package-root.js';
 // The command files import only what their table row needs; the rest (the pipeline and its
 // libraries, the emitters, the watcher, --against, the database drivers) is imported where it is
@@ -35,6 +37,8 @@ export const commands: readonly CliCommand[] = [
   catalogCommand,
   migrateCommand,
   reencryptCommand,
+  forgetCommand,
+  rewrapKeysCommand,
   projectionsCommand,
   lspCommand,
 ];

@@ -31,8 +31,13 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const PROVIDERS = ['sqlite', 'postgresql'] as const;
 /** PostgreSQL has one more: the append procedure and log routines of its gap-safe log. */
 const STORE_MIGRATIONS = {
-  sqlite: ['20261123000000_event_store', '20261203000000_parked_events'],
-  postgresql: ['20261123000000_event_store', '20261203000000_gap_safe_appends', '20261203000000_parked_events'],
+  sqlite: ['20261123000000_event_store', '20261203000000_parked_events', '20261203090000_data_keys'],
+  postgresql: [
+    '20261123000000_event_store',
+    '20261203000000_gap_safe_appends',
+    '20261203000000_parked_events',
+    '20261203090000_data_keys',
+  ],
 };
 
 describe("the store's schema, shipped with the runtime", () => {
