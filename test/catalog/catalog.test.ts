@@ -63,6 +63,9 @@ describe('eventforge catalog', () => {
     const opened = page('bank/account/opened.html');
     expect(opened).toMatch(/<tr class="pii">\s*<td><code>owner<\/code> <span class="badge pii"/);
     expect(opened).toContain('<code class="constraint">pattern ^[^@\\s]+@[^@\\s]+$</code>');
+    expect(opened).toContain('encrypted with the data key of the aggregate itself (the subject is its id)');
+    expect(opened).toContain('<span class="muted">once forgotten: the Redacted marker</span>');
+    expect(page('identity/user/registered.html')).toContain('<span class="muted">once forgotten: &quot;&quot;</span>');
     const account = page('bank/account/index.html');
     expect(account).toContain('<code>owner</code>: renamed from holder');
     expect(account).toContain('<code>status</code>: computed by accountStatusFromClosed()');

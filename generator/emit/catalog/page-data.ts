@@ -32,6 +32,8 @@ export interface FieldRow {
   readonly defaultValue?: string;
   readonly constraints: readonly string[];
   readonly pii: boolean;
+  /** Personal fields: what the field reads as once its subject is forgotten. */
+  readonly forgotten?: string;
   readonly description?: string;
 }
 
@@ -55,6 +57,14 @@ export interface Crumb {
   readonly href: string;
 }
 
+/** Whose data key encrypts a payload's personal fields: a field's value, else the aggregate's id; absent without personal fields. */
+function personalSubject(fields: readonly FieldDef[], subject: string | undefined): string | undefined {
+  if (!fields.some((field) => field.pii)) return undefined;
+  return subject === undefined
+    ? 'the aggregate itself (the subject is its id)'
+    : `the subject named by its field ${subject}`;
+}
+
 /** Every type name of a domain (enums and value objects), for linking a field's type. */
 type TypeLinks = ReadonlySet<string>;
 
@@ -70,6 +80,9 @@ function fieldRows(fields: readonly FieldDef[], page: string, domain: DomainDef,
       ...(field.default === undefined ? {} : { defaultValue: valueText(field.default) }),
       constraints: constraintTexts(field.constraints),
       pii: field.pii,
+      ...(field.pii
+        ? { forgotten: field.redacted === undefined ? 'the Redacted marker' : valueText(field.redacted) }
+        : {}),
       ...(field.description === undefined ? {} : { description: field.description }),
     };
   });
@@ -235,6 +248,7 @@ export function aggregateData(domain: DomainDef, aggregate: AggregateDef) {
       { name: domain.name, href: linkFrom(page, domainPage(domain.name)) },
     ] satisfies Crumb[],
     stateVersion: aggregate.state.version,
+    stateSubject: personalSubject(aggregate.state.fields, aggregate.subject),
     stateVersions: versionViews(aggregate.state.versions, page, domain, types),
     hasStateHistory: aggregate.state.versions.length > 1,
     events: aggregate.events.map((event) => eventSummary(event, page, domain)),
@@ -260,6 +274,7 @@ export function eventData(project: ProjectDef, domain: DomainDef, aggregate: Agg
       { name: aggregate.name, href: linkFrom(page, aggregatePage(domain.name, aggregate.name)) },
     ] satisfies Crumb[],
     applies: applyLines(event.apply),
+    subject: personalSubject(event.fields, event.subject),
     customApply: event.apply.kind === 'custom',
     versions: versionViews(event.versions, page, domain, typesOf(domain)),
     hasHistory: event.versions.length > 1,

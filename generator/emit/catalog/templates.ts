@@ -10,7 +10,7 @@ const fieldTable = `{{#if fields.length}}
   <tbody>
   {{#each fields}}
     <tr{{#if pii}} class="pii"{{/if}}>
-      <td><code>{{name}}</code>{{#if pii}} <span class="badge pii" title="personal data: encrypted per subject, erased by crypto-shredding">personal data</span>{{/if}}</td>
+      <td><code>{{name}}</code>{{#if pii}} <span class="badge pii" title="personal data: encrypted with its subject's data key, unreadable once the subject is forgotten">personal data</span><br><span class="muted">once forgotten: {{forgotten}}</span>{{/if}}</td>
       <td><code>{{#if typeLink}}<a href="{{typeLink}}">{{type}}</a>{{else}}{{type}}{{/if}}</code></td>
       <td>{{#if defaultValue}}<code>{{defaultValue}}</code>{{/if}}</td>
       <td>{{#each constraints}}<code class="constraint">{{this}}</code> {{/each}}</td>
@@ -139,6 +139,7 @@ export const aggregateTemplate = `${crumbs}
   </tbody>
 </table>
 <h2>State <span class="muted">version {{stateVersion}}</span></h2>
+{{#if stateSubject}}<p>Its personal fields are encrypted with the data key of {{stateSubject}}.</p>{{/if}}
 {{#if hasStateHistory}}<figure class="diagram">{{{stateChain}}}<figcaption>The state's versions (snapshots of older versions are upcast).</figcaption></figure>{{/if}}
 ${versions('stateVersions', 'State version', 'state-')}`;
 
@@ -146,6 +147,7 @@ export const eventTemplate = `${crumbs}
 <h1>{{name}} <span class="kind">event of <a href="{{aggregateHref}}">{{aggregate}}</a></span></h1>
 {{#if description}}<p class="description">{{description}}</p>{{/if}}
 <p class="muted">Topic <code>{{topic}}</code>, current version {{version}}.{{#if creates}} Starts a stream.{{/if}}{{#if discards}} Discards the aggregate.{{/if}}</p>
+{{#if subject}}<p>Its personal fields are encrypted with the data key of {{subject}}; once that subject is forgotten they read as shown below.</p>{{/if}}
 <h2>Changes to the state</h2>
 {{#if applies.length}}<ul>{{#each applies}}<li><code>{{this}}</code></li>{{/each}}</ul>{{else}}<p class="muted">None: the event is recorded and changes no state.</p>{{/if}}
 <h2>Versions</h2>
