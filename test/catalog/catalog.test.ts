@@ -81,6 +81,9 @@ describe('eventforge catalog', () => {
     expect(page('bank/account/limit-set.html')).toContain('No view in these schemas reads this event.');
     const dogSchool = page('dog-school/index.html');
     expect(dogSchool).toContain('<section class="type" id="view-dog-tricks">');
+    expect(dogSchool).toMatch(/<svg [^>]*id="views-DogSchool"/);
+    expect(dogSchool).toContain('<g class="node view" data-id="view:DogTricks"><a href="#view-dog-tricks">');
+    expect(dogSchool).toContain('<g class="node aggregate" data-id="aggregate:Dog"><a href="dog/index.html">');
     expect(dogSchool).toContain(
       '<a href="dog/trick-added.html">Dog.TrickAdded</a> <span class="muted">(increment, list)</span>',
     );

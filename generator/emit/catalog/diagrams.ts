@@ -9,7 +9,7 @@
  * shared between diagrams of the same geometry (most version chains of a large schema).
  */
 import { Graph, layout } from '@dagrejs/dagre';
-import type { AggregateDef, PayloadVersionDef } from '../../ir/model.js';
+import type { AggregateDef, DomainDef, PayloadVersionDef } from '../../ir/model.js';
 import { typeText, upcastOpLine } from './describe-field.js';
 import { applyLines } from './page-data.js';
 import { boxSize, drawSvg, type Box, type PlacedBox, type PlacedEdge } from './svg.js';
@@ -179,4 +179,42 @@ export function versionChainDiagram(
   );
   const id = `chain-${payload.replace(/[^A-Za-z0-9]+/g, '-')}`;
   return laidOut(id, `${payload}: versions`, boxes, edges, cache);
+}
+
+/** Each view, fed by the aggregates whose events it reads; each arrow labelled with those events. */
+export function viewsDiagram(
+  domain: DomainDef,
+  aggregateHref: (aggregate: string) => string,
+  viewHref: (view: string) => string,
+  cache: LayoutCache,
+): string {
+  const feeds = new Map<string, Map<string, string[]>>();
+  for (const view of domain.views)
+    for (const on of view.on) {
+      const byView = feeds.get(on.aggregate) ?? new Map<string, string[]>();
+      feeds.set(on.aggregate, byView.set(view.name, [...(byView.get(view.name) ?? []), on.event]));
+    }
+  const aggregates = [...feeds.keys()].sort();
+  const boxes: Box[] = [
+    ...aggregates.map((aggregate) => ({
+      id: `aggregate:${aggregate}`,
+      className: 'aggregate',
+      href: aggregateHref(aggregate),
+      lines: [aggregate, 'aggregate'],
+    })),
+    ...domain.views.map((view) => ({
+      id: `view:${view.name}`,
+      className: 'view',
+      href: viewHref(view.name),
+      lines: [view.name, `view · ${view.table}`],
+    })),
+  ];
+  const edges: EdgeSpec[] = aggregates.flatMap((aggregate) =>
+    [...(feeds.get(aggregate) ?? new Map<string, string[]>())].map(([view, events]) => ({
+      from: `aggregate:${aggregate}`,
+      to: `view:${view}`,
+      label: clip(events, MAX_LABEL_LINES),
+    })),
+  );
+  return laidOut(`views-${domain.name}`, `${domain.name}: views and the aggregates they read`, boxes, edges, cache);
 }

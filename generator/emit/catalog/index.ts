@@ -4,9 +4,18 @@
  */
 import type { ProjectDef } from '../../ir/model.js';
 import type { GeneratedFile } from '../types.js';
-import { aggregateDiagram, versionChainDiagram, type LayoutCache } from './diagrams.js';
+import { aggregateDiagram, versionChainDiagram, viewsDiagram, type LayoutCache } from './diagrams.js';
 import { aggregateData, domainData, eventData, indexData } from './page-data.js';
-import { aggregatePage, domainPage, eventPage, INDEX_PAGE, linkFrom, STYLE_SHEET, versionAnchor } from './paths.js';
+import {
+  aggregatePage,
+  domainPage,
+  eventPage,
+  INDEX_PAGE,
+  linkFrom,
+  STYLE_SHEET,
+  versionAnchor,
+  viewAnchor,
+} from './paths.js';
 import { renderPage } from './render.js';
 import { SEARCH_SCRIPT, scriptJson, searchEntries } from './search-index.js';
 import { STYLE } from './style.js';
@@ -32,7 +41,21 @@ export function emitCatalog(project: ProjectDef): GeneratedFile[] {
   for (const domain of project.domains) {
     const source = domain.sourcePath;
     const page = domainPage(domain.name);
-    files.push({ path: page, contents: renderPage('domain', page, domain.name, source, domainData(domain)) });
+    files.push({
+      path: page,
+      contents: renderPage('domain', page, domain.name, source, {
+        ...domainData(domain),
+        viewsDiagram:
+          domain.views.length > 0
+            ? viewsDiagram(
+                domain,
+                (aggregate) => linkFrom(page, aggregatePage(domain.name, aggregate)),
+                (view) => `#${viewAnchor(view)}`,
+                layouts,
+              )
+            : '',
+      }),
+    });
     for (const aggregate of domain.aggregates) {
       const aggregatePath = aggregatePage(domain.name, aggregate.name);
       files.push({

@@ -96,7 +96,8 @@ export const domainTemplate = `${crumbs}
   </ul>
 </section>
 {{/each}}
-{{#if views.length}}<h2>Views</h2>{{/if}}
+{{#if views.length}}<h2>Views</h2>
+<figure class="diagram">{{{viewsDiagram}}}<figcaption>Each view and the aggregates whose events it reads.</figcaption></figure>{{/if}}
 {{#each views}}
 <section class="type" id="{{anchor}}">
   <h3>{{name}} <span class="muted">table <code>{{table}}</code>, key {{key}}</span></h3>
