@@ -5,6 +5,7 @@
  * handler writes a table of its own (which account belongs to whom) in the same transaction.
  */
 import {
+  isRedacted,
   Application,
   Decimal,
   type ApplicationOptions,
@@ -99,6 +100,9 @@ export class Bank extends Application {
  * `tx` (the runner's transaction: it commits or rolls back with the view's rows and the
  * tracking position) on SQL stores, in memory on the memory store.
  */
+/** Where the balances of forgotten customers are counted (the owner is personal data). */
+export const FORGOTTEN_OWNER = '[forgotten]';
+
 export class CustomerBalancesProjection extends CustomerBalancesProjectionBase {
   readonly #owners = new Map<string, CustomerBalancesKey>();
   #ownTableReady = false;
@@ -123,7 +127,9 @@ export class CustomerBalancesProjection extends CustomerBalancesProjectionBase {
   }
 
   protected async onOpened(event: Opened, view: Balances, tx: ViewTransaction): Promise<void> {
-    const key = { owner: event.data.owner, currency: event.data.currency };
+    // The owner is personal data: once the customer is forgotten their accounts count under a placeholder.
+    const owner = isRedacted(event.data.owner) ? FORGOTTEN_OWNER : event.data.owner;
+    const key = { owner, currency: event.data.currency };
     // In memory an owner noted by a batch that then rolls back is harmless: its replay notes the same.
     if (tx.provider === 'memory') this.#owners.set(event.originatorId, key);
     else

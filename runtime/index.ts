@@ -15,8 +15,14 @@ export type {
   EventOf,
   JsonValue,
   PayloadCodec,
+  PersonalField,
+  PersonalFields,
   StateOf,
 } from './codec.js';
+export { REDACTED, isRedacted, type Redacted } from './personal/redacted.js';
+export { masterKeyProvider, type KeyProvider } from './personal/key-provider.js';
+export type { DataKeyCacheOptions } from './personal/data-keys.js';
+export { rewrapDataKeys, type RewrapReport } from './personal/rewrap-keys.js';
 export { Aggregate, type AggregateSnapshot } from './aggregate.js';
 export {
   AggregateDiscardedError,
@@ -24,9 +30,12 @@ export {
   ClosedError,
   ConcurrencyError,
   ConfigurationError,
+  DataKeyConflictError,
+  DataKeyError,
   DecodeError,
   DecryptionError,
   EventforgeError,
+  ForgottenSubjectError,
   IntegrityError,
   ProjectionError,
   RecorderArgumentError,
@@ -41,12 +50,14 @@ export {
 } from './errors.js';
 export type {
   AppendOptions,
+  NewDataKey,
   Notification,
   ParkedEvent,
   ParkedEventKey,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
+  StoredDataKey,
   RecorderTransaction,
   SqlValue,
   StoredEvent,

@@ -79,8 +79,10 @@ export interface FieldDef {
   /** Checked against type and constraints by the compiler. Absent when no default is declared. */
   readonly default?: JsonValue;
   readonly constraints: ConstraintsDef;
-  /** Personal data: eligible for field-level encryption and crypto-shredding. */
+  /** Personal data: encrypted with its subject's data key, unreadable once the subject is forgotten. */
   readonly pii: boolean;
+  /** Personal fields: what the field reads as once its subject is forgotten; the Redacted marker when absent. */
+  readonly redacted?: JsonValue;
   readonly description?: string;
   readonly span: SourceSpan;
 }
@@ -212,6 +214,8 @@ export interface EventDef {
   /** After a discarding event the aggregate is gone: the repository no longer finds it. */
   readonly discards: boolean;
   readonly apply: ApplyDef;
+  /** The field holding the subject of the event's personal fields (its own, or the aggregate's); the aggregate id when absent. */
+  readonly subject?: string;
   readonly description?: string;
   readonly span: SourceSpan;
 }
@@ -242,6 +246,8 @@ export interface AggregateDef {
   /** Sorted by name. */
   readonly events: readonly EventDef[];
   readonly snapshot?: SnapshotPolicyDef;
+  /** The state field holding the subject of the state's personal fields; the aggregate id when absent. */
+  readonly subject?: string;
   readonly description?: string;
   readonly span: SourceSpan;
 }

@@ -28,6 +28,8 @@ export interface RawField {
   readonly constraints: RawConstraints;
   readonly default?: Located<JsonValue>;
   readonly pii: boolean;
+  /** `redacted:` the value a personal field reads as once its subject is forgotten. */
+  readonly redacted?: Located<JsonValue>;
   readonly description?: string;
 }
 
@@ -128,6 +130,8 @@ export interface RawEvent {
   readonly creates?: Located<boolean>;
   readonly discards?: Located<boolean>;
   readonly apply?: RawApply;
+  /** `subject:` the field holding the subject of the event's personal fields. */
+  readonly subject?: Located<string>;
   readonly description?: string;
 }
 
@@ -136,6 +140,8 @@ export interface RawAggregate {
   readonly state: RawPayload;
   readonly events: readonly RawEvent[];
   readonly snapshotEvery?: Located<number>;
+  /** `subject:` the field holding the subject of the personal fields of the state and events. */
+  readonly subject?: Located<string>;
   readonly description?: string;
 }
 

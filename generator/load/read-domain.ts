@@ -160,9 +160,11 @@ class DomainReader {
     const snapshot = this.child(map, 'snapshot');
     const snapshotEvery = this.locatedNumber(isMap(snapshot) ? snapshot : null, 'every');
     const description = this.plainString(map, 'description');
+    const subject = this.locatedString(map, 'subject');
     return {
       name,
       state,
+      ...(subject !== undefined ? { subject } : {}),
       events: this.entries(this.child(map, 'events'))
         .filter((e) => !isBrokenEvent(this.damage, name.value, e.key))
         .map((e) => this.event(e)),
@@ -177,9 +179,11 @@ class DomainReader {
     const discards = this.locatedBoolean(map, 'discards');
     const apply = this.apply(this.entry(map, 'apply'));
     const description = this.plainString(map, 'description');
+    const subject = this.locatedString(map, 'subject');
     return {
       name: this.keyLocated(entry),
       payload: this.payload(entry),
+      ...(subject !== undefined ? { subject } : {}),
       ...(creates !== undefined ? { creates } : {}),
       ...(discards !== undefined ? { discards } : {}),
       ...(apply !== undefined ? { apply } : {}),
@@ -289,6 +293,7 @@ class DomainReader {
     const map = isMap(entry.value) ? entry.value : null;
     const type = this.locatedString(map, 'type') ?? { value: '', range: name.range };
     const defaultEntry = this.entry(map, 'default');
+    const redactedEntry = this.entry(map, 'redacted');
     const description = this.plainString(map, 'description');
     const constraints: RawConstraints = {
       ...optional('minLength', this.locatedNumber(map, 'minLength')),
@@ -305,6 +310,14 @@ class DomainReader {
         ? { default: { value: this.toJson(defaultEntry.value), range: rangeOfNode(this.source, defaultEntry.value) } }
         : {}),
       pii: this.locatedBoolean(map, 'pii')?.value ?? false,
+      ...(redactedEntry !== undefined
+        ? {
+            redacted: {
+              value: this.toJson(redactedEntry.value),
+              range: rangeOfNode(this.source, redactedEntry.value),
+            },
+          }
+        : {}),
       ...(description !== undefined ? { description } : {}),
     };
   }

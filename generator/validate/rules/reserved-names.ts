@@ -87,6 +87,8 @@ export const RESERVED_TYPE_NAMES: ReadonlySet<string> = new Set([
   'LoggedEvent',
   'Mutable',
   'PayloadCodec',
+  'REDACTED',
+  'Redacted',
   'Repository',
   'SchemaValidator',
   'SqlExecutor',
