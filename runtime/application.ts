@@ -1,3 +1,4 @@
+import { runAfterSave } from './after-save.js';
 import type { AggregateClass, AggregateDescriptor, DomainDescriptor } from './codec.js';
 import { ClosingGate } from './closing-gate.js';
 import { readConfig, type RuntimeConfig, type StoreConfig } from './config.js';
@@ -139,7 +140,9 @@ export class Application {
    * is stored and the aggregates keep their pending events. Returns the notification ids.
    */
   async save(...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    return this.#gate.run(() => this.#save(aggregates, undefined));
+    const ids = await this.#gate.run(() => this.#save(aggregates, undefined));
+    await runAfterSave(this);
+    return ids;
   }
 
   /**
@@ -149,7 +152,9 @@ export class Application {
    * second time, fails with `IntegrityError` and stores nothing.
    */
   async saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    return this.#gate.run(() => this.#save(aggregates, tracking));
+    const ids = await this.#gate.run(() => this.#save(aggregates, tracking));
+    await runAfterSave(this);
+    return ids;
   }
 
   /**

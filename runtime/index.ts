@@ -28,12 +28,14 @@ export {
   DecryptionError,
   EventforgeError,
   IntegrityError,
+  PolicyError,
   ProjectionError,
   RecorderArgumentError,
   StoppedError,
   TimeoutError,
   StorageFullError,
   StoreUnavailableError,
+  SystemError,
   UnknownSchemaVersionError,
   UnknownTopicError,
   ValidationError,
@@ -82,3 +84,17 @@ export {
   type ProjectionState,
   type WaitOptions,
 } from './projection.js';
+export { LogFollower, type FollowerOptions, type FollowerState } from './follower.js';
+export {
+  on,
+  onEvery,
+  type AllEventHandlers,
+  type EventHandlers,
+  type Policy,
+  type PolicyHandler,
+  type PolicyRule,
+  type Processing,
+} from './system/policy.js';
+export { ProcessApplication } from './system/process-application.js';
+export { System, type ApplicationClass, type SystemEdge } from './system/system.js';
+export { ConcurrentRunner, SingleThreadedRunner, type RunnerOptions } from './system/runners.js';

@@ -1,0 +1,139 @@
+/**
+ * Process applications: applications that follow other applications' logs and react to their
+ * events with a policy, saving the new events of their own aggregates together with the
+ * tracking record of the upstream event (exactly once).
+ */
+import { Application } from '../application.js';
+import type { AggregateClass } from '../codec.js';
+import { AggregateNotFoundError, PolicyError } from '../errors.js';
+import type { DomainEvent } from '../events.js';
+import { type FollowerOptions, LogFollower } from '../follower.js';
+import type { LoggedEvent } from '../notification-log.js';
+import type { AnyAggregate } from '../repository.js';
+import { handlersByTopic, type Policy, type PolicyHandler, type Processing } from './policy.js';
+
+/**
+ * An application that follows upstream applications (in a {@link System}) and reacts to their
+ * events with its `policy`.
+ * @example
+ * class Counters extends ProcessApplication {
+ *   constructor(options: ApplicationOptions = {}) { super({ ...options, domains: [countersDomain] }); }
+ *   readonly policy = [on(Dog, { TrickAdded: (event, processing) => … })];
+ * }
+ */
+export abstract class ProcessApplication extends Application {
+  /** How it reacts to upstream events: rules made with `on` / `onEvery`. */
+  abstract readonly policy: Policy;
+  /**
+   * What its runner does once an upstream event failed `maxAttempts` times and was parked:
+   * `stop` (the position stays before it; the runner fails with `PolicyError`) or `continue`.
+   */
+  readonly onParked: 'stop' | 'continue' = 'stop';
+
+  #handlers: Map<string, PolicyHandler<DomainEvent>> | undefined;
+
+  /** The upstream topics the policy handles: all it reads of its upstreams' logs. */
+  get topics(): string[] {
+    return [...this.#handlersByTopic().keys()];
+  }
+
+  /**
+   * A runner that follows `upstream`'s log for this application: exactly-once batches, retries,
+   * parking, `wait` (see `LogFollower`). A system's runner makes these; use one directly only
+   * outside a system.
+   */
+  follow(upstream: Application, options: FollowerOptions = {}): LogFollower {
+    const name = this.name;
+    return new LogFollower(
+      upstream,
+      this,
+      {
+        label: `process application ${name} (following ${upstream.name})`,
+        application: name,
+        upstream: upstream.name,
+        parkKey: `${name}/${upstream.name}`,
+        topics: this.topics,
+        onParked: this.onParked,
+        movesTracking: false,
+        commit: async (recorder, events, { tracking, unpark }) => {
+          const aggregates = await this.#process(upstream.name, events);
+          if (tracking === undefined) await this.save(...aggregates);
+          else await this.saveWithTracking(tracking, ...aggregates);
+          // After the save: an unpark that fails leaves a processed event listed as parked, never the reverse.
+          if (unpark.length > 0) await recorder.transaction(async () => undefined, { unpark });
+        },
+        failure: (event, attempts, cause) =>
+          new PolicyError(name, upstream.name, event.id, event.topic, attempts, { cause }),
+      },
+      options,
+    );
+  }
+
+  /** Runs the policy over the events; the aggregates to save. */
+  async #process(upstream: string, events: readonly LoggedEvent[]): Promise<AnyAggregate[]> {
+    const handlers = this.#handlersByTopic();
+    const processing = new BatchProcessing(this, upstream);
+    for (const logged of events) {
+      const handler = handlers.get(logged.topic);
+      if (handler === undefined) continue;
+      processing.at(logged);
+      await handler(logged.event, processing);
+    }
+    return processing.collected();
+  }
+
+  #handlersByTopic(): Map<string, PolicyHandler<DomainEvent>> {
+    this.#handlers ??= handlersByTopic(this.name, this.policy);
+    return this.#handlers;
+  }
+}
+
+/** One batch's processing: aggregates are loaded once and shared by the batch's events. */
+class BatchProcessing implements Processing {
+  readonly upstream: string;
+  notificationId = 0n;
+  topic = '';
+  readonly #app: Application;
+  readonly #loaded = new Map<string, AnyAggregate>();
+  readonly #collected = new Set<AnyAggregate>();
+
+  constructor(app: Application, upstream: string) {
+    this.#app = app;
+    this.upstream = upstream;
+  }
+
+  at(event: LoggedEvent): void {
+    this.notificationId = event.id;
+    this.topic = event.topic;
+  }
+
+  async get<A extends AnyAggregate>(cls: AggregateClass<A>, id: string): Promise<A> {
+    const key = `${cls.descriptor.topic} ${id}`;
+    const known = this.#loaded.get(key);
+    if (known !== undefined) return known as A;
+    const loaded = await this.#app.repository(cls).get(id);
+    this.#loaded.set(key, loaded);
+    return loaded;
+  }
+
+  async find<A extends AnyAggregate>(cls: AggregateClass<A>, id: string): Promise<A | undefined> {
+    try {
+      return await this.get(cls, id);
+    } catch (error) {
+      if (error instanceof AggregateNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  collect(...aggregates: AnyAggregate[]): void {
+    for (const aggregate of aggregates) {
+      this.#collected.add(aggregate);
+      const cls = aggregate.constructor as AggregateClass<AnyAggregate>;
+      this.#loaded.set(`${cls.descriptor.topic} ${aggregate.id}`, aggregate);
+    }
+  }
+
+  collected(): AnyAggregate[] {
+    return [...this.#collected];
+  }
+}
