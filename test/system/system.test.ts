@@ -1,0 +1,267 @@
+/**
+ * The worked example as a system: DogSchool leads, Counters counts the tricks. The same
+ * scenario runs under both runners, on the in-memory store and on SQLite files (one per
+ * application), with assertions on the final state and on counts (nothing lost, nothing twice).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type ApplicationOptions,
+  ConcurrentRunner,
+  on,
+  PolicyError,
+  ProcessApplication,
+  type RunnerOptions,
+  SingleThreadedRunner,
+  System,
+  SystemError,
+} from 'eventforge/runtime';
+import { Counter, Counters } from '../../examples/counters.js';
+import { Dog, DogSchool } from '../../examples/dog-school.js';
+import { countersDomain } from '../../generated/counters/index.js';
+
+type AnyRunner = SingleThreadedRunner | ConcurrentRunner;
+
+const runners = [
+  {
+    label: 'single-threaded',
+    make: (system: System, options: RunnerOptions) => new SingleThreadedRunner(system, options),
+  },
+  { label: 'concurrent', make: (system: System, options: RunnerOptions) => new ConcurrentRunner(system, options) },
+];
+
+interface Store {
+  readonly label: string;
+  /** A fresh store per application; `cleanup` removes them. */
+  open(): { applicationOptions: (name: string) => ApplicationOptions; cleanup: () => void };
+}
+
+const stores: Store[] = [
+  {
+    label: 'in-memory',
+    open: () => ({ applicationOptions: () => ({ env: { DATABASE_URL: 'memory:' } }), cleanup: () => {} }),
+  },
+  {
+    label: 'SQLite files',
+    open: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'eventforge-system-'));
+      return {
+        applicationOptions: (name) => ({ env: { DATABASE_URL: `file:${join(dir, `${name}.sqlite`)}` } }),
+        cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+];
+
+/** Refuses to count one trick: its policy throws on `bite`. */
+class FussyCounters extends ProcessApplication {
+  constructor(options: ApplicationOptions = {}) {
+    super({ ...options, domains: [countersDomain] });
+  }
+  override readonly onParked: 'stop' | 'continue' = 'stop';
+  readonly policy = [
+    on(Dog, {
+      TrickAdded: async (event, processing) => {
+        const name = event.data.trick.name;
+        if (name === 'bite') throw new Error('biting is not a trick');
+        const id = Counter.idOf(name);
+        const counter = (await processing.find(Counter, id)) ?? Counter.create({ name }, { id });
+        counter.increment();
+        processing.collect(counter);
+      },
+    }),
+  ];
+}
+
+/** Like FussyCounters, but parks the failing event and goes on. */
+class LenientCounters extends FussyCounters {
+  override readonly onParked = 'continue' as const;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe.each(stores)('a system on $label', (store) => {
+  describe.each(runners)('run $label', ({ make }) => {
+    const open = (pipes: ConstructorParameters<typeof System>[0], extra: RunnerOptions = {}) => {
+      const { applicationOptions, cleanup } = store.open();
+      cleanups.push(cleanup);
+      const start = async () => {
+        const runner: AnyRunner = make(new System(pipes), { applicationOptions, retryDelayMs: 1, ...extra });
+        cleanups.push(() => runner.stop());
+        await runner.start();
+        return runner;
+      };
+      return start;
+    };
+
+    it('counts the tricks DogSchool teaches, each exactly once', async () => {
+      const start = open([[DogSchool, Counters]]);
+      const runner = await start();
+      const school = runner.get(DogSchool);
+      const counters = runner.get(Counters);
+      const fido = await school.registerDog('Fido');
+      const rex = await school.registerDog('Rex');
+      await school.addTrick(fido, 'roll over');
+      await school.addTrick(fido, 'play dead');
+      await school.addTrick(rex, 'roll over');
+      await runner.quiet();
+
+      expect(await counters.countOf('roll over')).toBe(2);
+      expect(await counters.countOf('play dead')).toBe(1);
+      expect(await counters.countOf('fetch')).toBe(0);
+      // Two counters started, three increments: nothing processed twice.
+      const topics = [];
+      for await (const { topic } of counters.log.readAll()) topics.push(topic);
+      expect(topics.filter((t) => t === 'Counters.Counter.Started')).toHaveLength(2);
+      expect(topics.filter((t) => t === 'Counters.Counter.Incremented')).toHaveLength(3);
+      // The position is the last TrickAdded (DogSchool's log: 2 registrations, 3 tricks).
+      const recorder = await counters.recorder();
+      expect(await recorder.maxTrackingId('Counters', 'DogSchool')).toBe(5n);
+      expect(runner.follower(Counters, DogSchool).position).toBe(5n);
+      expect(await runner.follower(Counters, DogSchool).lag()).toBe(0n);
+    });
+
+    it('processes several events of one counter in one batch', async () => {
+      const start = open([[DogSchool, Counters]], { batchSize: 4 });
+      const runner = await start();
+      const school = runner.get(DogSchool);
+      const dog = await school.dogs.get(await school.registerDog('Fido'));
+      for (let i = 0; i < 10; i++) dog.addTrick(i % 3 === 0 ? 'sit' : 'stay');
+      await school.save(dog); // one save of ten events: batches of 4, 4 and 2
+      await runner.quiet();
+      expect(await runner.get(Counters).countOf('sit')).toBe(4);
+      expect(await runner.get(Counters).countOf('stay')).toBe(6);
+      let events = 0;
+      for await (const _ of runner.get(Counters).log.readAll()) events++;
+      expect(events).toBe(2 + 10);
+    });
+
+    it.skipIf(store.label === 'in-memory')(
+      'a new runner resumes from the stored position: nothing lost, nothing twice',
+      async () => {
+        const start = open([[DogSchool, Counters]]);
+        const first = await start();
+        const fido = await first.get(DogSchool).registerDog('Fido');
+        await first.get(DogSchool).addTrick(fido, 'sit');
+        await first.quiet();
+        await first.stop();
+        const second = await start();
+        await second.get(DogSchool).addTrick(fido, 'sit');
+        await second.quiet();
+        expect(await second.get(Counters).countOf('sit')).toBe(2);
+        expect(second.follower(Counters, DogSchool).position).toBe(3n);
+        const topics = [];
+        for await (const { topic } of second.get(Counters).log.readAll()) topics.push(topic);
+        expect(topics).toEqual([
+          'Counters.Counter.Started',
+          'Counters.Counter.Incremented',
+          'Counters.Counter.Incremented',
+        ]);
+      },
+    );
+
+    it('a policy that throws stops the follower with an error naming application, upstream, notification and topic', async () => {
+      const start = open([[DogSchool, FussyCounters]], { maxAttempts: 2 });
+      const runner = await start();
+      const school = runner.get(DogSchool);
+      const fido = await school.registerDog('Fido');
+      await school.addTrick(fido, 'sit');
+      const error = await (async () => {
+        await school.addTrick(fido, 'bite');
+        await runner.quiet({ timeout: 5000 });
+      })().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PolicyError);
+      const policyError = error as PolicyError;
+      expect(policyError.application).toBe('FussyCounters');
+      expect(policyError.upstream).toBe('DogSchool');
+      expect(policyError.notificationId).toBe(3n);
+      expect(policyError.topic).toBe('DogSchool.Dog.TrickAdded');
+      expect(policyError.attempts).toBe(2);
+      expect(policyError.message).toContain('FussyCounters');
+      expect(policyError.message).toContain('notification 3 of DogSchool (DogSchool.Dog.TrickAdded)');
+      expect(policyError.message).toContain('biting is not a trick');
+      // The event is parked and the position stays before it; the trick before it was counted.
+      const follower = runner.follower(FussyCounters, DogSchool);
+      expect(follower.state).toBe('failed');
+      expect(follower.position).toBe(2n);
+      const recorder = await runner.get(FussyCounters).recorder();
+      const parked = await recorder.parkedEvents('FussyCounters/DogSchool');
+      expect(parked.map((p) => [p.notificationId, p.topic, p.attempts])).toEqual([[3n, 'DogSchool.Dog.TrickAdded', 2]]);
+      expect(await recorder.maxTrackingId('FussyCounters', 'DogSchool')).toBe(2n);
+    });
+
+    it('with onParked continue, a failing event is parked and the follower goes on', async () => {
+      const start = open([[DogSchool, LenientCounters]], { maxAttempts: 1 });
+      const runner = await start();
+      const school = runner.get(DogSchool);
+      const fido = await school.registerDog('Fido');
+      await school.addTrick(fido, 'bite');
+      await school.addTrick(fido, 'sit');
+      await runner.quiet();
+      const recorder = await runner.get(LenientCounters).recorder();
+      expect((await recorder.parkedEvents('LenientCounters/DogSchool')).map((p) => p.notificationId)).toEqual([2n]);
+      expect(await recorder.maxTrackingId('LenientCounters', 'DogSchool')).toBe(3n);
+      const sit = await runner.get(LenientCounters).repository(Counter).get(Counter.idOf('sit'));
+      expect(sit.count).toBe(1);
+    });
+  });
+});
+
+describe('a system is checked when built', () => {
+  it('reads only the topics the policy names', () => {
+    expect(new Counters({ env: { DATABASE_URL: 'memory:' } }).topics).toEqual(['DogSchool.Dog.TrickAdded']);
+  });
+
+  it('refuses a follower that is not a process application', () => {
+    expect(() => new System([[Counters, DogSchool]])).toThrow(
+      new SystemError(
+        'pipe 1: DogSchool follows Counters but is not a ProcessApplication; a follower must extend ProcessApplication and declare a policy',
+      ),
+    );
+  });
+
+  it('refuses an empty system, an empty pipe, a non-application and an application following itself', () => {
+    expect(() => new System([])).toThrow(SystemError);
+    expect(() => new System([[DogSchool], []])).toThrow(/pipe 2 of the system is empty/);
+    expect(() => new System([[DogSchool, Object as never]])).toThrow(
+      /pipe 1, position 2 of the system is not an application class/,
+    );
+    expect(() => new System([[DogSchool, Counters, Counters]])).toThrow(/Counters follows itself/);
+  });
+
+  it('refuses two classes with one name', () => {
+    const Other = { Counters: class Counters extends FussyCounters {} }.Counters;
+    expect(
+      () =>
+        new System([
+          [DogSchool, Counters],
+          [DogSchool, Other],
+        ]),
+    ).toThrow(/two different application classes are named Counters/);
+  });
+
+  it('allows cycles, several leaders and followers, and lists the edges once', () => {
+    const system = new System([
+      [DogSchool, Counters, FussyCounters, Counters],
+      [DogSchool, Counters],
+    ]);
+    expect(system.edges).toEqual([
+      { leader: 'DogSchool', follower: 'Counters' },
+      { leader: 'Counters', follower: 'FussyCounters' },
+      { leader: 'FussyCounters', follower: 'Counters' },
+    ]);
+    expect(system.followers).toEqual(['Counters', 'FussyCounters']);
+    expect(system.leadersOf('Counters')).toEqual(['DogSchool', 'FussyCounters']);
+  });
+
+  it('refuses a policy naming an event the aggregate does not have', () => {
+    expect(() => on(Dog, { Barked: () => undefined } as never)).toThrow(
+      'policy: Dog has no event Barked; its events are Registered, TrickAdded',
+    );
+  });
+});
