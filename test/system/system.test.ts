@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   type ApplicationOptions,
   ConcurrentRunner,
@@ -21,6 +21,11 @@ import {
 import { Counter, Counters } from '../../examples/counters.js';
 import { Dog, DogSchool } from '../../examples/dog-school.js';
 import { countersDomain } from '../../generated/counters/index.js';
+import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
+
+const postgresSkip = await postgresSkipReason();
+const schemas = new SchemaPool('system');
+afterAll(() => schemas.dropAll());
 
 type AnyRunner = SingleThreadedRunner | ConcurrentRunner;
 
@@ -53,7 +58,25 @@ const stores: Store[] = [
       };
     },
   },
+  ...(postgresSkip === undefined
+    ? [
+        {
+          label: 'PostgreSQL schemas',
+          open: () => {
+            const names = new Map<string, string>();
+            const schemaOf = (name: string) => names.get(name) ?? names.set(name, schemas.next()).get(name)!;
+            return {
+              applicationOptions: (name: string) => ({
+                env: { DATABASE_URL: `${TEST_DATABASE_URL}?schema=${schemaOf(name)}` },
+              }),
+              cleanup: () => {},
+            };
+          },
+        } satisfies Store,
+      ]
+    : []),
 ];
+if (postgresSkip !== undefined) console.log(`system tests on PostgreSQL skipped: ${postgresSkip}`);
 
 /** Refuses to count one trick: its policy throws on `bite`. */
 class FussyCounters extends ProcessApplication {
