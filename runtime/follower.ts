@@ -100,6 +100,8 @@ export class LogFollower {
   #recorder: Recorder | undefined;
   #state: FollowerState = 'idle';
   #position = 0n;
+  /** The stored tracking position: `#position` may run ahead of it past events a topic filter skipped. */
+  #stored = 0n;
   #failure: Error | undefined;
   #subscription: Subscription | undefined;
   #loop: Promise<void> | undefined;
@@ -144,6 +146,7 @@ export class LogFollower {
     const recorder = await this.#store.recorder();
     this.#recorder = recorder;
     this.#position = await recorder.maxTrackingId(this.#target.application, this.#target.upstream);
+    this.#stored = this.#position;
     this.#parked = new Set((await recorder.parkedEvents(this.#target.parkKey)).map((p) => p.notificationId));
     this.#failure = undefined;
     this.#pause = new AbortController();
@@ -259,7 +262,7 @@ export class LogFollower {
       const key = { projection: this.#target.parkKey, notificationId: p.notificationId };
       try {
         if (event === undefined) await recorder.transaction(async () => undefined, { unpark: [key] });
-        else await this.#target.commit(recorder, [event], { tracking: undefined, from: this.#position, unpark: [key] });
+        else await this.#target.commit(recorder, [event], { tracking: undefined, from: this.#stored, unpark: [key] });
         this.#parked.delete(p.notificationId);
         done.push(p.notificationId);
       } catch (error) {
@@ -352,8 +355,9 @@ export class LogFollower {
     await this.#opened().transaction(async () => undefined, {
       park: [parked],
       tracking: this.#tracking(event.id),
-      ...(target.movesTracking ? { trackingFrom: this.#position } : {}),
+      ...(target.movesTracking ? { trackingFrom: this.#stored } : {}),
     });
+    this.#stored = event.id;
     this.#parked.add(event.id);
     this.#advance(event.id);
   }
@@ -367,7 +371,8 @@ export class LogFollower {
         : events
             .filter((e) => this.#parked.has(e.id))
             .map((e) => ({ projection: this.#target.parkKey, notificationId: e.id }));
-    await this.#target.commit(this.#opened(), events, { tracking: this.#tracking(last), from: this.#position, unpark });
+    await this.#target.commit(this.#opened(), events, { tracking: this.#tracking(last), from: this.#stored, unpark });
+    this.#stored = last;
     for (const key of unpark) this.#parked.delete(key.notificationId);
     this.#advance(last);
   }

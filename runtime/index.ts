@@ -96,5 +96,5 @@ export {
   type Processing,
 } from './system/policy.js';
 export { ProcessApplication } from './system/process-application.js';
-export { System, type ApplicationClass, type SystemEdge } from './system/system.js';
+export { System, type ApplicationClass, type ProjectionClass, type SystemEdge } from './system/system.js';
 export { ConcurrentRunner, SingleThreadedRunner, type RunnerOptions } from './system/runners.js';

@@ -8,8 +8,9 @@ import { setAfterSave } from '../after-save.js';
 import type { Application, ApplicationOptions } from '../application.js';
 import { SystemError, TimeoutError } from '../errors.js';
 import type { FollowerOptions, LogFollower } from '../follower.js';
+import { type Projection, ProjectionRunner } from '../projection.js';
 import type { ProcessApplication } from './process-application.js';
-import type { ApplicationClass, System } from './system.js';
+import type { ApplicationClass, ProjectionClass, System } from './system.js';
 
 /** Options of a runner. */
 export interface RunnerOptions extends FollowerOptions {
@@ -24,7 +25,8 @@ export interface RunnerOptions extends FollowerOptions {
 /** One follower of one leader. */
 interface Link {
   readonly leader: Application;
-  readonly follower: ProcessApplication;
+  /** The follower's name. */
+  readonly follower: string;
   readonly runner: LogFollower;
 }
 
@@ -32,6 +34,7 @@ interface Link {
 abstract class Runner {
   readonly system: System;
   readonly #apps = new Map<string, Application>();
+  readonly #projections = new Map<string, Projection>();
   protected readonly links: readonly Link[];
   #started = false;
 
@@ -41,10 +44,18 @@ abstract class Runner {
     for (const cls of system.classes) {
       this.#apps.set(cls.name, new cls({ ...optionsOf(cls.name), name: cls.name }));
     }
-    this.links = system.edges.map(({ leader, follower }) => {
+    for (const cls of system.projections) this.#projections.set(cls.name, new cls());
+    this.links = system.edges.map(({ leader, follower, kind }) => {
       const leaderApp = this.#apps.get(leader)!;
+      if (kind === 'projection') {
+        return {
+          leader: leaderApp,
+          follower,
+          runner: new ProjectionRunner(leaderApp, this.#projections.get(follower)!, options),
+        };
+      }
       const followerApp = this.#apps.get(follower) as ProcessApplication;
-      return { leader: leaderApp, follower: followerApp, runner: followerApp.follow(leaderApp, options) };
+      return { leader: leaderApp, follower, runner: followerApp.follow(leaderApp, options) };
     });
   }
 
@@ -57,9 +68,18 @@ abstract class Runner {
     return app;
   }
 
+  /** The running instance of a projection class of the system. */
+  projection<P extends Projection>(cls: ProjectionClass<P>): P {
+    const projection = this.#projections.get(cls.name);
+    if (projection === undefined || !(projection instanceof cls)) {
+      throw new SystemError(`the system has no projection ${cls.name}`);
+    }
+    return projection;
+  }
+
   /** The runner of `follower` following `leader` (positions, lag, parked events, failure). */
-  follower(follower: ApplicationClass<ProcessApplication>, leader: ApplicationClass): LogFollower {
-    const link = this.links.find((l) => l.follower.name === follower.name && l.leader.name === leader.name);
+  follower(follower: ApplicationClass<ProcessApplication> | ProjectionClass, leader: ApplicationClass): LogFollower {
+    const link = this.links.find((l) => l.follower === follower.name && l.leader.name === leader.name);
     if (link === undefined) throw new SystemError(`in the system, ${follower.name} does not follow ${leader.name}`);
     return link.runner;
   }

@@ -10,9 +10,12 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   type ApplicationOptions,
   ConcurrentRunner,
+  type LoggedEvent,
   on,
   PolicyError,
   ProcessApplication,
+  type Projection,
+  type RecorderTransaction,
   type RunnerOptions,
   SingleThreadedRunner,
   System,
@@ -98,6 +101,16 @@ class FussyCounters extends ProcessApplication {
   ];
 }
 
+/** A projection in the system: counts the tricks taught, in memory, once each transaction commits. */
+class TaughtTricks implements Projection {
+  readonly name = 'TaughtTricks';
+  readonly topics = ['DogSchool.Dog.TrickAdded'];
+  taught = 0;
+  async process(events: readonly LoggedEvent[], tx: RecorderTransaction): Promise<void> {
+    tx.onCommit(() => (this.taught += events.length));
+  }
+}
+
 /** Like FussyCounters, but parks the failing event and goes on. */
 class LenientCounters extends FussyCounters {
   override readonly onParked = 'continue' as const;
@@ -123,7 +136,10 @@ describe.each(stores)('a system on $label', (store) => {
     };
 
     it('counts the tricks DogSchool teaches, each exactly once', async () => {
-      const start = open([[DogSchool, Counters]]);
+      const start = open([
+        [DogSchool, Counters],
+        [DogSchool, TaughtTricks],
+      ]);
       const runner = await start();
       const school = runner.get(DogSchool);
       const counters = runner.get(Counters);
@@ -147,6 +163,9 @@ describe.each(stores)('a system on $label', (store) => {
       expect(await recorder.maxTrackingId('Counters', 'DogSchool')).toBe(5n);
       expect(runner.follower(Counters, DogSchool).position).toBe(5n);
       expect(await runner.follower(Counters, DogSchool).lag()).toBe(0n);
+      // The projection beside it saw the same three tricks.
+      expect(runner.projection(TaughtTricks).taught).toBe(3);
+      expect(runner.follower(TaughtTricks, DogSchool).position).toBe(5n);
     });
 
     it('processes several events of one counter in one batch', async () => {
@@ -243,7 +262,7 @@ describe('a system is checked when built', () => {
   it('refuses a follower that is not a process application', () => {
     expect(() => new System([[Counters, DogSchool]])).toThrow(
       new SystemError(
-        'pipe 1: DogSchool follows Counters but is not a ProcessApplication; a follower must extend ProcessApplication and declare a policy',
+        'pipe 1: DogSchool follows Counters but is not a ProcessApplication; a follower must extend ProcessApplication and declare a policy (or be a projection class)',
       ),
     );
   });
@@ -255,6 +274,22 @@ describe('a system is checked when built', () => {
       /pipe 1, position 2 of the system is not an application class/,
     );
     expect(() => new System([[DogSchool, Counters, Counters]])).toThrow(/Counters follows itself/);
+  });
+
+  it('takes a projection as the last of a pipe, never as a leader', () => {
+    expect(new System([[DogSchool, TaughtTricks]]).edges).toEqual([
+      { leader: 'DogSchool', follower: 'TaughtTricks', kind: 'projection' },
+    ]);
+    expect(() => new System([[DogSchool, TaughtTricks, Counters]])).toThrow(
+      'pipe 1, position 2: TaughtTricks is a projection, which follows one application and leads none; put it last in a pipe, after the application it reads',
+    );
+    expect(
+      () =>
+        new System([
+          [DogSchool, TaughtTricks],
+          [Counters, TaughtTricks],
+        ]),
+    ).toThrow(/TaughtTricks appears twice/);
   });
 
   it('refuses two classes with one name', () => {
@@ -274,9 +309,9 @@ describe('a system is checked when built', () => {
       [DogSchool, Counters],
     ]);
     expect(system.edges).toEqual([
-      { leader: 'DogSchool', follower: 'Counters' },
-      { leader: 'Counters', follower: 'FussyCounters' },
-      { leader: 'FussyCounters', follower: 'Counters' },
+      { leader: 'DogSchool', follower: 'Counters', kind: 'process' },
+      { leader: 'Counters', follower: 'FussyCounters', kind: 'process' },
+      { leader: 'FussyCounters', follower: 'Counters', kind: 'process' },
     ]);
     expect(system.followers).toEqual(['Counters', 'FussyCounters']);
     expect(system.leadersOf('Counters')).toEqual(['DogSchool', 'FussyCounters']);
