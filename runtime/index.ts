@@ -90,6 +90,7 @@ export {
   onEvery,
   type AllEventHandlers,
   type EventHandlers,
+  type EventMetadata,
   type Policy,
   type PolicyHandler,
   type PolicyRule,

@@ -20,12 +20,27 @@ export interface Processing {
   readonly notificationId: bigint;
   /** `DogSchool.Dog.TrickAdded` */
   readonly topic: string;
+  /** The event being processed, `DogSchool:3`: the cause of the events this handler triggers. */
+  readonly causationId: string;
+  /** The first cause of the chain the event belongs to (its own id when a command caused it). */
+  readonly correlationId: string;
   /** The aggregate with this id (`AggregateNotFoundError` when there is none). */
   get<A extends AnyAggregate>(cls: AggregateClass<A>, id: string): Promise<A>;
   /** The aggregate with this id, or undefined when there is none. */
   find<A extends AnyAggregate>(cls: AggregateClass<A>, id: string): Promise<A | undefined>;
   /** Saves these aggregates' new events with the batch (atomically with its tracking record). */
   collect(...aggregates: AnyAggregate[]): void;
+}
+
+/**
+ * Where an event saved by a process application came from: ids are `<application>:<notification id>`.
+ * @example { causationId: 'DogSchool:3', correlationId: 'DogSchool:3' }
+ */
+export interface EventMetadata {
+  /** The upstream event whose processing triggered it. */
+  readonly causationId: string;
+  /** The event that started the chain: the causation's correlation, or the causation itself. */
+  readonly correlationId: string;
 }
 
 /** Handles one upstream event. */

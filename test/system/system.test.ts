@@ -101,6 +101,23 @@ class FussyCounters extends ProcessApplication {
   ];
 }
 
+/** Follows Counters: counts every increment of any counter in one counter named `all`. */
+class Increments extends ProcessApplication {
+  constructor(options: ApplicationOptions = {}) {
+    super({ ...options, domains: [countersDomain] });
+  }
+  readonly policy = [
+    on(Counter, {
+      Incremented: async (_event, processing) => {
+        const id = Counter.idOf('all');
+        const all = (await processing.find(Counter, id)) ?? Counter.create({ name: 'all' }, { id });
+        all.increment();
+        processing.collect(all);
+      },
+    }),
+  ];
+}
+
 /** A projection in the system: counts the tricks taught, in memory, once each transaction commits. */
 class TaughtTricks implements Projection {
   readonly name = 'TaughtTricks';
@@ -166,6 +183,38 @@ describe.each(stores)('a system on $label', (store) => {
       // The projection beside it saw the same three tricks.
       expect(runner.projection(TaughtTricks).taught).toBe(3);
       expect(runner.follower(TaughtTricks, DogSchool).position).toBe(5n);
+    });
+
+    it('gives the events it saves their causation and correlation, down a chain', async () => {
+      const start = open([[DogSchool, Counters, Increments]]);
+      const runner = await start();
+      const school = runner.get(DogSchool);
+      const fido = await school.registerDog('Fido'); // DogSchool:1
+      await school.addTrick(fido, 'sit'); // DogSchool:2
+      await school.addTrick(fido, 'sit'); // DogSchool:3
+      await runner.quiet();
+      const counters = runner.get(Counters);
+      const increments = runner.get(Increments);
+      const metadataOfLog = async (app: Counters | Increments) => {
+        const metadata = [];
+        for await (const { event } of app.log.readAll())
+          metadata.push(app.metadataOf(event.originatorId, event.originatorVersion));
+        return metadata;
+      };
+      // Counters:1 Started and Counters:2 Incremented came of DogSchool:2; Counters:3 of DogSchool:3.
+      expect(await metadataOfLog(counters)).toEqual([
+        { causationId: 'DogSchool:2', correlationId: 'DogSchool:2' },
+        { causationId: 'DogSchool:2', correlationId: 'DogSchool:2' },
+        { causationId: 'DogSchool:3', correlationId: 'DogSchool:3' },
+      ]);
+      // Increments:1 Started and Increments:2 Incremented came of Counters:2, whose chain began at DogSchool:2.
+      expect(await metadataOfLog(increments)).toEqual([
+        { causationId: 'Counters:2', correlationId: 'DogSchool:2' },
+        { causationId: 'Counters:2', correlationId: 'DogSchool:2' },
+        { causationId: 'Counters:3', correlationId: 'DogSchool:3' },
+      ]);
+      expect((await increments.repository(Counter).get(Counter.idOf('all'))).count).toBe(2);
+      expect(counters.metadataOf('no such stream', 1)).toBeUndefined();
     });
 
     it('processes several events of one counter in one batch', async () => {
