@@ -7,7 +7,7 @@ import type { CounterState } from './types.js';
 export const counterDescriptor: AggregateDescriptor<CounterState> = {
   name: 'Counter',
   topic: 'Counters.Counter',
-  snapshotEvery: undefined,
+  snapshotEvery: 50,
   state: counterStateCodec,
   events: [
     { type: 'Incremented', topic: 'Counters.Counter.Incremented', codec: incrementedCodec },

@@ -122,7 +122,7 @@ abstract class Runner {
 }
 
 /**
- * Runs the system in the caller's thread: every save of any of its applications resolves only
+ * Runs the system in the caller's thread: every save of any of its leaders resolves only
  * after the followers, in the system's fixed order, have processed everything there is, round
  * after round until a round finds nothing (so a command returns with the system quiet, and a
  * policy's failure fails the command that caused it, the command's own events being saved).
@@ -134,7 +134,9 @@ export class SingleThreadedRunner extends Runner {
 
   protected async begin(): Promise<void> {
     for (const link of this.links) await link.runner.open();
-    for (const cls of this.system.classes) {
+    // Only a leader's saves give followers work.
+    const leaders = new Set(this.system.edges.map((e) => e.leader));
+    for (const cls of this.system.classes.filter((c) => leaders.has(c.name))) {
       this.#removeHooks.push(setAfterSave(this.get(cls), () => this.#settle()));
     }
     await this.#settle();
