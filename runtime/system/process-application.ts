@@ -5,7 +5,7 @@
  */
 import { Application } from '../application.js';
 import type { AggregateClass } from '../codec.js';
-import { AggregateNotFoundError, ConcurrencyError, IntegrityError, PolicyError } from '../errors.js';
+import { AggregateNotFoundError, ConcurrencyError, IntegrityError, PolicyError, SystemError } from '../errors.js';
 import type { DomainEvent } from '../events.js';
 import { type FollowerOptions, LogFollower } from '../follower.js';
 import type { LoggedEvent } from '../notification-log.js';
@@ -58,6 +58,11 @@ export abstract class ProcessApplication extends Application {
    */
   follow(upstream: Application, options: FollowerOptions = {}): LogFollower {
     const name = this.name;
+    const topics = this.topics;
+    // No topics would read the whole log (an empty filter means all) to do nothing with it.
+    if (topics.length === 0) {
+      throw new SystemError(`${name}: its policy handles no event; add rules such as on(Dog, { TrickAdded: … })`);
+    }
     return new LogFollower(
       upstream,
       this,
@@ -66,7 +71,7 @@ export abstract class ProcessApplication extends Application {
         application: name,
         upstream: upstream.name,
         parkKey: `${name}/${upstream.name}`,
-        topics: this.topics,
+        topics,
         onParked: this.onParked,
         movesTracking: false,
         commit: async (recorder, events, { tracking, unpark }) => {

@@ -366,6 +366,15 @@ describe('a system is checked when built', () => {
     expect(system.leadersOf('Counters')).toEqual(['DogSchool', 'FussyCounters']);
   });
 
+  it('refuses to run a process application whose policy handles no event', () => {
+    class Idle extends ProcessApplication {
+      readonly policy = [];
+    }
+    expect(() => new SingleThreadedRunner(new System([[DogSchool, Idle]]))).toThrow(
+      'Idle: its policy handles no event; add rules such as on(Dog, { TrickAdded: … })',
+    );
+  });
+
   it('refuses a policy naming an event the aggregate does not have', () => {
     expect(() => on(Dog, { Barked: () => undefined } as never)).toThrow(
       'policy: Dog has no event Barked; its events are Registered, TrickAdded',
