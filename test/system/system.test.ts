@@ -12,6 +12,7 @@ import {
   ConcurrentRunner,
   type LoggedEvent,
   on,
+  onEvery,
   PolicyError,
   ProcessApplication,
   type Projection,
@@ -373,6 +374,18 @@ describe('a system is checked when built', () => {
     expect(() => new SingleThreadedRunner(new System([[DogSchool, Idle]]))).toThrow(
       'Idle: its policy handles no event; add rules such as on(Dog, { TrickAdded: … })',
     );
+  });
+
+  it('onEvery is exhaustive at compile time, and handlers see their own event types', () => {
+    // @ts-expect-error Registered has no handler: tsc refuses the rule.
+    onEvery(Dog, { TrickAdded: () => undefined });
+    const rule = onEvery(Dog, {
+      Registered: (event) => void event.data.name.toUpperCase(),
+      TrickAdded: (event) => void event.data.trick.name.toUpperCase(),
+    });
+    expect(Object.keys(rule.handlers)).toEqual(['Registered', 'TrickAdded']);
+    // @ts-expect-error a TrickAdded handler has no data.name.
+    on(Dog, { TrickAdded: (event) => void event.data.name });
   });
 
   it('refuses a policy naming an event the aggregate does not have', () => {
