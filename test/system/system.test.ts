@@ -218,6 +218,20 @@ describe.each(stores)('a system on $label', (store) => {
       expect(counters.metadataOf('no such stream', 1)).toBeUndefined();
     });
 
+    it('commands running at once: every trick counted exactly once', async () => {
+      const start = open([[DogSchool, Counters]]);
+      const runner = await start();
+      const school = runner.get(DogSchool);
+      const dogs = await Promise.all(Array.from({ length: 8 }, (_, i) => school.registerDog(`dog ${i}`)));
+      // One command per dog at once, twice: saves of different dogs interleave.
+      for (let round = 0; round < 2; round++) await Promise.all(dogs.map((dog) => school.addTrick(dog, 'sit')));
+      await runner.quiet();
+      expect(await runner.get(Counters).countOf('sit')).toBe(16);
+      let events = 0;
+      for await (const _ of runner.get(Counters).log.readAll()) events++;
+      expect(events).toBe(1 + 16);
+    });
+
     it('processes several events of one counter in one batch', async () => {
       const start = open([[DogSchool, Counters]], { batchSize: 4 });
       const runner = await start();
