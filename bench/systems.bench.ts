@@ -55,6 +55,7 @@ async function measure(subject: Subject, store: Store, dir: string): Promise<num
   const applicationOptions = store.options(dir);
   if (subject === 'leader alone') {
     const school = new DogSchool(applicationOptions('DogSchool'));
+    await school.recorder(); // opened (and migrated) before the clock starts, as the runners' stores are
     const started = performance.now();
     await teach(school, store.commands);
     const seconds = (performance.now() - started) / 1000;
