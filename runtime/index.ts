@@ -98,4 +98,4 @@ export {
 } from './system/policy.js';
 export { ProcessApplication } from './system/process-application.js';
 export { System, type ApplicationClass, type ProjectionClass, type SystemEdge } from './system/system.js';
-export { ConcurrentRunner, SingleThreadedRunner, type RunnerOptions } from './system/runners.js';
+export { ConcurrentRunner, SingleThreadedRunner, type FollowerStatus, type RunnerOptions } from './system/runners.js';

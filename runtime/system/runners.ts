@@ -7,7 +7,7 @@
 import { setAfterSave } from '../after-save.js';
 import type { Application, ApplicationOptions } from '../application.js';
 import { SystemError, TimeoutError } from '../errors.js';
-import type { FollowerOptions, LogFollower } from '../follower.js';
+import type { FollowerOptions, FollowerState, LogFollower } from '../follower.js';
 import { type Projection, ProjectionRunner } from '../projection.js';
 import type { ProcessApplication } from './process-application.js';
 import type { ApplicationClass, ProjectionClass, System } from './system.js';
@@ -20,6 +20,19 @@ export interface RunnerOptions extends FollowerOptions {
    * its own in-memory store.
    */
   readonly applicationOptions?: (name: string) => ApplicationOptions;
+}
+
+/** What {@link Runner.status} says of one follower of one leader. */
+export interface FollowerStatus {
+  readonly follower: string;
+  readonly leader: string;
+  readonly state: FollowerState;
+  /** The leader's notification id up to which the follower has processed. */
+  readonly position: bigint;
+  /** How many notifications the follower is behind the leader's head. */
+  readonly lag: bigint;
+  /** Why it failed (`state` is `failed`), e.g. a `PolicyError`. */
+  readonly failure?: Error;
 }
 
 /** One follower of one leader. */
@@ -82,6 +95,20 @@ abstract class Runner {
     const link = this.links.find((l) => l.follower === follower.name && l.leader.name === leader.name);
     if (link === undefined) throw new SystemError(`in the system, ${follower.name} does not follow ${leader.name}`);
     return link.runner;
+  }
+
+  /** Where each follower stands: one entry per edge of the system, in its fixed order. */
+  async status(): Promise<FollowerStatus[]> {
+    return Promise.all(
+      this.links.map(async ({ leader, follower, runner }) => ({
+        follower,
+        leader: leader.name,
+        state: runner.state,
+        position: runner.position,
+        lag: await runner.lag(),
+        ...(runner.failure === undefined ? {} : { failure: runner.failure }),
+      })),
+    );
   }
 
   /** Starts following; resolves once every follower has read its stored positions. */
