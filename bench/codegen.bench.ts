@@ -127,7 +127,41 @@ export default async function codegenBench(report: BenchReport): Promise<void> {
         kilobytes: Math.round(bytes / 1024),
       });
     }
+    viewsCost(report, shape);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What views cost the compiler: the whole in-process compile (parse → emit) of the synthetic
+ * schema without and with a view per aggregate, interleaved, medians of several passes; the
+ * ratio of the times beside the ratio of the schema sizes.
+ */
+function viewsCost(report: BenchReport, shape: string): void {
+  const plain = syntheticSchema(SHAPE);
+  const withViews = syntheticSchema({ ...SHAPE, views: true });
+  const run = (text: string) => () => {
+    const result = compile({ sources: [{ path: 'schemas/synthetic.domain.yaml', text }] });
+    if (result.files.length === 0) throw new Error('the synthetic schema does not compile');
+  };
+  const without: number[] = [];
+  const viewed: number[] = [];
+  // JIT warm-up of the view code paths takes a few calls: measure the steady state.
+  for (let r = 0; r < 3; r++) {
+    run(plain)();
+    run(withViews)();
+  }
+  for (let r = 0; r < 7; r++) {
+    without.push(wallMs(run(plain)));
+    viewed.push(wallMs(run(withViews)));
+  }
+  report.add({ schema: shape, run: 'compile without views (baseline), warm', ms: Math.round(median(without)) });
+  report.add({
+    schema: `${shape} + a view per aggregate`,
+    run: 'compile with views, warm',
+    ms: Math.round(median(viewed)),
+    ratioToBaseline: Number((median(viewed) / median(without)).toFixed(2)),
+    schemaSizeRatio: Number((withViews.length / plain.length).toFixed(2)),
+  });
 }

@@ -12,6 +12,8 @@ export interface SyntheticShape {
   readonly aggregates: number;
   readonly events: number;
   readonly versions: number;
+  /** Also a view per aggregate consuming all its events (declarative, one custom). */
+  readonly views?: boolean;
 }
 
 const pad = (n: number): string => String(n).padStart(3, '0');
@@ -82,7 +84,57 @@ export function syntheticSchema(shape: SyntheticShape): string {
       }
     }
   }
+  if (shape.views === true) lines.push(...viewLines(shape));
   return lines.join('\n') + '\n';
+}
+
+/** `views:`: per aggregate, a view keyed by the stream id that each of its events changes. */
+function viewLines(shape: SyntheticShape): string[] {
+  const lines = ['views:'];
+  for (let a = 0; a < shape.aggregates; a += 1) {
+    const aggregate = `Thing${letters(a)}`;
+    lines.push(
+      `  ${aggregate}Summary:`,
+      `    description: Synthetic view of ${aggregate}.`,
+      '    columns:',
+      '      thingId: uuid',
+      '      title: string',
+      '      count: { type: int, default: 0 }',
+      '      total: { type: decimal, default: "0" }',
+      '      tags: string[]',
+      '      lastAt: datetime?',
+      '    key: [thingId]',
+      '    indexes: [[title]]',
+      '    on:',
+    );
+    for (let e = 0; e < shape.events; e += 1) {
+      const event = `${aggregate}Step${letters(e)}Done`;
+      if (e === 0) {
+        lines.push(`      ${event}: { insert: { thingId: $id, title: { field: title }, lastAt: $timestamp } }`);
+        continue;
+      }
+      switch (e % 4) {
+        case 0:
+          lines.push(
+            `      ${event}:`,
+            '        increment: { thingId: $id, count: 1 }',
+            '        list: { thingId: $id, tags: { field: tag.name } }',
+          );
+          break;
+        case 1:
+          lines.push(`      ${event}: { increment: { thingId: $id, total: { field: amount } } }`);
+          break;
+        case 2:
+          lines.push(
+            `      ${event}: { update: { thingId: $id, total: { field: amount.value }, lastAt: $timestamp } }`,
+          );
+          break;
+        default:
+          lines.push(`      ${event}: custom`);
+      }
+    }
+  }
+  return lines;
 }
 
 function currentFields(creates: boolean, e: number): string[] {

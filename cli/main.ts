@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { InternalError } from '../generator/diagnostics.js';
 import { wantsColor } from '../generator/report/paint.js';
 import { EXIT, usageError, type CliCommand, type CliIo, type ParsedArgs } from './command.js';
+import { catalogCommand } from './commands/catalog.js';
 import { checkCommand } from './commands/check.js';
 import { explainCommand } from './commands/explain.js';
 import { generateCommand } from './commands/generate.js';
@@ -17,6 +18,8 @@ import { lspCommand } from './commands/lsp.js';
 import { migrateCommand } from './commands/migrate.js';
 import { projectionsCommand } from './commands/projections.js';
 import { reencryptCommand } from './commands/reencrypt.js';
+import { forgetCommand } from './commands/forget.js';
+import { rewrapKeysCommand } from './commands/rewrap-keys.js';
 import { PACKAGE_JSON } from './files/package-root.js';
 // The command files import only what their table row needs; the rest (the pipeline and its
 // libraries, the emitters, the watcher, --against, the database drivers) is imported where it is
@@ -31,8 +34,11 @@ export const commands: readonly CliCommand[] = [
   checkCommand,
   generateCommand,
   explainCommand,
+  catalogCommand,
   migrateCommand,
   reencryptCommand,
+  forgetCommand,
+  rewrapKeysCommand,
   projectionsCommand,
   lspCommand,
 ];

@@ -1,13 +1,16 @@
 import { runAfterSave } from './after-save.js';
-import type { AggregateClass, AggregateDescriptor, DomainDescriptor } from './codec.js';
+import type { AggregateClass, AggregateDescriptor, DomainDescriptor, JsonValue } from './codec.js';
+import type { DomainEvent } from './events.js';
 import { ClosingGate } from './closing-gate.js';
 import { readConfig, type RuntimeConfig, type StoreConfig } from './config.js';
-import { ConfigurationError, EventforgeError } from './errors.js';
+import { ConfigurationError, DataKeyConflictError, EventforgeError } from './errors.js';
 import { Mapper } from './mapper.js';
 import { NotificationLog } from './notification-log.js';
 import { openRecorder } from './open-recorder.js';
 import { checkCipherKey } from './payload-envelope.js';
-import type { Recorder, StoredSnapshot, Tracking } from './recorder.js';
+import { DataKeys, type DataKeyCacheOptions } from './personal/data-keys.js';
+import { masterKeyProvider, type KeyProvider } from './personal/key-provider.js';
+import type { AppendOptions, Recorder, StoredEvent, StoredSnapshot, Tracking } from './recorder.js';
 import { Repository, type AnyAggregate, type StoreAccess } from './repository.js';
 import { SnapshotIntervals } from './snapshot-intervals.js';
 import { TopicRegistry } from './topics.js';
@@ -41,6 +44,18 @@ export interface ApplicationOptions {
   readonly compression?: 'deflate' | 'none';
   /** `refuse`: payloads not bound to their record fail to load (docs/security.md). Overrides `EVENTFORGE_UNBOUND_PAYLOADS`. */
   readonly unboundPayloads?: 'accept' | 'refuse';
+  /**
+   * Wraps the data keys of personal fields (a KMS client, say). Overrides `EVENTFORGE_MASTER_KEY`;
+   * without either, personal fields are stored like the rest of the payload and `forget` refuses.
+   */
+  readonly keyProvider?: KeyProvider;
+  /** The data-key cache: capacity (subjects) and how long a key is trusted before it is read again. */
+  readonly dataKeyCache?: DataKeyCacheOptions;
+  /**
+   * Called after `forget(subject)` deleted the key, to scrub what projections hold of the subject
+   * (rows of views built from the personal fields). Awaited; a failure fails `forget`.
+   */
+  readonly onForget?: (subject: string) => void | Promise<void>;
 }
 
 /**
@@ -75,6 +90,8 @@ export class Application {
   readonly #repositories = new Map<AggregateClass<AnyAggregate>, Repository<AnyAggregate>>();
   readonly #store: StoreAccess;
   readonly #gate: ClosingGate;
+  readonly #dataKeys: DataKeys;
+  readonly #onForget: ((subject: string) => void | Promise<void>) | undefined;
   #opening: Promise<Recorder> | undefined;
 
   /** Reads the configuration (options, then the environment); throws `ConfigurationError` for a bad setting. */
@@ -87,12 +104,23 @@ export class Application {
       options,
     );
     this.#topics = new TopicRegistry(options.domains ?? []);
-    this.#mapper = new Mapper(this.#topics, {
-      compression: this.config.compression,
-      cipherKey: this.config.cipherKey,
-      refuseUnbound: this.config.unboundPayloads === 'refuse',
-      previousKeys: this.config.previousCipherKeys,
-    });
+    const provider =
+      options.keyProvider ??
+      (this.config.masterKey === undefined
+        ? undefined
+        : masterKeyProvider(this.config.masterKey, this.config.previousMasterKeys));
+    this.#dataKeys = new DataKeys(provider, options.dataKeyCache);
+    this.#onForget = options.onForget;
+    this.#mapper = new Mapper(
+      this.#topics,
+      {
+        compression: this.config.compression,
+        cipherKey: this.config.cipherKey,
+        refuseUnbound: this.config.unboundPayloads === 'refuse',
+        previousKeys: this.config.previousCipherKeys,
+      },
+      this.#dataKeys,
+    );
     this.#intervals = new SnapshotIntervals(this.#topics, options.domains ?? [], [
       { source: 'EVENTFORGE_SNAPSHOT_EVERY', intervals: this.config.snapshotEvery },
       { source: 'the snapshotEvery option', intervals: new Map(Object.entries(options.snapshotEvery ?? {})) },
@@ -165,9 +193,33 @@ export class Application {
     const repository = this.repository(cls);
     return this.#store.use(async (recorder) => {
       const aggregate = await repository.load(recorder, id, version === undefined ? {} : { version });
-      await recorder.saveSnapshot(this.#mapper.toStoredSnapshot(cls.descriptor, aggregate.takeSnapshot()));
+      const snapshot = aggregate.takeSnapshot();
+      const subject = this.#mapper.snapshotSubject(cls.descriptor, snapshot);
+      const keys = subject === undefined ? undefined : await this.#dataKeys.load(recorder, [subject]);
+      await recorder.saveSnapshot(
+        this.#mapper.toStoredSnapshot(cls.descriptor, snapshot, new Date(), (s) => keys?.get(s)),
+      );
       return aggregate.version;
     });
+  }
+
+  /**
+   * Forgets a person: deletes the data key of `subject` (an aggregate id, or the value of a
+   * `subject:` field), so every personal field of theirs in events and snapshots reads as its
+   * placeholder from now on, here at once and in other processes within the key cache's TTL.
+   * Then runs the `onForget` hook. Returns whether a key was deleted (false: none existed, or
+   * forgotten before); either way, new personal data of the subject is refused afterwards.
+   */
+  async forget(subject: string): Promise<boolean> {
+    if (this.#dataKeys.provider === undefined) {
+      throw new ConfigurationError(
+        'cannot forget: personal fields are not encrypted with data keys because no master key is configured; set EVENTFORGE_MASTER_KEY (or the keyProvider option)',
+      );
+    }
+    const deleted = await this.#store.use((recorder) => recorder.forgetDataKey(subject));
+    this.#dataKeys.forgotten(subject);
+    await this.#onForget?.(subject);
+    return deleted;
   }
 
   /** The snapshot interval in force for an aggregate class; undefined = no automatic snapshots. */
@@ -189,18 +241,82 @@ export class Application {
     });
   }
 
+  /** Appends the batches' events; undefined when there was nothing to append. */
+  async #append(
+    recorder: Recorder,
+    batches: readonly SaveBatch[],
+    tracking: Tracking | undefined,
+    keys: { keyOf: Parameters<Mapper['toStoredEvent']>[3]; dataKeys: AppendOptions['dataKeys'] } | undefined,
+    stored = storedEventsOf(this.#mapper, batches, keys?.keyOf),
+  ): Promise<bigint[] | undefined> {
+    if (stored.length === 0 && tracking === undefined) return undefined;
+    const options: AppendOptions = {
+      ...(tracking === undefined ? {} : { tracking }),
+      ...(keys?.dataKeys === undefined || keys.dataKeys.length === 0 ? {} : { dataKeys: keys.dataKeys }),
+    };
+    return recorder.append(stored, options);
+  }
+
+  /**
+   * Appends with the data keys the personal fields need: loaded, or made and stored with the
+   * events. Another writer making a subject's key first refuses the append; then the key is
+   * read and the save tried again.
+   */
+  async #appendWithDataKeys(
+    recorder: Recorder,
+    batches: readonly SaveBatch[],
+    tracking: Tracking | undefined,
+  ): Promise<{ ids: bigint[] | undefined; keyOf: KeyOf }> {
+    const eventSubjects = new Set<string>();
+    const stateSubjects = new Set<string>();
+    for (const { aggregate, descriptor, events, encoded, snapshotDue } of batches) {
+      events.forEach((event, i) => {
+        const { codec, wire } = this.#mapper.eventWire(descriptor, event, encoded[i]);
+        const subject = this.#mapper.subjectToSeal(codec, wire, event.originatorId);
+        if (subject !== undefined) eventSubjects.add(subject);
+      });
+      if (snapshotDue && descriptor.state.personal !== undefined) {
+        const subject = this.#mapper.snapshotSubject(descriptor, aggregate.takeSnapshot());
+        if (subject !== undefined) stateSubjects.add(subject);
+      }
+    }
+    for (let attempt = 1; ; attempt++) {
+      const keys = await this.#dataKeys.forSave(recorder, eventSubjects, stateSubjects);
+      try {
+        const ids = await this.#append(recorder, batches, tracking, { keyOf: keys.keyOf, dataKeys: keys.newKeys });
+        keys.commit();
+        return { ids, keyOf: keys.keyOf };
+      } catch (error) {
+        if (!(error instanceof DataKeyConflictError) || attempt >= 3) throw error;
+        this.#dataKeys.invalidate(error.subjects);
+      }
+    }
+  }
+
   async #save(aggregates: readonly AnyAggregate[], tracking: Tracking | undefined): Promise<bigint[]> {
-    const batches = [...new Set(aggregates)].map((aggregate) => {
+    // Taken before any await: events triggered while the save is in flight are not part of it.
+    const batches: SaveBatch[] = [...new Set(aggregates)].map((aggregate) => {
       const descriptor = descriptorOf(aggregate);
-      const events = aggregate.pendingEvents;
-      const encoded = aggregate.pendingEncodings;
-      const stored = events.map((e, i) => this.#mapper.toStoredEvent(descriptor, e, encoded[i]));
-      return { aggregate, descriptor, count: events.length, stored };
+      const events = [...aggregate.pendingEvents];
+      const count = events.length;
+      const every = this.#intervals.of(descriptor);
+      return {
+        aggregate,
+        descriptor,
+        events,
+        encoded: [...aggregate.pendingEncodings],
+        count,
+        snapshotDue:
+          count > 0 && every !== undefined && crossesMultiple(aggregate.version - count, aggregate.version, every),
+      };
     });
-    const stored = batches.flatMap((b) => b.stored);
-    if (stored.length === 0 && tracking === undefined) return [];
+    const encrypting = this.#mapper.encryptsPersonalData;
+    const stored = encrypting ? [] : storedEventsOf(this.#mapper, batches, undefined);
     const recorder = await this.#openRecorder();
-    const ids = await recorder.append(stored, tracking === undefined ? {} : { tracking });
+    const { ids, keyOf } = encrypting
+      ? await this.#appendWithDataKeys(recorder, batches, tracking)
+      : { ids: await this.#append(recorder, batches, tracking, undefined, stored), keyOf: undefined };
+    if (ids === undefined) return [];
     const unsaved: string[] = [];
     const due: { label: string; snapshot: StoredSnapshot }[] = [];
     // No await in this loop: every aggregate forgets its stored events, and its snapshot is cut at
@@ -216,7 +332,7 @@ export class Application {
       if (every !== undefined && crossesMultiple(aggregate.version - count, aggregate.version, every)) {
         due.push({
           label: `${descriptor.name} ${aggregate.id} at version ${aggregate.version}`,
-          snapshot: this.#mapper.toStoredSnapshot(descriptor, aggregate.takeSnapshot()),
+          snapshot: this.#mapper.toStoredSnapshot(descriptor, aggregate.takeSnapshot(), new Date(), keyOf),
         });
       }
     }
@@ -239,6 +355,30 @@ export class Application {
     }
     return ids;
   }
+}
+
+/** The data key of a subject, as a save resolved it. */
+type KeyOf = Parameters<Mapper['toStoredEvent']>[3];
+
+/** One aggregate of a save, as it was when the save began. */
+interface SaveBatch {
+  readonly aggregate: AnyAggregate;
+  readonly descriptor: AggregateDescriptor;
+  readonly events: readonly DomainEvent[];
+  readonly encoded: readonly (JsonValue | undefined)[];
+  readonly count: number;
+  readonly snapshotDue: boolean;
+}
+
+/** A save's events in their stored form. */
+function storedEventsOf(
+  mapper: Mapper,
+  batches: readonly SaveBatch[],
+  keyOf: Parameters<Mapper['toStoredEvent']>[3],
+): StoredEvent[] {
+  return batches.flatMap(({ descriptor, events, encoded }) =>
+    events.map((e, i) => mapper.toStoredEvent(descriptor, e, encoded[i], keyOf)),
+  );
 }
 
 /** Whether (before, after] contains a multiple of `every`. */

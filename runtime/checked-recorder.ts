@@ -11,6 +11,7 @@ import {
   checkReadNotifications,
   checkReadStream,
   checkSnapshot,
+  checkSubjects,
   checkTrackingQuery,
   checkTransaction,
 } from './recorder-arguments.js';
@@ -22,6 +23,7 @@ import type {
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
+  StoredDataKey,
   StoredEvent,
   RecorderTransaction,
   StoredSnapshot,
@@ -93,6 +95,26 @@ export class CheckedRecorder implements Recorder {
 
   async latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
     return this.#inner.latestSnapshot(streamId, checkLatestSnapshot(streamId, upTo));
+  }
+
+  async readDataKeys(subjects: readonly string[]): Promise<StoredDataKey[]> {
+    checkSubjects('readDataKeys', subjects);
+    return this.#inner.readDataKeys(subjects);
+  }
+
+  async forgetDataKey(subject: string): Promise<boolean> {
+    checkSubjects('forgetDataKey', [subject]);
+    return this.#inner.forgetDataKey(subject);
+  }
+
+  async replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean> {
+    checkSubjects('replaceDataKey', [subject]);
+    return this.#inner.replaceDataKey(subject, current, replacement);
+  }
+
+  async listDataKeys(after: string | undefined, limit: number): Promise<StoredDataKey[]> {
+    if (after !== undefined) checkSubjects('listDataKeys', [after]);
+    return this.#inner.listDataKeys(after, limit);
   }
 
   close(): Promise<void> {

@@ -19,6 +19,23 @@ export interface PayloadCodec<T> {
    * `UnknownSchemaVersionError` for a version newer than the code knows.
    */
   decode(wire: unknown, version: number): T;
+  /** The payload's personal fields, encrypted per subject when stored; absent when it has none. */
+  readonly personal?: PersonalFields;
+}
+
+/** Which fields of a payload are personal data and whose (docs/personal-data.md). Generated. */
+export interface PersonalFields {
+  /** The field holding the subject (the person the data is about); the aggregate id when absent. */
+  readonly subject?: string;
+  /** In declaration order. */
+  readonly fields: readonly PersonalField[];
+}
+
+/** One personal field of a payload. */
+export interface PersonalField {
+  readonly name: string;
+  /** The wire value it reads as once its subject is forgotten; the `Redacted` marker when absent. */
+  readonly redacted?: JsonValue;
 }
 
 /** One event type of an aggregate. */

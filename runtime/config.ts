@@ -28,6 +28,10 @@ export interface RuntimeConfig {
   readonly compression: 'deflate' | undefined;
   /** Whether payloads not bound to their record load (`accept`, the default) or fail (`refuse`). */
   readonly unboundPayloads: 'accept' | 'refuse';
+  /** Wraps the data keys of personal fields (docs/personal-data.md). */
+  readonly masterKey: Uint8Array | undefined;
+  /** Master keys data keys may still be wrapped with: unwrap only (rotation). */
+  readonly previousMasterKeys: readonly Uint8Array[];
 }
 
 /** The environment variables eventforge reads. */
@@ -41,6 +45,9 @@ export const ENVIRONMENT_VARIABLES = {
   EVENTFORGE_CIPHER_PREVIOUS_KEYS:
     'comma-separated base64 keys payloads may still be encrypted with: read, never written (key rotation)',
   EVENTFORGE_COMPRESSION: 'deflate compresses stored payloads; none (or unset) does not',
+  EVENTFORGE_MASTER_KEY: 'base64 of a 32-byte key: wraps the per-subject data keys that encrypt personal (pii) fields',
+  EVENTFORGE_MASTER_PREVIOUS_KEYS:
+    'comma-separated base64 master keys data keys may still be wrapped with: unwrap only (rotation, eventforge rewrap-keys)',
   EVENTFORGE_UNBOUND_PAYLOADS:
     'refuse: with a cipher key, payloads not bound to their record (older or unencrypted) fail to load; accept (or unset) loads them',
 } as const;
@@ -59,6 +66,11 @@ export function readConfig(env: Env = process.env): RuntimeConfig {
     previousCipherKeys: readPreviousCipherKeys(env['EVENTFORGE_CIPHER_PREVIOUS_KEYS']),
     compression: readCompression(env['EVENTFORGE_COMPRESSION']),
     unboundPayloads: readUnboundPayloads(env['EVENTFORGE_UNBOUND_PAYLOADS']),
+    masterKey: readCipherKey(env['EVENTFORGE_MASTER_KEY'], 'EVENTFORGE_MASTER_KEY'),
+    previousMasterKeys: readPreviousCipherKeys(
+      env['EVENTFORGE_MASTER_PREVIOUS_KEYS'],
+      'EVENTFORGE_MASTER_PREVIOUS_KEYS',
+    ),
   };
 }
 
@@ -146,10 +158,13 @@ export function readCipherKey(value: string | undefined, source = 'EVENTFORGE_CI
 }
 
 /** Comma-separated base64 keys, or unset. */
-export function readPreviousCipherKeys(value: string | undefined): Uint8Array[] {
+export function readPreviousCipherKeys(
+  value: string | undefined,
+  source = 'EVENTFORGE_CIPHER_PREVIOUS_KEYS',
+): Uint8Array[] {
   return (value ?? '')
     .split(',')
-    .map((entry, i) => readCipherKey(entry, `EVENTFORGE_CIPHER_PREVIOUS_KEYS (key ${i + 1})`))
+    .map((entry, i) => readCipherKey(entry, `${source} (key ${i + 1})`))
     .filter((key) => key !== undefined);
 }
 

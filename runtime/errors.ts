@@ -270,3 +270,46 @@ export class TimeoutError extends EventforgeError {
 export class StoppedError extends EventforgeError {
   override readonly name = 'StoppedError';
 }
+
+/**
+ * A subject's data key could not be unwrapped: its master key is not configured, or the stored
+ * wrapped key was altered or moved from another subject. Nothing was decrypted.
+ */
+export class DataKeyError extends EventforgeError {
+  override readonly name = 'DataKeyError';
+  constructor(
+    readonly subject: string,
+    readonly problem: string,
+  ) {
+    super(`cannot unwrap the data key of subject ${subject}: ${problem}`);
+  }
+}
+
+/**
+ * New personal data for a subject whose data key was deleted (`app.forget`): refused, so a
+ * forgotten person's data is never written again under the old identity. Nothing was stored.
+ */
+export class ForgottenSubjectError extends EventforgeError {
+  override readonly name = 'ForgottenSubjectError';
+  constructor(
+    readonly subject: string,
+    readonly where: string,
+  ) {
+    super(
+      `${where} holds personal data of subject ${subject}, which was forgotten: its data key is deleted, so new personal data of it is refused; give the person a new identity if they return`,
+    );
+  }
+}
+
+/**
+ * An append brought a new data key for a subject that has one (another writer created it first)
+ * or was forgotten. Nothing was stored; the application reloads the key and retries by itself.
+ */
+export class DataKeyConflictError extends EventforgeError {
+  override readonly name = 'DataKeyConflictError';
+  constructor(readonly subjects: readonly string[]) {
+    super(
+      `the data keys of ${subjects.join(', ')} exist already (created by another writer, or forgotten); nothing was stored`,
+    );
+  }
+}

@@ -15,8 +15,14 @@ export type {
   EventOf,
   JsonValue,
   PayloadCodec,
+  PersonalField,
+  PersonalFields,
   StateOf,
 } from './codec.js';
+export { REDACTED, isRedacted, type Redacted } from './personal/redacted.js';
+export { masterKeyProvider, type KeyProvider } from './personal/key-provider.js';
+export type { DataKeyCacheOptions } from './personal/data-keys.js';
+export { rewrapDataKeys, type RewrapReport } from './personal/rewrap-keys.js';
 export { Aggregate, type AggregateSnapshot } from './aggregate.js';
 export {
   AggregateDiscardedError,
@@ -24,9 +30,12 @@ export {
   ClosedError,
   ConcurrencyError,
   ConfigurationError,
+  DataKeyConflictError,
+  DataKeyError,
   DecodeError,
   DecryptionError,
   EventforgeError,
+  ForgottenSubjectError,
   IntegrityError,
   PolicyError,
   ProjectionError,
@@ -43,12 +52,14 @@ export {
 } from './errors.js';
 export type {
   AppendOptions,
+  NewDataKey,
   Notification,
   ParkedEvent,
   ParkedEventKey,
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
+  StoredDataKey,
   RecorderTransaction,
   SqlValue,
   StoredEvent,
@@ -99,3 +110,26 @@ export {
 export { ProcessApplication } from './system/process-application.js';
 export { System, type ApplicationClass, type ProjectionClass, type SystemEdge } from './system/system.js';
 export { ConcurrentRunner, SingleThreadedRunner, type FollowerStatus, type RunnerOptions } from './system/runners.js';
+export {
+  MemoryViewStore,
+  SqlViewStore,
+  ViewError,
+  ViewProjection,
+  postgresConnection,
+  sqliteConnection,
+  type PostgresClientLike,
+  type SqlExecutor,
+  type SqliteDatabaseLike,
+  type ViewAppend,
+  type ViewColumn,
+  type ViewColumnType,
+  type ViewDefinition,
+  type ViewHandler,
+  type ViewInsert,
+  type ViewOperation,
+  type ViewOperationKind,
+  type ViewProvider,
+  type ViewStore,
+  type ViewTransaction,
+  type ViewValue,
+} from './views.js';

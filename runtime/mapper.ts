@@ -4,8 +4,14 @@
  * UTF-8 JSON text, then the optional compression and encryption layers (payload-envelope.ts).
  */
 import type { AggregateSnapshot } from './aggregate.js';
-import type { AggregateDescriptor, JsonValue, PayloadCodec } from './codec.js';
-import { DecodeError, DecryptionError, UnknownSchemaVersionError } from './errors.js';
+import type { AggregateDescriptor, EventDescriptor, JsonValue, PayloadCodec } from './codec.js';
+import {
+  ConfigurationError,
+  DecodeError,
+  DecryptionError,
+  EventforgeError,
+  UnknownSchemaVersionError,
+} from './errors.js';
 import type { DomainEvent } from './events.js';
 import {
   EnvelopeProblem,
@@ -15,7 +21,16 @@ import {
   type PayloadContext,
   type PayloadLayers,
 } from './payload-envelope.js';
-import type { StoredEvent, StoredSnapshot } from './recorder.js';
+import type { DataKeys } from './personal/data-keys.js';
+import {
+  holdsPersonalValues,
+  holdsSealedValues,
+  openPersonal,
+  sealPersonal,
+  subjectOf,
+  type DataKeyState,
+} from './personal/personal-payload.js';
+import type { Recorder, StoredEvent, StoredSnapshot } from './recorder.js';
 import type { TopicRegistry } from './topics.js';
 
 /** A decoded stored event and the aggregate type it belongs to. */
@@ -80,14 +95,39 @@ export class Mapper {
   constructor(
     readonly topics: TopicRegistry,
     readonly layers: PayloadLayers = {},
+    /** The application's data keys; without them personal fields are stored like the rest. */
+    readonly dataKeys?: DataKeys,
   ) {}
+
+  /** Whether personal fields are encrypted (a key provider is configured). */
+  get encryptsPersonalData(): boolean {
+    return this.dataKeys?.provider !== undefined;
+  }
+
+  /** The wire form of a new event (`encoded` when it was encoded already) and its codec. */
+  eventWire(aggregate: AggregateDescriptor, event: DomainEvent, encoded?: JsonValue): EventWire {
+    const codec = this.topics.eventOfType(aggregate, event.type).codec;
+    return { codec, wire: encoded ?? codec.encode(event.data) };
+  }
+
+  /** The subject whose data key a payload needs to be stored, or undefined when it needs none. */
+  subjectToSeal(codec: PayloadCodec<unknown>, wire: JsonValue, streamId: string): string | undefined {
+    const personal = codec.personal;
+    if (personal === undefined || !this.encryptsPersonalData || !holdsPersonalValues(personal, wire)) return undefined;
+    return subjectOf(personal, wire, streamId);
+  }
 
   /**
    * A new event of an aggregate of type `aggregate` → its stored form. `encoded` is the payload's
    * wire form when it was already encoded (checked when the event was triggered), so it is not
    * encoded again.
    */
-  toStoredEvent(aggregate: AggregateDescriptor, event: DomainEvent, encoded?: JsonValue): StoredEvent {
+  toStoredEvent(
+    aggregate: AggregateDescriptor,
+    event: DomainEvent,
+    encoded?: JsonValue,
+    keyOf?: (subject: string) => DataKeyState | undefined,
+  ): StoredEvent {
     const descriptor = this.topics.eventOfType(aggregate, event.type);
     const columns = {
       streamId: event.originatorId,
@@ -96,7 +136,42 @@ export class Mapper {
       schemaVersion: descriptor.codec.version,
       timestamp: event.timestamp,
     };
-    return { ...columns, state: this.#seal(encoded ?? descriptor.codec.encode(event.data), 'event', columns) };
+    const wire = this.#sealPersonal(
+      descriptor.codec,
+      encoded ?? descriptor.codec.encode(event.data),
+      { kind: 'event', ...columns },
+      keyOf,
+    );
+    return { ...columns, state: this.#seal(wire, 'event', columns) };
+  }
+
+  /**
+   * Stored events → domain events, like {@link toDomainEvent}, reading first (in one query) the
+   * data keys their personal fields need.
+   */
+  async toDomainEvents(recorder: Recorder, records: readonly StoredEvent[]): Promise<MappedEvent[]> {
+    const opened = records.map((stored) => {
+      const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
+      return { stored, aggregate, event, wire: this.#open(stored, 'event') };
+    });
+    const subjects = opened.flatMap((o) => this.#sealedSubject(o.event.codec, o.wire, o.stored));
+    const keys = subjects.length > 0 ? await this.#loadKeys(recorder, subjects) : undefined;
+    return opened.map(({ stored, aggregate, event, wire }) => this.#mappedEvent(stored, aggregate, event, wire, keys));
+  }
+
+  /** A stored snapshot → the aggregate snapshot, reading first the data key its personal fields need. */
+  async toAggregateSnapshotWithKeys(recorder: Recorder, stored: StoredSnapshot): Promise<MappedSnapshot> {
+    const aggregate = this.topics.snapshot(stored.topic, stored.streamId, stored.version);
+    const wire = this.#open(stored, 'snapshot');
+    const state = (wire as Record<string, unknown> | null)?.['state'];
+    const subjects = this.#sealedSubject(aggregate.state, state, stored);
+    const keys = subjects.length > 0 ? await this.#loadKeys(recorder, subjects) : undefined;
+    return this.#snapshotFrom(aggregate, stored, wire, keys);
+  }
+
+  /** The data keys snapshots of these aggregates need (their state's subject), for a save to load first. */
+  snapshotSubject(aggregate: AggregateDescriptor, snapshot: AggregateSnapshot<unknown>): string | undefined {
+    return this.subjectToSeal(aggregate.state, aggregate.state.encode(snapshot.state), snapshot.id);
   }
 
   /**
@@ -106,8 +181,17 @@ export class Mapper {
    */
   toDomainEvent(stored: StoredEvent): MappedEvent {
     const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
-    const wire = this.#open(stored, 'event');
-    const data = decodeAt(event.codec, wire, stored);
+    return this.#mappedEvent(stored, aggregate, event, this.#open(stored, 'event'), undefined);
+  }
+
+  /** The domain event of a stored event whose payload is opened; `keys` were loaded for the read. */
+  #mappedEvent(
+    stored: StoredEvent,
+    aggregate: AggregateDescriptor,
+    event: EventDescriptor,
+    wire: unknown,
+    keys: ReadonlyMap<string, DataKeyState> | undefined,
+  ): MappedEvent {
     return {
       aggregate,
       event: {
@@ -115,7 +199,7 @@ export class Mapper {
         originatorId: stored.streamId,
         originatorVersion: stored.version,
         timestamp: stored.timestamp,
-        data,
+        data: decodeAt(event.codec, this.#openPersonal(event.codec, wire, stored, 'event', keys), stored),
       },
     };
   }
@@ -125,27 +209,47 @@ export class Mapper {
    * read, and only then: a reader that needs only the envelope (type, stream, version) pays
    * nothing for it. A payload that cannot be decoded throws there.
    */
-  toDomainEventLazily(stored: StoredEvent): MappedEvent {
+  toDomainEventLazily(stored: StoredEvent, keys?: ReadonlyMap<string, DataKeyState>): MappedEvent {
     const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
-    return { aggregate, event: new LazyDomainEvent(event.type, stored, event.codec, this.#decodeEvent) };
+    const decode = keys === undefined ? this.#decodeEvent : this.#decodeWith(keys);
+    return { aggregate, event: new LazyDomainEvent(event.type, stored, event.codec, decode) };
+  }
+
+  /**
+   * The data keys lazily decoded events will need (read now, in one query): of the aggregate id
+   * for payload types whose subject it is (nothing to open), else of their subject field.
+   */
+  async preloadKeys(recorder: Recorder, records: readonly StoredEvent[]): Promise<ReadonlyMap<string, DataKeyState>> {
+    const subjects = new Set<string>();
+    for (const stored of records) {
+      const personal = this.topics.event(stored.topic, stored.streamId, stored.version).event.codec.personal;
+      if (personal === undefined) continue;
+      subjects.add(
+        personal.subject === undefined
+          ? stored.streamId
+          : subjectOf(personal, this.#open(stored, 'event'), stored.streamId),
+      );
+    }
+    return subjects.size === 0 ? new Map() : this.#loadKeys(recorder, [...subjects]);
   }
 
   /** Decodes a stored event's payload with its codec (upcasting); shared by every lazy event. */
   readonly #decodeEvent = (stored: StoredEvent, codec: PayloadCodec<unknown>): unknown =>
-    decodeAt(codec, this.#open(stored, 'event'), stored);
+    decodeAt(codec, this.#openPersonal(codec, this.#open(stored, 'event'), stored, 'event', undefined), stored);
+
+  /** The same with the keys a page preloaded. */
+  #decodeWith(keys: ReadonlyMap<string, DataKeyState>) {
+    return (stored: StoredEvent, codec: PayloadCodec<unknown>): unknown =>
+      decodeAt(codec, this.#openPersonal(codec, this.#open(stored, 'event'), stored, 'event', keys), stored);
+  }
 
   /** An aggregate's snapshot → its stored form (the state plus the envelope fields). */
   toStoredSnapshot(
     aggregate: AggregateDescriptor,
     snapshot: AggregateSnapshot<unknown>,
     takenAt = new Date(),
+    keyOf?: (subject: string) => DataKeyState | undefined,
   ): StoredSnapshot {
-    const wire: JsonValue = {
-      createdOn: snapshot.createdOn.toISOString(),
-      modifiedOn: snapshot.modifiedOn.toISOString(),
-      discarded: snapshot.discarded,
-      state: aggregate.state.encode(snapshot.state),
-    };
     const columns = {
       streamId: snapshot.id,
       version: snapshot.version,
@@ -153,13 +257,32 @@ export class Mapper {
       schemaVersion: aggregate.state.version,
       timestamp: takenAt,
     };
+    const wire: JsonValue = {
+      createdOn: snapshot.createdOn.toISOString(),
+      modifiedOn: snapshot.modifiedOn.toISOString(),
+      discarded: snapshot.discarded,
+      state: this.#sealPersonal(
+        aggregate.state,
+        aggregate.state.encode(snapshot.state),
+        { kind: 'snapshot', ...columns },
+        keyOf,
+      ),
+    };
     return { ...columns, state: this.#seal(wire, 'snapshot', columns) };
   }
 
   /** A stored snapshot → the aggregate snapshot, its state upcast to the current version. */
   toAggregateSnapshot(stored: StoredSnapshot): MappedSnapshot {
     const aggregate = this.topics.snapshot(stored.topic, stored.streamId, stored.version);
-    const wire = this.#open(stored, 'snapshot');
+    return this.#snapshotFrom(aggregate, stored, this.#open(stored, 'snapshot'));
+  }
+
+  #snapshotFrom(
+    aggregate: AggregateDescriptor,
+    stored: StoredSnapshot,
+    wire: unknown,
+    keys?: ReadonlyMap<string, DataKeyState>,
+  ): MappedSnapshot {
     const at = (path: string, problem: string) =>
       new DecodeError(
         stored.topic,
@@ -177,7 +300,11 @@ export class Mapper {
     if (createdOn === undefined) throw at('createdOn', 'expected an ISO timestamp');
     if (modifiedOn === undefined) throw at('modifiedOn', 'expected an ISO timestamp');
     if (typeof envelope['discarded'] !== 'boolean') throw at('discarded', 'expected a boolean');
-    const state = decodeAt(aggregate.state, envelope['state'], stored);
+    const state = decodeAt(
+      aggregate.state,
+      this.#openPersonal(aggregate.state, envelope['state'], stored, 'snapshot', keys),
+      stored,
+    );
     return {
       aggregate,
       snapshot: {
@@ -189,6 +316,60 @@ export class Mapper {
         state,
       },
     };
+  }
+
+  /** The wire form with its personal values encrypted under their subject's key. */
+  #sealPersonal(
+    codec: PayloadCodec<unknown>,
+    wire: JsonValue,
+    place: { kind: 'event' | 'snapshot'; topic: string; streamId: string; version: number },
+    keyOf: (subject: string) => DataKeyState | undefined = (subject) => this.dataKeys?.cached(subject),
+  ): JsonValue {
+    const subject = this.subjectToSeal(codec, wire, place.streamId);
+    if (subject === undefined) return wire;
+    const key = keyOf(subject);
+    if (key === undefined)
+      throw new EventforgeError(
+        `${place.topic} (stream ${place.streamId}, version ${place.version}) holds personal data of subject ${subject}, ` +
+          'which has no data key: keys are made when events carrying personal data are saved; ' +
+          'a personal state field must be set from a personal event field of the same subject',
+      );
+    return sealPersonal(codec.personal!, wire, subject, key, place);
+  }
+
+  /** The subject whose key the stored wire form needs, as a list of none or one. */
+  #sealedSubject(codec: PayloadCodec<unknown>, wire: unknown, stored: StoredEvent | StoredSnapshot): string[] {
+    if (codec.personal === undefined || !holdsSealedValues(wire)) return [];
+    return [subjectOf(codec.personal, wire, stored.streamId)];
+  }
+
+  async #loadKeys(recorder: Recorder, subjects: readonly string[]): Promise<Map<string, DataKeyState>> {
+    if (this.dataKeys === undefined) throw noMasterKey();
+    return this.dataKeys.load(recorder, subjects);
+  }
+
+  /** The stored wire form with its personal values decrypted, or their placeholders once forgotten. */
+  #openPersonal(
+    codec: PayloadCodec<unknown>,
+    wire: unknown,
+    stored: StoredEvent | StoredSnapshot,
+    kind: 'event' | 'snapshot',
+    keys?: ReadonlyMap<string, DataKeyState>,
+  ): unknown {
+    // A payload type without personal fields is read as it is (no scan of every payload).
+    if (codec.personal === undefined) return wire;
+    const subject = subjectOf(codec.personal, wire, stored.streamId);
+    // Loaded for this read (toDomainEvents, toAggregateSnapshotWithKeys), else as cached.
+    const key = keys?.get(subject) ?? this.dataKeys?.cached(subject);
+    if (key === undefined && holdsSealedValues(wire)) {
+      if (this.dataKeys?.provider === undefined) throw noMasterKey();
+      // Read through the sync methods, a key that is not cached is not known: refuse rather than redact.
+      if (keys === undefined)
+        throw new EventforgeError(
+          `${stored.topic} (stream ${stored.streamId}, version ${stored.version}): the data key of subject ${subject} is not loaded; read it through the repository or the notification log`,
+        );
+    }
+    return openPersonal(codec.personal, wire, subject, key, { kind, ...stored });
   }
 
   /** The stored bytes of `wire`; `columns` are the record's, the context encryption binds it to. */
@@ -225,6 +406,18 @@ export class Mapper {
       );
     }
   }
+}
+
+function noMasterKey(): ConfigurationError {
+  return new ConfigurationError(
+    'stored personal fields are encrypted with data keys, and no master key is configured; set EVENTFORGE_MASTER_KEY (or the keyProvider option) to the key they were written with',
+  );
+}
+
+/** A new event's wire form and the codec it was encoded with. */
+export interface EventWire {
+  readonly codec: PayloadCodec<unknown>;
+  readonly wire: JsonValue;
 }
 
 /** Decodes through the codec, adding the record's position to an unknown-version error. */

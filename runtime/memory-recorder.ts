@@ -1,6 +1,6 @@
 import { CheckedRecorder } from './checked-recorder.js';
 import { ClosingGate } from './closing-gate.js';
-import { ConcurrencyError, ConfigurationError, EventforgeError } from './errors.js';
+import { ConcurrencyError, ConfigurationError, DataKeyConflictError, EventforgeError } from './errors.js';
 import { announceAppend, inProcessSignal, type LogSignal } from './log-signal.js';
 import { trackingRefusal } from './tracking-refusal.js';
 import type {
@@ -10,6 +10,7 @@ import type {
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
+  StoredDataKey,
   StoredEvent,
   RecorderTransaction,
   StoredSnapshot,
@@ -50,6 +51,8 @@ class MemoryStore implements Recorder {
   readonly #log: Notification[] = [];
   readonly #tracking = new Map<string, TrackingLog>();
   readonly #snapshots = new Map<string, StoredSnapshot[]>();
+  /** Wrapped data keys by subject; undefined once forgotten (the tombstone). */
+  readonly #dataKeys = new Map<string, Uint8Array | undefined>();
   readonly #parked = new Map<string, ParkedEvent>();
   #lastId: bigint;
   // Every operation runs to completion without suspending, so none is ever in flight at close.
@@ -75,6 +78,10 @@ class MemoryStore implements Recorder {
     }
     const tracking = options.tracking;
     if (tracking !== undefined) this.#checkTracking(tracking, undefined);
+    const newKeys = options.dataKeys ?? [];
+    const taken = newKeys.filter((k) => this.#dataKeys.has(k.subject)).map((k) => k.subject);
+    if (taken.length > 0) throw new DataKeyConflictError(taken);
+    for (const key of newKeys) this.#dataKeys.set(key.subject, new Uint8Array(key.wrapped));
 
     const ids: bigint[] = [];
     for (const event of events) {
@@ -226,6 +233,37 @@ class MemoryStore implements Recorder {
     return undefined;
   }
 
+  async readDataKeys(subjects: readonly string[]): Promise<StoredDataKey[]> {
+    this.#assertOpen();
+    return [...new Set(subjects)]
+      .filter((subject) => this.#dataKeys.has(subject))
+      .map((subject) => dataKeyRow(subject, this.#dataKeys.get(subject)));
+  }
+
+  async forgetDataKey(subject: string): Promise<boolean> {
+    this.#assertOpen();
+    const had = this.#dataKeys.get(subject) !== undefined;
+    this.#dataKeys.set(subject, undefined);
+    return had;
+  }
+
+  async replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean> {
+    this.#assertOpen();
+    const stored = this.#dataKeys.get(subject);
+    if (stored === undefined || !Buffer.from(stored).equals(Buffer.from(current))) return false;
+    this.#dataKeys.set(subject, new Uint8Array(replacement));
+    return true;
+  }
+
+  async listDataKeys(after: string | undefined, limit: number): Promise<StoredDataKey[]> {
+    this.#assertOpen();
+    return [...this.#dataKeys.keys()]
+      .filter((subject) => after === undefined || subject > after)
+      .sort()
+      .slice(0, limit)
+      .map((subject) => dataKeyRow(subject, this.#dataKeys.get(subject)));
+  }
+
   /** Forgets nothing (the data stays readable until garbage collected) but refuses further use with `ClosedError`. */
   close(): Promise<void> {
     return this.#gate.close(async () => undefined);
@@ -330,4 +368,8 @@ function copyRecord(r: StoredEvent | StoredSnapshot): StoredEvent & StoredSnapsh
     timestamp: new Date(r.timestamp.getTime()),
     state: new Uint8Array(r.state),
   };
+}
+
+function dataKeyRow(subject: string, wrapped: Uint8Array | undefined): StoredDataKey {
+  return { subject, wrapped: wrapped === undefined ? undefined : new Uint8Array(wrapped) };
 }

@@ -1,4 +1,5 @@
 import type { DomainEvent } from './events.js';
+import type { MappedEvent } from './mapper.js';
 import type { Notification } from './recorder.js';
 import type { StoreAccess } from './repository.js';
 import { Subscription, type SubscribeOptions } from './subscription.js';
@@ -41,32 +42,32 @@ export class NotificationLog {
    */
   async select(start: bigint, limit: number, filter?: readonly string[] | SelectOptions): Promise<LoggedEvent[]> {
     const options: SelectOptions = filter === undefined ? {} : isTopicList(filter) ? { topics: filter } : filter;
-    const notifications = await this.#store.use((recorder) =>
-      recorder.readNotifications({
+    return this.#store.use(async (recorder) => {
+      const notifications = await recorder.readNotifications({
         start,
         limit,
         ...(options.stop === undefined ? {} : { stop: options.stop }),
         ...(options.topics === undefined ? {} : { topics: options.topics }),
-      }),
-    );
-    return this.#decode(notifications, false);
-  }
-
-  /** Decoded now, or (`lazily`) each payload when its `event.data` is first read. */
-  #decode(notifications: readonly Notification[], lazily: boolean): LoggedEvent[] {
-    const mapper = this.#store.mapper;
-    return notifications.map((n) => {
-      const { aggregate, event } = lazily ? mapper.toDomainEventLazily(n) : mapper.toDomainEvent(n);
-      return { id: n.id, topic: n.topic, aggregate: aggregate.name, event };
+      });
+      // The data keys of personal fields are read with the page (one query), then each event is decoded.
+      const mapped = await this.#store.mapper.toDomainEvents(recorder, notifications);
+      return notifications.map((n, i) => logged(n, mapped[i]!));
     });
   }
 
   /** A page for a subscription: payloads decoded on first use of `event.data`. */
   async #readLazily(start: bigint, limit: number, topics: readonly string[] | undefined): Promise<LoggedEvent[]> {
-    const notifications = await this.#store.use((recorder) =>
-      recorder.readNotifications({ start, limit, ...(topics === undefined ? {} : { topics }) }),
-    );
-    return this.#decode(notifications, true);
+    return this.#store.use(async (recorder) => {
+      const notifications = await recorder.readNotifications({
+        start,
+        limit,
+        ...(topics === undefined ? {} : { topics }),
+      });
+      const mapper = this.#store.mapper;
+      // The keys are read now, while the store is in use; the payloads when first read.
+      const keys = await mapper.preloadKeys(recorder, notifications);
+      return notifications.map((n) => logged(n, mapper.toDomainEventLazily(n, keys)));
+    });
   }
 
   /** The id of the last event in the log; 0n when it is empty. */
@@ -104,6 +105,10 @@ export class NotificationLog {
       next = page[page.length - 1]!.id + 1n;
     }
   }
+}
+
+function logged(n: Notification, { aggregate, event }: MappedEvent): LoggedEvent {
+  return { id: n.id, topic: n.topic, aggregate: aggregate.name, event };
 }
 
 function isTopicList(filter: readonly string[] | SelectOptions): filter is readonly string[] {

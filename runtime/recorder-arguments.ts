@@ -8,6 +8,7 @@ import { RecorderArgumentError } from './errors.js';
 import type { LogSignalOptions } from './log-signal.js';
 import type {
   AppendOptions,
+  NewDataKey,
   ReadNotificationsOptions,
   ReadStreamOptions,
   StoredEvent,
@@ -42,7 +43,17 @@ export function checkAppend(events: readonly StoredEvent[], options: AppendOptio
   const check = new Check('append');
   if (!Array.isArray(events)) throw check.fail('events', 'an array of stored events (may be empty)', events);
   events.forEach((event, i) => check.record(`events[${i}]`, event));
-  const o = check.options(options, ['tracking']);
+  const o = check.options(options, ['tracking', 'dataKeys']);
+  if (o.dataKeys !== undefined) {
+    if (!Array.isArray(o.dataKeys)) throw check.fail('options.dataKeys', 'an array of new data keys', o.dataKeys);
+    const keys: readonly NewDataKey[] = o.dataKeys;
+    keys.forEach((key, i) => {
+      const k = check.object(`options.dataKeys[${i}]`, key, ['subject', 'wrapped']);
+      check.name(`options.dataKeys[${i}].subject`, k.subject);
+      if (!(k.wrapped instanceof Uint8Array))
+        throw check.fail(`options.dataKeys[${i}].wrapped`, 'a Uint8Array', k.wrapped);
+    });
+  }
   if (o.tracking === undefined) return;
   check.tracking('options.tracking', o.tracking);
 }
@@ -136,6 +147,13 @@ export function checkLatestSnapshot(streamId: string, upTo: number | undefined):
   const check = new Check('latestSnapshot');
   check.name('streamId', streamId);
   return upTo === undefined ? undefined : check.bound('upTo', upTo);
+}
+
+/** Checks the subjects of the data-key methods. */
+export function checkSubjects(operation: string, subjects: readonly string[]): void {
+  const check = new Check(operation);
+  if (!Array.isArray(subjects)) throw check.fail('subjects', 'an array of subjects', subjects);
+  subjects.forEach((subject, i) => check.name(`subjects[${i}]`, subject));
 }
 
 /** The checks of one call: each names the method and the argument's path in its error. */

@@ -56,6 +56,26 @@ export interface AppendOptions {
    * nothing (exactly-once processing).
    */
   readonly tracking?: Tracking;
+  /**
+   * Data keys first used by these events, stored in the same transaction. An append bringing a
+   * key for a subject that has one (or was forgotten) fails with `DataKeyConflictError` and
+   * stores nothing.
+   */
+  readonly dataKeys?: readonly NewDataKey[];
+}
+
+/** A subject's data key, wrapped by the application's key provider (docs/personal-data.md). */
+export interface NewDataKey {
+  /** Whose personal data the key encrypts: an aggregate id, or the value of a `subject:` field. */
+  readonly subject: string;
+  readonly wrapped: Uint8Array;
+}
+
+/** A subject's row in the key table: its wrapped key, or none once the subject was forgotten. */
+export interface StoredDataKey {
+  readonly subject: string;
+  /** Undefined: forgotten (the key was deleted; personal data of the subject reads as redacted). */
+  readonly wrapped: Uint8Array | undefined;
 }
 
 /** Options of {@link Recorder.readStream}; all may be combined. */
@@ -198,6 +218,23 @@ export interface Recorder {
 
   /** The newest snapshot of the stream at or below `upTo` (any when absent). */
   latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined>;
+
+  /** The key rows of these subjects (subjects without one are left out). */
+  readDataKeys(subjects: readonly string[]): Promise<StoredDataKey[]>;
+
+  /**
+   * Deletes the subject's data key and leaves a tombstone (so no new key is made for it).
+   * Returns whether a key was deleted (false: no key, or forgotten before).
+   */
+  forgetDataKey(subject: string): Promise<boolean>;
+
+  /**
+   * Replaces a wrapped key (master-key rotation) if it is still `current`; returns whether it did.
+   */
+  replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean>;
+
+  /** Key rows in subject order, after `after` (exclusive), at most `limit`; tombstones included. */
+  listDataKeys(after: string | undefined, limit: number): Promise<StoredDataKey[]>;
 
   /**
    * Refuses new work with `ClosedError`, lets every operation in flight finish or fail, then

@@ -63,7 +63,7 @@ export class Repository<A extends AnyAggregate> {
     const stored = await recorder.latestSnapshot(id, version);
     let after: number | undefined;
     if (stored !== undefined) {
-      const { aggregate: type, snapshot } = mapper.toAggregateSnapshot(stored);
+      const { aggregate: type, snapshot } = await mapper.toAggregateSnapshotWithKeys(recorder, stored);
       if (type.topic !== topic) throw new AggregateNotFoundError(name, id, version);
       aggregate.restoreSnapshot(snapshot as AggregateSnapshot<StateOf<A>>);
       after = snapshot.version;
@@ -71,9 +71,10 @@ export class Repository<A extends AnyAggregate> {
     // Absent bounds are left out, not set to undefined (exactOptionalPropertyTypes in users' builds).
     const range = { ...(after === undefined ? {} : { after }), ...(version === undefined ? {} : { upTo: version }) };
     const records = await recorder.readStream(id, range);
+    const mapped = await mapper.toDomainEvents(recorder, records);
     const events: EventOf<A>[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
-      const { aggregate: type, event } = mapper.toDomainEvent(records[i]!);
+      const { aggregate: type, event } = mapped[i]!;
       if (type.topic !== topic) throw new AggregateNotFoundError(name, id, version);
       events[i] = event as EventOf<A>;
     }

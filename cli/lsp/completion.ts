@@ -7,6 +7,7 @@ import { isMap, isScalar } from 'yaml';
 import { SCALAR_KINDS } from '../../generator/ir/model.js';
 import { enclosing, outlineOf, type DomainOutline, type FieldDecl } from './domain-outline.js';
 import { keysAt, wordsAt } from './schema-keys.js';
+import { viewSuggestion } from './view-completion.js';
 import { cursorContext, parseSchemaText, type CursorContext } from './yaml-cursor.js';
 
 export type CompletionKind = 'key' | 'type' | 'field' | 'word';
@@ -40,6 +41,20 @@ export function completionsAt(text: string, offset: number): Completion[] {
     replace,
     ...extra,
   });
+  const inView = viewSuggestion(cursor.path, cursor.role, outline);
+  if (inView?.kind === 'events')
+    return inView.events
+      .filter((e) => !cursor.siblings.includes(e.name))
+      .map((e) => make(e.name, 'key', { detail: `event of ${e.aggregate}` }));
+  if (inView !== undefined)
+    return inView.fields
+      .filter((f) => cursor.role !== 'key' || !cursor.siblings.includes(f.name))
+      .map((f) =>
+        make(f.name, 'field', {
+          ...(cursor.role === 'key' ? { insertText: `${f.name}: ` } : {}),
+          detail: fieldTypeText(f),
+        }),
+      );
   if (cursor.role === 'key') {
     const fields = keyFields(cursor, outline);
     if (fields !== undefined)
@@ -63,6 +78,8 @@ export function completionsAt(text: string, offset: number): Completion[] {
 
 /** A field's value position (`name: |`) or a field spec's `type:`. */
 export function isTypePosition(path: readonly string[]): boolean {
+  const viewColumn = path[0] === 'views' && path[2] === 'columns';
+  if (viewColumn) return path.length === 4 || (path.length === 5 && path[4] === 'type');
   return path.at(-2) === 'fields' || (path.at(-1) === 'type' && path.at(-3) === 'fields');
 }
 

@@ -41,12 +41,20 @@ export interface TypeDecl {
   readonly fields: readonly FieldDecl[];
 }
 
+export interface ViewDecl {
+  readonly name: string;
+  readonly key: Scalar | undefined;
+  readonly node: Node | undefined;
+  readonly columns: readonly FieldDecl[];
+}
+
 export interface DomainOutline {
   readonly domain:
     | { readonly name: string; readonly key: Scalar | undefined; readonly value: Node | undefined }
     | undefined;
   readonly types: readonly TypeDecl[];
   readonly aggregates: readonly AggregateDecl[];
+  readonly views: readonly ViewDecl[];
 }
 
 export function outlineOf(doc: Document.Parsed): DomainOutline {
@@ -75,7 +83,13 @@ export function outlineOf(doc: Document.Parsed): DomainOutline {
     const events = entries(valueOf(node, 'events')).map((event) => ({ ...event, fields: fieldsOf(event.node) }));
     return { name, key, node, state: { node: state, fields: fieldsOf(state) }, events };
   });
-  return { domain, types, aggregates };
+  const views = entries(valueOf(root, 'views')).map(({ name, key, node }) => ({
+    name,
+    key,
+    node,
+    columns: entries(valueOf(node, 'columns')).map((c) => ({ name: c.name, key: c.key, value: c.node })),
+  }));
+  return { domain, types, aggregates, views };
 }
 
 /** The aggregate and event a path inside `aggregates:` is under. */

@@ -131,3 +131,11 @@ export {
   validateUntagged,
   validateWithdrawn,
 } from './validators.js';
+export {
+  AccountDirectoryProjection,
+  AccountDirectoryProjectionBase,
+  CustomerBalancesProjectionBase,
+  accountDirectoryView,
+  customerBalancesView,
+} from './views.js';
+export type { AccountDirectoryKey, AccountDirectoryRow, CustomerBalancesKey, CustomerBalancesRow } from './views.js';

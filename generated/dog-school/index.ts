@@ -17,3 +17,5 @@ export type {
   TrickAddedV1,
 } from './types.js';
 export { validateRegistered, validateTrickAdded } from './validators.js';
+export { DogTricksProjection, DogTricksProjectionBase, dogTricksView } from './views.js';
+export type { DogTricksKey, DogTricksRow } from './views.js';

@@ -7,6 +7,8 @@ import { transcodersEmitter } from './typescript/emit-transcoders.js';
 import { typesEmitter } from './typescript/emit-types.js';
 import { upcastersEmitter } from './typescript/emit-upcasters.js';
 import { validatorsEmitter } from './typescript/emit-validators.js';
+import { viewSchemasEmitter } from './views/emit-view-schemas.js';
+import { viewsEmitter } from './views/emit-views.js';
 
 /** Every artifact, in a fixed order. Each emitter module adds itself here. */
 export const emitters: readonly Emitter[] = [
@@ -18,4 +20,6 @@ export const emitters: readonly Emitter[] = [
   aggregatesEmitter,
   indexEmitter,
   repositoriesEmitter,
+  viewsEmitter,
+  viewSchemasEmitter,
 ];

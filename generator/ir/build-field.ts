@@ -35,6 +35,7 @@ export function buildField(file: string, raw: RawField, table: TypeTable): Field
     ...(raw.default !== undefined ? { default: raw.default.value } : {}),
     constraints,
     pii: raw.pii,
+    ...(raw.redacted !== undefined ? { redacted: raw.redacted.value } : {}),
     ...(raw.description !== undefined ? { description: raw.description } : {}),
     span: spanOf(file, raw.name.range),
   };

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { RawAggregate, RawEnum, RawEvent } from '../load/raw-model.js';
 import { buildFields, byName, spanOf } from './build-field.js';
 import { buildPayload } from './build-payload.js';
+import { eventSubject } from '../load/payload-subject.js';
 import type { AggregateDef, DomainDef, EnumDef, EventDef, ProjectDef, StateDef, ValueObjectDef } from './model.js';
 import { applyOf, type ResolvedDomain } from '../resolve/resolve-domain.js';
 
@@ -53,6 +54,7 @@ function buildDomain(resolved: ResolvedDomain, diagnostics: Diagnostic[]): Domai
     enums,
     valueObjects,
     aggregates,
+    views: [...resolved.views].sort(byName),
     ...(raw.description !== undefined ? { description: raw.description } : {}),
     span: spanOf(file, raw.name.range),
   };
@@ -86,7 +88,7 @@ function buildAggregate(
     versions: statePayload.versions,
     span: spanOf(file, raw.state.range),
   };
-  const events = raw.events.map((event) => buildEvent(resolved, name, event, enums, diagnostics)).sort(byName);
+  const events = raw.events.map((event) => buildEvent(resolved, raw, event, enums, diagnostics)).sort(byName);
   return {
     kind: 'aggregate',
     name,
@@ -94,6 +96,7 @@ function buildAggregate(
     state,
     events,
     ...(raw.snapshotEvery !== undefined ? { snapshot: { every: raw.snapshotEvery.value } } : {}),
+    ...(raw.subject !== undefined ? { subject: raw.subject.value } : {}),
     ...(raw.description !== undefined ? { description: raw.description } : {}),
     span: spanOf(file, raw.name.range),
   };
@@ -101,14 +104,17 @@ function buildAggregate(
 
 function buildEvent(
   resolved: ResolvedDomain,
-  aggregate: string,
+  rawAggregate: RawAggregate,
   raw: RawEvent,
   enums: ReadonlyMap<string, EnumDef>,
   diagnostics: Diagnostic[],
 ): EventDef {
   const { raw: domain, table } = resolved;
   const file = domain.file;
+  const aggregate = rawAggregate.name.value;
   const name = raw.name.value;
+  // The subject matters only to an event with personal fields; the rules checked it is one of its fields.
+  const subject = eventSubject(raw, rawAggregate)?.value;
   const payload = buildPayload(file, `event ${aggregate}.${name}`, raw.payload, table, enums, diagnostics);
   const { apply } = applyOf(resolved, raw);
   return {
@@ -122,6 +128,7 @@ function buildEvent(
     creates: raw.creates?.value ?? false,
     discards: raw.discards?.value ?? false,
     apply,
+    ...(subject !== undefined ? { subject } : {}),
     ...(raw.description !== undefined ? { description: raw.description } : {}),
     span: spanOf(file, raw.name.range),
   };

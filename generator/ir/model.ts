@@ -79,8 +79,10 @@ export interface FieldDef {
   /** Checked against type and constraints by the compiler. Absent when no default is declared. */
   readonly default?: JsonValue;
   readonly constraints: ConstraintsDef;
-  /** Personal data: eligible for field-level encryption and crypto-shredding. */
+  /** Personal data: encrypted with its subject's data key, unreadable once the subject is forgotten. */
   readonly pii: boolean;
+  /** Personal fields: what the field reads as once its subject is forgotten; the Redacted marker when absent. */
+  readonly redacted?: JsonValue;
   readonly description?: string;
   readonly span: SourceSpan;
 }
@@ -212,6 +214,8 @@ export interface EventDef {
   /** After a discarding event the aggregate is gone: the repository no longer finds it. */
   readonly discards: boolean;
   readonly apply: ApplyDef;
+  /** The field holding the subject of the event's personal fields (its own, or the aggregate's); the aggregate id when absent. */
+  readonly subject?: string;
   readonly description?: string;
   readonly span: SourceSpan;
 }
@@ -242,6 +246,8 @@ export interface AggregateDef {
   /** Sorted by name. */
   readonly events: readonly EventDef[];
   readonly snapshot?: SnapshotPolicyDef;
+  /** The state field holding the subject of the state's personal fields; the aggregate id when absent. */
+  readonly subject?: string;
   readonly description?: string;
   readonly span: SourceSpan;
 }
@@ -263,6 +269,63 @@ export interface DomainDef {
   readonly valueObjects: readonly ValueObjectDef[];
   /** Sorted by name. */
   readonly aggregates: readonly AggregateDef[];
+  /** Read models, sorted by name. */
+  readonly views: readonly ViewDef[];
+  readonly description?: string;
+  readonly span: SourceSpan;
+}
+
+/** Where a view operation takes a column's value from. */
+export type ViewValueDef =
+  /** A field of the event's payload; more than one name reads into value objects. */
+  | { readonly kind: 'eventField'; readonly path: readonly string[] }
+  /** The stream id (`$id`), the event's stream version (`$version`), its timestamp (`$timestamp`). */
+  | { readonly kind: 'envelope'; readonly name: 'id' | 'version' | 'timestamp' }
+  | { readonly kind: 'constant'; readonly value: JsonValue };
+
+export interface ViewAssignmentDef {
+  readonly column: string;
+  readonly value: ViewValueDef;
+}
+
+/**
+ * One operation on the view's rows. The assignments to key columns name the row; the others
+ * are the values inserted, set, added, subtracted or appended. In declaration order.
+ */
+export interface ViewOpDef {
+  readonly kind: 'insert' | 'upsert' | 'update' | 'increment' | 'decrement' | 'list' | 'delete';
+  readonly assignments: readonly ViewAssignmentDef[];
+}
+
+/** What one consumed event does: declarative operations in the fixed order, or a hand-written method. */
+export type ViewHandlerDef =
+  | { readonly kind: 'declarative'; readonly ops: readonly ViewOpDef[] }
+  | { readonly kind: 'custom' };
+
+export interface ViewOnDef {
+  readonly kind: 'viewOn';
+  readonly aggregate: string;
+  readonly event: string;
+  /** The event's topic: `<Domain>.<Aggregate>.<Event>`. */
+  readonly topic: string;
+  readonly handler: ViewHandlerDef;
+}
+
+/** A read model declared under `views:`: a table kept up to date from events. */
+export interface ViewDef {
+  readonly kind: 'view';
+  /** PascalCase: `DogTricks`. */
+  readonly name: string;
+  /** The SQL table name. */
+  readonly table: string;
+  /** In declaration order; scalars, enums and lists of them (stored as JSON). */
+  readonly columns: readonly FieldDef[];
+  /** The primary key's columns, as written. */
+  readonly key: readonly string[];
+  readonly indexes: readonly (readonly string[])[];
+  readonly unique: readonly (readonly string[])[];
+  /** Sorted by topic. */
+  readonly on: readonly ViewOnDef[];
   readonly description?: string;
   readonly span: SourceSpan;
 }
@@ -283,4 +346,5 @@ export type IrNode =
   | UpcastStepDef
   | ValueObjectDef
   | EnumDef
-  | FieldDef;
+  | FieldDef
+  | ViewDef;

@@ -165,3 +165,33 @@ export function repositoriesTypeName(domain: string): string {
 export function aggregateClassesTypeName(domain: string): string {
   return `${domain}AggregateClasses`;
 }
+
+/** A view's row type: `DogTricksRow`. */
+export function viewRowTypeName(view: string): string {
+  return `${view}Row`;
+}
+
+/** A view's key type: `DogTricksKey`. */
+export function viewKeyTypeName(view: string): string {
+  return `${view}Key`;
+}
+
+/** A view's definition object: `dogTricksView`. */
+export function viewDefinitionName(view: string): string {
+  return `${camelCase(view)}View`;
+}
+
+/** A view's generated projection base class: `DogTricksProjectionBase`. */
+export function viewProjectionBaseName(view: string): string {
+  return `${view}ProjectionBase`;
+}
+
+/** A view's ready projection (when no handler is custom): `DogTricksProjection`. */
+export function viewProjectionName(view: string): string {
+  return `${view}Projection`;
+}
+
+/** The method a custom view handler implements: `onTrickAdded`. */
+export function viewHandlerName(event: string): string {
+  return `on${event}`;
+}

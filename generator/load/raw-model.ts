@@ -28,6 +28,8 @@ export interface RawField {
   readonly constraints: RawConstraints;
   readonly default?: Located<JsonValue>;
   readonly pii: boolean;
+  /** `redacted:` the value a personal field reads as once its subject is forgotten. */
+  readonly redacted?: Located<JsonValue>;
   readonly description?: string;
 }
 
@@ -128,6 +130,8 @@ export interface RawEvent {
   readonly creates?: Located<boolean>;
   readonly discards?: Located<boolean>;
   readonly apply?: RawApply;
+  /** `subject:` the field holding the subject of the event's personal fields. */
+  readonly subject?: Located<string>;
   readonly description?: string;
 }
 
@@ -136,6 +140,8 @@ export interface RawAggregate {
   readonly state: RawPayload;
   readonly events: readonly RawEvent[];
   readonly snapshotEvery?: Located<number>;
+  /** `subject:` the field holding the subject of the personal fields of the state and events. */
+  readonly subject?: Located<string>;
   readonly description?: string;
 }
 
@@ -146,4 +152,59 @@ export interface RawDomain {
   readonly upcasters?: Located<string>;
   readonly types: readonly RawTypeDecl[];
   readonly aggregates: readonly RawAggregate[];
+  /** The read models of `views:` (docs/views.md). */
+  readonly views: readonly RawView[];
+}
+
+/** The operations of a view's `on:` entry, in the order they apply. */
+export type ViewOpVerb = 'insert' | 'upsert' | 'update' | 'increment' | 'decrement' | 'list' | 'delete';
+export const VIEW_OP_VERBS: readonly ViewOpVerb[] = [
+  'insert',
+  'upsert',
+  'update',
+  'increment',
+  'decrement',
+  'list',
+  'delete',
+];
+
+/** A value written for a column: an event field, an envelope value (`$id`…) or a constant. */
+export type RawViewValue =
+  | { readonly kind: 'field'; readonly path: Located<string> }
+  | { readonly kind: 'envelope'; readonly name: Located<string> }
+  | { readonly kind: 'constant'; readonly value: Located<string | number | boolean | null> };
+
+export interface RawViewAssignment {
+  readonly column: Located<string>;
+  readonly value: RawViewValue;
+}
+
+export interface RawViewOp {
+  readonly verb: ViewOpVerb;
+  /** The operation's key (`increment:`). */
+  readonly range: SourceRange;
+  readonly assignments: readonly RawViewAssignment[];
+}
+
+export type RawViewHandler =
+  | { readonly kind: 'custom'; readonly range: SourceRange }
+  | { readonly kind: 'ops'; readonly ops: readonly RawViewOp[] };
+
+/** One `on:` entry: the event as written (`TrickAdded` or `Dog.TrickAdded`) and what it does. */
+export interface RawViewOn {
+  readonly event: Located<string>;
+  readonly handler: RawViewHandler;
+}
+
+export interface RawView {
+  readonly name: Located<string>;
+  readonly description?: string;
+  readonly table?: Located<string>;
+  readonly columns: readonly RawField[];
+  /** The `key:` entry, for problems about the key as a whole. */
+  readonly keyRange: SourceRange;
+  readonly key: readonly Located<string>[];
+  readonly indexes: readonly (readonly Located<string>[])[];
+  readonly unique: readonly (readonly Located<string>[])[];
+  readonly on: readonly RawViewOn[];
 }

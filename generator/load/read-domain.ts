@@ -22,6 +22,10 @@ import {
   type RawPayload,
   type RawTypeDecl,
   type RawUpcast,
+  type RawView,
+  type RawViewHandler,
+  type RawViewValue,
+  VIEW_OP_VERBS,
 } from './raw-model.js';
 import { keyText, rangeOfNode, type SourceDoc, type SourceRange } from './source-doc.js';
 import { isBrokenDeclaration, isBrokenEvent, noDamage, type Damage } from './damage.js';
@@ -61,7 +65,70 @@ class DomainReader {
       ...(upcasters !== undefined ? { upcasters } : {}),
       types: this.declarations(map, 'types').flatMap((e) => this.typeDecl(e)),
       aggregates: this.declarations(map, 'aggregates').map((e) => this.aggregate(e)),
+      views: this.entries(this.child(map, 'views')).map((e) => this.view(e)),
     };
+  }
+
+  private view(entry: Entry): RawView {
+    const map = isMap(entry.value) ? entry.value : null;
+    const description = this.plainString(map, 'description');
+    const table = this.locatedString(map, 'table');
+    const keyEntry = this.entry(map, 'key');
+    return {
+      name: this.keyLocated(entry),
+      ...(description !== undefined ? { description } : {}),
+      ...(table !== undefined ? { table } : {}),
+      columns: this.fields(this.child(map, 'columns')),
+      keyRange: keyEntry?.keyRange ?? entry.keyRange,
+      key: this.nameList(keyEntry?.value ?? null),
+      indexes: this.nameLists(this.child(map, 'indexes')),
+      unique: this.nameLists(this.child(map, 'unique')),
+      on: this.entries(this.child(map, 'on')).map((e) => ({ event: this.keyLocated(e), handler: this.viewHandler(e) })),
+    };
+  }
+
+  private viewHandler(entry: Entry): RawViewHandler {
+    if (isScalar(entry.value)) return { kind: 'custom', range: rangeOfNode(this.source, entry.value) };
+    const ops = VIEW_OP_VERBS.flatMap((verb) => {
+      const op = this.entry(entry.value, verb);
+      if (op === undefined) return [];
+      const assignments = this.entries(op.value).map((a) => ({
+        column: this.keyLocated(a),
+        value: this.viewValue(a.value),
+      }));
+      return [{ verb, range: op.keyRange, assignments }];
+    });
+    return { kind: 'ops', ops };
+  }
+
+  private viewValue(node: Node | null): RawViewValue {
+    const range = rangeOfNode(this.source, node);
+    const path = this.locatedString(node, 'field');
+    if (path !== undefined) return { kind: 'field', path };
+    const value = isScalar(node) ? node.value : null;
+    const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+    if (typeof value === 'string' && value.startsWith('$') && !quoted)
+      return { kind: 'envelope', name: { value, range } };
+    const constant =
+      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+    return { kind: 'constant', value: { value: constant, range } };
+  }
+
+  /** `[a, b]`: names with their ranges. */
+  private nameList(node: Node | null): Located<string>[] {
+    if (!isSeq(node)) return [];
+    return node.items
+      .map((item) => this.deref(item as Node))
+      .flatMap((item) =>
+        isScalar(item) && typeof item.value === 'string'
+          ? [{ value: item.value, range: rangeOfNode(this.source, item) }]
+          : [],
+      );
+  }
+
+  private nameLists(node: Node | null): Located<string>[][] {
+    if (!isSeq(node)) return [];
+    return node.items.map((item) => this.nameList(this.deref(item as Node)));
   }
 
   private declarations(root: Node | null, section: 'types' | 'aggregates'): Entry[] {
@@ -93,9 +160,11 @@ class DomainReader {
     const snapshot = this.child(map, 'snapshot');
     const snapshotEvery = this.locatedNumber(isMap(snapshot) ? snapshot : null, 'every');
     const description = this.plainString(map, 'description');
+    const subject = this.locatedString(map, 'subject');
     return {
       name,
       state,
+      ...(subject !== undefined ? { subject } : {}),
       events: this.entries(this.child(map, 'events'))
         .filter((e) => !isBrokenEvent(this.damage, name.value, e.key))
         .map((e) => this.event(e)),
@@ -110,9 +179,11 @@ class DomainReader {
     const discards = this.locatedBoolean(map, 'discards');
     const apply = this.apply(this.entry(map, 'apply'));
     const description = this.plainString(map, 'description');
+    const subject = this.locatedString(map, 'subject');
     return {
       name: this.keyLocated(entry),
       payload: this.payload(entry),
+      ...(subject !== undefined ? { subject } : {}),
       ...(creates !== undefined ? { creates } : {}),
       ...(discards !== undefined ? { discards } : {}),
       ...(apply !== undefined ? { apply } : {}),
@@ -222,6 +293,7 @@ class DomainReader {
     const map = isMap(entry.value) ? entry.value : null;
     const type = this.locatedString(map, 'type') ?? { value: '', range: name.range };
     const defaultEntry = this.entry(map, 'default');
+    const redactedEntry = this.entry(map, 'redacted');
     const description = this.plainString(map, 'description');
     const constraints: RawConstraints = {
       ...optional('minLength', this.locatedNumber(map, 'minLength')),
@@ -238,6 +310,14 @@ class DomainReader {
         ? { default: { value: this.toJson(defaultEntry.value), range: rangeOfNode(this.source, defaultEntry.value) } }
         : {}),
       pii: this.locatedBoolean(map, 'pii')?.value ?? false,
+      ...(redactedEntry !== undefined
+        ? {
+            redacted: {
+              value: this.toJson(redactedEntry.value),
+              range: rangeOfNode(this.source, redactedEntry.value),
+            },
+          }
+        : {}),
       ...(description !== undefined ? { description } : {}),
     };
   }

@@ -8,6 +8,8 @@ import type { RawDomain, RawEvent } from '../load/raw-model.js';
 import { resolveFields, unresolvedNames } from './apply-source.js';
 import { resolveApply, type ResolvedApply } from './resolve-apply.js';
 import { typeTable, type TypeTable } from './resolve-types.js';
+import { resolveViews } from './resolve-views.js';
+import type { ViewDef } from '../ir/model.js';
 
 export interface ResolvedDomain {
   readonly raw: RawDomain;
@@ -15,6 +17,8 @@ export interface ResolvedDomain {
   readonly table: TypeTable;
   /** Each event's resolved apply. */
   readonly applies: ReadonlyMap<RawEvent, ResolvedApply>;
+  /** The views that resolved without a problem. */
+  readonly views: readonly ViewDef[];
 }
 
 export function resolveDomain(raw: RawDomain): { domain: ResolvedDomain; diagnostics: Diagnostic[] } {
@@ -40,7 +44,9 @@ export function resolveDomain(raw: RawDomain): { domain: ResolvedDomain; diagnos
       diagnostics.push(...resolved.diagnostics);
     }
   }
-  return { domain: { raw, table, applies }, diagnostics };
+  const views = resolveViews(raw, table);
+  diagnostics.push(...views.diagnostics);
+  return { domain: { raw, table, applies, views: views.views }, diagnostics };
 }
 
 /** The resolved apply of one of the domain's events. */

@@ -40,6 +40,7 @@ function allFields(domain: RawDomain): RawField[] {
   return [
     ...domain.types.flatMap((decl) => (decl.kind === 'valueObject' ? decl.fields : [])),
     ...domain.aggregates.flatMap((a) => [ofPayload(a.state), ...a.events.map((e) => ofPayload(e.payload))].flat()),
+    ...domain.views.flatMap((v) => v.columns),
   ];
 }
 

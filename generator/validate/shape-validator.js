@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://eventforge.dev/schemas/domain.schema.json","title":"eventforge domain","description":"One eventforge domain: value objects, enums and event-sourced aggregates with their events, event versions and upcasters. See docs/language.md.","type":"object","required":["domain"],"additionalProperties":false,"properties":{"domain":{"description":"The domain's name, PascalCase (e.g. DogSchool). It prefixes every stored event name (topic) and names the generated folder (dog-school/).","$ref":"#/definitions/pascalName"},"description":{"description":"What the domain is about; carried into generated docs.","type":"string"},"upcasters":{"description":"The hand-written module exporting custom upcaster functions (`using:`), relative to this schema file, e.g. ./bank.upcasters.ts. Needed only when some upcast uses a function.","type":"string","pattern":"^\\.{1,2}/.+\\.(ts|mts|js|mjs)$","patternErrorMessage":"Use a path relative to this schema file, starting with ./ or ../ and ending in .ts, .mts, .js or .mjs (e.g. ./bank.upcasters.ts)."},"types":{"description":"Value objects and enums of the domain, by PascalCase name.","type":"object","propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/typeDeclaration"},"markdownDescription":"**Value objects** (`fields`) and **enums** (`enum`) of the domain, by PascalCase name."},"aggregates":{"description":"The domain's event-sourced aggregates, by PascalCase name.","type":"object","propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/aggregate"},"markdownDescription":"The domain's event-sourced **aggregates**, by PascalCase name."}},"definitions":{"pascalName":{"description":"A PascalCase identifier: a capital letter, then letters and digits.","type":"string","pattern":"^[A-Z][A-Za-z0-9]*$","patternErrorMessage":"Use a PascalCase name: a capital letter, then letters and digits (e.g. TrickAdded, DogSchool)."},"camelName":{"description":"A camelCase identifier: a lower-case letter, then letters and digits.","type":"string","pattern":"^[a-z][A-Za-z0-9]*$","patternErrorMessage":"Use a camelCase name: a lower-case letter, then letters and digits (e.g. ownerName)."},"typeDeclaration":{"description":"A value object (`fields`) or an enum (`enum`).","if":{"type":"object","required":["enum"]},"then":{"$ref":"#/definitions/enumDeclaration"},"else":{"$ref":"#/definitions/valueObject"},"defaultSnippets":[{"label":"value object","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"enum","body":{"enum":["${1:first}","${2:second}"]}}]},"enumDeclaration":{"description":"An enum: a closed set of string values, e.g. { enum: [labrador, poodle] }.","type":"object","required":["enum"],"additionalProperties":false,"properties":{"enum":{"description":"The values, in order. Removing one later needs an upcaster.","type":"array","minItems":1,"items":{"type":"string","minLength":1}},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}}},"valueObject":{"description":"A value object: an immutable record of fields, compared by value.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"fields":{"description":"The value object's fields by camelCase name (at least one).","$ref":"#/definitions/nonEmptyFields"},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}}},"fields":{"description":"Fields by camelCase name: a type expression (string, Trick[], map<decimal>, Breed?) or a map with `type` and constraints.","type":"object","propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/field"}},"nonEmptyFields":{"description":"Fields by camelCase name (at least one): a type expression or a map with `type` and constraints.","type":"object","minProperties":1,"allOf":[{"$ref":"#/definitions/fields"}]},"field":{"description":"A type expression (string, int, float, decimal, bigint, boolean, uuid, datetime, date, bytes, json, a value object or enum; T? optional, T[] list, map<T>) or a map with `type` and constraints.","if":{"type":"string"},"then":{"$ref":"#/definitions/typeExpression"},"else":{"$ref":"#/definitions/fieldSpec"},"markdownDescription":"A **field**: a type expression, or a map with `type` and constraints.\n\n```yaml\nname: string            # required string\nnickname: string?       # optional\ntricks: Trick[]         # list of a value object\nprice: { type: decimal, min: \"0\" }\n```\n\nScalars: `string int float decimal bigint boolean uuid datetime date bytes json`.","defaultSnippets":[{"label":"string field with length","body":{"type":"string","minLength":"^${1:1}","maxLength":"^${2:100}"}},{"label":"decimal field with bounds","body":{"type":"decimal","min":"${1:0}"}},{"label":"personal data","description":"a field marked pii","body":{"type":"${1:string}","pii":true}}]},"typeExpression":{"description":"string, int, float, decimal, bigint, boolean, uuid, datetime, date, bytes, json, or a value object or enum of the domain; `T?` optional, `T[]` list, `map<T>` string keys to T.","type":"string","minLength":1,"examples":["string","int","float","decimal","bigint","boolean","uuid","datetime","date","bytes","json","string?","string[]","map<string>"]},"fieldSpec":{"description":"A field with constraints.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"The type expression: a scalar, a value object or enum of the domain, `T[]`, `map<T>`, optionally followed by `?`.","$ref":"#/definitions/typeExpression"},"minLength":{"description":"Minimum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"maxLength":{"description":"Maximum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"pattern":{"description":"ECMAScript regular expression the whole string must match (string fields).","type":"string","minLength":1},"min":{"description":"Inclusive lower bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"max":{"description":"Inclusive upper bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"default":{"description":"Value used when the field is absent: on creation, and when upcasting a payload that lacks the field. Must fit the type and constraints (decimal as a string, e.g. \"0\"; date as YYYY-MM-DD)."},"pii":{"description":"Personal data: eligible for field-level encryption and crypto-shredding.","type":"boolean"},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}},"markdownDescription":"A field with **constraints**: `type` plus any of `minLength`/`maxLength` (strings, lists), `pattern` (strings), `min`/`max` (numbers; strings keep exact digits for decimal and bigint), `default`, `pii`, `description`."},"bound":{"description":"A number, or a numeric string for exact decimal or bigint bounds.","type":["number","string"],"pattern":"^[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?$","patternErrorMessage":"Use a number, or a numeric string for exact decimal or bigint bounds (e.g. \"0.01\")."},"aggregate":{"description":"An event-sourced aggregate: its state and the events that change it.","type":"object","required":["events"],"additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"snapshot":{"description":"Snapshot policy; applications may override it.","type":"object","required":["every"],"additionalProperties":false,"properties":{"every":{"description":"Take a snapshot when a save crosses a multiple of this many events.","type":"integer","minimum":1}}},"state":{"description":"The aggregate's state: what its events build and its snapshots store.","$ref":"#/definitions/state"},"events":{"description":"The aggregate's events by PascalCase, past-tense name (TrickAdded). At least one has `creates: true`.","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/event"}}},"markdownDescription":"An event-sourced **aggregate**: its `state` and the `events` that change it.\n\n```yaml\nDog:\n  state:\n    fields: { name: string, tricks: Trick[] }\n  events:\n    Registered:\n      creates: true\n      fields: { name: string }\n```\n\nAt least one event has `creates: true`. `snapshot: { every: 50 }` stores a snapshot every 50 events.","defaultSnippets":[{"label":"aggregate","description":"state, a creation event and a second event","body":{"state":{"fields":{"${1:name}":"${2:string}"}},"events":{"${3:Created}":{"creates":true,"fields":{"${1:name}":"${2:string}"}},"${4:Changed}":{"fields":{"${1:name}":"${2:string}"}}}}}]},"state":{"description":"The aggregate's state: what events build and snapshots store. Lists start empty, maps {}, optional fields absent; other required fields need a default or a value from every creation event.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"version":{"description":"Schema version of the state (what snapshots store); default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The state's fields (current version) by camelCase name. Lists start empty, maps {}, optional fields absent.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the state (for snapshots stored by older code): `{ <n>: { fields, upcast } }`.","$ref":"#/definitions/history"}},"markdownDescription":"The aggregate's **state**: what its events build and its snapshots store. Lists start empty, maps `{}`, optional fields absent; other required fields need a `default` or a value from every creation event."},"event":{"description":"An event: a fact about the aggregate, stored forever.","type":"object","additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"creates":{"description":"The event starts the aggregate (at least one per aggregate).","type":"boolean"},"discards":{"description":"After this event the aggregate is gone: repositories no longer find it.","type":"boolean"},"version":{"description":"Current schema version of the event's payload; default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The payload of the current version, by camelCase field name.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the payload: `{ <n>: { fields, upcast } }` for n = 1..version-1.","$ref":"#/definitions/history"},"apply":{"description":"How the event changes state: omitted (assign same-named fields), `custom`, `none`, or operations (assign, set, push, remove, increment, decrement).","$ref":"#/definitions/apply"}},"markdownDescription":"An **event**: a fact about the aggregate, stored forever under the topic `Domain.Aggregate.Event`.\n\n- `creates: true` starts the aggregate; `discards: true` ends it.\n- `fields` is the payload of the current `version`; earlier versions go under `history`.\n- `apply` says how it changes state (omitted: same-named fields are assigned).","defaultSnippets":[{"label":"event","description":"an event with fields","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"creation event","description":"an event that starts the aggregate","body":{"creates":true,"fields":{"${1:field}":"${2:string}"}}},{"label":"new version","description":"version 2 with version 1 under history","body":{"version":2,"fields":{"${1:field}":"${2:string}"},"history":{"1":{"fields":{"${3:oldField}":"${4:string}"}}}}}]},"history":{"description":"Earlier versions of the payload, by version number: their fields and how to upcast each to the next version.","type":"object","propertyNames":{"description":"A version number from 1 (YAML reads `1:` as a number, so no string type is required of the key).","pattern":"^[1-9][0-9]*$","patternErrorMessage":"History is keyed by earlier version numbers: 1, 2, … (below the current `version`)."},"additionalProperties":{"$ref":"#/definitions/historyEntry"}},"historyEntry":{"description":"One earlier version.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"fields":{"description":"The fields of this earlier version.","$ref":"#/definitions/fields"},"upcast":{"description":"How fields of the next version get their values when they cannot be derived: keys are fields of the next version.","type":"object","propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/upcastEntry"}},"description":{"description":"What changed in the next version.","type":"string"}},"markdownDescription":"One **earlier version** of the payload: its `fields` as they were stored, and `upcast` for the next version's fields that cannot be derived (`rename: oldName` or `using: functionName` from the domain's `upcasters` module). New fields with a `default` and removed fields need no entry.","defaultSnippets":[{"label":"earlier version","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"earlier version with a rename","body":{"fields":{"${1:oldName}":"${2:string}"},"upcast":{"${3:newName}":{"rename":"${1:oldName}"}}}}]},"upcastEntry":{"description":"`{ rename: oldField }` or `{ using: functionName }` (exported by the domain's `upcasters` module); exactly one of the two.","type":"object","additionalProperties":false,"properties":{"rename":{"description":"The field's name in the previous version.","$ref":"#/definitions/camelName"},"using":{"description":"A function of the `upcasters` module: (previous: XVk) => XVk1['field'].","type":"string"}}},"apply":{"description":"How the event changes state: omitted (assign same-named fields when they all fit, else an abstract handler), `custom` (abstract handler), `none`, or a map of operations.","if":{"type":"string"},"then":{"type":"string","enum":["custom","none"]},"else":{"$ref":"#/definitions/applyOperations"}},"applyOperations":{"description":"Operations applied in this order: assign, set, push, remove, increment, decrement, upsert, incrementAt, decrementAt, removeAt. The first six map state fields to an event field name or a constant; the keyed ones change one element of a list or map state field, found by key.","type":"object","minProperties":1,"additionalProperties":false,"properties":{"assign":{"description":"state field ← event field (or constant).","$ref":"#/definitions/applyMap"},"set":{"description":"state field ← constant (or event field).","$ref":"#/definitions/applyMap"},"push":{"description":"Append to a list state field.","$ref":"#/definitions/applyMap"},"remove":{"description":"Remove every equal element from a list state field.","$ref":"#/definitions/applyMap"},"increment":{"description":"Add to a numeric state field.","$ref":"#/definitions/applyMap"},"decrement":{"description":"Subtract from a numeric state field.","$ref":"#/definitions/applyMap"},"upsert":{"description":"Insert or replace the element with the value's key: in a list of value objects, by its `key` field; in a map, at the event field `key`.","$ref":"#/definitions/keyedUpsertMap"},"incrementAt":{"description":"Add `by` to a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"decrementAt":{"description":"Subtract `by` from a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"removeAt":{"description":"Remove the elements with the key from a list of value objects, or the entry at the key from a map.","$ref":"#/definitions/keyedRemoveMap"}},"markdownDescription":"Operations, applied in order: `assign`, `set`, `push`, `remove`, `increment`, `decrement` (each maps a state field to an event field or a constant), then the keyed `upsert`, `incrementAt`, `decrementAt`, `removeAt` (each changes one element of a list or map, found by key).\n\n```yaml\napply: { push: { tricks: trick }, increment: { trickCount: 1 } }\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```"},"applyMap":{"type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"description":"The name of an event field, or a constant (number, boolean, or a string that names no event field).","type":["string","number","boolean"]},"description":"State field (camelCase) → the event field whose value is used, or a constant."},"keyedUpsertMap":{"description":"List or map state field (camelCase) → `{ key, value }`.","markdownDescription":"List or map state field → `{ key, value }`: in a list of value objects `key` is the element field that identifies it (taken from the value); in a map, the event field holding the key.\n\n```yaml\napply: { upsert: { lines: { key: sku, value: line } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","value"],"properties":{"key":{"description":"In a list: the element's key field (compared with the value's). In a map: the event field holding the key.","$ref":"#/definitions/camelName"},"value":{"description":"The event field (or constant) stored as the element.","type":["string","number","boolean"]}}}},"keyedNumberMap":{"description":"List or map state field (camelCase) → `{ key, field, by, ifAbsent }`.","markdownDescription":"List or map state field → `{ key, field, by, ifAbsent }`: changes the number `field` of the element with the key (or the entry itself in a map of numbers).\n\n```yaml\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","by"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]},"field":{"description":"The numeric field of a value-object element to change; omitted for a map of numbers.","$ref":"#/definitions/camelName"},"by":{"description":"The event field (or constant) added or subtracted.","type":["string","number","boolean"]},"ifAbsent":{"description":"When no element has the key: `create` (default) adds one from the key and defaults, the number starting at its default or 0; `ignore` leaves the state field unchanged.","enum":["create","ignore"]}}}},"keyedRemoveMap":{"description":"List or map state field (camelCase) → `{ key }`.","markdownDescription":"List or map state field → `{ key }`: removes every element with the key (a list) or the entry at it (a map).\n\n```yaml\napply: { removeAt: { lines: { key: sku } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://eventforge.dev/schemas/domain.schema.json","title":"eventforge domain","description":"One eventforge domain: value objects, enums and event-sourced aggregates with their events, event versions and upcasters. See docs/language.md.","type":"object","required":["domain"],"additionalProperties":false,"properties":{"domain":{"description":"The domain's name, PascalCase (e.g. DogSchool). It prefixes every stored event name (topic) and names the generated folder (dog-school/).","$ref":"#/definitions/pascalName"},"description":{"description":"What the domain is about; carried into generated docs.","type":"string"},"upcasters":{"description":"The hand-written module exporting custom upcaster functions (`using:`), relative to this schema file, e.g. ./bank.upcasters.ts. Needed only when some upcast uses a function.","type":"string","pattern":"^\\.{1,2}/.+\\.(ts|mts|js|mjs)$","patternErrorMessage":"Use a path relative to this schema file, starting with ./ or ../ and ending in .ts, .mts, .js or .mjs (e.g. ./bank.upcasters.ts)."},"types":{"description":"Value objects and enums of the domain, by PascalCase name.","type":"object","propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/typeDeclaration"},"markdownDescription":"**Value objects** (`fields`) and **enums** (`enum`) of the domain, by PascalCase name."},"aggregates":{"description":"The domain's event-sourced aggregates, by PascalCase name.","type":"object","propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/aggregate"},"markdownDescription":"The domain's event-sourced **aggregates**, by PascalCase name."},"views":{"description":"Read models: tables the projection keeps up to date from the domain's events, by PascalCase name. See docs/views.md.","type":"object","propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/view"},"markdownDescription":"**Read models** (views): typed tables kept up to date from the domain's events, by PascalCase name.\n\n```yaml\nviews:\n  DogTricks:\n    columns: { dogId: uuid, name: string, trickCount: { type: int, default: 0 } }\n    key: [dogId]\n    on:\n      Registered: { insert: { dogId: $id, name: { field: name } } }\n      TrickAdded: { increment: { dogId: $id, trickCount: 1 } }\n```"}},"definitions":{"pascalName":{"description":"A PascalCase identifier: a capital letter, then letters and digits.","type":"string","pattern":"^[A-Z][A-Za-z0-9]*$","patternErrorMessage":"Use a PascalCase name: a capital letter, then letters and digits (e.g. TrickAdded, DogSchool)."},"camelName":{"description":"A camelCase identifier: a lower-case letter, then letters and digits.","type":"string","pattern":"^[a-z][A-Za-z0-9]*$","patternErrorMessage":"Use a camelCase name: a lower-case letter, then letters and digits (e.g. ownerName)."},"typeDeclaration":{"description":"A value object (`fields`) or an enum (`enum`).","if":{"type":"object","required":["enum"]},"then":{"$ref":"#/definitions/enumDeclaration"},"else":{"$ref":"#/definitions/valueObject"},"defaultSnippets":[{"label":"value object","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"enum","body":{"enum":["${1:first}","${2:second}"]}}]},"enumDeclaration":{"description":"An enum: a closed set of string values, e.g. { enum: [labrador, poodle] }.","type":"object","required":["enum"],"additionalProperties":false,"properties":{"enum":{"description":"The values, in order. Removing one later needs an upcaster.","type":"array","minItems":1,"items":{"type":"string","minLength":1}},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}}},"valueObject":{"description":"A value object: an immutable record of fields, compared by value.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"fields":{"description":"The value object's fields by camelCase name (at least one).","$ref":"#/definitions/nonEmptyFields"},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}}},"fields":{"description":"Fields by camelCase name: a type expression (string, Trick[], map<decimal>, Breed?) or a map with `type` and constraints.","type":"object","propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/field"}},"nonEmptyFields":{"description":"Fields by camelCase name (at least one): a type expression or a map with `type` and constraints.","type":"object","minProperties":1,"allOf":[{"$ref":"#/definitions/fields"}]},"field":{"description":"A type expression (string, int, float, decimal, bigint, boolean, uuid, datetime, date, bytes, json, a value object or enum; T? optional, T[] list, map<T>) or a map with `type` and constraints.","if":{"type":"string"},"then":{"$ref":"#/definitions/typeExpression"},"else":{"$ref":"#/definitions/fieldSpec"},"markdownDescription":"A **field**: a type expression, or a map with `type` and constraints.\n\n```yaml\nname: string            # required string\nnickname: string?       # optional\ntricks: Trick[]         # list of a value object\nprice: { type: decimal, min: \"0\" }\n```\n\nScalars: `string int float decimal bigint boolean uuid datetime date bytes json`.","defaultSnippets":[{"label":"string field with length","body":{"type":"string","minLength":"^${1:1}","maxLength":"^${2:100}"}},{"label":"decimal field with bounds","body":{"type":"decimal","min":"${1:0}"}},{"label":"personal data","description":"a field marked pii","body":{"type":"${1:string}","pii":true}}]},"typeExpression":{"description":"string, int, float, decimal, bigint, boolean, uuid, datetime, date, bytes, json, or a value object or enum of the domain; `T?` optional, `T[]` list, `map<T>` string keys to T.","type":"string","minLength":1,"examples":["string","int","float","decimal","bigint","boolean","uuid","datetime","date","bytes","json","string?","string[]","map<string>"]},"fieldSpec":{"description":"A field with constraints.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"The type expression: a scalar, a value object or enum of the domain, `T[]`, `map<T>`, optionally followed by `?`.","$ref":"#/definitions/typeExpression"},"minLength":{"description":"Minimum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"maxLength":{"description":"Maximum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"pattern":{"description":"ECMAScript regular expression the whole string must match (string fields).","type":"string","minLength":1},"min":{"description":"Inclusive lower bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"max":{"description":"Inclusive upper bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"default":{"description":"Value used when the field is absent: on creation, and when upcasting a payload that lacks the field. Must fit the type and constraints (decimal as a string, e.g. \"0\"; date as YYYY-MM-DD)."},"pii":{"description":"Personal data: eligible for field-level encryption and crypto-shredding.","type":"boolean"},"redacted":{"description":"Personal fields only: the value the field reads as once its subject is forgotten (app.forget). Without it the field reads as the Redacted marker, and its generated type is `T | Redacted`."},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}},"markdownDescription":"A field with **constraints**: `type` plus any of `minLength`/`maxLength` (strings, lists), `pattern` (strings), `min`/`max` (numbers; strings keep exact digits for decimal and bigint), `default`, `pii`, `redacted`, `description`."},"bound":{"description":"A number, or a numeric string for exact decimal or bigint bounds.","type":["number","string"],"pattern":"^[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?$","patternErrorMessage":"Use a number, or a numeric string for exact decimal or bigint bounds (e.g. \"0.01\")."},"aggregate":{"description":"An event-sourced aggregate: its state and the events that change it.","type":"object","required":["events"],"additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"subject":{"description":"The field (of the state and of every event with personal fields) holding the subject of their personal fields: whose data key encrypts them, and whom app.forget(subject) forgets. A required string or uuid field that is not itself personal. The aggregate id when absent.","$ref":"#/definitions/camelName"},"snapshot":{"description":"Snapshot policy; applications may override it.","type":"object","required":["every"],"additionalProperties":false,"properties":{"every":{"description":"Take a snapshot when a save crosses a multiple of this many events.","type":"integer","minimum":1}}},"state":{"description":"The aggregate's state: what its events build and its snapshots store.","$ref":"#/definitions/state"},"events":{"description":"The aggregate's events by PascalCase, past-tense name (TrickAdded). At least one has `creates: true`.","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/event"}}},"markdownDescription":"An event-sourced **aggregate**: its `state` and the `events` that change it.\n\n```yaml\nDog:\n  state:\n    fields: { name: string, tricks: Trick[] }\n  events:\n    Registered:\n      creates: true\n      fields: { name: string }\n```\n\nAt least one event has `creates: true`. `snapshot: { every: 50 }` stores a snapshot every 50 events.","defaultSnippets":[{"label":"aggregate","description":"state, a creation event and a second event","body":{"state":{"fields":{"${1:name}":"${2:string}"}},"events":{"${3:Created}":{"creates":true,"fields":{"${1:name}":"${2:string}"}},"${4:Changed}":{"fields":{"${1:name}":"${2:string}"}}}}}]},"state":{"description":"The aggregate's state: what events build and snapshots store. Lists start empty, maps {}, optional fields absent; other required fields need a default or a value from every creation event.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"version":{"description":"Schema version of the state (what snapshots store); default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The state's fields (current version) by camelCase name. Lists start empty, maps {}, optional fields absent.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the state (for snapshots stored by older code): `{ <n>: { fields, upcast } }`.","$ref":"#/definitions/history"}},"markdownDescription":"The aggregate's **state**: what its events build and its snapshots store. Lists start empty, maps `{}`, optional fields absent; other required fields need a `default` or a value from every creation event."},"event":{"description":"An event: a fact about the aggregate, stored forever.","type":"object","additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"subject":{"description":"The field of this event holding the subject of its personal fields; overrides the aggregate's `subject`. A required string or uuid field that is not itself personal.","$ref":"#/definitions/camelName"},"creates":{"description":"The event starts the aggregate (at least one per aggregate).","type":"boolean"},"discards":{"description":"After this event the aggregate is gone: repositories no longer find it.","type":"boolean"},"version":{"description":"Current schema version of the event's payload; default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The payload of the current version, by camelCase field name.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the payload: `{ <n>: { fields, upcast } }` for n = 1..version-1.","$ref":"#/definitions/history"},"apply":{"description":"How the event changes state: omitted (assign same-named fields), `custom`, `none`, or operations (assign, set, push, remove, increment, decrement).","$ref":"#/definitions/apply"}},"markdownDescription":"An **event**: a fact about the aggregate, stored forever under the topic `Domain.Aggregate.Event`.\n\n- `creates: true` starts the aggregate; `discards: true` ends it.\n- `fields` is the payload of the current `version`; earlier versions go under `history`.\n- `apply` says how it changes state (omitted: same-named fields are assigned).","defaultSnippets":[{"label":"event","description":"an event with fields","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"creation event","description":"an event that starts the aggregate","body":{"creates":true,"fields":{"${1:field}":"${2:string}"}}},{"label":"new version","description":"version 2 with version 1 under history","body":{"version":2,"fields":{"${1:field}":"${2:string}"},"history":{"1":{"fields":{"${3:oldField}":"${4:string}"}}}}}]},"history":{"description":"Earlier versions of the payload, by version number: their fields and how to upcast each to the next version.","type":"object","propertyNames":{"description":"A version number from 1 (YAML reads `1:` as a number, so no string type is required of the key).","pattern":"^[1-9][0-9]*$","patternErrorMessage":"History is keyed by earlier version numbers: 1, 2, … (below the current `version`)."},"additionalProperties":{"$ref":"#/definitions/historyEntry"}},"historyEntry":{"description":"One earlier version.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"fields":{"description":"The fields of this earlier version.","$ref":"#/definitions/fields"},"upcast":{"description":"How fields of the next version get their values when they cannot be derived: keys are fields of the next version.","type":"object","propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/upcastEntry"}},"description":{"description":"What changed in the next version.","type":"string"}},"markdownDescription":"One **earlier version** of the payload: its `fields` as they were stored, and `upcast` for the next version's fields that cannot be derived (`rename: oldName` or `using: functionName` from the domain's `upcasters` module). New fields with a `default` and removed fields need no entry.","defaultSnippets":[{"label":"earlier version","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"earlier version with a rename","body":{"fields":{"${1:oldName}":"${2:string}"},"upcast":{"${3:newName}":{"rename":"${1:oldName}"}}}}]},"upcastEntry":{"description":"`{ rename: oldField }` or `{ using: functionName }` (exported by the domain's `upcasters` module); exactly one of the two.","type":"object","additionalProperties":false,"properties":{"rename":{"description":"The field's name in the previous version.","$ref":"#/definitions/camelName"},"using":{"description":"A function of the `upcasters` module: (previous: XVk) => XVk1['field'].","type":"string"}}},"apply":{"description":"How the event changes state: omitted (assign same-named fields when they all fit, else an abstract handler), `custom` (abstract handler), `none`, or a map of operations.","if":{"type":"string"},"then":{"type":"string","enum":["custom","none"]},"else":{"$ref":"#/definitions/applyOperations"}},"applyOperations":{"description":"Operations applied in this order: assign, set, push, remove, increment, decrement, upsert, incrementAt, decrementAt, removeAt. The first six map state fields to an event field name or a constant; the keyed ones change one element of a list or map state field, found by key.","type":"object","minProperties":1,"additionalProperties":false,"properties":{"assign":{"description":"state field ← event field (or constant).","$ref":"#/definitions/applyMap"},"set":{"description":"state field ← constant (or event field).","$ref":"#/definitions/applyMap"},"push":{"description":"Append to a list state field.","$ref":"#/definitions/applyMap"},"remove":{"description":"Remove every equal element from a list state field.","$ref":"#/definitions/applyMap"},"increment":{"description":"Add to a numeric state field.","$ref":"#/definitions/applyMap"},"decrement":{"description":"Subtract from a numeric state field.","$ref":"#/definitions/applyMap"},"upsert":{"description":"Insert or replace the element with the value's key: in a list of value objects, by its `key` field; in a map, at the event field `key`.","$ref":"#/definitions/keyedUpsertMap"},"incrementAt":{"description":"Add `by` to a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"decrementAt":{"description":"Subtract `by` from a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"removeAt":{"description":"Remove the elements with the key from a list of value objects, or the entry at the key from a map.","$ref":"#/definitions/keyedRemoveMap"}},"markdownDescription":"Operations, applied in order: `assign`, `set`, `push`, `remove`, `increment`, `decrement` (each maps a state field to an event field or a constant), then the keyed `upsert`, `incrementAt`, `decrementAt`, `removeAt` (each changes one element of a list or map, found by key).\n\n```yaml\napply: { push: { tricks: trick }, increment: { trickCount: 1 } }\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```"},"applyMap":{"type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"description":"The name of an event field, or a constant (number, boolean, or a string that names no event field).","type":["string","number","boolean"]},"description":"State field (camelCase) → the event field whose value is used, or a constant."},"keyedUpsertMap":{"description":"List or map state field (camelCase) → `{ key, value }`.","markdownDescription":"List or map state field → `{ key, value }`: in a list of value objects `key` is the element field that identifies it (taken from the value); in a map, the event field holding the key.\n\n```yaml\napply: { upsert: { lines: { key: sku, value: line } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","value"],"properties":{"key":{"description":"In a list: the element's key field (compared with the value's). In a map: the event field holding the key.","$ref":"#/definitions/camelName"},"value":{"description":"The event field (or constant) stored as the element.","type":["string","number","boolean"]}}}},"keyedNumberMap":{"description":"List or map state field (camelCase) → `{ key, field, by, ifAbsent }`.","markdownDescription":"List or map state field → `{ key, field, by, ifAbsent }`: changes the number `field` of the element with the key (or the entry itself in a map of numbers).\n\n```yaml\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","by"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]},"field":{"description":"The numeric field of a value-object element to change; omitted for a map of numbers.","$ref":"#/definitions/camelName"},"by":{"description":"The event field (or constant) added or subtracted.","type":["string","number","boolean"]},"ifAbsent":{"description":"When no element has the key: `create` (default) adds one from the key and defaults, the number starting at its default or 0; `ignore` leaves the state field unchanged.","enum":["create","ignore"]}}}},"keyedRemoveMap":{"description":"List or map state field (camelCase) → `{ key }`.","markdownDescription":"List or map state field → `{ key }`: removes every element with the key (a list) or the entry at it (a map).\n\n```yaml\napply: { removeAt: { lines: { key: sku } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]}}}},"view":{"description":"A read model: its columns, key, indexes and how each consumed event changes it.","type":"object","required":["columns","key","on"],"additionalProperties":false,"properties":{"description":{"description":"What the view holds; carried into generated docs.","type":"string"},"table":{"description":"The table's name (default: the view's name in snake_case).","type":"string","pattern":"^[a-z][a-z0-9_]*$","patternErrorMessage":"Use a lower-case SQL name: a letter, then lower-case letters, digits and underscores (e.g. dog_tricks)."},"columns":{"description":"The view's columns, by camelCase name: the language's field types (scalars, enums, lists of them; `T?` a nullable column).","$ref":"#/definitions/nonEmptyFields"},"key":{"description":"The columns that identify a row (the primary key).","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/camelName"}},"indexes":{"description":"Secondary indexes, each a list of columns.","type":"array","items":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/camelName"}}},"unique":{"description":"Unique constraints, each a list of columns.","type":"array","items":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/camelName"}}},"on":{"description":"Per consumed event (`Event` or `Aggregate.Event`): declarative operations, or `custom` for a hand-written handler.","type":"object","minProperties":1,"propertyNames":{"type":"string","pattern":"^([A-Z][A-Za-z0-9]*\\.)?[A-Z][A-Za-z0-9]*$","patternErrorMessage":"Name an event of the domain: `TrickAdded` or `Dog.TrickAdded`."},"additionalProperties":{"$ref":"#/definitions/viewHandler"}}},"defaultSnippets":[{"label":"view","body":{"columns":{"${1:id}":"uuid"},"key":["${1:id}"],"on":{"${2:Event}":{"insert":{"${1:id}":"\\$id"}}}}}]},"viewHandler":{"description":"Declarative operations on the view's rows, or `custom`: a typed method of the generated projection base class.","if":{"type":"string"},"then":{"type":"string","enum":["custom"]},"else":{"$ref":"#/definitions/viewOperations"}},"viewOperations":{"description":"Applied in this order: insert, upsert, update, increment, decrement, list, delete. Each maps columns to values; the key columns name the row.","type":"object","minProperties":1,"additionalProperties":false,"properties":{"insert":{"description":"Insert a row: every required column without a default must be set.","$ref":"#/definitions/viewValues"},"upsert":{"description":"Insert a row, or update the given columns of the row with the same key.","$ref":"#/definitions/viewValues"},"update":{"description":"Set the given columns of the row with the key (no row: nothing happens).","$ref":"#/definitions/viewValues"},"increment":{"description":"Add to numeric columns of the row with the key.","$ref":"#/definitions/viewValues"},"decrement":{"description":"Subtract from numeric columns of the row with the key.","$ref":"#/definitions/viewValues"},"list":{"description":"Append to list columns of the row with the key.","$ref":"#/definitions/viewValues"},"delete":{"description":"Delete the row with the key (only key columns).","$ref":"#/definitions/viewValues"}},"markdownDescription":"Operations, applied in order: `insert`, `upsert`, `update`, `increment`, `decrement`, `list`, `delete`. Each maps columns to values: `$id` (the stream id), `$version`, `$timestamp`, `{ field: name }` (an event field, `a.b` into a value object) or a constant. The key columns say which row.\n\n```yaml\nTrickAdded: { increment: { dogId: $id, trickCount: 1 } }\n```"},"viewValues":{"description":"Column (camelCase) → value: `$id`, `$version`, `$timestamp`, `{ field: eventField }` or a constant.","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/viewValue"}},"viewValue":{"description":"`$id` (the stream id), `$version` (the event's stream version), `$timestamp`, `{ field: name }` (an event field; `a.b` reads into a value object) or a constant.","if":{"type":"object"},"then":{"type":"object","required":["field"],"additionalProperties":false,"properties":{"field":{"description":"The event field (a dotted path into value objects).","type":"string","pattern":"^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)*$","patternErrorMessage":"Name an event field, e.g. `name` or `amount.currency`."}}},"else":{"type":["string","number","boolean","null"]}}}};
 const schema12 = {"description":"A PascalCase identifier: a capital letter, then letters and digits.","type":"string","pattern":"^[A-Z][A-Za-z0-9]*$","patternErrorMessage":"Use a PascalCase name: a capital letter, then letters and digits (e.g. TrickAdded, DogSchool)."};
 const pattern0 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 const pattern1 = new RegExp("^\\.{1,2}/.+\\.(ts|mts|js|mjs)$", "u");
@@ -18,7 +18,7 @@ const schema19 = {"description":"A camelCase identifier: a lower-case letter, th
 const pattern3 = new RegExp("^[a-z][A-Za-z0-9]*$", "u");
 const schema20 = {"description":"A type expression (string, int, float, decimal, bigint, boolean, uuid, datetime, date, bytes, json, a value object or enum; T? optional, T[] list, map<T>) or a map with `type` and constraints.","if":{"type":"string"},"then":{"$ref":"#/definitions/typeExpression"},"else":{"$ref":"#/definitions/fieldSpec"},"markdownDescription":"A **field**: a type expression, or a map with `type` and constraints.\n\n```yaml\nname: string            # required string\nnickname: string?       # optional\ntricks: Trick[]         # list of a value object\nprice: { type: decimal, min: \"0\" }\n```\n\nScalars: `string int float decimal bigint boolean uuid datetime date bytes json`.","defaultSnippets":[{"label":"string field with length","body":{"type":"string","minLength":"^${1:1}","maxLength":"^${2:100}"}},{"label":"decimal field with bounds","body":{"type":"decimal","min":"${1:0}"}},{"label":"personal data","description":"a field marked pii","body":{"type":"${1:string}","pii":true}}]};
 const schema21 = {"description":"string, int, float, decimal, bigint, boolean, uuid, datetime, date, bytes, json, or a value object or enum of the domain; `T?` optional, `T[]` list, `map<T>` string keys to T.","type":"string","minLength":1,"examples":["string","int","float","decimal","bigint","boolean","uuid","datetime","date","bytes","json","string?","string[]","map<string>"]};
-const schema22 = {"description":"A field with constraints.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"The type expression: a scalar, a value object or enum of the domain, `T[]`, `map<T>`, optionally followed by `?`.","$ref":"#/definitions/typeExpression"},"minLength":{"description":"Minimum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"maxLength":{"description":"Maximum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"pattern":{"description":"ECMAScript regular expression the whole string must match (string fields).","type":"string","minLength":1},"min":{"description":"Inclusive lower bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"max":{"description":"Inclusive upper bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"default":{"description":"Value used when the field is absent: on creation, and when upcasting a payload that lacks the field. Must fit the type and constraints (decimal as a string, e.g. \"0\"; date as YYYY-MM-DD)."},"pii":{"description":"Personal data: eligible for field-level encryption and crypto-shredding.","type":"boolean"},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}},"markdownDescription":"A field with **constraints**: `type` plus any of `minLength`/`maxLength` (strings, lists), `pattern` (strings), `min`/`max` (numbers; strings keep exact digits for decimal and bigint), `default`, `pii`, `description`."};
+const schema22 = {"description":"A field with constraints.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"The type expression: a scalar, a value object or enum of the domain, `T[]`, `map<T>`, optionally followed by `?`.","$ref":"#/definitions/typeExpression"},"minLength":{"description":"Minimum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"maxLength":{"description":"Maximum length (inclusive) of a string (characters) or list (elements).","type":"integer","minimum":0},"pattern":{"description":"ECMAScript regular expression the whole string must match (string fields).","type":"string","minLength":1},"min":{"description":"Inclusive lower bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"max":{"description":"Inclusive upper bound (int, float, decimal, bigint). A string keeps exact digits for decimal and bigint.","$ref":"#/definitions/bound"},"default":{"description":"Value used when the field is absent: on creation, and when upcasting a payload that lacks the field. Must fit the type and constraints (decimal as a string, e.g. \"0\"; date as YYYY-MM-DD)."},"pii":{"description":"Personal data: eligible for field-level encryption and crypto-shredding.","type":"boolean"},"redacted":{"description":"Personal fields only: the value the field reads as once its subject is forgotten (app.forget). Without it the field reads as the Redacted marker, and its generated type is `T | Redacted`."},"description":{"description":"Carried into generated JSDoc and docs.","type":"string"}},"markdownDescription":"A field with **constraints**: `type` plus any of `minLength`/`maxLength` (strings, lists), `pattern` (strings), `min`/`max` (numbers; strings keep exact digits for decimal and bigint), `default`, `pii`, `redacted`, `description`."};
 const schema24 = {"description":"A number, or a numeric string for exact decimal or bigint bounds.","type":["number","string"],"pattern":"^[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?$","patternErrorMessage":"Use a number, or a numeric string for exact decimal or bigint bounds (e.g. \"0.01\")."};
 const func4 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?$", "u");
@@ -648,12 +648,12 @@ function validate11(data, {instancePath="", parentData, parentDataProperty, root
   return errors === 0;
 }
 
-const schema27 = {"description":"An event-sourced aggregate: its state and the events that change it.","type":"object","required":["events"],"additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"snapshot":{"description":"Snapshot policy; applications may override it.","type":"object","required":["every"],"additionalProperties":false,"properties":{"every":{"description":"Take a snapshot when a save crosses a multiple of this many events.","type":"integer","minimum":1}}},"state":{"description":"The aggregate's state: what its events build and its snapshots store.","$ref":"#/definitions/state"},"events":{"description":"The aggregate's events by PascalCase, past-tense name (TrickAdded). At least one has `creates: true`.","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/event"}}},"markdownDescription":"An event-sourced **aggregate**: its `state` and the `events` that change it.\n\n```yaml\nDog:\n  state:\n    fields: { name: string, tricks: Trick[] }\n  events:\n    Registered:\n      creates: true\n      fields: { name: string }\n```\n\nAt least one event has `creates: true`. `snapshot: { every: 50 }` stores a snapshot every 50 events.","defaultSnippets":[{"label":"aggregate","description":"state, a creation event and a second event","body":{"state":{"fields":{"${1:name}":"${2:string}"}},"events":{"${3:Created}":{"creates":true,"fields":{"${1:name}":"${2:string}"}},"${4:Changed}":{"fields":{"${1:name}":"${2:string}"}}}}}]};
-const schema28 = {"description":"The aggregate's state: what events build and snapshots store. Lists start empty, maps {}, optional fields absent; other required fields need a default or a value from every creation event.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"version":{"description":"Schema version of the state (what snapshots store); default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The state's fields (current version) by camelCase name. Lists start empty, maps {}, optional fields absent.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the state (for snapshots stored by older code): `{ <n>: { fields, upcast } }`.","$ref":"#/definitions/history"}},"markdownDescription":"The aggregate's **state**: what its events build and its snapshots store. Lists start empty, maps `{}`, optional fields absent; other required fields need a `default` or a value from every creation event."};
-const schema29 = {"description":"Earlier versions of the payload, by version number: their fields and how to upcast each to the next version.","type":"object","propertyNames":{"description":"A version number from 1 (YAML reads `1:` as a number, so no string type is required of the key).","pattern":"^[1-9][0-9]*$","patternErrorMessage":"History is keyed by earlier version numbers: 1, 2, … (below the current `version`)."},"additionalProperties":{"$ref":"#/definitions/historyEntry"}};
-const pattern7 = new RegExp("^[1-9][0-9]*$", "u");
-const schema30 = {"description":"One earlier version.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"fields":{"description":"The fields of this earlier version.","$ref":"#/definitions/fields"},"upcast":{"description":"How fields of the next version get their values when they cannot be derived: keys are fields of the next version.","type":"object","propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/upcastEntry"}},"description":{"description":"What changed in the next version.","type":"string"}},"markdownDescription":"One **earlier version** of the payload: its `fields` as they were stored, and `upcast` for the next version's fields that cannot be derived (`rename: oldName` or `using: functionName` from the domain's `upcasters` module). New fields with a `default` and removed fields need no entry.","defaultSnippets":[{"label":"earlier version","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"earlier version with a rename","body":{"fields":{"${1:oldName}":"${2:string}"},"upcast":{"${3:newName}":{"rename":"${1:oldName}"}}}}]};
-const schema32 = {"description":"`{ rename: oldField }` or `{ using: functionName }` (exported by the domain's `upcasters` module); exactly one of the two.","type":"object","additionalProperties":false,"properties":{"rename":{"description":"The field's name in the previous version.","$ref":"#/definitions/camelName"},"using":{"description":"A function of the `upcasters` module: (previous: XVk) => XVk1['field'].","type":"string"}}};
+const schema27 = {"description":"An event-sourced aggregate: its state and the events that change it.","type":"object","required":["events"],"additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"subject":{"description":"The field (of the state and of every event with personal fields) holding the subject of their personal fields: whose data key encrypts them, and whom app.forget(subject) forgets. A required string or uuid field that is not itself personal. The aggregate id when absent.","$ref":"#/definitions/camelName"},"snapshot":{"description":"Snapshot policy; applications may override it.","type":"object","required":["every"],"additionalProperties":false,"properties":{"every":{"description":"Take a snapshot when a save crosses a multiple of this many events.","type":"integer","minimum":1}}},"state":{"description":"The aggregate's state: what its events build and its snapshots store.","$ref":"#/definitions/state"},"events":{"description":"The aggregate's events by PascalCase, past-tense name (TrickAdded). At least one has `creates: true`.","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/pascalName"},"additionalProperties":{"$ref":"#/definitions/event"}}},"markdownDescription":"An event-sourced **aggregate**: its `state` and the `events` that change it.\n\n```yaml\nDog:\n  state:\n    fields: { name: string, tricks: Trick[] }\n  events:\n    Registered:\n      creates: true\n      fields: { name: string }\n```\n\nAt least one event has `creates: true`. `snapshot: { every: 50 }` stores a snapshot every 50 events.","defaultSnippets":[{"label":"aggregate","description":"state, a creation event and a second event","body":{"state":{"fields":{"${1:name}":"${2:string}"}},"events":{"${3:Created}":{"creates":true,"fields":{"${1:name}":"${2:string}"}},"${4:Changed}":{"fields":{"${1:name}":"${2:string}"}}}}}]};
+const schema29 = {"description":"The aggregate's state: what events build and snapshots store. Lists start empty, maps {}, optional fields absent; other required fields need a default or a value from every creation event.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"version":{"description":"Schema version of the state (what snapshots store); default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The state's fields (current version) by camelCase name. Lists start empty, maps {}, optional fields absent.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the state (for snapshots stored by older code): `{ <n>: { fields, upcast } }`.","$ref":"#/definitions/history"}},"markdownDescription":"The aggregate's **state**: what its events build and its snapshots store. Lists start empty, maps `{}`, optional fields absent; other required fields need a `default` or a value from every creation event."};
+const schema30 = {"description":"Earlier versions of the payload, by version number: their fields and how to upcast each to the next version.","type":"object","propertyNames":{"description":"A version number from 1 (YAML reads `1:` as a number, so no string type is required of the key).","pattern":"^[1-9][0-9]*$","patternErrorMessage":"History is keyed by earlier version numbers: 1, 2, … (below the current `version`)."},"additionalProperties":{"$ref":"#/definitions/historyEntry"}};
+const pattern8 = new RegExp("^[1-9][0-9]*$", "u");
+const schema31 = {"description":"One earlier version.","type":"object","required":["fields"],"additionalProperties":false,"properties":{"fields":{"description":"The fields of this earlier version.","$ref":"#/definitions/fields"},"upcast":{"description":"How fields of the next version get their values when they cannot be derived: keys are fields of the next version.","type":"object","propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/upcastEntry"}},"description":{"description":"What changed in the next version.","type":"string"}},"markdownDescription":"One **earlier version** of the payload: its `fields` as they were stored, and `upcast` for the next version's fields that cannot be derived (`rename: oldName` or `using: functionName` from the domain's `upcasters` module). New fields with a `default` and removed fields need no entry.","defaultSnippets":[{"label":"earlier version","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"earlier version with a rename","body":{"fields":{"${1:oldName}":"${2:string}"},"upcast":{"${3:newName}":{"rename":"${1:oldName}"}}}}]};
+const schema33 = {"description":"`{ rename: oldField }` or `{ using: functionName }` (exported by the domain's `upcasters` module); exactly one of the two.","type":"object","additionalProperties":false,"properties":{"rename":{"description":"The field's name in the previous version.","$ref":"#/definitions/camelName"},"using":{"description":"A function of the `upcasters` module: (previous: XVk) => XVk1['field'].","type":"string"}}};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   let vErrors = null;
@@ -661,7 +661,7 @@ function validate29(data, {instancePath="", parentData, parentDataProperty, root
   if(data && typeof data == "object" && !Array.isArray(data)){
     for(const key0 in data){
       if(!((key0 === "rename") || (key0 === "using"))){
-        const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data};
+        const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
         if(vErrors === null){
           vErrors = [err0];
         }
@@ -699,7 +699,7 @@ function validate29(data, {instancePath="", parentData, parentDataProperty, root
     if(data.using !== undefined){
       let data1 = data.using;
       if(typeof data1 !== "string"){
-        const err3 = {instancePath:instancePath+"/using",schemaPath:"#/properties/using/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.using.type,parentSchema:schema32.properties.using,data:data1};
+        const err3 = {instancePath:instancePath+"/using",schemaPath:"#/properties/using/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.using.type,parentSchema:schema33.properties.using,data:data1};
         if(vErrors === null){
           vErrors = [err3];
         }
@@ -711,7 +711,7 @@ function validate29(data, {instancePath="", parentData, parentDataProperty, root
     }
   }
   else {
-    const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data};
+    const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
     if(vErrors === null){
       vErrors = [err4];
     }
@@ -730,7 +730,7 @@ function validate27(data, {instancePath="", parentData, parentDataProperty, root
   let errors = 0;
   if(data && typeof data == "object" && !Array.isArray(data)){
     if(data.fields === undefined){
-      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema30.required,parentSchema:schema30,data};
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema31.required,parentSchema:schema31,data};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -741,7 +741,7 @@ function validate27(data, {instancePath="", parentData, parentDataProperty, root
     }
     for(const key0 in data){
       if(!(((key0 === "fields") || (key0 === "upcast")) || (key0 === "description"))){
-        const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema30,data};
+        const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema31,data};
         if(vErrors === null){
           vErrors = [err1];
         }
@@ -786,7 +786,7 @@ function validate27(data, {instancePath="", parentData, parentDataProperty, root
           }
           var valid1 = _errs5 === errors;
           if(!valid1){
-            const err4 = {instancePath:instancePath+"/upcast",schemaPath:"#/properties/upcast/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema30.properties.upcast.propertyNames,parentSchema:schema30.properties.upcast,data:data1};
+            const err4 = {instancePath:instancePath+"/upcast",schemaPath:"#/properties/upcast/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema31.properties.upcast.propertyNames,parentSchema:schema31.properties.upcast,data:data1};
             if(vErrors === null){
               vErrors = [err4];
             }
@@ -804,7 +804,7 @@ function validate27(data, {instancePath="", parentData, parentDataProperty, root
         }
       }
       else {
-        const err5 = {instancePath:instancePath+"/upcast",schemaPath:"#/properties/upcast/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.properties.upcast.type,parentSchema:schema30.properties.upcast,data:data1};
+        const err5 = {instancePath:instancePath+"/upcast",schemaPath:"#/properties/upcast/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.upcast.type,parentSchema:schema31.properties.upcast,data:data1};
         if(vErrors === null){
           vErrors = [err5];
         }
@@ -817,7 +817,7 @@ function validate27(data, {instancePath="", parentData, parentDataProperty, root
     if(data.description !== undefined){
       let data3 = data.description;
       if(typeof data3 !== "string"){
-        const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema30.properties.description.type,parentSchema:schema30.properties.description,data:data3};
+        const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.description.type,parentSchema:schema31.properties.description,data:data3};
         if(vErrors === null){
           vErrors = [err6];
         }
@@ -829,7 +829,7 @@ function validate27(data, {instancePath="", parentData, parentDataProperty, root
     }
   }
   else {
-    const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.type,parentSchema:schema30,data};
+    const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
     if(vErrors === null){
       vErrors = [err7];
     }
@@ -850,8 +850,8 @@ function validate26(data, {instancePath="", parentData, parentDataProperty, root
     for(const key0 in data){
       const _errs1 = errors;
       if(typeof key0 === "string"){
-        if(!pattern7.test(key0)){
-          const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*$"},message:"must match pattern \""+"^[1-9][0-9]*$"+"\"",schema:"^[1-9][0-9]*$",parentSchema:schema29.propertyNames,data:key0,propertyName:key0};
+        if(!pattern8.test(key0)){
+          const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*$"},message:"must match pattern \""+"^[1-9][0-9]*$"+"\"",schema:"^[1-9][0-9]*$",parentSchema:schema30.propertyNames,data:key0,propertyName:key0};
           if(vErrors === null){
             vErrors = [err0];
           }
@@ -863,7 +863,7 @@ function validate26(data, {instancePath="", parentData, parentDataProperty, root
       }
       var valid0 = _errs1 === errors;
       if(!valid0){
-        const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema29.propertyNames,parentSchema:schema29,data};
+        const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema30.propertyNames,parentSchema:schema30,data};
         if(vErrors === null){
           vErrors = [err1];
         }
@@ -881,7 +881,7 @@ function validate26(data, {instancePath="", parentData, parentDataProperty, root
     }
   }
   else {
-    const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data};
+    const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.type,parentSchema:schema30,data};
     if(vErrors === null){
       vErrors = [err2];
     }
@@ -900,7 +900,7 @@ function validate24(data, {instancePath="", parentData, parentDataProperty, root
   let errors = 0;
   if(data && typeof data == "object" && !Array.isArray(data)){
     if(data.fields === undefined){
-      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema28.required,parentSchema:schema28,data};
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema29.required,parentSchema:schema29,data};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -911,7 +911,7 @@ function validate24(data, {instancePath="", parentData, parentDataProperty, root
     }
     for(const key0 in data){
       if(!(((key0 === "version") || (key0 === "fields")) || (key0 === "history"))){
-        const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data};
+        const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema29,data};
         if(vErrors === null){
           vErrors = [err1];
         }
@@ -924,7 +924,7 @@ function validate24(data, {instancePath="", parentData, parentDataProperty, root
     if(data.version !== undefined){
       let data0 = data.version;
       if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-        const err2 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema28.properties.version.type,parentSchema:schema28.properties.version,data:data0};
+        const err2 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema29.properties.version.type,parentSchema:schema29.properties.version,data:data0};
         if(vErrors === null){
           vErrors = [err2];
         }
@@ -935,7 +935,7 @@ function validate24(data, {instancePath="", parentData, parentDataProperty, root
       }
       if((typeof data0 == "number") && (isFinite(data0))){
         if(data0 < 1 || isNaN(data0)){
-          const err3 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema28.properties.version,data:data0};
+          const err3 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema29.properties.version,data:data0};
           if(vErrors === null){
             vErrors = [err3];
           }
@@ -960,7 +960,7 @@ function validate24(data, {instancePath="", parentData, parentDataProperty, root
     }
   }
   else {
-    const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data};
+    const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data};
     if(vErrors === null){
       vErrors = [err4];
     }
@@ -973,92 +973,12 @@ function validate24(data, {instancePath="", parentData, parentDataProperty, root
   return errors === 0;
 }
 
-const schema35 = {"description":"An event: a fact about the aggregate, stored forever.","type":"object","additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"creates":{"description":"The event starts the aggregate (at least one per aggregate).","type":"boolean"},"discards":{"description":"After this event the aggregate is gone: repositories no longer find it.","type":"boolean"},"version":{"description":"Current schema version of the event's payload; default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The payload of the current version, by camelCase field name.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the payload: `{ <n>: { fields, upcast } }` for n = 1..version-1.","$ref":"#/definitions/history"},"apply":{"description":"How the event changes state: omitted (assign same-named fields), `custom`, `none`, or operations (assign, set, push, remove, increment, decrement).","$ref":"#/definitions/apply"}},"markdownDescription":"An **event**: a fact about the aggregate, stored forever under the topic `Domain.Aggregate.Event`.\n\n- `creates: true` starts the aggregate; `discards: true` ends it.\n- `fields` is the payload of the current `version`; earlier versions go under `history`.\n- `apply` says how it changes state (omitted: same-named fields are assigned).","defaultSnippets":[{"label":"event","description":"an event with fields","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"creation event","description":"an event that starts the aggregate","body":{"creates":true,"fields":{"${1:field}":"${2:string}"}}},{"label":"new version","description":"version 2 with version 1 under history","body":{"version":2,"fields":{"${1:field}":"${2:string}"},"history":{"1":{"fields":{"${3:oldField}":"${4:string}"}}}}}]};
-const schema36 = {"description":"How the event changes state: omitted (assign same-named fields when they all fit, else an abstract handler), `custom` (abstract handler), `none`, or a map of operations.","if":{"type":"string"},"then":{"type":"string","enum":["custom","none"]},"else":{"$ref":"#/definitions/applyOperations"}};
-const schema37 = {"description":"Operations applied in this order: assign, set, push, remove, increment, decrement, upsert, incrementAt, decrementAt, removeAt. The first six map state fields to an event field name or a constant; the keyed ones change one element of a list or map state field, found by key.","type":"object","minProperties":1,"additionalProperties":false,"properties":{"assign":{"description":"state field ← event field (or constant).","$ref":"#/definitions/applyMap"},"set":{"description":"state field ← constant (or event field).","$ref":"#/definitions/applyMap"},"push":{"description":"Append to a list state field.","$ref":"#/definitions/applyMap"},"remove":{"description":"Remove every equal element from a list state field.","$ref":"#/definitions/applyMap"},"increment":{"description":"Add to a numeric state field.","$ref":"#/definitions/applyMap"},"decrement":{"description":"Subtract from a numeric state field.","$ref":"#/definitions/applyMap"},"upsert":{"description":"Insert or replace the element with the value's key: in a list of value objects, by its `key` field; in a map, at the event field `key`.","$ref":"#/definitions/keyedUpsertMap"},"incrementAt":{"description":"Add `by` to a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"decrementAt":{"description":"Subtract `by` from a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"removeAt":{"description":"Remove the elements with the key from a list of value objects, or the entry at the key from a map.","$ref":"#/definitions/keyedRemoveMap"}},"markdownDescription":"Operations, applied in order: `assign`, `set`, `push`, `remove`, `increment`, `decrement` (each maps a state field to an event field or a constant), then the keyed `upsert`, `incrementAt`, `decrementAt`, `removeAt` (each changes one element of a list or map, found by key).\n\n```yaml\napply: { push: { tricks: trick }, increment: { trickCount: 1 } }\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```"};
-const schema38 = {"type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"description":"The name of an event field, or a constant (number, boolean, or a string that names no event field).","type":["string","number","boolean"]},"description":"State field (camelCase) → the event field whose value is used, or a constant."};
+const schema36 = {"description":"An event: a fact about the aggregate, stored forever.","type":"object","additionalProperties":false,"properties":{"description":{"description":"Carried into generated JSDoc and docs.","type":"string"},"subject":{"description":"The field of this event holding the subject of its personal fields; overrides the aggregate's `subject`. A required string or uuid field that is not itself personal.","$ref":"#/definitions/camelName"},"creates":{"description":"The event starts the aggregate (at least one per aggregate).","type":"boolean"},"discards":{"description":"After this event the aggregate is gone: repositories no longer find it.","type":"boolean"},"version":{"description":"Current schema version of the event's payload; default 1. `history` must then hold 1..version-1.","type":"integer","minimum":1},"fields":{"description":"The payload of the current version, by camelCase field name.","$ref":"#/definitions/fields"},"history":{"description":"Earlier versions of the payload: `{ <n>: { fields, upcast } }` for n = 1..version-1.","$ref":"#/definitions/history"},"apply":{"description":"How the event changes state: omitted (assign same-named fields), `custom`, `none`, or operations (assign, set, push, remove, increment, decrement).","$ref":"#/definitions/apply"}},"markdownDescription":"An **event**: a fact about the aggregate, stored forever under the topic `Domain.Aggregate.Event`.\n\n- `creates: true` starts the aggregate; `discards: true` ends it.\n- `fields` is the payload of the current `version`; earlier versions go under `history`.\n- `apply` says how it changes state (omitted: same-named fields are assigned).","defaultSnippets":[{"label":"event","description":"an event with fields","body":{"fields":{"${1:field}":"${2:string}"}}},{"label":"creation event","description":"an event that starts the aggregate","body":{"creates":true,"fields":{"${1:field}":"${2:string}"}}},{"label":"new version","description":"version 2 with version 1 under history","body":{"version":2,"fields":{"${1:field}":"${2:string}"},"history":{"1":{"fields":{"${3:oldField}":"${4:string}"}}}}}]};
+const schema38 = {"description":"How the event changes state: omitted (assign same-named fields when they all fit, else an abstract handler), `custom` (abstract handler), `none`, or a map of operations.","if":{"type":"string"},"then":{"type":"string","enum":["custom","none"]},"else":{"$ref":"#/definitions/applyOperations"}};
+const schema39 = {"description":"Operations applied in this order: assign, set, push, remove, increment, decrement, upsert, incrementAt, decrementAt, removeAt. The first six map state fields to an event field name or a constant; the keyed ones change one element of a list or map state field, found by key.","type":"object","minProperties":1,"additionalProperties":false,"properties":{"assign":{"description":"state field ← event field (or constant).","$ref":"#/definitions/applyMap"},"set":{"description":"state field ← constant (or event field).","$ref":"#/definitions/applyMap"},"push":{"description":"Append to a list state field.","$ref":"#/definitions/applyMap"},"remove":{"description":"Remove every equal element from a list state field.","$ref":"#/definitions/applyMap"},"increment":{"description":"Add to a numeric state field.","$ref":"#/definitions/applyMap"},"decrement":{"description":"Subtract from a numeric state field.","$ref":"#/definitions/applyMap"},"upsert":{"description":"Insert or replace the element with the value's key: in a list of value objects, by its `key` field; in a map, at the event field `key`.","$ref":"#/definitions/keyedUpsertMap"},"incrementAt":{"description":"Add `by` to a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"decrementAt":{"description":"Subtract `by` from a number of the element with the key (`field` in a value object); an absent element is created from defaults unless `ifAbsent: ignore`.","$ref":"#/definitions/keyedNumberMap"},"removeAt":{"description":"Remove the elements with the key from a list of value objects, or the entry at the key from a map.","$ref":"#/definitions/keyedRemoveMap"}},"markdownDescription":"Operations, applied in order: `assign`, `set`, `push`, `remove`, `increment`, `decrement` (each maps a state field to an event field or a constant), then the keyed `upsert`, `incrementAt`, `decrementAt`, `removeAt` (each changes one element of a list or map, found by key).\n\n```yaml\napply: { push: { tricks: trick }, increment: { trickCount: 1 } }\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```"};
+const schema40 = {"type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"description":"The name of an event field, or a constant (number, boolean, or a string that names no event field).","type":["string","number","boolean"]},"description":"State field (camelCase) → the event field whose value is used, or a constant."};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-  let vErrors = null;
-  let errors = 0;
-  if(data && typeof data == "object" && !Array.isArray(data)){
-    if(Object.keys(data).length < 1){
-      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema38,data};
-      if(vErrors === null){
-        vErrors = [err0];
-      }
-      else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    for(const key0 in data){
-      const _errs1 = errors;
-      if(typeof key0 === "string"){
-        if(!pattern3.test(key0)){
-          const err1 = {instancePath,schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:key0,propertyName:key0};
-          if(vErrors === null){
-            vErrors = [err1];
-          }
-          else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      }
-      else {
-        const err2 = {instancePath,schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:key0,propertyName:key0};
-        if(vErrors === null){
-          vErrors = [err2];
-        }
-        else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      var valid0 = _errs1 === errors;
-      if(!valid0){
-        const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema38.propertyNames,parentSchema:schema38,data};
-        if(vErrors === null){
-          vErrors = [err3];
-        }
-        else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    for(const key1 in data){
-      let data0 = data[key1];
-      if(((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))) && (typeof data0 !== "boolean")){
-        const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema38.additionalProperties.type},message:"must be string,number,boolean",schema:schema38.additionalProperties.type,parentSchema:schema38.additionalProperties,data:data0};
-        if(vErrors === null){
-          vErrors = [err4];
-        }
-        else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  }
-  else {
-    const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
-    if(vErrors === null){
-      vErrors = [err5];
-    }
-    else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate39.errors = vErrors;
-  return errors === 0;
-}
-
-const schema40 = {"description":"List or map state field (camelCase) → `{ key, value }`.","markdownDescription":"List or map state field → `{ key, value }`: in a list of value objects `key` is the element field that identifies it (taken from the value); in a map, the event field holding the key.\n\n```yaml\napply: { upsert: { lines: { key: sku, value: line } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","value"],"properties":{"key":{"description":"In a list: the element's key field (compared with the value's). In a map: the event field holding the key.","$ref":"#/definitions/camelName"},"value":{"description":"The event field (or constant) stored as the element.","type":["string","number","boolean"]}}}};
-
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   let vErrors = null;
   let errors = 0;
   if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1110,9 +1030,89 @@ function validate46(data, {instancePath="", parentData, parentDataProperty, root
     }
     for(const key1 in data){
       let data0 = data[key1];
+      if(((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))) && (typeof data0 !== "boolean")){
+        const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: schema40.additionalProperties.type},message:"must be string,number,boolean",schema:schema40.additionalProperties.type,parentSchema:schema40.additionalProperties,data:data0};
+        if(vErrors === null){
+          vErrors = [err4];
+        }
+        else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+  }
+  else {
+    const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+    if(vErrors === null){
+      vErrors = [err5];
+    }
+    else {
+      vErrors.push(err5);
+    }
+    errors++;
+  }
+  validate39.errors = vErrors;
+  return errors === 0;
+}
+
+const schema42 = {"description":"List or map state field (camelCase) → `{ key, value }`.","markdownDescription":"List or map state field → `{ key, value }`: in a list of value objects `key` is the element field that identifies it (taken from the value); in a map, the event field holding the key.\n\n```yaml\napply: { upsert: { lines: { key: sku, value: line } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","value"],"properties":{"key":{"description":"In a list: the element's key field (compared with the value's). In a map: the event field holding the key.","$ref":"#/definitions/camelName"},"value":{"description":"The event field (or constant) stored as the element.","type":["string","number","boolean"]}}}};
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+  let vErrors = null;
+  let errors = 0;
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(Object.keys(data).length < 1){
+      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema42,data};
+      if(vErrors === null){
+        vErrors = [err0];
+      }
+      else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for(const key0 in data){
+      const _errs1 = errors;
+      if(typeof key0 === "string"){
+        if(!pattern3.test(key0)){
+          const err1 = {instancePath,schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:key0,propertyName:key0};
+          if(vErrors === null){
+            vErrors = [err1];
+          }
+          else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      else {
+        const err2 = {instancePath,schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:key0,propertyName:key0};
+        if(vErrors === null){
+          vErrors = [err2];
+        }
+        else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      var valid0 = _errs1 === errors;
+      if(!valid0){
+        const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema42.propertyNames,parentSchema:schema42,data};
+        if(vErrors === null){
+          vErrors = [err3];
+        }
+        else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    for(const key1 in data){
+      let data0 = data[key1];
       if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
         if(data0.key === undefined){
-          const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema40.additionalProperties.required,parentSchema:schema40.additionalProperties,data:data0};
+          const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema42.additionalProperties.required,parentSchema:schema42.additionalProperties,data:data0};
           if(vErrors === null){
             vErrors = [err4];
           }
@@ -1122,7 +1122,7 @@ function validate46(data, {instancePath="", parentData, parentDataProperty, root
           errors++;
         }
         if(data0.value === undefined){
-          const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema40.additionalProperties.required,parentSchema:schema40.additionalProperties,data:data0};
+          const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema42.additionalProperties.required,parentSchema:schema42.additionalProperties,data:data0};
           if(vErrors === null){
             vErrors = [err5];
           }
@@ -1133,7 +1133,7 @@ function validate46(data, {instancePath="", parentData, parentDataProperty, root
         }
         for(const key2 in data0){
           if(!((key2 === "key") || (key2 === "value"))){
-            const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema40.additionalProperties,data:data0};
+            const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema42.additionalProperties,data:data0};
             if(vErrors === null){
               vErrors = [err6];
             }
@@ -1171,7 +1171,7 @@ function validate46(data, {instancePath="", parentData, parentDataProperty, root
         if(data0.value !== undefined){
           let data2 = data0.value;
           if(((typeof data2 !== "string") && (!((typeof data2 == "number") && (isFinite(data2))))) && (typeof data2 !== "boolean")){
-            const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/value",schemaPath:"#/additionalProperties/properties/value/type",keyword:"type",params:{type: schema40.additionalProperties.properties.value.type},message:"must be string,number,boolean",schema:schema40.additionalProperties.properties.value.type,parentSchema:schema40.additionalProperties.properties.value,data:data2};
+            const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/value",schemaPath:"#/additionalProperties/properties/value/type",keyword:"type",params:{type: schema42.additionalProperties.properties.value.type},message:"must be string,number,boolean",schema:schema42.additionalProperties.properties.value.type,parentSchema:schema42.additionalProperties.properties.value,data:data2};
             if(vErrors === null){
               vErrors = [err9];
             }
@@ -1183,7 +1183,7 @@ function validate46(data, {instancePath="", parentData, parentDataProperty, root
         }
       }
       else {
-        const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.additionalProperties.type,parentSchema:schema40.additionalProperties,data:data0};
+        const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.additionalProperties.type,parentSchema:schema42.additionalProperties,data:data0};
         if(vErrors === null){
           vErrors = [err10];
         }
@@ -1195,7 +1195,7 @@ function validate46(data, {instancePath="", parentData, parentDataProperty, root
     }
   }
   else {
-    const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+    const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
     if(vErrors === null){
       vErrors = [err11];
     }
@@ -1208,14 +1208,14 @@ function validate46(data, {instancePath="", parentData, parentDataProperty, root
   return errors === 0;
 }
 
-const schema43 = {"description":"List or map state field (camelCase) → `{ key, field, by, ifAbsent }`.","markdownDescription":"List or map state field → `{ key, field, by, ifAbsent }`: changes the number `field` of the element with the key (or the entry itself in a map of numbers).\n\n```yaml\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","by"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]},"field":{"description":"The numeric field of a value-object element to change; omitted for a map of numbers.","$ref":"#/definitions/camelName"},"by":{"description":"The event field (or constant) added or subtracted.","type":["string","number","boolean"]},"ifAbsent":{"description":"When no element has the key: `create` (default) adds one from the key and defaults, the number starting at its default or 0; `ignore` leaves the state field unchanged.","enum":["create","ignore"]}}}};
+const schema45 = {"description":"List or map state field (camelCase) → `{ key, field, by, ifAbsent }`.","markdownDescription":"List or map state field → `{ key, field, by, ifAbsent }`: changes the number `field` of the element with the key (or the entry itself in a map of numbers).\n\n```yaml\napply: { incrementAt: { lines: { key: sku, field: quantity, by: quantity } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key","by"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]},"field":{"description":"The numeric field of a value-object element to change; omitted for a map of numbers.","$ref":"#/definitions/camelName"},"by":{"description":"The event field (or constant) added or subtracted.","type":["string","number","boolean"]},"ifAbsent":{"description":"When no element has the key: `create` (default) adds one from the key and defaults, the number starting at its default or 0; `ignore` leaves the state field unchanged.","enum":["create","ignore"]}}}};
 
 function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   let vErrors = null;
   let errors = 0;
   if(data && typeof data == "object" && !Array.isArray(data)){
     if(Object.keys(data).length < 1){
-      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema43,data};
+      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema45,data};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -1250,7 +1250,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
       }
       var valid0 = _errs1 === errors;
       if(!valid0){
-        const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema43.propertyNames,parentSchema:schema43,data};
+        const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema45.propertyNames,parentSchema:schema45,data};
         if(vErrors === null){
           vErrors = [err3];
         }
@@ -1264,7 +1264,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
       let data0 = data[key1];
       if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
         if(data0.key === undefined){
-          const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema43.additionalProperties.required,parentSchema:schema43.additionalProperties,data:data0};
+          const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema45.additionalProperties.required,parentSchema:schema45.additionalProperties,data:data0};
           if(vErrors === null){
             vErrors = [err4];
           }
@@ -1274,7 +1274,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
           errors++;
         }
         if(data0.by === undefined){
-          const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "by"},message:"must have required property '"+"by"+"'",schema:schema43.additionalProperties.required,parentSchema:schema43.additionalProperties,data:data0};
+          const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "by"},message:"must have required property '"+"by"+"'",schema:schema45.additionalProperties.required,parentSchema:schema45.additionalProperties,data:data0};
           if(vErrors === null){
             vErrors = [err5];
           }
@@ -1285,7 +1285,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
         }
         for(const key2 in data0){
           if(!((((key2 === "key") || (key2 === "field")) || (key2 === "by")) || (key2 === "ifAbsent"))){
-            const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema43.additionalProperties,data:data0};
+            const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema45.additionalProperties,data:data0};
             if(vErrors === null){
               vErrors = [err6];
             }
@@ -1328,7 +1328,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
             const _errs13 = errors;
             if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
               if(Object.keys(data1).length > 1){
-                const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema43.additionalProperties.properties.key.anyOf[1],data:data1};
+                const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema45.additionalProperties.properties.key.anyOf[1],data:data1};
                 if(vErrors === null){
                   vErrors = [err9];
                 }
@@ -1338,7 +1338,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
                 errors++;
               }
               if(Object.keys(data1).length < 1){
-                const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema43.additionalProperties.properties.key.anyOf[1],data:data1};
+                const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema45.additionalProperties.properties.key.anyOf[1],data:data1};
                 if(vErrors === null){
                   vErrors = [err10];
                 }
@@ -1373,7 +1373,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
                 }
                 var valid6 = _errs15 === errors;
                 if(!valid6){
-                  const err13 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema43.additionalProperties.properties.key.anyOf[1].propertyNames,parentSchema:schema43.additionalProperties.properties.key.anyOf[1],data:data1};
+                  const err13 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema45.additionalProperties.properties.key.anyOf[1].propertyNames,parentSchema:schema45.additionalProperties.properties.key.anyOf[1],data:data1};
                   if(vErrors === null){
                     vErrors = [err13];
                   }
@@ -1410,7 +1410,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
               }
             }
             else {
-              const err16 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.additionalProperties.properties.key.anyOf[1].type,parentSchema:schema43.additionalProperties.properties.key.anyOf[1],data:data1};
+              const err16 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.additionalProperties.properties.key.anyOf[1].type,parentSchema:schema45.additionalProperties.properties.key.anyOf[1],data:data1};
               if(vErrors === null){
                 vErrors = [err16];
               }
@@ -1423,7 +1423,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
             valid4 = valid4 || _valid0;
           }
           if(!valid4){
-            const err17 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema43.additionalProperties.properties.key.anyOf,parentSchema:schema43.additionalProperties.properties.key,data:data1};
+            const err17 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema45.additionalProperties.properties.key.anyOf,parentSchema:schema45.additionalProperties.properties.key,data:data1};
             if(vErrors === null){
               vErrors = [err17];
             }
@@ -1472,7 +1472,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
         if(data0.by !== undefined){
           let data4 = data0.by;
           if(((typeof data4 !== "string") && (!((typeof data4 == "number") && (isFinite(data4))))) && (typeof data4 !== "boolean")){
-            const err20 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/by",schemaPath:"#/additionalProperties/properties/by/type",keyword:"type",params:{type: schema43.additionalProperties.properties.by.type},message:"must be string,number,boolean",schema:schema43.additionalProperties.properties.by.type,parentSchema:schema43.additionalProperties.properties.by,data:data4};
+            const err20 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/by",schemaPath:"#/additionalProperties/properties/by/type",keyword:"type",params:{type: schema45.additionalProperties.properties.by.type},message:"must be string,number,boolean",schema:schema45.additionalProperties.properties.by.type,parentSchema:schema45.additionalProperties.properties.by,data:data4};
             if(vErrors === null){
               vErrors = [err20];
             }
@@ -1485,7 +1485,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
         if(data0.ifAbsent !== undefined){
           let data5 = data0.ifAbsent;
           if(!((data5 === "create") || (data5 === "ignore"))){
-            const err21 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/ifAbsent",schemaPath:"#/additionalProperties/properties/ifAbsent/enum",keyword:"enum",params:{allowedValues: schema43.additionalProperties.properties.ifAbsent.enum},message:"must be equal to one of the allowed values",schema:schema43.additionalProperties.properties.ifAbsent.enum,parentSchema:schema43.additionalProperties.properties.ifAbsent,data:data5};
+            const err21 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/ifAbsent",schemaPath:"#/additionalProperties/properties/ifAbsent/enum",keyword:"enum",params:{allowedValues: schema45.additionalProperties.properties.ifAbsent.enum},message:"must be equal to one of the allowed values",schema:schema45.additionalProperties.properties.ifAbsent.enum,parentSchema:schema45.additionalProperties.properties.ifAbsent,data:data5};
             if(vErrors === null){
               vErrors = [err21];
             }
@@ -1497,7 +1497,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
         }
       }
       else {
-        const err22 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.additionalProperties.type,parentSchema:schema43.additionalProperties,data:data0};
+        const err22 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.additionalProperties.type,parentSchema:schema45.additionalProperties,data:data0};
         if(vErrors === null){
           vErrors = [err22];
         }
@@ -1509,7 +1509,7 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
     }
   }
   else {
-    const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
+    const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
     if(vErrors === null){
       vErrors = [err23];
     }
@@ -1522,14 +1522,14 @@ function validate48(data, {instancePath="", parentData, parentDataProperty, root
   return errors === 0;
 }
 
-const schema49 = {"description":"List or map state field (camelCase) → `{ key }`.","markdownDescription":"List or map state field → `{ key }`: removes every element with the key (a list) or the entry at it (a map).\n\n```yaml\napply: { removeAt: { lines: { key: sku } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]}}}};
+const schema51 = {"description":"List or map state field (camelCase) → `{ key }`.","markdownDescription":"List or map state field → `{ key }`: removes every element with the key (a list) or the entry at it (a map).\n\n```yaml\napply: { removeAt: { lines: { key: sku } } }\n```","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["key"],"properties":{"key":{"description":"How the element is found. In a list of value objects: the element field compared, with the key taken from the event field of the same name (`key: sku`), or from another event field (`key: { sku: itemSku }`). In a map: the event field holding the key.","anyOf":[{"$ref":"#/definitions/camelName"},{"type":"object","minProperties":1,"maxProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/camelName"}}]}}}};
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
   let vErrors = null;
   let errors = 0;
   if(data && typeof data == "object" && !Array.isArray(data)){
     if(Object.keys(data).length < 1){
-      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema49,data};
+      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema51,data};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -1564,7 +1564,7 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
       }
       var valid0 = _errs1 === errors;
       if(!valid0){
-        const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema49.propertyNames,parentSchema:schema49,data};
+        const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema51.propertyNames,parentSchema:schema51,data};
         if(vErrors === null){
           vErrors = [err3];
         }
@@ -1578,7 +1578,7 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
       let data0 = data[key1];
       if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
         if(data0.key === undefined){
-          const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema49.additionalProperties.required,parentSchema:schema49.additionalProperties,data:data0};
+          const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema51.additionalProperties.required,parentSchema:schema51.additionalProperties,data:data0};
           if(vErrors === null){
             vErrors = [err4];
           }
@@ -1589,7 +1589,7 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
         }
         for(const key2 in data0){
           if(!(key2 === "key")){
-            const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema49.additionalProperties,data:data0};
+            const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema51.additionalProperties,data:data0};
             if(vErrors === null){
               vErrors = [err5];
             }
@@ -1632,7 +1632,7 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
             const _errs13 = errors;
             if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
               if(Object.keys(data1).length > 1){
-                const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema49.additionalProperties.properties.key.anyOf[1],data:data1};
+                const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema51.additionalProperties.properties.key.anyOf[1],data:data1};
                 if(vErrors === null){
                   vErrors = [err8];
                 }
@@ -1642,7 +1642,7 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
                 errors++;
               }
               if(Object.keys(data1).length < 1){
-                const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema49.additionalProperties.properties.key.anyOf[1],data:data1};
+                const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema51.additionalProperties.properties.key.anyOf[1],data:data1};
                 if(vErrors === null){
                   vErrors = [err9];
                 }
@@ -1677,7 +1677,7 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
                 }
                 var valid6 = _errs15 === errors;
                 if(!valid6){
-                  const err12 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema49.additionalProperties.properties.key.anyOf[1].propertyNames,parentSchema:schema49.additionalProperties.properties.key.anyOf[1],data:data1};
+                  const err12 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid",schema:schema51.additionalProperties.properties.key.anyOf[1].propertyNames,parentSchema:schema51.additionalProperties.properties.key.anyOf[1],data:data1};
                   if(vErrors === null){
                     vErrors = [err12];
                   }
@@ -1714,7 +1714,7 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
               }
             }
             else {
-              const err15 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.additionalProperties.properties.key.anyOf[1].type,parentSchema:schema49.additionalProperties.properties.key.anyOf[1],data:data1};
+              const err15 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.additionalProperties.properties.key.anyOf[1].type,parentSchema:schema51.additionalProperties.properties.key.anyOf[1],data:data1};
               if(vErrors === null){
                 vErrors = [err15];
               }
@@ -1727,7 +1727,7 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
             valid4 = valid4 || _valid0;
           }
           if(!valid4){
-            const err16 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema49.additionalProperties.properties.key.anyOf,parentSchema:schema49.additionalProperties.properties.key,data:data1};
+            const err16 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/key",schemaPath:"#/additionalProperties/properties/key/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema51.additionalProperties.properties.key.anyOf,parentSchema:schema51.additionalProperties.properties.key,data:data1};
             if(vErrors === null){
               vErrors = [err16];
             }
@@ -1750,7 +1750,7 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
         }
       }
       else {
-        const err17 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.additionalProperties.type,parentSchema:schema49.additionalProperties,data:data0};
+        const err17 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.additionalProperties.type,parentSchema:schema51.additionalProperties,data:data0};
         if(vErrors === null){
           vErrors = [err17];
         }
@@ -1762,7 +1762,7 @@ function validate51(data, {instancePath="", parentData, parentDataProperty, root
     }
   }
   else {
-    const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data};
+    const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data};
     if(vErrors === null){
       vErrors = [err18];
     }
@@ -1781,7 +1781,7 @@ function validate38(data, {instancePath="", parentData, parentDataProperty, root
   let errors = 0;
   if(data && typeof data == "object" && !Array.isArray(data)){
     if(Object.keys(data).length < 1){
-      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema37,data};
+      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema39,data};
       if(vErrors === null){
         vErrors = [err0];
       }
@@ -1791,8 +1791,8 @@ function validate38(data, {instancePath="", parentData, parentDataProperty, root
       errors++;
     }
     for(const key0 in data){
-      if(!(func4.call(schema37.properties, key0))){
-        const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data};
+      if(!(func4.call(schema39.properties, key0))){
+        const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data};
         if(vErrors === null){
           vErrors = [err1];
         }
@@ -1864,7 +1864,7 @@ function validate38(data, {instancePath="", parentData, parentDataProperty, root
     }
   }
   else {
-    const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+    const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data};
     if(vErrors === null){
       vErrors = [err2];
     }
@@ -1908,7 +1908,7 @@ function validate37(data, {instancePath="", parentData, parentDataProperty, root
   if(_valid0){
     const _errs3 = errors;
     if(typeof data !== "string"){
-      const err1 = {instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.then.type,parentSchema:schema36.then,data};
+      const err1 = {instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.then.type,parentSchema:schema38.then,data};
       if(vErrors === null){
         vErrors = [err1];
       }
@@ -1918,7 +1918,7 @@ function validate37(data, {instancePath="", parentData, parentDataProperty, root
       errors++;
     }
     if(!((data === "custom") || (data === "none"))){
-      const err2 = {instancePath,schemaPath:"#/then/enum",keyword:"enum",params:{allowedValues: schema36.then.enum},message:"must be equal to one of the allowed values",schema:schema36.then.enum,parentSchema:schema36.then,data};
+      const err2 = {instancePath,schemaPath:"#/then/enum",keyword:"enum",params:{allowedValues: schema38.then.enum},message:"must be equal to one of the allowed values",schema:schema38.then.enum,parentSchema:schema38.then,data};
       if(vErrors === null){
         vErrors = [err2];
       }
@@ -1942,7 +1942,7 @@ function validate37(data, {instancePath="", parentData, parentDataProperty, root
     ifClause0 = "else";
   }
   if(!valid0){
-    const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema36.if,parentSchema:schema36,data};
+    const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema38.if,parentSchema:schema38,data};
     if(vErrors === null){
       vErrors = [err3];
     }
@@ -1961,8 +1961,8 @@ function validate34(data, {instancePath="", parentData, parentDataProperty, root
   let errors = 0;
   if(data && typeof data == "object" && !Array.isArray(data)){
     for(const key0 in data){
-      if(!(((((((key0 === "description") || (key0 === "creates")) || (key0 === "discards")) || (key0 === "version")) || (key0 === "fields")) || (key0 === "history")) || (key0 === "apply"))){
-        const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
+      if(!((((((((key0 === "description") || (key0 === "subject")) || (key0 === "creates")) || (key0 === "discards")) || (key0 === "version")) || (key0 === "fields")) || (key0 === "history")) || (key0 === "apply"))){
+        const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
         if(vErrors === null){
           vErrors = [err0];
         }
@@ -1975,7 +1975,7 @@ function validate34(data, {instancePath="", parentData, parentDataProperty, root
     if(data.description !== undefined){
       let data0 = data.description;
       if(typeof data0 !== "string"){
-        const err1 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.description.type,parentSchema:schema35.properties.description,data:data0};
+        const err1 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.description.type,parentSchema:schema36.properties.description,data:data0};
         if(vErrors === null){
           vErrors = [err1];
         }
@@ -1985,23 +1985,22 @@ function validate34(data, {instancePath="", parentData, parentDataProperty, root
         errors++;
       }
     }
-    if(data.creates !== undefined){
-      let data1 = data.creates;
-      if(typeof data1 !== "boolean"){
-        const err2 = {instancePath:instancePath+"/creates",schemaPath:"#/properties/creates/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.creates.type,parentSchema:schema35.properties.creates,data:data1};
-        if(vErrors === null){
-          vErrors = [err2];
+    if(data.subject !== undefined){
+      let data1 = data.subject;
+      if(typeof data1 === "string"){
+        if(!pattern3.test(data1)){
+          const err2 = {instancePath:instancePath+"/subject",schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:data1};
+          if(vErrors === null){
+            vErrors = [err2];
+          }
+          else {
+            vErrors.push(err2);
+          }
+          errors++;
         }
-        else {
-          vErrors.push(err2);
-        }
-        errors++;
       }
-    }
-    if(data.discards !== undefined){
-      let data2 = data.discards;
-      if(typeof data2 !== "boolean"){
-        const err3 = {instancePath:instancePath+"/discards",schemaPath:"#/properties/discards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.discards.type,parentSchema:schema35.properties.discards,data:data2};
+      else {
+        const err3 = {instancePath:instancePath+"/subject",schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data1};
         if(vErrors === null){
           vErrors = [err3];
         }
@@ -2011,10 +2010,10 @@ function validate34(data, {instancePath="", parentData, parentDataProperty, root
         errors++;
       }
     }
-    if(data.version !== undefined){
-      let data3 = data.version;
-      if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-        const err4 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.version.type,parentSchema:schema35.properties.version,data:data3};
+    if(data.creates !== undefined){
+      let data2 = data.creates;
+      if(typeof data2 !== "boolean"){
+        const err4 = {instancePath:instancePath+"/creates",schemaPath:"#/properties/creates/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema36.properties.creates.type,parentSchema:schema36.properties.creates,data:data2};
         if(vErrors === null){
           vErrors = [err4];
         }
@@ -2023,14 +2022,40 @@ function validate34(data, {instancePath="", parentData, parentDataProperty, root
         }
         errors++;
       }
-      if((typeof data3 == "number") && (isFinite(data3))){
-        if(data3 < 1 || isNaN(data3)){
-          const err5 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema35.properties.version,data:data3};
+    }
+    if(data.discards !== undefined){
+      let data3 = data.discards;
+      if(typeof data3 !== "boolean"){
+        const err5 = {instancePath:instancePath+"/discards",schemaPath:"#/properties/discards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema36.properties.discards.type,parentSchema:schema36.properties.discards,data:data3};
+        if(vErrors === null){
+          vErrors = [err5];
+        }
+        else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if(data.version !== undefined){
+      let data4 = data.version;
+      if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+        const err6 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.version.type,parentSchema:schema36.properties.version,data:data4};
+        if(vErrors === null){
+          vErrors = [err6];
+        }
+        else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      if((typeof data4 == "number") && (isFinite(data4))){
+        if(data4 < 1 || isNaN(data4)){
+          const err7 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema36.properties.version,data:data4};
           if(vErrors === null){
-            vErrors = [err5];
+            vErrors = [err7];
           }
           else {
-            vErrors.push(err5);
+            vErrors.push(err7);
           }
           errors++;
         }
@@ -2056,12 +2081,12 @@ function validate34(data, {instancePath="", parentData, parentDataProperty, root
     }
   }
   else {
-    const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+    const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
     if(vErrors === null){
-      vErrors = [err6];
+      vErrors = [err8];
     }
     else {
-      vErrors.push(err6);
+      vErrors.push(err8);
     }
     errors++;
   }
@@ -2085,7 +2110,7 @@ function validate23(data, {instancePath="", parentData, parentDataProperty, root
       errors++;
     }
     for(const key0 in data){
-      if(!((((key0 === "description") || (key0 === "snapshot")) || (key0 === "state")) || (key0 === "events"))){
+      if(!(((((key0 === "description") || (key0 === "subject")) || (key0 === "snapshot")) || (key0 === "state")) || (key0 === "events"))){
         const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data};
         if(vErrors === null){
           vErrors = [err1];
@@ -2109,11 +2134,11 @@ function validate23(data, {instancePath="", parentData, parentDataProperty, root
         errors++;
       }
     }
-    if(data.snapshot !== undefined){
-      let data1 = data.snapshot;
-      if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-        if(data1.every === undefined){
-          const err3 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema27.properties.snapshot.required,parentSchema:schema27.properties.snapshot,data:data1};
+    if(data.subject !== undefined){
+      let data1 = data.subject;
+      if(typeof data1 === "string"){
+        if(!pattern3.test(data1)){
+          const err3 = {instancePath:instancePath+"/subject",schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:data1};
           if(vErrors === null){
             vErrors = [err3];
           }
@@ -2122,38 +2147,63 @@ function validate23(data, {instancePath="", parentData, parentDataProperty, root
           }
           errors++;
         }
-        for(const key1 in data1){
+      }
+      else {
+        const err4 = {instancePath:instancePath+"/subject",schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data1};
+        if(vErrors === null){
+          vErrors = [err4];
+        }
+        else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if(data.snapshot !== undefined){
+      let data2 = data.snapshot;
+      if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+        if(data2.every === undefined){
+          const err5 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema27.properties.snapshot.required,parentSchema:schema27.properties.snapshot,data:data2};
+          if(vErrors === null){
+            vErrors = [err5];
+          }
+          else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        for(const key1 in data2){
           if(!(key1 === "every")){
-            const err4 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema27.properties.snapshot,data:data1};
+            const err6 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema27.properties.snapshot,data:data2};
             if(vErrors === null){
-              vErrors = [err4];
+              vErrors = [err6];
             }
             else {
-              vErrors.push(err4);
+              vErrors.push(err6);
             }
             errors++;
           }
         }
-        if(data1.every !== undefined){
-          let data2 = data1.every;
-          if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-            const err5 = {instancePath:instancePath+"/snapshot/every",schemaPath:"#/properties/snapshot/properties/every/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.properties.snapshot.properties.every.type,parentSchema:schema27.properties.snapshot.properties.every,data:data2};
+        if(data2.every !== undefined){
+          let data3 = data2.every;
+          if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+            const err7 = {instancePath:instancePath+"/snapshot/every",schemaPath:"#/properties/snapshot/properties/every/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.properties.snapshot.properties.every.type,parentSchema:schema27.properties.snapshot.properties.every,data:data3};
             if(vErrors === null){
-              vErrors = [err5];
+              vErrors = [err7];
             }
             else {
-              vErrors.push(err5);
+              vErrors.push(err7);
             }
             errors++;
           }
-          if((typeof data2 == "number") && (isFinite(data2))){
-            if(data2 < 1 || isNaN(data2)){
-              const err6 = {instancePath:instancePath+"/snapshot/every",schemaPath:"#/properties/snapshot/properties/every/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema27.properties.snapshot.properties.every,data:data2};
+          if((typeof data3 == "number") && (isFinite(data3))){
+            if(data3 < 1 || isNaN(data3)){
+              const err8 = {instancePath:instancePath+"/snapshot/every",schemaPath:"#/properties/snapshot/properties/every/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema27.properties.snapshot.properties.every,data:data3};
               if(vErrors === null){
-                vErrors = [err6];
+                vErrors = [err8];
               }
               else {
-                vErrors.push(err6);
+                vErrors.push(err8);
               }
               errors++;
             }
@@ -2161,12 +2211,12 @@ function validate23(data, {instancePath="", parentData, parentDataProperty, root
         }
       }
       else {
-        const err7 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.properties.snapshot.type,parentSchema:schema27.properties.snapshot,data:data1};
+        const err9 = {instancePath:instancePath+"/snapshot",schemaPath:"#/properties/snapshot/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.properties.snapshot.type,parentSchema:schema27.properties.snapshot,data:data2};
         if(vErrors === null){
-          vErrors = [err7];
+          vErrors = [err9];
         }
         else {
-          vErrors.push(err7);
+          vErrors.push(err9);
         }
         errors++;
       }
@@ -2178,84 +2228,857 @@ function validate23(data, {instancePath="", parentData, parentDataProperty, root
       }
     }
     if(data.events !== undefined){
-      let data4 = data.events;
-      if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-        if(Object.keys(data4).length < 1){
-          const err8 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema27.properties.events,data:data4};
+      let data5 = data.events;
+      if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+        if(Object.keys(data5).length < 1){
+          const err10 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema27.properties.events,data:data5};
           if(vErrors === null){
-            vErrors = [err8];
+            vErrors = [err10];
           }
           else {
-            vErrors.push(err8);
+            vErrors.push(err10);
           }
           errors++;
         }
-        for(const key2 in data4){
-          const _errs12 = errors;
+        for(const key2 in data5){
+          const _errs15 = errors;
           if(typeof key2 === "string"){
             if(!pattern0.test(key2)){
-              const err9 = {instancePath:instancePath+"/events",schemaPath:"#/definitions/pascalName/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema12,data:key2,propertyName:key2};
+              const err11 = {instancePath:instancePath+"/events",schemaPath:"#/definitions/pascalName/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema12,data:key2,propertyName:key2};
               if(vErrors === null){
-                vErrors = [err9];
+                vErrors = [err11];
               }
               else {
-                vErrors.push(err9);
+                vErrors.push(err11);
               }
               errors++;
             }
           }
           else {
-            const err10 = {instancePath:instancePath+"/events",schemaPath:"#/definitions/pascalName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:key2,propertyName:key2};
+            const err12 = {instancePath:instancePath+"/events",schemaPath:"#/definitions/pascalName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:key2,propertyName:key2};
             if(vErrors === null){
-              vErrors = [err10];
+              vErrors = [err12];
             }
             else {
-              vErrors.push(err10);
+              vErrors.push(err12);
             }
             errors++;
           }
-          var valid2 = _errs12 === errors;
-          if(!valid2){
-            const err11 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema27.properties.events.propertyNames,parentSchema:schema27.properties.events,data:data4};
+          var valid3 = _errs15 === errors;
+          if(!valid3){
+            const err13 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema27.properties.events.propertyNames,parentSchema:schema27.properties.events,data:data5};
             if(vErrors === null){
-              vErrors = [err11];
+              vErrors = [err13];
             }
             else {
-              vErrors.push(err11);
+              vErrors.push(err13);
             }
             errors++;
           }
         }
-        for(const key3 in data4){
-          if(!(validate34(data4[key3], {instancePath:instancePath+"/events/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data4,parentDataProperty:key3,rootData}))){
+        for(const key3 in data5){
+          if(!(validate34(data5[key3], {instancePath:instancePath+"/events/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data5,parentDataProperty:key3,rootData}))){
             vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
             errors = vErrors.length;
           }
         }
       }
       else {
-        const err12 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.properties.events.type,parentSchema:schema27.properties.events,data:data4};
+        const err14 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.properties.events.type,parentSchema:schema27.properties.events,data:data5};
         if(vErrors === null){
-          vErrors = [err12];
+          vErrors = [err14];
         }
         else {
-          vErrors.push(err12);
+          vErrors.push(err14);
         }
         errors++;
       }
     }
   }
   else {
-    const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data};
+    const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data};
     if(vErrors === null){
-      vErrors = [err13];
+      vErrors = [err15];
     }
     else {
-      vErrors.push(err13);
+      vErrors.push(err15);
     }
     errors++;
   }
   validate23.errors = vErrors;
+  return errors === 0;
+}
+
+const schema57 = {"description":"A read model: its columns, key, indexes and how each consumed event changes it.","type":"object","required":["columns","key","on"],"additionalProperties":false,"properties":{"description":{"description":"What the view holds; carried into generated docs.","type":"string"},"table":{"description":"The table's name (default: the view's name in snake_case).","type":"string","pattern":"^[a-z][a-z0-9_]*$","patternErrorMessage":"Use a lower-case SQL name: a letter, then lower-case letters, digits and underscores (e.g. dog_tricks)."},"columns":{"description":"The view's columns, by camelCase name: the language's field types (scalars, enums, lists of them; `T?` a nullable column).","$ref":"#/definitions/nonEmptyFields"},"key":{"description":"The columns that identify a row (the primary key).","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/camelName"}},"indexes":{"description":"Secondary indexes, each a list of columns.","type":"array","items":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/camelName"}}},"unique":{"description":"Unique constraints, each a list of columns.","type":"array","items":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/camelName"}}},"on":{"description":"Per consumed event (`Event` or `Aggregate.Event`): declarative operations, or `custom` for a hand-written handler.","type":"object","minProperties":1,"propertyNames":{"type":"string","pattern":"^([A-Z][A-Za-z0-9]*\\.)?[A-Z][A-Za-z0-9]*$","patternErrorMessage":"Name an event of the domain: `TrickAdded` or `Dog.TrickAdded`."},"additionalProperties":{"$ref":"#/definitions/viewHandler"}}},"defaultSnippets":[{"label":"view","body":{"columns":{"${1:id}":"uuid"},"key":["${1:id}"],"on":{"${2:Event}":{"insert":{"${1:id}":"\\$id"}}}}}]};
+const pattern26 = new RegExp("^[a-z][a-z0-9_]*$", "u");
+const pattern30 = new RegExp("^([A-Z][A-Za-z0-9]*\\.)?[A-Z][A-Za-z0-9]*$", "u");
+const schema61 = {"description":"Declarative operations on the view's rows, or `custom`: a typed method of the generated projection base class.","if":{"type":"string"},"then":{"type":"string","enum":["custom"]},"else":{"$ref":"#/definitions/viewOperations"}};
+const schema62 = {"description":"Applied in this order: insert, upsert, update, increment, decrement, list, delete. Each maps columns to values; the key columns name the row.","type":"object","minProperties":1,"additionalProperties":false,"properties":{"insert":{"description":"Insert a row: every required column without a default must be set.","$ref":"#/definitions/viewValues"},"upsert":{"description":"Insert a row, or update the given columns of the row with the same key.","$ref":"#/definitions/viewValues"},"update":{"description":"Set the given columns of the row with the key (no row: nothing happens).","$ref":"#/definitions/viewValues"},"increment":{"description":"Add to numeric columns of the row with the key.","$ref":"#/definitions/viewValues"},"decrement":{"description":"Subtract from numeric columns of the row with the key.","$ref":"#/definitions/viewValues"},"list":{"description":"Append to list columns of the row with the key.","$ref":"#/definitions/viewValues"},"delete":{"description":"Delete the row with the key (only key columns).","$ref":"#/definitions/viewValues"}},"markdownDescription":"Operations, applied in order: `insert`, `upsert`, `update`, `increment`, `decrement`, `list`, `delete`. Each maps columns to values: `$id` (the stream id), `$version`, `$timestamp`, `{ field: name }` (an event field, `a.b` into a value object) or a constant. The key columns say which row.\n\n```yaml\nTrickAdded: { increment: { dogId: $id, trickCount: 1 } }\n```"};
+const schema63 = {"description":"Column (camelCase) → value: `$id`, `$version`, `$timestamp`, `{ field: eventField }` or a constant.","type":"object","minProperties":1,"propertyNames":{"$ref":"#/definitions/camelName"},"additionalProperties":{"$ref":"#/definitions/viewValue"}};
+const schema65 = {"description":"`$id` (the stream id), `$version` (the event's stream version), `$timestamp`, `{ field: name }` (an event field; `a.b` reads into a value object) or a constant.","if":{"type":"object"},"then":{"type":"object","required":["field"],"additionalProperties":false,"properties":{"field":{"description":"The event field (a dotted path into value objects).","type":"string","pattern":"^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)*$","patternErrorMessage":"Name an event field, e.g. `name` or `amount.currency`."}}},"else":{"type":["string","number","boolean","null"]}};
+const pattern32 = new RegExp("^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)*$", "u");
+
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+  let vErrors = null;
+  let errors = 0;
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(Object.keys(data).length < 1){
+      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema63,data};
+      if(vErrors === null){
+        vErrors = [err0];
+      }
+      else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for(const key0 in data){
+      const _errs1 = errors;
+      if(typeof key0 === "string"){
+        if(!pattern3.test(key0)){
+          const err1 = {instancePath,schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:key0,propertyName:key0};
+          if(vErrors === null){
+            vErrors = [err1];
+          }
+          else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      else {
+        const err2 = {instancePath,schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:key0,propertyName:key0};
+        if(vErrors === null){
+          vErrors = [err2];
+        }
+        else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      var valid0 = _errs1 === errors;
+      if(!valid0){
+        const err3 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema63.propertyNames,parentSchema:schema63,data};
+        if(vErrors === null){
+          vErrors = [err3];
+        }
+        else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    for(const key1 in data){
+      let data0 = data[key1];
+      const _errs7 = errors;
+      let valid4 = true;
+      const _errs8 = errors;
+      if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
+        const err4 = {};
+        if(vErrors === null){
+          vErrors = [err4];
+        }
+        else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      var _valid0 = _errs8 === errors;
+      errors = _errs7;
+      if(vErrors !== null){
+        if(_errs7){
+          vErrors.length = _errs7;
+        }
+        else {
+          vErrors = null;
+        }
+      }
+      let ifClause0;
+      if(_valid0){
+        const _errs10 = errors;
+        if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+          if(data0.field === undefined){
+            const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/viewValue/then/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'",schema:schema65.then.required,parentSchema:schema65.then,data:data0};
+            if(vErrors === null){
+              vErrors = [err5];
+            }
+            else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+          for(const key2 in data0){
+            if(!(key2 === "field")){
+              const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/viewValue/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema65.then,data:data0};
+              if(vErrors === null){
+                vErrors = [err6];
+              }
+              else {
+                vErrors.push(err6);
+              }
+              errors++;
+            }
+          }
+          if(data0.field !== undefined){
+            let data1 = data0.field;
+            if(typeof data1 === "string"){
+              if(!pattern32.test(data1)){
+                const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/field",schemaPath:"#/definitions/viewValue/then/properties/field/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)*$"+"\"",schema:"^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)*$",parentSchema:schema65.then.properties.field,data:data1};
+                if(vErrors === null){
+                  vErrors = [err7];
+                }
+                else {
+                  vErrors.push(err7);
+                }
+                errors++;
+              }
+            }
+            else {
+              const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/field",schemaPath:"#/definitions/viewValue/then/properties/field/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.then.properties.field.type,parentSchema:schema65.then.properties.field,data:data1};
+              if(vErrors === null){
+                vErrors = [err8];
+              }
+              else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+          }
+        }
+        else {
+          const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/viewValue/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.then.type,parentSchema:schema65.then,data:data0};
+          if(vErrors === null){
+            vErrors = [err9];
+          }
+          else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        var _valid0 = _errs10 === errors;
+        valid4 = _valid0;
+        ifClause0 = "then";
+      }
+      else {
+        const _errs15 = errors;
+        if((((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))) && (typeof data0 !== "boolean")) && (data0 !== null)){
+          const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/viewValue/else/type",keyword:"type",params:{type: schema65.else.type},message:"must be string,number,boolean,null",schema:schema65.else.type,parentSchema:schema65.else,data:data0};
+          if(vErrors === null){
+            vErrors = [err10];
+          }
+          else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        var _valid0 = _errs15 === errors;
+        valid4 = _valid0;
+        ifClause0 = "else";
+      }
+      if(!valid4){
+        const err11 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/viewValue/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema65.if,parentSchema:schema65,data:data0};
+        if(vErrors === null){
+          vErrors = [err11];
+        }
+        else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+  }
+  else {
+    const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data};
+    if(vErrors === null){
+      vErrors = [err12];
+    }
+    else {
+      vErrors.push(err12);
+    }
+    errors++;
+  }
+  validate61.errors = vErrors;
+  return errors === 0;
+}
+
+
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+  let vErrors = null;
+  let errors = 0;
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(Object.keys(data).length < 1){
+      const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema62,data};
+      if(vErrors === null){
+        vErrors = [err0];
+      }
+      else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for(const key0 in data){
+      if(!(((((((key0 === "insert") || (key0 === "upsert")) || (key0 === "update")) || (key0 === "increment")) || (key0 === "decrement")) || (key0 === "list")) || (key0 === "delete"))){
+        const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data};
+        if(vErrors === null){
+          vErrors = [err1];
+        }
+        else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if(data.insert !== undefined){
+      if(!(validate61(data.insert, {instancePath:instancePath+"/insert",parentData:data,parentDataProperty:"insert",rootData}))){
+        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+        errors = vErrors.length;
+      }
+    }
+    if(data.upsert !== undefined){
+      if(!(validate61(data.upsert, {instancePath:instancePath+"/upsert",parentData:data,parentDataProperty:"upsert",rootData}))){
+        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+        errors = vErrors.length;
+      }
+    }
+    if(data.update !== undefined){
+      if(!(validate61(data.update, {instancePath:instancePath+"/update",parentData:data,parentDataProperty:"update",rootData}))){
+        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+        errors = vErrors.length;
+      }
+    }
+    if(data.increment !== undefined){
+      if(!(validate61(data.increment, {instancePath:instancePath+"/increment",parentData:data,parentDataProperty:"increment",rootData}))){
+        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+        errors = vErrors.length;
+      }
+    }
+    if(data.decrement !== undefined){
+      if(!(validate61(data.decrement, {instancePath:instancePath+"/decrement",parentData:data,parentDataProperty:"decrement",rootData}))){
+        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+        errors = vErrors.length;
+      }
+    }
+    if(data.list !== undefined){
+      if(!(validate61(data.list, {instancePath:instancePath+"/list",parentData:data,parentDataProperty:"list",rootData}))){
+        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+        errors = vErrors.length;
+      }
+    }
+    if(data.delete !== undefined){
+      if(!(validate61(data.delete, {instancePath:instancePath+"/delete",parentData:data,parentDataProperty:"delete",rootData}))){
+        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+        errors = vErrors.length;
+      }
+    }
+  }
+  else {
+    const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data};
+    if(vErrors === null){
+      vErrors = [err2];
+    }
+    else {
+      vErrors.push(err2);
+    }
+    errors++;
+  }
+  validate60.errors = vErrors;
+  return errors === 0;
+}
+
+
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+  let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  let valid0 = true;
+  const _errs1 = errors;
+  if(typeof data !== "string"){
+    const err0 = {};
+    if(vErrors === null){
+      vErrors = [err0];
+    }
+    else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  errors = _errs0;
+  if(vErrors !== null){
+    if(_errs0){
+      vErrors.length = _errs0;
+    }
+    else {
+      vErrors = null;
+    }
+  }
+  let ifClause0;
+  if(_valid0){
+    const _errs3 = errors;
+    if(typeof data !== "string"){
+      const err1 = {instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.then.type,parentSchema:schema61.then,data};
+      if(vErrors === null){
+        vErrors = [err1];
+      }
+      else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if(!(data === "custom")){
+      const err2 = {instancePath,schemaPath:"#/then/enum",keyword:"enum",params:{allowedValues: schema61.then.enum},message:"must be equal to one of the allowed values",schema:schema61.then.enum,parentSchema:schema61.then,data};
+      if(vErrors === null){
+        vErrors = [err2];
+      }
+      else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    var _valid0 = _errs3 === errors;
+    valid0 = _valid0;
+    ifClause0 = "then";
+  }
+  else {
+    const _errs5 = errors;
+    if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
+      vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+      errors = vErrors.length;
+    }
+    var _valid0 = _errs5 === errors;
+    valid0 = _valid0;
+    ifClause0 = "else";
+  }
+  if(!valid0){
+    const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema61.if,parentSchema:schema61,data};
+    if(vErrors === null){
+      vErrors = [err3];
+    }
+    else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  validate59.errors = vErrors;
+  return errors === 0;
+}
+
+const func0 = require("ajv/dist/runtime/equal").default;
+
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+  let vErrors = null;
+  let errors = 0;
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if(data.columns === undefined){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema57.required,parentSchema:schema57,data};
+      if(vErrors === null){
+        vErrors = [err0];
+      }
+      else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if(data.key === undefined){
+      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema57.required,parentSchema:schema57,data};
+      if(vErrors === null){
+        vErrors = [err1];
+      }
+      else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if(data.on === undefined){
+      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "on"},message:"must have required property '"+"on"+"'",schema:schema57.required,parentSchema:schema57,data};
+      if(vErrors === null){
+        vErrors = [err2];
+      }
+      else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    for(const key0 in data){
+      if(!(((((((key0 === "description") || (key0 === "table")) || (key0 === "columns")) || (key0 === "key")) || (key0 === "indexes")) || (key0 === "unique")) || (key0 === "on"))){
+        const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data};
+        if(vErrors === null){
+          vErrors = [err3];
+        }
+        else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if(data.description !== undefined){
+      let data0 = data.description;
+      if(typeof data0 !== "string"){
+        const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.description.type,parentSchema:schema57.properties.description,data:data0};
+        if(vErrors === null){
+          vErrors = [err4];
+        }
+        else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if(data.table !== undefined){
+      let data1 = data.table;
+      if(typeof data1 === "string"){
+        if(!pattern26.test(data1)){
+          const err5 = {instancePath:instancePath+"/table",schemaPath:"#/properties/table/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",schema:"^[a-z][a-z0-9_]*$",parentSchema:schema57.properties.table,data:data1};
+          if(vErrors === null){
+            vErrors = [err5];
+          }
+          else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      }
+      else {
+        const err6 = {instancePath:instancePath+"/table",schemaPath:"#/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.table.type,parentSchema:schema57.properties.table,data:data1};
+        if(vErrors === null){
+          vErrors = [err6];
+        }
+        else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if(data.columns !== undefined){
+      if(!(validate13(data.columns, {instancePath:instancePath+"/columns",parentData:data,parentDataProperty:"columns",rootData}))){
+        vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+        errors = vErrors.length;
+      }
+    }
+    if(data.key !== undefined){
+      let data3 = data.key;
+      if(Array.isArray(data3)){
+        if(data3.length < 1){
+          const err7 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema57.properties.key,data:data3};
+          if(vErrors === null){
+            vErrors = [err7];
+          }
+          else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        const len0 = data3.length;
+        for(let i0=0; i0<len0; i0++){
+          let data4 = data3[i0];
+          if(typeof data4 === "string"){
+            if(!pattern3.test(data4)){
+              const err8 = {instancePath:instancePath+"/key/" + i0,schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:data4};
+              if(vErrors === null){
+                vErrors = [err8];
+              }
+              else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+          }
+          else {
+            const err9 = {instancePath:instancePath+"/key/" + i0,schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data4};
+            if(vErrors === null){
+              vErrors = [err9];
+            }
+            else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
+        let i1 = data3.length;
+        let j0;
+        if(i1 > 1){
+          outer0:
+          for(;i1--;){
+            for(j0 = i1; j0--;){
+              if(func0(data3[i1], data3[j0])){
+                const err10 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema57.properties.key,data:data3};
+                if(vErrors === null){
+                  vErrors = [err10];
+                }
+                else {
+                  vErrors.push(err10);
+                }
+                errors++;
+                break outer0;
+              }
+            }
+          }
+        }
+      }
+      else {
+        const err11 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.key.type,parentSchema:schema57.properties.key,data:data3};
+        if(vErrors === null){
+          vErrors = [err11];
+        }
+        else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if(data.indexes !== undefined){
+      let data5 = data.indexes;
+      if(Array.isArray(data5)){
+        const len1 = data5.length;
+        for(let i2=0; i2<len1; i2++){
+          let data6 = data5[i2];
+          if(Array.isArray(data6)){
+            if(data6.length < 1){
+              const err12 = {instancePath:instancePath+"/indexes/" + i2,schemaPath:"#/properties/indexes/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema57.properties.indexes.items,data:data6};
+              if(vErrors === null){
+                vErrors = [err12];
+              }
+              else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+            const len2 = data6.length;
+            for(let i3=0; i3<len2; i3++){
+              let data7 = data6[i3];
+              if(typeof data7 === "string"){
+                if(!pattern3.test(data7)){
+                  const err13 = {instancePath:instancePath+"/indexes/" + i2+"/" + i3,schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:data7};
+                  if(vErrors === null){
+                    vErrors = [err13];
+                  }
+                  else {
+                    vErrors.push(err13);
+                  }
+                  errors++;
+                }
+              }
+              else {
+                const err14 = {instancePath:instancePath+"/indexes/" + i2+"/" + i3,schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data7};
+                if(vErrors === null){
+                  vErrors = [err14];
+                }
+                else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            }
+            let i4 = data6.length;
+            let j1;
+            if(i4 > 1){
+              outer1:
+              for(;i4--;){
+                for(j1 = i4; j1--;){
+                  if(func0(data6[i4], data6[j1])){
+                    const err15 = {instancePath:instancePath+"/indexes/" + i2,schemaPath:"#/properties/indexes/items/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)",schema:true,parentSchema:schema57.properties.indexes.items,data:data6};
+                    if(vErrors === null){
+                      vErrors = [err15];
+                    }
+                    else {
+                      vErrors.push(err15);
+                    }
+                    errors++;
+                    break outer1;
+                  }
+                }
+              }
+            }
+          }
+          else {
+            const err16 = {instancePath:instancePath+"/indexes/" + i2,schemaPath:"#/properties/indexes/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.indexes.items.type,parentSchema:schema57.properties.indexes.items,data:data6};
+            if(vErrors === null){
+              vErrors = [err16];
+            }
+            else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+      }
+      else {
+        const err17 = {instancePath:instancePath+"/indexes",schemaPath:"#/properties/indexes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.indexes.type,parentSchema:schema57.properties.indexes,data:data5};
+        if(vErrors === null){
+          vErrors = [err17];
+        }
+        else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if(data.unique !== undefined){
+      let data8 = data.unique;
+      if(Array.isArray(data8)){
+        const len3 = data8.length;
+        for(let i5=0; i5<len3; i5++){
+          let data9 = data8[i5];
+          if(Array.isArray(data9)){
+            if(data9.length < 1){
+              const err18 = {instancePath:instancePath+"/unique/" + i5,schemaPath:"#/properties/unique/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema57.properties.unique.items,data:data9};
+              if(vErrors === null){
+                vErrors = [err18];
+              }
+              else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+            const len4 = data9.length;
+            for(let i6=0; i6<len4; i6++){
+              let data10 = data9[i6];
+              if(typeof data10 === "string"){
+                if(!pattern3.test(data10)){
+                  const err19 = {instancePath:instancePath+"/unique/" + i5+"/" + i6,schemaPath:"#/definitions/camelName/pattern",keyword:"pattern",params:{pattern: "^[a-z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][A-Za-z0-9]*$"+"\"",schema:"^[a-z][A-Za-z0-9]*$",parentSchema:schema19,data:data10};
+                  if(vErrors === null){
+                    vErrors = [err19];
+                  }
+                  else {
+                    vErrors.push(err19);
+                  }
+                  errors++;
+                }
+              }
+              else {
+                const err20 = {instancePath:instancePath+"/unique/" + i5+"/" + i6,schemaPath:"#/definitions/camelName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.type,parentSchema:schema19,data:data10};
+                if(vErrors === null){
+                  vErrors = [err20];
+                }
+                else {
+                  vErrors.push(err20);
+                }
+                errors++;
+              }
+            }
+            let i7 = data9.length;
+            let j2;
+            if(i7 > 1){
+              outer2:
+              for(;i7--;){
+                for(j2 = i7; j2--;){
+                  if(func0(data9[i7], data9[j2])){
+                    const err21 = {instancePath:instancePath+"/unique/" + i5,schemaPath:"#/properties/unique/items/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i7+" are identical)",schema:true,parentSchema:schema57.properties.unique.items,data:data9};
+                    if(vErrors === null){
+                      vErrors = [err21];
+                    }
+                    else {
+                      vErrors.push(err21);
+                    }
+                    errors++;
+                    break outer2;
+                  }
+                }
+              }
+            }
+          }
+          else {
+            const err22 = {instancePath:instancePath+"/unique/" + i5,schemaPath:"#/properties/unique/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.unique.items.type,parentSchema:schema57.properties.unique.items,data:data9};
+            if(vErrors === null){
+              vErrors = [err22];
+            }
+            else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+      }
+      else {
+        const err23 = {instancePath:instancePath+"/unique",schemaPath:"#/properties/unique/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.unique.type,parentSchema:schema57.properties.unique,data:data8};
+        if(vErrors === null){
+          vErrors = [err23];
+        }
+        else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+    }
+    if(data.on !== undefined){
+      let data11 = data.on;
+      if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+        if(Object.keys(data11).length < 1){
+          const err24 = {instancePath:instancePath+"/on",schemaPath:"#/properties/on/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema57.properties.on,data:data11};
+          if(vErrors === null){
+            vErrors = [err24];
+          }
+          else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+        for(const key1 in data11){
+          const _errs28 = errors;
+          if(typeof key1 === "string"){
+            if(!pattern30.test(key1)){
+              const err25 = {instancePath:instancePath+"/on",schemaPath:"#/properties/on/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([A-Z][A-Za-z0-9]*\\.)?[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^([A-Z][A-Za-z0-9]*\\.)?[A-Z][A-Za-z0-9]*$"+"\"",schema:"^([A-Z][A-Za-z0-9]*\\.)?[A-Z][A-Za-z0-9]*$",parentSchema:schema57.properties.on.propertyNames,data:key1,propertyName:key1};
+              if(vErrors === null){
+                vErrors = [err25];
+              }
+              else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+          }
+          else {
+            const err26 = {instancePath:instancePath+"/on",schemaPath:"#/properties/on/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.on.propertyNames.type,parentSchema:schema57.properties.on.propertyNames,data:key1,propertyName:key1};
+            if(vErrors === null){
+              vErrors = [err26];
+            }
+            else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+          var valid17 = _errs28 === errors;
+          if(!valid17){
+            const err27 = {instancePath:instancePath+"/on",schemaPath:"#/properties/on/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema57.properties.on.propertyNames,parentSchema:schema57.properties.on,data:data11};
+            if(vErrors === null){
+              vErrors = [err27];
+            }
+            else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+        for(const key2 in data11){
+          if(!(validate59(data11[key2], {instancePath:instancePath+"/on/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data11,parentDataProperty:key2,rootData}))){
+            vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+            errors = vErrors.length;
+          }
+        }
+      }
+      else {
+        const err28 = {instancePath:instancePath+"/on",schemaPath:"#/properties/on/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.on.type,parentSchema:schema57.properties.on,data:data11};
+        if(vErrors === null){
+          vErrors = [err28];
+        }
+        else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+    }
+  }
+  else {
+    const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+    if(vErrors === null){
+      vErrors = [err29];
+    }
+    else {
+      vErrors.push(err29);
+    }
+    errors++;
+  }
+  validate57.errors = vErrors;
   return errors === 0;
 }
 
@@ -2276,7 +3099,7 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
       errors++;
     }
     for(const key0 in data){
-      if(!(((((key0 === "domain") || (key0 === "description")) || (key0 === "upcasters")) || (key0 === "types")) || (key0 === "aggregates"))){
+      if(!((((((key0 === "domain") || (key0 === "description")) || (key0 === "upcasters")) || (key0 === "types")) || (key0 === "aggregates")) || (key0 === "views"))){
         const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
         if(vErrors === null){
           vErrors = [err1];
@@ -2464,14 +3287,71 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
         errors++;
       }
     }
+    if(data.views !== undefined){
+      let data7 = data.views;
+      if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+        for(const key5 in data7){
+          const _errs25 = errors;
+          if(typeof key5 === "string"){
+            if(!pattern0.test(key5)){
+              const err15 = {instancePath:instancePath+"/views",schemaPath:"#/definitions/pascalName/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema12,data:key5,propertyName:key5};
+              if(vErrors === null){
+                vErrors = [err15];
+              }
+              else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          }
+          else {
+            const err16 = {instancePath:instancePath+"/views",schemaPath:"#/definitions/pascalName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:key5,propertyName:key5};
+            if(vErrors === null){
+              vErrors = [err16];
+            }
+            else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+          var valid8 = _errs25 === errors;
+          if(!valid8){
+            const err17 = {instancePath:instancePath+"/views",schemaPath:"#/properties/views/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid",schema:schema11.properties.views.propertyNames,parentSchema:schema11.properties.views,data:data7};
+            if(vErrors === null){
+              vErrors = [err17];
+            }
+            else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+        for(const key6 in data7){
+          if(!(validate57(data7[key6], {instancePath:instancePath+"/views/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data7,parentDataProperty:key6,rootData}))){
+            vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+            errors = vErrors.length;
+          }
+        }
+      }
+      else {
+        const err18 = {instancePath:instancePath+"/views",schemaPath:"#/properties/views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.views.type,parentSchema:schema11.properties.views,data:data7};
+        if(vErrors === null){
+          vErrors = [err18];
+        }
+        else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
   }
   else {
-    const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+    const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
     if(vErrors === null){
-      vErrors = [err15];
+      vErrors = [err19];
     }
     else {
-      vErrors.push(err15);
+      vErrors.push(err19);
     }
     errors++;
   }

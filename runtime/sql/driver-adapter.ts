@@ -61,16 +61,22 @@ export function explainAdapterError(error: unknown, store: string): unknown {
   const failure = storeFailure(error, store);
   if (failure !== undefined) return failure;
   if (!(error instanceof Error) || error.name !== 'DriverAdapterError') return error;
-  const cause = (error as Error & { cause?: { kind?: unknown; originalMessage?: unknown; table?: unknown } }).cause;
+  const cause = (
+    error as Error & { cause?: { kind?: unknown; originalCode?: unknown; originalMessage?: unknown; table?: unknown } }
+  ).cause;
   const kind = String(cause?.kind ?? 'unknown');
   const detail = typeof cause?.originalMessage === 'string' ? cause.originalMessage : kind;
+  // A missing column or routine of the store's own SQL: a later migration was not applied.
+  const behind = kind === 'ColumnNotFound' || cause?.originalCode === '42883';
   const hint =
     kind === 'TableDoesNotExist'
       ? '; create the tables with `eventforge migrate` or open the recorder with createTables: true'
-      : kind === 'SocketTimeout'
-        ? '; the database stayed locked or unreachable: another process may hold a long transaction' +
-          (store.startsWith('SQLite') ? ' (or give the recorder a longer busyTimeoutMs)' : '')
-        : '';
+      : behind
+        ? '; the database lacks a later migration of the event store: run `eventforge migrate` or open the recorder with createTables: true'
+        : kind === 'SocketTimeout'
+          ? '; the database stayed locked or unreachable: another process may hold a long transaction' +
+            (store.startsWith('SQLite') ? ' (or give the recorder a longer busyTimeoutMs)' : '')
+          : '';
   return new EventforgeError(`${store}: ${detail} (${kind})${hint}`, { cause: error });
 }
 

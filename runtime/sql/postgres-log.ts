@@ -13,7 +13,7 @@ import { Statement, type SqlQuery } from './driver-adapter.js';
 
 /** What the append procedure answers, in its INOUT parameters' order. */
 export interface AppendOutcome {
-  readonly outcome: 'stored' | 'conflict' | 'tracking';
+  readonly outcome: 'stored' | 'conflict' | 'tracking' | 'keys';
   /** The stored events' ids, ascending (the save's order). */
   readonly ids: readonly bigint[];
   /** On a conflict: 0-based indexes of the events whose (stream, version) is stored. */
@@ -22,6 +22,8 @@ export interface AppendOutcome {
   readonly heads: ReadonlyMap<string, number>;
   /** On a tracking refusal: the last position recorded for the pair. */
   readonly lastTracked: bigint;
+  /** On a key refusal: the subjects whose data key exists already (or who were forgotten). */
+  readonly keyConflicts: readonly string[];
 }
 
 /** The schema-qualified name of one of the migration's routines. */
@@ -34,6 +36,7 @@ export function callAppend(
   schema: string,
   events: readonly StoredEvent[],
   tracking: AppendOptions['tracking'],
+  dataKeys: AppendOptions['dataKeys'] = [],
 ): SqlQuery {
   const n = events.length;
   const streamIds = new Array<string>(n);
@@ -63,20 +66,33 @@ export function callAppend(
     `${st.param(tracking?.upstream ?? null, 'string')}::text`,
     `${st.param(tracking?.notificationId ?? null, 'bigint')}::bigint`,
   ];
+  const keys =
+    dataKeys.length === 0
+      ? 'NULL, NULL'
+      : `${st.param(
+          dataKeys.map((k) => k.subject),
+          'string',
+          'list',
+        )}::text[], ${st.param(
+          dataKeys.map((k) => k.wrapped),
+          'bytes',
+          'list',
+        )}::bytea[]`;
   return st.query(
-    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL)`,
+    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL, ${keys}, NULL)`,
   );
 }
 
 /** Reads the procedure's one result row. */
 export function appendOutcome(row: readonly unknown[]): AppendOutcome {
-  const [ids, outcome, taken, streams, heads, lastTracked] = row as [
+  const [ids, outcome, taken, streams, heads, lastTracked, keyConflicts] = row as [
     unknown[] | null,
     AppendOutcome['outcome'],
     unknown[] | null,
     string[] | null,
     unknown[] | null,
     unknown,
+    string[] | null,
   ];
   return {
     outcome,
@@ -84,6 +100,7 @@ export function appendOutcome(row: readonly unknown[]): AppendOutcome {
     taken: (taken ?? []).map((ordinal) => Number(ordinal) - 1),
     heads: new Map((streams ?? []).map((s, i) => [s, Number(heads?.[i] ?? 0)])),
     lastTracked: q.toBigInt(lastTracked),
+    keyConflicts: keyConflicts ?? [],
   };
 }
 
@@ -108,7 +125,7 @@ export function callLogPage(schema: string, o: ReadNotificationsOptions): SqlQue
   const topics = o.topics !== undefined && o.topics.length > 0 ? [...o.topics] : null;
   return st.query(
     `SELECT ${EVENT_COLUMNS} FROM ${routine(schema, 'eventforge_log_page')}(${st.param(o.start, 'bigint')}::bigint, ` +
-      `${st.param(o.stop ?? null, 'bigint')}::bigint, ${st.param(topics, 'string', 'list')}::text[], ${st.param(o.limit, 'int')}::integer)`,
+      `${st.param(o.stop ?? null, 'bigint')}::bigint, ${st.param(topics, 'string', 'list')}::text[], ${st.param(o.limit, 'int')}::bigint)`,
   );
 }
 

@@ -5,7 +5,7 @@
  * writer still in flight can precede (postgres-log.ts; docs/persistence.md, "Gap safety").
  */
 import { ClosingGate } from '../closing-gate.js';
-import { ConfigurationError, StoreUnavailableError } from '../errors.js';
+import { ConfigurationError, DataKeyConflictError, StoreUnavailableError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
@@ -13,11 +13,13 @@ import type {
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
+  StoredDataKey,
   StoredEvent,
   RecorderTransaction,
   StoredSnapshot,
   TransactionOptions,
 } from '../recorder.js';
+import * as keySql from './data-key-sql.js';
 import { withArgumentChecks } from '../checked-recorder.js';
 import { concurrencyErrorFor, positionKey } from './conflicts.js';
 import {
@@ -238,9 +240,10 @@ class PostgresRecorder implements Recorder {
     const tracking = options.tracking;
     if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
     return this.#gate.run(async () => {
-      const [row] = await this.#rows(log.callAppend(this.#schema, events, tracking));
+      const [row] = await this.#rows(log.callAppend(this.#schema, events, tracking, options.dataKeys));
       const answer = log.appendOutcome(row!);
       if (answer.outcome === 'stored') return [...answer.ids];
+      if (answer.outcome === 'keys') throw new DataKeyConflictError(answer.keyConflicts);
       if (answer.outcome === 'tracking') throw trackingRefusal(tracking!, answer.lastTracked);
       const taken = new Set(answer.taken.map((i) => positionKey(events[i]!.streamId, events[i]!.version)));
       throw concurrencyErrorFor(events, taken, answer.heads);
@@ -331,6 +334,32 @@ class PostgresRecorder implements Recorder {
         return row === undefined ? undefined : q.toSnapshot(row);
       },
     );
+  }
+
+  async readDataKeys(subjects: readonly string[]): Promise<StoredDataKey[]> {
+    if (subjects.length === 0) return [];
+    return (await this.#query(keySql.selectDataKeys(true, this.#dataKeys, subjects))).map(keySql.toDataKey);
+  }
+
+  async forgetDataKey(subject: string): Promise<boolean> {
+    const [update, insert] = keySql.forgetDataKey(true, this.#dataKeys, subject, 'CURRENT_TIMESTAMP');
+    const deleted = (await this.#query(update!)).length > 0;
+    if (!deleted) await this.#query(insert!);
+    return deleted;
+  }
+
+  async replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean> {
+    return (await this.#query(keySql.replaceDataKey(true, this.#dataKeys, subject, current, replacement))).length > 0;
+  }
+
+  async listDataKeys(after: string | undefined, limit: number): Promise<StoredDataKey[]> {
+    return (await this.#query(keySql.listDataKeys(true, this.#dataKeys, after, limit, 'COLLATE "C"'))).map(
+      keySql.toDataKey,
+    );
+  }
+
+  get #dataKeys(): string {
+    return `${q.quoteIdentifier(this.#schema)}."data_keys"`;
   }
 
   /**

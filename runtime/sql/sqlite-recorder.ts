@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ClosingGate } from '../closing-gate.js';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, DataKeyConflictError } from '../errors.js';
 import type {
   AppendOptions,
   Notification,
@@ -14,11 +14,13 @@ import type {
   ReadNotificationsOptions,
   ReadStreamOptions,
   Recorder,
+  StoredDataKey,
   StoredEvent,
   RecorderTransaction,
   StoredSnapshot,
   TransactionOptions,
 } from '../recorder.js';
+import * as keySql from './data-key-sql.js';
 import { withArgumentChecks } from '../checked-recorder.js';
 import { insertTrackingOnce } from './conflicts.js';
 import {
@@ -75,6 +77,10 @@ const dialect: q.Dialect = {
   parked: '"parked_events"',
   timestamp: (date) => date.getTime(),
 };
+
+const DATA_KEYS = '"data_keys"';
+/** Now in epoch milliseconds, as SQLite stores the recorder's timestamps. */
+const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
 /** The path better-sqlite3 opens: `file:` stripped, `:memory:` kept. */
 export function sqlitePath(filename: string): string {
@@ -215,10 +221,11 @@ class SqliteRecorder implements Recorder {
     return this.#locked(async () => {
       try {
         // One statement is atomic on its own: a taken (stream, version) fails all of it.
+        const keys = options.dataKeys ?? [];
         const ids =
-          tracking === undefined && events.length <= q.ROWS_PER_INSERT
+          tracking === undefined && keys.length === 0 && events.length <= q.ROWS_PER_INSERT
             ? await this.#insert(events)
-            : await this.#appendInTransaction(events, tracking);
+            : await this.#appendInTransaction(events, tracking, keys);
         if (ids.length > 0) announceAppend(this.file);
         return ids;
       } catch (error) {
@@ -230,7 +237,11 @@ class SqliteRecorder implements Recorder {
   }
 
   /** With a tracking record, or too many events for one statement: `BEGIN IMMEDIATE` takes the write lock up front. */
-  async #appendInTransaction(events: readonly StoredEvent[], tracking: AppendOptions['tracking']): Promise<bigint[]> {
+  async #appendInTransaction(
+    events: readonly StoredEvent[],
+    tracking: AppendOptions['tracking'],
+    keys: NonNullable<AppendOptions['dataKeys']> = [],
+  ): Promise<bigint[]> {
     const a = this.adapter;
     await a.executeScript('BEGIN IMMEDIATE');
     try {
@@ -239,6 +250,7 @@ class SqliteRecorder implements Recorder {
       for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
         ids.push(...(await this.#insert(events.slice(i, i + q.ROWS_PER_INSERT))));
       }
+      if (keys.length > 0) await this.#insertDataKeys(keys);
       if (tracking !== undefined) await insertTrackingOnce(a, dialect, tracking);
       await a.executeScript('COMMIT');
       return ids;
@@ -252,6 +264,48 @@ class SqliteRecorder implements Recorder {
   async #insert(events: readonly StoredEvent[]): Promise<bigint[]> {
     const result = await this.adapter.queryRaw(q.insertEvents(dialect, events, 'fail'));
     return result.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  }
+
+  /** Inserts a save's new data keys; a subject with a row already refuses the save. */
+  async #insertDataKeys(keys: NonNullable<AppendOptions['dataKeys']>): Promise<void> {
+    const stored = new Set(
+      (await this.adapter.queryRaw(keySql.insertDataKeys(false, DATA_KEYS, keys))).rows.map((r) => r[0] as string),
+    );
+    const taken = keys.filter((k) => !stored.has(k.subject)).map((k) => k.subject);
+    if (taken.length > 0) throw new DataKeyConflictError(taken);
+  }
+
+  readDataKeys(subjects: readonly string[]): Promise<StoredDataKey[]> {
+    if (subjects.length === 0) return Promise.resolve([]);
+    return this.#locked(async () =>
+      (await this.adapter.queryRaw(keySql.selectDataKeys(false, DATA_KEYS, subjects))).rows.map(keySql.toDataKey),
+    );
+  }
+
+  forgetDataKey(subject: string): Promise<boolean> {
+    const [update, insert] = keySql.forgetDataKey(false, DATA_KEYS, subject, NOW_MS);
+    return this.#locked(async () => {
+      // Zero the freed bytes of the key's row, and move the WAL's copies of its page into the file.
+      await this.adapter.executeScript('PRAGMA secure_delete = ON');
+      const deleted = (await this.adapter.queryRaw(update!)).rows.length > 0;
+      if (!deleted) await this.adapter.executeRaw(insert!);
+      await this.adapter.executeScript('PRAGMA wal_checkpoint(TRUNCATE)');
+      return deleted;
+    });
+  }
+
+  replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean> {
+    return this.#locked(
+      async () =>
+        (await this.adapter.queryRaw(keySql.replaceDataKey(false, DATA_KEYS, subject, current, replacement))).rows
+          .length > 0,
+    );
+  }
+
+  listDataKeys(after: string | undefined, limit: number): Promise<StoredDataKey[]> {
+    return this.#locked(async () =>
+      (await this.adapter.queryRaw(keySql.listDataKeys(false, DATA_KEYS, after, limit, ''))).rows.map(keySql.toDataKey),
+    );
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {

@@ -12,6 +12,8 @@ import { isBase64Text, isDateText, isDateTimeShape, isDecimalText, isIntegerText
 export interface DecodeAt {
   readonly topic: string;
   readonly version: number;
+  /** The payload's personal fields: a decode error inside one says what was found, never the value. */
+  readonly personal?: readonly string[];
 }
 
 /** A readonly generated type with its fields writable, for building values field by field. */
@@ -35,6 +37,18 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
+/** What a value is, without what it says: for personal fields. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value} (personal data, not shown)`;
+}
+
+/** `address.street` → `address`; `tags[2]` → `tags`. */
+function topLevelField(path: string): string {
+  return /^[^.[]*/.exec(path)?.[0] ?? path;
+}
+
 /** The error a reader throws: `expected` says what the field must be. */
 export function decodeFailure(
   at: DecodeAt,
@@ -43,11 +57,13 @@ export function decodeFailure(
   value: unknown,
   expected: string,
 ): DecodeError {
+  const where = joinPath(path, key);
+  const personal = at.personal !== undefined && at.personal.includes(topLevelField(where));
   const problem =
     value === undefined
       ? `missing required field (expected ${expected})`
-      : `expected ${expected}, got ${describe(value)}`;
-  return new DecodeError(at.topic, at.version, joinPath(path, key), problem);
+      : `expected ${expected}, got ${personal ? kindOf(value) : describe(value)}`;
+  return new DecodeError(at.topic, at.version, where, problem);
 }
 
 /** A stored version newer than the code (or not a version at all). */

@@ -31,7 +31,7 @@ describe('robustness of the front half', () => {
           expect(d.span.start.line).toBeLessThanOrEqual(lineCount);
           expect(d.span.start.column).toBeGreaterThanOrEqual(1);
           expect(d.span.start.offset).toBeLessThanOrEqual(text.length);
-          expect(d.code).toMatch(/^EF[1-5]\d\d$/);
+          expect(d.code).toMatch(/^EF[1-6]\d\d$/);
           expect(d.message.length).toBeGreaterThan(0);
         }
         const offsets = result.diagnostics.map((d) => d.span.start.offset);

@@ -16,6 +16,7 @@ import type {
   TypeRef,
   UpcastOpDef,
   ValueObjectDef,
+  ViewDef,
 } from '../../generator/ir/model.js';
 
 export const span: SourceSpan = { file: 'test/kitchen.domain.yaml', line: 1, column: 1, offset: 0 };
@@ -126,7 +127,13 @@ export function aggregate(
 
 export function domain(
   name: string,
-  parts: { enums?: EnumDef[]; valueObjects?: ValueObjectDef[]; aggregates: AggregateDef[]; description?: string },
+  parts: {
+    enums?: EnumDef[];
+    valueObjects?: ValueObjectDef[];
+    aggregates: AggregateDef[];
+    views?: ViewDef[];
+    description?: string;
+  },
 ): DomainDef {
   return {
     kind: 'domain',
@@ -135,6 +142,7 @@ export function domain(
     enums: byName(parts.enums ?? []),
     valueObjects: byName(parts.valueObjects ?? []),
     aggregates: byName(parts.aggregates),
+    views: byName(parts.views ?? []),
     ...(parts.description === undefined ? {} : { description: parts.description }),
     span,
   };

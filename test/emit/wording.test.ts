@@ -42,7 +42,7 @@ describe('wording of generated code', () => {
   it('says "1 character" and "1 item", plural otherwise', () => {
     const types = file('types.ts');
     const state = types.slice(types.indexOf('export interface WalletStateV1'));
-    expect(docAbove(state, /^ {2}readonly owner: string;/)).toBe(
+    expect(docAbove(state, /^ {2}readonly owner: string \| Redacted;/)).toBe(
       'Who holds it. Constraints: at least 1 character. Personal data.',
     );
     expect(docAbove(state, /^ {2}readonly tags: /)).toBe('Constraints: at most 1 item.');
@@ -74,7 +74,7 @@ describe('wording of generated code', () => {
 
   it('documents getters with the constraints, default and personal-data note of their fields', () => {
     const aggregates = file('aggregates.ts');
-    expect(docAbove(aggregates, /^ {2}get owner\(\): string \{/)).toBe(
+    expect(docAbove(aggregates, /^ {2}get owner\(\): string \| Redacted \{/)).toBe(
       'Who holds it. Constraints: at least 1 character. Personal data.',
     );
     expect(docAbove(aggregates, /^ {2}get balance\(\): Decimal \{/)).toBe('Constraints: at least 0. Default: `0`.');

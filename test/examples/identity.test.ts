@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConcurrencyError, ValidationError } from 'eventforge/runtime';
+import { ConcurrencyError, generateCipherKey, isRedacted, ValidationError } from 'eventforge/runtime';
 import type { RegisteredInput } from '../../generated/identity/index.js';
-import { Identity, User } from '../../examples/identity.js';
+import { Identity, User, UserDirectory } from '../../examples/identity.js';
 import { exampleStores } from './stores.js';
 
 function validationError(run: () => unknown): ValidationError {
@@ -114,6 +114,46 @@ describe('Protean’s User loads from its snapshot (SQLite file)', () => {
     } finally {
       await app.close();
       cleanup();
+    }
+  });
+});
+
+describe.each(exampleStores)('forgetting a user of the identity example on the $label store', (store) => {
+  it('the events, the snapshot and the directory view still load, personal fields redacted', async () => {
+    const opened = store.open();
+    const env = { ...opened.env, EVENTFORGE_MASTER_KEY: generateCipherKey() };
+    const directory = new UserDirectory();
+    const app = new Identity({ env }, directory);
+    try {
+      const jane = User.register('jane@example.com', 'Jane', '2024-02-29');
+      for (let i = 0; i < 10; i++) jane.changeFirstName(`Jane ${i}`); // a snapshot at 10
+      await app.save(jane);
+      const bob = await app.register('bob@example.com', 'Bob');
+      await directory.catchUp(app);
+      expect(directory.rows.get(jane.id)).toEqual({ email: 'jane@example.com', firstName: 'Jane 9' });
+
+      expect(await app.forgetUser(jane.id)).toBe(true);
+      expect(directory.rows.get(jane.id)).toEqual({ email: '[redacted]', firstName: '' });
+      // Another application on the same store: its key cache is cold.
+      for (const reader of [app, new Identity({ env, recorder: await app.recorder() })]) {
+        const user = await reader.users.get(jane.id);
+        expect([isRedacted(user.email), user.firstName, user.joinedOn, user.version]).toEqual([
+          true,
+          '',
+          '2024-02-29',
+          11,
+        ]);
+        if (reader !== app) await reader.close();
+      }
+      const rebuilt = new UserDirectory();
+      await rebuilt.catchUp(app);
+      expect(Object.fromEntries(rebuilt.rows)).toEqual({
+        [jane.id]: { email: '[redacted]', firstName: '' },
+        [bob]: { email: 'bob@example.com', firstName: 'Bob' },
+      });
+    } finally {
+      await app.close();
+      opened.cleanup();
     }
   });
 });

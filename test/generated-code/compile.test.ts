@@ -61,6 +61,21 @@ describe('tsc on generated code', () => {
     expect(ok).toBe(true);
   });
 
+  it('refuses a view projection that forgets the method of a custom event, naming it', () => {
+    const { ok, output } = tscOnFixture('view-missing-handler');
+    expect(ok).toBe(false);
+    expect(output).toMatch(
+      /main\.ts\(5,14\): error TS2515: Non-abstract class 'Balances' does not implement inherited abstract member '?onWithdrawn'? from class 'CustomerBalancesProjectionBase'/,
+    );
+    expect(output.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('accepts a view projection with every method, and the ready projection of a declarative view', () => {
+    const { ok, output } = tscOnFixture('view-complete-handlers');
+    expect(output).toBe('');
+    expect(ok).toBe(true);
+  });
+
   it('refuses the creation factory on the abstract base class', () => {
     const { ok, output } = tscOnFixture('abstract-factory');
     expect(ok).toBe(false);

@@ -71,7 +71,7 @@ interface SchemaState {
   readonly bulkRows: number;
 }
 
-const OLD_TABLES = ['_prisma_migrations', 'events', 'parked_events', 'snapshots', 'tracking'];
+const OLD_TABLES = ['_prisma_migrations', 'data_keys', 'events', 'parked_events', 'snapshots', 'tracking'];
 const NEW_TABLES = [...OLD_TABLES, ...Array.from({ length: BULK_TABLES }, (_, t) => `bulk_${t}`)].sort();
 
 /** The store's own migrations of `provider`: the old schema. */

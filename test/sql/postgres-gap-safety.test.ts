@@ -207,13 +207,48 @@ describe.skipIf(skip !== undefined)(`gap-safe notification log on PostgreSQL${sk
       expect(higher! > lower).toBe(true);
       expect(await recorder.readStream('fast')).toHaveLength(1); // committed and readable by stream
       expect(await recorder.readNotifications({ start: 1n, limit: 10 })).toEqual([]); // but not past `slow`
+      // The same through the read routine's widest arguments.
+      const widest = { start: 1n, stop: 2n ** 63n - 1n, topics: ['T.A.E'], limit: Number.MAX_SAFE_INTEGER };
+      expect(await recorder.readNotifications(widest)).toEqual([]);
       expect(await recorder.maxNotificationId()).toBe(0n);
       await slow.query('COMMIT');
       const log = await recorder.readNotifications({ start: 1n, limit: 10 });
       expect(log.map((n: Notification) => n.id)).toEqual([lower, higher]);
+      expect((await recorder.readNotifications(widest)).map((n) => n.id)).toEqual([lower]);
       expect(await recorder.maxNotificationId()).toBe(higher);
     } finally {
       await slow.end();
+      await recorder.close();
+    }
+  });
+
+  it('a save cancelled inside the ids section leaves no lock behind on its connection', async () => {
+    const schema = await store();
+    // Make the ids section long enough to be cancelled in (this schema's procedure only).
+    await rewriteAppend(admin, schema, (d) =>
+      d.replace('PERFORM pg_current_xact_id();', 'PERFORM pg_current_xact_id(); PERFORM pg_sleep(2);'),
+    );
+    const client = new pg.Client(TEST_DATABASE_URL);
+    await client.connect();
+    try {
+      await client.query('SET statement_timeout = 200');
+      const call = `CALL "${schema}".eventforge_append(ARRAY['s'], ARRAY[1], ARRAY['T.A.E'], ARRAY[1],
+        ARRAY[now()], ARRAY['\\x00'::bytea], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`;
+      await expect(client.query(call)).rejects.toThrow(/statement timeout/);
+      // The same session (not closed, unlike a pooled connection after an error) holds no lock.
+      const held = await client.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`,
+      );
+      expect(held.rows[0].n).toBe(0);
+    } finally {
+      await client.end();
+    }
+    // Other writers are not stuck behind it.
+    await rewriteAppend(admin, schema, (d) => d.replace('PERFORM pg_sleep(2);', ''));
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema, createTables: false });
+    try {
+      expect(await recorder.append([event('after', 1, 0)])).toHaveLength(1);
+    } finally {
       await recorder.close();
     }
   });

@@ -5,6 +5,8 @@
  */
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import type { Recorder } from '../../runtime/recorder.js';
+import { createPostgresRecorder } from '../../runtime/sql/index.js';
 
 /** The server the tests use. @default 'postgresql://postgres@127.0.0.1:5432/test' */
 export const TEST_DATABASE_URL =
@@ -47,4 +49,26 @@ export class SchemaPool {
       await client.end();
     }
   }
+}
+
+/**
+ * Opens a recorder on a fresh schema of `schemas`, its ids starting at `firstNotificationId`
+ * when given (the conformance suites' store factory).
+ */
+export async function openConformanceStore(
+  schemas: SchemaPool,
+  options: { readonly firstNotificationId?: bigint } = {},
+): Promise<Recorder> {
+  const schema = schemas.next();
+  const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema });
+  if (options.firstNotificationId !== undefined) {
+    const client = new pg.Client(TEST_DATABASE_URL);
+    await client.connect();
+    try {
+      await client.query(`ALTER SEQUENCE "${schema}"."events_id_seq" RESTART WITH ${options.firstNotificationId}`);
+    } finally {
+      await client.end();
+    }
+  }
+  return recorder;
 }

@@ -15,7 +15,8 @@ import {
   StoreUnavailableError,
 } from '../../runtime/errors.js';
 import { createPostgresRecorder, createSqliteRecorder } from '../../runtime/sql/index.js';
-import { postgresTarget } from '../../runtime/sql/postgres-recorder.js';
+import { migratePostgres, postgresTarget } from '../../runtime/sql/postgres-recorder.js';
+import { readMigrations, storeMigrationsDir } from '../../runtime/sql/migrations.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
 import { event } from './workload.js';
 
@@ -222,6 +223,53 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
       /PostgreSQL schema "ef_specifics_\w+": relation .*events.* does not exist \(TableDoesNotExist\); create the tables with `eventforge migrate`/,
     );
     await recorder.close();
+  });
+
+  it('a save notifies channel eventforge_log with the schema name once committed; a tracking-only save does not', async () => {
+    const schema = schemas.next();
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema });
+    const listener = new pg.Client(TEST_DATABASE_URL);
+    await listener.connect();
+    const seen: bigint[] = [];
+    let heard = () => {};
+    listener.on('notification', (n) => {
+      if (n.channel !== 'eventforge_log' || n.payload !== schema) return; // other schemas' saves
+      // Notified after the commit: the log already holds the save.
+      void recorder.maxNotificationId().then((id) => {
+        seen.push(id);
+        heard();
+      });
+    });
+    try {
+      await listener.query('LISTEN eventforge_log');
+      const once = () => new Promise<void>((resolve) => (heard = resolve));
+      let next = once();
+      const [id] = await recorder.append([event('s', 1, 0)]);
+      await next;
+      expect(seen).toEqual([id]);
+      await recorder.append([], { tracking: { application: 'A', upstream: 'U', notificationId: 1n } });
+      next = once();
+      const [second] = await recorder.append([event('s', 2, 0)]);
+      await next;
+      expect(seen).toEqual([id, second]); // nothing for the tracking-only save
+    } finally {
+      await listener.end();
+      await recorder.close();
+    }
+  });
+
+  it('on a database without the later store migrations, saves and log reads say to run `eventforge migrate`', async () => {
+    const schema = schemas.next();
+    const [first] = readMigrations(storeMigrationsDir('postgresql'), 'postgresql');
+    await migratePostgres(postgresTarget(`${TEST_DATABASE_URL}?schema=${schema}`), [first!]);
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema, createTables: false });
+    try {
+      const advice = /lacks a later migration of the event store: run `eventforge migrate`/;
+      await expect(recorder.append([event('s', 1, 0)])).rejects.toThrow(advice);
+      await expect(recorder.readNotifications({ start: 1n, limit: 5 })).rejects.toThrow(advice);
+    } finally {
+      await recorder.close();
+    }
   });
 
   it('runs as a least-privileged user once migrated: SELECT and INSERT (the routines run with its rights)', async () => {

@@ -289,7 +289,7 @@ describe.each(stores)('a system on $label', (store) => {
       await school.addTrick(fido, 'sit');
       const error = await (async () => {
         await school.addTrick(fido, 'bite');
-        await runner.quiet({ timeout: 5000 });
+        await runner.quiet({ timeout: 20_000 });
       })().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PolicyError);
       const policyError = error as PolicyError;

@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { compareRevisions } from '../../generator/against/index.js';
 import { compile, type Diagnostic, type ProjectDef } from '../../generator/index.js';
 import { applySchemaEdit, compatibleEdits, decodeChangingEdits, type SchemaEdit } from './support/schema-mutations.js';
@@ -13,7 +14,18 @@ import { applySchemaEdit, compatibleEdits, decodeChangingEdits, type SchemaEdit 
 const schemas = readdirSync('schemas')
   .filter((f) => f.endsWith('.domain.yaml'))
   .sort()
-  .map((f) => ({ path: `schemas/${f}`, text: readFileSync(`schemas/${f}`, 'utf8') }));
+  .map((f) => ({ path: `schemas/${f}`, text: withoutViews(readFileSync(`schemas/${f}`, 'utf8')) }));
+
+/**
+ * The schema without its views: they read the events but are rebuilt from the log, so what an
+ * edit does to them is no question of stored data (a view that reads a field made optional is
+ * refused with its own code, EF602).
+ */
+function withoutViews(text: string): string {
+  const doc = parseDocument(text);
+  doc.delete('views');
+  return doc.toString();
+}
 
 function compileOne(path: string, text: string): { project?: ProjectDef | undefined; errors: Diagnostic[] } {
   const result = compile({ sources: [{ path, text }], skipEmit: true });

@@ -36,7 +36,8 @@ import {
 } from './structures.js';
 import { docs, quote } from './text.js';
 import type { DomainScope } from './type-text.js';
-import { domainScope, literal, mentionedTypes, tsType } from './type-text.js';
+import { stateWithPersonalInflows } from './personal-code.js';
+import { domainScope, literal, mentionedTypes, payloadFieldType, readsAsRedacted, tsType } from './type-text.js';
 
 function factoryName(aggregate: AggregateDef, event: EventDef): string {
   return creationFactoryName(event.name, aggregate.events.filter((e) => e.creates).length === 1);
@@ -171,11 +172,11 @@ function aggregateClass(aggregate: AggregateDef, scope: DomainScope, needs: File
   const discarding = aggregate.events.filter((e) => e.discards);
   const getAccessors: GetAccessorDeclarationStructure[] = [
     { name: 'aggregateName', scope: 'protected', returnType: 'string', statements: `return ${quote(aggregate.name)};` },
-    ...aggregate.state.fields.map(
+    ...stateWithPersonalInflows(aggregate).fields.map(
       (f): GetAccessorDeclarationStructure => ({
         name: f.name,
         docs: fieldDocs(f),
-        returnType: f.optional ? `${tsType(f.type)} | undefined` : tsType(f.type),
+        returnType: f.optional ? `${payloadFieldType(f)} | undefined` : payloadFieldType(f),
         statements: `return this.state.${f.name};`,
       }),
     ),
@@ -334,7 +335,14 @@ export function emitAggregatesFile(domain: DomainDef, ctx: EmitContext): Generat
         kind: StructureKind.ImportDeclaration,
         moduleSpecifier: ctx.runtimeImport,
         isTypeOnly: true,
-        namedImports: ['AggregateDescriptor', ...(jsonType ? ['JsonValue'] : []), ...(decimalType ? ['Decimal'] : [])],
+        namedImports: [
+          'AggregateDescriptor',
+          ...(jsonType ? ['JsonValue'] : []),
+          ...(decimalType ? ['Decimal'] : []),
+          ...(domain.aggregates.some((a) => stateWithPersonalInflows(a).fields.some(readsAsRedacted))
+            ? ['Redacted']
+            : []),
+        ],
       },
       { kind: StructureKind.ImportDeclaration, moduleSpecifier: internalImport(ctx), namedImports: helperValues },
       {

@@ -10,6 +10,11 @@ import {
   domainDescriptorName,
   domainFolder,
   enumValuesName,
+  viewDefinitionName,
+  viewKeyTypeName,
+  viewProjectionBaseName,
+  viewProjectionName,
+  viewRowTypeName,
   eventDataTypeName,
   eventInputTypeName,
   eventUnionName,
@@ -74,6 +79,23 @@ export function emitIndexFile(domain: DomainDef): GeneratedFile {
           exportFrom(
             './validators.js',
             validatedEvents(domain).map((e) => validatorName(e.name)),
+          ),
+        ]),
+    ...(domain.views.length === 0
+      ? []
+      : [
+          exportFrom(
+            './views.js',
+            domain.views.flatMap((v) => [
+              viewDefinitionName(v.name),
+              viewProjectionBaseName(v.name),
+              ...(v.on.some((on) => on.handler.kind === 'custom') ? [] : [viewProjectionName(v.name)]),
+            ]),
+          ),
+          exportFrom(
+            './views.js',
+            domain.views.flatMap((v) => [viewRowTypeName(v.name), viewKeyTypeName(v.name)]),
+            true,
           ),
         ]),
   ];

@@ -4,6 +4,8 @@
  * and runs older ones through the upcasters of `./upcasters.js`.
  */
 import type { DomainDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
+import { personalFieldsLiteral, stateWithPersonalInflows } from './personal-code.js';
+import { readsAsRedacted } from './type-text.js';
 import {
   codecName,
   decodeAtName,
@@ -19,7 +21,7 @@ import {
 } from '../../ir/naming.js';
 import { internalImport, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
 import type { CodeWriter } from './code-writer.js';
-import { RuntimeHelpers, helper, readCall, writeExpr } from './codec-code.js';
+import { RuntimeHelpers, helper, isIdentity, readCall, writeExpr } from './codec-code.js';
 import { printSourceFile } from './print-structures.js';
 import {
   StructureKind,
@@ -51,6 +53,8 @@ interface Payload {
   readonly typeName: string;
   readonly version: number;
   readonly versions: readonly PayloadVersionDef[];
+  /** The field holding the subject of the personal fields; the aggregate id when absent. */
+  readonly subject?: string | undefined;
 }
 
 function payloads(domain: DomainDef): Payload[] {
@@ -60,7 +64,8 @@ function payloads(domain: DomainDef): Payload[] {
       topic: a.topic,
       typeName: stateTypeName(a.name),
       version: a.state.version,
-      versions: a.state.versions,
+      versions: stateWithPersonalInflows(a).versions,
+      subject: a.subject,
     },
     ...a.events.map((e) => ({
       name: e.name,
@@ -68,24 +73,46 @@ function payloads(domain: DomainDef): Payload[] {
       typeName: eventDataTypeName(e.name),
       version: e.version,
       versions: e.versions,
+      subject: e.subject,
     })),
   ]);
 }
 
-/** Body of an object encoder: a literal of the required fields, then the present optional ones. */
-function writeEncodeBody(w: CodeWriter, fields: readonly FieldDef[], helpers: RuntimeHelpers): void {
+/** Writes a field of `value`; one that may read as Redacted is written as the marker it is. */
+function writeField(f: FieldDef, redactable: boolean, helpers: RuntimeHelpers): string {
+  const value = `value.${f.name}`;
+  if (!redactable || !readsAsRedacted(f) || isIdentity(f.type)) return writeExpr(f.type, value, helpers);
+  return `${helper('isRedacted', helpers)}(${value}) ? ${value} : ${writeExpr(f.type, value, helpers)}`;
+}
+
+/** Reads a field of `o`; one that may read as Redacted keeps the marker. */
+function readField(f: FieldDef, path: string, redactable: boolean, helpers: RuntimeHelpers): string {
+  const wire = `o[${quote(f.name)}]`;
+  const read = readCall(f.type, wire, 'at', path, quote(f.name), helpers);
+  if (!redactable || !readsAsRedacted(f)) return read;
+  return `${helper('isRedacted', helpers)}(${wire}) ? ${helper('REDACTED', helpers)} : ${read}`;
+}
+
+/**
+ * Body of an object encoder: a literal of the required fields, then the present optional ones.
+ * `redactable`: the fields of an event or a state (value objects' fields are never redacted alone).
+ */
+function writeEncodeBody(
+  w: CodeWriter,
+  fields: readonly FieldDef[],
+  helpers: RuntimeHelpers,
+  redactable = false,
+): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
-  const literal = required.map((f) => `${f.name}: ${writeExpr(f.type, `value.${f.name}`, helpers)},`);
+  const literal = required.map((f) => `${f.name}: ${writeField(f, redactable, helpers)},`);
   if (optional.length === 0) {
     writeLiteral(w, 'return ', literal, ';');
     return;
   }
   writeLiteral(w, 'const out: { [key: string]: JsonValue } = ', literal, ';');
   for (const f of optional) {
-    w.writeLine(
-      `if (value.${f.name} !== undefined) out[${quote(f.name)}] = ${writeExpr(f.type, `value.${f.name}`, helpers)};`,
-    );
+    w.writeLine(`if (value.${f.name} !== undefined) out[${quote(f.name)}] = ${writeField(f, redactable, helpers)};`);
   }
   w.writeLine('return out;');
 }
@@ -97,13 +124,12 @@ function writeDecodeBody(
   fields: readonly FieldDef[],
   path: string,
   helpers: RuntimeHelpers,
+  redactable = false,
 ): void {
   const required = fields.filter((f) => !f.optional);
   const optional = fields.filter((f) => f.optional);
   // `o` is an index-signature record: bracket access keeps noPropertyAccessFromIndexSignature happy.
-  const literal = required.map(
-    (f) => `${f.name}: ${readCall(f.type, `o[${quote(f.name)}]`, 'at', path, quote(f.name), helpers)},`,
-  );
+  const literal = required.map((f) => `${f.name}: ${readField(f, path, redactable, helpers)},`);
   if (optional.length === 0) {
     writeLiteral(w, 'return ', literal, ';');
     return;
@@ -111,7 +137,7 @@ function writeDecodeBody(
   helpers.add('Mutable');
   writeLiteral(w, `const value: Mutable<${typeName}> = `, literal, ';');
   for (const f of optional) {
-    const read = readCall(f.type, `o[${quote(f.name)}]`, 'at', path, quote(f.name), helpers);
+    const read = readField(f, path, redactable, helpers);
     w.writeLine(`if (o[${quote(f.name)}] !== undefined) value.${f.name} = ${read};`);
   }
   w.writeLine('return value;');
@@ -150,6 +176,13 @@ function valueObjectFunctions(domain: DomainDef, helpers: RuntimeHelpers): State
   ]);
 }
 
+/** `{ topic, version }`, and the version's personal fields, whose values decode errors must not show. */
+function decodeAtLiteral(topic: string, v: PayloadVersionDef): string {
+  const personal = v.fields.filter((f) => f.pii).map((f) => quote(f.name));
+  const list = personal.length > 0 ? `, personal: [${personal.join(', ')}]` : '';
+  return `{ topic: ${quote(topic)}, version: ${v.version}${list} }`;
+}
+
 function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters: Set<string>): Statement[] {
   const out: Statement[] = payload.versions.map((v) => ({
     kind: StructureKind.VariableStatement,
@@ -158,7 +191,7 @@ function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters:
       {
         name: decodeAtName(payload.name, v.version),
         type: 'DecodeAt',
-        initializer: `{ topic: ${quote(payload.topic)}, version: ${v.version} }`,
+        initializer: decodeAtLiteral(payload.topic, v),
       },
     ],
   }));
@@ -169,7 +202,7 @@ function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters:
       encoderName(payload.name),
       [{ name: current?.fields.length ? 'value' : '_value', type: payload.typeName }],
       'JsonValue',
-      (w) => writeEncodeBody(w, current?.fields ?? [], helpers),
+      (w) => writeEncodeBody(w, current?.fields ?? [], helpers, true),
     ),
   );
   for (const v of payload.versions) {
@@ -185,7 +218,7 @@ function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters:
         (w) => {
           // Still checks that the payload is an object, also when it has no fields to read.
           w.writeLine(`${v.fields.length > 0 ? 'const o = ' : ''}${helper('readPayload', helpers)}(data, at);`);
-          writeDecodeBody(w, typeName, v.fields, "''", helpers);
+          writeDecodeBody(w, typeName, v.fields, "''", helpers, true);
         },
       ),
     );
@@ -199,6 +232,8 @@ function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters:
     w.indent(() => {
       w.writeLine(`version: ${payload.version},`);
       w.writeLine(`encode: ${encoderName(payload.name)},`);
+      const personal = personalFieldsLiteral(current?.fields ?? [], payload.subject);
+      if (personal !== undefined) w.writeLine(`personal: ${personal},`);
       w.writeLine(`decode(data: unknown, version: number): ${payload.typeName} {`);
       w.indent(() => {
         w.writeLine('switch (version) {');
@@ -233,6 +268,8 @@ function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters:
 
 /** Types from the internal entry; everything else `helpers` records is a function. */
 const INTERNAL_TYPES: ReadonlySet<string> = new Set(['Mutable', 'FieldReader']);
+/** Helpers applications use too: imported from the public entry. */
+const PUBLIC_HELPERS: ReadonlySet<string> = new Set(['REDACTED', 'isRedacted']);
 
 /** Every name a transcoders file declares or imports from its own folder (runtime helpers must not shadow them). */
 function namesOfFile(domain: DomainDef, all: readonly Payload[]): string[] {
@@ -286,8 +323,13 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
     return [
       {
         kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: ctx.runtimeImport,
+        namedImports: helpers.specifiers((name) => PUBLIC_HELPERS.has(name)).sort(),
+      },
+      {
+        kind: StructureKind.ImportDeclaration,
         moduleSpecifier: internalImport(ctx),
-        namedImports: helpers.specifiers((name) => !isType(name)).sort(),
+        namedImports: helpers.specifiers((name) => !isType(name) && !PUBLIC_HELPERS.has(name)).sort(),
       },
       {
         kind: StructureKind.ImportDeclaration,

@@ -35,8 +35,9 @@ import {
   type TypeAliasDeclarationStructure,
   type WriterFunction,
 } from './structures.js';
+import { stateWithPersonalInflows } from './personal-code.js';
 import { docs, quote } from './text.js';
-import { fieldsNameScalar, tsType } from './type-text.js';
+import { fieldsNameScalar, payloadFieldType, readsAsRedacted, tsType } from './type-text.js';
 
 /** Whether the event's input differs from its data (some field has a default). */
 export function hasDefaults(event: EventDef): boolean {
@@ -45,23 +46,29 @@ export function hasDefaults(event: EventDef): boolean {
 
 type Statement = StatementStructure | WriterFunction;
 
-function property(field: FieldDef, optional = field.optional): PropertySignatureStructure {
+/** `redactable`: a field of an event or a state (value objects' fields are never redacted on their own). */
+function property(field: FieldDef, optional = field.optional, redactable = false): PropertySignatureStructure {
   return {
     name: field.name,
-    type: tsType(field.type),
+    type: redactable ? payloadFieldType(field) : tsType(field.type),
     isReadonly: true,
     hasQuestionToken: optional,
     docs: fieldDocs(field),
   };
 }
 
-function payloadInterface(name: string, fields: readonly FieldDef[], doc: string[]): InterfaceDeclarationStructure {
+function payloadInterface(
+  name: string,
+  fields: readonly FieldDef[],
+  doc: string[],
+  redactable = true,
+): InterfaceDeclarationStructure {
   return {
     kind: StructureKind.Interface,
     name,
     isExported: true,
     docs: doc,
-    properties: fields.map((f) => property(f)),
+    properties: fields.map((f) => property(f, f.optional, redactable)),
   };
 }
 
@@ -116,12 +123,17 @@ function eventStatements(event: EventDef): Statement[] {
       versionedTypeName(event.name, event.version),
     ),
   );
-  if (hasDefaults(event)) {
+  // New data is never redacted: an input differs from the data when a field may read as Redacted.
+  if (hasDefaults(event) || event.fields.some(readsAsRedacted)) {
     out.push({
       kind: StructureKind.Interface,
       name: input,
       isExported: true,
-      docs: docs(`What triggering \`${event.name}\` takes: fields with a default may be left out.`),
+      docs: docs(
+        hasDefaults(event)
+          ? `What triggering \`${event.name}\` takes: fields with a default may be left out.`
+          : `What triggering \`${event.name}\` takes.`,
+      ),
       properties: event.fields.map((f) => property(f, f.optional || f.default !== undefined)),
     });
   } else {
@@ -142,7 +154,7 @@ function eventStatements(event: EventDef): Statement[] {
 
 function aggregateStatements(aggregate: AggregateDef): Statement[] {
   const state = stateTypeName(aggregate.name);
-  const out: Statement[] = aggregate.state.versions.map((v) =>
+  const out: Statement[] = stateWithPersonalInflows(aggregate).versions.map((v) =>
     payloadInterface(
       versionedTypeName(state, v.version),
       v.fields,
@@ -168,6 +180,14 @@ function aggregateStatements(aggregate: AggregateDef): Statement[] {
   return out;
 }
 
+/** Every field of every version of an aggregate's state and events. */
+function payloadFields(aggregate: AggregateDef): FieldDef[] {
+  return [
+    ...stateWithPersonalInflows(aggregate).versions.flatMap((v) => v.fields),
+    ...aggregate.events.flatMap((e) => e.versions.flatMap((v) => v.fields)),
+  ];
+}
+
 function allFields(domain: DomainDef): FieldDef[] {
   return [
     ...domain.valueObjects.flatMap((v) => v.fields),
@@ -183,6 +203,7 @@ export function emitTypesFile(domain: DomainDef, ctx: EmitContext): GeneratedFil
   const runtimeTypes = ['DomainEvent'];
   if (fieldsNameScalar(fields, 'json')) runtimeTypes.push('JsonValue');
   if (fieldsNameScalar(fields, 'decimal')) runtimeTypes.push('Decimal');
+  if (domain.aggregates.some((a) => payloadFields(a).some(readsAsRedacted))) runtimeTypes.push('Redacted');
   const imports: ImportDeclarationStructure[] = [
     {
       kind: StructureKind.ImportDeclaration,
@@ -193,7 +214,7 @@ export function emitTypesFile(domain: DomainDef, ctx: EmitContext): GeneratedFil
   ];
   const statements: Statement[] = [
     ...domain.enums.flatMap(enumStatements),
-    ...domain.valueObjects.map((vo) => payloadInterface(vo.name, vo.fields, docs(vo.description))),
+    ...domain.valueObjects.map((vo) => payloadInterface(vo.name, vo.fields, docs(vo.description), false)),
     ...domain.aggregates.flatMap(aggregateStatements),
   ];
   return {

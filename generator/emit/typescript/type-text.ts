@@ -57,6 +57,16 @@ export function tsType(type: TypeRef): string {
   }
 }
 
+/** A personal field of an event or a state without a `redacted:` placeholder reads as the Redacted marker once forgotten. */
+export function readsAsRedacted(field: FieldDef): boolean {
+  return field.pii && field.redacted === undefined;
+}
+
+/** The type of a field of an event or a state: `string | Redacted` where it may read as redacted. */
+export function payloadFieldType(field: FieldDef): string {
+  return readsAsRedacted(field) ? `${tsType(field.type)} | Redacted` : tsType(field.type);
+}
+
 /** Whether a type (or anything inside it) is the given scalar: decides imports. */
 export function usesScalar(type: TypeRef, scalar: ScalarKind, scope: DomainScope, seen = new Set<string>()): boolean {
   switch (type.kind) {

@@ -16,6 +16,10 @@ import {
   repositoriesTypeName,
   stateTypeName,
   versionedTypeName,
+  viewKeyTypeName,
+  viewProjectionBaseName,
+  viewProjectionName,
+  viewRowTypeName,
 } from '../../ir/naming.js';
 import type { Located, RawDomain } from '../../load/raw-model.js';
 import { errorAt } from '../../load/source-doc.js';
@@ -168,7 +172,19 @@ export function declaredNames(domain: RawDomain): Declared[] {
       });
     }
   }
-
+  for (const view of domain.views) {
+    const v = view.name.value;
+    declared.push({
+      name: view.name,
+      what: `view ${v}`,
+      generated: [
+        { name: viewRowTypeName(v), what: `the row type of view ${v}` },
+        { name: viewKeyTypeName(v), what: `the key type of view ${v}` },
+        { name: viewProjectionBaseName(v), what: `the projection base class of view ${v}` },
+        { name: viewProjectionName(v), what: `the projection of view ${v}` },
+      ],
+    });
+  }
   return declared;
 }
 

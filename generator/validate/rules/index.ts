@@ -5,6 +5,7 @@ import { defaults } from './defaults.js';
 import { duplicateNames } from './duplicate-names.js';
 import { enumValues } from './enum-values.js';
 import { lifecycle } from './lifecycle.js';
+import { personalData } from './personal-data.js';
 import { reservedNames } from './reserved-names.js';
 import type { Rule } from './rule.js';
 import { typeReferences } from './type-references.js';
@@ -22,4 +23,5 @@ export const rules: readonly Rule[] = [
   versions,
   lifecycle,
   apply,
+  personalData,
 ];

@@ -22,6 +22,7 @@ export function fieldLists(domain: RawDomain): FieldList[] {
     for (const event of aggregate.events)
       lists.push(...payloadLists(`event ${name}.${event.name.value}`, event.payload, name, false));
   }
+  for (const view of domain.views) lists.push({ label: `view ${view.name.value}`, fields: view.columns });
   return lists;
 }
 

@@ -90,8 +90,7 @@ BEGIN
   -- serialise the saves' commits. That transaction stores nothing, so it need not wait for its
   -- commit record to reach the disk (a second flush per save otherwise).
   IF events > 0 THEN
-    PERFORM set_config('synchronous_commit', 'off', true);
-    PERFORM pg_notify('eventforge_log', %5$s);
+    PERFORM set_config('synchronous_commit', 'off', true), pg_notify('eventforge_log', %5$s);
   END IF;
 END
 $body$;
@@ -99,7 +98,7 @@ $body$;
 -- A page of the log, for when a plain read met an event of a transaction not older than every
 -- running one. With no writer in flight (the key taken exclusively before the read's snapshot)
 -- every visible event is final; otherwise only those older than every running transaction.
-CREATE FUNCTION %1$s.eventforge_log_page(start bigint, stop bigint, topics text[], page_size integer)
+CREATE FUNCTION %1$s.eventforge_log_page(start bigint, stop bigint, topics text[], page_size bigint)
 RETURNS TABLE (id bigint, stream_id text, version integer, topic text, schema_version integer,
                "timestamp" timestamptz, state bytea)
 LANGUAGE plpgsql AS $body$

@@ -1,0 +1,140 @@
+/**
+ * `eventforge catalog` on the synthetic schema of 100 aggregates × 10 events × 3 versions
+ * (bench/synthetic-schema.ts), against `eventforge generate` on the same schema in the same run:
+ * each a fresh CLI process into an empty output folder (generate with --no-cache, so both do the
+ * whole work), interleaved round by round, medians. Baseline: the CLI's start-up (`--help`).
+ * Target: the catalog in under 2 s. Also, in one process and warm: the catalog emitter alone
+ * against all of generate's emitters, on the same IR.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aggregateDiagram, versionChainDiagram, type LayoutCache } from '../generator/emit/catalog/diagrams.js';
+import { emitCatalog } from '../generator/emit/catalog/index.js';
+import { compile, runEmitters } from '../generator/compile.js';
+import { emitters } from '../generator/emit/index.js';
+import type { BenchReport } from './run.js';
+import { syntheticSchema } from './synthetic-schema.js';
+
+const SHAPE = { aggregates: 100, events: 10, versions: 3 } as const;
+const CLI = join(import.meta.dirname, '..', 'bin', 'eventforge.js');
+const ROUNDS = 5;
+
+const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+function wallMs(run: () => unknown): number {
+  const start = performance.now();
+  run();
+  return performance.now() - start;
+}
+
+export default async function catalogBench(report: BenchReport): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'eventforge-catalog-bench-'));
+  try {
+    mkdirSync(join(dir, 'schemas'));
+    const text = syntheticSchema(SHAPE);
+    writeFileSync(join(dir, 'schemas', 'synthetic.domain.yaml'), text);
+    const cli = (args: string[]): number =>
+      wallMs(() => execFileSync(process.execPath, [CLI, ...args], { cwd: dir, stdio: 'pipe' }));
+    const startup: number[] = [];
+    const generate: number[] = [];
+    const catalog: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      rmSync(join(dir, 'generated'), { recursive: true, force: true });
+      rmSync(join(dir, 'catalog'), { recursive: true, force: true });
+      startup.push(cli(['--help']));
+      // Alternate which goes first, so neither always runs on a warmer disk cache.
+      const runs = [
+        () => generate.push(cli(['generate', '--schemas', 'schemas', '--out', 'generated', '--no-cache'])),
+        () => catalog.push(cli(['catalog', '--schemas', 'schemas', '--out', 'catalog'])),
+      ];
+      for (const run of round % 2 === 0 ? runs : [...runs].reverse()) run();
+    }
+    const shape = `${SHAPE.aggregates} aggregates × ${SHAPE.events} events × ${SHAPE.versions} versions`;
+    report.add({ schema: shape, run: 'CLI start-up only (--help, baseline)', ms: Math.round(median(startup)) });
+    report.add({
+      schema: shape,
+      run: 'generate --no-cache (fresh process, empty output)',
+      ms: Math.round(median(generate)),
+    });
+    report.add({
+      schema: shape,
+      run: 'catalog (fresh process, empty output)',
+      ms: Math.round(median(catalog)),
+      targetMs: 2000,
+      meetsTarget: median(catalog) < 2000,
+      ratioToGenerate: Number((median(catalog) / median(generate)).toFixed(2)),
+      ratioToStartup: Number((median(catalog) / median(startup)).toFixed(2)),
+    });
+
+    const project = compile({ sources: [{ path: 'schemas/synthetic.domain.yaml', text }], skipEmit: true }).project;
+    if (project === undefined) throw new Error('the synthetic schema does not compile');
+    const ctx = { runtimeImport: 'eventforge/runtime', outToCwd: '..' };
+    // The synthetic schema repeats a few geometries, which the catalog lays out once each; a real
+    // schema of this size repeats fewer. So: every diagram laid out on its own, nothing shared.
+    const everyDiagram = (shared: boolean): number => {
+      let cache: LayoutCache = new Map();
+      const fresh = (): LayoutCache => (shared ? cache : (cache = new Map()));
+      let layouts = 0;
+      for (const domain of project.domains)
+        for (const aggregate of domain.aggregates) {
+          aggregateDiagram(aggregate, (event) => event, fresh());
+          layouts += shared ? 0 : 1;
+          for (const event of aggregate.events)
+            if (event.versions.length > 1) {
+              versionChainDiagram(event.name, event.versions, (version) => `#v${version}`, fresh());
+              layouts += shared ? 0 : 1;
+            }
+        }
+      return shared ? cache.size : layouts;
+    };
+    const sharedDiagrams: number[] = [];
+    const separateDiagrams: number[] = [];
+    let sharedLayouts = 0;
+    let separateLayouts = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      sharedDiagrams.push(wallMs(() => (sharedLayouts = everyDiagram(true))));
+      separateDiagrams.push(wallMs(() => (separateLayouts = everyDiagram(false))));
+    }
+    report.add({
+      schema: shape,
+      run: 'all diagrams, layouts shared by geometry (as the catalog does), median',
+      ms: Math.round(median(sharedDiagrams)),
+      layouts: sharedLayouts,
+    });
+    report.add({
+      schema: shape,
+      run: 'all diagrams, every one laid out (no geometry repeats), median',
+      ms: Math.round(median(separateDiagrams)),
+      layouts: separateLayouts,
+    });
+
+    const catalogEmit: number[] = [];
+    const generateEmit: number[] = [];
+    let pages = 0;
+    let kilobytes = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      generateEmit.push(wallMs(() => runEmitters(project, ctx, emitters)));
+      catalogEmit.push(
+        wallMs(() => {
+          const files = emitCatalog(project);
+          pages = files.length;
+          kilobytes = Math.round(files.reduce((sum, file) => sum + file.contents.length, 0) / 1024);
+        }),
+      );
+    }
+    report.add({ schema: shape, run: "generate's emitters, in-process, median", ms: Math.round(median(generateEmit)) });
+    report.add({
+      schema: shape,
+      run: 'catalog emitter, in-process, median',
+      ms: Math.round(median(catalogEmit)),
+      files: pages,
+      kilobytes,
+      ratioToGenerateEmitters: Number((median(catalogEmit) / median(generateEmit)).toFixed(2)),
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
