@@ -1,3 +1,4 @@
+import { runAfterSave } from './after-save.js';
 import type { AggregateClass, AggregateDescriptor, DomainDescriptor, JsonValue } from './codec.js';
 import type { DomainEvent } from './events.js';
 import { ClosingGate } from './closing-gate.js';
@@ -167,7 +168,9 @@ export class Application {
    * is stored and the aggregates keep their pending events. Returns the notification ids.
    */
   async save(...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    return this.#gate.run(() => this.#save(aggregates, undefined));
+    const ids = await this.#gate.run(() => this.#save(aggregates, undefined));
+    await runAfterSave(this);
+    return ids;
   }
 
   /**
@@ -177,7 +180,9 @@ export class Application {
    * second time, fails with `IntegrityError` and stores nothing.
    */
   async saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    return this.#gate.run(() => this.#save(aggregates, tracking));
+    const ids = await this.#gate.run(() => this.#save(aggregates, tracking));
+    await runAfterSave(this);
+    return ids;
   }
 
   /**

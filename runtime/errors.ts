@@ -224,6 +224,43 @@ export class ProjectionError extends EventforgeError {
   }
 }
 
+/**
+ * A process application's policy failed on an upstream event. Its position stayed before the
+ * event: nothing of the failed batch was stored. The event is parked (see `onParked`).
+ */
+export class PolicyError extends EventforgeError {
+  override readonly name = 'PolicyError';
+  constructor(
+    /** The process application. */
+    readonly application: string,
+    /** The application it follows. */
+    readonly upstream: string,
+    /** The upstream event's notification id. */
+    readonly notificationId: bigint,
+    /** `DogSchool.Dog.TrickAdded` */
+    readonly topic: string,
+    /** How often processing it failed. */
+    readonly attempts: number,
+    options?: { readonly cause?: unknown },
+  ) {
+    const reason = options?.cause instanceof Error ? options.cause.message : String(options?.cause);
+    super(
+      `the policy of ${application} failed on notification ${notificationId} of ${upstream} (${topic}) after ` +
+        `${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}; the event is parked: fix the policy and ` +
+        'restart the runner, or retry the parked event',
+      options,
+    );
+  }
+}
+
+/**
+ * A system of applications is wrongly built (a follower that cannot follow, an unknown or
+ * duplicate application). Raised when the system or its runner is constructed.
+ */
+export class SystemError extends EventforgeError {
+  override readonly name = 'SystemError';
+}
+
 /** Waiting took longer than its timeout (e.g. `ProjectionRunner.wait`). Nothing was changed. */
 export class TimeoutError extends EventforgeError {
   override readonly name = 'TimeoutError';

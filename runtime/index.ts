@@ -37,12 +37,14 @@ export {
   EventforgeError,
   ForgottenSubjectError,
   IntegrityError,
+  PolicyError,
   ProjectionError,
   RecorderArgumentError,
   StoppedError,
   TimeoutError,
   StorageFullError,
   StoreUnavailableError,
+  SystemError,
   UnknownSchemaVersionError,
   UnknownTopicError,
   ValidationError,
@@ -93,6 +95,21 @@ export {
   type ProjectionState,
   type WaitOptions,
 } from './projection.js';
+export { LogFollower, type FollowerOptions, type FollowerState } from './follower.js';
+export {
+  on,
+  onEvery,
+  type AllEventHandlers,
+  type EventHandlers,
+  type EventMetadata,
+  type Policy,
+  type PolicyHandler,
+  type PolicyRule,
+  type Processing,
+} from './system/policy.js';
+export { ProcessApplication } from './system/process-application.js';
+export { System, type ApplicationClass, type ProjectionClass, type SystemEdge } from './system/system.js';
+export { ConcurrentRunner, SingleThreadedRunner, type FollowerStatus, type RunnerOptions } from './system/runners.js';
 export {
   MemoryViewStore,
   SqlViewStore,

@@ -164,9 +164,13 @@ class MemoryStore implements Recorder {
     const stream = this.#streams.get(streamId);
     if (stream === undefined) return [];
     const { after, upTo, descending = false, limit } = options;
-    const selected = stream.events.filter(
-      (e) => (after === undefined || e.version > after) && (upTo === undefined || e.version <= upTo),
-    );
+    // The stream is sorted by version: loading after a snapshot reads only the tail.
+    const events = stream.events;
+    const selected: Notification[] = [];
+    for (let i = after === undefined ? 0 : firstVersionAfter(events, after); i < events.length; i++) {
+      if (upTo !== undefined && events[i]!.version > upTo) break;
+      selected.push(events[i]!);
+    }
     if (descending) selected.reverse();
     const limited = limit === undefined ? selected : selected.slice(0, Math.max(0, limit));
     return limited.map(copyRecord);
@@ -300,6 +304,17 @@ function insertSorted(events: Notification[], event: Notification): void {
   let i = events.length;
   while (i > 0 && events[i - 1]!.version > event.version) i--;
   events.splice(i, 0, event);
+}
+
+function firstVersionAfter(events: readonly Notification[], after: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (events[mid]!.version <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function firstIndexAtOrAfter(log: readonly Notification[], start: bigint): number {

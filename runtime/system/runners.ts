@@ -1,0 +1,204 @@
+/**
+ * Runners: one system, two ways of running it with the same behaviour. The single-threaded
+ * runner processes the followers in a fixed order after each save until the system is quiet
+ * (deterministic: tests, development); the concurrent runner lets each follower follow its
+ * leaders' logs on its own (subscriptions woken by the stores' log signals).
+ */
+import { setAfterSave } from '../after-save.js';
+import type { Application, ApplicationOptions } from '../application.js';
+import { SystemError, TimeoutError } from '../errors.js';
+import type { FollowerOptions, FollowerState, LogFollower } from '../follower.js';
+import { type Projection, ProjectionRunner } from '../projection.js';
+import type { ProcessApplication } from './process-application.js';
+import type { ApplicationClass, ProjectionClass, System } from './system.js';
+
+/** Options of a runner. */
+export interface RunnerOptions extends FollowerOptions {
+  /**
+   * The options each application is constructed with (its store: `env: { DATABASE_URL }` or a
+   * `recorder`); each application needs a store of its own. By default every application gets
+   * its own in-memory store.
+   */
+  readonly applicationOptions?: (name: string) => ApplicationOptions;
+}
+
+/** What {@link Runner.status} says of one follower of one leader. */
+export interface FollowerStatus {
+  readonly follower: string;
+  readonly leader: string;
+  readonly state: FollowerState;
+  /** The leader's notification id up to which the follower has processed. */
+  readonly position: bigint;
+  /** How many notifications the follower is behind the leader's head. */
+  readonly lag: bigint;
+  /** Why it failed (`state` is `failed`), e.g. a `PolicyError`. */
+  readonly failure?: Error;
+}
+
+/** One follower of one leader. */
+interface Link {
+  readonly leader: Application;
+  /** The follower's name. */
+  readonly follower: string;
+  readonly runner: LogFollower;
+}
+
+/** What both runners share: the applications, constructed and linked, and their shutdown. */
+abstract class Runner {
+  readonly system: System;
+  readonly #apps = new Map<string, Application>();
+  readonly #projections = new Map<string, Projection>();
+  protected readonly links: readonly Link[];
+  #started = false;
+
+  constructor(system: System, options: RunnerOptions = {}) {
+    this.system = system;
+    const optionsOf = options.applicationOptions ?? (() => ({ env: { ...process.env, DATABASE_URL: 'memory:' } }));
+    for (const cls of system.classes) {
+      this.#apps.set(cls.name, new cls({ ...optionsOf(cls.name), name: cls.name }));
+    }
+    for (const cls of system.projections) this.#projections.set(cls.name, new cls());
+    this.links = system.edges.map(({ leader, follower, kind }) => {
+      const leaderApp = this.#apps.get(leader)!;
+      if (kind === 'projection') {
+        return {
+          leader: leaderApp,
+          follower,
+          runner: new ProjectionRunner(leaderApp, this.#projections.get(follower)!, options),
+        };
+      }
+      const followerApp = this.#apps.get(follower) as ProcessApplication;
+      return { leader: leaderApp, follower, runner: followerApp.follow(leaderApp, options) };
+    });
+  }
+
+  /** The running instance of an application class of the system. */
+  get<A extends Application>(cls: ApplicationClass<A>): A {
+    const app = this.#apps.get(cls.name);
+    if (app === undefined || !(app instanceof cls)) {
+      throw new SystemError(`the system has no application ${cls.name}`);
+    }
+    return app;
+  }
+
+  /** The running instance of a projection class of the system. */
+  projection<P extends Projection>(cls: ProjectionClass<P>): P {
+    const projection = this.#projections.get(cls.name);
+    if (projection === undefined || !(projection instanceof cls)) {
+      throw new SystemError(`the system has no projection ${cls.name}`);
+    }
+    return projection;
+  }
+
+  /** The runner of `follower` following `leader` (positions, lag, parked events, failure). */
+  follower(follower: ApplicationClass<ProcessApplication> | ProjectionClass, leader: ApplicationClass): LogFollower {
+    const link = this.links.find((l) => l.follower === follower.name && l.leader.name === leader.name);
+    if (link === undefined) throw new SystemError(`in the system, ${follower.name} does not follow ${leader.name}`);
+    return link.runner;
+  }
+
+  /** Where each follower stands: one entry per edge of the system, in its fixed order. */
+  async status(): Promise<FollowerStatus[]> {
+    return Promise.all(
+      this.links.map(async ({ leader, follower, runner }) => ({
+        follower,
+        leader: leader.name,
+        state: runner.state,
+        position: runner.position,
+        lag: await runner.lag(),
+        ...(runner.failure === undefined ? {} : { failure: runner.failure }),
+      })),
+    );
+  }
+
+  /** Starts following; resolves once every follower has read its stored positions. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    await this.begin();
+  }
+
+  /** Stops the followers (batches in flight commit or roll back whole), then closes the applications. */
+  async stop(): Promise<void> {
+    await this.end();
+    await Promise.all(this.links.map((l) => l.runner.stop()));
+    await Promise.all([...this.#apps.values()].map((app) => app.close()));
+  }
+
+  /**
+   * Resolves once every follower has processed its leaders' logs up to their heads and no head
+   * moved meanwhile: the system is quiet. Fails with a follower's failure or `TimeoutError`.
+   */
+  async quiet(options: { readonly timeout?: number } = {}): Promise<void> {
+    const timeout = options.timeout ?? 10_000;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const heads = await Promise.all(this.links.map((l) => l.leader.log.maxId()));
+      for (const [i, link] of this.links.entries()) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new TimeoutError(`the system was not quiet within ${timeout} ms`);
+        await link.runner.wait(heads[i]!, { timeout: left });
+      }
+      const after = await Promise.all(this.links.map((l) => l.leader.log.maxId()));
+      if (after.every((head, i) => head === heads[i])) return;
+    }
+  }
+
+  protected abstract begin(): Promise<void>;
+  protected abstract end(): Promise<void>;
+}
+
+/**
+ * Runs the system in the caller's thread: every save of any of its leaders resolves only
+ * after the followers, in the system's fixed order, have processed everything there is, round
+ * after round until a round finds nothing (so a command returns with the system quiet, and a
+ * policy's failure fails the command that caused it, the command's own events being saved).
+ */
+export class SingleThreadedRunner extends Runner {
+  #removeHooks: (() => void)[] = [];
+  #processing = false;
+  #dirty = false;
+
+  protected async begin(): Promise<void> {
+    for (const link of this.links) await link.runner.open();
+    // Only a leader's saves give followers work.
+    const leaders = new Set(this.system.edges.map((e) => e.leader));
+    for (const cls of this.system.classes.filter((c) => leaders.has(c.name))) {
+      this.#removeHooks.push(setAfterSave(this.get(cls), () => this.#settle()));
+    }
+    await this.#settle();
+  }
+
+  protected async end(): Promise<void> {
+    for (const remove of this.#removeHooks) remove();
+    this.#removeHooks = [];
+  }
+
+  /** Processes until quiet; a save made meanwhile (by a follower or a command) just asks for one more round. */
+  async #settle(): Promise<void> {
+    if (this.#processing) {
+      this.#dirty = true;
+      return;
+    }
+    this.#processing = true;
+    try {
+      let processed: number;
+      do {
+        this.#dirty = false;
+        processed = 0;
+        for (const link of this.links) processed += await link.runner.catchUp();
+      } while (processed > 0 || this.#dirty);
+    } finally {
+      this.#processing = false;
+    }
+  }
+}
+
+/** Runs the system in this process with each follower pulling from its leaders on its own. */
+export class ConcurrentRunner extends Runner {
+  protected async begin(): Promise<void> {
+    await Promise.all(this.links.map((link) => link.runner.start()));
+  }
+
+  protected async end(): Promise<void> {}
+}
