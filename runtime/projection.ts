@@ -36,6 +36,11 @@ export interface Projection {
    * A projection without it cannot be rebuilt.
    */
   reset?(tx: RecorderTransaction): Promise<void>;
+  /**
+   * Scrubs what the read model holds of a forgotten subject (`app.forget`): run by `forget`
+   * in a transaction of the store once the subject's data key is deleted (docs/personal-data.md).
+   */
+  forget?(subject: string, tx: RecorderTransaction): Promise<void>;
 }
 
 /** Options of {@link ProjectionRunner}. */
@@ -122,6 +127,9 @@ export class ProjectionRunner {
     this.#maxAttempts = positive('maxAttempts', options.maxAttempts ?? 3);
     this.#retryDelayMs = options.retryDelayMs ?? 100;
     this.#pollIntervalMs = options.pollIntervalMs;
+    const forget = projection.forget?.bind(projection);
+    if (forget !== undefined)
+      app.onForgetting(async (subject, recorder) => recorder.transaction((tx) => forget(subject, tx)));
   }
 
   get state(): ProjectionState {
