@@ -92,6 +92,7 @@ export class Application {
   readonly #gate: ClosingGate;
   readonly #dataKeys: DataKeys;
   readonly #onForget: ((subject: string) => void | Promise<void>) | undefined;
+  readonly #forgetHooks: ((subject: string, recorder: Recorder) => Promise<void>)[] = [];
   #opening: Promise<Recorder> | undefined;
 
   /** Reads the configuration (options, then the environment); throws `ConfigurationError` for a bad setting. */
@@ -216,10 +217,21 @@ export class Application {
         'cannot forget: personal fields are not encrypted with data keys because no master key is configured; set EVENTFORGE_MASTER_KEY (or the keyProvider option)',
       );
     }
-    const deleted = await this.#store.use((recorder) => recorder.forgetDataKey(subject));
-    this.#dataKeys.forgotten(subject);
-    await this.#onForget?.(subject);
-    return deleted;
+    return this.#store.use(async (recorder) => {
+      const deleted = await recorder.forgetDataKey(subject);
+      this.#dataKeys.forgotten(subject);
+      for (const hook of this.#forgetHooks) await hook(subject, recorder);
+      await this.#onForget?.(subject);
+      return deleted;
+    });
+  }
+
+  /**
+   * @internal Adds work `forget` runs after deleting a key: the projection runners of this
+   * application register their projections' `forget` here.
+   */
+  onForgetting(hook: (subject: string, recorder: Recorder) => Promise<void>): void {
+    this.#forgetHooks.push(hook);
   }
 
   /** The snapshot interval in force for an aggregate class; undefined = no automatic snapshots. */

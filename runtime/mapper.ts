@@ -221,6 +221,8 @@ export class Mapper {
    */
   async preloadKeys(recorder: Recorder, records: readonly StoredEvent[]): Promise<ReadonlyMap<string, DataKeyState>> {
     const subjects = new Set<string>();
+    // Without a key provider nothing is loaded; an encrypted value then fails where it is decoded.
+    if (!this.encryptsPersonalData) return new Map();
     for (const stored of records) {
       const personal = this.topics.event(stored.topic, stored.streamId, stored.version).event.codec.personal;
       if (personal === undefined) continue;

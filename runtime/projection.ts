@@ -45,6 +45,11 @@ export interface Projection {
   rebuildAside?(app: Application, options: { batchSize: number; stopLive: () => Promise<void> }): Promise<void>;
   /** Whether the stored read model was built from another definition: the runner rebuilds it (aside) before starting. */
   isStale?(recorder: Recorder): Promise<boolean>;
+  /**
+   * Scrubs what the read model holds of a forgotten subject (`app.forget`): run by `forget`
+   * in a transaction of the store once the subject's data key is deleted (docs/personal-data.md).
+   */
+  forget?(subject: string, tx: RecorderTransaction): Promise<void>;
 }
 
 /** Options of {@link ProjectionRunner}. */
@@ -96,6 +101,9 @@ export class ProjectionRunner extends LogFollower {
     this.#app = app;
     this.projection = projection;
     this.#batchSize = options.batchSize ?? 1000;
+    const forget = projection.forget?.bind(projection);
+    if (forget !== undefined)
+      app.onForgetting(async (subject, recorder) => recorder.transaction((tx) => forget(subject, tx)));
   }
 
   /** Rebuilds a stale read model (aside) first, then reads the stored position as every follower does. */

@@ -118,8 +118,7 @@ BEGIN
   -- serialise the saves' commits. That transaction stores nothing, so it need not wait for its
   -- commit record to reach the disk (a second flush per save otherwise).
   IF events > 0 THEN
-    PERFORM set_config('synchronous_commit', 'off', true);
-    PERFORM pg_notify('eventforge_log', %5$s);
+    PERFORM set_config('synchronous_commit', 'off', true), pg_notify('eventforge_log', %5$s);
   END IF;
 END
 $body$;
