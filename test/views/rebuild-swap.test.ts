@@ -74,9 +74,12 @@ function threadReader(file: string): Watch {
     };
     const seen = [], partial = [];
     parentPort.postMessage('ready');
+    // One read transaction a round: the table list and the counts come from one snapshot, or the
+    // swap could rename a table between the look-up and the count.
+    const round = db.transaction(() => [count('dog_tricks'), count('dog_tricks__rebuild')]);
     while (Atomics.load(stop, 0) === 0) {
-      seen.push(count('dog_tricks'));
-      const shadow = count('dog_tricks__rebuild');
+      const [live, shadow] = round();
+      seen.push(live);
       if (shadow !== undefined && shadow.tricks < workerData.full) partial.push(shadow.tricks);
     }
     parentPort.postMessage({ seen, partial });
