@@ -25,6 +25,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { postgresReachable } from './persistence/stores.js';
 import { DogBase, dogSchoolDomain } from '../generated/dog-school/index.js';
 import { Application } from '../runtime/application.js';
 import type { Recorder, StoredEvent } from '../runtime/recorder.js';
@@ -359,18 +360,6 @@ async function runDatabase(report: BenchReport, database: string, url: string, r
   await raw.close();
 }
 
-async function postgresReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 export default async function load(report: BenchReport): Promise<void> {
   report.log(
     `load average ${loadavg()
@@ -388,7 +377,7 @@ export default async function load(report: BenchReport): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const unreachable = await postgresReachable();
+  const unreachable = await postgresReachable(PG_URL);
   if (unreachable !== undefined) {
     report.log(`PostgreSQL skipped: ${PG_URL} unreachable (${unreachable})`);
     return;

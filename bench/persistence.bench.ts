@@ -39,6 +39,7 @@ import { DogBase, dogSchoolDomain } from '../generated/dog-school/index.js';
 import { Application } from '../runtime/application.js';
 import {
   eventforgeSubject,
+  postgresReachable,
   prismaClientPostgres,
   prismaClientSqlite,
   rawPostgres,
@@ -313,18 +314,6 @@ async function runConcurrentSaves(report: BenchReport, subjects: Record<string, 
   for (const writers of Object.values(subjects)) for (const w of writers) await w.close();
 }
 
-async function postgresReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /** The parts EVENTFORGE_BENCH_PARTS may name (comma-separated); all when unset. */
 const PARTS = ['sqlite', 'sqlite-sync-normal', 'postgresql', 'w1-4writers', 'w5-sqlite', 'w5-postgresql'] as const;
 
@@ -441,7 +430,7 @@ export default async function persistence(report: BenchReport): Promise<void> {
   }
 
   if (!['postgresql', 'w1-4writers', 'w5-postgresql'].some((p) => parts.has(p))) return;
-  const unreachable = await postgresReachable();
+  const unreachable = await postgresReachable(PG_URL);
   if (unreachable !== undefined) {
     report.log(`PostgreSQL skipped: ${PG_URL} unreachable (${unreachable})`);
     return;

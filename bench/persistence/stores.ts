@@ -230,3 +230,16 @@ export async function prismaClientPostgres(url: string, schema: string, dir: str
     close: () => prisma.$disconnect(),
   };
 }
+
+/** Why PostgreSQL at `url` cannot be reached, or undefined when it can (the bench then skips its parts). */
+export async function postgresReachable(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -159,12 +159,6 @@ export function moveTracking(d: Dialect, t: Tracking, from: bigint): SqlQuery {
   );
 }
 
-/** Sends the log's wake-up on commit of the transaction it runs in; the payload names the schema. */
-export function notifyLog(channel: string, schema: string): SqlQuery {
-  const st = new Statement(true);
-  return st.query(`SELECT pg_notify(${st.param(channel, 'string')}, ${st.param(schema, 'string')})`);
-}
-
 /** Parks an event; parking it again replaces the first record. */
 export function upsertParked(d: Dialect, p: ParkedEvent): SqlQuery {
   const st = new Statement(d.numbered);
