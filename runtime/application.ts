@@ -10,7 +10,10 @@ import { openRecorder } from './open-recorder.js';
 import { checkCipherKey } from './payload-envelope.js';
 import { DataKeys, type DataKeyCacheOptions } from './personal/data-keys.js';
 import { masterKeyProvider, type KeyProvider } from './personal/key-provider.js';
-import type { AppendOptions, Recorder, StoredEvent, StoredSnapshot, Tracking } from './recorder.js';
+import { Aggregate } from './aggregate.js';
+import { type MetadataShape, saveMetadata, type SaveOptions } from './metadata.js';
+import { NO_METADATA } from './notification-log.js';
+import type { AppendOptions, EventMetadata, Recorder, StoredEvent, StoredSnapshot, Tracking } from './recorder.js';
 import { Repository, type AnyAggregate, type StoreAccess } from './repository.js';
 import { SnapshotIntervals } from './snapshot-intervals.js';
 import { TopicRegistry } from './topics.js';
@@ -73,9 +76,9 @@ export interface ApplicationOptions {
  * ```
  *
  * The store is opened on first use, so construction is synchronous; configuration errors are
- * raised by the constructor.
+ * raised by the constructor. `M` types the metadata a save may attach (`{ userId: string }`).
  */
-export class Application {
+export class Application<M extends MetadataShape<M> = EventMetadata> {
   /** The application's name, e.g. `DogSchool`. */
   readonly name: string;
   /** The application's events in stored order, decoded. */
@@ -168,8 +171,12 @@ export class Application {
    * multiple of the aggregate's snapshot interval; on failure (e.g. `ConcurrencyError`) nothing
    * is stored and the aggregates keep their pending events. Returns the notification ids.
    */
-  async save(...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    const ids = await this.#gate.run(() => this.#save(aggregates, undefined));
+  async save(...aggregates: AnyAggregate[]): Promise<bigint[]>;
+  /** Like `save`, storing `options.metadata` with every event (`app.save(order, { metadata: { userId } })`). */
+  async save(...args: [...aggregates: AnyAggregate[], options: SaveOptions<M>]): Promise<bigint[]>;
+  async save(...args: (AnyAggregate | SaveOptions<M>)[]): Promise<bigint[]> {
+    const { aggregates, metadata } = splitOptions('save', args);
+    const ids = await this.#gate.run(() => this.#save(aggregates, undefined, metadata));
     await runAfterSave(this);
     return ids;
   }
@@ -180,10 +187,45 @@ export class Application {
    * position is not above the last one of its (application, upstream), e.g. the same record a
    * second time, fails with `IntegrityError` and stores nothing.
    */
-  async saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    const ids = await this.#gate.run(() => this.#save(aggregates, tracking));
+  async saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]>;
+  /** Like `saveWithTracking`, storing `options.metadata` with every event. */
+  async saveWithTracking(
+    tracking: Tracking,
+    ...args: [...aggregates: AnyAggregate[], options: SaveOptions<M>]
+  ): Promise<bigint[]>;
+  async saveWithTracking(tracking: Tracking, ...args: (AnyAggregate | SaveOptions<M>)[]): Promise<bigint[]> {
+    const { aggregates, metadata } = splitOptions('saveWithTracking', args);
+    const ids = await this.#gate.run(() => this.#save(aggregates, tracking, metadata));
     await runAfterSave(this);
     return ids;
+  }
+
+  /**
+   * @internal A process application's save of one processed batch: each event with its own
+   * metadata (its causation differs), with the batch's tracking record when given.
+   */
+  protected async saveProcessed(
+    tracking: Tracking | undefined,
+    aggregates: readonly AnyAggregate[],
+    metadataOf: EventMetadataSource,
+  ): Promise<bigint[]> {
+    const ids = await this.#gate.run(() => this.#save(aggregates, tracking, metadataOf));
+    await runAfterSave(this);
+    return ids;
+  }
+
+  /**
+   * What was stored with an event of this application (`event.originatorId`,
+   * `event.originatorVersion`): its causation and correlation when a process application saved
+   * it, the keys its save attached; `{}` when none; undefined when there is no such event. Read
+   * from the store, so another process (or this one after a restart) sees the same.
+   */
+  async metadataOf(streamId: string, version: number): Promise<(EventMetadata & Partial<M>) | undefined> {
+    const [event] = await this.#store.use((recorder) =>
+      recorder.readStream(streamId, { after: version - 1, upTo: version }),
+    );
+    if (event === undefined) return undefined;
+    return (event.metadata ?? NO_METADATA) as EventMetadata & Partial<M>;
   }
 
   /**
@@ -305,7 +347,11 @@ export class Application {
     }
   }
 
-  async #save(aggregates: readonly AnyAggregate[], tracking: Tracking | undefined): Promise<bigint[]> {
+  async #save(
+    aggregates: readonly AnyAggregate[],
+    tracking: Tracking | undefined,
+    metadata: EventMetadata | EventMetadataSource | undefined,
+  ): Promise<bigint[]> {
     // Taken before any await: events triggered while the save is in flight are not part of it.
     const batches: SaveBatch[] = [...new Set(aggregates)].map((aggregate) => {
       const descriptor = descriptorOf(aggregate);
@@ -316,6 +362,7 @@ export class Application {
         aggregate,
         descriptor,
         events,
+        metadata: typeof metadata === 'function' ? events.map((_, i) => metadata(aggregate, i)) : metadata,
         encoded: [...aggregate.pendingEncodings],
         count,
         snapshotDue:
@@ -372,11 +419,16 @@ export class Application {
 /** The data key of a subject, as a save resolved it. */
 type KeyOf = Parameters<Mapper['toStoredEvent']>[3];
 
+/** Per aggregate of a save and index of its pending event, that event's metadata (or none). */
+export type EventMetadataSource = (aggregate: AnyAggregate, index: number) => EventMetadata | undefined;
+
 /** One aggregate of a save, as it was when the save began. */
 interface SaveBatch {
   readonly aggregate: AnyAggregate;
   readonly descriptor: AggregateDescriptor;
   readonly events: readonly DomainEvent[];
+  /** Stored with every event, or per event (a process application's batch); undefined: none. */
+  readonly metadata: EventMetadata | readonly (EventMetadata | undefined)[] | undefined;
   readonly encoded: readonly (JsonValue | undefined)[];
   readonly count: number;
   readonly snapshotDue: boolean;
@@ -388,9 +440,24 @@ function storedEventsOf(
   batches: readonly SaveBatch[],
   keyOf: Parameters<Mapper['toStoredEvent']>[3],
 ): StoredEvent[] {
-  return batches.flatMap(({ descriptor, events, encoded }) =>
-    events.map((e, i) => mapper.toStoredEvent(descriptor, e, encoded[i], keyOf)),
+  return batches.flatMap(({ descriptor, events, encoded, metadata }) =>
+    events.map((e, i) => {
+      const stored = mapper.toStoredEvent(descriptor, e, encoded[i], keyOf);
+      const m = Array.isArray(metadata) ? (metadata as readonly (EventMetadata | undefined)[])[i] : metadata;
+      return m === undefined ? stored : { ...stored, metadata: m as EventMetadata };
+    }),
   );
+}
+
+/** A save's arguments: its aggregates, and the metadata of its options when the last argument is options. */
+function splitOptions<M>(
+  operation: string,
+  args: readonly (AnyAggregate | SaveOptions<M & MetadataShape<M>>)[],
+): { aggregates: AnyAggregate[]; metadata: EventMetadata | undefined } {
+  const last = args[args.length - 1];
+  if (last === undefined || last instanceof Aggregate)
+    return { aggregates: args as AnyAggregate[], metadata: undefined };
+  return { aggregates: args.slice(0, -1) as AnyAggregate[], metadata: saveMetadata(operation, last) };
 }
 
 /** Whether (before, after] contains a multiple of `every`. */

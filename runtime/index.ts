@@ -52,6 +52,7 @@ export {
 } from './errors.js';
 export type {
   AppendOptions,
+  EventMetadata,
   NewDataKey,
   Notification,
   ParkedEvent,
@@ -67,6 +68,7 @@ export type {
   Tracking,
   TransactionOptions,
 } from './recorder.js';
+export type { MetadataShape, SaveOptions } from './metadata.js';
 export { MemoryRecorder, createMemoryRecorder, type MemoryRecorderOptions } from './memory-recorder.js';
 export { withArgumentChecks } from './checked-recorder.js';
 export { MAX_NAME_BYTES, MAX_POSITION, MAX_TOPICS, MAX_VERSION } from './recorder-arguments.js';
@@ -101,7 +103,6 @@ export {
   onEvery,
   type AllEventHandlers,
   type EventHandlers,
-  type EventMetadata,
   type Policy,
   type PolicyHandler,
   type PolicyRule,

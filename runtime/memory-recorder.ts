@@ -360,6 +360,7 @@ function trackingKey(application: string, upstream: string): string {
 
 /** A copy sharing no mutable part (Date, bytes) with the original: what is stored stays as stored. */
 function copyRecord(r: StoredEvent | StoredSnapshot): StoredEvent & StoredSnapshot {
+  const metadata = (r as StoredEvent).metadata;
   return {
     streamId: r.streamId,
     version: r.version,
@@ -367,6 +368,10 @@ function copyRecord(r: StoredEvent | StoredSnapshot): StoredEvent & StoredSnapsh
     schemaVersion: r.schemaVersion,
     timestamp: new Date(r.timestamp.getTime()),
     state: new Uint8Array(r.state),
+    // Copied and frozen once when stored; the frozen copy is then shared by every read.
+    ...(metadata === undefined
+      ? {}
+      : { metadata: Object.isFrozen(metadata) ? metadata : Object.freeze({ ...metadata }) }),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { DomainEvent } from './events.js';
 import type { MappedEvent } from './mapper.js';
-import type { Notification } from './recorder.js';
+import type { EventMetadata, Notification } from './recorder.js';
 import type { StoreAccess } from './repository.js';
 import { Subscription, type SubscribeOptions } from './subscription.js';
 
@@ -14,7 +14,15 @@ export interface LoggedEvent {
   readonly aggregate: string;
   /** The decoded event, upcast to its current version. */
   readonly event: DomainEvent;
+  /**
+   * What was stored with it: `causationId` and `correlationId` when a process application saved
+   * it, and the keys its save attached; empty when none.
+   */
+  readonly metadata: EventMetadata;
 }
+
+/** The metadata of an event stored without any: one frozen object shared by all of them. */
+export const NO_METADATA: EventMetadata = Object.freeze({});
 
 /** Narrows a selection of the log. */
 export interface SelectOptions {
@@ -108,7 +116,7 @@ export class NotificationLog {
 }
 
 function logged(n: Notification, { aggregate, event }: MappedEvent): LoggedEvent {
-  return { id: n.id, topic: n.topic, aggregate: aggregate.name, event };
+  return { id: n.id, topic: n.topic, aggregate: aggregate.name, event, metadata: n.metadata ?? NO_METADATA };
 }
 
 function isTopicList(filter: readonly string[] | SelectOptions): filter is readonly string[] {

@@ -27,6 +27,8 @@ export const MAX_POSITION = 2n ** 63n - 1n;
 export const MAX_NAME_BYTES = 1024;
 /** The most topics one `readNotifications` may filter on (each is one SQL parameter). */
 export const MAX_TOPICS = 1000;
+/** The most bytes one event's metadata may take as JSON: it is for ids and names, not data. */
+export const MAX_METADATA_BYTES = 16_384;
 /** Timestamps both databases store and return exactly (PostgreSQL parses only 4-digit years). */
 const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
 const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
@@ -42,7 +44,10 @@ const LIMIT_RULE = 'a non-negative safe integer (0 returns nothing)';
 export function checkAppend(events: readonly StoredEvent[], options: AppendOptions | undefined): void {
   const check = new Check('append');
   if (!Array.isArray(events)) throw check.fail('events', 'an array of stored events (may be empty)', events);
-  events.forEach((event, i) => check.record(`events[${i}]`, event));
+  events.forEach((event, i) => {
+    check.record(`events[${i}]`, event);
+    if (event.metadata !== undefined) check.metadata(`events[${i}].metadata`, event.metadata);
+  });
   const o = check.options(options, ['tracking', 'dataKeys']);
   if (o.dataKeys !== undefined) {
     if (!Array.isArray(o.dataKeys)) throw check.fail('options.dataKeys', 'an array of new data keys', o.dataKeys);
@@ -56,6 +61,14 @@ export function checkAppend(events: readonly StoredEvent[], options: AppendOptio
   }
   if (o.tracking === undefined) return;
   check.tracking('options.tracking', o.tracking);
+}
+
+/**
+ * Checks metadata a caller gives (a save's `options.metadata`), as `append` will: the error
+ * names the operation and the key, before anything is stored.
+ */
+export function checkMetadata(operation: string, path: string, metadata: unknown): void {
+  new Check(operation).metadata(path, metadata);
 }
 
 /** Checks the arguments of `transaction`. */
@@ -206,6 +219,22 @@ class Check {
     }
     if (!(r['parkedAt'] instanceof Date) || Number.isNaN(r['parkedAt'].getTime())) {
       throw this.fail(`${path}.parkedAt`, 'a valid Date', r['parkedAt']);
+    }
+  }
+
+  /** Event metadata: a plain object of text values, small, storable as JSON by every store. */
+  metadata(path: string, value: unknown): void {
+    if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
+      throw this.fail(path, 'a plain object of string values', value);
+    }
+    for (const [key, text] of Object.entries(value)) {
+      this.name(`${path} key ${JSON.stringify(key)}`, key);
+      if (typeof text !== 'string' || NOT_STORABLE.test(text)) {
+        throw this.fail(`${path}.${key}`, 'a string of well-formed Unicode without U+0000', text);
+      }
+    }
+    if (Buffer.byteLength(JSON.stringify(value), 'utf8') > MAX_METADATA_BYTES) {
+      throw this.fail(path, `at most ${MAX_METADATA_BYTES} bytes as JSON (ids and names, not data)`, value);
     }
   }
 

@@ -17,6 +17,26 @@ export interface StoredEvent {
   /** When the event was triggered (millisecond precision). */
   readonly timestamp: Date;
   readonly state: Uint8Array;
+  /**
+   * Stored beside the payload, in the clear (never encrypted, so never personal data): where the
+   * event came from (`causationId`, `correlationId`) and what the saver attached (docs/runtime.md,
+   * "Event metadata"). Absent when there is none.
+   */
+  readonly metadata?: EventMetadata;
+}
+
+/**
+ * An event's metadata: text values by key. A process application sets `causationId` (the
+ * upstream event that caused it, `DogSchool:3`) and `correlationId` (the event that began the
+ * chain); a save may add its own keys (a user id, a request id).
+ * @example { causationId: 'DogSchool:3', correlationId: 'DogSchool:3', userId: 'u-17' }
+ */
+export interface EventMetadata {
+  /** The upstream event whose processing triggered this one: `<application>:<notification id>`. */
+  readonly causationId?: string;
+  /** The event that began the chain: the causation's own correlation, or the causation itself. */
+  readonly correlationId?: string;
+  readonly [key: string]: string | undefined;
 }
 
 /** A stored event in the application's log, with its global position. */

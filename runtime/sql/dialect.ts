@@ -3,6 +3,7 @@
  * `ON CONFLICT DO NOTHING` and `RETURNING`, so only placeholders, table names and a few types differ.
  */
 import type {
+  EventMetadata,
   Notification,
   ParkedEvent,
   ReadNotificationsOptions,
@@ -37,7 +38,8 @@ export function quoteIdentifier(name: string): string {
 /** Events per INSERT: 6 parameters each stays under SQLite's 32,766 and PostgreSQL's 65,535. */
 export const ROWS_PER_INSERT = 1000;
 
-const EVENT_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", state';
+/** The log's columns; `metadata` last (JSON text on SQLite, jsonb on PostgreSQL; NULL when none). */
+export const EVENT_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", state, metadata';
 const SNAPSHOT_COLUMNS = 'stream_id, version, topic, schema_version, "timestamp", state';
 
 /**
@@ -50,13 +52,24 @@ export function insertEvents(d: Dialect, events: readonly StoredEvent[], onConfl
     (e) =>
       `(${st.param(e.streamId, 'string')}, ${st.param(e.version, 'int')}, ${st.param(e.topic, 'string')}, ` +
       `${st.param(e.schemaVersion, 'int')}, ${st.param(d.timestamp(e.timestamp), d.numbered ? 'string' : 'bigint')}, ` +
-      `${st.param(e.state, 'bytes')})`,
+      `${st.param(e.state, 'bytes')}, ${st.param(metadataText(e.metadata), 'string')}${d.numbered ? '::jsonb' : ''})`,
   );
   return st.query(
-    `INSERT INTO ${d.events} (stream_id, version, topic, schema_version, "timestamp", state) VALUES ${rows.join(', ')}` +
+    `INSERT INTO ${d.events} (stream_id, version, topic, schema_version, "timestamp", state, metadata) VALUES ${rows.join(', ')}` +
       (onConflict === 'skip' ? ' ON CONFLICT DO NOTHING' : '') +
       ' RETURNING id',
   );
+}
+
+/** An event's metadata as the column holds it: JSON text, or NULL when there is none. */
+export function metadataText(metadata: EventMetadata | undefined): string | null {
+  return metadata === undefined ? null : JSON.stringify(metadata);
+}
+
+/** The metadata column as read: JSON text (or, from a driver that parses JSON, the object); NULL is none. */
+export function toMetadata(value: unknown): EventMetadata | undefined {
+  if (value === null || value === undefined) return undefined;
+  return (typeof value === 'string' ? JSON.parse(value) : value) as EventMetadata;
 }
 
 /** Inserts a tracking record; no row comes back when it exists already. */
@@ -245,8 +258,9 @@ function toDate(value: unknown): Date {
 }
 
 /**
- * A row of the direct loads' columns `version, topic, schema_version, timestamp, state`, the
- * timestamp as epoch milliseconds (or text another writer stored), the state as the driver's bytes.
+ * A row of the direct loads' columns `version, topic, schema_version, timestamp, state` (and, for
+ * events, `metadata`), the timestamp as epoch milliseconds (or text another writer stored), the
+ * state as the driver's bytes, the metadata as JSON text.
  */
 export type LoadRow = [
   version: number,
@@ -254,6 +268,7 @@ export type LoadRow = [
   schemaVersion: number,
   timestamp: number | string,
   state: Buffer,
+  metadata?: string | null,
 ];
 
 /** A load row of the stream `streamId` as a stored event or snapshot (the two have the same fields). */
@@ -265,6 +280,7 @@ export function loadedRecord(streamId: string, row: LoadRow): StoredEvent {
     schemaVersion: row[2],
     timestamp: new Date(row[3]),
     state: row[4],
+    ...withMetadata(row[5]),
   };
 }
 
@@ -278,6 +294,7 @@ export function toNotification(row: readonly unknown[]): Notification {
     schemaVersion: Number(row[4]),
     timestamp: toDate(row[5]),
     state: toBytes(row[6]),
+    ...withMetadata(row[7]),
   };
 }
 
@@ -290,7 +307,14 @@ export function toStoredEvent(row: readonly unknown[]): StoredEvent {
     schemaVersion: Number(row[4]),
     timestamp: toDate(row[5]),
     state: toBytes(row[6]),
+    ...withMetadata(row[7]),
   };
+}
+
+/** `{ metadata }` for a row's metadata column, `{}` for NULL (the field stays absent). */
+export function withMetadata(value: unknown): { metadata?: EventMetadata } {
+  const metadata = toMetadata(value);
+  return metadata === undefined ? {} : { metadata };
 }
 
 /** A row of `selectParked` as a parked event. */

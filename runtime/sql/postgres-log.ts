@@ -45,6 +45,9 @@ export function callAppend(
   const schemaVersions = new Array<number>(n);
   const timestamps = new Array<string>(n);
   const states = new Array<Uint8Array>(n);
+  // One jsonb per event (NULL for none); the whole argument is NULL when no event has metadata.
+  const metadatas = new Array<string | null>(n);
+  let anyMetadata = false;
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
     streamIds[i] = e.streamId;
@@ -53,6 +56,8 @@ export function callAppend(
     schemaVersions[i] = e.schemaVersion;
     timestamps[i] = e.timestamp.toISOString();
     states[i] = e.state;
+    metadatas[i] = q.metadataText(e.metadata);
+    if (metadatas[i] !== null) anyMetadata = true;
   }
   const st = new Statement(true);
   const args = [
@@ -78,8 +83,9 @@ export function callAppend(
           'bytes',
           'list',
         )}::bytea[]`;
+  const metadata = anyMetadata ? `${st.param(metadatas, 'string', 'list')}::jsonb[]` : 'NULL';
   return st.query(
-    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL, ${keys}, NULL)`,
+    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL, ${keys}, NULL, ${metadata})`,
   );
 }
 
@@ -104,7 +110,9 @@ export function appendOutcome(row: readonly unknown[]): AppendOutcome {
   };
 }
 
-const EVENT_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", state';
+const EVENT_COLUMNS = q.EVENT_COLUMNS;
+/** Where a plain page's rows carry their `FINAL` flag: after the event's columns. */
+export const FINAL_COLUMN = EVENT_COLUMNS.split(',').length;
 /** Whether a row's transaction is older than every transaction running at the statement's snapshot. */
 const FINAL = 'tx_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))';
 

@@ -262,7 +262,9 @@ class PostgresRecorder implements Recorder {
       const rows = await this.#rows(log.selectLogPage(this.#schema, options));
       // A row of a transaction not older than every running one may have a writer in flight
       // below it: read again by the rule that excludes that.
-      const page = rows.every((r) => r[7] === true) ? rows : await this.#rows(log.callLogPage(this.#schema, options));
+      const page = rows.every((r) => r[log.FINAL_COLUMN] === true)
+        ? rows
+        : await this.#rows(log.callLogPage(this.#schema, options));
       return page.map(q.toNotification);
     });
   }

@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL recorder's loads (`readStream`, `latestSnapshot`) as named (prepared) statements
  * on the adapter's own node-postgres pool, without the adapter's conversions: the adapter reads
- * all seven columns, normalises each timestamptz to text that the recorder parses back and decodes
+ * all the columns, normalises each timestamptz to text that the recorder parses back and decodes
  * bytea through a generic path. Here a load selects what it needs (the caller knows the stream id),
  * the server sends the timestamp as epoch milliseconds, and each column is parsed once, by the
  * parsers of this query only (the pool's global parsers are left alone).
@@ -12,6 +12,8 @@ import * as q from './dialect.js';
 
 /** The columns of a load, in this order; `timestamp` exactly, as integer epoch milliseconds. */
 const LOAD_COLUMNS = `version, topic, schema_version, (EXTRACT(EPOCH FROM "timestamp") * 1000)::int8, state`;
+/** An event's load also reads its metadata (jsonb, parsed from its text). */
+const EVENT_LOAD_COLUMNS = `${LOAD_COLUMNS}, metadata`;
 
 const OID_INT8 = 20;
 const OID_INT4 = 23;
@@ -36,7 +38,7 @@ export class PostgresStreamReads {
   ) {}
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
-    const rows = await this.#rows(q.selectStream(this.dialect, streamId, options, LOAD_COLUMNS));
+    const rows = await this.#rows(q.selectStream(this.dialect, streamId, options, EVENT_LOAD_COLUMNS));
     const events: StoredEvent[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) events[i] = q.loadedRecord(streamId, rows[i]!);
     return events;

@@ -24,6 +24,8 @@ import * as q from './dialect.js';
 
 /** The columns of a load, in this order: the row's `[version, topic, schemaVersion, timestamp, state]`. */
 const LOAD_COLUMNS = 'version, topic, schema_version, "timestamp", state';
+/** An event's load also reads its metadata (JSON text). */
+const EVENT_LOAD_COLUMNS = `${LOAD_COLUMNS}, metadata`;
 
 /** A log row (every column), its integers as bigints: ids may exceed 2^53. */
 type LogRow = [
@@ -34,6 +36,7 @@ type LogRow = [
   schemaVersion: bigint,
   timestamp: bigint | string,
   state: Buffer,
+  metadata: string | null,
 ];
 /** Statements kept per connection; topic filters of many lengths could make more shapes than that. */
 const MAX_PREPARED = 200;
@@ -54,7 +57,7 @@ export class SqliteStreamReads {
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): StoredEvent[] {
-    const rows = this.#all<q.LoadRow>(q.selectStream(this.dialect, streamId, options, LOAD_COLUMNS), false);
+    const rows = this.#all<q.LoadRow>(q.selectStream(this.dialect, streamId, options, EVENT_LOAD_COLUMNS), false);
     const events: StoredEvent[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) events[i] = q.loadedRecord(streamId, rows[i]!);
     return events;
@@ -78,6 +81,7 @@ export class SqliteStreamReads {
         schemaVersion: Number(row[4]),
         timestamp: new Date(typeof row[5] === 'bigint' ? Number(row[5]) : row[5]),
         state: row[6],
+        ...q.withMetadata(row[7]),
       };
     }
     return notifications;

@@ -6,6 +6,7 @@
 import type { AggregateDescriptor, AggregateClass, EventOf } from '../codec.js';
 import { SystemError } from '../errors.js';
 import type { DomainEvent } from '../events.js';
+import type { EventMetadata } from '../recorder.js';
 import type { AnyAggregate } from '../repository.js';
 
 /**
@@ -24,23 +25,17 @@ export interface Processing {
   readonly causationId: string;
   /** The first cause of the chain the event belongs to (its own id when a command caused it). */
   readonly correlationId: string;
+  /**
+   * What the events this handler triggers are stored with: the upstream event's metadata (the
+   * keys its save attached travel down the chain) with `causationId` and `correlationId` above.
+   */
+  readonly metadata: EventMetadata;
   /** The aggregate with this id (`AggregateNotFoundError` when there is none). */
   get<A extends AnyAggregate>(cls: AggregateClass<A>, id: string): Promise<A>;
   /** The aggregate with this id, or undefined when there is none. */
   find<A extends AnyAggregate>(cls: AggregateClass<A>, id: string): Promise<A | undefined>;
   /** Saves these aggregates' new events with the batch (atomically with its tracking record). */
   collect(...aggregates: AnyAggregate[]): void;
-}
-
-/**
- * Where an event saved by a process application came from: ids are `<application>:<notification id>`.
- * @example { causationId: 'DogSchool:3', correlationId: 'DogSchool:3' }
- */
-export interface EventMetadata {
-  /** The upstream event whose processing triggered it. */
-  readonly causationId: string;
-  /** The event that started the chain: the causation's correlation, or the causation itself. */
-  readonly correlationId: string;
 }
 
 /** Handles one upstream event. */

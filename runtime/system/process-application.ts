@@ -3,17 +3,16 @@
  * events with a policy, saving the new events of their own aggregates together with the
  * tracking record of the upstream event (exactly once).
  */
-import { Application } from '../application.js';
+import { Application, type EventMetadataSource } from '../application.js';
 import type { AggregateClass } from '../codec.js';
-import { AggregateNotFoundError, ConcurrencyError, IntegrityError, PolicyError, SystemError } from '../errors.js';
+import { AggregateNotFoundError, PolicyError, SystemError } from '../errors.js';
 import type { DomainEvent } from '../events.js';
 import { type FollowerOptions, LogFollower } from '../follower.js';
+import { processedMetadata } from '../metadata.js';
 import type { LoggedEvent } from '../notification-log.js';
+import type { EventMetadata } from '../recorder.js';
 import type { AnyAggregate } from '../repository.js';
-import { type EventMetadata, handlersByTopic, type Policy, type PolicyHandler, type Processing } from './policy.js';
-
-/** How many events' metadata a process application remembers (oldest forgotten first). */
-const METADATA_KEPT = 100_000;
+import { handlersByTopic, type Policy, type PolicyHandler, type Processing } from './policy.js';
 
 /**
  * An application that follows upstream applications (in a {@link System}) and reacts to their
@@ -34,17 +33,6 @@ export abstract class ProcessApplication extends Application {
   readonly onParked: 'stop' | 'continue' = 'stop';
 
   #handlers: Map<string, PolicyHandler<DomainEvent>> | undefined;
-  /** By stream id and version. */
-  readonly #metadata = new Map<string, EventMetadata>();
-
-  /**
-   * The correlation and causation of an event this application saved while processing, by its
-   * stream id and version (`event.originatorId`, `event.originatorVersion`). Kept in memory, for
-   * the last 100,000 events saved by this process: not stored with the events yet.
-   */
-  metadataOf(streamId: string, version: number): EventMetadata | undefined {
-    return this.#metadata.get(metadataKey(streamId, version));
-  }
 
   /** The upstream topics the policy handles: all it reads of its upstreams' logs. */
   get topics(): string[] {
@@ -76,19 +64,8 @@ export abstract class ProcessApplication extends Application {
         movesTracking: false,
         commit: async (recorder, events, { tracking, unpark }) => {
           const processed = await this.#process(upstream, events);
-          const aggregates = processed.collected();
-          // Noted before the save: a follower of this log may read the events before the save returns.
-          const noted = this.#note(processed.metadata());
-          try {
-            if (tracking === undefined) await this.save(...aggregates);
-            else await this.saveWithTracking(tracking, ...aggregates);
-          } catch (error) {
-            // These refusals stored nothing; after other failures the events may be stored.
-            if (error instanceof ConcurrencyError || error instanceof IntegrityError) {
-              for (const key of noted) this.#metadata.delete(key);
-            }
-            throw error;
-          }
+          // Each event is stored with the metadata of the upstream event that caused it.
+          await this.saveProcessed(tracking, processed.collected(), processed.metadataSource());
           // After the save: an unpark that fails leaves a processed event listed as parked, never the reverse.
           if (unpark.length > 0) await recorder.transaction(async () => undefined, { unpark });
         },
@@ -106,29 +83,11 @@ export abstract class ProcessApplication extends Application {
     for (const logged of events) {
       const handler = handlers.get(logged.topic);
       if (handler === undefined) continue;
-      const causationId = `${upstream.name}:${logged.id}`;
-      const { originatorId, originatorVersion } = logged.event;
-      const cause =
-        upstream instanceof ProcessApplication ? upstream.metadataOf(originatorId, originatorVersion) : undefined;
-      processing.at(logged, { causationId, correlationId: cause?.correlationId ?? causationId });
+      processing.at(logged, processedMetadata(upstream.name, logged.id, logged.metadata));
       await handler(logged.event, processing);
       processing.attribute();
     }
     return processing;
-  }
-
-  /** Remembers the metadata of events about to be saved; their keys. */
-  #note(metadata: readonly [streamId: string, version: number, EventMetadata][]): string[] {
-    const keys = metadata.map(([streamId, version, m]) => {
-      const key = metadataKey(streamId, version);
-      this.#metadata.set(key, m);
-      return key;
-    });
-    for (const key of this.#metadata.keys()) {
-      if (this.#metadata.size <= METADATA_KEPT) break;
-      this.#metadata.delete(key);
-    }
-    return keys;
   }
 
   #handlersByTopic(): Map<string, PolicyHandler<DomainEvent>> {
@@ -144,6 +103,7 @@ class BatchProcessing implements Processing {
   topic = '';
   causationId = '';
   correlationId = '';
+  metadata: EventMetadata = {};
   readonly #app: Application;
   readonly #loaded = new Map<string, AnyAggregate>();
   readonly #collected = new Set<AnyAggregate>();
@@ -158,13 +118,14 @@ class BatchProcessing implements Processing {
   at(event: LoggedEvent, metadata: EventMetadata): void {
     this.notificationId = event.id;
     this.topic = event.topic;
-    this.causationId = metadata.causationId;
-    this.correlationId = metadata.correlationId;
+    this.metadata = metadata;
+    this.causationId = metadata.causationId!;
+    this.correlationId = metadata.correlationId!;
   }
 
   /** Gives the events the handler just triggered the metadata of the event it processed. */
   attribute(): void {
-    const metadata = { causationId: this.causationId, correlationId: this.correlationId };
+    const metadata = this.metadata;
     for (const aggregate of this.#collected) {
       let list = this.#metadata.get(aggregate);
       if (list === undefined) this.#metadata.set(aggregate, (list = []));
@@ -172,14 +133,9 @@ class BatchProcessing implements Processing {
     }
   }
 
-  /** The metadata of the collected aggregates' new events, by stream id and version. */
-  metadata(): [streamId: string, version: number, EventMetadata][] {
-    return this.collected().flatMap((aggregate) => {
-      const metadata = this.#metadata.get(aggregate) ?? [];
-      return aggregate.pendingEvents.map(
-        (event, i) => [event.originatorId, event.originatorVersion, metadata[i]!] as [string, number, EventMetadata],
-      );
-    });
+  /** The metadata of each collected aggregate's pending events, by the event's index. */
+  metadataSource(): EventMetadataSource {
+    return (aggregate, i) => this.#metadata.get(aggregate)?.[i];
   }
 
   async get<A extends AnyAggregate>(cls: AggregateClass<A>, id: string): Promise<A> {
@@ -211,8 +167,4 @@ class BatchProcessing implements Processing {
   collected(): AnyAggregate[] {
     return [...this.#collected];
   }
-}
-
-function metadataKey(streamId: string, version: number): string {
-  return `${streamId}\u0000${version}`;
 }

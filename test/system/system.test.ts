@@ -203,7 +203,7 @@ describe.each(stores)('a system on $label', (store) => {
       const metadataOfLog = async (app: Counters | Increments) => {
         const metadata = [];
         for await (const { event } of app.log.readAll())
-          metadata.push(app.metadataOf(event.originatorId, event.originatorVersion));
+          metadata.push(await app.metadataOf(event.originatorId, event.originatorVersion));
         return metadata;
       };
       // Counters:1 Started and Counters:2 Incremented came of DogSchool:2; Counters:3 of DogSchool:3.
@@ -219,7 +219,7 @@ describe.each(stores)('a system on $label', (store) => {
         { causationId: 'Counters:3', correlationId: 'DogSchool:3' },
       ]);
       expect((await increments.repository(Counter).get(Counter.idOf('all'))).count).toBe(2);
-      expect(counters.metadataOf('no such stream', 1)).toBeUndefined();
+      expect(await counters.metadataOf('no such stream', 1)).toBeUndefined();
     });
 
     // Skipped on PostgreSQL under the concurrent runner: a topic-filtered subscription there can
