@@ -31,12 +31,18 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const PROVIDERS = ['sqlite', 'postgresql'] as const;
 /** PostgreSQL has one more: the append procedure and log routines of its gap-safe log. */
 const STORE_MIGRATIONS = {
-  sqlite: ['20261123000000_event_store', '20261203000000_parked_events', '20261203090000_data_keys'],
+  sqlite: [
+    '20261123000000_event_store',
+    '20261203000000_parked_events',
+    '20261203090000_data_keys',
+    '20261203120000_event_metadata',
+  ],
   postgresql: [
     '20261123000000_event_store',
     '20261203000000_gap_safe_appends',
     '20261203000000_parked_events',
     '20261203090000_data_keys',
+    '20261203120000_event_metadata',
   ],
 };
 
@@ -111,7 +117,9 @@ describe('checked-in output of the repositories emitter', () => {
 /** The model calls the test makes, as the generated client of either provider offers them. */
 interface StoreModels {
   event: {
-    findMany(): Promise<{ id: bigint; streamId: string; version: number; timestamp: Date; state: Uint8Array }[]>;
+    findMany(): Promise<
+      { id: bigint; streamId: string; version: number; timestamp: Date; state: Uint8Array; metadata: unknown }[]
+    >;
   };
   tracking: {
     create(args: { data: { application: string; upstream: string; notificationId: bigint } }): Promise<unknown>;
@@ -146,6 +154,7 @@ async function roundTrip(openRecorder: () => Promise<Recorder>, openClient: () =
       schemaVersion: 2,
       timestamp,
       state: Uint8Array.of(1, 2, 3),
+      metadata: { causationId: 'Orders:7', userId: 'u-1' },
     },
   ]);
   await recorder.close();
@@ -160,6 +169,8 @@ async function roundTrip(openRecorder: () => Promise<Recorder>, openClient: () =
       schemaVersion: 2,
       timestamp,
       state: expect.anything(),
+      // The Json field reads the column as the recorder wrote it (JSON text on SQLite, jsonb on PostgreSQL).
+      metadata: { causationId: 'Orders:7', userId: 'u-1' },
     });
     expect(Array.from(row!.state)).toEqual([1, 2, 3]);
     await prisma.tracking.create({ data: { application: 'A', upstream: 'U', notificationId: 2n ** 40n } });
