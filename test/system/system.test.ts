@@ -25,6 +25,7 @@ import {
 import { Counter, Counters } from '../../examples/counters.js';
 import { Dog, DogSchool } from '../../examples/dog-school.js';
 import { countersDomain } from '../../generated/counters/index.js';
+import { Increments } from './increments.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
 
 const postgresSkip = await postgresSkipReason();
@@ -97,23 +98,6 @@ class FussyCounters extends ProcessApplication {
         const counter = (await processing.find(Counter, id)) ?? Counter.create({ name }, { id });
         counter.increment();
         processing.collect(counter);
-      },
-    }),
-  ];
-}
-
-/** Follows Counters: counts every increment of any counter in one counter named `all`. */
-class Increments extends ProcessApplication {
-  constructor(options: ApplicationOptions = {}) {
-    super({ ...options, domains: [countersDomain] });
-  }
-  readonly policy = [
-    on(Counter, {
-      Incremented: async (_event, processing) => {
-        const id = Counter.idOf('all');
-        const all = (await processing.find(Counter, id)) ?? Counter.create({ name: 'all' }, { id });
-        all.increment();
-        processing.collect(all);
       },
     }),
   ];
