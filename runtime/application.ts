@@ -276,6 +276,14 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
     this.#forgetHooks.push(hook);
   }
 
+  /**
+   * The topics of the events this application stores: those of its domains' aggregates and of
+   * the aggregate classes it has repositories for. What a follower of it can read.
+   */
+  eventTopics(): string[] {
+    return this.#topics.aggregates().flatMap((aggregate) => aggregate.events.map((event) => event.topic));
+  }
+
   /** The snapshot interval in force for an aggregate class; undefined = no automatic snapshots. */
   snapshotInterval(cls: AggregateClass<AnyAggregate>): number | undefined {
     return this.#intervals.of(descriptorOfClass(cls));

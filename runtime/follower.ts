@@ -120,6 +120,11 @@ export class LogFollower {
     this.#pollIntervalMs = options.pollIntervalMs;
   }
 
+  /** The upstream topics it reads; empty: all of them. */
+  get topics(): readonly string[] {
+    return this.#target.topics ?? [];
+  }
+
   get state(): FollowerState {
     return this.#state;
   }

@@ -46,11 +46,12 @@ export abstract class ProcessApplication extends Application {
    */
   follow(upstream: Application, options: FollowerOptions = {}): LogFollower {
     const name = this.name;
-    const topics = this.topics;
+    const handled = this.topics;
     // No topics would read the whole log (an empty filter means all) to do nothing with it.
-    if (topics.length === 0) {
+    if (handled.length === 0) {
       throw new SystemError(`${name}: its policy handles no event; add rules such as on(Dog, { TrickAdded: … })`);
     }
+    const topics = topicsFrom(upstream, name, handled);
     return new LogFollower(
       upstream,
       this,
@@ -167,4 +168,23 @@ class BatchProcessing implements Processing {
   collected(): AnyAggregate[] {
     return [...this.#collected];
   }
+}
+
+/**
+ * Of the topics a policy handles, those `upstream` stores: all a follower reads of its log. A
+ * leader that stores none of them is refused (the follower would wait for events that never
+ * come); one whose topics are unknown (no domains given) is read for all the policy handles.
+ */
+function topicsFrom(upstream: Application, follower: string, handled: readonly string[]): string[] {
+  const stored = new Set(upstream.eventTopics());
+  if (stored.size === 0) return [...handled];
+  const topics = handled.filter((topic) => stored.has(topic));
+  if (topics.length === 0) {
+    throw new SystemError(
+      `${follower} follows ${upstream.name}, but its policy handles none of the events ${upstream.name} stores ` +
+        `(it handles ${handled.join(', ')}); follow the application whose events the policy names, ` +
+        `or add a rule for ${upstream.name}'s events`,
+    );
+  }
+  return topics;
 }

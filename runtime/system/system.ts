@@ -50,6 +50,13 @@ export class System {
       }
       pipe.forEach((cls, i) => {
         const where = `pipe ${p + 1}, position ${i + 1}`;
+        if (typeof cls !== 'function') {
+          // An import cycle leaves a class undefined where the system is built.
+          throw new SystemError(
+            `${where} of the system is ${String(cls)}, not a class; ` +
+              'if it is imported, check for an import cycle (a module importing the system module back)',
+          );
+        }
         if (isProjectionClass(cls)) {
           if (i === 0 || i < pipe.length - 1) {
             throw new SystemError(

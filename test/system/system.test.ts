@@ -15,6 +15,7 @@ import {
   onEvery,
   PolicyError,
   ProcessApplication,
+  type Processing,
   type Projection,
   type RecorderTransaction,
   type RunnerOptions,
@@ -111,6 +112,36 @@ class TaughtTricks implements Projection {
   async process(events: readonly LoggedEvent[], tx: RecorderTransaction): Promise<void> {
     tx.onCommit(() => (this.taught += events.length));
   }
+}
+
+/**
+ * Ping and Pong follow each other (a cycle): DogSchool's trick starts a rally; each counts the
+ * other's increments, Ping only up to 3, so the rally ends.
+ */
+class Ping extends ProcessApplication {
+  constructor(options: ApplicationOptions = {}) {
+    super({ ...options, domains: [countersDomain] });
+  }
+  readonly policy = [
+    on(Dog, { TrickAdded: (_event, processing) => rally(processing, 'ping', Number.POSITIVE_INFINITY) }),
+    on(Counter, { Incremented: (_event, processing) => rally(processing, 'ping', 3) }),
+  ];
+}
+class Pong extends ProcessApplication {
+  constructor(options: ApplicationOptions = {}) {
+    super({ ...options, domains: [countersDomain] });
+  }
+  readonly policy = [
+    on(Counter, { Incremented: (_event, processing) => rally(processing, 'pong', Number.POSITIVE_INFINITY) }),
+  ];
+}
+/** Increments the counter `name` while it is below `limit`. */
+async function rally(processing: Processing, name: string, limit: number): Promise<void> {
+  const id = Counter.idOf(name);
+  const counter = (await processing.find(Counter, id)) ?? Counter.create({ name }, { id });
+  if (counter.count >= limit) return;
+  counter.increment();
+  processing.collect(counter);
 }
 
 /** Like FussyCounters, but parks the failing event and goes on. */
@@ -225,6 +256,23 @@ describe.each(stores)('a system on $label', (store) => {
         expect(events).toBe(1 + 16);
       },
     );
+
+    it('runs a cycle until its policies stop, every event of the rally correlated with the command', async () => {
+      const start = open([[DogSchool, Ping, Pong, Ping]]);
+      const runner = await start();
+      const school = runner.get(DogSchool);
+      await school.addTrick(await school.registerDog('Fido'), 'serve'); // DogSchool:2
+      await runner.quiet();
+      const count = async (app: Ping | Pong, name: string) =>
+        (await app.repository(Counter).get(Counter.idOf(name))).count;
+      expect(await count(runner.get(Ping), 'ping')).toBe(3);
+      expect(await count(runner.get(Pong), 'pong')).toBe(3);
+      // Pong's third increment reached Ping, which stored nothing for it but its position.
+      expect(runner.follower(Ping, Pong).position).toBe(4n);
+      for (const app of [runner.get(Ping), runner.get(Pong)]) {
+        for await (const { metadata } of app.log.readAll()) expect(metadata.correlationId).toBe('DogSchool:2');
+      }
+    });
 
     it('processes several events of one counter in one batch', async () => {
       const start = open([[DogSchool, Counters]], { batchSize: 4 });
@@ -376,6 +424,30 @@ describe('a system is checked when built', () => {
     ]);
     expect(system.followers).toEqual(['Counters', 'FussyCounters']);
     expect(system.leadersOf('Counters')).toEqual(['DogSchool', 'FussyCounters']);
+  });
+
+  it('reads of each leader only the topics of the policy that leader stores', () => {
+    const runner = new SingleThreadedRunner(new System([[DogSchool, Ping, Pong, Ping]]));
+    expect(runner.follower(Ping, DogSchool).topics).toEqual(['DogSchool.Dog.TrickAdded']);
+    expect(runner.follower(Ping, Pong).topics).toEqual(['Counters.Counter.Incremented']);
+    expect(runner.follower(Pong, Ping).topics).toEqual(['Counters.Counter.Incremented']);
+  });
+
+  it('refuses a follower whose policy handles none of the events its leader stores', () => {
+    expect(() => new SingleThreadedRunner(new System([[DogSchool, Increments]]))).toThrow(
+      new SystemError(
+        "Increments follows DogSchool, but its policy handles none of the events DogSchool stores (it handles Counters.Counter.Incremented); follow the application whose events the policy names, or add a rule for DogSchool's events",
+      ),
+    );
+  });
+
+  it('refuses a leader or follower that is not there (an import cycle leaves a class undefined)', () => {
+    expect(() => new System([[undefined as never, Counters]])).toThrow(
+      'pipe 1, position 1 of the system is undefined, not a class; if it is imported, check for an import cycle (a module importing the system module back)',
+    );
+    expect(() => new System([[DogSchool, undefined as never]])).toThrow(
+      /pipe 1, position 2 of the system is undefined/,
+    );
   });
 
   it('refuses to run a process application whose policy handles no event', () => {
