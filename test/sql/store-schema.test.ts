@@ -35,14 +35,14 @@ const STORE_MIGRATIONS = {
     '20261123000000_event_store',
     '20261203000000_parked_events',
     '20261203090000_data_keys',
-    '20261203120000_event_metadata',
+    '20261203130000_event_metadata',
   ],
   postgresql: [
     '20261123000000_event_store',
     '20261203000000_gap_safe_appends',
     '20261203000000_parked_events',
     '20261203090000_data_keys',
-    '20261203120000_event_metadata',
+    '20261203130000_event_metadata',
   ],
 };
 
