@@ -36,7 +36,7 @@ describe('eventforge catalog', () => {
     expect(err).toEqual([]);
     expect(code).toBe(0);
     expect(out.join('\n')).toMatch(
-      /^eventforge catalog: 6 domains, 46 files written, 0 unchanged, 0 removed; open catalog\/index.html/,
+      /^eventforge catalog: 7 domains, 56 files written, 0 unchanged, 0 removed; open catalog\/index.html/,
     );
     const files = siteFiles(join(dir, 'catalog'));
     expect(files).toContain('index.html');
@@ -93,7 +93,7 @@ describe('eventforge catalog', () => {
   it('writes nothing again when nothing changed, and removes the page of an event that is gone', async () => {
     expect((await run(['catalog', '--schemas', 'schemas'])).code).toBe(0);
     const again = await run(['catalog', '--schemas', 'schemas']);
-    expect(again.out.join('\n')).toMatch(/0 files written, 46 unchanged, 0 removed/);
+    expect(again.out.join('\n')).toMatch(/0 files written, 56 unchanged, 0 removed/);
     const bank = join(dir, 'schemas', 'bank.domain.yaml');
     writeFileSync(
       bank,

@@ -225,7 +225,7 @@ describe('eventforge check', () => {
     const result = await run(['check', join(repo, 'schemas')]);
     expect(result.err).toEqual([]);
     expect(result.code).toBe(0);
-    expect(result.out.at(-1)).toMatch(/^eventforge check: 6 domains, 0 errors, 0 warnings \(\d+ ms\)$/);
+    expect(result.out.at(-1)).toMatch(/^eventforge check: 7 domains, 0 errors, 0 warnings \(\d+ ms\)$/);
   });
 
   it('exits 1 with diagnostics for a bad file named on the command line', async () => {

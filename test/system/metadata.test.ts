@@ -6,10 +6,8 @@
  * must not outlive the process).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   Application,
   type ApplicationOptions,
@@ -20,44 +18,16 @@ import {
 import { Counter, Counters } from '../../examples/counters.js';
 import { Dog, DogSchool } from '../../examples/dog-school.js';
 import { dogSchoolDomain } from '../../generated/dog-school/index.js';
-import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
+import { postgresSkip, systemStores } from './stores.js';
 
-const postgresSkip = await postgresSkipReason();
 if (postgresSkip !== undefined) console.log(`metadata tests on PostgreSQL skipped: ${postgresSkip}`);
-const schemas = new SchemaPool('metadata');
-afterAll(() => schemas.dropAll());
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const durableStores = systemStores('metadata').filter((store) => store.durable);
 const closing: { close(): Promise<void> }[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(async () => {
   for (const c of closing.splice(0).reverse()) await c.close();
+  for (const cleanup of cleanups.splice(0)) cleanup();
 });
-
-/** A URL per application name, fresh per call of `open`. */
-const durableStores = [
-  {
-    label: 'SQLite files',
-    open: () => {
-      const dir = mkdtempSync(join(tmpdir(), 'eventforge-metadata-'));
-      dirs.push(dir);
-      return (name: string) => `file:${join(dir, `${name}.sqlite`)}`;
-    },
-  },
-  ...(postgresSkip === undefined
-    ? [
-        {
-          label: 'PostgreSQL schemas',
-          open: () => {
-            const names = new Map<string, string>();
-            return (name: string) =>
-              `${TEST_DATABASE_URL}?schema=${names.get(name) ?? names.set(name, schemas.next()).get(name)!}`;
-          },
-        },
-      ]
-    : []),
-];
 
 /** The metadata an HTTP handler of a dog school would attach. */
 type Request = { readonly userId: string; readonly requestId?: string };
@@ -98,7 +68,8 @@ function runProcess(script: string, args: readonly string[]): Promise<string> {
 
 describe.each(durableStores)('event metadata on $label', ({ open }) => {
   it("stores a save's metadata with each of its events: metadataOf, the log and a restarted application read it", async () => {
-    const urlOf = open();
+    const { urlOf, cleanup } = open();
+    cleanups.push(cleanup);
     const options = { env: { DATABASE_URL: urlOf('DogSchool') } };
     const school = new AuditedSchool(options);
     closing.push(school);
@@ -126,7 +97,8 @@ describe.each(durableStores)('event metadata on $label', ({ open }) => {
   });
 
   it('a chain stores causation and correlation with every event; a follower in another process continues it', async () => {
-    const urlOf = open();
+    const { urlOf, cleanup } = open();
+    cleanups.push(cleanup);
     const runner = new SingleThreadedRunner(new System([[AuditedSchool, Counters]]), {
       applicationOptions: (name) => ({ env: { DATABASE_URL: urlOf(name) } }),
     });
