@@ -39,7 +39,7 @@ export const paymentDescriptor: AggregateDescriptor<PaymentState> = {
 export const stockDescriptor: AggregateDescriptor<StockState> = {
   name: 'Stock',
   topic: 'Shop.Stock',
-  snapshotEvery: undefined,
+  snapshotEvery: 50,
   state: stockStateCodec,
   events: [
     { type: 'Opened', topic: 'Shop.Stock.Opened', codec: openedCodec },
