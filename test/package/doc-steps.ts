@@ -77,7 +77,8 @@ export function docSteps(markdown: string): DocStep[] {
 export function normalizeOutput(text: string, folder: string): string {
   return text
     .replaceAll(folder, '…')
-    .replace(/\(\d+(\.\d+)? m?s\)/g, '(N ms)')
+    .replace(/\d+(\.\d+)? m?s\)/g, 'N ms)')
+    .replace(/ in \d+(\.\d+)?m?s$/gm, ' in Ns')
     .replace(/\s+$/, '');
 }
 

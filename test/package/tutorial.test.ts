@@ -34,6 +34,7 @@ const skipPostgres = await postgresSkipReason();
 let packed: PackedPackage;
 let cwd = temp;
 let env: NodeJS.ProcessEnv = {};
+let prebuilds = '';
 const outputs: { line: number; text: string }[] = [];
 
 /** The test server's URL, on another database. */
@@ -58,12 +59,12 @@ beforeAll(async () => {
   const prebuild = await localSqlitePrebuild(temp);
   env = {
     ...userEnv(),
-    // npm from its cache where it can, quietly; better-sqlite3 from the repository's build.
+    // npm from its cache where it can, quietly.
     npm_config_prefer_offline: 'true',
     npm_config_audit: 'false',
     npm_config_fund: 'false',
-    npm_config_better_sqlite3_local_prebuilds: prebuild.dir,
   };
+  prebuilds = prebuild.dir;
   if (skipPostgres === undefined) await admin(`CREATE DATABASE "${database}"`);
 }, 240_000);
 
@@ -71,7 +72,8 @@ afterAll(async () => {
   if (skipPostgres === undefined) await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   if (update) {
     let markdown = readFileSync(page, 'utf8');
-    for (const { line, text } of outputs) markdown = withOutput(markdown, line, text);
+    // From the bottom up: a rewritten block moves the lines below it.
+    for (const { line, text } of outputs.sort((a, b) => b.line - a.line)) markdown = withOutput(markdown, line, text);
     writeFileSync(page, markdown);
   }
   removeFolder(temp);
@@ -96,8 +98,10 @@ async function runLine(command: string): Promise<CommandResult> {
     const args = [cli, 'init', init[1]!, '--eventforge-version', `file:${packed.tarball}`];
     return run(cwd, process.execPath, args, env);
   }
+  // better-sqlite3 from the repository's build (only for the install that builds it: npm warns of the setting).
+  const install = command === 'npm install' ? { npm_config_better_sqlite3_local_prebuilds: prebuilds } : {};
   // One stream, as a terminal shows it.
-  return run(cwd, 'bash', ['-c', `${command} 2>&1`], env);
+  return run(cwd, 'bash', ['-c', `${command} 2>&1`], { ...env, ...install });
 }
 
 async function runStep(step: DocStep): Promise<void> {
@@ -114,9 +118,8 @@ async function runStep(step: DocStep): Promise<void> {
     expect(result.code, `${command}:\n${result.stdout}${result.stderr}`).toBe(0);
   }
   if (step.output === undefined) return;
-  const actual = normalizeOutput(printed, temp);
-  if (update) outputs.push({ line: step.output.line, text: actual });
-  else expect(actual).toBe(normalizeOutput(step.output.text, temp));
+  if (update) outputs.push({ line: step.output.line, text: printed.replaceAll(temp, '…').trimEnd() });
+  else expect(normalizeOutput(printed, temp)).toBe(normalizeOutput(step.output.text, temp));
 }
 
 const firstPostgresStep = steps.findIndex(
