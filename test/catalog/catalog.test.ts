@@ -11,6 +11,7 @@ import { compileWith } from '../../generator/pipeline.js';
 import { main, type CliIo } from '../../cli/main.js';
 import { syntheticSchema } from '../../bench/synthetic-schema.js';
 import { brokenLinks, siteFiles } from './site-files.js';
+import { labelCount, linesUnderLabels } from './diagram-geometry.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 let dir: string;
@@ -168,6 +169,26 @@ describe('emitCatalog', () => {
         expect(files.some((other) => other.path === file.path.replace('index.html', box[1] ?? ''))).toBe(true);
     }
     expect(files.filter((file) => file.contents.includes('<svg ')).length).toBe(1100);
+  });
+
+  it("runs no diagram's line under another edge's label (examples and the synthetic schema)", () => {
+    const examples = readdirSync(join(repo, 'schemas'))
+      .filter((name) => name.endsWith('.domain.yaml'))
+      .map((name) => ({ path: `schemas/${name}`, text: readFileSync(join(repo, 'schemas', name), 'utf8') }));
+    const synthetic = syntheticSchema({ aggregates: 100, events: 10, versions: 3 });
+    for (const sources of [examples, [{ path: 'schemas/synthetic.domain.yaml', text: synthetic }]]) {
+      const pages = emitCatalog(compileProject(sources)).filter((file) => file.path.endsWith('.html'));
+      expect(pages.flatMap((page) => linesUnderLabels(page.contents).map((c) => `${page.path}: ${c}`))).toEqual([]);
+      expect(pages.reduce((sum, page) => sum + labelCount(page.contents), 0)).toBeGreaterThan(20);
+    }
+  });
+
+  it('sees a line under a label (so the check above can fail)', () => {
+    const svg =
+      '<svg id="d"><path data-edge="0" d="M0 10L100 10"/><path data-edge="1" d="M0 50L100 50"/>' +
+      '<rect data-edge="1" x="40" y="0" width="20" height="20"/></svg>';
+    expect(linesUnderLabels(svg)).toEqual(['d: edge 0 runs under the label of edge 1']);
+    expect(linesUnderLabels(svg.replace('height="20"', 'height="5"'))).toEqual([]);
   });
 });
 

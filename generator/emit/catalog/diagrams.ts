@@ -44,11 +44,19 @@ interface Geometry {
 /** Layouts by geometry key; one per catalog build, so nothing outlives the call that made it. */
 export type LayoutCache = Map<string, Geometry>;
 
-function layOut(boxes: readonly Box[], edges: readonly EdgeSpec[], cache: LayoutCache): Geometry {
+/**
+ * How edges are routed: dagre's own polylines, or `fan-in` for a star whose edges all end in one
+ * box. dagre bends each edge of a star from its label straight to the shared box, so the lines
+ * of a busy aggregate cross one another's labels; fan-in runs each edge level from its box
+ * through its label to a bus beside the shared box, and one arrow from the bus into it.
+ */
+type Routing = 'dagre' | 'fan-in';
+
+function layOut(boxes: readonly Box[], edges: readonly EdgeSpec[], cache: LayoutCache, routing: Routing): Geometry {
   const index = new Map(boxes.map((box, i) => [box.id, i] as const));
   const sizes = boxes.map((box) => boxSize(box.lines));
   const labels = edges.map((edge) => (edge.label.length === 0 ? { width: 0, height: 0 } : boxSize(edge.label)));
-  const key = JSON.stringify([sizes, labels, edges.map((edge) => [index.get(edge.from), index.get(edge.to)])]);
+  const key = JSON.stringify([routing, sizes, labels, edges.map((edge) => [index.get(edge.from), index.get(edge.to)])]);
   const known = cache.get(key);
   if (known !== undefined) return known;
   const graph = new Graph({ multigraph: true });
@@ -79,8 +87,52 @@ function layOut(boxes: readonly Box[], edges: readonly EdgeSpec[], cache: Layout
       return { points: label.points ?? [], ...(label.x === undefined ? {} : { x: label.x, y: label.y }) };
     }),
   };
-  cache.set(key, geometry);
-  return geometry;
+  const routed = routing === 'fan-in' ? fanIn(geometry, sizes, labels, edges, index) : geometry;
+  cache.set(key, routed);
+  return routed;
+}
+
+/**
+ * Re-routes a left-to-right star: each edge level from its box's right side (through its label,
+ * which dagre placed on the box's row) to a vertical bus halfway between the widest label and the
+ * shared box, along the bus to the shared box's middle, and into it. Edges meet only on the bus.
+ */
+function fanIn(
+  geometry: Geometry,
+  sizes: readonly { readonly width: number; readonly height: number }[],
+  labels: readonly { readonly width: number; readonly height: number }[],
+  edges: readonly EdgeSpec[],
+  index: ReadonlyMap<string, number>,
+): Geometry {
+  const target = index.get(edges[0]?.to ?? '');
+  if (target === undefined || edges.some((edge) => index.get(edge.to) !== target)) return geometry;
+  const centre = geometry.boxes[target]!;
+  const targetLeft = centre.x - sizes[target]!.width / 2;
+  const labelRight = Math.max(
+    ...edges.map((edge, i) => {
+      const from = index.get(edge.from)!;
+      const own = geometry.boxes[from]!.x + sizes[from]!.width / 2;
+      return Math.max(own, (geometry.edges[i]?.x ?? own) + labels[i]!.width / 2);
+    }),
+  );
+  const bus = (labelRight + targetLeft) / 2;
+  return {
+    ...geometry,
+    edges: edges.map((edge, i) => {
+      const from = index.get(edge.from)!;
+      const start = geometry.boxes[from]!;
+      const y = start.y;
+      const placed = geometry.edges[i];
+      const points = [
+        { x: start.x + sizes[from]!.width / 2, y },
+        { x: bus, y },
+        { x: bus, y: centre.y },
+        { x: targetLeft, y: centre.y },
+      ];
+      // The label stays where dagre put it: on the edge's row, between the box and the bus.
+      return { points, ...(placed?.x === undefined ? {} : { x: placed.x, y: placed.y ?? y }) };
+    }),
+  };
 }
 
 function laidOut(
@@ -89,8 +141,9 @@ function laidOut(
   boxes: readonly Box[],
   edges: readonly EdgeSpec[],
   cache: LayoutCache,
+  routing: Routing = 'dagre',
 ): string {
-  const geometry = layOut(boxes, edges, cache);
+  const geometry = layOut(boxes, edges, cache, routing);
   const placed: PlacedBox[] = boxes.map((box, i) => ({
     ...box,
     ...boxSize(box.lines),
@@ -144,7 +197,14 @@ export function aggregateDiagram(
     to: stateId,
     label: clip(applyLines(event.apply), MAX_LABEL_LINES),
   }));
-  return laidOut(`diagram-${aggregate.name}`, `${aggregate.name}: events and state`, [...events, state], edges, cache);
+  return laidOut(
+    `diagram-${aggregate.name}`,
+    `${aggregate.name}: events and state`,
+    [...events, state],
+    edges,
+    cache,
+    'fan-in',
+  );
 }
 
 /** Version 1 → 2 → … → current, each arrow labelled with the fields the upcast renames, adds, computes or drops. */
