@@ -9,10 +9,12 @@
  * shared between diagrams of the same geometry (most version chains of a large schema).
  */
 import { Graph, layout } from '@dagrejs/dagre';
-import type { AggregateDef, DomainDef, PayloadVersionDef } from '../../ir/model.js';
+import type { AggregateDef, DomainDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
 import { typeText, upcastOpLine } from './describe-field.js';
 import { applyLines } from './page-data.js';
 import { boxSize, drawSvg, type Box, type PlacedBox, type PlacedEdge } from './svg.js';
+import { kindText } from './system-page.js';
+import { edgeTopics, type SystemDef } from './systems.js';
 
 /** Longer label lists are cut so that one busy event cannot make the diagram unreadable. */
 const MAX_LABEL_LINES = 4;
@@ -277,4 +279,42 @@ export function viewsDiagram(
     })),
   );
   return laidOut(`views-${domain.name}`, `${domain.name}: views and the aggregates they read`, boxes, edges, cache);
+}
+
+/** A system's pipes: each application (a link to its section), an arrow from leader to follower labelled with the events it reads. */
+export function pipesDiagram(
+  project: ProjectDef,
+  system: SystemDef,
+  applicationHref: (application: string) => string,
+  cache: LayoutCache,
+): string {
+  const boxes: Box[] = system.applications.map((app) => ({
+    id: app.name,
+    className: app.kind === 'projection' ? 'view' : app.kind === 'process' ? 'process' : 'application',
+    href: applicationHref(app.name),
+    lines: [app.name, kindText(app)],
+  }));
+  const edges: EdgeSpec[] = system.edges.map((edge) => {
+    const follower = system.applications.find((app) => app.name === edge.follower);
+    const topics = edgeTopics(system, edge, project);
+    return {
+      from: edge.leader,
+      to: edge.follower,
+      // Topics are Domain.Aggregate.Event: the leader's domain is its box, so Aggregate.Event says enough.
+      label:
+        follower?.consumes.length === 0
+          ? ['every event']
+          : clip(
+              topics.map((topic) => topic.split('.').slice(1).join('.')),
+              MAX_LABEL_LINES,
+            ),
+    };
+  });
+  return laidOut(
+    `pipes-${system.name}`,
+    `${system.name}: applications and the events between them`,
+    boxes,
+    edges,
+    cache,
+  );
 }
