@@ -142,4 +142,18 @@ describe('docs/tutorial.md, every block run in a project made from the packed pa
       () => runStep(step),
     );
   });
+
+  it('made the catalog the page describes: the system page and the event page name Popularity and ListSizes', () => {
+    const catalog = join(temp, 'my-app', 'catalog');
+    const system = readFileSync(join(catalog, 'systems', 'system.html'), 'utf8');
+    expect(system).toMatch(/<svg [^>]*id="pipes-system"/);
+    expect(system).toContain('data-id="Popularity"');
+    expect(system).toContain('data-id="ListSizesProjection"');
+    expect(system).toContain('>TodoList.ItemAdded</text>');
+    const itemAdded = readFileSync(join(catalog, 'todos', 'todo-list', 'item-added.html'), 'utf8');
+    expect(itemAdded).toContain('view <a href="../index.html#view-list-sizes">ListSizes</a>');
+    expect(itemAdded).toContain(
+      'process application <a href="../../systems/system.html#app-popularity">Popularity</a>',
+    );
+  });
 });
