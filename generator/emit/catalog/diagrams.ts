@@ -51,8 +51,10 @@ export type LayoutCache = Map<string, Geometry>;
  * box. dagre bends each edge of a star from its label straight to the shared box, so the lines
  * of a busy aggregate cross one another's labels; fan-in runs each edge level from its box
  * through its label to a bus beside the shared box, and one arrow from the bus into it.
+ * `uncrossed` is dagre's with its crossing-reduction sweeps: for a system's pipes, a general
+ * graph (several leaders, cycles), small enough for them to cost nothing.
  */
-type Routing = 'dagre' | 'fan-in';
+type Routing = 'dagre' | 'fan-in' | 'uncrossed';
 
 function layOut(boxes: readonly Box[], edges: readonly EdgeSpec[], cache: LayoutCache, routing: Routing): Geometry {
   const index = new Map(boxes.map((box, i) => [box.id, i] as const));
@@ -75,7 +77,7 @@ function layOut(boxes: readonly Box[], edges: readonly EdgeSpec[], cache: Layout
   edges.forEach((edge, i) =>
     graph.setEdge(String(index.get(edge.from)), String(index.get(edge.to)), { ...labels[i], labelpos: 'c' }, String(i)),
   );
-  layout(graph, { disableOptimalOrderHeuristic: true });
+  layout(graph, { disableOptimalOrderHeuristic: routing !== 'uncrossed' });
   const size = graph.graph();
   const geometry: Geometry = {
     width: size.width ?? 0,
