@@ -4,8 +4,8 @@
  * catalog (`--system`) that read it. The event page's "Consumed by" section lists them.
  */
 import type { EventDef, ProjectDef, ViewDef, ViewHandlerDef } from '../../ir/model.js';
-import { domainPage, linkFrom, viewAnchor } from './paths.js';
-import { applicationAnchor, systemPage, type SystemDef } from './systems.js';
+import { applicationAnchor, domainPage, linkFrom, systemPage, viewAnchor } from './paths.js';
+import type { SystemDef } from './systems.js';
 
 export interface Consumer {
   /** `view`, `process application` or `projection`. */

@@ -20,7 +20,8 @@ import { renderPage } from './render.js';
 import { SEARCH_SCRIPT, scriptJson, searchEntries } from './search-index.js';
 import { STYLE } from './style.js';
 import { systemData, systemsIndexData } from './system-page.js';
-import { applicationAnchor, systemPage, type SystemDef } from './systems.js';
+import { applicationAnchor, systemPage } from './paths.js';
+import type { SystemDef } from './systems.js';
 
 export type { SystemApplicationDef, SystemDef, SystemEdgeDef } from './systems.js';
 export { systemProblems } from './systems.js';

@@ -3,8 +3,16 @@
  * the page with the small script that filters it (no server, no fetch: works from `file://`).
  */
 import type { ProjectDef } from '../../ir/model.js';
-import { aggregatePage, domainPage, eventPage, typeAnchor, viewAnchor } from './paths.js';
-import { applicationAnchor, systemPage, type SystemDef } from './systems.js';
+import {
+  aggregatePage,
+  applicationAnchor,
+  domainPage,
+  eventPage,
+  systemPage,
+  typeAnchor,
+  viewAnchor,
+} from './paths.js';
+import type { SystemDef } from './systems.js';
 
 export interface SearchEntry {
   readonly name: string;

@@ -1,15 +1,17 @@
 /** The values a system's page prints: each application, what it stores, whom it follows and which events it reads. */
 import type { ProjectDef } from '../../ir/model.js';
 import type { Crumb } from './page-data.js';
-import { aggregatePage, domainPage, eventPage, INDEX_PAGE, linkFrom, viewAnchor } from './paths.js';
 import {
+  aggregatePage,
   applicationAnchor,
-  edgeTopics,
-  eventsByTopic,
+  domainPage,
+  eventPage,
+  INDEX_PAGE,
+  linkFrom,
   systemPage,
-  type SystemApplicationDef,
-  type SystemDef,
-} from './systems.js';
+  viewAnchor,
+} from './paths.js';
+import { edgeTopics, eventsByTopic, type SystemApplicationDef, type SystemDef } from './systems.js';
 
 const KIND_TEXT: Record<SystemApplicationDef['kind'], string> = {
   application: 'application',

@@ -6,7 +6,7 @@
  * topics (`DogSchool.Dog.TrickAdded`), the names the IR and the runtime share.
  */
 import type { AggregateDef, DomainDef, EventDef, ProjectDef } from '../../ir/model.js';
-import { kebabCase } from '../../ir/naming.js';
+import { systemPage } from './paths.js';
 
 /** A system, as `eventforge catalog --system` read it from the user's module. */
 export interface SystemDef {
@@ -51,16 +51,6 @@ export function eventsByTopic(project: ProjectDef): Map<string, TopicEvent> {
     for (const aggregate of domain.aggregates)
       for (const event of aggregate.events) byTopic.set(event.topic, { domain, aggregate, event });
   return byTopic;
-}
-
-/** The system page's path. */
-export function systemPage(system: string): string {
-  return `systems/${kebabCase(system)}.html`;
-}
-
-/** The anchor of an application on its system's page. */
-export function applicationAnchor(application: string): string {
-  return `app-${kebabCase(application)}`;
 }
 
 /** What `follower` reads of `leader`'s events along one edge: topics of the leader's domains it consumes. */
