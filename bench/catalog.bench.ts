@@ -17,7 +17,7 @@ import { emitCatalog } from '../generator/emit/catalog/index.js';
 import { compile, runEmitters } from '../generator/compile.js';
 import { emitters } from '../generator/emit/index.js';
 import type { BenchReport } from './run.js';
-import { bin, ensureBuilt } from './startup.bench.js';
+import { ensureBuilt } from './built-cli.js';
 import { syntheticSchema } from './synthetic-schema.js';
 
 const SHAPE = { aggregates: 100, events: 10, versions: 3 } as const;
@@ -36,7 +36,7 @@ function wallMs(run: () => unknown): number {
 }
 
 export default async function catalogBench(report: BenchReport): Promise<void> {
-  ensureBuilt(report);
+  const bin = ensureBuilt(report);
   const dir = mkdtempSync(join(tmpdir(), 'eventforge-catalog-bench-'));
   try {
     mkdirSync(join(dir, 'schemas'));

@@ -17,7 +17,7 @@ import type { BenchReport } from './run.js';
 
 const ROUNDS = 11;
 const repo = join(import.meta.dirname, '..');
-export const bin = join(repo, 'dist', 'cli', 'bin.js');
+const bin = join(repo, 'dist', 'cli', 'bin.js');
 
 interface Subject {
   readonly name: string;
@@ -89,7 +89,7 @@ function runOnce(subject: Subject): number {
 }
 
 /** Builds dist/ when it is missing or older than any source it is built from. */
-export function ensureBuilt(report: BenchReport): void {
+function ensureBuilt(report: BenchReport): void {
   const built = existsSync(bin) ? statSync(bin).mtimeMs : 0;
   const newest = Math.max(
     ...['runtime', 'generator', 'cli', 'scripts'].flatMap((dir) =>
