@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SystemDef } from '../../generator/emit/catalog/index.js';
-import { EXIT, stringFlag, type CliCommand, type CliIo } from '../command.js';
+import { EXIT, stringFlag, stringsFlag, type CliCommand, type CliIo } from '../command.js';
 import { projectConfig } from '../config/project-config.js';
 import { planOutput } from '../files/plan-output.js';
 import { displayPath, readSources } from '../files/read-sources.js';
@@ -12,10 +12,10 @@ export const catalogCommand: CliCommand = {
   name: 'catalog',
   summary: 'write the event catalog: a static site of the domains, their events, versions and diagrams',
   usage:
-    "eventforge catalog [--schemas DIR] [--out DIR] [--system FILE] [--config FILE]   (defaults: the config file's schemas, else schemas/ → catalog/; --system: a module exporting a System, drawn with its pipes)",
+    "eventforge catalog [--schemas DIR] [--out DIR] [--system FILE]... [--config FILE]   (defaults: the config file's schemas, else schemas/ → catalog/; --system: a module exporting Systems, drawn with their pipes; repeatable)",
   options: {
     schemas: { type: 'string' },
-    system: { type: 'string' },
+    system: { type: 'string', multiple: true },
     out: { type: 'string' },
     config: { type: 'string' },
   },
@@ -45,7 +45,7 @@ export const catalogCommand: CliCommand = {
       return EXIT.failed;
     }
     const { emitCatalog, systemProblems } = await import('../../generator/emit/catalog/index.js');
-    const systems = await readSystems(stringFlag(args, 'system'), io);
+    const systems = await readSystems(stringsFlag(args, 'system'), io);
     if (typeof systems === 'string') {
       io.err(`eventforge catalog: ${systems}`);
       return EXIT.failed;
@@ -70,16 +70,20 @@ export const catalogCommand: CliCommand = {
   },
 };
 
-/** The systems the `--system` module exports (none without the flag), or why they cannot be read. */
-async function readSystems(flag: string | undefined, io: CliIo): Promise<SystemDef[] | string> {
-  if (flag === undefined) return [];
-  const file = resolve(io.cwd, flag);
-  if (!existsSync(file)) return `--system ${flag}: no such file`;
+/** The systems the `--system` modules export (none without the flag), or why they cannot be read. */
+async function readSystems(flags: readonly string[], io: CliIo): Promise<SystemDef[] | string> {
+  if (flags.length === 0) return [];
   const { describeSystems, SystemModuleError } = await import('../catalog/describe-system.js');
-  try {
-    return await describeSystems(file, displayPath(io.cwd, file));
-  } catch (error) {
-    if (error instanceof SystemModuleError) return error.message;
-    throw error;
+  const systems: SystemDef[] = [];
+  for (const flag of flags) {
+    const file = resolve(io.cwd, flag);
+    if (!existsSync(file)) return `--system ${flag}: no such file`;
+    try {
+      systems.push(...(await describeSystems(file, displayPath(io.cwd, file))));
+    } catch (error) {
+      if (error instanceof SystemModuleError) return error.message;
+      throw error;
+    }
   }
+  return systems;
 }

@@ -171,6 +171,11 @@ describe('eventforge catalog --system', () => {
       'eventforge catalog: examples/counters-system.ts: DogTricksProjection reads DogSchool.Dog.Registered, which no schema declares; run `eventforge generate` if the generated code is stale',
       'eventforge catalog: examples/counters-system.ts: DogTricksProjection reads DogSchool.Dog.TrickAdded, which no schema declares; run `eventforge generate` if the generated code is stale',
     ]);
+    const twice = await run(['catalog', '--schemas', 'schemas', '--system', system, '--system', system]);
+    expect(twice.code).toBe(1);
+    expect(twice.err.map((line) => line.replaceAll(system, 'examples/counters-system.ts'))).toEqual([
+      "eventforge catalog: examples/counters-system.ts: system counters-system would have the page of examples/counters-system.ts's system; rename one",
+    ]);
     writeFileSync(join(dir, 'empty.mjs'), 'export const notASystem = { edges: [] };\n');
     const empty = await run(['catalog', '--schemas', 'schemas', '--system', 'empty.mjs']);
     expect(empty.code).toBe(1);
