@@ -179,6 +179,13 @@ describe.skipIf(skipReason !== undefined)('the catalog in Chromium', () => {
     await page.waitForURL(/\/dog-school\/dog\/trick-added\.html$/);
     await page.locator('a', { hasText: /^Counters$/ }).click();
     await page.waitForURL(/counters-system\.html#app-counters$/);
+    // The search finds the process application (beside the Counters domain).
+    await page.goto(new URL('../index.html', page.url()).href);
+    await page.fill('#search-box', 'Counters');
+    const found = page.locator('#search-results li', { hasText: 'process application in counters-system' });
+    await expect.poll(() => found.count()).toBe(1);
+    await found.locator('a').click();
+    await page.waitForURL(/counters-system\.html#app-counters$/);
     expect(problems).toEqual([]);
     await page.close();
   });
