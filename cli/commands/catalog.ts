@@ -12,7 +12,7 @@ export const catalogCommand: CliCommand = {
   name: 'catalog',
   summary: 'write the event catalog: a static site of the domains, their events, versions and diagrams',
   usage:
-    "eventforge catalog [--schemas DIR] [--out DIR] [--system FILE]... [--config FILE]   (defaults: the config file's schemas, else schemas/ → catalog/; --system: a module exporting Systems, drawn with their pipes; repeatable)",
+    "eventforge catalog [--schemas DIR] [--out DIR] [--system FILE]... [--config FILE]   (defaults: the config file's schemas, else schemas/ → catalog/; --system: a module exporting Systems, drawn with their pipes; repeatable; default: the config's systems)",
   options: {
     schemas: { type: 'string' },
     system: { type: 'string', multiple: true },
@@ -45,7 +45,8 @@ export const catalogCommand: CliCommand = {
       return EXIT.failed;
     }
     const { emitCatalog, systemProblems } = await import('../../generator/emit/catalog/index.js');
-    const systems = await readSystems(stringsFlag(args, 'system'), io);
+    const flags = stringsFlag(args, 'system');
+    const systems = await readSystems(flags.length > 0 ? flags : config.systems, io);
     if (typeof systems === 'string') {
       io.err(`eventforge catalog: ${systems}`);
       return EXIT.failed;
@@ -77,7 +78,8 @@ async function readSystems(flags: readonly string[], io: CliIo): Promise<SystemD
   const systems: SystemDef[] = [];
   for (const flag of flags) {
     const file = resolve(io.cwd, flag);
-    if (!existsSync(file)) return `--system ${flag}: no such file`;
+    if (!existsSync(file))
+      return `${displayPath(io.cwd, file)}: no such file (a system module, from --system or the config's "systems")`;
     try {
       systems.push(...(await describeSystems(file, displayPath(io.cwd, file))));
     } catch (error) {

@@ -181,8 +181,19 @@ describe('eventforge catalog --system', () => {
     expect(empty.code).toBe(1);
     expect(empty.err.join('\n')).toContain('eventforge catalog: empty.mjs exports no System; export one');
     const missing = await run(['catalog', '--schemas', 'schemas', '--system', 'nowhere.ts']);
-    expect(missing.err).toEqual(['eventforge catalog: --system nowhere.ts: no such file']);
+    expect(missing.err).toEqual([
+      'eventforge catalog: nowhere.ts: no such file (a system module, from --system or the config\'s "systems")',
+    ]);
     expect(siteFiles(dir).some((path) => path.startsWith('catalog/'))).toBe(false);
+  });
+
+  it("draws the config file's systems without --system", async () => {
+    writeFileSync(join(dir, 'eventforge.config.json'), JSON.stringify({ schemas: 'schemas', systems: [system] }));
+    const { code, out, err } = await run(['catalog']);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(/^eventforge catalog: 6 domains, 1 system, 47 files written/);
+    expect(siteFiles(join(dir, 'catalog'))).toContain('systems/counters-system.html');
   });
 });
 
