@@ -85,6 +85,8 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
   readonly log: NotificationLog;
   /** What the environment (and options) configured. */
   readonly config: ApplicationConfig;
+  /** The generated domains whose events it stores (`[dogSchoolDomain]`); the catalog draws a system from them. */
+  readonly domains: readonly DomainDescriptor[];
 
   readonly #topics: TopicRegistry;
   readonly #mapper: Mapper;
@@ -107,7 +109,8 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
       readConfig(options.recorder === undefined ? env : { ...env, DATABASE_URL: 'memory:' }),
       options,
     );
-    this.#topics = new TopicRegistry(options.domains ?? []);
+    this.domains = options.domains ?? [];
+    this.#topics = new TopicRegistry(this.domains);
     const provider =
       options.keyProvider ??
       (this.config.masterKey === undefined
