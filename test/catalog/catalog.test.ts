@@ -144,7 +144,7 @@ describe('eventforge catalog --system', () => {
     const { code, out, err } = await run(['catalog', '--schemas', 'schemas', '--system', system]);
     expect(err).toEqual([]);
     expect(code).toBe(0);
-    expect(out.join('\n')).toMatch(/^eventforge catalog: 6 domains, 1 system, 47 files written/);
+    expect(out.join('\n')).toMatch(/^eventforge catalog: 7 domains, 1 system, 57 files written/);
     const systemPage = page('systems/counters-system.html');
     expect(systemPage).toMatch(/<svg [^>]*id="pipes-counters-system"/);
     expect(systemPage).toContain('<g class="node process" data-id="Counters"><a href="#app-counters">');
@@ -192,7 +192,7 @@ describe('eventforge catalog --system', () => {
     const { code, out, err } = await run(['catalog']);
     expect(err).toEqual([]);
     expect(code).toBe(0);
-    expect(out.join('\n')).toMatch(/^eventforge catalog: 6 domains, 1 system, 47 files written/);
+    expect(out.join('\n')).toMatch(/^eventforge catalog: 7 domains, 1 system, 57 files written/);
     expect(siteFiles(join(dir, 'catalog'))).toContain('systems/counters-system.html');
   });
 });
