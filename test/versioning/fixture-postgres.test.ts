@@ -27,7 +27,8 @@ describe.skipIf(skip !== undefined)('the Bank fixture on PostgreSQL', () => {
     // A copy: opening a SQLite file may change its header (journal mode); the kept file stays as made.
     const copy = join(mkdtempSync(join(tmpdir(), 'eventforge-fixture-pg-')), 'bank-releases.sqlite');
     copyFileSync('test/fixtures/versioning/bank-releases.sqlite', copy);
-    const source = await createSqliteRecorder({ filename: copy, createTables: false });
+    // The copy is migrated to this runtime's store (the release predates the metadata column the reads select).
+    const source = await createSqliteRecorder({ filename: copy });
     recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next() });
     try {
       const events = await source.readNotifications({ start: 1n, limit: 10_000 });
