@@ -10,7 +10,15 @@ import { openRecorder } from './open-recorder.js';
 import { checkCipherKey } from './payload-envelope.js';
 import { DataKeys, type DataKeyCacheOptions } from './personal/data-keys.js';
 import { masterKeyProvider, type KeyProvider } from './personal/key-provider.js';
-import type { AppendOptions, Recorder, StoredEvent, StoredSnapshot, Tracking } from './recorder.js';
+import type {
+  AppendOptions,
+  PrismaTransactionClient,
+  Recorder,
+  StoredEvent,
+  StoredSnapshot,
+  Tracking,
+  TransactionWrites,
+} from './recorder.js';
 import { Repository, type AnyAggregate, type StoreAccess } from './repository.js';
 import { SnapshotIntervals } from './snapshot-intervals.js';
 import { TopicRegistry } from './topics.js';
@@ -169,7 +177,7 @@ export class Application {
    * is stored and the aggregates keep their pending events. Returns the notification ids.
    */
   async save(...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    const ids = await this.#gate.run(() => this.#save(aggregates, undefined));
+    const ids = await this.#gate.run(() => this.#save(aggregates, undefined, undefined));
     await runAfterSave(this);
     return ids;
   }
@@ -181,9 +189,32 @@ export class Application {
    * second time, fails with `IntegrityError` and stores nothing.
    */
   async saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    const ids = await this.#gate.run(() => this.#save(aggregates, tracking));
+    const ids = await this.#gate.run(() => this.#save(aggregates, tracking, undefined));
     await runAfterSave(this);
     return ids;
+  }
+
+  /**
+   * Saves inside a transaction you opened with Prisma on the database this application stores
+   * in: the events (and snapshots, tracking records and data keys of the save) commit or roll
+   * back with your own writes in `tx`.
+   *
+   * ```ts
+   * await prisma.$transaction(async (tx) => {
+   *   await app.on(tx).save(dog);            // ConcurrencyError here rolls back everything below too
+   *   await tx.owner.create({ data: { … } });  // a failure here leaves no events
+   * });
+   * ```
+   *
+   * A refused save (`ConcurrencyError`, ...) stores none of its events and leaves `tx` usable.
+   * After your transaction rolled back, reload the aggregates you saved in it: they count their
+   * events as stored. docs/prisma.md says when to use it and what it costs.
+   */
+  on(tx: PrismaTransactionClient): TransactionScope {
+    return {
+      save: (...aggregates) => this.#gate.run(() => this.#save(aggregates, undefined, tx)),
+      saveWithTracking: (tracking, ...aggregates) => this.#gate.run(() => this.#save(aggregates, tracking, tx)),
+    };
   }
 
   /**
@@ -255,7 +286,7 @@ export class Application {
 
   /** Appends the batches' events; undefined when there was nothing to append. */
   async #append(
-    recorder: Recorder,
+    recorder: Pick<TransactionWrites, 'append'>,
     batches: readonly SaveBatch[],
     tracking: Tracking | undefined,
     keys: { keyOf: Parameters<Mapper['toStoredEvent']>[3]; dataKeys: AppendOptions['dataKeys'] } | undefined,
@@ -276,8 +307,10 @@ export class Application {
    */
   async #appendWithDataKeys(
     recorder: Recorder,
+    writes: TransactionWrites,
     batches: readonly SaveBatch[],
     tracking: Tracking | undefined,
+    inCallersTransaction: boolean,
   ): Promise<{ ids: bigint[] | undefined; keyOf: KeyOf }> {
     const eventSubjects = new Set<string>();
     const stateSubjects = new Set<string>();
@@ -295,8 +328,9 @@ export class Application {
     for (let attempt = 1; ; attempt++) {
       const keys = await this.#dataKeys.forSave(recorder, eventSubjects, stateSubjects);
       try {
-        const ids = await this.#append(recorder, batches, tracking, { keyOf: keys.keyOf, dataKeys: keys.newKeys });
-        keys.commit();
+        const ids = await this.#append(writes, batches, tracking, { keyOf: keys.keyOf, dataKeys: keys.newKeys });
+        // A caller's transaction may still roll back: its new keys are read from the store next time.
+        if (!inCallersTransaction) keys.commit();
         return { ids, keyOf: keys.keyOf };
       } catch (error) {
         if (!(error instanceof DataKeyConflictError) || attempt >= 3) throw error;
@@ -305,7 +339,11 @@ export class Application {
     }
   }
 
-  async #save(aggregates: readonly AnyAggregate[], tracking: Tracking | undefined): Promise<bigint[]> {
+  async #save(
+    aggregates: readonly AnyAggregate[],
+    tracking: Tracking | undefined,
+    tx: PrismaTransactionClient | undefined,
+  ): Promise<bigint[]> {
     // Taken before any await: events triggered while the save is in flight are not part of it.
     const batches: SaveBatch[] = [...new Set(aggregates)].map((aggregate) => {
       const descriptor = descriptorOf(aggregate);
@@ -325,9 +363,10 @@ export class Application {
     const encrypting = this.#mapper.encryptsPersonalData;
     const stored = encrypting ? [] : storedEventsOf(this.#mapper, batches, undefined);
     const recorder = await this.#openRecorder();
+    const writes = tx === undefined ? recorder : recorder.within(tx);
     const { ids, keyOf } = encrypting
-      ? await this.#appendWithDataKeys(recorder, batches, tracking)
-      : { ids: await this.#append(recorder, batches, tracking, undefined, stored), keyOf: undefined };
+      ? await this.#appendWithDataKeys(recorder, writes, batches, tracking, tx !== undefined)
+      : { ids: await this.#append(writes, batches, tracking, undefined, stored), keyOf: undefined };
     if (ids === undefined) return [];
     const unsaved: string[] = [];
     const due: { label: string; snapshot: StoredSnapshot }[] = [];
@@ -350,8 +389,10 @@ export class Application {
     }
     for (const { label, snapshot } of due) {
       try {
-        await recorder.saveSnapshot(snapshot);
+        await writes.saveSnapshot(snapshot);
       } catch (error) {
+        // In the caller's transaction the snapshot is part of it: let the transaction see the failure.
+        if (tx !== undefined) throw error;
         throw new EventforgeError(
           `the events were saved, but the snapshot of ${label} could not be stored (${(error as Error).message}); ` +
             'loading replays the events instead; fix the store and take it with app.takeSnapshot',
@@ -367,6 +408,14 @@ export class Application {
     }
     return ids;
   }
+}
+
+/** Saves of an application inside a transaction the caller opened: {@link Application.on}. */
+export interface TransactionScope {
+  /** As {@link Application.save}, in the caller's transaction. */
+  save(...aggregates: AnyAggregate[]): Promise<bigint[]>;
+  /** As {@link Application.saveWithTracking}, in the caller's transaction. */
+  saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]>;
 }
 
 /** The data key of a subject, as a save resolved it. */

@@ -26,8 +26,10 @@ import type {
   StoredDataKey,
   StoredEvent,
   RecorderTransaction,
+  PrismaTransactionClient,
   StoredSnapshot,
   TransactionOptions,
+  TransactionWrites,
 } from './recorder.js';
 
 /**
@@ -115,6 +117,20 @@ export class CheckedRecorder implements Recorder {
   async listDataKeys(after: string | undefined, limit: number): Promise<StoredDataKey[]> {
     if (after !== undefined) checkSubjects('listDataKeys', [after]);
     return this.#inner.listDataKeys(after, limit);
+  }
+
+  within(tx: PrismaTransactionClient): TransactionWrites {
+    const inner = this.#inner.within(tx);
+    return {
+      append: async (events, options) => {
+        checkAppend(events, options);
+        return inner.append(events, options);
+      },
+      saveSnapshot: async (snapshot) => {
+        checkSnapshot(snapshot);
+        return inner.saveSnapshot(snapshot);
+      },
+    };
   }
 
   close(): Promise<void> {

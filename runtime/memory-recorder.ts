@@ -13,9 +13,11 @@ import type {
   StoredDataKey,
   StoredEvent,
   RecorderTransaction,
+  PrismaTransactionClient,
   StoredSnapshot,
   Tracking,
   TransactionOptions,
+  TransactionWrites,
 } from './recorder.js';
 
 /** One stream's events, kept sorted by version, with a version index for conflict checks. */
@@ -99,6 +101,14 @@ class MemoryStore implements Recorder {
     if (tracking !== undefined) this.#recordTracking(tracking, false);
     if (ids.length > 0) announceAppend(this);
     return ids;
+  }
+
+  /** A transaction of the caller's runs on a database: in memory there is none to join. */
+  within(_tx: PrismaTransactionClient): TransactionWrites {
+    throw new ConfigurationError(
+      'saving inside a Prisma transaction needs the SQLite or PostgreSQL store the transaction runs on; ' +
+        'this application stores events in memory (set DATABASE_URL, or give the application your Prisma adapter)',
+    );
   }
 
   /**

@@ -169,6 +169,30 @@ export interface TransactionOptions {
 }
 
 /**
+ * A transaction the caller opened: Prisma's interactive transaction client (the `tx` of
+ * `prisma.$transaction(async (tx) => …)`), of which eventforge uses only the raw-SQL pair, so no
+ * Prisma type is needed here and any generated client fits.
+ */
+export interface PrismaTransactionClient {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
+}
+
+/**
+ * The writes of a save, on a transaction the caller opened ({@link Recorder.within}): committed
+ * or rolled back with the caller's own writes when the caller's transaction ends.
+ */
+export interface TransactionWrites {
+  /**
+   * As {@link Recorder.append}; a refusal (`ConcurrencyError`, `IntegrityError`,
+   * `DataKeyConflictError`) undoes this append's rows only and leaves the transaction usable.
+   */
+  append(events: readonly StoredEvent[], options?: AppendOptions): Promise<bigint[]>;
+  /** As {@link Recorder.saveSnapshot}, in the transaction. */
+  saveSnapshot(snapshot: StoredSnapshot): Promise<void>;
+}
+
+/**
  * Where an application's events, snapshots and tracking records are stored. Implementations:
  * the in-memory recorder (memory-recorder.ts) and the SQL recorders on Prisma's driver adapters
  * (sql/). Every method refuses arguments outside the contract of recorder-arguments.ts with
@@ -203,6 +227,12 @@ export interface Recorder {
    * must not call this recorder (on SQLite it holds the file's lock). Returns what `work` returns.
    */
   transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+
+  /**
+   * The writes of a save on `tx`, a transaction the caller opened on the same database (a Prisma
+   * interactive transaction). The in-memory store has none: `ConfigurationError`.
+   */
+  within(tx: PrismaTransactionClient): TransactionWrites;
 
   /**
    * A new signal that wakes readers waiting at the head of the log when events may have been

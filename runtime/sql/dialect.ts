@@ -44,7 +44,12 @@ const SNAPSHOT_COLUMNS = 'stream_id, version, topic, schema_version, "timestamp"
  * One multi-row insert of every event. On a taken (stream_id, version), `fail` makes the statement
  * fail as a whole; `skip` leaves that row out (the caller compares the row count and rolls back).
  */
-export function insertEvents(d: Dialect, events: readonly StoredEvent[], onConflict: 'fail' | 'skip'): SqlQuery {
+export function insertEvents(
+  d: Dialect,
+  events: readonly StoredEvent[],
+  onConflict: 'fail' | 'skip',
+  idsAsText = false,
+): SqlQuery {
   const st = new Statement(d.numbered);
   const rows = events.map(
     (e) =>
@@ -55,7 +60,7 @@ export function insertEvents(d: Dialect, events: readonly StoredEvent[], onConfl
   return st.query(
     `INSERT INTO ${d.events} (stream_id, version, topic, schema_version, "timestamp", state) VALUES ${rows.join(', ')}` +
       (onConflict === 'skip' ? ' ON CONFLICT DO NOTHING' : '') +
-      ' RETURNING id',
+      (idsAsText ? ' RETURNING CAST(id AS TEXT)' : ' RETURNING id'),
   );
 }
 
@@ -133,11 +138,14 @@ export function selectMaxNotificationId(d: Dialect): SqlQuery {
   return new Statement(d.numbered).query(`SELECT MAX(id) FROM ${d.events}`);
 }
 
-/** The highest notification id an application processed from an upstream. */
-export function selectMaxTrackingId(d: Dialect, application: string, upstream: string): SqlQuery {
+/**
+ * The highest notification id an application processed from an upstream; `asText` for a reader
+ * that would round a 64-bit integer (Prisma's raw queries on SQLite).
+ */
+export function selectMaxTrackingId(d: Dialect, application: string, upstream: string, asText = false): SqlQuery {
   const st = new Statement(d.numbered);
   return st.query(
-    `SELECT MAX(notification_id) FROM ${d.tracking} WHERE application = ${st.param(application, 'string')} ` +
+    `SELECT ${asText ? 'CAST(MAX(notification_id) AS TEXT)' : 'MAX(notification_id)'} FROM ${d.tracking} WHERE application = ${st.param(application, 'string')} ` +
       `AND upstream = ${st.param(upstream, 'string')}`,
   );
 }

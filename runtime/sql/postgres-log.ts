@@ -38,6 +38,38 @@ export function callAppend(
   tracking: AppendOptions['tracking'],
   dataKeys: AppendOptions['dataKeys'] = [],
 ): SqlQuery {
+  const st = new Statement(true);
+  const { args, keys } = appendArguments(st, events, tracking, dataKeys);
+  return st.query(
+    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL, ${keys.join(', ')}, NULL)`,
+  );
+}
+
+/**
+ * The same save inside a transaction the caller opened: `eventforge_append_in_transaction`
+ * (migration 20261203120000), which does not commit; its one row answers as the procedure does.
+ */
+export function selectAppendInTransaction(
+  schema: string,
+  events: readonly StoredEvent[],
+  tracking: AppendOptions['tracking'],
+  dataKeys: AppendOptions['dataKeys'] = [],
+): SqlQuery {
+  const st = new Statement(true);
+  const { args, keys } = appendArguments(st, events, tracking, dataKeys);
+  return st.query(
+    'SELECT ids, outcome, taken, streams, heads, last_tracked, key_conflicts FROM ' +
+      `${routine(schema, 'eventforge_append_in_transaction')}(${[...args, ...keys].join(', ')})`,
+  );
+}
+
+/** The append routines' input arguments: one array per event column, the tracking record, the data keys. */
+function appendArguments(
+  st: Statement,
+  events: readonly StoredEvent[],
+  tracking: AppendOptions['tracking'],
+  dataKeys: AppendOptions['dataKeys'] = [],
+): { args: string[]; keys: string[] } {
   const n = events.length;
   const streamIds = new Array<string>(n);
   const versions = new Array<number>(n);
@@ -54,7 +86,6 @@ export function callAppend(
     timestamps[i] = e.timestamp.toISOString();
     states[i] = e.state;
   }
-  const st = new Statement(true);
   const args = [
     `${st.param(streamIds, 'string', 'list')}::text[]`,
     `${st.param(versions, 'int', 'list')}::integer[]`,
@@ -68,19 +99,20 @@ export function callAppend(
   ];
   const keys =
     dataKeys.length === 0
-      ? 'NULL, NULL'
-      : `${st.param(
-          dataKeys.map((k) => k.subject),
-          'string',
-          'list',
-        )}::text[], ${st.param(
-          dataKeys.map((k) => k.wrapped),
-          'bytes',
-          'list',
-        )}::bytea[]`;
-  return st.query(
-    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL, ${keys}, NULL)`,
-  );
+      ? ['NULL', 'NULL']
+      : [
+          `${st.param(
+            dataKeys.map((k) => k.subject),
+            'string',
+            'list',
+          )}::text[]`,
+          `${st.param(
+            dataKeys.map((k) => k.wrapped),
+            'bytes',
+            'list',
+          )}::bytea[]`,
+        ];
+  return { args, keys };
 }
 
 /** Reads the procedure's one result row. */

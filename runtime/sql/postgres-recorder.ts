@@ -16,8 +16,10 @@ import type {
   StoredDataKey,
   StoredEvent,
   RecorderTransaction,
+  PrismaTransactionClient,
   StoredSnapshot,
   TransactionOptions,
+  TransactionWrites,
 } from '../recorder.js';
 import * as keySql from './data-key-sql.js';
 import { withArgumentChecks } from '../checked-recorder.js';
@@ -36,6 +38,7 @@ import { loadPg, loadPostgresAdapter } from './drivers.js';
 import { explainAdapterError, inTransaction, type SqlAdapter } from './driver-adapter.js';
 import * as log from './postgres-log.js';
 import { PostgresStreamReads } from './postgres-stream-reads.js';
+import { prismaQueryable } from './prisma-transaction.js';
 import { storeFailure } from './store-failures.js';
 import { trackingRefusal } from '../tracking-refusal.js';
 import type { LogSignal, LogSignalOptions } from '../log-signal.js';
@@ -205,6 +208,19 @@ export async function migratePostgres(
   }
 }
 
+/** The ids of a stored save, or the refusal the append routines answered, as its typed error. */
+function storedIds(
+  events: readonly StoredEvent[],
+  tracking: AppendOptions['tracking'],
+  answer: log.AppendOutcome,
+): bigint[] {
+  if (answer.outcome === 'stored') return [...answer.ids];
+  if (answer.outcome === 'keys') throw new DataKeyConflictError(answer.keyConflicts);
+  if (answer.outcome === 'tracking') throw trackingRefusal(tracking!, answer.lastTracked);
+  const taken = new Set(answer.taken.map((i) => positionKey(events[i]!.streamId, events[i]!.version)));
+  throw concurrencyErrorFor(events, taken, answer.heads);
+}
+
 class PostgresRecorder implements Recorder {
   readonly #d: q.Dialect;
   /** For error messages: `PostgreSQL schema "x"`. */
@@ -241,13 +257,29 @@ class PostgresRecorder implements Recorder {
     if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
     return this.#gate.run(async () => {
       const [row] = await this.#rows(log.callAppend(this.#schema, events, tracking, options.dataKeys));
-      const answer = log.appendOutcome(row!);
-      if (answer.outcome === 'stored') return [...answer.ids];
-      if (answer.outcome === 'keys') throw new DataKeyConflictError(answer.keyConflicts);
-      if (answer.outcome === 'tracking') throw trackingRefusal(tracking!, answer.lastTracked);
-      const taken = new Set(answer.taken.map((i) => positionKey(events[i]!.streamId, events[i]!.version)));
-      throw concurrencyErrorFor(events, taken, answer.heads);
+      return storedIds(events, tracking, log.appendOutcome(row!));
     });
+  }
+
+  /**
+   * Saves on the caller's Prisma transaction: `eventforge_append_in_transaction`, which neither
+   * commits nor ends the transaction (a procedure that commits cannot run inside one).
+   */
+  within(tx: PrismaTransactionClient): TransactionWrites {
+    this.#gate.assertOpen();
+    const on = prismaQueryable(tx, this.#where);
+    return {
+      append: async (events, options = {}) => {
+        const tracking = options.tracking;
+        if (events.length === 0 && tracking === undefined) return [];
+        const query = log.selectAppendInTransaction(this.#schema, events, tracking, options.dataKeys);
+        const [row] = (await on.queryRaw(query)).rows;
+        return storedIds(events, tracking, log.appendOutcome(row!));
+      },
+      saveSnapshot: async (snapshot) => {
+        await on.executeRaw(q.insertSnapshot(this.#d, snapshot));
+      },
+    };
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {

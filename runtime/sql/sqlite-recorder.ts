@@ -17,8 +17,10 @@ import type {
   StoredDataKey,
   StoredEvent,
   RecorderTransaction,
+  PrismaTransactionClient,
   StoredSnapshot,
   TransactionOptions,
+  TransactionWrites,
 } from '../recorder.js';
 import * as keySql from './data-key-sql.js';
 import { withArgumentChecks } from '../checked-recorder.js';
@@ -41,6 +43,7 @@ import { sqliteLogSignal } from './log-signals.js';
 import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 import { adapterErrorKind, explainAdapterError, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
 import { SqliteStreamReads } from './sqlite-stream-reads.js';
+import { sqliteTransactionWrites } from './sqlite-transaction-writes.js';
 import { storeFailure } from './store-failures.js';
 
 /** Options of {@link createSqliteRecorder}. */
@@ -69,7 +72,8 @@ export interface SqliteRecorderOptions {
   readonly synchronous?: 'full' | 'normal';
 }
 
-const dialect: q.Dialect = {
+/** The SQLite recorder's tables and placeholders. */
+export const sqliteDialect: q.Dialect = {
   numbered: false,
   events: '"events"',
   snapshots: '"snapshots"',
@@ -78,7 +82,7 @@ const dialect: q.Dialect = {
   timestamp: (date) => date.getTime(),
 };
 
-const DATA_KEYS = '"data_keys"';
+export const DATA_KEYS = '"data_keys"';
 /** Now in epoch milliseconds, as SQLite stores the recorder's timestamps. */
 const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
@@ -130,7 +134,7 @@ function openReads(
   busyTimeoutMs: number,
 ): SqliteStreamReads | undefined {
   try {
-    return new SqliteStreamReads(openDatabase, path, busyTimeoutMs, dialect);
+    return new SqliteStreamReads(openDatabase, path, busyTimeoutMs, sqliteDialect);
   } catch {
     return undefined;
   }
@@ -231,7 +235,7 @@ class SqliteRecorder implements Recorder {
       } catch (error) {
         if (adapterErrorKind(error) !== 'UniqueConstraintViolation') throw error;
         // Read after the rollback, so the refused append's own rows do not count.
-        throw await refusal(events, async (query) => (await this.adapter.queryRaw(query)).rows, dialect);
+        throw await refusal(events, async (query) => (await this.adapter.queryRaw(query)).rows, sqliteDialect);
       }
     });
   }
@@ -251,7 +255,7 @@ class SqliteRecorder implements Recorder {
         ids.push(...(await this.#insert(events.slice(i, i + q.ROWS_PER_INSERT))));
       }
       if (keys.length > 0) await this.#insertDataKeys(keys);
-      if (tracking !== undefined) await insertTrackingOnce(a, dialect, tracking);
+      if (tracking !== undefined) await insertTrackingOnce(a, sqliteDialect, tracking);
       await a.executeScript('COMMIT');
       return ids;
     } catch (error) {
@@ -262,7 +266,7 @@ class SqliteRecorder implements Recorder {
 
   /** Inserts the events in one statement; their ids in the events' order. */
   async #insert(events: readonly StoredEvent[]): Promise<bigint[]> {
-    const result = await this.adapter.queryRaw(q.insertEvents(dialect, events, 'fail'));
+    const result = await this.adapter.queryRaw(q.insertEvents(sqliteDialect, events, 'fail'));
     return result.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   }
 
@@ -312,7 +316,7 @@ class SqliteRecorder implements Recorder {
     return this.#locked(() =>
       this.#read(
         (reads) => reads.readStream(streamId, options),
-        async () => (await this.adapter.queryRaw(q.selectStream(dialect, streamId, options))).rows.map(q.toStoredEvent),
+        async () => (await this.adapter.queryRaw(q.selectStream(sqliteDialect, streamId, options))).rows.map(q.toStoredEvent),
       ),
     );
   }
@@ -321,27 +325,27 @@ class SqliteRecorder implements Recorder {
     return this.#locked(() =>
       this.#read(
         (reads) => reads.readNotifications(options),
-        async () => (await this.adapter.queryRaw(q.selectNotifications(dialect, options))).rows.map(q.toNotification),
+        async () => (await this.adapter.queryRaw(q.selectNotifications(sqliteDialect, options))).rows.map(q.toNotification),
       ),
     );
   }
 
   maxNotificationId(): Promise<bigint> {
     return this.#locked(async () =>
-      q.toBigInt((await this.adapter.queryRaw(q.selectMaxNotificationId(dialect))).rows[0]?.[0]),
+      q.toBigInt((await this.adapter.queryRaw(q.selectMaxNotificationId(sqliteDialect))).rows[0]?.[0]),
     );
   }
 
   maxTrackingId(application: string, upstream: string): Promise<bigint> {
     return this.#locked(async () =>
-      q.toBigInt((await this.adapter.queryRaw(q.selectMaxTrackingId(dialect, application, upstream))).rows[0]?.[0]),
+      q.toBigInt((await this.adapter.queryRaw(q.selectMaxTrackingId(sqliteDialect, application, upstream))).rows[0]?.[0]),
     );
   }
 
   hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
     return this.#locked(
       async () =>
-        (await this.adapter.queryRaw(q.selectTracking(dialect, application, upstream, notificationId))).rows.length > 0,
+        (await this.adapter.queryRaw(q.selectTracking(sqliteDialect, application, upstream, notificationId))).rows.length > 0,
     );
   }
 
@@ -353,7 +357,7 @@ class SqliteRecorder implements Recorder {
       await a.executeScript('BEGIN IMMEDIATE');
       try {
         const value = await work(sqlTransaction(a, 'sqlite', committed));
-        await recordTransactionOptions(a, dialect, options, false);
+        await recordTransactionOptions(a, sqliteDialect, options, false);
         await a.executeScript('COMMIT');
         return value;
       } catch (error) {
@@ -365,18 +369,24 @@ class SqliteRecorder implements Recorder {
     return result;
   }
 
+  /** Saves on the caller's Prisma transaction (on a connection to this file): sqlite-transaction-writes.ts. */
+  within(tx: PrismaTransactionClient): TransactionWrites {
+    this.#gate.assertOpen();
+    return sqliteTransactionWrites(tx, `SQLite ${this.where}`);
+  }
+
   /** Woken by this process's appends at once, by other processes' within `pollIntervalMs` (50 ms). */
   logSignal(options: LogSignalOptions = {}): Promise<LogSignal> {
     return this.#gate.run(() => sqliteLogSignal(this.file, options.pollIntervalMs ?? 50));
   }
 
   parkedEvents(projection?: string): Promise<ParkedEvent[]> {
-    return this.#locked(() => readParked(this.adapter, dialect, projection));
+    return this.#locked(() => readParked(this.adapter, sqliteDialect, projection));
   }
 
   saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
     return this.#locked(async () => {
-      await this.adapter.executeRaw(q.insertSnapshot(dialect, snapshot));
+      await this.adapter.executeRaw(q.insertSnapshot(sqliteDialect, snapshot));
     });
   }
 
@@ -385,7 +395,7 @@ class SqliteRecorder implements Recorder {
       this.#read(
         (reads) => reads.latestSnapshot(streamId, upTo),
         async () => {
-          const row = (await this.adapter.queryRaw(q.selectLatestSnapshot(dialect, streamId, upTo))).rows[0];
+          const row = (await this.adapter.queryRaw(q.selectLatestSnapshot(sqliteDialect, streamId, upTo))).rows[0];
           return row === undefined ? undefined : q.toSnapshot(row);
         },
       ),

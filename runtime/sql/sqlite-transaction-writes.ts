@@ -1,0 +1,70 @@
+/**
+ * A save on SQLite inside the caller's Prisma transaction: the same rows as the recorder's append,
+ * sent through the transaction's raw-SQL methods, inside a savepoint so that a refusal undoes the
+ * save's own rows and leaves the caller's transaction as it was.
+ */
+import { DataKeyConflictError } from '../errors.js';
+import type { AppendOptions, PrismaTransactionClient, StoredEvent, TransactionWrites } from '../recorder.js';
+import { insertTrackingOnce } from './conflicts.js';
+import * as keySql from './data-key-sql.js';
+import * as q from './dialect.js';
+import { executeOn, prismaQueryable } from './prisma-transaction.js';
+import { refusal } from './refusal.js';
+import { DATA_KEYS, sqliteDialect } from './sqlite-recorder.js';
+
+const SAVEPOINT = 'eventforge_append';
+
+/** The writes of saves on `tx`; `where` names the store in errors. */
+export function sqliteTransactionWrites(tx: PrismaTransactionClient, where: string): TransactionWrites {
+  const on = prismaQueryable(tx, where);
+  return {
+    async append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
+      const { tracking, dataKeys = [] } = options;
+      if (events.length === 0 && tracking === undefined) return [];
+      await executeOn(tx, `SAVEPOINT ${SAVEPOINT}`, where);
+      let ids: bigint[];
+      try {
+        ids = await insertAll(events);
+      } catch (error) {
+        await undo().catch(() => undefined);
+        throw error;
+      }
+      if (ids.length < events.length) {
+        // Read after undoing this save's rows, so that they do not count as taken.
+        await undo();
+        throw await refusal(events, async (query) => (await on.queryRaw(query)).rows, sqliteDialect);
+      }
+      try {
+        if (dataKeys.length > 0) {
+          const stored = new Set((await on.queryRaw(keySql.insertDataKeys(false, DATA_KEYS, dataKeys))).rows.map((r) => r[0]));
+          const taken = dataKeys.filter((k) => !stored.has(k.subject)).map((k) => k.subject);
+          if (taken.length > 0) throw new DataKeyConflictError(taken);
+        }
+        if (tracking !== undefined) await insertTrackingOnce(on, sqliteDialect, tracking, true);
+      } catch (error) {
+        await undo().catch(() => undefined);
+        throw error;
+      }
+      await executeOn(tx, `RELEASE ${SAVEPOINT}`, where);
+      return ids;
+    },
+    async saveSnapshot(snapshot) {
+      await on.executeRaw(q.insertSnapshot(sqliteDialect, snapshot));
+    },
+  };
+
+  /** Inserts in statements of at most ROWS_PER_INSERT rows; a taken (stream, version) is skipped, so fewer ids come back. */
+  async function insertAll(events: readonly StoredEvent[]): Promise<bigint[]> {
+    const ids: bigint[] = [];
+    for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
+      const query = q.insertEvents(sqliteDialect, events.slice(i, i + q.ROWS_PER_INSERT), 'skip', true);
+      ids.push(...(await on.queryRaw(query)).rows.map((r) => q.toBigInt(r[0])));
+    }
+    return ids.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  }
+
+  async function undo(): Promise<void> {
+    await executeOn(tx, `ROLLBACK TO ${SAVEPOINT}`, where);
+    await executeOn(tx, `RELEASE ${SAVEPOINT}`, where);
+  }
+}
