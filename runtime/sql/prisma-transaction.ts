@@ -16,7 +16,10 @@ export function prismaQueryable(tx: PrismaTransactionClient, store: string): Sql
     query.args.map((a) => (typeof a === 'number' && Number.isInteger(a) && Math.abs(a) >= INT32 ? BigInt(a) : a));
   return {
     queryRaw: async (query) => {
-      const objects = await explained(tx.$queryRawUnsafe<Record<string, unknown>[]>(query.sql, ...values(query)), store);
+      const objects = await explained(
+        tx.$queryRawUnsafe<Record<string, unknown>[]>(query.sql, ...values(query)),
+        store,
+      );
       return {
         columnNames: objects.length === 0 ? [] : Object.keys(objects[0]!),
         columnTypes: [],
@@ -41,7 +44,10 @@ async function explained<T>(result: PromiseLike<T>, store: string): Promise<T> {
     return await result;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (/no such table|does not exist/.test(message) && /eventforge|events|tracking|snapshots|data_keys/.test(message)) {
+    if (
+      /no such table|does not exist/.test(message) &&
+      /eventforge|events|tracking|snapshots|data_keys/.test(message)
+    ) {
       throw new EventforgeError(
         `${store}, in your Prisma transaction: ${message.trim().split('\n').pop()}; the event store's tables or a later ` +
           'migration of them are missing from this database: apply them (`eventforge migrate`, or with your ' +

@@ -316,7 +316,8 @@ class SqliteRecorder implements Recorder {
     return this.#locked(() =>
       this.#read(
         (reads) => reads.readStream(streamId, options),
-        async () => (await this.adapter.queryRaw(q.selectStream(sqliteDialect, streamId, options))).rows.map(q.toStoredEvent),
+        async () =>
+          (await this.adapter.queryRaw(q.selectStream(sqliteDialect, streamId, options))).rows.map(q.toStoredEvent),
       ),
     );
   }
@@ -325,7 +326,8 @@ class SqliteRecorder implements Recorder {
     return this.#locked(() =>
       this.#read(
         (reads) => reads.readNotifications(options),
-        async () => (await this.adapter.queryRaw(q.selectNotifications(sqliteDialect, options))).rows.map(q.toNotification),
+        async () =>
+          (await this.adapter.queryRaw(q.selectNotifications(sqliteDialect, options))).rows.map(q.toNotification),
       ),
     );
   }
@@ -338,14 +340,17 @@ class SqliteRecorder implements Recorder {
 
   maxTrackingId(application: string, upstream: string): Promise<bigint> {
     return this.#locked(async () =>
-      q.toBigInt((await this.adapter.queryRaw(q.selectMaxTrackingId(sqliteDialect, application, upstream))).rows[0]?.[0]),
+      q.toBigInt(
+        (await this.adapter.queryRaw(q.selectMaxTrackingId(sqliteDialect, application, upstream))).rows[0]?.[0],
+      ),
     );
   }
 
   hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
     return this.#locked(
       async () =>
-        (await this.adapter.queryRaw(q.selectTracking(sqliteDialect, application, upstream, notificationId))).rows.length > 0,
+        (await this.adapter.queryRaw(q.selectTracking(sqliteDialect, application, upstream, notificationId))).rows
+          .length > 0,
     );
   }
 

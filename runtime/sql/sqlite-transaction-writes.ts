@@ -36,7 +36,9 @@ export function sqliteTransactionWrites(tx: PrismaTransactionClient, where: stri
       }
       try {
         if (dataKeys.length > 0) {
-          const stored = new Set((await on.queryRaw(keySql.insertDataKeys(false, DATA_KEYS, dataKeys))).rows.map((r) => r[0]));
+          const stored = new Set(
+            (await on.queryRaw(keySql.insertDataKeys(false, DATA_KEYS, dataKeys))).rows.map((r) => r[0]),
+          );
           const taken = dataKeys.filter((k) => !stored.has(k.subject)).map((k) => k.subject);
           if (taken.length > 0) throw new DataKeyConflictError(taken);
         }
