@@ -22,6 +22,7 @@ import type {
 import { Repository, type AnyAggregate, type StoreAccess } from './repository.js';
 import { SnapshotIntervals } from './snapshot-intervals.js';
 import { TopicRegistry } from './topics.js';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
 /** How an application is set up. Everything is optional; the environment fills the rest. */
 export interface ApplicationOptions {
@@ -34,6 +35,13 @@ export interface ApplicationOptions {
    * a recorder it was given (several applications may share one).
    */
   readonly recorder?: Recorder;
+  /**
+   * Store events through this Prisma driver adapter, the one your PrismaClient was given
+   * (`PrismaPg` or `PrismaBetterSqlite3`, wrapped once with `shareAdapter` so that both use one
+   * pool or connection): no connection of eventforge's own. The application releases its use of
+   * it on `close()`. The store's tables must exist (docs/prisma.md).
+   */
+  readonly adapter?: SqlDriverAdapterFactory;
   /** Read configuration from these variables instead of `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
@@ -95,6 +103,7 @@ export class Application {
   readonly #mapper: Mapper;
   readonly #intervals: SnapshotIntervals;
   readonly #givenRecorder: Recorder | undefined;
+  readonly #adapter: SqlDriverAdapterFactory | undefined;
   readonly #repositories = new Map<AggregateClass<AnyAggregate>, Repository<AnyAggregate>>();
   readonly #store: StoreAccess;
   readonly #gate: ClosingGate;
@@ -107,11 +116,13 @@ export class Application {
   constructor(options: ApplicationOptions = {}) {
     this.name = options.name ?? new.target.name;
     const env = options.env ?? process.env;
-    // With a recorder given, DATABASE_URL is irrelevant and must not be able to fail the construction.
-    this.config = applyOptions(
-      readConfig(options.recorder === undefined ? env : { ...env, DATABASE_URL: 'memory:' }),
-      options,
-    );
+    if (options.recorder !== undefined && options.adapter !== undefined) {
+      throw new ConfigurationError('give an application a recorder or a Prisma adapter, not both');
+    }
+    // With a recorder or adapter given, DATABASE_URL is irrelevant and must not be able to fail the construction.
+    const given = options.recorder !== undefined || options.adapter !== undefined;
+    this.config = applyOptions(readConfig(given ? { ...env, DATABASE_URL: 'memory:' } : env), options);
+    this.#adapter = options.adapter;
     this.#topics = new TopicRegistry(options.domains ?? []);
     const provider =
       options.keyProvider ??
@@ -151,8 +162,14 @@ export class Application {
     if (this.#givenRecorder !== undefined) return this.#givenRecorder;
     if (this.#opening === undefined) {
       const store = this.config.store;
+      const adapter = this.#adapter;
       if (store.kind === 'given') throw new EventforgeError('unreachable: a given recorder is returned above');
-      this.#opening = openRecorder(store);
+      this.#opening =
+        store.kind === 'adapter' && adapter !== undefined
+          ? import('./sql/index.js').then((sql) => sql.createRecorderOnAdapter(adapter))
+          : store.kind === 'adapter'
+            ? Promise.reject(new EventforgeError('unreachable: an adapter store without its adapter'))
+            : openRecorder(store);
       // A failed open (e.g. the database is down) is not cached: the next call tries again.
       this.#opening.catch(() => (this.#opening = undefined));
     }
@@ -463,7 +480,10 @@ function descriptorOf(aggregate: AnyAggregate): AggregateDescriptor {
 
 /** The configuration an application runs with; `store` is `given` when a recorder was passed in. */
 export type ApplicationConfig = Omit<RuntimeConfig, 'store'> & {
-  readonly store: StoreConfig | { readonly kind: 'given' };
+  readonly store:
+    | StoreConfig
+    | { readonly kind: 'given' }
+    | { readonly kind: 'adapter'; readonly provider: SqlDriverAdapterFactory['provider'] };
 };
 
 /** Options win over the environment. */
@@ -500,6 +520,11 @@ function applyOptions(config: RuntimeConfig, options: ApplicationOptions): Appli
       'unbound payloads are refused, but no cipher key is configured; set EVENTFORGE_CIPHER_KEY (or the cipherKey option)',
     );
   }
-  const store: ApplicationConfig['store'] = options.recorder !== undefined ? { kind: 'given' } : config.store;
+  const store: ApplicationConfig['store'] =
+    options.recorder !== undefined
+      ? { kind: 'given' }
+      : options.adapter !== undefined
+        ? { kind: 'adapter', provider: options.adapter.provider }
+        : config.store;
   return { ...config, store, cipherKey, previousCipherKeys, compression, unboundPayloads };
 }

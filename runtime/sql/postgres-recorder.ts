@@ -35,7 +35,8 @@ import {
 import type pg from 'pg';
 import * as q from './dialect.js';
 import { loadPg, loadPostgresAdapter } from './drivers.js';
-import { explainAdapterError, inTransaction, type SqlAdapter } from './driver-adapter.js';
+import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as log from './postgres-log.js';
 import { PostgresStreamReads } from './postgres-stream-reads.js';
 import { prismaQueryable } from './prisma-transaction.js';
@@ -153,7 +154,48 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
   );
   const adapter = await factory.connect();
   // The adapter's own pool (its documented underlyingDriver()) serves the direct loads too.
-  return withArgumentChecks(new PostgresRecorder(adapter, adapter.underlyingDriver(), target));
+  return withArgumentChecks(
+    new PostgresRecorder(adapter, adapter.underlyingDriver(), { schema: target.schema, listen: target.config }),
+  );
+}
+
+/**
+ * The store in a schema of the database your PrismaClient's PostgreSQL adapter (`PrismaPg`)
+ * reaches, on the adapter's own pool: no pool of eventforge's. The schema is the adapter's
+ * (`new PrismaPg(pool, { schema })`) unless given. The tables must exist: apply the store's
+ * migrations with your others (docs/prisma.md). The pool's sessions must be in UTC, as
+ * `postgresTarget(url).config` sets them, else `ConfigurationError`.
+ */
+export async function createPostgresRecorderOnAdapter(
+  factory: SqlDriverAdapterFactory,
+  options: { readonly schema?: string } = {},
+): Promise<Recorder> {
+  const pg = await loadPg();
+  const adapter = await factory.connect();
+  try {
+    const pool = (adapter as SqlAdapter & { underlyingDriver?: () => unknown }).underlyingDriver?.();
+    if (!(pool instanceof pg.Pool)) {
+      throw new ConfigurationError(
+        `the PostgreSQL store runs on @prisma/adapter-pg's PrismaPg (its pg pool); this adapter is ${factory.adapterName}`,
+      );
+    }
+    const schema = options.schema ?? adapter.getConnectionInfo?.().schemaName ?? 'public';
+    postgresTarget('postgresql://localhost', schema); // the same check of the schema's name
+    const zone = String((await adapter.queryRaw(plain("SELECT current_setting('TimeZone')"))).rows[0]?.[0]);
+    if (zone !== 'UTC' && zone !== 'Etc/UTC') {
+      throw new ConfigurationError(
+        `the pool of your PrismaPg adapter runs its sessions in time zone ${zone}, and the pg adapter reads timestamptz ` +
+          'as if it were UTC (so would your PrismaClient, shifted); build the pool from postgresTarget(url).config, ' +
+          'which sets TimeZone=UTC: new PrismaPg(new pg.Pool(postgresTarget(url).config), { schema })',
+      );
+    }
+    return withArgumentChecks(
+      new PostgresRecorder(adapter, pool, { schema, listen: pool.options, searchPathPerTransaction: true }),
+    );
+  } catch (error) {
+    await adapter.dispose();
+    throw explainAdapterError(error, 'PostgreSQL (your Prisma adapter)');
+  }
 }
 
 /** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
@@ -228,16 +270,20 @@ class PostgresRecorder implements Recorder {
   readonly #gate: ClosingGate;
   readonly #reads: PostgresStreamReads;
   readonly #schema: string;
-  readonly #target: PostgresTarget;
+  /** Where a log signal's LISTEN connection connects to. */
+  readonly #listen: pg.ClientConfig;
+  /** On a pool of the caller's, whose sessions' search path is theirs: set in each transaction. */
+  readonly #searchPath: string | undefined;
 
   constructor(
     private readonly adapter: SqlAdapter,
     pool: pg.Pool,
-    target: PostgresTarget,
+    where: { schema: string; listen: pg.ClientConfig; searchPathPerTransaction?: boolean },
   ) {
-    const schema = target.schema;
+    const schema = where.schema;
     this.#schema = schema;
-    this.#target = target;
+    this.#listen = where.listen;
+    this.#searchPath = where.searchPathPerTransaction === true ? `${q.quoteIdentifier(schema)}, public` : undefined;
     this.#where = `PostgreSQL schema "${schema}"`;
     this.#gate = new ClosingGate(`the recorder on ${this.#where}`);
     const s = q.quoteIdentifier(schema);
@@ -320,6 +366,7 @@ class PostgresRecorder implements Recorder {
     const committed: (() => void)[] = [];
     const result = await this.#gate.run(() =>
       inTransaction(this.adapter, async (tx) => {
+        if (this.#searchPath !== undefined) await tx.executeRaw(plain(`SET LOCAL search_path TO ${this.#searchPath}`));
         const value = await work(sqlTransaction(tx, 'postgresql', committed));
         await recordTransactionOptions(tx, this.#d, options, true);
         return value;
@@ -334,7 +381,7 @@ class PostgresRecorder implements Recorder {
   /** Woken by the appends' NOTIFY on a connection of its own, and every `pollIntervalMs` (1 s) in any case. */
   logSignal(options: LogSignalOptions = {}): Promise<LogSignal> {
     return this.#gate.run(() =>
-      postgresLogSignal(this.#target.config, this.#schema, options.pollIntervalMs ?? 1000).catch((error: unknown) => {
+      postgresLogSignal(this.#listen, this.#schema, options.pollIntervalMs ?? 1000).catch((error: unknown) => {
         throw explainAdapterError(error, this.#where);
       }),
     );
