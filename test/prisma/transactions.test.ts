@@ -1,0 +1,194 @@
+/**
+ * Issue 18 point 3: saves inside the user's `prisma.$transaction(async (tx) => …)`, through
+ * `app.on(tx)`, on the fixture project's generated PrismaClient and one shared adapter. Events,
+ * snapshots, tracking records and the user's rows commit or roll back together; a refused save
+ * leaves the transaction usable and stores none of its events.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConcurrencyError, IntegrityError } from '../../runtime/errors.js';
+import { Dog } from '../../examples/dog-school.js';
+import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
+import { makePrismaProject, type PrismaProject, type Provider } from './prisma-project.js';
+import { openUserSetup, type UserSetup } from './user-setup.js';
+
+const pgSkip = await postgresSkipReason();
+
+describe.each<Provider>(['sqlite', 'postgresql'])('saves in a Prisma transaction on %s', (provider) => {
+  let project: PrismaProject;
+  let setup: UserSetup;
+  const schemas = new SchemaPool('prismatx');
+  const skip = provider === 'postgresql' ? pgSkip : undefined;
+
+  beforeAll(async () => {
+    if (skip !== undefined) return;
+    project = await makePrismaProject(provider);
+    setup = await openUserSetup(project, provider, schemas, { snapshotEvery: { Dog: 2 } });
+  }, 180_000);
+  afterAll(async () => {
+    await setup?.close();
+    await schemas.dropAll();
+    project?.remove();
+  });
+
+  const events = (streamId: string) => setup.prisma.event.count({ where: { streamId } });
+
+  it('commits the events and the user row together', async (ctx) => {
+    if (skip !== undefined) ctx.skip(skip);
+    const dogId = await setup.registry.registerDog('Fido', { id: 'o-fido', name: 'Ada' });
+    expect(await events(dogId)).toBe(1);
+    expect(await setup.registry.ownerOf(dogId)).toEqual({ id: 'o-fido', name: 'Ada', dogId });
+    expect(await setup.school.getDog(dogId)).toEqual({ name: 'Fido', tricks: [] });
+  });
+
+  it('a failing user write after the save leaves no events', async (ctx) => {
+    if (skip !== undefined) ctx.skip(skip);
+    await setup.registry.registerDog('Rex', { id: 'o-rex', name: 'Bo' });
+    const before = await setup.prisma.event.count();
+    // The owner id is taken: the owner insert fails after the dog's events were saved in the transaction.
+    await expect(setup.registry.registerDog('Rex II', { id: 'o-rex', name: 'Cy' })).rejects.toThrow(
+      /Unique constraint/,
+    );
+    expect(await setup.prisma.event.count()).toBe(before);
+    expect((await setup.prisma.event.findMany({ where: { topic: 'DogSchool.Dog.Registered' } })).length).toBe(before);
+  });
+
+  it('a stale aggregate leaves no user rows, and its ConcurrencyError reaches the caller', async (ctx) => {
+    if (skip !== undefined) ctx.skip(skip);
+    const dogId = await setup.registry.registerDog('Lassie', { id: 'o-lassie', name: 'Joe' });
+    await setup.school.addTrick(dogId, 'sit'); // version 2: a command that read version 1 is stale
+    const users = await setup.prisma.user.count();
+    await expect(setup.registry.teachAndRename(dogId, 'stay', 1, 'Renamed')).rejects.toBeInstanceOf(ConcurrencyError);
+    expect((await setup.registry.ownerOf(dogId))?.name).toBe('Joe');
+    const stale = await setup.school.dogs.get(dogId, { version: 1 });
+    stale.addTrick('roll');
+    await expect(
+      setup.prisma.$transaction(async (tx) => {
+        await tx.user.create({ data: { email: 'first@example.com', name: 'First' } });
+        await setup.school.on(tx).save(stale);
+      }),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await setup.prisma.user.count()).toBe(users);
+    expect(await events(dogId)).toBe(2);
+  });
+
+  it('a refused save stores none of its events and leaves the transaction usable', async (ctx) => {
+    if (skip !== undefined) ctx.skip(skip);
+    const dogId = await setup.registry.registerDog('Benji', { id: 'o-benji', name: 'Kim' });
+    await setup.school.addTrick(dogId, 'sit');
+    const stale = await setup.school.dogs.get(dogId, { version: 1 });
+    stale.addTrick('a');
+    stale.addTrick('b'); // versions 2 and 3: 2 is taken, 3 is free; neither may be stored
+    const fresh = Dog.create({ name: 'Fresh' });
+    await setup.prisma.$transaction(async (tx) => {
+      await expect(setup.school.on(tx).save(fresh, stale)).rejects.toBeInstanceOf(ConcurrencyError);
+      await tx.user.create({ data: { email: 'after-refusal@example.com', name: 'After' } });
+    });
+    expect(await events(dogId)).toBe(2);
+    expect(await events(fresh.id)).toBe(0);
+    expect((await setup.prisma.user.findMany({ where: { email: 'after-refusal@example.com' } })).length).toBe(1);
+  });
+
+  it('a tracking record commits and rolls back with the transaction; a repeat refuses the user rows too', async (ctx) => {
+    if (skip !== undefined) ctx.skip(skip);
+    const tracking = { application: 'Registrar', upstream: 'Shelter', notificationId: 7n };
+    await expect(
+      setup.prisma.$transaction(async (tx) => {
+        await setup.school.on(tx).saveWithTracking(tracking, Dog.create({ name: 'Tracked' }));
+        throw new Error('the user changed their mind');
+      }),
+    ).rejects.toThrow('changed their mind');
+    expect(await setup.prisma.tracking.count()).toBe(0);
+    await setup.prisma.$transaction((tx) =>
+      setup.school.on(tx).saveWithTracking(tracking, Dog.create({ name: 'Tracked' })),
+    );
+    expect(await setup.prisma.tracking.count()).toBe(1);
+    await expect(
+      setup.prisma.$transaction(async (tx) => {
+        await tx.user.create({ data: { email: 'twice@example.com', name: 'Twice' } });
+        await setup.school.on(tx).saveWithTracking(tracking, Dog.create({ name: 'Again' }));
+      }),
+    ).rejects.toBeInstanceOf(IntegrityError);
+    expect((await setup.prisma.user.findMany({ where: { email: 'twice@example.com' } })).length).toBe(0);
+  });
+
+  it('a snapshot taken by the save is part of the transaction', async (ctx) => {
+    if (skip !== undefined) ctx.skip(skip);
+    const snapshotted = () => {
+      const dog = Dog.create({ name: 'Snap' });
+      dog.addTrick('sit'); // version 2: a multiple of the interval, so the save takes a snapshot
+      return dog;
+    };
+    const rolledBack = snapshotted();
+    await expect(
+      setup.prisma.$transaction(async (tx) => {
+        await setup.school.on(tx).save(rolledBack);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await setup.prisma.snapshot.count({ where: { streamId: rolledBack.id } })).toBe(0);
+    const kept = snapshotted();
+    await setup.prisma.$transaction((tx) => setup.school.on(tx).save(kept));
+    expect(await setup.prisma.snapshot.count({ where: { streamId: kept.id } })).toBe(1);
+    expect(await setup.school.getDog(kept.id)).toEqual({ name: 'Snap', tricks: ['sit'] });
+  });
+
+  it("a save outside the transaction while one is open is not swallowed by the transaction's rollback", async (ctx) => {
+    if (skip !== undefined) ctx.skip(skip);
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started = () => undefined as void;
+    const open = new Promise<void>((resolve) => (started = resolve));
+    const transaction = setup.prisma.$transaction(async (tx) => {
+      await tx.user.create({ data: { email: 'held@example.com', name: 'Held' } });
+      started();
+      await held;
+      throw new Error('the held transaction rolls back');
+    });
+    await open;
+    const outside = setup.school.registerDog('Outside');
+    // On SQLite the save waits for the connection; give it the chance to slip into the open transaction.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    await expect(transaction).rejects.toThrow('rolls back');
+    const dogId = await outside;
+    expect(await events(dogId)).toBe(1);
+    expect(await setup.school.getDog(dogId)).toEqual({ name: 'Outside', tricks: [] });
+  });
+
+  it('PostgreSQL: the log notification is sent when the transaction commits, never on a rollback', async (ctx) => {
+    if (provider !== 'postgresql') ctx.skip('PostgreSQL only: SQLite wakes readers by polling its change counter');
+    if (skip !== undefined) ctx.skip(skip);
+    const listener = new pg.Client(TEST_DATABASE_URL);
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (m) => {
+      if (m.payload === setup.schema) heard.push(m.channel);
+    });
+    await listener.query('LISTEN eventforge_log');
+    try {
+      let committing = () => undefined as void;
+      const saved = new Promise<void>((resolve) => (committing = resolve));
+      const done = setup.prisma.$transaction(async (tx) => {
+        await setup.school.on(tx).save(Dog.create({ name: 'Heard' }));
+        committing();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+      await saved;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(heard).toEqual([]); // saved, not committed: nothing yet
+      await done;
+      await expect.poll(() => heard.length, { timeout: 5000 }).toBe(1);
+      await expect(
+        setup.prisma.$transaction(async (tx) => {
+          await setup.school.on(tx).save(Dog.create({ name: 'Unheard' }));
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard.length).toBe(1);
+    } finally {
+      await listener.end();
+    }
+  });
+});
