@@ -3,6 +3,8 @@
 -- without ending the transaction, and keeps the log gap-safe when the transaction already had
 -- its id (the caller wrote before the save, or saved before): such a transaction's id is older
 -- than ids other writers drew since, so it takes the writers' key exclusively, until it ends.
+-- Its rows can then be final (older than every running transaction) above rows that are not,
+-- so a log page below the horizon is cut at its last final row instead of filtered row by row.
 DO $migration$
 DECLARE
   tables text := quote_ident(current_schema());
@@ -109,6 +111,31 @@ BEGIN
   END IF;
 END
 $body$;
+
+-- The log page of eventforge_log_page, its horizon branch cut instead of filtered: every row up to
+-- the last one older than every running transaction (all of them have committed; the proof is in
+-- docs/persistence.md), not only the rows that are older themselves, which need not be a prefix.
+CREATE OR REPLACE FUNCTION %1$s.eventforge_log_page(start bigint, stop bigint, topics text[], page_size bigint)
+RETURNS TABLE (id bigint, stream_id text, version integer, topic text, schema_version integer,
+               "timestamp" timestamptz, state bytea)
+LANGUAGE plpgsql AS $page$
+BEGIN
+  IF pg_try_advisory_xact_lock(%2$s) THEN
+    RETURN QUERY SELECT e.id, e.stream_id, e.version, e.topic, e.schema_version, e."timestamp", e.state
+      FROM %1$s."events" AS e
+     WHERE e.id >= start AND (stop IS NULL OR e.id <= stop) AND (topics IS NULL OR e.topic = ANY (topics))
+     ORDER BY e.id LIMIT page_size;
+  ELSE
+    RETURN QUERY SELECT e.id, e.stream_id, e.version, e.topic, e.schema_version, e."timestamp", e.state
+      FROM %1$s."events" AS e
+     WHERE e.id >= start AND (stop IS NULL OR e.id <= stop) AND (topics IS NULL OR e.topic = ANY (topics))
+       AND e.id <= (SELECT max(f.id) FROM %1$s."events" AS f
+                     WHERE f.id >= start AND (stop IS NULL OR f.id <= stop)
+                       AND f.tx_id < pg_snapshot_xmin(pg_current_snapshot()))
+     ORDER BY e.id LIMIT page_size;
+  END IF;
+END
+$page$;
 $sql$, tables, writers_key, ids_key, stream_seed, quote_literal(current_schema()));
 END
 $migration$;
