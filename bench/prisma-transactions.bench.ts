@@ -3,7 +3,7 @@
  * one DogSchool and one PrismaClient sharing one driver adapter, SQLite file and PostgreSQL schema:
  *
  * - T1 save: a new dog (1 event) by `app.save` alone (the baseline) vs by `app.on(tx).save` in
- *   `prisma.$transaction`;
+ *   `prisma.$transaction`, and Prisma's own share: `$transaction` around one raw INSERT;
  * - T2 save + a row of the user's: `app.save` then the row through the client (two commits, the
  *   baseline: what one does without transactions) vs both in one `$transaction`, the save first
  *   and the row first (on PostgreSQL the latter takes the writers' key exclusively);
@@ -53,6 +53,9 @@ type Way = (app: DogSchool, prisma: Client, row: string) => Promise<unknown>;
 const WAYS: Record<string, Way> = {
   'app.save': (app) => app.save(Dog.create({ name: 'Fido' })),
   'app.on(tx).save': (app, prisma) => prisma.$transaction((tx) => app.on(tx).save(Dog.create({ name: 'Fido' }))),
+  // Prisma's own share: an interactive transaction around one raw INSERT, no eventforge in it.
+  '$transaction of one row, no eventforge': (_app, prisma, row) =>
+    prisma.$transaction((tx) => tx.$executeRawUnsafe(row, 'owner')),
   'app.save, then the row (two commits)': async (app, prisma, row) => {
     await app.save(Dog.create({ name: 'Fido' }));
     await prisma.$executeRawUnsafe(row, 'owner');
@@ -119,7 +122,8 @@ async function measure(report: BenchReport, database: string, app: DogSchool, pr
       for (let i = 0; i < SAVES; i++) await WAYS[way]!(app, prisma, row);
       return SAVES;
     });
-  reportRatios(report, database, 'T1 save', 'app.save', await sequential(['app.save', 'app.on(tx).save']));
+  const t1 = ['app.save', 'app.on(tx).save', '$transaction of one row, no eventforge'];
+  reportRatios(report, database, 'T1 save', 'app.save', await sequential(t1));
   const withRow = [
     'app.save, then the row (two commits)',
     'save, then the row, in one transaction',
