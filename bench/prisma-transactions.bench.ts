@@ -55,7 +55,7 @@ const WAYS: Record<string, Way> = {
   'app.on(tx).save': (app, prisma) => prisma.$transaction((tx) => app.on(tx).save(Dog.create({ name: 'Fido' }))),
   // Prisma's own share: an interactive transaction around one raw INSERT, no eventforge in it.
   '$transaction of one row, no eventforge': (_app, prisma, row) =>
-    prisma.$transaction((tx) => tx.$executeRawUnsafe(row, 'owner')),
+    prisma.$transaction(async (tx) => tx.$executeRawUnsafe(row, 'owner')),
   'app.save, then the row (two commits)': async (app, prisma, row) => {
     await app.save(Dog.create({ name: 'Fido' }));
     await prisma.$executeRawUnsafe(row, 'owner');
