@@ -343,7 +343,8 @@ export class Application {
       }
     }
     for (let attempt = 1; ; attempt++) {
-      const keys = await this.#dataKeys.forSave(recorder, eventSubjects, stateSubjects);
+      // In a caller's transaction the keys are read on its connection, which may be the only one (SQLite).
+      const keys = await this.#dataKeys.forSave(inCallersTransaction ? writes : recorder, eventSubjects, stateSubjects);
       try {
         const ids = await this.#append(writes, batches, tracking, { keyOf: keys.keyOf, dataKeys: keys.newKeys });
         // A caller's transaction may still roll back: its new keys are read from the store next time.

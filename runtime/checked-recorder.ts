@@ -130,6 +130,10 @@ export class CheckedRecorder implements Recorder {
         checkSnapshot(snapshot);
         return inner.saveSnapshot(snapshot);
       },
+      readDataKeys: async (subjects) => {
+        checkSubjects('readDataKeys', subjects);
+        return inner.readDataKeys(subjects);
+      },
     };
   }
 

@@ -190,6 +190,11 @@ export interface TransactionWrites {
   append(events: readonly StoredEvent[], options?: AppendOptions): Promise<bigint[]>;
   /** As {@link Recorder.saveSnapshot}, in the transaction. */
   saveSnapshot(snapshot: StoredSnapshot): Promise<void>;
+  /**
+   * As {@link Recorder.readDataKeys}, in the transaction: the keys a save needs are read on its
+   * connection (on SQLite the recorder's own operations wait while the caller's transaction is open).
+   */
+  readDataKeys(subjects: readonly string[]): Promise<StoredDataKey[]>;
 }
 
 /**

@@ -325,6 +325,10 @@ class PostgresRecorder implements Recorder {
       saveSnapshot: async (snapshot) => {
         await on.executeRaw(q.insertSnapshot(this.#d, snapshot));
       },
+      readDataKeys: async (subjects) => {
+        if (subjects.length === 0) return [];
+        return (await on.queryRaw(keySql.selectDataKeys(true, this.#dataKeys, subjects))).rows.map(keySql.toDataKey);
+      },
     };
   }
 

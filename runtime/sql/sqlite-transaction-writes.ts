@@ -76,6 +76,10 @@ export function sqliteTransactionWrites(tx: PrismaTransactionClient, where: stri
     async saveSnapshot(snapshot) {
       await on.executeRaw(q.insertSnapshot(sqliteDialect, snapshot));
     },
+    async readDataKeys(subjects) {
+      if (subjects.length === 0) return [];
+      return (await on.queryRaw(keySql.selectDataKeys(false, DATA_KEYS, subjects))).rows.map(keySql.toDataKey);
+    },
   };
 
   /** Inserts in statements of at most ROWS_PER_INSERT rows; a taken (stream, version) is skipped, so fewer ids come back. */

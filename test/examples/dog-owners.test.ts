@@ -3,29 +3,20 @@
  * (test/prisma/prisma-project.ts): registering a dog writes its owner's row in the same
  * transaction, so both are stored or neither is.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../../runtime/errors.js';
-import { postgresSkipReason, SchemaPool } from '../sql/postgres-helpers.js';
-import { makePrismaProject, type PrismaProject, type Provider } from '../prisma/prisma-project.js';
-import { openUserSetup, type UserSetup } from '../prisma/user-setup.js';
+import { postgresSkipReason } from '../sql/postgres-helpers.js';
+import type { Provider } from '../prisma/prisma-project.js';
+import { useUserSetup, type UserSetup } from '../prisma/user-setup.js';
 
 const pgSkip = await postgresSkipReason();
 
 describe.each<Provider>(['sqlite', 'postgresql'])('DogRegistry (a dog and its owner row) on %s', (provider) => {
-  let project: PrismaProject;
-  let setup: UserSetup;
-  const schemas = new SchemaPool('dogowners');
   const skip = provider === 'postgresql' ? pgSkip : undefined;
-
-  beforeAll(async () => {
-    if (skip !== undefined) return;
-    project = await makePrismaProject(provider);
-    setup = await openUserSetup(project, provider, schemas);
-  }, 180_000);
-  afterAll(async () => {
-    await setup?.close();
-    await schemas.dropAll();
-    project?.remove();
+  const current = useUserSetup(provider, 'dogowners', skip);
+  let setup: UserSetup;
+  beforeEach(() => {
+    if (skip === undefined) setup = current();
   });
 
   const events = (streamId: string) => setup.prisma.event.count({ where: { streamId } });

@@ -5,30 +5,23 @@
  * leaves the transaction usable and stores none of its events.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError, IntegrityError } from '../../runtime/errors.js';
 import { Dog } from '../../examples/dog-school.js';
-import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
-import { makePrismaProject, type PrismaProject, type Provider } from './prisma-project.js';
-import { openUserSetup, type UserSetup } from './user-setup.js';
+import { Identity, User } from '../../examples/identity.js';
+import { generateCipherKey } from '../../runtime/index.js';
+import { postgresSkipReason, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
+import type { Provider } from './prisma-project.js';
+import { useUserSetup, type UserSetup } from './user-setup.js';
 
 const pgSkip = await postgresSkipReason();
 
 describe.each<Provider>(['sqlite', 'postgresql'])('saves in a Prisma transaction on %s', (provider) => {
-  let project: PrismaProject;
-  let setup: UserSetup;
-  const schemas = new SchemaPool('prismatx');
   const skip = provider === 'postgresql' ? pgSkip : undefined;
-
-  beforeAll(async () => {
-    if (skip !== undefined) return;
-    project = await makePrismaProject(provider);
-    setup = await openUserSetup(project, provider, schemas, { snapshotEvery: { Dog: 2 } });
-  }, 180_000);
-  afterAll(async () => {
-    await setup?.close();
-    await schemas.dropAll();
-    project?.remove();
+  const current = useUserSetup(provider, 'prismatx', skip, { snapshotEvery: { Dog: 2 } });
+  let setup: UserSetup;
+  beforeEach(() => {
+    if (skip === undefined) setup = current();
   });
 
   const events = (streamId: string) => setup.prisma.event.count({ where: { streamId } });
@@ -88,6 +81,46 @@ describe.each<Provider>(['sqlite', 'postgresql'])('saves in a Prisma transaction
       }),
     ).rejects.toBeInstanceOf(IntegrityError);
     expect((await setup.prisma.user.findMany({ where: { email: 'twice@example.com' } })).length).toBe(0);
+  });
+
+  it('a stale aggregate saved with a tracking record: ConcurrencyError, no tracking record, the transaction goes on', async (ctx) => {
+    if (skip !== undefined) ctx.skip(skip);
+    const dogId = await setup.school.registerDog('Tracked twice');
+    await setup.school.addTrick(dogId, 'sit');
+    const stale = await setup.school.dogs.get(dogId, { version: 1 });
+    stale.addTrick('down');
+    const tracking = { application: 'Registrar', upstream: 'Stale', notificationId: 1n };
+    await setup.prisma.$transaction(async (tx) => {
+      await expect(
+        setup.school.on(tx).saveWithTracking(tracking, Dog.create({ name: 'New' }), stale),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
+      await tx.user.create({ data: { email: 'went-on@example.com', name: 'On' } });
+    });
+    expect(await setup.prisma.tracking.count({ where: { upstream: 'Stale' } })).toBe(0);
+    expect(await events(dogId)).toBe(2);
+    expect((await setup.prisma.user.findMany({ where: { email: 'went-on@example.com' } })).length).toBe(1);
+  });
+
+  it('personal data: the data key is stored with the events, and rolls back with them', async (ctx) => {
+    if (skip !== undefined) ctx.skip(skip);
+    const identity = new Identity({ adapter: setup.adapter, env: { EVENTFORGE_MASTER_KEY: generateCipherKey() } });
+    try {
+      const kept = User.register('kept@example.com', 'Kept');
+      await setup.prisma.$transaction((tx) => identity.on(tx).save(kept));
+      expect(await setup.prisma.dataKey.count({ where: { subject: kept.id } })).toBe(1);
+      expect((await identity.users.get(kept.id)).email).toBe('kept@example.com');
+      const dropped = User.register('dropped@example.com', 'Dropped');
+      await expect(
+        setup.prisma.$transaction(async (tx) => {
+          await identity.on(tx).save(dropped);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await setup.prisma.dataKey.count({ where: { subject: dropped.id } })).toBe(0);
+      expect(await events(dropped.id)).toBe(0);
+    } finally {
+      await identity.close();
+    }
   });
 
   it('a snapshot taken by the save is part of the transaction', async (ctx) => {

@@ -17,8 +17,9 @@ import {
 } from '../../runtime/sql/index.js';
 import { DogSchool } from '../../examples/dog-school.js';
 import { DogRegistry, type OwnersClient, type OwnersTransaction } from '../../examples/dog-owners.js';
-import { TEST_DATABASE_URL, type SchemaPool } from '../sql/postgres-helpers.js';
-import type { PrismaProject, Provider } from './prisma-project.js';
+import { afterAll, beforeAll } from 'vitest';
+import { SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
+import { makePrismaProject, type PrismaProject, type Provider } from './prisma-project.js';
 
 export interface UserTransaction extends OwnersTransaction {
   readonly user: { create(args: { data: { email: string; name: string } }): Promise<{ id: number }> };
@@ -40,6 +41,7 @@ export interface UserClient extends OwnersClient {
   };
   readonly snapshot: { count(args?: object): Promise<number> };
   readonly tracking: { count(args?: object): Promise<number> };
+  readonly dataKey: { count(args?: object): Promise<number> };
   $disconnect(): Promise<void>;
 }
 
@@ -89,4 +91,30 @@ export async function openUserSetup(
       await prisma.$disconnect();
     },
   };
+}
+
+/**
+ * For a `describe` block: the fixture project and a user setup on it, made before its tests and
+ * removed after them. `skip` is why PostgreSQL's tests skip (undefined when they run).
+ */
+export function useUserSetup(
+  provider: Provider,
+  schemaPrefix: string,
+  skip: string | undefined,
+  options: ApplicationOptions = {},
+): () => UserSetup {
+  let project: PrismaProject | undefined;
+  let setup: UserSetup | undefined;
+  const schemas = new SchemaPool(schemaPrefix);
+  beforeAll(async () => {
+    if (skip !== undefined) return;
+    project = await makePrismaProject(provider);
+    setup = await openUserSetup(project, provider, schemas, options);
+  }, 180_000);
+  afterAll(async () => {
+    await setup?.close();
+    await schemas.dropAll();
+    project?.remove();
+  });
+  return () => setup!;
 }
