@@ -106,17 +106,22 @@ export function postgresTarget(url: string, schemaOverride?: string): PostgresTa
     );
   }
   const schema = schemaOverride ?? parsed.searchParams.get('schema') ?? 'public';
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-    throw new ConfigurationError(
-      `PostgreSQL schema "${schema}" (from ${schemaOverride === undefined ? "the URL's ?schema=" : 'the schema option'}) is not ` +
-        'a plain SQL identifier; use letters, digits and _ (up to 63, not starting with a digit)',
-    );
-  }
+  checkSchemaName(schema, schemaOverride === undefined ? "the URL's ?schema=" : 'the schema option');
   parsed.searchParams.delete('schema');
   // The pg adapter reads timestamptz text as if it were UTC, so the session must be in UTC.
   const options = [parsed.searchParams.get('options'), '-c TimeZone=UTC'].filter(Boolean).join(' ');
   parsed.searchParams.delete('options');
   return { config: { connectionString: parsed.toString(), options }, schema };
+}
+
+/** Refuses a schema name the recorder's SQL could not quote safely; `from` says where it came from. */
+function checkSchemaName(schema: string, from: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigurationError(
+      `PostgreSQL schema "${schema}" (from ${from}) is not a plain SQL identifier; use letters, digits and _ ` +
+        '(up to 63, not starting with a digit)',
+    );
+  }
 }
 
 /**
@@ -180,7 +185,10 @@ export async function createPostgresRecorderOnAdapter(
       );
     }
     const schema = options.schema ?? adapter.getConnectionInfo?.().schemaName ?? 'public';
-    postgresTarget('postgresql://localhost', schema); // the same check of the schema's name
+    checkSchemaName(
+      schema,
+      options.schema === undefined ? "the PrismaPg adapter's schema option" : 'the schema option',
+    );
     const zone = String((await adapter.queryRaw(plain("SELECT current_setting('TimeZone')"))).rows[0]?.[0]);
     if (zone !== 'UTC' && zone !== 'Etc/UTC') {
       throw new ConfigurationError(
