@@ -167,6 +167,40 @@ describe.each<Provider>(['sqlite', 'postgresql'])('saves in a Prisma transaction
     expect(await setup.school.getDog(dogId)).toEqual({ name: 'Outside', tricks: [] });
   });
 
+  it('PostgreSQL: the append procedure cannot run inside a transaction, which is why saves there use a function', async (ctx) => {
+    if (provider !== 'postgresql') ctx.skip('PostgreSQL only');
+    if (skip !== undefined) ctx.skip(skip);
+    const client = new pg.Client(TEST_DATABASE_URL);
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      const call = `CALL "${setup.schema}".eventforge_append(ARRAY['in-outer'], ARRAY[1], ARRAY['T.A.E'], ARRAY[1],
+        ARRAY[now()], ARRAY['\\x00'::bytea], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`;
+      await expect(client.query(call)).rejects.toThrow(/invalid transaction termination/);
+      await client.query('ROLLBACK');
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("PostgreSQL: a subscription on the adapter's application is woken by the commit of a save in a transaction", async (ctx) => {
+    if (provider !== 'postgresql') ctx.skip('PostgreSQL only');
+    if (skip !== undefined) ctx.skip(skip);
+    const after = await (await setup.school.recorder()).maxNotificationId();
+    const controller = new AbortController();
+    // No polling to speak of: only the NOTIFY can wake it within the test's time.
+    const subscription = setup.school.log.subscribe({ after, signal: controller.signal, pollIntervalMs: 600_000 });
+    const first = subscription[Symbol.asyncIterator]().next();
+    const dog = Dog.create({ name: 'Woken' });
+    await setup.prisma.$transaction((tx) => setup.school.on(tx).save(dog));
+    const woken = await Promise.race([first, new Promise((resolve) => setTimeout(() => resolve('timeout'), 10_000))]);
+    controller.abort();
+    expect(woken).toMatchObject({
+      done: false,
+      value: { topic: 'DogSchool.Dog.Registered', event: { originatorId: dog.id } },
+    });
+  });
+
   it('PostgreSQL: the log notification is sent when the transaction commits, never on a rollback', async (ctx) => {
     if (provider !== 'postgresql') ctx.skip('PostgreSQL only: SQLite wakes readers by polling its change counter');
     if (skip !== undefined) ctx.skip(skip);
