@@ -164,12 +164,10 @@ export class Application {
       const store = this.config.store;
       const adapter = this.#adapter;
       if (store.kind === 'given') throw new EventforgeError('unreachable: a given recorder is returned above');
-      this.#opening =
-        store.kind === 'adapter' && adapter !== undefined
-          ? import('./sql/index.js').then((sql) => sql.createRecorderOnAdapter(adapter))
-          : store.kind === 'adapter'
-            ? Promise.reject(new EventforgeError('unreachable: an adapter store without its adapter'))
-            : openRecorder(store);
+      if (store.kind !== 'adapter') this.#opening = openRecorder(store);
+      else if (adapter === undefined) throw new EventforgeError('unreachable: an adapter store without its adapter');
+      // Imported on use, as openRecorder does: applications in memory never load a driver.
+      else this.#opening = import('./sql/index.js').then((sql) => sql.createRecorderOnAdapter(adapter));
       // A failed open (e.g. the database is down) is not cached: the next call tries again.
       this.#opening.catch(() => (this.#opening = undefined));
     }

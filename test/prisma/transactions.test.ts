@@ -7,9 +7,9 @@
 import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError, IntegrityError } from '../../runtime/errors.js';
-import { Dog } from '../../examples/dog-school.js';
+import { Dog, DogSchool } from '../../examples/dog-school.js';
 import { Identity, User } from '../../examples/identity.js';
-import { generateCipherKey } from '../../runtime/index.js';
+import { createMemoryRecorder, generateCipherKey } from '../../runtime/index.js';
 import { postgresSkipReason, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
 import type { Provider } from './prisma-project.js';
 import { useUserSetup, type UserSetup } from './user-setup.js';
@@ -165,6 +165,18 @@ describe.each<Provider>(['sqlite', 'postgresql'])('saves in a Prisma transaction
     const dogId = await outside;
     expect(await events(dogId)).toBe(1);
     expect(await setup.school.getDog(dogId)).toEqual({ name: 'Outside', tricks: [] });
+  });
+
+  it('an application in memory refuses to save in a transaction, and one given a recorder and an adapter is refused', async (ctx) => {
+    if (skip !== undefined) ctx.skip(skip);
+    const inMemory = new DogSchool({ env: { DATABASE_URL: 'memory:' } });
+    await expect(
+      setup.prisma.$transaction((tx) => inMemory.on(tx).save(Dog.create({ name: 'Nowhere' }))),
+    ).rejects.toThrow(/saving inside a Prisma transaction needs the SQLite or PostgreSQL store/);
+    expect(() => new DogSchool({ recorder: createMemoryRecorder(), adapter: setup.adapter })).toThrow(
+      'give an application a recorder or a Prisma adapter, not both',
+    );
+    await inMemory.close();
   });
 
   it('PostgreSQL: the append procedure cannot run inside a transaction, which is why saves there use a function', async (ctx) => {
