@@ -1,7 +1,7 @@
 /**
  * A save on SQLite inside the caller's Prisma transaction: the same rows as the recorder's append,
- * sent through the transaction's raw-SQL methods, inside a savepoint so that a refusal undoes the
- * save's own rows and leaves the caller's transaction as it was.
+ * sent through the transaction's raw-SQL methods, in one statement or inside a savepoint, so that
+ * a refusal stores none of the save's rows and leaves the caller's transaction as it was.
  */
 import { DataKeyConflictError } from '../errors.js';
 import type { AppendOptions, PrismaTransactionClient, StoredEvent, TransactionWrites } from '../recorder.js';
