@@ -98,6 +98,8 @@ export class Application {
   readonly log: NotificationLog;
   /** What the environment (and options) configured. */
   readonly config: ApplicationConfig;
+  /** The generated domains whose events it stores (`[dogSchoolDomain]`); the catalog draws a system from them. */
+  readonly domains: readonly DomainDescriptor[];
 
   readonly #topics: TopicRegistry;
   readonly #mapper: Mapper;
@@ -123,7 +125,8 @@ export class Application {
     const given = options.recorder !== undefined || options.adapter !== undefined;
     this.config = applyOptions(readConfig(given ? { ...env, DATABASE_URL: 'memory:' } : env), options);
     this.#adapter = options.adapter;
-    this.#topics = new TopicRegistry(options.domains ?? []);
+    this.domains = options.domains ?? [];
+    this.#topics = new TopicRegistry(this.domains);
     const provider =
       options.keyProvider ??
       (this.config.masterKey === undefined

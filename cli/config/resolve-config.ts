@@ -21,6 +21,8 @@ export interface ResolvedConfig {
   readonly migrations: string | undefined;
   readonly providers: readonly ConfigProvider[];
   readonly runtimeImport: string;
+  /** The system modules `catalog` draws, absolute. */
+  readonly systems: readonly string[];
   /** The Prisma project's folders, absolute; undefined when the config names none. */
   readonly prisma: ResolvedPrismaProject | undefined;
 }
@@ -39,6 +41,7 @@ const KEYS: readonly (keyof EventforgeConfig)[] = [
   'migrations',
   'providers',
   'runtimeImport',
+  'systems',
   'prisma',
 ];
 const PRISMA_KEYS: readonly (keyof PrismaProjectConfig)[] = ['schema', 'migrations', 'provider'];
@@ -52,6 +55,7 @@ export function defaultConfig(cwd: string): ResolvedConfig {
     migrations: undefined,
     providers: PROVIDERS,
     runtimeImport: 'eventforge/runtime',
+    systems: [],
     prisma: undefined,
   };
 }
@@ -98,6 +102,14 @@ export function resolveConfig(value: unknown, file: string, shownFile: string): 
       }
     }
   }
+  const systems = config['systems'];
+  const modulePath = (key: string, raw: unknown): string => {
+    if (typeof raw !== 'string' || raw.trim() === '')
+      return fail(
+        `"${key}" must be a module path (a non-empty string, relative to the config file), got ${kindOf(raw)}`,
+      );
+    return resolve(base, raw);
+  };
   if (runtimeImport !== undefined && (typeof runtimeImport !== 'string' || runtimeImport.trim() === ''))
     fail(`"runtimeImport" must be a module specifier such as "eventforge/runtime", got ${kindOf(runtimeImport)}`);
   return {
@@ -112,6 +124,12 @@ export function resolveConfig(value: unknown, file: string, shownFile: string): 
     migrations: config['migrations'] === undefined ? undefined : folder('migrations', config['migrations']),
     providers: providers === undefined ? defaults.providers : [...new Set(providers as ConfigProvider[])],
     runtimeImport: typeof runtimeImport === 'string' ? runtimeImport : defaults.runtimeImport,
+    systems:
+      systems === undefined
+        ? defaults.systems
+        : Array.isArray(systems)
+          ? systems.map((s, i) => modulePath(`systems[${i}]`, s))
+          : [modulePath('systems', systems)],
     prisma: config['prisma'] === undefined ? undefined : resolvePrisma(config['prisma'], folder, fail),
   };
 }
