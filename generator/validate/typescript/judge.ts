@@ -2,15 +2,14 @@
  * Turns what TypeScript says about one domain's probe (probe.ts) into EF330 diagnostics at the
  * `using:` values, and a module that does not parse into EF331 at `upcasters:`.
  */
-import type { ts as Ts } from 'ts-morph';
-import type { Diagnostic } from '../../diagnostics.js';
+import type { ts as Ts } from '@ts-morph/common';
+import { InternalError, type Diagnostic } from '../../diagnostics.js';
 import { didYouMean } from '../../did-you-mean.js';
 import type { RawDomain } from '../../load/raw-model.js';
 import { errorAt } from '../../load/source-doc.js';
+import type { TsApi } from './typescript-compiler.js';
 import type { DomainFiles, ProbedUse } from './probe.js';
 import type { UpcasterUse } from './upcaster-uses.js';
-
-type TsApi = typeof Ts;
 
 /** What the hint says the function must be. */
 function expected(use: UpcasterUse): string {
@@ -19,7 +18,10 @@ function expected(use: UpcasterUse): string {
 
 export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files: DomainFiles): Diagnostic[] {
   const schema = raw.file;
-  const moduleNode = files.module.compilerNode;
+  const moduleNode = program.getSourceFile(files.module);
+  const probeNode = program.getSourceFile(files.probe);
+  if (moduleNode === undefined || probeNode === undefined)
+    throw new InternalError(`the upcasters check lost its in-memory files ${files.module}, ${files.probe}`);
   const syntax = program.getSyntacticDiagnostics(moduleNode)[0];
   if (syntax !== undefined && raw.upcasters !== undefined) {
     const at = moduleNode.getLineAndCharacterOfPosition(syntax.start ?? 0);
@@ -42,7 +44,7 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
     ),
   );
   const functions = [...exported].filter(([, s]) => callable(ts, checker, s)).map(([name]) => name);
-  const probeDiagnostics = program.getSemanticDiagnostics(files.probe.compilerNode);
+  const probeDiagnostics = program.getSemanticDiagnostics(probeNode);
 
   const diagnostics: Diagnostic[] = [];
   for (const probed of files.probed) {
@@ -61,7 +63,7 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
       );
       continue;
     }
-    const where = declaredAt(symbol, files);
+    const where = declaredAt(symbol, files.modulePath, moduleNode);
     if ((symbol.flags & ts.SymbolFlags.Value) === 0) {
       error(
         `"${use.functionName}" (${where}) is a type, not a function`,
@@ -107,11 +109,11 @@ function callable(ts: TsApi, checker: Ts.TypeChecker, symbol: Ts.Symbol): boolea
 }
 
 /** `schemas/bank.upcasters.ts:31`: where the export is declared, when it is in the module itself. */
-function declaredAt(symbol: Ts.Symbol, files: DomainFiles): string {
+function declaredAt(symbol: Ts.Symbol, modulePath: string, moduleNode: Ts.SourceFile): string {
   const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
-  if (declaration === undefined || declaration.getSourceFile() !== files.module.compilerNode) return files.modulePath;
-  const { line } = declaration.getSourceFile().getLineAndCharacterOfPosition(declaration.getStart());
-  return `${files.modulePath}:${line + 1}`;
+  if (declaration === undefined || declaration.getSourceFile() !== moduleNode) return modulePath;
+  const { line } = moduleNode.getLineAndCharacterOfPosition(declaration.getStart());
+  return `${modulePath}:${line + 1}`;
 }
 
 function inside(d: Ts.Diagnostic, probed: ProbedUse): boolean {
