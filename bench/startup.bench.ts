@@ -2,8 +2,11 @@
  * Start-up of the compiled `eventforge` command, each run a fresh process, against `node -e 0`
  * (the least a Node process does) measured in the same rounds:
  * - `eventforge --version`;
- * - `eventforge check` of the example schemas (schemas/: five domains, Bank's upcasters module
- *   checked by TypeScript), cached (an unchanged re-run) and with `--no-cache`;
+ * - `eventforge check` of the example schemas (schemas/: six domains, Bank's upcasters module
+ *   checked by TypeScript), cached (an unchanged re-run), with `--no-cache` (no result cache;
+ *   the TypeScript compiler loads from the code cache an earlier run kept in
+ *   node_modules/.cache/eventforge), and with `--no-cache` in a folder whose cache is removed
+ *   before every run (the first run in a fresh checkout: the compiler compiled from source);
  * - `eventforge check` of the examples without Bank (no TypeScript check);
  * - `eventforge generate` of the examples, cached (an unchanged re-run).
  * Runs dist/cli/bin.js, building dist/ first when it is missing or older than a source file.
@@ -23,6 +26,8 @@ interface Subject {
   readonly name: string;
   readonly args: readonly string[];
   readonly cwd: string;
+  /** Removed before each run (outside the clock). */
+  readonly fresh?: string;
 }
 
 export default async function startupBench(report: BenchReport): Promise<void> {
@@ -32,7 +37,9 @@ export default async function startupBench(report: BenchReport): Promise<void> {
     // Own folders (and so their own node_modules/.cache): the repository's caches stay untouched.
     const all = join(work, 'all');
     const noBank = join(work, 'no-bank');
+    const firstRun = join(work, 'first-run');
     cpSync(join(repo, 'schemas'), join(all, 'schemas'), { recursive: true });
+    cpSync(join(repo, 'schemas'), join(firstRun, 'schemas'), { recursive: true });
     cpSync(join(repo, 'schemas'), join(noBank, 'schemas'), {
       recursive: true,
       filter: (path) => !/bank\./.test(path),
@@ -43,6 +50,16 @@ export default async function startupBench(report: BenchReport): Promise<void> {
       cli('eventforge --version', work, '--version'),
       cli('eventforge check, examples (cached)', all, 'check', 'schemas'),
       cli('eventforge check, examples (--no-cache)', all, 'check', 'schemas', '--no-cache'),
+      {
+        ...cli(
+          'eventforge check, examples (--no-cache, first run: no code cache)',
+          firstRun,
+          'check',
+          'schemas',
+          '--no-cache',
+        ),
+        fresh: join(firstRun, 'node_modules'),
+      },
       cli('eventforge check, examples without Bank (--no-cache)', noBank, 'check', 'schemas', '--no-cache'),
       cli('eventforge generate, examples (cached)', all, 'generate', '--schemas', 'schemas', '--out', 'generated'),
     ];
@@ -76,6 +93,7 @@ export default async function startupBench(report: BenchReport): Promise<void> {
 
 /** Wall time of one run, in ms; a failed run fails the bench. */
 function runOnce(subject: Subject): number {
+  if (subject.fresh !== undefined) rmSync(subject.fresh, { recursive: true, force: true });
   const start = performance.now();
   const result = spawnSync(process.execPath, subject.args, {
     cwd: subject.cwd,
