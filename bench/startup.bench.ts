@@ -12,15 +12,15 @@
  * Runs dist/cli/bin.js, building dist/ first when it is missing or older than a source file.
  * Rounds interleave every subject; each ratio is the median of the per-round ratios.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureBuilt } from './built-cli.js';
 import type { BenchReport } from './run.js';
 
 const ROUNDS = 11;
 const repo = join(import.meta.dirname, '..');
-const bin = join(repo, 'dist', 'cli', 'bin.js');
 
 interface Subject {
   readonly name: string;
@@ -31,7 +31,7 @@ interface Subject {
 }
 
 export default async function startupBench(report: BenchReport): Promise<void> {
-  ensureBuilt(report);
+  const bin = ensureBuilt(report);
   const work = mkdtempSync(join(tmpdir(), 'eventforge-startup-'));
   try {
     // Own folders (and so their own node_modules/.cache): the repository's caches stay untouched.
@@ -104,22 +104,6 @@ function runOnce(subject: Subject): number {
   if (result.status !== 0)
     throw new Error(`${subject.name} exited ${result.status}: ${result.stdout.toString()}${result.stderr.toString()}`);
   return ms;
-}
-
-/** Builds dist/ when it is missing or older than any source it is built from. */
-function ensureBuilt(report: BenchReport): void {
-  const built = existsSync(bin) ? statSync(bin).mtimeMs : 0;
-  const newest = Math.max(
-    ...['runtime', 'generator', 'cli', 'scripts'].flatMap((dir) =>
-      readdirSync(join(repo, dir), { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs),
-    ),
-    statSync(join(repo, 'package.json')).mtimeMs,
-  );
-  if (built >= newest) return;
-  report.log('dist/ is missing or stale: npm run build');
-  execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'pipe' });
 }
 
 function median(values: readonly number[]): number {
