@@ -16,7 +16,8 @@ import {
   type TsApi,
   type TypeScriptCompiler,
 } from '../../generator/validate/typescript/typescript-compiler.js';
-import { requireWithCodeCache, writeAtomically } from './code-cache.js';
+import { requireWithCodeCache } from './code-cache.js';
+import { writeAtomically } from './write-atomically.js';
 
 let loaded: TypeScriptCompiler | undefined;
 

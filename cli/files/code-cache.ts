@@ -7,10 +7,11 @@
  * caller's version key, so an upgraded package never meets old data. Best effort: a cache that
  * cannot be read is compiled afresh, one that cannot be written is not kept.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
+import { writeAtomically } from './write-atomically.js';
 
 export interface CodeCachedModule {
   readonly exports: unknown;
@@ -62,17 +63,5 @@ function readOrUndefined(path: string): Buffer | undefined {
     return readFileSync(path);
   } catch {
     return undefined;
-  }
-}
-
-/** Whole or not at all: a concurrent process reads the old file or the new one, never half. */
-export function writeAtomically(path: string, data: string | Uint8Array): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temp, data);
-    renameSync(temp, path);
-  } catch {
-    // A read-only checkout, no permission: the next process compiles afresh.
   }
 }

@@ -1,6 +1,8 @@
 /**
- * Turns what TypeScript says about one domain's probe (probe.ts) into EF330 diagnostics at the
- * `using:` values, and a module that does not parse into EF331 at `upcasters:`.
+ * Turns what TypeScript says about one domain's probe (probe.ts) into findings: EF330 at a
+ * `using:` value, and a module that does not parse EF331 at `upcasters:`. A finding names its
+ * place by the use's index, not by a YAML position, so that findings kept from an earlier run
+ * (UpcasterFindingStore) are placed where the schema has its `using:` lines now.
  */
 import type { ts as Ts } from '@ts-morph/common';
 import { InternalError, type Diagnostic } from '../../diagnostics.js';
@@ -16,8 +18,27 @@ function expected(use: UpcasterUse): string {
   return `${use.signature}, where ${use.resultType} is ${use.resultText}`;
 }
 
-export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files: DomainFiles): Diagnostic[] {
-  const schema = raw.file;
+/** One problem of a domain's module: at `upcasters:` (`'module'`) or at the `using:` of use `at`. */
+export interface UpcasterFinding {
+  readonly at: 'module' | number;
+  readonly code: 'EF330' | 'EF331';
+  readonly message: string;
+  readonly hint: string;
+}
+
+/** The findings as diagnostics at the schema's current positions. */
+export function locateFindings(
+  findings: readonly UpcasterFinding[],
+  raw: RawDomain,
+  uses: readonly UpcasterUse[],
+): Diagnostic[] {
+  return findings.flatMap((f) => {
+    const range = f.at === 'module' ? raw.upcasters?.range : uses[f.at]?.range;
+    return range === undefined ? [] : [errorAt(raw.file, range, f.code, f.message, f.hint)];
+  });
+}
+
+export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files: DomainFiles): UpcasterFinding[] {
   const moduleNode = program.getSourceFile(files.module);
   const probeNode = program.getSourceFile(files.probe);
   if (moduleNode === undefined || probeNode === undefined)
@@ -26,13 +47,12 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
   if (syntax !== undefined && raw.upcasters !== undefined) {
     const at = moduleNode.getLineAndCharacterOfPosition(syntax.start ?? 0);
     return [
-      errorAt(
-        schema,
-        raw.upcasters.range,
-        'EF331',
-        `upcasters module "${raw.upcasters.value}" does not parse: ${files.modulePath}:${at.line + 1}:${at.character + 1}: ${messageText(ts, syntax)}`,
-        `fix the module; until it parses, its upcasters cannot be checked`,
-      ),
+      {
+        at: 'module',
+        code: 'EF331',
+        message: `upcasters module "${raw.upcasters.value}" does not parse: ${files.modulePath}:${at.line + 1}:${at.character + 1}: ${messageText(ts, syntax)}`,
+        hint: `fix the module; until it parses, its upcasters cannot be checked`,
+      },
     ];
   }
 
@@ -46,11 +66,11 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
   const functions = [...exported].filter(([, s]) => callable(ts, checker, s)).map(([name]) => name);
   const probeDiagnostics = program.getSemanticDiagnostics(probeNode);
 
-  const diagnostics: Diagnostic[] = [];
-  for (const probed of files.probed) {
+  const findings: UpcasterFinding[] = [];
+  files.probed.forEach((probed, index) => {
     const { use } = probed;
     const error = (message: string, hint: string): void => {
-      diagnostics.push(errorAt(schema, use.range, 'EF330', `${use.label}: ${message}`, hint));
+      findings.push({ at: index, code: 'EF330', message: `${use.label}: ${message}`, hint });
     };
     const symbol = exported.get(use.functionName);
     if (symbol === undefined) {
@@ -61,7 +81,7 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
           ? `add \`export function ${use.functionName}(previous: ${use.fromType}): ${use.resultType}\` to ${files.modulePath} (${use.resultType} is ${use.resultText})`
           : `${guess} The function must fit ${expected(use)}`,
       );
-      continue;
+      return;
     }
     const where = declaredAt(symbol, files.modulePath, moduleNode);
     if ((symbol.flags & ts.SymbolFlags.Value) === 0) {
@@ -69,14 +89,14 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
         `"${use.functionName}" (${where}) is a type, not a function`,
         `export a function that fits ${expected(use)}`,
       );
-      continue;
+      return;
     }
     if (!callable(ts, checker, symbol)) {
       error(
         `"${use.functionName}" (${where}) is not a function: its type is ${checker.typeToString(checker.getBaseTypeOfLiteralType(checker.getTypeOfSymbol(symbol)))}`,
         `export a function that fits ${expected(use)}`,
       );
-      continue;
+      return;
     }
     for (const d of probeDiagnostics.filter((d) => inside(d, probed))) {
       const text = messageText(ts, d);
@@ -92,8 +112,8 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
         );
       }
     }
-  }
-  return diagnostics;
+  });
+  return findings;
 }
 
 /** The symbol an export stands for (through `export { a as b }` and re-exports). */
