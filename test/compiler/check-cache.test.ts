@@ -21,6 +21,32 @@ async function check(...args: string[]): Promise<{ code: number; out: string[] }
   return { code, out };
 }
 
+/**
+ * `eventforge check ARGS` as a process in the test folder, with a hook that records whether any
+ * TypeScript (or ts-morph) module was loaded.
+ */
+async function checkProcess(...args: string[]): Promise<{ loaded: boolean; stderr: string; code: number }> {
+  const hook = join(dir, 'loaded-hook.cjs');
+  const report = join(dir, 'loaded.txt');
+  writeFileSync(
+    hook,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, ` +
+      `String(Object.keys(require.cache).some((p) => /[\\\\/]node_modules[\\\\/](ts-morph|@ts-morph|typescript)[\\\\/]/.test(p)))));\n`,
+  );
+  let result: { stderr: string; code: number };
+  try {
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--require', hook, join(repo, 'bin', 'eventforge.js'), 'check', ...args],
+      { cwd: dir },
+    );
+    result = { stderr, code: 0 };
+  } catch (error) {
+    result = error as { stderr: string; code: number };
+  }
+  return { ...result, loaded: readFileSync(report, 'utf8') === 'true' };
+}
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'eventforge-check-cache-'));
   mkdirSync(join(dir, 'schemas'));
@@ -67,50 +93,13 @@ describe('eventforge check, run again', () => {
   });
 
   it('as a process, a cached re-run does not load the TypeScript compiler; --no-cache does', async () => {
-    const hook = join(dir, 'loaded-hook.cjs');
-    const report = join(dir, 'loaded.txt');
-    writeFileSync(
-      hook,
-      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, ` +
-        `String(Object.keys(require.cache).some((p) => /[\\\\/]node_modules[\\\\/](ts-morph|@ts-morph|typescript)[\\\\/]/.test(p)))));\n`,
-    );
-    const loadsTypeScript = async (...args: string[]): Promise<boolean> => {
-      await promisify(execFile)(
-        process.execPath,
-        ['--require', hook, join(repo, 'bin', 'eventforge.js'), 'check', ...args],
-        {
-          cwd: dir,
-        },
-      );
-      return readFileSync(report, 'utf8') === 'true';
-    };
+    const loadsTypeScript = async (...args: string[]): Promise<boolean> => (await checkProcess(...args)).loaded;
     expect(await loadsTypeScript('schemas')).toBe(true);
     expect(await loadsTypeScript('schemas')).toBe(false);
     expect(await loadsTypeScript('schemas', '--no-cache')).toBe(true);
   }, 60_000);
 
   it('a schema edit that leaves the module and its payload types alone does not check the module again: no TypeScript, the error at its new line', async () => {
-    const hook = join(dir, 'loaded-hook.cjs');
-    const report = join(dir, 'loaded.txt');
-    writeFileSync(
-      hook,
-      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, ` +
-        `String(Object.keys(require.cache).some((p) => /[\\\\/]node_modules[\\\\/](ts-morph|@ts-morph|typescript)[\\\\/]/.test(p)))));\n`,
-    );
-    const checkProcess = async (...args: string[]): Promise<{ loaded: boolean; stderr: string; code: number }> => {
-      let result: { stderr: string; code: number };
-      try {
-        const { stderr } = await promisify(execFile)(
-          process.execPath,
-          ['--require', hook, join(repo, 'bin', 'eventforge.js'), 'check', 'schemas', ...args],
-          { cwd: dir },
-        );
-        result = { stderr, code: 0 };
-      } catch (error) {
-        result = error as { stderr: string; code: number };
-      }
-      return { ...result, loaded: readFileSync(report, 'utf8') === 'true' };
-    };
     const usingLine = (stderr: string): number =>
       Number(/^schemas\/bank\.domain\.yaml:(\d+):\d+: error EF330/m.exec(stderr)?.[1]);
     writeFileSync(
@@ -120,7 +109,7 @@ describe('eventforge check, run again', () => {
         'export function depositTransactionID(',
       ),
     );
-    const first = await checkProcess();
+    const first = await checkProcess('schemas');
     expect(first.code).toBe(1);
     expect(first.loaded).toBe(true);
     const line = usingLine(first.stderr);
@@ -130,7 +119,7 @@ describe('eventforge check, run again', () => {
     // module and the payload types did not.
     const schemaPath = join(dir, 'schemas', 'bank.domain.yaml');
     writeFileSync(schemaPath, `# moved down a line\n${readFileSync(schemaPath, 'utf8')}`);
-    const edited = await checkProcess();
+    const edited = await checkProcess('schemas');
     expect(edited.code).toBe(1);
     expect(edited.loaded).toBe(false);
     expect(usingLine(edited.stderr)).toBe(line + 1);
@@ -139,7 +128,7 @@ describe('eventforge check, run again', () => {
     expect(withoutLines(edited.stderr)).toBe(withoutLines(first.stderr));
 
     // --no-cache checks the module itself, and says the same.
-    const uncached = await checkProcess('--no-cache');
+    const uncached = await checkProcess('schemas', '--no-cache');
     expect(uncached.loaded).toBe(true);
     expect(uncached.stderr).toBe(edited.stderr);
 
@@ -148,7 +137,7 @@ describe('eventforge check, run again', () => {
     const retypedSchema = schema.replace('[requested, completed, failed]', '[requested, completed, failed, cancelled]');
     expect(retypedSchema).not.toBe(schema);
     writeFileSync(schemaPath, retypedSchema);
-    const retyped = await checkProcess();
+    const retyped = await checkProcess('schemas');
     expect(retyped.loaded).toBe(true);
     expect(usingLine(retyped.stderr)).toBe(line + 1);
   }, 60_000);
