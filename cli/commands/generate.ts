@@ -4,7 +4,10 @@ import type { Diagnostic } from '../../generator/diagnostics.js';
 import { jsonReport } from '../../generator/report/json.js';
 import { EXIT, stringFlag, type CliCommand, type CliIo } from '../command.js';
 import { projectConfig } from '../config/project-config.js';
-import { cacheKey, validRecord, writeRecord, type CacheInputs } from '../files/build-cache.js';
+import { cacheKey, generatorFingerprint, validRecord, writeRecord, type CacheInputs } from '../files/build-cache.js';
+import { cacheFolder } from '../files/cache-folder.js';
+import { cachedTypeScript } from '../files/cached-typescript.js';
+import { upcasterFindingStore } from '../files/upcaster-findings.js';
 import { planOutput } from '../files/plan-output.js';
 import { displayPath, readNamedModules, readSources } from '../files/read-sources.js';
 import type { ConfigProvider } from '../config/index.js';
@@ -164,7 +167,16 @@ async function generateOutput(options: GenerateOptions, io: CliIo): Promise<numb
   }
   // Loaded on first use: `check`, `explain`, `--help` and cache hits never pay for the emitters.
   const { compile } = await import('../../generator/compile.js');
-  const result = compile({ sources, modules, outToCwd, runtimeImport });
+  const result = compile({
+    sources,
+    modules,
+    outToCwd,
+    runtimeImport,
+    typescript: () => cachedTypeScript(cacheFolder(io.cwd)),
+    ...(options.cache === false
+      ? {}
+      : { upcasterFindings: upcasterFindingStore(cacheFolder(io.cwd), await generatorFingerprint()) }),
+  });
   const { errors, warnings } = countOf(result.diagnostics);
   if (errors > 0) {
     report(result.diagnostics, [
