@@ -110,8 +110,8 @@ export function checkReadStream(streamId: string, options: ReadStreamOptions | u
 }
 
 /** Checks the options of `readNotifications`. */
-export function checkReadNotifications(options: ReadNotificationsOptions): void {
-  const check = new Check('readNotifications');
+export function checkReadNotifications(options: ReadNotificationsOptions, operation = 'readNotifications'): void {
+  const check = new Check(operation);
   if (options === undefined) throw check.fail('options', 'an object with start and limit', options);
   const o = check.options(options, ['start', 'limit', 'stop', 'topics']);
   check.position('options.start', o.start, 0n);

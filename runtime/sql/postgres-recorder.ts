@@ -8,6 +8,7 @@ import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, DataKeyConflictError, StoreUnavailableError } from '../errors.js';
 import type {
   AppendOptions,
+  LogPage,
   Notification,
   ParkedEvent,
   ReadNotificationsOptions,
@@ -257,22 +258,21 @@ class PostgresRecorder implements Recorder {
     );
   }
 
-  readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
+  async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
+    return (await this.readLog(options)).notifications;
+  }
+
+  readLog(options: ReadNotificationsOptions): Promise<LogPage> {
     return this.#gate.run(async () => {
-      const rows = await this.#rows(log.selectLogPage(this.#schema, options));
-      // A row of a transaction not older than every running one may have a writer in flight
-      // below it: read again by the rule that excludes that.
-      const page = rows.every((r) => r[7] === true) ? rows : await this.#rows(log.callLogPage(this.#schema, options));
-      return page.map(q.toNotification);
+      const plain = log.plainPage(await this.#rows(log.selectLogPage(this.#schema, options)), options);
+      if (plain.settled) return plain.page;
+      // An event at or below the head is not final: with no writer in flight, all visible ones are.
+      return log.lockedPage(await this.#rows(log.callLogRead(this.#schema, options)), options) ?? plain.page;
     });
   }
 
   maxNotificationId(): Promise<bigint> {
-    return this.#gate.run(async () => {
-      const [last] = await this.#rows(log.selectLastId(this.#schema));
-      if (last === undefined || last[1] === true) return q.toBigInt(last?.[0]);
-      return q.toBigInt((await this.#rows(log.callMaxId(this.#schema)))[0]?.[0]);
-    });
+    return this.#gate.run(async () => q.toBigInt((await this.#rows(log.selectMaxId(this.#schema)))[0]?.[0]));
   }
 
   async maxTrackingId(application: string, upstream: string): Promise<bigint> {

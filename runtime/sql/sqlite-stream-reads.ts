@@ -83,6 +83,11 @@ export class SqliteStreamReads {
     return notifications;
   }
 
+  /** The highest id in the log, 0n when it is empty. */
+  maxNotificationId(): bigint {
+    return q.toBigInt(this.#all<[bigint | null]>(q.selectMaxNotificationId(this.dialect), true)[0]?.[0]);
+  }
+
   close(): void {
     this.#db.close();
   }
