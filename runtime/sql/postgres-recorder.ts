@@ -39,8 +39,8 @@ import * as log from './postgres-log.js';
 import { PostgresStreamReads } from './postgres-stream-reads.js';
 import { storeFailure } from './store-failures.js';
 import { trackingRefusal } from '../tracking-refusal.js';
-import type { LogSignal, LogSignalOptions } from '../log-signal.js';
-import { postgresLogSignal } from './log-signals.js';
+import { announceAppend, type LogSignal, type LogSignalOptions } from '../log-signal.js';
+import { postgresLogSignal, postgresStoreKey } from './log-signals.js';
 import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 
 /** Options of {@link createPostgresRecorder}. */
@@ -214,6 +214,8 @@ class PostgresRecorder implements Recorder {
   readonly #reads: PostgresStreamReads;
   readonly #schema: string;
   readonly #target: PostgresTarget;
+  /** The key of this store's in-process wake-ups. */
+  readonly #storeKey: string;
 
   constructor(
     private readonly adapter: SqlAdapter,
@@ -223,6 +225,7 @@ class PostgresRecorder implements Recorder {
     const schema = target.schema;
     this.#schema = schema;
     this.#target = target;
+    this.#storeKey = postgresStoreKey(target.config, schema);
     this.#where = `PostgreSQL schema "${schema}"`;
     this.#gate = new ClosingGate(`the recorder on ${this.#where}`);
     const s = q.quoteIdentifier(schema);
@@ -243,7 +246,11 @@ class PostgresRecorder implements Recorder {
     return this.#gate.run(async () => {
       const [row] = await this.#rows(log.callAppend(this.#schema, events, tracking, options.dataKeys));
       const answer = log.appendOutcome(row!);
-      if (answer.outcome === 'stored') return [...answer.ids];
+      if (answer.outcome === 'stored') {
+        // This process's readers need not wait for the NOTIFY to come back through the server.
+        if (answer.ids.length > 0) announceAppend(this.#storeKey);
+        return [...answer.ids];
+      }
       if (answer.outcome === 'keys') throw new DataKeyConflictError(answer.keyConflicts);
       if (answer.outcome === 'tracking') throw trackingRefusal(tracking!, answer.lastTracked);
       const taken = new Set(answer.taken.map((i) => positionKey(events[i]!.streamId, events[i]!.version)));
