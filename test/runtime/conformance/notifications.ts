@@ -48,6 +48,26 @@ export function notificationCases(current: CurrentRecorder): void {
       }
     });
 
+    it('readLog returns the same page and how far it is complete', async () => {
+      const last = ids.at(-1)!;
+      // A short page: complete up to the head; with a topic filter, past its last event.
+      expect(await recorder.readLog({ start: 1n, limit: 100 })).toEqual({
+        notifications: await recorder.readNotifications({ start: 1n, limit: 100 }),
+        upTo: last,
+      });
+      const changed = await recorder.readLog({ start: 1n, limit: 100, topics: ['T.A.Changed'] });
+      expect(changed.notifications.map((n) => n.id)).toEqual([ids[2], ids[4]]);
+      expect(changed.upTo).toBe(last);
+      // A full page: complete up to its last event only (more may match after it).
+      expect((await recorder.readLog({ start: 1n, limit: 1, topics: ['T.A.Changed'] })).upTo).toBe(ids[2]);
+      // Never past stop; nothing covered: start - 1.
+      expect((await recorder.readLog({ start: 1n, limit: 100, stop: ids[3]!, topics: ['T.C.Created'] })).upTo).toBe(
+        ids[3],
+      );
+      expect(await recorder.readLog({ start: ids[1]!, limit: 0 })).toEqual({ notifications: [], upTo: ids[0] });
+      expect(await recorder.readLog({ start: last + 5n, limit: 10 })).toEqual({ notifications: [], upTo: last + 4n });
+    });
+
     it('max notification id is the last id', async () => {
       expect(await recorder.maxNotificationId()).toBe(ids.at(-1));
     });
