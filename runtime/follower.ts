@@ -22,6 +22,8 @@ export interface FollowTarget {
   readonly parkKey: string;
   /** Only these topics are read; all when absent or empty. */
   readonly topics?: readonly string[] | undefined;
+  /** False: the log is read without payloads (the events' `data` throws). */
+  readonly payloads?: boolean | undefined;
   /** After an event was parked: `stop` the runner, or `continue` past the event. */
   readonly onParked: 'stop' | 'continue';
   /**
@@ -161,6 +163,7 @@ export class LogFollower {
     this.#subscription = this.#source.log.subscribe({
       after: this.#position,
       ...(topics === undefined ? {} : { topics }),
+      ...(this.#target.payloads === false ? { payloads: false } : {}),
       batchSize: this.#batchSize,
       ...(this.#pollIntervalMs === undefined ? {} : { pollIntervalMs: this.#pollIntervalMs }),
     });
@@ -187,6 +190,7 @@ export class LogFollower {
         const from = this.#position;
         const page = await this.#source.log.page(from + 1n, this.#batchSize, {
           stop: head,
+          ...(this.#target.payloads === false ? { payloads: false } : {}),
           ...(topics === undefined || topics.length === 0 ? {} : { topics }),
         });
         if (page.events.length > 0) await this.#apply(page.events);

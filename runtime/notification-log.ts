@@ -22,6 +22,12 @@ export interface SelectOptions {
   readonly topics?: readonly string[];
   /** The last id to return (inclusive). */
   readonly stop?: bigint;
+  /**
+   * False: the payloads are not read, and each event's `data` throws (for readers of the
+   * envelope alone: type, stream, version, timestamp).
+   * @default true
+   */
+  readonly payloads?: boolean;
 }
 
 /**
@@ -62,22 +68,34 @@ export class NotificationLog {
         limit,
         ...(options.stop === undefined ? {} : { stop: options.stop }),
         ...(options.topics === undefined ? {} : { topics: options.topics }),
+        ...(options.payloads === false ? { payloads: false } : {}),
       });
+      const mapper = this.#store.mapper;
+      if (options.payloads === false) {
+        return { events: notifications.map((n) => logged(n, mapper.toEnvelopeEvent(n))), upTo };
+      }
       // The data keys of personal fields are read with the page (one query), then each event is decoded.
-      const mapped = await this.#store.mapper.toDomainEvents(recorder, notifications);
+      const mapped = await mapper.toDomainEvents(recorder, notifications);
       return { events: notifications.map((n, i) => logged(n, mapped[i]!)), upTo };
     });
   }
 
   /** A page for a subscription: payloads decoded on first use of `event.data`. */
-  async #pageLazily(start: bigint, limit: number, topics: readonly string[] | undefined): Promise<LogBatch> {
+  async #pageLazily(
+    start: bigint,
+    limit: number,
+    topics: readonly string[] | undefined,
+    payloads: boolean,
+  ): Promise<LogBatch> {
     return this.#store.use(async (recorder) => {
       const { notifications, upTo } = await recorder.readLog({
         start,
         limit,
         ...(topics === undefined ? {} : { topics }),
+        ...(payloads ? {} : { payloads: false }),
       });
       const mapper = this.#store.mapper;
+      if (!payloads) return { events: notifications.map((n) => logged(n, mapper.toEnvelopeEvent(n))), upTo };
       // The keys are read now, while the store is in use; the payloads when first read.
       const keys = await mapper.preloadKeys(recorder, notifications);
       return { events: notifications.map((n) => logged(n, mapper.toDomainEventLazily(n, keys))), upTo };
@@ -103,7 +121,7 @@ export class NotificationLog {
   subscribe(options: SubscribeOptions = {}): Subscription {
     return new Subscription(
       {
-        read: (start, limit, topics) => this.#pageLazily(start, limit, topics),
+        read: (start, limit, topics, payloads) => this.#pageLazily(start, limit, topics, payloads),
         signal: (pollIntervalMs) =>
           this.#store.use((recorder) => recorder.logSignal(pollIntervalMs === undefined ? {} : { pollIntervalMs })),
       },

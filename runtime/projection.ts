@@ -22,6 +22,13 @@ export interface Projection {
   /** Only these topics reach `process`; all when absent or empty. */
   readonly topics?: readonly string[];
   /**
+   * False when `process` reads only the events' envelopes (type, `originatorId`, version,
+   * timestamp, the notification id and topic): the runner then reads the log without payloads,
+   * and `event.data` throws. Declarative views that use no event field say so themselves.
+   * @default true
+   */
+  readonly payloads?: boolean;
+  /**
    * Applies a batch of events (oldest first) through `tx`. Throwing rolls the batch back; the
    * runner retries and narrows it down to the failing event (see `onParked`).
    */
@@ -89,6 +96,7 @@ export class ProjectionRunner extends LogFollower {
         upstream: PROJECTION_UPSTREAM,
         parkKey: name,
         topics: projection.topics,
+        payloads: projection.payloads,
         onParked: projection.onParked ?? 'stop',
         movesTracking: true,
         commit: (recorder, events, { tracking, from, unpark }) =>

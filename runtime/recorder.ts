@@ -100,6 +100,11 @@ export interface ReadNotificationsOptions {
   readonly stop?: bigint;
   /** Only these topics; all when absent or empty. */
   readonly topics?: readonly string[];
+  /**
+   * False: the payloads need not be read (`state` may be empty), for readers of the envelopes alone.
+   * @default true
+   */
+  readonly payloads?: boolean;
 }
 
 /** A page of the log and how far it is complete: see {@link Recorder.readLog}. */

@@ -19,6 +19,12 @@ export interface SubscribeOptions {
    */
   readonly batchSize?: number;
   /**
+   * False: the payloads are not read, and each event's `event.data` throws; for readers of the
+   * envelope alone (type, stream, version, timestamp), whose catch-up then reads less.
+   * @default true
+   */
+  readonly payloads?: boolean;
+  /**
    * How often the store looks for commits it is not told about (see `Recorder.logSignal`).
    * @default 50 on SQLite, 1000 on PostgreSQL
    */
@@ -38,7 +44,7 @@ export interface LogBatch {
 /** Where a subscription reads from: the application's log. */
 export interface LogSource {
   /** A page and how far it is complete, from one read (`Recorder.readLog`). */
-  read(start: bigint, limit: number, topics: readonly string[] | undefined): Promise<LogBatch>;
+  read(start: bigint, limit: number, topics: readonly string[] | undefined, payloads: boolean): Promise<LogBatch>;
   signal(pollIntervalMs: number | undefined): Promise<LogSignal>;
 }
 
@@ -48,6 +54,7 @@ export class Subscription implements AsyncIterableIterator<LoggedEvent> {
   readonly #topics: readonly string[] | undefined;
   readonly #batchSize: number;
   readonly #pollIntervalMs: number | undefined;
+  readonly #payloads: boolean;
   readonly #stop = new AbortController();
   #signal: Promise<LogSignal> | undefined;
   #next: bigint;
@@ -69,6 +76,7 @@ export class Subscription implements AsyncIterableIterator<LoggedEvent> {
     this.#topics = options.topics !== undefined && options.topics.length > 0 ? options.topics : undefined;
     this.#batchSize = batchSize;
     this.#pollIntervalMs = options.pollIntervalMs;
+    this.#payloads = options.payloads !== false;
     this.#next = after + 1n;
     this.#position = after;
     if (options.signal?.aborted === true) this.#stop.abort();
@@ -145,7 +153,7 @@ export class Subscription implements AsyncIterableIterator<LoggedEvent> {
   }
 
   #read(start: bigint): Promise<LogBatch> {
-    const page = this.#source.read(start, this.#batchSize, this.#topics);
+    const page = this.#source.read(start, this.#batchSize, this.#topics, this.#payloads);
     page.catch(() => undefined);
     return page;
   }

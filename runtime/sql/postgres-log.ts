@@ -107,7 +107,9 @@ export function appendOutcome(row: readonly unknown[]): AppendOutcome {
 }
 
 const EVENT_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", state';
-const PAGE_COLUMNS = 'p.id, p.stream_id, p.version, p.topic, p.schema_version, p."timestamp", p.state';
+/** The columns without the payload, for reads of envelopes only. */
+const ENVELOPE_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp"';
+const PAGE_COLUMNS = 'p.id, p.stream_id, p.version, p.topic, p.schema_version, p."timestamp"';
 
 /**
  * A page of the log as one plain statement, so from one snapshot: each row ends with whether its
@@ -126,11 +128,11 @@ export function selectLogPage(schema: string, o: ReadNotificationsOptions): SqlQ
   }
   // The head's row first (one), the page beside it: a nested loop keeps the page in id order.
   return st.query(
-    `SELECT ${PAGE_COLUMNS}, p.tx_id < x.xmin, h.id, h.tx_id < x.xmin ` +
+    `SELECT ${PAGE_COLUMNS}, ${o.payloads === false ? 'NULL' : 'p.state'}, p.tx_id < x.xmin, h.id, h.tx_id < x.xmin ` +
       'FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) AS x ' +
       `LEFT JOIN LATERAL (SELECT e.id, e.tx_id FROM ${events} AS e${stop === '' ? '' : ` WHERE e.id <= ${stop}`} ` +
       'ORDER BY e.id DESC LIMIT 1) AS h ON true ' +
-      `LEFT JOIN LATERAL (SELECT e.${EVENT_COLUMNS.replaceAll(', ', ', e.')}, e.tx_id FROM ${events} AS e WHERE ${where} ` +
+      `LEFT JOIN LATERAL (SELECT e.${(o.payloads === false ? ENVELOPE_COLUMNS : EVENT_COLUMNS).replaceAll(', ', ', e.')}, e.tx_id FROM ${events} AS e WHERE ${where} ` +
       `ORDER BY e.id LIMIT ${st.param(o.limit, 'int')}) AS p ON true`,
   );
 }
