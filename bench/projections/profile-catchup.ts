@@ -1,7 +1,7 @@
 /**
  * Profiling aid for P1 on SQLite (bench/projections.bench.ts): catch-up of 100,000 DogSchool events by the
  * ProjectionRunner, then the raw projection, each split into time spent reading and in transactions.
- * `node --conditions=eventforge-source --import tsx [--cpu-prof] bench/projections/profile-catchup.ts [FILE] [PASSES]`
+ * `node --conditions=eventforge-source --import tsx [--cpu-prof] bench/projections/profile-catchup.ts [FILE] [PASSES] [envelopes]`
  */
 /* biome-ignore-all lint/suspicious/noExplicitAny: wraps recorder methods for timing */
 import { performance } from 'node:perf_hooks';
@@ -26,6 +26,8 @@ const file = process.argv[2] ?? '/tmp/hz/log.sqlite';
 const DOGS = 10000;
 class TrickCounts implements Projection {
   readonly name = 'BenchTricks';
+  /** `envelopes` as the third argument: the projection says it reads no payloads. */
+  readonly payloads = process.argv[4] !== 'envelopes';
   async process(events: readonly LoggedEvent[], tx: RecorderTransaction): Promise<void> {
     const counts = new Map<string, number>();
     for (const e of events)
