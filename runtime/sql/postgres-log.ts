@@ -109,15 +109,18 @@ export function appendOutcome(row: readonly unknown[]): AppendOutcome {
 const EVENT_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", state';
 /** The columns without the payload, for reads of envelopes only. */
 const ENVELOPE_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp"';
-const PAGE_COLUMNS = 'p.id, p.stream_id, p.version, p.topic, p.schema_version, p."timestamp"';
+const PAGE_COLUMNS = 'p.id, p.stream_id, p.version, p.topic, p.schema_version';
+/** The timestamp as epoch milliseconds, for the direct reads' parsers (exact: timestamptz(3)). */
+const EPOCH_MS = '(EXTRACT(EPOCH FROM p."timestamp") * 1000)::int8::float8';
 
 /**
  * A page of the log as one plain statement, so from one snapshot: each row ends with whether its
  * transaction is older than every transaction running at that snapshot (final), and every row
  * (one of NULL events when the page is empty) carries the highest visible id up to `stop` and
- * whether it is final. Columns: the 7 event columns, final, head, head final.
+ * whether it is final. Columns: the 7 event columns, final, head, head final. `epochTimestamps`:
+ * the timestamp as epoch milliseconds (the direct reads), else as the adapter reads it.
  */
-export function selectLogPage(schema: string, o: ReadNotificationsOptions): SqlQuery {
+export function selectLogPage(schema: string, o: ReadNotificationsOptions, epochTimestamps = false): SqlQuery {
   const st = new Statement(true);
   const events = `${q.quoteIdentifier(schema)}."events"`;
   const stop = o.stop === undefined ? '' : st.param(o.stop, 'bigint');
@@ -128,7 +131,8 @@ export function selectLogPage(schema: string, o: ReadNotificationsOptions): SqlQ
   }
   // The head's row first (one), the page beside it: a nested loop keeps the page in id order.
   return st.query(
-    `SELECT ${PAGE_COLUMNS}, ${o.payloads === false ? 'NULL' : 'p.state'}, p.tx_id < x.xmin, h.id, h.tx_id < x.xmin ` +
+    `SELECT ${PAGE_COLUMNS}, ${epochTimestamps ? EPOCH_MS : 'p."timestamp"'}, ${o.payloads === false ? 'NULL' : 'p.state'}, ` +
+      'p.tx_id < x.xmin, h.id, h.tx_id < x.xmin ' +
       'FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) AS x ' +
       `LEFT JOIN LATERAL (SELECT e.id, e.tx_id FROM ${events} AS e${stop === '' ? '' : ` WHERE e.id <= ${stop}`} ` +
       'ORDER BY e.id DESC LIMIT 1) AS h ON true ' +
@@ -172,12 +176,15 @@ export function plainPage(rows: readonly (readonly unknown[])[], o: ReadNotifica
 }
 
 /** The page through `eventforge_log_read`: under the writers' key, or no row when a writer is in flight. */
-export function callLogRead(schema: string, o: ReadNotificationsOptions): SqlQuery {
+export function callLogRead(schema: string, o: ReadNotificationsOptions, epochTimestamps = false): SqlQuery {
   const st = new Statement(true);
   const topics = o.topics !== undefined && o.topics.length > 0 ? [...o.topics] : null;
+  const timestamp = epochTimestamps ? EPOCH_MS.replace('p."timestamp"', 'r."timestamp"') : 'r."timestamp"';
   return st.query(
-    `SELECT ${EVENT_COLUMNS}, horizon FROM ${routine(schema, 'eventforge_log_read')}(${st.param(o.start, 'bigint')}::bigint, ` +
-      `${st.param(o.stop ?? null, 'bigint')}::bigint, ${st.param(topics, 'string', 'list')}::text[], ${st.param(o.limit, 'int')}::bigint)`,
+    `SELECT r.id, r.stream_id, r.version, r.topic, r.schema_version, ${timestamp}, ` +
+      `${o.payloads === false ? 'NULL' : 'r.state'}, r.horizon ` +
+      `FROM ${routine(schema, 'eventforge_log_read')}(${st.param(o.start, 'bigint')}::bigint, ` +
+      `${st.param(o.stop ?? null, 'bigint')}::bigint, ${st.param(topics, 'string', 'list')}::text[], ${st.param(o.limit, 'int')}::bigint) AS r`,
   );
 }
 

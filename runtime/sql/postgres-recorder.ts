@@ -270,12 +270,26 @@ class PostgresRecorder implements Recorder {
   }
 
   readLog(options: ReadNotificationsOptions): Promise<LogPage> {
-    return this.#gate.run(async () => {
-      const plain = log.plainPage(await this.#rows(log.selectLogPage(this.#schema, options)), options);
-      if (plain.settled) return plain.page;
-      // An event at or below the head is not final: with no writer in flight, all visible ones are.
-      return log.lockedPage(await this.#rows(log.callLogRead(this.#schema, options)), options) ?? plain.page;
-    });
+    return this.#load(
+      () => this.#logPage(options, true, (query) => this.#reads.logRows(query)),
+      () => this.#logPage(options, false, (query) => this.#rows(query)),
+    );
+  }
+
+  /**
+   * The plain page, read by `read` (the direct statements with epoch timestamps, or the adapter);
+   * when it is not settled, the page under the writers' key, read the same way.
+   */
+  async #logPage(
+    options: ReadNotificationsOptions,
+    epochTimestamps: boolean,
+    read: (query: q.SqlQueryArg) => Promise<unknown[][]>,
+  ): Promise<LogPage> {
+    const plain = log.plainPage(await read(log.selectLogPage(this.#schema, options, epochTimestamps)), options);
+    if (plain.settled) return plain.page;
+    // An event at or below the head is not final: with no writer in flight, all visible ones are.
+    const locked = await read(log.callLogRead(this.#schema, options, epochTimestamps));
+    return log.lockedPage(locked, options) ?? plain.page;
   }
 
   maxNotificationId(): Promise<bigint> {
