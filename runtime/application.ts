@@ -277,10 +277,15 @@ export class Application {
 
   /**
    * @internal Adds work `forget` runs after deleting a key: the projection runners of this
-   * application register their projections' `forget` here.
+   * application register their projections' `forget` here while they are open. Returns the
+   * function that removes it again.
    */
-  onForgetting(hook: (subject: string, recorder: Recorder) => Promise<void>): void {
+  onForgetting(hook: (subject: string, recorder: Recorder) => Promise<void>): () => void {
     this.#forgetHooks.push(hook);
+    return () => {
+      const at = this.#forgetHooks.indexOf(hook);
+      if (at >= 0) this.#forgetHooks.splice(at, 1);
+    };
   }
 
   /** The snapshot interval in force for an aggregate class; undefined = no automatic snapshots. */

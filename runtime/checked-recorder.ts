@@ -18,6 +18,7 @@ import {
 import type { LogSignal, LogSignalOptions } from './log-signal.js';
 import type {
   AppendOptions,
+  LogPage,
   Notification,
   ParkedEvent,
   ReadNotificationsOptions,
@@ -59,6 +60,11 @@ export class CheckedRecorder implements Recorder {
   async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
     checkReadNotifications(options);
     return this.#inner.readNotifications(options);
+  }
+
+  async readLog(options: ReadNotificationsOptions): Promise<LogPage> {
+    checkReadNotifications(options, 'readLog');
+    return this.#inner.readLog(options);
   }
 
   maxNotificationId(): Promise<bigint> {

@@ -100,6 +100,24 @@ export interface ReadNotificationsOptions {
   readonly stop?: bigint;
   /** Only these topics; all when absent or empty. */
   readonly topics?: readonly string[];
+  /**
+   * False: the payloads need not be read (`state` may be empty), for readers of the envelopes alone.
+   * @default true
+   */
+  readonly payloads?: boolean;
+}
+
+/** A page of the log and how far it is complete: see {@link Recorder.readLog}. */
+export interface LogPage {
+  /** The page, in id order: what `readNotifications` returns for the same options. */
+  readonly notifications: Notification[];
+  /**
+   * Every notification with `start` ≤ id ≤ `upTo` that passes the topic filter and will ever be
+   * stored is in `notifications`: a reader continues from `upTo + 1` and skips nothing. At least
+   * `start - 1` (nothing covered), at most `stop`; past the last notification when events of
+   * other topics follow it.
+   */
+  readonly upTo: bigint;
 }
 
 /** A value a {@link RecorderTransaction} statement takes as a parameter. */
@@ -214,10 +232,22 @@ export interface Recorder {
   /** A stream's events, oldest first unless `descending`. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
 
-  /** The log in global order. */
+  /**
+   * The log in global order: only notifications no writer still in flight can precede (on
+   * PostgreSQL, docs/persistence.md "Gap safety"), so a later read never returns one below them.
+   */
   readNotifications(options: ReadNotificationsOptions): Promise<Notification[]>;
 
-  /** The highest notification id, 0n when the log is empty. */
+  /**
+   * `readNotifications` with how far the page is complete, from the same read: where a reader
+   * that wants every notification continues (subscriptions, projections).
+   */
+  readLog(options: ReadNotificationsOptions): Promise<LogPage>;
+
+  /**
+   * The highest notification id stored (committed), 0n when the log is empty. On PostgreSQL a
+   * log read may not reach it yet while an earlier writer is still in flight (see `readLog`).
+   */
   maxNotificationId(): Promise<bigint>;
 
   /** The highest upstream notification id the application has processed, 0n when none. */

@@ -38,6 +38,10 @@ export function quoteIdentifier(name: string): string {
 export const ROWS_PER_INSERT = 1000;
 
 const EVENT_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", state';
+/** The same columns with NULL for the payload: log reads of envelopes only (`payloads: false`). */
+const ENVELOPE_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", NULL';
+/** The `state` of a notification read without its payload. */
+export const NO_PAYLOAD = new Uint8Array(0);
 const SNAPSHOT_COLUMNS = 'stream_id, version, topic, schema_version, "timestamp", state';
 
 /**
@@ -124,7 +128,8 @@ export function selectStream(
 /** One page of the log from `start`, in id order, optionally only some topics. */
 export function selectNotifications(d: Dialect, o: ReadNotificationsOptions): SqlQuery {
   const st = new Statement(d.numbered);
-  let sql = `SELECT ${EVENT_COLUMNS} FROM ${d.events} WHERE id >= ${st.param(o.start, 'bigint')}`;
+  const columns = o.payloads === false ? ENVELOPE_COLUMNS : EVENT_COLUMNS;
+  let sql = `SELECT ${columns} FROM ${d.events} WHERE id >= ${st.param(o.start, 'bigint')}`;
   if (o.stop !== undefined) sql += ` AND id <= ${st.param(o.stop, 'bigint')}`;
   if (o.topics !== undefined && o.topics.length > 0) {
     sql += ` AND topic IN (${o.topics.map((t) => st.param(t, 'string')).join(', ')})`;
@@ -285,7 +290,7 @@ export function toNotification(row: readonly unknown[]): Notification {
     topic: row[3] as string,
     schemaVersion: Number(row[4]),
     timestamp: toDate(row[5]),
-    state: toBytes(row[6]),
+    state: row[6] === null ? NO_PAYLOAD : toBytes(row[6]),
   };
 }
 

@@ -8,6 +8,7 @@ import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, DataKeyConflictError, StoreUnavailableError } from '../errors.js';
 import type {
   AppendOptions,
+  LogPage,
   Notification,
   ParkedEvent,
   ReadNotificationsOptions,
@@ -42,8 +43,8 @@ import { PostgresStreamReads } from './postgres-stream-reads.js';
 import { prismaQueryable } from './prisma-transaction.js';
 import { storeFailure } from './store-failures.js';
 import { trackingRefusal } from '../tracking-refusal.js';
-import type { LogSignal, LogSignalOptions } from '../log-signal.js';
-import { postgresLogSignal } from './log-signals.js';
+import { announceAppend, type LogSignal, type LogSignalOptions } from '../log-signal.js';
+import { postgresLogSignal, postgresStoreKey } from './log-signals.js';
 import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 
 /** Options of {@link createPostgresRecorder}. */
@@ -282,6 +283,8 @@ class PostgresRecorder implements Recorder {
   readonly #listen: pg.ClientConfig;
   /** On a pool of the caller's, whose sessions' search path is theirs: set in each transaction. */
   readonly #searchPath: string | undefined;
+  /** The key of this store's in-process wake-ups. */
+  readonly #storeKey: string;
 
   constructor(
     private readonly adapter: SqlAdapter,
@@ -292,6 +295,7 @@ class PostgresRecorder implements Recorder {
     this.#schema = schema;
     this.#listen = where.listen;
     this.#searchPath = where.searchPathPerTransaction === true ? `${q.quoteIdentifier(schema)}, public` : undefined;
+    this.#storeKey = postgresStoreKey(where.listen, schema);
     this.#where = `PostgreSQL schema "${schema}"`;
     this.#gate = new ClosingGate(`the recorder on ${this.#where}`);
     const s = q.quoteIdentifier(schema);
@@ -311,7 +315,10 @@ class PostgresRecorder implements Recorder {
     if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
     return this.#gate.run(async () => {
       const [row] = await this.#rows(log.callAppend(this.#schema, events, tracking, options.dataKeys));
-      return storedIds(events, tracking, log.appendOutcome(row!));
+      const ids = storedIds(events, tracking, log.appendOutcome(row!));
+      // This process's readers need not wait for the NOTIFY to come back through the server.
+      if (ids.length > 0) announceAppend(this.#storeKey);
+      return ids;
     });
   }
 
@@ -347,22 +354,35 @@ class PostgresRecorder implements Recorder {
     );
   }
 
-  readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
-    return this.#gate.run(async () => {
-      const rows = await this.#rows(log.selectLogPage(this.#schema, options));
-      // A row of a transaction not older than every running one may have a writer in flight
-      // below it: read again by the rule that excludes that.
-      const page = rows.every((r) => r[7] === true) ? rows : await this.#rows(log.callLogPage(this.#schema, options));
-      return page.map(q.toNotification);
-    });
+  async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
+    return (await this.readLog(options)).notifications;
+  }
+
+  readLog(options: ReadNotificationsOptions): Promise<LogPage> {
+    return this.#load(
+      () => this.#logPage(options, true, (query) => this.#reads.logRows(query)),
+      () => this.#logPage(options, false, (query) => this.#rows(query)),
+    );
+  }
+
+  /**
+   * The plain page, read by `read` (the direct statements with epoch timestamps, or the adapter);
+   * when it is not settled, the page under the writers' key, read the same way.
+   */
+  async #logPage(
+    options: ReadNotificationsOptions,
+    epochTimestamps: boolean,
+    read: (query: q.SqlQueryArg) => Promise<unknown[][]>,
+  ): Promise<LogPage> {
+    const plain = log.plainPage(await read(log.selectLogPage(this.#schema, options, epochTimestamps)), options);
+    if (plain.settled) return plain.page;
+    // An event at or below the head is not final: with no writer in flight, all visible ones are.
+    const locked = await read(log.callLogRead(this.#schema, options, epochTimestamps));
+    return log.lockedPage(locked, options) ?? plain.page;
   }
 
   maxNotificationId(): Promise<bigint> {
-    return this.#gate.run(async () => {
-      const [last] = await this.#rows(log.selectLastId(this.#schema));
-      if (last === undefined || last[1] === true) return q.toBigInt(last?.[0]);
-      return q.toBigInt((await this.#rows(log.callMaxId(this.#schema)))[0]?.[0]);
-    });
+    return this.#gate.run(async () => q.toBigInt((await this.#rows(log.selectMaxId(this.#schema)))[0]?.[0]));
   }
 
   async maxTrackingId(application: string, upstream: string): Promise<bigint> {

@@ -7,8 +7,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, DataKeyConflictError } from '../errors.js';
+import { completeUpTo } from '../log-page.js';
 import type {
   AppendOptions,
+  LogPage,
   Notification,
   ParkedEvent,
   ReadNotificationsOptions,
@@ -355,6 +357,27 @@ class SqliteRecorder implements Recorder {
     return this.#read(
       (reads) => reads.readNotifications(options),
       async (s) => (await s.queryRaw(q.selectNotifications(sqliteDialect, options))).rows.map(q.toNotification),
+    );
+  }
+
+  /**
+   * The head first, then the page: SQLite has one writer at a time, so every id up to a head read
+   * earlier is visible to the page's read (see {@link Recorder.readLog}).
+   */
+  readLog(options: ReadNotificationsOptions): Promise<LogPage> {
+    return this.#read(
+      (reads) => {
+        const head = reads.maxNotificationId();
+        const notifications = reads.readNotifications(options);
+        return { notifications, upTo: completeUpTo(options, notifications, head) };
+      },
+      async (s) => {
+        const head = q.toBigInt((await s.queryRaw(q.selectMaxNotificationId(sqliteDialect))).rows[0]?.[0]);
+        const notifications = (await s.queryRaw(q.selectNotifications(sqliteDialect, options))).rows.map(
+          q.toNotification,
+        );
+        return { notifications, upTo: completeUpTo(options, notifications, head) };
+      },
     );
   }
 

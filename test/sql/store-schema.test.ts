@@ -37,6 +37,7 @@ const STORE_MIGRATIONS = {
     '20261203000000_gap_safe_appends',
     '20261203000000_parked_events',
     '20261203090000_data_keys',
+    '20261203110000_log_horizon',
     '20261203120000_append_in_transaction',
   ],
 };
