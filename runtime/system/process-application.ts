@@ -11,13 +11,7 @@ import { type FollowerOptions, LogFollower } from '../follower.js';
 import type { LoggedEvent } from '../notification-log.js';
 import type { Tracking } from '../recorder.js';
 import type { AnyAggregate } from '../repository.js';
-import {
-  checkPartitionCount,
-  type Partition,
-  partitionKey,
-  partitionOf,
-  startingPosition,
-} from './partitions.js';
+import { checkPartitionCount, type Partition, partitionKey, partitionOf, startingPosition } from './partitions.js';
 import { type EventMetadata, handlersByTopic, type Policy, type PolicyHandler, type Processing } from './policy.js';
 
 /** How many events' metadata a process application remembers (oldest forgotten first). */
@@ -92,7 +86,8 @@ export abstract class ProcessApplication extends Application {
     return new (class extends LogFollower {
       /** Starts a new partitioning where the one before it stopped (see partitions.ts). */
       override async open(): Promise<void> {
-        if (this.state !== 'running') await app.#seedTracking(label, upstream.name, partition ?? { index: 0, count: 1 });
+        if (this.state !== 'running')
+          await app.#seedTracking(label, upstream.name, partition ?? { index: 0, count: 1 });
         await super.open();
       }
     })(
@@ -165,7 +160,8 @@ export abstract class ProcessApplication extends Application {
     );
     for (const row of rows) positions.set(row.upstream, BigInt(row.position));
     // The in-memory store cannot list its tracking rows: only the unpartitioned position counts.
-    if (rows.length === 0 && key !== upstream) positions.set(upstream, await recorder.maxTrackingId(this.name, upstream));
+    if (rows.length === 0 && key !== upstream)
+      positions.set(upstream, await recorder.maxTrackingId(this.name, upstream));
     const start = startingPosition(label, upstream, partition, positions);
     if (start > (positions.get(key) ?? 0n)) {
       await recorder.transaction(async () => undefined, {
