@@ -104,65 +104,52 @@ function expected(tricks: number) {
   };
 }
 
+/**
+ * Two worker processes, one owning Counters/DogSchool and one standing by; teaches `tricks` tricks
+ * and, before trick `at` (once the owner processed some), sends the owner `signal`. How long
+ * until the standby held the lease (watched while the commands go on), once the system is quiet.
+ */
+async function interruptOwner(ttl: number, tricks: number, at: number, signal: NodeJS.Signals) {
+  const { runner, spawnWorker } = setUp(counters);
+  await runner.start();
+  const [a, b] = [spawnWorker(ttl), spawnWorker(ttl)];
+  await Promise.all([a.waitFor(/started/), b.waitFor(/started/)]);
+  const first = await until('an owner', async () => (await leases(runner))[0]?.owner);
+  const [owner, standby] = first === a.id ? [a, b] : [b, a];
+  let sentAt = 0;
+  let takenOver: Promise<number> | undefined;
+  await teach(runner.get(DogSchool), 10, tricks, async (i) => {
+    if (i !== at) return;
+    await runner.follower(Counters, DogSchool).wait(20n, { timeout: 30_000 });
+    owner.child.kill(signal);
+    sentAt = Date.now();
+    takenOver = until('the standby to take the lease', async () => {
+      const [lease] = await leases(runner);
+      return lease !== undefined && lease.owner === standby.id && lease.live ? Date.now() : undefined;
+    });
+  });
+  const handOver = (await takenOver!) - sentAt;
+  await runner.quiet({ timeout: 30_000 });
+  return { runner, owner, standby, handOver };
+}
+
 describe.skipIf(postgresSkip !== undefined)('workers in separate processes, on PostgreSQL', () => {
   it('kill -9 of the owner: a standby takes the lease within TTL + TTL/5 and resumes; nothing lost, nothing twice', async () => {
     const ttl = 1500;
-    const { runner, spawnWorker } = setUp(counters);
-    await runner.start();
-    const [a, b] = [spawnWorker(ttl), spawnWorker(ttl)];
-    await Promise.all([a.waitFor(/started/), b.waitFor(/started/)]);
-    const first = await until('an owner', async () => (await leases(runner))[0]?.owner);
-    const [owner, standby] = first === a.id ? [a, b] : [b, a];
-    let killedAt = 0;
-    let takenOver: Promise<number> | undefined;
-    const school = runner.get(DogSchool);
-    await teach(school, 10, 150, async (i) => {
-      if (i !== 60) return;
-      // Mid-stream: the owner has processed some of it, and more keeps coming.
-      await runner.follower(Counters, DogSchool).wait(20n, { timeout: 30_000 });
-      owner.child.kill('SIGKILL');
-      killedAt = Date.now();
-      // Watched while the commands go on.
-      takenOver = until('the standby to take the lease', async () => {
-        const [lease] = await leases(runner);
-        return lease !== undefined && lease.owner === standby.id && lease.live ? Date.now() : undefined;
-      });
-    });
-    const failover = (await takenOver!) - killedAt;
-    await runner.quiet({ timeout: 30_000 });
-    console.log(`fail-over after kill -9: ${failover} ms (lease TTL ${ttl} ms, renewed every ${ttl / 5} ms)`);
+    const { runner, owner, standby, handOver } = await interruptOwner(ttl, 150, 60, 'SIGKILL');
+    console.log(`fail-over after kill -9: ${handOver} ms (lease TTL ${ttl} ms, renewed every ${ttl / 5} ms)`);
     expect((await owner.exited).signal).toBe('SIGKILL');
     expect(standby.output).toMatch(/owns Counters\/DogSchool from notification [1-9]/);
     // Bound: TTL after the owner's last renewal (at most TTL/5 before the kill), then the standby's next attempt (TTL/5); 1 s for load.
-    expect(failover).toBeLessThan(ttl + ttl / 5 + 1000);
+    expect(handOver).toBeLessThan(ttl + ttl / 5 + 1000);
     expect(await finalState(runner.get(Counters))).toEqual(expected(150));
   });
 
   it('SIGTERM drains: batches commit, the lease is released at once, the process exits 0', async () => {
     const ttl = 4000;
-    const { runner, spawnWorker } = setUp(counters);
-    await runner.start();
-    const [a, b] = [spawnWorker(ttl), spawnWorker(ttl)];
-    await Promise.all([a.waitFor(/started/), b.waitFor(/started/)]);
-    const first = await until('an owner', async () => (await leases(runner))[0]?.owner);
-    const [owner, standby] = first === a.id ? [a, b] : [b, a];
-    let terminatedAt = 0;
-    let takenOver: Promise<number> | undefined;
-    await teach(runner.get(DogSchool), 10, 120, async (i) => {
-      if (i !== 50) return;
-      await runner.follower(Counters, DogSchool).wait(20n, { timeout: 30_000 });
-      owner.child.kill('SIGTERM');
-      terminatedAt = Date.now();
-      takenOver = until('the standby to take the lease', async () => {
-        const [lease] = await leases(runner);
-        return lease !== undefined && lease.owner === standby.id ? Date.now() : undefined;
-      });
-    });
-    const exit = await owner.exited;
-    const handOver = (await takenOver!) - terminatedAt;
+    const { runner, owner, handOver } = await interruptOwner(ttl, 120, 50, 'SIGTERM');
     console.log(`hand-over after SIGTERM: ${handOver} ms (lease TTL ${ttl} ms)`);
-    await runner.quiet({ timeout: 30_000 });
-    expect(exit).toEqual({ code: 0, signal: null });
+    expect(await owner.exited).toEqual({ code: 0, signal: null });
     expect(owner.output).toMatch(/released Counters\/DogSchool/);
     expect(owner.output).toMatch(/stopped: batches committed, leases released/);
     // Released, not expired: well within the TTL (an expiry would take at least 4/5 of it).
