@@ -98,13 +98,16 @@ export class Leases {
     }));
   }
 
-  /** How many workers are alive (their `worker/<id>` rows unexpired); at least 1. */
+  /** How many workers are alive (their `worker/<id>` rows unexpired), at least 1; forgets workers dead for an hour. */
   async liveWorkers(): Promise<number> {
-    const [row] = await this.#sql((tx) =>
-      tx.query<{ n: number | bigint | string }>(
+    const [row] = await this.#sql(async (tx) => {
+      await tx.execute(
+        `DELETE FROM leases WHERE name LIKE '${WORKER_PREFIX}%' AND expires_at < now() - interval '1 hour'`,
+      );
+      return tx.query<{ n: number | bigint | string }>(
         `SELECT count(*) AS n FROM leases WHERE name LIKE '${WORKER_PREFIX}%' AND expires_at > now()`,
-      ),
-    );
+      );
+    });
     return Math.max(1, Number(row?.n ?? 1));
   }
 

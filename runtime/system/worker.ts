@@ -55,6 +55,8 @@ export interface WorkerSlotStatus {
 interface Slot extends SystemSlot {
   running: LogFollower | undefined;
   failureNoted: boolean;
+  /** Taken beyond this worker's share because no worker took it for a whole round: kept, not given back. */
+  extra: boolean;
 }
 
 /** Runs a share of a system's followers in this process, under leases. */
@@ -70,6 +72,8 @@ export class Worker {
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> = Promise.resolve();
   #stopping = false;
+  /** For each lease no worker held at the end of the last round: for how many rounds in a row. */
+  #unheld = new Map<string, number>();
 
   constructor(system: System, options: WorkerOptions) {
     this.system = system;
@@ -83,6 +87,7 @@ export class Worker {
       ...slot,
       running: undefined,
       failureNoted: false,
+      extra: false,
     }));
     for (const cls of system.classes) {
       this.#apps.set(cls.name, new cls({ ...options.applicationOptions(cls.name), name: cls.name }));
@@ -155,28 +160,44 @@ export class Worker {
         await leases.fail(slot.lease, this.id, reason);
       }
     }
-    const owned = this.#slots.filter((s) => s.running !== undefined);
+    const owned = this.#slots.filter((s) => s.running !== undefined && !s.extra);
     const share = Math.ceil(this.#slots.length / (await leases.liveWorkers()));
+    const givenUp = new Set<string>();
     for (const slot of owned.slice(share).reverse()) {
       this.#say(`giving up ${slot.lease} to another worker (share ${share})`);
       await this.#giveUp(slot);
+      givenUp.add(slot.lease);
     }
     let count = Math.min(owned.length, share);
     for (const slot of this.#slots) {
-      if (count >= share || this.#stopping) break;
+      if (this.#stopping) break;
       if (slot.running !== undefined) continue;
+      // Beyond the share only what no worker took for two whole rounds (workers told different --followers).
+      const extra = count >= share;
+      if (extra && (this.#unheld.get(slot.lease) ?? 0) < 2) continue;
       if (!(await leases.acquire(slot.lease, this.id, this.#ttl))) continue;
-      count++;
-      slot.failureNoted = false;
-      slot.running = this.#follower(slot);
-      try {
-        await slot.running.start();
-        this.#say(`owns ${slot.lease} from notification ${slot.running.position}`);
-      } catch (error) {
-        this.#say(`${slot.lease} could not start: ${(error as Error).message}`);
-        slot.failureNoted = true;
-        await leases.fail(slot.lease, this.id, (error as Error).message);
-      }
+      if (!extra) count++;
+      await this.#run(slot, extra);
+    }
+    const held = new Set((await leases.list()).filter((l) => l.live).map((l) => l.name));
+    const unheld = this.#slots.map((s) => s.lease).filter((name) => !held.has(name) && !givenUp.has(name));
+    this.#unheld = new Map(unheld.map((name) => [name, (this.#unheld.get(name) ?? 0) + 1]));
+  }
+
+  /** Starts the follower of a slot whose lease this worker just took. */
+  async #run(slot: Slot, extra: boolean): Promise<void> {
+    slot.failureNoted = false;
+    slot.extra = extra;
+    slot.running = this.#follower(slot);
+    try {
+      await slot.running.start();
+      this.#say(
+        `owns ${slot.lease} from notification ${slot.running.position}${extra ? ' (beyond its share: no other worker took it)' : ''}`,
+      );
+    } catch (error) {
+      this.#say(`${slot.lease} could not start: ${(error as Error).message}`);
+      slot.failureNoted = true;
+      await this.#leases?.fail(slot.lease, this.id, (error as Error).message);
     }
   }
 
