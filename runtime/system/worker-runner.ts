@@ -14,7 +14,7 @@ import type { ProcessApplication } from './process-application.js';
 import { type FollowerHandle, Runner, type RunnerOptions } from './runners.js';
 import { leaseStoreOf, type Partitions, type SystemSlot, systemSlots, trackingStoreOf } from './slots.js';
 import { type SlotStatus, slotStatus } from './system-status.js';
-import type { System, SystemEdge } from './system.js';
+import type { ProjectionClass, System, SystemEdge } from './system.js';
 
 /** Options of a {@link WorkerRunner}. */
 export interface WorkerRunnerOptions extends RunnerOptions {
@@ -48,6 +48,13 @@ export class WorkerRunner extends Runner<WorkerFollower> {
         every,
       );
     });
+  }
+
+  /** Refused: a projection runs in the worker that owns it; read its view from the store. */
+  override projection(cls: ProjectionClass): never {
+    throw new SystemError(
+      `projection ${cls.name} runs in the worker process that owns its lease, not here; read its view from the store`,
+    );
   }
 
   protected async begin(): Promise<void> {

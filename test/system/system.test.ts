@@ -150,6 +150,7 @@ describe.each(stores)('a system on $label', (store) => {
       expect(await runner.follower(Counters, DogSchool).lag()).toBe(0n);
       // The projection beside it saw the same three tricks (in the worker process that runs it, with workers).
       if (!workers) expect(runner.projection(TaughtTricks).taught).toBe(3);
+      else expect(() => runner.projection(TaughtTricks)).toThrow(/TaughtTricks runs in the worker process/);
       expect(runner.follower(TaughtTricks, DogSchool).position).toBe(5n);
       expect(await runner.status()).toEqual([
         { follower: 'Counters', leader: 'DogSchool', state: 'running', position: 5n, lag: 0n },
