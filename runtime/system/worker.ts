@@ -57,6 +57,8 @@ interface Slot extends SystemSlot {
   failureNoted: boolean;
   /** Taken beyond this worker's share because no worker took it for a whole round: kept, not given back. */
   extra: boolean;
+  /** Its follower's start, while in progress: a stop waits for it. */
+  starting: Promise<void> | undefined;
 }
 
 /** Runs a share of a system's followers in this process, under leases. */
@@ -72,6 +74,8 @@ export class Worker {
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> = Promise.resolve();
   #stopping = false;
+  /** Followers being started. */
+  readonly #starting = new Set<Promise<void>>();
   /** For each lease no worker held at the end of the last round: for how many rounds in a row. */
   #unheld = new Map<string, number>();
 
@@ -88,6 +92,7 @@ export class Worker {
       running: undefined,
       failureNoted: false,
       extra: false,
+      starting: undefined,
     }));
     for (const cls of system.classes) {
       this.#apps.set(cls.name, new cls({ ...options.applicationOptions(cls.name), name: cls.name }));
@@ -123,6 +128,7 @@ export class Worker {
     this.#stopping = true;
     clearInterval(this.#timer);
     await this.#ticking;
+    await Promise.all(this.#starting);
     const leases = this.#leases;
     await Promise.all(this.#slots.filter((s) => s.running !== undefined).map((s) => this.#giveUp(s)));
     if (leases !== undefined) await leases.release(this.#workerLease(), this.id).catch(() => undefined);
@@ -177,7 +183,10 @@ export class Worker {
       if (extra && (this.#unheld.get(slot.lease) ?? 0) < 2) continue;
       if (!(await leases.acquire(slot.lease, this.id, this.#ttl))) continue;
       if (!extra) count++;
-      await this.#run(slot, extra);
+      // Not awaited: a follower's start (a stale view rebuilt aside) must not hold up the renewals.
+      const started = this.#run(slot, extra).finally(() => this.#starting.delete(started));
+      this.#starting.add(started);
+      slot.starting = started;
     }
     const held = new Set((await leases.list()).filter((l) => l.live).map((l) => l.name));
     const unheld = this.#slots.map((s) => s.lease).filter((name) => !held.has(name) && !givenUp.has(name));
@@ -188,11 +197,12 @@ export class Worker {
   async #run(slot: Slot, extra: boolean): Promise<void> {
     slot.failureNoted = false;
     slot.extra = extra;
-    slot.running = this.#follower(slot);
+    const running = this.#follower(slot);
+    slot.running = running;
     try {
-      await slot.running.start();
+      await running.start();
       this.#say(
-        `owns ${slot.lease} from notification ${slot.running.position}${extra ? ' (beyond its share: no other worker took it)' : ''}`,
+        `owns ${slot.lease} from notification ${running.position}${extra ? ' (beyond its share: no other worker took it)' : ''}`,
       );
     } catch (error) {
       this.#say(`${slot.lease} could not start: ${(error as Error).message}`);
@@ -210,6 +220,8 @@ export class Worker {
   async #stopFollower(slot: Slot): Promise<void> {
     const running = slot.running;
     slot.running = undefined;
+    // A follower still starting would begin following after a stop: let it start first.
+    await slot.starting?.catch(() => undefined);
     await running?.stop();
   }
 
