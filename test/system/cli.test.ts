@@ -3,6 +3,8 @@
  * processes): usage mistakes refused with what to do, a system run in this process until told to
  * stop, and a failed follower reported by status with exit 1.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ApplicationOptions, Leases, Worker } from 'eventforge/runtime';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -71,6 +73,23 @@ describe('eventforge run: usage', () => {
     expect(out.errors.join('\n')).toContain(
       'no store for application DogSchool: set DATABASE_URL_DOG_SCHOOL, or DATABASE_URL to a postgresql://… URL (each application then gets the schema dog_school)',
     );
+  });
+});
+
+describe('eventforge run --worker on SQLite', () => {
+  it('is refused: workers keep their leases in PostgreSQL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eventforge-worker-sqlite-'));
+    try {
+      process.env['DATABASE_URL_DOG_SCHOOL'] = `file:${join(dir, 'dog-school.sqlite')}`;
+      process.env['DATABASE_URL_COUNTERS'] = `file:${join(dir, 'counters.sqlite')}`;
+      const out = io();
+      expect(await main(['run', FIXTURE, '--export=counters', '--worker'], out)).toBe(1);
+      expect(out.errors.join('\n')).toContain(
+        "workers keep their leases in PostgreSQL; this store is sqlite: give the system's applications postgresql://… stores",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
