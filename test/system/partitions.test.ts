@@ -3,13 +3,13 @@
  * partitioning starts (and when it is refused), and a follower re-split from one to three
  * partitions on PostgreSQL continuing without processing anything twice.
  */
-import { type ApplicationOptions, partitionOf, SystemError, Worker } from 'eventforge/runtime';
+import { type ApplicationOptions, partitionOf, SystemError, systemSlots, Worker } from 'eventforge/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { partitionKey, startingPosition } from '../../runtime/system/partitions.js';
 import { Counters } from '../../examples/counters.js';
 import { DogSchool } from '../../examples/dog-school.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
-import { counters } from './fixtures/systems.js';
+import { counters, counting } from './fixtures/systems.js';
 
 describe('partitions of a follower', () => {
   it('places a stream by a stable hash of its id, spreading ids over every partition', () => {
@@ -25,6 +25,26 @@ describe('partitions of a follower', () => {
     expect(partitionKey('DogSchool', undefined)).toBe('DogSchool');
     expect(partitionKey('DogSchool', { index: 0, count: 1 })).toBe('DogSchool');
     expect(partitionKey('DogSchool', { index: 1, count: 3 })).toBe('DogSchool#2/3');
+  });
+
+  it('names each slot of a system and refuses partitions it cannot have', () => {
+    expect(systemSlots(counting, { Counters: 2 }).map((s) => [s.lease, s.tracking.upstream, s.parkKey])).toEqual([
+      ['Counters/DogSchool#1/2', 'DogSchool#1/2', 'Counters/DogSchool#1/2'],
+      ['Counters/DogSchool#2/2', 'DogSchool#2/2', 'Counters/DogSchool#2/2'],
+      ['TaughtTricks/DogSchool', 'eventforge.log', 'TaughtTricks'],
+    ]);
+    expect(() => systemSlots(counting, { Countres: 2 })).toThrow(
+      'partitions: the system has no follower Countres; its followers are Counters, TaughtTricks',
+    );
+    expect(() => systemSlots(counting, { TaughtTricks: 2 })).toThrow(
+      'partitions: TaughtTricks is a projection; only process applications can be partitioned',
+    );
+    expect(() => systemSlots(counting, { Counters: 0 })).toThrow(
+      'Counters: partitions must be an integer from 1 to 1024, got 0',
+    );
+    expect(() => systemSlots(counting, {}, ['DogSchool'])).toThrow(
+      'the system has no follower DogSchool; its followers are Counters, TaughtTricks',
+    );
   });
 
   it('starts a new partitioning where a drained one stopped, and refuses one left unevenly', () => {
