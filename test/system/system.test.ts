@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type ApplicationOptions,
   ConcurrentRunner,
@@ -36,6 +36,9 @@ import {
   TaughtTricks,
 } from './fixtures/systems.js';
 import { SpawnedWorkers } from './worker-processes.js';
+
+// Worker processes start through tsx: seconds each on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const postgresSkip = await postgresSkipReason();
 const schemas = new SchemaPool('system');

@@ -16,12 +16,15 @@ import {
   WorkerRunner,
   type WorkerRunnerOptions,
 } from 'eventforge/runtime';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Counter, Counters } from '../../examples/counters.js';
 import { DogSchool } from '../../examples/dog-school.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
 import { counters } from './fixtures/systems.js';
 import { FIXTURE, runnerFlags, storeEnv, WorkerProcess } from './worker-processes.js';
+
+// Worker processes start through tsx: seconds each on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const postgresSkip = await postgresSkipReason();
 if (postgresSkip !== undefined) console.log(`worker tests skipped: ${postgresSkip}`);
