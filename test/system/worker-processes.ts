@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { ApplicationOptions, System } from 'eventforge/runtime';
-import { type WorkerRunnerOptions, WorkerRunner } from 'eventforge/runtime';
+import { Leases, leaseStoreOf, type WorkerRunnerOptions, WorkerRunner } from 'eventforge/runtime';
 import { snakeCase } from '../../runtime/system/application-stores.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -108,11 +108,18 @@ export class SpawnedWorkers extends WorkerRunner {
     await super.start();
     for (let i = 0; i < this.#count; i++) this.processes.push(new WorkerProcess(this.#args, this.#env));
     await Promise.all(this.processes.map((p) => p.waitFor(/started/)));
-    const deadline = Date.now() + 20_000;
+    // Settled: every lease held, none by a worker above its share (the first to start takes all,
+    // then gives some up as the others register).
+    const leases = new Leases(await this.get(this.system.classOf(leaseStoreOf(this.system))).recorder());
+    const deadline = Date.now() + 30_000;
     for (;;) {
-      const states = (await this.status()).map((s) => s.state);
-      if (states.every((s) => s === 'running')) return;
-      if (Date.now() > deadline) throw new Error(`the workers did not take every lease: ${states.join(', ')}`);
+      const held = (await leases.list()).filter((l) => l.live && !l.name.startsWith('worker/'));
+      const slots = (await this.status()).length;
+      const share = Math.ceil(slots / this.#count);
+      const perOwner = new Map<string, number>();
+      for (const l of held) perOwner.set(l.owner, (perOwner.get(l.owner) ?? 0) + 1);
+      if (held.length === slots && [...perOwner.values()].every((owned) => owned <= share)) return;
+      if (Date.now() > deadline) throw new Error(`the workers did not share the leases: ${JSON.stringify(held)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
