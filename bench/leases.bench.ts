@@ -83,7 +83,7 @@ export default async function (report: BenchReport): Promise<void> {
     report.add({
       subject: 'advisory lock',
       measure: 'fail-over after kill -9, ms',
-      median: median(advisory),
+      median: Math.round(median(advisory)),
       range: range(advisory),
     });
     report.add({
