@@ -115,6 +115,8 @@ export interface StatusOptions {
   readonly module: string;
   readonly export?: string;
   readonly partitions?: string;
+  /** One JSON object instead of the table. */
+  readonly json?: boolean;
 }
 
 /** Prints each follower's (and partition's) lease, position, head, lag and parked events; exit 1 on a failure or parked event. */
@@ -144,14 +146,22 @@ export async function printSystemStatus(
       (name) => apps.get(name)!,
       (follower) => projections.get(follower)?.topics ?? (apps.get(follower) as ProcessApplication).topics,
     );
+    const trouble = report.slots.some((s) => s.failure !== undefined || s.parked.length > 0);
+    if (options.json === true) {
+      // bigints as decimal strings, dates as ISO strings: for monitoring scripts.
+      io.out(
+        JSON.stringify({ version: 1, ...report }, (_key, value: unknown) =>
+          typeof value === 'bigint' ? value.toString() : value,
+        ),
+      );
+      return trouble ? EXIT.failed : EXIT.ok;
+    }
     for (const line of table(report.slots)) io.out(line);
     const live = report.workers.filter((w) => w.live);
     io.out(`workers alive: ${live.length}${live.length === 0 ? '' : ` (${live.map((w) => w.owner).join(', ')})`}`);
-    let trouble = false;
     for (const s of report.slots) {
       if (s.failure !== undefined) io.out(`${s.lease} failed (owner ${s.owner}): ${s.failure}`);
       for (const p of s.parked) io.out(`${s.lease} parked notification ${p.notificationId} (${p.topic}): ${p.error}`);
-      trouble ||= s.failure !== undefined || s.parked.length > 0;
     }
     return trouble ? EXIT.failed : EXIT.ok;
   } finally {

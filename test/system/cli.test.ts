@@ -157,6 +157,27 @@ describe.skipIf(postgresSkip !== undefined)('eventforge run and system status on
       expect(out.lines).toContain(
         'FussyCounters/DogSchool parked notification 2 (DogSchool.Dog.TrickAdded): biting is not a trick',
       );
+      const json = io();
+      expect(await main(['system', 'status', FIXTURE, '--export=fussy', '--json'], json)).toBe(1);
+      const report = JSON.parse(json.lines.join('\n'));
+      expect(report).toMatchObject({
+        version: 1,
+        slots: [
+          {
+            lease: 'FussyCounters/DogSchool',
+            follower: 'FussyCounters',
+            leader: 'DogSchool',
+            position: '0',
+            head: '2',
+            lag: '2',
+            owner: 'w1',
+            live: true,
+            parked: [{ projection: 'FussyCounters/DogSchool', notificationId: '2', topic: 'DogSchool.Dog.TrickAdded' }],
+          },
+        ],
+        workers: [{ name: 'worker/w1', owner: 'w1', live: true }],
+      });
+      expect(report.slots[0].failure).toContain('the policy of FussyCounters failed on notification 2');
     } finally {
       await worker.stop();
     }
