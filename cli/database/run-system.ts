@@ -1,12 +1,11 @@
 /**
- * `eventforge run` and `eventforge system status`: load the user's system module (its compiled
- * JavaScript, or TypeScript where the CLI runs under tsx or a Node that strips types), give each
+ * `eventforge run` and `eventforge system status`: load the user's system module (JavaScript, or
+ * TypeScript: through the running loader, else jiti, as the catalog does), give each
  * application its store from the environment, then run the system (all its followers in this
  * process, or a worker's share under leases) or report where its followers stand.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Application } from '../../runtime/application.js';
 import { applicationOptionsFromEnv } from '../../runtime/system/application-stores.js';
 import type { ProcessApplication } from '../../runtime/system/process-application.js';
@@ -17,6 +16,7 @@ import type { System } from '../../runtime/system/system.js';
 import { Worker } from '../../runtime/system/worker.js';
 import { EXIT, type CliIo } from '../command.js';
 import { displayPath } from '../files/read-sources.js';
+import { importUserModule } from '../files/user-module.js';
 
 /** What `eventforge run` was told, as typed. */
 export interface RunOptions {
@@ -205,12 +205,9 @@ async function loadSystem(module: string, name: string | undefined, io: CliIo): 
   if (!existsSync(file)) throw new UsageMistake(`no module at ${shown}; pass the file that exports your System`);
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    exports = await importUserModule(file);
   } catch (error) {
-    throw new Error(
-      `cannot import ${shown} (${(error as Error).message}); pass its compiled JavaScript, ` +
-        'or run the CLI where TypeScript imports work (tsx, or a Node that strips types)',
-    );
+    throw new Error(`cannot import ${shown}: ${(error as Error).message}`);
   }
   const systems = Object.entries(exports).filter(([, value]) => isSystem(value));
   if (name !== undefined) {
