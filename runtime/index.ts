@@ -114,9 +114,22 @@ export {
   type PolicyRule,
   type Processing,
 } from './system/policy.js';
-export { ProcessApplication } from './system/process-application.js';
+export { type FollowOptions, ProcessApplication } from './system/process-application.js';
 export { System, type ApplicationClass, type ProjectionClass, type SystemEdge } from './system/system.js';
-export { ConcurrentRunner, SingleThreadedRunner, type FollowerStatus, type RunnerOptions } from './system/runners.js';
+export {
+  ConcurrentRunner,
+  SingleThreadedRunner,
+  type FollowerHandle,
+  type FollowerStatus,
+  type RunnerOptions,
+} from './system/runners.js';
+export { applicationOptionsFromEnv } from './system/application-stores.js';
+export { type Lease, Leases } from './system/leases.js';
+export { type Partition, partitionOf } from './system/partitions.js';
+export { leaseStoreOf, type Partitions, type SystemSlot, systemSlots } from './system/slots.js';
+export { type SlotStatus, type SystemStatusReport, systemStatus } from './system/system-status.js';
+export { Worker, type WorkerOptions, type WorkerSlotStatus } from './system/worker.js';
+export { WorkerFollower, WorkerRunner, type WorkerRunnerOptions } from './system/worker-runner.js';
 export {
   MemoryViewStore,
   SqlViewStore,
