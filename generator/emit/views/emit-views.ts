@@ -4,7 +4,15 @@
  * `<View>ProjectionBase` with one typed method per custom event (tsc refuses a subclass that
  * forgets one) and, when no event is custom, a ready `<View>Projection`.
  */
-import type { DomainDef, JsonValue, ProjectDef, ViewDef, ViewHandlerDef, ViewValueDef } from '../../ir/model.js';
+import type {
+  DomainDef,
+  FieldDef,
+  JsonValue,
+  ProjectDef,
+  ViewDef,
+  ViewHandlerDef,
+  ViewValueDef,
+} from '../../ir/model.js';
 import {
   domainFolder,
   viewDefinitionName,
@@ -85,12 +93,22 @@ export function definitionData(view: ViewDef): JsonValue {
         list,
         optional: c.optional,
         ...(c.default !== undefined ? { default: c.default } : {}),
+        ...(c.pii ? { personal: true, redacted: c.redacted ?? null } : {}),
       };
     }),
     key: [...view.key],
+    ...(view.subjectColumn !== undefined ? { subjectColumn: view.subjectColumn } : {}),
     handlers: Object.fromEntries(view.on.map((on) => [on.topic, handlerData(on.handler)])),
     ddl: Object.fromEntries(SQL_PROVIDERS.map((p) => [p, viewDdl(view, p)])),
   };
+}
+
+/** What a personal column's docs say: it is personal, and what it holds once its subject is forgotten. */
+export function personalNote(column: FieldDef): string | undefined {
+  if (!column.pii) return undefined;
+  const placeholder =
+    column.redacted === undefined || column.redacted === null ? 'null' : JSON.stringify(column.redacted);
+  return `Personal data: ${placeholder} once its subject is forgotten.`;
 }
 
 function rowType(view: ViewDef): string[] {
@@ -98,7 +116,7 @@ function rowType(view: ViewDef): string[] {
     ...jsDoc('', view.description ?? `A row of view ${view.name} (table ${view.table}).`),
     `export interface ${viewRowTypeName(view.name)} {`,
     ...view.columns.flatMap((c) => [
-      ...jsDoc('  ', c.description),
+      ...jsDoc('  ', [c.description, personalNote(c)].filter((t) => t !== undefined).join(' ') || undefined),
       `  readonly ${c.name}: ${tsType(c.type)}${c.optional ? ' | null' : ''};`,
     ]),
     '}',

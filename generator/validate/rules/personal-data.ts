@@ -1,7 +1,7 @@
 /**
  * Personal data (docs/language.md, "Personal data"): EF208 a `subject:` naming no field of the
  * payload; EF209 a subject field that is not a required, non-personal string or uuid; EF409
- * `redacted:` on a field that is not personal; EF410 a `redacted:` value that is not of the
+ * `redacted:` on a field (or view column) that is not personal; EF410 a `redacted:` value that is not of the
  * field's type; EF512 (warning) a state field filled from personal data but not marked personal;
  * EF513 an apply the generated code could not type because a value may read as Redacted.
  */
@@ -12,7 +12,7 @@ import { errorAt, warningAt } from '../../load/source-doc.js';
 import { checkValue } from '../../resolve/check-value.js';
 import { formatType, resolveFieldType, type TypeTable } from '../../resolve/resolve-types.js';
 import { applyOf } from '../../resolve/resolve-domain.js';
-import { personalInflows } from '../../resolve/personal-flow.js';
+import { personalInflows, viewPersonalInflows } from '../../resolve/personal-flow.js';
 import type { Rule, RuleContext } from './rule.js';
 import { fieldLists } from './walk.js';
 
@@ -81,11 +81,18 @@ function checkSubject(
 
 function redactedValues(ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // View columns filled from personal data are personal, marked or not.
+  const filled = new Set(
+    ctx.domain.views.flatMap((view) => {
+      const inflows = viewPersonalInflows(ctx.domain, view, ctx.table);
+      return view.columns.filter((c) => inflows.has(c.name.value));
+    }),
+  );
   for (const list of fieldLists(ctx.domain)) {
     for (const field of list.fields) {
       if (field.redacted === undefined) continue;
       const where = `\`redacted\` of field "${field.name.value}" of ${list.label}`;
-      if (!field.pii) {
+      if (!field.pii && !filled.has(field)) {
         out.push(
           errorAt(
             ctx.domain.file,
