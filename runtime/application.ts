@@ -222,6 +222,8 @@ export class Application {
       this.#dataKeys.forgotten(subject);
       for (const hook of this.#forgetHooks) await hook(subject, recorder);
       await this.#onForget?.(subject);
+      // Last: the scrubbed rows' old bytes leave the database's files too (SQLite's WAL).
+      await recorder.eraseFreed?.();
       return deleted;
     });
   }
