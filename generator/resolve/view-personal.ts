@@ -36,14 +36,14 @@ export function resolveViewPersonalData(
   for (const column of view.columns) {
     const from = inflows.get(column.name.value);
     if (!column.pii && from === undefined) continue;
-    const origin = from === undefined ? 'marked personal' : `filled from personal data: ${from.join(', ')}`;
+    const origin = from === undefined ? 'marked `pii: true`' : `from ${from.join(', ')}`;
     if (key.has(column.name.value)) {
       diagnostics.push(
         errorAt(
           file,
           column.name.range,
           'EF612',
-          `key column "${column.name.value}" of view ${name} is ${origin}: a key cannot be replaced once its subject is forgotten`,
+          `key column "${column.name.value}" of view ${name} holds personal data (${origin}): a key cannot be replaced once its subject is forgotten`,
           "key the view by the subject's id (`$id`, or the event's `subject:` field) and keep the personal value in a column of its own",
         ),
       );
@@ -57,7 +57,7 @@ export function resolveViewPersonalData(
           file,
           column.name.range,
           'EF610',
-          `column "${column.name.value}" of view ${name} is ${origin}, and has no placeholder for when its subject is forgotten`,
+          `column "${column.name.value}" of view ${name} holds personal data (${origin}) and has no placeholder for when its subject is forgotten`,
           'declare what it holds then, e.g. `redacted: "[forgotten]"`, or make the column optional (`T?`) to hold NULL',
         ),
       );
