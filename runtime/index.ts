@@ -77,6 +77,7 @@ export {
   DEFAULT_SQLITE_FILE,
   ENVIRONMENT_VARIABLES,
   readConfig,
+  type PersonalDataStorage,
   type RuntimeConfig,
   type StoreConfig,
 } from './config.js';
