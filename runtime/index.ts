@@ -17,6 +17,7 @@ export type {
   PayloadCodec,
   PersonalField,
   PersonalFields,
+  PersonalInner,
   StateOf,
 } from './codec.js';
 export { REDACTED, isRedacted, type Redacted } from './personal/redacted.js';

@@ -6,15 +6,13 @@
  */
 import type { AggregateDescriptor, DomainDescriptor, JsonValue, PersonalFields } from '../codec.js';
 import { ConfigurationError } from '../errors.js';
-import { isRedacted } from './redacted.js';
+import { personalValuePaths } from './personal-payload.js';
 
 const ALLOW_CLEAR = "EVENTFORGE_PERSONAL_DATA=clear (or the personalData: 'clear' option)";
 
-/** The personal fields of a wire form that hold a value (neither absent nor redacted). */
+/** The personal fields of a wire form that hold a value (neither absent nor redacted), by path. */
 export function personalValuesIn(personal: PersonalFields | undefined, wire: JsonValue): string[] {
-  if (personal === undefined) return [];
-  const o = wire as Record<string, JsonValue>;
-  return personal.fields.filter((f) => o[f.name] !== undefined && !isRedacted(o[f.name])).map((f) => f.name);
+  return personal === undefined ? [] : personalValuePaths(personal, wire);
 }
 
 /** Whether an aggregate's events or state declare personal fields. */

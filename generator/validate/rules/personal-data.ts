@@ -2,7 +2,8 @@
  * Personal data (docs/language.md, "Personal data"): EF208 a `subject:` naming no field of the
  * payload; EF209 a subject field that is not a required, non-personal string or uuid; EF409
  * `redacted:` on a field (or view column) that is not personal; EF410 a `redacted:` value that is not of the
- * field's type; EF512 (warning) a state field filled from personal data but not marked personal;
+ * field's type; EF411 a personal field of a value object held in the clear without a placeholder;
+ * EF512 (warning) a state field filled from personal data but not marked personal;
  * EF513 an apply the generated code could not type because a value may read as Redacted.
  */
 import type { Diagnostic } from '../../diagnostics.js';
@@ -19,6 +20,7 @@ import { fieldLists } from './walk.js';
 export const personalData: Rule = (ctx) => [
   ...ctx.domain.aggregates.flatMap((aggregate) => subjects(ctx, aggregate)),
   ...redactedValues(ctx),
+  ...innerPlaceholders(ctx),
   ...ctx.domain.aggregates.flatMap((aggregate) => personalApplies(ctx, aggregate)),
 ];
 
@@ -108,6 +110,43 @@ function redactedValues(ctx: RuleContext): Diagnostic[] {
     }
   }
   return out;
+}
+
+/**
+ * EF411: a personal field of a value object held by a field that is not personal itself is
+ * encrypted on its own, and once forgotten it reads as its placeholder inside the value object,
+ * whose type has no room for the Redacted marker: it needs `redacted:`.
+ */
+function innerPlaceholders(ctx: RuleContext): Diagnostic[] {
+  const held = new Set<string>();
+  const visit = (fields: readonly RawField[]): void => {
+    for (const field of fields) {
+      if (field.pii) continue;
+      const resolved = resolveFieldType(field, ctx.table);
+      if (!resolved.ok) continue;
+      const type = resolved.type;
+      const element = type.kind === 'list' ? type.element : type.kind === 'map' ? type.value : type;
+      if (element.kind !== 'valueObject' || held.has(element.name)) continue;
+      held.add(element.name);
+      visit(ctx.table.valueObjects.get(element.name)?.fields ?? []);
+    }
+  };
+  for (const list of fieldLists(ctx.domain)) if (list.aggregate !== undefined) visit(list.fields);
+  return ctx.domain.types.flatMap((decl) =>
+    decl.kind !== 'valueObject' || !held.has(decl.name.value)
+      ? []
+      : decl.fields
+          .filter((f) => f.pii && f.redacted === undefined)
+          .map((f) =>
+            errorAt(
+              ctx.domain.file,
+              f.name.range,
+              'EF411',
+              `personal field "${f.name.value}" of value object ${decl.name.value} has no \`redacted\` placeholder: it is encrypted on its own where a field that is not personal holds the value object, and once its subject is forgotten it must read as a value of its type`,
+              'declare what it reads as then, e.g. `redacted: ""`, or mark every field holding the value object `pii: true` (the whole value is then encrypted)',
+            ),
+          ),
+  );
 }
 
 function redactedType(table: TypeTable, field: RawField, file: string, where: string): Diagnostic[] {
