@@ -24,6 +24,18 @@ export function personalInflows(resolved: ResolvedDomain, aggregate: RawAggregat
   return inflows;
 }
 
+/** Whether a field holds personal data: marked `pii`, or holding value objects (one, a list or a map) with personal fields. */
+export function holdsPersonalData(field: RawField, table: TypeTable, seen: ReadonlySet<string> = new Set()): boolean {
+  if (field.pii) return true;
+  const resolved = resolveFieldType(field, table);
+  if (!resolved.ok) return false;
+  const type = resolved.type;
+  const element = type.kind === 'list' ? type.element : type.kind === 'map' ? type.value : type;
+  if (element.kind !== 'valueObject' || seen.has(element.name)) return false;
+  const inner = new Set([...seen, element.name]);
+  return (table.valueObjects.get(element.name)?.fields ?? []).some((f) => holdsPersonalData(f, table, inner));
+}
+
 /**
  * Whether the event field at a dotted path holds personal data: a field on the way is `pii`
  * (`address.street` is personal when `address` is, or when `street` of its value object is).

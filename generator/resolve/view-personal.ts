@@ -9,7 +9,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { JsonValue } from '../ir/model.js';
 import type { RawDomain, RawView, RawViewAssignment, RawViewOp } from '../load/raw-model.js';
 import { errorAt } from '../load/source-doc.js';
-import { personalPath, viewPersonalInflows } from './personal-flow.js';
+import { eventSubject } from '../load/payload-subject.js';
+import { holdsPersonalData, personalPath, viewPersonalInflows } from './personal-flow.js';
 import type { TypeTable } from './resolve-types.js';
 import { findViewEvent, type ViewEvent } from './view-events.js';
 
@@ -91,7 +92,7 @@ function subjectKeyColumn(
         (a) => a.value.kind === 'field' && personalPath(found.event, a.value.path.value, table),
       );
       if (personal.length === 0) continue;
-      const subject = subjectOf(found);
+      const subject = subjectOf(found, table);
       const tied = keyOrder.filter((k) => op.assignments.some((a) => a.column.value === k && isSubject(a, subject)));
       if (tied.length === 0) {
         failed = true;
@@ -116,9 +117,9 @@ function subjectKeyColumn(
   return undefined;
 }
 
-/** The event's `subject:` field, or undefined for the aggregate id. */
-function subjectOf({ event, aggregate }: ViewEvent): string | undefined {
-  return (event.subject ?? aggregate.subject)?.value;
+/** The event's `subject:` field (its own, or its aggregate's), or undefined for the aggregate id: as the runtime keys it. */
+function subjectOf({ event, aggregate }: ViewEvent, table: TypeTable): string | undefined {
+  return eventSubject(event, aggregate, (f) => holdsPersonalData(f, table))?.value;
 }
 
 function isSubject(assignment: RawViewAssignment, subject: string | undefined): boolean {

@@ -27,7 +27,7 @@ const schema = `domain: Shop
 types:
   Address:
     fields:
-      street: { type: string, pii: true }
+      street: { type: string, pii: true, redacted: "" }
       city: string
 aggregates:
   Order:
@@ -43,6 +43,7 @@ aggregates:
           recipient: { type: string, pii: true }
           phone: { type: string, pii: true }
           shipTo: { type: Address, pii: true }
+          billTo: Address
       NoteAdded:
         apply: none
         fields: { customerId: string, note: { type: string, pii: true } }
@@ -55,6 +56,8 @@ views:
       phone: string?
       street: { type: string, redacted: "" }
       city: { type: string, redacted: "?" }
+      billingStreet: { type: string, redacted: "" }
+      billingCity: string
       notes: { type: "string[]", redacted: [] }
     key: [customerId, orderId]
     on:
@@ -66,6 +69,8 @@ views:
           phone: { field: phone }
           street: { field: shipTo.street }
           city: { field: shipTo.city }
+          billingStreet: { field: billTo.street }
+          billingCity: { field: billTo.city }
       NoteAdded: { list: { customerId: { field: customerId }, orderId: $id, notes: { field: note } } }
 `;
 
@@ -80,6 +85,8 @@ interface Row {
   phone: string | null;
   street: string;
   city: string;
+  billingStreet: string;
+  billingCity: string;
   notes: readonly string[];
 }
 interface Module {
@@ -89,6 +96,7 @@ interface Module {
       recipient: string;
       phone: string;
       shipTo: { street: string; city: string };
+      billTo: { street: string; city: string };
     }): Order;
   };
   shopDomain: DomainDescriptor;
@@ -118,13 +126,17 @@ describe('a view keyed by a subject field', () => {
       ['phone', null],
       ['street', ''],
       ['city', '?'],
+      ['billingStreet', ''],
       ['notes', []],
     ]);
+    expect(view.columns.find((c) => c.name === 'billingCity')?.personal).toBeUndefined();
     expect(view.columns.find((c) => c.name === 'orderId')?.personal).toBeUndefined();
     expect(file('shop/views.ts')).toContain(
       '/** Personal data: null once its subject is forgotten. */\n  readonly phone',
     );
-    expect(file('shop/views.prisma')).toContain('/// Personal data in recipient, phone, street, city, notes');
+    expect(file('shop/views.prisma')).toContain(
+      '/// Personal data in recipient, phone, street, city, billingStreet, notes',
+    );
   });
 
   it('forget scrubs every row of the customer, in every order; a rebuild replays the same placeholders', async () => {
@@ -142,6 +154,7 @@ describe('a view keyed by a subject field', () => {
           recipient,
           phone: '+33 6 12',
           shipTo: { street: '1 Rue', city: 'Lyon' },
+          billTo: { street: '2 Quai', city: 'Paris' },
         });
         order.triggerNoteAdded({ customerId, note: `ring ${recipient}` });
         return order;
@@ -154,7 +167,16 @@ describe('a view keyed by a subject field', () => {
       );
 
       await app.forget('c-7');
-      const scrubbed = { recipient: '[forgotten]', phone: null, street: '', city: '?', notes: [] };
+      // billingCity is not personal: it stays; billTo.street was encrypted on its own and reads as its "" on replay.
+      const scrubbed = {
+        recipient: '[forgotten]',
+        phone: null,
+        street: '',
+        city: '?',
+        billingStreet: '',
+        billingCity: 'Paris',
+        notes: [],
+      };
       const expected = [
         { customerId: 'c-7', orderId: orders[0]!.id, ...scrubbed },
         { customerId: 'c-7', orderId: orders[1]!.id, ...scrubbed },
@@ -165,6 +187,8 @@ describe('a view keyed by a subject field', () => {
           phone: '+33 6 12',
           street: '1 Rue',
           city: 'Lyon',
+          billingStreet: '2 Quai',
+          billingCity: 'Paris',
           notes: ['ring Bob'],
         },
       ];

@@ -13,7 +13,7 @@ import { errorAt, warningAt } from '../../load/source-doc.js';
 import { checkValue } from '../../resolve/check-value.js';
 import { formatType, resolveFieldType, type TypeTable } from '../../resolve/resolve-types.js';
 import { applyOf } from '../../resolve/resolve-domain.js';
-import { personalInflows, viewPersonalInflows } from '../../resolve/personal-flow.js';
+import { holdsPersonalData, personalInflows, viewPersonalInflows } from '../../resolve/personal-flow.js';
 import type { Rule, RuleContext } from './rule.js';
 import { fieldLists } from './walk.js';
 
@@ -28,11 +28,11 @@ function subjects(ctx: RuleContext, aggregate: RawAggregate): Diagnostic[] {
   const name = aggregate.name.value;
   const out: Diagnostic[] = [];
   const state = aggregate.state.fields;
-  if (aggregate.subject !== undefined && state.some((f) => f.pii)) {
+  if (aggregate.subject !== undefined && state.some((f) => holdsPersonalData(f, ctx.table))) {
     out.push(...checkSubject(ctx, aggregate.subject, state, `the state of ${name}`));
   }
   for (const event of aggregate.events) {
-    const subject = eventSubject(event, aggregate);
+    const subject = eventSubject(event, aggregate, (f) => holdsPersonalData(f, ctx.table));
     if (subject === undefined) continue;
     out.push(...checkSubject(ctx, subject, event.payload.fields, `event ${name}.${event.name.value}`));
   }
