@@ -97,44 +97,29 @@ export function openPersonal(
   place: RecordPlace,
 ): unknown {
   if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) return wire;
+  /** A stored value: opened, its placeholder when redacted or the key is gone, else as it is. */
+  const read = (value: unknown, name: string, redacted: () => JsonValue): unknown => {
+    if (isRedacted(value)) return redacted();
+    if (!isSealedValue(value)) return value;
+    if (key === undefined || key === 'forgotten') return redacted();
+    const opened = openValue(value, key, subject, name);
+    if (opened === undefined)
+      throw new DecryptionError(
+        place.topic,
+        place.streamId,
+        place.version,
+        `personal field "${name}" does not decrypt under the data key of subject ${subject}: altered, or moved from another subject or field`,
+      );
+    return opened;
+  };
   const out: Record<string, unknown> = { ...(wire as Record<string, unknown>) };
-  for (const name in out) {
-    const value = out[name];
-    if (isSealedValue(value)) {
-      if (key === undefined || key === 'forgotten') {
-        out[name] = placeholder(personal, name);
-        continue;
-      }
-      const opened = openValue(value, key, subject, name);
-      if (opened === undefined)
-        throw new DecryptionError(
-          place.topic,
-          place.streamId,
-          place.version,
-          `personal field "${name}" does not decrypt under the data key of subject ${subject}: altered, or moved from another subject or field`,
-        );
-      out[name] = opened;
-    } else if (isRedacted(value)) {
-      out[name] = placeholder(personal, name);
-    }
-  }
+  for (const name in out) out[name] = read(out[name], name, () => placeholder(personal, name));
   // Personal fields inside value objects: opened (or given their placeholder) one by one.
   for (const field of personal?.fields ?? []) {
     if (field.inner === undefined || out[field.name] === undefined) continue;
-    out[field.name] = mapInner(out[field.name], field.inner, field.name, (value, inner, path) => {
-      if (isRedacted(value)) return inner.redacted ?? REDACTED;
-      if (!isSealedValue(value)) return value;
-      if (key === undefined || key === 'forgotten') return inner.redacted ?? REDACTED;
-      const opened = openValue(value, key, subject, path);
-      if (opened === undefined)
-        throw new DecryptionError(
-          place.topic,
-          place.streamId,
-          place.version,
-          `personal field "${path}" does not decrypt under the data key of subject ${subject}: altered, or moved from another subject or field`,
-        );
-      return opened;
-    });
+    out[field.name] = mapInner(out[field.name], field.inner, field.name, (value, inner, path) =>
+      read(value, path, () => inner.redacted ?? REDACTED),
+    );
   }
   return out;
 }
