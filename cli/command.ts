@@ -26,7 +26,8 @@ export interface CliCommand {
 }
 
 export interface ParsedArgs {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  /** A list for an option declared `multiple: true`. */
+  readonly values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
   readonly positionals: readonly string[];
 }
 
@@ -44,4 +45,10 @@ export function usageError(io: CliIo, message: string): number {
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The values of a string option declared `multiple: true` (each time it was given), or none. */
+export function stringsFlag(args: ParsedArgs, name: string): string[] {
+  const value = args.values[name];
+  return typeof value === 'string' ? [value] : Array.isArray(value) ? [...value] : [];
 }

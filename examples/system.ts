@@ -1,13 +1,13 @@
 /**
- * A system of two applications, run single-threaded in memory: DogSchool leads, Counters follows
- * and counts the tricks taught. Each command returns once the system is quiet.
+ * The Counters system (examples/counters-system.ts), run single-threaded in memory: DogSchool
+ * leads, Counters follows and counts the tricks taught. Each command returns once the system is quiet.
  *   npx tsx --conditions=eventforge-source examples/system.ts
  */
-import { SingleThreadedRunner, System } from 'eventforge/runtime';
+import { SingleThreadedRunner } from 'eventforge/runtime';
 import { Counters } from './counters.js';
+import { system } from './counters-system.js';
 import { DogSchool } from './dog-school.js';
 
-const system = new System([[DogSchool, Counters]]);
 const runner = new SingleThreadedRunner(system);
 await runner.start();
 try {

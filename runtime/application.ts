@@ -101,6 +101,8 @@ export class Application {
   readonly log: NotificationLog;
   /** What the environment (and options) configured. */
   readonly config: ApplicationConfig;
+  /** The generated domains whose events it stores (`[dogSchoolDomain]`); the catalog draws a system from them. */
+  readonly domains: readonly DomainDescriptor[];
 
   readonly #topics: TopicRegistry;
   readonly #mapper: Mapper;
@@ -123,7 +125,8 @@ export class Application {
       readConfig(options.recorder === undefined ? env : { ...env, DATABASE_URL: 'memory:' }),
       options,
     );
-    this.#topics = new TopicRegistry(options.domains ?? []);
+    this.domains = options.domains ?? [];
+    this.#topics = new TopicRegistry(this.domains);
     const provider =
       options.keyProvider ??
       (this.config.masterKey === undefined

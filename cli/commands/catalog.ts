@@ -1,6 +1,8 @@
 /** `eventforge catalog`: compiles the schemas and writes the event catalog, a static site, to the output folder. */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EXIT, stringFlag, type CliCommand } from '../command.js';
+import type { SystemDef } from '../../generator/emit/catalog/index.js';
+import { EXIT, stringFlag, stringsFlag, type CliCommand, type CliIo } from '../command.js';
 import { projectConfig } from '../config/project-config.js';
 import { planOutput } from '../files/plan-output.js';
 import { displayPath, readSources } from '../files/read-sources.js';
@@ -10,9 +12,10 @@ export const catalogCommand: CliCommand = {
   name: 'catalog',
   summary: 'write the event catalog: a static site of the domains, their events, versions and diagrams',
   usage:
-    "eventforge catalog [--schemas DIR] [--out DIR] [--config FILE]   (defaults: the config file's schemas, else schemas/ → catalog/)",
+    "eventforge catalog [--schemas DIR] [--out DIR] [--system FILE]... [--config FILE]   (defaults: the config file's schemas, else schemas/ → catalog/; --system: a module exporting Systems, drawn with their pipes; repeatable; default: the config's systems)",
   options: {
     schemas: { type: 'string' },
+    system: { type: 'string', multiple: true },
     out: { type: 'string' },
     config: { type: 'string' },
   },
@@ -41,14 +44,48 @@ export const catalogCommand: CliCommand = {
       );
       return EXIT.failed;
     }
-    const { emitCatalog } = await import('../../generator/emit/catalog/index.js');
-    const plan = await planOutput(outDir, emitCatalog(result.project));
+    const { emitCatalog, systemProblems } = await import('../../generator/emit/catalog/index.js');
+    const flags = stringsFlag(args, 'system');
+    const systems = await readSystems(flags.length > 0 ? flags : config.systems, io);
+    if (typeof systems === 'string') {
+      io.err(`eventforge catalog: ${systems}`);
+      return EXIT.failed;
+    }
+    const problems = systemProblems(result.project, systems);
+    if (problems.length > 0) {
+      for (const problem of problems) io.err(`eventforge catalog: ${problem}`);
+      io.out(
+        `eventforge catalog: ${plural(problems.length, 'error')} in the system; nothing written (${elapsed(start)})`,
+      );
+      return EXIT.failed;
+    }
+    const plan = await planOutput(outDir, emitCatalog(result.project, systems));
     const { applyPlan } = await import('../files/apply-plan.js');
     await applyPlan(outDir, plan);
     const shownOut = displayPath(io.cwd, outDir) || '.';
+    const drawn = systems.length === 0 ? '' : `, ${plural(systems.length, 'system')}`;
     io.out(
-      `eventforge catalog: ${domains}, ${plural(plan.toWrite.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed; open ${shownOut}/index.html (${elapsed(start)})`,
+      `eventforge catalog: ${domains}${drawn}, ${plural(plan.toWrite.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed; open ${shownOut}/index.html (${elapsed(start)})`,
     );
     return EXIT.ok;
   },
 };
+
+/** The systems the `--system` modules export (none without the flag), or why they cannot be read. */
+async function readSystems(flags: readonly string[], io: CliIo): Promise<SystemDef[] | string> {
+  if (flags.length === 0) return [];
+  const { describeSystems, SystemModuleError } = await import('../catalog/describe-system.js');
+  const systems: SystemDef[] = [];
+  for (const flag of flags) {
+    const file = resolve(io.cwd, flag);
+    if (!existsSync(file))
+      return `${displayPath(io.cwd, file)}: no such file (a system module, from --system or the config's "systems")`;
+    try {
+      systems.push(...(await describeSystems(file, displayPath(io.cwd, file))));
+    } catch (error) {
+      if (error instanceof SystemModuleError) return error.message;
+      throw error;
+    }
+  }
+  return systems;
+}

@@ -22,6 +22,11 @@ export interface EventforgeConfig {
   readonly migrations?: string;
   /** The databases the project runs on: `migrate` refuses any other. @default ['sqlite', 'postgresql'] */
   readonly providers?: readonly ConfigProvider[];
+  /**
+   * Modules exporting a `System` (`export const system = new System([...])`) that
+   * `eventforge catalog` draws with the schemas; `--system` overrides them. @default []
+   */
+  readonly systems?: string | readonly string[];
   /** The module generated code imports the runtime from (its helpers from `<runtimeImport>/internal`). @default 'eventforge/runtime' */
   readonly runtimeImport?: string;
 }

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { displayPath } from '../files/read-sources.js';
+import { importTypeScript } from '../files/user-module.js';
 import { ConfigError, defaultConfig, resolveConfig, type ResolvedConfig } from './resolve-config.js';
 
 /** The names a config file may have, in the order they are looked for. */
@@ -57,13 +58,7 @@ async function readConfigValue(file: string, shown: string): Promise<unknown> {
         throw new ConfigError(`${shown}: not valid JSON: ${(error as Error).message}`);
       }
     }
-    if (/\.(m?ts|cts)$/.test(name)) {
-      const { createJiti } = await import('jiti');
-      // jiti's transform cache (node_modules/.cache/jiti, keyed by the file's contents) keeps a
-      // second run from loading Babel: about a second on this machine.
-      const jiti = createJiti(import.meta.url, { moduleCache: false });
-      return await jiti.import(file, { default: true });
-    }
+    if (/\.(m?ts|cts)$/.test(name)) return await importTypeScript(file, { default: true });
     const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
     return module.default ?? module;
   } catch (error) {

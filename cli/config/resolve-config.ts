@@ -21,11 +21,20 @@ export interface ResolvedConfig {
   readonly migrations: string | undefined;
   readonly providers: readonly ConfigProvider[];
   readonly runtimeImport: string;
+  /** The system modules `catalog` draws, absolute. */
+  readonly systems: readonly string[];
 }
 
 export const PROVIDERS: readonly ConfigProvider[] = ['sqlite', 'postgresql'];
 
-const KEYS: readonly (keyof EventforgeConfig)[] = ['schemas', 'out', 'migrations', 'providers', 'runtimeImport'];
+const KEYS: readonly (keyof EventforgeConfig)[] = [
+  'schemas',
+  'out',
+  'migrations',
+  'providers',
+  'runtimeImport',
+  'systems',
+];
 
 /** The defaults: what a project without a config file gets, its paths against `cwd`. */
 export function defaultConfig(cwd: string): ResolvedConfig {
@@ -36,6 +45,7 @@ export function defaultConfig(cwd: string): ResolvedConfig {
     migrations: undefined,
     providers: PROVIDERS,
     runtimeImport: 'eventforge/runtime',
+    systems: [],
   };
 }
 
@@ -81,6 +91,14 @@ export function resolveConfig(value: unknown, file: string, shownFile: string): 
       }
     }
   }
+  const systems = config['systems'];
+  const modulePath = (key: string, raw: unknown): string => {
+    if (typeof raw !== 'string' || raw.trim() === '')
+      return fail(
+        `"${key}" must be a module path (a non-empty string, relative to the config file), got ${kindOf(raw)}`,
+      );
+    return resolve(base, raw);
+  };
   if (runtimeImport !== undefined && (typeof runtimeImport !== 'string' || runtimeImport.trim() === ''))
     fail(`"runtimeImport" must be a module specifier such as "eventforge/runtime", got ${kindOf(runtimeImport)}`);
   return {
@@ -95,6 +113,12 @@ export function resolveConfig(value: unknown, file: string, shownFile: string): 
     migrations: config['migrations'] === undefined ? undefined : folder('migrations', config['migrations']),
     providers: providers === undefined ? defaults.providers : [...new Set(providers as ConfigProvider[])],
     runtimeImport: typeof runtimeImport === 'string' ? runtimeImport : defaults.runtimeImport,
+    systems:
+      systems === undefined
+        ? defaults.systems
+        : Array.isArray(systems)
+          ? systems.map((s, i) => modulePath(`systems[${i}]`, s))
+          : [modulePath('systems', systems)],
   };
 }
 

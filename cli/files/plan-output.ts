@@ -28,32 +28,54 @@ export interface OutputPlan {
   readonly toWrite: readonly GeneratedFile[];
 }
 
+/** Files read at once: enough to overlap the disk's latency, few enough for any open-file limit. */
+const CONCURRENT_READS = 32;
+
 /** Plans the update of `outDir` (absolute) to hold exactly `files` (plus hand-written files). */
 export async function planOutput(outDir: string, files: readonly GeneratedFile[]): Promise<OutputPlan> {
+  // One listing first: a file that is not there is created without trying to open it (a fresh
+  // catalog is a thousand files), and the ones that are there are read many at a time.
+  const onDisk = await listFiles(outDir);
+  const present = new Set(onDisk);
+  const existing = await readAll(files.map((file) => (present.has(file.path) ? join(outDir, file.path) : undefined)));
   const created: string[] = [];
   const changed: string[] = [];
   const unchanged: string[] = [];
   const toWrite: GeneratedFile[] = [];
   const wanted = new Set(files.map((f) => f.path));
-  for (const file of files) {
-    const existing = await readIfExists(join(outDir, file.path));
-    if (existing === undefined) {
+  files.forEach((file, i) => {
+    const contents = existing[i];
+    if (contents === undefined) {
       created.push(file.path);
       toWrite.push(file);
-    } else if (existing !== file.contents) {
+    } else if (contents !== file.contents) {
       changed.push(file.path);
       toWrite.push(file);
     } else {
       unchanged.push(file.path);
     }
-  }
-  const stale: string[] = [];
-  for (const path of await listFiles(outDir)) {
-    if (wanted.has(path)) continue;
-    const contents = await readIfExists(join(outDir, path));
-    if (contents !== undefined && isGeneratedContents(contents)) stale.push(path);
-  }
+  });
+  const others = onDisk.filter((path) => !wanted.has(path));
+  const otherContents = await readAll(others.map((path) => join(outDir, path)));
+  const stale = others.filter((_, i) => {
+    const contents = otherContents[i];
+    return contents !== undefined && isGeneratedContents(contents);
+  });
   return { created, changed, unchanged, stale: stale.sort(), toWrite };
+}
+
+/** Each path's contents (undefined for no path, or a file gone meanwhile), in order, a batch at a time. */
+async function readAll(paths: readonly (string | undefined)[]): Promise<(string | undefined)[]> {
+  const contents: (string | undefined)[] = [];
+  for (let start = 0; start < paths.length; start += CONCURRENT_READS)
+    contents.push(
+      ...(await Promise.all(
+        paths
+          .slice(start, start + CONCURRENT_READS)
+          .map((path) => (path === undefined ? undefined : readIfExists(path))),
+      )),
+    );
+  return contents;
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {

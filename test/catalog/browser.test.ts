@@ -32,7 +32,10 @@ describe.skipIf(skipReason !== undefined)('the catalog in Chromium', () => {
     mkdirSync(screenshots, { recursive: true });
     const lines: string[] = [];
     const io = { cwd: repo, out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
-    const code = await main(['catalog', '--schemas', 'schemas', '--out', site], io);
+    const code = await main(
+      ['catalog', '--schemas', 'schemas', '--system', 'examples/counters-system.ts', '--out', site],
+      io,
+    );
     if (code !== 0) throw new Error(`eventforge catalog failed:\n${lines.join('\n')}`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -67,7 +70,7 @@ describe.skipIf(skipReason !== undefined)('the catalog in Chromium', () => {
 
   it('loads every page with no console error, and every link lands on a page and anchor that exist', async () => {
     const pages = siteFiles(site).filter((path) => path.endsWith('.html'));
-    expect(pages.length).toBe(45);
+    expect(pages.length).toBe(46);
     const broken: string[] = [];
     const tab = await browser.newPage();
     for (const path of pages) {
@@ -153,6 +156,36 @@ describe.skipIf(skipReason !== undefined)('the catalog in Chromium', () => {
     expect(await chain.locator('g.node a').count()).toBe(3);
     await chain.locator('g.node[data-id="v1"] a').click();
     await page.waitForURL(/deposited\.html#v1$/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("draws a system's pipes, each box a link to its application, and an event page links to its process application", async () => {
+    const { page, problems } = await open('systems/counters-system.html');
+    const diagram = page.locator('svg#pipes-counters-system');
+    await expect.poll(() => diagram.isVisible()).toBe(true);
+    await page
+      .locator('figure.diagram')
+      .first()
+      .screenshot({ path: join(screenshots, 'pipes.png') });
+    expect(await diagram.locator('g.node a').count()).toBe(3);
+    expect(await diagram.locator('g.edge text').allTextContents()).toEqual(
+      expect.arrayContaining(['Dog.TrickAdded', 'Dog.Registered']),
+    );
+    await diagram.locator('g.node[data-id="Counters"] a').click();
+    await page.waitForURL(/counters-system\.html#app-counters$/);
+    expect(await page.locator('#app-counters').innerText()).toContain('process application');
+    await page.locator('#app-counters a', { hasText: 'Dog.TrickAdded' }).click();
+    await page.waitForURL(/\/dog-school\/dog\/trick-added\.html$/);
+    await page.locator('a', { hasText: /^Counters$/ }).click();
+    await page.waitForURL(/counters-system\.html#app-counters$/);
+    // The search finds the process application (beside the Counters domain).
+    await page.goto(new URL('../index.html', page.url()).href);
+    await page.fill('#search-box', 'Counters');
+    const found = page.locator('#search-results li', { hasText: 'process application in counters-system' });
+    await expect.poll(() => found.count()).toBe(1);
+    await found.locator('a').click();
+    await page.waitForURL(/counters-system\.html#app-counters$/);
     expect(problems).toEqual([]);
     await page.close();
   });

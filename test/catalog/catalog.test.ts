@@ -9,8 +9,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emitCatalog } from '../../generator/emit/catalog/index.js';
 import { compileWith } from '../../generator/pipeline.js';
 import { main, type CliIo } from '../../cli/main.js';
+import { describeSystems } from '../../cli/catalog/describe-system.js';
 import { syntheticSchema } from '../../bench/synthetic-schema.js';
 import { brokenLinks, siteFiles } from './site-files.js';
+import { labelCount, linesUnderLabels } from './diagram-geometry.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 let dir: string;
@@ -135,6 +137,66 @@ describe('eventforge catalog', () => {
   });
 });
 
+describe('eventforge catalog --system', () => {
+  const system = join(repo, 'examples', 'counters-system.ts');
+
+  it("draws the module's system: its page and pipes, the process application on the event pages and in the search", async () => {
+    const { code, out, err } = await run(['catalog', '--schemas', 'schemas', '--system', system]);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(/^eventforge catalog: 6 domains, 1 system, 47 files written/);
+    const systemPage = page('systems/counters-system.html');
+    expect(systemPage).toMatch(/<svg [^>]*id="pipes-counters-system"/);
+    expect(systemPage).toContain('<g class="node process" data-id="Counters"><a href="#app-counters">');
+    expect(systemPage).toContain('<g class="node view" data-id="DogTricksProjection">');
+    expect(systemPage).toContain('<a href="../dog-school/dog/trick-added.html">Dog.TrickAdded</a>');
+    expect(systemPage).toContain('Keeps the view <a href="../dog-school/index.html#view-dog-tricks">DogTricks</a>');
+    expect(page('dog-school/dog/trick-added.html')).toContain(
+      '<li>process application <a href="../../systems/counters-system.html#app-counters">Counters</a> ' +
+        '<span class="muted">(its policy, in system counters-system; saves Counter)</span></li>',
+    );
+    // The view's projection is listed once, as the view.
+    expect(page('dog-school/dog/registered.html')).not.toContain('DogTricksProjection');
+    expect(page('index.html')).toContain('{"name":"Counters","kind":"process application","within":"counters-system"');
+    expect(brokenLinks(join(dir, 'catalog'))).toEqual([]);
+  });
+
+  it('refuses a system the schemas contradict, and a module exporting no system; nothing written', async () => {
+    const partial = await run(['catalog', '--schemas', 'schemas/counters.domain.yaml', '--system', system]);
+    expect(partial.code).toBe(1);
+    // The module is outside the folder the command runs in: named by its absolute path.
+    expect(partial.err.map((line) => line.replace(system, 'examples/counters-system.ts'))).toEqual([
+      'eventforge catalog: examples/counters-system.ts: DogSchool stores the domain DogSchool, which no schema declares; add its schema, or run `eventforge generate` if the generated code is stale',
+      'eventforge catalog: examples/counters-system.ts: Counters reads DogSchool.Dog.TrickAdded, which no schema declares; run `eventforge generate` if the generated code is stale',
+      'eventforge catalog: examples/counters-system.ts: DogTricksProjection reads DogSchool.Dog.Registered, which no schema declares; run `eventforge generate` if the generated code is stale',
+      'eventforge catalog: examples/counters-system.ts: DogTricksProjection reads DogSchool.Dog.TrickAdded, which no schema declares; run `eventforge generate` if the generated code is stale',
+    ]);
+    const twice = await run(['catalog', '--schemas', 'schemas', '--system', system, '--system', system]);
+    expect(twice.code).toBe(1);
+    expect(twice.err.map((line) => line.replaceAll(system, 'examples/counters-system.ts'))).toEqual([
+      "eventforge catalog: examples/counters-system.ts: system counters-system would have the page of examples/counters-system.ts's system; rename one",
+    ]);
+    writeFileSync(join(dir, 'empty.mjs'), 'export const notASystem = { edges: [] };\n');
+    const empty = await run(['catalog', '--schemas', 'schemas', '--system', 'empty.mjs']);
+    expect(empty.code).toBe(1);
+    expect(empty.err.join('\n')).toContain('eventforge catalog: empty.mjs exports no System; export one');
+    const missing = await run(['catalog', '--schemas', 'schemas', '--system', 'nowhere.ts']);
+    expect(missing.err).toEqual([
+      'eventforge catalog: nowhere.ts: no such file (a system module, from --system or the config\'s "systems")',
+    ]);
+    expect(siteFiles(dir).some((path) => path.startsWith('catalog/'))).toBe(false);
+  });
+
+  it("draws the config file's systems without --system", async () => {
+    writeFileSync(join(dir, 'eventforge.config.json'), JSON.stringify({ schemas: 'schemas', systems: [system] }));
+    const { code, out, err } = await run(['catalog']);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(/^eventforge catalog: 6 domains, 1 system, 47 files written/);
+    expect(siteFiles(join(dir, 'catalog'))).toContain('systems/counters-system.html');
+  });
+});
+
 describe('emitCatalog', () => {
   const compileProject = (sources: { path: string; text: string }[]) => {
     const result = compileWith({ sources, skipEmit: true }, []);
@@ -169,17 +231,39 @@ describe('emitCatalog', () => {
     }
     expect(files.filter((file) => file.contents.includes('<svg ')).length).toBe(1100);
   });
+
+  it("runs no diagram's line under another edge's label (examples and the synthetic schema)", () => {
+    const examples = readdirSync(join(repo, 'schemas'))
+      .filter((name) => name.endsWith('.domain.yaml'))
+      .map((name) => ({ path: `schemas/${name}`, text: readFileSync(join(repo, 'schemas', name), 'utf8') }));
+    const synthetic = syntheticSchema({ aggregates: 100, events: 10, versions: 3 });
+    for (const sources of [examples, [{ path: 'schemas/synthetic.domain.yaml', text: synthetic }]]) {
+      const pages = emitCatalog(compileProject(sources)).filter((file) => file.path.endsWith('.html'));
+      expect(pages.flatMap((page) => linesUnderLabels(page.contents).map((c) => `${page.path}: ${c}`))).toEqual([]);
+      expect(pages.reduce((sum, page) => sum + labelCount(page.contents), 0)).toBeGreaterThan(20);
+    }
+  });
+
+  it('sees a line under a label (so the check above can fail)', () => {
+    const svg =
+      '<svg id="d"><path data-edge="0" d="M0 10L100 10"/><path data-edge="1" d="M0 50L100 50"/>' +
+      '<rect data-edge="1" x="40" y="0" width="20" height="20"/></svg>';
+    expect(linesUnderLabels(svg)).toEqual(['d: edge 0 runs under the label of edge 1']);
+    expect(linesUnderLabels(svg.replace('height="20"', 'height="5"'))).toEqual([]);
+  });
 });
 
-// catalog/ is checked in (the README links it): exactly what `npm run catalog` writes for schemas/.
+// catalog/ is checked in (the README links it): exactly what `npm run catalog` writes for schemas/
+// and the examples' system (examples/counters-system.ts, named as from the repository's root).
 describe('checked-in catalog/', () => {
-  it('has no drift from schemas/ (run `npm run catalog` and commit catalog/ when this fails)', () => {
+  it('has no drift from schemas/ (run `npm run catalog` and commit catalog/ when this fails)', async () => {
     const sources = readdirSync(join(repo, 'schemas'))
       .filter((name) => name.endsWith('.domain.yaml'))
       .map((name) => ({ path: `schemas/${name}`, text: readFileSync(join(repo, 'schemas', name), 'utf8') }));
     const result = compileWith({ sources, skipEmit: true }, []);
     if (result.project === undefined) throw new Error('schemas/ does not compile');
-    const wanted = emitCatalog(result.project);
+    const systems = await describeSystems(join(repo, 'examples', 'counters-system.ts'), 'examples/counters-system.ts');
+    const wanted = emitCatalog(result.project, systems);
     const onDisk = siteFiles(join(repo, 'catalog'));
     expect(onDisk).toEqual(wanted.map((file) => file.path));
     for (const file of wanted) expect(readFileSync(join(repo, 'catalog', file.path), 'utf8')).toBe(file.contents);

@@ -9,10 +9,12 @@
  * shared between diagrams of the same geometry (most version chains of a large schema).
  */
 import { Graph, layout } from '@dagrejs/dagre';
-import type { AggregateDef, DomainDef, PayloadVersionDef } from '../../ir/model.js';
+import type { AggregateDef, DomainDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
 import { typeText, upcastOpLine } from './describe-field.js';
 import { applyLines } from './page-data.js';
 import { boxSize, drawSvg, type Box, type PlacedBox, type PlacedEdge } from './svg.js';
+import { kindText } from './system-page.js';
+import { edgeTopics, type SystemDef } from './systems.js';
 
 /** Longer label lists are cut so that one busy event cannot make the diagram unreadable. */
 const MAX_LABEL_LINES = 4;
@@ -44,11 +46,21 @@ interface Geometry {
 /** Layouts by geometry key; one per catalog build, so nothing outlives the call that made it. */
 export type LayoutCache = Map<string, Geometry>;
 
-function layOut(boxes: readonly Box[], edges: readonly EdgeSpec[], cache: LayoutCache): Geometry {
+/**
+ * How edges are routed: dagre's own polylines, or `fan-in` for a star whose edges all end in one
+ * box. dagre bends each edge of a star from its label straight to the shared box, so the lines
+ * of a busy aggregate cross one another's labels; fan-in runs each edge level from its box
+ * through its label to a bus beside the shared box, and one arrow from the bus into it.
+ * `uncrossed` is dagre's with its crossing-reduction sweeps: for a system's pipes, a general
+ * graph (several leaders, cycles), small enough for them to cost nothing.
+ */
+type Routing = 'dagre' | 'fan-in' | 'uncrossed';
+
+function layOut(boxes: readonly Box[], edges: readonly EdgeSpec[], cache: LayoutCache, routing: Routing): Geometry {
   const index = new Map(boxes.map((box, i) => [box.id, i] as const));
   const sizes = boxes.map((box) => boxSize(box.lines));
   const labels = edges.map((edge) => (edge.label.length === 0 ? { width: 0, height: 0 } : boxSize(edge.label)));
-  const key = JSON.stringify([sizes, labels, edges.map((edge) => [index.get(edge.from), index.get(edge.to)])]);
+  const key = JSON.stringify([routing, sizes, labels, edges.map((edge) => [index.get(edge.from), index.get(edge.to)])]);
   const known = cache.get(key);
   if (known !== undefined) return known;
   const graph = new Graph({ multigraph: true });
@@ -65,7 +77,7 @@ function layOut(boxes: readonly Box[], edges: readonly EdgeSpec[], cache: Layout
   edges.forEach((edge, i) =>
     graph.setEdge(String(index.get(edge.from)), String(index.get(edge.to)), { ...labels[i], labelpos: 'c' }, String(i)),
   );
-  layout(graph, { disableOptimalOrderHeuristic: true });
+  layout(graph, { disableOptimalOrderHeuristic: routing !== 'uncrossed' });
   const size = graph.graph();
   const geometry: Geometry = {
     width: size.width ?? 0,
@@ -79,8 +91,52 @@ function layOut(boxes: readonly Box[], edges: readonly EdgeSpec[], cache: Layout
       return { points: label.points ?? [], ...(label.x === undefined ? {} : { x: label.x, y: label.y }) };
     }),
   };
-  cache.set(key, geometry);
-  return geometry;
+  const routed = routing === 'fan-in' ? fanIn(geometry, sizes, labels, edges, index) : geometry;
+  cache.set(key, routed);
+  return routed;
+}
+
+/**
+ * Re-routes a left-to-right star: each edge level from its box's right side (through its label,
+ * which dagre placed on the box's row) to a vertical bus halfway between the widest label and the
+ * shared box, along the bus to the shared box's middle, and into it. Edges meet only on the bus.
+ */
+function fanIn(
+  geometry: Geometry,
+  sizes: readonly { readonly width: number; readonly height: number }[],
+  labels: readonly { readonly width: number; readonly height: number }[],
+  edges: readonly EdgeSpec[],
+  index: ReadonlyMap<string, number>,
+): Geometry {
+  const target = index.get(edges[0]?.to ?? '');
+  if (target === undefined || edges.some((edge) => index.get(edge.to) !== target)) return geometry;
+  const centre = geometry.boxes[target]!;
+  const targetLeft = centre.x - sizes[target]!.width / 2;
+  const labelRight = Math.max(
+    ...edges.map((edge, i) => {
+      const from = index.get(edge.from)!;
+      const own = geometry.boxes[from]!.x + sizes[from]!.width / 2;
+      return Math.max(own, (geometry.edges[i]?.x ?? own) + labels[i]!.width / 2);
+    }),
+  );
+  const bus = (labelRight + targetLeft) / 2;
+  return {
+    ...geometry,
+    edges: edges.map((edge, i) => {
+      const from = index.get(edge.from)!;
+      const start = geometry.boxes[from]!;
+      const y = start.y;
+      const placed = geometry.edges[i];
+      const points = [
+        { x: start.x + sizes[from]!.width / 2, y },
+        { x: bus, y },
+        { x: bus, y: centre.y },
+        { x: targetLeft, y: centre.y },
+      ];
+      // The label stays where dagre put it: on the edge's row, between the box and the bus.
+      return { points, ...(placed?.x === undefined ? {} : { x: placed.x, y: placed.y ?? y }) };
+    }),
+  };
 }
 
 function laidOut(
@@ -89,8 +145,9 @@ function laidOut(
   boxes: readonly Box[],
   edges: readonly EdgeSpec[],
   cache: LayoutCache,
+  routing: Routing = 'dagre',
 ): string {
-  const geometry = layOut(boxes, edges, cache);
+  const geometry = layOut(boxes, edges, cache, routing);
   const placed: PlacedBox[] = boxes.map((box, i) => ({
     ...box,
     ...boxSize(box.lines),
@@ -144,7 +201,14 @@ export function aggregateDiagram(
     to: stateId,
     label: clip(applyLines(event.apply), MAX_LABEL_LINES),
   }));
-  return laidOut(`diagram-${aggregate.name}`, `${aggregate.name}: events and state`, [...events, state], edges, cache);
+  return laidOut(
+    `diagram-${aggregate.name}`,
+    `${aggregate.name}: events and state`,
+    [...events, state],
+    edges,
+    cache,
+    'fan-in',
+  );
 }
 
 /** Version 1 → 2 → … → current, each arrow labelled with the fields the upcast renames, adds, computes or drops. */
@@ -217,4 +281,42 @@ export function viewsDiagram(
     })),
   );
   return laidOut(`views-${domain.name}`, `${domain.name}: views and the aggregates they read`, boxes, edges, cache);
+}
+
+/** A system's pipes: each application (a link to its section), an arrow from leader to follower labelled with the events it reads. */
+export function pipesDiagram(
+  project: ProjectDef,
+  system: SystemDef,
+  applicationHref: (application: string) => string,
+  cache: LayoutCache,
+): string {
+  const boxes: Box[] = system.applications.map((app) => ({
+    id: app.name,
+    className: app.kind === 'projection' ? 'view' : app.kind === 'process' ? 'process' : 'application',
+    href: applicationHref(app.name),
+    lines: [app.name, kindText(app)],
+  }));
+  const edges: EdgeSpec[] = system.edges.map((edge) => {
+    const follower = system.applications.find((app) => app.name === edge.follower);
+    const topics = edgeTopics(system, edge, project);
+    return {
+      from: edge.leader,
+      to: edge.follower,
+      // Topics are Domain.Aggregate.Event: the leader's domain is its box, so Aggregate.Event says enough.
+      label:
+        follower?.consumes.length === 0
+          ? ['every event']
+          : clip(
+              topics.map((topic) => topic.split('.').slice(1).join('.')),
+              MAX_LABEL_LINES,
+            ),
+    };
+  });
+  return laidOut(
+    `pipes-${system.name}`,
+    `${system.name}: applications and the events between them`,
+    boxes,
+    edges,
+    cache,
+  );
 }

@@ -4,7 +4,7 @@
  */
 import type { ProjectDef } from '../../ir/model.js';
 import type { GeneratedFile } from '../types.js';
-import { aggregateDiagram, versionChainDiagram, viewsDiagram, type LayoutCache } from './diagrams.js';
+import { aggregateDiagram, pipesDiagram, versionChainDiagram, viewsDiagram, type LayoutCache } from './diagrams.js';
 import { aggregateData, domainData, eventData, indexData } from './page-data.js';
 import {
   aggregatePage,
@@ -19,9 +19,18 @@ import {
 import { renderPage } from './render.js';
 import { SEARCH_SCRIPT, scriptJson, searchEntries } from './search-index.js';
 import { STYLE } from './style.js';
+import { systemData, systemsIndexData } from './system-page.js';
+import { applicationAnchor, systemPage } from './paths.js';
+import type { SystemDef } from './systems.js';
 
-/** Every page of the catalog, sorted by path; the same IR always gives the same bytes. */
-export function emitCatalog(project: ProjectDef): GeneratedFile[] {
+export type { SystemApplicationDef, SystemDef, SystemEdgeDef } from './systems.js';
+export { systemProblems } from './systems.js';
+
+/**
+ * Every page of the catalog, sorted by path; the same IR (and systems) always give the same
+ * bytes. `systems` are the systems `--system` loaded, already checked by `systemProblems`.
+ */
+export function emitCatalog(project: ProjectDef, systems: readonly SystemDef[] = []): GeneratedFile[] {
   const layouts: LayoutCache = new Map();
   const sources = project.domains.map((domain) => domain.sourcePath).join(', ');
   const files: GeneratedFile[] = [
@@ -33,7 +42,8 @@ export function emitCatalog(project: ProjectDef): GeneratedFile[] {
       path: INDEX_PAGE,
       contents: renderPage('index', INDEX_PAGE, 'Domains', sources, {
         ...indexData(project),
-        searchIndex: scriptJson(searchEntries(project)),
+        systems: systemsIndexData(systems),
+        searchIndex: scriptJson(searchEntries(project, systems)),
         searchScript: SEARCH_SCRIPT,
       }),
     },
@@ -83,7 +93,7 @@ export function emitCatalog(project: ProjectDef): GeneratedFile[] {
         files.push({
           path,
           contents: renderPage('event', path, event.name, source, {
-            ...eventData(project, domain, aggregate, event),
+            ...eventData(project, domain, aggregate, event, systems),
             versionChain:
               event.versions.length > 1
                 ? versionChainDiagram(event.name, event.versions, (version) => `#${versionAnchor(version)}`, layouts)
@@ -92,6 +102,16 @@ export function emitCatalog(project: ProjectDef): GeneratedFile[] {
         });
       }
     }
+  }
+  for (const system of systems) {
+    const path = systemPage(system.name);
+    files.push({
+      path,
+      contents: renderPage('system', path, system.name, system.source, {
+        ...systemData(project, system),
+        diagram: pipesDiagram(project, system, (app) => `#${applicationAnchor(app)}`, layouts),
+      }),
+    });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -13,6 +13,7 @@ import type {
   ProjectDef,
 } from '../../ir/model.js';
 import { consumersOf, viewHandlerText, type Consumer } from './consumers.js';
+import type { SystemDef } from './systems.js';
 import { constraintTexts, namedTypeOf, typeText, upcastOpText, valueText } from './describe-field.js';
 import {
   aggregatePage,
@@ -255,9 +256,15 @@ export function aggregateData(domain: DomainDef, aggregate: AggregateDef) {
   };
 }
 
-export function eventData(project: ProjectDef, domain: DomainDef, aggregate: AggregateDef, event: EventDef) {
+export function eventData(
+  project: ProjectDef,
+  domain: DomainDef,
+  aggregate: AggregateDef,
+  event: EventDef,
+  systems: readonly SystemDef[] = [],
+) {
   const page = eventPage(domain.name, aggregate.name, event.name);
-  const consumers: readonly Consumer[] = consumersOf(project, event, page);
+  const consumers: readonly Consumer[] = consumersOf(project, event, page, systems);
   return {
     name: event.name,
     aggregate: aggregate.name,
@@ -280,5 +287,6 @@ export function eventData(project: ProjectDef, domain: DomainDef, aggregate: Agg
     hasHistory: event.versions.length > 1,
     upcastersModule: domain.upcastersModule,
     consumers,
+    hasSystems: systems.length > 0,
   };
 }

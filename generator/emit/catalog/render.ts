@@ -2,9 +2,22 @@
 import Handlebars from 'handlebars';
 import { generatedHeader } from '../types.js';
 import { linkFrom } from './paths.js';
-import { aggregateTemplate, domainTemplate, eventTemplate, indexTemplate, layoutTemplate } from './templates.js';
+import {
+  aggregateTemplate,
+  domainTemplate,
+  eventTemplate,
+  indexTemplate,
+  layoutTemplate,
+  systemTemplate,
+} from './templates.js';
 
-const sources = { index: indexTemplate, domain: domainTemplate, aggregate: aggregateTemplate, event: eventTemplate };
+const sources = {
+  index: indexTemplate,
+  domain: domainTemplate,
+  aggregate: aggregateTemplate,
+  event: eventTemplate,
+  system: systemTemplate,
+};
 export type PageKind = keyof typeof sources;
 
 type Render = (data: object) => string;
@@ -23,6 +36,7 @@ function templates(): { layout: Render; pages: Record<PageKind, Render> } {
       domain: compile(sources.domain),
       aggregate: compile(sources.aggregate),
       event: compile(sources.event),
+      system: compile(sources.system),
     },
   };
   return compiled;

@@ -3,19 +3,38 @@
  * the page with the small script that filters it (no server, no fetch: works from `file://`).
  */
 import type { ProjectDef } from '../../ir/model.js';
-import { aggregatePage, domainPage, eventPage, typeAnchor, viewAnchor } from './paths.js';
+import {
+  aggregatePage,
+  applicationAnchor,
+  domainPage,
+  eventPage,
+  systemPage,
+  typeAnchor,
+  viewAnchor,
+} from './paths.js';
+import type { SystemDef } from './systems.js';
 
 export interface SearchEntry {
   readonly name: string;
-  readonly kind: 'domain' | 'aggregate' | 'event' | 'type' | 'view';
+  readonly kind: 'domain' | 'aggregate' | 'event' | 'type' | 'view' | 'system' | 'process application';
   /** Where it sits: `Bank › Account`. */
   readonly within: string;
   /** Relative to the index page. */
   readonly href: string;
 }
 
-export function searchEntries(project: ProjectDef): SearchEntry[] {
+export function searchEntries(project: ProjectDef, systems: readonly SystemDef[] = []): SearchEntry[] {
   const entries: SearchEntry[] = [];
+  for (const system of systems) {
+    entries.push({ name: system.name, kind: 'system', within: '', href: systemPage(system.name) });
+    for (const app of system.applications.filter((candidate) => candidate.kind === 'process'))
+      entries.push({
+        name: app.name,
+        kind: 'process application',
+        within: system.name,
+        href: `${systemPage(system.name)}#${applicationAnchor(app.name)}`,
+      });
+  }
   for (const domain of project.domains) {
     entries.push({ name: domain.name, kind: 'domain', within: '', href: domainPage(domain.name) });
     for (const aggregate of domain.aggregates) {

@@ -33,6 +33,7 @@ svg .node rect { fill: #f3f6fc; stroke: #1f5fbf; stroke-width: 1.2; }
 svg .node.state rect { fill: #fff7e6; stroke: #b7791f; }
 svg .node.current rect { stroke-width: 2.4; }
 svg .node.view rect { fill: #edf8f0; stroke: #2f855a; }
+svg .node.process rect { fill: #f5f0fc; stroke: #6b46c1; }
 svg a:hover rect { fill: #dde8fb; }
 svg text { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; fill: #1d2330; }
 svg .node text.title { font-weight: 700; }

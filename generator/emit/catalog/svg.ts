@@ -63,19 +63,20 @@ function drawBox(box: PlacedBox): string {
   return `<g class="node ${box.className}" data-id="${escapeXml(box.id)}">${inner}</g>`;
 }
 
-function edgePath(edge: PlacedEdge, marker: string): string {
+// `data-edge` pairs an edge's line with its label (the tests check no line runs under another's label).
+function edgePath(edge: PlacedEdge, index: number, marker: string): string {
   const [first, ...rest] = edge.points;
   if (first === undefined) return '';
   const path = `M${num(first.x)} ${num(first.y)}${rest.map((p) => `L${num(p.x)} ${num(p.y)}`).join('')}`;
-  return `<path d="${path}" marker-end="url(#${marker})"/>`;
+  return `<path data-edge="${index}" d="${path}" marker-end="url(#${marker})"/>`;
 }
 
-function edgeLabel(edge: PlacedEdge): string {
+function edgeLabel(edge: PlacedEdge, index: number): string {
   if (edge.label.length === 0 || edge.labelX === undefined || edge.labelY === undefined) return '';
   const size = boxSize(edge.label);
   const top = edge.labelY - size.height / 2 + PADDING;
   return (
-    `<rect x="${num(edge.labelX - size.width / 2)}" y="${num(top - 2)}" width="${num(size.width)}" height="${num(edge.label.length * LINE_HEIGHT + 4)}"/>` +
+    `<rect data-edge="${index}" x="${num(edge.labelX - size.width / 2)}" y="${num(top - 2)}" width="${num(size.width)}" height="${num(edge.label.length * LINE_HEIGHT + 4)}"/>` +
     textLines(edge.label, edge.labelX, top, 'middle', false)
   );
 }
@@ -95,7 +96,7 @@ export function drawSvg(
     `<title>${escapeXml(title)}</title>` +
     `<defs><marker id="${escapeXml(marker)}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#687082"/></marker></defs>` +
     // Every line first, then every label on its white ground: no line runs over a label's text.
-    `<g class="edge">${edges.map((edge) => edgePath(edge, marker)).join('')}${edges.map(edgeLabel).join('')}</g>` +
+    `<g class="edge">${edges.map((edge, i) => edgePath(edge, i, marker)).join('')}${edges.map(edgeLabel).join('')}</g>` +
     boxes.map(drawBox).join('') +
     '</svg>'
   );

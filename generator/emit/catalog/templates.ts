@@ -78,6 +78,17 @@ export const indexTemplate = `<h1>Domains</h1>
   {{/each}}
   </tbody>
 </table>
+{{#if systems.length}}
+<h2>Systems</h2>
+<table class="overview">
+  <thead><tr><th>system</th><th>applications</th><th>module</th></tr></thead>
+  <tbody>
+  {{#each systems}}
+    <tr><td><a href="{{href}}">{{name}}</a></td><td>{{applications}}</td><td><code>{{source}}</code></td></tr>
+  {{/each}}
+  </tbody>
+</table>
+{{/if}}
 <script id="search-index" type="application/json">{{{searchIndex}}}</script>
 <script>{{{searchScript}}}</script>`;
 
@@ -161,5 +172,23 @@ ${versions('versions', 'Version', '')}
 {{#if consumers.length}}
 <ul>{{#each consumers}}<li>{{kind}} <a href="{{href}}">{{name}}</a> <span class="muted">({{does}})</span></li>{{/each}}</ul>
 {{else}}
-<p class="muted">No view in these schemas reads this event.</p>
+<p class="muted">No view in these schemas{{#if hasSystems}} and no application of the catalog's systems{{/if}} reads this event.</p>
 {{/if}}`;
+
+export const systemTemplate = `${crumbs}
+<h1>{{name}} <span class="kind">system</span></h1>
+<p class="muted">Declared in <code>{{source}}</code>: which applications follow which, and the events they read of each other.</p>
+<figure class="diagram">{{{diagram}}}<figcaption>Each application, and an arrow from each leader to each follower labelled with the events the follower reads.</figcaption></figure>
+<h2>Applications</h2>
+{{#each applications}}
+<section class="aggregate" id="{{anchor}}">
+  <h3>{{name}} <span class="muted">{{kind}}</span></h3>
+  {{#if domains.length}}<p>Stores the events of {{#each domains}}<a href="{{href}}">{{name}}</a>{{sep}}{{/each}}{{#if writes.length}} (aggregates {{#each writes}}<a href="{{href}}">{{name}}</a>{{sep}}{{/each}}){{/if}}.</p>{{/if}}
+  {{#if view}}<p>Keeps the view {{#if view.href}}<a href="{{view.href}}">{{view.name}}</a>{{else}}{{view.name}}{{/if}}.</p>{{/if}}
+  {{#each follows}}
+  <p>Follows <a href="{{href}}">{{name}}</a>{{#if every}}, reading every event.{{else}}, reading:{{/if}}</p>
+  {{#if reads.length}}{{#if every}}{{else}}<ul>{{#each reads}}<li>{{#if href}}<a href="{{href}}">{{name}}</a>{{else}}{{name}}{{/if}}</li>{{/each}}</ul>{{/if}}{{/if}}
+  {{/each}}
+  {{#if followers.length}}<p>Followed by {{#each followers}}<a href="{{href}}">{{name}}</a>{{sep}}{{/each}}.</p>{{/if}}
+</section>
+{{/each}}`;
