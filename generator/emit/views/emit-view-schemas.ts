@@ -6,7 +6,7 @@
 import type { DomainDef, ProjectDef, ViewDef } from '../../ir/model.js';
 import { domainFolder } from '../../ir/naming.js';
 import { generatedHeader, type Emitter, type GeneratedFile } from '../types.js';
-import { personalNote } from './emit-views.js';
+import { personalNote } from './personal-column.js';
 import { SQL_PROVIDERS, prismaType, sqlName, viewDdl } from './view-sql.js';
 
 function migration(domain: DomainDef, provider: (typeof SQL_PROVIDERS)[number]): GeneratedFile {

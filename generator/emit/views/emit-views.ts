@@ -4,15 +4,7 @@
  * `<View>ProjectionBase` with one typed method per custom event (tsc refuses a subclass that
  * forgets one) and, when no event is custom, a ready `<View>Projection`.
  */
-import type {
-  DomainDef,
-  FieldDef,
-  JsonValue,
-  ProjectDef,
-  ViewDef,
-  ViewHandlerDef,
-  ViewValueDef,
-} from '../../ir/model.js';
+import type { DomainDef, JsonValue, ProjectDef, ViewDef, ViewHandlerDef, ViewValueDef } from '../../ir/model.js';
 import {
   domainFolder,
   viewDefinitionName,
@@ -25,6 +17,7 @@ import {
 import { generatedHeader, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
 import { docs, quote } from '../typescript/text.js';
 import { tsType } from '../typescript/type-text.js';
+import { personalNote } from './personal-column.js';
 import { SQL_PROVIDERS, columnType, shapeHash, sqlName, viewDdl } from './view-sql.js';
 
 /** A literal of plain data: objects one key a line, short arrays and objects on one line. */
@@ -101,14 +94,6 @@ export function definitionData(view: ViewDef): JsonValue {
     handlers: Object.fromEntries(view.on.map((on) => [on.topic, handlerData(on.handler)])),
     ddl: Object.fromEntries(SQL_PROVIDERS.map((p) => [p, viewDdl(view, p)])),
   };
-}
-
-/** What a personal column's docs say: it is personal, and what it holds once its subject is forgotten. */
-export function personalNote(column: FieldDef): string | undefined {
-  if (!column.pii) return undefined;
-  const placeholder =
-    column.redacted === undefined || column.redacted === null ? 'null' : JSON.stringify(column.redacted);
-  return `Personal data: ${placeholder} once its subject is forgotten.`;
 }
 
 function rowType(view: ViewDef): string[] {
