@@ -23,10 +23,19 @@ import {
 } from './personal/clear-storage.js';
 import { DataKeys, type DataKeyCacheOptions } from './personal/data-keys.js';
 import { masterKeyProvider, type KeyProvider } from './personal/key-provider.js';
-import type { AppendOptions, Recorder, StoredEvent, StoredSnapshot, Tracking } from './recorder.js';
+import type {
+  AppendOptions,
+  PrismaTransactionClient,
+  Recorder,
+  StoredEvent,
+  StoredSnapshot,
+  Tracking,
+  TransactionWrites,
+} from './recorder.js';
 import { Repository, type AnyAggregate, type StoreAccess } from './repository.js';
 import { SnapshotIntervals } from './snapshot-intervals.js';
 import { TopicRegistry } from './topics.js';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
 /** How an application is set up. Everything is optional; the environment fills the rest. */
 export interface ApplicationOptions {
@@ -39,6 +48,13 @@ export interface ApplicationOptions {
    * a recorder it was given (several applications may share one).
    */
   readonly recorder?: Recorder;
+  /**
+   * Store events through this Prisma driver adapter, the one your PrismaClient was given
+   * (`PrismaPg` or `PrismaBetterSqlite3`, wrapped once with `shareAdapter` so that both use one
+   * pool or connection): no connection of eventforge's own. The application releases its use of
+   * it on `close()`. The store's tables must exist (docs/prisma.md).
+   */
+  readonly adapter?: SqlDriverAdapterFactory;
   /** Read configuration from these variables instead of `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
@@ -108,6 +124,7 @@ export class Application {
   readonly #mapper: Mapper;
   readonly #intervals: SnapshotIntervals;
   readonly #givenRecorder: Recorder | undefined;
+  readonly #adapter: SqlDriverAdapterFactory | undefined;
   readonly #repositories = new Map<AggregateClass<AnyAggregate>, Repository<AnyAggregate>>();
   readonly #store: StoreAccess;
   readonly #gate: ClosingGate;
@@ -120,11 +137,13 @@ export class Application {
   constructor(options: ApplicationOptions = {}) {
     this.name = options.name ?? new.target.name;
     const env = options.env ?? process.env;
-    // With a recorder given, DATABASE_URL is irrelevant and must not be able to fail the construction.
-    this.config = applyOptions(
-      readConfig(options.recorder === undefined ? env : { ...env, DATABASE_URL: 'memory:' }),
-      options,
-    );
+    if (options.recorder !== undefined && options.adapter !== undefined) {
+      throw new ConfigurationError('give an application a recorder or a Prisma adapter, not both');
+    }
+    // With a recorder or adapter given, DATABASE_URL is irrelevant and must not be able to fail the construction.
+    const given = options.recorder !== undefined || options.adapter !== undefined;
+    this.config = applyOptions(readConfig(given ? { ...env, DATABASE_URL: 'memory:' } : env), options);
+    this.#adapter = options.adapter;
     this.domains = options.domains ?? [];
     this.#topics = new TopicRegistry(this.domains);
     const provider =
@@ -167,8 +186,12 @@ export class Application {
     if (this.#givenRecorder !== undefined) return this.#givenRecorder;
     if (this.#opening === undefined) {
       const store = this.config.store;
+      const adapter = this.#adapter;
       if (store.kind === 'given') throw new EventforgeError('unreachable: a given recorder is returned above');
-      this.#opening = openRecorder(store);
+      if (store.kind !== 'adapter') this.#opening = openRecorder(store);
+      else if (adapter === undefined) throw new EventforgeError('unreachable: an adapter store without its adapter');
+      // Imported on use, as openRecorder does: applications in memory never load a driver.
+      else this.#opening = import('./sql/index.js').then((sql) => sql.createRecorderOnAdapter(adapter));
       // A failed open (e.g. the database is down) is not cached: the next call tries again.
       this.#opening.catch(() => (this.#opening = undefined));
     }
@@ -193,7 +216,7 @@ export class Application {
    * is stored and the aggregates keep their pending events. Returns the notification ids.
    */
   async save(...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    const ids = await this.#gate.run(() => this.#save(aggregates, undefined));
+    const ids = await this.#gate.run(() => this.#save(aggregates, undefined, undefined));
     await runAfterSave(this);
     return ids;
   }
@@ -205,9 +228,32 @@ export class Application {
    * second time, fails with `IntegrityError` and stores nothing.
    */
   async saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]> {
-    const ids = await this.#gate.run(() => this.#save(aggregates, tracking));
+    const ids = await this.#gate.run(() => this.#save(aggregates, tracking, undefined));
     await runAfterSave(this);
     return ids;
+  }
+
+  /**
+   * Saves inside a transaction you opened with Prisma on the database this application stores
+   * in: the events (and snapshots, tracking records and data keys of the save) commit or roll
+   * back with your own writes in `tx`.
+   *
+   * ```ts
+   * await prisma.$transaction(async (tx) => {
+   *   await app.on(tx).save(dog);            // ConcurrencyError here rolls back everything below too
+   *   await tx.owner.create({ data: { … } });  // a failure here leaves no events
+   * });
+   * ```
+   *
+   * A refused save (`ConcurrencyError`, ...) stores none of its events and leaves `tx` usable.
+   * After your transaction rolled back, reload the aggregates you saved in it: they count their
+   * events as stored. docs/prisma.md says when to use it and what it costs.
+   */
+  on(tx: PrismaTransactionClient): TransactionScope {
+    return {
+      save: (...aggregates) => this.#gate.run(() => this.#save(aggregates, undefined, tx)),
+      saveWithTracking: (tracking, ...aggregates) => this.#gate.run(() => this.#save(aggregates, tracking, tx)),
+    };
   }
 
   /**
@@ -255,10 +301,15 @@ export class Application {
 
   /**
    * @internal Adds work `forget` runs after deleting a key: the projection runners of this
-   * application register their projections' `forget` here.
+   * application register their projections' `forget` here while they are open. Returns the
+   * function that removes it again.
    */
-  onForgetting(hook: (subject: string, recorder: Recorder) => Promise<void>): void {
+  onForgetting(hook: (subject: string, recorder: Recorder) => Promise<void>): () => void {
     this.#forgetHooks.push(hook);
+    return () => {
+      const at = this.#forgetHooks.indexOf(hook);
+      if (at >= 0) this.#forgetHooks.splice(at, 1);
+    };
   }
 
   /** The snapshot interval in force for an aggregate class; undefined = no automatic snapshots. */
@@ -312,7 +363,7 @@ export class Application {
 
   /** Appends the batches' events; undefined when there was nothing to append. */
   async #append(
-    recorder: Recorder,
+    recorder: Pick<TransactionWrites, 'append'>,
     batches: readonly SaveBatch[],
     tracking: Tracking | undefined,
     keys: { keyOf: Parameters<Mapper['toStoredEvent']>[3]; dataKeys: AppendOptions['dataKeys'] } | undefined,
@@ -333,8 +384,10 @@ export class Application {
    */
   async #appendWithDataKeys(
     recorder: Recorder,
+    writes: TransactionWrites,
     batches: readonly SaveBatch[],
     tracking: Tracking | undefined,
+    inCallersTransaction: boolean,
   ): Promise<{ ids: bigint[] | undefined; keyOf: KeyOf }> {
     const eventSubjects = new Set<string>();
     const stateSubjects = new Set<string>();
@@ -350,10 +403,12 @@ export class Application {
       }
     }
     for (let attempt = 1; ; attempt++) {
-      const keys = await this.#dataKeys.forSave(recorder, eventSubjects, stateSubjects);
+      // In a caller's transaction the keys are read on its connection, which may be the only one (SQLite).
+      const keys = await this.#dataKeys.forSave(inCallersTransaction ? writes : recorder, eventSubjects, stateSubjects);
       try {
-        const ids = await this.#append(recorder, batches, tracking, { keyOf: keys.keyOf, dataKeys: keys.newKeys });
-        keys.commit();
+        const ids = await this.#append(writes, batches, tracking, { keyOf: keys.keyOf, dataKeys: keys.newKeys });
+        // A caller's transaction may still roll back: its new keys are read from the store next time.
+        if (!inCallersTransaction) keys.commit();
         return { ids, keyOf: keys.keyOf };
       } catch (error) {
         if (!(error instanceof DataKeyConflictError) || attempt >= 3) throw error;
@@ -362,7 +417,11 @@ export class Application {
     }
   }
 
-  async #save(aggregates: readonly AnyAggregate[], tracking: Tracking | undefined): Promise<bigint[]> {
+  async #save(
+    aggregates: readonly AnyAggregate[],
+    tracking: Tracking | undefined,
+    tx: PrismaTransactionClient | undefined,
+  ): Promise<bigint[]> {
     // Taken before any await: events triggered while the save is in flight are not part of it.
     const batches: SaveBatch[] = [...new Set(aggregates)].map((aggregate) => {
       const descriptor = descriptorOf(aggregate);
@@ -384,9 +443,10 @@ export class Application {
     const encrypting = this.#mapper.encryptsPersonalData;
     const stored = encrypting ? [] : storedEventsOf(this.#mapper, batches, undefined);
     const recorder = await this.#openRecorder();
+    const writes = tx === undefined ? recorder : recorder.within(tx);
     const { ids, keyOf } = encrypting
-      ? await this.#appendWithDataKeys(recorder, batches, tracking)
-      : { ids: await this.#append(recorder, batches, tracking, undefined, stored), keyOf: undefined };
+      ? await this.#appendWithDataKeys(recorder, writes, batches, tracking, tx !== undefined)
+      : { ids: await this.#append(writes, batches, tracking, undefined, stored), keyOf: undefined };
     if (ids === undefined) return [];
     const unsaved: string[] = [];
     const due: { label: string; snapshot: StoredSnapshot }[] = [];
@@ -409,8 +469,10 @@ export class Application {
     }
     for (const { label, snapshot } of due) {
       try {
-        await recorder.saveSnapshot(snapshot);
+        await writes.saveSnapshot(snapshot);
       } catch (error) {
+        // In the caller's transaction the snapshot is part of it: let the transaction see the failure.
+        if (tx !== undefined) throw error;
         throw new EventforgeError(
           `the events were saved, but the snapshot of ${label} could not be stored (${(error as Error).message}); ` +
             'loading replays the events instead; fix the store and take it with app.takeSnapshot',
@@ -426,6 +488,14 @@ export class Application {
     }
     return ids;
   }
+}
+
+/** Saves of an application inside a transaction the caller opened: {@link Application.on}. */
+export interface TransactionScope {
+  /** As {@link Application.save}, in the caller's transaction. */
+  save(...aggregates: AnyAggregate[]): Promise<bigint[]>;
+  /** As {@link Application.saveWithTracking}, in the caller's transaction. */
+  saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]>;
 }
 
 /** The data key of a subject, as a save resolved it. */
@@ -473,7 +543,10 @@ function descriptorOf(aggregate: AnyAggregate): AggregateDescriptor {
 
 /** The configuration an application runs with; `store` is `given` when a recorder was passed in. */
 export type ApplicationConfig = Omit<RuntimeConfig, 'store'> & {
-  readonly store: StoreConfig | { readonly kind: 'given' };
+  readonly store:
+    | StoreConfig
+    | { readonly kind: 'given' }
+    | { readonly kind: 'adapter'; readonly provider: SqlDriverAdapterFactory['provider'] };
 };
 
 /** Options win over the environment. */
@@ -510,7 +583,12 @@ function applyOptions(config: RuntimeConfig, options: ApplicationOptions): Appli
       'unbound payloads are refused, but no cipher key is configured; set EVENTFORGE_CIPHER_KEY (or the cipherKey option)',
     );
   }
-  const store: ApplicationConfig['store'] = options.recorder !== undefined ? { kind: 'given' } : config.store;
+  const store: ApplicationConfig['store'] =
+    options.recorder !== undefined
+      ? { kind: 'given' }
+      : options.adapter !== undefined
+        ? { kind: 'adapter', provider: options.adapter.provider }
+        : config.store;
   const personalData =
     options.personalData === undefined
       ? config.personalData

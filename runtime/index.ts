@@ -62,6 +62,8 @@ export type {
   Recorder,
   StoredDataKey,
   RecorderTransaction,
+  PrismaTransactionClient,
+  TransactionWrites,
   SqlValue,
   StoredEvent,
   StoredSnapshot,
@@ -83,7 +85,12 @@ export {
   type StoreConfig,
 } from './config.js';
 export { openRecorder } from './open-recorder.js';
-export { Application, type ApplicationConfig, type ApplicationOptions } from './application.js';
+export {
+  Application,
+  type ApplicationConfig,
+  type ApplicationOptions,
+  type TransactionScope,
+} from './application.js';
 export { Repository, type AnyAggregate, type GetOptions } from './repository.js';
 export { NotificationLog, type LoggedEvent, type SelectOptions } from './notification-log.js';
 export { newAggregateId } from './ids.js';

@@ -89,6 +89,16 @@ class LazyDomainEvent implements DomainEvent {
   }
 }
 
+/** The `decode` of an event read without its payload. */
+function unread(id: bigint): () => never {
+  return () => {
+    throw new EventforgeError(
+      `the payload of notification ${id} was not read: it was read for its envelope only (payloads: false); ` +
+        'read the log with payloads to use event.data',
+    );
+  };
+}
+
 /** Converts between domain objects and stored records for one application. */
 export class Mapper {
   /** `topics` resolves stored topics; `layers` are the compression and encryption to write with. */
@@ -213,6 +223,15 @@ export class Mapper {
     const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
     const decode = keys === undefined ? this.#decodeEvent : this.#decodeWith(keys);
     return { aggregate, event: new LazyDomainEvent(event.type, stored, event.codec, decode) };
+  }
+
+  /**
+   * An event of a log read without payloads (`payloads: false`): the envelope, and a `data` that
+   * throws, naming what to change.
+   */
+  toEnvelopeEvent(stored: StoredEvent & { readonly id: bigint }): MappedEvent {
+    const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
+    return { aggregate, event: new LazyDomainEvent(event.type, stored, event.codec, unread(stored.id)) };
   }
 
   /**

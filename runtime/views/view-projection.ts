@@ -27,6 +27,8 @@ export abstract class ViewProjection<Row extends object, Key extends object> imp
   readonly name: string;
   /** The topics it consumes (sorted). */
   readonly topics: readonly string[];
+  /** Whether any handler reads the events' payloads (a field, or custom code); else the log is read without them. */
+  readonly payloads: boolean;
   readonly #memory: MemoryViewStore<Row, Key>;
   /** Whether this instance has checked its table (created, shape hash compared): one instance serves one store. */
   #prepared = false;
@@ -40,6 +42,7 @@ export abstract class ViewProjection<Row extends object, Key extends object> imp
   constructor(readonly definition: ViewDefinition<Row, Key>) {
     this.name = definition.name;
     this.topics = Object.keys(definition.handlers).sort();
+    this.payloads = readsPayloads(definition);
     this.#memory = new MemoryViewStore(definition);
     if (swappable(definition))
       this.rebuildAside = async (app, options) => {
@@ -154,4 +157,12 @@ function executorOf(tx: RecorderTransaction | SqlExecutor): SqlExecutor {
   if (tx.provider === 'memory') throw new ViewError('the in-memory store has no SQL: read the view with view(tx)');
   const provider = tx.provider;
   return { provider, execute: (sql, params) => tx.execute(sql, params), query: (sql, params) => tx.query(sql, params) };
+}
+
+/** Whether a handler is custom or a declarative value names an event field. */
+function readsPayloads<Row extends object, Key extends object>(definition: ViewDefinition<Row, Key>): boolean {
+  return Object.values(definition.handlers).some(
+    (handler) =>
+      handler.kind === 'custom' || handler.ops.some((op) => Object.values(op.values).some((value) => 'field' in value)),
+  );
 }
