@@ -1,13 +1,26 @@
+import type { AggregateSnapshot } from './aggregate.js';
 import { runAfterSave } from './after-save.js';
 import type { AggregateClass, AggregateDescriptor, DomainDescriptor, JsonValue } from './codec.js';
 import type { DomainEvent } from './events.js';
 import { ClosingGate } from './closing-gate.js';
-import { readConfig, type RuntimeConfig, type StoreConfig } from './config.js';
+import {
+  readConfig,
+  readPersonalData,
+  type PersonalDataStorage,
+  type RuntimeConfig,
+  type StoreConfig,
+} from './config.js';
 import { ConfigurationError, DataKeyConflictError, EventforgeError } from './errors.js';
 import { Mapper } from './mapper.js';
 import { NotificationLog } from './notification-log.js';
 import { openRecorder } from './open-recorder.js';
 import { checkCipherKey } from './payload-envelope.js';
+import {
+  clearStorageRefused,
+  declaresPersonalData,
+  personalValuesIn,
+  warnClearStorage,
+} from './personal/clear-storage.js';
 import { DataKeys, type DataKeyCacheOptions } from './personal/data-keys.js';
 import { masterKeyProvider, type KeyProvider } from './personal/key-provider.js';
 import type {
@@ -62,9 +75,15 @@ export interface ApplicationOptions {
   readonly unboundPayloads?: 'accept' | 'refuse';
   /**
    * Wraps the data keys of personal fields (a KMS client, say). Overrides `EVENTFORGE_MASTER_KEY`;
-   * without either, personal fields are stored like the rest of the payload and `forget` refuses.
+   * without either, saves carrying personal fields are refused (see `personalData`) and `forget` refuses.
    */
   readonly keyProvider?: KeyProvider;
+  /**
+   * Without a master key or key provider: `encrypted` (the default) refuses saves carrying
+   * personal data (`ConfigurationError`, nothing stored); `clear` stores them unencrypted, for
+   * development and tests, and warns once per process. Overrides `EVENTFORGE_PERSONAL_DATA`.
+   */
+  readonly personalData?: PersonalDataStorage;
   /** The data-key cache: capacity (subjects) and how long a key is trusted before it is read again. */
   readonly dataKeyCache?: DataKeyCacheOptions;
   /**
@@ -133,6 +152,8 @@ export class Application {
         ? undefined
         : masterKeyProvider(this.config.masterKey, this.config.previousMasterKeys));
     this.#dataKeys = new DataKeys(provider, options.dataKeyCache);
+    if (provider === undefined && this.config.personalData === 'clear')
+      warnClearStorage(this.name, options.domains ?? []);
     this.#onForget = options.onForget;
     this.#mapper = new Mapper(
       this.#topics,
@@ -244,6 +265,7 @@ export class Application {
     return this.#store.use(async (recorder) => {
       const aggregate = await repository.load(recorder, id, version === undefined ? {} : { version });
       const snapshot = aggregate.takeSnapshot();
+      this.#refuseUnencrypted(cls.descriptor, [], snapshot);
       const subject = this.#mapper.snapshotSubject(cls.descriptor, snapshot);
       const keys = subject === undefined ? undefined : await this.#dataKeys.load(recorder, [subject]);
       await recorder.saveSnapshot(
@@ -271,6 +293,8 @@ export class Application {
       this.#dataKeys.forgotten(subject);
       for (const hook of this.#forgetHooks) await hook(subject, recorder);
       await this.#onForget?.(subject);
+      // Last: the scrubbed rows' old bytes leave the database's files too (SQLite's WAL).
+      await recorder.eraseFreed?.();
       return deleted;
     });
   }
@@ -305,6 +329,36 @@ export class Application {
       const recorder = await opening?.catch(() => undefined);
       await recorder?.close();
     });
+  }
+
+  /**
+   * Refuses events (and a snapshot) whose personal fields hold values when nothing can encrypt
+   * them and the application has not allowed storing them unencrypted (docs/personal-data.md).
+   */
+  #refuseUnencrypted(
+    descriptor: AggregateDescriptor,
+    events: readonly DomainEvent[],
+    snapshot: AggregateSnapshot<unknown> | undefined,
+    encoded: readonly (JsonValue | undefined)[] = [],
+  ): void {
+    if (this.#mapper.encryptsPersonalData || this.config.personalData === 'clear' || !declaresPersonalData(descriptor))
+      return;
+    events.forEach((event, i) => {
+      const { codec, wire } = this.#mapper.eventWire(descriptor, event, encoded[i]);
+      const fields = personalValuesIn(codec.personal, wire);
+      if (fields.length > 0)
+        throw clearStorageRefused(
+          `event ${descriptor.topic}.${event.type} (stream ${event.originatorId}, version ${event.originatorVersion})`,
+          fields,
+        );
+    });
+    if (snapshot === undefined || descriptor.state.personal === undefined) return;
+    const fields = personalValuesIn(descriptor.state.personal, descriptor.state.encode(snapshot.state));
+    if (fields.length > 0)
+      throw clearStorageRefused(
+        `the snapshot of ${descriptor.name} ${snapshot.id} at version ${snapshot.version}`,
+        fields,
+      );
   }
 
   /** Appends the batches' events; undefined when there was nothing to append. */
@@ -384,6 +438,8 @@ export class Application {
           count > 0 && every !== undefined && crossesMultiple(aggregate.version - count, aggregate.version, every),
       };
     });
+    for (const { aggregate, descriptor, events, encoded, snapshotDue } of batches)
+      this.#refuseUnencrypted(descriptor, events, snapshotDue ? aggregate.takeSnapshot() : undefined, encoded);
     const encrypting = this.#mapper.encryptsPersonalData;
     const stored = encrypting ? [] : storedEventsOf(this.#mapper, batches, undefined);
     const recorder = await this.#openRecorder();
@@ -533,5 +589,9 @@ function applyOptions(config: RuntimeConfig, options: ApplicationOptions): Appli
       : options.adapter !== undefined
         ? { kind: 'adapter', provider: options.adapter.provider }
         : config.store;
-  return { ...config, store, cipherKey, previousCipherKeys, compression, unboundPayloads };
+  const personalData =
+    options.personalData === undefined
+      ? config.personalData
+      : readPersonalData(options.personalData, 'the personalData option');
+  return { ...config, store, cipherKey, previousCipherKeys, compression, unboundPayloads, personalData };
 }

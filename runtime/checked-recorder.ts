@@ -115,6 +115,10 @@ export class CheckedRecorder implements Recorder {
     return this.#inner.forgetDataKey(subject);
   }
 
+  async eraseFreed(): Promise<void> {
+    await this.#inner.eraseFreed?.();
+  }
+
   async replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean> {
     checkSubjects('replaceDataKey', [subject]);
     return this.#inner.replaceDataKey(subject, current, replacement);

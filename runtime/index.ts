@@ -17,6 +17,7 @@ export type {
   PayloadCodec,
   PersonalField,
   PersonalFields,
+  PersonalInner,
   StateOf,
 } from './codec.js';
 export { REDACTED, isRedacted, type Redacted } from './personal/redacted.js';
@@ -79,6 +80,7 @@ export {
   DEFAULT_SQLITE_FILE,
   ENVIRONMENT_VARIABLES,
   readConfig,
+  type PersonalDataStorage,
   type RuntimeConfig,
   type StoreConfig,
 } from './config.js';

@@ -360,7 +360,7 @@ export class Mapper {
 
   /** The subject whose key the stored wire form needs, as a list of none or one. */
   #sealedSubject(codec: PayloadCodec<unknown>, wire: unknown, stored: StoredEvent | StoredSnapshot): string[] {
-    if (codec.personal === undefined || !holdsSealedValues(wire)) return [];
+    if (codec.personal === undefined || !holdsSealedValues(wire, codec.personal)) return [];
     return [subjectOf(codec.personal, wire, stored.streamId)];
   }
 
@@ -382,7 +382,7 @@ export class Mapper {
     const subject = subjectOf(codec.personal, wire, stored.streamId);
     // Loaded for this read (toDomainEvents, toAggregateSnapshotWithKeys), else as cached.
     const key = keys?.get(subject) ?? this.dataKeys?.cached(subject);
-    if (key === undefined && holdsSealedValues(wire)) {
+    if (key === undefined && holdsSealedValues(wire, codec.personal)) {
       if (this.dataKeys?.provider === undefined) throw noMasterKey();
       // Read through the sync methods, a key that is not cached is not known: refuse rather than redact.
       if (keys === undefined)

@@ -294,6 +294,13 @@ export interface Recorder {
   forgetDataKey(subject: string): Promise<boolean>;
 
   /**
+   * Overwrites in the database's files what a forget's writes left behind (the key row, and rows
+   * its projections scrubbed after it): SQLite moves the WAL into the file, whose freed bytes
+   * `secure_delete` has zeroed. `app.forget` calls it last. Stores without such copies have none.
+   */
+  eraseFreed?(): Promise<void>;
+
+  /**
    * Replaces a wrapped key (master-key rotation) if it is still `current`; returns whether it did.
    */
   replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean>;

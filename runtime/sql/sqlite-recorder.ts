@@ -333,6 +333,13 @@ class SqliteRecorder implements Recorder {
     });
   }
 
+  eraseFreed(): Promise<void> {
+    return this.#locked(async () => {
+      await this.adapter.executeScript('PRAGMA secure_delete = ON');
+      await this.adapter.executeScript('PRAGMA wal_checkpoint(TRUNCATE)');
+    });
+  }
+
   replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean> {
     return this.#locked(
       async (s) =>

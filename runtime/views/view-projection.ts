@@ -13,7 +13,8 @@ import type { SqlExecutor, ViewDefinition } from './definition.js';
 import { applyFolded } from './folded-batch.js';
 import { MemoryViewStore } from './memory-view-store.js';
 import { SqlViewStore } from './sql-view-store.js';
-import { type SwapRebuildOptions, rebuildBySwap, swappable } from './view-swap.js';
+import { personalShape, placeholderOf, scrubSqlView } from './view-forget.js';
+import { REBUILD_SUFFIX, type SwapRebuildOptions, rebuildBySwap, swappable } from './view-swap.js';
 import { prepareViewTable, recreateViewTable, storedShape } from './view-tables.js';
 import { operationValues, runOperation } from './view-operations.js';
 import { ViewError, type ViewStore } from './view-store.js';
@@ -83,6 +84,24 @@ export abstract class ViewProjection<Row extends object, Key extends object> imp
     await recreateViewTable(this.definition, executorOf(tx));
     tx.onCommit(() => {
       this.#prepared = true;
+    });
+  }
+
+  /**
+   * Scrubs a forgotten subject (Projection.forget, run by `app.forget` once the data key is
+   * deleted): the personal columns of the subject's rows take their placeholders. A subclass
+   * keeping personal data in tables of its own overrides it, calling `super`.
+   */
+  async forget(subject: string, tx: RecorderTransaction): Promise<void> {
+    const shape = personalShape(this.definition);
+    if (shape === undefined) return;
+    if (tx.provider !== 'memory') {
+      await scrubSqlView(this.definition, executorOf(tx), subject, `${this.definition.table}${REBUILD_SUFFIX}`);
+      return;
+    }
+    const placeholders = Object.fromEntries(shape.personal.map((c) => [c.name, placeholderOf(c)]));
+    tx.onCommit(() => {
+      this.#memory.setWhere(shape.subject.name, subject, placeholders);
     });
   }
 
