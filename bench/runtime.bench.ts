@@ -199,12 +199,19 @@ export default async function runtimeBench(report: BenchReport): Promise<void> {
 /** R4: saves of new 10-event Bank accounts against appending their stored form. */
 async function wideSaves(report: BenchReport, store: Store): Promise<void> {
   const templateRecorder = createMemoryRecorder();
-  const templateApp = new Application({ env: {}, domains: [bankDomain], recorder: templateRecorder });
+  // Owners are personal data; this measures the save path as before data keys: stored unencrypted, explicitly.
+  const templateApp = new Application({
+    env: {},
+    domains: [bankDomain],
+    recorder: templateRecorder,
+    personalData: 'clear',
+  });
   const first = newAccount(EVENTS);
   await templateApp.save(first);
   const template = await templateRecorder.readStream(first.id);
   const app = new Application({
     env: {},
+    personalData: 'clear',
     domains: [bankDomain],
     recorder: await store.recorder(),
     snapshotEvery: { Account: null },

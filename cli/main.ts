@@ -20,6 +20,8 @@ import { projectionsCommand } from './commands/projections.js';
 import { reencryptCommand } from './commands/reencrypt.js';
 import { forgetCommand } from './commands/forget.js';
 import { rewrapKeysCommand } from './commands/rewrap-keys.js';
+import { runCommand } from './commands/run.js';
+import { systemCommand } from './commands/system.js';
 import { PACKAGE_JSON } from './files/package-root.js';
 // The command files import only what their table row needs; the rest (the pipeline and its
 // libraries, the emitters, the watcher, --against, the database drivers) is imported where it is
@@ -40,6 +42,8 @@ export const commands: readonly CliCommand[] = [
   forgetCommand,
   rewrapKeysCommand,
   projectionsCommand,
+  runCommand,
+  systemCommand,
   lspCommand,
 ];
 

@@ -5,10 +5,15 @@
  *
  * Email and first name are personal data: with `EVENTFORGE_MASTER_KEY` set they are stored
  * encrypted with the user's own data key, and `forgetUser` deletes that key (docs/personal-data.md).
- * The user directory is a view built from the log; forgetting scrubs its row through `onForget`.
+ * The user directory is a view declared in the schema (`UserDirectory`): the compiler knows its
+ * email and first name columns hold personal data, and forgetting a user scrubs them in the
+ * user's row (docs/views.md, "Personal data in views").
  */
-import { Application, isRedacted, type ApplicationOptions } from 'eventforge/runtime';
+import { Application, type ApplicationOptions } from 'eventforge/runtime';
 import { UserBase, identityDomain } from '../generated/identity/index.js';
+
+/** The user directory: a view declared in the schema, its email and first name columns personal. */
+export { UserDirectoryProjection, type UserDirectoryRow } from '../generated/identity/views.js';
 
 /** A user; the constraints are the schema's, enforced by the generated validators. */
 export class User extends UserBase {
@@ -32,54 +37,10 @@ export class User extends UserBase {
   }
 }
 
-/** One row of the user directory: what the log says of a user, personal fields as they read now. */
-export interface DirectoryRow {
-  readonly email: string;
-  readonly firstName: string;
-}
-
-/**
- * A view of every user, built from the application's log (as a projection would). Personal
- * fields of forgotten users read as redacted in the log, and rows it built before are scrubbed.
- */
-export class UserDirectory {
-  readonly rows = new Map<string, DirectoryRow>();
-  #position = 0n;
-
-  /** Applies the log from where it stopped. */
-  async catchUp(app: Identity): Promise<void> {
-    for await (const { id, event } of app.log.readAll(this.#position + 1n)) {
-      const current = this.rows.get(event.originatorId) ?? { email: '', firstName: '' };
-      const data = event.data as { email?: unknown; firstName?: unknown };
-      this.rows.set(event.originatorId, {
-        email: data.email === undefined ? current.email : shown(data.email),
-        firstName: data.firstName === undefined ? current.firstName : shown(data.firstName),
-      });
-      this.#position = id;
-    }
-  }
-
-  /** The `onForget` hook: the row keeps the user, without their personal data. */
-  scrub(userId: string): void {
-    if (this.rows.has(userId)) this.rows.set(userId, { email: '[redacted]', firstName: '' });
-  }
-}
-
-function shown(value: unknown): string {
-  return isRedacted(value) ? '[redacted]' : String(value);
-}
-
 /** The identity application: Protean's `repository_for(User)` is `this.users`. */
 export class Identity extends Application {
-  constructor(options: ApplicationOptions = {}, directory?: UserDirectory) {
-    super({
-      ...options,
-      domains: [identityDomain],
-      onForget: async (subject) => {
-        directory?.scrub(subject);
-        await options.onForget?.(subject);
-      },
-    });
+  constructor(options: ApplicationOptions = {}) {
+    super({ ...options, domains: [identityDomain] });
   }
 
   readonly users = this.repository(User);

@@ -16,6 +16,8 @@ function describeStore(app: DogSchool): string {
       return 'the in-memory store (DATABASE_URL=memory:)';
     case 'given':
       return 'a recorder given in code';
+    case 'adapter':
+      return `your Prisma adapter (${store.provider})`;
   }
 }
 

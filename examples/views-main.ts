@@ -11,11 +11,15 @@ import { DogTricksProjection } from '../generated/dog-school/index.js';
 import { AccountDirectoryProjection } from '../generated/bank/index.js';
 
 const school = new DogSchool();
-const bank = new Bank(
-  process.env['DATABASE_URL'] === undefined
+const bank = new Bank({
+  ...(process.env['DATABASE_URL'] === undefined
     ? { env: { ...process.env, DATABASE_URL: 'file:./eventforge-bank.sqlite' } }
-    : {},
-);
+    : {}),
+  // Account owners are personal data. Without EVENTFORGE_MASTER_KEY they could not be saved at
+  // all; this demo, on a file of your own machine, stores them unencrypted on purpose (and Node
+  // prints a warning saying so). Set EVENTFORGE_MASTER_KEY to store them encrypted instead.
+  ...(process.env['EVENTFORGE_MASTER_KEY'] === undefined ? { personalData: 'clear' as const } : {}),
+});
 const dogTricks = new DogTricksProjection();
 const balances = new CustomerBalancesProjection();
 const directory = new AccountDirectoryProjection();

@@ -18,7 +18,8 @@ import { resolveDomain, type ResolvedDomain } from './resolve/resolve-domain.js'
 import { checkProject } from './validate/rules/project-rules.js';
 import { rules } from './validate/rules/index.js';
 import { checkShape } from './validate/shape.js';
-import { checkUpcasterModules, pairDomains } from './validate/typescript/check-upcasters.js';
+import { checkUpcasterModules, pairDomains, type UpcasterFindingStore } from './validate/typescript/check-upcasters.js';
+import type { TypeScriptCompiler } from './validate/typescript/typescript-compiler.js';
 
 export interface CompileOptions {
   /** The schema files, as read by the caller. Paths use forward slashes. */
@@ -36,6 +37,18 @@ export interface CompileOptions {
    * When absent, modules are not checked (tsc still checks the generated code).
    */
   readonly modules?: readonly SchemaSource[];
+  /**
+   * Loads the TypeScript compiler the modules' check runs, on first need. The CLI's loader keeps
+   * its compiled code between processes (cli/files/cached-typescript.ts). @default the compiler
+   * and lib of @ts-morph/common, required as they are
+   */
+  readonly typescript?: () => TypeScriptCompiler;
+  /**
+   * Keeps the modules' check findings between runs (the CLI's is a folder of small files, used
+   * unless `--no-cache`): a module whose text, payload types and `using:` signatures are unchanged
+   * is not checked again, and TypeScript not loaded for it. @default none: every module is checked
+   */
+  readonly upcasterFindings?: UpcasterFindingStore;
 }
 
 export interface CompileResult {
@@ -94,7 +107,14 @@ export function compileWith(options: CompileOptions, emitterList: readonly Emitt
   diagnostics.push(...built.diagnostics);
   if (hasError(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), files: [] };
   if (options.modules !== undefined) {
-    diagnostics.push(...checkUpcasterModules(pairDomains(domains, built.project), options.modules));
+    diagnostics.push(
+      ...checkUpcasterModules(
+        pairDomains(domains, built.project),
+        options.modules,
+        options.typescript,
+        options.upcasterFindings,
+      ),
+    );
     if (hasError(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), files: [] };
   }
   if (options.skipEmit === true)

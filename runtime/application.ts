@@ -1,22 +1,45 @@
+import type { AggregateSnapshot } from './aggregate.js';
 import { runAfterSave } from './after-save.js';
 import type { AggregateClass, AggregateDescriptor, DomainDescriptor, JsonValue } from './codec.js';
 import type { DomainEvent } from './events.js';
 import { ClosingGate } from './closing-gate.js';
-import { readConfig, type RuntimeConfig, type StoreConfig } from './config.js';
+import {
+  readConfig,
+  readPersonalData,
+  type PersonalDataStorage,
+  type RuntimeConfig,
+  type StoreConfig,
+} from './config.js';
 import { ConfigurationError, DataKeyConflictError, EventforgeError } from './errors.js';
 import { Mapper } from './mapper.js';
 import { NotificationLog } from './notification-log.js';
 import { openRecorder } from './open-recorder.js';
 import { checkCipherKey } from './payload-envelope.js';
+import {
+  clearStorageRefused,
+  declaresPersonalData,
+  personalValuesIn,
+  warnClearStorage,
+} from './personal/clear-storage.js';
 import { DataKeys, type DataKeyCacheOptions } from './personal/data-keys.js';
 import { masterKeyProvider, type KeyProvider } from './personal/key-provider.js';
 import { Aggregate } from './aggregate.js';
 import { type MetadataShape, saveMetadata, type SaveOptions } from './metadata.js';
 import { NO_METADATA } from './notification-log.js';
-import type { AppendOptions, EventMetadata, Recorder, StoredEvent, StoredSnapshot, Tracking } from './recorder.js';
+import type {
+  AppendOptions,
+  EventMetadata,
+  PrismaTransactionClient,
+  Recorder,
+  StoredEvent,
+  StoredSnapshot,
+  Tracking,
+  TransactionWrites,
+} from './recorder.js';
 import { Repository, type AnyAggregate, type StoreAccess } from './repository.js';
 import { SnapshotIntervals } from './snapshot-intervals.js';
 import { TopicRegistry } from './topics.js';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
 /** How an application is set up. Everything is optional; the environment fills the rest. */
 export interface ApplicationOptions {
@@ -29,6 +52,13 @@ export interface ApplicationOptions {
    * a recorder it was given (several applications may share one).
    */
   readonly recorder?: Recorder;
+  /**
+   * Store events through this Prisma driver adapter, the one your PrismaClient was given
+   * (`PrismaPg` or `PrismaBetterSqlite3`, wrapped once with `shareAdapter` so that both use one
+   * pool or connection): no connection of eventforge's own. The application releases its use of
+   * it on `close()`. The store's tables must exist (docs/prisma.md).
+   */
+  readonly adapter?: SqlDriverAdapterFactory;
   /** Read configuration from these variables instead of `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
@@ -49,9 +79,15 @@ export interface ApplicationOptions {
   readonly unboundPayloads?: 'accept' | 'refuse';
   /**
    * Wraps the data keys of personal fields (a KMS client, say). Overrides `EVENTFORGE_MASTER_KEY`;
-   * without either, personal fields are stored like the rest of the payload and `forget` refuses.
+   * without either, saves carrying personal fields are refused (see `personalData`) and `forget` refuses.
    */
   readonly keyProvider?: KeyProvider;
+  /**
+   * Without a master key or key provider: `encrypted` (the default) refuses saves carrying
+   * personal data (`ConfigurationError`, nothing stored); `clear` stores them unencrypted, for
+   * development and tests, and warns once per process. Overrides `EVENTFORGE_PERSONAL_DATA`.
+   */
+  readonly personalData?: PersonalDataStorage;
   /** The data-key cache: capacity (subjects) and how long a key is trusted before it is read again. */
   readonly dataKeyCache?: DataKeyCacheOptions;
   /**
@@ -92,6 +128,7 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
   readonly #mapper: Mapper;
   readonly #intervals: SnapshotIntervals;
   readonly #givenRecorder: Recorder | undefined;
+  readonly #adapter: SqlDriverAdapterFactory | undefined;
   readonly #repositories = new Map<AggregateClass<AnyAggregate>, Repository<AnyAggregate>>();
   readonly #store: StoreAccess;
   readonly #gate: ClosingGate;
@@ -104,11 +141,13 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
   constructor(options: ApplicationOptions = {}) {
     this.name = options.name ?? new.target.name;
     const env = options.env ?? process.env;
-    // With a recorder given, DATABASE_URL is irrelevant and must not be able to fail the construction.
-    this.config = applyOptions(
-      readConfig(options.recorder === undefined ? env : { ...env, DATABASE_URL: 'memory:' }),
-      options,
-    );
+    if (options.recorder !== undefined && options.adapter !== undefined) {
+      throw new ConfigurationError('give an application a recorder or a Prisma adapter, not both');
+    }
+    // With a recorder or adapter given, DATABASE_URL is irrelevant and must not be able to fail the construction.
+    const given = options.recorder !== undefined || options.adapter !== undefined;
+    this.config = applyOptions(readConfig(given ? { ...env, DATABASE_URL: 'memory:' } : env), options);
+    this.#adapter = options.adapter;
     this.domains = options.domains ?? [];
     this.#topics = new TopicRegistry(this.domains);
     const provider =
@@ -117,6 +156,8 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
         ? undefined
         : masterKeyProvider(this.config.masterKey, this.config.previousMasterKeys));
     this.#dataKeys = new DataKeys(provider, options.dataKeyCache);
+    if (provider === undefined && this.config.personalData === 'clear')
+      warnClearStorage(this.name, options.domains ?? []);
     this.#onForget = options.onForget;
     this.#mapper = new Mapper(
       this.#topics,
@@ -149,8 +190,12 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
     if (this.#givenRecorder !== undefined) return this.#givenRecorder;
     if (this.#opening === undefined) {
       const store = this.config.store;
+      const adapter = this.#adapter;
       if (store.kind === 'given') throw new EventforgeError('unreachable: a given recorder is returned above');
-      this.#opening = openRecorder(store);
+      if (store.kind !== 'adapter') this.#opening = openRecorder(store);
+      else if (adapter === undefined) throw new EventforgeError('unreachable: an adapter store without its adapter');
+      // Imported on use, as openRecorder does: applications in memory never load a driver.
+      else this.#opening = import('./sql/index.js').then((sql) => sql.createRecorderOnAdapter(adapter));
       // A failed open (e.g. the database is down) is not cached: the next call tries again.
       this.#opening.catch(() => (this.#opening = undefined));
     }
@@ -179,7 +224,7 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
   async save(...args: [...aggregates: AnyAggregate[], options: SaveOptions<M>]): Promise<bigint[]>;
   async save(...args: (AnyAggregate | SaveOptions<M>)[]): Promise<bigint[]> {
     const { aggregates, metadata } = splitOptions('save', args);
-    const ids = await this.#gate.run(() => this.#save(aggregates, undefined, metadata));
+    const ids = await this.#gate.run(() => this.#save(aggregates, undefined, metadata, undefined));
     await runAfterSave(this);
     return ids;
   }
@@ -198,7 +243,7 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
   ): Promise<bigint[]>;
   async saveWithTracking(tracking: Tracking, ...args: (AnyAggregate | SaveOptions<M>)[]): Promise<bigint[]> {
     const { aggregates, metadata } = splitOptions('saveWithTracking', args);
-    const ids = await this.#gate.run(() => this.#save(aggregates, tracking, metadata));
+    const ids = await this.#gate.run(() => this.#save(aggregates, tracking, metadata, undefined));
     await runAfterSave(this);
     return ids;
   }
@@ -212,7 +257,7 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
     aggregates: readonly AnyAggregate[],
     metadataOf: EventMetadataSource,
   ): Promise<bigint[]> {
-    const ids = await this.#gate.run(() => this.#save(aggregates, tracking, metadataOf));
+    const ids = await this.#gate.run(() => this.#save(aggregates, tracking, metadataOf, undefined));
     await runAfterSave(this);
     return ids;
   }
@@ -232,6 +277,36 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
   }
 
   /**
+   * Saves inside a transaction you opened with Prisma on the database this application stores
+   * in: the events (and snapshots, tracking records and data keys of the save) commit or roll
+   * back with your own writes in `tx`.
+   *
+   * ```ts
+   * await prisma.$transaction(async (tx) => {
+   *   await app.on(tx).save(dog);            // ConcurrencyError here rolls back everything below too
+   *   await app.on(tx).save(order, { metadata: { userId } }); // metadata as `save` stores it
+   *   await tx.owner.create({ data: { … } });  // a failure here leaves no events
+   * });
+   * ```
+   *
+   * A refused save (`ConcurrencyError`, ...) stores none of its events and leaves `tx` usable.
+   * After your transaction rolled back, reload the aggregates you saved in it: they count their
+   * events as stored. docs/prisma.md says when to use it and what it costs.
+   */
+  on(tx: PrismaTransactionClient): TransactionScope<M> {
+    return {
+      save: (...args: (AnyAggregate | SaveOptions<M>)[]) => {
+        const { aggregates, metadata } = splitOptions('save', args);
+        return this.#gate.run(() => this.#save(aggregates, undefined, metadata, tx));
+      },
+      saveWithTracking: (tracking: Tracking, ...args: (AnyAggregate | SaveOptions<M>)[]) => {
+        const { aggregates, metadata } = splitOptions('saveWithTracking', args);
+        return this.#gate.run(() => this.#save(aggregates, tracking, metadata, tx));
+      },
+    };
+  }
+
+  /**
    * Takes a snapshot of the aggregate at `version` (the latest when absent) and stores it.
    * Returns the version the snapshot holds.
    */
@@ -240,6 +315,7 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
     return this.#store.use(async (recorder) => {
       const aggregate = await repository.load(recorder, id, version === undefined ? {} : { version });
       const snapshot = aggregate.takeSnapshot();
+      this.#refuseUnencrypted(cls.descriptor, [], snapshot);
       const subject = this.#mapper.snapshotSubject(cls.descriptor, snapshot);
       const keys = subject === undefined ? undefined : await this.#dataKeys.load(recorder, [subject]);
       await recorder.saveSnapshot(
@@ -267,16 +343,23 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
       this.#dataKeys.forgotten(subject);
       for (const hook of this.#forgetHooks) await hook(subject, recorder);
       await this.#onForget?.(subject);
+      // Last: the scrubbed rows' old bytes leave the database's files too (SQLite's WAL).
+      await recorder.eraseFreed?.();
       return deleted;
     });
   }
 
   /**
    * @internal Adds work `forget` runs after deleting a key: the projection runners of this
-   * application register their projections' `forget` here.
+   * application register their projections' `forget` here while they are open. Returns the
+   * function that removes it again.
    */
-  onForgetting(hook: (subject: string, recorder: Recorder) => Promise<void>): void {
+  onForgetting(hook: (subject: string, recorder: Recorder) => Promise<void>): () => void {
     this.#forgetHooks.push(hook);
+    return () => {
+      const at = this.#forgetHooks.indexOf(hook);
+      if (at >= 0) this.#forgetHooks.splice(at, 1);
+    };
   }
 
   /**
@@ -306,9 +389,39 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
     });
   }
 
+  /**
+   * Refuses events (and a snapshot) whose personal fields hold values when nothing can encrypt
+   * them and the application has not allowed storing them unencrypted (docs/personal-data.md).
+   */
+  #refuseUnencrypted(
+    descriptor: AggregateDescriptor,
+    events: readonly DomainEvent[],
+    snapshot: AggregateSnapshot<unknown> | undefined,
+    encoded: readonly (JsonValue | undefined)[] = [],
+  ): void {
+    if (this.#mapper.encryptsPersonalData || this.config.personalData === 'clear' || !declaresPersonalData(descriptor))
+      return;
+    events.forEach((event, i) => {
+      const { codec, wire } = this.#mapper.eventWire(descriptor, event, encoded[i]);
+      const fields = personalValuesIn(codec.personal, wire);
+      if (fields.length > 0)
+        throw clearStorageRefused(
+          `event ${descriptor.topic}.${event.type} (stream ${event.originatorId}, version ${event.originatorVersion})`,
+          fields,
+        );
+    });
+    if (snapshot === undefined || descriptor.state.personal === undefined) return;
+    const fields = personalValuesIn(descriptor.state.personal, descriptor.state.encode(snapshot.state));
+    if (fields.length > 0)
+      throw clearStorageRefused(
+        `the snapshot of ${descriptor.name} ${snapshot.id} at version ${snapshot.version}`,
+        fields,
+      );
+  }
+
   /** Appends the batches' events; undefined when there was nothing to append. */
   async #append(
-    recorder: Recorder,
+    recorder: Pick<TransactionWrites, 'append'>,
     batches: readonly SaveBatch[],
     tracking: Tracking | undefined,
     keys: { keyOf: Parameters<Mapper['toStoredEvent']>[3]; dataKeys: AppendOptions['dataKeys'] } | undefined,
@@ -329,8 +442,10 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
    */
   async #appendWithDataKeys(
     recorder: Recorder,
+    writes: TransactionWrites,
     batches: readonly SaveBatch[],
     tracking: Tracking | undefined,
+    inCallersTransaction: boolean,
   ): Promise<{ ids: bigint[] | undefined; keyOf: KeyOf }> {
     const eventSubjects = new Set<string>();
     const stateSubjects = new Set<string>();
@@ -346,10 +461,12 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
       }
     }
     for (let attempt = 1; ; attempt++) {
-      const keys = await this.#dataKeys.forSave(recorder, eventSubjects, stateSubjects);
+      // In a caller's transaction the keys are read on its connection, which may be the only one (SQLite).
+      const keys = await this.#dataKeys.forSave(inCallersTransaction ? writes : recorder, eventSubjects, stateSubjects);
       try {
-        const ids = await this.#append(recorder, batches, tracking, { keyOf: keys.keyOf, dataKeys: keys.newKeys });
-        keys.commit();
+        const ids = await this.#append(writes, batches, tracking, { keyOf: keys.keyOf, dataKeys: keys.newKeys });
+        // A caller's transaction may still roll back: its new keys are read from the store next time.
+        if (!inCallersTransaction) keys.commit();
         return { ids, keyOf: keys.keyOf };
       } catch (error) {
         if (!(error instanceof DataKeyConflictError) || attempt >= 3) throw error;
@@ -362,6 +479,7 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
     aggregates: readonly AnyAggregate[],
     tracking: Tracking | undefined,
     metadata: EventMetadata | EventMetadataSource | undefined,
+    tx: PrismaTransactionClient | undefined,
   ): Promise<bigint[]> {
     // Taken before any await: events triggered while the save is in flight are not part of it.
     const batches: SaveBatch[] = [...new Set(aggregates)].map((aggregate) => {
@@ -380,12 +498,15 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
           count > 0 && every !== undefined && crossesMultiple(aggregate.version - count, aggregate.version, every),
       };
     });
+    for (const { aggregate, descriptor, events, encoded, snapshotDue } of batches)
+      this.#refuseUnencrypted(descriptor, events, snapshotDue ? aggregate.takeSnapshot() : undefined, encoded);
     const encrypting = this.#mapper.encryptsPersonalData;
     const stored = encrypting ? [] : storedEventsOf(this.#mapper, batches, undefined);
     const recorder = await this.#openRecorder();
+    const writes = tx === undefined ? recorder : recorder.within(tx);
     const { ids, keyOf } = encrypting
-      ? await this.#appendWithDataKeys(recorder, batches, tracking)
-      : { ids: await this.#append(recorder, batches, tracking, undefined, stored), keyOf: undefined };
+      ? await this.#appendWithDataKeys(recorder, writes, batches, tracking, tx !== undefined)
+      : { ids: await this.#append(writes, batches, tracking, undefined, stored), keyOf: undefined };
     if (ids === undefined) return [];
     const unsaved: string[] = [];
     const due: { label: string; snapshot: StoredSnapshot }[] = [];
@@ -408,8 +529,10 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
     }
     for (const { label, snapshot } of due) {
       try {
-        await recorder.saveSnapshot(snapshot);
+        await writes.saveSnapshot(snapshot);
       } catch (error) {
+        // In the caller's transaction the snapshot is part of it: let the transaction see the failure.
+        if (tx !== undefined) throw error;
         throw new EventforgeError(
           `the events were saved, but the snapshot of ${label} could not be stored (${(error as Error).message}); ` +
             'loading replays the events instead; fix the store and take it with app.takeSnapshot',
@@ -425,6 +548,21 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
     }
     return ids;
   }
+}
+
+/** Saves of an application inside a transaction the caller opened: {@link Application.on}. */
+export interface TransactionScope<M extends MetadataShape<M> = EventMetadata> {
+  /** As {@link Application.save}, in the caller's transaction. */
+  save(...aggregates: AnyAggregate[]): Promise<bigint[]>;
+  /** As {@link Application.save} with `options.metadata`, in the caller's transaction. */
+  save(...args: [...aggregates: AnyAggregate[], options: SaveOptions<M>]): Promise<bigint[]>;
+  /** As {@link Application.saveWithTracking}, in the caller's transaction. */
+  saveWithTracking(tracking: Tracking, ...aggregates: AnyAggregate[]): Promise<bigint[]>;
+  /** As {@link Application.saveWithTracking} with `options.metadata`, in the caller's transaction. */
+  saveWithTracking(
+    tracking: Tracking,
+    ...args: [...aggregates: AnyAggregate[], options: SaveOptions<M>]
+  ): Promise<bigint[]>;
 }
 
 /** The data key of a subject, as a save resolved it. */
@@ -492,7 +630,10 @@ function descriptorOf(aggregate: AnyAggregate): AggregateDescriptor {
 
 /** The configuration an application runs with; `store` is `given` when a recorder was passed in. */
 export type ApplicationConfig = Omit<RuntimeConfig, 'store'> & {
-  readonly store: StoreConfig | { readonly kind: 'given' };
+  readonly store:
+    | StoreConfig
+    | { readonly kind: 'given' }
+    | { readonly kind: 'adapter'; readonly provider: SqlDriverAdapterFactory['provider'] };
 };
 
 /** Options win over the environment. */
@@ -529,6 +670,15 @@ function applyOptions(config: RuntimeConfig, options: ApplicationOptions): Appli
       'unbound payloads are refused, but no cipher key is configured; set EVENTFORGE_CIPHER_KEY (or the cipherKey option)',
     );
   }
-  const store: ApplicationConfig['store'] = options.recorder !== undefined ? { kind: 'given' } : config.store;
-  return { ...config, store, cipherKey, previousCipherKeys, compression, unboundPayloads };
+  const store: ApplicationConfig['store'] =
+    options.recorder !== undefined
+      ? { kind: 'given' }
+      : options.adapter !== undefined
+        ? { kind: 'adapter', provider: options.adapter.provider }
+        : config.store;
+  const personalData =
+    options.personalData === undefined
+      ? config.personalData
+      : readPersonalData(options.personalData, 'the personalData option');
+  return { ...config, store, cipherKey, previousCipherKeys, compression, unboundPayloads, personalData };
 }

@@ -18,6 +18,7 @@ import {
 import type { LogSignal, LogSignalOptions } from './log-signal.js';
 import type {
   AppendOptions,
+  LogPage,
   Notification,
   ParkedEvent,
   ReadNotificationsOptions,
@@ -26,8 +27,10 @@ import type {
   StoredDataKey,
   StoredEvent,
   RecorderTransaction,
+  PrismaTransactionClient,
   StoredSnapshot,
   TransactionOptions,
+  TransactionWrites,
 } from './recorder.js';
 
 /**
@@ -57,6 +60,11 @@ export class CheckedRecorder implements Recorder {
   async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
     checkReadNotifications(options);
     return this.#inner.readNotifications(options);
+  }
+
+  async readLog(options: ReadNotificationsOptions): Promise<LogPage> {
+    checkReadNotifications(options, 'readLog');
+    return this.#inner.readLog(options);
   }
 
   maxNotificationId(): Promise<bigint> {
@@ -107,6 +115,10 @@ export class CheckedRecorder implements Recorder {
     return this.#inner.forgetDataKey(subject);
   }
 
+  async eraseFreed(): Promise<void> {
+    await this.#inner.eraseFreed?.();
+  }
+
   async replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean> {
     checkSubjects('replaceDataKey', [subject]);
     return this.#inner.replaceDataKey(subject, current, replacement);
@@ -115,6 +127,24 @@ export class CheckedRecorder implements Recorder {
   async listDataKeys(after: string | undefined, limit: number): Promise<StoredDataKey[]> {
     if (after !== undefined) checkSubjects('listDataKeys', [after]);
     return this.#inner.listDataKeys(after, limit);
+  }
+
+  within(tx: PrismaTransactionClient): TransactionWrites {
+    const inner = this.#inner.within(tx);
+    return {
+      append: async (events, options) => {
+        checkAppend(events, options);
+        return inner.append(events, options);
+      },
+      saveSnapshot: async (snapshot) => {
+        checkSnapshot(snapshot);
+        return inner.saveSnapshot(snapshot);
+      },
+      readDataKeys: async (subjects) => {
+        checkSubjects('readDataKeys', subjects);
+        return inner.readDataKeys(subjects);
+      },
+    };
   }
 
   close(): Promise<void> {

@@ -31,11 +31,23 @@ export interface PersonalFields {
   readonly fields: readonly PersonalField[];
 }
 
-/** One personal field of a payload. */
+/** One personal field of a payload (or of a value object, inside `inner`). */
 export interface PersonalField {
   readonly name: string;
+  /**
+   * The field is not personal as a whole, but holds value objects — one, a list or a map of them
+   * — with personal fields: each of those is encrypted on its own (with its dotted path, e.g.
+   * `address.street`, as its name), and the rest of the value object stays readable.
+   */
+  readonly inner?: PersonalInner;
   /** The wire value it reads as once its subject is forgotten; the `Redacted` marker when absent. */
   readonly redacted?: JsonValue;
+}
+
+/** The personal fields of the value objects a field holds. Generated. */
+export interface PersonalInner {
+  readonly shape: 'one' | 'list' | 'map';
+  readonly fields: readonly PersonalField[];
 }
 
 /** One event type of an aggregate. */

@@ -32,7 +32,16 @@ export interface RuntimeConfig {
   readonly masterKey: Uint8Array | undefined;
   /** Master keys data keys may still be wrapped with: unwrap only (rotation). */
   readonly previousMasterKeys: readonly Uint8Array[];
+  /**
+   * `encrypted` (the default): personal fields are stored only encrypted, and a save carrying
+   * them without a master key (or key provider) is refused. `clear`: without a key they are
+   * stored like the rest of the payload — for development and tests (docs/personal-data.md).
+   */
+  readonly personalData: PersonalDataStorage;
 }
+
+/** How personal fields may be stored when no master key or key provider is configured. */
+export type PersonalDataStorage = 'encrypted' | 'clear';
 
 /** The environment variables eventforge reads. */
 export const ENVIRONMENT_VARIABLES = {
@@ -48,6 +57,8 @@ export const ENVIRONMENT_VARIABLES = {
   EVENTFORGE_MASTER_KEY: 'base64 of a 32-byte key: wraps the per-subject data keys that encrypt personal (pii) fields',
   EVENTFORGE_MASTER_PREVIOUS_KEYS:
     'comma-separated base64 master keys data keys may still be wrapped with: unwrap only (rotation, eventforge rewrap-keys)',
+  EVENTFORGE_PERSONAL_DATA:
+    'clear: without a master key, store personal (pii) fields unencrypted (development, tests); encrypted (or unset) refuses such saves',
   EVENTFORGE_UNBOUND_PAYLOADS:
     'refuse: with a cipher key, payloads not bound to their record (older or unencrypted) fail to load; accept (or unset) loads them',
 } as const;
@@ -71,6 +82,7 @@ export function readConfig(env: Env = process.env): RuntimeConfig {
       env['EVENTFORGE_MASTER_PREVIOUS_KEYS'],
       'EVENTFORGE_MASTER_PREVIOUS_KEYS',
     ),
+    personalData: readPersonalData(env['EVENTFORGE_PERSONAL_DATA']),
   };
 }
 
@@ -182,6 +194,16 @@ export function readUnboundPayloads(value: string | undefined): 'accept' | 'refu
   if (text === undefined || text === '' || text === 'accept') return 'accept';
   if (text === 'refuse') return 'refuse';
   throw new ConfigurationError(`EVENTFORGE_UNBOUND_PAYLOADS=${value} is not supported; expected accept or refuse`);
+}
+
+/** `encrypted`, `clear` or unset (encrypted). */
+export function readPersonalData(value: string | undefined, source = 'EVENTFORGE_PERSONAL_DATA'): PersonalDataStorage {
+  const text = value?.trim().toLowerCase();
+  if (text === undefined || text === '' || text === 'encrypted') return 'encrypted';
+  if (text === 'clear') return 'clear';
+  throw new ConfigurationError(
+    `${source}=${value} is not supported; expected encrypted (the default: personal fields are stored only encrypted) or clear (development and tests)`,
+  );
 }
 
 /** Hides a password in a URL shown in an error message. */

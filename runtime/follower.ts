@@ -22,6 +22,8 @@ export interface FollowTarget {
   readonly parkKey: string;
   /** Only these topics are read; all when absent or empty. */
   readonly topics?: readonly string[] | undefined;
+  /** False: the log is read without payloads (the events' `data` throws). */
+  readonly payloads?: boolean | undefined;
   /** After an event was parked: `stop` the runner, or `continue` past the event. */
   readonly onParked: 'stop' | 'continue';
   /**
@@ -166,6 +168,7 @@ export class LogFollower {
     this.#subscription = this.#source.log.subscribe({
       after: this.#position,
       ...(topics === undefined ? {} : { topics }),
+      ...(this.#target.payloads === false ? { payloads: false } : {}),
       batchSize: this.#batchSize,
       ...(this.#pollIntervalMs === undefined ? {} : { pollIntervalMs: this.#pollIntervalMs }),
     });
@@ -176,7 +179,9 @@ export class LogFollower {
 
   /**
    * Processes the log up to its head as it is now (after `open()`), in batches; returns how many
-   * events were processed. Throws (and fails the runner) as following would.
+   * events were processed. Throws (and fails the runner) as following would. On PostgreSQL it
+   * stops short of events an earlier writer still in flight may precede; that writer's save
+   * (through the runner's next `catchUp`) or the next call takes them.
    */
   async catchUp(): Promise<number> {
     if (this.#state !== 'running') {
@@ -187,13 +192,16 @@ export class LogFollower {
     let processed = 0;
     try {
       while (this.#position < head) {
-        const page = await this.#source.log.select(this.#position + 1n, this.#batchSize, {
+        const from = this.#position;
+        const page = await this.#source.log.page(from + 1n, this.#batchSize, {
           stop: head,
+          ...(this.#target.payloads === false ? { payloads: false } : {}),
           ...(topics === undefined || topics.length === 0 ? {} : { topics }),
         });
-        if (page.length > 0) await this.#apply(page);
-        processed += page.length;
-        if (page.length < this.#batchSize) this.#advance(head);
+        if (page.events.length > 0) await this.#apply(page.events);
+        processed += page.events.length;
+        if (page.upTo <= from) break;
+        if (page.upTo > this.#position) this.#advance(page.upTo);
       }
     } catch (error) {
       this.#fail(error as Error);

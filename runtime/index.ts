@@ -17,6 +17,7 @@ export type {
   PayloadCodec,
   PersonalField,
   PersonalFields,
+  PersonalInner,
   StateOf,
 } from './codec.js';
 export { REDACTED, isRedacted, type Redacted } from './personal/redacted.js';
@@ -62,6 +63,8 @@ export type {
   Recorder,
   StoredDataKey,
   RecorderTransaction,
+  PrismaTransactionClient,
+  TransactionWrites,
   SqlValue,
   StoredEvent,
   StoredSnapshot,
@@ -79,11 +82,17 @@ export {
   DEFAULT_SQLITE_FILE,
   ENVIRONMENT_VARIABLES,
   readConfig,
+  type PersonalDataStorage,
   type RuntimeConfig,
   type StoreConfig,
 } from './config.js';
 export { openRecorder } from './open-recorder.js';
-export { Application, type ApplicationConfig, type ApplicationOptions } from './application.js';
+export {
+  Application,
+  type ApplicationConfig,
+  type ApplicationOptions,
+  type TransactionScope,
+} from './application.js';
 export { Repository, type AnyAggregate, type GetOptions } from './repository.js';
 export { NotificationLog, type LoggedEvent, type SelectOptions } from './notification-log.js';
 export { newAggregateId } from './ids.js';
@@ -108,9 +117,22 @@ export {
   type PolicyRule,
   type Processing,
 } from './system/policy.js';
-export { ProcessApplication } from './system/process-application.js';
+export { type FollowOptions, ProcessApplication } from './system/process-application.js';
 export { System, type ApplicationClass, type ProjectionClass, type SystemEdge } from './system/system.js';
-export { ConcurrentRunner, SingleThreadedRunner, type FollowerStatus, type RunnerOptions } from './system/runners.js';
+export {
+  ConcurrentRunner,
+  SingleThreadedRunner,
+  type FollowerHandle,
+  type FollowerStatus,
+  type RunnerOptions,
+} from './system/runners.js';
+export { applicationOptionsFromEnv } from './system/application-stores.js';
+export { type Lease, Leases } from './system/leases.js';
+export { type Partition, partitionOf } from './system/partitions.js';
+export { leaseStoreOf, type Partitions, type SystemSlot, systemSlots } from './system/slots.js';
+export { type SlotStatus, type SystemStatusReport, systemStatus } from './system/system-status.js';
+export { Worker, type WorkerOptions, type WorkerSlotStatus } from './system/worker.js';
+export { WorkerFollower, WorkerRunner, type WorkerRunnerOptions } from './system/worker-runner.js';
 export {
   MemoryViewStore,
   SqlViewStore,

@@ -89,6 +89,16 @@ class LazyDomainEvent implements DomainEvent {
   }
 }
 
+/** The `decode` of an event read without its payload. */
+function unread(id: bigint): () => never {
+  return () => {
+    throw new EventforgeError(
+      `the payload of notification ${id} was not read: it was read for its envelope only (payloads: false); ` +
+        'read the log with payloads to use event.data',
+    );
+  };
+}
+
 /** Converts between domain objects and stored records for one application. */
 export class Mapper {
   /** `topics` resolves stored topics; `layers` are the compression and encryption to write with. */
@@ -213,6 +223,15 @@ export class Mapper {
     const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
     const decode = keys === undefined ? this.#decodeEvent : this.#decodeWith(keys);
     return { aggregate, event: new LazyDomainEvent(event.type, stored, event.codec, decode) };
+  }
+
+  /**
+   * An event of a log read without payloads (`payloads: false`): the envelope, and a `data` that
+   * throws, naming what to change.
+   */
+  toEnvelopeEvent(stored: StoredEvent & { readonly id: bigint }): MappedEvent {
+    const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
+    return { aggregate, event: new LazyDomainEvent(event.type, stored, event.codec, unread(stored.id)) };
   }
 
   /**
@@ -341,7 +360,7 @@ export class Mapper {
 
   /** The subject whose key the stored wire form needs, as a list of none or one. */
   #sealedSubject(codec: PayloadCodec<unknown>, wire: unknown, stored: StoredEvent | StoredSnapshot): string[] {
-    if (codec.personal === undefined || !holdsSealedValues(wire)) return [];
+    if (codec.personal === undefined || !holdsSealedValues(wire, codec.personal)) return [];
     return [subjectOf(codec.personal, wire, stored.streamId)];
   }
 
@@ -363,7 +382,7 @@ export class Mapper {
     const subject = subjectOf(codec.personal, wire, stored.streamId);
     // Loaded for this read (toDomainEvents, toAggregateSnapshotWithKeys), else as cached.
     const key = keys?.get(subject) ?? this.dataKeys?.cached(subject);
-    if (key === undefined && holdsSealedValues(wire)) {
+    if (key === undefined && holdsSealedValues(wire, codec.personal)) {
       if (this.dataKeys?.provider === undefined) throw noMasterKey();
       // Read through the sync methods, a key that is not cached is not known: refuse rather than redact.
       if (keys === undefined)

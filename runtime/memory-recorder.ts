@@ -2,9 +2,11 @@ import { CheckedRecorder } from './checked-recorder.js';
 import { ClosingGate } from './closing-gate.js';
 import { ConcurrencyError, ConfigurationError, DataKeyConflictError, EventforgeError } from './errors.js';
 import { announceAppend, inProcessSignal, type LogSignal } from './log-signal.js';
+import { completeUpTo } from './log-page.js';
 import { trackingRefusal } from './tracking-refusal.js';
 import type {
   AppendOptions,
+  LogPage,
   Notification,
   ParkedEvent,
   ReadNotificationsOptions,
@@ -13,9 +15,11 @@ import type {
   StoredDataKey,
   StoredEvent,
   RecorderTransaction,
+  PrismaTransactionClient,
   StoredSnapshot,
   Tracking,
   TransactionOptions,
+  TransactionWrites,
 } from './recorder.js';
 
 /** One stream's events, kept sorted by version, with a version index for conflict checks. */
@@ -99,6 +103,14 @@ class MemoryStore implements Recorder {
     if (tracking !== undefined) this.#recordTracking(tracking, false);
     if (ids.length > 0) announceAppend(this);
     return ids;
+  }
+
+  /** A transaction of the caller's runs on a database: in memory there is none to join. */
+  within(_tx: PrismaTransactionClient): TransactionWrites {
+    throw new ConfigurationError(
+      'saving inside a Prisma transaction needs the SQLite or PostgreSQL store the transaction runs on; ' +
+        'this application stores events in memory (set DATABASE_URL, or give the application your Prisma adapter)',
+    );
   }
 
   /**
@@ -191,6 +203,14 @@ class MemoryStore implements Recorder {
       result.push({ ...copyRecord(n), id: n.id });
     }
     return result;
+  }
+
+  /** A page with how far it is complete; see {@link Recorder.readLog}. */
+  async readLog(options: ReadNotificationsOptions): Promise<LogPage> {
+    // Appends are atomic here: every id up to the last one given is in the log.
+    const head = this.#lastId;
+    const notifications = await this.readNotifications(options);
+    return { notifications, upTo: completeUpTo(options, notifications, head) };
   }
 
   /** The highest notification id, 0n when the log is empty. */

@@ -2,7 +2,7 @@ import type { DomainEvent } from './events.js';
 import type { MappedEvent } from './mapper.js';
 import type { EventMetadata, Notification } from './recorder.js';
 import type { StoreAccess } from './repository.js';
-import { Subscription, type SubscribeOptions } from './subscription.js';
+import { type LogBatch, Subscription, type SubscribeOptions } from './subscription.js';
 
 /** A domain event read from the application's log, with its position. */
 export interface LoggedEvent {
@@ -30,6 +30,12 @@ export interface SelectOptions {
   readonly topics?: readonly string[];
   /** The last id to return (inclusive). */
   readonly stop?: bigint;
+  /**
+   * False: the payloads are not read, and each event's `data` throws (for readers of the
+   * envelope alone: type, stream, version, timestamp).
+   * @default true
+   */
+  readonly payloads?: boolean;
 }
 
 /**
@@ -49,36 +55,65 @@ export class NotificationLog {
    * topic filter, or `{ topics, stop }`.
    */
   async select(start: bigint, limit: number, filter?: readonly string[] | SelectOptions): Promise<LoggedEvent[]> {
+    return (await this.page(start, limit, filter)).events;
+  }
+
+  /**
+   * `select`, with how far it is complete: every matching event from `start` up to `upTo` is in
+   * `events`, and no other will ever be stored there; continue from `upTo + 1` to skip nothing.
+   * (On PostgreSQL, events of a save not yet followed by an earlier writer's commit are not
+   * returned yet: docs/persistence.md, "Gap safety".)
+   */
+  async page(
+    start: bigint,
+    limit: number,
+    filter?: readonly string[] | SelectOptions,
+  ): Promise<LogBatch & { readonly events: LoggedEvent[] }> {
     const options: SelectOptions = filter === undefined ? {} : isTopicList(filter) ? { topics: filter } : filter;
     return this.#store.use(async (recorder) => {
-      const notifications = await recorder.readNotifications({
+      const { notifications, upTo } = await recorder.readLog({
         start,
         limit,
         ...(options.stop === undefined ? {} : { stop: options.stop }),
         ...(options.topics === undefined ? {} : { topics: options.topics }),
+        ...(options.payloads === false ? { payloads: false } : {}),
       });
+      const mapper = this.#store.mapper;
+      if (options.payloads === false) {
+        return { events: notifications.map((n) => logged(n, mapper.toEnvelopeEvent(n))), upTo };
+      }
       // The data keys of personal fields are read with the page (one query), then each event is decoded.
-      const mapped = await this.#store.mapper.toDomainEvents(recorder, notifications);
-      return notifications.map((n, i) => logged(n, mapped[i]!));
+      const mapped = await mapper.toDomainEvents(recorder, notifications);
+      return { events: notifications.map((n, i) => logged(n, mapped[i]!)), upTo };
     });
   }
 
   /** A page for a subscription: payloads decoded on first use of `event.data`. */
-  async #readLazily(start: bigint, limit: number, topics: readonly string[] | undefined): Promise<LoggedEvent[]> {
+  async #pageLazily(
+    start: bigint,
+    limit: number,
+    topics: readonly string[] | undefined,
+    payloads: boolean,
+  ): Promise<LogBatch> {
     return this.#store.use(async (recorder) => {
-      const notifications = await recorder.readNotifications({
+      const { notifications, upTo } = await recorder.readLog({
         start,
         limit,
         ...(topics === undefined ? {} : { topics }),
+        ...(payloads ? {} : { payloads: false }),
       });
       const mapper = this.#store.mapper;
+      if (!payloads) return { events: notifications.map((n) => logged(n, mapper.toEnvelopeEvent(n))), upTo };
       // The keys are read now, while the store is in use; the payloads when first read.
       const keys = await mapper.preloadKeys(recorder, notifications);
-      return notifications.map((n) => logged(n, mapper.toDomainEventLazily(n, keys)));
+      return { events: notifications.map((n) => logged(n, mapper.toDomainEventLazily(n, keys))), upTo };
     });
   }
 
-  /** The id of the last event in the log; 0n when it is empty. */
+  /**
+   * The id of the last event stored; 0n when the log is empty. On PostgreSQL, `page` may not
+   * reach it yet while an earlier writer is in flight; `runner.wait(maxId)` waits for that.
+   */
   async maxId(): Promise<bigint> {
     return this.#store.use((recorder) => recorder.maxNotificationId());
   }
@@ -94,8 +129,7 @@ export class NotificationLog {
   subscribe(options: SubscribeOptions = {}): Subscription {
     return new Subscription(
       {
-        read: (start, limit, topics) => this.#readLazily(start, limit, topics),
-        maxId: () => this.maxId(),
+        read: (start, limit, topics, payloads) => this.#pageLazily(start, limit, topics, payloads),
         signal: (pollIntervalMs) =>
           this.#store.use((recorder) => recorder.logSignal(pollIntervalMs === undefined ? {} : { pollIntervalMs })),
       },

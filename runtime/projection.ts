@@ -22,6 +22,13 @@ export interface Projection {
   /** Only these topics reach `process`; all when absent or empty. */
   readonly topics?: readonly string[];
   /**
+   * False when `process` reads only the events' envelopes (type, `originatorId`, version,
+   * timestamp, the notification id and topic): the runner then reads the log without payloads,
+   * and `event.data` throws. Declarative views that use no event field say so themselves.
+   * @default true
+   */
+  readonly payloads?: boolean;
+  /**
    * Applies a batch of events (oldest first) through `tx`. Throwing rolls the batch back; the
    * runner retries and narrows it down to the failing event (see `onParked`).
    */
@@ -72,6 +79,8 @@ export class ProjectionRunner extends LogFollower {
   readonly projection: Projection;
   readonly #app: Application;
   readonly #batchSize: number;
+  /** Removes the projection's `forget` from the application (registered while the runner is open). */
+  #stopForgetting: (() => void) | undefined;
 
   constructor(app: Application, projection: Projection, options: ProjectionRunnerOptions = {}) {
     if (typeof projection?.process !== 'function' || typeof projection.name !== 'string' || projection.name === '') {
@@ -87,6 +96,7 @@ export class ProjectionRunner extends LogFollower {
         upstream: PROJECTION_UPSTREAM,
         parkKey: name,
         topics: projection.topics,
+        payloads: projection.payloads,
         onParked: projection.onParked ?? 'stop',
         movesTracking: true,
         commit: (recorder, events, { tracking, from, unpark }) =>
@@ -101,12 +111,12 @@ export class ProjectionRunner extends LogFollower {
     this.#app = app;
     this.projection = projection;
     this.#batchSize = options.batchSize ?? 1000;
-    const forget = projection.forget?.bind(projection);
-    if (forget !== undefined)
-      app.onForgetting(async (subject, recorder) => recorder.transaction((tx) => forget(subject, tx)));
   }
 
-  /** Rebuilds a stale read model (aside) first, then reads the stored position as every follower does. */
+  /**
+   * Rebuilds a stale read model (aside) first, then reads the stored position as every follower
+   * does; from now until `stop`, `app.forget` runs the projection's `forget`.
+   */
   override async open(): Promise<void> {
     if (this.state === 'running') return;
     const rebuildAside = this.projection.rebuildAside;
@@ -114,6 +124,19 @@ export class ProjectionRunner extends LogFollower {
       await rebuildAside.call(this.projection, this.#app, { batchSize: this.#batchSize, stopLive: async () => {} });
     }
     await super.open();
+    const forget = this.projection.forget?.bind(this.projection);
+    if (forget !== undefined && this.#stopForgetting === undefined) {
+      this.#stopForgetting = this.#app.onForgetting((subject, recorder) =>
+        recorder.transaction((tx) => forget(subject, tx)),
+      );
+    }
+  }
+
+  /** Stops following (see `LogFollower.stop`) and takes the projection's `forget` off the application. */
+  override async stop(): Promise<void> {
+    this.#stopForgetting?.();
+    this.#stopForgetting = undefined;
+    await super.stop();
   }
 
   /**

@@ -123,11 +123,14 @@ export function checkReadStream(streamId: string, options: ReadStreamOptions | u
 }
 
 /** Checks the options of `readNotifications`. */
-export function checkReadNotifications(options: ReadNotificationsOptions): void {
-  const check = new Check('readNotifications');
+export function checkReadNotifications(options: ReadNotificationsOptions, operation = 'readNotifications'): void {
+  const check = new Check(operation);
   if (options === undefined) throw check.fail('options', 'an object with start and limit', options);
-  const o = check.options(options, ['start', 'limit', 'stop', 'topics']);
+  const o = check.options(options, ['start', 'limit', 'stop', 'topics', 'payloads']);
   check.position('options.start', o.start, 0n);
+  if (o.payloads !== undefined && typeof o.payloads !== 'boolean') {
+    throw check.fail('options.payloads', 'a boolean', o.payloads);
+  }
   check.limit('options.limit', o.limit);
   if (o.stop !== undefined) check.position('options.stop', o.stop, 0n);
   if (o.topics === undefined) return;

@@ -120,6 +120,24 @@ export interface ReadNotificationsOptions {
   readonly stop?: bigint;
   /** Only these topics; all when absent or empty. */
   readonly topics?: readonly string[];
+  /**
+   * False: the payloads need not be read (`state` may be empty), for readers of the envelopes alone.
+   * @default true
+   */
+  readonly payloads?: boolean;
+}
+
+/** A page of the log and how far it is complete: see {@link Recorder.readLog}. */
+export interface LogPage {
+  /** The page, in id order: what `readNotifications` returns for the same options. */
+  readonly notifications: Notification[];
+  /**
+   * Every notification with `start` ≤ id ≤ `upTo` that passes the topic filter and will ever be
+   * stored is in `notifications`: a reader continues from `upTo + 1` and skips nothing. At least
+   * `start - 1` (nothing covered), at most `stop`; past the last notification when events of
+   * other topics follow it.
+   */
+  readonly upTo: bigint;
 }
 
 /** A value a {@link RecorderTransaction} statement takes as a parameter. */
@@ -189,6 +207,35 @@ export interface TransactionOptions {
 }
 
 /**
+ * A transaction the caller opened: Prisma's interactive transaction client (the `tx` of
+ * `prisma.$transaction(async (tx) => …)`), of which eventforge uses only the raw-SQL pair, so no
+ * Prisma type is needed here and any generated client fits.
+ */
+export interface PrismaTransactionClient {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
+}
+
+/**
+ * The writes of a save, on a transaction the caller opened ({@link Recorder.within}): committed
+ * or rolled back with the caller's own writes when the caller's transaction ends.
+ */
+export interface TransactionWrites {
+  /**
+   * As {@link Recorder.append}; a refusal (`ConcurrencyError`, `IntegrityError`,
+   * `DataKeyConflictError`) undoes this append's rows only and leaves the transaction usable.
+   */
+  append(events: readonly StoredEvent[], options?: AppendOptions): Promise<bigint[]>;
+  /** As {@link Recorder.saveSnapshot}, in the transaction. */
+  saveSnapshot(snapshot: StoredSnapshot): Promise<void>;
+  /**
+   * As {@link Recorder.readDataKeys}, in the transaction: the keys a save needs are read on its
+   * connection (on SQLite the recorder's own operations wait while the caller's transaction is open).
+   */
+  readDataKeys(subjects: readonly string[]): Promise<StoredDataKey[]>;
+}
+
+/**
  * Where an application's events, snapshots and tracking records are stored. Implementations:
  * the in-memory recorder (memory-recorder.ts) and the SQL recorders on Prisma's driver adapters
  * (sql/). Every method refuses arguments outside the contract of recorder-arguments.ts with
@@ -205,10 +252,22 @@ export interface Recorder {
   /** A stream's events, oldest first unless `descending`. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
 
-  /** The log in global order. */
+  /**
+   * The log in global order: only notifications no writer still in flight can precede (on
+   * PostgreSQL, docs/persistence.md "Gap safety"), so a later read never returns one below them.
+   */
   readNotifications(options: ReadNotificationsOptions): Promise<Notification[]>;
 
-  /** The highest notification id, 0n when the log is empty. */
+  /**
+   * `readNotifications` with how far the page is complete, from the same read: where a reader
+   * that wants every notification continues (subscriptions, projections).
+   */
+  readLog(options: ReadNotificationsOptions): Promise<LogPage>;
+
+  /**
+   * The highest notification id stored (committed), 0n when the log is empty. On PostgreSQL a
+   * log read may not reach it yet while an earlier writer is still in flight (see `readLog`).
+   */
   maxNotificationId(): Promise<bigint>;
 
   /** The highest upstream notification id the application has processed, 0n when none. */
@@ -223,6 +282,12 @@ export interface Recorder {
    * must not call this recorder (on SQLite it holds the file's lock). Returns what `work` returns.
    */
   transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+
+  /**
+   * The writes of a save on `tx`, a transaction the caller opened on the same database (a Prisma
+   * interactive transaction). The in-memory store has none: `ConfigurationError`.
+   */
+  within(tx: PrismaTransactionClient): TransactionWrites;
 
   /**
    * A new signal that wakes readers waiting at the head of the log when events may have been
@@ -247,6 +312,13 @@ export interface Recorder {
    * Returns whether a key was deleted (false: no key, or forgotten before).
    */
   forgetDataKey(subject: string): Promise<boolean>;
+
+  /**
+   * Overwrites in the database's files what a forget's writes left behind (the key row, and rows
+   * its projections scrubbed after it): SQLite moves the WAL into the file, whose freed bytes
+   * `secure_delete` has zeroed. `app.forget` calls it last. Stores without such copies have none.
+   */
+  eraseFreed?(): Promise<void>;
 
   /**
    * Replaces a wrapped key (master-key rotation) if it is still `current`; returns whether it did.

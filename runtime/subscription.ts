@@ -19,6 +19,12 @@ export interface SubscribeOptions {
    */
   readonly batchSize?: number;
   /**
+   * False: the payloads are not read, and each event's `event.data` throws; for readers of the
+   * envelope alone (type, stream, version, timestamp), whose catch-up then reads less.
+   * @default true
+   */
+  readonly payloads?: boolean;
+  /**
    * How often the store looks for commits it is not told about (see `Recorder.logSignal`).
    * @default 50 on SQLite, 1000 on PostgreSQL
    */
@@ -30,15 +36,15 @@ export interface LogBatch {
   readonly events: readonly LoggedEvent[];
   /**
    * Every event up to this id that matches the subscription has been delivered (with a topic
-   * filter it can be past the last event: the log's head when the read found no more).
+   * filter it can be past the last event: as far as the read found the log complete).
    */
   readonly upTo: bigint;
 }
 
 /** Where a subscription reads from: the application's log. */
 export interface LogSource {
-  read(start: bigint, limit: number, topics: readonly string[] | undefined): Promise<LoggedEvent[]>;
-  maxId(): Promise<bigint>;
+  /** A page and how far it is complete, from one read (`Recorder.readLog`). */
+  read(start: bigint, limit: number, topics: readonly string[] | undefined, payloads: boolean): Promise<LogBatch>;
   signal(pollIntervalMs: number | undefined): Promise<LogSignal>;
 }
 
@@ -48,13 +54,14 @@ export class Subscription implements AsyncIterableIterator<LoggedEvent> {
   readonly #topics: readonly string[] | undefined;
   readonly #batchSize: number;
   readonly #pollIntervalMs: number | undefined;
+  readonly #payloads: boolean;
   readonly #stop = new AbortController();
   #signal: Promise<LogSignal> | undefined;
   #next: bigint;
   #position: bigint;
   #buffer: readonly LoggedEvent[] = [];
   #index = 0;
-  #prefetch: Promise<LoggedEvent[]> | undefined;
+  #prefetch: Promise<LogBatch> | undefined;
 
   constructor(source: LogSource, options: SubscribeOptions = {}) {
     const after = options.after ?? 0n;
@@ -69,6 +76,7 @@ export class Subscription implements AsyncIterableIterator<LoggedEvent> {
     this.#topics = options.topics !== undefined && options.topics.length > 0 ? options.topics : undefined;
     this.#batchSize = batchSize;
     this.#pollIntervalMs = options.pollIntervalMs;
+    this.#payloads = options.payloads !== false;
     this.#next = after + 1n;
     this.#position = after;
     if (options.signal?.aborted === true) this.#stop.abort();
@@ -117,17 +125,14 @@ export class Subscription implements AsyncIterableIterator<LoggedEvent> {
       const covered = this.#next - 1n;
       const prefetched = this.#prefetch;
       this.#prefetch = undefined;
-      // With a topic filter, a short page means every match up to the head read before it was seen.
-      const head = this.#topics === undefined || prefetched !== undefined ? undefined : await this.#source.maxId();
+      // The page says how far it is complete, from the same read: never past an event a later read returns.
       const page = await (prefetched ?? this.#read(this.#next));
       if (this.stopped) return undefined;
-      let upTo = page.at(-1)?.id ?? covered;
-      if (head !== undefined && page.length < this.#batchSize && head > upTo) upTo = head;
-      if (upTo > covered) {
-        this.#next = upTo + 1n;
+      if (page.upTo > covered) {
+        this.#next = page.upTo + 1n;
         // A full page: more is likely waiting, so the next read starts while this batch is processed.
-        if (page.length === this.#batchSize) this.#prefetch = this.#read(this.#next);
-        return { events: page, upTo };
+        if (page.events.length === this.#batchSize) this.#prefetch = this.#read(this.#next);
+        return page;
       }
       await signal.next(seen, this.#stop.signal);
     }
@@ -147,8 +152,8 @@ export class Subscription implements AsyncIterableIterator<LoggedEvent> {
     return this;
   }
 
-  #read(start: bigint): Promise<LoggedEvent[]> {
-    const page = this.#source.read(start, this.#batchSize, this.#topics);
+  #read(start: bigint): Promise<LogBatch> {
+    const page = this.#source.read(start, this.#batchSize, this.#topics, this.#payloads);
     page.catch(() => undefined);
     return page;
   }

@@ -49,7 +49,9 @@ describe('architecture', () => {
       importsOf(file)
         .filter(
           (spec) =>
-            spec.includes('generator/') || spec === 'eventforge/generator' || /^(ts-morph|handlebars|ajv)/.test(spec),
+            spec.includes('generator/') ||
+            spec === 'eventforge/generator' ||
+            /^(ts-morph|@ts-morph|handlebars|ajv)/.test(spec),
         )
         .map((spec) => `${file} imports ${spec}`),
     );

@@ -3,8 +3,12 @@ import { jsonReport } from '../../generator/report/json.js';
 import { resolve } from 'node:path';
 import { EXIT, stringFlag, type CliCommand, type CliIo } from '../command.js';
 import { projectConfig } from '../config/project-config.js';
+import { cacheFolder } from '../files/cache-folder.js';
+import { generatorFingerprint } from '../files/build-cache.js';
+import { cachedTypeScript } from '../files/cached-typescript.js';
 import { cachedDiagnostics, checkKey, recordDiagnostics } from '../files/check-cache.js';
 import { readRevision } from '../files/read-revision.js';
+import { upcasterFindingStore } from '../files/upcaster-findings.js';
 import { displayPath, readNamedModules, readSources } from '../files/read-sources.js';
 import { countOf, elapsed, plural, printDiagnostics } from '../print.js';
 
@@ -55,7 +59,19 @@ async function runCheck(
     // Checking needs no emitter: compileWith(…, []) keeps them unloaded.
     const { compileWith } = await import('../../generator/pipeline.js');
     const { withAgainst } = await import('../../generator/against/index.js');
-    const result = compileWith({ sources, modules, skipEmit: true }, []);
+    const result = compileWith(
+      {
+        sources,
+        modules,
+        skipEmit: true,
+        typescript: () => cachedTypeScript(cacheFolder(io.cwd)),
+        // --no-cache checks every module afresh too.
+        ...(options.cache
+          ? { upcasterFindings: upcasterFindingStore(cacheFolder(io.cwd), await generatorFingerprint()) }
+          : {}),
+      },
+      [],
+    );
     const currentPaths = sources.map((s) => s.path);
     diagnostics = withAgainst(
       result,

@@ -4,10 +4,14 @@ import type { Diagnostic } from '../../generator/diagnostics.js';
 import { jsonReport } from '../../generator/report/json.js';
 import { EXIT, stringFlag, type CliCommand, type CliIo } from '../command.js';
 import { projectConfig } from '../config/project-config.js';
-import { cacheKey, validRecord, writeRecord, type CacheInputs } from '../files/build-cache.js';
+import { cacheKey, generatorFingerprint, validRecord, writeRecord, type CacheInputs } from '../files/build-cache.js';
+import { cacheFolder } from '../files/cache-folder.js';
+import { cachedTypeScript } from '../files/cached-typescript.js';
+import { upcasterFindingStore } from '../files/upcaster-findings.js';
 import { planOutput } from '../files/plan-output.js';
 import { displayPath, readNamedModules, readSources } from '../files/read-sources.js';
 import type { ConfigProvider } from '../config/index.js';
+import type { ResolvedPrismaProject } from '../config/resolve-config.js';
 import { countOf, elapsed, plural, printDiagnostics } from '../print.js';
 
 export const generateCommand: CliCommand = {
@@ -36,6 +40,7 @@ export const generateCommand: CliCommand = {
       out: outFlag === undefined ? config.out : resolve(io.cwd, outFlag),
       runtimeImport: stringFlag(args, 'runtime-import') ?? config.runtimeImport,
       ...(config.migrations === undefined ? {} : { migrations: config.migrations, providers: config.providers }),
+      ...(config.prisma === undefined ? {} : { prisma: config.prisma }),
       check: args.values['check'] === true,
       cache: args.values['no-cache'] !== true,
       json: args.values['json'] === true,
@@ -62,6 +67,8 @@ export interface GenerateOptions {
   readonly migrations?: string;
   /** The providers whose migrations are kept in `migrations`. @default ['sqlite', 'postgresql'] */
   readonly providers?: readonly ConfigProvider[];
+  /** The project's Prisma folders, to add the store's models and migrations to (docs/prisma.md). */
+  readonly prisma?: ResolvedPrismaProject;
   readonly check: boolean;
   /** Use the build cache (cli/files/build-cache.ts); `--no-cache` turns it off. @default true */
   readonly cache?: boolean;
@@ -69,8 +76,15 @@ export interface GenerateOptions {
   readonly json?: boolean;
 }
 
-/** One `generate` run (also each rerun of `--watch`): the output folder, then the config's migrations folder. */
+/** One `generate` run (also each rerun of `--watch`): the output folder, the config's migrations folder, the Prisma folders. */
 export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<number> {
+  const code = await generateWithMigrations(options, io);
+  if (options.prisma === undefined || code !== EXIT.ok) return code;
+  const { keepPrismaProject } = await import('../files/keep-prisma-project.js');
+  return keepPrismaProject(options.prisma, resolve(io.cwd, options.out), options.check, options.json !== true, io);
+}
+
+async function generateWithMigrations(options: GenerateOptions, io: CliIo): Promise<number> {
   if (options.migrations === undefined) return generateOutput(options, io);
   const root = resolve(io.cwd, options.migrations);
   const shownRoot = displayPath(io.cwd, root) || '.';
@@ -153,7 +167,16 @@ async function generateOutput(options: GenerateOptions, io: CliIo): Promise<numb
   }
   // Loaded on first use: `check`, `explain`, `--help` and cache hits never pay for the emitters.
   const { compile } = await import('../../generator/compile.js');
-  const result = compile({ sources, modules, outToCwd, runtimeImport });
+  const result = compile({
+    sources,
+    modules,
+    outToCwd,
+    runtimeImport,
+    typescript: () => cachedTypeScript(cacheFolder(io.cwd)),
+    ...(options.cache === false
+      ? {}
+      : { upcasterFindings: upcasterFindingStore(cacheFolder(io.cwd), await generatorFingerprint()) }),
+  });
   const { errors, warnings } = countOf(result.diagnostics);
   if (errors > 0) {
     report(result.diagnostics, [

@@ -29,6 +29,27 @@ export interface EventforgeConfig {
   readonly systems?: string | readonly string[];
   /** The module generated code imports the runtime from (its helpers from `<runtimeImport>/internal`). @default 'eventforge/runtime' */
   readonly runtimeImport?: string;
+  /** Your Prisma project: `generate` puts the event store into it (docs/prisma.md). */
+  readonly prisma?: PrismaProjectConfig;
+}
+
+/** Where a Prisma project keeps its schema and migrations; eventforge adds its own files beside yours. */
+export interface PrismaProjectConfig {
+  /**
+   * Your multi-file schema folder (the one with your datasource): `generate` writes the event
+   * store's models there as `eventforge.prisma` (models only, no datasource or generator) and
+   * each domain's read models as `eventforge-<domain>-views.prisma`.
+   * @example 'prisma/schema'
+   */
+  readonly schema: string;
+  /**
+   * Your Prisma Migrate folder: `generate` keeps the event store's migrations there in Prisma
+   * Migrate's layout (`<id>_<name>/migration.sql`), beside yours, so one history holds both.
+   * @example 'prisma/migrations'
+   */
+  readonly migrations?: string;
+  /** Your datasource's provider. */
+  readonly provider: ConfigProvider;
 }
 
 /** Returns the config unchanged: it is there for the types (and editor completion) in `eventforge.config.ts`. */

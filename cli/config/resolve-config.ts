@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { didYouMean } from '../../generator/did-you-mean.js';
-import type { ConfigProvider, EventforgeConfig } from './index.js';
+import type { ConfigProvider, EventforgeConfig, PrismaProjectConfig } from './index.js';
 
 /** A config file that cannot be read or says something eventforge cannot use. */
 export class ConfigError extends Error {
@@ -23,6 +23,14 @@ export interface ResolvedConfig {
   readonly runtimeImport: string;
   /** The system modules `catalog` draws, absolute. */
   readonly systems: readonly string[];
+  /** The Prisma project's folders, absolute; undefined when the config names none. */
+  readonly prisma: ResolvedPrismaProject | undefined;
+}
+
+export interface ResolvedPrismaProject {
+  readonly schema: string;
+  readonly migrations: string | undefined;
+  readonly provider: ConfigProvider;
 }
 
 export const PROVIDERS: readonly ConfigProvider[] = ['sqlite', 'postgresql'];
@@ -34,7 +42,9 @@ const KEYS: readonly (keyof EventforgeConfig)[] = [
   'providers',
   'runtimeImport',
   'systems',
+  'prisma',
 ];
+const PRISMA_KEYS: readonly (keyof PrismaProjectConfig)[] = ['schema', 'migrations', 'provider'];
 
 /** The defaults: what a project without a config file gets, its paths against `cwd`. */
 export function defaultConfig(cwd: string): ResolvedConfig {
@@ -46,6 +56,7 @@ export function defaultConfig(cwd: string): ResolvedConfig {
     providers: PROVIDERS,
     runtimeImport: 'eventforge/runtime',
     systems: [],
+    prisma: undefined,
   };
 }
 
@@ -119,6 +130,42 @@ export function resolveConfig(value: unknown, file: string, shownFile: string): 
         : Array.isArray(systems)
           ? systems.map((s, i) => modulePath(`systems[${i}]`, s))
           : [modulePath('systems', systems)],
+    prisma: config['prisma'] === undefined ? undefined : resolvePrisma(config['prisma'], folder, fail),
+  };
+}
+
+/** The `prisma` key: `{ schema, migrations?, provider }`. */
+function resolvePrisma(
+  raw: unknown,
+  folder: (key: string, raw: unknown) => string,
+  fail: (message: string) => never,
+): ResolvedPrismaProject {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return fail(
+      `"prisma" must be an object such as { schema: 'prisma/schema', migrations: 'prisma/migrations', provider: 'postgresql' }, got ${kindOf(raw)}`,
+    );
+  }
+  const prisma = raw as Record<string, unknown>;
+  for (const key of Object.keys(prisma)) {
+    if (!(PRISMA_KEYS as readonly string[]).includes(key)) {
+      const suggestion = didYouMean(key, PRISMA_KEYS);
+      fail(
+        `unknown key "prisma.${key}"${suggestion === undefined ? '' : `; ${suggestion}`} (the keys: ${PRISMA_KEYS.join(', ')})`,
+      );
+    }
+  }
+  const provider = prisma['provider'];
+  if (!PROVIDERS.includes(provider as ConfigProvider)) {
+    fail(
+      `"prisma.provider" must be your datasource's provider, ${PROVIDERS.map((p) => `"${p}"`).join(' or ')}, got ${kindOf(provider)}`,
+    );
+  }
+  if (prisma['schema'] === undefined)
+    fail('"prisma.schema" must name your multi-file schema folder, e.g. "prisma/schema"');
+  return {
+    schema: folder('prisma.schema', prisma['schema']),
+    migrations: prisma['migrations'] === undefined ? undefined : folder('prisma.migrations', prisma['migrations']),
+    provider: provider as ConfigProvider,
   };
 }
 

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../../generator/diagnostics.js';
 import type { SchemaSource } from '../../generator/load/source-doc.js';
 import { cacheKey } from './build-cache.js';
+import { cacheFolder } from './cache-folder.js';
 
 /** Bumped when the record's layout or meaning changes. */
 const FORMAT = 1;
@@ -36,7 +37,7 @@ function recordFile(inputs: CheckInputs): string {
     .update(JSON.stringify([...inputs.paths].sort()))
     .digest('hex')
     .slice(0, 16);
-  return join(inputs.cwd, 'node_modules', '.cache', 'eventforge', `check-${name}.json`);
+  return join(cacheFolder(inputs.cwd), `check-${name}.json`);
 }
 
 /** The key of a check run (generate's key with no output options: the same inputs decide the diagnostics). */

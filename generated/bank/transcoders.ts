@@ -116,7 +116,7 @@ function decodeMoney(data: unknown, at: DecodeAt, path: string, key: string | nu
 }
 
 const accountStateV1At: DecodeAt = { topic: 'Bank.Account', version: 1 };
-const accountStateV2At: DecodeAt = { topic: 'Bank.Account', version: 2, personal: ['owner', 'email'] };
+const accountStateV2At: DecodeAt = { topic: 'Bank.Account', version: 2, personal: ['owner', 'email', 'address'] };
 
 function encodeAccountState(value: AccountState): JsonValue {
   const out: { [key: string]: JsonValue } = {
@@ -174,7 +174,7 @@ function decodeAccountStateV2(data: unknown, at: DecodeAt): AccountStateV2 {
 export const accountStateCodec: PayloadCodec<AccountState> = {
   version: 2,
   encode: encodeAccountState,
-  personal: { fields: [{ name: 'owner' }, { name: 'email' }] },
+  personal: { fields: [{ name: 'owner' }, { name: 'email' }, { name: 'address', inner: { shape: 'one', fields: [{ name: 'street', redacted: "" }] } }] },
   decode(data: unknown, version: number): AccountState {
     switch (version) {
       case 2:
@@ -187,7 +187,7 @@ export const accountStateCodec: PayloadCodec<AccountState> = {
   },
 };
 
-const addressChangedV1At: DecodeAt = { topic: 'Bank.Account.AddressChanged', version: 1 };
+const addressChangedV1At: DecodeAt = { topic: 'Bank.Account.AddressChanged', version: 1, personal: ['address'] };
 
 function encodeAddressChanged(value: AddressChangedData): JsonValue {
   return {
@@ -206,6 +206,7 @@ function decodeAddressChangedV1(data: unknown, at: DecodeAt): AddressChangedV1 {
 export const addressChangedCodec: PayloadCodec<AddressChangedData> = {
   version: 1,
   encode: encodeAddressChanged,
+  personal: { fields: [{ name: 'address', inner: { shape: 'one', fields: [{ name: 'street', redacted: "" }] } }] },
   decode(data: unknown, version: number): AddressChangedData {
     switch (version) {
       case 1:

@@ -5,6 +5,7 @@ import type { AccountStatus, Currency, Deposited, FeeCharged, InterestApplied, O
 /** Every account with its owner, currency and status. */
 export interface AccountDirectoryRow {
   readonly accountId: string;
+  /** Personal data: "[forgotten]" once its subject is forgotten. */
   readonly owner: string;
   readonly currency: Currency;
   readonly status: AccountStatus;
@@ -19,10 +20,18 @@ export type AccountDirectoryKey = Pick<AccountDirectoryRow, 'accountId'>;
 export const accountDirectoryView: ViewDefinition<AccountDirectoryRow, AccountDirectoryKey> = {
   name: 'AccountDirectory',
   table: 'account_directory',
-  shapeHash: '76726911201396b9',
+  shapeHash: '26056d246e8fa9c3',
   columns: [
     { name: 'accountId', column: 'account_id', type: 'uuid', list: false, optional: false },
-    { name: 'owner', column: 'owner', type: 'string', list: false, optional: false },
+    {
+      name: 'owner',
+      column: 'owner',
+      type: 'string',
+      list: false,
+      optional: false,
+      personal: true,
+      redacted: '[forgotten]',
+    },
     { name: 'currency', column: 'currency', type: 'enum', list: false, optional: false },
     { name: 'status', column: 'status', type: 'enum', list: false, optional: false },
     { name: 'openedOn', column: 'opened_on', type: 'date', list: false, optional: false },
@@ -36,6 +45,7 @@ export const accountDirectoryView: ViewDefinition<AccountDirectoryRow, AccountDi
     },
   ],
   key: ['accountId'],
+  subjectColumn: 'accountId',
   handlers: {
     'Bank.Account.Closed': { kind: 'declarative', ops: [{ op: 'delete', values: { accountId: { envelope: 'id' } } }] },
     'Bank.Account.Deposited': {

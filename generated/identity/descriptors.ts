@@ -19,7 +19,8 @@ export const userDescriptor: AggregateDescriptor<UserState> = {
 /**
  * Protean's event-sourced User aggregate, snapshotted every 10 events. Email and first name are
  * personal data: encrypted with the user's data key, unreadable once the user is forgotten (the email
- * then reads as the Redacted marker, the first name as "").
+ * then reads as the Redacted marker, the first name as ""). The user directory view holds them too:
+ * forgetting a user scrubs its row.
  * The Identity domain: register it with the application.
  */
 export const identityDomain: DomainDescriptor = { name: 'Identity', aggregates: [userDescriptor] };

@@ -20,3 +20,5 @@ export type {
   UserStateV1,
 } from './types.js';
 export { validateEmailChanged, validateFirstNameChanged, validateRegistered } from './validators.js';
+export { UserDirectoryProjection, UserDirectoryProjectionBase, userDirectoryView } from './views.js';
+export type { UserDirectoryKey, UserDirectoryRow } from './views.js';

@@ -51,7 +51,7 @@ function decodeName(data: unknown, at: DecodeAt, path: string, key: string | num
   };
 }
 
-const personStateV1At: DecodeAt = { topic: 'PersonRegistry.Person', version: 1 };
+const personStateV1At: DecodeAt = { topic: 'PersonRegistry.Person', version: 1, personal: ['name', 'address'] };
 
 function encodePersonState(value: PersonState): JsonValue {
   return {
@@ -74,6 +74,7 @@ function decodePersonStateV1(data: unknown, at: DecodeAt): PersonStateV1 {
 export const personStateCodec: PayloadCodec<PersonState> = {
   version: 1,
   encode: encodePersonState,
+  personal: { fields: [{ name: 'name', inner: { shape: 'one', fields: [{ name: 'firstName', redacted: "[forgotten]" }, { name: 'lastName', redacted: "[forgotten]" }] } }, { name: 'address', inner: { shape: 'one', fields: [{ name: 'street', redacted: "[forgotten]" }] } }] },
   decode(data: unknown, version: number): PersonState {
     switch (version) {
       case 1:
@@ -84,7 +85,7 @@ export const personStateCodec: PayloadCodec<PersonState> = {
   },
 };
 
-const createdV1At: DecodeAt = { topic: 'PersonRegistry.Person.Created', version: 1 };
+const createdV1At: DecodeAt = { topic: 'PersonRegistry.Person.Created', version: 1, personal: ['name', 'address'] };
 
 function encodeCreated(value: CreatedData): JsonValue {
   return {
@@ -107,6 +108,7 @@ function decodeCreatedV1(data: unknown, at: DecodeAt): CreatedV1 {
 export const createdCodec: PayloadCodec<CreatedData> = {
   version: 1,
   encode: encodeCreated,
+  personal: { fields: [{ name: 'name', inner: { shape: 'one', fields: [{ name: 'firstName', redacted: "[forgotten]" }, { name: 'lastName', redacted: "[forgotten]" }] } }, { name: 'address', inner: { shape: 'one', fields: [{ name: 'street', redacted: "[forgotten]" }] } }] },
   decode(data: unknown, version: number): CreatedData {
     switch (version) {
       case 1:
@@ -146,7 +148,7 @@ export const maritalStatusChangedCodec: PayloadCodec<MaritalStatusChangedData> =
   },
 };
 
-const movedV1At: DecodeAt = { topic: 'PersonRegistry.Person.Moved', version: 1 };
+const movedV1At: DecodeAt = { topic: 'PersonRegistry.Person.Moved', version: 1, personal: ['address'] };
 
 function encodeMoved(value: MovedData): JsonValue {
   return {
@@ -165,6 +167,7 @@ function decodeMovedV1(data: unknown, at: DecodeAt): MovedV1 {
 export const movedCodec: PayloadCodec<MovedData> = {
   version: 1,
   encode: encodeMoved,
+  personal: { fields: [{ name: 'address', inner: { shape: 'one', fields: [{ name: 'street', redacted: "[forgotten]" }] } }] },
   decode(data: unknown, version: number): MovedData {
     switch (version) {
       case 1:

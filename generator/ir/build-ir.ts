@@ -8,6 +8,7 @@ import type { RawAggregate, RawEnum, RawEvent } from '../load/raw-model.js';
 import { buildFields, byName, spanOf } from './build-field.js';
 import { buildPayload } from './build-payload.js';
 import { eventSubject } from '../load/payload-subject.js';
+import { holdsPersonalData } from '../resolve/personal-flow.js';
 import type { AggregateDef, DomainDef, EnumDef, EventDef, ProjectDef, StateDef, ValueObjectDef } from './model.js';
 import { applyOf, type ResolvedDomain } from '../resolve/resolve-domain.js';
 
@@ -114,7 +115,7 @@ function buildEvent(
   const aggregate = rawAggregate.name.value;
   const name = raw.name.value;
   // The subject matters only to an event with personal fields; the rules checked it is one of its fields.
-  const subject = eventSubject(raw, rawAggregate)?.value;
+  const subject = eventSubject(raw, rawAggregate, (f) => holdsPersonalData(f, table))?.value;
   const payload = buildPayload(file, `event ${aggregate}.${name}`, raw.payload, table, enums, diagnostics);
   const { apply } = applyOf(resolved, raw);
   return {

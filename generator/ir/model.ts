@@ -322,6 +322,11 @@ export interface ViewDef {
   readonly columns: readonly FieldDef[];
   /** The primary key's columns, as written. */
   readonly key: readonly string[];
+  /**
+   * The key column every operation writing personal data fills from the event's subject: `forget`
+   * scrubs the personal columns (`pii`, with their `redacted` placeholder) of the rows it names.
+   */
+  readonly subjectColumn?: string;
   readonly indexes: readonly (readonly string[])[];
   readonly unique: readonly (readonly string[])[];
   /** Sorted by topic. */

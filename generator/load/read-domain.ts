@@ -45,7 +45,7 @@ export function readDomain(source: SourceDoc, damage: Damage = noDamage()): RawD
 
 class DomainReader {
   /** Entries of each map, computed once (lookups by key go through them). */
-  private readonly entryCache = new WeakMap<Node, Entry[]>();
+  private readonly entryCache = new Map<Node, Entry[]>();
 
   constructor(
     private readonly source: SourceDoc,

@@ -30,7 +30,17 @@ export function typeTable(domain: RawDomain): TypeTable {
   }
   const names = { enums, valueObjects };
   const fieldTypes = new Map<RawField, ResolvedField>();
-  for (const field of allFields(domain)) fieldTypes.set(field, resolveField(field, names));
+  // A type text resolves the same wherever it is written: each distinct text is parsed once
+  // (a large schema repeats `string` or `Money?` thousands of times).
+  const byText = new Map<string, ResolvedField>();
+  for (const field of allFields(domain)) {
+    let resolved = byText.get(field.type.value);
+    if (resolved === undefined) {
+      resolved = resolveField(field, names);
+      byText.set(field.type.value, resolved);
+    }
+    fieldTypes.set(field, resolved);
+  }
   return { enums, valueObjects, fieldTypes };
 }
 

@@ -3,7 +3,8 @@
  * event each `on:` entry names (EF600), which column each value goes to (EF601), whether the
  * value fits (EF602, EF604, EF608), whether the row is named (EF603) and every required column
  * filled (EF606), whether a column can be stored (EF605) and used by the operation (EF607), and
- * what is declared twice (EF609). The result is the IR's ViewDef, built once here.
+ * what is declared twice (EF609); personal data in views is view-personal.ts (EF610–EF612). The
+ * result is the IR's ViewDef, built once here.
  */
 import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from '../did-you-mean.js';
@@ -18,10 +19,12 @@ import type {
   ViewOpDef,
   ViewValueDef,
 } from '../ir/model.js';
-import type { Located, RawDomain, RawEvent, RawView, RawViewAssignment, RawViewOp } from '../load/raw-model.js';
+import type { Located, RawDomain, RawView, RawViewAssignment, RawViewOp } from '../load/raw-model.js';
 import { errorAt } from '../load/source-doc.js';
 import { resolveFields, type ResolvedFieldInfo } from './apply-source.js';
 import { checkValue } from './check-value.js';
+import { findViewEvent } from './view-events.js';
+import { resolveViewPersonalData } from './view-personal.js';
 import { formatType, isNumeric, resolveFieldType, sameType, type TypeTable } from './resolve-types.js';
 
 /** A column's resolved type. */
@@ -138,7 +141,9 @@ function resolveView(raw: RawDomain, view: RawView, table: TypeTable, diagnostic
   const on: ViewOnDef[] = [];
   const seen = new Map<string, string>();
   for (const entry of view.on) {
-    const found = findEvent(raw, entry.event);
+    const viewEvent = findViewEvent(raw, entry.event);
+    const found =
+      viewEvent === undefined ? undefined : { aggregate: viewEvent.aggregate.name.value, event: viewEvent.event };
     if (found === undefined) {
       const candidates = raw.aggregates.flatMap((a) => a.events.map((e) => `${a.name.value}.${e.name.value}`));
       const bare = entry.event.value.includes('.') ? candidates : candidates.map((c) => c.split('.')[1] ?? c);
@@ -179,11 +184,23 @@ function resolveView(raw: RawDomain, view: RawView, table: TypeTable, diagnostic
   on.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
   // A column whose type does not resolve is reported by the type rules; the view is not built.
   if (view.columns.some((c) => !resolveFieldType(c, table).ok)) return undefined;
+  const personal = resolveViewPersonalData(
+    raw,
+    view,
+    table,
+    (name) => columns.get(name)?.optional === true,
+    diagnostics,
+  );
   return {
     kind: 'view',
     name: view.name.value,
     table: view.table?.value ?? snakeCase(view.name.value),
-    columns: buildFields(file, view.columns, table),
+    // A column filled from personal data is personal, marked or not, and holds its placeholder once forgotten.
+    columns: buildFields(file, view.columns, table).map((c) => {
+      const placeholder = personal.placeholders.get(c.name);
+      return placeholder === undefined ? c : { ...c, pii: true, redacted: placeholder };
+    }),
+    ...(personal.subjectColumn !== undefined ? { subjectColumn: personal.subjectColumn } : {}),
     key: view.key.map((k) => k.value),
     indexes: view.indexes.map((list) => list.map((c) => c.value)),
     unique: view.unique.map((list) => list.map((c) => c.value)),
@@ -201,16 +218,6 @@ function storable(type: TypeRef): boolean {
 
 function isJson(type: TypeRef): boolean {
   return type.kind === 'scalar' && type.scalar === 'json';
-}
-
-function findEvent(raw: RawDomain, name: Located<string>): { aggregate: string; event: RawEvent } | undefined {
-  const [first, second] = name.value.split('.');
-  for (const aggregate of raw.aggregates) {
-    if (second !== undefined && aggregate.name.value !== first) continue;
-    const event = aggregate.events.find((e) => e.name.value === (second ?? first));
-    if (event !== undefined) return { aggregate: aggregate.name.value, event };
-  }
-  return undefined;
 }
 
 /** The column a name refers to, or undefined after reporting EF601 (silently when its type did not resolve). */

@@ -59,7 +59,7 @@ export class DataKeys {
    * cached). A subject without a row is left out. The result is what the caller uses, whatever
    * the cache has evicted meanwhile.
    */
-  async load(recorder: Recorder, subjects: Iterable<string>): Promise<Map<string, DataKeyState>> {
+  async load(recorder: Pick<Recorder, 'readDataKeys'>, subjects: Iterable<string>): Promise<Map<string, DataKeyState>> {
     const found = new Map<string, DataKeyState>();
     const missing: string[] = [];
     for (const subject of new Set(subjects)) {
@@ -86,7 +86,11 @@ export class DataKeys {
    * The keys a save needs: loaded, or made (wrapped for the store) where a subject of `make` has
    * none; the subjects of `load` only (snapshots) are read.
    */
-  async forSave(recorder: Recorder, make: ReadonlySet<string>, load: ReadonlySet<string>): Promise<KeysForSave> {
+  async forSave(
+    recorder: Pick<Recorder, 'readDataKeys'>,
+    make: ReadonlySet<string>,
+    load: ReadonlySet<string>,
+  ): Promise<KeysForSave> {
     const provider = this.#requireProvider('store personal data');
     const known = await this.load(recorder, [...make, ...load]);
     const made = new Map<string, Uint8Array>();

@@ -51,9 +51,14 @@ export function positions(rows: readonly (readonly unknown[])[]): Set<string> {
  * only writer of this (application, upstream). A position at or below the last one means the
  * upstream notification was processed before, so the whole append is refused (exactly once).
  */
-export async function insertTrackingOnce(on: SqlQueryable, d: q.Dialect, tracking: Tracking): Promise<void> {
+export async function insertTrackingOnce(
+  on: SqlQueryable,
+  d: q.Dialect,
+  tracking: Tracking,
+  idsAsText = false,
+): Promise<void> {
   const last = q.toBigInt(
-    (await on.queryRaw(q.selectMaxTrackingId(d, tracking.application, tracking.upstream))).rows[0]?.[0],
+    (await on.queryRaw(q.selectMaxTrackingId(d, tracking.application, tracking.upstream, idsAsText))).rows[0]?.[0],
   );
   if (tracking.notificationId <= last) throw trackingRefusal(tracking, last);
   const inserted = await on.queryRaw(q.insertTracking(d, tracking));

@@ -40,13 +40,22 @@ export const ROWS_PER_INSERT = 1000;
 
 /** The log's columns; `metadata` last (JSON text on SQLite, jsonb on PostgreSQL; NULL when none). */
 export const EVENT_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", state, metadata';
+/** The same columns with NULL for the payload: log reads of envelopes only (`payloads: false`). */
+const ENVELOPE_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", NULL, metadata';
+/** The `state` of a notification read without its payload. */
+export const NO_PAYLOAD = new Uint8Array(0);
 const SNAPSHOT_COLUMNS = 'stream_id, version, topic, schema_version, "timestamp", state';
 
 /**
  * One multi-row insert of every event. On a taken (stream_id, version), `fail` makes the statement
  * fail as a whole; `skip` leaves that row out (the caller compares the row count and rolls back).
  */
-export function insertEvents(d: Dialect, events: readonly StoredEvent[], onConflict: 'fail' | 'skip'): SqlQuery {
+export function insertEvents(
+  d: Dialect,
+  events: readonly StoredEvent[],
+  onConflict: 'fail' | 'skip',
+  idsAsText = false,
+): SqlQuery {
   const st = new Statement(d.numbered);
   const rows = events.map(
     (e) =>
@@ -57,7 +66,7 @@ export function insertEvents(d: Dialect, events: readonly StoredEvent[], onConfl
   return st.query(
     `INSERT INTO ${d.events} (stream_id, version, topic, schema_version, "timestamp", state, metadata) VALUES ${rows.join(', ')}` +
       (onConflict === 'skip' ? ' ON CONFLICT DO NOTHING' : '') +
-      ' RETURNING id',
+      (idsAsText ? ' RETURNING CAST(id AS TEXT)' : ' RETURNING id'),
   );
 }
 
@@ -132,7 +141,8 @@ export function selectStream(
 /** One page of the log from `start`, in id order, optionally only some topics. */
 export function selectNotifications(d: Dialect, o: ReadNotificationsOptions): SqlQuery {
   const st = new Statement(d.numbered);
-  let sql = `SELECT ${EVENT_COLUMNS} FROM ${d.events} WHERE id >= ${st.param(o.start, 'bigint')}`;
+  const columns = o.payloads === false ? ENVELOPE_COLUMNS : EVENT_COLUMNS;
+  let sql = `SELECT ${columns} FROM ${d.events} WHERE id >= ${st.param(o.start, 'bigint')}`;
   if (o.stop !== undefined) sql += ` AND id <= ${st.param(o.stop, 'bigint')}`;
   if (o.topics !== undefined && o.topics.length > 0) {
     sql += ` AND topic IN (${o.topics.map((t) => st.param(t, 'string')).join(', ')})`;
@@ -146,11 +156,14 @@ export function selectMaxNotificationId(d: Dialect): SqlQuery {
   return new Statement(d.numbered).query(`SELECT MAX(id) FROM ${d.events}`);
 }
 
-/** The highest notification id an application processed from an upstream. */
-export function selectMaxTrackingId(d: Dialect, application: string, upstream: string): SqlQuery {
+/**
+ * The highest notification id an application processed from an upstream; `asText` for a reader
+ * that would round a 64-bit integer (Prisma's raw queries on SQLite).
+ */
+export function selectMaxTrackingId(d: Dialect, application: string, upstream: string, asText = false): SqlQuery {
   const st = new Statement(d.numbered);
   return st.query(
-    `SELECT MAX(notification_id) FROM ${d.tracking} WHERE application = ${st.param(application, 'string')} ` +
+    `SELECT ${asText ? 'CAST(MAX(notification_id) AS TEXT)' : 'MAX(notification_id)'} FROM ${d.tracking} WHERE application = ${st.param(application, 'string')} ` +
       `AND upstream = ${st.param(upstream, 'string')}`,
   );
 }
@@ -293,7 +306,7 @@ export function toNotification(row: readonly unknown[]): Notification {
     topic: row[3] as string,
     schemaVersion: Number(row[4]),
     timestamp: toDate(row[5]),
-    state: toBytes(row[6]),
+    state: row[6] === null ? NO_PAYLOAD : toBytes(row[6]),
     ...withMetadata(row[7]),
   };
 }

@@ -70,9 +70,9 @@ export function explainAdapterError(error: unknown, store: string): unknown {
   const behind = kind === 'ColumnNotFound' || cause?.originalCode === '42883';
   const hint =
     kind === 'TableDoesNotExist'
-      ? '; create the tables with `eventforge migrate` or open the recorder with createTables: true'
+      ? '; create the tables with `eventforge migrate` (or, on a store eventforge opens itself rather than on your adapter, createTables: true)'
       : behind
-        ? '; the database lacks a later migration of the event store: run `eventforge migrate` or open the recorder with createTables: true'
+        ? '; the database lacks a later migration of the event store: run `eventforge migrate` (or, on a store eventforge opens itself, createTables: true)'
         : kind === 'SocketTimeout'
           ? '; the database stayed locked or unreachable: another process may hold a long transaction' +
             (store.startsWith('SQLite') ? ' (or give the recorder a longer busyTimeoutMs)' : '')

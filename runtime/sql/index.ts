@@ -3,9 +3,17 @@
  * with the event store's migrations and Prisma schema (store-schema/). Loaded on demand by the
  * runtime's configuration, so applications on the in-memory store never load a database driver.
  */
-export { createSqliteRecorder, migrateSqliteFile, type SqliteRecorderOptions } from './sqlite-recorder.js';
+export {
+  createSqliteRecorder,
+  createSqliteRecorderOnAdapter,
+  migrateSqliteFile,
+  type SqliteRecorderOptions,
+} from './sqlite-recorder.js';
+export { createRecorderOnAdapter } from './adapter-recorder.js';
+export { shareAdapter } from './shared-adapter.js';
 export {
   createPostgresRecorder,
+  createPostgresRecorderOnAdapter,
   migratePostgres,
   postgresTarget,
   redactUrl,

@@ -36,10 +36,20 @@ export async function sqliteLogSignal(path: string, pollIntervalMs: number): Pro
   return signal;
 }
 
+/** What this process's appends to one PostgreSQL schema announce themselves under (`announceAppend`). */
+export function postgresStoreKey(config: pg.ClientConfig, schema: string): string {
+  const server =
+    config.connectionString ??
+    `${config.user ?? ''}@${config.host ?? ''}:${config.port ?? ''}/${config.database ?? ''}`;
+  return `postgresql ${server} ${schema}`;
+}
+
 /**
- * Woken by `NOTIFY eventforge_log` of appends to `schema` (on a connection of its own, kept
- * open: reconnected a second after it drops), and every `pollIntervalMs` in any case, so a lost
- * notification or connection delays a reader but never strands it.
+ * Woken by this process's appends to the schema at once (when they return, without waiting for
+ * their notification to come back through the server), by `NOTIFY eventforge_log` of every
+ * process's (on a connection of its own, kept open: reconnected a second after it drops), and
+ * every `pollIntervalMs` in any case, so a lost notification or connection delays a reader but
+ * never strands it.
  */
 export async function postgresLogSignal(
   config: pg.ClientConfig,
@@ -50,7 +60,7 @@ export async function postgresLogSignal(
   let client: pg.Client | undefined;
   let reconnect: NodeJS.Timeout | undefined;
   let stopPolling = () => undefined as void;
-  const signal: WakeCounter = new WakeCounter(async () => {
+  const signal: WakeCounter = inProcessSignal(postgresStoreKey(config, schema), async () => {
     stopPolling();
     clearTimeout(reconnect);
     await client?.end().catch(() => undefined);

@@ -3,11 +3,13 @@
  * `20261203000000_gap_safe_appends` creates (docs/persistence.md, "Gap safety"):
  *
  * - a save is one `CALL eventforge_append(...)`: one round trip, refusals answered in it;
- * - a log read is one plain statement that also says, per row, whether its transaction is older
- *   than every running one; only when a row is not, the read is repeated through
- *   `eventforge_log_page`, which takes the writers' key or keeps to the safe rows.
+ * - a log read is one plain statement that also says, per row and for the log's head, whether its
+ *   transaction is older than every running one, so it knows how far the page is complete; only
+ *   when something is not, the read is repeated through `eventforge_log_read`, which covers
+ *   everything visible when it gets the writers' key (migration `20261203110000_log_horizon`).
  */
-import type { AppendOptions, ReadNotificationsOptions, StoredEvent } from '../recorder.js';
+import { before, completeUpTo } from '../log-page.js';
+import type { AppendOptions, LogPage, Notification, ReadNotificationsOptions, StoredEvent } from '../recorder.js';
 import * as q from './dialect.js';
 import { Statement, type SqlQuery } from './driver-adapter.js';
 
@@ -38,6 +40,38 @@ export function callAppend(
   tracking: AppendOptions['tracking'],
   dataKeys: AppendOptions['dataKeys'] = [],
 ): SqlQuery {
+  const st = new Statement(true);
+  const { args, keys, metadata } = appendArguments(st, events, tracking, dataKeys);
+  return st.query(
+    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL, ${keys.join(', ')}, NULL, ${metadata})`,
+  );
+}
+
+/**
+ * The same save inside a transaction the caller opened: `eventforge_append_in_transaction`
+ * (migration 20261203120000), which does not commit; its one row answers as the procedure does.
+ */
+export function selectAppendInTransaction(
+  schema: string,
+  events: readonly StoredEvent[],
+  tracking: AppendOptions['tracking'],
+  dataKeys: AppendOptions['dataKeys'] = [],
+): SqlQuery {
+  const st = new Statement(true);
+  const { args, keys, metadata } = appendArguments(st, events, tracking, dataKeys);
+  return st.query(
+    'SELECT ids, outcome, taken, streams, heads, last_tracked, key_conflicts FROM ' +
+      `${routine(schema, 'eventforge_append_in_transaction')}(${[...args, ...keys, metadata].join(', ')})`,
+  );
+}
+
+/** The append routines' input arguments: one array per event column, the tracking record, the data keys. */
+function appendArguments(
+  st: Statement,
+  events: readonly StoredEvent[],
+  tracking: AppendOptions['tracking'],
+  dataKeys: AppendOptions['dataKeys'] = [],
+): { args: string[]; keys: string[]; metadata: string } {
   const n = events.length;
   const streamIds = new Array<string>(n);
   const versions = new Array<number>(n);
@@ -59,7 +93,6 @@ export function callAppend(
     metadatas[i] = q.metadataText(e.metadata);
     if (metadatas[i] !== null) anyMetadata = true;
   }
-  const st = new Statement(true);
   const args = [
     `${st.param(streamIds, 'string', 'list')}::text[]`,
     `${st.param(versions, 'int', 'list')}::integer[]`,
@@ -73,20 +106,22 @@ export function callAppend(
   ];
   const keys =
     dataKeys.length === 0
-      ? 'NULL, NULL'
-      : `${st.param(
-          dataKeys.map((k) => k.subject),
-          'string',
-          'list',
-        )}::text[], ${st.param(
-          dataKeys.map((k) => k.wrapped),
-          'bytes',
-          'list',
-        )}::bytea[]`;
+      ? ['NULL', 'NULL']
+      : [
+          `${st.param(
+            dataKeys.map((k) => k.subject),
+            'string',
+            'list',
+          )}::text[]`,
+          `${st.param(
+            dataKeys.map((k) => k.wrapped),
+            'bytes',
+            'list',
+          )}::bytea[]`,
+        ];
+  // The whole argument is NULL when no event has metadata.
   const metadata = anyMetadata ? `${st.param(metadatas, 'string', 'list')}::jsonb[]` : 'NULL';
-  return st.query(
-    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL, ${keys}, NULL, ${metadata})`,
-  );
+  return { args, keys, metadata };
 }
 
 /** Reads the procedure's one result row. */
@@ -111,40 +146,104 @@ export function appendOutcome(row: readonly unknown[]): AppendOutcome {
 }
 
 const EVENT_COLUMNS = q.EVENT_COLUMNS;
-/** Where a plain page's rows carry their `FINAL` flag: after the event's columns. */
-export const FINAL_COLUMN = EVENT_COLUMNS.split(',').length;
-/** Whether a row's transaction is older than every transaction running at the statement's snapshot. */
-const FINAL = 'tx_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))';
+/** The columns without the payload, for reads of envelopes only. */
+const ENVELOPE_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", metadata';
+const PAGE_COLUMNS = 'p.id, p.stream_id, p.version, p.topic, p.schema_version';
+/** The timestamp as epoch milliseconds, for the direct reads' parsers (exact: timestamptz(3)). */
+const EPOCH_MS = '(EXTRACT(EPOCH FROM p."timestamp") * 1000)::int8::float8';
+/** Where a plain page's rows carry their final flag, the head and the head's flag: after the event's columns. */
+const FINAL_COLUMN = EVENT_COLUMNS.split(',').length;
+const HEAD_COLUMN = FINAL_COLUMN + 1;
+const HEAD_FINAL_COLUMN = FINAL_COLUMN + 2;
+/** Where a `callLogRead` row carries its horizon: after the event's columns. */
+const HORIZON_COLUMN = FINAL_COLUMN;
 
-/** A page of the log as a plain statement; each row ends with its `FINAL` flag. */
-export function selectLogPage(schema: string, o: ReadNotificationsOptions): SqlQuery {
+/**
+ * A page of the log as one plain statement, so from one snapshot: each row ends with whether its
+ * transaction is older than every transaction running at that snapshot (final), and every row
+ * (one of NULL events when the page is empty) carries the highest visible id up to `stop` and
+ * whether it is final. Columns: the 8 event columns (metadata last), final, head, head final. `epochTimestamps`:
+ * the timestamp as epoch milliseconds (the direct reads), else as the adapter reads it.
+ */
+export function selectLogPage(schema: string, o: ReadNotificationsOptions, epochTimestamps = false): SqlQuery {
   const st = new Statement(true);
-  let sql = `SELECT ${EVENT_COLUMNS}, ${FINAL} FROM ${q.quoteIdentifier(schema)}."events" WHERE id >= ${st.param(o.start, 'bigint')}`;
-  if (o.stop !== undefined) sql += ` AND id <= ${st.param(o.stop, 'bigint')}`;
+  const events = `${q.quoteIdentifier(schema)}."events"`;
+  const stop = o.stop === undefined ? '' : st.param(o.stop, 'bigint');
+  let where = `e.id >= ${st.param(o.start, 'bigint')}`;
+  if (stop !== '') where += ` AND e.id <= ${stop}`;
   if (o.topics !== undefined && o.topics.length > 0) {
-    sql += ` AND topic IN (${o.topics.map((t) => st.param(t, 'string')).join(', ')})`;
+    where += ` AND e.topic IN (${o.topics.map((t) => st.param(t, 'string')).join(', ')})`;
   }
-  return st.query(`${sql} ORDER BY id ASC LIMIT ${st.param(o.limit, 'int')}`);
+  // The head's row first (one), the page beside it: a nested loop keeps the page in id order.
+  return st.query(
+    `SELECT ${PAGE_COLUMNS}, ${epochTimestamps ? EPOCH_MS : 'p."timestamp"'}, ${o.payloads === false ? 'NULL' : 'p.state'}, p.metadata, ` +
+      'p.tx_id < x.xmin, h.id, h.tx_id < x.xmin ' +
+      'FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) AS x ' +
+      `LEFT JOIN LATERAL (SELECT e.id, e.tx_id FROM ${events} AS e${stop === '' ? '' : ` WHERE e.id <= ${stop}`} ` +
+      'ORDER BY e.id DESC LIMIT 1) AS h ON true ' +
+      `LEFT JOIN LATERAL (SELECT e.${(o.payloads === false ? ENVELOPE_COLUMNS : EVENT_COLUMNS).replaceAll(', ', ', e.')}, e.tx_id FROM ${events} AS e WHERE ${where} ` +
+      `ORDER BY e.id LIMIT ${st.param(o.limit, 'int')}) AS p ON true`,
+  );
 }
 
-/** The same page through `eventforge_log_page`: only events no running writer can precede. */
-export function callLogPage(schema: string, o: ReadNotificationsOptions): SqlQuery {
+/** What a plain page read settled: its page, and whether `upTo` could be wider under the writers' key. */
+export interface PlainPage {
+  readonly page: LogPage;
+  /** False when an event at or below the head is not final: `callLogRead` may cover more. */
+  readonly settled: boolean;
+}
+
+/**
+ * The events of a `selectLogPage` answer no running writer can precede, and how far they cover
+ * the log. Final events come before every other (docs/persistence.md, the proof): the page is
+ * cut at its first event that is not final. A short page of final events is complete up to the
+ * head when the head is final; otherwise, as far as its events go.
+ */
+export function plainPage(rows: readonly (readonly unknown[])[], o: ReadNotificationsOptions): PlainPage {
+  const notifications: Notification[] = [];
+  let final = true;
+  for (const row of rows) {
+    if (row[0] === null) break;
+    if (row[FINAL_COLUMN] !== true) {
+      final = false;
+      break;
+    }
+    notifications.push(q.toNotification(row));
+  }
+  const floor = before(o.start);
+  const last = notifications.length === 0 ? floor : notifications[notifications.length - 1]!.id;
+  const head = rows[0]?.[HEAD_COLUMN];
+  if (
+    !final ||
+    (notifications.length < o.limit && head !== null && head !== undefined && rows[0]![HEAD_FINAL_COLUMN] !== true)
+  ) {
+    return { page: { notifications, upTo: last }, settled: false };
+  }
+  const upTo = o.limit === 0 ? floor : notifications.length === o.limit ? last : q.toBigInt(head);
+  return { page: { notifications, upTo: upTo > floor ? upTo : floor }, settled: true };
+}
+
+/** The page through `eventforge_log_read`: under the writers' key, or no row when a writer is in flight. */
+export function callLogRead(schema: string, o: ReadNotificationsOptions, epochTimestamps = false): SqlQuery {
   const st = new Statement(true);
   const topics = o.topics !== undefined && o.topics.length > 0 ? [...o.topics] : null;
+  const timestamp = epochTimestamps ? EPOCH_MS.replace('p."timestamp"', 'r."timestamp"') : 'r."timestamp"';
   return st.query(
-    `SELECT ${EVENT_COLUMNS} FROM ${routine(schema, 'eventforge_log_page')}(${st.param(o.start, 'bigint')}::bigint, ` +
-      `${st.param(o.stop ?? null, 'bigint')}::bigint, ${st.param(topics, 'string', 'list')}::text[], ${st.param(o.limit, 'int')}::bigint)`,
+    `SELECT r.id, r.stream_id, r.version, r.topic, r.schema_version, ${timestamp}, ` +
+      `${o.payloads === false ? 'NULL' : 'r.state'}, r.metadata, r.horizon ` +
+      `FROM ${routine(schema, 'eventforge_log_read')}(${st.param(o.start, 'bigint')}::bigint, ` +
+      `${st.param(o.stop ?? null, 'bigint')}::bigint, ${st.param(topics, 'string', 'list')}::text[], ${st.param(o.limit, 'int')}::bigint) AS r`,
   );
 }
 
-/** The last event's id and its `FINAL` flag. */
-export function selectLastId(schema: string): SqlQuery {
-  return new Statement(true).query(
-    `SELECT id, ${FINAL} FROM ${q.quoteIdentifier(schema)}."events" ORDER BY id DESC LIMIT 1`,
-  );
+/** A `callLogRead` answer as a page, or undefined when the key was not free. */
+export function lockedPage(rows: readonly (readonly unknown[])[], o: ReadNotificationsOptions): LogPage | undefined {
+  if (rows.length === 0) return undefined;
+  const notifications = rows[0]![0] === null ? [] : rows.map(q.toNotification);
+  return { notifications, upTo: completeUpTo(o, notifications, q.toBigInt(rows[0]![HORIZON_COLUMN])) };
 }
 
-/** The highest id no running writer can precede, through `eventforge_max_id`. */
-export function callMaxId(schema: string): SqlQuery {
-  return new Statement(true).query(`SELECT ${routine(schema, 'eventforge_max_id')}()`);
+/** The highest id stored: every visible event is committed. */
+export function selectMaxId(schema: string): SqlQuery {
+  return new Statement(true).query(`SELECT max(id) FROM ${q.quoteIdentifier(schema)}."events"`);
 }

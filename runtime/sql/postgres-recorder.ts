@@ -8,6 +8,7 @@ import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, DataKeyConflictError, StoreUnavailableError } from '../errors.js';
 import type {
   AppendOptions,
+  LogPage,
   Notification,
   ParkedEvent,
   ReadNotificationsOptions,
@@ -16,8 +17,10 @@ import type {
   StoredDataKey,
   StoredEvent,
   RecorderTransaction,
+  PrismaTransactionClient,
   StoredSnapshot,
   TransactionOptions,
+  TransactionWrites,
 } from '../recorder.js';
 import * as keySql from './data-key-sql.js';
 import { withArgumentChecks } from '../checked-recorder.js';
@@ -33,13 +36,15 @@ import {
 import type pg from 'pg';
 import * as q from './dialect.js';
 import { loadPg, loadPostgresAdapter } from './drivers.js';
-import { explainAdapterError, inTransaction, type SqlAdapter } from './driver-adapter.js';
+import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as log from './postgres-log.js';
 import { PostgresStreamReads } from './postgres-stream-reads.js';
+import { prismaQueryable } from './prisma-transaction.js';
 import { storeFailure } from './store-failures.js';
 import { trackingRefusal } from '../tracking-refusal.js';
-import type { LogSignal, LogSignalOptions } from '../log-signal.js';
-import { postgresLogSignal } from './log-signals.js';
+import { announceAppend, type LogSignal, type LogSignalOptions } from '../log-signal.js';
+import { postgresLogSignal, postgresStoreKey } from './log-signals.js';
 import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
 
 /** Options of {@link createPostgresRecorder}. */
@@ -102,17 +107,22 @@ export function postgresTarget(url: string, schemaOverride?: string): PostgresTa
     );
   }
   const schema = schemaOverride ?? parsed.searchParams.get('schema') ?? 'public';
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-    throw new ConfigurationError(
-      `PostgreSQL schema "${schema}" (from ${schemaOverride === undefined ? "the URL's ?schema=" : 'the schema option'}) is not ` +
-        'a plain SQL identifier; use letters, digits and _ (up to 63, not starting with a digit)',
-    );
-  }
+  checkSchemaName(schema, schemaOverride === undefined ? "the URL's ?schema=" : 'the schema option');
   parsed.searchParams.delete('schema');
   // The pg adapter reads timestamptz text as if it were UTC, so the session must be in UTC.
   const options = [parsed.searchParams.get('options'), '-c TimeZone=UTC'].filter(Boolean).join(' ');
   parsed.searchParams.delete('options');
   return { config: { connectionString: parsed.toString(), options }, schema };
+}
+
+/** Refuses a schema name the recorder's SQL could not quote safely; `from` says where it came from. */
+function checkSchemaName(schema: string, from: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigurationError(
+      `PostgreSQL schema "${schema}" (from ${from}) is not a plain SQL identifier; use letters, digits and _ ` +
+        '(up to 63, not starting with a digit)',
+    );
+  }
 }
 
 /**
@@ -150,7 +160,51 @@ export async function createPostgresRecorder(options: PostgresRecorderOptions): 
   );
   const adapter = await factory.connect();
   // The adapter's own pool (its documented underlyingDriver()) serves the direct loads too.
-  return withArgumentChecks(new PostgresRecorder(adapter, adapter.underlyingDriver(), target));
+  return withArgumentChecks(
+    new PostgresRecorder(adapter, adapter.underlyingDriver(), { schema: target.schema, listen: target.config }),
+  );
+}
+
+/**
+ * The store in a schema of the database your PrismaClient's PostgreSQL adapter (`PrismaPg`)
+ * reaches, on the adapter's own pool: no pool of eventforge's. The schema is the adapter's
+ * (`new PrismaPg(pool, { schema })`) unless given. The tables must exist: apply the store's
+ * migrations with your others (docs/prisma.md). The pool's sessions must be in UTC, as
+ * `postgresTarget(url).config` sets them, else `ConfigurationError`.
+ */
+export async function createPostgresRecorderOnAdapter(
+  factory: SqlDriverAdapterFactory,
+  options: { readonly schema?: string } = {},
+): Promise<Recorder> {
+  const pg = await loadPg();
+  const adapter = await factory.connect();
+  try {
+    const pool = (adapter as SqlAdapter & { underlyingDriver?: () => unknown }).underlyingDriver?.();
+    if (!(pool instanceof pg.Pool)) {
+      throw new ConfigurationError(
+        `the PostgreSQL store runs on @prisma/adapter-pg's PrismaPg (its pg pool); this adapter is ${factory.adapterName}`,
+      );
+    }
+    const schema = options.schema ?? adapter.getConnectionInfo?.().schemaName ?? 'public';
+    checkSchemaName(
+      schema,
+      options.schema === undefined ? "the PrismaPg adapter's schema option" : 'the schema option',
+    );
+    const zone = String((await adapter.queryRaw(plain("SELECT current_setting('TimeZone')"))).rows[0]?.[0]);
+    if (zone !== 'UTC' && zone !== 'Etc/UTC') {
+      throw new ConfigurationError(
+        `the pool of your PrismaPg adapter runs its sessions in time zone ${zone}, and the pg adapter reads timestamptz ` +
+          'as if it were UTC (so would your PrismaClient, shifted); build the pool from postgresTarget(url).config, ' +
+          'which sets TimeZone=UTC: new PrismaPg(new pg.Pool(postgresTarget(url).config), { schema })',
+      );
+    }
+    return withArgumentChecks(
+      new PostgresRecorder(adapter, pool, { schema, listen: pool.options, searchPathPerTransaction: true }),
+    );
+  } catch (error) {
+    await adapter.dispose();
+    throw explainAdapterError(error, 'PostgreSQL (your Prisma adapter)');
+  }
 }
 
 /** Applies `migrations` to the target's schema in one transaction, under Prisma Migrate's lock. */
@@ -205,6 +259,19 @@ export async function migratePostgres(
   }
 }
 
+/** The ids of a stored save, or the refusal the append routines answered, as its typed error. */
+function storedIds(
+  events: readonly StoredEvent[],
+  tracking: AppendOptions['tracking'],
+  answer: log.AppendOutcome,
+): bigint[] {
+  if (answer.outcome === 'stored') return [...answer.ids];
+  if (answer.outcome === 'keys') throw new DataKeyConflictError(answer.keyConflicts);
+  if (answer.outcome === 'tracking') throw trackingRefusal(tracking!, answer.lastTracked);
+  const taken = new Set(answer.taken.map((i) => positionKey(events[i]!.streamId, events[i]!.version)));
+  throw concurrencyErrorFor(events, taken, answer.heads);
+}
+
 class PostgresRecorder implements Recorder {
   readonly #d: q.Dialect;
   /** For error messages: `PostgreSQL schema "x"`. */
@@ -212,16 +279,23 @@ class PostgresRecorder implements Recorder {
   readonly #gate: ClosingGate;
   readonly #reads: PostgresStreamReads;
   readonly #schema: string;
-  readonly #target: PostgresTarget;
+  /** Where a log signal's LISTEN connection connects to. */
+  readonly #listen: pg.ClientConfig;
+  /** On a pool of the caller's, whose sessions' search path is theirs: set in each transaction. */
+  readonly #searchPath: string | undefined;
+  /** The key of this store's in-process wake-ups. */
+  readonly #storeKey: string;
 
   constructor(
     private readonly adapter: SqlAdapter,
     pool: pg.Pool,
-    target: PostgresTarget,
+    where: { schema: string; listen: pg.ClientConfig; searchPathPerTransaction?: boolean },
   ) {
-    const schema = target.schema;
+    const schema = where.schema;
     this.#schema = schema;
-    this.#target = target;
+    this.#listen = where.listen;
+    this.#searchPath = where.searchPathPerTransaction === true ? `${q.quoteIdentifier(schema)}, public` : undefined;
+    this.#storeKey = postgresStoreKey(where.listen, schema);
     this.#where = `PostgreSQL schema "${schema}"`;
     this.#gate = new ClosingGate(`the recorder on ${this.#where}`);
     const s = q.quoteIdentifier(schema);
@@ -241,13 +315,36 @@ class PostgresRecorder implements Recorder {
     if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
     return this.#gate.run(async () => {
       const [row] = await this.#rows(log.callAppend(this.#schema, events, tracking, options.dataKeys));
-      const answer = log.appendOutcome(row!);
-      if (answer.outcome === 'stored') return [...answer.ids];
-      if (answer.outcome === 'keys') throw new DataKeyConflictError(answer.keyConflicts);
-      if (answer.outcome === 'tracking') throw trackingRefusal(tracking!, answer.lastTracked);
-      const taken = new Set(answer.taken.map((i) => positionKey(events[i]!.streamId, events[i]!.version)));
-      throw concurrencyErrorFor(events, taken, answer.heads);
+      const ids = storedIds(events, tracking, log.appendOutcome(row!));
+      // This process's readers need not wait for the NOTIFY to come back through the server.
+      if (ids.length > 0) announceAppend(this.#storeKey);
+      return ids;
     });
+  }
+
+  /**
+   * Saves on the caller's Prisma transaction: `eventforge_append_in_transaction`, which neither
+   * commits nor ends the transaction (a procedure that commits cannot run inside one).
+   */
+  within(tx: PrismaTransactionClient): TransactionWrites {
+    this.#gate.assertOpen();
+    const on = prismaQueryable(tx, this.#where);
+    return {
+      append: async (events, options = {}) => {
+        const tracking = options.tracking;
+        if (events.length === 0 && tracking === undefined) return [];
+        const query = log.selectAppendInTransaction(this.#schema, events, tracking, options.dataKeys);
+        const [row] = (await on.queryRaw(query)).rows;
+        return storedIds(events, tracking, log.appendOutcome(row!));
+      },
+      saveSnapshot: async (snapshot) => {
+        await on.executeRaw(q.insertSnapshot(this.#d, snapshot));
+      },
+      readDataKeys: async (subjects) => {
+        if (subjects.length === 0) return [];
+        return (await on.queryRaw(keySql.selectDataKeys(true, this.#dataKeys, subjects))).rows.map(keySql.toDataKey);
+      },
+    };
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
@@ -257,24 +354,35 @@ class PostgresRecorder implements Recorder {
     );
   }
 
-  readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
-    return this.#gate.run(async () => {
-      const rows = await this.#rows(log.selectLogPage(this.#schema, options));
-      // A row of a transaction not older than every running one may have a writer in flight
-      // below it: read again by the rule that excludes that.
-      const page = rows.every((r) => r[log.FINAL_COLUMN] === true)
-        ? rows
-        : await this.#rows(log.callLogPage(this.#schema, options));
-      return page.map(q.toNotification);
-    });
+  async readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
+    return (await this.readLog(options)).notifications;
+  }
+
+  readLog(options: ReadNotificationsOptions): Promise<LogPage> {
+    return this.#load(
+      () => this.#logPage(options, true, (query) => this.#reads.logRows(query)),
+      () => this.#logPage(options, false, (query) => this.#rows(query)),
+    );
+  }
+
+  /**
+   * The plain page, read by `read` (the direct statements with epoch timestamps, or the adapter);
+   * when it is not settled, the page under the writers' key, read the same way.
+   */
+  async #logPage(
+    options: ReadNotificationsOptions,
+    epochTimestamps: boolean,
+    read: (query: q.SqlQueryArg) => Promise<unknown[][]>,
+  ): Promise<LogPage> {
+    const plain = log.plainPage(await read(log.selectLogPage(this.#schema, options, epochTimestamps)), options);
+    if (plain.settled) return plain.page;
+    // An event at or below the head is not final: with no writer in flight, all visible ones are.
+    const locked = await read(log.callLogRead(this.#schema, options, epochTimestamps));
+    return log.lockedPage(locked, options) ?? plain.page;
   }
 
   maxNotificationId(): Promise<bigint> {
-    return this.#gate.run(async () => {
-      const [last] = await this.#rows(log.selectLastId(this.#schema));
-      if (last === undefined || last[1] === true) return q.toBigInt(last?.[0]);
-      return q.toBigInt((await this.#rows(log.callMaxId(this.#schema)))[0]?.[0]);
-    });
+    return this.#gate.run(async () => q.toBigInt((await this.#rows(log.selectMaxId(this.#schema)))[0]?.[0]));
   }
 
   async maxTrackingId(application: string, upstream: string): Promise<bigint> {
@@ -290,6 +398,7 @@ class PostgresRecorder implements Recorder {
     const committed: (() => void)[] = [];
     const result = await this.#gate.run(() =>
       inTransaction(this.adapter, async (tx) => {
+        if (this.#searchPath !== undefined) await tx.executeRaw(plain(`SET LOCAL search_path TO ${this.#searchPath}`));
         const value = await work(sqlTransaction(tx, 'postgresql', committed));
         await recordTransactionOptions(tx, this.#d, options, true);
         return value;
@@ -304,7 +413,7 @@ class PostgresRecorder implements Recorder {
   /** Woken by the appends' NOTIFY on a connection of its own, and every `pollIntervalMs` (1 s) in any case. */
   logSignal(options: LogSignalOptions = {}): Promise<LogSignal> {
     return this.#gate.run(() =>
-      postgresLogSignal(this.#target.config, this.#schema, options.pollIntervalMs ?? 1000).catch((error: unknown) => {
+      postgresLogSignal(this.#listen, this.#schema, options.pollIntervalMs ?? 1000).catch((error: unknown) => {
         throw explainAdapterError(error, this.#where);
       }),
     );

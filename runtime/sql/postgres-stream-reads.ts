@@ -4,7 +4,8 @@
  * all the columns, normalises each timestamptz to text that the recorder parses back and decodes
  * bytea through a generic path. Here a load selects what it needs (the caller knows the stream id),
  * the server sends the timestamp as epoch milliseconds, and each column is parsed once, by the
- * parsers of this query only (the pool's global parsers are left alone).
+ * parsers of this query only (the pool's global parsers are left alone). Log pages are read the
+ * same way (`logRows`).
  */
 import type pg from 'pg';
 import type { ReadStreamOptions, StoredEvent, StoredSnapshot } from '../recorder.js';
@@ -28,6 +29,27 @@ const loadTypes = {
     oid === OID_INT4 || oid === OID_INT8 ? Number : oid === OID_BYTEA ? hexBytes : asIs,
 };
 
+const OID_BOOL = 16;
+const OID_FLOAT8 = 701;
+/**
+ * The text parsers of a log page (`postgres-log.ts` `selectLogPage` with epoch timestamps): ids
+ * (int8) as bigints, they may exceed 2^53; int4 and the epoch-ms float8 as numbers; booleans.
+ */
+const logTypes = {
+  getTypeParser: (oid: number): ((text: string) => unknown) =>
+    oid === OID_INT8
+      ? BigInt
+      : oid === OID_INT4 || oid === OID_FLOAT8
+        ? Number
+        : oid === OID_BYTEA
+          ? hexBytes
+          : oid === OID_BOOL
+            ? (text: string) => text === 't'
+            : asIs,
+};
+/** Named statements per reader: topic filters of many lengths could make more shapes than that. */
+const MAX_NAMED = 200;
+
 export class PostgresStreamReads {
   /** Statement names by SQL text: a few shapes per schema, each parsed once per connection. */
   readonly #names = new Map<string, string>();
@@ -49,18 +71,23 @@ export class PostgresStreamReads {
     return row === undefined ? undefined : q.loadedRecord(streamId, row);
   }
 
-  async #rows(query: q.SqlQueryArg): Promise<q.LoadRow[]> {
+  /** A log page's rows (`selectLogPage` with epoch timestamps), parsed as `logTypes` says. */
+  async logRows(query: q.SqlQueryArg): Promise<unknown[][]> {
+    return this.#rows<unknown[]>(query, logTypes);
+  }
+
+  async #rows<Row = q.LoadRow>(query: q.SqlQueryArg, types = loadTypes): Promise<Row[]> {
     let name = this.#names.get(query.sql);
-    if (name === undefined) {
+    if (name === undefined && this.#names.size < MAX_NAMED) {
       name = `eventforge_load_${this.#names.size}`;
       this.#names.set(query.sql, name);
     }
-    const result = await this.pool.query<q.LoadRow>({
-      name,
+    const result = await this.pool.query<Row & unknown[]>({
+      ...(name === undefined ? {} : { name }),
       text: query.sql,
       values: query.args,
       rowMode: 'array',
-      types: loadTypes,
+      types,
     });
     return result.rows;
   }

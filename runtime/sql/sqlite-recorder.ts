@@ -7,8 +7,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, DataKeyConflictError } from '../errors.js';
+import { completeUpTo } from '../log-page.js';
 import type {
   AppendOptions,
+  LogPage,
   Notification,
   ParkedEvent,
   ReadNotificationsOptions,
@@ -17,8 +19,10 @@ import type {
   StoredDataKey,
   StoredEvent,
   RecorderTransaction,
+  PrismaTransactionClient,
   StoredSnapshot,
   TransactionOptions,
+  TransactionWrites,
 } from '../recorder.js';
 import * as keySql from './data-key-sql.js';
 import { withArgumentChecks } from '../checked-recorder.js';
@@ -39,8 +43,11 @@ import { loadBetterSqlite3, loadSqliteAdapter } from './drivers.js';
 import { announceAppend, type LogSignal, type LogSignalOptions } from '../log-signal.js';
 import { sqliteLogSignal } from './log-signals.js';
 import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
-import { adapterErrorKind, explainAdapterError, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
+import { adapterErrorKind, explainAdapterError, plain, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { SqliteStreamReads } from './sqlite-stream-reads.js';
+import { sqliteTransactionWrites } from './sqlite-transaction-writes.js';
+import { ownConnection, sharedConnection, type SqliteSession, type SqliteSessions } from './sqlite-session.js';
 import { storeFailure } from './store-failures.js';
 
 /** Options of {@link createSqliteRecorder}. */
@@ -69,7 +76,8 @@ export interface SqliteRecorderOptions {
   readonly synchronous?: 'full' | 'normal';
 }
 
-const dialect: q.Dialect = {
+/** The SQLite recorder's tables and placeholders. */
+export const sqliteDialect: q.Dialect = {
   numbered: false,
   events: '"events"',
   snapshots: '"snapshots"',
@@ -78,7 +86,7 @@ const dialect: q.Dialect = {
   timestamp: (date) => date.getTime(),
 };
 
-const DATA_KEYS = '"data_keys"';
+export const DATA_KEYS = '"data_keys"';
 /** Now in epoch milliseconds, as SQLite stores the recorder's timestamps. */
 const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
@@ -117,7 +125,36 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
     await adapter.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
   }
-  return withArgumentChecks(new SqliteRecorder(adapter, lock, path, inMemory ? path : resolve(path), reads));
+  return withArgumentChecks(
+    new SqliteRecorder(adapter, ownConnection(adapter), lock, path, inMemory ? path : resolve(path), reads),
+  );
+}
+
+/**
+ * The store in the SQLite file your PrismaClient's adapter (`PrismaBetterSqlite3`) opens, on the
+ * adapter's connection: give both the same `shareAdapter(...)` and the process has one connection
+ * that writes (eventforge's direct reads keep their read-only one). Every operation runs in a
+ * transaction of the adapter's, so none lands inside a Prisma transaction open on it. The tables
+ * must exist: apply the store's migrations with your others (docs/prisma.md).
+ */
+export async function createSqliteRecorderOnAdapter(
+  factory: SqlDriverAdapterFactory,
+  options: { readonly busyTimeoutMs?: number } = {},
+): Promise<Recorder> {
+  const adapter = await factory.connect();
+  try {
+    // The file the adapter opened ('' for a database in memory): the direct reads open it too.
+    const files = (await adapter.queryRaw(plain('PRAGMA database_list'))).rows;
+    const file = String(files.find((row) => row[1] === 'main')?.[2] ?? '');
+    const path = file === '' ? ':memory:' : file;
+    const lock = path === ':memory:' ? new Mutex() : sharedMutex(path);
+    const reads =
+      path === ':memory:' ? undefined : openReads(await loadBetterSqlite3(), path, options.busyTimeoutMs ?? 5000);
+    return withArgumentChecks(new SqliteRecorder(adapter, sharedConnection(adapter), lock, path, path, reads));
+  } catch (error) {
+    await adapter.dispose();
+    throw explainAdapterError(error, 'SQLite (your Prisma adapter)');
+  }
 }
 
 /**
@@ -130,7 +167,7 @@ function openReads(
   busyTimeoutMs: number,
 ): SqliteStreamReads | undefined {
   try {
-    return new SqliteStreamReads(openDatabase, path, busyTimeoutMs, dialect);
+    return new SqliteStreamReads(openDatabase, path, busyTimeoutMs, sqliteDialect);
   } catch {
     return undefined;
   }
@@ -204,6 +241,8 @@ class SqliteRecorder implements Recorder {
   readonly #gate: ClosingGate;
   constructor(
     private readonly adapter: SqlAdapter,
+    /** How each operation gets the adapter's connection: sqlite-session.ts. */
+    private readonly sessions: SqliteSessions,
     private readonly lock: Mutex,
     /** The file, for error messages. */
     private readonly where: string,
@@ -218,58 +257,58 @@ class SqliteRecorder implements Recorder {
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
     const tracking = options.tracking;
     if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
-    return this.#locked(async () => {
+    return this.#locked(async (s) => {
       try {
         // One statement is atomic on its own: a taken (stream, version) fails all of it.
         const keys = options.dataKeys ?? [];
         const ids =
           tracking === undefined && keys.length === 0 && events.length <= q.ROWS_PER_INSERT
-            ? await this.#insert(events)
-            : await this.#appendInTransaction(events, tracking, keys);
+            ? await this.#insert(s, events)
+            : await this.#appendInTransaction(s, events, tracking, keys);
         if (ids.length > 0) announceAppend(this.file);
         return ids;
       } catch (error) {
         if (adapterErrorKind(error) !== 'UniqueConstraintViolation') throw error;
         // Read after the rollback, so the refused append's own rows do not count.
-        throw await refusal(events, async (query) => (await this.adapter.queryRaw(query)).rows, dialect);
+        throw await refusal(events, async (query) => (await s.queryRaw(query)).rows, sqliteDialect);
       }
     });
   }
 
-  /** With a tracking record, or too many events for one statement: `BEGIN IMMEDIATE` takes the write lock up front. */
+  /** With a tracking record, or too many events for one statement: one unit (`BEGIN IMMEDIATE` takes the write lock up front). */
   async #appendInTransaction(
+    s: SqliteSession,
     events: readonly StoredEvent[],
     tracking: AppendOptions['tracking'],
     keys: NonNullable<AppendOptions['dataKeys']> = [],
   ): Promise<bigint[]> {
-    const a = this.adapter;
-    await a.executeScript('BEGIN IMMEDIATE');
+    await s.begin();
     try {
       // Events first: when both collide, the conflict is reported (as the in-memory recorder does).
       const ids: bigint[] = [];
       for (let i = 0; i < events.length; i += q.ROWS_PER_INSERT) {
-        ids.push(...(await this.#insert(events.slice(i, i + q.ROWS_PER_INSERT))));
+        ids.push(...(await this.#insert(s, events.slice(i, i + q.ROWS_PER_INSERT))));
       }
-      if (keys.length > 0) await this.#insertDataKeys(keys);
-      if (tracking !== undefined) await insertTrackingOnce(a, dialect, tracking);
-      await a.executeScript('COMMIT');
+      if (keys.length > 0) await this.#insertDataKeys(s, keys);
+      if (tracking !== undefined) await insertTrackingOnce(s, sqliteDialect, tracking);
+      await s.commit();
       return ids;
     } catch (error) {
-      await rollback(a);
+      await s.rollback();
       throw error;
     }
   }
 
   /** Inserts the events in one statement; their ids in the events' order. */
-  async #insert(events: readonly StoredEvent[]): Promise<bigint[]> {
-    const result = await this.adapter.queryRaw(q.insertEvents(dialect, events, 'fail'));
+  async #insert(s: SqliteSession, events: readonly StoredEvent[]): Promise<bigint[]> {
+    const result = await s.queryRaw(q.insertEvents(sqliteDialect, events, 'fail'));
     return result.rows.map((r) => q.toBigInt(r[0])).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   }
 
   /** Inserts a save's new data keys; a subject with a row already refuses the save. */
-  async #insertDataKeys(keys: NonNullable<AppendOptions['dataKeys']>): Promise<void> {
+  async #insertDataKeys(s: SqliteSession, keys: NonNullable<AppendOptions['dataKeys']>): Promise<void> {
     const stored = new Set(
-      (await this.adapter.queryRaw(keySql.insertDataKeys(false, DATA_KEYS, keys))).rows.map((r) => r[0] as string),
+      (await s.queryRaw(keySql.insertDataKeys(false, DATA_KEYS, keys))).rows.map((r) => r[0] as string),
     );
     const taken = keys.filter((k) => !stored.has(k.subject)).map((k) => k.subject);
     if (taken.length > 0) throw new DataKeyConflictError(taken);
@@ -277,92 +316,120 @@ class SqliteRecorder implements Recorder {
 
   readDataKeys(subjects: readonly string[]): Promise<StoredDataKey[]> {
     if (subjects.length === 0) return Promise.resolve([]);
-    return this.#locked(async () =>
-      (await this.adapter.queryRaw(keySql.selectDataKeys(false, DATA_KEYS, subjects))).rows.map(keySql.toDataKey),
+    return this.#locked(async (s) =>
+      (await s.queryRaw(keySql.selectDataKeys(false, DATA_KEYS, subjects))).rows.map(keySql.toDataKey),
     );
   }
 
   forgetDataKey(subject: string): Promise<boolean> {
     const [update, insert] = keySql.forgetDataKey(false, DATA_KEYS, subject, NOW_MS);
-    return this.#locked(async () => {
+    return this.#locked(async (s) => {
       // Zero the freed bytes of the key's row, and move the WAL's copies of its page into the file.
-      await this.adapter.executeScript('PRAGMA secure_delete = ON');
-      const deleted = (await this.adapter.queryRaw(update!)).rows.length > 0;
-      if (!deleted) await this.adapter.executeRaw(insert!);
-      await this.adapter.executeScript('PRAGMA wal_checkpoint(TRUNCATE)');
+      await s.script('PRAGMA secure_delete = ON');
+      const deleted = (await s.queryRaw(update!)).rows.length > 0;
+      if (!deleted) await s.executeRaw(insert!);
+      await s.script('PRAGMA wal_checkpoint(TRUNCATE)');
       return deleted;
+    });
+  }
+
+  eraseFreed(): Promise<void> {
+    return this.#locked(async () => {
+      await this.adapter.executeScript('PRAGMA secure_delete = ON');
+      await this.adapter.executeScript('PRAGMA wal_checkpoint(TRUNCATE)');
     });
   }
 
   replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean> {
     return this.#locked(
-      async () =>
-        (await this.adapter.queryRaw(keySql.replaceDataKey(false, DATA_KEYS, subject, current, replacement))).rows
-          .length > 0,
+      async (s) =>
+        (await s.queryRaw(keySql.replaceDataKey(false, DATA_KEYS, subject, current, replacement))).rows.length > 0,
     );
   }
 
   listDataKeys(after: string | undefined, limit: number): Promise<StoredDataKey[]> {
-    return this.#locked(async () =>
-      (await this.adapter.queryRaw(keySql.listDataKeys(false, DATA_KEYS, after, limit, ''))).rows.map(keySql.toDataKey),
+    return this.#locked(async (s) =>
+      (await s.queryRaw(keySql.listDataKeys(false, DATA_KEYS, after, limit, ''))).rows.map(keySql.toDataKey),
     );
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
-    return this.#locked(() =>
-      this.#read(
-        (reads) => reads.readStream(streamId, options),
-        async () => (await this.adapter.queryRaw(q.selectStream(dialect, streamId, options))).rows.map(q.toStoredEvent),
-      ),
+    return this.#read(
+      (reads) => reads.readStream(streamId, options),
+      async (s) => (await s.queryRaw(q.selectStream(sqliteDialect, streamId, options))).rows.map(q.toStoredEvent),
     );
   }
 
   readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
-    return this.#locked(() =>
-      this.#read(
-        (reads) => reads.readNotifications(options),
-        async () => (await this.adapter.queryRaw(q.selectNotifications(dialect, options))).rows.map(q.toNotification),
-      ),
+    return this.#read(
+      (reads) => reads.readNotifications(options),
+      async (s) => (await s.queryRaw(q.selectNotifications(sqliteDialect, options))).rows.map(q.toNotification),
+    );
+  }
+
+  /**
+   * The head first, then the page: SQLite has one writer at a time, so every id up to a head read
+   * earlier is visible to the page's read (see {@link Recorder.readLog}).
+   */
+  readLog(options: ReadNotificationsOptions): Promise<LogPage> {
+    return this.#read(
+      (reads) => {
+        const head = reads.maxNotificationId();
+        const notifications = reads.readNotifications(options);
+        return { notifications, upTo: completeUpTo(options, notifications, head) };
+      },
+      async (s) => {
+        const head = q.toBigInt((await s.queryRaw(q.selectMaxNotificationId(sqliteDialect))).rows[0]?.[0]);
+        const notifications = (await s.queryRaw(q.selectNotifications(sqliteDialect, options))).rows.map(
+          q.toNotification,
+        );
+        return { notifications, upTo: completeUpTo(options, notifications, head) };
+      },
     );
   }
 
   maxNotificationId(): Promise<bigint> {
-    return this.#locked(async () =>
-      q.toBigInt((await this.adapter.queryRaw(q.selectMaxNotificationId(dialect))).rows[0]?.[0]),
+    return this.#locked(async (s) =>
+      q.toBigInt((await s.queryRaw(q.selectMaxNotificationId(sqliteDialect))).rows[0]?.[0]),
     );
   }
 
   maxTrackingId(application: string, upstream: string): Promise<bigint> {
-    return this.#locked(async () =>
-      q.toBigInt((await this.adapter.queryRaw(q.selectMaxTrackingId(dialect, application, upstream))).rows[0]?.[0]),
+    return this.#locked(async (s) =>
+      q.toBigInt((await s.queryRaw(q.selectMaxTrackingId(sqliteDialect, application, upstream))).rows[0]?.[0]),
     );
   }
 
   hasTracking(application: string, upstream: string, notificationId: bigint): Promise<boolean> {
     return this.#locked(
-      async () =>
-        (await this.adapter.queryRaw(q.selectTracking(dialect, application, upstream, notificationId))).rows.length > 0,
+      async (s) =>
+        (await s.queryRaw(q.selectTracking(sqliteDialect, application, upstream, notificationId))).rows.length > 0,
     );
   }
 
-  /** `BEGIN IMMEDIATE`, the work, the tracking and parked events, `COMMIT`; see {@link Recorder.transaction}. */
+  /** One unit: the work, the tracking and parked events; see {@link Recorder.transaction}. */
   async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const committed: (() => void)[] = [];
-    const result = await this.#locked(async () => {
-      const a = this.adapter;
-      await a.executeScript('BEGIN IMMEDIATE');
+    const result = await this.#locked(async (s) => {
+      await s.begin();
       try {
-        const value = await work(sqlTransaction(a, 'sqlite', committed));
-        await recordTransactionOptions(a, dialect, options, false);
-        await a.executeScript('COMMIT');
+        const value = await work(sqlTransaction(s, 'sqlite', committed));
+        await recordTransactionOptions(s, sqliteDialect, options, false);
+        await s.commit();
         return value;
       } catch (error) {
-        await rollback(a);
+        await s.rollback();
         throw error;
       }
     });
     for (const fn of committed) fn();
     return result;
+  }
+
+  /** Saves on the caller's Prisma transaction (on a connection to this file): sqlite-transaction-writes.ts. */
+  within(tx: PrismaTransactionClient): TransactionWrites {
+    this.#gate.assertOpen();
+    return sqliteTransactionWrites(tx, `SQLite ${this.where}`);
   }
 
   /** Woken by this process's appends at once, by other processes' within `pollIntervalMs` (50 ms). */
@@ -371,24 +438,22 @@ class SqliteRecorder implements Recorder {
   }
 
   parkedEvents(projection?: string): Promise<ParkedEvent[]> {
-    return this.#locked(() => readParked(this.adapter, dialect, projection));
+    return this.#locked((s) => readParked(s, sqliteDialect, projection));
   }
 
   saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
-    return this.#locked(async () => {
-      await this.adapter.executeRaw(q.insertSnapshot(dialect, snapshot));
+    return this.#locked(async (s) => {
+      await s.executeRaw(q.insertSnapshot(sqliteDialect, snapshot));
     });
   }
 
   latestSnapshot(streamId: string, upTo?: number): Promise<StoredSnapshot | undefined> {
-    return this.#locked(() =>
-      this.#read(
-        (reads) => reads.latestSnapshot(streamId, upTo),
-        async () => {
-          const row = (await this.adapter.queryRaw(q.selectLatestSnapshot(dialect, streamId, upTo))).rows[0];
-          return row === undefined ? undefined : q.toSnapshot(row);
-        },
-      ),
+    return this.#read(
+      (reads) => reads.latestSnapshot(streamId, upTo),
+      async (s) => {
+        const row = (await s.queryRaw(q.selectLatestSnapshot(sqliteDialect, streamId, upTo))).rows[0];
+        return row === undefined ? undefined : q.toSnapshot(row);
+      },
     );
   }
 
@@ -403,25 +468,36 @@ class SqliteRecorder implements Recorder {
   }
 
   /**
-   * A read on the direct connection. Should it fail for any other reason than a full disk or a
-   * lost database, the adapter reads instead: it gives the same rows, or fails with the error the
-   * recorder explains (e.g. missing tables and how to create them).
+   * A read on the direct connection, under the file's lock. Should it fail for any other reason
+   * than a full disk or a lost database, the adapter reads instead: it gives the same rows, or
+   * fails with the error the recorder explains (e.g. missing tables and how to create them).
    */
-  async #read<T>(direct: (reads: SqliteStreamReads) => T, throughAdapter: () => Promise<T>): Promise<T> {
-    if (this.reads === undefined) return throughAdapter();
-    try {
-      return direct(this.reads);
-    } catch (error) {
-      if (storeFailure(error, `SQLite ${this.where}`) !== undefined) throw error;
-      return throughAdapter();
-    }
+  #read<T>(direct: (reads: SqliteStreamReads) => T, throughAdapter: (s: SqliteSession) => Promise<T>): Promise<T> {
+    return this.#gate.run(() =>
+      this.lock
+        .run(async () => {
+          if (this.reads !== undefined) {
+            try {
+              return direct(this.reads);
+            } catch (error) {
+              if (storeFailure(error, `SQLite ${this.where}`) !== undefined) throw error;
+            }
+          }
+          return this.sessions(throughAdapter);
+        })
+        .catch((error: unknown) => {
+          throw explainAdapterError(error, `SQLite ${this.where}`);
+        }),
+    );
   }
 
-  #locked<T>(work: () => Promise<T>): Promise<T> {
+  #locked<T>(work: (s: SqliteSession) => Promise<T>): Promise<T> {
     return this.#gate.run(() =>
-      this.lock.run(work).catch((error: unknown) => {
-        throw explainAdapterError(error, `SQLite ${this.where}`);
-      }),
+      this.lock
+        .run(() => this.sessions(work))
+        .catch((error: unknown) => {
+          throw explainAdapterError(error, `SQLite ${this.where}`);
+        }),
     );
   }
 }

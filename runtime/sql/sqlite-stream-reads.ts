@@ -35,7 +35,7 @@ type LogRow = [
   topic: string,
   schemaVersion: bigint,
   timestamp: bigint | string,
-  state: Buffer,
+  state: Buffer | null,
   metadata: string | null,
 ];
 /** Statements kept per connection; topic filters of many lengths could make more shapes than that. */
@@ -80,11 +80,16 @@ export class SqliteStreamReads {
         topic: row[3],
         schemaVersion: Number(row[4]),
         timestamp: new Date(typeof row[5] === 'bigint' ? Number(row[5]) : row[5]),
-        state: row[6],
+        state: row[6] ?? q.NO_PAYLOAD,
         ...q.withMetadata(row[7]),
       };
     }
     return notifications;
+  }
+
+  /** The highest id in the log, 0n when it is empty. */
+  maxNotificationId(): bigint {
+    return q.toBigInt(this.#all<[bigint | null]>(q.selectMaxNotificationId(this.dialect), true)[0]?.[0]);
   }
 
   close(): void {

@@ -5,14 +5,24 @@
  */
 import { Application, type EventMetadataSource } from '../application.js';
 import type { AggregateClass } from '../codec.js';
-import { AggregateNotFoundError, PolicyError, SystemError } from '../errors.js';
+import { AggregateNotFoundError, ConcurrencyError, PolicyError, SystemError } from '../errors.js';
 import type { DomainEvent } from '../events.js';
 import { type FollowerOptions, LogFollower } from '../follower.js';
 import { processedMetadata } from '../metadata.js';
 import type { LoggedEvent } from '../notification-log.js';
-import type { EventMetadata } from '../recorder.js';
+import type { EventMetadata, Tracking } from '../recorder.js';
 import type { AnyAggregate } from '../repository.js';
+import { checkPartitionCount, type Partition, partitionKey, partitionOf, startingPosition } from './partitions.js';
 import { handlersByTopic, type Policy, type PolicyHandler, type Processing } from './policy.js';
+
+/** How often a batch refused for a concurrent change of its aggregates is processed again at once. */
+const CONFLICT_RETRIES = 10;
+
+/** Options of {@link ProcessApplication.follow}. */
+export interface FollowOptions extends FollowerOptions {
+  /** Follow only the upstream streams whose id hashes to this partition, with a tracking position of its own. */
+  readonly partition?: Partition;
+}
 
 /**
  * An application that follows upstream applications (in a {@link System}) and reacts to their
@@ -44,7 +54,7 @@ export abstract class ProcessApplication extends Application {
    * parking, `wait` (see `LogFollower`). A system's runner makes these; use one directly only
    * outside a system.
    */
-  follow(upstream: Application, options: FollowerOptions = {}): LogFollower {
+  follow(upstream: Application, options: FollowOptions = {}): LogFollower {
     const name = this.name;
     const handled = this.topics;
     // No topics would read the whole log (an empty filter means all) to do nothing with it.
@@ -52,21 +62,35 @@ export abstract class ProcessApplication extends Application {
       throw new SystemError(`${name}: its policy handles no event; add rules such as on(Dog, { TrickAdded: … })`);
     }
     const topics = topicsFrom(upstream, name, handled);
-    return new LogFollower(
+    const partition = options.partition;
+    if (partition !== undefined) checkPartitionCount(name, partition.count);
+    const key = partitionKey(upstream.name, partition);
+    const ours =
+      partition === undefined || partition.count === 1
+        ? () => true
+        : (event: LoggedEvent) => partitionOf(event.event.originatorId, partition.count) === partition.index;
+    const label = `process application ${name} (following ${key})`;
+    const app = this;
+    return new (class extends LogFollower {
+      /** Starts a new partitioning where the one before it stopped (see partitions.ts). */
+      override async open(): Promise<void> {
+        if (this.state !== 'running')
+          await app.#seedTracking(label, upstream.name, partition ?? { index: 0, count: 1 });
+        await super.open();
+      }
+    })(
       upstream,
       this,
       {
-        label: `process application ${name} (following ${upstream.name})`,
+        label,
         application: name,
-        upstream: upstream.name,
-        parkKey: `${name}/${upstream.name}`,
+        upstream: key,
+        parkKey: `${name}/${key}`,
         topics,
         onParked: this.onParked,
         movesTracking: false,
         commit: async (recorder, events, { tracking, unpark }) => {
-          const processed = await this.#process(upstream, events);
-          // Each event is stored with the metadata of the upstream event that caused it.
-          await this.saveProcessed(tracking, processed.collected(), processed.metadataSource());
+          await this.#commitProcessed(upstream, events.filter(ours), tracking);
           // After the save: an unpark that fails leaves a processed event listed as parked, never the reverse.
           if (unpark.length > 0) await recorder.transaction(async () => undefined, { unpark });
         },
@@ -75,6 +99,56 @@ export abstract class ProcessApplication extends Application {
       },
       options,
     );
+  }
+
+  /**
+   * Runs the policy and saves what it collected with the tracking record. A save refused because
+   * another writer (a command, another partition) changed one of the aggregates meanwhile is
+   * processed again from fresh loads at once, a few times, before it counts as a failed attempt.
+   */
+  async #commitProcessed(upstream: Application, events: readonly LoggedEvent[], tracking: Tracking | undefined) {
+    for (let conflicts = 0; ; conflicts++) {
+      const processed = await this.#process(upstream, events);
+      try {
+        // Each event is stored with the metadata of the upstream event that caused it.
+        await this.saveProcessed(tracking, processed.collected(), processed.metadataSource());
+        return;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || conflicts >= CONFLICT_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (conflicts + 1)));
+      }
+    }
+  }
+
+  /**
+   * Before a follower of `upstream` opens: when another partitioning of it is ahead of this
+   * partition's stored position (a follower newly split, or joined again), stores the position
+   * it reached as this partition's, or refuses when that partitioning was not drained.
+   */
+  async #seedTracking(label: string, upstream: string, partition: Partition): Promise<void> {
+    const recorder = await this.recorder();
+    const key = partitionKey(upstream, partition);
+    const positions = new Map<string, bigint>();
+    const rows = await recorder.transaction(async (tx) =>
+      tx.provider === 'memory'
+        ? []
+        : tx.query<{ upstream: string; position: bigint | number | string }>(
+            `SELECT upstream, max(notification_id) AS position FROM tracking WHERE application = ${
+              tx.provider === 'sqlite' ? '?' : '$1'
+            } GROUP BY upstream`,
+            [this.name],
+          ),
+    );
+    for (const row of rows) positions.set(row.upstream, BigInt(row.position));
+    // The in-memory store cannot list its tracking rows: only the unpartitioned position counts.
+    if (rows.length === 0 && key !== upstream)
+      positions.set(upstream, await recorder.maxTrackingId(this.name, upstream));
+    const start = startingPosition(label, upstream, partition, positions);
+    if (start > (positions.get(key) ?? 0n)) {
+      await recorder.transaction(async () => undefined, {
+        tracking: { application: this.name, upstream: key, notificationId: start },
+      });
+    }
   }
 
   /** Runs the policy over the events; what it collected. */

@@ -1,16 +1,18 @@
 /**
- * Runners: one system, two ways of running it with the same behaviour. The single-threaded
+ * Runners: one system, three ways of running it with the same behaviour. The single-threaded
  * runner processes the followers in a fixed order after each save until the system is quiet
  * (deterministic: tests, development); the concurrent runner lets each follower follow its
- * leaders' logs on its own (subscriptions woken by the stores' log signals).
+ * leaders' logs on its own (subscriptions woken by the stores' log signals); with the worker
+ * runner the followers run in worker processes (worker.ts, `eventforge run --worker`) and this
+ * process runs commands and reads where they stand from the stores.
  */
 import { setAfterSave } from '../after-save.js';
 import type { Application, ApplicationOptions } from '../application.js';
 import { SystemError, TimeoutError } from '../errors.js';
-import type { FollowerOptions, FollowerState, LogFollower } from '../follower.js';
+import type { FollowerOptions, FollowerState, LogFollower, WaitOptions } from '../follower.js';
 import { type Projection, ProjectionRunner } from '../projection.js';
 import type { ProcessApplication } from './process-application.js';
-import type { ApplicationClass, ProjectionClass, System } from './system.js';
+import type { ApplicationClass, ProjectionClass, System, SystemEdge } from './system.js';
 
 /** Options of a runner. */
 export interface RunnerOptions extends FollowerOptions {
@@ -35,41 +37,59 @@ export interface FollowerStatus {
   readonly failure?: Error;
 }
 
+/** What a runner shows of one follower of one leader: a `LogFollower`, or one run by workers. */
+export interface FollowerHandle {
+  readonly state: FollowerState;
+  /** The leader's notification id up to which it has processed. */
+  readonly position: bigint;
+  readonly failure: Error | undefined;
+  lag(): Promise<bigint>;
+  wait(id: bigint, options?: WaitOptions): Promise<void>;
+  stop(): Promise<void>;
+  retryParked(notificationId?: bigint): Promise<bigint[]>;
+}
+
 /** One follower of one leader. */
-interface Link {
+interface Link<F extends FollowerHandle> {
   readonly leader: Application;
   /** The follower's name. */
   readonly follower: string;
-  readonly runner: LogFollower;
+  readonly runner: F;
 }
 
-/** What both runners share: the applications, constructed and linked, and their shutdown. */
-abstract class Runner {
+/** Makes the handle of one edge's follower, given the running applications and projections. */
+export type MakeFollower<F> = (edge: SystemEdge, apps: ReadonlyMap<string, Application>, projection?: Projection) => F;
+
+/** Follows in this process: a projection's runner, or the process application's `follow`. */
+function localFollower(options: RunnerOptions): MakeFollower<LogFollower> {
+  return (edge, apps, projection) => {
+    const leader = apps.get(edge.leader)!;
+    if (projection !== undefined) return new ProjectionRunner(leader, projection, options);
+    return (apps.get(edge.follower) as ProcessApplication).follow(leader, options);
+  };
+}
+
+/** What the runners share: the applications, constructed and linked, and their shutdown. */
+export abstract class Runner<F extends FollowerHandle = LogFollower> {
   readonly system: System;
   readonly #apps = new Map<string, Application>();
   readonly #projections = new Map<string, Projection>();
-  protected readonly links: readonly Link[];
+  protected readonly links: readonly Link<F>[];
   #started = false;
 
-  constructor(system: System, options: RunnerOptions = {}) {
+  constructor(system: System, options: RunnerOptions = {}, makeFollower?: MakeFollower<F>) {
     this.system = system;
     const optionsOf = options.applicationOptions ?? (() => ({ env: { ...process.env, DATABASE_URL: 'memory:' } }));
     for (const cls of system.classes) {
       this.#apps.set(cls.name, new cls({ ...optionsOf(cls.name), name: cls.name }));
     }
     for (const cls of system.projections) this.#projections.set(cls.name, new cls());
-    this.links = system.edges.map(({ leader, follower, kind }) => {
-      const leaderApp = this.#apps.get(leader)!;
-      if (kind === 'projection') {
-        return {
-          leader: leaderApp,
-          follower,
-          runner: new ProjectionRunner(leaderApp, this.#projections.get(follower)!, options),
-        };
-      }
-      const followerApp = this.#apps.get(follower) as ProcessApplication;
-      return { leader: leaderApp, follower, runner: followerApp.follow(leaderApp, options) };
-    });
+    const make = makeFollower ?? (localFollower(options) as unknown as MakeFollower<F>);
+    this.links = system.edges.map((edge) => ({
+      leader: this.#apps.get(edge.leader)!,
+      follower: edge.follower,
+      runner: make(edge, this.#apps, edge.kind === 'projection' ? this.#projections.get(edge.follower) : undefined),
+    }));
   }
 
   /** The running instance of an application class of the system. */
@@ -91,7 +111,7 @@ abstract class Runner {
   }
 
   /** The runner of `follower` following `leader` (positions, lag, parked events, failure). */
-  follower(follower: ApplicationClass<ProcessApplication> | ProjectionClass, leader: ApplicationClass): LogFollower {
+  follower(follower: ApplicationClass<ProcessApplication> | ProjectionClass, leader: ApplicationClass): F {
     const link = this.links.find((l) => l.follower === follower.name && l.leader.name === leader.name);
     if (link === undefined) throw new SystemError(`in the system, ${follower.name} does not follow ${leader.name}`);
     return link.runner;
@@ -100,14 +120,18 @@ abstract class Runner {
   /** Where each follower stands: one entry per edge of the system, in its fixed order. */
   async status(): Promise<FollowerStatus[]> {
     return Promise.all(
-      this.links.map(async ({ leader, follower, runner }) => ({
-        follower,
-        leader: leader.name,
-        state: runner.state,
-        position: runner.position,
-        lag: await runner.lag(),
-        ...(runner.failure === undefined ? {} : { failure: runner.failure }),
-      })),
+      this.links.map(async ({ leader, follower, runner }) => {
+        // First: a handle of followers run by workers reads where they stand as it reads the lag.
+        const lag = await runner.lag();
+        return {
+          follower,
+          leader: leader.name,
+          state: runner.state,
+          position: runner.position,
+          lag,
+          ...(runner.failure === undefined ? {} : { failure: runner.failure }),
+        };
+      }),
     );
   }
 

@@ -36,6 +36,10 @@ export interface ViewColumn<Name extends string = string> {
   readonly optional: boolean;
   /** Used when an insert leaves the column out, as written in the schema. */
   readonly default?: JsonValue;
+  /** Holds personal data (marked `pii`, or filled from personal event fields). */
+  readonly personal?: true;
+  /** A personal column's value once its subject is forgotten (null: NULL), as written in the schema. */
+  readonly redacted?: JsonValue;
 }
 
 /** Where an operation takes a column's value from. */
@@ -70,6 +74,11 @@ export interface ViewDefinition<Row extends object = object, Key extends object 
   readonly shapeHash: string;
   readonly columns: readonly ViewColumn<keyof Row & string>[];
   readonly key: readonly (keyof Key & string)[];
+  /**
+   * The key column every operation writing personal data fills from the event's subject: a
+   * forgotten subject's rows are those holding it there, and their personal columns are scrubbed.
+   */
+  readonly subjectColumn?: keyof Key & string;
   /** What each consumed event does, by topic. */
   readonly handlers: Readonly<Record<string, ViewHandler>>;
   /** CREATE TABLE and CREATE INDEX statements (idempotent), per provider. */

@@ -37,6 +37,17 @@ export class MemoryViewStore<Row extends object, Key extends object> implements 
     this.#rows.clear();
   }
 
+  /** Sets `values` in every row whose `column` holds `value` (a forgotten subject's rows); resolves to the rows changed. */
+  setWhere(column: string, value: unknown, values: Readonly<Record<string, unknown>>): number {
+    let changed = 0;
+    for (const row of this.#rows.values())
+      if (row[column] === value) {
+        Object.assign(row, values);
+        changed++;
+      }
+    return changed;
+  }
+
   async get(key: Key): Promise<Row | undefined> {
     const row = this.#rows.get(this.#id(key));
     return row === undefined ? undefined : ({ ...row } as Row);

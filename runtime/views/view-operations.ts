@@ -4,7 +4,9 @@
  */
 import type { DomainEvent } from '../events.js';
 import { rowValueOf } from './column-codec.js';
-import type { ViewDefinition, ViewOperation, ViewValue } from './definition.js';
+import { isRedacted } from '../personal/redacted.js';
+import type { ViewColumn, ViewDefinition, ViewOperation, ViewValue } from './definition.js';
+import { placeholderOf } from './view-forget.js';
 import { columnOf, type ViewAppend, type ViewStore } from './view-store.js';
 
 /** The operation's column values for this event, by row property (key columns included). */
@@ -35,10 +37,16 @@ function valuesReader<R extends object, K extends object>(
   );
   return (event) => {
     const values: Record<string, unknown> = {};
-    for (const [name, read] of readers) values[name] = read(event);
+    for (const [name, read] of readers) {
+      const value = read(event);
+      if (value !== LEFT_OUT) values[name] = value;
+    }
     return values;
   };
 }
+
+/** A value an operation leaves out: a redacted element that a list operation does not append. */
+const LEFT_OUT = Symbol('left out');
 
 /** Runs the operation with its values on the row their key names. */
 export async function runOperation<Row extends object, Key extends object>(
@@ -79,6 +87,7 @@ function valueReader<R extends object, K extends object>(
   const column = columnOf(definition, name);
   if ('field' in value) {
     const path = value.field;
+    if (column.personal === true) return personalReader(column, path, op);
     return (event) => {
       let current: unknown = event.data;
       for (const part of path)
@@ -95,4 +104,25 @@ function valueReader<R extends object, K extends object>(
   const elementColumn = op.op === 'list' && column.list ? { ...column, list: false } : column;
   const constant = rowValueOf(elementColumn, value.constant);
   return () => constant;
+}
+
+/**
+ * A personal column's value: the event field, or, where the field (or a value object on its
+ * path) reads as Redacted because its subject is forgotten, the column's placeholder; a list
+ * operation then appends nothing. A replay after a forget thus writes no personal data.
+ */
+function personalReader(
+  column: ViewColumn,
+  path: readonly string[],
+  op: ViewOperation,
+): (event: DomainEvent) => unknown {
+  const placeholder = op.op === 'list' && column.list ? LEFT_OUT : placeholderOf(column);
+  return (event) => {
+    let current: unknown = event.data;
+    for (const part of path) {
+      if (isRedacted(current)) return placeholder;
+      current = current === null || current === undefined ? undefined : (current as Record<string, unknown>)[part];
+    }
+    return isRedacted(current) ? placeholder : (current ?? null);
+  };
 }

@@ -13,7 +13,8 @@ import type { SqlExecutor, ViewDefinition } from './definition.js';
 import { applyFolded } from './folded-batch.js';
 import { MemoryViewStore } from './memory-view-store.js';
 import { SqlViewStore } from './sql-view-store.js';
-import { type SwapRebuildOptions, rebuildBySwap, swappable } from './view-swap.js';
+import { personalShape, placeholderOf, scrubSqlView } from './view-forget.js';
+import { REBUILD_SUFFIX, type SwapRebuildOptions, rebuildBySwap, swappable } from './view-swap.js';
 import { prepareViewTable, recreateViewTable, storedShape } from './view-tables.js';
 import { operationValues, runOperation } from './view-operations.js';
 import { ViewError, type ViewStore } from './view-store.js';
@@ -26,6 +27,8 @@ export abstract class ViewProjection<Row extends object, Key extends object> imp
   readonly name: string;
   /** The topics it consumes (sorted). */
   readonly topics: readonly string[];
+  /** Whether any handler reads the events' payloads (a field, or custom code); else the log is read without them. */
+  readonly payloads: boolean;
   readonly #memory: MemoryViewStore<Row, Key>;
   /** Whether this instance has checked its table (created, shape hash compared): one instance serves one store. */
   #prepared = false;
@@ -39,6 +42,7 @@ export abstract class ViewProjection<Row extends object, Key extends object> imp
   constructor(readonly definition: ViewDefinition<Row, Key>) {
     this.name = definition.name;
     this.topics = Object.keys(definition.handlers).sort();
+    this.payloads = readsPayloads(definition);
     this.#memory = new MemoryViewStore(definition);
     if (swappable(definition))
       this.rebuildAside = async (app, options) => {
@@ -80,6 +84,24 @@ export abstract class ViewProjection<Row extends object, Key extends object> imp
     await recreateViewTable(this.definition, executorOf(tx));
     tx.onCommit(() => {
       this.#prepared = true;
+    });
+  }
+
+  /**
+   * Scrubs a forgotten subject (Projection.forget, run by `app.forget` once the data key is
+   * deleted): the personal columns of the subject's rows take their placeholders. A subclass
+   * keeping personal data in tables of its own overrides it, calling `super`.
+   */
+  async forget(subject: string, tx: RecorderTransaction): Promise<void> {
+    const shape = personalShape(this.definition);
+    if (shape === undefined) return;
+    if (tx.provider !== 'memory') {
+      await scrubSqlView(this.definition, executorOf(tx), subject, `${this.definition.table}${REBUILD_SUFFIX}`);
+      return;
+    }
+    const placeholders = Object.fromEntries(shape.personal.map((c) => [c.name, placeholderOf(c)]));
+    tx.onCommit(() => {
+      this.#memory.setWhere(shape.subject.name, subject, placeholders);
     });
   }
 
@@ -135,4 +157,12 @@ function executorOf(tx: RecorderTransaction | SqlExecutor): SqlExecutor {
   if (tx.provider === 'memory') throw new ViewError('the in-memory store has no SQL: read the view with view(tx)');
   const provider = tx.provider;
   return { provider, execute: (sql, params) => tx.execute(sql, params), query: (sql, params) => tx.query(sql, params) };
+}
+
+/** Whether a handler is custom or a declarative value names an event field. */
+function readsPayloads<Row extends object, Key extends object>(definition: ViewDefinition<Row, Key>): boolean {
+  return Object.values(definition.handlers).some(
+    (handler) =>
+      handler.kind === 'custom' || handler.ops.some((op) => Object.values(op.values).some((value) => 'field' in value)),
+  );
 }

@@ -139,7 +139,7 @@ describe('mistakes in the config file', () => {
     [
       'an unknown key, with the nearest',
       '{ "schema": "domain" }',
-      'eventforge: eventforge.config.json: unknown key "schema"; did you mean "schemas"? (the keys: schemas, out, migrations, providers, runtimeImport, systems)',
+      'eventforge: eventforge.config.json: unknown key "schema"; did you mean "schemas"? (the keys: schemas, out, migrations, providers, runtimeImport, systems, prisma)',
     ],
     [
       'a key of the wrong type',

@@ -1,7 +1,8 @@
 /**
  * The upcasters module check through the CLI: `main()` on real temporary folders (check and
  * generate, the build cache), and bin/eventforge.js as a real process, watched by a module-load
- * hook: ts-morph is loaded for a schema that names an upcasters module, and only then.
+ * hook: the TypeScript compiler is loaded for a schema that names an upcasters module, and only
+ * then; its code cache never changes what the check says.
  */
 import { execFile } from 'node:child_process';
 import {
@@ -130,7 +131,7 @@ describe('generate --watch with an upcasters module', () => {
   });
 });
 
-describe('bin/eventforge.js check loads ts-morph only for a schema that names an upcasters module', () => {
+describe('bin/eventforge.js check loads TypeScript only for a schema that names an upcasters module', () => {
   /** Runs the CLI as a process with a hook that lists, at exit, every ts-morph or TypeScript module loaded. */
   async function checkProcess(
     schema: string,
@@ -170,11 +171,53 @@ describe('bin/eventforge.js check loads ts-morph only for a schema that names an
     expect(result.loaded).toEqual([]);
   });
 
-  it('the Bank example, which names schemas/bank.upcasters.ts: ts-morph is loaded and the module passes', async () => {
+  it('the Bank example, which names schemas/bank.upcasters.ts: TypeScript (not ts-morph) is loaded and the module passes', async () => {
     const result = await checkProcess('schemas/bank.domain.yaml');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^eventforge check: 1 domain, 0 errors, 0 warnings/);
-    expect(result.loaded.some((p) => /[\\/]ts-morph[\\/]/.test(p))).toBe(true);
+    expect(result.loaded.some((p) => /[\\/]@ts-morph[\\/]common[\\/]dist[\\/]typescript\.js$/.test(p))).toBe(true);
+    expect(result.loaded.filter((p) => /[\\/]node_modules[\\/]ts-morph[\\/]/.test(p))).toEqual([]);
   });
+
+  it('a damaged code cache changes nothing: the check still refuses a wrong signature, and the cache is made anew', async () => {
+    mkdirSync(join(dir, 'schemas'), { recursive: true });
+    copyFileSync(join(repo, 'schemas', 'bank.domain.yaml'), join(dir, 'schemas', 'bank.domain.yaml'));
+    const module = readFileSync(join(repo, 'schemas', 'bank.upcasters.ts'), 'utf8');
+    writeFileSync(join(dir, 'schemas', 'bank.upcasters.ts'), module);
+    const checkInDir = async (): Promise<{ code: number; stdout: string; stderr: string }> => {
+      try {
+        const { stdout, stderr } = await promisify(execFile)(
+          process.execPath,
+          [join(repo, 'bin', 'eventforge.js'), 'check', 'schemas', '--no-cache'],
+          { cwd: dir },
+        );
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        return error as { code: number; stdout: string; stderr: string };
+      }
+    };
+    expect((await checkInDir()).code).toBe(0);
+    const cacheDir = join(dir, 'node_modules', '.cache', 'eventforge');
+    const codeCache = readdirSync(cacheDir).find((name) => name.endsWith('.v8'));
+    expect(codeCache).toBeDefined();
+    const cacheFile = join(cacheDir, codeCache ?? '');
+    writeFileSync(cacheFile, Buffer.alloc(4096, 7));
+
+    const wrongReturn = module.replace(
+      'export function depositTransactionId(previous: DepositedV2Content): string {',
+      'export function depositTransactionId(previous: DepositedV2Content): number {\n  return previous.reference.length;',
+    );
+    expect(wrongReturn).not.toBe(module);
+    writeFileSync(join(dir, 'schemas', 'bank.upcasters.ts'), wrongReturn);
+    const refused = await checkInDir();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^schemas\/bank\.domain\.yaml:\d+:\d+: error EF330: event Account\.Deposited v2→v3: upcaster "depositTransactionId" \(schemas\/bank\.upcasters\.ts:\d+\) returns a value that does not fit DepositedV3\['transactionId'\]/m,
+    );
+    // V8 refused the damaged data; the run compiled afresh and kept the new code for the next one.
+    expect(readFileSync(cacheFile).equals(Buffer.alloc(4096, 7))).toBe(false);
+    writeFileSync(join(dir, 'schemas', 'bank.upcasters.ts'), module);
+    expect((await checkInDir()).code).toBe(0);
+  }, 60_000);
 });

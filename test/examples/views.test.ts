@@ -5,7 +5,14 @@
  * in the view nor in the handler's own table, and the runner stops before it.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Decimal, ProjectionError, ProjectionRunner, type Projection, type ViewStore } from 'eventforge/runtime';
+import {
+  Decimal,
+  generateCipherKey,
+  ProjectionError,
+  ProjectionRunner,
+  type Projection,
+  type ViewStore,
+} from 'eventforge/runtime';
 import {
   AccountDirectoryProjection,
   type CustomerBalancesKey,
@@ -26,7 +33,7 @@ const postgres: ExampleStore = {
   open: () => {
     const name = schemas.next();
     return {
-      env: { DATABASE_URL: `${TEST_DATABASE_URL}?schema=${name}` },
+      env: { DATABASE_URL: `${TEST_DATABASE_URL}?schema=${name}`, EVENTFORGE_MASTER_KEY: generateCipherKey() },
       cleanup: () => {},
     };
   },

@@ -67,3 +67,46 @@ describe("a projection's forget", () => {
     }
   });
 });
+
+/** Counts the subjects its `forget` was run for; its view is nothing. */
+class ForgetCounter implements Projection {
+  readonly name = 'ForgetCounter';
+  readonly forgotten: string[] = [];
+  async process(): Promise<void> {}
+  async forget(subject: string): Promise<void> {
+    this.forgotten.push(subject);
+  }
+}
+
+describe("a projection runner's forget hook", () => {
+  it('is registered while the runner is open, once however often it starts, and removed by stop', async () => {
+    const app = new Identity({ env: { DATABASE_URL: 'memory:', EVENTFORGE_MASTER_KEY: generateCipherKey() } });
+    const projection = new ForgetCounter();
+    const runner = new ProjectionRunner(app, projection);
+    try {
+      const users = Array.from({ length: 4 }, (_, i) => User.register(`user${i}@example.com`, `User ${i}`));
+      await app.save(...users);
+      await app.forget(users[0]!.id); // not started: nothing registered
+      for (let i = 0; i < 3; i++) {
+        await runner.start();
+        await runner.stop();
+      }
+      await app.forget(users[1]!.id); // stopped: removed
+      await runner.start();
+      await runner.start();
+      await app.forget(users[2]!.id); // running: exactly once
+      await runner.stop();
+      await app.forget(users[3]!.id);
+      expect(projection.forgotten).toEqual([users[2]!.id]);
+      // Another runner of the same projection object, dropped after stop, leaves nothing behind either.
+      const second = new ProjectionRunner(app, projection);
+      await second.start();
+      await second.stop();
+      await app.forget(users[0]!.id);
+      expect(projection.forgotten).toEqual([users[2]!.id]);
+    } finally {
+      await runner.stop();
+      await app.close();
+    }
+  });
+});

@@ -89,6 +89,26 @@ describe.each(stores)('on the $label store', (store) => {
       expect(seen).toEqual([3n, 5n, 6n]);
     });
 
+    it('payloads: false delivers the same envelopes without reading payloads; data says why it is absent', async () => {
+      await saveDogs(app, 2, 1); // ids 1..4
+      const full = (await app.log.page(1n, 10)).events;
+      const subscription = app.log.subscribe({ payloads: false, topics: ['Kennel.Dog.TrickAdded'] });
+      const batch = (await subscription.nextBatch())!;
+      await subscription.return();
+      expect(batch.upTo).toBe(4n);
+      const tricks = full.filter((e) => e.topic === 'Kennel.Dog.TrickAdded');
+      expect(batch.events.map((e) => [e.id, e.topic, e.aggregate, e.event.type, e.event.originatorId])).toEqual(
+        tricks.map((e) => [e.id, e.topic, e.aggregate, e.event.type, e.event.originatorId]),
+      );
+      expect(batch.events.map((e) => [e.event.originatorVersion, e.event.timestamp])).toEqual(
+        tricks.map((e) => [e.event.originatorVersion, e.event.timestamp]),
+      );
+      expect(() => batch.events[0]!.event.data).toThrow(
+        /payload of notification 2 was not read: it was read for its envelope only \(payloads: false\)/,
+      );
+      expect((await app.log.page(1n, 10, { payloads: false })).events.map((e) => e.id)).toEqual(ids(1n, 4n));
+    });
+
     it('a read that fails ends the iterator with its error', async () => {
       await saveDogs(app, 1, 0);
       const subscription = app.log.subscribe();
@@ -100,20 +120,36 @@ describe.each(stores)('on the $label store', (store) => {
   });
 
   describe('ProjectionRunner', () => {
-    it('catches up, follows the head, and wait(id) resolves once the view reflects that save', async () => {
+    /** Three dogs of two tricks caught up, then a dog of three tricks followed: the runner and its view. */
+    async function catchUpAndFollow(tally: TrickTally) {
       await saveDogs(app, 3, 2);
-      const tally = new TrickTally();
       const r = runner(tally, { batchSize: 4 });
       await r.start();
       const [last] = await saveDogs(app, 1, 3);
       await r.wait(last!);
-      const view = await tally.read(app);
+      return { r, view: await tally.read(app) };
+    }
+
+    it('catches up, follows the head, and wait(id) resolves once the view reflects that save', async () => {
+      const { r, view } = await catchUpAndFollow(new TrickTally());
       expect([...view.tricks.values()].sort()).toEqual([2, 2, 2, 3]);
       expect(view.applied).toEqual(ids(1n, 13n));
       expect(r.position).toBe(13n);
       expect(await r.lag()).toBe(0n);
       expect(await (await app.recorder()).maxTrackingId('TrickTally', PROJECTION_UPSTREAM)).toBe(13n);
       expect(r.state).toBe('running');
+    });
+
+    it('a projection of envelopes only (payloads: false) is fed the same events, without their payloads', async () => {
+      // TrickTally reads the event's type and stream only.
+      const tally = Object.assign(new TrickTally('Envelopes'), { payloads: false });
+      const { r, view } = await catchUpAndFollow(tally);
+      expect([...view.tricks.values()].sort()).toEqual([2, 2, 2, 3]);
+      expect(view.applied).toEqual(ids(1n, 13n));
+      // A handler that reads data anyway fails with the reason, and the event is parked.
+      tally.failOn = (e) => e.event.data === undefined;
+      const [next] = await saveDogs(app, 1, 0);
+      await expect(r.wait(next!)).rejects.toThrow(/payloads: false/);
     });
 
     it('resumes after a stop from its stored position: nothing twice, nothing lost', async () => {

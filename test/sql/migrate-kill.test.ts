@@ -71,24 +71,30 @@ interface SchemaState {
   readonly bulkRows: number;
 }
 
-const OLD_TABLES = ['_prisma_migrations', 'data_keys', 'events', 'parked_events', 'snapshots', 'tracking'];
-const NEW_TABLES = [...OLD_TABLES, ...Array.from({ length: BULK_TABLES }, (_, t) => `bulk_${t}`)].sort();
+/** The store's tables; PostgreSQL also holds the workers' leases. */
+const OLD_TABLES = {
+  sqlite: ['_prisma_migrations', 'data_keys', 'events', 'parked_events', 'snapshots', 'tracking'],
+  postgresql: ['_prisma_migrations', 'data_keys', 'events', 'leases', 'parked_events', 'snapshots', 'tracking'],
+};
+const newTables = (provider: Provider) =>
+  [...OLD_TABLES[provider], ...Array.from({ length: BULK_TABLES }, (_, t) => `bulk_${t}`)].sort();
 
 /** The store's own migrations of `provider`: the old schema. */
 const storeNames = (provider: Provider) => readMigrations(storeMigrationsDir(provider), provider).map((m) => m.name);
 
 /** 'old' or 'new' when the state is exactly one of them; otherwise the state itself, to show. */
-function classify(state: SchemaState, store: readonly string[]): 'old' | 'new' | SchemaState {
+function classify(state: SchemaState, provider: Provider): 'old' | 'new' | SchemaState {
+  const store = storeNames(provider);
   const tables = [...state.tables].sort();
   if (
     state.unfinished === 0 &&
-    JSON.stringify(tables) === JSON.stringify([...OLD_TABLES].sort()) &&
+    JSON.stringify(tables) === JSON.stringify([...OLD_TABLES[provider]].sort()) &&
     state.history.join() === store.join()
   )
     return 'old';
   if (
     state.unfinished === 0 &&
-    JSON.stringify(tables) === JSON.stringify(NEW_TABLES) &&
+    JSON.stringify(tables) === JSON.stringify(newTables(provider)) &&
     state.history.join() === [...store, BULK].join() &&
     state.bulkRows === BULK_TABLES * BULK_ROWS
   ) {
@@ -182,13 +188,13 @@ describe('kill -9 during eventforge migrate on SQLite', () => {
           bulkRows,
         };
       };
-      const after = classify(state(), storeNames('sqlite'));
+      const after = classify(state(), 'sqlite');
       expect(after === 'old' || after === 'new', `kill ${i} (after ${delay} ms) left ${JSON.stringify(after)}`).toBe(
         true,
       );
       if (kill.midMigration) expect(after).toBe('old');
       expect(await rerun(`file:${file}`, folder)).toBe(0);
-      expect(classify(state(), storeNames('sqlite'))).toBe('new');
+      expect(classify(state(), 'sqlite')).toBe('new');
       probe.close();
     }
     report('SQLite', kills);
@@ -238,14 +244,14 @@ describe.skipIf(postgresSkip !== undefined)(
               bulkRows,
             };
           };
-          const after = classify(await state(), storeNames('postgresql'));
+          const after = classify(await state(), 'postgresql');
           expect(
             after === 'old' || after === 'new',
             `kill ${i} (after ${delay} ms) left ${JSON.stringify(after)}`,
           ).toBe(true);
           if (kill.midMigration) expect(after).toBe('old');
           expect(await rerun(url, folder)).toBe(0);
-          expect(classify(await state(), storeNames('postgresql'))).toBe('new');
+          expect(classify(await state(), 'postgresql')).toBe('new');
         }
       } finally {
         await probe.end();

@@ -29,7 +29,10 @@ const ctx = { runtimeImport: 'eventforge/runtime', outToCwd: '..' };
 const temp = mkdtempSync(join(tmpdir(), 'eventforge-artifacts-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const PROVIDERS = ['sqlite', 'postgresql'] as const;
-/** PostgreSQL has one more: the append procedure and log routines of its gap-safe log. */
+/**
+ * PostgreSQL has more: the append procedure and log routines of its gap-safe log, saves inside a
+ * caller's transaction, and the workers' leases (workers share one PostgreSQL).
+ */
 const STORE_MIGRATIONS = {
   sqlite: [
     '20261123000000_event_store',
@@ -42,6 +45,9 @@ const STORE_MIGRATIONS = {
     '20261203000000_gap_safe_appends',
     '20261203000000_parked_events',
     '20261203090000_data_keys',
+    '20261203110000_log_horizon',
+    '20261203120000_append_in_transaction',
+    '20261203120000_leases',
     '20261203130000_event_metadata',
   ],
 };

@@ -6,7 +6,7 @@
  */
 import { SingleThreadedRunner, System } from 'eventforge/runtime';
 import { Counters } from '../../examples/counters.js';
-import { Increments } from './increments.js';
+import { Increments } from './fixtures/systems.js';
 
 const [countersUrl, incrementsUrl] = process.argv.slice(2);
 const urls: Record<string, string> = { Counters: countersUrl!, Increments: incrementsUrl! };

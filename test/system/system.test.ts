@@ -1,23 +1,21 @@
 /**
  * The worked example as a system: DogSchool leads, Counters counts the tricks. The same
- * scenario runs under both runners, on the in-memory store and on SQLite files (one per
- * application), with assertions on the final state and on counts (nothing lost, nothing twice).
+ * scenario runs under every runner: single-threaded and concurrent on the in-memory store, on
+ * SQLite files (one per application) and on PostgreSQL schemas; the worker runner (followers in
+ * two real worker processes under leases) on PostgreSQL; with assertions on the final state and
+ * on counts (nothing lost, nothing twice).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type ApplicationOptions,
   ConcurrentRunner,
-  type LoggedEvent,
   on,
   onEvery,
   PolicyError,
   ProcessApplication,
-  type Processing,
-  type Projection,
-  type RecorderTransaction,
   type RunnerOptions,
   SingleThreadedRunner,
   System,
@@ -25,22 +23,47 @@ import {
 } from 'eventforge/runtime';
 import { Counter, Counters } from '../../examples/counters.js';
 import { Dog, DogSchool } from '../../examples/dog-school.js';
-import { countersDomain } from '../../generated/counters/index.js';
-import { Increments } from './increments.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
+import {
+  chain,
+  counters,
+  counting,
+  cycle,
+  FussyCounters,
+  fussy,
+  Increments,
+  LenientCounters,
+  lenient,
+  Ping,
+  Pong,
+  TaughtTricks,
+} from './fixtures/systems.js';
+import { SpawnedWorkers } from './worker-processes.js';
+
+// Worker processes start through tsx: seconds each on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const postgresSkip = await postgresSkipReason();
 const schemas = new SchemaPool('system');
 afterAll(() => schemas.dropAll());
 
-type AnyRunner = SingleThreadedRunner | ConcurrentRunner;
+type AnyRunner = SingleThreadedRunner | ConcurrentRunner | SpawnedWorkers;
+type SystemName = 'counting' | 'counters' | 'chain' | 'cycle' | 'fussy' | 'lenient';
+const systems: Record<SystemName, System> = { counting, counters, chain, cycle, fussy, lenient };
 
-const runners = [
-  {
-    label: 'single-threaded',
-    make: (system: System, options: RunnerOptions) => new SingleThreadedRunner(system, options),
-  },
-  { label: 'concurrent', make: (system: System, options: RunnerOptions) => new ConcurrentRunner(system, options) },
+interface RunnerKind {
+  readonly label: string;
+  readonly make: (
+    name: SystemName,
+    options: RunnerOptions & Required<Pick<RunnerOptions, 'applicationOptions'>>,
+  ) => AnyRunner;
+}
+
+const runners: RunnerKind[] = [
+  { label: 'single-threaded', make: (name, options) => new SingleThreadedRunner(systems[name], options) },
+  { label: 'concurrent', make: (name, options) => new ConcurrentRunner(systems[name], options) },
+  // Two worker processes each time: one takes each lease, the other stands by.
+  { label: 'worker', make: (name, options) => new SpawnedWorkers(name, systems[name], options) },
 ];
 
 interface Store {
@@ -84,83 +107,21 @@ const stores: Store[] = [
 ];
 if (postgresSkip !== undefined) console.log(`system tests on PostgreSQL skipped: ${postgresSkip}`);
 
-/** Refuses to count one trick: its policy throws on `bite`. */
-class FussyCounters extends ProcessApplication {
-  constructor(options: ApplicationOptions = {}) {
-    super({ ...options, domains: [countersDomain] });
-  }
-  override readonly onParked: 'stop' | 'continue' = 'stop';
-  readonly policy = [
-    on(Dog, {
-      TrickAdded: async (event, processing) => {
-        const name = event.data.trick.name;
-        if (name === 'bite') throw new Error('biting is not a trick');
-        const id = Counter.idOf(name);
-        const counter = (await processing.find(Counter, id)) ?? Counter.create({ name }, { id });
-        counter.increment();
-        processing.collect(counter);
-      },
-    }),
-  ];
-}
-
-/** A projection in the system: counts the tricks taught, in memory, once each transaction commits. */
-class TaughtTricks implements Projection {
-  readonly name = 'TaughtTricks';
-  readonly topics = ['DogSchool.Dog.TrickAdded'];
-  taught = 0;
-  async process(events: readonly LoggedEvent[], tx: RecorderTransaction): Promise<void> {
-    tx.onCommit(() => (this.taught += events.length));
-  }
-}
-
-/**
- * Ping and Pong follow each other (a cycle): DogSchool's trick starts a rally; each counts the
- * other's increments, Ping only up to 3, so the rally ends.
- */
-class Ping extends ProcessApplication {
-  constructor(options: ApplicationOptions = {}) {
-    super({ ...options, domains: [countersDomain] });
-  }
-  readonly policy = [
-    on(Dog, { TrickAdded: (_event, processing) => rally(processing, 'ping', Number.POSITIVE_INFINITY) }),
-    on(Counter, { Incremented: (_event, processing) => rally(processing, 'ping', 3) }),
-  ];
-}
-class Pong extends ProcessApplication {
-  constructor(options: ApplicationOptions = {}) {
-    super({ ...options, domains: [countersDomain] });
-  }
-  readonly policy = [
-    on(Counter, { Incremented: (_event, processing) => rally(processing, 'pong', Number.POSITIVE_INFINITY) }),
-  ];
-}
-/** Increments the counter `name` while it is below `limit`. */
-async function rally(processing: Processing, name: string, limit: number): Promise<void> {
-  const id = Counter.idOf(name);
-  const counter = (await processing.find(Counter, id)) ?? Counter.create({ name }, { id });
-  if (counter.count >= limit) return;
-  counter.increment();
-  processing.collect(counter);
-}
-
-/** Like FussyCounters, but parks the failing event and goes on. */
-class LenientCounters extends FussyCounters {
-  override readonly onParked = 'continue' as const;
-}
-
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 describe.each(stores)('a system on $label', (store) => {
-  describe.each(runners)('run $label', ({ label, make }) => {
-    const open = (pipes: ConstructorParameters<typeof System>[0], extra: RunnerOptions = {}) => {
+  // Workers share one PostgreSQL: the worker runner runs there only.
+  const kinds = store.label === 'PostgreSQL schemas' ? runners : runners.filter((r) => r.label !== 'worker');
+  describe.each(kinds)('run $label', ({ label, make }) => {
+    const workers = label === 'worker';
+    const open = (name: SystemName, extra: RunnerOptions = {}) => {
       const { applicationOptions, cleanup } = store.open();
       cleanups.push(cleanup);
       const start = async () => {
-        const runner: AnyRunner = make(new System(pipes), { applicationOptions, retryDelayMs: 1, ...extra });
+        const runner: AnyRunner = make(name, { applicationOptions, retryDelayMs: 1, ...extra });
         cleanups.push(() => runner.stop());
         await runner.start();
         return runner;
@@ -168,14 +129,8 @@ describe.each(stores)('a system on $label', (store) => {
       return start;
     };
 
-    /** PostgreSQL under the concurrent runner: where the known horizon bug can skip an event. */
-    const horizonBug = store.label === 'PostgreSQL schemas' && label === 'concurrent';
-
     it('counts the tricks DogSchool teaches, each exactly once', async () => {
-      const start = open([
-        [DogSchool, Counters],
-        [DogSchool, TaughtTricks],
-      ]);
+      const start = open('counting');
       const runner = await start();
       const school = runner.get(DogSchool);
       const counters = runner.get(Counters);
@@ -199,8 +154,9 @@ describe.each(stores)('a system on $label', (store) => {
       expect(await recorder.maxTrackingId('Counters', 'DogSchool')).toBe(5n);
       expect(runner.follower(Counters, DogSchool).position).toBe(5n);
       expect(await runner.follower(Counters, DogSchool).lag()).toBe(0n);
-      // The projection beside it saw the same three tricks.
-      expect(runner.projection(TaughtTricks).taught).toBe(3);
+      // The projection beside it saw the same three tricks (in the worker process that runs it, with workers).
+      if (!workers) expect(runner.projection(TaughtTricks).taught).toBe(3);
+      else expect(() => runner.projection(TaughtTricks)).toThrow(/TaughtTricks runs in the worker process/);
       expect(runner.follower(TaughtTricks, DogSchool).position).toBe(5n);
       expect(await runner.status()).toEqual([
         { follower: 'Counters', leader: 'DogSchool', state: 'running', position: 5n, lag: 0n },
@@ -208,10 +164,8 @@ describe.each(stores)('a system on $label', (store) => {
       ]);
     });
 
-    // Skipped on PostgreSQL under the concurrent runner, as the test below: the horizon bug
-    // (docs/systems.md, "Not yet") lets a follower of a chain skip an event (seen under load).
-    it.skipIf(horizonBug)('gives the events it saves their causation and correlation, down a chain', async () => {
-      const start = open([[DogSchool, Counters, Increments]]);
+    it('gives the events it saves their causation and correlation, down a chain', async () => {
+      const start = open('chain');
       const runner = await start();
       const school = runner.get(DogSchool);
       const fido = await school.registerDog('Fido'); // DogSchool:1
@@ -242,11 +196,10 @@ describe.each(stores)('a system on $label', (store) => {
       expect(await counters.metadataOf('no such stream', 1)).toBeUndefined();
     });
 
-    // Skipped on PostgreSQL under the concurrent runner: a topic-filtered subscription there can
-    // move past an event whose transaction a page read still hides (it reads the head, then the
-    // page, and takes the head when the page is short), which overlapping saves expose.
-    it.skipIf(horizonBug)('commands running at once: every trick counted exactly once', async () => {
-      const start = open([[DogSchool, Counters]]);
+    // On PostgreSQL, overlapping saves put committed events behind writers still in flight: a
+    // follower must wait for them rather than pass them.
+    it('commands running at once: every trick counted exactly once', async () => {
+      const start = open('counters');
       const runner = await start();
       const school = runner.get(DogSchool);
       const dogs = await Promise.all(Array.from({ length: 8 }, (_, i) => school.registerDog(`dog ${i}`)));
@@ -259,29 +212,25 @@ describe.each(stores)('a system on $label', (store) => {
       expect(events).toBe(1 + 16);
     });
 
-    // Skipped where the horizon bug is (above): followers saving while others read expose it.
-    it.skipIf(horizonBug)(
-      'runs a cycle until its policies stop, every event of the rally correlated with the command',
-      async () => {
-        const start = open([[DogSchool, Ping, Pong, Ping]]);
-        const runner = await start();
-        const school = runner.get(DogSchool);
-        await school.addTrick(await school.registerDog('Fido'), 'serve'); // DogSchool:2
-        await runner.quiet();
-        const count = async (app: Ping | Pong, name: string) =>
-          (await app.repository(Counter).get(Counter.idOf(name))).count;
-        expect(await count(runner.get(Ping), 'ping')).toBe(3);
-        expect(await count(runner.get(Pong), 'pong')).toBe(3);
-        // Pong's third increment reached Ping, which stored nothing for it but its position.
-        expect(runner.follower(Ping, Pong).position).toBe(4n);
-        for (const app of [runner.get(Ping), runner.get(Pong)]) {
-          for await (const { metadata } of app.log.readAll()) expect(metadata.correlationId).toBe('DogSchool:2');
-        }
-      },
-    );
+    it('runs a cycle until its policies stop, every event of the rally correlated with the command', async () => {
+      const start = open('cycle');
+      const runner = await start();
+      const school = runner.get(DogSchool);
+      await school.addTrick(await school.registerDog('Fido'), 'serve'); // DogSchool:2
+      await runner.quiet();
+      const count = async (app: Ping | Pong, name: string) =>
+        (await app.repository(Counter).get(Counter.idOf(name))).count;
+      expect(await count(runner.get(Ping), 'ping')).toBe(3);
+      expect(await count(runner.get(Pong), 'pong')).toBe(3);
+      // Pong's third increment reached Ping, which stored nothing for it but its position.
+      expect(runner.follower(Ping, Pong).position).toBe(4n);
+      for (const app of [runner.get(Ping), runner.get(Pong)]) {
+        for await (const { metadata } of app.log.readAll()) expect(metadata.correlationId).toBe('DogSchool:2');
+      }
+    });
 
     it('processes several events of one counter in one batch', async () => {
-      const start = open([[DogSchool, Counters]], { batchSize: 4 });
+      const start = open('counters', { batchSize: 4 });
       const runner = await start();
       const school = runner.get(DogSchool);
       const dog = await school.dogs.get(await school.registerDog('Fido'));
@@ -298,7 +247,7 @@ describe.each(stores)('a system on $label', (store) => {
     it.skipIf(store.label === 'in-memory')(
       'a new runner resumes from the stored position: nothing lost, nothing twice',
       async () => {
-        const start = open([[DogSchool, Counters]]);
+        const start = open('counters');
         const first = await start();
         const fido = await first.get(DogSchool).registerDog('Fido');
         await first.get(DogSchool).addTrick(fido, 'sit');
@@ -320,7 +269,7 @@ describe.each(stores)('a system on $label', (store) => {
     );
 
     it('a policy that throws stops the follower with an error naming application, upstream, notification and topic', async () => {
-      const start = open([[DogSchool, FussyCounters]], { maxAttempts: 2 });
+      const start = open('fussy', { maxAttempts: 2 });
       const runner = await start();
       const school = runner.get(DogSchool);
       const fido = await school.registerDog('Fido');
@@ -353,7 +302,7 @@ describe.each(stores)('a system on $label', (store) => {
     });
 
     it('with onParked continue, a failing event is parked and the follower goes on', async () => {
-      const start = open([[DogSchool, LenientCounters]], { maxAttempts: 1 });
+      const start = open('lenient', { maxAttempts: 1 });
       const runner = await start();
       const school = runner.get(DogSchool);
       const fido = await school.registerDog('Fido');

@@ -10,16 +10,18 @@ import Database from 'better-sqlite3';
 import { Decimal } from 'decimal.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bankDomain } from '../../generated/bank/index.js';
-import { Application } from '../../runtime/index.js';
+import { Application, generateCipherKey } from '../../runtime/index.js';
 import { createSqliteRecorder } from '../../runtime/sql/index.js';
 import { BankAccount } from './support/bank-account.js';
 
 const work = mkdtempSync(join(tmpdir(), 'eventforge-bank-limits-'));
+/** Owners and emails are personal data: stored encrypted, as a deployment does. */
+const env = { EVENTFORGE_MASTER_KEY: generateCipherKey() };
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function openApp(file: string): Promise<{ app: Application; close: () => Promise<void> }> {
   const recorder = await createSqliteRecorder({ filename: file });
-  const app = new Application({ name: 'Bank', domains: [bankDomain], recorder });
+  const app = new Application({ name: 'Bank', domains: [bankDomain], recorder, env });
   return {
     app,
     close: async () => {

@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateCipherKey } from '../../runtime/index.js';
 import { storeSchemaFile, postgresTarget } from '../../runtime/sql/index.js';
 import { DogTricksProjection } from '../../generated/dog-school/index.js';
 import { Bank, CustomerBalancesProjection } from '../../examples/bank.js';
@@ -47,7 +48,7 @@ interface ViewClient {
 
 async function project(env: Record<string, string>): Promise<void> {
   const school = new DogSchool({ env });
-  const bank = new Bank({ env });
+  const bank = new Bank({ env: { ...env, EVENTFORGE_MASTER_KEY: generateCipherKey() } }); // owners are personal data
   try {
     // One application's runner at a time: a runner whose topics skip the other's events moves
     // its position past them in memory only, and its next commit is refused (reported to fix).

@@ -115,7 +115,7 @@ export const domainTemplate = `${crumbs}
   {{#if description}}<p>{{description}}</p>{{/if}}
   <p>Kept up to date from:</p>
   <ul>{{#each reads}}<li><a href="{{href}}">{{name}}</a> <span class="muted">({{does}})</span></li>{{/each}}</ul>
-  ${fieldTable.replace('{{#if fields.length}}', '{{#if columns.length}}').replace('{{#each fields}}', '{{#each columns}}').replace('<th>field</th>', '<th>column</th>')}
+  ${fieldTable.replace('{{#if fields.length}}', '{{#if columns.length}}').replace('{{#each fields}}', '{{#each columns}}').replace('<th>field</th>', '<th>column</th>').replace("encrypted with its subject's data key, unreadable once the subject is forgotten", "stored readable; set to the placeholder in the subject's rows when the subject is forgotten")}
 </section>
 {{/each}}
 {{#if valueObjects.length}}<h2>Value objects</h2>{{/if}}

@@ -4,7 +4,12 @@
  * and runs older ones through the upcasters of `./upcasters.js`.
  */
 import type { DomainDef, FieldDef, PayloadVersionDef, ProjectDef } from '../../ir/model.js';
-import { personalFieldsLiteral, stateWithPersonalInflows } from './personal-code.js';
+import {
+  personalFieldNames,
+  personalFieldsLiteral,
+  stateWithPersonalInflows,
+  type ValueObjects,
+} from './personal-code.js';
 import { readsAsRedacted } from './type-text.js';
 import {
   codecName,
@@ -177,13 +182,18 @@ function valueObjectFunctions(domain: DomainDef, helpers: RuntimeHelpers): State
 }
 
 /** `{ topic, version }`, and the version's personal fields, whose values decode errors must not show. */
-function decodeAtLiteral(topic: string, v: PayloadVersionDef): string {
-  const personal = v.fields.filter((f) => f.pii).map((f) => quote(f.name));
+function decodeAtLiteral(topic: string, v: PayloadVersionDef, valueObjects: ValueObjects): string {
+  const personal = personalFieldNames(v.fields, valueObjects).map(quote);
   const list = personal.length > 0 ? `, personal: [${personal.join(', ')}]` : '';
   return `{ topic: ${quote(topic)}, version: ${v.version}${list} }`;
 }
 
-function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters: Set<string>): Statement[] {
+function payloadStatements(
+  payload: Payload,
+  helpers: RuntimeHelpers,
+  upcasters: Set<string>,
+  valueObjects: ValueObjects,
+): Statement[] {
   const out: Statement[] = payload.versions.map((v) => ({
     kind: StructureKind.VariableStatement,
     declarationKind: VariableDeclarationKind.Const,
@@ -191,7 +201,7 @@ function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters:
       {
         name: decodeAtName(payload.name, v.version),
         type: 'DecodeAt',
-        initializer: decodeAtLiteral(payload.topic, v),
+        initializer: decodeAtLiteral(payload.topic, v, valueObjects),
       },
     ],
   }));
@@ -232,7 +242,7 @@ function payloadStatements(payload: Payload, helpers: RuntimeHelpers, upcasters:
     w.indent(() => {
       w.writeLine(`version: ${payload.version},`);
       w.writeLine(`encode: ${encoderName(payload.name)},`);
-      const personal = personalFieldsLiteral(current?.fields ?? [], payload.subject);
+      const personal = personalFieldsLiteral(current?.fields ?? [], payload.subject, valueObjects);
       if (personal !== undefined) w.writeLine(`personal: ${personal},`);
       w.writeLine(`decode(data: unknown, version: number): ${payload.typeName} {`);
       w.indent(() => {
@@ -292,6 +302,7 @@ function namesOfFile(domain: DomainDef, all: readonly Payload[]): string[] {
 
 export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): GeneratedFile {
   const upcasters = new Set<string>();
+  const valueObjects: ValueObjects = new Map(domain.valueObjects.map((v) => [v.name, v]));
   const all = payloads(domain);
   const helpers = new RuntimeHelpers(namesOfFile(domain, all));
   const enumReaders: Statement[] = domain.enums.map((e) => ({
@@ -309,7 +320,7 @@ export function emitTranscodersFile(domain: DomainDef, ctx: EmitContext): Genera
   const body: Statement[] = [
     ...enumReaders,
     ...valueObjectFunctions(domain, helpers),
-    ...all.flatMap((p) => payloadStatements(p, helpers, upcasters)),
+    ...all.flatMap((p) => payloadStatements(p, helpers, upcasters, valueObjects)),
   ];
   // Imports are computed after the body is printed: its writers fill `helpers` and `upcasters`.
   const imports = (): ImportDeclarationStructure[] => {

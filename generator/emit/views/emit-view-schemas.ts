@@ -6,17 +6,27 @@
 import type { DomainDef, ProjectDef, ViewDef } from '../../ir/model.js';
 import { domainFolder } from '../../ir/naming.js';
 import { generatedHeader, type Emitter, type GeneratedFile } from '../types.js';
+import { personalNote } from './personal-column.js';
 import { SQL_PROVIDERS, prismaType, sqlName, viewDdl } from './view-sql.js';
 
 function migration(domain: DomainDef, provider: (typeof SQL_PROVIDERS)[number]): GeneratedFile {
   const statements = domain.views.flatMap((view) => [
-    `-- view ${view.name}`,
+    `-- view ${view.name}${personalComment(view)}`,
     ...viewDdl(view, provider).map((s) => `${s};`),
   ]);
   return {
     path: `${domainFolder(domain.name)}/views.${provider}.sql`,
     contents: `${generatedHeader(domain.sourcePath, '--')}\n${statements.join('\n')}\n`,
   };
+}
+
+/** `; personal: email, first_name (scrubbed by forget where user_id is the subject)`, or nothing. */
+function personalComment(view: ViewDef): string {
+  const personal = view.columns.filter((c) => c.pii).map((c) => sqlName(c.name));
+  if (personal.length === 0) return '';
+  const where =
+    view.subjectColumn === undefined ? '' : ` (scrubbed by forget where ${sqlName(view.subjectColumn)} is the subject)`;
+  return `; personal: ${personal.join(', ')}${where}`;
 }
 
 function prismaModel(view: ViewDef): string[] {
@@ -29,7 +39,8 @@ function prismaModel(view: ViewDef): string[] {
       ...(sqlName(c.name) === c.name ? [] : [`@map("${sqlName(c.name)}")`]),
     ];
     const line = `  ${c.name.padEnd(width)} ${prismaType(c).padEnd(typeWidth)} ${attributes.join(' ')}`.trimEnd();
-    return [...(c.description !== undefined ? [`  /// ${c.description}`] : []), line];
+    const note = [c.description, personalNote(c)].filter((t) => t !== undefined).join(' ');
+    return [...(note !== '' ? [`  /// ${note}`] : []), line];
   });
   const list = (names: readonly string[]): string => `[${names.join(', ')}]`;
   const blocks = [
@@ -38,10 +49,14 @@ function prismaModel(view: ViewDef): string[] {
     ...view.indexes.map((i) => `  @@index(${list(i)})`),
     `  @@map("${view.table}")`,
   ];
+  const personal = view.columns.filter((c) => c.pii).map((c) => c.name);
   return [
     ...(view.description !== undefined
       ? [`/// ${view.description}`]
       : [`/// View ${view.name}, kept by its projection.`]),
+    ...(personal.length > 0
+      ? [`/// Personal data in ${personal.join(', ')}: replaced by placeholders when their subject is forgotten.`]
+      : []),
     `model ${view.name} {`,
     ...fields.flat(),
     '',

@@ -17,6 +17,7 @@ import {
 import { generatedHeader, type EmitContext, type Emitter, type GeneratedFile } from '../types.js';
 import { docs, quote } from '../typescript/text.js';
 import { tsType } from '../typescript/type-text.js';
+import { personalNote } from './personal-column.js';
 import { SQL_PROVIDERS, columnType, shapeHash, sqlName, viewDdl } from './view-sql.js';
 
 /** A literal of plain data: objects one key a line, short arrays and objects on one line. */
@@ -85,9 +86,11 @@ export function definitionData(view: ViewDef): JsonValue {
         list,
         optional: c.optional,
         ...(c.default !== undefined ? { default: c.default } : {}),
+        ...(c.pii ? { personal: true, redacted: c.redacted ?? null } : {}),
       };
     }),
     key: [...view.key],
+    ...(view.subjectColumn !== undefined ? { subjectColumn: view.subjectColumn } : {}),
     handlers: Object.fromEntries(view.on.map((on) => [on.topic, handlerData(on.handler)])),
     ddl: Object.fromEntries(SQL_PROVIDERS.map((p) => [p, viewDdl(view, p)])),
   };
@@ -98,7 +101,7 @@ function rowType(view: ViewDef): string[] {
     ...jsDoc('', view.description ?? `A row of view ${view.name} (table ${view.table}).`),
     `export interface ${viewRowTypeName(view.name)} {`,
     ...view.columns.flatMap((c) => [
-      ...jsDoc('  ', c.description),
+      ...jsDoc('  ', [c.description, personalNote(c)].filter((t) => t !== undefined).join(' ') || undefined),
       `  readonly ${c.name}: ${tsType(c.type)}${c.optional ? ' | null' : ''};`,
     ]),
     '}',

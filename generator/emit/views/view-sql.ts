@@ -104,11 +104,15 @@ export function viewDdl(view: ViewDef, provider: SqlProvider): string[] {
   ];
 }
 
-/** A hash of what the table stores: columns, types, nullability, key and indexes (not descriptions, not handlers). */
+/**
+ * A hash of what the table stores: columns, types, nullability, key and indexes (not
+ * descriptions, not handlers), and which columns are personal: a view that starts treating a
+ * column as personal is rebuilt, so rows of subjects forgotten before hold the placeholder too.
+ */
 export function shapeHash(view: ViewDef): string {
   const shape = {
     table: view.table,
-    columns: view.columns.map((c) => [sqlName(c.name), columnType(c.type), c.optional]),
+    columns: view.columns.map((c) => [sqlName(c.name), columnType(c.type), c.optional, ...(c.pii ? ['personal'] : [])]),
     key: view.key,
     indexes: view.indexes,
     unique: view.unique,

@@ -1,8 +1,9 @@
 /**
  * Personal data (docs/language.md, "Personal data"): EF208 a `subject:` naming no field of the
  * payload; EF209 a subject field that is not a required, non-personal string or uuid; EF409
- * `redacted:` on a field that is not personal; EF410 a `redacted:` value that is not of the
- * field's type; EF512 (warning) a state field filled from personal data but not marked personal;
+ * `redacted:` on a field (or view column) that is not personal; EF410 a `redacted:` value that is not of the
+ * field's type; EF411 a personal field of a value object held in the clear without a placeholder;
+ * EF512 (warning) a state field filled from personal data but not marked personal;
  * EF513 an apply the generated code could not type because a value may read as Redacted.
  */
 import type { Diagnostic } from '../../diagnostics.js';
@@ -12,13 +13,14 @@ import { errorAt, warningAt } from '../../load/source-doc.js';
 import { checkValue } from '../../resolve/check-value.js';
 import { formatType, resolveFieldType, type TypeTable } from '../../resolve/resolve-types.js';
 import { applyOf } from '../../resolve/resolve-domain.js';
-import { personalInflows } from '../../resolve/personal-flow.js';
+import { holdsPersonalData, personalInflows, viewPersonalInflows } from '../../resolve/personal-flow.js';
 import type { Rule, RuleContext } from './rule.js';
 import { fieldLists } from './walk.js';
 
 export const personalData: Rule = (ctx) => [
   ...ctx.domain.aggregates.flatMap((aggregate) => subjects(ctx, aggregate)),
   ...redactedValues(ctx),
+  ...innerPlaceholders(ctx),
   ...ctx.domain.aggregates.flatMap((aggregate) => personalApplies(ctx, aggregate)),
 ];
 
@@ -26,11 +28,11 @@ function subjects(ctx: RuleContext, aggregate: RawAggregate): Diagnostic[] {
   const name = aggregate.name.value;
   const out: Diagnostic[] = [];
   const state = aggregate.state.fields;
-  if (aggregate.subject !== undefined && state.some((f) => f.pii)) {
+  if (aggregate.subject !== undefined && state.some((f) => holdsPersonalData(f, ctx.table))) {
     out.push(...checkSubject(ctx, aggregate.subject, state, `the state of ${name}`));
   }
   for (const event of aggregate.events) {
-    const subject = eventSubject(event, aggregate);
+    const subject = eventSubject(event, aggregate, (f) => holdsPersonalData(f, ctx.table));
     if (subject === undefined) continue;
     out.push(...checkSubject(ctx, subject, event.payload.fields, `event ${name}.${event.name.value}`));
   }
@@ -81,11 +83,18 @@ function checkSubject(
 
 function redactedValues(ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // View columns filled from personal data are personal, marked or not.
+  const filled = new Set(
+    ctx.domain.views.flatMap((view) => {
+      const inflows = viewPersonalInflows(ctx.domain, view, ctx.table);
+      return view.columns.filter((c) => inflows.has(c.name.value));
+    }),
+  );
   for (const list of fieldLists(ctx.domain)) {
     for (const field of list.fields) {
       if (field.redacted === undefined) continue;
       const where = `\`redacted\` of field "${field.name.value}" of ${list.label}`;
-      if (!field.pii) {
+      if (!field.pii && !filled.has(field)) {
         out.push(
           errorAt(
             ctx.domain.file,
@@ -101,6 +110,43 @@ function redactedValues(ctx: RuleContext): Diagnostic[] {
     }
   }
   return out;
+}
+
+/**
+ * EF411: a personal field of a value object held by a field that is not personal itself is
+ * encrypted on its own, and once forgotten it reads as its placeholder inside the value object,
+ * whose type has no room for the Redacted marker: it needs `redacted:`.
+ */
+function innerPlaceholders(ctx: RuleContext): Diagnostic[] {
+  const held = new Set<string>();
+  const visit = (fields: readonly RawField[]): void => {
+    for (const field of fields) {
+      if (field.pii) continue;
+      const resolved = resolveFieldType(field, ctx.table);
+      if (!resolved.ok) continue;
+      const type = resolved.type;
+      const element = type.kind === 'list' ? type.element : type.kind === 'map' ? type.value : type;
+      if (element.kind !== 'valueObject' || held.has(element.name)) continue;
+      held.add(element.name);
+      visit(ctx.table.valueObjects.get(element.name)?.fields ?? []);
+    }
+  };
+  for (const list of fieldLists(ctx.domain)) if (list.aggregate !== undefined) visit(list.fields);
+  return ctx.domain.types.flatMap((decl) =>
+    decl.kind !== 'valueObject' || !held.has(decl.name.value)
+      ? []
+      : decl.fields
+          .filter((f) => f.pii && f.redacted === undefined)
+          .map((f) =>
+            errorAt(
+              ctx.domain.file,
+              f.name.range,
+              'EF411',
+              `personal field "${f.name.value}" of value object ${decl.name.value} has no \`redacted\` placeholder: it is encrypted on its own where a field that is not personal holds the value object, and once its subject is forgotten it must read as a value of its type`,
+              'declare what it reads as then, e.g. `redacted: ""`, or mark every field holding the value object `pii: true` (the whole value is then encrypted)',
+            ),
+          ),
+  );
 }
 
 function redactedType(table: TypeTable, field: RawField, file: string, where: string): Diagnostic[] {

@@ -1,36 +1,58 @@
 /**
- * Turns what TypeScript says about one domain's probe (probe.ts) into EF330 diagnostics at the
- * `using:` values, and a module that does not parse into EF331 at `upcasters:`.
+ * Turns what TypeScript says about one domain's probe (probe.ts) into findings: EF330 at a
+ * `using:` value, and a module that does not parse EF331 at `upcasters:`. A finding names its
+ * place by the use's index, not by a YAML position, so that findings kept from an earlier run
+ * (UpcasterFindingStore) are placed where the schema has its `using:` lines now.
  */
-import type { ts as Ts } from 'ts-morph';
-import type { Diagnostic } from '../../diagnostics.js';
+import type { ts as Ts } from '@ts-morph/common';
+import { InternalError, type Diagnostic } from '../../diagnostics.js';
 import { didYouMean } from '../../did-you-mean.js';
 import type { RawDomain } from '../../load/raw-model.js';
 import { errorAt } from '../../load/source-doc.js';
+import type { TsApi } from './typescript-compiler.js';
 import type { DomainFiles, ProbedUse } from './probe.js';
 import type { UpcasterUse } from './upcaster-uses.js';
-
-type TsApi = typeof Ts;
 
 /** What the hint says the function must be. */
 function expected(use: UpcasterUse): string {
   return `${use.signature}, where ${use.resultType} is ${use.resultText}`;
 }
 
-export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files: DomainFiles): Diagnostic[] {
-  const schema = raw.file;
-  const moduleNode = files.module.compilerNode;
+/** One problem of a domain's module: at `upcasters:` (`'module'`) or at the `using:` of use `at`. */
+export interface UpcasterFinding {
+  readonly at: 'module' | number;
+  readonly code: 'EF330' | 'EF331';
+  readonly message: string;
+  readonly hint: string;
+}
+
+/** The findings as diagnostics at the schema's current positions. */
+export function locateFindings(
+  findings: readonly UpcasterFinding[],
+  raw: RawDomain,
+  uses: readonly UpcasterUse[],
+): Diagnostic[] {
+  return findings.flatMap((f) => {
+    const range = f.at === 'module' ? raw.upcasters?.range : uses[f.at]?.range;
+    return range === undefined ? [] : [errorAt(raw.file, range, f.code, f.message, f.hint)];
+  });
+}
+
+export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files: DomainFiles): UpcasterFinding[] {
+  const moduleNode = program.getSourceFile(files.module);
+  const probeNode = program.getSourceFile(files.probe);
+  if (moduleNode === undefined || probeNode === undefined)
+    throw new InternalError(`the upcasters check lost its in-memory files ${files.module}, ${files.probe}`);
   const syntax = program.getSyntacticDiagnostics(moduleNode)[0];
   if (syntax !== undefined && raw.upcasters !== undefined) {
     const at = moduleNode.getLineAndCharacterOfPosition(syntax.start ?? 0);
     return [
-      errorAt(
-        schema,
-        raw.upcasters.range,
-        'EF331',
-        `upcasters module "${raw.upcasters.value}" does not parse: ${files.modulePath}:${at.line + 1}:${at.character + 1}: ${messageText(ts, syntax)}`,
-        `fix the module; until it parses, its upcasters cannot be checked`,
-      ),
+      {
+        at: 'module',
+        code: 'EF331',
+        message: `upcasters module "${raw.upcasters.value}" does not parse: ${files.modulePath}:${at.line + 1}:${at.character + 1}: ${messageText(ts, syntax)}`,
+        hint: `fix the module; until it parses, its upcasters cannot be checked`,
+      },
     ];
   }
 
@@ -42,13 +64,13 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
     ),
   );
   const functions = [...exported].filter(([, s]) => callable(ts, checker, s)).map(([name]) => name);
-  const probeDiagnostics = program.getSemanticDiagnostics(files.probe.compilerNode);
+  const probeDiagnostics = program.getSemanticDiagnostics(probeNode);
 
-  const diagnostics: Diagnostic[] = [];
-  for (const probed of files.probed) {
+  const findings: UpcasterFinding[] = [];
+  files.probed.forEach((probed, index) => {
     const { use } = probed;
     const error = (message: string, hint: string): void => {
-      diagnostics.push(errorAt(schema, use.range, 'EF330', `${use.label}: ${message}`, hint));
+      findings.push({ at: index, code: 'EF330', message: `${use.label}: ${message}`, hint });
     };
     const symbol = exported.get(use.functionName);
     if (symbol === undefined) {
@@ -59,22 +81,22 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
           ? `add \`export function ${use.functionName}(previous: ${use.fromType}): ${use.resultType}\` to ${files.modulePath} (${use.resultType} is ${use.resultText})`
           : `${guess} The function must fit ${expected(use)}`,
       );
-      continue;
+      return;
     }
-    const where = declaredAt(symbol, files);
+    const where = declaredAt(symbol, files.modulePath, moduleNode);
     if ((symbol.flags & ts.SymbolFlags.Value) === 0) {
       error(
         `"${use.functionName}" (${where}) is a type, not a function`,
         `export a function that fits ${expected(use)}`,
       );
-      continue;
+      return;
     }
     if (!callable(ts, checker, symbol)) {
       error(
         `"${use.functionName}" (${where}) is not a function: its type is ${checker.typeToString(checker.getBaseTypeOfLiteralType(checker.getTypeOfSymbol(symbol)))}`,
         `export a function that fits ${expected(use)}`,
       );
-      continue;
+      return;
     }
     for (const d of probeDiagnostics.filter((d) => inside(d, probed))) {
       const text = messageText(ts, d);
@@ -90,8 +112,8 @@ export function judgeUses(ts: TsApi, program: Ts.Program, raw: RawDomain, files:
         );
       }
     }
-  }
-  return diagnostics;
+  });
+  return findings;
 }
 
 /** The symbol an export stands for (through `export { a as b }` and re-exports). */
@@ -107,11 +129,11 @@ function callable(ts: TsApi, checker: Ts.TypeChecker, symbol: Ts.Symbol): boolea
 }
 
 /** `schemas/bank.upcasters.ts:31`: where the export is declared, when it is in the module itself. */
-function declaredAt(symbol: Ts.Symbol, files: DomainFiles): string {
+function declaredAt(symbol: Ts.Symbol, modulePath: string, moduleNode: Ts.SourceFile): string {
   const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
-  if (declaration === undefined || declaration.getSourceFile() !== files.module.compilerNode) return files.modulePath;
-  const { line } = declaration.getSourceFile().getLineAndCharacterOfPosition(declaration.getStart());
-  return `${files.modulePath}:${line + 1}`;
+  if (declaration === undefined || declaration.getSourceFile() !== moduleNode) return modulePath;
+  const { line } = moduleNode.getLineAndCharacterOfPosition(declaration.getStart());
+  return `${modulePath}:${line + 1}`;
 }
 
 function inside(d: Ts.Diagnostic, probed: ProbedUse): boolean {

@@ -9,11 +9,12 @@
  * return type that does not.
  */
 import { posix } from 'node:path';
-import type { Project, SourceFile } from 'ts-morph';
 import type { SchemaSource } from '../../load/source-doc.js';
 import type { DomainDef } from '../../ir/model.js';
 import { domainFolder } from '../../ir/naming.js';
 import { typesDeclaration } from './declarations.js';
+import type { InMemoryFiles } from './in-memory-host.js';
+import type { TsApi } from './typescript-compiler.js';
 import type { UpcasterUse } from './upcaster-uses.js';
 
 /** One probed call: where it is in the probe file. */
@@ -30,8 +31,9 @@ export interface ProbedUse {
 export interface DomainFiles {
   /** The upcasters module as the user named it (the path diagnostics print). */
   readonly modulePath: string;
-  readonly module: SourceFile;
-  readonly probe: SourceFile;
+  /** In-memory paths of the module and the probe. */
+  readonly module: string;
+  readonly probe: string;
   readonly probed: readonly ProbedUse[];
 }
 
@@ -40,22 +42,22 @@ function inMemory(path: string): string {
   return path.startsWith('/') ? path : `/${path}`;
 }
 
-/** Adds the files of one domain to the project. */
+/** Adds the files of one domain. */
 export function addDomainFiles(
-  project: Project,
+  ts: TsApi,
+  files: InMemoryFiles,
   domain: DomainDef,
   module: SchemaSource,
   uses: readonly UpcasterUse[],
 ): DomainFiles {
   const folder = `/.eventforge/${domainFolder(domain.name)}`;
-  const typesPath = `${folder}/types.ts`;
-  project.createSourceFile(typesPath, typesDeclaration(domain), { overwrite: true });
+  const typesPath = files.write(`${folder}/types.ts`, typesDeclaration(domain));
   // Two schemas may share one module: it is added once.
-  const moduleFile =
-    project.getSourceFile(inMemory(module.path)) ?? project.createSourceFile(inMemory(module.path), module.text);
-  aliasGeneratedTypes(project, moduleFile, domain, typesPath);
+  const modulePath = inMemory(module.path);
+  if (!files.has(modulePath)) files.write(modulePath, module.text);
+  aliasGeneratedTypes(ts, files, modulePath, domain, typesPath);
 
-  const moduleSpecifier = relativeSpecifier(folder, moduleFile.getFilePath());
+  const moduleSpecifier = relativeSpecifier(folder, modulePath);
   const typeNames = [...new Set(uses.flatMap((u) => [u.fromType, u.toType]))].sort();
   let text = `import * as custom from '${moduleSpecifier}';\nimport type { ${typeNames.join(', ')} } from './types.ts';\n`;
   const probed: ProbedUse[] = [];
@@ -73,25 +75,36 @@ export function addDomainFiles(
       resultEnd: start + head.length + result.length,
     });
   });
-  const probe = project.createSourceFile(`${folder}/probe.ts`, text, { overwrite: true });
-  return { modulePath: module.path, module: moduleFile, probe, probed };
+  const probe = files.write(`${folder}/probe.ts`, text);
+  return { modulePath: module.path, module: modulePath, probe, probed };
 }
 
 /**
  * The module may import the generated types (`../generated/bank/types.js`, as docs/versioning.md
  * shows). Whatever folder it names, that import reads the IR's types, not a file on disk.
  */
-function aliasGeneratedTypes(project: Project, moduleFile: SourceFile, domain: DomainDef, typesPath: string): void {
+function aliasGeneratedTypes(
+  ts: TsApi,
+  files: InMemoryFiles,
+  modulePath: string,
+  domain: DomainDef,
+  typesPath: string,
+): void {
   const generated = new RegExp(`(^|/)${domainFolder(domain.name)}/(types|index)(\\.[cm]?[jt]s)?$`);
-  const specifiers = [...moduleFile.getImportDeclarations(), ...moduleFile.getExportDeclarations()]
-    .map((d) => d.getModuleSpecifierValue())
-    .filter((s): s is string => s !== undefined && s.startsWith('.') && generated.test(s));
+  const statements = files.parsed(modulePath)?.statements ?? [];
+  const specifiers = statements
+    .flatMap((s) =>
+      (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) &&
+      s.moduleSpecifier !== undefined &&
+      ts.isStringLiteral(s.moduleSpecifier)
+        ? [s.moduleSpecifier.text]
+        : [],
+    )
+    .filter((s) => s.startsWith('.') && generated.test(s));
   for (const specifier of specifiers) {
-    const target = posix.join(posix.dirname(moduleFile.getFilePath()), specifier).replace(/\.[cm]?[jt]s$/, '') + '.ts';
-    if (target === typesPath || target === moduleFile.getFilePath()) continue;
-    project.createSourceFile(target, `export * from '${relativeSpecifier(posix.dirname(target), typesPath)}';\n`, {
-      overwrite: true,
-    });
+    const target = posix.join(posix.dirname(modulePath), specifier).replace(/\.[cm]?[jt]s$/, '') + '.ts';
+    if (target === typesPath || target === modulePath) continue;
+    files.write(target, `export * from '${relativeSpecifier(posix.dirname(target), typesPath)}';\n`);
   }
 }
 

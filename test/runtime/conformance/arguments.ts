@@ -130,6 +130,8 @@ const notificationEdges: Edge[] = [
   ['limit NaN', (r) => r.readNotifications({ start: 1n, limit: Number.NaN }), 'readNotifications', 'options.limit'],
   ['a missing limit', (r) => r.readNotifications(bad({ start: 1n })), 'readNotifications', 'options.limit'],
   ['a negative start', (r) => r.readNotifications({ start: -1n, limit: 5 }), 'readNotifications', 'options.start'],
+  ['readLog without options', (r) => r.readLog(bad(undefined)), 'readLog', 'options'],
+  ['payloads as text', (r) => r.readLog({ start: 1n, limit: 5, payloads: bad('no') }), 'readLog', 'options.payloads'],
   [
     'a start as a number',
     (r) => r.readNotifications({ start: bad(1), limit: 5 }),

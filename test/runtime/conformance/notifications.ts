@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError, IntegrityError } from '../../../runtime/errors.js';
-import type { Recorder } from '../../../runtime/recorder.js';
+import type { Notification, Recorder } from '../../../runtime/recorder.js';
 import { type CurrentRecorder, payload, range, rejection, storedEvent, versions } from './helpers.js';
 
 /** Registers these cases; `current` gives the fresh recorder of each test. */
@@ -46,6 +46,36 @@ export function notificationCases(current: CurrentRecorder): void {
         expect(n.schemaVersion).toBe(1);
         expect(n.timestamp).toBeInstanceOf(Date);
       }
+    });
+
+    it('readLog returns the same page and how far it is complete', async () => {
+      const last = ids.at(-1)!;
+      // A short page: complete up to the head; with a topic filter, past its last event.
+      expect(await recorder.readLog({ start: 1n, limit: 100 })).toEqual({
+        notifications: await recorder.readNotifications({ start: 1n, limit: 100 }),
+        upTo: last,
+      });
+      const changed = await recorder.readLog({ start: 1n, limit: 100, topics: ['T.A.Changed'] });
+      expect(changed.notifications.map((n) => n.id)).toEqual([ids[2], ids[4]]);
+      expect(changed.upTo).toBe(last);
+      // A full page: complete up to its last event only (more may match after it).
+      expect((await recorder.readLog({ start: 1n, limit: 1, topics: ['T.A.Changed'] })).upTo).toBe(ids[2]);
+      // Never past stop; nothing covered: start - 1.
+      expect((await recorder.readLog({ start: 1n, limit: 100, stop: ids[3]!, topics: ['T.C.Created'] })).upTo).toBe(
+        ids[3],
+      );
+      expect(await recorder.readLog({ start: ids[1]!, limit: 0 })).toEqual({ notifications: [], upTo: ids[0] });
+      expect(await recorder.readLog({ start: last + 5n, limit: 10 })).toEqual({ notifications: [], upTo: last + 4n });
+    });
+
+    it('payloads: false returns the same notifications and upTo; only state may be left empty', async () => {
+      const options = { start: 1n, limit: 4, topics: ['T.A.Changed', 'T.B.Created'] };
+      const full = await recorder.readLog(options);
+      const envelopes = await recorder.readLog({ ...options, payloads: false });
+      expect(envelopes.upTo).toBe(full.upTo);
+      const withoutState = (n: Notification) => ({ ...n, state: undefined });
+      expect(envelopes.notifications.map(withoutState)).toEqual(full.notifications.map(withoutState));
+      for (const n of envelopes.notifications) expect(n.state).toBeInstanceOf(Uint8Array);
     });
 
     it('max notification id is the last id', async () => {

@@ -27,6 +27,7 @@ export function streamCases(current: CurrentRecorder): void {
       expect(await recorder.readStream('s-1')).toEqual([]);
       expect(await recorder.maxNotificationId()).toBe(0n);
       expect(await recorder.readNotifications({ start: 1n, limit: 10 })).toEqual([]);
+      expect(await recorder.readLog({ start: 1n, limit: 10 })).toEqual({ notifications: [], upTo: 0n });
     });
 
     it('stores every field of an event and returns increasing bigint ids', async () => {
