@@ -60,6 +60,20 @@ describe.each<Provider>(['sqlite', 'postgresql'])('saves in a Prisma transaction
     expect((await setup.prisma.user.findMany({ where: { email: 'after-refusal@example.com' } })).length).toBe(1);
   });
 
+  it('metadata given to a save in the transaction is stored with its events and read back from the store', async (ctx) => {
+    if (skip !== undefined) ctx.skip(skip);
+    const dog = Dog.create({ name: 'Rex' });
+    dog.addTrick('sit');
+    await setup.prisma.$transaction(async (tx) => {
+      await setup.school.on(tx).save(dog, { metadata: { correlationId: 'request-7' } });
+    });
+    expect(await setup.school.metadataOf(dog.id, 1)).toEqual({ correlationId: 'request-7' });
+    expect(await setup.school.metadataOf(dog.id, 2)).toEqual({ correlationId: 'request-7' });
+    const logged = [];
+    for await (const event of setup.school.log.readAll()) if (event.event.originatorId === dog.id) logged.push(event);
+    expect(logged.map((e) => e.metadata)).toEqual([{ correlationId: 'request-7' }, { correlationId: 'request-7' }]);
+  });
+
   it('a tracking record commits and rolls back with the transaction; a repeat refuses the user rows too', async (ctx) => {
     if (skip !== undefined) ctx.skip(skip);
     const tracking = { application: 'Registrar', upstream: 'Shelter', notificationId: 7n };
