@@ -41,11 +41,11 @@ describe('eventforge run: usage', () => {
     [['run', 'no/such/module.ts'], 'no module at no/such/module.ts; pass the file that exports your System'],
     [
       ['run', FIXTURE],
-      'exports several systems (counting, counters, chain, fussy, lenient); choose one with --export NAME',
+      'exports several systems (counting, counters, chain, cycle, fussy, lenient); choose one with --export NAME',
     ],
     [
       ['run', FIXTURE, '--export=nope'],
-      'exports no System named nope; its systems: counting, counters, chain, fussy, lenient',
+      'exports no System named nope; its systems: counting, counters, chain, cycle, fussy, lenient',
     ],
     [
       ['run', FIXTURE, '--export=counters', '--partitions=Counters=3'],
