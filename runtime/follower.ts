@@ -5,7 +5,7 @@
  * lets callers wait for a position. What a commit writes is the target's business.
  */
 import type { Application } from './application.js';
-import { EventforgeError, IntegrityError, StoppedError, TimeoutError } from './errors.js';
+import { EventforgeError, FencedError, IntegrityError, StoppedError, TimeoutError } from './errors.js';
 import { every } from './log-signal.js';
 import type { LoggedEvent } from './notification-log.js';
 import type { ParkedEvent, ParkedEventKey, Recorder, Tracking } from './recorder.js';
@@ -66,6 +66,12 @@ export interface FollowerOptions {
   readonly retryDelayMs?: number;
   /** Passed to the log subscription (see `SubscribeOptions.pollIntervalMs`). */
   readonly pollIntervalMs?: number;
+  /**
+   * The fencing token of the lease the follower runs under (workers set it): carried by every
+   * commit's tracking record, which PostgreSQL refuses with `FencedError` once a newer owner
+   * raised the fence (docs/systems.md#fencing). The follower then fails; it never retries it.
+   */
+  readonly epoch?: bigint;
 }
 
 /** Options of {@link LogFollower.wait}. */
@@ -99,6 +105,7 @@ export class LogFollower {
   readonly #maxAttempts: number;
   readonly #retryDelayMs: number;
   readonly #pollIntervalMs: number | undefined;
+  readonly #epoch: bigint | undefined;
   #recorder: Recorder | undefined;
   #state: FollowerState = 'idle';
   #position = 0n;
@@ -120,6 +127,12 @@ export class LogFollower {
     this.#maxAttempts = positive(target.label, 'maxAttempts', options.maxAttempts ?? 3);
     this.#retryDelayMs = options.retryDelayMs ?? 100;
     this.#pollIntervalMs = options.pollIntervalMs;
+    this.#epoch = options.epoch;
+  }
+
+  /** Its tracking key: the tracking rows' `application` and `upstream`. */
+  get trackingKey(): { readonly application: string; readonly upstream: string } {
+    return { application: this.#target.application, upstream: this.#target.upstream };
   }
 
   /** The upstream topics it reads; empty: all of them. */
@@ -304,7 +317,8 @@ export class LogFollower {
         if (batch.upTo > this.#position) this.#advance(batch.upTo);
       }
     } catch (error) {
-      if (this.#state !== 'running') return;
+      // A fenced commit is told even after a stop: its worker stopped it for the lease it lost.
+      if (this.#state !== 'running' && !(error instanceof FencedError)) return;
       this.#fail(error as Error);
       this.#subscription = undefined;
       await subscription.return();
@@ -391,7 +405,10 @@ export class LogFollower {
   }
 
   #tracking(notificationId: bigint): Tracking {
-    return { application: this.#target.application, upstream: this.#target.upstream, notificationId };
+    const { application, upstream } = this.#target;
+    return this.#epoch === undefined
+      ? { application, upstream, notificationId }
+      : { application, upstream, notificationId, epoch: this.#epoch };
   }
 
   /** Retries reading the log (a lost connection) with backoff; fails after `maxAttempts`. */

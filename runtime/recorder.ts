@@ -66,6 +66,13 @@ export interface Tracking {
   readonly application: string;
   readonly upstream: string;
   readonly notificationId: bigint;
+  /**
+   * The fencing token of the lease its writer works under (a worker's, docs/systems.md#fencing).
+   * PostgreSQL refuses the record with `FencedError` (and stores nothing) when a newer owner
+   * raised the (application, upstream)'s fence above it; other stores ignore it (workers run on
+   * PostgreSQL).
+   */
+  readonly epoch?: bigint;
 }
 
 /** Options of {@link Recorder.append}. */

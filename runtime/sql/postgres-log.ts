@@ -15,7 +15,7 @@ import { Statement, type SqlQuery } from './driver-adapter.js';
 
 /** What the append procedure answers, in its INOUT parameters' order. */
 export interface AppendOutcome {
-  readonly outcome: 'stored' | 'conflict' | 'tracking' | 'keys';
+  readonly outcome: 'stored' | 'conflict' | 'tracking' | 'keys' | 'fenced';
   /** The stored events' ids, ascending (the save's order). */
   readonly ids: readonly bigint[];
   /** On a conflict: 0-based indexes of the events whose (stream, version) is stored. */
@@ -26,6 +26,8 @@ export interface AppendOutcome {
   readonly lastTracked: bigint;
   /** On a key refusal: the subjects whose data key exists already (or who were forgotten). */
   readonly keyConflicts: readonly string[];
+  /** On a fenced refusal: the fence of the tracking key, above the save's epoch. */
+  readonly fence: bigint;
 }
 
 /** The schema-qualified name of one of the migration's routines. */
@@ -42,8 +44,10 @@ export function callAppend(
 ): SqlQuery {
   const st = new Statement(true);
   const { args, keys, metadata } = appendArguments(st, events, tracking, dataKeys);
+  // The lease epoch the tracking record is fenced with (migration 20261203140000_lease_fences).
+  const fence = tracking?.epoch === undefined ? 'NULL::bigint' : `${st.param(tracking.epoch, 'bigint')}::bigint`;
   return st.query(
-    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL, ${keys.join(', ')}, NULL, ${metadata})`,
+    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL, ${keys.join(', ')}, NULL, ${metadata}, ${fence})`,
   );
 }
 
@@ -126,7 +130,7 @@ function appendArguments(
 
 /** Reads the procedure's one result row. */
 export function appendOutcome(row: readonly unknown[]): AppendOutcome {
-  const [ids, outcome, taken, streams, heads, lastTracked, keyConflicts] = row as [
+  const [ids, outcome, taken, streams, heads, lastTracked, keyConflicts, fence] = row as [
     unknown[] | null,
     AppendOutcome['outcome'],
     unknown[] | null,
@@ -134,6 +138,7 @@ export function appendOutcome(row: readonly unknown[]): AppendOutcome {
     unknown[] | null,
     unknown,
     string[] | null,
+    unknown,
   ];
   return {
     outcome,
@@ -142,6 +147,7 @@ export function appendOutcome(row: readonly unknown[]): AppendOutcome {
     heads: new Map((streams ?? []).map((s, i) => [s, Number(heads?.[i] ?? 0)])),
     lastTracked: q.toBigInt(lastTracked),
     keyConflicts: keyConflicts ?? [],
+    fence: q.toBigInt(fence),
   };
 }
 

@@ -49,6 +49,7 @@ const STORE_MIGRATIONS = {
     '20261203120000_append_in_transaction',
     '20261203120000_leases',
     '20261203130000_event_metadata',
+    '20261203140000_lease_fences',
   ],
 };
 
