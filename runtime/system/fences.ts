@@ -24,7 +24,9 @@ export interface TrackingKey {
 export async function raiseFence(recorder: Recorder, key: TrackingKey, epoch: bigint): Promise<boolean> {
   const [row] = await recorder.transaction(async (tx) => {
     if (tx.provider !== 'postgresql') {
-      throw new SystemError(`workers fence their commits in PostgreSQL; the store of ${key.application} is ${tx.provider}`);
+      throw new SystemError(
+        `workers fence their commits in PostgreSQL; the store of ${key.application} is ${tx.provider}`,
+      );
     }
     await tx.execute('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [key.application, key.upstream]);
     return tx.query<{ epoch: bigint | number | string }>(

@@ -232,8 +232,11 @@ export class Worker {
     slot.running = undefined;
     // A follower still starting would begin following after a stop: let it start first.
     await slot.starting?.catch(() => undefined);
-    await running?.stop();
-    if (running?.failure instanceof FencedError) this.#say(`${slot.lease}: its last commit was fenced off: ${running.failure.message}`);
+    if (running === undefined) return;
+    await running.stop();
+    const fenced =
+      running.failure instanceof FencedError ? ` (its last commit was fenced off: ${running.failure.message})` : '';
+    this.#say(`stopped ${slot.lease} at notification ${running.position}${fenced}`);
   }
 
   #follower(slot: Slot, epoch: bigint): LogFollower {
