@@ -23,6 +23,8 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Counter } from '../../examples/counters.js';
 import { Dog, DogSchool } from '../../examples/dog-school.js';
 import { countersDomain } from '../../generated/counters/index.js';
+import { createPostgresRecorder } from '../../runtime/sql/index.js';
+import { raiseFence } from '../../runtime/system/fences.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -240,6 +242,39 @@ describe.skipIf(postgresSkip !== undefined)('a stalled owner is fenced off', () 
       b1.release();
       await Promise.all([a.stop(), b.stop()]);
       await school.close();
+    }
+  });
+});
+
+describe.skipIf(postgresSkip !== undefined)('the fence in the store', () => {
+  it('refuses a save or transaction whose tracking epoch is below the raised fence; equal or above, or none, pass', async () => {
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next() });
+    try {
+      const key = { application: 'Tally', upstream: 'DogSchool' };
+      const event = (version: number) => ({
+        streamId: 's',
+        version,
+        topic: 'T',
+        schemaVersion: 1,
+        timestamp: new Date(),
+        state: new Uint8Array([version]),
+      });
+      expect(await raiseFence(recorder, key, 5n)).toBe(true);
+      expect(await raiseFence(recorder, key, 4n)).toBe(false); // never lowered
+      await expect(
+        recorder.append([event(1)], { tracking: { ...key, notificationId: 1n, epoch: 4n } }),
+      ).rejects.toThrow(FencedError);
+      await expect(
+        recorder.transaction(async () => undefined, { tracking: { ...key, notificationId: 1n, epoch: 4n } }),
+      ).rejects.toThrow(/under lease epoch 4: another worker took the lease over \(epoch 5\)/);
+      expect(await recorder.maxNotificationId()).toBe(0n);
+      expect(await recorder.maxTrackingId('Tally', 'DogSchool')).toBe(0n);
+      await recorder.append([event(1)], { tracking: { ...key, notificationId: 1n, epoch: 5n } });
+      await recorder.transaction(async () => undefined, { tracking: { ...key, notificationId: 2n, epoch: 6n } });
+      await recorder.append([event(2)], { tracking: { ...key, notificationId: 3n } }); // unfenced writers pass
+      expect(await recorder.maxTrackingId('Tally', 'DogSchool')).toBe(3n);
+    } finally {
+      await recorder.close();
     }
   });
 });
