@@ -191,30 +191,29 @@ export class LogFollower {
   }
 
   /**
-   * Processes the log up to its head as it is now (after `open()`), in batches; returns how many
-   * events were processed. Throws (and fails the runner) as following would. On PostgreSQL it
-   * stops short of events an earlier writer still in flight may precede; that writer's save
-   * (through the runner's next `catchUp`) or the next call takes them.
+   * Processes the log up to its head (after `open()`), in batches, until a page is not full;
+   * returns how many events were processed. Throws (and fails the runner) as following would. On
+   * PostgreSQL it stops short of events an earlier writer still in flight may precede; that
+   * writer's save (through the runner's next `catchUp`) or the next call takes them.
    */
   async catchUp(): Promise<number> {
     if (this.#state !== 'running') {
       throw this.#failure ?? new StoppedError(`${this.#target.label} is not running (${this.#state})`);
     }
     const topics = this.#target.topics;
-    const head = await this.#source.log.maxId();
     let processed = 0;
     try {
-      while (this.#position < head) {
+      // No read of the head first: a page says how far it is complete, and a short page ends it.
+      for (;;) {
         const from = this.#position;
         const page = await this.#source.log.page(from + 1n, this.#batchSize, {
-          stop: head,
           ...(this.#target.payloads === false ? { payloads: false } : {}),
           ...(topics === undefined || topics.length === 0 ? {} : { topics }),
         });
         if (page.events.length > 0) await this.#apply(page.events);
         processed += page.events.length;
-        if (page.upTo <= from) break;
         if (page.upTo > this.#position) this.#advance(page.upTo);
+        if (page.events.length < this.#batchSize || page.upTo <= from) break;
       }
     } catch (error) {
       this.#fail(error as Error);
