@@ -189,9 +189,10 @@ export class SingleThreadedRunner extends Runner {
     // Only a leader's saves give followers work: its own followers'.
     const leaders = new Set(this.system.edges.map((e) => e.leader));
     for (const cls of this.system.classes.filter((c) => leaders.has(c.name))) {
-      const followers = this.links.filter((l) => l.leader.name === cls.name);
+      const leader = this.get(cls);
+      const followers = this.links.filter((l) => l.leader === leader);
       this.#removeHooks.push(
-        setAfterSave(this.get(cls), () => {
+        setAfterSave(leader, () => {
           for (const link of followers) this.#due.add(link);
           return this.#settle();
         }),

@@ -21,7 +21,8 @@ export class WorkerProcess {
 
   /** `module`: the system module to run (the tests' fixtures by default). */
   constructor(args: readonly string[], env: NodeJS.ProcessEnv, module = FIXTURE) {
-    this.child = spawn(process.execPath, [bin, 'run', module, '--worker', ...args], {
+    // The source condition: a system module outside the tests (the benches') imports the runtime's sources.
+    this.child = spawn(process.execPath, ['--conditions=eventforge-source', bin, 'run', module, '--worker', ...args], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
