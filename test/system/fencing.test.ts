@@ -26,6 +26,7 @@ import { countersDomain } from '../../generated/counters/index.js';
 import { createPostgresRecorder } from '../../runtime/sql/index.js';
 import { raiseFence } from '../../runtime/system/fences.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
+import { until } from './worker-processes.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -138,16 +139,6 @@ async function takeOver(leases: Leases, name: string, recorder: Awaited<ReturnTy
     );
     return undefined;
   });
-}
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeout = 30_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe.skipIf(postgresSkip !== undefined)('a stalled owner is fenced off', () => {

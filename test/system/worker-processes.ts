@@ -137,3 +137,14 @@ export class SpawnedWorkers extends WorkerRunner {
     if (failed.length > 0) throw new Error(`worker processes exited with ${JSON.stringify(failed)}`);
   }
 }
+
+/** Polls `read` every 10 ms until it answers something; fails naming `what` after `timeout` ms. */
+export async function until<T>(what: string, read: () => Promise<T | undefined>, timeout = 30_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
