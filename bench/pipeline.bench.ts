@@ -265,14 +265,20 @@ export default async function pipelineBench(report: BenchReport): Promise<void> 
     const failures = new Map<string, string>();
     for (let pass = 0; pass < PASSES; pass++) {
       seconds.get('raw')!.push(await withRaw(database, rawThroughput));
+      // Each measurement as it is taken: a long run that is cut short still says something.
+      const told = (subject: string, what: string) =>
+        report.log(`${database.label} pass ${pass + 1} ${subject}: ${what}`);
+      told('raw', `${round(seconds.get('raw')!.at(-1)!)} s`);
       for (const runner of runners) {
         const measured = await onFresh(database, (u) => throughput(runner, u)).catch((error: Error) => error);
         if (measured instanceof Error) failures.set(runner.label, measured.message);
         else seconds.get(runner.label)!.push(measured);
+        told(runner.label, measured instanceof Error ? `failed: ${measured.message}` : `${round(measured)} s`);
       }
       const rawSamples = await withRaw(database, rawLatencies);
       p50.get('raw')!.push(percentile(rawSamples, 0.5));
       p99.get('raw')!.push(percentile(rawSamples, 0.99));
+      told('raw', `p50 ${round(percentile(rawSamples, 0.5))} ms, p99 ${round(percentile(rawSamples, 0.99))} ms`);
       for (const runner of runners) {
         const samples = await onFresh(database, (u) => latencies(runner, u)).catch((error: Error) => error);
         if (samples instanceof Error) {
@@ -281,6 +287,7 @@ export default async function pipelineBench(report: BenchReport): Promise<void> 
         }
         p50.get(runner.label)!.push(percentile(samples, 0.5));
         p99.get(runner.label)!.push(percentile(samples, 0.99));
+        told(runner.label, `p50 ${round(percentile(samples, 0.5))} ms, p99 ${round(percentile(samples, 0.99))} ms`);
       }
     }
     // Ratios per pass (each subject against the raw run of the same pass), then their median and range.

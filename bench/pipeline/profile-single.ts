@@ -18,15 +18,30 @@ const NAMES = ['Orders', 'Reservations', 'Payments'];
 const schemaOf = new Map(NAMES.map((n) => [n, `ef_prof_${process.pid}_${n.toLowerCase()}`]));
 const urlOf = (name: string) => `${TEST_DATABASE_URL}?schema=${schemaOf.get(name)}`;
 
-// Every statement any pool sends, by its text's first words.
+// Every statement any pool sends, by its text's first words: how many, and the time to its answer.
 const counts = new Map<string, number>();
+const times = new Map<string, number>();
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   const first = args[0] as string | { text?: string };
   const text = typeof first === 'string' ? first : (first?.text ?? '?');
   const key = text.replace(/\s+/g, ' ').slice(0, 90);
   counts.set(key, (counts.get(key) ?? 0) + 1);
-  return (query as (...a: unknown[]) => unknown).apply(this, args);
+  const started = performance.now();
+  const done = () => times.set(key, (times.get(key) ?? 0) + performance.now() - started);
+  const last = args.length - 1;
+  const callback = args[last];
+  if (typeof callback === 'function') {
+    args[last] = (...answer: unknown[]) => {
+      done();
+      return (callback as (...a: unknown[]) => unknown)(...answer);
+    };
+  }
+  const result = (query as (...a: unknown[]) => unknown).apply(this, args);
+  if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
+    void (result as Promise<unknown>).then(done, () => undefined);
+  }
+  return result;
 } as typeof pg.Client.prototype.query;
 
 for (const name of NAMES) await (await createPostgresRecorder({ url: urlOf(name) })).close();
@@ -50,9 +65,10 @@ for (let i = 0; i < COMMANDS; i++) {
 }
 const total = performance.now() - started;
 console.log(`${COMMANDS} commands: ${(COMMANDS / (total / 1000)).toFixed(0)}/s`);
-console.log('statements per command:');
+console.log(`statements per command (mean ms each; ${(total / COMMANDS).toFixed(1)} ms per command):`);
 for (const [text, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-  console.log(`  ${(n / COMMANDS).toFixed(2)}  ${text}`);
+  const ms = (times.get(text) ?? 0) / n;
+  console.log(`  ${(n / COMMANDS).toFixed(2)}  ${ms.toFixed(2)} ms  ${text}`);
 }
 const charges = await runner.get(Payments).log.maxId();
 console.log(`Payments' log head ${charges}`);
