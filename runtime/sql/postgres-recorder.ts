@@ -1,7 +1,7 @@
 /**
  * The event store on PostgreSQL, through Prisma's pg driver adapter.
  *
- * A save is one call of the store's append procedure; log reads deliver only events that no
+ * A save is one autocommit statement calling the store's save function (postgres-saves.ts); log reads deliver only events that no
  * writer still in flight can precede (postgres-log.ts; docs/persistence.md, "Gap safety").
  */
 import { ClosingGate } from '../closing-gate.js';
@@ -39,6 +39,7 @@ import { loadPg, loadPostgresAdapter } from './drivers.js';
 import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as log from './postgres-log.js';
+import { PostgresSaves } from './postgres-saves.js';
 import { PostgresStreamReads } from './postgres-stream-reads.js';
 import { prismaQueryable } from './prisma-transaction.js';
 import { storeFailure } from './store-failures.js';
@@ -278,6 +279,7 @@ class PostgresRecorder implements Recorder {
   readonly #where: string;
   readonly #gate: ClosingGate;
   readonly #reads: PostgresStreamReads;
+  readonly #saves: PostgresSaves;
   readonly #schema: string;
   /** Where a log signal's LISTEN connection connects to. */
   readonly #listen: pg.ClientConfig;
@@ -308,14 +310,14 @@ class PostgresRecorder implements Recorder {
       timestamp: (date) => date.toISOString(),
     };
     this.#reads = new PostgresStreamReads(pool, this.#d);
+    this.#saves = new PostgresSaves(pool, schema, this.#d, this.#where);
   }
 
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
     const tracking = options.tracking;
     if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
     return this.#gate.run(async () => {
-      const [row] = await this.#rows(log.callAppend(this.#schema, events, tracking, options.dataKeys));
-      const ids = storedIds(events, tracking, log.appendOutcome(row!));
+      const ids = storedIds(events, tracking, await this.#saves.save(events, tracking, options.dataKeys));
       // This process's readers need not wait for the NOTIFY to come back through the server.
       if (ids.length > 0) announceAppend(this.#storeKey);
       return ids;
@@ -478,7 +480,10 @@ class PostgresRecorder implements Recorder {
    * those waiting for a connection unsettled for ever), then ends the pool.
    */
   close(): Promise<void> {
-    return this.#gate.close(() => this.adapter.dispose());
+    return this.#gate.close(async () => {
+      await this.#saves.settled();
+      await this.adapter.dispose();
+    });
   }
 
   /**
