@@ -32,6 +32,12 @@ DECLARE
   events integer := coalesce(cardinality(stream_ids), 0);
   keys_stored text[];
 BEGIN
+  IF events > 0 AND pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    -- Its transaction id would be older than ids other writers draw meanwhile (the proof needs
+    -- the id taken in the ids section): eventforge_append_in_transaction handles that case.
+    RAISE EXCEPTION 'eventforge_save runs in a transaction that has written already; call eventforge_append_in_transaction there'
+      USING ERRCODE = '25001';
+  END IF;
   IF events > 0 THEN
     -- A writer is in flight until its COMMIT: a log reader that gets this key exclusively
     -- knows every earlier writer has finished.
