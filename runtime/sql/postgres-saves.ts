@@ -77,13 +77,26 @@ export class PostgresSaves {
       name = `eventforge_save_${this.#names.size}`;
       this.#names.set(query.sql, name);
     }
-    const result = await this.pool.query<unknown[]>({
-      ...(name === undefined ? {} : { name }),
-      text: query.sql,
-      values: query.args,
-      rowMode: 'array',
-    });
-    return result.rows;
+    // Checked out by hand: pool.query would close the connection on any error, a refusal raised
+    // by the function included, when only a lost connection makes it unusable.
+    const client = await this.pool.connect();
+    let lost: Error | undefined;
+    try {
+      const result = await client.query<unknown[]>({
+        ...(name === undefined ? {} : { name }),
+        text: query.sql,
+        values: query.args,
+        rowMode: 'array',
+      });
+      return result.rows;
+    } catch (error) {
+      if (!(error instanceof Error) || typeof (error as PgError).code !== 'string' || storeFailure(error, '')) {
+        lost = error instanceof Error ? error : new Error(String(error));
+      }
+      throw error;
+    } finally {
+      client.release(lost);
+    }
   }
 
   /** A driver error as the typed store failure, or with where it happened and what to do. */
