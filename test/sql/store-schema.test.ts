@@ -31,7 +31,7 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const PROVIDERS = ['sqlite', 'postgresql'] as const;
 /**
  * PostgreSQL has more: the append procedure and log routines of its gap-safe log, saves inside a
- * caller's transaction, and the workers' leases (workers share one PostgreSQL).
+ * caller's transaction, the workers' leases (workers share one PostgreSQL) and the one-statement save.
  */
 const STORE_MIGRATIONS = {
   sqlite: [
@@ -49,6 +49,7 @@ const STORE_MIGRATIONS = {
     '20261203120000_append_in_transaction',
     '20261203120000_leases',
     '20261203130000_event_metadata',
+    '20261203140000_one_statement_saves',
   ],
 };
 
