@@ -4,6 +4,7 @@
  * arguments sent as the driver sends them, without the adapter's conversions), and the log's
  * NOTIFY after the commit, from this process, coalesced (docs/persistence.md, "Gap safety").
  */
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { DataKeyConflictError, EventforgeError } from '../errors.js';
 import type { AppendOptions, StoredEvent } from '../recorder.js';
@@ -25,7 +26,10 @@ interface PgError extends Error {
 }
 
 export class PostgresSaves {
-  /** Statement names by SQL text: one text per schema, a few more for other drivers' shapes. */
+  /**
+   * Statement names by SQL text (one text per schema): named by a hash of the text, so that
+   * recorders of other schemas on one pool (createPostgresRecorderOnAdapter) never reuse a name.
+   */
   readonly #names = new Map<string, string>();
   readonly #notify: CommitNotifier;
 
@@ -74,7 +78,7 @@ export class PostgresSaves {
   async #rows(query: SqlQuery): Promise<unknown[][]> {
     let name = this.#names.get(query.sql);
     if (name === undefined && this.#names.size < 20) {
-      name = `eventforge_save_${this.#names.size}`;
+      name = `eventforge_save_${createHash('sha256').update(query.sql).digest('hex').slice(0, 32)}`;
       this.#names.set(query.sql, name);
     }
     // Checked out by hand: pool.query would close the connection on any error, a refusal raised
