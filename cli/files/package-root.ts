@@ -14,3 +14,6 @@ export const PACKAGE_ROOT = existsSync(join(CODE_ROOT, 'package.json')) ? CODE_R
 
 /** eventforge's package.json. */
 export const PACKAGE_JSON = join(PACKAGE_ROOT, 'package.json');
+
+/** The published package the command, the compiler and their libraries ship in (the runtime is `eventforge`). */
+export const CLI_PACKAGE = '@eventforge/cli';
