@@ -7,8 +7,8 @@
  * schemas; the runtime nothing of the compiler, the command nothing of the runtime.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -57,6 +57,36 @@ function promisedFiles(manifest: Manifest): string[] {
     return [target['types'] ?? '', target['default'] ?? ''];
   });
   return [...targets, ...Object.values(manifest.bin ?? {})].map((path) => path.replace(/^\.\//, ''));
+}
+
+/** The packages the TypeScript files under `folders` import (bare specifiers, subpaths cut to the package). */
+function importedPackages(...folders: string[]): string[] {
+  const names = new Set<string>();
+  for (const folder of folders) {
+    for (const entry of readdirSync(join(root, folder), { recursive: true, withFileTypes: true })) {
+      const file = join(entry.parentPath, entry.name);
+      // The shape validator's builder is a dev tool (`npm run build:schema-validator`), not shipped code.
+      if (
+        !entry.isFile() ||
+        !file.endsWith('.ts') ||
+        relative(root, file) === 'generator/validate/build-shape-validator.ts'
+      )
+        continue;
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/gm)) {
+        const spec = m[1] ?? m[2] ?? '';
+        // Relative, built in, or a line of emitted code inside a template string.
+        if (spec.startsWith('.') || spec.startsWith('node:') || spec.includes('${')) continue;
+        names.add(
+          spec
+            .split('/')
+            .slice(0, spec.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
+      }
+    }
+  }
+  return [...names].sort();
 }
 
 /** Paths no tarball may hold: sources, tests, bench, fixtures, repository tooling. */
@@ -111,6 +141,9 @@ describe('npm pack of the runtime package, eventforge (the repository root)', ()
     ];
     expect(unwanted).toEqual([]);
     expect(Object.keys(runtime.dependencies ?? {}).sort()).toEqual(['@prisma/driver-adapter-utils', 'decimal.js']);
+    // What runtime/ imports is a dependency or an (optional) peer: nothing the user must find out by failing.
+    const declared = [...Object.keys(runtime.dependencies ?? {}), ...Object.keys(runtime.peerDependencies ?? {})];
+    expect(importedPackages('runtime').filter((name) => !declared.includes(name))).toEqual([]);
   });
 });
 
@@ -148,5 +181,10 @@ describe('npm pack of the command package, @eventforge/cli (dist/cli-package)', 
       expect.arrayContaining(['yaml', 'ajv', '@ts-morph/common', 'handlebars', 'chokidar', 'jiti']),
     );
     expect(Object.keys(cli.dependencies ?? {})).not.toContain('eventforge');
+  });
+
+  it('depends on exactly the packages cli/ and generator/ import, beside its peer eventforge', () => {
+    const imported = importedPackages('cli', 'generator').filter((name) => name !== 'eventforge');
+    expect(Object.keys(cli.dependencies ?? {}).sort()).toEqual(imported);
   });
 });
