@@ -4,11 +4,11 @@
  * PostgreSQL's), then the project's own tools: the installed `eventforge generate` and `migrate`,
  * the project's `tsc` under three strict settings with skipLibCheck off, plain `node` on SQLite and
  * `npm start`, a production install (`--omit=dev`) without the compiler's libraries that runs the
- * application, on PostgreSQL once its drivers are installed (and a clear refusal before), the
- * project's vitest test, and a CommonJS `require`.
+ * application, the installed command's `system status` of a system the project compiled, the
+ * project's vitest test, a CommonJS `require`, and on PostgreSQL once its drivers are installed
+ * (and a clear refusal before).
  */
-import { cpSync } from 'node:fs';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,6 +177,30 @@ describe('a project made with eventforge init, eventforge installed from the pac
     const result = await inProject('npm', ['start']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('{"name":"Groceries","items":["milk","bread"]}\n');
+  });
+
+  it('system status of the installed command reads the system the application compiled, on its own eventforge', async () => {
+    writeFileSync(
+      join(project, 'src', 'system.ts'),
+      [
+        "import { on, ProcessApplication, System } from 'eventforge/runtime';",
+        "import { TodoList, Todos } from './todos.js';",
+        '',
+        'export class Counter extends ProcessApplication {',
+        '  readonly policy = [on(TodoList, { ItemAdded: async () => {} })];',
+        '}',
+        '',
+        'export const system = new System([[Todos, Counter]]);',
+        '',
+      ].join('\n'),
+    );
+    const tsc = await inProject(bin('tsc'), ['-p', 'tsconfig.json']);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    const stores = { DATABASE_URL_TODOS: 'file:./eventforge.sqlite', DATABASE_URL_COUNTER: 'file:./counter.sqlite' };
+    const status = await inProject(bin('eventforge'), ['system', 'status', 'dist/system.js'], stores);
+    expect(status.code, status.stderr).toBe(0);
+    // Nothing has run the follower: it is at 0, and the leader's head is the events main.js stored.
+    expect(status.stdout).toMatch(/^Counter +Todos +- +- +none +0 +([1-9]\d*) +\1 +0$/m);
   });
 
   it('its vitest test passes', async () => {
