@@ -1,8 +1,9 @@
 /**
  * The event store on PostgreSQL, through Prisma's pg driver adapter.
  *
- * A save is one autocommit statement calling the store's save function (postgres-saves.ts); log reads deliver only events that no
- * writer still in flight can precede (postgres-log.ts; docs/persistence.md, "Gap safety").
+ * A save is one autocommit statement calling the store's save function (postgres-saves.ts); log
+ * reads deliver only events that no writer still in flight can precede (postgres-log.ts;
+ * docs/persistence.md, "Gap safety").
  */
 import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, DataKeyConflictError, StoreUnavailableError } from '../errors.js';
@@ -477,7 +478,8 @@ class PostgresRecorder implements Recorder {
 
   /**
    * Refuses new work, lets every operation in flight finish (ending the pool first would leave
-   * those waiting for a connection unsettled for ever), then ends the pool.
+   * those waiting for a connection unsettled for ever) and the saves' last notification, then ends
+   * the pool.
    */
   close(): Promise<void> {
     return this.#gate.close(async () => {
