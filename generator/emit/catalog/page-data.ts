@@ -70,13 +70,15 @@ function personalSubject(fields: readonly FieldDef[], subject: string | undefine
 type TypeLinks = ReadonlySet<string>;
 
 function fieldRows(fields: readonly FieldDef[], page: string, domain: DomainDef, types: TypeLinks): FieldRow[] {
+  // One link to the domain page per table, not per field (a thousand event pages have tens each).
+  let typesPage: string | undefined;
   return fields.map((field) => {
     const named = namedTypeOf(field.type);
     return {
       name: field.name,
       type: typeText(field.type, field.optional),
       ...(named !== undefined && types.has(named)
-        ? { typeLink: `${linkFrom(page, domainPage(domain.name))}#${typeAnchor(named)}` }
+        ? { typeLink: `${(typesPage ??= linkFrom(page, domainPage(domain.name)))}#${typeAnchor(named)}` }
         : {}),
       ...(field.default === undefined ? {} : { defaultValue: valueText(field.default) }),
       constraints: constraintTexts(field.constraints),
