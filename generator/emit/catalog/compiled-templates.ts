@@ -116,6 +116,32 @@ export const templateSpecs = {
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"description") : depth0), depth0))
     + "</p>";
 },"2":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<ul class=\"jump\">"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"aggregates") : depth0),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":6,"column":39},"end":{"line":6,"column":163}}})) != null ? stack1 : "")
+    + "</ul>";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<li><a href=\"#"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"anchor") : depth0), depth0))
+    + "\">"
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"name") : depth0), depth0))
+    + "</a> <span class=\"muted\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"events") : depth0)) != null ? lookupProperty(stack1,"length") : stack1), depth0))
+    + " events</span></li>";
+},"4":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -123,18 +149,20 @@ export const templateSpecs = {
         return undefined
     };
 
-  return "<section class=\"aggregate\">\n  <h3><a href=\""
+  return "<section class=\"aggregate\" id=\""
+    + alias2(alias1((depth0 != null ? lookupProperty(depth0,"anchor") : depth0), depth0))
+    + "\">\n  <h3><a href=\""
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"href") : depth0), depth0))
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"name") : depth0), depth0))
     + "</a> <span class=\"muted\">state v"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"stateVersion") : depth0), depth0))
     + "</span></h3>\n  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"description") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":9,"column":2},"end":{"line":9,"column":50}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"description") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"loc":{"start":{"line":10,"column":2},"end":{"line":10,"column":50}}})) != null ? stack1 : "")
     + "\n  <ul class=\"events\">\n  "
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"events") : depth0),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"loc":{"start":{"line":11,"column":2},"end":{"line":12,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"events") : depth0),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"loc":{"start":{"line":12,"column":2},"end":{"line":13,"column":11}}})) != null ? stack1 : "")
     + "  </ul>\n</section>\n";
-},"3":function(container,depth0,helpers,partials,data) {
+},"5":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -145,7 +173,7 @@ export const templateSpecs = {
   return "<p>"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"description") : depth0), depth0))
     + "</p>";
-},"4":function(container,depth0,helpers,partials,data) {
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -160,17 +188,17 @@ export const templateSpecs = {
     + "</a> <span class=\"muted\">v"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"version") : depth0), depth0))
     + "</span>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"creates") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"loc":{"start":{"line":11,"column":93},"end":{"line":11,"column":150}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"discards") : depth0),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"loc":{"start":{"line":11,"column":150},"end":{"line":11,"column":209}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"pii") : depth0),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"loc":{"start":{"line":11,"column":209},"end":{"line":11,"column":272}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"creates") : depth0),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"loc":{"start":{"line":12,"column":93},"end":{"line":12,"column":150}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"discards") : depth0),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":12,"column":150},"end":{"line":12,"column":209}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"pii") : depth0),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":12,"column":209},"end":{"line":12,"column":272}}})) != null ? stack1 : "")
     + "</li>\n";
-},"5":function(container,depth0,helpers,partials,data) {
-    return " <span class=\"badge\">creates</span>";
-},"6":function(container,depth0,helpers,partials,data) {
-    return " <span class=\"badge\">discards</span>";
 },"7":function(container,depth0,helpers,partials,data) {
-    return " <span class=\"badge pii\">personal data</span>";
+    return " <span class=\"badge\">creates</span>";
 },"8":function(container,depth0,helpers,partials,data) {
+    return " <span class=\"badge\">discards</span>";
+},"9":function(container,depth0,helpers,partials,data) {
+    return " <span class=\"badge pii\">personal data</span>";
+},"10":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -181,7 +209,7 @@ export const templateSpecs = {
   return "<h2>Views</h2>\n<figure class=\"diagram\">"
     + ((stack1 = container.lambda((depth0 != null ? lookupProperty(depth0,"viewsDiagram") : depth0), depth0)) != null ? stack1 : "")
     + "<figcaption>Each view and the aggregates whose events it reads.</figcaption></figure>";
-},"9":function(container,depth0,helpers,partials,data) {
+},"11":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -198,13 +226,13 @@ export const templateSpecs = {
     + "</code>, key "
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"key") : depth0), depth0))
     + "</span></h3>\n  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"description") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":21,"column":2},"end":{"line":21,"column":50}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"description") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"loc":{"start":{"line":22,"column":2},"end":{"line":22,"column":50}}})) != null ? stack1 : "")
     + "\n  <p>Kept up to date from:</p>\n  <ul>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"reads") : depth0),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":23,"column":6},"end":{"line":23,"column":108}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"reads") : depth0),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"loc":{"start":{"line":24,"column":6},"end":{"line":24,"column":108}}})) != null ? stack1 : "")
     + "</ul>\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"columns") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.program(19, data, 0),"loc":{"start":{"line":24,"column":2},"end":{"line":41,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"columns") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(21, data, 0),"loc":{"start":{"line":25,"column":2},"end":{"line":42,"column":7}}})) != null ? stack1 : "")
     + "</section>\n";
-},"10":function(container,depth0,helpers,partials,data) {
+},"12":function(container,depth0,helpers,partials,data) {
     var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -219,7 +247,7 @@ export const templateSpecs = {
     + "</a> <span class=\"muted\">("
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"does") : depth0), depth0))
     + ")</span></li>";
-},"11":function(container,depth0,helpers,partials,data) {
+},"13":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -228,9 +256,9 @@ export const templateSpecs = {
     };
 
   return "<table class=\"fields\">\n  <thead><tr><th>column</th><th>type</th><th>default</th><th>constraints</th><th>description</th></tr></thead>\n  <tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"columns") : depth0),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"loc":{"start":{"line":28,"column":2},"end":{"line":36,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"columns") : depth0),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"loc":{"start":{"line":29,"column":2},"end":{"line":37,"column":11}}})) != null ? stack1 : "")
     + "  </tbody>\n</table>\n";
-},"12":function(container,depth0,helpers,partials,data) {
+},"14":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -239,23 +267,23 @@ export const templateSpecs = {
     };
 
   return "    <tr"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"pii") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":29,"column":7},"end":{"line":29,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"pii") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":30,"column":7},"end":{"line":30,"column":37}}})) != null ? stack1 : "")
     + ">\n      <td><code>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"name") : depth0), depth0))
     + "</code>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"pii") : depth0),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"loc":{"start":{"line":30,"column":31},"end":{"line":30,"column":269}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"pii") : depth0),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"loc":{"start":{"line":31,"column":31},"end":{"line":31,"column":269}}})) != null ? stack1 : "")
     + "</td>\n      <td><code>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"typeLink") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(16, data, 0),"loc":{"start":{"line":31,"column":16},"end":{"line":31,"column":90}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"typeLink") : depth0),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.program(18, data, 0),"loc":{"start":{"line":32,"column":16},"end":{"line":32,"column":90}}})) != null ? stack1 : "")
     + "</code></td>\n      <td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"defaultValue") : depth0),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"loc":{"start":{"line":32,"column":10},"end":{"line":32,"column":66}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"defaultValue") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"loc":{"start":{"line":33,"column":10},"end":{"line":33,"column":66}}})) != null ? stack1 : "")
     + "</td>\n      <td>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"constraints") : depth0),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"loc":{"start":{"line":33,"column":10},"end":{"line":33,"column":81}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"constraints") : depth0),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"loc":{"start":{"line":34,"column":10},"end":{"line":34,"column":81}}})) != null ? stack1 : "")
     + "</td>\n      <td>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"description") : depth0), depth0))
     + "</td>\n    </tr>\n";
-},"13":function(container,depth0,helpers,partials,data) {
+},"15":function(container,depth0,helpers,partials,data) {
     return " class=\"pii\"";
-},"14":function(container,depth0,helpers,partials,data) {
+},"16":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -266,7 +294,7 @@ export const templateSpecs = {
   return " <span class=\"badge pii\" title=\"personal data: stored readable; set to the placeholder in the subject's rows when the subject is forgotten\">personal data</span><br><span class=\"muted\">once forgotten: "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"forgotten") : depth0), depth0))
     + "</span>";
-},"15":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -279,7 +307,7 @@ export const templateSpecs = {
     + "\">"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"type") : depth0), depth0))
     + "</a>";
-},"16":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -288,7 +316,7 @@ export const templateSpecs = {
     };
 
   return container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"type") : depth0), depth0));
-},"17":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -299,15 +327,15 @@ export const templateSpecs = {
   return "<code>"
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"defaultValue") : depth0), depth0))
     + "</code>";
-},"18":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     return "<code class=\"constraint\">"
     + container.escapeExpression(container.lambda(depth0, depth0))
     + "</code> ";
-},"19":function(container,depth0,helpers,partials,data) {
-    return "<p class=\"muted\">No fields.</p>\n";
-},"20":function(container,depth0,helpers,partials,data) {
-    return "<h2>Value objects</h2>";
 },"21":function(container,depth0,helpers,partials,data) {
+    return "<p class=\"muted\">No fields.</p>\n";
+},"22":function(container,depth0,helpers,partials,data) {
+    return "<h2>Value objects</h2>";
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -320,11 +348,11 @@ export const templateSpecs = {
     + "\">\n  <h3>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"name") : depth0), depth0))
     + "</h3>\n  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"description") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":48,"column":2},"end":{"line":48,"column":50}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"description") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"loc":{"start":{"line":49,"column":2},"end":{"line":49,"column":50}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"fields") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.program(19, data, 0),"loc":{"start":{"line":49,"column":2},"end":{"line":66,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,((stack1 = (depth0 != null ? lookupProperty(depth0,"fields") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.program(21, data, 0),"loc":{"start":{"line":50,"column":2},"end":{"line":67,"column":7}}})) != null ? stack1 : "")
     + "</section>\n";
-},"22":function(container,depth0,helpers,partials,data) {
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -333,9 +361,9 @@ export const templateSpecs = {
     };
 
   return "<table class=\"fields\">\n  <thead><tr><th>field</th><th>type</th><th>default</th><th>constraints</th><th>description</th></tr></thead>\n  <tbody>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"fields") : depth0),{"name":"each","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"loc":{"start":{"line":53,"column":2},"end":{"line":61,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),(depth0 != null ? lookupProperty(depth0,"fields") : depth0),{"name":"each","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"loc":{"start":{"line":54,"column":2},"end":{"line":62,"column":11}}})) != null ? stack1 : "")
     + "  </tbody>\n</table>\n";
-},"23":function(container,depth0,helpers,partials,data) {
+},"25":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.lambda, alias3=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -344,21 +372,21 @@ export const templateSpecs = {
     };
 
   return "    <tr"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"pii") : depth0),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"loc":{"start":{"line":54,"column":7},"end":{"line":54,"column":37}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"pii") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"loc":{"start":{"line":55,"column":7},"end":{"line":55,"column":37}}})) != null ? stack1 : "")
     + ">\n      <td><code>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"name") : depth0), depth0))
     + "</code>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"pii") : depth0),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"loc":{"start":{"line":55,"column":31},"end":{"line":55,"column":257}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"pii") : depth0),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"loc":{"start":{"line":56,"column":31},"end":{"line":56,"column":257}}})) != null ? stack1 : "")
     + "</td>\n      <td><code>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"typeLink") : depth0),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(16, data, 0),"loc":{"start":{"line":56,"column":16},"end":{"line":56,"column":90}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"typeLink") : depth0),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.program(18, data, 0),"loc":{"start":{"line":57,"column":16},"end":{"line":57,"column":90}}})) != null ? stack1 : "")
     + "</code></td>\n      <td>"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"defaultValue") : depth0),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"loc":{"start":{"line":57,"column":10},"end":{"line":57,"column":66}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"defaultValue") : depth0),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"loc":{"start":{"line":58,"column":10},"end":{"line":58,"column":66}}})) != null ? stack1 : "")
     + "</td>\n      <td>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"constraints") : depth0),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"loc":{"start":{"line":58,"column":10},"end":{"line":58,"column":81}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"constraints") : depth0),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"loc":{"start":{"line":59,"column":10},"end":{"line":59,"column":81}}})) != null ? stack1 : "")
     + "</td>\n      <td>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"description") : depth0), depth0))
     + "</td>\n    </tr>\n";
-},"24":function(container,depth0,helpers,partials,data) {
+},"26":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -369,9 +397,9 @@ export const templateSpecs = {
   return " <span class=\"badge pii\" title=\"personal data: encrypted with its subject's data key, unreadable once the subject is forgotten\">personal data</span><br><span class=\"muted\">once forgotten: "
     + container.escapeExpression(container.lambda((depth0 != null ? lookupProperty(depth0,"forgotten") : depth0), depth0))
     + "</span>";
-},"25":function(container,depth0,helpers,partials,data) {
+},"27":function(container,depth0,helpers,partials,data) {
     return "<h2>Enums</h2>";
-},"26":function(container,depth0,helpers,partials,data) {
+},"28":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda, alias2=container.escapeExpression, alias3=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -384,11 +412,11 @@ export const templateSpecs = {
     + "\">\n  <h3>"
     + alias2(alias1((depth0 != null ? lookupProperty(depth0,"name") : depth0), depth0))
     + "</h3>\n  "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"description") : depth0),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"loc":{"start":{"line":73,"column":2},"end":{"line":73,"column":50}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias3,(depth0 != null ? lookupProperty(depth0,"description") : depth0),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"loc":{"start":{"line":74,"column":2},"end":{"line":74,"column":50}}})) != null ? stack1 : "")
     + "\n  <p>"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"values") : depth0),{"name":"each","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"loc":{"start":{"line":74,"column":5},"end":{"line":74,"column":52}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias3,(depth0 != null ? lookupProperty(depth0,"values") : depth0),{"name":"each","hash":{},"fn":container.program(29, data, 0),"inverse":container.noop,"loc":{"start":{"line":75,"column":5},"end":{"line":75,"column":52}}})) != null ? stack1 : "")
     + "</p>\n</section>\n";
-},"27":function(container,depth0,helpers,partials,data) {
+},"29":function(container,depth0,helpers,partials,data) {
     return "<code>"
     + container.escapeExpression(container.lambda(depth0, depth0))
     + "</code> ";
@@ -411,16 +439,18 @@ export const templateSpecs = {
     + "\n<p class=\"muted\">Schema: <code>"
     + alias3(alias2((depth0 != null ? lookupProperty(depth0,"source") : depth0), depth0))
     + "</code></p>\n<h2>Aggregates</h2>\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"aggregates") : depth0),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":6,"column":0},"end":{"line":15,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"views") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"loc":{"start":{"line":16,"column":0},"end":{"line":17,"column":134}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"aggregateIndex") : depth0),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"loc":{"start":{"line":6,"column":0},"end":{"line":6,"column":175}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"views") : depth0),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"loc":{"start":{"line":18,"column":0},"end":{"line":43,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"valueObjects") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"loc":{"start":{"line":44,"column":0},"end":{"line":44,"column":56}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"aggregates") : depth0),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"loc":{"start":{"line":7,"column":0},"end":{"line":16,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"views") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"loc":{"start":{"line":17,"column":0},"end":{"line":18,"column":134}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"valueObjects") : depth0),{"name":"each","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"loc":{"start":{"line":45,"column":0},"end":{"line":68,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"enums") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"loc":{"start":{"line":69,"column":0},"end":{"line":69,"column":41}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"views") : depth0),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"loc":{"start":{"line":19,"column":0},"end":{"line":44,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"valueObjects") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"loc":{"start":{"line":45,"column":0},"end":{"line":45,"column":56}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"enums") : depth0),{"name":"each","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"loc":{"start":{"line":70,"column":0},"end":{"line":76,"column":9}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"valueObjects") : depth0),{"name":"each","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"loc":{"start":{"line":46,"column":0},"end":{"line":69,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"enums") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"loc":{"start":{"line":70,"column":0},"end":{"line":70,"column":41}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"enums") : depth0),{"name":"each","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"loc":{"start":{"line":71,"column":0},"end":{"line":77,"column":9}}})) != null ? stack1 : "");
 }},
   aggregate: {"0":function(container,depth0,helpers,partials,data) {
     var alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {

@@ -16,6 +16,7 @@ import { consumersOf, viewHandlerText, type Consumer } from './consumers.js';
 import type { SystemDef } from './systems.js';
 import { constraintTexts, namedTypeOf, typeText, upcastOpText, valueText } from './describe-field.js';
 import {
+  aggregateAnchor,
   aggregatePage,
   domainPage,
   eventPage,
@@ -194,6 +195,9 @@ export function indexData(project: ProjectDef) {
   };
 }
 
+/** Domains with more aggregates than this list them at the top of their page, to jump to. */
+const AGGREGATE_INDEX_FROM = 8;
+
 export function domainData(domain: DomainDef) {
   const page = domainPage(domain.name);
   const types = typesOf(domain);
@@ -202,8 +206,11 @@ export function domainData(domain: DomainDef) {
     description: domain.description,
     source: domain.sourcePath,
     crumbs: [{ name: 'Catalog', href: linkFrom(page, INDEX_PAGE) }] satisfies Crumb[],
+    // A large domain (the synthetic schema's hundred aggregates) gets a short list to jump from.
+    aggregateIndex: domain.aggregates.length > AGGREGATE_INDEX_FROM,
     aggregates: domain.aggregates.map((aggregate) => ({
       name: aggregate.name,
+      anchor: aggregateAnchor(aggregate.name),
       href: linkFrom(page, aggregatePage(domain.name, aggregate.name)),
       description: aggregate.description,
       stateVersion: aggregate.state.version,
