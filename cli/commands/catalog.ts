@@ -64,7 +64,7 @@ export const catalogCommand: CliCommand = {
     const shownOut = displayPath(io.cwd, outDir) || '.';
     const drawn = systems.length === 0 ? '' : `, ${plural(systems.length, 'system')}`;
     io.out(
-      `eventforge catalog: ${domains}${drawn}, ${plural(plan.toWrite.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed; open ${shownOut}/index.html (${elapsed(start)})`,
+      `eventforge catalog: ${domains}${drawn}, ${plural(plan.created.length + plan.changed.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed; open ${shownOut}/index.html (${elapsed(start)})`,
     );
     return EXIT.ok;
   },

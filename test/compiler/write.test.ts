@@ -98,7 +98,6 @@ describe('writeStreamed (plan and apply while the files are made)', () => {
     const plan = await writeStreamed(out, files());
     expect(plan.stale).toEqual(['a/stale.ts']);
     expect([plan.created, plan.changed, plan.unchanged]).toEqual([['b/new.ts'], ['a/old.ts'], ['a/same.ts']]);
-    expect(plan.toWrite.map((f) => f.path)).toEqual(['a/old.ts', 'b/new.ts']);
     expect(readFileSync(join(out, 'a', 'old.ts'), 'utf8')).toBe(`${header()}\nnew\n`);
     expect(readFileSync(join(out, 'b', 'new.ts'), 'utf8')).toBe(`${header()}\nnew file\n`);
     expect(readdirSync(join(out, 'a')).sort()).toEqual(['mine.ts', 'old.ts', 'same.ts']);
