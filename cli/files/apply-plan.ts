@@ -6,10 +6,17 @@
  * not touched (their mtimes stay, so watchers and build tools see no change).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { writeFile as writeFileCallback } from 'node:fs';
+import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import type { GeneratedFile } from '../../generator/emit/types.js';
 import type { OutputPlan } from './plan-output.js';
+
+// The callback form: fs/promises' writeFile goes through a FileHandle per file, which costs
+// more than twice the user CPU time for the catalog's 1,103 files (99 against 36 ms, medians of
+// nine interleaved runs; the kernel's time, the larger part, is the same).
+const writeFile = promisify(writeFileCallback);
 
 /** Files written (or renamed) at once: enough to keep the disk busy, few enough for any open-file limit. */
 export const CONCURRENT_WRITES = 32;
