@@ -663,7 +663,7 @@ export const templateSpecs = {
     + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upcast") : depth0)) != null ? lookupProperty(stack1,"changes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"loc":{"start":{"line":43,"column":4},"end":{"line":48,"column":11}}})) != null ? stack1 : "")
     + "    <p class=\"muted\">"
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"upcast") : depth0)) != null ? lookupProperty(stack1,"kept") : stack1), depth0))
-    + " field(s) copied unchanged.</p>\n  </div>\n";
+    + "</p>\n  </div>\n";
 },"23":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -922,7 +922,7 @@ export const templateSpecs = {
     + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"upcast") : depth0)) != null ? lookupProperty(stack1,"changes") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"loc":{"start":{"line":37,"column":4},"end":{"line":42,"column":11}}})) != null ? stack1 : "")
     + "    <p class=\"muted\">"
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"upcast") : depth0)) != null ? lookupProperty(stack1,"kept") : stack1), depth0))
-    + " field(s) copied unchanged.</p>\n  </div>\n";
+    + "</p>\n  </div>\n";
 },"22":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {

@@ -51,7 +51,7 @@ export interface VersionView {
   readonly current: boolean;
   readonly fields: readonly FieldRow[];
   /** How this version becomes the next one; absent on the current version. */
-  readonly upcast?: { readonly to: number; readonly changes: readonly UpcastRow[]; readonly kept: number };
+  readonly upcast?: { readonly to: number; readonly changes: readonly UpcastRow[]; readonly kept: string };
 }
 
 export interface Crumb {
@@ -112,7 +112,7 @@ function versionViews(
             changes: version.upcast.ops
               .filter((op) => op.kind !== 'keep')
               .map((op) => ({ field: op.field, change: upcastOpText(op), kind: op.kind })),
-            kept: version.upcast.ops.filter((op) => op.kind === 'keep').length,
+            kept: keptNote(version.upcast.ops.filter((op) => op.kind === 'keep').length),
           },
         }),
   }));
@@ -298,4 +298,10 @@ export function eventData(
     consumers,
     hasSystems: systems.length > 0,
   };
+}
+
+/** The line under an upcast's changes: how many fields pass through as they are. */
+function keptNote(count: number): string {
+  if (count === 0) return 'No field is copied unchanged.';
+  return `${count} ${count === 1 ? 'field' : 'fields'} copied unchanged.`;
 }

@@ -37,7 +37,7 @@ const versions = (list: string, title: string, anchorPrefix: string): string => 
       {{/each}}
     </ul>
     {{/if}}
-    <p class="muted">{{upcast.kept}} field(s) copied unchanged.</p>
+    <p class="muted">{{upcast.kept}}</p>
   </div>
   {{/if}}
 </section>
