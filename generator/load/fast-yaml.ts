@@ -31,13 +31,15 @@ export const DOCUMENT_OPTIONS = { uniqueKeys: true, prettyErrors: false } as con
 export function readYamlFast(text: string, lineCounter: LineCounter): Document.Parsed | undefined {
   if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
   const doc = new Document(undefined, DOCUMENT_OPTIONS) as Document.Parsed;
+  let root: YAMLMap;
   try {
-    doc.contents = new Reader(text, doc.schema, doc.options).document() as Document.Parsed['contents'];
+    root = new Reader(text, doc.schema, doc.options).document();
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
-  doc.range = [(doc.contents.range as Range)[0], text.length, text.length];
+  doc.contents = root as Document.Parsed['contents'];
+  doc.range = [(root.range as Range)[0], (root.range as Range)[2], text.length];
   // The line starts, as yaml's parser reports them to a LineCounter: 0, then after every newline.
   lineCounter.addNewLine(0);
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
@@ -45,7 +47,27 @@ export function readYamlFast(text: string, lineCounter: LineCounter): Document.P
 }
 
 /** Characters that cannot start a plain scalar here (or start something the reader leaves to yaml). */
-const INDICATORS = new Set(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
+const INDICATORS = new Set([
+  '-',
+  '?',
+  ':',
+  ',',
+  '[',
+  ']',
+  '{',
+  '}',
+  '#',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  "'",
+  '"',
+  '%',
+  '@',
+  '`',
+]);
 /** Characters that end a plain scalar inside a flow collection. */
 const FLOW_STOP = new Set([',', '[', ']', '{', '}']);
 
@@ -69,20 +91,26 @@ class Reader {
 
   // --- lines ---
 
-  /** Skips blank lines and comment lines from the start of a line; pos is then at a content line's start or the end. */
-  private skipBlankAndComments(): void {
+  /**
+   * Skips blank lines and comment lines from the start of a line; pos is then at a content
+   * line's start or the end. Returns the largest indentation of a skipped comment (-1: none).
+   */
+  private skipBlankAndComments(): number {
     const text = this.text;
+    let commentIndent = -1;
     while (this.pos < text.length) {
       let i = this.pos;
       while (text.charCodeAt(i) === SPACE) i++;
       const c = text.charCodeAt(i);
       if (c === NEWLINE) this.pos = i + 1;
       else if (c === HASH) {
+        commentIndent = Math.max(commentIndent, i - this.pos);
         const end = text.indexOf('\n', i);
         this.pos = end < 0 ? text.length : end + 1;
       } else if (i >= text.length) this.pos = i;
-      else return;
+      else break;
     }
+    return commentIndent;
   }
 
   /** The indentation of the line starting at `lineStart`. */
@@ -112,9 +140,12 @@ class Reader {
 
   /** Whether the line at pos (after blank and comment lines) is more indented than `indent`, i.e. continues the value. */
   private nextContent(): { start: number; indent: number } | undefined {
-    this.skipBlankAndComments();
-    if (this.pos >= this.text.length) return undefined;
-    return { start: this.pos, indent: this.indentAt(this.pos) };
+    const commentIndent = this.skipBlankAndComments();
+    const next = this.pos >= this.text.length ? undefined : { start: this.pos, indent: this.indentAt(this.pos) };
+    // yaml gives a comment indented more than the line after it to the node before it (range[2]
+    // of a scalar, or of a collection when the comment ends it): left to yaml.
+    if (commentIndent > (next?.indent ?? 0)) unsupported('comment indented more than the next line');
+    return next;
   }
 
   // --- block collections ---
@@ -303,21 +334,19 @@ class Reader {
     }
     let end = this.lineEnd(valueEnd);
     let multiLine = false;
-    // Continuation lines: more indented than the collection, not a comment.
+    // Continuation lines: more indented than the collection, not a comment; blank lines between.
     for (;;) {
       let j = this.pos;
-      let blank = 0;
       while (j < text.length) {
         const lineIndent = this.indentAt(j);
         if (text.charCodeAt(j + lineIndent) !== NEWLINE) break;
         j += lineIndent + 1;
-        blank++;
       }
       if (j >= text.length) break;
       const lineIndent = this.indentAt(j);
       if (lineIndent <= indent) break;
       const first = j + lineIndent;
-      if (comment || blank > 0 || text.charCodeAt(first) === HASH) unsupported('continuation after a comment or blank line');
+      if (comment || text.charCodeAt(first) === HASH) unsupported('continuation after a comment, or a comment');
       if (INDICATORS.has(text[first] ?? '')) unsupported('continuation starting with an indicator');
       let k = first;
       let lineValueEnd = first;
@@ -510,7 +539,8 @@ class Reader {
         if (ch === ' ') continue;
         if (ch === '\n' || FLOW_STOP.has(ch)) break;
         if (ch === '#' && text.charCodeAt(i - 1) === SPACE) unsupported('comment in a flow collection');
-        if (ch === ':' && (this.isValueIndicator(i) || FLOW_STOP.has(text[i + 1] ?? ''))) unsupported('pair in a flow value');
+        if (ch === ':' && (this.isValueIndicator(i) || FLOW_STOP.has(text[i + 1] ?? '')))
+          unsupported('pair in a flow value');
         valueEnd = i + 1;
       }
     if (!isKey && (text[i] === '[' || text[i] === '{')) unsupported('flow indicator in a plain scalar');

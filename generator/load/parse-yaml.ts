@@ -15,6 +15,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
+import { DOCUMENT_OPTIONS, readYamlFast } from './fast-yaml.js';
 import { errorAt, keyText, rangeAt, rangeOfNode, warningAt, type SchemaSource, type SourceDoc } from './source-doc.js';
 
 /** yaml's error codes that mean the same thing to a user, grouped under one of ours. */
@@ -47,10 +48,14 @@ export interface ParsedYaml {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Parses one schema file. Diagnostics are empty when the YAML is well-formed. */
+/**
+ * Parses one schema file. Diagnostics are empty when the YAML is well-formed. The fast reader
+ * takes the files it handles (what schemas are written with, no errors); yaml's own parser
+ * reads the rest and reports their problems.
+ */
 export function parseYaml(input: SchemaSource): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(input.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = readYamlFast(input.text, lineCounter) ?? parseDocument(input.text, { ...DOCUMENT_OPTIONS, lineCounter });
   const source: SourceDoc = { file: input.path, text: input.text, doc, lineCounter };
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();

@@ -15,7 +15,8 @@ export function compareWithYaml(text: string): 'fallback' | string[] {
   const problems: string[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) problems.push(`yaml reports ${e.code}: ${e.message}`);
   if (JSON.stringify(fastLines.lineStarts) !== JSON.stringify(lines.lineStarts)) problems.push('line starts differ');
-  if (JSON.stringify(fast.range) !== JSON.stringify(doc.range)) problems.push(`doc range ${fast.range} vs ${doc.range}`);
+  if (JSON.stringify(fast.range) !== JSON.stringify(doc.range))
+    problems.push(`doc range ${fast.range} vs ${doc.range}`);
   const walk = (a: unknown, b: unknown, path: string): void => {
     const kind = (n: unknown) => (isMap(n) ? 'map' : isSeq(n) ? 'seq' : isScalar(n) ? 'scalar' : String(n));
     if (kind(a) !== kind(b)) {
@@ -27,7 +28,8 @@ export function compareWithYaml(text: string): 'fallback' | string[] {
     if (JSON.stringify(na.range) !== JSON.stringify(nb.range))
       problems.push(`${path}: range ${JSON.stringify(na.range)} vs ${JSON.stringify(nb.range)}`);
     if (isScalar(a)) {
-      if (!Object.is(na.value, nb.value)) problems.push(`${path}: value ${JSON.stringify(na.value)} vs ${JSON.stringify(nb.value)}`);
+      if (!Object.is(na.value, nb.value))
+        problems.push(`${path}: value ${JSON.stringify(na.value)} vs ${JSON.stringify(nb.value)}`);
       if (typeof na.value !== typeof nb.value) problems.push(`${path}: type of value differs`);
       if (na.type !== nb.type) problems.push(`${path}: style ${na.type} vs ${nb.type}`);
       return;
