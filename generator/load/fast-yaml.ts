@@ -46,6 +46,28 @@ export function readYamlFast(text: string, lineCounter: LineCounter): Document.P
   return doc;
 }
 
+/**
+ * A fast document's data, as `doc.toJS()` gives it: scalars' values, sequences as arrays, maps
+ * as objects with keys as text (null → ''), a later key of the same text replacing the earlier
+ * one in place, `__proto__` an own key (yaml's addPairToJSMap).
+ */
+export function fastData(node: unknown): unknown {
+  if (node instanceof YAMLMap) {
+    const data: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      const key = (pair.key as Scalar).value;
+      const text = key === null ? '' : String(key);
+      const value = fastData(pair.value);
+      if (text in data)
+        Object.defineProperty(data, text, { value, writable: true, enumerable: true, configurable: true });
+      else data[text] = value;
+    }
+    return data;
+  }
+  if (node instanceof YAMLSeq) return node.items.map(fastData);
+  return (node as Scalar).value;
+}
+
 /** Characters that cannot start a plain scalar here (or start something the reader leaves to yaml). */
 const INDICATORS = new Set([
   '-',

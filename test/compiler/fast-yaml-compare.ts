@@ -4,7 +4,8 @@
  * Returns the differences (empty when equal), or 'fallback' when the fast reader declined.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { DOCUMENT_OPTIONS, readYamlFast } from '../../generator/load/fast-yaml.js';
+import { isDeepStrictEqual } from 'node:util';
+import { DOCUMENT_OPTIONS, fastData, readYamlFast } from '../../generator/load/fast-yaml.js';
 
 export function compareWithYaml(text: string): 'fallback' | string[] {
   const fastLines = new LineCounter();
@@ -49,6 +50,8 @@ export function compareWithYaml(text: string): 'fallback' | string[] {
     }
   };
   walk(fast.contents, doc.contents, '');
-  if (JSON.stringify(fast.toJS()) !== JSON.stringify(doc.toJS())) problems.push('toJS differs');
+  if (!isDeepStrictEqual(fastData(fast.contents), doc.toJS())) problems.push('data differs from toJS');
+  if (!isDeepStrictEqual(Object.keys(fastData(fast.contents) as object), Object.keys(doc.toJS() as object)))
+    problems.push('key order differs from toJS');
   return problems;
 }
