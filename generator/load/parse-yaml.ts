@@ -55,8 +55,9 @@ export interface ParsedYaml {
  */
 export function parseYaml(input: SchemaSource): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = readYamlFast(input.text, lineCounter) ?? parseDocument(input.text, { ...DOCUMENT_OPTIONS, lineCounter });
-  const source: SourceDoc = { file: input.path, text: input.text, doc, lineCounter };
+  const fast = readYamlFast(input.text, lineCounter);
+  const doc = fast ?? parseDocument(input.text, { ...DOCUMENT_OPTIONS, lineCounter });
+  const source: SourceDoc = { file: input.path, text: input.text, doc, lineCounter, fast: fast !== undefined };
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const report = (error: YAMLError, severity: 'error' | 'warning'): void => {
