@@ -223,6 +223,12 @@ class Reader {
     return seq;
   }
 
+  /** `-5`, `-.inf`, `-x`: a plain scalar starting with `-` (not an item's `- `). */
+  private isSignedPlain(at: number): boolean {
+    const after = this.text.charCodeAt(at + 1);
+    return this.text.charCodeAt(at) === DASH && at + 1 < this.text.length && after !== SPACE && after !== NEWLINE;
+  }
+
   private isSeqItem(at: number): boolean {
     const after = this.text.charCodeAt(at + 1);
     return this.text.charCodeAt(at) === DASH && (after === SPACE || after === NEWLINE || at + 1 >= this.text.length);
@@ -331,7 +337,7 @@ class Reader {
       return node;
     }
     if (c === '|' || c === '>') return this.blockScalar(indent, at);
-    if (INDICATORS.has(c)) return unsupported(`value starting with ${c}`);
+    if (INDICATORS.has(c) && !this.isSignedPlain(at)) return unsupported(`value starting with ${c}`);
     return this.plain(indent, at);
   }
 
@@ -551,7 +557,7 @@ class Reader {
       const close = isKey ? keyEnd : this.quotedEnd(at);
       return this.quoted(at, close, isKey ? close : this.flowTrailing(indent, close));
     }
-    if (INDICATORS.has(c)) return unsupported(`flow value starting with ${c}`);
+    if (INDICATORS.has(c) && (isKey || !this.isSignedPlain(at))) return unsupported(`flow value starting with ${c}`);
     let valueEnd = at;
     let i = at;
     if (isKey) valueEnd = i = keyEnd;

@@ -161,6 +161,7 @@ describe('the fast YAML reader', () => {
       '1: x\n"1": y\n',
       "a: 'it''s'\nb: \"\\u00e9\"\n",
       'a: .inf\nb: 0x1F\nc: 1e3\nd: ~\n',
+      'a: -5\nb: [-1, -.5]\nc: { min: -10 }\nd:\n  - -2\n',
     ])
       expect({ text, result: compareWithYaml(text) }).toEqual({ text, result: [] });
   });
