@@ -27,13 +27,23 @@ const DASH = 45;
 /** yaml's options for schema files (parse-yaml.ts passes the same to parseDocument). */
 export const DOCUMENT_OPTIONS = { uniqueKeys: true, prettyErrors: false } as const;
 
+export interface FastDocument {
+  readonly doc: Document.Parsed;
+  /**
+   * Whether a map has two keys of the same text that YAML holds different (`1:` and `"1":`):
+   * yaml accepts them, the compiler reports them (EF101), and only then needs to look for them.
+   */
+  readonly sameTextKeys: boolean;
+}
+
 /** The document, or undefined when the text needs yaml's own parser. */
-export function readYamlFast(text: string, lineCounter: LineCounter): Document.Parsed | undefined {
+export function readYamlFast(text: string, lineCounter: LineCounter): FastDocument | undefined {
   if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
   const doc = new Document(undefined, DOCUMENT_OPTIONS) as Document.Parsed;
   let root: YAMLMap;
+  const reader = new Reader(text, doc.schema, doc.options);
   try {
-    root = new Reader(text, doc.schema, doc.options).document();
+    root = reader.document();
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
@@ -43,7 +53,7 @@ export function readYamlFast(text: string, lineCounter: LineCounter): Document.P
   // The line starts, as yaml's parser reports them to a LineCounter: 0, then after every newline.
   lineCounter.addNewLine(0);
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-  return doc;
+  return { doc, sameTextKeys: reader.sameTextKeys };
 }
 
 /**
@@ -95,6 +105,7 @@ const FLOW_STOP = new Set([',', '[', ']', '{', '}']);
 
 class Reader {
   private pos = 0;
+  sameTextKeys = false;
 
   constructor(
     private readonly text: string,
@@ -133,6 +144,19 @@ class Reader {
       else break;
     }
     return commentIndent;
+  }
+
+  /**
+   * Records a key of a map by its text: the same value twice is yaml's duplicate key (left to
+   * yaml); the same text for different values (`1`, `"1"`) is noted for the compiler's check.
+   */
+  private addKey(keys: Map<string, unknown>, value: unknown): void {
+    const text = String(value);
+    if (keys.has(text)) {
+      if (keys.get(text) === value) unsupported('duplicate key');
+      this.sameTextKeys = true;
+    }
+    keys.set(text, value);
   }
 
   /** The indentation of the line starting at `lineStart`. */
@@ -175,15 +199,14 @@ class Reader {
   /** A block map whose keys start at column `indent`; pos at the first key. */
   private blockMap(indent: number): YAMLMap {
     const map = new YAMLMap(this.schema);
-    const keys = new Set<unknown>();
+    const keys = new Map<string, unknown>();
     let start = -1;
     let end = 0;
     for (;;) {
       const keyStart = this.pos + indent;
       if (start < 0) start = keyStart;
       const key = this.key(keyStart);
-      if (keys.has(key.value)) unsupported('duplicate key');
-      keys.add(key.value);
+      this.addKey(keys, key.value);
       const value = this.mapValue(indent, (key.range as Range)[1] + 1);
       map.items.push(new Pair(key, value));
       end = (value.range as Range)[2];
@@ -474,14 +497,13 @@ class Reader {
     const node = isMap ? new YAMLMap(this.schema) : new YAMLSeq(this.schema);
     node.flow = true;
     let i = this.flowSpace(indent, at + 1);
-    const keys = new Set<unknown>();
+    const keys = new Map<string, unknown>();
     for (;;) {
       if (text[i] === close) break;
       if (isMap) {
         const colon = this.flowKeyEnd(i);
         const key = this.flowScalarOrCollection(indent, i, colon, true) as Scalar;
-        if (keys.has(key.value)) unsupported('duplicate key');
-        keys.add(key.value);
+        this.addKey(keys, key.value);
         if (text.charCodeAt(colon + 1) !== SPACE) unsupported('value on the next line');
         const valueStart = this.flowSpace(indent, colon + 1);
         if (text[valueStart] === ',' || text[valueStart] === '}') unsupported('empty flow value');

@@ -56,7 +56,7 @@ export interface ParsedYaml {
 export function parseYaml(input: SchemaSource): ParsedYaml {
   const lineCounter = new LineCounter();
   const fast = readYamlFast(input.text, lineCounter);
-  const doc = fast ?? parseDocument(input.text, { ...DOCUMENT_OPTIONS, lineCounter });
+  const doc = fast?.doc ?? parseDocument(input.text, { ...DOCUMENT_OPTIONS, lineCounter });
   const source: SourceDoc = { file: input.path, text: input.text, doc, lineCounter, fast: fast !== undefined };
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -94,7 +94,8 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
   const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
   for (const error of doc.errors) if (error.code === 'DUPLICATE_KEY' || error === firstSyntax) report(error, 'error');
   for (const warning of doc.warnings) report(warning, 'warning');
-  if (doc.errors.length === 0) diagnostics.push(...sameTextKeys(source));
+  // The fast reader noted whether any map has such keys: the walk is needed only then.
+  if (doc.errors.length === 0 && (fast === undefined || fast.sameTextKeys)) diagnostics.push(...sameTextKeys(source));
   if (diagnostics.length === 0 && (doc.contents === null || input.text.trim() === '')) {
     diagnostics.push(
       errorAt(

@@ -9,8 +9,9 @@ import { DOCUMENT_OPTIONS, fastData, readYamlFast } from '../../generator/load/f
 
 export function compareWithYaml(text: string): 'fallback' | string[] {
   const fastLines = new LineCounter();
-  const fast = readYamlFast(text, fastLines);
-  if (fast === undefined) return 'fallback';
+  const read = readYamlFast(text, fastLines);
+  if (read === undefined) return 'fallback';
+  const fast = read.doc;
   const lines = new LineCounter();
   const doc = parseDocument(text, { ...DOCUMENT_OPTIONS, lineCounter: lines });
   const problems: string[] = [];
@@ -50,8 +51,20 @@ export function compareWithYaml(text: string): 'fallback' | string[] {
     }
   };
   walk(fast.contents, doc.contents, '');
+  if (read.sameTextKeys !== hasSameTextKeys(doc.contents)) problems.push(`same-text keys noted: ${read.sameTextKeys}`);
   if (!isDeepStrictEqual(fastData(fast.contents), doc.toJS())) problems.push('data differs from toJS');
   if (!isDeepStrictEqual(Object.keys(fastData(fast.contents) as object), Object.keys(doc.toJS() as object)))
     problems.push('key order differs from toJS');
   return problems;
+}
+
+/** Whether some map of the document has two keys of the same text (parse-yaml.ts's EF101 check). */
+function hasSameTextKeys(node: unknown): boolean {
+  if (isMap(node)) {
+    const texts = node.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
+    if (new Set(texts).size < texts.length) return true;
+    return node.items.some((pair) => hasSameTextKeys(pair.value));
+  }
+  if (isSeq(node)) return node.items.some(hasSameTextKeys);
+  return false;
 }
