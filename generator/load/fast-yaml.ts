@@ -45,7 +45,8 @@ export function readYamlFast(text: string, lineCounter: LineCounter): FastDocume
   try {
     root = reader.document();
   } catch (error) {
-    if (error instanceof Unsupported) return undefined;
+    // Nesting deep enough to overflow the stack is yaml's to report (RESOURCE_EXHAUSTION).
+    if (error instanceof Unsupported || error instanceof RangeError) return undefined;
     throw error;
   }
   doc.contents = root as Document.Parsed['contents'];
@@ -184,7 +185,7 @@ class Reader {
     return this.pos;
   }
 
-  /** Whether the line at pos (after blank and comment lines) is more indented than `indent`, i.e. continues the value. */
+  /** The next content line (after blank and comment lines, which pos moves past) and its indentation. */
   private nextContent(): { start: number; indent: number } | undefined {
     const commentIndent = this.skipBlankAndComments();
     const next = this.pos >= this.text.length ? undefined : { start: this.pos, indent: this.indentAt(this.pos) };
@@ -329,7 +330,7 @@ class Reader {
     const c = text.charCodeAt(i);
     if (c === NEWLINE || c === HASH || i >= text.length) {
       if (c === HASH && i === from) unsupported('comment without a space');
-      this.lineEnd(i);
+      this.lineEnd(from);
       const next = this.nextContent();
       if (next === undefined) return unsupported('empty value');
       const column = next.start + next.indent;

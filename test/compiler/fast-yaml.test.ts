@@ -142,6 +142,18 @@ describe('the fast YAML reader', () => {
     '? a\n: b\n',
     `a: ${'x'.repeat(2000)}\n${'k'.repeat(1100)}: v\n`,
     '__proto__: 1\nconstructor: 2\n',
+    `a: ${'['.repeat(20000)}x${']'.repeat(20000)}\n`,
+    'a:   \n  b: 1\n',
+    'a:# c\n',
+    'a: # c\nb: 1\n',
+    'a:  # c\n  # d\n  b: 1\n',
+    'a: # c\n# d\n  b: 1\n',
+    'a: x # c\n  # d\nb: 1\n',
+    'a:\n  - b # c\n  - "d" # e\n',
+    'a: |-\n  x\n# c\nb: 1\n',
+    'a: |\n  # not a comment\n  x\nb: 1\n',
+    'a: [x]\n\n\n# end',
+    'a:\n  b:\n  - c\n  d: 1\n',
     'a:\n  b: 1\n# t\n',
     'a:\n  b: 1\n  # t\n',
     'a:\n  b: 1\n  # t',
@@ -166,6 +178,8 @@ describe('the fast YAML reader', () => {
       "a: 'it''s'\nb: \"\\u00e9\"\n",
       'a: .inf\nb: 0x1F\nc: 1e3\nd: ~\n',
       'a: -5\nb: [-1, -.5]\nc: { min: -10 }\nd:\n  - -2\n',
+      'x:\n  a: # c\n    b: 1\n  c: 2\n',
+      'a: # c\n  - x\n',
     ])
       expect({ text, result: compareWithYaml(text) }).toEqual({ text, result: [] });
   });
