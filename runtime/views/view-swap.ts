@@ -12,6 +12,7 @@ import type { RecorderTransaction } from '../recorder.js';
 import type { SqlExecutor, ViewDefinition } from './definition.js';
 import { applyFolded } from './folded-batch.js';
 import { SqlViewStore } from './sql-view-store.js';
+import { scrubSqlView } from './view-forget.js';
 import { prepareViewTable } from './view-tables.js';
 
 /** The suffix of a shadow table's (and its tracking name's) name while it is rebuilt. */
@@ -54,6 +55,10 @@ export async function rebuildBySwap<R extends object, K extends object>(
     await tx.execute(`DELETE FROM eventforge_views WHERE name = ${p(tx, 1)}`, [shadow.name]);
     await tx.execute(`DELETE FROM tracking WHERE application = ${p(tx, 1)}`, [shadow.name]);
     await tx.execute(`DELETE FROM parked_events WHERE projection = ${p(tx, 1)}`, [shadow.name]);
+    // The replay reads subjects forgotten so far redacted; forgets from now on it scrubs itself.
+    await tx.execute(`DELETE FROM forget_watermarks WHERE application = ${p(tx, 1)}`, [shadow.name]);
+    const { head } = await tx.forgets.positions(shadow.name, PROJECTION_UPSTREAM);
+    await tx.forgets.advance(shadow.name, PROJECTION_UPSTREAM, head);
   });
   const runnerOptions = options.batchSize === undefined ? {} : { batchSize: options.batchSize };
   const timeout = options.timeout ?? 3_600_000;
@@ -130,6 +135,15 @@ async function swapIn<R extends object, K extends object>(
     definition.name,
     shadow.name,
   ]);
+  // The shadow's forget watermark is the new table's.
+  await tx.execute(`DELETE FROM forget_watermarks WHERE application = ${p(tx, 1)} AND upstream = ${p(tx, 2)}`, [
+    definition.name,
+    PROJECTION_UPSTREAM,
+  ]);
+  await tx.execute(`UPDATE forget_watermarks SET application = ${p(tx, 1)} WHERE application = ${p(tx, 2)}`, [
+    definition.name,
+    shadow.name,
+  ]);
   // Parked events belong to the history that was replayed: the old table's go with it.
   await tx.execute(`DELETE FROM parked_events WHERE projection = ${p(tx, 1)}`, [definition.name]);
   await tx.execute(`UPDATE parked_events SET projection = ${p(tx, 1)} WHERE projection = ${p(tx, 2)}`, [
@@ -170,5 +184,13 @@ class ShadowProjection<R extends object, K extends object> implements Projection
       });
     }
     await applyFolded(this.definition, events, new SqlViewStore(this.definition, sql));
+  }
+
+  /** Scrubs the shadow table: its runner keeps a forget watermark of its own until the swap. */
+  async forget(subject: string, tx: RecorderTransaction): Promise<void> {
+    if (tx.provider === 'memory') return;
+    const provider = tx.provider;
+    const sql: SqlExecutor = { provider, execute: (s, v) => tx.execute(s, v), query: (s, v) => tx.query(s, v) };
+    await scrubSqlView(this.definition, sql, subject, `${this.definition.table}${REBUILD_SUFFIX}`);
   }
 }
