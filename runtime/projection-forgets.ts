@@ -31,6 +31,8 @@ export class ProjectionForgets {
   readonly #afterPage = new Map<number, bigint>();
   /** `#learned` once open's catch-up finished: before page 1 was read. */
   #opened = 0n;
+  /** Whether a transaction since the last `erase` scrubbed rows. */
+  #scrubbed = false;
 
   constructor(
     app: Application,
@@ -54,8 +56,17 @@ export class ProjectionForgets {
   async open(recorder: Recorder): Promise<void> {
     this.#afterPage.clear();
     this.#learned = 0n;
+    // On SQLite this also turns on zeroing freed bytes for the connection, before any scrub writes.
+    await recorder.eraseFreed?.();
     await this.catchUp(recorder);
     this.#opened = this.#learned;
+  }
+
+  /** After a commit: when it scrubbed rows, their old bytes leave the database's files too (SQLite's WAL). */
+  async erase(recorder: Recorder): Promise<void> {
+    if (!this.#scrubbed) return;
+    this.#scrubbed = false;
+    await recorder.eraseFreed?.();
   }
 
   /**
@@ -66,6 +77,7 @@ export class ProjectionForgets {
     return this.serial(async () => {
       for (;;) {
         const done = await recorder.transaction((tx) => this.#scrub(tx, undefined, SUBJECTS_PER_TRANSACTION));
+        await this.erase(recorder);
         if (done) return;
       }
     });
@@ -97,6 +109,7 @@ export class ProjectionForgets {
     }
     const forgotten = await tx.forgets.forgottenBetween(from, head, Math.min(limit, 2 ** 31 - 1));
     for (const { subject } of forgotten) await this.#forget(subject, tx);
+    if (forgotten.length > 0) this.#scrubbed = true;
     const reached = forgotten.length < limit ? head : forgotten[forgotten.length - 1]!.sequence;
     if (reached > watermark) await tx.forgets.advance(this.#application, this.#upstream, reached);
     // Decoded from now on, their events read redacted here even within the key cache's TTL.

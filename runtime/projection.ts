@@ -126,7 +126,11 @@ export class ProjectionRunner extends LogFollower {
                 ...(unpark.length === 0 ? {} : { unpark }),
               },
             );
-          return forgets === undefined ? commit() : forgets.serial(commit);
+          if (forgets === undefined) return commit();
+          return forgets.serial(async () => {
+            await commit();
+            await forgets.erase(recorder);
+          });
         },
         failure: (event, attempts, cause) => new ProjectionError(name, event.id, event.topic, attempts, { cause }),
       },

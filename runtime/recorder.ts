@@ -340,7 +340,9 @@ export interface Recorder {
   /**
    * Overwrites in the database's files what a forget's writes left behind (the key row, and rows
    * its projections scrubbed after it): SQLite moves the WAL into the file, whose freed bytes
-   * `secure_delete` has zeroed. `app.forget` calls it last. Stores without such copies have none.
+   * `secure_delete` has zeroed, and keeps zeroing on for the connection's later writes.
+   * `app.forget` calls it last; a projection runner before and after it scrubs rows. Stores
+   * without such copies have none.
    */
   eraseFreed?(): Promise<void>;
 
