@@ -205,9 +205,9 @@ describe.each(stores)('forget reaches a view whose runner is not open, on $label
       const other = new Identity({ env: { DATABASE_URL: db.url, EVENTFORGE_MASTER_KEY: master } });
       const projection = new HeldDirectory();
       const runner = new ProjectionRunner(app, projection, { pollIntervalMs: 50 });
+      const held = projection.hold();
       try {
         await runner.start();
-        const held = projection.hold();
         const { jane, last } = await janeAndBob(app);
         // The runner has decoded Jane's events (her key still there) and waits inside its transaction.
         const events = await held.reached;
@@ -219,6 +219,7 @@ describe.each(stores)('forget reaches a view whose runner is not open, on $label
         expect((await readView(app, projection, (v) => v.get({ userId: jane })))?.email).toBe('[forgotten]');
         expectNoPlaintext(await viewTableBytes(db));
       } finally {
+        held.release(); // a failed expectation must not leave the batch (and stop) waiting
         await runner.stop();
         await other.close();
         await app.close();
