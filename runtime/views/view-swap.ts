@@ -127,29 +127,24 @@ async function swapIn<R extends object, K extends object>(
     definition.name,
     definition.shapeHash,
   ]);
-  await tx.execute(`DELETE FROM tracking WHERE application = ${p(tx, 1)} AND upstream = ${p(tx, 2)}`, [
-    definition.name,
-    PROJECTION_UPSTREAM,
-  ]);
-  await tx.execute(`UPDATE tracking SET application = ${p(tx, 1)} WHERE application = ${p(tx, 2)}`, [
-    definition.name,
-    shadow.name,
-  ]);
-  // The shadow's forget watermark is the new table's.
-  await tx.execute(`DELETE FROM forget_watermarks WHERE application = ${p(tx, 1)} AND upstream = ${p(tx, 2)}`, [
-    definition.name,
-    PROJECTION_UPSTREAM,
-  ]);
-  await tx.execute(`UPDATE forget_watermarks SET application = ${p(tx, 1)} WHERE application = ${p(tx, 2)}`, [
-    definition.name,
-    shadow.name,
-  ]);
-  // Parked events belong to the history that was replayed: the old table's go with it.
-  await tx.execute(`DELETE FROM parked_events WHERE projection = ${p(tx, 1)}`, [definition.name]);
-  await tx.execute(`UPDATE parked_events SET projection = ${p(tx, 1)} WHERE projection = ${p(tx, 2)}`, [
-    definition.name,
-    shadow.name,
-  ]);
+  // The shadow's tracking position, forget watermark and parked events become the view's; the old
+  // table's go with it (parked events belong to the history that was replayed).
+  // (An application of the same name keeps its rows: theirs have another upstream.)
+  for (const [table, column, upstream] of [
+    ['tracking', 'application', PROJECTION_UPSTREAM],
+    ['forget_watermarks', 'application', PROJECTION_UPSTREAM],
+    ['parked_events', 'projection', undefined],
+  ] as const) {
+    const ofView = upstream === undefined ? '' : ` AND upstream = ${p(tx, 2)}`;
+    await tx.execute(`DELETE FROM ${table} WHERE ${column} = ${p(tx, 1)}${ofView}`, [
+      definition.name,
+      ...(upstream === undefined ? [] : [upstream]),
+    ]);
+    await tx.execute(`UPDATE ${table} SET ${column} = ${p(tx, 1)} WHERE ${column} = ${p(tx, 2)}`, [
+      definition.name,
+      shadow.name,
+    ]);
+  }
 }
 
 /** The constraint and index names the DDL creates, in order. */

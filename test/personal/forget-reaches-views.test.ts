@@ -9,50 +9,21 @@
  * rows stay as they were and no event is applied twice.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateCipherKey, type LoggedEvent, type RecorderTransaction } from 'eventforge/runtime';
 import { PROJECTION_UPSTREAM, ProjectionRunner } from '../../runtime/projection.js';
 import { Identity, User, UserDirectoryProjection } from '../../examples/identity.js';
 import { caughtUp, readView, runView } from '../../examples/view-target.js';
-import { postgresSkipReason, SchemaPool } from '../sql/postgres-helpers.js';
-import { postgresRows, sqliteRows, type StoredRows } from '../sql/stored-rows.js';
+import type { StoredRows } from '../sql/stored-rows.js';
+import { eventforge, personalStores, viewTableBytes } from './stores.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'eventforge-forget-views-'));
-const schemas = new SchemaPool('forgetviews');
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await schemas.dropAll();
-});
-
-let files = 0;
-const stores: { label: string; fresh: () => StoredRows }[] = [
-  { label: 'SQLite file', fresh: () => sqliteRows(dir, `store-${++files}`) },
-];
-const postgresSkip = await postgresSkipReason();
-if (postgresSkip === undefined) stores.push({ label: 'PostgreSQL', fresh: () => postgresRows(schemas) });
-else describe.skip(`forget reaching views on PostgreSQL: ${postgresSkip}`, () => it('skipped', () => undefined));
-
-const bin = join(import.meta.dirname, '../../bin/eventforge.js');
+const { dir, stores } = await personalStores('forget-views');
 const runnerScript = join(import.meta.dirname, 'view-runner-process.ts');
 const FIRST_EMAIL = 'jane.first@example.com';
 const EMAIL = 'jane.doe@example.com';
 const NAME = 'Janette';
 const SECRETS = [FIRST_EMAIL, EMAIL, NAME];
-
-/** What a reader of the view's table sees: on SQLite the database file and its WAL as bytes; on PostgreSQL every row as text. */
-async function viewTableBytes(db: StoredRows): Promise<string> {
-  if (db.url.startsWith('file:')) {
-    const file = db.url.slice('file:'.length);
-    return Buffer.concat([file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f))).toString(
-      'latin1',
-    );
-  }
-  const rows = await db.query('SELECT t::text AS row FROM user_directory t');
-  return rows.map((r) => String(r['row'])).join('\n');
-}
 
 function expectNoPlaintext(bytes: string): void {
   for (const secret of SECRETS) expect(bytes.includes(secret), `${secret} in the table`).toBe(false);
@@ -65,18 +36,6 @@ async function janeAndBob(app: Identity): Promise<{ jane: string; bob: string; l
   await app.save(jane);
   const bob = await app.register('bob@example.com', 'Bob');
   return { jane: jane.id, bob, last: await app.log.maxId() };
-}
-
-/** Runs the CLI as a real process with only the variables given. */
-function eventforge(args: readonly string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env } });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, out, err })),
-  );
 }
 
 /** The view's rows and the runner's stored position, read through a fresh application. */
@@ -146,7 +105,7 @@ describe.each(stores)('forget reaches a view whose runner is not open, on $label
 
   it('eventforge forget (the real CLI process): the runner scrubs the row when it opens again', async () => {
     await forgetWhileStopped(async (url, _master, jane) => {
-      const run = await eventforge(['forget', jane], { DATABASE_URL: url });
+      const run = await eventforge(dir, ['forget', jane], { DATABASE_URL: url });
       expect(run.err).toBe('');
       expect(run.code).toBe(0);
       expect(run.out).toContain(`deleted the data key of ${jane}`);

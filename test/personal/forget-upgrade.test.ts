@@ -5,30 +5,13 @@
  * back to its state before the migration with the statements an operator would run, on a real
  * SQLite file and real PostgreSQL.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateCipherKey } from 'eventforge/runtime';
 import { Identity, UserDirectoryProjection } from '../../examples/identity.js';
 import { caughtUp, readView, runView } from '../../examples/view-target.js';
-import { postgresSkipReason, SchemaPool } from '../sql/postgres-helpers.js';
-import { postgresRows, sqliteRows, type StoredRows } from '../sql/stored-rows.js';
+import { personalStores, viewTableBytes } from './stores.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'eventforge-forget-upgrade-'));
-const schemas = new SchemaPool('forgetupgrade');
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await schemas.dropAll();
-});
-
-let files = 0;
-const stores: { label: string; fresh: () => StoredRows }[] = [
-  { label: 'SQLite file', fresh: () => sqliteRows(dir, `store-${++files}`) },
-];
-const postgresSkip = await postgresSkipReason();
-if (postgresSkip === undefined) stores.push({ label: 'PostgreSQL', fresh: () => postgresRows(schemas) });
-else describe.skip(`forget upgrade on PostgreSQL: ${postgresSkip}`, () => it('skipped', () => undefined));
+const { stores } = await personalStores('forget-upgrade');
 
 describe.each(stores)('a store forgotten in before the forget sequence, on $label', ({ fresh }) => {
   it('numbers the old tombstones in the order forgotten; a stopped view scrubs them when it opens', async () => {
@@ -75,11 +58,7 @@ describe.each(stores)('a store forgotten in before the forget sequence, on $labe
           { userId: bob, email: 'bob@example.com', firstName: 'Bob', joinedOn: null },
         ]),
       );
-      const bytes = sqlite
-        ? Buffer.concat(
-            [db.url.slice(5), `${db.url.slice(5)}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)),
-          ).toString('latin1')
-        : (await db.query('SELECT t::text AS row FROM user_directory t')).map((r) => String(r['row'])).join('\n');
+      const bytes = await viewTableBytes(db);
       for (const secret of ['ann@example.com', 'jane@example.com', 'Janette'])
         expect(bytes.includes(secret), `${secret} in the table`).toBe(false);
       // A forget after the upgrade continues the sequence.
