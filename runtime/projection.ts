@@ -62,6 +62,12 @@ export interface Projection {
    * in a transaction of the store once the subject's data key is deleted (docs/personal-data.md).
    */
   forget?(subject: string, tx: RecorderTransaction): Promise<void>;
+  /**
+   * False when `forget` has nothing to scrub (a view without personal columns): the runner then
+   * keeps no forget watermark and makes no forget checks for it.
+   * @default true
+   */
+  readonly scrubsOnForget?: boolean;
 }
 
 /** Options of {@link ProjectionRunner}. */
@@ -96,7 +102,7 @@ export class ProjectionRunner extends LogFollower {
       throw new EventforgeError('a projection needs a non-empty name and a process(events, tx) method');
     }
     const name = projection.name;
-    const forget = projection.forget?.bind(projection);
+    const forget = projection.scrubsOnForget === false ? undefined : projection.forget?.bind(projection);
     const forgets =
       forget === undefined
         ? undefined

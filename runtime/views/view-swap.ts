@@ -12,7 +12,7 @@ import type { RecorderTransaction } from '../recorder.js';
 import type { SqlExecutor, ViewDefinition } from './definition.js';
 import { applyFolded } from './folded-batch.js';
 import { SqlViewStore } from './sql-view-store.js';
-import { scrubSqlView } from './view-forget.js';
+import { personalShape, scrubSqlView } from './view-forget.js';
 import { prepareViewTable } from './view-tables.js';
 
 /** The suffix of a shadow table's (and its tracking name's) name while it is rebuilt. */
@@ -179,6 +179,11 @@ class ShadowProjection<R extends object, K extends object> implements Projection
       });
     }
     await applyFolded(this.definition, events, new SqlViewStore(this.definition, sql));
+  }
+
+  /** Only a view with personal columns has anything to scrub (swappable views have no custom `forget`). */
+  get scrubsOnForget(): boolean {
+    return personalShape(this.definition) !== undefined;
   }
 
   /** Scrubs the shadow table: its runner keeps a forget watermark of its own until the swap. */
