@@ -3,9 +3,10 @@
  * happened (docs/personal-data.md, "Forgetting a person"). The store numbers each forget; the
  * projection keeps, keyed like its tracking, the number it has scrubbed its rows up to (its
  * watermark), advanced in the same transaction as the scrub. The runner scrubs what was forgotten
- * after the watermark when it opens, on each wake-up, in the application's own `forget`, and at
- * the end of each batch's transaction: a batch read before a forget and committed after it is
- * scrubbed before it commits, or by the next wake-up.
+ * after the watermark when it opens, on each wake-up, and in the application's own `forget`; a
+ * batch read before a forget and committed after it is scrubbed by the next of those, or in its
+ * own transaction when this runner scrubbed since the batch was read (the watermark then is past
+ * the forget already).
  */
 import type { Application } from './application.js';
 import type { Recorder, RecorderTransaction } from './recorder.js';
@@ -84,12 +85,16 @@ export class ProjectionForgets {
   }
 
   /**
-   * In a batch's transaction, after its events were applied (the caller holds `serial`): scrubs
-   * what was forgotten since the batch's events may have been decoded (see `#floor`), so a key
-   * deleted meanwhile, or still in this process's key cache, leaves no plaintext behind.
+   * In a batch's transaction, after its events were applied (the caller holds `serial`): when
+   * this runner scrubbed subjects since the batch's events may have been decoded (see `#floor`),
+   * scrubs them again, with whatever else was forgotten since, so a key deleted meanwhile (or
+   * still in this process's key cache) leaves no plaintext behind. Otherwise no query: a forget
+   * committed while the batch ran is above the watermark, and the next wake-up (or the
+   * forgetting application's own scrub, which waits for this batch) takes it.
    */
   async inBatch(tx: RecorderTransaction, page: number | undefined): Promise<void> {
-    await this.#scrub(tx, this.#floor(page), Number.POSITIVE_INFINITY);
+    const floor = this.#floor(page);
+    if (floor < this.#learned) await this.#scrub(tx, floor, Number.POSITIVE_INFINITY);
     if (page === undefined) return;
     const learned = this.#learned;
     tx.onCommit(() => {

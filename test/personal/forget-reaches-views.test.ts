@@ -154,10 +154,12 @@ describe.each(stores)('forget reaches a view whose runner is not open, on $label
   }, 60_000);
 
   // On SQLite a batch's transaction holds the file's one writer lock, so a forget lands only
-  // between the batch's read and its transaction: the same check, not reproducible without a stub.
-  it.skipIf(label !== 'PostgreSQL')(
-    'a batch read before the key was deleted and committed after: scrubbed in its own transaction',
-    async () => {
+  // between the batch's read and its transaction: the same path, not reproducible without a stub.
+  describe.skipIf(label !== 'PostgreSQL')('a batch read before the key was deleted and committed after', () => {
+    /** Jane's events held in the runner's transaction while `forget` runs; the row once it commits. */
+    async function heldAcrossForget(
+      forget: (app: Identity, other: Identity, jane: string, db: StoredRows) => Promise<() => Promise<void>>,
+    ) {
       const db = fresh();
       const master = generateCipherKey();
       const app = new Identity({ env: { DATABASE_URL: db.url, EVENTFORGE_MASTER_KEY: master } });
@@ -171,21 +173,52 @@ describe.each(stores)('forget reaches a view whose runner is not open, on $label
         // The runner has decoded Jane's events (her key still there) and waits inside its transaction.
         const events = await held.reached;
         expect(events.some((e) => e.event.originatorId === jane)).toBe(true);
-        // Forgotten by another instance: no hook of this runner runs.
-        expect(await other.forget(jane)).toBe(true);
+        const done = await forget(app, other, jane, db);
+        expect(
+          (await db.query('SELECT wrapped_key FROM data_keys WHERE subject = ?', [jane]))[0]?.['wrapped_key'],
+        ).toBe(null);
         held.release();
         await runner.wait(last, { timeout: 20_000 });
-        expect((await readView(app, projection, (v) => v.get({ userId: jane })))?.email).toBe('[forgotten]');
-        expectNoPlaintext(await viewTableBytes(db));
+        await done();
+        return { db, jane };
       } finally {
         held.release(); // a failed expectation must not leave the batch (and stop) waiting
         await runner.stop();
         await other.close();
         await app.close();
-        await db.close();
       }
-    },
-  );
+    }
+
+    it('forgotten by the same application: its forget waits for the batch and scrubs after it', async () => {
+      const { db } = await heldAcrossForget(async (app, _other, jane, db) => {
+        const forgetting = app.forget(jane);
+        // The key is deleted while the batch holds its transaction; the scrub waits for the batch.
+        await until(
+          async () => (await app.recorder()).readDataKeys([jane]).then(([k]) => k?.wrapped === undefined),
+          () => 'the key was not deleted',
+        );
+        return async () => {
+          expect(await forgetting).toBe(true);
+          // When forget resolves, the batch has committed and the row is scrubbed.
+          expectNoPlaintext(await viewTableBytes(db));
+        };
+      });
+      await db.close();
+    });
+
+    it("forgotten by another instance: the runner's next wake-up scrubs what the batch wrote", async () => {
+      const { db } = await heldAcrossForget(async (_app, other, jane, db) => {
+        expect(await other.forget(jane)).toBe(true);
+        return () =>
+          until(
+            async () => !(await viewTableBytes(db)).includes(EMAIL),
+            () => `${jane}'s row was not scrubbed`,
+          );
+      });
+      expectNoPlaintext(await viewTableBytes(db));
+      await db.close();
+    });
+  });
 });
 
 describe('forget reaches a view whose runner is not open, in memory', () => {
