@@ -37,7 +37,7 @@ import {
 import type pg from 'pg';
 import * as q from './dialect.js';
 import { loadPg, loadPostgresAdapter } from './drivers.js';
-import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
+import { explainAdapterError, inTransaction, plain, type SqlAdapter, Statement } from './driver-adapter.js';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as log from './postgres-log.js';
 import { PostgresSaves } from './postgres-saves.js';
@@ -455,11 +455,27 @@ class PostgresRecorder implements Recorder {
     return (await this.#query(keySql.selectDataKeys(true, this.#dataKeys, subjects))).map(keySql.toDataKey);
   }
 
+  /**
+   * One forget at a time per schema (a transaction lock held to COMMIT): each takes the next forget
+   * number after the last committed one, so the numbers commit in order and a reader that sees
+   * one has seen every smaller one.
+   */
   async forgetDataKey(subject: string): Promise<boolean> {
     const [update, insert] = keySql.forgetDataKey(true, this.#dataKeys, subject, 'CURRENT_TIMESTAMP');
-    const deleted = (await this.#query(update!)).length > 0;
-    if (!deleted) await this.#query(insert!);
-    return deleted;
+    const st = new Statement(true);
+    const lock = st.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('eventforge forgets ' || ${st.param(this.#schema, 'string')}, 0))`,
+    );
+    return this.#gate.run(() =>
+      inTransaction(this.adapter, async (tx) => {
+        await tx.executeRaw(lock);
+        const deleted = (await tx.queryRaw(update!)).rows.length > 0;
+        if (!deleted) await tx.queryRaw(insert!);
+        return deleted;
+      }).catch((error: unknown) => {
+        throw explainAdapterError(error, this.#where);
+      }),
+    );
   }
 
   async replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean> {
