@@ -2,13 +2,16 @@
  * `eventforge forget` and `eventforge rewrap-keys`: the data-key operations of docs/personal-data.md
  * on the store `DATABASE_URL` (or `--database`) names, as the application opens it.
  */
-import { readCipherKey, readPreviousCipherKeys, readStore, type StoreConfig } from '../../runtime/config.js';
-import { EventforgeError } from '../../runtime/errors.js';
-import { openRecorder } from '../../runtime/open-recorder.js';
-import { masterKeyProvider } from '../../runtime/personal/key-provider.js';
-import { rewrapDataKeys } from '../../runtime/personal/rewrap-keys.js';
-import type { Recorder } from '../../runtime/recorder.js';
-import { postgresTarget, redactUrl } from '../../runtime/sql/index.js';
+import {
+  EventforgeError,
+  masterKeyProvider,
+  openRecorder,
+  rewrapDataKeys,
+  type Recorder,
+  type StoreConfig,
+} from 'eventforge/runtime';
+import { readCipherKey, readPreviousCipherKeys, readStore } from 'eventforge/runtime/command';
+import { postgresTarget, redactUrl } from 'eventforge/runtime/sql';
 import { EXIT, type CliIo } from '../command.js';
 import { unlistedProvider, type ProviderRule } from './listed-provider.js';
 
@@ -33,7 +36,7 @@ export function runForget(subject: string | undefined, options: DataKeyCommandOp
     io.out(
       `eventforge forget: ${where}: ${deleted ? 'deleted the data key of' : 'no data key to delete for'} ${subject}; ` +
         'its personal fields read as redacted from now on, and new personal data of it is refused' +
-        ' (running applications stop reading them within their key cache TTL; views are scrubbed by their onForget hooks only when forgetting through an application)',
+        ' (running applications stop reading them within their key cache TTL; projection runners scrub their views of it when they next open or wake up, within a second when running; onForget hooks run only when forgetting through an application)',
     );
     return EXIT.ok;
   });

@@ -2,7 +2,9 @@
  * The PostgreSQL recorder's saves and log reads, through the routines the store's migration
  * `20261203000000_gap_safe_appends` creates (docs/persistence.md, "Gap safety"):
  *
- * - a save is one `CALL eventforge_append(...)`: one round trip, refusals answered in it;
+ * - a save is one autocommit `SELECT … FROM eventforge_save(...)` (migration
+ *   `20261203140000_one_statement_saves`; postgres-saves.ts sends it): one round trip, refusals
+ *   answered in it;
  * - a log read is one plain statement that also says, per row and for the log's head, whether its
  *   transaction is older than every running one, so it knows how far the page is complete; only
  *   when something is not, the read is repeated through `eventforge_log_read`, which covers
@@ -35,19 +37,29 @@ function routine(schema: string, name: string): string {
   return `${q.quoteIdentifier(schema)}.${name}`;
 }
 
-/** One save: every event and the tracking record as the procedure's array arguments. */
-export function callAppend(
+/**
+ * One save as one autocommit statement: `eventforge_save` (migration
+ * 20261203140000_one_statement_saves), every argument a parameter (NULL for none), so that one
+ * statement text per schema is prepared once per connection; its one row answers as the procedure
+ * does, without `key_conflicts` (a key refusal raises SQLSTATE EF410).
+ */
+export function selectSave(
   schema: string,
   events: readonly StoredEvent[],
   tracking: AppendOptions['tracking'],
   dataKeys: AppendOptions['dataKeys'] = [],
 ): SqlQuery {
   const st = new Statement(true);
-  const { args, keys, metadata } = appendArguments(st, events, tracking, dataKeys);
-  // The lease epoch the tracking record is fenced with (migration 20261203140000_lease_fences).
-  const fence = tracking?.epoch === undefined ? 'NULL::bigint' : `${st.param(tracking.epoch, 'bigint')}::bigint`;
+  const { args, metadata } = appendArguments(st, events, tracking, [], true);
+  const keys = [
+    `${st.param(dataKeys.length === 0 ? null : dataKeys.map((k) => k.subject), 'string', 'list')}::text[]`,
+    `${st.param(dataKeys.length === 0 ? null : dataKeys.map((k) => k.wrapped), 'bytes', 'list')}::bytea[]`,
+  ];
+  // The lease epoch the tracking record is fenced with, NULL for none (migration 20261203150000_lease_fences).
+  const fence = `${st.param(tracking?.epoch ?? null, 'bigint')}::bigint`;
   return st.query(
-    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL, ${keys.join(', ')}, NULL, ${metadata}, ${fence})`,
+    'SELECT ids, outcome, taken, streams, heads, last_tracked, NULL AS key_conflicts, fenced_by FROM ' +
+      `${routine(schema, 'eventforge_save')}(${[...args.slice(0, 6), metadata, ...args.slice(6), ...keys, fence].join(', ')})`,
   );
 }
 
@@ -75,6 +87,7 @@ function appendArguments(
   events: readonly StoredEvent[],
   tracking: AppendOptions['tracking'],
   dataKeys: AppendOptions['dataKeys'] = [],
+  metadataAlways = false,
 ): { args: string[]; keys: string[]; metadata: string } {
   const n = events.length;
   const streamIds = new Array<string>(n);
@@ -124,7 +137,8 @@ function appendArguments(
           )}::bytea[]`,
         ];
   // The whole argument is NULL when no event has metadata.
-  const metadata = anyMetadata ? `${st.param(metadatas, 'string', 'list')}::jsonb[]` : 'NULL';
+  const metadata =
+    anyMetadata || metadataAlways ? `${st.param(anyMetadata ? metadatas : null, 'string', 'list')}::jsonb[]` : 'NULL';
   return { args, keys, metadata };
 }
 

@@ -7,6 +7,7 @@ import { FencedError } from '../errors.js';
 import type { ParkedEvent, RecorderTransaction, SqlValue, Tracking, TransactionOptions } from '../recorder.js';
 import { trackingRefusal } from '../tracking-refusal.js';
 import { insertTrackingOnce } from './conflicts.js';
+import { sqlForgetLedger } from './forget-ledger-sql.js';
 import * as q from './dialect.js';
 import { type ArgScalar, type SqlQueryable, Statement } from './driver-adapter.js';
 
@@ -16,7 +17,7 @@ export function sqlTransaction(
   provider: 'sqlite' | 'postgresql',
   committed: (() => void)[],
 ): RecorderTransaction {
-  return {
+  const tx: Omit<RecorderTransaction, 'forgets'> = {
     provider,
     execute: (sql, params = []) => on.executeRaw(statement(sql, params)),
     query: async <Row extends Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []) => {
@@ -31,6 +32,7 @@ export function sqlTransaction(
       committed.push(fn);
     },
   };
+  return { ...tx, forgets: sqlForgetLedger(tx) };
 }
 
 /**
