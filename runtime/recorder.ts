@@ -69,8 +69,8 @@ export interface Tracking {
   /**
    * The fencing token of the lease its writer works under (a worker's, docs/systems.md#fencing).
    * PostgreSQL refuses the record with `FencedError` (and stores nothing) when a newer owner
-   * raised the (application, upstream)'s fence above it; other stores ignore it (workers run on
-   * PostgreSQL).
+   * raised the (application, upstream)'s fence above it; other stores, and saves in a caller's
+   * transaction (`within`), do not check it (workers run on PostgreSQL and commit on their own).
    */
   readonly epoch?: bigint;
 }
