@@ -1,7 +1,8 @@
 /**
- * The embedded default: events in one SQLite file, through Prisma's better-sqlite3 driver adapter.
- * WAL mode (readers never wait for the writer), a busy timeout for other processes, and a
- * per-file lock for connections of this process (better-sqlite3 would block the thread instead).
+ * The embedded default: events in one SQLite file, on a better-sqlite3 connection of its own
+ * (sqlite-direct.ts), or on the Prisma driver adapter a PrismaClient shares. WAL mode (readers
+ * never wait for the writer), a busy timeout for other processes, and a per-file lock for
+ * connections of this process (better-sqlite3 would block the thread instead).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -48,6 +49,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { SqliteStreamReads } from './sqlite-stream-reads.js';
 import { sqliteTransactionWrites } from './sqlite-transaction-writes.js';
 import { ownConnection, sharedConnection, type SqliteSession, type SqliteSessions } from './sqlite-session.js';
+import { SqliteDirect, type SqliteConnection } from './sqlite-direct.js';
 import { storeFailure } from './store-failures.js';
 
 /** Options of {@link createSqliteRecorder}. */
@@ -106,27 +108,31 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
   const path = sqlitePath(options.filename);
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const { PrismaBetterSqlite3 } = await loadSqliteAdapter();
+  const openDatabase = await loadBetterSqlite3();
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  const factory = new PrismaBetterSqlite3({ url: path, timeout: busyTimeoutMs }, { timestampFormat: 'unixepoch-ms' });
-  const adapter = await factory.connect();
+  let connection: SqliteDirect;
+  try {
+    connection = new SqliteDirect(openDatabase, path, busyTimeoutMs);
+  } catch (error) {
+    throw explainAdapterError(error, `SQLite ${path}`);
+  }
   const lock = inMemory ? new Mutex() : sharedMutex(resolve(path));
   let reads: SqliteStreamReads | undefined;
   try {
     await lock.run(async () => {
       // WAL persists in the file; synchronous=FULL keeps every committed event through a power cut.
-      if (!inMemory) await adapter.executeScript('PRAGMA journal_mode = WAL');
-      await adapter.executeScript(`PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      if (!inMemory) await connection.executeScript('PRAGMA journal_mode = WAL');
+      await connection.executeScript(`PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       if (options.createTables !== false)
-        await migrateSqlite(adapter, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
+        await migrateSqlite(connection, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
     });
-    if (!inMemory) reads = openReads(await loadBetterSqlite3(), path, busyTimeoutMs);
+    if (!inMemory) reads = openReads(openDatabase, path, busyTimeoutMs);
   } catch (error) {
-    await adapter.dispose();
+    await connection.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
   }
   return withArgumentChecks(
-    new SqliteRecorder(adapter, ownConnection(adapter), lock, path, inMemory ? path : resolve(path), reads),
+    new SqliteRecorder(connection, ownConnection(connection), lock, path, inMemory ? path : resolve(path), reads),
   );
 }
 
@@ -174,7 +180,7 @@ function openReads(
 }
 
 /** Ends a failed transaction; SQLite may have ended it already (e.g. on a full disk), which is fine. */
-async function rollback(adapter: SqlAdapter): Promise<void> {
+async function rollback(adapter: MigrationConnection): Promise<void> {
   await adapter.executeScript('ROLLBACK').catch(() => undefined);
 }
 
@@ -182,8 +188,11 @@ function argType(value: unknown): ArgScalar {
   return typeof value === 'number' ? 'int' : typeof value === 'bigint' ? 'bigint' : 'string';
 }
 
+/** What migrations run on: the adapter, or the recorder's own connection (sqlite-direct.ts). */
+type MigrationConnection = Pick<SqliteConnection, 'executeScript' | 'queryRaw'>;
+
 /** A migration session on the adapter's connection, inside `BEGIN IMMEDIATE` (the write lock). */
-export function sqliteSession(adapter: SqlAdapter): MigrationSession {
+export function sqliteSession(adapter: MigrationConnection): MigrationSession {
   return {
     provider: 'sqlite',
     script: (sql) => adapter.executeScript(sql),
@@ -200,7 +209,7 @@ export function sqliteSession(adapter: SqlAdapter): MigrationSession {
 
 /** Applies `migrations` on the adapter's connection, all or nothing. */
 export async function migrateSqlite(
-  adapter: SqlAdapter,
+  adapter: MigrationConnection,
   migrations: readonly Migration[],
   options: ApplyOptions = {},
 ): Promise<MigrationReport> {
@@ -240,7 +249,8 @@ export async function migrateSqliteFile(
 class SqliteRecorder implements Recorder {
   readonly #gate: ClosingGate;
   constructor(
-    private readonly adapter: SqlAdapter,
+    /** The recorder's own connection (sqlite-direct.ts) or the user's adapter. */
+    private readonly adapter: SqliteConnection,
     /** How each operation gets the adapter's connection: sqlite-session.ts. */
     private readonly sessions: SqliteSessions,
     private readonly lock: Mutex,
