@@ -30,7 +30,7 @@ import {
   subjectOf,
   type DataKeyState,
 } from './personal/personal-payload.js';
-import type { Recorder, StoredEvent, StoredSnapshot } from './recorder.js';
+import type { Notification, Recorder, StoredEvent, StoredSnapshot } from './recorder.js';
 import type { TopicRegistry } from './topics.js';
 
 /** A decoded stored event and the aggregate type it belongs to. */
@@ -404,18 +404,26 @@ export class Mapper {
 
   /** The payload's JSON; the record's columns are the context its encryption must have been bound to. */
   #open(record: StoredEvent | StoredSnapshot, kind: PayloadContext['kind']): unknown {
-    let plain: Uint8Array = record.state;
+    // A payload the store read as text has no layers (`payloads: 'text'`); refused ones take the bytes' way.
+    const text = (record as Partial<Notification>).stateText;
+    if (text !== undefined && this.layers.refuseUnbound !== true) return this.#parse(record, text);
+    let plain: Uint8Array = text === undefined ? record.state : Buffer.from(text, 'utf8');
     try {
       // Plain JSON needs no context: only encrypted payloads are bound to their record.
-      if (!isPlainPayload(plain, this.layers)) plain = openPayload(record.state, this.layers, { kind, ...record });
+      if (!isPlainPayload(plain, this.layers)) plain = openPayload(plain, this.layers, { kind, ...record });
     } catch (error) {
       if (!(error instanceof EnvelopeProblem)) throw error;
       if (error.kind === 'decrypt')
         throw new DecryptionError(record.topic, record.streamId, record.version, error.message);
       throw new DecodeError(record.topic, record.schemaVersion, '', error.message, record.streamId, record.version);
     }
+    return this.#parse(record, plain);
+  }
+
+  /** The payload's JSON, or `DecodeError` naming the record. */
+  #parse(record: StoredEvent | StoredSnapshot, plain: string | Uint8Array): unknown {
     try {
-      return JSON.parse(utf8Decoder.decode(plain)) as unknown;
+      return JSON.parse(typeof plain === 'string' ? plain : utf8Decoder.decode(plain)) as unknown;
     } catch (error) {
       throw new DecodeError(
         record.topic,

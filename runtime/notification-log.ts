@@ -76,7 +76,7 @@ export class NotificationLog {
         limit,
         ...(options.stop === undefined ? {} : { stop: options.stop }),
         ...(options.topics === undefined ? {} : { topics: options.topics }),
-        ...(options.payloads === false ? { payloads: false } : {}),
+        payloads: options.payloads === false ? false : 'text',
       });
       const mapper = this.#store.mapper;
       if (options.payloads === false) {
@@ -100,7 +100,8 @@ export class NotificationLog {
         start,
         limit,
         ...(topics === undefined ? {} : { topics }),
-        ...(payloads ? {} : { payloads: false }),
+        // The mapper opens the payloads: plain ones may come as text (no byte buffer per row).
+        payloads: payloads ? 'text' : false,
       });
       const mapper = this.#store.mapper;
       if (!payloads) return { events: notifications.map((n) => logged(n, mapper.toEnvelopeEvent(n))), upTo };

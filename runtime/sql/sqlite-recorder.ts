@@ -86,6 +86,10 @@ export const sqliteDialect: q.Dialect = {
   tracking: '"tracking"',
   parked: '"parked_events"',
   timestamp: (date) => date.getTime(),
+  // Payloads start with a layer tag byte below 0x09 (payload-envelope.ts) or are UTF-8 JSON text.
+  textStateColumns:
+    'id, stream_id, version, topic, schema_version, "timestamp", ' +
+    "CASE WHEN substr(state, 1, 1) >= x'09' THEN CAST(state AS TEXT) ELSE state END, metadata",
 };
 
 export const DATA_KEYS = '"data_keys"';
@@ -182,6 +186,14 @@ function openReads(
 /** Ends a failed transaction; SQLite may have ended it already (e.g. on a full disk), which is fine. */
 async function rollback(adapter: MigrationConnection): Promise<void> {
   await adapter.executeScript('ROLLBACK').catch(() => undefined);
+}
+
+/**
+ * Payloads as bytes where `'text'` was asked: Prisma's adapter types a column without a declared
+ * type by its first value, and refuses a BLOB there after text.
+ */
+function asBytes(options: ReadNotificationsOptions): ReadNotificationsOptions {
+  return options.payloads === 'text' ? { ...options, payloads: true } : options;
 }
 
 function argType(value: unknown): ArgScalar {
@@ -373,7 +385,8 @@ class SqliteRecorder implements Recorder {
   readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
     return this.#read(
       (reads) => reads.readNotifications(options),
-      async (s) => (await s.queryRaw(q.selectNotifications(sqliteDialect, options))).rows.map(q.toNotification),
+      async (s) =>
+        (await s.queryRaw(q.selectNotifications(sqliteDialect, asBytes(options)))).rows.map(q.toNotification),
     );
   }
 
@@ -390,7 +403,7 @@ class SqliteRecorder implements Recorder {
       },
       async (s) => {
         const head = q.toBigInt((await s.queryRaw(q.selectMaxNotificationId(sqliteDialect))).rows[0]?.[0]);
-        const notifications = (await s.queryRaw(q.selectNotifications(sqliteDialect, options))).rows.map(
+        const notifications = (await s.queryRaw(q.selectNotifications(sqliteDialect, asBytes(options)))).rows.map(
           q.toNotification,
         );
         return { notifications, upTo: completeUpTo(options, notifications, head) };
