@@ -89,14 +89,12 @@ class LazyDomainEvent implements DomainEvent {
   }
 }
 
-/** The `decode` of an event read without its payload. */
-function unread(id: bigint): () => never {
-  return () => {
-    throw new EventforgeError(
-      `the payload of notification ${id} was not read: it was read for its envelope only (payloads: false); ` +
-        'read the log with payloads to use event.data',
-    );
-  };
+/** The `decode` of an event read without its payload (a log read's: it has an id). */
+function unread(stored: StoredEvent): never {
+  throw new EventforgeError(
+    `the payload of notification ${(stored as Partial<Notification>).id} was not read: it was read for its envelope only (payloads: false); ` +
+      'read the log with payloads to use event.data',
+  );
 }
 
 /** Converts between domain objects and stored records for one application. */
@@ -215,23 +213,27 @@ export class Mapper {
   }
 
   /**
-   * Like {@link toDomainEvent}, but the payload is decoded (and upcast) when `event.data` is first
-   * read, and only then: a reader that needs only the envelope (type, stream, version) pays
-   * nothing for it. A payload that cannot be decoded throws there.
+   * A page of the log as domain events whose payload is decoded (and upcast) when `event.data` is
+   * first read, and only then: a reader that needs only the envelope (type, stream, version) pays
+   * nothing for it, and a payload that cannot be decoded throws there. `keys` are those
+   * {@link preloadKeys} read for the page; `'unread'`: the page was read without payloads
+   * (`payloads: false`), and `data` throws, naming what to change. Each event is handed to `make`
+   * with its record and aggregate: one decoder for the page and no object between, as a
+   * subscription reads thousands.
    */
-  toDomainEventLazily(stored: StoredEvent, keys?: ReadonlyMap<string, DataKeyState>): MappedEvent {
-    const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
-    const decode = keys === undefined ? this.#decodeEvent : this.#decodeWith(keys);
-    return { aggregate, event: new LazyDomainEvent(event.type, stored, event.codec, decode) };
-  }
-
-  /**
-   * An event of a log read without payloads (`payloads: false`): the envelope, and a `data` that
-   * throws, naming what to change.
-   */
-  toEnvelopeEvent(stored: StoredEvent & { readonly id: bigint }): MappedEvent {
-    const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
-    return { aggregate, event: new LazyDomainEvent(event.type, stored, event.codec, unread(stored.id)) };
+  lazyEvents<R extends StoredEvent, T>(
+    records: readonly R[],
+    keys: ReadonlyMap<string, DataKeyState> | 'unread' | undefined,
+    make: (record: R, aggregate: AggregateDescriptor, event: DomainEvent) => T,
+  ): T[] {
+    const decode = keys === 'unread' ? unread : keys === undefined ? this.#decodeEvent : this.#decodeWith(keys);
+    const made = new Array<T>(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const stored = records[i]!;
+      const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
+      made[i] = make(stored, aggregate, new LazyDomainEvent(event.type, stored, event.codec, decode));
+    }
+    return made;
   }
 
   /**

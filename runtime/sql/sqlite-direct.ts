@@ -41,6 +41,11 @@ export class SqliteDirect implements SqliteConnection {
     this.#db.defaultSafeIntegers(true);
   }
 
+  /** The connection itself, for the recorder's reads (sqlite-stream-reads.ts). */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
   async queryRaw(query: SqlQuery): Promise<ResultSet> {
     const p = this.#statement(query.sql);
     const args = mapArgs(query);

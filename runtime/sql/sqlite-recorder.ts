@@ -4,6 +4,7 @@
  * never wait for the writer), a busy timeout for other processes, and a per-file lock for
  * connections of this process (better-sqlite3 would block the thread instead).
  */
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ClosingGate } from '../closing-gate.js';
@@ -130,7 +131,8 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
       if (options.createTables !== false)
         await migrateSqlite(connection, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
     });
-    if (!inMemory) reads = openReads(openDatabase, path, busyTimeoutMs);
+    // The reads share the connection: under the file's lock no transaction of it is open while they read.
+    reads = new SqliteStreamReads(connection.database, sqliteDialect);
   } catch (error) {
     await connection.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
@@ -171,13 +173,10 @@ export async function createSqliteRecorderOnAdapter(
  * The direct reads' connection, or undefined when it cannot be opened (the adapter then reads:
  * slower, but the recorder works wherever the adapter's connection does).
  */
-function openReads(
-  openDatabase: ConstructorParameters<typeof SqliteStreamReads>[0],
-  path: string,
-  busyTimeoutMs: number,
-): SqliteStreamReads | undefined {
+function openReads(openDatabase: typeof Database, path: string, busyTimeoutMs: number): SqliteStreamReads | undefined {
   try {
-    return new SqliteStreamReads(openDatabase, path, busyTimeoutMs, sqliteDialect);
+    const db = new openDatabase(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+    return new SqliteStreamReads(db, sqliteDialect);
   } catch {
     return undefined;
   }
@@ -484,7 +483,7 @@ class SqliteRecorder implements Recorder {
   close(): Promise<void> {
     return this.#gate.close(() =>
       this.lock.run(async () => {
-        this.reads?.close();
+        this.reads?.close(); // on the recorder's own connection: closed here, disposed as well (a no-op)
         await this.adapter.dispose();
       }),
     );

@@ -49,14 +49,15 @@ export class SqliteStreamReads {
   /** Prepared statements by SQL text: a few shapes (the read options present), each prepared once. */
   readonly #prepared = new Map<string, Database.Statement>();
 
-  /** Opens the second connection; the file and its tables exist already. */
+  /**
+   * On `db`: a read-only connection of their own beside a user's adapter, or the recorder's own
+   * connection (sqlite-direct.ts), whose page cache its writes keep valid.
+   */
   constructor(
-    openDatabase: typeof Database,
-    path: string,
-    busyTimeoutMs: number,
+    db: Database.Database,
     private readonly dialect: q.Dialect,
   ) {
-    this.#db = new openDatabase(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+    this.#db = db;
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): StoredEvent[] {
