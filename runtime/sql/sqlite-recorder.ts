@@ -45,7 +45,7 @@ import { loadBetterSqlite3, loadSqliteAdapter } from './drivers.js';
 import { announceAppend, type LogSignal, type LogSignalOptions } from '../log-signal.js';
 import { sqliteLogSignal } from './log-signals.js';
 import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
-import { adapterErrorKind, explainAdapterError, plain, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
+import { adapterErrorKind, explainAdapterError, plain, type ArgScalar } from './driver-adapter.js';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { SqliteStreamReads } from './sqlite-stream-reads.js';
 import { sqliteTransactionWrites } from './sqlite-transaction-writes.js';
