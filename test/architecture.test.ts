@@ -85,6 +85,14 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  // The command ships in its own package (@eventforge/cli) without the runtime: it loads the
+  // application's eventforge by name, so a relative path into runtime/ would not exist there.
+  it('cli/ reaches the runtime only by its package entries (eventforge/runtime, …/sql, …/command)', () => {
+    const entries = new Set(['eventforge/runtime', 'eventforge/runtime/sql', 'eventforge/runtime/command']);
+    const offenders = importsBetween('cli', 'runtime').filter((line) => !entries.has(line.split(' imports ')[1] ?? ''));
+    expect(offenders).toEqual([]);
+  });
+
   it('no command imports the CLI entry (cli/main.ts lists the commands, so that would be a cycle)', () => {
     const offenders = tsFiles('cli')
       // bin.ts is the compiled package's process entry: it only runs main.

@@ -7,16 +7,21 @@ export const initCommand: CliCommand = {
   name: 'init',
   summary: 'create a project: config, a schema, an application, a test, npm scripts, tsconfig',
   usage:
-    'eventforge init [dir] [--eventforge-version SPEC]   ' +
-    "(default: the current folder; SPEC is what the project's package.json depends on, default ^<this version>)",
-  options: { 'eventforge-version': { type: 'string' } },
+    'eventforge init [dir] [--eventforge-version SPEC] [--cli-version SPEC]   ' +
+    "(default: the current folder; SPEC is what the project's package.json names for eventforge and for " +
+    '@eventforge/cli, default ^<this version>)',
+  options: { 'eventforge-version': { type: 'string' }, 'cli-version': { type: 'string' } },
   run: async (args, io) => {
     if (args.positionals.length > 1) return usageError(io, 'init takes one folder, e.g. `eventforge init my-app`');
     const dir = resolve(io.cwd, args.positionals[0] ?? '.');
     const shown = displayPath(io.cwd, dir) || '.';
-    const version = stringFlag(args, 'eventforge-version');
+    const eventforgeVersion = stringFlag(args, 'eventforge-version');
+    const cliVersion = stringFlag(args, 'cli-version');
     const { scaffold } = await import('../init/scaffold.js');
-    const result = await scaffold(dir, version === undefined ? {} : { eventforgeVersion: version });
+    const result = await scaffold(dir, {
+      ...(eventforgeVersion === undefined ? {} : { eventforgeVersion }),
+      ...(cliVersion === undefined ? {} : { cliVersion }),
+    });
     if (result.kind === 'exists') {
       io.err(
         `eventforge init: ${shown} already has ${result.files.join(', ')}; nothing was written. ` +

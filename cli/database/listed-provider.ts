@@ -1,6 +1,6 @@
 /** The config's `providers`: a database command refuses a database of a provider the project does not list. */
-import type { StoreConfig } from '../../runtime/config.js';
-import { redactUrl, type Provider } from '../../runtime/sql/index.js';
+import type { StoreConfig } from 'eventforge/runtime';
+import { redactUrl, type Provider } from 'eventforge/runtime/sql';
 
 /** What the config says about providers, for a database command. */
 export interface ProviderRule {

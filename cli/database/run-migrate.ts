@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EventforgeError } from '../../runtime/errors.js';
-import { readStore } from '../../runtime/config.js';
+import { EventforgeError } from 'eventforge/runtime';
+import { readStore } from 'eventforge/runtime/command';
 import {
   migratePostgres,
   migrateSqliteFile,
@@ -16,7 +16,7 @@ import {
   storeMigrationsDir,
   type MigrationReport,
   type Provider,
-} from '../../runtime/sql/index.js';
+} from 'eventforge/runtime/sql';
 import type { CliIo } from '../command.js';
 import { displayPath } from '../files/read-sources.js';
 import { unlistedProvider } from './listed-provider.js';

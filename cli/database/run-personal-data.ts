@@ -2,13 +2,16 @@
  * `eventforge forget` and `eventforge rewrap-keys`: the data-key operations of docs/personal-data.md
  * on the store `DATABASE_URL` (or `--database`) names, as the application opens it.
  */
-import { readCipherKey, readPreviousCipherKeys, readStore, type StoreConfig } from '../../runtime/config.js';
-import { EventforgeError } from '../../runtime/errors.js';
-import { openRecorder } from '../../runtime/open-recorder.js';
-import { masterKeyProvider } from '../../runtime/personal/key-provider.js';
-import { rewrapDataKeys } from '../../runtime/personal/rewrap-keys.js';
-import type { Recorder } from '../../runtime/recorder.js';
-import { postgresTarget, redactUrl } from '../../runtime/sql/index.js';
+import {
+  EventforgeError,
+  masterKeyProvider,
+  openRecorder,
+  rewrapDataKeys,
+  type Recorder,
+  type StoreConfig,
+} from 'eventforge/runtime';
+import { readCipherKey, readPreviousCipherKeys, readStore } from 'eventforge/runtime/command';
+import { postgresTarget, redactUrl } from 'eventforge/runtime/sql';
 import { EXIT, type CliIo } from '../command.js';
 import { unlistedProvider, type ProviderRule } from './listed-provider.js';
 

@@ -4,11 +4,8 @@
  * the runners to replay them (`retry`). `rebuild` of a declarative view is run-rebuild.ts; other
  * projections need their code, so theirs is the application's `ProjectionRunner.rebuild()`.
  */
-import { readStore } from '../../runtime/config.js';
-import { EventforgeError } from '../../runtime/errors.js';
-import { openRecorder } from '../../runtime/open-recorder.js';
-import { parkedEvents, projectionStatuses, requestRetry } from '../../runtime/projection-admin.js';
-import type { Recorder } from '../../runtime/recorder.js';
+import { EventforgeError, openRecorder, type Recorder } from 'eventforge/runtime';
+import { parkedEvents, projectionStatuses, readStore, requestRetry } from 'eventforge/runtime/command';
 import { EXIT, type CliIo } from '../command.js';
 import { unlistedProvider, type ProviderRule } from './listed-provider.js';
 

@@ -3,15 +3,15 @@
  * `--database`) names, with the keys the application reads from the environment, and prints
  * what it did per table. Rows no key opens are listed and make the exit code 1.
  */
-import { EventforgeError } from '../../runtime/errors.js';
-import { readCipherKey, readPreviousCipherKeys, readStore } from '../../runtime/config.js';
+import { EventforgeError } from 'eventforge/runtime';
+import { readCipherKey, readPreviousCipherKeys, readStore } from 'eventforge/runtime/command';
 import {
   postgresTarget,
   redactUrl,
   reencryptStore,
   type ReencryptReport,
   type TableReport,
-} from '../../runtime/sql/index.js';
+} from 'eventforge/runtime/sql';
 import { EXIT, type CliIo } from '../command.js';
 import { unlistedProvider, type ProviderRule } from './listed-provider.js';
 

@@ -6,14 +6,18 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Application } from '../../runtime/application.js';
-import { applicationOptionsFromEnv } from '../../runtime/system/application-stores.js';
-import type { ProcessApplication } from '../../runtime/system/process-application.js';
-import { ConcurrentRunner } from '../../runtime/system/runners.js';
-import { type Partitions, systemSlots } from '../../runtime/system/slots.js';
-import { type SlotStatus, systemStatus } from '../../runtime/system/system-status.js';
-import type { System } from '../../runtime/system/system.js';
-import { Worker } from '../../runtime/system/worker.js';
+import {
+  applicationOptionsFromEnv,
+  ConcurrentRunner,
+  systemSlots,
+  systemStatus,
+  Worker,
+  type Application,
+  type Partitions,
+  type ProcessApplication,
+  type SlotStatus,
+  type System,
+} from 'eventforge/runtime';
 import { EXIT, type CliIo } from '../command.js';
 import { displayPath } from '../files/read-sources.js';
 import { importUserModule } from '../files/user-module.js';

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { storeMigrationsDir, storeSchemaFile, type Provider } from '../../runtime/sql/migrations.js';
+import { storeMigrationsDir, storeSchemaFile, type Provider } from 'eventforge/runtime/command';
 import type { OutputPlan } from './plan-output.js';
 
 /** The plan of one folder and what in it cannot be written. */

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { storeMigrationsDir, type Provider } from '../../runtime/sql/migrations.js';
+import { storeMigrationsDir, type Provider } from 'eventforge/runtime/command';
 import type { OutputPlan } from './plan-output.js';
 
 /** What keeping the copy needs: an OutputPlan for the root folder, and the files that differ from the store's. */

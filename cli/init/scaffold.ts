@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PACKAGE_JSON } from '../files/package-root.js';
+import { CLI_PACKAGE, PACKAGE_JSON } from '../files/package-root.js';
 import { scaffoldFiles } from './templates.js';
 
 /** The SQLite driver packages the scaffold's default store needs (optional peer dependencies of eventforge). */
@@ -16,6 +16,8 @@ const DEV_PACKAGES = ['typescript', '@types/node', 'vitest'];
 export interface ScaffoldOptions {
   /** The dependency written for eventforge (a version range, `file:…`, a tarball); default `^<this version>`. */
   readonly eventforgeVersion?: string;
+  /** The devDependency written for the command, @eventforge/cli (as eventforgeVersion); default `^<this version>`. */
+  readonly cliVersion?: string;
 }
 
 export type ScaffoldResult =
@@ -31,7 +33,11 @@ export async function scaffold(dir: string, options: ScaffoldOptions = {}): Prom
       eventforge: options.eventforgeVersion ?? `^${own.version}`,
       ...pick(own.peerDependencies ?? {}, SQLITE_PACKAGES),
     },
-    devDependencies: pick({ ...own.dependencies, ...own.devDependencies }, DEV_PACKAGES),
+    // The command and compiler are a devDependency: an application's production install has only the runtime.
+    devDependencies: {
+      [CLI_PACKAGE]: options.cliVersion ?? `^${own.version}`,
+      ...pick({ ...own.dependencies, ...own.devDependencies }, DEV_PACKAGES),
+    },
   });
   const existing = [...files.keys()].filter((path) => existsSync(join(dir, path)));
   if (existing.length > 0) return { kind: 'exists', files: existing };

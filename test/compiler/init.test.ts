@@ -59,8 +59,15 @@ const SCAFFOLD = [
 ];
 
 describe('eventforge init', () => {
-  it('writes the project, with the dependency spec given, and prints the next steps', async () => {
-    const result = await init(temp, 'my-app', '--eventforge-version', 'file:../eventforge-0.1.0.tgz');
+  it('writes the project, with the dependency specs given, and prints the next steps', async () => {
+    const result = await init(
+      temp,
+      'my-app',
+      '--eventforge-version',
+      'file:../eventforge-0.1.0.tgz',
+      '--cli-version',
+      'file:../eventforge-cli-0.1.0.tgz',
+    );
     expect(result.err).toEqual([]);
     expect(result.code).toBe(0);
     const project = join(temp, 'my-app');
@@ -76,23 +83,32 @@ describe('eventforge init', () => {
     expect(pkg.type).toBe('module');
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['generate', 'check', 'migrate', 'start', 'test']));
     expect(pkg.dependencies['eventforge']).toBe('file:../eventforge-0.1.0.tgz');
-    expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'typescript', 'vitest']);
+    // The command and compiler only as a devDependency: the production install has the runtime alone.
+    expect(pkg.devDependencies['@eventforge/cli']).toBe('file:../eventforge-cli-0.1.0.tgz');
+    expect(Object.keys(pkg.dependencies).sort()).toEqual([
+      '@prisma/adapter-better-sqlite3',
+      'better-sqlite3',
+      'eventforge',
+    ]);
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@eventforge/cli', '@types/node', 'typescript', 'vitest']);
     expect(result.out).toContain('  created my-app/eventforge.config.ts');
     expect(result.out.at(-1)).toContain(
       'eventforge init: a project in my-app. Next:\n\n  cd my-app\n  npm install\n  npm start',
     );
   });
 
-  it('depends on ^<this version> by default and names the package after the folder', async () => {
+  it('depends on ^<this version> of both packages by default and names the package after the folder', async () => {
     const own = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string };
     mkdirSync(join(temp, 'My Shop'));
     expect((await init(join(temp, 'My Shop'))).code).toBe(0);
     const pkg = JSON.parse(readFileSync(join(temp, 'My Shop', 'package.json'), 'utf8')) as {
       name: string;
       dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
     };
     expect(pkg.name).toBe('my-shop');
     expect(pkg.dependencies['eventforge']).toBe(`^${own.version}`);
+    expect(pkg.devDependencies['@eventforge/cli']).toBe(`^${own.version}`);
   });
 
   it('refuses to overwrite: names the files that exist and writes nothing', async () => {

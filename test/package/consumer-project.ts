@@ -1,7 +1,8 @@
 /**
- * A project of a user of eventforge, made as a user makes it: the package packed into a tarball
- * (`npm pack`, which builds it), `eventforge init`, and `npm install` of the tarball and the
- * scaffold's dependencies from npm's cache. Used by consumer.test.ts.
+ * A project of a user of eventforge, made as a user makes it: the two packages packed into
+ * tarballs (`npm pack` of the runtime, eventforge, which builds both, and of the command,
+ * @eventforge/cli, staged by the build), `eventforge init`, and `npm install` of the tarballs and
+ * the scaffold's dependencies from npm's cache. Used by consumer.test.ts and tutorial.test.ts.
  *
  * better-sqlite3's install script fetches a prebuilt binary or compiles one (minutes). Here it is
  * handed, as a local prebuild, the binary this repository's own install built for the same
@@ -66,29 +67,52 @@ function check(result: CommandResult, what: string): CommandResult {
   return result;
 }
 
-export interface PackedPackage {
+/** One packed tarball. */
+export interface Tarball {
   /** The tarball's absolute path. */
   readonly tarball: string;
   /** `npm pack --json`'s figures: the tarball's bytes and its unpacked bytes. */
   readonly size: number;
   readonly unpackedSize: number;
-  /** The packed package's folder, built (its dist/ holds the CLI that is packed). */
-  readonly packageDir: string;
 }
 
-/** Copies the package's sources into `temp`, and packs them there (prepack builds dist/). */
+/** The runtime package's tarball (eventforge), the command's (@eventforge/cli), and where they were built. */
+export interface PackedPackage extends Tarball {
+  readonly cli: Tarball;
+  /** The packed sources' folder, built: dist/ (the runtime package's) and dist/cli-package/ (the command's). */
+  readonly packageDir: string;
+  /** The staged command's compiled bin, as `npx @eventforge/cli` runs it. */
+  readonly cliBin: string;
+}
+
+/**
+ * Copies the package's sources into `temp`, and packs them there: the root (prepack builds dist/
+ * and stages the command in dist/cli-package/), then the staged command.
+ */
 export async function packPackage(temp: string): Promise<PackedPackage> {
   const packageDir = join(temp, 'package-src');
   for (const path of PACKAGE_SOURCES) cpSync(join(repo, path), join(packageDir, path), { recursive: true });
   symlinkSync(join(repo, 'node_modules'), join(packageDir, 'node_modules'), 'dir');
+  const runtime = await pack(packageDir, '.', temp);
+  const cli = await pack(packageDir, './dist/cli-package', temp);
+  const cliBin = join(packageDir, 'dist', 'cli-package', 'dist', 'cli', 'bin.js');
+  return { ...runtime, cli, packageDir, cliBin };
+}
+
+async function pack(cwd: string, folder: string, destination: string): Promise<Tarball> {
   const packed = check(
-    await run(packageDir, 'npm', ['pack', '--json', '--pack-destination', temp], userEnv()),
-    'npm pack',
+    await run(cwd, 'npm', ['pack', folder, '--json', '--pack-destination', destination], userEnv()),
+    `npm pack ${folder}`,
   );
   const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [
     { filename: string; size: number; unpackedSize: number },
   ];
-  return { tarball: join(temp, info.filename), size: info.size, unpackedSize: info.unpackedSize, packageDir };
+  return { tarball: join(destination, info.filename), size: info.size, unpackedSize: info.unpackedSize };
+}
+
+/** `eventforge init`'s flags that make the project depend on the two tarballs. */
+export function tarballFlags(packed: PackedPackage): string[] {
+  return ['--eventforge-version', `file:${packed.tarball}`, '--cli-version', `file:${packed.cli.tarball}`];
 }
 
 /** The version of a package in this repository's node_modules. */
@@ -125,13 +149,18 @@ export async function npmInstall(
   packages: readonly string[],
   prebuilds: string,
 ): Promise<CommandResult> {
+  return npm(project, ['install', ...packages], prebuilds);
+}
+
+/** An npm command (`install`, `ci`, …) in `project`, from npm's cache where it can, with the local SQLite prebuild. */
+export async function npm(project: string, args: readonly string[], prebuilds: string): Promise<CommandResult> {
   return check(
-    await run(project, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], {
+    await run(project, 'npm', [...args, '--prefer-offline', '--no-audit', '--no-fund'], {
       ...userEnv(),
       // prebuild-install's setting for this package (npm warns that it does not know it, and passes it on).
       npm_config_better_sqlite3_local_prebuilds: prebuilds,
     }),
-    `npm install ${packages.join(' ')}`,
+    `npm ${args.join(' ')}`,
   );
 }
 

@@ -1,11 +1,14 @@
 /**
- * eventforge as a user gets it: packed, `eventforge init`, installed into a fresh project with the
- * SQLite drivers the scaffold lists (not PostgreSQL's), then the project's own tools: the installed
- * `eventforge generate` and `migrate`, the project's `tsc` under three strict settings with
- * skipLibCheck off, plain `node` on SQLite and `npm start`, on PostgreSQL once its drivers are
- * installed (and a clear refusal before), the project's vitest test, and a CommonJS `require`.
+ * eventforge as a user gets it: the runtime (eventforge) and the command (@eventforge/cli) packed,
+ * `eventforge init`, installed into a fresh project with the SQLite drivers the scaffold lists (not
+ * PostgreSQL's), then the project's own tools: the installed `eventforge generate` and `migrate`,
+ * the project's `tsc` under three strict settings with skipLibCheck off, plain `node` on SQLite and
+ * `npm start`, a production install (`--omit=dev`) without the compiler's libraries that runs the
+ * application, the installed command's `system status` of a system the project compiled, the
+ * project's vitest test, a CommonJS `require`, and on PostgreSQL once its drivers are installed
+ * (and a clear refusal before).
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +16,12 @@ import { readMigrations, storeMigrationsDir } from '../../runtime/sql/index.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
 import {
   localSqlitePrebuild,
+  npm,
   npmInstall,
   packPackage,
   removeFolder,
   run,
+  tarballFlags,
   userEnv,
   type CommandResult,
   type PackedPackage,
@@ -37,13 +42,8 @@ beforeAll(async () => {
   packed = await packPackage(temp);
   const prebuild = await localSqlitePrebuild(temp);
   prebuilds = prebuild.dir;
-  // `npx eventforge init app` of the packed version (its compiled CLI), the project depending on the tarball.
-  const init = await run(
-    temp,
-    process.execPath,
-    [join(packed.packageDir, 'dist', 'cli', 'bin.js'), 'init', 'app', '--eventforge-version', `file:${packed.tarball}`],
-    userEnv(),
-  );
+  // `npx @eventforge/cli init app` of the packed version (its compiled CLI), the project depending on the tarballs.
+  const init = await run(temp, process.execPath, [packed.cliBin, 'init', 'app', ...tarballFlags(packed)], userEnv());
   expect(init.code, init.stderr).toBe(0);
   // The scaffold's dependencies; better-sqlite3 at the version whose binary the prebuild holds.
   await npmInstall(project, [`better-sqlite3@${prebuild.version}`], prebuilds);
@@ -58,9 +58,12 @@ afterAll(async () => {
 const STEP = { timeout: 120_000 };
 
 describe('a project made with eventforge init, eventforge installed from the packed tarball', STEP, () => {
-  it('has eventforge and the SQLite drivers installed, not PostgreSQL’s', () => {
+  it('has eventforge, its command and the SQLite drivers installed, not PostgreSQL’s', () => {
     const installed = (name: string) => existsSync(join(project, 'node_modules', name, 'package.json'));
-    expect(installed('eventforge')).toBe(true);
+    expect(installed('eventforge') && installed('@eventforge/cli')).toBe(true);
+    // One runtime: the command's peer dependency is the application's own eventforge, not a copy of its own.
+    expect(existsSync(join(project, 'node_modules', '@eventforge', 'cli', 'node_modules', 'eventforge'))).toBe(false);
+    expect(existsSync(join(project, 'node_modules', '@eventforge', 'cli', 'node_modules', 'yaml'))).toBe(false);
     expect(installed('better-sqlite3') && installed('@prisma/adapter-better-sqlite3')).toBe(true);
     expect(existsSync(join(project, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(
       true,
@@ -79,12 +82,7 @@ describe('a project made with eventforge init, eventforge installed from the pac
   });
 
   it('the installed eventforge init writes the same project', async () => {
-    const result = await inProject(bin('eventforge'), [
-      'init',
-      '../again',
-      '--eventforge-version',
-      `file:${packed.tarball}`,
-    ]);
+    const result = await inProject(bin('eventforge'), ['init', '../again', ...tarballFlags(packed)]);
     expect(result.code, result.stderr).toBe(0);
     const again = join(temp, 'again');
     for (const file of readdirSync(again, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
@@ -141,10 +139,68 @@ describe('a project made with eventforge init, eventforge installed from the pac
     );
   });
 
+  it('a production install (--omit=dev) has the runtime and its driver, none of the compiler’s libraries, and runs the build', async () => {
+    const production = join(temp, 'production');
+    for (const file of ['package.json', 'package-lock.json', 'dist']) {
+      cpSync(join(project, file), join(production, file), { recursive: true });
+    }
+    await npm(production, ['ci', '--omit=dev'], prebuilds);
+    const installed = (name: string) => existsSync(join(production, 'node_modules', name, 'package.json'));
+    expect(['eventforge', 'better-sqlite3', '@prisma/adapter-better-sqlite3', 'decimal.js'].filter(installed)).toEqual([
+      'eventforge',
+      'better-sqlite3',
+      '@prisma/adapter-better-sqlite3',
+      'decimal.js',
+    ]);
+    const compilerOnly = [
+      '@eventforge/cli',
+      'yaml',
+      'ajv',
+      'typescript',
+      '@ts-morph/common',
+      'handlebars',
+      'chokidar',
+      'jiti',
+      'vscode-languageserver',
+      '@dagrejs/dagre',
+      'vitest',
+    ];
+    expect(compilerOnly.filter(installed)).toEqual([]);
+    const result = await run(production, process.execPath, ['dist/main.js'], userEnv());
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      `{"name":"Groceries","items":["milk","bread"]}\nstored in ${join(production, 'eventforge.sqlite')}\n`,
+    );
+  });
+
   it('npm start (generate, tsc, node) runs it, as init promises', async () => {
     const result = await inProject('npm', ['start']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('{"name":"Groceries","items":["milk","bread"]}\n');
+  });
+
+  it('system status of the installed command reads the system the application compiled, on its own eventforge', async () => {
+    writeFileSync(
+      join(project, 'src', 'system.ts'),
+      [
+        "import { on, ProcessApplication, System } from 'eventforge/runtime';",
+        "import { TodoList, Todos } from './todos.js';",
+        '',
+        'export class Counter extends ProcessApplication {',
+        '  readonly policy = [on(TodoList, { ItemAdded: async () => {} })];',
+        '}',
+        '',
+        'export const system = new System([[Todos, Counter]]);',
+        '',
+      ].join('\n'),
+    );
+    const tsc = await inProject(bin('tsc'), ['-p', 'tsconfig.json']);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    const stores = { DATABASE_URL_TODOS: 'file:./eventforge.sqlite', DATABASE_URL_COUNTER: 'file:./counter.sqlite' };
+    const status = await inProject(bin('eventforge'), ['system', 'status', 'dist/system.js'], stores);
+    expect(status.code, status.stderr).toBe(0);
+    // Nothing has run the follower: it is at 0, and the leader's head is the events main.js stored.
+    expect(status.stdout).toMatch(/^Counter +Todos +- +- +none +0 +([1-9]\d*) +\1 +0$/m);
   });
 
   it('its vitest test passes', async () => {

@@ -1,9 +1,9 @@
 /**
- * docs/tutorial.md, run: every block of the page in order, in a fresh folder, with eventforge
- * packed into a tarball as a user installs it. Files are written as shown, commands run as shown
- * (`npx eventforge init` is the packed CLI, depending on the tarball; `npm install` from npm's
- * cache; the PostgreSQL URL is a database made for the run), and what they print must be what the
- * page shows, times and the folder aside. `UPDATE_TUTORIAL=1` writes the outputs into the page
+ * docs/tutorial.md, run: every block of the page in order, in a fresh folder, with eventforge and
+ * @eventforge/cli packed into tarballs as a user installs them. Files are written as shown,
+ * commands run as shown (`npx @eventforge/cli init` is the packed command, the project depending on
+ * both tarballs; `npm install` from npm's cache; the PostgreSQL URL is a database made for the
+ * run), and what they print must be what the page shows, times and the folder aside. `UPDATE_TUTORIAL=1` writes the outputs into the page
  * instead (review the diff).
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import {
   packPackage,
   removeFolder,
   run,
+  tarballFlags,
   userEnv,
   type CommandResult,
   type PackedPackage,
@@ -92,10 +93,9 @@ async function runLine(command: string): Promise<CommandResult> {
     env = { ...env, [exported[1]!]: value };
     return { code: 0, stdout: '', stderr: '' };
   }
-  const init = /^npx eventforge init (\S+)$/.exec(command);
+  const init = /^npx @eventforge\/cli init (\S+)$/.exec(command);
   if (init !== null) {
-    const cli = join(packed.packageDir, 'dist', 'cli', 'bin.js');
-    const args = [cli, 'init', init[1]!, '--eventforge-version', `file:${packed.tarball}`];
+    const args = [packed.cliBin, 'init', init[1]!, ...tarballFlags(packed)];
     return run(cwd, process.execPath, args, env);
   }
   // better-sqlite3 from the repository's build (only for the install that builds it: npm warns of the setting).
