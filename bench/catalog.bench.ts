@@ -4,12 +4,13 @@
  * each a fresh process of the compiled CLI (dist/cli/bin.js, what a user runs; built first when
  * stale) into an empty output folder (generate with --no-cache, so both do the whole work),
  * interleaved round by round, medians and the range of the per-round ratios. Baseline: the
- * CLI's start-up (`--version`). Target: the catalog in under 2 s. Also, in one process and warm:
+ * CLI's start-up (`--version`). Target: the catalog in under 2 s. On Linux also each process's CPU
+ * time (user + system, from /proc): on a shared machine it says more than the wall time. Also, in one process and warm:
  * the front half both share (schema → IR), the catalog emitter alone against all of generate's
  * emitters on the same IR, and the diagrams.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aggregateDiagram, versionChainDiagram, type LayoutCache } from '../generator/emit/catalog/diagrams.js';
@@ -29,6 +30,20 @@ const median = (values: readonly number[]): number =>
 const range = (values: readonly number[]): string =>
   `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
 
+/**
+ * CPU time (user + system) of this process's finished children so far, in ms (/proc/self/stat's
+ * cutime and cstime, in ticks of 10 ms); undefined where there is no /proc.
+ */
+function childrenCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function wallMs(run: () => unknown): number {
   const start = performance.now();
   run();
@@ -42,14 +57,21 @@ export default async function catalogBench(report: BenchReport): Promise<void> {
     mkdirSync(join(dir, 'schemas'));
     const text = syntheticSchema(SHAPE);
     writeFileSync(join(dir, 'schemas', 'synthetic.domain.yaml'), text);
-    const cli = (args: string[]): number =>
-      wallMs(() =>
+    const generateCpu: number[] = [];
+    const catalogCpu: number[] = [];
+    const cli = (args: string[], cpu?: number[]): number => {
+      const before = childrenCpuMs();
+      const ms = wallMs(() =>
         execFileSync(process.execPath, [bin, ...args], {
           cwd: dir,
           stdio: 'pipe',
           env: { ...process.env, NODE_OPTIONS: '' },
         }),
       );
+      const after = childrenCpuMs();
+      if (before !== undefined && after !== undefined) cpu?.push(after - before);
+      return ms;
+    };
     const startup: number[] = [];
     const generate: number[] = [];
     const catalog: number[] = [];
@@ -59,8 +81,8 @@ export default async function catalogBench(report: BenchReport): Promise<void> {
       startup.push(cli(['--version']));
       // Alternate which goes first, so neither always runs on a warmer disk cache.
       const runs = [
-        () => generate.push(cli(['generate', '--schemas', 'schemas', '--out', 'generated', '--no-cache'])),
-        () => catalog.push(cli(['catalog', '--schemas', 'schemas', '--out', 'catalog'])),
+        () => generate.push(cli(['generate', '--schemas', 'schemas', '--out', 'generated', '--no-cache'], generateCpu)),
+        () => catalog.push(cli(['catalog', '--schemas', 'schemas', '--out', 'catalog'], catalogCpu)),
       ];
       for (const run of round % 2 === 0 ? runs : [...runs].reverse()) run();
     }
@@ -77,6 +99,9 @@ export default async function catalogBench(report: BenchReport): Promise<void> {
       run: 'generate --no-cache (compiled CLI, fresh process, empty output)',
       ms: Math.round(median(generate)),
       range: `${Math.round(Math.min(...generate))}–${Math.round(Math.max(...generate))}`,
+      ...(generateCpu.length === 0
+        ? {}
+        : { cpuMs: median(generateCpu), cpuRange: `${Math.min(...generateCpu)}–${Math.max(...generateCpu)}` }),
     });
     report.add({
       schema: shape,
@@ -88,6 +113,16 @@ export default async function catalogBench(report: BenchReport): Promise<void> {
       ratioToGenerate: Number(median(toGenerate).toFixed(2)),
       ratioToGenerateRange: range(toGenerate),
       ratioToStartup: Number(median(toStartup).toFixed(2)),
+      ...(catalogCpu.length === 0
+        ? {}
+        : {
+            cpuMs: median(catalogCpu),
+            cpuRange: `${Math.min(...catalogCpu)}–${Math.max(...catalogCpu)}`,
+            cpuRatioToGenerate: Number(
+              median(catalogCpu.map((ms, i) => ms / (generateCpu[i] ?? Number.NaN))).toFixed(2),
+            ),
+            cpuRatioToGenerateRange: range(catalogCpu.map((ms, i) => ms / (generateCpu[i] ?? Number.NaN))),
+          }),
     });
     report.log(
       `load average after the process runs: ${loadavg()

@@ -7,6 +7,10 @@
  * - P2 save warm/cold: one rename of an existing user: baseline in clear vs encrypted with the
  *   key cached (warm) vs read and unwrapped for every save (cold: cache TTL 0);
  * - P3 load: `users.get` of a 10-event user from a SQLite file: baseline vs warm vs cold;
+ * - N1 save: a status change (no personal value) of an existing person without a master key: the
+ *   default mode, which checks each save for personal values to refuse, vs `personalData: 'clear'`;
+ * - V1 save: a new person (name and street: personal fields inside value objects, each sealed on
+ *   its own) in clear vs encrypted;
  * - L1 (W1-like): 10-event DogSchool saves in memory, no layers (baseline) vs deflate + AES-256-GCM;
  * - L3 (W3-like): loading a 1,000-event dog in memory, no layers vs deflate + AES-256-GCM;
  * - sizes: the stored bytes of the example events plain, deflated, and deflated + encrypted.
@@ -20,6 +24,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Dog, DogSchool } from '../examples/dog-school.js';
 import { Identity, User } from '../examples/identity.js';
+import { Person, PersonRegistry } from '../examples/person-registry.js';
 import { createMemoryRecorder, generateCipherKey, type Recorder } from '../runtime/index.js';
 import { createSqliteRecorder } from '../runtime/sql/index.js';
 import type { BenchReport } from './run.js';
@@ -87,6 +92,39 @@ async function registerUsers(app: Identity, count: number): Promise<User[]> {
     users.push(user);
   }
   return users;
+}
+
+function registry(
+  env: Record<string, string>,
+  recorder: Recorder,
+  personalData: 'clear' | 'encrypted',
+): PersonRegistry {
+  return new PersonRegistry({ env, recorder, personalData });
+}
+
+/** New people (created and moved once: four personal values in value objects), one save each. */
+async function createPeople(app: PersonRegistry, count: number): Promise<Person[]> {
+  const people: Person[] = [];
+  for (let p = 0; p < count; p++) {
+    const person = Person.create({
+      name: { firstName: 'Jane', lastName: `Doe ${p}` },
+      address: { street: `${p} Main Street`, city: 'Springfield' },
+    });
+    person.move({ street: `${p} Elm Street`, city: 'Springfield' });
+    await app.save(person);
+    people.push(person);
+  }
+  return people;
+}
+
+const STATUSES = ['married', 'divorced', 'single'] as const;
+
+async function changeStatusAll(app: PersonRegistry, people: readonly Person[]): Promise<number> {
+  for (const person of people) {
+    person.changeStatus(STATUSES[person.version % STATUSES.length]!);
+    await app.save(person);
+  }
+  return people.length;
 }
 
 function ratioRow(report: BenchReport, bench: string, figures: Record<string, number>, baseline: string): void {
@@ -164,6 +202,35 @@ export default async function piiBench(report: BenchReport): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+
+  // N1: the check that refuses unencrypted personal data, on saves that carry none.
+  const statusStores = { checked: createMemoryRecorder(), clear: createMemoryRecorder() };
+  const statusPeople = {
+    checked: await createPeople(registry({}, statusStores.checked, 'clear'), USERS),
+    clear: await createPeople(registry({}, statusStores.clear, 'clear'), USERS),
+  };
+  const checking = registry({}, statusStores.checked, 'encrypted');
+  const notChecking = registry({}, statusStores.clear, 'clear');
+  ratioRow(
+    report,
+    'N1 save one status change, no personal value, no master key (memory)',
+    await interleaved({
+      'clear (no check)': () => changeStatusAll(notChecking, statusPeople.clear),
+      'encrypted (the default: checked, passes)': () => changeStatusAll(checking, statusPeople.checked),
+    }),
+    'clear (no check)',
+  );
+
+  // V1: personal fields inside value objects, each sealed on its own.
+  ratioRow(
+    report,
+    'V1 save a new person, name and street sealed inside value objects (memory)',
+    await interleaved({
+      clear: () => createPeople(registry({}, createMemoryRecorder(), 'clear'), USERS).then((p) => p.length),
+      encrypted: () => createPeople(registry(master, createMemoryRecorder(), 'clear'), USERS).then((p) => p.length),
+    }),
+    'clear',
+  );
 
   // L1 and L3: the whole-payload layers on DogSchool.
   const layered = { cipherKey: generateCipherKey(), compression: 'deflate' as const };

@@ -363,6 +363,15 @@ export class Application<M extends MetadataShape<M> = EventMetadata> {
   }
 
   /**
+   * @internal Marks subjects forgotten in this application's key cache at once: a projection
+   * runner that learned of forgets made elsewhere (another process, the CLI) reads their events
+   * redacted from now on, not only once the cached key's TTL ran out.
+   */
+  noteForgotten(subjects: Iterable<string>): void {
+    for (const subject of subjects) this.#dataKeys.forgotten(subject);
+  }
+
+  /**
    * The topics of the events this application stores: those of its domains' aggregates and of
    * the aggregate classes it has repositories for. What a follower of it can read.
    */

@@ -44,6 +44,12 @@ export interface FollowCommit {
   /** The stored position the commit continues from (for targets that move their tracking). */
   readonly from: bigint;
   readonly unpark: readonly ParkedEventKey[];
+  /**
+   * Which page of the log the events came from, counted from 1 per open; undefined for a parked
+   * event replayed. Page p+1 is read (maybe ahead, while page p is processed) only after every
+   * commit of page p-1 finished.
+   */
+  readonly page: number | undefined;
 }
 
 /** Options of a runner that follows a log. */
@@ -111,6 +117,8 @@ export class LogFollower {
   #stopRetryChecks: (() => void) | undefined;
   #waiters = new Set<Waiter>();
   #pause = new AbortController();
+  /** The page of the log being applied (see `FollowCommit.page`). */
+  #page = 0;
 
   constructor(source: Application, store: Application, target: FollowTarget, options: FollowerOptions = {}) {
     this.#source = source;
@@ -157,6 +165,7 @@ export class LogFollower {
     this.#parked = new Set((await recorder.parkedEvents(this.#target.parkKey)).map((p) => p.notificationId));
     this.#failure = undefined;
     this.#pause = new AbortController();
+    this.#page = 0;
     this.#state = 'running';
   }
 
@@ -198,6 +207,7 @@ export class LogFollower {
           ...(this.#target.payloads === false ? { payloads: false } : {}),
           ...(topics === undefined || topics.length === 0 ? {} : { topics }),
         });
+        this.#page++;
         if (page.events.length > 0) await this.#apply(page.events);
         processed += page.events.length;
         if (page.upTo <= from) break;
@@ -275,7 +285,13 @@ export class LogFollower {
       const key = { projection: this.#target.parkKey, notificationId: p.notificationId };
       try {
         if (event === undefined) await recorder.transaction(async () => undefined, { unpark: [key] });
-        else await this.#target.commit(recorder, [event], { tracking: undefined, from: this.#stored, unpark: [key] });
+        else
+          await this.#target.commit(recorder, [event], {
+            tracking: undefined,
+            from: this.#stored,
+            unpark: [key],
+            page: undefined,
+          });
         this.#parked.delete(p.notificationId);
         done.push(p.notificationId);
       } catch (error) {
@@ -299,6 +315,7 @@ export class LogFollower {
       for (;;) {
         const batch = await this.#withRetries(() => subscription.nextBatch());
         if (batch === undefined) return;
+        this.#page++;
         if (batch.events.length > 0) await this.#apply(batch.events);
         // Past the last event when a topic filter left nothing more up to the head.
         if (batch.upTo > this.#position) this.#advance(batch.upTo);
@@ -384,7 +401,12 @@ export class LogFollower {
         : events
             .filter((e) => this.#parked.has(e.id))
             .map((e) => ({ projection: this.#target.parkKey, notificationId: e.id }));
-    await this.#target.commit(this.#opened(), events, { tracking: this.#tracking(last), from: this.#stored, unpark });
+    await this.#target.commit(this.#opened(), events, {
+      tracking: this.#tracking(last),
+      from: this.#stored,
+      unpark,
+      page: this.#page,
+    });
     this.#stored = last;
     for (const key of unpark) this.#parked.delete(key.notificationId);
     this.#advance(last);

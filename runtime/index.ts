@@ -70,6 +70,8 @@ export type {
   StoredSnapshot,
   Tracking,
   TransactionOptions,
+  ForgetLedger,
+  ForgottenSubject,
 } from './recorder.js';
 export type { MetadataShape, SaveOptions } from './metadata.js';
 export { MemoryRecorder, createMemoryRecorder, type MemoryRecorderOptions } from './memory-recorder.js';

@@ -6,6 +6,8 @@ import { completeUpTo } from './log-page.js';
 import { trackingRefusal } from './tracking-refusal.js';
 import type {
   AppendOptions,
+  ForgetLedger,
+  ForgottenSubject,
   LogPage,
   Notification,
   ParkedEvent,
@@ -58,6 +60,10 @@ class MemoryStore implements Recorder {
   /** Wrapped data keys by subject; undefined once forgotten (the tombstone). */
   readonly #dataKeys = new Map<string, Uint8Array | undefined>();
   readonly #parked = new Map<string, ParkedEvent>();
+  /** The forget sequence: forgets in order, the number of each its place from 1. */
+  readonly #forgotten: ForgottenSubject[] = [];
+  /** Projections' watermarks in it, by tracking key. */
+  readonly #watermarks = new Map<string, bigint>();
   #lastId: bigint;
   // Every operation runs to completion without suspending, so none is ever in flight at close.
   readonly #gate = new ClosingGate('the in-memory recorder');
@@ -120,7 +126,7 @@ class MemoryStore implements Recorder {
   async transaction<T>(work: (tx: RecorderTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     this.#assertOpen();
     const committed: (() => void)[] = [];
-    const result = await work(memoryTransaction(committed));
+    const result = await work(memoryTransaction(committed, this.#ledger(committed)));
     this.#assertOpen();
     const { tracking, trackingFrom } = options;
     // Checked after the work, with no suspension until everything is recorded: all or nothing.
@@ -263,8 +269,34 @@ class MemoryStore implements Recorder {
   async forgetDataKey(subject: string): Promise<boolean> {
     this.#assertOpen();
     const had = this.#dataKeys.get(subject) !== undefined;
+    // A deleted key or a new tombstone takes the next forget number; forgetting again does not.
+    if (had || !this.#dataKeys.has(subject))
+      this.#forgotten.push({ subject, sequence: BigInt(this.#forgotten.length + 1) });
     this.#dataKeys.set(subject, undefined);
     return had;
+  }
+
+  /** The forget ledger of a transaction: reads at once, watermark moves on commit. */
+  #ledger(committed: (() => void)[]): ForgetLedger {
+    const forgotten = this.#forgotten;
+    const watermarks = this.#watermarks;
+    return {
+      positions: async (application, upstream) => ({
+        head: BigInt(forgotten.length),
+        watermark: watermarks.get(trackingKey(application, upstream)) ?? 0n,
+      }),
+      forgottenBetween: async (after, upTo, limit) =>
+        forgotten
+          .slice(Number(after), Number(upTo))
+          .slice(0, limit)
+          .map((f) => ({ ...f })),
+      advance: async (application, upstream, sequence) => {
+        const key = trackingKey(application, upstream);
+        committed.push(() => {
+          if (sequence > (watermarks.get(key) ?? 0n)) watermarks.set(key, sequence);
+        });
+      },
+    };
   }
 
   async replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean> {
@@ -349,7 +381,7 @@ function firstIndexAtOrAfter(log: readonly Notification[], start: bigint): numbe
 }
 
 /** A transaction without SQL: what the in-memory store hands `transaction`'s work. */
-function memoryTransaction(committed: (() => void)[]): RecorderTransaction {
+function memoryTransaction(committed: (() => void)[], forgets: ForgetLedger): RecorderTransaction {
   const noSql = (): never => {
     throw new EventforgeError(
       "the in-memory recorder runs no SQL: keep a memory projection's view in the projection and change it " +
@@ -363,6 +395,7 @@ function memoryTransaction(committed: (() => void)[]): RecorderTransaction {
     onCommit: (fn) => {
       committed.push(fn);
     },
+    forgets,
   };
 }
 

@@ -8,12 +8,17 @@ import type { Application } from './application.js';
 import { EventforgeError, ProjectionError } from './errors.js';
 import { type FollowerOptions, type FollowerState, LogFollower } from './follower.js';
 import type { LoggedEvent } from './notification-log.js';
+import { every } from './log-signal.js';
+import { ProjectionForgets } from './projection-forgets.js';
 import type { Recorder, RecorderTransaction } from './recorder.js';
 
 export type { WaitOptions } from './follower.js';
 
 /** The `upstream` of a projection's tracking row: the application's own log. */
 export const PROJECTION_UPSTREAM = 'eventforge.log';
+
+/** How often a running projection with a `forget` looks for forgets made elsewhere (one cheap query). */
+const WAKE_MS = 1000;
 
 /** A read model fed by the log. `process` writes through `tx`, inside the runner's transaction. */
 export interface Projection {
@@ -57,6 +62,12 @@ export interface Projection {
    * in a transaction of the store once the subject's data key is deleted (docs/personal-data.md).
    */
   forget?(subject: string, tx: RecorderTransaction): Promise<void>;
+  /**
+   * False when `forget` has nothing to scrub (a view without personal columns): the runner then
+   * keeps no forget watermark and makes no forget checks for it.
+   * @default true
+   */
+  readonly scrubsOnForget?: boolean;
 }
 
 /** Options of {@link ProjectionRunner}. */
@@ -81,12 +92,21 @@ export class ProjectionRunner extends LogFollower {
   readonly #batchSize: number;
   /** Removes the projection's `forget` from the application (registered while the runner is open). */
   #stopForgetting: (() => void) | undefined;
+  /** The projection's forget watermark, when it has a `forget` (projection-forgets.ts). */
+  readonly #forgets: ProjectionForgets | undefined;
+  /** Stops the wake-up check for forgets made elsewhere. */
+  #stopWaking: (() => void) | undefined;
 
   constructor(app: Application, projection: Projection, options: ProjectionRunnerOptions = {}) {
     if (typeof projection?.process !== 'function' || typeof projection.name !== 'string' || projection.name === '') {
       throw new EventforgeError('a projection needs a non-empty name and a process(events, tx) method');
     }
     const name = projection.name;
+    const forget = projection.scrubsOnForget === false ? undefined : projection.forget?.bind(projection);
+    const forgets =
+      forget === undefined
+        ? undefined
+        : new ProjectionForgets(app, { application: name, upstream: PROJECTION_UPSTREAM }, forget);
     super(
       app,
       app,
@@ -99,11 +119,25 @@ export class ProjectionRunner extends LogFollower {
         payloads: projection.payloads,
         onParked: projection.onParked ?? 'stop',
         movesTracking: true,
-        commit: (recorder, events, { tracking, from, unpark }) =>
-          recorder.transaction((tx) => projection.process(events, tx), {
-            ...(tracking === undefined ? {} : { tracking, trackingFrom: from }),
-            ...(unpark.length === 0 ? {} : { unpark }),
-          }),
+        commit: (recorder, events, { tracking, from, unpark, page }) => {
+          const commit = () =>
+            recorder.transaction(
+              async (tx) => {
+                await projection.process(events, tx);
+                // After the events: what they wrote of a subject forgotten meanwhile is scrubbed before it commits.
+                await forgets?.inBatch(tx, page);
+              },
+              {
+                ...(tracking === undefined ? {} : { tracking, trackingFrom: from }),
+                ...(unpark.length === 0 ? {} : { unpark }),
+              },
+            );
+          if (forgets === undefined) return commit();
+          return forgets.serial(async () => {
+            await commit();
+            await forgets.erase(recorder);
+          });
+        },
         failure: (event, attempts, cause) => new ProjectionError(name, event.id, event.topic, attempts, { cause }),
       },
       options,
@@ -111,32 +145,57 @@ export class ProjectionRunner extends LogFollower {
     this.#app = app;
     this.projection = projection;
     this.#batchSize = options.batchSize ?? 1000;
+    this.#forgets = forgets;
   }
 
   /**
-   * Rebuilds a stale read model (aside) first, then reads the stored position as every follower
-   * does; from now until `stop`, `app.forget` runs the projection's `forget`.
+   * Rebuilds a stale read model (aside) first, then scrubs every subject forgotten since its
+   * watermark (by any application or process, or `eventforge forget`) before it applies any
+   * event, then reads the stored position as every follower does; from now until `stop`,
+   * `app.forget` runs the projection's `forget` at once.
    */
   override async open(): Promise<void> {
     if (this.state === 'running') return;
+    const recorder = await this.#app.recorder();
     const rebuildAside = this.projection.rebuildAside;
-    if (rebuildAside !== undefined && (await this.projection.isStale?.(await this.#app.recorder())) === true) {
+    if (rebuildAside !== undefined && (await this.projection.isStale?.(recorder)) === true) {
       await rebuildAside.call(this.projection, this.#app, { batchSize: this.#batchSize, stopLive: async () => {} });
     }
+    const forgets = this.#forgets;
+    await forgets?.open(recorder);
     await super.open();
-    const forget = this.projection.forget?.bind(this.projection);
-    if (forget !== undefined && this.#stopForgetting === undefined) {
-      this.#stopForgetting = this.#app.onForgetting((subject, recorder) =>
-        recorder.transaction((tx) => forget(subject, tx)),
-      );
+    if (forgets !== undefined && this.#stopForgetting === undefined) {
+      this.#stopForgetting = this.#app.onForgetting((_subject, recorder) => forgets.catchUp(recorder));
     }
+  }
+
+  /** Follows the log (see `LogFollower.start`), and looks for forgets made elsewhere every second. */
+  override async start(): Promise<void> {
+    if (this.state === 'running') return;
+    await super.start();
+    const forgets = this.#forgets;
+    if (forgets !== undefined && this.#stopWaking === undefined) {
+      const recorder = await this.#app.recorder();
+      this.#stopWaking = every(WAKE_MS, () => (this.state === 'running' ? forgets.catchUp(recorder) : undefined));
+    }
+  }
+
+  /** Scrubs forgets made elsewhere first, then processes the log up to its head (see `LogFollower.catchUp`). */
+  override async catchUp(): Promise<number> {
+    if (this.#forgets !== undefined && this.state === 'running')
+      await this.#forgets.catchUp(await this.#app.recorder());
+    return super.catchUp();
   }
 
   /** Stops following (see `LogFollower.stop`) and takes the projection's `forget` off the application. */
   override async stop(): Promise<void> {
     this.#stopForgetting?.();
     this.#stopForgetting = undefined;
+    this.#stopWaking?.();
+    this.#stopWaking = undefined;
     await super.stop();
+    // A wake-up in flight finishes before the runner counts as stopped.
+    await this.#forgets?.serial(async () => undefined);
   }
 
   /**
@@ -169,6 +228,9 @@ export class ProjectionRunner extends LogFollower {
         );
       }
       await reset.call(this.projection, tx);
+      // The replay reads forgotten subjects redacted: nothing forgotten so far needs scrubbing.
+      const { head } = await tx.forgets.positions(name, PROJECTION_UPSTREAM);
+      await tx.forgets.advance(name, PROJECTION_UPSTREAM, head);
       await tx.execute(
         tx.provider === 'sqlite'
           ? 'DELETE FROM tracking WHERE application = ? AND upstream = ?'

@@ -169,6 +169,30 @@ export interface RecorderTransaction {
   ): Promise<Row[]>;
   /** Runs `fn` after the transaction committed (never when it rolled back), in the order added. */
   onCommit(fn: () => void): void;
+  /** The store's forget sequence and the projections' watermarks in it, read and moved in this transaction. */
+  readonly forgets: ForgetLedger;
+}
+
+/** A forgotten subject and its number in the store's forget sequence. */
+export interface ForgottenSubject {
+  readonly subject: string;
+  /** Each forget that deleted a key (or left a new tombstone) takes the next number. */
+  readonly sequence: bigint;
+}
+
+/**
+ * The store numbers every forget (`forgetDataKey`), and each projection with a `forget` keeps,
+ * keyed like its tracking, the number it has scrubbed its rows up to: its watermark. A number is
+ * visible only once every smaller one is (forgets commit in number order), so a reader that saw
+ * `head` has seen every forget up to it (docs/personal-data.md, "Forgetting a person").
+ */
+export interface ForgetLedger {
+  /** The highest forget number committed (0n: none yet) and the watermark of (application, upstream) (0n: none). */
+  positions(application: string, upstream: string): Promise<{ head: bigint; watermark: bigint }>;
+  /** The subjects forgotten with a number in (after, upTo], in number order, at most `limit`. */
+  forgottenBetween(after: bigint, upTo: bigint, limit: number): Promise<ForgottenSubject[]>;
+  /** Moves the watermark of (application, upstream) up to `sequence` (never down), with the transaction. */
+  advance(application: string, upstream: string, sequence: bigint): Promise<void>;
 }
 
 /** An upstream event a projection could not process, set aside so the others can go on (a dead letter). */
@@ -321,7 +345,9 @@ export interface Recorder {
   /**
    * Overwrites in the database's files what a forget's writes left behind (the key row, and rows
    * its projections scrubbed after it): SQLite moves the WAL into the file, whose freed bytes
-   * `secure_delete` has zeroed. `app.forget` calls it last. Stores without such copies have none.
+   * `secure_delete` has zeroed, and keeps zeroing on for the connection's later writes.
+   * `app.forget` calls it last; a projection runner before and after it scrubs rows. Stores
+   * without such copies have none.
    */
   eraseFreed?(): Promise<void>;
 

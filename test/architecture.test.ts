@@ -71,11 +71,15 @@ describe('architecture', () => {
   });
 
   // The compiler is a pure function of its inputs: the CLI reads files and runs git, then passes
-  // text in. The one exception is a dev tool run by `npm run build:schema-validator`, not by the CLI.
+  // text in. The exceptions are the dev tools run by `npm run build:schema-validator` and
+  // `npm run build:catalog-templates`, not by the CLI.
   it('generator/ touches no disk and runs no process (no node:fs, node:child_process)', () => {
-    const devTool = join('generator', 'validate', 'build-shape-validator.ts');
+    const devTools = [
+      join('generator', 'validate', 'build-shape-validator.ts'),
+      join('generator', 'emit', 'catalog', 'build-templates.ts'),
+    ];
     const offenders = tsFiles('generator')
-      .filter((file) => file !== devTool)
+      .filter((file) => !devTools.includes(file))
       .flatMap((file) =>
         importsOf(file)
           .filter((spec) => /^(node:)?(fs|child_process)(\/|$)/.test(spec))

@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import type { SystemDef } from '../../generator/emit/catalog/index.js';
 import { EXIT, stringFlag, stringsFlag, type CliCommand, type CliIo } from '../command.js';
 import { projectConfig } from '../config/project-config.js';
-import { planOutput } from '../files/plan-output.js';
 import { displayPath, readSources } from '../files/read-sources.js';
 import { countOf, elapsed, plural, printDiagnostics } from '../print.js';
 
@@ -44,7 +43,7 @@ export const catalogCommand: CliCommand = {
       );
       return EXIT.failed;
     }
-    const { emitCatalog, systemProblems } = await import('../../generator/emit/catalog/index.js');
+    const { catalogFiles, systemProblems } = await import('../../generator/emit/catalog/index.js');
     const flags = stringsFlag(args, 'system');
     const systems = await readSystems(flags.length > 0 ? flags : config.systems, io);
     if (typeof systems === 'string') {
@@ -59,13 +58,13 @@ export const catalogCommand: CliCommand = {
       );
       return EXIT.failed;
     }
-    const plan = await planOutput(outDir, emitCatalog(result.project, systems));
-    const { applyPlan } = await import('../files/apply-plan.js');
-    await applyPlan(outDir, plan);
+    // Each page is written while the next renders.
+    const { writeStreamed } = await import('../files/write-streamed.js');
+    const plan = await writeStreamed(outDir, catalogFiles(result.project, systems));
     const shownOut = displayPath(io.cwd, outDir) || '.';
     const drawn = systems.length === 0 ? '' : `, ${plural(systems.length, 'system')}`;
     io.out(
-      `eventforge catalog: ${domains}${drawn}, ${plural(plan.toWrite.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed; open ${shownOut}/index.html (${elapsed(start)})`,
+      `eventforge catalog: ${domains}${drawn}, ${plural(plan.created.length + plan.changed.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.stale.length} removed; open ${shownOut}/index.html (${elapsed(start)})`,
     );
     return EXIT.ok;
   },

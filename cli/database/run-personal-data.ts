@@ -36,7 +36,7 @@ export function runForget(subject: string | undefined, options: DataKeyCommandOp
     io.out(
       `eventforge forget: ${where}: ${deleted ? 'deleted the data key of' : 'no data key to delete for'} ${subject}; ` +
         'its personal fields read as redacted from now on, and new personal data of it is refused' +
-        ' (running applications stop reading them within their key cache TTL; views are scrubbed by their onForget hooks only when forgetting through an application)',
+        ' (running applications stop reading them within their key cache TTL; projection runners scrub their views of it when they next open or wake up, within a second when running; onForget hooks run only when forgetting through an application)',
     );
     return EXIT.ok;
   });

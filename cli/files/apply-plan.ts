@@ -6,34 +6,72 @@
  * not touched (their mtimes stay, so watchers and build tools see no change).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { writeFile as writeFileCallback } from 'node:fs';
+import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { GeneratedFile } from '../../generator/emit/types.js';
 import type { OutputPlan } from './plan-output.js';
 
+// The callback form: fs/promises' writeFile goes through a FileHandle per file, which costs
+// more than twice the user CPU time for the catalog's 1,103 files (99 against 36 ms, medians of
+// nine interleaved runs; the kernel's time, the larger part, is the same).
+const writeFile = promisify(writeFileCallback);
+
 /** Files written (or renamed) at once: enough to keep the disk busy, few enough for any open-file limit. */
-const CONCURRENT_WRITES = 32;
+export const CONCURRENT_WRITES = 32;
 
 export async function applyPlan(outDir: string, plan: OutputPlan): Promise<void> {
-  const suffix = `.${randomBytes(4).toString('hex')}.eventforge-tmp`;
-  const staged: { temp: string; target: string }[] = [];
+  const staging = new Staging(outDir);
   try {
-    // Each folder once, parents first; then the files, many at a time (a catalog has a thousand).
-    const folders = [...new Set(plan.toWrite.map((file) => dirname(join(outDir, file.path))))].sort();
-    for (const folder of folders) await mkdir(folder, { recursive: true });
-    await inBatches(plan.toWrite, async (file) => {
-      const target = join(outDir, file.path);
-      const temp = target + suffix;
-      staged.push({ temp, target });
-      await writeFile(temp, file.contents, 'utf8');
-    });
+    await inBatches(plan.toWrite, (file) => staging.stage(file));
   } catch (error) {
-    await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
+    await staging.discard();
     throw error;
   }
-  await inBatches(staged, ({ temp, target }) => rename(temp, target));
-  for (const path of plan.stale) {
-    await rm(join(outDir, path), { force: true });
-    await removeEmptyParents(outDir, dirname(join(outDir, path)));
+  await staging.commit(plan.stale);
+}
+
+/**
+ * The first phase and the second: files written to temporary siblings of their targets (each
+ * folder made once, parents first), then renamed over them all, or all removed.
+ */
+export class Staging {
+  private readonly suffix = `.${randomBytes(4).toString('hex')}.eventforge-tmp`;
+  private readonly staged: { temp: string; target: string }[] = [];
+  private readonly folders = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly outDir: string) {}
+
+  async stage(file: GeneratedFile): Promise<void> {
+    const target = join(this.outDir, file.path);
+    const temp = target + this.suffix;
+    await this.folder(dirname(target));
+    this.staged.push({ temp, target });
+    await writeFile(temp, file.contents, 'utf8');
+  }
+
+  /** Removes every staged file (after a failure; the targets are untouched). */
+  async discard(): Promise<void> {
+    await Promise.all(this.staged.map(({ temp }) => rm(temp, { force: true })));
+  }
+
+  /** Renames every staged file over its target, then removes the `stale` generated files. */
+  async commit(stale: readonly string[]): Promise<void> {
+    await inBatches(this.staged, ({ temp, target }) => rename(temp, target));
+    for (const path of stale) {
+      await rm(join(this.outDir, path), { force: true });
+      await removeEmptyParents(this.outDir, dirname(join(this.outDir, path)));
+    }
+  }
+
+  private folder(path: string): Promise<unknown> {
+    let made = this.folders.get(path);
+    if (made === undefined) {
+      made = mkdir(path, { recursive: true });
+      this.folders.set(path, made);
+    }
+    return made;
   }
 }
 

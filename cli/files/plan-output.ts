@@ -55,13 +55,23 @@ export async function planOutput(outDir: string, files: readonly GeneratedFile[]
       unchanged.push(file.path);
     }
   });
+  return { created, changed, unchanged, stale: await staleFiles(outDir, onDisk, wanted), toWrite };
+}
+
+/** The generated files of `onDisk` (listFiles of `outDir`) that are not `wanted`, sorted. */
+export async function staleFiles(
+  outDir: string,
+  onDisk: readonly string[],
+  wanted: ReadonlySet<string>,
+): Promise<string[]> {
   const others = onDisk.filter((path) => !wanted.has(path));
   const otherContents = await readAll(others.map((path) => join(outDir, path)));
-  const stale = others.filter((_, i) => {
-    const contents = otherContents[i];
-    return contents !== undefined && isGeneratedContents(contents);
-  });
-  return { created, changed, unchanged, stale: stale.sort(), toWrite };
+  return others
+    .filter((_, i) => {
+      const contents = otherContents[i];
+      return contents !== undefined && isGeneratedContents(contents);
+    })
+    .sort();
 }
 
 /** Each path's contents (undefined for no path, or a file gone meanwhile), in order, a batch at a time. */
@@ -78,7 +88,7 @@ async function readAll(paths: readonly (string | undefined)[]): Promise<(string 
   return contents;
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
+export async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {

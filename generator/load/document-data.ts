@@ -4,6 +4,7 @@
  * EF100, at the document.
  */
 import type { Diagnostic } from '../diagnostics.js';
+import { fastData } from './fast-yaml.js';
 import { errorAt, rangeOfNode, type SourceDoc } from './source-doc.js';
 
 export type DocumentData =
@@ -11,6 +12,7 @@ export type DocumentData =
   | { readonly ok: false; readonly error: Diagnostic };
 
 export function documentData(source: SourceDoc): DocumentData {
+  if (source.fast === true) return { ok: true, data: fastData(source.doc.contents) };
   try {
     return { ok: true, data: source.doc.toJS({ maxAliasCount: 100 }) };
   } catch (error) {

@@ -15,6 +15,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
+import { DOCUMENT_OPTIONS, readYamlFast } from './fast-yaml.js';
 import { errorAt, keyText, rangeAt, rangeOfNode, warningAt, type SchemaSource, type SourceDoc } from './source-doc.js';
 
 /** yaml's error codes that mean the same thing to a user, grouped under one of ours. */
@@ -47,11 +48,16 @@ export interface ParsedYaml {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Parses one schema file. Diagnostics are empty when the YAML is well-formed. */
+/**
+ * Parses one schema file. Diagnostics are empty when the YAML is well-formed. The fast reader
+ * takes the files it handles (what schemas are written with, no errors); yaml's own parser
+ * reads the rest and reports their problems.
+ */
 export function parseYaml(input: SchemaSource): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(input.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const source: SourceDoc = { file: input.path, text: input.text, doc, lineCounter };
+  const fast = readYamlFast(input.text, lineCounter);
+  const doc = fast?.doc ?? parseDocument(input.text, { ...DOCUMENT_OPTIONS, lineCounter });
+  const source: SourceDoc = { file: input.path, text: input.text, doc, lineCounter, fast: fast !== undefined };
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const report = (error: YAMLError, severity: 'error' | 'warning'): void => {
@@ -88,7 +94,8 @@ export function parseYaml(input: SchemaSource): ParsedYaml {
   const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
   for (const error of doc.errors) if (error.code === 'DUPLICATE_KEY' || error === firstSyntax) report(error, 'error');
   for (const warning of doc.warnings) report(warning, 'warning');
-  if (doc.errors.length === 0) diagnostics.push(...sameTextKeys(source));
+  // The fast reader noted whether any map has such keys: the walk is needed only then.
+  if (doc.errors.length === 0 && (fast === undefined || fast.sameTextKeys)) diagnostics.push(...sameTextKeys(source));
   if (diagnostics.length === 0 && (doc.contents === null || input.text.trim() === '')) {
     diagnostics.push(
       errorAt(

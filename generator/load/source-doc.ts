@@ -25,6 +25,11 @@ export interface SourceDoc {
   readonly text: string;
   readonly doc: Document.Parsed;
   readonly lineCounter: LineCounter;
+  /**
+   * Read by the fast reader (fast-yaml.ts): no aliases, anchors, tags or merge keys, so the
+   * document's data is its nodes' values without yaml's toJS.
+   */
+  readonly fast?: boolean;
 }
 
 /** The position of a 0-based character offset. */

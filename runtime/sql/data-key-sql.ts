@@ -20,15 +20,20 @@ export function selectDataKeys(numbered: boolean, table: string, subjects: reado
   return st.query(`SELECT subject, wrapped_key FROM ${table} WHERE subject IN (${list.join(', ')})`);
 }
 
-/** Deletes the key and leaves the tombstone; returns the subject when a key was deleted. */
+/**
+ * Deletes the key and leaves the tombstone, numbered next in the store's forget sequence; the
+ * update returns the subject when a key was deleted. The caller makes forgets commit one at a
+ * time (SQLite's one writer; a lock on PostgreSQL), so the numbers commit in order.
+ */
 export function forgetDataKey(numbered: boolean, table: string, subject: string, now: string): SqlQuery[] {
+  const next = `(SELECT coalesce(max(forget_seq), 0) + 1 FROM ${table})`;
   const had = new Statement(numbered);
   const update = had.query(
-    `UPDATE ${table} SET wrapped_key = NULL, forgotten_at = ${now} WHERE subject = ${had.param(subject, 'string')} AND wrapped_key IS NOT NULL RETURNING subject`,
+    `UPDATE ${table} SET wrapped_key = NULL, forgotten_at = ${now}, forget_seq = ${next} WHERE subject = ${had.param(subject, 'string')} AND wrapped_key IS NOT NULL RETURNING subject`,
   );
   const tomb = new Statement(numbered);
   const insert = tomb.query(
-    `INSERT INTO ${table} (subject, wrapped_key, forgotten_at) VALUES (${tomb.param(subject, 'string')}, NULL, ${now}) ON CONFLICT DO NOTHING`,
+    `INSERT INTO ${table} (subject, wrapped_key, forgotten_at, forget_seq) VALUES (${tomb.param(subject, 'string')}, NULL, ${now}, ${next}) ON CONFLICT DO NOTHING`,
   );
   return [update, insert];
 }

@@ -2,7 +2,9 @@
  * The PostgreSQL recorder's saves and log reads, through the routines the store's migration
  * `20261203000000_gap_safe_appends` creates (docs/persistence.md, "Gap safety"):
  *
- * - a save is one `CALL eventforge_append(...)`: one round trip, refusals answered in it;
+ * - a save is one autocommit `SELECT … FROM eventforge_save(...)` (migration
+ *   `20261203140000_one_statement_saves`; postgres-saves.ts sends it): one round trip, refusals
+ *   answered in it;
  * - a log read is one plain statement that also says, per row and for the log's head, whether its
  *   transaction is older than every running one, so it knows how far the page is complete; only
  *   when something is not, the read is repeated through `eventforge_log_read`, which covers
@@ -33,17 +35,27 @@ function routine(schema: string, name: string): string {
   return `${q.quoteIdentifier(schema)}.${name}`;
 }
 
-/** One save: every event and the tracking record as the procedure's array arguments. */
-export function callAppend(
+/**
+ * One save as one autocommit statement: `eventforge_save` (migration
+ * 20261203140000_one_statement_saves), every argument a parameter (NULL for none), so that one
+ * statement text per schema is prepared once per connection; its one row answers as the procedure
+ * does, without `key_conflicts` (a key refusal raises SQLSTATE EF410).
+ */
+export function selectSave(
   schema: string,
   events: readonly StoredEvent[],
   tracking: AppendOptions['tracking'],
   dataKeys: AppendOptions['dataKeys'] = [],
 ): SqlQuery {
   const st = new Statement(true);
-  const { args, keys, metadata } = appendArguments(st, events, tracking, dataKeys);
+  const { args, metadata } = appendArguments(st, events, tracking, [], true);
+  const keys = [
+    `${st.param(dataKeys.length === 0 ? null : dataKeys.map((k) => k.subject), 'string', 'list')}::text[]`,
+    `${st.param(dataKeys.length === 0 ? null : dataKeys.map((k) => k.wrapped), 'bytes', 'list')}::bytea[]`,
+  ];
   return st.query(
-    `CALL ${routine(schema, 'eventforge_append')}(${args.join(', ')}, NULL, NULL, NULL, NULL, NULL, NULL, ${keys.join(', ')}, NULL, ${metadata})`,
+    'SELECT ids, outcome, taken, streams, heads, last_tracked FROM ' +
+      `${routine(schema, 'eventforge_save')}(${[...args.slice(0, 6), metadata, ...args.slice(6), ...keys].join(', ')})`,
   );
 }
 
@@ -71,6 +83,7 @@ function appendArguments(
   events: readonly StoredEvent[],
   tracking: AppendOptions['tracking'],
   dataKeys: AppendOptions['dataKeys'] = [],
+  metadataAlways = false,
 ): { args: string[]; keys: string[]; metadata: string } {
   const n = events.length;
   const streamIds = new Array<string>(n);
@@ -120,7 +133,8 @@ function appendArguments(
           )}::bytea[]`,
         ];
   // The whole argument is NULL when no event has metadata.
-  const metadata = anyMetadata ? `${st.param(metadatas, 'string', 'list')}::jsonb[]` : 'NULL';
+  const metadata =
+    anyMetadata || metadataAlways ? `${st.param(anyMetadata ? metadatas : null, 'string', 'list')}::jsonb[]` : 'NULL';
   return { args, keys, metadata };
 }
 

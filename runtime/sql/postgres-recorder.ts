@@ -1,8 +1,9 @@
 /**
  * The event store on PostgreSQL, through Prisma's pg driver adapter.
  *
- * A save is one call of the store's append procedure; log reads deliver only events that no
- * writer still in flight can precede (postgres-log.ts; docs/persistence.md, "Gap safety").
+ * A save is one autocommit statement calling the store's save function (postgres-saves.ts); log
+ * reads deliver only events that no writer still in flight can precede (postgres-log.ts;
+ * docs/persistence.md, "Gap safety").
  */
 import { ClosingGate } from '../closing-gate.js';
 import { ConfigurationError, DataKeyConflictError, StoreUnavailableError } from '../errors.js';
@@ -36,9 +37,10 @@ import {
 import type pg from 'pg';
 import * as q from './dialect.js';
 import { loadPg, loadPostgresAdapter } from './drivers.js';
-import { explainAdapterError, inTransaction, plain, type SqlAdapter } from './driver-adapter.js';
+import { explainAdapterError, inTransaction, plain, type SqlAdapter, Statement } from './driver-adapter.js';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as log from './postgres-log.js';
+import { PostgresSaves } from './postgres-saves.js';
 import { PostgresStreamReads } from './postgres-stream-reads.js';
 import { prismaQueryable } from './prisma-transaction.js';
 import { storeFailure } from './store-failures.js';
@@ -278,6 +280,7 @@ class PostgresRecorder implements Recorder {
   readonly #where: string;
   readonly #gate: ClosingGate;
   readonly #reads: PostgresStreamReads;
+  readonly #saves: PostgresSaves;
   readonly #schema: string;
   /** Where a log signal's LISTEN connection connects to. */
   readonly #listen: pg.ClientConfig;
@@ -308,14 +311,14 @@ class PostgresRecorder implements Recorder {
       timestamp: (date) => date.toISOString(),
     };
     this.#reads = new PostgresStreamReads(pool, this.#d);
+    this.#saves = new PostgresSaves(pool, schema, this.#d, this.#where);
   }
 
   append(events: readonly StoredEvent[], options: AppendOptions = {}): Promise<bigint[]> {
     const tracking = options.tracking;
     if (events.length === 0 && tracking === undefined) return Promise.resolve([]);
     return this.#gate.run(async () => {
-      const [row] = await this.#rows(log.callAppend(this.#schema, events, tracking, options.dataKeys));
-      const ids = storedIds(events, tracking, log.appendOutcome(row!));
+      const ids = storedIds(events, tracking, await this.#saves.save(events, tracking, options.dataKeys));
       // This process's readers need not wait for the NOTIFY to come back through the server.
       if (ids.length > 0) announceAppend(this.#storeKey);
       return ids;
@@ -452,11 +455,27 @@ class PostgresRecorder implements Recorder {
     return (await this.#query(keySql.selectDataKeys(true, this.#dataKeys, subjects))).map(keySql.toDataKey);
   }
 
+  /**
+   * One forget at a time per schema (a transaction lock held to COMMIT): each takes the next forget
+   * number after the last committed one, so the numbers commit in order and a reader that sees
+   * one has seen every smaller one.
+   */
   async forgetDataKey(subject: string): Promise<boolean> {
     const [update, insert] = keySql.forgetDataKey(true, this.#dataKeys, subject, 'CURRENT_TIMESTAMP');
-    const deleted = (await this.#query(update!)).length > 0;
-    if (!deleted) await this.#query(insert!);
-    return deleted;
+    const st = new Statement(true);
+    const lock = st.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('eventforge forgets ' || ${st.param(this.#schema, 'string')}, 0))`,
+    );
+    return this.#gate.run(() =>
+      inTransaction(this.adapter, async (tx) => {
+        await tx.executeRaw(lock);
+        const deleted = (await tx.queryRaw(update!)).rows.length > 0;
+        if (!deleted) await tx.queryRaw(insert!);
+        return deleted;
+      }).catch((error: unknown) => {
+        throw explainAdapterError(error, this.#where);
+      }),
+    );
   }
 
   async replaceDataKey(subject: string, current: Uint8Array, replacement: Uint8Array): Promise<boolean> {
@@ -475,10 +494,14 @@ class PostgresRecorder implements Recorder {
 
   /**
    * Refuses new work, lets every operation in flight finish (ending the pool first would leave
-   * those waiting for a connection unsettled for ever), then ends the pool.
+   * those waiting for a connection unsettled for ever) and the saves' last notification, then ends
+   * the pool.
    */
   close(): Promise<void> {
-    return this.#gate.close(() => this.adapter.dispose());
+    return this.#gate.close(async () => {
+      await this.#saves.settled();
+      await this.adapter.dispose();
+    });
   }
 
   /**

@@ -342,16 +342,19 @@ class SqliteRecorder implements Recorder {
     );
   }
 
-  forgetDataKey(subject: string): Promise<boolean> {
+  async forgetDataKey(subject: string): Promise<boolean> {
     const [update, insert] = keySql.forgetDataKey(false, DATA_KEYS, subject, NOW_MS);
-    return this.#locked(async (s) => {
-      // Zero the freed bytes of the key's row, and move the WAL's copies of its page into the file.
+    const deleted = await this.#locked(async (s) => {
+      // Zero the freed bytes of the key's row.
       await s.script('PRAGMA secure_delete = ON');
       const deleted = (await s.queryRaw(update!)).rows.length > 0;
       if (!deleted) await s.executeRaw(insert!);
-      await s.script('PRAGMA wal_checkpoint(TRUNCATE)');
       return deleted;
     });
+    // Then move the WAL's copies of its page into the file: outside the session, whose
+    // transaction (on a connection shared with Prisma) a checkpoint cannot run in.
+    await this.eraseFreed();
+    return deleted;
   }
 
   eraseFreed(): Promise<void> {

@@ -6,6 +6,7 @@
 import type { ParkedEvent, RecorderTransaction, SqlValue, Tracking, TransactionOptions } from '../recorder.js';
 import { trackingRefusal } from '../tracking-refusal.js';
 import { insertTrackingOnce } from './conflicts.js';
+import { sqlForgetLedger } from './forget-ledger-sql.js';
 import * as q from './dialect.js';
 import type { ArgScalar, SqlQueryable } from './driver-adapter.js';
 
@@ -15,7 +16,7 @@ export function sqlTransaction(
   provider: 'sqlite' | 'postgresql',
   committed: (() => void)[],
 ): RecorderTransaction {
-  return {
+  const tx: Omit<RecorderTransaction, 'forgets'> = {
     provider,
     execute: (sql, params = []) => on.executeRaw(statement(sql, params)),
     query: async <Row extends Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []) => {
@@ -30,6 +31,7 @@ export function sqlTransaction(
       committed.push(fn);
     },
   };
+  return { ...tx, forgets: sqlForgetLedger(tx) };
 }
 
 /**

@@ -105,6 +105,11 @@ export abstract class ViewProjection<Row extends object, Key extends object> imp
     });
   }
 
+  /** Whether `forget` has anything to scrub: personal columns, or a subclass's own `forget` (Projection.scrubsOnForget). */
+  get scrubsOnForget(): boolean {
+    return personalShape(this.definition) !== undefined || this.forget !== ViewProjection.prototype.forget;
+  }
+
   /**
    * The view's rows, to read: in `tx` (a transaction of the store, e.g.
    * `(await app.recorder()).transaction(tx => projection.view(tx).all())`, or any SqlExecutor);

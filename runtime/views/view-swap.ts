@@ -12,6 +12,7 @@ import type { RecorderTransaction } from '../recorder.js';
 import type { SqlExecutor, ViewDefinition } from './definition.js';
 import { applyFolded } from './folded-batch.js';
 import { SqlViewStore } from './sql-view-store.js';
+import { personalShape, scrubSqlView } from './view-forget.js';
 import { prepareViewTable } from './view-tables.js';
 
 /** The suffix of a shadow table's (and its tracking name's) name while it is rebuilt. */
@@ -54,6 +55,10 @@ export async function rebuildBySwap<R extends object, K extends object>(
     await tx.execute(`DELETE FROM eventforge_views WHERE name = ${p(tx, 1)}`, [shadow.name]);
     await tx.execute(`DELETE FROM tracking WHERE application = ${p(tx, 1)}`, [shadow.name]);
     await tx.execute(`DELETE FROM parked_events WHERE projection = ${p(tx, 1)}`, [shadow.name]);
+    // The replay reads subjects forgotten so far redacted; forgets from now on it scrubs itself.
+    await tx.execute(`DELETE FROM forget_watermarks WHERE application = ${p(tx, 1)}`, [shadow.name]);
+    const { head } = await tx.forgets.positions(shadow.name, PROJECTION_UPSTREAM);
+    await tx.forgets.advance(shadow.name, PROJECTION_UPSTREAM, head);
   });
   const runnerOptions = options.batchSize === undefined ? {} : { batchSize: options.batchSize };
   const timeout = options.timeout ?? 3_600_000;
@@ -122,20 +127,24 @@ async function swapIn<R extends object, K extends object>(
     definition.name,
     definition.shapeHash,
   ]);
-  await tx.execute(`DELETE FROM tracking WHERE application = ${p(tx, 1)} AND upstream = ${p(tx, 2)}`, [
-    definition.name,
-    PROJECTION_UPSTREAM,
-  ]);
-  await tx.execute(`UPDATE tracking SET application = ${p(tx, 1)} WHERE application = ${p(tx, 2)}`, [
-    definition.name,
-    shadow.name,
-  ]);
-  // Parked events belong to the history that was replayed: the old table's go with it.
-  await tx.execute(`DELETE FROM parked_events WHERE projection = ${p(tx, 1)}`, [definition.name]);
-  await tx.execute(`UPDATE parked_events SET projection = ${p(tx, 1)} WHERE projection = ${p(tx, 2)}`, [
-    definition.name,
-    shadow.name,
-  ]);
+  // The shadow's tracking position, forget watermark and parked events become the view's; the old
+  // table's go with it (parked events belong to the history that was replayed).
+  // (An application of the same name keeps its rows: theirs have another upstream.)
+  for (const [table, column, upstream] of [
+    ['tracking', 'application', PROJECTION_UPSTREAM],
+    ['forget_watermarks', 'application', PROJECTION_UPSTREAM],
+    ['parked_events', 'projection', undefined],
+  ] as const) {
+    const ofView = upstream === undefined ? '' : ` AND upstream = ${p(tx, 2)}`;
+    await tx.execute(`DELETE FROM ${table} WHERE ${column} = ${p(tx, 1)}${ofView}`, [
+      definition.name,
+      ...(upstream === undefined ? [] : [upstream]),
+    ]);
+    await tx.execute(`UPDATE ${table} SET ${column} = ${p(tx, 1)} WHERE ${column} = ${p(tx, 2)}`, [
+      definition.name,
+      shadow.name,
+    ]);
+  }
 }
 
 /** The constraint and index names the DDL creates, in order. */
@@ -170,5 +179,18 @@ class ShadowProjection<R extends object, K extends object> implements Projection
       });
     }
     await applyFolded(this.definition, events, new SqlViewStore(this.definition, sql));
+  }
+
+  /** Only a view with personal columns has anything to scrub (swappable views have no custom `forget`). */
+  get scrubsOnForget(): boolean {
+    return personalShape(this.definition) !== undefined;
+  }
+
+  /** Scrubs the shadow table: its runner keeps a forget watermark of its own until the swap. */
+  async forget(subject: string, tx: RecorderTransaction): Promise<void> {
+    if (tx.provider === 'memory') return;
+    const provider = tx.provider;
+    const sql: SqlExecutor = { provider, execute: (s, v) => tx.execute(s, v), query: (s, v) => tx.query(s, v) };
+    await scrubSqlView(this.definition, sql, subject, `${this.definition.table}${REBUILD_SUFFIX}`);
   }
 }

@@ -3,13 +3,16 @@
  * driven by playwright-core) opens every page from file://. Without /usr/bin/chromium the suite
  * skips with one line, except under CI=true (.ci/run installs it), where it runs and fails loudly.
  * Screenshots of the index, an event page and a diagram go to .tmp/catalog-browser/screenshots/.
+ * Then the catalog of the synthetic 100-aggregate schema (bench/synthetic-schema.ts): its domain
+ * page and search at that size.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
+import { syntheticSchema } from '../../bench/synthetic-schema.js';
 import { siteFiles } from './site-files.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -33,7 +36,17 @@ describe.skipIf(skipReason !== undefined)('the catalog in Chromium', () => {
     const lines: string[] = [];
     const io = { cwd: repo, out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
     const code = await main(
-      ['catalog', '--schemas', 'schemas', '--system', 'examples/counters-system.ts', '--out', site],
+      [
+        'catalog',
+        '--schemas',
+        'schemas',
+        '--system',
+        'examples/counters-system.ts',
+        '--system',
+        'examples/shop.ts',
+        '--out',
+        site,
+      ],
       io,
     );
     if (code !== 0) throw new Error(`eventforge catalog failed:\n${lines.join('\n')}`);
@@ -70,7 +83,7 @@ describe.skipIf(skipReason !== undefined)('the catalog in Chromium', () => {
 
   it('loads every page with no console error, and every link lands on a page and anchor that exist', async () => {
     const pages = siteFiles(site).filter((path) => path.endsWith('.html'));
-    expect(pages.length).toBe(56);
+    expect(pages.length).toBe(57);
     const broken: string[] = [];
     const tab = await browser.newPage();
     for (const path of pages) {
@@ -133,6 +146,7 @@ describe.skipIf(skipReason !== undefined)('the catalog in Chromium', () => {
       .locator('figure.diagram')
       .first()
       .screenshot({ path: join(screenshots, 'diagram.png') });
+    await page.screenshot({ path: join(screenshots, 'aggregate.png'), fullPage: true });
     const boxes = diagram.locator('g.node.event a');
     const eventRows = await page.locator('table.overview tbody tr').count();
     expect(await boxes.count()).toBe(eventRows);
@@ -186,6 +200,83 @@ describe.skipIf(skipReason !== undefined)('the catalog in Chromium', () => {
     await expect.poll(() => found.count()).toBe(1);
     await found.locator('a').click();
     await page.waitForURL(/counters-system\.html#app-counters$/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+  it("draws the shop's chain: Orders → Reservations → Payments, and the view beside Reservations", async () => {
+    const { page, problems } = await open('systems/shop.html');
+    const diagram = page.locator('svg#pipes-shop');
+    await expect.poll(() => diagram.isVisible()).toBe(true);
+    await page.screenshot({ path: join(screenshots, 'system.png'), fullPage: true });
+    expect(
+      await diagram.locator('g.node').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-id'))),
+    ).toEqual(['Orders', 'Reservations', 'Payments', 'StockLevelsProjection']);
+    expect(await diagram.locator('g.edge text').allTextContents()).toEqual(
+      expect.arrayContaining(['Order.Placed', 'Stock.Reserved']),
+    );
+    await diagram.locator('g.node[data-id="Payments"] a').click();
+    await page.waitForURL(/shop\.html#app-payments$/);
+    expect(await page.locator('#app-payments').innerText()).toContain('Follows Reservations');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe.skipIf(skipReason !== undefined)('the catalog of the synthetic 100-aggregate schema in Chromium', () => {
+  let browser: Browser;
+  const synthetic = join(output, 'synthetic');
+
+  beforeAll(async () => {
+    rmSync(synthetic, { recursive: true, force: true });
+    mkdirSync(join(synthetic, 'schemas'), { recursive: true });
+    mkdirSync(screenshots, { recursive: true });
+    writeFileSync(
+      join(synthetic, 'schemas', 'synthetic.domain.yaml'),
+      syntheticSchema({ aggregates: 100, events: 10, versions: 3 }),
+    );
+    const lines: string[] = [];
+    const io = { cwd: synthetic, out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+    if ((await main(['catalog'], io)) !== 0) throw new Error(`eventforge catalog failed:\n${lines.join('\n')}`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('lists the hundred aggregates on the domain page with a list to jump from, and the search says how many it leaves out', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(pathToFileURL(join(synthetic, 'catalog', 'synthetic', 'index.html')).href);
+    expect(await page.locator('section.aggregate').count()).toBe(100);
+    // A list of the hundred to jump from, at the top.
+    expect(await page.locator('ul.jump a').count()).toBe(100);
+    await page.screenshot({ path: join(screenshots, 'synthetic-domain.png') });
+    await page.locator('ul.jump a', { hasText: /^ThingCv$/ }).click();
+    await page.waitForURL(/#aggregate-thing-cv$/);
+    expect(await page.locator('#aggregate-thing-cv h3').innerText()).toContain('ThingCv');
+    await page.goto(pathToFileURL(join(synthetic, 'catalog', 'index.html')).href);
+    await page.fill('#search-box', 'ThingB');
+    const results = page.locator('#search-results li a');
+    await expect.poll(() => results.count()).toBe(50);
+    // The aggregate itself first (an exact match), then what starts with its name.
+    expect(await results.first().innerText()).toBe('ThingB');
+    expect(await page.locator('#search-results li.more').innerText()).toMatch(
+      /^… and \d+ more: type more of the name\.$/,
+    );
+    await page.screenshot({ path: join(screenshots, 'synthetic-search.png') });
+    await page.fill('#search-box', 'ThingBStepCDone');
+    await expect.poll(() => results.count()).toBe(1);
+    await results.first().click();
+    await page.waitForURL(/\/synthetic\/thing-b\/thing-b-step-c-done\.html$/);
+    await page.goto(pathToFileURL(join(synthetic, 'catalog', 'synthetic', 'thing-b', 'index.html')).href);
+    await page
+      .locator('figure.diagram')
+      .first()
+      .screenshot({ path: join(screenshots, 'synthetic-diagram.png') });
     expect(problems).toEqual([]);
     await page.close();
   });

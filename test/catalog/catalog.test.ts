@@ -262,7 +262,11 @@ describe('checked-in catalog/', () => {
       .map((name) => ({ path: `schemas/${name}`, text: readFileSync(join(repo, 'schemas', name), 'utf8') }));
     const result = compileWith({ sources, skipEmit: true }, []);
     if (result.project === undefined) throw new Error('schemas/ does not compile');
-    const systems = await describeSystems(join(repo, 'examples', 'counters-system.ts'), 'examples/counters-system.ts');
+    // `npm run catalog`'s systems: the Counters system and the shop.
+    const systems = [
+      ...(await describeSystems(join(repo, 'examples', 'counters-system.ts'), 'examples/counters-system.ts')),
+      ...(await describeSystems(join(repo, 'examples', 'shop.ts'), 'examples/shop.ts')),
+    ];
     const wanted = emitCatalog(result.project, systems);
     const onDisk = siteFiles(join(repo, 'catalog'));
     expect(onDisk).toEqual(wanted.map((file) => file.path));

@@ -1,4 +1,4 @@
-/** The output writer on a real temporary folder: plan, then apply. */
+/** The output writer on a real temporary folder: plan, then apply; or both as the files come (writeStreamed). */
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generatedHeader } from '../../generator/emit/types.js';
 import { applyPlan } from '../../cli/files/apply-plan.js';
 import { isGeneratedContents, planOutput } from '../../cli/files/plan-output.js';
+import { writeStreamed } from '../../cli/files/write-streamed.js';
 
 let out: string;
 beforeEach(() => {
@@ -79,5 +80,41 @@ describe('applyPlan when a write fails', () => {
     await expect(applyPlan(out, plan)).rejects.toThrow(/ENOTDIR|EEXIST/);
     expect(readFileSync(join(out, 'a.ts'), 'utf8')).toBe(`${header()}\nold a\n`);
     expect(readdirSync(out).sort()).toEqual(['a.ts', 'b']);
+  });
+});
+
+describe('writeStreamed (plan and apply while the files are made)', () => {
+  it('creates, changes, keeps and removes exactly what differs, and reports it as planOutput would', async () => {
+    mkdirSync(join(out, 'a'));
+    writeFileSync(join(out, 'a', 'same.ts'), `${header()}\nsame\n`);
+    writeFileSync(join(out, 'a', 'old.ts'), `${header()}\nold\n`);
+    writeFileSync(join(out, 'a', 'stale.ts'), `${header()}\nstale\n`);
+    writeFileSync(join(out, 'a', 'mine.ts'), 'hand-written\n');
+    function* files() {
+      yield { path: 'b/new.ts', contents: `${header()}\nnew file\n` };
+      yield { path: 'a/same.ts', contents: `${header()}\nsame\n` };
+      yield { path: 'a/old.ts', contents: `${header()}\nnew\n` };
+    }
+    const plan = await writeStreamed(out, files());
+    expect(plan.stale).toEqual(['a/stale.ts']);
+    expect([plan.created, plan.changed, plan.unchanged]).toEqual([['b/new.ts'], ['a/old.ts'], ['a/same.ts']]);
+    expect(readFileSync(join(out, 'a', 'old.ts'), 'utf8')).toBe(`${header()}\nnew\n`);
+    expect(readFileSync(join(out, 'b', 'new.ts'), 'utf8')).toBe(`${header()}\nnew file\n`);
+    expect(readdirSync(join(out, 'a')).sort()).toEqual(['mine.ts', 'old.ts', 'same.ts']);
+    const again = await writeStreamed(out, files());
+    expect([again.created, again.changed, again.stale, again.unchanged.length]).toEqual([[], [], [], 3]);
+  });
+
+  it('changes nothing when the files cannot all be made: what was staged is removed', async () => {
+    writeFileSync(join(out, 'a.ts'), `${header()}\nold a\n`);
+    function* files() {
+      yield { path: 'a.ts', contents: `${header()}\nnew a\n` };
+      yield { path: 'n/new.ts', contents: `${header()}\nnew\n` };
+      throw new Error('the emitter failed');
+    }
+    await expect(writeStreamed(out, files())).rejects.toThrow('the emitter failed');
+    expect(readFileSync(join(out, 'a.ts'), 'utf8')).toBe(`${header()}\nold a\n`);
+    expect(readdirSync(out).filter((name) => name !== 'n')).toEqual(['a.ts']);
+    expect(existsSync(join(out, 'n')) ? readdirSync(join(out, 'n')) : []).toEqual([]);
   });
 });

@@ -2,7 +2,6 @@
  * `eventforge forget` and `eventforge rewrap-keys` as real processes on a SQLite file, and
  * master-key rotation: during it, data keys wrapped under either key are read.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,23 +9,14 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataKeyError, generateCipherKey, isRedacted } from 'eventforge/runtime';
 import { Identity, User } from '../../examples/identity.js';
+import { eventforge as run } from './stores.js';
 
-const bin = join(import.meta.dirname, '../../bin/eventforge.js');
 const dir = mkdtempSync(join(tmpdir(), 'eventforge-pii-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
 /** Runs a command with only the variables given. */
-function eventforge(args: readonly string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env } });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, out, err })),
-  );
-}
+const eventforge = (args: readonly string[], env: Record<string, string>) => run(dir, args, env);
 
 /** A SQLite store with two users registered under `master`. */
 async function storeWithUsers(master: string): Promise<{ url: string; file: string; ids: string[] }> {

@@ -78,32 +78,39 @@ class ForgetCounter implements Projection {
   }
 }
 
-describe("a projection runner's forget hook", () => {
-  it('is registered while the runner is open, once however often it starts, and removed by stop', async () => {
+describe("a projection runner's forget", () => {
+  it('runs once per forgotten subject: at once while open, when it opens for forgets made while it was not', async () => {
     const app = new Identity({ env: { DATABASE_URL: 'memory:', EVENTFORGE_MASTER_KEY: generateCipherKey() } });
     const projection = new ForgetCounter();
     const runner = new ProjectionRunner(app, projection);
     try {
       const users = Array.from({ length: 4 }, (_, i) => User.register(`user${i}@example.com`, `User ${i}`));
-      await app.save(...users);
-      await app.forget(users[0]!.id); // not started: nothing registered
+      const last = (await app.save(...users)).at(-1)!;
+      const [u0, u1, u2, u3] = users.map((u) => u.id);
+      await app.forget(u0!); // never started: scrubbed when it opens
+      expect(projection.forgotten).toEqual([]);
       for (let i = 0; i < 3; i++) {
         await runner.start();
         await runner.stop();
       }
-      await app.forget(users[1]!.id); // stopped: removed
+      expect(projection.forgotten).toEqual([u0]);
+      await app.forget(u1!); // stopped: scrubbed when it opens again
       await runner.start();
       await runner.start();
-      await app.forget(users[2]!.id); // running: exactly once
+      expect(projection.forgotten).toEqual([u0, u1]);
+      // A batch read before a forget and committed after it scrubs again: caught up first, none is.
+      await runner.wait(last);
+      await app.forget(u2!); // running: at once, exactly once
+      expect(projection.forgotten).toEqual([u0, u1, u2]);
       await runner.stop();
-      await app.forget(users[3]!.id);
-      expect(projection.forgotten).toEqual([users[2]!.id]);
-      // Another runner of the same projection object, dropped after stop, leaves nothing behind either.
+      await app.forget(u3!);
+      await app.forget(u3!); // forgotten before: no new forget
+      expect(projection.forgotten).toEqual([u0, u1, u2]);
+      // Another runner of the same projection reads the same watermark.
       const second = new ProjectionRunner(app, projection);
       await second.start();
       await second.stop();
-      await app.forget(users[0]!.id);
-      expect(projection.forgotten).toEqual([users[2]!.id]);
+      expect(projection.forgotten).toEqual([u0, u1, u2, u3]);
     } finally {
       await runner.stop();
       await app.close();

@@ -5,46 +5,18 @@
  * WAL) read as bytes, the PostgreSQL table read whole as text — and a rebuild from the log, which
  * now reads the personal fields redacted, writes none either. Other users' rows are untouched.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateCipherKey, type ProjectionRunner } from 'eventforge/runtime';
 import { Identity, User, UserDirectoryProjection } from '../../examples/identity.js';
 import { caughtUp, readView, runView } from '../../examples/view-target.js';
-import { postgresSkipReason, SchemaPool } from '../sql/postgres-helpers.js';
-import { postgresRows, sqliteRows, type StoredRows } from '../sql/stored-rows.js';
+import type { StoredRows } from '../sql/stored-rows.js';
+import { personalStores, viewTableBytes } from './stores.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'eventforge-pii-view-'));
-const schemas = new SchemaPool('piiview');
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await schemas.dropAll();
-});
-
-let files = 0;
-const stores: { label: string; fresh: () => StoredRows }[] = [
-  { label: 'SQLite file', fresh: () => sqliteRows(dir, `store-${++files}`) },
-];
-const postgresSkip = await postgresSkipReason();
-if (postgresSkip === undefined) stores.push({ label: 'PostgreSQL', fresh: () => postgresRows(schemas) });
-else describe.skip(`personal data in views on PostgreSQL: ${postgresSkip}`, () => it('skipped', () => undefined));
+const { stores } = await personalStores('pii-view');
 
 const EMAIL = 'jane.doe@example.com';
 const FIRST_EMAIL = 'jane.first@example.com';
 const NAME = 'Janette';
-
-/** What a reader of the view's table sees: on SQLite the database file and its WAL as bytes; on PostgreSQL every row as text. */
-async function viewTableBytes(db: StoredRows): Promise<string> {
-  if (db.url.startsWith('file:')) {
-    const file = db.url.slice('file:'.length);
-    return Buffer.concat([file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f))).toString(
-      'latin1',
-    );
-  }
-  const rows = await db.query('SELECT t::text AS row FROM user_directory t');
-  return rows.map((r) => String(r['row'])).join('\n');
-}
 
 describe.each(stores)('a declarative view with personal columns on $label', ({ fresh }) => {
   let db: StoredRows;

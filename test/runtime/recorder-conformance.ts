@@ -16,6 +16,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Recorder } from '../../runtime/recorder.js';
 import { argumentCases } from './conformance/arguments.js';
 import { concurrencyCases } from './conformance/concurrency.js';
+import { forgetCases } from './conformance/forgets.js';
 import { metadataCases } from './conformance/metadata.js';
 import { notificationCases } from './conformance/notifications.js';
 import { snapshotCases } from './conformance/snapshots.js';
@@ -48,5 +49,6 @@ export function describeRecorderConformance(name: string, factory: RecorderFacto
     trackingOrderCases(current);
     transactionCases(current);
     metadataCases(current);
+    forgetCases(current);
   });
 }

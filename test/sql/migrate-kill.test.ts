@@ -73,8 +73,17 @@ interface SchemaState {
 
 /** The store's tables; PostgreSQL also holds the workers' leases. */
 const OLD_TABLES = {
-  sqlite: ['_prisma_migrations', 'data_keys', 'events', 'parked_events', 'snapshots', 'tracking'],
-  postgresql: ['_prisma_migrations', 'data_keys', 'events', 'leases', 'parked_events', 'snapshots', 'tracking'],
+  sqlite: ['_prisma_migrations', 'data_keys', 'events', 'forget_watermarks', 'parked_events', 'snapshots', 'tracking'],
+  postgresql: [
+    '_prisma_migrations',
+    'data_keys',
+    'events',
+    'forget_watermarks',
+    'leases',
+    'parked_events',
+    'snapshots',
+    'tracking',
+  ],
 };
 const newTables = (provider: Provider) =>
   [...OLD_TABLES[provider], ...Array.from({ length: BULK_TABLES }, (_, t) => `bulk_${t}`)].sort();

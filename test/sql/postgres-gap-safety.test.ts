@@ -179,14 +179,14 @@ const recorderRead =
     recorder.readNotifications({ start, limit: 7 });
 
 /**
- * The append procedure of `schema` (or its in-transaction function) rewritten by `edit` (a
+ * The save function of `schema` (or its in-transaction function) rewritten by `edit` (a
  * negative control), through pg_get_functiondef.
  */
 async function rewriteAppend(
   admin: pg.Client,
   schema: string,
   edit: (definition: string) => string,
-  routine = 'eventforge_append',
+  routine = 'eventforge_save',
 ): Promise<void> {
   const { rows } = await admin.query(
     `SELECT pg_get_functiondef(p.oid) AS definition FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -206,12 +206,15 @@ const pauseWhileTakingIds = (definition: string) =>
     'PERFORM pg_current_xact_id(); PERFORM pg_sleep(random() * 0.002);',
   );
 /**
- * A second pause, 0–2 ms before COMMIT: a writer that drew low ids is then still in flight when
+ * A second pause, 0–2 ms at the end of the save, so before its COMMIT: a writer that drew low ids is then still in flight when
  * later ones commit, the case the ids lock exists for. (The reader keeps to the final rows before
  * the first one that is not, so without this pause the ids-lock control rarely misses.)
  */
 const pauseBeforeCommit = (definition: string) => {
-  const paused = definition.replace(/\n(\s*)COMMIT;/, '\n$1PERFORM pg_sleep(random() * 0.002);\n$1COMMIT;');
+  const paused = definition.replace(
+    /\n(\s*)outcome := 'stored';\nEND/,
+    "\n$1PERFORM pg_sleep(random() * 0.002);\n$1outcome := 'stored';\nEND",
+  );
   expect(paused).not.toBe(definition);
   return paused;
 };
@@ -325,8 +328,8 @@ describe.skipIf(skip !== undefined)(`gap-safe notification log on PostgreSQL${sk
     await client.connect();
     try {
       await client.query('SET statement_timeout = 200');
-      const call = `CALL "${schema}".eventforge_append(ARRAY['s'], ARRAY[1], ARRAY['T.A.E'], ARRAY[1],
-        ARRAY[now()], ARRAY['\\x00'::bytea], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`;
+      const call = `SELECT * FROM "${schema}".eventforge_save(ARRAY['s'], ARRAY[1], ARRAY['T.A.E'], ARRAY[1],
+        ARRAY[now()], ARRAY['\\x00'::bytea], NULL, NULL, NULL, NULL, NULL, NULL)`;
       await expect(client.query(call)).rejects.toThrow(/statement timeout/);
       // The same session (not closed, unlike a pooled connection after an error) holds no lock.
       const held = await client.query(

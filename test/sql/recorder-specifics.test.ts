@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  ConcurrencyError,
   ConfigurationError,
   EventforgeError,
   RecorderArgumentError,
@@ -258,6 +259,28 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
     }
   });
 
+  it('concurrent saves are notified, at most once each; closing waits for the notifications in flight', async () => {
+    const schema = schemas.next();
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema, poolSize: 4 });
+    const listener = new pg.Client(TEST_DATABASE_URL);
+    await listener.connect();
+    let notifications = 0;
+    listener.on('notification', (n) => {
+      if (n.channel === 'eventforge_log' && n.payload === schema) notifications++;
+    });
+    try {
+      await listener.query('LISTEN eventforge_log');
+      await Promise.all(Array.from({ length: 40 }, (_, i) => recorder.append([event(`c${i}`, 1, 0)])));
+      await recorder.close(); // after the last notification was sent
+      await listener.query('SELECT 1'); // the listener has received what was sent before
+      expect(notifications).toBeGreaterThan(0);
+      expect(notifications).toBeLessThanOrEqual(40);
+    } finally {
+      await listener.end();
+      await recorder.close();
+    }
+  });
+
   it('on a database without the later store migrations, saves and log reads say to run `eventforge migrate`', async () => {
     const schema = schemas.next();
     const [first] = readMigrations(storeMigrationsDir('postgresql'), 'postgresql');
@@ -308,6 +331,62 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
       await admin.query(`DROP OWNED BY "${role}"`).catch(() => undefined);
       await admin.query(`DROP ROLE IF EXISTS "${role}"`);
       await admin.end();
+    }
+  });
+
+  it('a position taken under the insert by a writer that bypassed the stream locks: ConcurrencyError, nothing stored', async () => {
+    const schema = schemas.next();
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema, poolSize: 1 });
+    const rogue = new pg.Client(TEST_DATABASE_URL);
+    const admin = new pg.Client(TEST_DATABASE_URL);
+    await Promise.all([rogue.connect(), admin.connect()]);
+    try {
+      await recorder.append([event('s', 1, 0)]);
+      // Uncommitted, so the save's look-up before writing does not see it; its insert waits for it.
+      await rogue.query('BEGIN');
+      await rogue.query(
+        `INSERT INTO "${schema}".events (stream_id, version, topic, schema_version, "timestamp", state)
+         VALUES ('s', 3, 'T.A.E', 1, now(), '\\x00')`,
+      );
+      const saving = recorder.append([event('s', 2, 0), event('s', 3, 0)]).catch((e: unknown) => e);
+      for (;;) {
+        const waiting = await admin.query(
+          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%${schema}%eventforge_save%'`,
+        );
+        if (waiting.rowCount! > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await rogue.query('COMMIT');
+      const error = await saving;
+      expect(error).toBeInstanceOf(ConcurrencyError);
+      expect(error).toMatchObject({ streamId: 's', expectedVersion: 2, actualVersion: 3 });
+      // Version 2 was rolled back with the statement; the pool's one connection still saves.
+      expect((await recorder.readStream('s')).map((e) => e.version)).toEqual([1, 3]);
+      expect(await recorder.append([event('t', 1, 0)])).toHaveLength(1);
+    } finally {
+      await Promise.all([rogue.end(), admin.end()]);
+      await recorder.close();
+    }
+  });
+
+  it('the save function refuses a transaction that has written already (its id would predate the ids section)', async () => {
+    const schema = schemas.next();
+    await (await createPostgresRecorder({ url: TEST_DATABASE_URL, schema })).close();
+    const client = new pg.Client(TEST_DATABASE_URL);
+    await client.connect();
+    const save = `SELECT outcome FROM "${schema}".eventforge_save(ARRAY['s'], ARRAY[1], ARRAY['T.A.E'], ARRAY[1],
+      ARRAY[now()], ARRAY['\\x00'::bytea], NULL, NULL, NULL, NULL, NULL, NULL)`;
+    try {
+      await client.query('BEGIN');
+      await client.query(`INSERT INTO "${schema}".tracking VALUES ('A', 'U', 1)`);
+      await expect(client.query(save)).rejects.toThrow(/call eventforge_append_in_transaction there/);
+      await client.query('ROLLBACK');
+      // In a transaction block that has not written, it saves (committed with the block).
+      await client.query('BEGIN');
+      expect((await client.query(save)).rows).toEqual([{ outcome: 'stored' }]);
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
     }
   });
 });

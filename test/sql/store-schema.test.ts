@@ -31,7 +31,7 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const PROVIDERS = ['sqlite', 'postgresql'] as const;
 /**
  * PostgreSQL has more: the append procedure and log routines of its gap-safe log, saves inside a
- * caller's transaction, and the workers' leases (workers share one PostgreSQL).
+ * caller's transaction, the workers' leases (workers share one PostgreSQL) and the one-statement save.
  */
 const STORE_MIGRATIONS = {
   sqlite: [
@@ -39,6 +39,7 @@ const STORE_MIGRATIONS = {
     '20261203000000_parked_events',
     '20261203090000_data_keys',
     '20261203130000_event_metadata',
+    '20261203140000_forget_sequence',
   ],
   postgresql: [
     '20261123000000_event_store',
@@ -49,6 +50,8 @@ const STORE_MIGRATIONS = {
     '20261203120000_append_in_transaction',
     '20261203120000_leases',
     '20261203130000_event_metadata',
+    '20261203140000_forget_sequence',
+    '20261203140000_one_statement_saves',
   ],
 };
 

@@ -16,6 +16,7 @@ import { consumersOf, viewHandlerText, type Consumer } from './consumers.js';
 import type { SystemDef } from './systems.js';
 import { constraintTexts, namedTypeOf, typeText, upcastOpText, valueText } from './describe-field.js';
 import {
+  aggregateAnchor,
   aggregatePage,
   domainPage,
   eventPage,
@@ -50,7 +51,7 @@ export interface VersionView {
   readonly current: boolean;
   readonly fields: readonly FieldRow[];
   /** How this version becomes the next one; absent on the current version. */
-  readonly upcast?: { readonly to: number; readonly changes: readonly UpcastRow[]; readonly kept: number };
+  readonly upcast?: { readonly to: number; readonly changes: readonly UpcastRow[]; readonly kept: string };
 }
 
 export interface Crumb {
@@ -70,13 +71,15 @@ function personalSubject(fields: readonly FieldDef[], subject: string | undefine
 type TypeLinks = ReadonlySet<string>;
 
 function fieldRows(fields: readonly FieldDef[], page: string, domain: DomainDef, types: TypeLinks): FieldRow[] {
+  // One link to the domain page per table, not per field (a thousand event pages have tens each).
+  let typesPage: string | undefined;
   return fields.map((field) => {
     const named = namedTypeOf(field.type);
     return {
       name: field.name,
       type: typeText(field.type, field.optional),
       ...(named !== undefined && types.has(named)
-        ? { typeLink: `${linkFrom(page, domainPage(domain.name))}#${typeAnchor(named)}` }
+        ? { typeLink: `${(typesPage ??= linkFrom(page, domainPage(domain.name)))}#${typeAnchor(named)}` }
         : {}),
       ...(field.default === undefined ? {} : { defaultValue: valueText(field.default) }),
       constraints: constraintTexts(field.constraints),
@@ -109,7 +112,7 @@ function versionViews(
             changes: version.upcast.ops
               .filter((op) => op.kind !== 'keep')
               .map((op) => ({ field: op.field, change: upcastOpText(op), kind: op.kind })),
-            kept: version.upcast.ops.filter((op) => op.kind === 'keep').length,
+            kept: keptNote(version.upcast.ops.filter((op) => op.kind === 'keep').length),
           },
         }),
   }));
@@ -192,6 +195,9 @@ export function indexData(project: ProjectDef) {
   };
 }
 
+/** Domains with more aggregates than this list them at the top of their page, to jump to. */
+const AGGREGATE_INDEX_FROM = 8;
+
 export function domainData(domain: DomainDef) {
   const page = domainPage(domain.name);
   const types = typesOf(domain);
@@ -200,8 +206,11 @@ export function domainData(domain: DomainDef) {
     description: domain.description,
     source: domain.sourcePath,
     crumbs: [{ name: 'Catalog', href: linkFrom(page, INDEX_PAGE) }] satisfies Crumb[],
+    // A large domain (the synthetic schema's hundred aggregates) gets a short list to jump from.
+    aggregateIndex: domain.aggregates.length > AGGREGATE_INDEX_FROM,
     aggregates: domain.aggregates.map((aggregate) => ({
       name: aggregate.name,
+      anchor: aggregateAnchor(aggregate.name),
       href: linkFrom(page, aggregatePage(domain.name, aggregate.name)),
       description: aggregate.description,
       stateVersion: aggregate.state.version,
@@ -289,4 +298,10 @@ export function eventData(
     consumers,
     hasSystems: systems.length > 0,
   };
+}
+
+/** The line under an upcast's changes: how many fields pass through as they are. */
+function keptNote(count: number): string {
+  if (count === 0) return 'No field is copied unchanged.';
+  return `${count} ${count === 1 ? 'field' : 'fields'} copied unchanged.`;
 }

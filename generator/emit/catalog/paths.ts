@@ -51,6 +51,11 @@ export function linkFrom(from: string, to: string): string {
   return '../'.repeat(fromFolders.length - shared) + toParts.slice(shared).join('/');
 }
 
+/** The anchor of an aggregate's section on its domain's page. */
+export function aggregateAnchor(aggregate: string): string {
+  return `aggregate-${kebabCase(aggregate)}`;
+}
+
 /** The anchor of a view on its domain's page. */
 export function viewAnchor(view: string): string {
   return `view-${kebabCase(view)}`;

@@ -75,7 +75,7 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-/** Filters the inlined index as the reader types: names containing the text, exact and prefix matches first. */
+/** Filters the inlined index as the reader types: names containing the text, exact and prefix matches first, 50 at most (and how many more). */
 export const SEARCH_SCRIPT = `(() => {
   const entries = JSON.parse(document.getElementById('search-index').textContent);
   const box = document.getElementById('search-box');
@@ -85,10 +85,10 @@ export const SEARCH_SCRIPT = `(() => {
     const query = box.value.trim().toLowerCase();
     list.replaceChildren();
     if (query === '') return;
-    const found = entries
+    const matches = entries
       .filter((entry) => entry.name.toLowerCase().includes(query))
-      .sort((a, b) => rank(a.name.toLowerCase(), query) - rank(b.name.toLowerCase(), query))
-      .slice(0, 50);
+      .sort((a, b) => rank(a.name.toLowerCase(), query) - rank(b.name.toLowerCase(), query));
+    const found = matches.slice(0, 50);
     if (found.length === 0) {
       const item = document.createElement('li');
       item.className = 'muted';
@@ -106,6 +106,13 @@ export const SEARCH_SCRIPT = `(() => {
       where.textContent = ' ' + entry.kind + (entry.within === '' ? '' : ' in ' + entry.within);
       item.append(link, where);
       list.append(item);
+    }
+    if (matches.length > found.length) {
+      // A large domain (a hundred aggregates) matches hundreds: say so rather than cut silently.
+      const more = document.createElement('li');
+      more.className = 'muted more';
+      more.textContent = '… and ' + (matches.length - found.length) + ' more: type more of the name.';
+      list.append(more);
     }
   };
   box.addEventListener('input', show);

@@ -29,6 +29,7 @@ figcaption { color: #687082; font-size: 0.85em; }
 #search-results { list-style: none; padding: 0; }
 #search-results li { padding: 0.15em 0; }
 ul.events { columns: 3 14em; }
+ul.jump { columns: 5 11em; list-style: none; padding: 0; }
 svg .node rect { fill: #f3f6fc; stroke: #1f5fbf; stroke-width: 1.2; }
 svg .node.state rect { fill: #fff7e6; stroke: #b7791f; }
 svg .node.current rect { stroke-width: 2.4; }

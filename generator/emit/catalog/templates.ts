@@ -37,7 +37,7 @@ const versions = (list: string, title: string, anchorPrefix: string): string => 
       {{/each}}
     </ul>
     {{/if}}
-    <p class="muted">{{upcast.kept}} field(s) copied unchanged.</p>
+    <p class="muted">{{upcast.kept}}</p>
   </div>
   {{/if}}
 </section>
@@ -97,8 +97,9 @@ export const domainTemplate = `${crumbs}
 {{#if description}}<p class="description">{{description}}</p>{{/if}}
 <p class="muted">Schema: <code>{{source}}</code></p>
 <h2>Aggregates</h2>
+{{#if aggregateIndex}}<ul class="jump">{{#each aggregates}}<li><a href="#{{anchor}}">{{name}}</a> <span class="muted">{{events.length}} events</span></li>{{/each}}</ul>{{/if}}
 {{#each aggregates}}
-<section class="aggregate">
+<section class="aggregate" id="{{anchor}}">
   <h3><a href="{{href}}">{{name}}</a> <span class="muted">state v{{stateVersion}}</span></h3>
   {{#if description}}<p>{{description}}</p>{{/if}}
   <ul class="events">
