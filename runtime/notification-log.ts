@@ -1,5 +1,5 @@
 import type { DomainEvent } from './events.js';
-import type { MappedEvent } from './mapper.js';
+import type { AggregateDescriptor } from './codec.js';
 import type { EventMetadata, Notification } from './recorder.js';
 import type { StoreAccess } from './repository.js';
 import { type LogBatch, Subscription, type SubscribeOptions } from './subscription.js';
@@ -76,15 +76,13 @@ export class NotificationLog {
         limit,
         ...(options.stop === undefined ? {} : { stop: options.stop }),
         ...(options.topics === undefined ? {} : { topics: options.topics }),
-        ...(options.payloads === false ? { payloads: false } : {}),
+        payloads: options.payloads === false ? false : 'text',
       });
       const mapper = this.#store.mapper;
-      if (options.payloads === false) {
-        return { events: notifications.map((n) => logged(n, mapper.toEnvelopeEvent(n))), upTo };
-      }
+      if (options.payloads === false) return { events: mapper.lazyEvents(notifications, 'unread', logged), upTo };
       // The data keys of personal fields are read with the page (one query), then each event is decoded.
       const mapped = await mapper.toDomainEvents(recorder, notifications);
-      return { events: notifications.map((n, i) => logged(n, mapped[i]!)), upTo };
+      return { events: notifications.map((n, i) => logged(n, mapped[i]!.aggregate, mapped[i]!.event)), upTo };
     });
   }
 
@@ -100,13 +98,14 @@ export class NotificationLog {
         start,
         limit,
         ...(topics === undefined ? {} : { topics }),
-        ...(payloads ? {} : { payloads: false }),
+        // The mapper opens the payloads: plain ones may come as text (no byte buffer per row).
+        payloads: payloads ? 'text' : false,
       });
       const mapper = this.#store.mapper;
-      if (!payloads) return { events: notifications.map((n) => logged(n, mapper.toEnvelopeEvent(n))), upTo };
+      if (!payloads) return { events: mapper.lazyEvents(notifications, 'unread', logged), upTo };
       // The keys are read now, while the store is in use; the payloads when first read.
       const keys = await mapper.preloadKeys(recorder, notifications);
-      return { events: notifications.map((n) => logged(n, mapper.toDomainEventLazily(n, keys))), upTo };
+      return { events: mapper.lazyEvents(notifications, keys, logged), upTo };
     });
   }
 
@@ -149,7 +148,7 @@ export class NotificationLog {
   }
 }
 
-function logged(n: Notification, { aggregate, event }: MappedEvent): LoggedEvent {
+function logged(n: Notification, aggregate: AggregateDescriptor, event: DomainEvent): LoggedEvent {
   return { id: n.id, topic: n.topic, aggregate: aggregate.name, event, metadata: n.metadata ?? NO_METADATA };
 }
 

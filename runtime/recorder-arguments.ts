@@ -128,8 +128,8 @@ export function checkReadNotifications(options: ReadNotificationsOptions, operat
   if (options === undefined) throw check.fail('options', 'an object with start and limit', options);
   const o = check.options(options, ['start', 'limit', 'stop', 'topics', 'payloads']);
   check.position('options.start', o.start, 0n);
-  if (o.payloads !== undefined && typeof o.payloads !== 'boolean') {
-    throw check.fail('options.payloads', 'a boolean', o.payloads);
+  if (o.payloads !== undefined && typeof o.payloads !== 'boolean' && o.payloads !== 'text') {
+    throw check.fail('options.payloads', "a boolean or 'text'", o.payloads);
   }
   check.limit('options.limit', o.limit);
   if (o.stop !== undefined) check.position('options.stop', o.stop, 0n);

@@ -43,6 +43,8 @@ export interface EventMetadata {
 export interface Notification extends StoredEvent {
   /** Global position in the log: increasing, 64-bit, may have gaps (rolled-back inserts). */
   readonly id: bigint;
+  /** The payload as JSON text (`state` then empty): only from reads with `payloads: 'text'`, only where it has no layers. */
+  readonly stateText?: string;
 }
 
 /** An aggregate's state at one version as stored: the payload is opaque bytes, like an event's. */
@@ -129,9 +131,12 @@ export interface ReadNotificationsOptions {
   readonly topics?: readonly string[];
   /**
    * False: the payloads need not be read (`state` may be empty), for readers of the envelopes alone.
+   * `'text'`: for readers that open payloads as the application's mapper does: a store may return
+   * a payload without layers (plain JSON) as its text in `stateText`, with `state` empty (SQLite
+   * does: a string per row costs about half of a byte buffer per row).
    * @default true
    */
-  readonly payloads?: boolean;
+  readonly payloads?: boolean | 'text';
 }
 
 /** A page of the log and how far it is complete: see {@link Recorder.readLog}. */

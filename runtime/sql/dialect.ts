@@ -30,6 +30,11 @@ export interface Dialect {
   readonly fences?: string;
   /** How a timestamp parameter is passed: epoch ms (SQLite) or ISO text (PostgreSQL). */
   readonly timestamp: (date: Date) => unknown;
+  /**
+   * The log's columns for reads with `payloads: 'text'`, where the database returns a payload
+   * without layers (its first byte a JSON text byte) as text; absent: the payload as bytes.
+   */
+  readonly textStateColumns?: string;
 }
 
 /** Double-quotes an SQL identifier. */
@@ -143,7 +148,12 @@ export function selectStream(
 /** One page of the log from `start`, in id order, optionally only some topics. */
 export function selectNotifications(d: Dialect, o: ReadNotificationsOptions): SqlQuery {
   const st = new Statement(d.numbered);
-  const columns = o.payloads === false ? ENVELOPE_COLUMNS : EVENT_COLUMNS;
+  const columns =
+    o.payloads === false
+      ? ENVELOPE_COLUMNS
+      : o.payloads === 'text' && d.textStateColumns !== undefined
+        ? d.textStateColumns
+        : EVENT_COLUMNS;
   let sql = `SELECT ${columns} FROM ${d.events} WHERE id >= ${st.param(o.start, 'bigint')}`;
   if (o.stop !== undefined) sql += ` AND id <= ${st.param(o.stop, 'bigint')}`;
   if (o.topics !== undefined && o.topics.length > 0) {
@@ -308,7 +318,9 @@ export function toNotification(row: readonly unknown[]): Notification {
     topic: row[3] as string,
     schemaVersion: Number(row[4]),
     timestamp: toDate(row[5]),
-    state: row[6] === null ? NO_PAYLOAD : toBytes(row[6]),
+    ...(typeof row[6] === 'string'
+      ? { state: NO_PAYLOAD, stateText: row[6] }
+      : { state: row[6] === null ? NO_PAYLOAD : toBytes(row[6]) }),
     ...withMetadata(row[7]),
   };
 }

@@ -43,13 +43,43 @@ export function plain(sql: string): SqlQuery {
   return { sql, ...none };
 }
 
+/** What a driver-adapter error says of the driver's error: its kind, and the driver's code and message. */
+export interface AdapterCause {
+  readonly kind?: unknown;
+  readonly originalCode?: unknown;
+  readonly originalMessage?: unknown;
+}
+
+/**
+ * The adapter's account of a driver error: a `DriverAdapterError`'s own, or for an error of
+ * better-sqlite3 used directly (sqlite-direct.ts) the one Prisma's SQLite adapter would give.
+ */
+export function adapterCause(error: unknown): AdapterCause | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === 'DriverAdapterError') return (error as Error & { cause?: AdapterCause }).cause;
+  const code = (error as { code?: unknown }).code;
+  if (error.name !== 'SqliteError' || typeof code !== 'string') return undefined;
+  return { kind: sqliteErrorKind(code, error.message), originalCode: code, originalMessage: error.message };
+}
+
+/** The kind Prisma's better-sqlite3 adapter names a driver error by (its `mapDriverError`). */
+function sqliteErrorKind(code: string, message: string): string {
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+    return 'UniqueConstraintViolation';
+  if (code === 'SQLITE_CONSTRAINT_NOTNULL') return 'NullConstraintViolation';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === 'SQLITE_CONSTRAINT_TRIGGER') {
+    return 'ForeignKeyConstraintViolation';
+  }
+  if (code.startsWith('SQLITE_BUSY')) return 'SocketTimeout';
+  if (message.startsWith('no such table')) return 'TableDoesNotExist';
+  if (message.startsWith('no such column') || message.includes('has no column named ')) return 'ColumnNotFound';
+  return 'sqlite';
+}
+
 /** The kind of a driver-adapter error (`UniqueConstraintViolation`, ...), when it is one. */
 export function adapterErrorKind(error: unknown): string | undefined {
-  if (error instanceof Error && error.name === 'DriverAdapterError') {
-    const cause = (error as Error & { cause?: { kind?: unknown } }).cause;
-    return typeof cause?.kind === 'string' ? cause.kind : undefined;
-  }
-  return undefined;
+  const kind = adapterCause(error)?.kind;
+  return typeof kind === 'string' ? kind : undefined;
 }
 
 /**
@@ -60,10 +90,8 @@ export function adapterErrorKind(error: unknown): string | undefined {
 export function explainAdapterError(error: unknown, store: string): unknown {
   const failure = storeFailure(error, store);
   if (failure !== undefined) return failure;
-  if (!(error instanceof Error) || error.name !== 'DriverAdapterError') return error;
-  const cause = (
-    error as Error & { cause?: { kind?: unknown; originalCode?: unknown; originalMessage?: unknown; table?: unknown } }
-  ).cause;
+  const cause = adapterCause(error);
+  if (cause === undefined && !(error instanceof Error && error.name === 'DriverAdapterError')) return error;
   const kind = String(cause?.kind ?? 'unknown');
   const detail = typeof cause?.originalMessage === 'string' ? cause.originalMessage : kind;
   // A missing column or routine of the store's own SQL: a later migration was not applied.

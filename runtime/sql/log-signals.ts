@@ -4,8 +4,7 @@
  */
 import type pg from 'pg';
 import { every, inProcessSignal, WakeCounter, type LogSignal } from '../log-signal.js';
-import { plain } from './driver-adapter.js';
-import { loadPg, loadSqliteAdapter } from './drivers.js';
+import { loadBetterSqlite3, loadPg } from './drivers.js';
 
 /** The channel every append's NOTIFY goes to; the payload is the store's schema. */
 export const LOG_CHANNEL = 'eventforge_log';
@@ -17,14 +16,14 @@ export const LOG_CHANNEL = 'eventforge_log';
  */
 export async function sqliteLogSignal(path: string, pollIntervalMs: number): Promise<LogSignal> {
   if (path === ':memory:') return inProcessSignal(path);
-  const { PrismaBetterSqlite3 } = await loadSqliteAdapter();
-  const connection = await new PrismaBetterSqlite3({ url: path }).connect();
-  const dataVersion = async () => (await connection.queryRaw(plain('PRAGMA data_version'))).rows[0]?.[0];
+  // better-sqlite3 itself: a store that opened its file never loads Prisma's adapter.
+  const connection = new (await loadBetterSqlite3())(path, { readonly: true, fileMustExist: true });
+  const dataVersion = async () => connection.pragma('data_version', { simple: true });
   let last = await dataVersion();
   let stop = () => undefined as void;
   const signal = inProcessSignal(path, async () => {
     stop();
-    await connection.dispose();
+    connection.close();
   });
   stop = every(pollIntervalMs, async () => {
     const now = await dataVersion();

@@ -1,8 +1,10 @@
 /**
- * The embedded default: events in one SQLite file, through Prisma's better-sqlite3 driver adapter.
- * WAL mode (readers never wait for the writer), a busy timeout for other processes, and a
- * per-file lock for connections of this process (better-sqlite3 would block the thread instead).
+ * The embedded default: events in one SQLite file, on a better-sqlite3 connection of its own
+ * (sqlite-direct.ts), or on the Prisma driver adapter a PrismaClient shares. WAL mode (readers
+ * never wait for the writer), a busy timeout for other processes, and a per-file lock for
+ * connections of this process (better-sqlite3 would block the thread instead).
  */
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ClosingGate } from '../closing-gate.js';
@@ -43,11 +45,12 @@ import { loadBetterSqlite3, loadSqliteAdapter } from './drivers.js';
 import { announceAppend, type LogSignal, type LogSignalOptions } from '../log-signal.js';
 import { sqliteLogSignal } from './log-signals.js';
 import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
-import { adapterErrorKind, explainAdapterError, plain, type ArgScalar, type SqlAdapter } from './driver-adapter.js';
+import { adapterErrorKind, explainAdapterError, plain, type ArgScalar } from './driver-adapter.js';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { SqliteStreamReads } from './sqlite-stream-reads.js';
 import { sqliteTransactionWrites } from './sqlite-transaction-writes.js';
 import { ownConnection, sharedConnection, type SqliteSession, type SqliteSessions } from './sqlite-session.js';
+import { SqliteDirect, type SqliteConnection } from './sqlite-direct.js';
 import { storeFailure } from './store-failures.js';
 
 /** Options of {@link createSqliteRecorder}. */
@@ -84,6 +87,10 @@ export const sqliteDialect: q.Dialect = {
   tracking: '"tracking"',
   parked: '"parked_events"',
   timestamp: (date) => date.getTime(),
+  // Payloads start with a layer tag byte below 0x09 (payload-envelope.ts) or are UTF-8 JSON text.
+  textStateColumns:
+    'id, stream_id, version, topic, schema_version, "timestamp", ' +
+    "CASE WHEN substr(state, 1, 1) >= x'09' THEN CAST(state AS TEXT) ELSE state END, metadata",
 };
 
 export const DATA_KEYS = '"data_keys"';
@@ -106,27 +113,32 @@ export async function createSqliteRecorder(options: SqliteRecorderOptions): Prom
   const path = sqlitePath(options.filename);
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const { PrismaBetterSqlite3 } = await loadSqliteAdapter();
+  const openDatabase = await loadBetterSqlite3();
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  const factory = new PrismaBetterSqlite3({ url: path, timeout: busyTimeoutMs }, { timestampFormat: 'unixepoch-ms' });
-  const adapter = await factory.connect();
+  let connection: SqliteDirect;
+  try {
+    connection = new SqliteDirect(openDatabase, path, busyTimeoutMs);
+  } catch (error) {
+    throw explainAdapterError(error, `SQLite ${path}`);
+  }
   const lock = inMemory ? new Mutex() : sharedMutex(resolve(path));
   let reads: SqliteStreamReads | undefined;
   try {
     await lock.run(async () => {
       // WAL persists in the file; synchronous=FULL keeps every committed event through a power cut.
-      if (!inMemory) await adapter.executeScript('PRAGMA journal_mode = WAL');
-      await adapter.executeScript(`PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      if (!inMemory) await connection.executeScript('PRAGMA journal_mode = WAL');
+      await connection.executeScript(`PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       if (options.createTables !== false)
-        await migrateSqlite(adapter, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
+        await migrateSqlite(connection, readMigrations(storeMigrationsDir('sqlite'), 'sqlite'));
     });
-    if (!inMemory) reads = openReads(await loadBetterSqlite3(), path, busyTimeoutMs);
+    // The reads share the connection: under the file's lock no transaction of it is open while they read.
+    reads = new SqliteStreamReads(connection.database, sqliteDialect);
   } catch (error) {
-    await adapter.dispose();
+    await connection.dispose();
     throw explainAdapterError(error, `SQLite ${path}`);
   }
   return withArgumentChecks(
-    new SqliteRecorder(adapter, ownConnection(adapter), lock, path, inMemory ? path : resolve(path), reads),
+    new SqliteRecorder(connection, ownConnection(connection), lock, path, inMemory ? path : resolve(path), reads),
   );
 }
 
@@ -161,29 +173,37 @@ export async function createSqliteRecorderOnAdapter(
  * The direct reads' connection, or undefined when it cannot be opened (the adapter then reads:
  * slower, but the recorder works wherever the adapter's connection does).
  */
-function openReads(
-  openDatabase: ConstructorParameters<typeof SqliteStreamReads>[0],
-  path: string,
-  busyTimeoutMs: number,
-): SqliteStreamReads | undefined {
+function openReads(openDatabase: typeof Database, path: string, busyTimeoutMs: number): SqliteStreamReads | undefined {
   try {
-    return new SqliteStreamReads(openDatabase, path, busyTimeoutMs, sqliteDialect);
+    const db = new openDatabase(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+    return new SqliteStreamReads(db, sqliteDialect);
   } catch {
     return undefined;
   }
 }
 
 /** Ends a failed transaction; SQLite may have ended it already (e.g. on a full disk), which is fine. */
-async function rollback(adapter: SqlAdapter): Promise<void> {
+async function rollback(adapter: MigrationConnection): Promise<void> {
   await adapter.executeScript('ROLLBACK').catch(() => undefined);
+}
+
+/**
+ * Payloads as bytes where `'text'` was asked: Prisma's adapter types a column without a declared
+ * type by its first value, and refuses a BLOB there after text.
+ */
+function asBytes(options: ReadNotificationsOptions): ReadNotificationsOptions {
+  return options.payloads === 'text' ? { ...options, payloads: true } : options;
 }
 
 function argType(value: unknown): ArgScalar {
   return typeof value === 'number' ? 'int' : typeof value === 'bigint' ? 'bigint' : 'string';
 }
 
+/** What migrations run on: the adapter, or the recorder's own connection (sqlite-direct.ts). */
+type MigrationConnection = Pick<SqliteConnection, 'executeScript' | 'queryRaw'>;
+
 /** A migration session on the adapter's connection, inside `BEGIN IMMEDIATE` (the write lock). */
-export function sqliteSession(adapter: SqlAdapter): MigrationSession {
+export function sqliteSession(adapter: MigrationConnection): MigrationSession {
   return {
     provider: 'sqlite',
     script: (sql) => adapter.executeScript(sql),
@@ -200,7 +220,7 @@ export function sqliteSession(adapter: SqlAdapter): MigrationSession {
 
 /** Applies `migrations` on the adapter's connection, all or nothing. */
 export async function migrateSqlite(
-  adapter: SqlAdapter,
+  adapter: MigrationConnection,
   migrations: readonly Migration[],
   options: ApplyOptions = {},
 ): Promise<MigrationReport> {
@@ -240,7 +260,8 @@ export async function migrateSqliteFile(
 class SqliteRecorder implements Recorder {
   readonly #gate: ClosingGate;
   constructor(
-    private readonly adapter: SqlAdapter,
+    /** The recorder's own connection (sqlite-direct.ts) or the user's adapter. */
+    private readonly adapter: SqliteConnection,
     /** How each operation gets the adapter's connection: sqlite-session.ts. */
     private readonly sessions: SqliteSessions,
     private readonly lock: Mutex,
@@ -366,7 +387,8 @@ class SqliteRecorder implements Recorder {
   readNotifications(options: ReadNotificationsOptions): Promise<Notification[]> {
     return this.#read(
       (reads) => reads.readNotifications(options),
-      async (s) => (await s.queryRaw(q.selectNotifications(sqliteDialect, options))).rows.map(q.toNotification),
+      async (s) =>
+        (await s.queryRaw(q.selectNotifications(sqliteDialect, asBytes(options)))).rows.map(q.toNotification),
     );
   }
 
@@ -383,7 +405,7 @@ class SqliteRecorder implements Recorder {
       },
       async (s) => {
         const head = q.toBigInt((await s.queryRaw(q.selectMaxNotificationId(sqliteDialect))).rows[0]?.[0]);
-        const notifications = (await s.queryRaw(q.selectNotifications(sqliteDialect, options))).rows.map(
+        const notifications = (await s.queryRaw(q.selectNotifications(sqliteDialect, asBytes(options)))).rows.map(
           q.toNotification,
         );
         return { notifications, upTo: completeUpTo(options, notifications, head) };
@@ -464,7 +486,7 @@ class SqliteRecorder implements Recorder {
   close(): Promise<void> {
     return this.#gate.close(() =>
       this.lock.run(async () => {
-        this.reads?.close();
+        this.reads?.close(); // on the recorder's own connection: closed here, disposed as well (a no-op)
         await this.adapter.dispose();
       }),
     );

@@ -6,6 +6,7 @@
  * transactions become savepoints inside it.
  */
 import { inTransaction, plain, type SqlAdapter, type SqlQueryable } from './driver-adapter.js';
+import type { SqliteConnection } from './sqlite-direct.js';
 
 /** The connection for one operation of the recorder. */
 export interface SqliteSession extends SqlQueryable {
@@ -21,8 +22,8 @@ export interface SqliteSession extends SqlQueryable {
 /** Runs operations on the adapter: see the module comment. */
 export type SqliteSessions = <T>(work: (session: SqliteSession) => Promise<T>) => Promise<T>;
 
-/** The recorder's own connection. */
-export function ownConnection(adapter: SqlAdapter): SqliteSessions {
+/** The recorder's own connection (sqlite-direct.ts). */
+export function ownConnection(adapter: SqliteConnection): SqliteSessions {
   const session: SqliteSession = {
     queryRaw: (query) => adapter.queryRaw(query),
     executeRaw: (query) => adapter.executeRaw(query),

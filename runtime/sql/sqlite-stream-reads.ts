@@ -35,9 +35,12 @@ type LogRow = [
   topic: string,
   schemaVersion: bigint,
   timestamp: bigint | string,
-  state: Buffer | null,
+  /** Text: a payload without layers, read with `payloads: 'text'`; null: read without payloads. */
+  state: Buffer | string | null,
   metadata: string | null,
 ];
+/** A notification under construction: `metadata` is set only when there is some. */
+type Built = { -readonly [K in keyof Notification]: Notification[K] };
 /** Statements kept per connection; topic filters of many lengths could make more shapes than that. */
 const MAX_PREPARED = 200;
 
@@ -46,14 +49,15 @@ export class SqliteStreamReads {
   /** Prepared statements by SQL text: a few shapes (the read options present), each prepared once. */
   readonly #prepared = new Map<string, Database.Statement>();
 
-  /** Opens the second connection; the file and its tables exist already. */
+  /**
+   * On `db`: a read-only connection of their own beside a user's adapter, or the recorder's own
+   * connection (sqlite-direct.ts), whose page cache its writes keep valid.
+   */
   constructor(
-    openDatabase: typeof Database,
-    path: string,
-    busyTimeoutMs: number,
+    db: Database.Database,
     private readonly dialect: q.Dialect,
   ) {
-    this.#db = new openDatabase(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+    this.#db = db;
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): StoredEvent[] {
@@ -73,18 +77,36 @@ export class SqliteStreamReads {
     const notifications: Notification[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      notifications[i] = {
+      const state = row[6];
+      const n: Built = {
         id: row[0],
         streamId: row[1],
         version: Number(row[2]),
         topic: row[3],
         schemaVersion: Number(row[4]),
         timestamp: new Date(typeof row[5] === 'bigint' ? Number(row[5]) : row[5]),
-        state: row[6] ?? q.NO_PAYLOAD,
-        ...q.withMetadata(row[7]),
+        state: state === null || typeof state === 'string' ? q.NO_PAYLOAD : state,
       };
+      if (typeof state === 'string') {
+        // Bytes that are not UTF-8 became U+FFFD in the text: those are read as bytes, for the mapper to refuse.
+        if (state.includes('\uFFFD')) n.state = this.#payload(row[0]);
+        else n.stateText = state;
+      }
+      // Set only when stored: most events have none, and `metadata` stays absent for them.
+      if (row[7] !== null) n.metadata = q.toMetadata(row[7])!;
+      notifications[i] = n;
     }
     return notifications;
+  }
+
+  /** One event's stored payload. */
+  #payload(id: bigint): Uint8Array {
+    return (
+      this.#all<[Buffer]>(
+        { sql: `SELECT state FROM ${this.dialect.events} WHERE id = ?`, args: [id], argTypes: [] },
+        true,
+      )[0]?.[0] ?? q.NO_PAYLOAD
+    );
   }
 
   /** The highest id in the log, 0n when it is empty. */

@@ -61,7 +61,9 @@ if (skip !== undefined) {
       );
       await client.end();
     }
-    const pool = new pg.Pool({ ...target.config, max: 4 });
+    // A pool per test, ended only after all of them: idle connections close at once, or the
+    // suite's ~140 pools (a save and its NOTIFY may hold two connections each) exhaust the server.
+    const pool = new pg.Pool({ ...target.config, max: 4, idleTimeoutMillis: 100 });
     pools.push(pool);
     return createRecorderOnAdapter(new PrismaPg(pool, { schema: target.schema }));
   });

@@ -178,7 +178,7 @@ describe('direct SQLite log pages (a file) give what the adapter gives', () => {
     await recorder.append(events);
     await recorder.append(events.map((e) => ({ ...e, streamId: 'dog-2' })));
     const adapter = await new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }).connect();
-    return { recorder, adapter, direct: new SqliteStreamReads(Database, path, 5000, sqliteDialect) };
+    return { recorder, adapter, direct: new SqliteStreamReads(new Database(path, { readonly: true }), sqliteDialect) };
   })();
   afterAll(async () => {
     const { recorder, adapter, direct } = await opened;
@@ -218,7 +218,7 @@ describe('direct SQLite loads (a file) give what the adapter gives', () => {
     const path = join(dir, 'direct.db');
     const recorder = await createSqliteRecorder({ filename: path });
     const adapter = await new PrismaBetterSqlite3({ url: path }, { timestampFormat: 'unixepoch-ms' }).connect();
-    const direct = new SqliteStreamReads(Database, path, 5000, sqliteDialect);
+    const direct = new SqliteStreamReads(new Database(path, { readonly: true }), sqliteDialect);
     const close = async () => {
       direct.close();
       await adapter.dispose();
