@@ -71,7 +71,7 @@ interface SchemaState {
   readonly bulkRows: number;
 }
 
-/** The store's tables; PostgreSQL also holds the workers' leases. */
+/** The store's tables; PostgreSQL also holds the workers' leases and their fences. */
 const OLD_TABLES = {
   sqlite: ['_prisma_migrations', 'data_keys', 'events', 'forget_watermarks', 'parked_events', 'snapshots', 'tracking'],
   postgresql: [
@@ -83,6 +83,7 @@ const OLD_TABLES = {
     'parked_events',
     'snapshots',
     'tracking',
+    'tracking_fences',
   ],
 };
 const newTables = (provider: Provider) =>

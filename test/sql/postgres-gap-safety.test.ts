@@ -329,7 +329,7 @@ describe.skipIf(skip !== undefined)(`gap-safe notification log on PostgreSQL${sk
     try {
       await client.query('SET statement_timeout = 200');
       const call = `SELECT * FROM "${schema}".eventforge_save(ARRAY['s'], ARRAY[1], ARRAY['T.A.E'], ARRAY[1],
-        ARRAY[now()], ARRAY['\\x00'::bytea], NULL, NULL, NULL, NULL, NULL, NULL)`;
+        ARRAY[now()], ARRAY['\\x00'::bytea], NULL, NULL, NULL, NULL, NULL, NULL, NULL)`;
       await expect(client.query(call)).rejects.toThrow(/statement timeout/);
       // The same session (not closed, unlike a pooled connection after an error) holds no lock.
       const held = await client.query(

@@ -93,7 +93,11 @@ describe.skipIf(skip !== undefined)(
         // Saves running on a connection when the server ended it failed (not hung, not some other
         // error), and so did saves that could not connect while it was down or starting.
         const inFlightFailures = failures.filter((a) => connectionCut((a.outcome as Error).cause));
-        expect(inFlightFailures.length).toBeGreaterThan(0);
+        const causes = failures.map((a) => {
+          const cause = (a.outcome as Error).cause as { code?: unknown; message?: unknown } | undefined;
+          return `${String(cause?.code)}: ${String(cause?.message)}`;
+        });
+        expect(inFlightFailures.length, `the failures' causes: ${[...new Set(causes)].join(' | ')}`).toBeGreaterThan(0);
         expect(failures.length).toBeGreaterThan(inFlightFailures.length);
         // Every worker saved after the restart, on the same application.
         expect(attempts.filter((a) => a.phase === 'after restart' && a.outcome === 'stored').length).toBe(WORKERS);

@@ -375,7 +375,7 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
     const client = new pg.Client(TEST_DATABASE_URL);
     await client.connect();
     const save = `SELECT outcome FROM "${schema}".eventforge_save(ARRAY['s'], ARRAY[1], ARRAY['T.A.E'], ARRAY[1],
-      ARRAY[now()], ARRAY['\\x00'::bytea], NULL, NULL, NULL, NULL, NULL, NULL)`;
+      ARRAY[now()], ARRAY['\\x00'::bytea], NULL, NULL, NULL, NULL, NULL, NULL, NULL)`;
     try {
       await client.query('BEGIN');
       await client.query(`INSERT INTO "${schema}".tracking VALUES ('A', 'U', 1)`);
