@@ -40,6 +40,9 @@ export function systemSlots(system: System, partitions: Partitions = {}, followe
     }
   }
   const chosen = new Set(followers ?? known);
+  // A projection tracks and parks under its own `name` (a generated view's is the view's, e.g.
+  // StockLevels), not its class name: read from an instance (projection classes take no arguments).
+  const projectionNames = new Map(system.projections.map((cls) => [cls.name, new cls().name]));
   return system.edges
     .filter((edge) => chosen.has(edge.follower))
     .flatMap((edge) => {
@@ -49,8 +52,9 @@ export function systemSlots(system: System, partitions: Partitions = {}, followe
         const projection = edge.kind === 'projection';
         const upstream = projection ? PROJECTION_UPSTREAM : partitionKey(edge.leader, partition);
         const lease = `${edge.follower}/${partitionKey(edge.leader, partition)}`;
-        const parkKey = projection ? edge.follower : lease;
-        return { lease, edge, partition, parkKey, tracking: { application: edge.follower, upstream } };
+        const application = projection ? projectionNames.get(edge.follower)! : edge.follower;
+        const parkKey = projection ? application : lease;
+        return { lease, edge, partition, parkKey, tracking: { application, upstream } };
       });
     });
 }

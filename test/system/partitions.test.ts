@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { partitionKey, startingPosition } from '../../runtime/system/partitions.js';
 import { Counters } from '../../examples/counters.js';
 import { DogSchool } from '../../examples/dog-school.js';
+import { system as shop } from '../../examples/shop.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
 import { counters, counting } from './fixtures/systems.js';
 
@@ -32,6 +33,12 @@ describe('partitions of a follower', () => {
       ['Counters/DogSchool#1/2', 'DogSchool#1/2', 'Counters/DogSchool#1/2'],
       ['Counters/DogSchool#2/2', 'DogSchool#2/2', 'Counters/DogSchool#2/2'],
       ['TaughtTricks/DogSchool', 'eventforge.log', 'TaughtTricks'],
+    ]);
+    // A projection tracks and parks under its own name (the view's), not its class name.
+    expect(systemSlots(shop).map((s) => [s.lease, s.tracking.application, s.tracking.upstream, s.parkKey])).toEqual([
+      ['Reservations/Orders', 'Reservations', 'Orders', 'Reservations/Orders'],
+      ['Payments/Reservations', 'Payments', 'Reservations', 'Payments/Reservations'],
+      ['StockLevelsProjection/Reservations', 'StockLevels', 'eventforge.log', 'StockLevels'],
     ]);
     expect(() => systemSlots(counting, { Countres: 2 })).toThrow(
       'partitions: the system has no follower Countres; its followers are Counters, TaughtTricks',
