@@ -14,7 +14,10 @@
  *   and p99 against the raw chain (the command's row, then one transaction per stage).
  *
  * Subjects alternate within each pass; 3 passes; medians with the range of the passes.
- * `WORKER_VARIANT` is the hook for the third runner (worker processes on PostgreSQL).
+ * The third runner, on PostgreSQL: 3 worker processes (`eventforge run … --worker`, the default
+ * lease TTL of 5 s), commands through a `WorkerRunner` in the bench's process.
+ *
+ * `EVENTFORGE_BENCH_PIPELINE=postgresql` (or `sqlite`) runs one database only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,11 +30,12 @@ import {
   type ApplicationOptions,
   ConcurrentRunner,
   SingleThreadedRunner,
-  System,
 } from '../runtime/index.js';
 import { createPostgresRecorder } from '../runtime/sql/index.js';
 import { postgresSkipReason, TEST_DATABASE_URL } from '../test/sql/postgres-helpers.js';
+import { SpawnedWorkers } from '../test/system/worker-processes.js';
 import { openRawPipeline, type RawPipeline, SKUS, STOCK_PER_SKU, orderOf } from './pipeline/raw.js';
+import { pipeline } from './pipeline/system.js';
 import type { BenchReport } from './run.js';
 
 const SCALE = Number(process.env.EVENTFORGE_BENCH_SCALE ?? '1');
@@ -39,11 +43,10 @@ const COMMANDS = Math.max(300, Math.round(10_000 * SCALE));
 const LATENCY_SAMPLES = Math.max(50, Math.round(500 * SCALE));
 const PASSES = 3;
 const NAMES = ['Orders', 'Reservations', 'Payments'] as const;
+const ONLY_DATABASE = process.env.EVENTFORGE_BENCH_PIPELINE;
+const SYSTEM_MODULE = join(import.meta.dirname, 'pipeline/system.ts');
 
-/** The chain alone: the example's StockLevels view is not part of the pipeline measured. */
-const pipeline = new System([[Orders, Reservations, Payments]]);
-
-/** A runner of the pipeline; the worker-process variant plugs in here (see WORKER_VARIANT). */
+/** A runner of the pipeline. */
 interface PipelineRunner {
   start(): Promise<void>;
   get<A extends Application>(cls: ApplicationClass<A>): A;
@@ -59,11 +62,15 @@ interface RunnerSubject {
 }
 
 /**
- * The third runner of issue 15: followers in worker processes holding leases in PostgreSQL.
- * When it lands, set this to `{ label: 'worker processes', databases: ['postgresql'], make }`
- * with `make` starting the workers for the given stores; the rest of the bench needs no change.
+ * The third runner: the followers in 3 worker processes holding leases in PostgreSQL (two
+ * followers: two workers own one each, the third stands by), started before the clock starts.
  */
-const WORKER_VARIANT: RunnerSubject | undefined = undefined;
+const WORKER_VARIANT: RunnerSubject = {
+  label: 'worker processes',
+  databases: ['postgresql'],
+  make: (applicationOptions) =>
+    new SpawnedWorkers('pipeline', pipeline, { applicationOptions }, 3, 5000, SYSTEM_MODULE),
+};
 
 const RUNNERS: RunnerSubject[] = [
   {
@@ -71,7 +78,7 @@ const RUNNERS: RunnerSubject[] = [
     make: (applicationOptions) => new SingleThreadedRunner(pipeline, { applicationOptions }),
   },
   { label: 'concurrent', make: (applicationOptions) => new ConcurrentRunner(pipeline, { applicationOptions }) },
-  ...(WORKER_VARIANT === undefined ? [] : [WORKER_VARIANT]),
+  WORKER_VARIANT,
 ];
 
 /** A database to run on: fresh stores (one per application) per measurement. */
@@ -246,6 +253,7 @@ export default async function pipelineBench(report: BenchReport): Promise<void> 
   if (skip !== undefined) report.log(`PostgreSQL skipped: ${skip}`);
   for (const database of databases) {
     if (database.label === 'postgresql' && skip !== undefined) continue;
+    if (ONLY_DATABASE !== undefined && ONLY_DATABASE !== database.label) continue;
     const runners = RUNNERS.filter((r) => r.databases === undefined || r.databases.includes(database.label));
     const seconds = new Map<string, number[]>([
       ['raw', []],
@@ -257,14 +265,20 @@ export default async function pipelineBench(report: BenchReport): Promise<void> 
     const failures = new Map<string, string>();
     for (let pass = 0; pass < PASSES; pass++) {
       seconds.get('raw')!.push(await withRaw(database, rawThroughput));
+      // Each measurement as it is taken: a long run that is cut short still says something.
+      const told = (subject: string, what: string) =>
+        report.log(`${database.label} pass ${pass + 1} ${subject}: ${what}`);
+      told('raw', `${round(seconds.get('raw')!.at(-1)!)} s`);
       for (const runner of runners) {
         const measured = await onFresh(database, (u) => throughput(runner, u)).catch((error: Error) => error);
         if (measured instanceof Error) failures.set(runner.label, measured.message);
         else seconds.get(runner.label)!.push(measured);
+        told(runner.label, measured instanceof Error ? `failed: ${measured.message}` : `${round(measured)} s`);
       }
       const rawSamples = await withRaw(database, rawLatencies);
       p50.get('raw')!.push(percentile(rawSamples, 0.5));
       p99.get('raw')!.push(percentile(rawSamples, 0.99));
+      told('raw', `p50 ${round(percentile(rawSamples, 0.5))} ms, p99 ${round(percentile(rawSamples, 0.99))} ms`);
       for (const runner of runners) {
         const samples = await onFresh(database, (u) => latencies(runner, u)).catch((error: Error) => error);
         if (samples instanceof Error) {
@@ -273,6 +287,7 @@ export default async function pipelineBench(report: BenchReport): Promise<void> 
         }
         p50.get(runner.label)!.push(percentile(samples, 0.5));
         p99.get(runner.label)!.push(percentile(samples, 0.99));
+        told(runner.label, `p50 ${round(percentile(samples, 0.5))} ms, p99 ${round(percentile(samples, 0.99))} ms`);
       }
     }
     // Ratios per pass (each subject against the raw run of the same pass), then their median and range.

@@ -128,7 +128,28 @@ export class ConfigurationError extends EventforgeError {
  * one of its (application, upstream), e.g. a tracking record stored twice. Nothing was stored.
  */
 export class IntegrityError extends EventforgeError {
-  override readonly name = 'IntegrityError';
+  override readonly name: string = 'IntegrityError';
+}
+
+/**
+ * A commit made under a lease another worker has taken over since (its epoch is below the
+ * fence the new owner raised): a worker stalled past its lease. Nothing was stored; the new
+ * owner processes from the stored position, so this worker must stop that follower, not retry.
+ */
+export class FencedError extends IntegrityError {
+  override readonly name = 'FencedError';
+  constructor(
+    readonly application: string,
+    readonly upstream: string,
+    readonly epoch: bigint,
+    readonly fence: bigint,
+  ) {
+    super(
+      `${application} cannot record its batch of ${upstream} under lease epoch ${epoch}: another worker took the ` +
+        `lease over (epoch ${fence}) and processes from the stored position, so nothing was stored; this worker ` +
+        'stops the follower. If it recurs, the worker stalls longer than its lease: raise --lease-ttl',
+    );
+  }
 }
 
 /**

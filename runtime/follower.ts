@@ -5,7 +5,7 @@
  * lets callers wait for a position. What a commit writes is the target's business.
  */
 import type { Application } from './application.js';
-import { EventforgeError, IntegrityError, StoppedError, TimeoutError } from './errors.js';
+import { EventforgeError, FencedError, IntegrityError, StoppedError, TimeoutError } from './errors.js';
 import { every } from './log-signal.js';
 import type { LoggedEvent } from './notification-log.js';
 import type { ParkedEvent, ParkedEventKey, Recorder, Tracking } from './recorder.js';
@@ -72,6 +72,12 @@ export interface FollowerOptions {
   readonly retryDelayMs?: number;
   /** Passed to the log subscription (see `SubscribeOptions.pollIntervalMs`). */
   readonly pollIntervalMs?: number;
+  /**
+   * The fencing token of the lease the follower runs under (workers set it): carried by every
+   * commit's tracking record, which PostgreSQL refuses with `FencedError` once a newer owner
+   * raised the fence (docs/systems.md#fencing). The follower then fails; it never retries it.
+   */
+  readonly epoch?: bigint;
 }
 
 /** Options of {@link LogFollower.wait}. */
@@ -105,6 +111,7 @@ export class LogFollower {
   readonly #maxAttempts: number;
   readonly #retryDelayMs: number;
   readonly #pollIntervalMs: number | undefined;
+  readonly #epoch: bigint | undefined;
   #recorder: Recorder | undefined;
   #state: FollowerState = 'idle';
   #position = 0n;
@@ -128,6 +135,12 @@ export class LogFollower {
     this.#maxAttempts = positive(target.label, 'maxAttempts', options.maxAttempts ?? 3);
     this.#retryDelayMs = options.retryDelayMs ?? 100;
     this.#pollIntervalMs = options.pollIntervalMs;
+    this.#epoch = options.epoch;
+  }
+
+  /** Its tracking key: the tracking rows' `application` and `upstream`. */
+  get trackingKey(): { readonly application: string; readonly upstream: string } {
+    return { application: this.#target.application, upstream: this.#target.upstream };
   }
 
   /** The upstream topics it reads; empty: all of them. */
@@ -187,31 +200,30 @@ export class LogFollower {
   }
 
   /**
-   * Processes the log up to its head as it is now (after `open()`), in batches; returns how many
-   * events were processed. Throws (and fails the runner) as following would. On PostgreSQL it
-   * stops short of events an earlier writer still in flight may precede; that writer's save
-   * (through the runner's next `catchUp`) or the next call takes them.
+   * Processes the log up to its head (after `open()`), in batches, until a page is not full;
+   * returns how many events were processed. Throws (and fails the runner) as following would. On
+   * PostgreSQL it stops short of events an earlier writer still in flight may precede; that
+   * writer's save (through the runner's next `catchUp`) or the next call takes them.
    */
   async catchUp(): Promise<number> {
     if (this.#state !== 'running') {
       throw this.#failure ?? new StoppedError(`${this.#target.label} is not running (${this.#state})`);
     }
     const topics = this.#target.topics;
-    const head = await this.#source.log.maxId();
     let processed = 0;
     try {
-      while (this.#position < head) {
+      // No read of the head first: a page says how far it is complete, and a short page ends it.
+      for (;;) {
         const from = this.#position;
         const page = await this.#source.log.page(from + 1n, this.#batchSize, {
-          stop: head,
           ...(this.#target.payloads === false ? { payloads: false } : {}),
           ...(topics === undefined || topics.length === 0 ? {} : { topics }),
         });
         this.#page++;
         if (page.events.length > 0) await this.#apply(page.events);
         processed += page.events.length;
-        if (page.upTo <= from) break;
         if (page.upTo > this.#position) this.#advance(page.upTo);
+        if (page.events.length < this.#batchSize || page.upTo <= from) break;
       }
     } catch (error) {
       this.#fail(error as Error);
@@ -321,7 +333,8 @@ export class LogFollower {
         if (batch.upTo > this.#position) this.#advance(batch.upTo);
       }
     } catch (error) {
-      if (this.#state !== 'running') return;
+      // A fenced commit is told even after a stop: its worker stopped it for the lease it lost.
+      if (this.#state !== 'running' && !(error instanceof FencedError)) return;
       this.#fail(error as Error);
       this.#subscription = undefined;
       await subscription.return();
@@ -413,7 +426,10 @@ export class LogFollower {
   }
 
   #tracking(notificationId: bigint): Tracking {
-    return { application: this.#target.application, upstream: this.#target.upstream, notificationId };
+    const { application, upstream } = this.#target;
+    return this.#epoch === undefined
+      ? { application, upstream, notificationId }
+      : { application, upstream, notificationId, epoch: this.#epoch };
   }
 
   /** Retries reading the log (a lost connection) with backoff; fails after `maxAttempts`. */

@@ -37,6 +37,7 @@ export {
   DecryptionError,
   EventforgeError,
   ForgottenSubjectError,
+  FencedError,
   IntegrityError,
   PolicyError,
   ProjectionError,

@@ -200,10 +200,16 @@ class Check {
   }
 
   tracking(path: string, value: object): void {
-    const r = this.object(path, value as Record<string, unknown>, ['application', 'upstream', 'notificationId']);
+    const r = this.object(path, value as Record<string, unknown>, [
+      'application',
+      'upstream',
+      'notificationId',
+      'epoch',
+    ]);
     this.name(`${path}.application`, r['application']);
     this.name(`${path}.upstream`, r['upstream']);
     this.position(`${path}.notificationId`, r['notificationId'], 1n);
+    if (r['epoch'] !== undefined) this.position(`${path}.epoch`, r['epoch'], 1n);
   }
 
   /** A parked event, or only its key. */

@@ -68,6 +68,13 @@ export interface Tracking {
   readonly application: string;
   readonly upstream: string;
   readonly notificationId: bigint;
+  /**
+   * The fencing token of the lease its writer works under (a worker's, docs/systems.md#fencing).
+   * PostgreSQL refuses the record with `FencedError` (and stores nothing) when a newer owner
+   * raised the (application, upstream)'s fence above it; other stores, and saves in a caller's
+   * transaction (`within`), do not check it (workers run on PostgreSQL and commit on their own).
+   */
+  readonly epoch?: bigint;
 }
 
 /** Options of {@link Recorder.append}. */

@@ -26,6 +26,8 @@ export interface Dialect {
   readonly snapshots: string;
   readonly tracking: string;
   readonly parked: string;
+  /** PostgreSQL: the tracking keys' fences (workers' lease epochs, docs/systems.md#fencing). */
+  readonly fences?: string;
   /** How a timestamp parameter is passed: epoch ms (SQLite) or ISO text (PostgreSQL). */
   readonly timestamp: (date: Date) => unknown;
   /**

@@ -129,3 +129,10 @@ export async function inTransaction<T>(adapter: SqlAdapter, work: (tx: SqlTransa
   await tx.commit();
   return result;
 }
+
+/**
+ * What the SQLite recorder uses of its connection: the adapter's methods, or its own
+ * better-sqlite3 connection's (sqlite-direct.ts). Declared here so that the recorder's public
+ * declarations do not import better-sqlite3's types (a consumer need not install them).
+ */
+export type SqliteConnection = Pick<SqlAdapter, 'queryRaw' | 'executeRaw' | 'executeScript' | 'dispose'>;

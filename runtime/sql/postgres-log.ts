@@ -17,7 +17,7 @@ import { Statement, type SqlQuery } from './driver-adapter.js';
 
 /** What the append procedure answers, in its INOUT parameters' order. */
 export interface AppendOutcome {
-  readonly outcome: 'stored' | 'conflict' | 'tracking' | 'keys';
+  readonly outcome: 'stored' | 'conflict' | 'tracking' | 'keys' | 'fenced';
   /** The stored events' ids, ascending (the save's order). */
   readonly ids: readonly bigint[];
   /** On a conflict: 0-based indexes of the events whose (stream, version) is stored. */
@@ -28,6 +28,8 @@ export interface AppendOutcome {
   readonly lastTracked: bigint;
   /** On a key refusal: the subjects whose data key exists already (or who were forgotten). */
   readonly keyConflicts: readonly string[];
+  /** On a fenced refusal: the fence of the tracking key, above the save's epoch. */
+  readonly fence: bigint;
 }
 
 /** The schema-qualified name of one of the migration's routines. */
@@ -53,9 +55,11 @@ export function selectSave(
     `${st.param(dataKeys.length === 0 ? null : dataKeys.map((k) => k.subject), 'string', 'list')}::text[]`,
     `${st.param(dataKeys.length === 0 ? null : dataKeys.map((k) => k.wrapped), 'bytes', 'list')}::bytea[]`,
   ];
+  // The lease epoch the tracking record is fenced with, NULL for none (migration 20261203150000_lease_fences).
+  const fence = `${st.param(tracking?.epoch ?? null, 'bigint')}::bigint`;
   return st.query(
-    'SELECT ids, outcome, taken, streams, heads, last_tracked FROM ' +
-      `${routine(schema, 'eventforge_save')}(${[...args.slice(0, 6), metadata, ...args.slice(6), ...keys].join(', ')})`,
+    'SELECT ids, outcome, taken, streams, heads, last_tracked, NULL AS key_conflicts, fenced_by FROM ' +
+      `${routine(schema, 'eventforge_save')}(${[...args.slice(0, 6), metadata, ...args.slice(6), ...keys, fence].join(', ')})`,
   );
 }
 
@@ -140,7 +144,7 @@ function appendArguments(
 
 /** Reads the procedure's one result row. */
 export function appendOutcome(row: readonly unknown[]): AppendOutcome {
-  const [ids, outcome, taken, streams, heads, lastTracked, keyConflicts] = row as [
+  const [ids, outcome, taken, streams, heads, lastTracked, keyConflicts, fence] = row as [
     unknown[] | null,
     AppendOutcome['outcome'],
     unknown[] | null,
@@ -148,6 +152,7 @@ export function appendOutcome(row: readonly unknown[]): AppendOutcome {
     unknown[] | null,
     unknown,
     string[] | null,
+    unknown,
   ];
   return {
     outcome,
@@ -156,6 +161,7 @@ export function appendOutcome(row: readonly unknown[]): AppendOutcome {
     heads: new Map((streams ?? []).map((s, i) => [s, Number(heads?.[i] ?? 0)])),
     lastTracked: q.toBigInt(lastTracked),
     keyConflicts: keyConflicts ?? [],
+    fence: q.toBigInt(fence),
   };
 }
 

@@ -6,7 +6,7 @@
  * docs/persistence.md, "Gap safety").
  */
 import { ClosingGate } from '../closing-gate.js';
-import { ConfigurationError, DataKeyConflictError, StoreUnavailableError } from '../errors.js';
+import { ConfigurationError, DataKeyConflictError, FencedError, StoreUnavailableError } from '../errors.js';
 import type {
   AppendOptions,
   LogPage,
@@ -270,6 +270,9 @@ function storedIds(
   if (answer.outcome === 'stored') return [...answer.ids];
   if (answer.outcome === 'keys') throw new DataKeyConflictError(answer.keyConflicts);
   if (answer.outcome === 'tracking') throw trackingRefusal(tracking!, answer.lastTracked);
+  if (answer.outcome === 'fenced') {
+    throw new FencedError(tracking!.application, tracking!.upstream, tracking!.epoch!, answer.fence);
+  }
   const taken = new Set(answer.taken.map((i) => positionKey(events[i]!.streamId, events[i]!.version)));
   throw concurrencyErrorFor(events, taken, answer.heads);
 }
@@ -308,6 +311,7 @@ class PostgresRecorder implements Recorder {
       snapshots: `${s}."snapshots"`,
       tracking: `${s}."tracking"`,
       parked: `${s}."parked_events"`,
+      fences: `${s}."tracking_fences"`,
       timestamp: (date) => date.toISOString(),
     };
     this.#reads = new PostgresStreamReads(pool, this.#d);

@@ -25,6 +25,9 @@ interface PgError extends Error {
   readonly detail?: string;
 }
 
+/** Pooled clients given the error listener (pg-pool reuses the same client objects). */
+const listened = new WeakSet<pg.PoolClient>();
+
 export class PostgresSaves {
   /**
    * Statement names by SQL text (one text per schema): named by a hash of the text, so that
@@ -84,6 +87,13 @@ export class PostgresSaves {
     // Checked out by hand: pool.query would close the connection on any error, a refusal raised
     // by the function included, when only a lost connection makes it unusable.
     const client = await this.pool.connect();
+    // A checked-out client has no pool listener: an error the server sends when no query is
+    // active (it ends the session: a restart, pg_terminate_backend) would be an uncaught
+    // exception. The query in flight is refused on its own; the listener keeps the process up.
+    if (!listened.has(client)) {
+      listened.add(client);
+      client.on('error', () => undefined);
+    }
     let lost: Error | undefined;
     try {
       const result = await client.query<unknown[]>({

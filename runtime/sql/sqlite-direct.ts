@@ -9,10 +9,7 @@
  * keeps the adapter: a Prisma transaction may be open on that connection.
  */
 import type Database from 'better-sqlite3';
-import type { SqlAdapter, SqlQuery } from './driver-adapter.js';
-
-/** What the recorder uses of its connection: the adapter's methods, or these. */
-export type SqliteConnection = Pick<SqlAdapter, 'queryRaw' | 'executeRaw' | 'executeScript' | 'dispose'>;
+import type { SqlAdapter, SqliteConnection, SqlQuery } from './driver-adapter.js';
 
 type ResultSet = Awaited<ReturnType<SqlAdapter['queryRaw']>>;
 /** How a column's values are mapped: by its declared type, or (`infer`) by its first non-NULL value. */

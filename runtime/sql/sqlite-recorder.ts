@@ -45,12 +45,18 @@ import { loadBetterSqlite3, loadSqliteAdapter } from './drivers.js';
 import { announceAppend, type LogSignal, type LogSignalOptions } from '../log-signal.js';
 import { sqliteLogSignal } from './log-signals.js';
 import { readParked, recordTransactionOptions, sqlTransaction } from './transaction-work.js';
-import { adapterErrorKind, explainAdapterError, plain, type ArgScalar } from './driver-adapter.js';
+import {
+  adapterErrorKind,
+  explainAdapterError,
+  plain,
+  type ArgScalar,
+  type SqliteConnection,
+} from './driver-adapter.js';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { SqliteStreamReads } from './sqlite-stream-reads.js';
 import { sqliteTransactionWrites } from './sqlite-transaction-writes.js';
 import { ownConnection, sharedConnection, type SqliteSession, type SqliteSessions } from './sqlite-session.js';
-import { SqliteDirect, type SqliteConnection } from './sqlite-direct.js';
+import { SqliteDirect } from './sqlite-direct.js';
 import { storeFailure } from './store-failures.js';
 
 /** Options of {@link createSqliteRecorder}. */

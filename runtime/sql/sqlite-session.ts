@@ -6,7 +6,7 @@
  * transactions become savepoints inside it.
  */
 import { inTransaction, plain, type SqlAdapter, type SqlQueryable } from './driver-adapter.js';
-import type { SqliteConnection } from './sqlite-direct.js';
+import type { SqliteConnection } from './driver-adapter.js';
 
 /** The connection for one operation of the recorder. */
 export interface SqliteSession extends SqlQueryable {

@@ -3,12 +3,13 @@
  * a `RecorderTransaction` on the transaction's connection, then writes the tracking position and
  * the parked events beside the work's own statements.
  */
+import { FencedError } from '../errors.js';
 import type { ParkedEvent, RecorderTransaction, SqlValue, Tracking, TransactionOptions } from '../recorder.js';
 import { trackingRefusal } from '../tracking-refusal.js';
 import { insertTrackingOnce } from './conflicts.js';
 import { sqlForgetLedger } from './forget-ledger-sql.js';
 import * as q from './dialect.js';
-import type { ArgScalar, SqlQueryable } from './driver-adapter.js';
+import { type ArgScalar, type SqlQueryable, Statement } from './driver-adapter.js';
 
 /** The work's view of the open transaction; `committed` collects the `onCommit` callbacks. */
 export function sqlTransaction(
@@ -46,6 +47,7 @@ export async function recordTransactionOptions(
   lockTracking: boolean,
 ): Promise<void> {
   const { tracking, trackingFrom } = options;
+  if (tracking?.epoch !== undefined && d.fences !== undefined) await checkFence(on, d, d.fences, tracking);
   if (tracking !== undefined && trackingFrom === undefined) {
     if (lockTracking) await on.executeRaw(q.lockTracking(d, tracking));
     await insertTrackingOnce(on, d, tracking);
@@ -77,6 +79,27 @@ async function moveTracking(
   }
   const moved = tracking.notificationId > from ? await on.executeRaw(q.moveTracking(d, tracking, from)) : 0;
   if (moved !== 1) throw trackingRefusal(tracking, await maxTracking(on, d, tracking), from);
+}
+
+/**
+ * Refuses a commit under a lease epoch below the tracking key's fence (a newer owner raised it),
+ * under the tracking key's lock, which the raise takes too: the check holds until COMMIT.
+ */
+async function checkFence(on: SqlQueryable, d: q.Dialect, fences: string, tracking: Tracking): Promise<void> {
+  await on.executeRaw(q.lockTracking(d, tracking));
+  const st = new Statement(d.numbered);
+  const [row] = (
+    await on.queryRaw(
+      st.query(
+        `SELECT epoch FROM ${fences} WHERE application = ${st.param(tracking.application, 'string')} ` +
+          `AND upstream = ${st.param(tracking.upstream, 'string')}`,
+      ),
+    )
+  ).rows;
+  const fence = row === undefined ? undefined : q.toBigInt(row[0]);
+  if (fence !== undefined && fence > tracking.epoch!) {
+    throw new FencedError(tracking.application, tracking.upstream, tracking.epoch!, fence);
+  }
 }
 
 async function maxTracking(on: SqlQueryable, d: q.Dialect, t: Tracking): Promise<bigint> {

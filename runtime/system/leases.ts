@@ -18,6 +18,8 @@ export interface Lease {
   readonly live: boolean;
   /** Why the owner's follower failed (it keeps the lease, so no other worker fails the same way). */
   readonly failure: string | undefined;
+  /** The fencing token of this ownership: new at every take-over, always above every earlier one. */
+  readonly epoch: bigint;
 }
 
 /** The row a worker keeps alive under its own id. */
@@ -33,19 +35,29 @@ export class Leases {
 
   /** Takes `name` for `owner` for `ttlMs` unless another owner holds it unexpired; whether `owner` holds it now. */
   async acquire(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.take(name, owner, ttlMs)) !== undefined;
+  }
+
+  /**
+   * As `acquire`, answering the lease's epoch (its fencing token) when `owner` holds it: a new one,
+   * above every earlier one, unless `owner` held it unexpired already (then its epoch is kept).
+   */
+  async take(name: string, owner: string, ttlMs: number): Promise<bigint | undefined> {
     const rows = await this.#sql((tx) =>
-      tx.query(
+      tx.query<{ epoch: bigint | number | string }>(
         `INSERT INTO leases (name, owner, acquired_at, renewed_at, expires_at)
          VALUES ($1, $2, now(), now(), now() + $3::bigint * interval '1 millisecond')
          ON CONFLICT (name) DO UPDATE
            SET owner = EXCLUDED.owner, acquired_at = EXCLUDED.acquired_at, renewed_at = EXCLUDED.renewed_at,
-               expires_at = EXCLUDED.expires_at, failure = NULL
+               expires_at = EXCLUDED.expires_at, failure = NULL,
+               epoch = CASE WHEN leases.owner = EXCLUDED.owner AND leases.expires_at > now()
+                            THEN leases.epoch ELSE EXCLUDED.epoch END
            WHERE leases.expires_at <= now() OR leases.owner = EXCLUDED.owner
-         RETURNING owner`,
+         RETURNING epoch`,
         [name, owner, BigInt(Math.round(ttlMs))],
       ),
     );
-    return rows.length === 1;
+    return rows.length === 1 ? BigInt(rows[0]!.epoch) : undefined;
   }
 
   /** Extends `owner`'s lease on `name`; false when it is no longer `owner`'s (expired and taken, or removed). */
@@ -83,8 +95,10 @@ export class Leases {
         expires_at: Date | string;
         live: boolean;
         failure: string | null;
+        epoch: bigint | number | string;
       }>(
-        'SELECT name, owner, acquired_at, renewed_at, expires_at, expires_at > now() AS live, failure FROM leases ORDER BY name',
+        'SELECT name, owner, acquired_at, renewed_at, expires_at, expires_at > now() AS live, failure, epoch ' +
+          'FROM leases ORDER BY name',
       ),
     );
     return rows.map((r) => ({
@@ -95,6 +109,7 @@ export class Leases {
       expiresAt: new Date(r.expires_at),
       live: r.live,
       failure: r.failure ?? undefined,
+      epoch: BigInt(r.epoch),
     }));
   }
 

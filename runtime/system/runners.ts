@@ -181,15 +181,24 @@ export abstract class Runner<F extends FollowerHandle = LogFollower> {
 export class SingleThreadedRunner extends Runner {
   #removeHooks: (() => void)[] = [];
   #processing = false;
-  #dirty = false;
+  /** The followers whose leader saved since they last caught up: only they can have work. */
+  readonly #due = new Set<Link<LogFollower>>();
 
   protected async begin(): Promise<void> {
     for (const link of this.links) await link.runner.open();
-    // Only a leader's saves give followers work.
+    // Only a leader's saves give followers work: its own followers'.
     const leaders = new Set(this.system.edges.map((e) => e.leader));
     for (const cls of this.system.classes.filter((c) => leaders.has(c.name))) {
-      this.#removeHooks.push(setAfterSave(this.get(cls), () => this.#settle()));
+      const leader = this.get(cls);
+      const followers = this.links.filter((l) => l.leader === leader);
+      this.#removeHooks.push(
+        setAfterSave(leader, () => {
+          for (const link of followers) this.#due.add(link);
+          return this.#settle();
+        }),
+      );
     }
+    for (const link of this.links) this.#due.add(link);
     await this.#settle();
   }
 
@@ -198,20 +207,21 @@ export class SingleThreadedRunner extends Runner {
     this.#removeHooks = [];
   }
 
-  /** Processes until quiet; a save made meanwhile (by a follower or a command) just asks for one more round. */
+  /**
+   * Processes until quiet: the first follower in the system's order whose leader saved since it
+   * last caught up, until there is none. A save made meanwhile (by a follower or a command) marks
+   * its leader's followers; no round re-reads logs that nothing was saved to.
+   */
   async #settle(): Promise<void> {
-    if (this.#processing) {
-      this.#dirty = true;
-      return;
-    }
+    if (this.#processing) return;
     this.#processing = true;
     try {
-      let processed: number;
-      do {
-        this.#dirty = false;
-        processed = 0;
-        for (const link of this.links) processed += await link.runner.catchUp();
-      } while (processed > 0 || this.#dirty);
+      for (;;) {
+        const link = this.links.find((l) => this.#due.has(l));
+        if (link === undefined) return;
+        this.#due.delete(link);
+        await link.runner.catchUp();
+      }
     } finally {
       this.#processing = false;
     }

@@ -9,12 +9,13 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Application, ApplicationOptions } from '../application.js';
-import { SystemError } from '../errors.js';
+import { FencedError, SystemError } from '../errors.js';
 import type { FollowerOptions, FollowerState, LogFollower } from '../follower.js';
 import { type Projection, ProjectionRunner } from '../projection.js';
+import { raiseFence } from './fences.js';
 import { Leases, WORKER_PREFIX } from './leases.js';
 import type { ProcessApplication } from './process-application.js';
-import { leaseStoreOf, type Partitions, type SystemSlot, systemSlots } from './slots.js';
+import { leaseStoreOf, type Partitions, type SystemSlot, systemSlots, trackingStoreOf } from './slots.js';
 import type { System } from './system.js';
 
 /** Options of a {@link Worker}. */
@@ -181,10 +182,11 @@ export class Worker {
       // Beyond the share only what no worker took for two whole rounds (workers told different --followers).
       const extra = count >= share;
       if (extra && (this.#unheld.get(slot.lease) ?? 0) < 2) continue;
-      if (!(await leases.acquire(slot.lease, this.id, this.#ttl))) continue;
+      const epoch = await leases.take(slot.lease, this.id, this.#ttl);
+      if (epoch === undefined) continue;
       if (!extra) count++;
       // Not awaited: a follower's start (a stale view rebuilt aside) must not hold up the renewals.
-      const started = this.#run(slot, extra).finally(() => this.#starting.delete(started));
+      const started = this.#run(slot, extra, epoch).finally(() => this.#starting.delete(started));
       this.#starting.add(started);
       slot.starting = started;
     }
@@ -193,13 +195,21 @@ export class Worker {
     this.#unheld = new Map(unheld.map((name) => [name, (this.#unheld.get(name) ?? 0) + 1]));
   }
 
-  /** Starts the follower of a slot whose lease this worker just took. */
-  async #run(slot: Slot, extra: boolean): Promise<void> {
+  /**
+   * Starts the follower of a slot whose lease this worker just took (epoch `epoch`): raises the
+   * fence of its tracking key first, so a commit of an owner before this one (stalled past its
+   * lease) is refused from now on, and only then reads the position.
+   */
+  async #run(slot: Slot, extra: boolean, epoch: bigint): Promise<void> {
     slot.failureNoted = false;
     slot.extra = extra;
-    const running = this.#follower(slot);
+    const running = this.#follower(slot, epoch);
     slot.running = running;
     try {
+      const store = await this.#apps.get(trackingStoreOf(slot))!.recorder();
+      if (!(await raiseFence(store, running.trackingKey, epoch))) {
+        throw new SystemError(`${slot.lease} was taken over by another worker before its follower started`);
+      }
       await running.start();
       this.#say(
         `owns ${slot.lease} from notification ${running.position}${extra ? ' (beyond its share: no other worker took it)' : ''}`,
@@ -222,13 +232,17 @@ export class Worker {
     slot.running = undefined;
     // A follower still starting would begin following after a stop: let it start first.
     await slot.starting?.catch(() => undefined);
-    await running?.stop();
+    if (running === undefined) return;
+    await running.stop();
+    const fenced =
+      running.failure instanceof FencedError ? ` (its last commit was fenced off: ${running.failure.message})` : '';
+    this.#say(`stopped ${slot.lease} at notification ${running.position}${fenced}`);
   }
 
-  #follower(slot: Slot): LogFollower {
+  #follower(slot: Slot, epoch: bigint): LogFollower {
     const { edge, partition } = slot;
     const leader = this.#apps.get(edge.leader)!;
-    const options = this.#options;
+    const options = { ...this.#options, epoch };
     if (edge.kind === 'projection') return new ProjectionRunner(leader, this.#projections.get(edge.follower)!, options);
     const follower = this.#apps.get(edge.follower) as ProcessApplication;
     return follower.follow(leader, partition === undefined ? options : { ...options, partition });

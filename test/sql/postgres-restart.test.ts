@@ -25,8 +25,10 @@ interface Attempt {
  * or node-postgres lost it), rather than that no connection could be made.
  */
 function connectionCut(cause: unknown): boolean {
+  // Saves run on node-postgres (the error is its own) or through Prisma's adapter (which wraps it).
   const adapter = (cause as { cause?: { kind?: unknown; originalCode?: unknown } }).cause;
   return (
+    (cause as { code?: unknown }).code === '57P01' ||
     adapter?.originalCode === '57P01' ||
     adapter?.kind === 'ConnectionClosed' ||
     /Connection terminated|not queryable/.test(String((cause as Error).message))

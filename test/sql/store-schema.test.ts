@@ -52,6 +52,7 @@ const STORE_MIGRATIONS = {
     '20261203130000_event_metadata',
     '20261203140000_forget_sequence',
     '20261203140000_one_statement_saves',
+    '20261203150000_lease_fences',
   ],
 };
 

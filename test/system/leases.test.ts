@@ -45,6 +45,28 @@ describe.skipIf(postgresSkip !== undefined)('leases on PostgreSQL', () => {
     }
   });
 
+  it('a new epoch (fencing token) at every take-over, above every earlier one; kept while its owner holds it', async () => {
+    const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next() });
+    try {
+      const leases = new Leases(recorder);
+      const first = (await leases.take('Counters/DogSchool', 'A', 300))!;
+      expect(await leases.take('Counters/DogSchool', 'B', 300)).toBeUndefined();
+      expect(await leases.take('Counters/DogSchool', 'A', 300)).toBe(first); // its own, live: the same ownership
+      expect(await leases.renew('Counters/DogSchool', 'A', 300)).toBe(true);
+      expect((await leases.list())[0]!.epoch).toBe(first);
+      await pause(400);
+      const second = (await leases.take('Counters/DogSchool', 'B', 300))!; // taken over
+      expect(second).toBeGreaterThan(first);
+      await leases.release('Counters/DogSchool', 'B');
+      const third = (await leases.take('Counters/DogSchool', 'A', 300))!; // released and taken again: still above
+      expect(third).toBeGreaterThan(second);
+      await pause(400);
+      expect(await leases.take('Counters/DogSchool', 'A', 300)).toBeGreaterThan(third); // its own, expired: anew
+    } finally {
+      await recorder.close();
+    }
+  });
+
   it('counts the live workers by their own rows (at least one)', async () => {
     const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema: schemas.next() });
     try {

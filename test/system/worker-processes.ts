@@ -19,8 +19,10 @@ export class WorkerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output = '';
 
-  constructor(args: readonly string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [bin, 'run', FIXTURE, '--worker', ...args], {
+  /** `module`: the system module to run (the tests' fixtures by default). */
+  constructor(args: readonly string[], env: NodeJS.ProcessEnv, module = FIXTURE) {
+    // The source condition: a system module outside the tests (the benches') imports the runtime's sources.
+    this.child = spawn(process.execPath, ['--conditions=eventforge-source', bin, 'run', module, '--worker', ...args], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,14 +84,16 @@ export function runnerFlags(options: WorkerRunnerOptions, leaseTtlMs: number): s
 }
 
 /**
- * A `WorkerRunner` whose followers run in `workers` real worker processes of the fixture's system
- * `exportName`; `start` returns once every follower's lease is held, `stop` drains them (SIGTERM).
+ * A `WorkerRunner` whose followers run in `workers` real worker processes of the system
+ * `exportName` of `module` (the tests' fixtures by default); `start` returns once every
+ * follower's lease is held, `stop` drains them (SIGTERM).
  */
 export class SpawnedWorkers extends WorkerRunner {
   readonly processes: WorkerProcess[] = [];
   readonly #args: string[];
   readonly #env: NodeJS.ProcessEnv;
   readonly #count: number;
+  readonly #module: string;
 
   constructor(
     exportName: string,
@@ -97,8 +101,10 @@ export class SpawnedWorkers extends WorkerRunner {
     options: WorkerRunnerOptions & { readonly applicationOptions: (name: string) => ApplicationOptions },
     workers = 2,
     leaseTtlMs = 2000,
+    module = FIXTURE,
   ) {
     super(system, options);
+    this.#module = module;
     this.#args = [`--export=${exportName}`, ...runnerFlags(options, leaseTtlMs)];
     this.#env = storeEnv(system, options.applicationOptions);
     this.#count = workers;
@@ -106,7 +112,7 @@ export class SpawnedWorkers extends WorkerRunner {
 
   override async start(): Promise<void> {
     await super.start();
-    for (let i = 0; i < this.#count; i++) this.processes.push(new WorkerProcess(this.#args, this.#env));
+    for (let i = 0; i < this.#count; i++) this.processes.push(new WorkerProcess(this.#args, this.#env, this.#module));
     await Promise.all(this.processes.map((p) => p.waitFor(/started/)));
     // Settled: every lease held, none by a worker above its share (the first to start takes all,
     // then gives some up as the others register).
@@ -129,5 +135,16 @@ export class SpawnedWorkers extends WorkerRunner {
     await super.stop();
     const failed = exits.filter((e) => e.code !== 0);
     if (failed.length > 0) throw new Error(`worker processes exited with ${JSON.stringify(failed)}`);
+  }
+}
+
+/** Polls `read` every 10 ms until it answers something; fails naming `what` after `timeout` ms. */
+export async function until<T>(what: string, read: () => Promise<T | undefined>, timeout = 30_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -21,7 +21,7 @@ import { Counter, Counters } from '../../examples/counters.js';
 import { DogSchool } from '../../examples/dog-school.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from '../sql/postgres-helpers.js';
 import { counters } from './fixtures/systems.js';
-import { FIXTURE, runnerFlags, storeEnv, WorkerProcess } from './worker-processes.js';
+import { FIXTURE, runnerFlags, storeEnv, until, WorkerProcess } from './worker-processes.js';
 
 // Worker processes start through tsx: seconds each on a loaded machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -63,16 +63,6 @@ function setUp(system: System, options: Omit<WorkerRunnerOptions, 'applicationOp
 /** The leases of the Counters store (where the system's first follower keeps its tracking). */
 async function leases(runner: WorkerRunner) {
   return (await new Leases(await runner.get(Counters).recorder()).list()).filter((l) => !l.name.startsWith('worker/'));
-}
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeout = 30_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** Registers `dogs` dogs, then teaches `tricks` tricks round-robin, one command each; `during(i)` runs before command i. */
