@@ -14,5 +14,8 @@ if (!process.execArgv.includes(`--conditions=${SOURCE}`) && !process.env.NODE_OP
     next(specifier, { ...context, conditions: [${JSON.stringify(SOURCE)}, ...context.conditions] });`;
   registerHooks(`data:text/javascript,${encodeURIComponent(hook)}`);
 }
+// V8 flags for the command this process will run (as the compiled command sets them).
+const { tuneProcessFor } = await import('../cli/process-tuning.ts');
+tuneProcessFor(process.argv.slice(2));
 const { main } = await import('../cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

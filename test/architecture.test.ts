@@ -99,7 +99,7 @@ describe('architecture', () => {
 
   it('no command imports the CLI entry (cli/main.ts lists the commands, so that would be a cycle)', () => {
     const offenders = tsFiles('cli')
-      // bin.ts is the compiled package's process entry: it only runs main.
+      // bin.ts is the compiled package's process entry: it sets the process's V8 flags and runs main.
       .filter((file) => file !== join('cli', 'main.ts') && file !== join('cli', 'bin.ts'))
       .flatMap((file) =>
         importsOf(file)

@@ -5,13 +5,16 @@
  * the disk works (in libuv's threads, on another core) while the main thread renders, instead
  * of after it. The guarantees are applyPlan's: nothing is renamed over a target until every file
  * is staged, a failure (of a write or of the iterator) removes what was staged, unchanged files
- * are not touched, and stale generated files are removed last.
+ * are not touched, and stale generated files are removed last. An output folder that does not
+ * exist yet is made by write-new-folder.ts instead (no file to compare, none to keep).
  */
+import { lstatSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { GeneratedFile } from '../../generator/emit/types.js';
 import { CONCURRENT_WRITES, Staging } from './apply-plan.js';
 import { listFiles, readIfExists, staleFiles, type OutputPlan } from './plan-output.js';
+import { writeNewFolder } from './write-new-folder.js';
 
 const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -19,6 +22,9 @@ const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export type StreamedOutput = Omit<OutputPlan, 'toWrite'>;
 
 export async function writeStreamed(outDir: string, files: Iterable<GeneratedFile>): Promise<StreamedOutput> {
+  // Nothing to compare with or keep: the whole folder is made aside and renamed into place.
+  if (lstatSync(outDir, { throwIfNoEntry: false }) === undefined)
+    return { created: writeNewFolder(outDir, files), changed: [], unchanged: [], stale: [] };
   const onDisk = await listFiles(outDir);
   const present = new Set(onDisk);
   const staging = new Staging(outDir);

@@ -105,6 +105,37 @@ describe('writeStreamed (plan and apply while the files are made)', () => {
     expect([again.created, again.changed, again.stale, again.unchanged.length]).toEqual([[], [], [], 3]);
   });
 
+  it('makes an output folder that does not exist yet whole, with nothing left beside it', async () => {
+    const target = join(out, 'site', 'catalog');
+    function* files() {
+      yield { path: 'index.html', contents: `${header('<!--')}\nindex\n` };
+      yield { path: 'b/page.html', contents: `${header('<!--')}\nb\n` };
+      yield { path: 'a/deep/page.html', contents: `${header('<!--')}\na\n` };
+    }
+    const plan = await writeStreamed(target, files());
+    expect([plan.created, plan.changed, plan.unchanged, plan.stale]).toEqual([
+      ['a/deep/page.html', 'b/page.html', 'index.html'],
+      [],
+      [],
+      [],
+    ]);
+    expect(readFileSync(join(target, 'a', 'deep', 'page.html'), 'utf8')).toBe(`${header('<!--')}\na\n`);
+    expect(readdirSync(join(out, 'site'))).toEqual(['catalog']);
+    const again = await writeStreamed(target, files());
+    expect([again.created, again.changed, again.unchanged.length]).toEqual([[], [], 3]);
+  });
+
+  it('leaves a new output folder absent when the files cannot all be made', async () => {
+    const target = join(out, 'catalog');
+    function* files() {
+      yield { path: 'index.html', contents: `${header('<!--')}\nindex\n` };
+      yield { path: 'n/new.html', contents: `${header('<!--')}\nnew\n` };
+      throw new Error('the emitter failed');
+    }
+    await expect(writeStreamed(target, files())).rejects.toThrow('the emitter failed');
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it('changes nothing when the files cannot all be made: what was staged is removed', async () => {
     writeFileSync(join(out, 'a.ts'), `${header()}\nold a\n`);
     function* files() {
