@@ -1,9 +1,10 @@
 /**
  * PostgreSQL restarted under a running application (a private server: the shared one must never
- * be restarted): saves in flight when the server stops, and saves while it is down, fail with the
+ * be restarted): saves in flight when the server stops (held there by a table lock), and saves while it is down, fail with the
  * retryable `StoreUnavailableError`; none is half-stored; once the server is back, saves and loads
  * succeed on the same application, without reopening it.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Application } from '../../runtime/application.js';
 import { ConcurrencyError, StoreUnavailableError } from '../../runtime/errors.js';
@@ -80,7 +81,26 @@ describe.skipIf(skip !== undefined)(
         // Let the workers get going so that saves are in flight when the server stops.
         while (attempts.filter((a) => a.outcome === 'stored').length < WORKERS * 2)
           await new Promise((resolve) => setTimeout(resolve, 5));
+        // Saves are one statement each: on a loaded machine none may be running at the instant the
+        // server stops. A lock on the events table makes the workers' next saves wait inside the
+        // server, so some are certainly in flight when it goes down.
+        const blocker = new pg.Client({ connectionString: server.url });
+        blocker.on('error', () => undefined); // the stop ends its session too
+        await blocker.connect();
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE restart.events IN EXCLUSIVE MODE');
+        while (
+          Number(
+            (
+              await blocker.query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%eventforge_save%'",
+              )
+            ).rows[0].n,
+          ) === 0
+        )
+          await new Promise((resolve) => setTimeout(resolve, 5));
         await server.stop();
+        await blocker.end().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 100)); // saves keep failing while it is down
         await server.start();
         restarted = true;
