@@ -20,5 +20,6 @@ const INTERRUPT_BUDGET = 16 * 66 * 1024;
  * the CLI is loaded; never by main(), which tests call inside their own process.
  */
 export function tuneProcessFor(argv: readonly string[]): void {
-  if (ONE_SHOT.has(argv[0] ?? '') && !argv.includes('--watch')) setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
+  if (ONE_SHOT.has(argv[0] ?? '') && !argv.includes('--watch'))
+    setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
 }
