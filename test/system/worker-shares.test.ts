@@ -38,9 +38,19 @@ describe.skipIf(postgresSkip !== undefined)('workers share the followers', () =>
           Object.fromEntries(
             (await leases.list()).filter((l) => l.live && !l.name.startsWith('worker/')).map((l) => [l.name, l.owner]),
           );
+        // Settled: both workers live, and the owners as expected with no lease moving for 1.5 s
+        // (B owns both before it sees A, which equals one expected end state before any move).
+        const moving = () => log.filter((l) => /released|lost|owns|giving up/.test(l)).length;
         const deadline = Date.now() + 20_000;
-        while (JSON.stringify(await owners()) !== JSON.stringify(expected)) {
+        let seen = moving();
+        let quietSince = Date.now();
+        for (;;) {
           if (Date.now() > deadline) throw new Error(`not shared as expected:\n${log.join('\n')}`);
+          const now = moving();
+          if (now !== seen || JSON.stringify(await owners()) !== JSON.stringify(expected)) {
+            seen = now;
+            quietSince = Date.now();
+          } else if (Date.now() - quietSince >= 1500 && (await leases.liveWorkers()) === 2) break;
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
         await new Promise((resolve) => setTimeout(resolve, 1000)); // 5 rounds
