@@ -174,10 +174,12 @@ export function selectMaxNotificationId(d: Dialect): SqlQuery {
  */
 export function selectMaxTrackingId(d: Dialect, application: string, upstream: string, asText = false): SqlQuery {
   const st = new Statement(d.numbered);
-  return st.query(
-    `SELECT ${asText ? 'CAST(MAX(notification_id) AS TEXT)' : 'MAX(notification_id)'} FROM ${d.tracking} WHERE application = ${st.param(application, 'string')} ` +
-      `AND upstream = ${st.param(upstream, 'string')}`,
-  );
+  // The last entry of the key's index rather than MAX(): a PostgreSQL session keeps the generic
+  // plan it made while the table was small, and MAX() then aggregates every row of the key.
+  const last =
+    `(SELECT notification_id FROM ${d.tracking} WHERE application = ${st.param(application, 'string')} ` +
+    `AND upstream = ${st.param(upstream, 'string')} ORDER BY notification_id DESC LIMIT 1)`;
+  return st.query(`SELECT ${asText ? `CAST(${last} AS TEXT)` : last}`);
 }
 
 /**

@@ -53,6 +53,7 @@ const STORE_MIGRATIONS = {
     '20261203140000_forget_sequence',
     '20261203140000_one_statement_saves',
     '20261203150000_lease_fences',
+    '20261203170000_index_bound_saves',
   ],
 };
 
