@@ -18,6 +18,10 @@ import type { SqlQuery } from './driver-adapter.js';
 
 /** What `eventforge_save` raises for a refusal met while writing (the statement then rolled back). */
 const KEY_TAKEN = 'EF410';
+/**
+ * A taken position: DETAIL holds the answer as JSON (`{taken, streams, heads}`, migration
+ * 20261203170000_index_bound_saves); without it (earlier migrations) the recorder looks it up.
+ */
 const POSITION_TAKEN = 'EF409';
 
 /** A PostgreSQL error as node-postgres throws it. */
@@ -35,6 +39,13 @@ function hasRepeatedPosition(events: readonly StoredEvent[]): boolean {
     seen.add(key);
   }
   return false;
+}
+
+/** The conflict answer carried by EF409's DETAIL, or undefined when it has none. */
+function takenAnswer(detail: string | undefined): log.AppendOutcome | undefined {
+  if (detail === undefined || !detail.startsWith('{')) return undefined;
+  const { taken, streams, heads } = JSON.parse(detail) as { taken: number[]; streams: string[]; heads: number[] };
+  return log.appendOutcome([null, 'conflict', taken, streams, heads, null, null, null]);
 }
 
 /** Pooled clients given the error listener (pg-pool reuses the same client objects). */
@@ -80,7 +91,11 @@ export class PostgresSaves {
     } catch (error) {
       const code = (error as PgError).code;
       if (code === KEY_TAKEN) throw new DataKeyConflictError(JSON.parse((error as PgError).detail ?? '[]'));
-      if (code === POSITION_TAKEN) throw await refusal(events, (query) => this.#rows(query), this.dialect);
+      if (code === POSITION_TAKEN) {
+        const answer = takenAnswer((error as PgError).detail);
+        if (answer !== undefined) return answer;
+        throw await refusal(events, (query) => this.#rows(query), this.dialect);
+      }
       throw this.#explain(error);
     }
     const outcome = log.appendOutcome(row);

@@ -1,17 +1,21 @@
--- Saves whose plans do not depend on the tables' statistics. A session plans each statement of
+-- Saves that cost the same at any size of the log, and less. A session plans each statement of
 -- a routine once, with the tables' sizes at that moment, and keeps a generic plan: made while
 -- the events table was empty (no ANALYZE has run yet, as on a new store or where autovacuum is
--- off), the check for taken positions became a hash join over a sequential scan of every event,
--- and each save of that session got slower as the log grew (4.5 ms a one-event save at 20,000
--- events, against 0.9 ms in a session started then). The taken positions are now looked up one
--- by one in the (stream_id, version) index, and the last tracked position and a stream's head
--- are read as the last row of their index, so every plan is an index lookup whatever the
--- statistics. Those plans being right at any size, the functions keep them (force_generic_plan):
--- a session otherwise planned the taken-position check anew on every one-event save, because
--- a plan for one array element looked cheaper than the generic plan for the ten PostgreSQL
--- assumes (about a third of the function's time). The bodies are otherwise those of
--- 20261203150000_lease_fences (eventforge_save) and 20261203130000_event_metadata
--- (eventforge_append_in_transaction).
+-- off), eventforge_save's check for taken positions became a hash join over a sequential scan of
+-- every event, and each save of that session got slower as the log grew (4.5 ms a one-event save
+-- at 20,000 events, against 0.9 ms in a session started then). Now:
+-- - The taken positions are looked up one by one in the (stream_id, version) index, the last
+--   tracked position and a stream's head are read as the last entry of their index, whatever
+--   the statistics, and the functions keep their plans (force_generic_plan): planned per call, a
+--   one-event save's statements looked cheaper than the generic plans (made for ten elements),
+--   so they were planned anew on every call.
+-- - eventforge_save inserts without ON CONFLICT (its speculative insertion cost about a tenth of
+--   a save): under the stream locks the check before it finds every taken position, and only a
+--   writer that bypassed the locks can still take one under the insert. The block around the
+--   insert then rolls the save's rows back and raises SQLSTATE EF409 with the taken positions
+--   and heads as JSON in its DETAIL.
+-- eventforge_append_in_transaction (20261203130000_event_metadata's body) gets the same index
+-- reads; it keeps ON CONFLICT, as it reports a conflict without ending the caller's transaction.
 DO $migration$
 DECLARE
   tables text := quote_ident(current_schema());
@@ -46,7 +50,8 @@ BEGIN
     PERFORM pg_advisory_xact_lock(keys.k)
       FROM (SELECT DISTINCT hashtextextended(s, %4$s) AS k FROM unnest(stream_ids) AS s ORDER BY 1) AS keys;
     -- Under the stream locks every earlier writer of these streams has committed and this
-    -- statement's snapshot is newer than its commit: a taken position is visible now.
+    -- statement's snapshot is newer than its commit: a taken position is visible now, and is
+    -- answered before anything is written (no transaction id, nothing to flush or roll back).
     SELECT array_agg(u.ord::integer ORDER BY u.ord) INTO taken
       FROM unnest(stream_ids, versions) WITH ORDINALITY AS u(stream_id, version, ord)
      CROSS JOIN LATERAL (SELECT 1 FROM %1$s."events" AS e
@@ -94,18 +99,34 @@ BEGIN
           FROM unnest(stream_ids, versions, topics, schema_versions, timestamps, states, metadatas)
                WITH ORDINALITY AS u(stream_id, version, topic, schema_version, ts, state, metadata, ord)
          ORDER BY u.ord
-        ON CONFLICT DO NOTHING
         RETURNING id)
       SELECT array_agg(inserted.id ORDER BY inserted.id) INTO ids FROM inserted;
-    EXCEPTION WHEN OTHERS OR query_canceled THEN
-      PERFORM pg_advisory_unlock(%3$s);
-      RAISE;
+    EXCEPTION
+      WHEN unique_violation THEN
+        -- Taken under the insert, by a writer that did not take the stream locks: the block's
+        -- rows are rolled back; that writer has committed, so a new statement sees its rows.
+        PERFORM pg_advisory_unlock(%3$s);
+        SELECT array_agg(u.ord::integer ORDER BY u.ord) INTO taken
+          FROM unnest(stream_ids, versions) WITH ORDINALITY AS u(stream_id, version, ord)
+         CROSS JOIN LATERAL (SELECT 1 FROM %1$s."events" AS e
+                              WHERE e.stream_id = u.stream_id AND e.version = u.version LIMIT 1) AS stored;
+        SELECT array_agg(s.stream_id), array_agg(coalesce(
+                 (SELECT e.version FROM %1$s."events" AS e WHERE e.stream_id = s.stream_id
+                   ORDER BY e.version DESC LIMIT 1), 0))
+          INTO streams, heads
+          FROM (SELECT DISTINCT x AS stream_id FROM unnest(stream_ids) AS x) AS s;
+        IF taken IS NULL THEN
+          RAISE;
+        END IF;
+        -- Raised, not answered: the transaction has its id, and a commit would wait for its
+        -- flush (an abort does not). The answer travels in the detail.
+        RAISE EXCEPTION 'a position of this save is taken' USING ERRCODE = 'EF409',
+          DETAIL = json_build_object('taken', taken, 'streams', streams, 'heads', heads)::text;
+      WHEN OTHERS OR query_canceled THEN
+        PERFORM pg_advisory_unlock(%3$s);
+        RAISE;
     END;
     PERFORM pg_advisory_unlock(%3$s);
-    IF coalesce(cardinality(ids), 0) < events THEN
-      RAISE EXCEPTION 'a position of this save was stored by a writer that did not take the stream locks'
-        USING ERRCODE = 'EF409';
-    END IF;
   END IF;
   -- New data keys after the events: the transaction id was taken under the ids lock above. A
   -- subject with a row already (made by another writer first, or forgotten) refuses the save.
