@@ -25,7 +25,8 @@
  * event at a time to 10 shared streams for 5 s with optimistic concurrency and retry, then every
  * stream is checked to hold 1..n exactly once → saves/s, median of EVENTFORGE_BENCH_W5_PASSES
  * (default 3) passes. EVENTFORGE_BENCH_PARTS picks parts (comma-separated: sqlite,
- * sqlite-sync-normal, postgresql, w1-4writers, w5-sqlite, w5-postgresql; default all). Set
+ * sqlite-sync-normal, postgresql, w1-4writers, w5-sqlite, w5-postgresql; default all) and
+ * EVENTFORGE_BENCH_SUBJECTS the subjects of W1–W4 (e.g. raw,eventforge; default all). Set
  * EVENTFORGE_BENCH_SCALE=0.1 for a quick run and EVENTFORGE_BENCH_DATABASE_URL for another server.
  */
 import Database from 'better-sqlite3';
