@@ -226,8 +226,11 @@ async function interleaved(
 /** Runs W1–W4 against the subjects, interleaved, and reports one row per workload and subject. */
 async function runWorkloads(report: BenchReport, database: string, drivers: Record<string, Driver>): Promise<void> {
   const only = process.env.EVENTFORGE_BENCH_SUBJECTS?.split(',');
-  const all = Object.entries(drivers).filter(([name]) => only === undefined || only.includes(name));
-  for (const [name, d] of Object.entries(drivers)) if (!all.some(([n]) => n === name)) await d.close();
+  const all: [string, Driver][] = [];
+  for (const [name, d] of Object.entries(drivers)) {
+    if (only === undefined || only.includes(name)) all.push([name, d]);
+    else await d.close();
+  }
   const readers = all.filter(([, d]) => d.load !== undefined);
   for (const [, d] of all) for (let i = 0; i < 20; i++) await d.saveNew(AGGREGATES + i); // warm-up, other aggregates
 

@@ -51,9 +51,10 @@ const manifest = {
   // `eventforge/runtime/command`, which is no stable API. The drivers as eventforge has them.
   peerDependencies: { eventforge: own.version, ...own.peerDependencies },
   peerDependenciesMeta: own.peerDependenciesMeta,
-  // What `eventforge init` writes into a new project's devDependencies (typescript, @types/node, vitest) is read from here.
+  // What `eventforge init` writes into a new project's devDependencies is read from here
+  // (DEV_PACKAGES of cli/init/scaffold.ts); the repository's own tools stay out of the manifest.
   devDependencies: Object.fromEntries(
-    Object.entries(own.devDependencies ?? {}).filter(([name]) => !DEPENDENCIES.includes(name)),
+    ['typescript', '@types/node', 'vitest'].map((name) => [name, own.devDependencies[name]]),
   ),
 };
 

@@ -118,6 +118,9 @@ export async function listFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+/** Paths in code-unit order, as every listing of the output reports them. */
+export const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }

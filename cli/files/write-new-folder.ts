@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { GeneratedFile } from '../../generator/emit/types.js';
+import { byPath, isErrno } from './plan-output.js';
 
 /** Writes `files` into `outDir`, which must not exist; returns the paths written, sorted. */
 export function writeNewFolder(outDir: string, files: Iterable<GeneratedFile>): string[] {
@@ -34,15 +35,11 @@ export function writeNewFolder(outDir: string, files: Iterable<GeneratedFile>): 
     renameSync(staging, outDir);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    if (isCode(error, 'ENOTEMPTY') || isCode(error, 'EEXIST'))
+    if (isErrno(error, 'ENOTEMPTY') || isErrno(error, 'EEXIST'))
       throw new Error(
         `${outDir} was created by something else while the files were written; nothing written, run again`,
       );
     throw error;
   }
-  return written.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-function isCode(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+  return written.sort(byPath);
 }

@@ -13,10 +13,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { GeneratedFile } from '../../generator/emit/types.js';
 import { CONCURRENT_WRITES, Staging } from './apply-plan.js';
-import { listFiles, readIfExists, staleFiles, type OutputPlan } from './plan-output.js';
+import { byPath, listFiles, readIfExists, staleFiles, type OutputPlan } from './plan-output.js';
 import { writeNewFolder } from './write-new-folder.js';
-
-const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** What writeStreamed did: an OutputPlan without the files' contents, which it does not keep. */
 export type StreamedOutput = Omit<OutputPlan, 'toWrite'>;

@@ -573,12 +573,12 @@ class Reader {
     if (c === '{' || c === '[') {
       if (isKey) unsupported('collection as key');
       const node = this.flowCollection(indent, at);
-      (node.range as Range)[2] = this.flowTrailing(indent, (node.range as Range)[1]);
+      (node.range as Range)[2] = this.flowTrailing((node.range as Range)[1]);
       return node;
     }
     if (c === '"' || c === "'") {
       const close = isKey ? keyEnd : this.quotedEnd(at);
-      return this.quoted(at, close, isKey ? close : this.flowTrailing(indent, close));
+      return this.quoted(at, close, isKey ? close : this.flowTrailing(close));
     }
     if (INDICATORS.has(c) && (isKey || !this.isSignedPlain(at))) return unsupported(`flow value starting with ${c}`);
     let valueEnd = at;
@@ -596,17 +596,16 @@ class Reader {
       }
     if (!isKey && (text[i] === '[' || text[i] === '{')) unsupported('flow indicator in a plain scalar');
     const scalar = plainScalar(this.schema, text.slice(at, valueEnd), this.options);
-    scalar.range = [at, valueEnd, isKey ? valueEnd : this.flowTrailing(indent, valueEnd)];
+    scalar.range = [at, valueEnd, isKey ? valueEnd : this.flowTrailing(valueEnd)];
     return scalar;
   }
 
   /** Trailing spaces after a value inside a flow collection: where its range[2] ends. */
-  private flowTrailing(indent: number, from: number): number {
+  private flowTrailing(from: number): number {
     const text = this.text;
     let i = from;
     while (text.charCodeAt(i) === SPACE) i++;
     if (text.charCodeAt(i) === NEWLINE) unsupported('newline after a flow value');
-    void indent;
     return i;
   }
 }

@@ -320,9 +320,7 @@ export function toNotification(row: readonly unknown[]): Notification {
     topic: row[3] as string,
     schemaVersion: Number(row[4]),
     timestamp: toDate(row[5]),
-    ...(typeof row[6] === 'string'
-      ? { state: NO_PAYLOAD, stateText: row[6] }
-      : { state: row[6] === null ? NO_PAYLOAD : toBytes(row[6]) }),
+    state: row[6] === null ? NO_PAYLOAD : toBytes(row[6]),
     ...withMetadata(row[7]),
   };
 }

@@ -18,10 +18,7 @@ import type { SqlQuery } from './driver-adapter.js';
 
 /** What `eventforge_save` raises for a refusal met while writing (the statement then rolled back). */
 const KEY_TAKEN = 'EF410';
-/**
- * A taken position: DETAIL holds the answer as JSON (`{taken, streams, heads}`, migration
- * 20261203170000_index_bound_saves); without it (earlier migrations) the recorder looks it up.
- */
+/** A position taken under the insert: DETAIL holds the answer as JSON (`{taken, streams, heads}`). */
 const POSITION_TAKEN = 'EF409';
 
 /** A PostgreSQL error as node-postgres throws it. */
@@ -41,10 +38,13 @@ function hasRepeatedPosition(events: readonly StoredEvent[]): boolean {
   return false;
 }
 
-/** The conflict answer carried by EF409's DETAIL, or undefined when it has none. */
-function takenAnswer(detail: string | undefined): log.AppendOutcome | undefined {
-  if (detail === undefined || !detail.startsWith('{')) return undefined;
-  const { taken, streams, heads } = JSON.parse(detail) as { taken: number[]; streams: string[]; heads: number[] };
+/** The conflict answer carried by EF409's DETAIL. */
+function takenAnswer(detail: string | undefined): log.AppendOutcome {
+  const { taken, streams, heads } = JSON.parse(detail ?? '{}') as {
+    taken: number[];
+    streams: string[];
+    heads: number[];
+  };
   return log.appendOutcome([null, 'conflict', taken, streams, heads, null, null, null]);
 }
 
@@ -91,11 +91,7 @@ export class PostgresSaves {
     } catch (error) {
       const code = (error as PgError).code;
       if (code === KEY_TAKEN) throw new DataKeyConflictError(JSON.parse((error as PgError).detail ?? '[]'));
-      if (code === POSITION_TAKEN) {
-        const answer = takenAnswer((error as PgError).detail);
-        if (answer !== undefined) return answer;
-        throw await refusal(events, (query) => this.#rows(query), this.dialect);
-      }
+      if (code === POSITION_TAKEN) return takenAnswer((error as PgError).detail);
       throw this.#explain(error);
     }
     const outcome = log.appendOutcome(row);

@@ -47,12 +47,15 @@ export async function recordTransactionOptions(
   lockTracking: boolean,
 ): Promise<void> {
   const { tracking, trackingFrom } = options;
-  if (tracking?.epoch !== undefined && d.fences !== undefined) await checkFence(on, d, d.fences, tracking);
+  const fenced = tracking?.epoch !== undefined && d.fences !== undefined;
+  if (fenced) await checkFence(on, d, d.fences!, tracking!);
+  // The fence check took the key's lock, held until COMMIT.
+  const lock = lockTracking && !fenced;
   if (tracking !== undefined && trackingFrom === undefined) {
-    if (lockTracking) await on.executeRaw(q.lockTracking(d, tracking));
+    if (lock) await on.executeRaw(q.lockTracking(d, tracking));
     await insertTrackingOnce(on, d, tracking);
   } else if (tracking !== undefined && trackingFrom !== undefined) {
-    await moveTracking(on, d, tracking, trackingFrom, lockTracking);
+    await moveTracking(on, d, tracking, trackingFrom, lock);
   }
   for (const parked of options.park ?? []) await on.executeRaw(q.upsertParked(d, parked));
   for (const key of options.unpark ?? []) await on.executeRaw(q.deleteParked(d, key.projection, key.notificationId));

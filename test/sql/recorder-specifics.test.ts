@@ -20,6 +20,7 @@ import { migratePostgres, postgresTarget } from '../../runtime/sql/postgres-reco
 import { readMigrations, storeMigrationsDir } from '../../runtime/sql/migrations.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
 import { event } from './workload.js';
+import { until } from '../system/worker-processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eventforge-specifics-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -259,7 +260,7 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
     }
   });
 
-  it('concurrent saves are notified, at most once each; closing waits for the notifications in flight', async () => {
+  it('concurrent saves are notified, at most once each; closing sends the notification still due', async () => {
     const schema = schemas.next();
     const recorder = await createPostgresRecorder({ url: TEST_DATABASE_URL, schema, poolSize: 4 });
     const listener = new pg.Client(TEST_DATABASE_URL);
@@ -273,7 +274,9 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
       await Promise.all(Array.from({ length: 40 }, (_, i) => recorder.append([event(`c${i}`, 1, 0)])));
       await recorder.close(); // after the last notification was sent
       await listener.query('SELECT 1'); // the listener has received what was sent before
-      expect(notifications).toBeGreaterThan(0);
+      // The first commit is announced at once; those after it (a pool of 4: ten rounds) are due
+      // in one more, which close sends rather than drops.
+      expect(notifications).toBeGreaterThanOrEqual(2);
       expect(notifications).toBeLessThanOrEqual(40);
     } finally {
       await listener.end();
@@ -349,13 +352,12 @@ describe.skipIf(skip !== undefined)(`PostgreSQL recorder${skip ? `: ${skip}` : '
          VALUES ('s', 3, 'T.A.E', 1, now(), '\\x00')`,
       );
       const saving = recorder.append([event('s', 2, 0), event('s', 3, 0)]).catch((e: unknown) => e);
-      for (;;) {
+      await until('the save to wait for the uncommitted row', async () => {
         const waiting = await admin.query(
           `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%${schema}%eventforge_save%'`,
         );
-        if (waiting.rowCount! > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+        return waiting.rowCount! > 0 ? true : undefined;
+      });
       await rogue.query('COMMIT');
       const error = await saving;
       expect(error).toBeInstanceOf(ConcurrencyError);

@@ -10,6 +10,7 @@
 import {
   type ApplicationOptions,
   FencedError,
+  IntegrityError,
   Leases,
   type LoggedEvent,
   on,
@@ -273,7 +274,7 @@ describe.skipIf(postgresSkip !== undefined)('the fence in the store', () => {
 describe('FencedError', () => {
   it('is an IntegrityError (followers neither retry nor park it) naming the follower, upstream and epochs', () => {
     const error = new FencedError('Tally', 'DogSchool', 3n, 5n);
-    expect(error).toBeInstanceOf(FencedError);
+    expect(error).toBeInstanceOf(IntegrityError);
     expect(error.name).toBe('FencedError');
     expect(error.message).toContain('epoch 3');
     expect(error.message).toContain('(epoch 5)');

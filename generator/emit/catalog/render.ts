@@ -8,7 +8,7 @@ import { generatedHeader } from '../types.js';
 import { templateSpecs } from './compiled-templates.js';
 import { linkFrom } from './paths.js';
 
-export type PageKind = 'index' | 'domain' | 'aggregate' | 'event' | 'system';
+export type PageKind = Exclude<keyof typeof templateSpecs, 'layout'>;
 
 type Render = (data: object) => string;
 let templates: Record<PageKind | 'layout', Render> | undefined;
@@ -18,14 +18,10 @@ function loaded(): Record<PageKind | 'layout', Render> {
   // handlebars/runtime.js is CommonJS: its default export is the runtime environment.
   const environment = (runtime as unknown as RuntimeEnvironment).create();
   const template = (spec: unknown): Render => environment.template(spec);
-  templates = {
-    layout: template(templateSpecs.layout),
-    index: template(templateSpecs.index),
-    domain: template(templateSpecs.domain),
-    aggregate: template(templateSpecs.aggregate),
-    event: template(templateSpecs.event),
-    system: template(templateSpecs.system),
-  };
+  templates = Object.fromEntries(Object.entries(templateSpecs).map(([kind, spec]) => [kind, template(spec)])) as Record<
+    PageKind | 'layout',
+    Render
+  >;
   return templates;
 }
 
