@@ -270,7 +270,7 @@ export function toBigInt(value: unknown): bigint {
   throw new TypeError(`expected an integer, got ${typeof value}`);
 }
 
-function toBytes(value: unknown): Uint8Array {
+export function toBytes(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   throw new TypeError(`expected bytes, got ${typeof value}`);

@@ -165,25 +165,44 @@ export function appendOutcome(row: readonly unknown[]): AppendOutcome {
   };
 }
 
-const EVENT_COLUMNS = q.EVENT_COLUMNS;
 /** The columns without the payload, for reads of envelopes only. */
 const ENVELOPE_COLUMNS = 'id, stream_id, version, topic, schema_version, "timestamp", metadata';
 const PAGE_COLUMNS = 'p.id, p.stream_id, p.version, p.topic, p.schema_version';
 /** The timestamp as epoch milliseconds, for the direct reads' parsers (exact: timestamptz(3)). */
 const EPOCH_MS = '(EXTRACT(EPOCH FROM p."timestamp") * 1000)::int8::float8';
-/** Where a plain page's rows carry their final flag, the head and the head's flag: after the event's columns. */
-const FINAL_COLUMN = EVENT_COLUMNS.split(',').length;
+/** Where a page row carries its final flag, the head and the head's flag: after the event's columns. */
+const FINAL_COLUMN = q.EVENT_COLUMNS.split(',').length;
 const HEAD_COLUMN = FINAL_COLUMN + 1;
 const HEAD_FINAL_COLUMN = FINAL_COLUMN + 2;
 /** Where a `callLogRead` row carries its horizon: after the event's columns. */
 const HORIZON_COLUMN = FINAL_COLUMN;
 
 /**
+ * The payload column of a read with `payloads: 'text'`, as text: a payload without layers (its
+ * first byte a text byte, payload-envelope.ts) in bytea's escape format, which is its JSON itself
+ * unless it holds a backslash or a byte above 0x7F (then `\\` and `\nnn`); any other as `\x` and
+ * hex. Half the characters of hex for JSON, no byte buffer per row, and never an error on bytes
+ * that are not UTF-8 (`convert_from` would fail the whole page on one such row).
+ */
+function textPayload(column: string): string {
+  return (
+    `CASE WHEN octet_length(${column}) = 0 THEN '' WHEN get_byte(${column}, 0) >= 9 ` +
+    `THEN encode(${column}, 'escape') ELSE E'\\\\x' || encode(${column}, 'hex') END`
+  );
+}
+
+/** The payload column of a page read, as `o.payloads` asks. */
+function payloadColumn(o: ReadNotificationsOptions, column: string): string {
+  return o.payloads === false ? 'NULL' : o.payloads === 'text' ? textPayload(column) : column;
+}
+
+/**
  * A page of the log as one plain statement, so from one snapshot: each row ends with whether its
- * transaction is older than every transaction running at that snapshot (final), and every row
- * (one of NULL events when the page is empty) carries the highest visible id up to `stop` and
- * whether it is final. Columns: the 8 event columns (metadata last), final, head, head final. `epochTimestamps`:
- * the timestamp as epoch milliseconds (the direct reads), else as the adapter reads it.
+ * transaction is older than every transaction running at that snapshot (NULL when it is: final,
+ * false when not), and every row (one of NULL events when the page is empty) carries the highest
+ * visible id up to `stop` and whether it is final. Columns: the 8 event columns (metadata last),
+ * final, head, head final. `epochTimestamps`: the timestamp as epoch milliseconds (the direct
+ * reads), else as the adapter reads it.
  */
 export function selectLogPage(schema: string, o: ReadNotificationsOptions, epochTimestamps = false): SqlQuery {
   const st = new Statement(true);
@@ -195,13 +214,14 @@ export function selectLogPage(schema: string, o: ReadNotificationsOptions, epoch
     where += ` AND e.topic IN (${o.topics.map((t) => st.param(t, 'string')).join(', ')})`;
   }
   // The head's row first (one), the page beside it: a nested loop keeps the page in id order.
+  // Final rows (nearly all) carry NULL for their flag: no value to send and parse per row.
   return st.query(
-    `SELECT ${PAGE_COLUMNS}, ${epochTimestamps ? EPOCH_MS : 'p."timestamp"'}, ${o.payloads === false ? 'NULL' : 'p.state'}, p.metadata, ` +
-      'p.tx_id < x.xmin, h.id, h.tx_id < x.xmin ' +
+    `SELECT ${PAGE_COLUMNS}, ${epochTimestamps ? EPOCH_MS : 'p."timestamp"'}, ${payloadColumn(o, 'p.state')}, p.metadata, ` +
+      'NULLIF(p.tx_id < x.xmin, true), h.id, h.tx_id < x.xmin ' +
       'FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) AS x ' +
       `LEFT JOIN LATERAL (SELECT e.id, e.tx_id FROM ${events} AS e${stop === '' ? '' : ` WHERE e.id <= ${stop}`} ` +
       'ORDER BY e.id DESC LIMIT 1) AS h ON true ' +
-      `LEFT JOIN LATERAL (SELECT e.${(o.payloads === false ? ENVELOPE_COLUMNS : EVENT_COLUMNS).replaceAll(', ', ', e.')}, e.tx_id FROM ${events} AS e WHERE ${where} ` +
+      `LEFT JOIN LATERAL (SELECT e.${(o.payloads === false ? ENVELOPE_COLUMNS : q.EVENT_COLUMNS).replaceAll(', ', ', e.')}, e.tx_id FROM ${events} AS e WHERE ${where} ` +
       `ORDER BY e.id LIMIT ${st.param(o.limit, 'int')}) AS p ON true`,
   );
 }
@@ -224,11 +244,11 @@ export function plainPage(rows: readonly (readonly unknown[])[], o: ReadNotifica
   let final = true;
   for (const row of rows) {
     if (row[0] === null) break;
-    if (row[FINAL_COLUMN] !== true) {
+    if (row[FINAL_COLUMN] !== null) {
       final = false;
       break;
     }
-    notifications.push(q.toNotification(row));
+    notifications.push(pageNotification(row));
   }
   const floor = before(o.start);
   const last = notifications.length === 0 ? floor : notifications[notifications.length - 1]!.id;
@@ -250,7 +270,7 @@ export function callLogRead(schema: string, o: ReadNotificationsOptions, epochTi
   const timestamp = epochTimestamps ? EPOCH_MS.replace('p."timestamp"', 'r."timestamp"') : 'r."timestamp"';
   return st.query(
     `SELECT r.id, r.stream_id, r.version, r.topic, r.schema_version, ${timestamp}, ` +
-      `${o.payloads === false ? 'NULL' : 'r.state'}, r.metadata, r.horizon ` +
+      `${payloadColumn(o, 'r.state')}, r.metadata, r.horizon ` +
       `FROM ${routine(schema, 'eventforge_log_read')}(${st.param(o.start, 'bigint')}::bigint, ` +
       `${st.param(o.stop ?? null, 'bigint')}::bigint, ${st.param(topics, 'string', 'list')}::text[], ${st.param(o.limit, 'int')}::bigint) AS r`,
   );
@@ -259,8 +279,55 @@ export function callLogRead(schema: string, o: ReadNotificationsOptions, epochTi
 /** A `callLogRead` answer as a page, or undefined when the key was not free. */
 export function lockedPage(rows: readonly (readonly unknown[])[], o: ReadNotificationsOptions): LogPage | undefined {
   if (rows.length === 0) return undefined;
-  const notifications = rows[0]![0] === null ? [] : rows.map(q.toNotification);
+  const notifications = rows[0]![0] === null ? [] : rows.map(pageNotification);
   return { notifications, upTo: completeUpTo(o, notifications, q.toBigInt(rows[0]![HORIZON_COLUMN])) };
+}
+
+/** A notification under construction: `stateText` and `metadata` are set only when there are some. */
+type Built = { -readonly [K in keyof Notification]: Notification[K] };
+
+/** A page row as a notification; a payload read as text (`textPayload`) becomes `stateText` or bytes. */
+function pageNotification(row: readonly unknown[]): Notification {
+  const state = row[6];
+  const n: Built = {
+    id: q.toBigInt(row[0]),
+    streamId: row[1] as string,
+    version: Number(row[2]),
+    topic: row[3] as string,
+    schemaVersion: Number(row[4]),
+    timestamp: new Date(row[5] as number | string),
+    state: typeof state === 'string' || state === null ? q.NO_PAYLOAD : q.toBytes(state),
+  };
+  if (typeof state === 'string') {
+    if (state.startsWith('\\x')) n.state = Buffer.from(state.slice(2), 'hex');
+    else if (state.includes('\\')) n.state = unescapeBytea(state);
+    else if (state !== '') n.stateText = state;
+  }
+  if (row[7] !== null) n.metadata = q.toMetadata(row[7])!;
+  return n;
+}
+
+/** bytea's escape format back to its bytes: `\\` is a backslash, `\nnn` an octal byte, the rest ASCII. */
+export function unescapeBytea(text: string): Uint8Array {
+  const bytes = Buffer.allocUnsafe(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x5c) {
+      bytes[n++] = c;
+      i += 1;
+    } else if (text.charCodeAt(i + 1) === 0x5c) {
+      bytes[n++] = 0x5c;
+      i += 2;
+    } else {
+      bytes[n++] =
+        ((text.charCodeAt(i + 1) - 0x30) << 6) |
+        ((text.charCodeAt(i + 2) - 0x30) << 3) |
+        (text.charCodeAt(i + 3) - 0x30);
+      i += 4;
+    }
+  }
+  return bytes.subarray(0, n);
 }
 
 /** The highest id stored: every visible event is committed. */
