@@ -407,7 +407,7 @@ export class Mapper {
   /** The payload's JSON; the record's columns are the context its encryption must have been bound to. */
   #open(record: StoredEvent | StoredSnapshot, kind: PayloadContext['kind']): unknown {
     // A payload the store read as text has no layers (`payloads: 'text'`); refused ones take the bytes' way.
-    const text = (record as Partial<Notification>).stateText;
+    const text = (record as StoredEvent).stateText;
     if (text !== undefined && this.layers.refuseUnbound !== true) return this.#parse(record, text);
     let plain: Uint8Array = text === undefined ? record.state : Buffer.from(text, 'utf8');
     try {

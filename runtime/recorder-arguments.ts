@@ -110,15 +110,17 @@ export function checkParkedEvents(projection: string | undefined): void {
 export function checkReadStream(streamId: string, options: ReadStreamOptions | undefined): ReadStreamOptions {
   const check = new Check('readStream');
   check.name('streamId', streamId);
-  const o = check.options(options, ['after', 'upTo', 'descending', 'limit']);
+  const o = check.options(options, ['after', 'upTo', 'descending', 'limit', 'payloads']);
   if (o.descending !== undefined && typeof o.descending !== 'boolean') {
     throw check.fail('options.descending', 'a boolean', o.descending);
   }
+  if (o.payloads !== undefined && o.payloads !== 'text') throw check.fail('options.payloads', "'text'", o.payloads);
   return {
     ...(o.after === undefined ? {} : { after: check.bound('options.after', o.after) }),
     ...(o.upTo === undefined ? {} : { upTo: check.bound('options.upTo', o.upTo) }),
     ...(o.descending === undefined ? {} : { descending: o.descending }),
     ...(o.limit === undefined ? {} : { limit: check.limit('options.limit', o.limit) }),
+    ...(o.payloads === undefined ? {} : { payloads: o.payloads }),
   };
 }
 
@@ -287,6 +289,14 @@ class Check {
       throw this.fail(`${path}.timestamp`, 'a valid Date from year 0001 to 9999 (UTC)', r.timestamp);
     }
     if (!(r.state instanceof Uint8Array)) throw this.fail(`${path}.state`, 'a Uint8Array', r.state);
+    // A record read with `payloads: 'text'` carries its payload there, its `state` empty.
+    if ((r as StoredEvent).stateText !== undefined) {
+      throw this.fail(
+        `${path}.stateText`,
+        "absent (a record read with payloads: 'text' holds its payload as text, not in state: read with bytes to copy it)",
+        (r as StoredEvent).stateText,
+      );
+    }
   }
 }
 

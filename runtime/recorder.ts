@@ -23,6 +23,11 @@ export interface StoredEvent {
    * "Event metadata"). Absent when there is none.
    */
   readonly metadata?: EventMetadata;
+  /**
+   * The payload as JSON text (`state` then empty): only from reads with `payloads: 'text'`, only
+   * where it has no layers. A record that has it cannot be appended: read with bytes to copy.
+   */
+  readonly stateText?: string;
 }
 
 /**
@@ -43,8 +48,6 @@ export interface EventMetadata {
 export interface Notification extends StoredEvent {
   /** Global position in the log: increasing, 64-bit, may have gaps (rolled-back inserts). */
   readonly id: bigint;
-  /** The payload as JSON text (`state` then empty): only from reads with `payloads: 'text'`, only where it has no layers. */
-  readonly stateText?: string;
 }
 
 /** An aggregate's state at one version as stored: the payload is opaque bytes, like an event's. */
@@ -117,6 +120,12 @@ export interface ReadStreamOptions {
   readonly descending?: boolean;
   /** At most this many, counted from the chosen end; 0 returns nothing. */
   readonly limit?: number;
+  /**
+   * `'text'`: for readers that open payloads as the application's mapper does (loads): a store
+   * may return a payload without layers (plain JSON) as its text in `stateText`, with `state`
+   * empty. Such records cannot be appended again.
+   */
+  readonly payloads?: 'text';
 }
 
 /** Options of {@link Recorder.readNotifications}. */

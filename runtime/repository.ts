@@ -69,7 +69,12 @@ export class Repository<A extends AnyAggregate> {
       after = snapshot.version;
     }
     // Absent bounds are left out, not set to undefined (exactOptionalPropertyTypes in users' builds).
-    const range = { ...(after === undefined ? {} : { after }), ...(version === undefined ? {} : { upTo: version }) };
+    // Plain payloads may come as text: the mapper parses them without a byte buffer per event.
+    const range = {
+      ...(after === undefined ? {} : { after }),
+      ...(version === undefined ? {} : { upTo: version }),
+      payloads: 'text' as const,
+    };
     const records = await recorder.readStream(id, range);
     const mapped = await mapper.toDomainEvents(recorder, records);
     const events: EventOf<A>[] = new Array(records.length);

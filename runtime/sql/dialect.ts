@@ -31,10 +31,10 @@ export interface Dialect {
   /** How a timestamp parameter is passed: epoch ms (SQLite) or ISO text (PostgreSQL). */
   readonly timestamp: (date: Date) => unknown;
   /**
-   * The log's columns for reads with `payloads: 'text'`, where the database returns a payload
+   * The payload column for reads with `payloads: 'text'`, where the database returns a payload
    * without layers (its first byte a JSON text byte) as text; absent: the payload as bytes.
    */
-  readonly textStateColumns?: string;
+  readonly textState?: string;
 }
 
 /** Double-quotes an SQL identifier. */
@@ -151,8 +151,8 @@ export function selectNotifications(d: Dialect, o: ReadNotificationsOptions): Sq
   const columns =
     o.payloads === false
       ? ENVELOPE_COLUMNS
-      : o.payloads === 'text' && d.textStateColumns !== undefined
-        ? d.textStateColumns
+      : o.payloads === 'text' && d.textState !== undefined
+        ? EVENT_COLUMNS.replace(', state,', `, ${d.textState},`)
         : EVENT_COLUMNS;
   let sql = `SELECT ${columns} FROM ${d.events} WHERE id >= ${st.param(o.start, 'bigint')}`;
   if (o.stop !== undefined) sql += ` AND id <= ${st.param(o.stop, 'bigint')}`;
@@ -287,28 +287,37 @@ function toDate(value: unknown): Date {
 /**
  * A row of the direct loads' columns `version, topic, schema_version, timestamp, state` (and, for
  * events, `metadata`), the timestamp as epoch milliseconds (or text another writer stored), the
- * state as the driver's bytes, the metadata as JSON text.
+ * state as the driver's bytes (or as text, read with `payloads: 'text'`: the caller sets it), the
+ * metadata as JSON text.
  */
 export type LoadRow = [
   version: number,
   topic: string,
   schemaVersion: number,
   timestamp: number | string,
-  state: Buffer,
+  state: Buffer | string,
   metadata?: string | null,
 ];
 
-/** A load row of the stream `streamId` as a stored event or snapshot (the two have the same fields). */
-export function loadedRecord(streamId: string, row: LoadRow): StoredEvent {
-  return {
+/** A stored event under construction: `stateText` and `metadata` are set only when there are some. */
+export type BuiltRecord = { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
+
+/**
+ * A load row of the stream `streamId` as a stored event or snapshot (the two have the same
+ * fields); a payload read as text is left for the caller (`state` empty).
+ */
+export function loadedRecord(streamId: string, row: LoadRow): BuiltRecord {
+  const state = row[4];
+  const record: BuiltRecord = {
     streamId,
     version: row[0],
     topic: row[1],
     schemaVersion: row[2],
     timestamp: new Date(row[3]),
-    state: row[4],
-    ...withMetadata(row[5]),
+    state: typeof state === 'string' ? NO_PAYLOAD : state,
   };
+  if (row[5] !== undefined && row[5] !== null) record.metadata = toMetadata(row[5])!;
+  return record;
 }
 
 /** A row of `EVENT_COLUMNS` as a notification. */

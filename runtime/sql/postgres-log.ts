@@ -14,6 +14,7 @@ import { before, completeUpTo } from '../log-page.js';
 import type { AppendOptions, LogPage, Notification, ReadNotificationsOptions, StoredEvent } from '../recorder.js';
 import * as q from './dialect.js';
 import { Statement, type SqlQuery } from './driver-adapter.js';
+import { readTextPayload, textPayload } from './postgres-text-payload.js';
 
 /** What the append procedure answers, in its INOUT parameters' order. */
 export interface AppendOutcome {
@@ -177,20 +178,6 @@ const HEAD_FINAL_COLUMN = FINAL_COLUMN + 2;
 /** Where a `callLogRead` row carries its horizon: after the event's columns. */
 const HORIZON_COLUMN = FINAL_COLUMN;
 
-/**
- * The payload column of a read with `payloads: 'text'`, as text: a payload without layers (its
- * first byte a text byte, payload-envelope.ts) in bytea's escape format, which is its JSON itself
- * unless it holds a backslash or a byte above 0x7F (then `\\` and `\nnn`); any other as `\x` and
- * hex. Half the characters of hex for JSON, no byte buffer per row, and never an error on bytes
- * that are not UTF-8 (`convert_from` would fail the whole page on one such row).
- */
-function textPayload(column: string): string {
-  return (
-    `CASE WHEN octet_length(${column}) = 0 THEN '' WHEN get_byte(${column}, 0) >= 9 ` +
-    `THEN encode(${column}, 'escape') ELSE E'\\\\x' || encode(${column}, 'hex') END`
-  );
-}
-
 /** The payload column of a page read, as `o.payloads` asks. */
 function payloadColumn(o: ReadNotificationsOptions, column: string): string {
   return o.payloads === false ? 'NULL' : o.payloads === 'text' ? textPayload(column) : column;
@@ -298,36 +285,9 @@ function pageNotification(row: readonly unknown[]): Notification {
     timestamp: new Date(row[5] as number | string),
     state: typeof state === 'string' || state === null ? q.NO_PAYLOAD : q.toBytes(state),
   };
-  if (typeof state === 'string') {
-    if (state.startsWith('\\x')) n.state = Buffer.from(state.slice(2), 'hex');
-    else if (state.includes('\\')) n.state = unescapeBytea(state);
-    else if (state !== '') n.stateText = state;
-  }
+  if (typeof state === 'string') readTextPayload(n, state);
   if (row[7] !== null) n.metadata = q.toMetadata(row[7])!;
   return n;
-}
-
-/** bytea's escape format back to its bytes: `\\` is a backslash, `\nnn` an octal byte, the rest ASCII. */
-export function unescapeBytea(text: string): Uint8Array {
-  const bytes = Buffer.allocUnsafe(text.length);
-  let n = 0;
-  for (let i = 0; i < text.length; ) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x5c) {
-      bytes[n++] = c;
-      i += 1;
-    } else if (text.charCodeAt(i + 1) === 0x5c) {
-      bytes[n++] = 0x5c;
-      i += 2;
-    } else {
-      bytes[n++] =
-        ((text.charCodeAt(i + 1) - 0x30) << 6) |
-        ((text.charCodeAt(i + 2) - 0x30) << 3) |
-        (text.charCodeAt(i + 3) - 0x30);
-      i += 4;
-    }
-  }
-  return bytes.subarray(0, n);
 }
 
 /** The highest id stored: every visible event is committed. */

@@ -10,11 +10,14 @@
 import type pg from 'pg';
 import type { ReadStreamOptions, StoredEvent, StoredSnapshot } from '../recorder.js';
 import * as q from './dialect.js';
+import { readTextPayload, textPayload } from './postgres-text-payload.js';
 
 /** The columns of a load, in this order; `timestamp` exactly, as integer epoch milliseconds. */
 const LOAD_COLUMNS = `version, topic, schema_version, (EXTRACT(EPOCH FROM "timestamp") * 1000)::int8, state`;
 /** An event's load also reads its metadata (jsonb, parsed from its text). */
 const EVENT_LOAD_COLUMNS = `${LOAD_COLUMNS}, metadata`;
+/** The same with a payload without layers as text (`payloads: 'text'`, as log pages read it). */
+const TEXT_EVENT_LOAD_COLUMNS = EVENT_LOAD_COLUMNS.replace(', state,', `, ${textPayload('state')},`);
 
 const OID_INT8 = 20;
 const OID_INT4 = 23;
@@ -60,9 +63,15 @@ export class PostgresStreamReads {
   ) {}
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
-    const rows = await this.#rows(q.selectStream(this.dialect, streamId, options, EVENT_LOAD_COLUMNS));
+    const columns = options?.payloads === 'text' ? TEXT_EVENT_LOAD_COLUMNS : EVENT_LOAD_COLUMNS;
+    const rows = await this.#rows(q.selectStream(this.dialect, streamId, options, columns));
     const events: StoredEvent[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) events[i] = q.loadedRecord(streamId, rows[i]!);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const event = q.loadedRecord(streamId, row);
+      if (typeof row[4] === 'string') readTextPayload(event, row[4]);
+      events[i] = event;
+    }
     return events;
   }
 

@@ -94,9 +94,7 @@ export const sqliteDialect: q.Dialect = {
   parked: '"parked_events"',
   timestamp: (date) => date.getTime(),
   // Payloads start with a layer tag byte below 0x09 (payload-envelope.ts) or are UTF-8 JSON text.
-  textStateColumns:
-    'id, stream_id, version, topic, schema_version, "timestamp", ' +
-    "CASE WHEN substr(state, 1, 1) >= x'09' THEN CAST(state AS TEXT) ELSE state END, metadata",
+  textState: "CASE WHEN substr(state, 1, 1) >= x'09' THEN CAST(state AS TEXT) ELSE state END",
 };
 
 export const DATA_KEYS = '"data_keys"';

@@ -48,6 +48,8 @@ export class SqliteStreamReads {
   readonly #db: Database.Database;
   /** Prepared statements by SQL text: a few shapes (the read options present), each prepared once. */
   readonly #prepared = new Map<string, Database.Statement>();
+  /** An event load's columns with a payload without layers as text (`payloads: 'text'`, as log pages read it). */
+  readonly #textLoadColumns: string;
 
   /**
    * On `db`: a read-only connection of their own beside a user's adapter, or the recorder's own
@@ -58,12 +60,24 @@ export class SqliteStreamReads {
     private readonly dialect: q.Dialect,
   ) {
     this.#db = db;
+    this.#textLoadColumns = EVENT_LOAD_COLUMNS.replace(', state,', `, ${dialect.textState ?? 'state'},`);
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): StoredEvent[] {
-    const rows = this.#all<q.LoadRow>(q.selectStream(this.dialect, streamId, options, EVENT_LOAD_COLUMNS), false);
+    const columns = options?.payloads === 'text' ? this.#textLoadColumns : EVENT_LOAD_COLUMNS;
+    const rows = this.#all<q.LoadRow>(q.selectStream(this.dialect, streamId, options, columns), false);
     const events: StoredEvent[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) events[i] = q.loadedRecord(streamId, rows[i]!);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const event = q.loadedRecord(streamId, row);
+      const text = row[4];
+      if (typeof text === 'string') {
+        // Bytes that are not UTF-8 became U+FFFD in the text: those are read as bytes, for the mapper to refuse.
+        if (text.includes('\uFFFD')) event.state = this.#eventPayload(streamId, event.version);
+        else event.stateText = text;
+      }
+      events[i] = event;
+    }
     return events;
   }
 
@@ -97,6 +111,20 @@ export class SqliteStreamReads {
       notifications[i] = n;
     }
     return notifications;
+  }
+
+  /** The stored payload of a stream's event. */
+  #eventPayload(streamId: string, version: number): Uint8Array {
+    return (
+      this.#all<[Buffer]>(
+        {
+          sql: `SELECT state FROM ${this.dialect.events} WHERE stream_id = ? AND version = ?`,
+          args: [streamId, version],
+          argTypes: [],
+        },
+        false,
+      )[0]?.[0] ?? q.NO_PAYLOAD
+    );
   }
 
   /** One event's stored payload. */

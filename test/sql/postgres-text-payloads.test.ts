@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Recorder, StoredEvent } from '../../runtime/recorder.js';
 import { createPostgresRecorder } from '../../runtime/sql/index.js';
-import { unescapeBytea } from '../../runtime/sql/postgres-log.js';
+import { unescapeBytea } from '../../runtime/sql/postgres-text-payload.js';
 import { postgresSkipReason, SchemaPool, TEST_DATABASE_URL } from './postgres-helpers.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
