@@ -234,9 +234,16 @@ export class Mapper {
   ): T[] {
     const decode = keys === 'unread' ? unread : keys === undefined ? this.#decodeEvent : this.#decodeWith(keys);
     const made = new Array<T>(records.length);
+    // Runs of one topic are common: comparing with the last is cheaper than hashing each row's new string.
+    let topic: string | undefined;
+    let found: ReturnType<TopicRegistry['event']> | undefined;
     for (let i = 0; i < records.length; i++) {
       const stored = records[i]!;
-      const { aggregate, event } = this.topics.event(stored.topic, stored.streamId, stored.version);
+      if (found === undefined || stored.topic !== topic) {
+        topic = stored.topic;
+        found = this.topics.event(topic, stored.streamId, stored.version);
+      }
+      const { aggregate, event } = found;
       made[i] = make(stored, aggregate, new LazyDomainEvent(event.type, stored, event.codec, decode));
     }
     return made;

@@ -404,7 +404,7 @@ class SqliteRecorder implements Recorder {
     return this.#read(
       (reads) => {
         const head = reads.maxNotificationId();
-        const notifications = reads.readNotifications(options);
+        const notifications = reads.readNotifications(options, head);
         return { notifications, upTo: completeUpTo(options, notifications, head) };
       },
       async (s) => {

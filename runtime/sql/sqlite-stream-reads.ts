@@ -27,14 +27,21 @@ const LOAD_COLUMNS = 'version, topic, schema_version, "timestamp", state';
 /** An event's load also reads its metadata (JSON text). */
 const EVENT_LOAD_COLUMNS = `${LOAD_COLUMNS}, metadata`;
 
-/** A log row (every column), its integers as bigints: ids may exceed 2^53. */
+/**
+ * Ids below this are read as numbers (then made bigints), all integers of the row with them: a
+ * bigint per column costs more, and no append between the head's read and the page's can carry
+ * the log from here past 2^53.
+ */
+const NUMBERS_BELOW = 2n ** 52n;
+
+/** A log row (every column), its integers as bigints (ids may exceed 2^53) or, below that, as numbers. */
 type LogRow = [
-  id: bigint,
+  id: bigint | number,
   streamId: string,
-  version: bigint,
+  version: bigint | number,
   topic: string,
-  schemaVersion: bigint,
-  timestamp: bigint | string,
+  schemaVersion: bigint | number,
+  timestamp: bigint | number | string,
   /** Text: a payload without layers, read with `payloads: 'text'`; null: read without payloads. */
   state: Buffer | string | null,
   metadata: string | null,
@@ -86,14 +93,16 @@ export class SqliteStreamReads {
     return row === undefined ? undefined : q.loadedRecord(streamId, row);
   }
 
-  readNotifications(options: ReadNotificationsOptions): Notification[] {
-    const rows = this.#all<LogRow>(q.selectNotifications(this.dialect, options), true);
+  /** A page of the log; `head`, when the caller read it just before, lets small ids come as numbers. */
+  readNotifications(options: ReadNotificationsOptions, head?: bigint): Notification[] {
+    const bigints = head === undefined || head >= NUMBERS_BELOW;
+    const rows = this.#all<LogRow>(q.selectNotifications(this.dialect, options), bigints);
     const notifications: Notification[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const state = row[6];
       const n: Built = {
-        id: row[0],
+        id: bigints ? (row[0] as bigint) : BigInt(row[0]),
         streamId: row[1],
         version: Number(row[2]),
         topic: row[3],
@@ -103,7 +112,7 @@ export class SqliteStreamReads {
       };
       if (typeof state === 'string') {
         // Bytes that are not UTF-8 became U+FFFD in the text: those are read as bytes, for the mapper to refuse.
-        if (state.includes('\uFFFD')) n.state = this.#payload(row[0]);
+        if (state.includes('\uFFFD')) n.state = this.#payload(n.id);
         else n.stateText = state;
       }
       // Set only when stored: most events have none, and `metadata` stays absent for them.
@@ -150,9 +159,10 @@ export class SqliteStreamReads {
   #all<Row>(query: q.SqlQueryArg, bigints: boolean): Row[] {
     let statement = this.#prepared.get(query.sql);
     if (statement === undefined) {
-      statement = this.#db.prepare(query.sql).raw(true).safeIntegers(bigints);
+      statement = this.#db.prepare(query.sql).raw(true);
       if (this.#prepared.size < MAX_PREPARED) this.#prepared.set(query.sql, statement);
     }
-    return statement.all(...query.args) as Row[];
+    // Set on every call: one statement text may be read either way (log pages by their head).
+    return statement.safeIntegers(bigints).all(...query.args) as Row[];
   }
 }
