@@ -320,18 +320,26 @@ export function loadedRecord(streamId: string, row: LoadRow): BuiltRecord {
   return record;
 }
 
-/** A row of `EVENT_COLUMNS` as a notification. */
-export function toNotification(row: readonly unknown[]): Notification {
-  return {
+/** A notification under construction: `stateText` and `metadata` are set only when there are some. */
+export type BuiltNotification = { -readonly [K in keyof Notification]: Notification[K] };
+
+/**
+ * A row of `EVENT_COLUMNS` as a notification; a payload read as text is left for the caller
+ * (`state` empty), as in {@link loadedRecord}.
+ */
+export function toNotification(row: readonly unknown[]): BuiltNotification {
+  const state = row[6];
+  const n: BuiltNotification = {
     id: toBigInt(row[0]),
     streamId: row[1] as string,
     version: Number(row[2]),
     topic: row[3] as string,
     schemaVersion: Number(row[4]),
     timestamp: toDate(row[5]),
-    state: row[6] === null ? NO_PAYLOAD : toBytes(row[6]),
-    ...withMetadata(row[7]),
+    state: state === null || typeof state === 'string' ? NO_PAYLOAD : toBytes(state),
   };
+  if (row[7] !== null && row[7] !== undefined) n.metadata = toMetadata(row[7])!;
+  return n;
 }
 
 /** A row of `EVENT_COLUMNS` as a stored event (without the id). */

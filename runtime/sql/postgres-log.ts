@@ -270,23 +270,10 @@ export function lockedPage(rows: readonly (readonly unknown[])[], o: ReadNotific
   return { notifications, upTo: completeUpTo(o, notifications, q.toBigInt(rows[0]![HORIZON_COLUMN])) };
 }
 
-/** A notification under construction: `stateText` and `metadata` are set only when there are some. */
-type Built = { -readonly [K in keyof Notification]: Notification[K] };
-
 /** A page row as a notification; a payload read as text (`textPayload`) becomes `stateText` or bytes. */
 function pageNotification(row: readonly unknown[]): Notification {
-  const state = row[6];
-  const n: Built = {
-    id: q.toBigInt(row[0]),
-    streamId: row[1] as string,
-    version: Number(row[2]),
-    topic: row[3] as string,
-    schemaVersion: Number(row[4]),
-    timestamp: new Date(row[5] as number | string),
-    state: typeof state === 'string' || state === null ? q.NO_PAYLOAD : q.toBytes(state),
-  };
-  if (typeof state === 'string') readTextPayload(n, state);
-  if (row[7] !== null) n.metadata = q.toMetadata(row[7])!;
+  const n = q.toNotification(row);
+  if (typeof row[6] === 'string') readTextPayload(n, row[6]);
   return n;
 }
 
